@@ -1,0 +1,7 @@
+/** JMH benchmarks of the hot paths. */
+module org.jceph.benchmarks {
+    requires org.jceph.crush;
+    requires org.jceph.osdmap;
+    requires org.jceph.encoding;
+    requires jmh.core;
+}

@@ -1,0 +1,4 @@
+/** CRUSH maps and the mapper. */
+module org.jceph.crush {
+    requires transitive org.jceph.encoding;
+}

@@ -1,0 +1,167 @@
+package org.jceph.encoding;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Writes Ceph's encoding into a {@link ByteBuf}: the mirror of {@link CephDecoder}. Containers are
+ * written in the iteration order of the collection given; pass sorted maps and sets where Ceph
+ * encodes {@code std::map}/{@code std::set} (their order is part of the bytes).
+ */
+public final class CephEncoder {
+    private final ByteBuf buf;
+
+    public CephEncoder(ByteBuf buf) {
+        this.buf = buf;
+    }
+
+    public ByteBuf buffer() {
+        return buf;
+    }
+
+    public CephEncoder writeU8(int v) {
+        buf.writeByte(v);
+        return this;
+    }
+
+    public CephEncoder writeBool(boolean v) {
+        buf.writeByte(v ? 1 : 0);
+        return this;
+    }
+
+    public CephEncoder writeU16Le(int v) {
+        buf.writeShortLE(v);
+        return this;
+    }
+
+    public CephEncoder writeU16Be(int v) {
+        buf.writeShort(v);
+        return this;
+    }
+
+    public CephEncoder writeU32Le(long v) {
+        buf.writeIntLE((int) v);
+        return this;
+    }
+
+    public CephEncoder writeS32Le(int v) {
+        buf.writeIntLE(v);
+        return this;
+    }
+
+    public CephEncoder writeU64Le(long v) {
+        buf.writeLongLE(v);
+        return this;
+    }
+
+    public CephEncoder writeS64Le(long v) {
+        buf.writeLongLE(v);
+        return this;
+    }
+
+    public CephEncoder writeF32Le(float v) {
+        buf.writeIntLE(Float.floatToRawIntBits(v));
+        return this;
+    }
+
+    public CephEncoder writeF64Le(double v) {
+        buf.writeLongLE(Double.doubleToRawLongBits(v));
+        return this;
+    }
+
+    public CephEncoder writeBytes(byte[] bytes) {
+        buf.writeBytes(bytes);
+        return this;
+    }
+
+    /** Appends the readable bytes of {@code bytes} without moving its reader index. */
+    public CephEncoder writeBytes(ByteBuf bytes) {
+        buf.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+        return this;
+    }
+
+    public CephEncoder writeBlob(byte[] bytes) {
+        buf.writeIntLE(bytes.length);
+        buf.writeBytes(bytes);
+        return this;
+    }
+
+    public CephEncoder writeBlob(ByteBuf bytes) {
+        buf.writeIntLE(bytes.readableBytes());
+        return writeBytes(bytes);
+    }
+
+    public CephEncoder writeString(String s) {
+        int lengthAt = buf.writerIndex();
+        buf.writeIntLE(0);
+        int n = ByteBufUtil.reserveAndWriteUtf8(buf, s, ByteBufUtil.utf8MaxBytes(s));
+        buf.setIntLE(lengthAt, n);
+        return this;
+    }
+
+    public static int encodedStringLength(String s) {
+        return 4 + s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    public CephEncoder writeUuid(UUID uuid) {
+        buf.writeLong(uuid.getMostSignificantBits());
+        buf.writeLong(uuid.getLeastSignificantBits());
+        return this;
+    }
+
+    public CephEncoder writeUtime(UTime t) {
+        buf.writeIntLE((int) t.seconds());
+        buf.writeIntLE((int) t.nanos());
+        return this;
+    }
+
+    /** Writes one element. */
+    @FunctionalInterface
+    public interface Writer<T> {
+        void write(CephEncoder encoder, T value);
+    }
+
+    public <T> CephEncoder writeList(Collection<T> items, Writer<T> element) {
+        buf.writeIntLE(items.size());
+        for (T item : items) {
+            element.write(this, item);
+        }
+        return this;
+    }
+
+    public <K, V> CephEncoder writeMap(Map<K, V> map, Writer<K> key, Writer<V> value) {
+        buf.writeIntLE(map.size());
+        for (Map.Entry<K, V> e : map.entrySet()) {
+            key.write(this, e.getKey());
+            value.write(this, e.getValue());
+        }
+        return this;
+    }
+
+    public <T> CephEncoder writeOptional(Optional<T> v, Writer<T> value) {
+        buf.writeByte(v.isPresent() ? 1 : 0);
+        v.ifPresent(x -> value.write(this, x));
+        return this;
+    }
+
+    /**
+     * Opens a versioned struct (Ceph's ENCODE_START): u8 version, u8 compat, and a u32 length that
+     * {@link #finishStruct} fills in. Returns the mark to pass to it.
+     */
+    public int beginStruct(int version, int compat) {
+        buf.writeByte(version);
+        buf.writeByte(compat);
+        int mark = buf.writerIndex();
+        buf.writeIntLE(0);
+        return mark;
+    }
+
+    public void finishStruct(int mark) {
+        buf.setIntLE(mark, buf.writerIndex() - mark - 4);
+    }
+}

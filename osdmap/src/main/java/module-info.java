@@ -1,0 +1,5 @@
+/** OSDMap snapshots and the placement pipeline. */
+module org.jceph.osdmap {
+    requires transitive org.jceph.crush;
+    requires transitive org.jceph.encoding;
+}
