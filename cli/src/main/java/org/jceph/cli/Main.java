@@ -1,0 +1,51 @@
+package org.jceph.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.jceph.cli.demo.Demo;
+
+/**
+ * The {@code jceph} command. Each subcommand mirrors a stock Ceph tool where one exists (same
+ * arguments, same output), so scripts can switch between them.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int rc = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(rc);
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            usage(err);
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (args[0]) {
+                case "demo" -> Demo.run(rest, out, err);
+                case "help", "-h", "--help" -> {
+                    usage(out);
+                    yield 0;
+                }
+                default -> {
+                    err.println("jceph: unknown command '" + args[0] + "'");
+                    usage(err);
+                    yield 2;
+                }
+            };
+        } catch (UsageException e) {
+            err.println("jceph " + args[0] + ": " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static void usage(PrintStream s) {
+        s.println("usage: jceph <command> [args]");
+        s.println("  demo --conf CEPH_CONF   run what the pure-Java stack can do against a cluster");
+        s.println("                          (bin/jceph demo with no --conf starts a throwaway local cluster)");
+    }
+}
