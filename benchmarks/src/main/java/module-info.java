@@ -4,4 +4,5 @@ module org.jceph.benchmarks {
     requires org.jceph.osdmap;
     requires org.jceph.encoding;
     requires jmh.core;
+    requires io.netty.buffer;
 }

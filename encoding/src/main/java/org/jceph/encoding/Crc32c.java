@@ -91,6 +91,9 @@ public final class Crc32c {
 
     private static int fromJdk(int seed, long jdkValue, long len) {
         int withFullSeed = ~(int) jdkValue;
+        if (seed == 0xFFFF_FFFF) {
+            return withFullSeed; // msgr2 segments and OSDMap use this seed: no correction at all
+        }
         return withFullSeed ^ shiftOverZeros(seed ^ 0xFFFF_FFFF, len);
     }
 
