@@ -1,0 +1,58 @@
+package org.jceph.nbd;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One block device served over NBD. Every operation is asynchronous: the server keeps many
+ * requests in flight per connection and replies as they complete. Offsets and lengths are checked
+ * against {@link #size()} by the server before they reach the export.
+ *
+ * <p>A future that fails with {@link NbdIoException} is replied with that exception's errno;
+ * any other failure becomes EIO.
+ */
+public interface NbdExport {
+    /** The name clients ask for (NBD_OPT_GO / NBD_OPT_EXPORT_NAME). */
+    String name();
+
+    /** Free text shown by {@code nbdinfo}. */
+    default String description() {
+        return "";
+    }
+
+    long size();
+
+    boolean readOnly();
+
+    /** Preferred I/O size (the image's object size for RBD). */
+    default int preferredBlockSize() {
+        return 4096;
+    }
+
+    CompletableFuture<ByteBuffer> read(long offset, int length);
+
+    /** Writes {@code data} (its remaining bytes); when {@code fua}, durable before completing. */
+    CompletableFuture<Void> write(long offset, ByteBuffer data, boolean fua);
+
+    CompletableFuture<Void> flush();
+
+    /** Discard: the range may read back as anything until written again (RBD: zeros). */
+    CompletableFuture<Void> trim(long offset, long length);
+
+    /** The range reads back as zeros; {@code mayPunchHole} allows deallocating it. */
+    CompletableFuture<Void> writeZeroes(long offset, long length, boolean mayPunchHole);
+
+    /**
+     * Allocation of {@code [offset, offset+length)} for the base:allocation metadata context, in
+     * order from {@code offset}; it may describe less than asked, never nothing. Null when the
+     * export cannot tell (then the server answers "allocated data" for the whole range).
+     */
+    default CompletableFuture<List<Extent>> allocation(long offset, long length) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** A run of bytes and its allocation state. */
+    record Extent(long length, boolean hole, boolean zero) {
+    }
+}
