@@ -2,4 +2,11 @@
 module org.jceph.messenger {
     requires transitive org.jceph.encoding;
     requires io.netty.transport;
+    requires io.netty.common;
+
+    exports org.jceph.messenger;
+    exports org.jceph.messenger.auth;
+    exports org.jceph.messenger.config;
+    exports org.jceph.messenger.mon;
+    exports org.jceph.messenger.v2;
 }

@@ -1,0 +1,33 @@
+package org.jceph.messenger;
+
+import org.jceph.encoding.types.EntityAddr;
+
+import java.util.concurrent.CompletableFuture;
+import org.jceph.messenger.v2.ConnectionMode;
+
+/**
+ * An open, authenticated, lossy session to one daemon. Messages arrive on the listener given when
+ * connecting, in order, on the connection's I/O thread (listeners must not block). A fault closes
+ * the connection and completes {@link #closeFuture()} exceptionally; the owner reconnects and
+ * resends (lossy sessions never replay).
+ */
+public interface Connection extends AutoCloseable {
+    /** Queues a message; the future completes when it has been written to the socket. */
+    CompletableFuture<Void> send(Message message);
+
+    EntityAddr peerAddress();
+
+    ConnectionMode mode();
+
+    /** The global id the monitor assigned during authentication (0 for non-monitor peers). */
+    long globalId();
+
+    /** CEPH_FEATURE_* both sides support: selects feature-dependent encodings. */
+    long features();
+
+    /** Completes normally on {@link #close()}, exceptionally on a fault. */
+    CompletableFuture<Void> closeFuture();
+
+    @Override
+    void close();
+}

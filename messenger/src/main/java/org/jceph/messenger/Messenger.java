@@ -1,0 +1,102 @@
+package org.jceph.messenger;
+
+import org.jceph.encoding.types.EntityAddr;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jceph.messenger.auth.CryptoKey;
+import org.jceph.messenger.internal.cephx.CephxMonAuth;
+import org.jceph.messenger.internal.cephx.CephxMonClient;
+import org.jceph.messenger.internal.v2.AuthNone;
+import org.jceph.messenger.internal.v2.ClientAuth;
+import org.jceph.messenger.internal.v2.ProtocolV2Client;
+import org.jceph.messenger.v2.ConnectionMode;
+
+/**
+ * Owns the I/O threads (Netty NIO, daemon threads) and the per-process connection counters
+ * (global_seq, our address nonce). One per client instance; close it to stop the threads.
+ */
+public final class Messenger implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final AtomicLong globalSeq = new AtomicLong();
+    private final SecureRandom random = new SecureRandom();
+    private final long nonce;
+    private final Duration keepaliveInterval;
+    private final Duration keepaliveTimeout;
+
+    public Messenger() {
+        this(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+
+    /** Keepalive settings from {@code mon_client_ping_interval} / {@code mon_client_ping_timeout}. */
+    public static Messenger forConfig(org.jceph.messenger.config.CephConfig config) {
+        return new Messenger(config.keepaliveInterval(), config.keepaliveTimeout());
+    }
+
+    /**
+     * @param keepaliveInterval how often to send KEEPALIVE2 (mon_client_ping_interval, 10 s)
+     * @param keepaliveTimeout  silence after which the peer is declared dead (mon_client_ping_timeout, 30 s)
+     */
+    public Messenger(Duration keepaliveInterval, Duration keepaliveTimeout) {
+        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("jceph-msgr", true));
+        this.nonce = random.nextInt() & 0x7FFFFFFFL | 1;
+        this.keepaliveInterval = keepaliveInterval;
+        this.keepaliveTimeout = keepaliveTimeout;
+    }
+
+    /**
+     * Opens an msgr2.1 session to the monitor at {@code target} (a v2 address), authenticating
+     * {@code self} with cephx. The future fails with {@link org.jceph.messenger.auth.AuthenticationException}
+     * when the monitor refuses us, and with {@link ConnectionException} when the peer cannot be
+     * reached or the handshake does not finish within {@code timeout}.
+     *
+     * @param key      the cephx secret of {@code self}, or null for {@code auth none}
+     * @param modes    connection modes to offer, preferred first (ms_mon_client_mode)
+     * @param listener receives every message, on the I/O thread; must not block
+     */
+    public CompletableFuture<Connection> connectToMonitor(EntityAddr target, EntityName self, CryptoKey key,
+                                                         List<ConnectionMode> modes, Duration timeout,
+                                                         Consumer<Message> listener) {
+        if (target.type() != EntityAddr.TYPE_MSGR2) {
+            return CompletableFuture.failedFuture(new ConnectionException(target
+                    + " is not a msgr2 address (msgr1 is not implemented yet)"));
+        }
+        ClientAuth auth = key == null ? new AuthNone(self) : new CephxMonAuth(new CephxMonClient(self, key, 0, random));
+        long cookie = random.nextLong() | 1;
+        ProtocolV2Client handler = new ProtocolV2Client(new ProtocolV2Client.Params(target, EntityName.TYPE_MON,
+                self, auth, List.copyOf(modes), globalSeq.incrementAndGet(), nonce, cookie, timeout,
+                keepaliveInterval, keepaliveTimeout, listener));
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(handler);
+        b.connect(target.socketAddress()).addListener(f -> {
+            if (!f.isSuccess()) {
+                handler.readyFuture().completeExceptionally(new ConnectionException(
+                        "cannot connect to " + target + ": " + f.cause().getMessage(), f.cause()));
+            }
+        });
+        return handler.readyFuture();
+    }
+
+    /** Timers for owners of connections (reconnect backoff); tasks must not block. */
+    public java.util.concurrent.ScheduledExecutorService scheduler() {
+        return group;
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

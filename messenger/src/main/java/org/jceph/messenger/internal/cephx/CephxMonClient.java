@@ -1,0 +1,212 @@
+package org.jceph.messenger.internal.cephx;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import org.jceph.encoding.CephDecoder;
+import org.jceph.encoding.CephEncoder;
+import org.jceph.encoding.DecodeException;
+import org.jceph.encoding.UTime;
+import org.jceph.messenger.EntityName;
+import org.jceph.messenger.auth.CryptoKey;
+
+/**
+ * The client half of cephx against a monitor over msgr2 (src/auth/cephx/CephxClientHandler.cc,
+ * src/mon/MonClient.cc get_auth_request; linux net/ceph/auth_x.c). Three steps:
+ * <pre>
+ *  AUTH_REQUEST       payload: u8 10 (AUTH_MODE_MON) | EntityName | u64 global_id
+ *  AUTH_REPLY_MORE    payload: CephXServerChallenge { u8 1 | u64 server_challenge }
+ *  AUTH_REQUEST_MORE  payload: u16 0x0100 | CephXAuthenticate v3 { u64 client_challenge | u64 key
+ *                              | CephXTicketBlob old_ticket | u32 other_keys }
+ *  AUTH_DONE          payload: u16 0x0100 | s32 status | ticket reply (AUTH ticket, under our secret)
+ *                              | blob{ envelope(session key){ string connection_secret } }
+ *                              | blob{ ticket reply (service tickets, under the session key) }
+ * </pre>
+ * Not thread-safe; one instance per connection attempt. Holds keys: never logs or prints them.
+ */
+public final class CephxMonClient {
+    public static final int AUTH_MODE_MON = 10;
+    public static final int GET_AUTH_SESSION_KEY = 0x0100;
+    /** Service tickets asked for alongside the AUTH ticket: mon, osd, mgr. */
+    public static final int WANTED_KEYS = EntityName.TYPE_MON | EntityName.TYPE_OSD | EntityName.TYPE_MGR;
+
+    private final EntityName name;
+    private final CryptoKey secret;
+    private final long previousGlobalId;
+    private final SecureRandom random;
+
+    private byte[] sessionKey;
+    private byte[] connectionSecret = new byte[0];
+    private final Map<Integer, Ticket> tickets = new HashMap<>();
+
+    /** A decoded service ticket: its session key, validity and the opaque ticket blob for the service. */
+    public record Ticket(int serviceId, byte[] sessionKey, UTime validity, long secretId, byte[] blob) {
+        @Override
+        public String toString() {
+            return "Ticket[service=" + serviceId + ", secretId=" + secretId + ", validity=" + validity + "]";
+        }
+    }
+
+    public CephxMonClient(EntityName name, CryptoKey secret, long previousGlobalId, SecureRandom random) {
+        if (secret.type() != CryptoKey.TYPE_AES) {
+            throw new IllegalArgumentException("cephx needs an AES key for " + name);
+        }
+        this.name = name;
+        this.secret = secret;
+        this.previousGlobalId = previousGlobalId;
+        this.random = random;
+    }
+
+    /** The AUTH_REQUEST payload. */
+    public byte[] initialRequest() {
+        ByteBuf b = Unpooled.buffer();
+        new CephEncoder(b).writeU8(AUTH_MODE_MON).writeU32Le(name.type()).writeString(name.id())
+                .writeU64Le(previousGlobalId);
+        return bytes(b);
+    }
+
+    /** Answers the monitor's challenge (AUTH_REPLY_MORE payload) with the AUTH_REQUEST_MORE payload. */
+    public byte[] answerChallenge(byte[] replyMore) {
+        CephDecoder d = CephDecoder.of(replyMore, "CephXServerChallenge");
+        int v = d.readU8();
+        if (v != 1) {
+            throw d.error("struct_v " + v);
+        }
+        long serverChallenge = d.readU64Le();
+        long clientChallenge = random.nextLong();
+        long key = challengeKey(secret.secret(), serverChallenge, clientChallenge);
+
+        ByteBuf b = Unpooled.buffer();
+        CephEncoder e = new CephEncoder(b);
+        e.writeU16Le(GET_AUTH_SESSION_KEY);
+        e.writeU8(3); // CephXAuthenticate v3: presents old_ticket (empty here), CVE-2021-20288 rules
+        e.writeU64Le(clientChallenge).writeU64Le(key);
+        e.writeU8(1).writeU64Le(0).writeU32Le(0); // CephXTicketBlob: no previous AUTH ticket
+        e.writeU32Le(WANTED_KEYS);
+        return bytes(b);
+    }
+
+    /**
+     * cephx_calc_client_server_challenge: encrypt {server, client} challenges under the client secret
+     * as a length-prefixed envelope (36 bytes), then XOR its whole u64 words, prefix included.
+     */
+    static long challengeKey(byte[] secret, long serverChallenge, long clientChallenge) {
+        byte[] blob = new byte[16];
+        java.nio.ByteBuffer.wrap(blob).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(serverChallenge)
+                .putLong(clientChallenge);
+        byte[] c = CephxCrypto.encryptEnvelope(secret, blob);
+        java.nio.ByteBuffer w = java.nio.ByteBuffer.allocate(4 + c.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        w.putInt(c.length).put(c).flip();
+        long k = 0;
+        while (w.remaining() >= 8) {
+            k ^= w.getLong();
+        }
+        return k;
+    }
+
+    /**
+     * Processes AUTH_DONE's payload: decrypts the AUTH ticket with our secret, the connection secret
+     * and the service tickets with the new session key.
+     *
+     * @throws CephxException when the reply cannot be decrypted (wrong key) or reports an error
+     */
+    public void handleDone(byte[] payload) {
+        CephDecoder d = CephDecoder.of(payload, "AUTH_DONE/cephx");
+        try {
+            int type = d.readU16Le();
+            int status = d.readS32Le();
+            if (type != GET_AUTH_SESSION_KEY) {
+                throw new CephxException("unexpected cephx response type 0x" + Integer.toHexString(type));
+            }
+            if (status != 0) {
+                throw new CephxException("monitor reported status " + status);
+            }
+            readTicketReply(d, secret.secret());
+            Ticket auth = tickets.get(EntityName.TYPE_AUTH);
+            if (auth == null) {
+                throw new CephxException("reply carries no AUTH ticket");
+            }
+            sessionKey = auth.sessionKey();
+            if (d.hasRemaining()) {
+                byte[] cbl = d.readBlob();
+                if (cbl.length > 0) {
+                    CephDecoder c = CephDecoder.of(cbl, "connection_secret");
+                    byte[] plain = CephxCrypto.readEnvelope(c, sessionKey, "connection secret");
+                    CephDecoder s = CephDecoder.of(plain, "connection_secret");
+                    connectionSecret = s.readBytes(s.readLengthLe("connection_secret"));
+                }
+                byte[] extra = d.readBlob();
+                if (extra.length > 0) {
+                    readTicketReply(CephDecoder.of(extra, "service_tickets"), sessionKey);
+                }
+            }
+        } catch (DecodeException e) {
+            throw new CephxException("malformed AUTH_DONE payload: " + e.getMessage());
+        }
+    }
+
+    /** CephXTicketManager::verify_service_ticket_reply. */
+    private void readTicketReply(CephDecoder d, byte[] key) {
+        int v = d.readU8();
+        if (v != 1) {
+            throw d.error("ticket reply struct_v " + v);
+        }
+        int n = d.readCountLe("tickets", 6);
+        for (int i = 0; i < n; i++) {
+            int service = (int) d.readU32Le();
+            int tv = d.readU8();
+            if (tv != 1) {
+                throw d.error("service ticket struct_v " + tv);
+            }
+            byte[] msgA = CephxCrypto.readEnvelope(d, key, EntityName.typeName(service) + " ticket");
+            CephDecoder a = CephDecoder.of(msgA, "CephXServiceTicket");
+            a.readU8();
+            CryptoKey sk = CryptoKey.decode(a);
+            UTime validity = a.readUtime();
+            boolean enc = d.readBool();
+            byte[] ticketBl;
+            if (enc) {
+                Ticket old = tickets.get(service);
+                if (old == null) {
+                    throw new CephxException("encrypted ticket for " + EntityName.typeName(service) + " without a previous one");
+                }
+                ticketBl = CephxCrypto.readEnvelope(d, old.sessionKey(), "ticket blob");
+                ticketBl = CephDecoder.of(ticketBl, "ticket_blob").readBlob();
+            } else {
+                ticketBl = d.readBlob();
+            }
+            CephDecoder t = CephDecoder.of(ticketBl, "CephXTicketBlob");
+            t.readU8();
+            long secretId = t.readU64Le();
+            byte[] blob = t.readBlob();
+            tickets.put(service, new Ticket(service, sk.secret(), validity, secretId, blob));
+        }
+    }
+
+    /** The AUTH ticket's session key: the HMAC key of the msgr2 AUTH_SIGNATURE exchange. */
+    public byte[] sessionKey() {
+        return sessionKey == null ? null : sessionKey.clone();
+    }
+
+    /** The secure-mode connection secret (empty in crc mode). */
+    public byte[] connectionSecret() {
+        return connectionSecret.clone();
+    }
+
+    public Map<Integer, Ticket> tickets() {
+        return Map.copyOf(tickets);
+    }
+
+    private static byte[] bytes(ByteBuf b) {
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "CephxMonClient[" + name + ", tickets=" + tickets.keySet() + "]";
+    }
+}

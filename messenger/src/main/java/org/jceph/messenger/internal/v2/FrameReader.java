@@ -1,0 +1,219 @@
+package org.jceph.messenger.internal.v2;
+
+import io.netty.buffer.ByteBuf;
+import java.security.GeneralSecurityException;
+import org.jceph.encoding.Crc32c;
+import org.jceph.messenger.v2.FrameException;
+
+/**
+ * Incremental msgr2.1 frame decoder (the inverse of {@link FrameWriter}). Feed it a cumulation
+ * buffer: {@link #next} returns a whole frame and consumes its bytes, or returns null and consumes
+ * nothing when more bytes are needed. It never assumes a frame arrives in one read, and it checks
+ * every length against the caps before allocating.
+ *
+ * <p>In secure mode the first 96 bytes must be decrypted to learn the frame's size; that uses a
+ * nonce, so the decrypted preamble is kept across calls until the rest of the frame has arrived.
+ *
+ * <p>Errors are {@link FrameException}s naming the frame part and the offset in the stream.
+ */
+public final class FrameReader {
+    public static final int DEFAULT_MAX_CONTROL = 16 << 20; // CEPH_MSG_MAX_CONTROL_LEN
+    public static final long DEFAULT_MAX_MESSAGE = 256L << 20;
+
+    private final int maxControl;
+    private final long maxMessage;
+    private GcmCipher rx;
+    private long streamOffset;
+    private Preamble pending; // secure mode: preamble already decrypted
+    private byte[] pendingInline; // secure mode: the 48 inline bytes of segment 0
+    private byte[] lastWire;
+    private boolean captureWire;
+
+    public FrameReader() {
+        this(DEFAULT_MAX_CONTROL, DEFAULT_MAX_MESSAGE);
+    }
+
+    public FrameReader(int maxControl, long maxMessage) {
+        this.maxControl = maxControl;
+        this.maxMessage = maxMessage;
+    }
+
+    /** Switches to secure mode; the next frame must be encrypted. */
+    public void secure(GcmCipher rxCipher) {
+        this.rx = rxCipher;
+    }
+
+    /** Starts the stream offset after bytes consumed elsewhere (the banner). */
+    public void advanceStreamOffset(long n) {
+        streamOffset += n;
+    }
+
+    public long streamOffset() {
+        return streamOffset;
+    }
+
+    /** While set, {@link #lastWire()} holds the raw bytes of the last frame (for the pre-auth signature). */
+    public void captureWire(boolean on) {
+        this.captureWire = on;
+        this.lastWire = null;
+    }
+
+    public byte[] lastWire() {
+        return lastWire;
+    }
+
+    /** The next complete frame, or null if {@code in} does not hold one yet. Aborted frames are skipped. */
+    public Frame next(ByteBuf in) {
+        while (true) {
+            Frame f = rx == null ? nextCrc(in) : nextSecure(in);
+            if (f != ABORTED) {
+                return f;
+            }
+        }
+    }
+
+    private static final Frame ABORTED = new Frame(Tag.MESSAGE, new byte[][] {new byte[0]});
+
+    private Frame nextCrc(ByteBuf in) {
+        int r = in.readerIndex();
+        if (in.readableBytes() < Preamble.SIZE) {
+            return null;
+        }
+        Preamble p = Preamble.parse(in, r, streamOffset, maxControl, maxMessage);
+        long len0 = p.lengths()[0];
+        long total = Preamble.SIZE + (len0 > 0 ? len0 + 4 : 0)
+                + (long) p.lengths()[1] + p.lengths()[2] + p.lengths()[3]
+                + (p.hasTail() ? FrameWriter.CRC_EPILOGUE_LEN : 0);
+        if (in.readableBytes() < total) {
+            return null;
+        }
+        String name = p.tag().name();
+        int pos = r + Preamble.SIZE;
+        byte[][] segs = new byte[p.numSegments()][];
+        segs[0] = new byte[(int) len0];
+        if (len0 > 0) {
+            in.getBytes(pos, segs[0]);
+            int crc = in.getIntLE(pos + (int) len0);
+            int expect = Crc32c.update(-1, segs[0]);
+            if (crc != expect) {
+                throw new FrameException(name + "/segment0", streamOffset + pos - r + len0,
+                        String.format("segment 0 crc %08x, computed %08x", crc, expect));
+            }
+            pos += (int) len0 + 4;
+        }
+        for (int i = 1; i < p.numSegments(); i++) {
+            segs[i] = new byte[p.lengths()[i]];
+            in.getBytes(pos, segs[i]);
+            pos += segs[i].length;
+        }
+        boolean aborted = false;
+        if (p.hasTail()) {
+            int status = in.getUnsignedByte(pos);
+            aborted = checkLateStatus(status, name, streamOffset + pos - r);
+            for (int i = 1; i < p.numSegments() && !aborted; i++) {
+                int crc = in.getIntLE(pos + 1 + 4 * (i - 1));
+                int expect = Crc32c.update(-1, segs[i]);
+                if (crc != expect) {
+                    throw new FrameException(name + "/epilogue", streamOffset + pos - r + 1 + 4 * (i - 1),
+                            String.format("segment %d crc %08x, computed %08x", i, crc, expect));
+                }
+            }
+            pos += FrameWriter.CRC_EPILOGUE_LEN;
+        }
+        finish(in, r, pos - r);
+        return aborted ? ABORTED : new Frame(p.tag(), segs);
+    }
+
+    private static boolean checkLateStatus(int status, String name, long offset) {
+        int low = status & 0x0F;
+        if (low == 0x0E) {
+            return false;
+        }
+        if (low == 0x01) {
+            return true;
+        }
+        throw new FrameException(name + "/epilogue", offset, String.format("late_status 0x%02x", status));
+    }
+
+    private Frame nextSecure(ByteBuf in) {
+        int r = in.readerIndex();
+        int headLen = Preamble.SIZE + FrameWriter.SECURE_INLINE_LEN + GcmCipher.TAG_LEN;
+        if (pending == null) {
+            if (in.readableBytes() < headLen) {
+                return null;
+            }
+            byte[] sealed = new byte[headLen];
+            in.getBytes(r, sealed);
+            byte[] head = open(sealed, "preamble", streamOffset);
+            io.netty.buffer.ByteBuf hb = io.netty.buffer.Unpooled.wrappedBuffer(head);
+            pending = Preamble.parse(hb, 0, streamOffset, maxControl, maxMessage);
+            pendingInline = java.util.Arrays.copyOfRange(head, Preamble.SIZE, head.length);
+        }
+        Preamble p = pending;
+        int len0 = p.lengths()[0];
+        int rest0 = Math.max(0, len0 - FrameWriter.SECURE_INLINE_LEN);
+        long bLen = rest0 > 0 ? FrameWriter.padded(rest0) + GcmCipher.TAG_LEN : 0;
+        long cLen = 0;
+        if (p.hasTail()) {
+            cLen = FrameWriter.SECURE_BLOCK + GcmCipher.TAG_LEN;
+            for (int i = 1; i < Frame.MAX_SEGMENTS; i++) {
+                cLen += FrameWriter.padded(p.lengths()[i]);
+            }
+        }
+        long total = headLen + bLen + cLen;
+        if (in.readableBytes() < total) {
+            return null;
+        }
+        String name = p.tag().name();
+        byte[][] segs = new byte[p.numSegments()][];
+        segs[0] = new byte[len0];
+        System.arraycopy(pendingInline, 0, segs[0], 0, Math.min(len0, FrameWriter.SECURE_INLINE_LEN));
+        int pos = r + headLen;
+        if (rest0 > 0) {
+            byte[] sealed = new byte[(int) bLen];
+            in.getBytes(pos, sealed);
+            byte[] plain = open(sealed, name + "/segment0", streamOffset + pos - r);
+            System.arraycopy(plain, 0, segs[0], FrameWriter.SECURE_INLINE_LEN, rest0);
+            pos += (int) bLen;
+        }
+        boolean aborted = false;
+        if (p.hasTail()) {
+            byte[] sealed = new byte[(int) cLen];
+            in.getBytes(pos, sealed);
+            byte[] plain = open(sealed, name + "/tail", streamOffset + pos - r);
+            int q = 0;
+            for (int i = 1; i < p.numSegments(); i++) {
+                segs[i] = java.util.Arrays.copyOfRange(plain, q, q + p.lengths()[i]);
+                q += FrameWriter.padded(p.lengths()[i]);
+            }
+            aborted = checkLateStatus(plain[q] & 0xFF, name, streamOffset + pos - r);
+            pos += (int) cLen;
+        }
+        for (int i = 1; i < p.numSegments(); i++) {
+            if (segs[i] == null) {
+                segs[i] = new byte[0];
+            }
+        }
+        pending = null;
+        pendingInline = null;
+        finish(in, r, pos - r);
+        return aborted ? ABORTED : new Frame(p.tag(), segs);
+    }
+
+    private byte[] open(byte[] sealed, String what, long offset) {
+        try {
+            return rx.decrypt(sealed, 0, sealed.length);
+        } catch (GeneralSecurityException e) {
+            throw new FrameException(what, offset, "AES-GCM authentication failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private void finish(ByteBuf in, int r, int len) {
+        if (captureWire) {
+            lastWire = new byte[len];
+            in.getBytes(r, lastWire);
+        }
+        in.skipBytes(len);
+        streamOffset += len;
+    }
+}

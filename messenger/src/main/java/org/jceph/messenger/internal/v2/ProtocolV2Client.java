@@ -1,0 +1,502 @@
+package org.jceph.messenger.internal.v2;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jceph.encoding.CephDecoder;
+import org.jceph.encoding.CephEncoder;
+import org.jceph.encoding.DecodeException;
+import org.jceph.encoding.packed.CephStructs;
+import org.jceph.encoding.packed.PackedLayout;
+import org.jceph.encoding.CephFeature;
+import org.jceph.messenger.Connection;
+import org.jceph.messenger.ConnectionException;
+import org.jceph.encoding.types.EntityAddr;
+import org.jceph.encoding.types.EntityAddrVec;
+import org.jceph.messenger.EntityName;
+import org.jceph.messenger.Message;
+import org.jceph.messenger.auth.AuthenticationException;
+import org.jceph.messenger.internal.cephx.CephxCrypto;
+import org.jceph.messenger.internal.cephx.CephxException;
+import org.jceph.messenger.v2.ConnectionMode;
+
+/**
+ * The client side of one msgr2.1 connection (src/msg/async/ProtocolV2.cc; linux
+ * net/ceph/messenger_v2.c), as a Netty handler. All state is touched on the channel's event loop.
+ *
+ * <pre>
+ *   BANNER --peer banner--> HELLO --HELLO--> AUTH --AUTH_REPLY_MORE--> AUTH (again)
+ *                                             |--AUTH_DONE--> SIGNATURE --AUTH_SIGNATURE ok--> IDENT
+ *                                             '--AUTH_BAD_METHOD--> failed
+ *   IDENT --SERVER_IDENT--> READY (MESSAGE, ACK, KEEPALIVE2, KEEPALIVE2_ACK)
+ *         --IDENT_MISSING_FEATURES / WAIT--> failed (lossy: the owner reconnects)
+ * </pre>
+ * From the first banner byte until AUTH_DONE every byte sent and received is logged; AUTH_SIGNATURE
+ * is HMAC-SHA256(session key, log), sent over what we received and checked over what we sent.
+ */
+public final class ProtocolV2Client extends ChannelInboundHandlerAdapter implements Connection {
+    enum State { BANNER, HELLO, AUTH, SIGNATURE, IDENT, READY, CLOSED }
+
+    private static final PackedLayout H2 = CephStructs.CEPH_MSG_HEADER2;
+    /** Footer flags copied into header2 as librados does: COMPLETE (1) | NOCRC (2), the frame carries the CRCs. */
+    private static final int MSG_FLAGS = 0x03;
+    private static final int MSG_CONNECT_LOSSY = 1;
+
+    /** Everything needed to open one connection. */
+    public record Params(EntityAddr target, int peerType, EntityName self, ClientAuth auth,
+                         List<ConnectionMode> modes, long globalSeq, long nonce, long cookie,
+                         Duration handshakeTimeout, Duration keepaliveInterval, Duration keepaliveTimeout,
+                         Consumer<Message> listener) {
+    }
+
+    private final Params p;
+    private final CompletableFuture<Connection> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final FrameReader reader = new FrameReader();
+    private final FrameWriter writer = new FrameWriter();
+    private ByteArrayOutputStream txLog = new ByteArrayOutputStream();
+    private ByteArrayOutputStream rxLog = new ByteArrayOutputStream();
+    private byte[] txLogFinal; // what we sent before AUTH_DONE: the server's signature covers it
+    private ChannelHandlerContext ctx;
+    private ByteBuf cumulation;
+    private State state = State.BANNER;
+    private EntityAddr myAddr;
+    private long globalId;
+    private ConnectionMode mode;
+    private long features;
+    private long outSeq;
+    private long inSeq;
+    private long ackedIn;
+    private long lastRxNanos;
+    private ScheduledFuture<?> handshakeTimer;
+    private ScheduledFuture<?> keepaliveTimer;
+
+    public ProtocolV2Client(Params params) {
+        this.p = params;
+        reader.captureWire(true);
+    }
+
+    /** Completes when the session is open (after SERVER_IDENT), or fails with the reason. */
+    public CompletableFuture<Connection> readyFuture() {
+        return ready;
+    }
+
+    // ---- Netty plumbing ------------------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext c) {
+        this.ctx = c;
+        this.cumulation = c.alloc().heapBuffer();
+        // Added before the TCP connect starts: one deadline covers connect, banner, auth and ident.
+        handshakeTimer = c.executor().schedule(() -> fail(new ConnectionException("connecting to " + p.target()
+                + " did not finish within " + p.handshakeTimeout().toMillis() + " ms (stuck in " + state + ")")),
+                p.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext c) {
+        lastRxNanos = System.nanoTime();
+        write(new Banner(Banner.FEATURE_REVISION_1, Banner.FEATURE_REVISION_1).encode());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext c, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            cumulation.writeBytes(in);
+        } finally {
+            in.release();
+        }
+        lastRxNanos = System.nanoTime();
+        try {
+            process();
+            cumulation.discardReadBytes();
+            sendAckIfNeeded();
+        } catch (AuthenticationException | ConnectionException e) {
+            fail(e);
+        } catch (DecodeException | CephxException | IllegalStateException | IllegalArgumentException e) {
+            fail(new ConnectionException("protocol error from " + p.target() + " in state " + state + ": "
+                    + e.getMessage(), e));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext c) {
+        fail(new ConnectionException("connection to " + p.target() + " closed by peer in state " + state));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        fail(new ConnectionException("I/O error on " + p.target() + " in state " + state + ": " + cause, cause));
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext c) {
+        cancelTimers();
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+    }
+
+    private void write(byte[] bytes) {
+        if (txLog != null) {
+            txLog.writeBytes(bytes);
+        }
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+    }
+
+    private void sendFrame(Tag tag, byte[]... segments) {
+        write(writer.frame(tag, segments));
+    }
+
+    private void fail(Exception e) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        cancelTimers();
+        ready.completeExceptionally(e);
+        closed.completeExceptionally(e);
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
+    private void cancelTimers() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        if (keepaliveTimer != null) {
+            keepaliveTimer.cancel(false);
+        }
+    }
+
+    // ---- the state machine ---------------------------------------------------------------------
+
+    private void process() throws AuthenticationException, ConnectionException {
+        if (state == State.BANNER) {
+            int len = Banner.wireLength(cumulation);
+            if (len < 0) {
+                return;
+            }
+            byte[] raw = new byte[len];
+            cumulation.getBytes(cumulation.readerIndex(), raw);
+            rxLog.writeBytes(raw);
+            Banner peer = Banner.read(cumulation);
+            reader.advanceStreamOffset(len);
+            long ours = Banner.FEATURE_REVISION_1;
+            if ((peer.required() & ~ours) != 0) {
+                throw new ConnectionException(p.target() + " requires msgr2 features 0x"
+                        + Long.toHexString(peer.required() & ~ours) + " we lack");
+            }
+            if ((peer.supported() & Banner.FEATURE_REVISION_1) == 0) {
+                throw new ConnectionException(p.target() + " speaks only msgr2.0; msgr2.1 is required");
+            }
+            sendFrame(Tag.HELLO, new ControlFrames.Hello(EntityName.TYPE_CLIENT, p.target()).encode());
+            state = State.HELLO;
+        }
+        Frame f;
+        while (state != State.CLOSED && (f = reader.next(cumulation)) != null) {
+            if (rxLog != null && reader.lastWire() != null) {
+                rxLog.writeBytes(reader.lastWire());
+            }
+            handle(f);
+        }
+    }
+
+    private void handle(Frame f) throws AuthenticationException, ConnectionException {
+        switch (state) {
+            case HELLO -> onHello(f);
+            case AUTH -> onAuth(f);
+            case SIGNATURE -> onSignature(f);
+            case IDENT -> onIdent(f);
+            case READY -> onReady(f);
+            default -> throw new ConnectionException("unexpected " + f.tag() + " in state " + state);
+        }
+    }
+
+    private void expect(Frame f, Tag tag) throws ConnectionException {
+        if (f.tag() != tag) {
+            throw new ConnectionException("expected " + tag + " from " + p.target() + ", got " + f.tag());
+        }
+    }
+
+    private void onHello(Frame f) throws ConnectionException {
+        expect(f, Tag.HELLO);
+        ControlFrames.Hello h = ControlFrames.Hello.decode(f.payload());
+        if (h.entityType() != p.peerType()) {
+            throw new ConnectionException(p.target() + " is a " + EntityName.typeName(h.entityType())
+                    + ", expected a " + EntityName.typeName(p.peerType()));
+        }
+        // Our address as the peer sees it; port 0 and our nonce, type ANY (as the kernel client sends).
+        InetSocketAddress seen = h.peerAddr().socketAddress();
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        myAddr = EntityAddr.of(EntityAddr.TYPE_ANY, p.nonce(),
+                new InetSocketAddress(seen != null ? seen.getAddress() : local.getAddress(), 0));
+        List<Integer> modes = p.modes().stream().map(m -> m.code).toList();
+        sendFrame(Tag.AUTH_REQUEST, ControlFrames.authRequest(p.auth().method(), modes, p.auth().initialRequest()));
+        state = State.AUTH;
+    }
+
+    private void onAuth(Frame f) throws AuthenticationException, ConnectionException {
+        switch (f.tag()) {
+            case AUTH_REPLY_MORE -> {
+                byte[] more = ControlFrames.readBlob(f.payload(), "AUTH_REPLY_MORE");
+                sendFrame(Tag.AUTH_REQUEST_MORE, ControlFrames.blob(p.auth().handleMore(more)));
+            }
+            case AUTH_BAD_METHOD -> {
+                ControlFrames.AuthBadMethod b = ControlFrames.AuthBadMethod.decode(f.payload());
+                throw new AuthenticationException(p.self(), p.target().toString(), describeAuthError(b),
+                        -b.result());
+            }
+            case AUTH_DONE -> {
+                ControlFrames.AuthDone d = ControlFrames.AuthDone.decode(f.payload());
+                try {
+                    p.auth().handleDone(d.globalId(), d.payload());
+                } catch (CephxException e) {
+                    throw new AuthenticationException(p.self(), p.target().toString(), e.getMessage(), 0);
+                }
+                globalId = d.globalId();
+                mode = ConnectionMode.of(d.conMode());
+                if (!p.modes().contains(mode)) {
+                    throw new ConnectionException(p.target() + " chose mode " + mode + ", we offered " + p.modes());
+                }
+                byte[] rx = rxLog.toByteArray();
+                byte[] key = p.auth().sessionKey();
+                txLogFinal = txLog.toByteArray();
+                rxLog = null;
+                txLog = null;
+                reader.captureWire(false);
+                if (mode == ConnectionMode.SECURE) {
+                    GcmCipher[] pair = GcmCipher.clientPair(p.auth().connectionSecret());
+                    reader.secure(pair[0]);
+                    writer.secure(pair[1]);
+                }
+                sendFrame(Tag.AUTH_SIGNATURE, signature(key, rx));
+                state = State.SIGNATURE;
+            }
+            default -> throw new ConnectionException("unexpected " + f.tag() + " during authentication");
+        }
+    }
+
+    private static byte[] signature(byte[] key, byte[] log) {
+        return key == null || key.length == 0 ? new byte[32] : CephxCrypto.hmacSha256(key, log);
+    }
+
+    private String describeAuthError(ControlFrames.AuthBadMethod b) {
+        List<Long> ours = p.modes().stream().map(m -> (long) m.code).toList();
+        if (b.allowedModes().stream().noneMatch(ours::contains)) {
+            return "no common connection mode: we offered " + p.modes() + ", the server allows "
+                    + b.allowedModes().stream().map(m -> m == 1 ? "CRC" : m == 2 ? "SECURE" : "mode " + m).toList()
+                    + " (ms_mon_client_mode)";
+        }
+        String err = switch (-b.result()) {
+            case 13 -> "permission denied (EACCES): wrong key, or no such entity";
+            case 1 -> "operation not permitted (EPERM)";
+            case 95 -> "auth method not supported (EOPNOTSUPP)";
+            case 22 -> "invalid request (EINVAL)";
+            default -> "error " + b.result();
+        };
+        return err + "; server allows methods " + b.allowedMethods() + " and modes " + b.allowedModes()
+                + ", we tried method " + b.method();
+    }
+
+    private void onSignature(Frame f) throws AuthenticationException, ConnectionException {
+        expect(f, Tag.AUTH_SIGNATURE);
+        byte[] expected = signature(p.auth().sessionKey(), txLogFinal);
+        txLogFinal = null;
+        if (!CephxCrypto.constantTimeEquals(expected, f.payload())) {
+            throw new AuthenticationException(p.self(), p.target().toString(),
+                    "the server's AUTH_SIGNATURE does not match what we sent (tampered stream or rogue server)", 0);
+        }
+        ControlFrames.ClientIdent ident = new ControlFrames.ClientIdent(EntityAddrVec.of(myAddr), p.target(),
+                globalId, p.globalSeq(), CephFeature.CLIENT_SUPPORTED, CephFeature.MSG_ADDR2.fullMask(), MSG_CONNECT_LOSSY,
+                p.cookie());
+        sendFrame(Tag.CLIENT_IDENT, ident.encode());
+        state = State.IDENT;
+    }
+
+    private void onIdent(Frame f) throws ConnectionException {
+        switch (f.tag()) {
+            case SERVER_IDENT -> {
+                ControlFrames.ServerIdent s = ControlFrames.ServerIdent.decode(f.payload());
+                if (!s.addrs().addrs().contains(p.target())) {
+                    throw new ConnectionException("peer identifies as " + s.addrs() + ", not " + p.target()
+                            + " (stale address?)");
+                }
+                if ((s.required() & ~CephFeature.CLIENT_SUPPORTED) != 0) {
+                    throw new ConnectionException(p.target() + " requires features "
+                            + hex(s.required() & ~CephFeature.CLIENT_SUPPORTED) + " we lack");
+                }
+                features = s.supported() & CephFeature.CLIENT_SUPPORTED;
+                state = State.READY;
+                handshakeTimer.cancel(false);
+                startKeepalive();
+                ready.complete(this);
+            }
+            case IDENT_MISSING_FEATURES -> throw new ConnectionException(p.target()
+                    + " refused the session: we lack features "
+                    + hex(ControlFrames.readU64(f.payload(), "IDENT_MISSING_FEATURES")));
+            case WAIT -> throw new ConnectionException(p.target() + " asked us to WAIT (connection race); retry");
+            default -> throw new ConnectionException("unexpected " + f.tag() + " while identifying");
+        }
+    }
+
+    private void onReady(Frame f) throws ConnectionException {
+        switch (f.tag()) {
+            case MESSAGE -> onMessage(f);
+            case KEEPALIVE2 -> sendFrame(Tag.KEEPALIVE2_ACK, f.payload());
+            case KEEPALIVE2_ACK, ACK -> {
+                // liveness only: lossy sessions keep nothing to trim
+            }
+            default -> throw new ConnectionException("unexpected " + f.tag() + " on an open session");
+        }
+    }
+
+    private void onMessage(Frame f) throws ConnectionException {
+        byte[] h = f.segment(0);
+        ByteBuf hb = Unpooled.wrappedBuffer(h);
+        if (h.length != H2.size()) {
+            throw new ConnectionException("MESSAGE header of " + h.length + " bytes, expected " + H2.size());
+        }
+        long seq = H2.field("seq").getLong(hb, 0);
+        if (seq <= inSeq) {
+            return; // duplicate of one we already delivered
+        }
+        // A gap (seq > inSeq + 1) is delivered anyway, as ProtocolV2 does unless
+        // ms_die_on_skipped_message is set: on a lossy session the owner's timeouts cover the loss.
+        inSeq = seq;
+        Message m = new Message(H2.field("type").getInt(hb, 0), H2.field("version").getInt(hb, 0),
+                H2.field("compat_version").getInt(hb, 0), H2.field("priority").getInt(hb, 0),
+                H2.field("tid").getLong(hb, 0), seq, f.segment(1), f.segment(2), f.segment(3));
+        p.listener().accept(m);
+    }
+
+    private static String hex(long features) {
+        return "0x" + Long.toHexString(features);
+    }
+
+    private void sendAckIfNeeded() {
+        if (state == State.READY && inSeq > ackedIn) {
+            ackedIn = inSeq;
+            sendFrame(Tag.ACK, ControlFrames.u64(inSeq));
+        }
+    }
+
+    private void startKeepalive() {
+        long every = p.keepaliveInterval().toMillis();
+        keepaliveTimer = ctx.executor().scheduleAtFixedRate(() -> {
+            if (state != State.READY) {
+                return;
+            }
+            long idle = System.nanoTime() - lastRxNanos;
+            if (idle > p.keepaliveTimeout().toNanos()) {
+                fail(new ConnectionException(p.target() + " silent for " + idle / 1_000_000
+                        + " ms (keepalive timeout)"));
+                return;
+            }
+            long now = System.currentTimeMillis();
+            sendFrame(Tag.KEEPALIVE2, ControlFrames.write(e -> e.writeU32Le(now / 1000)
+                    .writeU32Le((now % 1000) * 1_000_000)));
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- Connection ----------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Void> send(Message m) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Channel ch = ctx.channel();
+        ch.eventLoop().execute(() -> {
+            if (state != State.READY) {
+                done.completeExceptionally(new ConnectionException("connection to " + p.target() + " is " + state));
+                return;
+            }
+            long seq = ++outSeq;
+            ByteBuf hb = Unpooled.buffer(H2.size());
+            Map<String, Object> v = new HashMap<>();
+            v.put("seq", seq);
+            v.put("tid", m.tid());
+            v.put("type", m.type());
+            v.put("priority", m.priority());
+            v.put("version", m.version());
+            v.put("data_pre_padding_len", 0);
+            v.put("data_off", 0);
+            v.put("ack_seq", inSeq);
+            v.put("flags", MSG_FLAGS);
+            v.put("compat_version", m.compatVersion());
+            H2.encode(hb, 0, v, Map.of());
+            byte[] header = new byte[H2.size()];
+            hb.getBytes(0, header);
+            ackedIn = inSeq;
+            byte[] frame = writer.frame(Tag.MESSAGE, header, m.front(), m.middle(), m.data());
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener(w -> {
+                if (w.isSuccess()) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(new ConnectionException("write to " + p.target() + " failed", w.cause()));
+                }
+            });
+        });
+        return done;
+    }
+
+    @Override
+    public EntityAddr peerAddress() {
+        return p.target();
+    }
+
+    @Override
+    public ConnectionMode mode() {
+        return mode;
+    }
+
+    @Override
+    public long globalId() {
+        return globalId;
+    }
+
+    @Override
+    public long features() {
+        return features;
+    }
+
+    @Override
+    public CompletableFuture<Void> closeFuture() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (ctx == null) {
+            return;
+        }
+        ctx.channel().eventLoop().execute(() -> {
+            if (state != State.CLOSED) {
+                state = State.CLOSED;
+                cancelTimers();
+                ready.completeExceptionally(new ConnectionException("closed"));
+                closed.complete(null);
+                ctx.close();
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "msgr2 connection to " + p.target() + " [" + state + (mode == null ? "" : ", " + mode) + "]";
+    }
+}

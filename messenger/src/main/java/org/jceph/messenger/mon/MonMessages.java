@@ -1,0 +1,68 @@
+package org.jceph.messenger.mon;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jceph.encoding.CephDecoder;
+import org.jceph.encoding.CephEncoder;
+import org.jceph.messenger.Message;
+
+/** The monitor-client messages of this slice: their type numbers, versions and front encodings. */
+public final class MonMessages {
+    private MonMessages() {
+    }
+
+    /** Message type numbers (src/include/ceph_fs.h, src/msg/Message.h). */
+    public static final int MSG_MON_MAP = 4;
+    public static final int MSG_MON_GET_MAP = 5;
+    public static final int MSG_MON_SUBSCRIBE = 15;
+    public static final int MSG_MON_SUBSCRIBE_ACK = 16;
+    public static final int MSG_OSD_MAP = 41;
+    public static final int MSG_CONFIG = 62;
+
+    /** CEPH_SUBSCRIBE_ONETIME */
+    public static final int SUBSCRIBE_ONETIME = 1;
+
+    /** MMonGetMap (src/messages/MMonGetMap.h): v1, empty front. The reply is MMonMap. */
+    public static Message getMonMap() {
+        return Message.of(MSG_MON_GET_MAP, 1, 1, new byte[0]);
+    }
+
+    /**
+     * MMonSubscribe (src/messages/MMonSubscribe.h, HEAD_VERSION 3, COMPAT 1):
+     * {@code map<string, ceph_mon_subscribe_item{u64 start; u8 flags}> what | string hostname}.
+     * start 0 asks for the latest full map; start = epoch + 1 for what follows a map we hold.
+     */
+    public static Message subscribe(Map<String, long[]> what, String hostname) {
+        ByteBuf b = Unpooled.buffer();
+        new CephEncoder(b).writeMap(new TreeMap<>(what), CephEncoder::writeString,
+                (e, v) -> e.writeU64Le(v[0]).writeU8((int) v[1])).writeString(hostname);
+        byte[] front = new byte[b.readableBytes()];
+        b.readBytes(front);
+        return Message.of(MSG_MON_SUBSCRIBE, 3, 1, front);
+    }
+
+    /** MMonMap: the front is a blob holding the MonMap encoding. */
+    public static MonMap decodeMonMap(Message m) {
+        CephDecoder d = CephDecoder.of(m.front(), "MMonMap");
+        return MonMap.decode(d.readBlob());
+    }
+
+    /** MOSDMap, keeping the maps opaque. */
+    public static OsdMapUpdate decodeOsdMap(Message m) {
+        CephDecoder d = CephDecoder.of(m.front(), "MOSDMap");
+        UUID fsid = d.readUuid();
+        TreeMap<Long, byte[]> inc = new TreeMap<>(d.readMap(8, CephDecoder::readU32Le, CephDecoder::readBlob));
+        TreeMap<Long, byte[]> full = new TreeMap<>(d.readMap(8, CephDecoder::readU32Le, CephDecoder::readBlob));
+        long oldest = 0;
+        long newest = 0;
+        if (m.version() >= 2) {
+            oldest = d.readU32Le();
+            newest = d.readU32Le();
+        }
+        return new OsdMapUpdate(fsid, java.util.Collections.unmodifiableSortedMap(inc),
+                java.util.Collections.unmodifiableSortedMap(full), oldest, newest);
+    }
+}

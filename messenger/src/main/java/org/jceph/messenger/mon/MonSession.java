@@ -1,0 +1,355 @@
+package org.jceph.messenger.mon;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.jceph.messenger.Connection;
+import org.jceph.messenger.ConnectionException;
+import org.jceph.encoding.types.EntityAddr;
+import org.jceph.encoding.types.EntityAddrVec;
+import org.jceph.messenger.EntityName;
+import org.jceph.messenger.Message;
+import org.jceph.messenger.Messenger;
+import org.jceph.messenger.auth.AuthenticationException;
+import org.jceph.messenger.auth.CryptoKey;
+import org.jceph.messenger.config.CephConfig;
+import org.jceph.messenger.v2.ConnectionMode;
+
+/**
+ * An authenticated, self-healing session with the monitors: fetches the monmap and subscribes to
+ * maps. This is the messenger-level building block of a MonClient (commands, ticket renewal and
+ * map bookkeeping belong to the rados module's MonClient).
+ *
+ * <p>Sessions are lossy. On a fault the session fails every pending request with the fault (the
+ * caller resends), tells the fault listeners, and hunts again over all monitors with bounded
+ * exponential backoff; once connected it re-sends the standing subscriptions (the osdmap from the
+ * epoch after the last one received). It gives up after {@link ReconnectPolicy#giveUpAfter()}, or at
+ * once when a monitor refuses our credentials, and then completes {@link #closeFuture()}
+ * exceptionally.
+ *
+ * <pre>
+ *   OPEN --fault--> HUNTING --connected--> OPEN (resubscribed)
+ *                      |--auth refused / gave up--> FAILED
+ *   any --close()--> CLOSED
+ * </pre>
+ * Listeners run on the messenger's I/O thread and must not block.
+ */
+public final class MonSession implements AutoCloseable {
+    /** Backoff between rounds over all monitors, and the bound on hunting after a fault. */
+    public record ReconnectPolicy(Duration initialBackoff, Duration maxBackoff, Duration giveUpAfter) {
+        /** 100 ms doubling to mon_client_hunt_interval (3 s); give up after client_mount_timeout (300 s). */
+        public static final ReconnectPolicy DEFAULT =
+                new ReconnectPolicy(Duration.ofMillis(100), Duration.ofSeconds(3), Duration.ofSeconds(300));
+        /** Never reconnect: the first fault is final. */
+        public static final ReconnectPolicy NEVER = new ReconnectPolicy(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+        Duration backoff(int round) {
+            if (round == 0) {
+                return Duration.ZERO;
+            }
+            long ms = initialBackoff.toMillis() << Math.min(round - 1, 20);
+            return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+        }
+    }
+
+    private final List<EntityAddrVec> monitors;
+    private final EntityName self;
+    private final CryptoKey key;
+    private final List<ConnectionMode> modes;
+    private final Duration connectTimeout;
+    private final Messenger messenger;
+    private final ReconnectPolicy policy;
+
+    private volatile Connection connection;
+    private volatile boolean closed;
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final Map<String, long[]> standing = new TreeMap<>(); // guarded by itself
+    private final ConcurrentLinkedQueue<CompletableFuture<MonMap>> monMapWaiters = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CompletableFuture<OsdMapUpdate>> osdMapWaiters = new ConcurrentLinkedQueue<>();
+    private final List<Consumer<OsdMapUpdate>> osdMapListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Throwable>> faultListeners = new CopyOnWriteArrayList<>();
+    private volatile MonMap lastMonMap;
+
+    private MonSession(List<EntityAddrVec> monitors, EntityName self, CryptoKey key, List<ConnectionMode> modes,
+                       Duration connectTimeout, Messenger messenger, ReconnectPolicy policy) {
+        this.monitors = List.copyOf(monitors);
+        this.self = self;
+        this.key = key;
+        this.modes = List.copyOf(modes);
+        this.connectTimeout = connectTimeout;
+        this.messenger = messenger;
+        this.policy = policy;
+    }
+
+    /**
+     * Connects to the first monitor of {@code config.monHosts()} that answers, over msgr2 in the
+     * modes of {@code ms_mon_client_mode}, authenticating as {@code auth_client_required} says.
+     * Each attempt is bounded by {@code ms_connection_ready_timeout}.
+     *
+     * @throws AuthenticationException at once when a monitor refuses our credentials (another
+     *                                 monitor would refuse them too)
+     * @throws ConnectionException     when no monitor could be reached, naming every address tried
+     */
+    public static MonSession connect(CephConfig config, Messenger messenger) throws IOException {
+        // auth_client_required lists acceptable methods, preferred first.
+        CryptoKey key = config.authClientRequired().get(0).equals("none") ? null : config.secret();
+        List<ConnectionMode> modes = config.monClientModes().stream().map(ConnectionMode::parse).toList();
+        return connect(config.monHosts(), config.name(), key, modes, config.connectTimeout(), messenger,
+                new ReconnectPolicy(ReconnectPolicy.DEFAULT.initialBackoff(), ReconnectPolicy.DEFAULT.maxBackoff(),
+                        config.mountTimeout()));
+    }
+
+    /** As {@link #connect(CephConfig, Messenger)}; {@code key} null means auth none. */
+    public static MonSession connect(List<EntityAddrVec> monitors, EntityName self, CryptoKey key,
+                                     List<ConnectionMode> modes, Duration connectTimeout, Messenger messenger,
+                                     ReconnectPolicy policy) throws IOException {
+        MonSession s = new MonSession(monitors, self, key, modes, connectTimeout, messenger, policy);
+        List<String> tried = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (EntityAddrVec mon : monitors) {
+            EntityAddr target = mon.first(EntityAddr.TYPE_MSGR2);
+            if (target == null) {
+                tried.add(mon.toString());
+                errors.add(mon + ": no v2 address (msgr1 not implemented yet)");
+                continue;
+            }
+            tried.add(target.toString());
+            CompletableFuture<Connection> f = s.attempt(target);
+            try {
+                s.opened(f.get(connectTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
+                return s;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthenticationException ae) {
+                    throw new AuthenticationException(ae.entity(), target.toString(), ae.getMessage(), ae.errno());
+                }
+                errors.add(e.getCause().getMessage());
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                errors.add(target + ": no session within " + connectTimeout.toMillis() + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectionException("interrupted while connecting to " + target);
+            }
+        }
+        throw new ConnectionException("could not reach any monitor; tried " + tried + ": " + errors);
+    }
+
+    private CompletableFuture<Connection> attempt(EntityAddr target) {
+        return messenger.connectToMonitor(target, self, key, modes, connectTimeout, this::dispatch);
+    }
+
+    /** Adopts a new connection: watches it for faults and re-sends the standing subscriptions. */
+    private void opened(Connection c) {
+        connection = c;
+        c.closeFuture().whenComplete((ok, err) -> {
+            if (err != null) {
+                onFault(err);
+            }
+        });
+        Map<String, long[]> subs;
+        synchronized (standing) {
+            subs = new TreeMap<>(standing);
+        }
+        if (!subs.isEmpty()) {
+            c.send(MonMessages.subscribe(subs, hostname()));
+        }
+    }
+
+    private void onFault(Throwable err) {
+        if (closed) {
+            return;
+        }
+        failWaiters(err);
+        faultListeners.forEach(l -> l.accept(err));
+        hunt(0, System.nanoTime(), err);
+    }
+
+    /** One round over all monitors after {@code policy.backoff(round)}; bounded by giveUpAfter. */
+    private void hunt(int round, long since, Throwable last) {
+        if (closed) {
+            return;
+        }
+        if (System.nanoTime() - since > policy.giveUpAfter().toNanos() || policy.giveUpAfter().isZero()) {
+            terminate(new ConnectionException("lost the monitor session and gave up reconnecting after "
+                    + policy.giveUpAfter().toMillis() + " ms; last error: " + last.getMessage(), last));
+            return;
+        }
+        messenger.scheduler().schedule(() -> tryMonitor(0, round, since, last),
+                policy.backoff(round).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void tryMonitor(int index, int round, long since, Throwable last) {
+        if (closed) {
+            return;
+        }
+        if (index == monitors.size()) {
+            hunt(round + 1, since, last);
+            return;
+        }
+        EntityAddr target = monitors.get(index).first(EntityAddr.TYPE_MSGR2);
+        if (target == null) {
+            tryMonitor(index + 1, round, since, last);
+            return;
+        }
+        attempt(target).whenComplete((c, err) -> {
+            if (closed) {
+                if (c != null) {
+                    c.close();
+                }
+            } else if (err == null) {
+                opened(c);
+            } else if (err instanceof AuthenticationException) {
+                terminate(err);
+            } else {
+                tryMonitor(index + 1, round, since, err);
+            }
+        });
+    }
+
+    private void terminate(Throwable cause) {
+        closed = true;
+        failWaiters(cause);
+        closeFuture.completeExceptionally(cause);
+    }
+
+    /** Nobody waits forever on a dead session: pending requests fail with the fault. */
+    private void failWaiters(Throwable cause) {
+        CompletableFuture<MonMap> a;
+        while ((a = monMapWaiters.poll()) != null) {
+            a.completeExceptionally(cause);
+        }
+        CompletableFuture<OsdMapUpdate> b;
+        while ((b = osdMapWaiters.poll()) != null) {
+            b.completeExceptionally(cause);
+        }
+    }
+
+    private void dispatch(Message m) {
+        switch (m.type()) {
+            case MonMessages.MSG_MON_MAP -> {
+                MonMap map = MonMessages.decodeMonMap(m);
+                lastMonMap = map;
+                CompletableFuture<MonMap> w;
+                while ((w = monMapWaiters.poll()) != null) {
+                    w.complete(map);
+                }
+            }
+            case MonMessages.MSG_OSD_MAP -> {
+                OsdMapUpdate u = MonMessages.decodeOsdMap(m);
+                synchronized (standing) {
+                    long[] sub = standing.get("osdmap");
+                    long last = Math.max(lastEpoch(u), 0);
+                    if (sub != null && last > 0 && last + 1 > sub[0]) {
+                        sub[0] = last + 1; // after a reconnect, continue where we are
+                    }
+                }
+                CompletableFuture<OsdMapUpdate> w;
+                while ((w = osdMapWaiters.poll()) != null) {
+                    w.complete(u);
+                }
+                osdMapListeners.forEach(l -> l.accept(u));
+            }
+            default -> {
+                // MMonSubscribeAck, MConfig, ...: not needed by this slice
+            }
+        }
+    }
+
+    private static long lastEpoch(OsdMapUpdate u) {
+        long a = u.fullMaps().isEmpty() ? 0 : u.fullMaps().lastKey();
+        long b = u.incrementalMaps().isEmpty() ? 0 : u.incrementalMaps().lastKey();
+        return Math.max(a, b);
+    }
+
+    /** Asks for the current monmap (MMonGetMap); completes with the next MMonMap received. */
+    public CompletableFuture<MonMap> fetchMonMap() {
+        CompletableFuture<MonMap> f = new CompletableFuture<>();
+        monMapWaiters.add(f);
+        send(MonMessages.getMonMap(), f);
+        return f;
+    }
+
+    /**
+     * Subscribes to the osdmap from {@code start} (0 = the latest full map). Completes with the first
+     * MOSDMap received after the request. A standing ({@code onetime} false) subscription is renewed
+     * after every reconnect, from the epoch after the newest one received.
+     */
+    public CompletableFuture<OsdMapUpdate> subscribeOsdMap(long start, boolean onetime) {
+        CompletableFuture<OsdMapUpdate> f = new CompletableFuture<>();
+        osdMapWaiters.add(f);
+        long[] item = {start, onetime ? MonMessages.SUBSCRIBE_ONETIME : 0};
+        if (!onetime) {
+            synchronized (standing) {
+                standing.put("osdmap", item.clone());
+            }
+        }
+        send(MonMessages.subscribe(Map.of("osdmap", item), hostname()), f);
+        return f;
+    }
+
+    private void send(Message m, CompletableFuture<?> request) {
+        Connection c = connection;
+        if (closed) {
+            request.completeExceptionally(new ConnectionException("monitor session is closed"));
+            return;
+        }
+        c.send(m).exceptionally(e -> {
+            request.completeExceptionally(e);
+            return null;
+        });
+    }
+
+    /** Every MOSDMap from now on, across reconnects. */
+    public void onOsdMap(Consumer<OsdMapUpdate> listener) {
+        osdMapListeners.add(listener);
+    }
+
+    /** Called with each fault of the underlying connection, before the session reconnects. */
+    public void onFault(Consumer<Throwable> listener) {
+        faultListeners.add(listener);
+    }
+
+    public MonMap lastMonMap() {
+        return lastMonMap;
+    }
+
+    /** The current connection (replaced after each reconnect). */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Completes normally on {@link #close()}, exceptionally when the session gives up. */
+    public CompletableFuture<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Connection c = connection;
+        if (c != null) {
+            c.close();
+        }
+        failWaiters(new ConnectionException("monitor session closed"));
+        closeFuture.complete(null);
+    }
+}
