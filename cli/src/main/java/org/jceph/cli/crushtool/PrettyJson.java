@@ -1,0 +1,94 @@
+package org.jceph.cli.crushtool;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * A streaming writer with the layout of Ceph's JSONFormatter in "json-pretty" mode: four-space
+ * indentation, {@code "key": value}, empty sections as {@code []} / {@code {}}, floats as %.17g.
+ */
+final class PrettyJson {
+    private final StringBuilder out = new StringBuilder(8192);
+    /** Per open section: whether it is an array, and how many entries it has so far. */
+    private final Deque<int[]> stack = new ArrayDeque<>();
+
+    private void name(String key) {
+        int[] top = stack.peek();
+        if (top != null) {
+            out.append(top[1] == 0 ? "\n" : ",\n");
+            top[1]++;
+            out.append("    ".repeat(stack.size()));
+            if (top[0] == 0) {
+                out.append('"').append(escape(key)).append("\": ");
+            }
+        }
+    }
+
+    PrettyJson openObject(String key) {
+        name(key);
+        out.append('{');
+        stack.push(new int[] {0, 0});
+        return this;
+    }
+
+    PrettyJson openArray(String key) {
+        name(key);
+        out.append('[');
+        stack.push(new int[] {1, 0});
+        return this;
+    }
+
+    PrettyJson close() {
+        int[] top = stack.pop();
+        if (top[1] > 0) {
+            out.append('\n').append("    ".repeat(stack.size()));
+        }
+        out.append(top[0] == 1 ? ']' : '}');
+        return this;
+    }
+
+    PrettyJson num(String key, long v) {
+        name(key);
+        out.append(v);
+        return this;
+    }
+
+    PrettyJson dbl(String key, double v) {
+        name(key);
+        out.append(CephFloat.g(v, 17));
+        return this;
+    }
+
+    PrettyJson str(String key, String v) {
+        name(key);
+        out.append('"').append(escape(v)).append('"');
+        return this;
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                case '\r' -> sb.append("\\r");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    String text() {
+        return out.toString();
+    }
+}
