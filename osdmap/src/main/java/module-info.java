@@ -2,4 +2,6 @@
 module org.jceph.osdmap {
     requires transitive org.jceph.crush;
     requires transitive org.jceph.encoding;
+
+    exports org.jceph.osdmap;
 }

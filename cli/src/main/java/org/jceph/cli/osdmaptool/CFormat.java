@@ -1,0 +1,101 @@
+package org.jceph.cli.osdmaptool;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jceph.encoding.UTime;
+import org.jceph.encoding.types.EntityAddr;
+import org.jceph.encoding.types.EntityAddrVec;
+
+/** How Ceph's C++ streams print values, for output that matches osdmaptool byte for byte. */
+final class CFormat {
+    private CFormat() {
+    }
+
+    /** A double through an ostream with default flags: printf's %g with 6 significant digits. */
+    static String g(double v) {
+        return g(v, 6);
+    }
+
+    /** printf's %.{precision}g, as an ostream with setprecision(precision) prints a double. */
+    static String g(double v, int precision) {
+        if (Double.isNaN(v)) {
+            return Double.doubleToRawLongBits(v) < 0 ? "-nan" : "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        if (v == 0) {
+            return (1 / v < 0) ? "-0" : "0";
+        }
+        BigDecimal rounded = new BigDecimal(v).round(new MathContext(precision, java.math.RoundingMode.HALF_EVEN));
+        int exp = rounded.precision() - rounded.scale() - 1;
+        if (exp < -4 || exp >= precision) {
+            BigDecimal mant = rounded.movePointLeft(exp);
+            String m = strip(mant.setScale(precision - 1, java.math.RoundingMode.UNNECESSARY).toPlainString());
+            return m + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+        }
+        return strip(rounded.setScale(Math.max(0, precision - 1 - exp), java.math.RoundingMode.UNNECESSARY)
+                .toPlainString());
+    }
+
+    private static String strip(String s) {
+        if (!s.contains(".")) {
+            return s;
+        }
+        s = s.replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** vector&lt;int&gt;: [1,2,3]. */
+    static String vec(List<Integer> l) {
+        return l.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxx");
+
+    /** utime_t: local time with offset; values under ten years print as seconds.micros. */
+    static String utime(UTime t) {
+        if (t.seconds() < 60L * 60 * 24 * 365 * 10) {
+            return t.seconds() + "." + String.format("%06d", t.nanos() / 1000);
+        }
+        Instant i = Instant.ofEpochSecond(t.seconds(), (t.nanos() / 1000) * 1000);
+        return STAMP.format(ZonedDateTime.ofInstant(i, ZoneId.systemDefault()));
+    }
+
+    /** entity_addr_t: v2:127.0.0.1:6810/15607 ("-" for none; no prefix for "any"). */
+    static String addr(EntityAddr a) {
+        if (a.type() == EntityAddr.TYPE_NONE) {
+            return "-";
+        }
+        String prefix = switch (a.type()) {
+            case EntityAddr.TYPE_LEGACY -> "v1:";
+            case EntityAddr.TYPE_MSGR2 -> "v2:";
+            case EntityAddr.TYPE_CIDR -> "cidr:";
+            default -> "";
+        };
+        var s = a.socketAddress();
+        String where;
+        if (s == null) {
+            where = "-";
+        } else if (a.family() == EntityAddr.AF_INET6) {
+            where = "[" + s.getAddress().getHostAddress() + "]:" + s.getPort();
+        } else {
+            where = s.getAddress().getHostAddress() + ":" + s.getPort();
+        }
+        return prefix + where + "/" + a.nonce();
+    }
+
+    /** entity_addrvec_t: the address alone when there is one, else [a,b]. */
+    static String addrs(EntityAddrVec v) {
+        if (v.addrs().size() == 1) {
+            return addr(v.addrs().get(0));
+        }
+        return v.addrs().stream().map(CFormat::addr).collect(Collectors.joining(",", "[", "]"));
+    }
+}

@@ -1,0 +1,384 @@
+package org.jceph.cli.osdmaptool;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jceph.crush.CrushBucket;
+import org.jceph.crush.CrushMap;
+import org.jceph.encoding.DecodeException;
+import org.jceph.encoding.types.PgId;
+import org.jceph.osdmap.OsdMap;
+import org.jceph.osdmap.OsdMapCodec;
+import org.jceph.osdmap.PgPool;
+import org.jceph.osdmap.Placement;
+
+/**
+ * {@code jceph osdmaptool MAP [options]}: the subset of Ceph's osdmaptool (src/tools/osdmaptool.cc,
+ * Pacific) that reads a map, with the same standard output: --print, --dump json|plain, --tree,
+ * --test-map-object NAME
+ * [--pool P], --test-map-pg PGID, --test-map-pgs, --test-map-pgs-dump, --test-map-pgs-dump-all
+ * [--pool P], --mark-up-in, --mark-out N. Like osdmaptool, the marks change only the map in
+ * memory, and the actions run in osdmaptool's order whatever the order of the options.
+ *
+ * <p>Not supported (an error, never a silent difference): --dump xml and other formats, --tree with a
+ * format, pools with hit sets (cache tiering) in --print/--dump, map creation or
+ * modification (--createsimple, --import-crush, --upmap, ...), and --mark-up-in on an OSD whose
+ * CRUSH weight is 0 (osdmaptool changes the CRUSH map then).
+ */
+public final class OsdmapTool {
+    private static final String ME = "osdmaptool";
+
+    private OsdmapTool() {
+    }
+
+    /** Parsed command line; option names accept '-' and '_' alike, and --opt=value. */
+    private static final class Options {
+        String file;
+        boolean print;
+        boolean tree;
+        boolean dumpJson;
+        String testMapObject;
+        String testMapPg;
+        long pool = -1;
+        boolean testMapPgs;
+        boolean testMapPgsDump;
+        boolean testMapPgsDumpAll;
+        boolean markUpIn;
+        int markOut = -1;
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println(ME + ": " + e.getMessage());
+            usage(err);
+            return 1;
+        }
+        err.println(ME + ": osdmap file '" + o.file + "'");
+        OsdMap map;
+        try {
+            map = OsdMapCodec.decode(Files.readAllBytes(Path.of(o.file)));
+        } catch (IOException e) {
+            err.println(ME + ": couldn't open " + o.file + ": " + e.getMessage());
+            return 255;
+        } catch (DecodeException e) {
+            err.println(ME + ": error decoding osdmap '" + o.file + "'");
+            return 255;
+        }
+        CrushMap crush = CrushMap.decode(map.crushBytes());
+
+        if (o.markUpIn) {
+            out.println("marking all OSDs up and in");
+            List<Long> states = new ArrayList<>(map.maxOsd());
+            List<Long> weights = new ArrayList<>(map.maxOsd());
+            Map<Integer, Integer> crushWeights = crushWeights(crush);
+            for (int i = 0; i < map.maxOsd(); i++) {
+                if (crushWeights.getOrDefault(i, -2) == 0) {
+                    err.println(ME + ": --mark-up-in would change the CRUSH weight of osd." + i
+                            + " (it is 0); not supported");
+                    return 1;
+                }
+                states.add(map.osdState().get(i) | OsdMap.STATE_UP);
+                weights.add(OsdMap.WEIGHT_IN);
+            }
+            map = map.withOsdStatesAndWeights(states, weights);
+        }
+        if (o.markOut >= 0 && o.markOut < map.maxOsd()) {
+            out.println("marking OSD@" + o.markOut + " as out");
+            int id = o.markOut;
+            map = map.withOsd(id, map.osdState().get(id) | OsdMap.STATE_UP, OsdMap.WEIGHT_OUT);
+        }
+        Placement placement = new Placement(map);
+
+        if (o.testMapObject != null) {
+            long pool = o.pool;
+            if (pool == -1) {
+                out.println(ME + ": assuming pool 1 (use --pool to override)");
+                pool = 1;
+            }
+            if (map.pool(pool) == null) {
+                err.println("There is no pool " + pool);
+                return 1;
+            }
+            PgId pg = placement.rawPgToPg(placement.objectToRawPg(pool, o.testMapObject, "", ""));
+            Placement.Result r = placement.pgToUpActing(pg);
+            out.println(" object '" + o.testMapObject + "' -> " + pg + " -> " + CFormat.vec(r.acting()));
+        }
+        if (o.testMapPg != null) {
+            PgId pg = parsePg(o.testMapPg);
+            if (pg == null) {
+                err.println(ME + ": failed to parse pg '" + o.testMapPg);
+                usage(err);
+                return 1;
+            }
+            out.println(" parsed '" + o.testMapPg + "' -> " + pg);
+            PgPool pool = map.pool(pg.pool());
+            List<Integer> raw = pool == null ? List.of() : placement.rawOsds(pool, pg);
+            Placement.Result r = pool == null ? new Placement.Result(pg, List.of(), -1, List.of(), -1)
+                    : placement.pgToUpActing(pg);
+            out.println(pg + " raw (" + CFormat.vec(raw) + ", p" + firstNotNone(raw) + ") up ("
+                    + CFormat.vec(r.up()) + ", p" + r.upPrimary() + ") acting (" + CFormat.vec(r.acting()) + ", p"
+                    + r.actingPrimary() + ")");
+        }
+        if (o.testMapPgs || o.testMapPgsDump || o.testMapPgsDumpAll) {
+            if (o.pool != -1 && map.pool(o.pool) == null) {
+                err.println("There is no pool " + o.pool);
+                return 1;
+            }
+            mapAllPgs(map, crush, placement, o, out);
+        }
+        if (!o.print && !o.tree && o.testMapObject == null && o.testMapPg == null && !o.testMapPgs && !o.testMapPgsDump
+                && !o.testMapPgsDumpAll) {
+            err.println(ME + ": no action specified?");
+            usage(err);
+            return 1;
+        }
+        if (o.print && o.dumpJson) {
+            DumpJson.print(map, crush, out);
+        } else if (o.print) {
+            MapPrinter.print(map, crush, out);
+        }
+        if (o.tree) {
+            TreePrinter.print(map, crush, out);
+        }
+        return 0;
+    }
+
+    /** The --test-map-pgs family: every PG of every (or one) pool, then per-OSD statistics. */
+    private static void mapAllPgs(OsdMap map, CrushMap crush, Placement placement, Options o, PrintStream out) {
+        int n = map.maxOsd();
+        int[] count = new int[n];
+        int[] firstCount = new int[n];
+        int[] primaryCount = new int[n];
+        int[] size = new int[30];
+        int maxSize = 0;
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<Long, PgPool> e : map.pools().entrySet()) {
+            if (o.pool != -1 && e.getKey() != o.pool) {
+                continue;
+            }
+            b.append("pool ").append(e.getKey()).append(" pg_num ").append(e.getValue().pgNum()).append('\n');
+            for (long ps = 0; ps < e.getValue().pgNum(); ps++) {
+                PgId pg = new PgId(e.getKey(), ps);
+                Placement.Result r = placement.pgToUpActing(pg);
+                List<Integer> osds = r.acting();
+                int primary = r.actingPrimary();
+                size[osds.size()]++;
+                maxSize = Math.max(maxSize, osds.size());
+                if (o.testMapPgsDump) {
+                    b.append(pg).append('\t').append(CFormat.vec(osds)).append('\t').append(primary).append('\n');
+                } else if (o.testMapPgsDumpAll) {
+                    List<Integer> raw = placement.rawOsds(e.getValue(), pg);
+                    b.append(pg).append(" raw (").append(CFormat.vec(raw)).append(", p").append(firstNotNone(raw))
+                            .append(") up (").append(CFormat.vec(r.up())).append(", p").append(r.upPrimary())
+                            .append(") acting (").append(CFormat.vec(osds)).append(", p").append(primary)
+                            .append(")\n");
+                }
+                for (int osd : osds) {
+                    if (osd != Placement.NONE) {
+                        count[osd]++;
+                    }
+                }
+                if (!osds.isEmpty() && osds.get(0) != Placement.NONE) {
+                    firstCount[osds.get(0)]++;
+                }
+                if (primary >= 0) {
+                    primaryCount[primary]++;
+                }
+            }
+        }
+        long total = 0;
+        int in = 0;
+        int minOsd = -1;
+        int maxOsd = -1;
+        b.append("#osd\tcount\tfirst\tprimary\tc wt\twt\n");
+        List<Integer> counted = new ArrayList<>();
+        Map<Integer, Integer> crushWeights = crushWeights(crush);
+        for (int i = 0; i < n; i++) {
+            int cw = crushWeights.getOrDefault(i, -2);
+            if (map.isOut(i) || cw <= 0) {
+                continue;
+            }
+            counted.add(i);
+            in++;
+            b.append("osd.").append(i).append('\t').append(count[i]).append('\t').append(firstCount[i]).append('\t')
+                    .append(primaryCount[i]).append('\t').append(CFormat.g(cw / 65536.0f))
+                    .append('\t').append(CFormat.g(map.osdWeight().get(i) / 65536.0f)).append('\n');
+            total += count[i];
+            if (count[i] != 0 && (minOsd < 0 || count[i] < count[minOsd])) {
+                minOsd = i;
+            }
+            if (count[i] != 0 && (maxOsd < 0 || count[i] > count[maxOsd])) {
+                maxOsd = i;
+            }
+        }
+        long avg = in != 0 ? Long.divideUnsigned(total, in) : 0;
+        double dev = 0;
+        for (int i : counted) {
+            long d = avg - count[i]; // uint64_t arithmetic in osdmaptool; the square is the same mod 2^64
+            dev += unsigned(d * d);
+        }
+        dev /= in;
+        dev = Math.sqrt(dev);
+        double edev = Math.sqrt((double) total / (double) in * (1.0 - (1.0 / (double) in)));
+        b.append(" in ").append(in).append('\n');
+        b.append(" avg ").append(avg).append(" stddev ").append(CFormat.g(dev)).append(" (")
+                .append(CFormat.g(dev / unsigned(avg))).append("x) (expected ").append(CFormat.g(edev)).append(' ')
+                .append(CFormat.g(edev / unsigned(avg))).append("x))\n");
+        if (minOsd >= 0) {
+            b.append(" min osd.").append(minOsd).append(' ').append(count[minOsd]).append('\n');
+        }
+        if (maxOsd >= 0) {
+            b.append(" max osd.").append(maxOsd).append(' ').append(count[maxOsd]).append('\n');
+        }
+        for (int i = 0; i <= maxSize; i++) {
+            if (size[i] != 0) {
+                b.append("size ").append(i).append('\t').append(size[i]).append('\n');
+            }
+        }
+        out.print(b);
+    }
+
+    /** A uint64_t converted to double, as C++ does. */
+    private static double unsigned(long v) {
+        return v >= 0 ? (double) v : (double) (v >>> 1) * 2.0 + (v & 1);
+    }
+
+    private static int firstNotNone(List<Integer> osds) {
+        for (int osd : osds) {
+            if (osd != Placement.NONE) {
+                return osd;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * CrushWrapper::get_item_weight for every item: its weight in the first bucket (by index) that
+     * holds it. Items in no bucket are absent (Ceph returns -ENOENT for them).
+     */
+    static Map<Integer, Integer> crushWeights(CrushMap crush) {
+        Map<Integer, Integer> w = new java.util.HashMap<>();
+        for (CrushBucket b : crush.bucketSlots()) {
+            if (b == null) {
+                continue;
+            }
+            for (int i = 0; i < b.size(); i++) {
+                w.putIfAbsent(b.item(i), b.itemWeight(i));
+            }
+        }
+        return w;
+    }
+
+    /** pg_t::parse: POOL.SEED with the seed in hex. */
+    static PgId parsePg(String s) {
+        int dot = s.indexOf('.');
+        if (dot <= 0 || dot == s.length() - 1) {
+            return null;
+        }
+        try {
+            long pool = Long.parseLong(s.substring(0, dot));
+            long seed = Long.parseLong(s.substring(dot + 1), 16);
+            if (pool < 0 || seed < 0 || seed > 0xffffffffL) {
+                return null;
+            }
+            return new PgId(pool, seed);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Options parse(String[] args) {
+        Options o = new Options();
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value = null;
+            if (a.startsWith("--") && a.contains("=")) {
+                value = a.substring(a.indexOf('=') + 1);
+                a = a.substring(0, a.indexOf('='));
+            }
+            String name = a.startsWith("--") ? a.replace('_', '-') : a;
+            switch (name) {
+                case "-p", "--print" -> o.print = true;
+                case "--test-map-pgs" -> o.testMapPgs = true;
+                case "--test-map-pgs-dump" -> o.testMapPgsDump = true;
+                case "--test-map-pgs-dump-all" -> o.testMapPgsDumpAll = true;
+                case "--mark-up-in" -> o.markUpIn = true;
+                case "--test-map-object", "--test-map-pg", "--pool", "--mark-out" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("option " + a + " requires an argument");
+                        }
+                        value = args[++i];
+                    }
+                    switch (name) {
+                        case "--test-map-object" -> o.testMapObject = value;
+                        case "--test-map-pg" -> o.testMapPg = value;
+                        case "--pool" -> o.pool = parseNumber(a, value);
+                        default -> o.markOut = (int) parseNumber(a, value);
+                    }
+                }
+                case "--tree" -> {
+                    if (value != null && !value.isEmpty() && !value.equals("plain")) {
+                        throw new IllegalArgumentException("--tree=" + value + " is not supported (plain only)");
+                    }
+                    o.tree = true;
+                }
+                case "--dump" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("option " + a + " requires an argument");
+                        }
+                        value = args[++i];
+                    }
+                    o.print = true;
+                    // osdmaptool: "plain" (or empty) is --print; any other format name falls back to json
+                    o.dumpJson = !value.isEmpty() && !value.equals("plain");
+                    if (o.dumpJson && !value.equals("json")) {
+                        throw new IllegalArgumentException("--dump " + value + " is not supported (json or plain)");
+                    }
+                }
+                default -> {
+                    if (a.startsWith("-") && a.length() > 1) {
+                        throw new IllegalArgumentException("unsupported option " + a);
+                    }
+                    files.add(a);
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("must specify osdmap filename");
+        }
+        if (files.size() > 1) {
+            throw new IllegalArgumentException("too many arguments");
+        }
+        o.file = files.get(0);
+        return o;
+    }
+
+    private static long parseNumber(String option, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": not a number: " + value);
+        }
+    }
+
+    private static void usage(PrintStream err) {
+        err.println(" usage: [--print] <mapfilename>");
+        err.println("   --test-map-pgs [--pool <poolid>] map all pgs");
+        err.println("   --test-map-pgs-dump [--pool <poolid>] map all pgs");
+        err.println("   --test-map-pgs-dump-all [--pool <poolid>] map all pgs to osds");
+        err.println("   --mark-up-in            mark osds up and in (but do not persist)");
+        err.println("   --mark-out <osdid>      mark an osd as out (but do not persist)");
+        err.println("   --test-map-pg <pgid>    map a pgid to osds");
+        err.println("   --test-map-object <objectname> [--pool <poolid>] map an object to osds");
+    }
+}
