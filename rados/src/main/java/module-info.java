@@ -3,4 +3,6 @@ module org.jceph.rados {
     requires transitive org.jceph.osdmap;
     requires transitive org.jceph.messenger;
     requires com.fasterxml.jackson.databind;
+
+    exports org.jceph.rados;
 }

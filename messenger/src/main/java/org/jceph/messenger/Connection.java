@@ -25,6 +25,14 @@ public interface Connection extends AutoCloseable {
     /** CEPH_FEATURE_* both sides support: selects feature-dependent encodings. */
     long features();
 
+    /**
+     * The cephx service tickets (osd, mgr, ...) the monitor granted while authenticating this
+     * connection, keyed by service type; empty for non-monitor peers and auth none.
+     */
+    default java.util.Map<Integer, org.jceph.messenger.auth.ServiceTicket> serviceTickets() {
+        return java.util.Map.of();
+    }
+
     /** Completes normally on {@link #close()}, exceptionally on a fault. */
     CompletableFuture<Void> closeFuture();
 

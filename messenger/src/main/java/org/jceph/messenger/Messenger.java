@@ -73,8 +73,32 @@ public final class Messenger implements AutoCloseable {
                     + " is not a msgr2 address (msgr1 is not implemented yet)"));
         }
         ClientAuth auth = key == null ? new AuthNone(self) : new CephxMonAuth(new CephxMonClient(self, key, 0, random));
+        return connect(target, EntityName.TYPE_MON, self, auth, modes, timeout, listener);
+    }
+
+    /**
+     * Opens an msgr2.1 session to an OSD or MGR at {@code target}, presenting {@code ticket} (from
+     * {@link Connection#serviceTickets()} of the monitor session) as a cephx authorizer, or auth
+     * none when {@code ticket} is null. Fails as {@link #connectToMonitor} does.
+     */
+    public CompletableFuture<Connection> connectToService(EntityAddr target, int peerType, EntityName self,
+                                                         org.jceph.messenger.auth.ServiceTicket ticket, long globalId,
+                                                         List<ConnectionMode> modes, Duration timeout,
+                                                         Consumer<Message> listener) {
+        if (target.type() != EntityAddr.TYPE_MSGR2) {
+            return CompletableFuture.failedFuture(new ConnectionException(target
+                    + " is not a msgr2 address (msgr1 is not implemented yet)"));
+        }
+        ClientAuth auth = ticket == null ? new AuthNone(self)
+                : new org.jceph.messenger.internal.cephx.CephxAuthorizer(ticket, globalId, random);
+        return connect(target, peerType, self, auth, modes, timeout, listener);
+    }
+
+    private CompletableFuture<Connection> connect(EntityAddr target, int peerType, EntityName self, ClientAuth auth,
+                                                  List<ConnectionMode> modes, Duration timeout,
+                                                  Consumer<Message> listener) {
         long cookie = random.nextLong() | 1;
-        ProtocolV2Client handler = new ProtocolV2Client(new ProtocolV2Client.Params(target, EntityName.TYPE_MON,
+        ProtocolV2Client handler = new ProtocolV2Client(new ProtocolV2Client.Params(target, peerType,
                 self, auth, List.copyOf(modes), globalSeq.incrementAndGet(), nonce, cookie, timeout,
                 keepaliveInterval, keepaliveTimeout, listener));
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)

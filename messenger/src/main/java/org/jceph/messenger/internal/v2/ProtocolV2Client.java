@@ -464,6 +464,16 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
         return mode;
     }
 
+        public java.util.Map<Integer, org.jceph.messenger.auth.ServiceTicket> serviceTickets() {
+        if (!(p.auth() instanceof org.jceph.messenger.internal.cephx.CephxMonAuth monAuth)) {
+            return java.util.Map.of();
+        }
+        java.util.Map<Integer, org.jceph.messenger.auth.ServiceTicket> out = new java.util.TreeMap<>();
+        monAuth.cephx().tickets().forEach((service, t) -> out.put(service, new org.jceph.messenger.auth.ServiceTicket(
+                t.serviceId(), t.sessionKey(), t.validity(), t.secretId(), t.blob())));
+        return out;
+    }
+
     @Override
     public long globalId() {
         return globalId;

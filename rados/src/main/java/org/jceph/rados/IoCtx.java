@@ -1,0 +1,190 @@
+package org.jceph.rados;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jceph.encoding.CephDecoder;
+import java.util.concurrent.CompletableFuture;
+import org.jceph.encoding.UTime;
+import org.jceph.rados.internal.OsdOp;
+import org.jceph.rados.internal.OsdOpMessages;
+
+/** Object I/O in one pool, as librados' IoCtx: each call sync, or async with an {@code Async} suffix. */
+public final class IoCtx {
+    private final RadosClient client;
+    private final long poolId;
+    private final String poolName;
+
+    IoCtx(RadosClient client, long poolId, String poolName) {
+        this.client = client;
+        this.poolId = poolId;
+        this.poolName = poolName;
+    }
+
+    public long poolId() {
+        return poolId;
+    }
+
+    /** Size and modification time of an object. */
+    public record ObjectStat(long size, UTime mtime) {
+    }
+
+    private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op) {
+        return client.submit(poolId, oid, List.of(op)).thenApply(r -> {
+            if (r.result() < 0) {
+                throw RadosException.of(r.result(), poolName + "/" + oid);
+            }
+            return r;
+        });
+    }
+
+    public CompletableFuture<Void> writeFullAsync(String oid, byte[] data) {
+        return run(oid, OsdOp.writeFull(data)).thenApply(r -> null);
+    }
+
+    public void writeFull(String oid, byte[] data) {
+        client.await(writeFullAsync(oid, data));
+    }
+
+    public CompletableFuture<Void> writeAsync(String oid, long offset, byte[] data) {
+        return run(oid, OsdOp.write(offset, data)).thenApply(r -> null);
+    }
+
+    public void write(String oid, long offset, byte[] data) {
+        client.await(writeAsync(oid, offset, data));
+    }
+
+    public CompletableFuture<byte[]> readAsync(String oid, long offset, int length) {
+        return run(oid, OsdOp.read(offset, length)).thenApply(r -> r.outputs().get(0));
+    }
+
+    public byte[] read(String oid, long offset, int length) {
+        return client.await(readAsync(oid, offset, length));
+    }
+
+    public CompletableFuture<ObjectStat> statAsync(String oid) {
+        return run(oid, OsdOp.stat()).thenApply(r -> {
+            ByteBuffer b = ByteBuffer.wrap(r.outputs().get(0)).order(ByteOrder.LITTLE_ENDIAN);
+            long size = b.getLong();
+            long sec = Integer.toUnsignedLong(b.getInt());
+            long nsec = Integer.toUnsignedLong(b.getInt());
+            return new ObjectStat(size, new UTime(sec, nsec));
+        });
+    }
+
+    public ObjectStat stat(String oid) {
+        return client.await(statAsync(oid));
+    }
+
+    public CompletableFuture<Void> removeAsync(String oid) {
+        return run(oid, OsdOp.delete()).thenApply(r -> null);
+    }
+
+    public void remove(String oid) {
+        client.await(removeAsync(oid));
+    }
+    public void append(String oid, byte[] data) {
+        client.await(run(oid, OsdOp.append(data)));
+    }
+
+    public void truncate(String oid, long size) {
+        client.await(run(oid, OsdOp.truncate(size)));
+    }
+
+    public void zero(String oid, long offset, long length) {
+        client.await(run(oid, OsdOp.zero(offset, length)));
+    }
+
+    /** Creates an empty object; with {@code exclusive}, an existing one is an {@link RadosException.ObjectExistsException}. */
+    public void create(String oid, boolean exclusive) {
+        client.await(run(oid, OsdOp.create(exclusive)));
+    }
+
+    // ---- xattrs -----------------------------------------------------------------------------
+
+    public byte[] getXattr(String oid, String name) {
+        return client.await(run(oid, OsdOp.getXattr(name))).outputs().get(0);
+    }
+
+    public void setXattr(String oid, String name, byte[] value) {
+        client.await(run(oid, OsdOp.setXattr(name, value)));
+    }
+
+    public void rmXattr(String oid, String name) {
+        client.await(run(oid, OsdOp.rmXattr(name)));
+    }
+
+    /** Every xattr of the object, by name. */
+    public SortedMap<String, byte[]> getXattrs(String oid) {
+        byte[] out = client.await(run(oid, OsdOp.getXattrs())).outputs().get(0);
+        return new TreeMap<>(CephDecoder.of(out, "xattrs").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+    }
+
+    /**
+     * Compares an xattr as librados' cmpxattr does ({@code op}: 1 EQ, 2 NE, 3 GT, 4 GTE, 5 LT, 6 LTE;
+     * string comparison): true when the comparison holds, false when the OSD says ECANCELED.
+     */
+    public boolean cmpXattr(String oid, String name, int op, byte[] value) {
+        try {
+            client.await(run(oid, OsdOp.cmpXattr(name, op, 1, value)));
+            return true;
+        } catch (RadosException e) {
+            if (e.errno() == -125) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    // ---- omap -------------------------------------------------------------------------------
+
+    /** Up to {@code max} omap keys after {@code startAfter} (empty: from the first). */
+    public SortedSet<String> omapGetKeys(String oid, String startAfter, long max) {
+        byte[] out = client.await(run(oid, OsdOp.omapGetKeys(startAfter, max))).outputs().get(0);
+        return new TreeSet<>(CephDecoder.of(out, "omap keys").readSet(4, CephDecoder::readString));
+    }
+
+    /** Up to {@code max} omap entries after {@code startAfter} whose keys start with {@code prefix}. */
+    public SortedMap<String, byte[]> omapGetVals(String oid, String startAfter, String prefix, long max) {
+        byte[] out = client.await(run(oid, OsdOp.omapGetVals(startAfter, prefix, max))).outputs().get(0);
+        return new TreeMap<>(CephDecoder.of(out, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+    }
+
+    public SortedMap<String, byte[]> omapGetValsByKeys(String oid, Collection<String> keys) {
+        byte[] out = client.await(run(oid, OsdOp.omapGetValsByKeys(new TreeSet<>(keys)))).outputs().get(0);
+        return new TreeMap<>(CephDecoder.of(out, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+    }
+
+    public byte[] omapGetHeader(String oid) {
+        return client.await(run(oid, OsdOp.omapGetHeader())).outputs().get(0);
+    }
+
+    public void omapSetVals(String oid, Map<String, byte[]> values) {
+        client.await(run(oid, OsdOp.omapSetVals(new TreeMap<>(values))));
+    }
+
+    public void omapSetHeader(String oid, byte[] header) {
+        client.await(run(oid, OsdOp.omapSetHeader(header)));
+    }
+
+    public void omapRmKeys(String oid, Collection<String> keys) {
+        client.await(run(oid, OsdOp.omapRmKeys(keys)));
+    }
+
+    public void omapClear(String oid) {
+        client.await(run(oid, OsdOp.omapClear()));
+    }
+
+    // ---- object classes -----------------------------------------------------------------------
+
+    /** Runs method {@code method} of object class {@code cls} on the object; returns its output. */
+    public byte[] exec(String oid, String cls, String method, byte[] input) {
+        return client.await(run(oid, OsdOp.call(cls, method, input))).outputs().get(0);
+    }
+}

@@ -1,0 +1,58 @@
+package org.jceph.rados;
+
+/**
+ * An operation the cluster refused, with the negative Linux errno the OSD or monitor returned.
+ * {@link #of} maps errno values to the typed subclasses, in one table.
+ */
+public class RadosException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final int errno;
+
+    public RadosException(int errno, String message) {
+        super(message + " (errno " + errno + ")");
+        this.errno = errno;
+    }
+
+    /** The negative errno, as librados returns it. */
+    public int errno() {
+        return errno;
+    }
+
+    /** The typed exception for {@code errno} (negative, as OSDs reply). */
+    public static RadosException of(int errno, String what) {
+        return switch (errno) {
+            case -2 -> new ObjectNotFoundException(what);
+            case -17 -> new ObjectExistsException(what);
+            case -1, -13 -> new PermissionDeniedException(errno, what);
+            default -> new RadosException(errno, what);
+        };
+    }
+
+    /** ENOENT. */
+    public static final class ObjectNotFoundException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        public ObjectNotFoundException(String what) {
+            super(-2, what + ": no such object");
+        }
+    }
+
+    /** EEXIST. */
+    public static final class ObjectExistsException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        public ObjectExistsException(String what) {
+            super(-17, what + ": object exists");
+        }
+    }
+
+    /** EPERM or EACCES: the caps of our key do not allow it. */
+    public static final class PermissionDeniedException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        public PermissionDeniedException(int errno, String what) {
+            super(errno, what + ": permission denied");
+        }
+    }
+}

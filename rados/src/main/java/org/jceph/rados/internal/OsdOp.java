@@ -1,0 +1,212 @@
+package org.jceph.rados.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import org.jceph.encoding.CephEncoder;
+import org.jceph.encoding.packed.CephStructs;
+import org.jceph.encoding.packed.PackedField;
+import org.jceph.encoding.packed.PackedLayout;
+
+/**
+ * One operation inside MOSDOp: the packed 38-byte {@code ceph_osd_op} (declared once in
+ * {@link CephStructs#CEPH_OSD_OP}; {@code unionCase} picks which view of its 28-byte union the
+ * {@code unionValues} fill, in declaration order) plus the input bytes it carries in the message's
+ * data segment. Op codes from src/include/rados.h: mode RD 0x1000 / WR 0x2000, type DATA 0x0200,
+ * ATTR 0x0300, EXEC 0x0400.
+ */
+public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byte[] input) {
+    public static final int READ = 0x1201;
+    public static final int STAT = 0x1202;
+    public static final int WRITE = 0x2201;
+    public static final int WRITEFULL = 0x2202;
+    public static final int TRUNCATE = 0x2203;
+    public static final int ZERO = 0x2204;
+    public static final int DELETE = 0x2205;
+    public static final int APPEND = 0x2206;
+    public static final int CREATE = 0x220d;
+    public static final int OMAPGETKEYS = 0x1211;
+    public static final int OMAPGETVALS = 0x1212;
+    public static final int OMAPGETHEADER = 0x1213;
+    public static final int OMAPGETVALSBYKEYS = 0x1214;
+    public static final int OMAPSETVALS = 0x2215;
+    public static final int OMAPSETHEADER = 0x2216;
+    public static final int OMAPCLEAR = 0x2217;
+    public static final int OMAPRMKEYS = 0x2218;
+    public static final int GETXATTR = 0x1301;
+    public static final int GETXATTRS = 0x1302;
+    public static final int CMPXATTR = 0x1303;
+    public static final int SETXATTR = 0x2301;
+    public static final int RMXATTR = 0x2304;
+    public static final int CALL = 0x1401;
+
+    /** CEPH_OSD_OP_FLAG_EXCL: create fails with EEXIST when the object exists. */
+    public static final int OP_FLAG_EXCL = 1;
+
+    private static final PackedLayout OP = CephStructs.CEPH_OSD_OP;
+    private static final byte[] NONE = new byte[0];
+
+    // ---- data ------------------------------------------------------------------------------
+
+    public static OsdOp read(long offset, long length) {
+        return extent(READ, offset, length, NONE);
+    }
+
+    public static OsdOp writeFull(byte[] data) {
+        return extent(WRITEFULL, 0, data.length, data);
+    }
+
+    public static OsdOp write(long offset, byte[] data) {
+        return extent(WRITE, offset, data.length, data);
+    }
+
+    public static OsdOp append(byte[] data) {
+        return extent(APPEND, 0, data.length, data);
+    }
+
+    public static OsdOp truncate(long size) {
+        return extent(TRUNCATE, size, 0, NONE);
+    }
+
+    public static OsdOp zero(long offset, long length) {
+        return extent(ZERO, offset, length, NONE);
+    }
+
+    public static OsdOp stat() {
+        return extent(STAT, 0, 0, NONE);
+    }
+
+    public static OsdOp delete() {
+        return extent(DELETE, 0, 0, NONE);
+    }
+
+    public static OsdOp create(boolean exclusive) {
+        return new OsdOp(CREATE, exclusive ? OP_FLAG_EXCL : 0, "extent", new long[4], NONE);
+    }
+
+    private static OsdOp extent(int op, long offset, long length, byte[] data) {
+        return new OsdOp(op, 0, "extent", new long[] {offset, length, 0, 0}, data);
+    }
+
+    // ---- xattrs: the name (and value) travel as input, their lengths in the union -------------
+
+    public static OsdOp getXattr(String name) {
+        byte[] n = utf8(name);
+        return new OsdOp(GETXATTR, 0, "xattr", new long[] {n.length, 0, 0, 0}, n);
+    }
+
+    public static OsdOp getXattrs() {
+        return new OsdOp(GETXATTRS, 0, "xattr", new long[4], NONE);
+    }
+
+    public static OsdOp setXattr(String name, byte[] value) {
+        byte[] n = utf8(name);
+        return new OsdOp(SETXATTR, 0, "xattr", new long[] {n.length, value.length, 0, 0}, concat(n, value));
+    }
+
+    public static OsdOp rmXattr(String name) {
+        byte[] n = utf8(name);
+        return new OsdOp(RMXATTR, 0, "xattr", new long[] {n.length, 0, 0, 0}, n);
+    }
+
+    /** CMPXATTR: {@code op} 1 EQ, 2 NE, 3 GT, 4 GTE, 5 LT, 6 LTE; {@code mode} 1 string, 2 u64. */
+    public static OsdOp cmpXattr(String name, int op, int mode, byte[] value) {
+        byte[] n = utf8(name);
+        return new OsdOp(CMPXATTR, 0, "xattr", new long[] {n.length, value.length, op, mode}, concat(n, value));
+    }
+
+    // ---- omap: inputs are Ceph-encoded arguments ---------------------------------------------
+
+    public static OsdOp omapGetKeys(String startAfter, long max) {
+        return encoded(OMAPGETKEYS, e -> e.writeString(startAfter).writeU64Le(max));
+    }
+
+    public static OsdOp omapGetVals(String startAfter, String filterPrefix, long max) {
+        return encoded(OMAPGETVALS, e -> e.writeString(startAfter).writeU64Le(max).writeString(filterPrefix));
+    }
+
+    public static OsdOp omapGetValsByKeys(SortedSet<String> keys) {
+        return encoded(OMAPGETVALSBYKEYS, e -> e.writeList(keys, CephEncoder::writeString));
+    }
+
+    public static OsdOp omapGetHeader() {
+        return extent(OMAPGETHEADER, 0, 0, NONE);
+    }
+
+    public static OsdOp omapSetVals(SortedMap<String, byte[]> values) {
+        return encoded(OMAPSETVALS, e -> e.writeMap(values, CephEncoder::writeString, CephEncoder::writeBlob));
+    }
+
+    public static OsdOp omapSetHeader(byte[] header) {
+        return extent(OMAPSETHEADER, 0, header.length, header);
+    }
+
+    public static OsdOp omapClear() {
+        return extent(OMAPCLEAR, 0, 0, NONE);
+    }
+
+    public static OsdOp omapRmKeys(Collection<String> keys) {
+        return encoded(OMAPRMKEYS, e -> e.writeList(List.copyOf(new java.util.TreeSet<>(keys)), CephEncoder::writeString));
+    }
+
+    // ---- class methods -----------------------------------------------------------------------
+
+    /** CALL: class name, method name and input travel as input; their lengths in the union. */
+    public static OsdOp call(String cls, String method, byte[] in) {
+        byte[] c = utf8(cls);
+        byte[] m = utf8(method);
+        if (c.length > 255 || m.length > 255) {
+            throw new IllegalArgumentException("class and method names are at most 255 bytes");
+        }
+        return new OsdOp(CALL, 0, "cls", new long[] {c.length, m.length, 0, in.length}, concat(concat(c, m), in));
+    }
+
+    private static OsdOp encoded(int op, java.util.function.Consumer<CephEncoder> args) {
+        ByteBuf b = Unpooled.buffer();
+        args.accept(new CephEncoder(b));
+        byte[] in = new byte[b.readableBytes()];
+        b.readBytes(in);
+        return new OsdOp(op, 0, "extent", new long[] {0, in.length, 0, 0}, in);
+    }
+
+    public boolean writes() {
+        return (op & 0x2000) != 0;
+    }
+
+    public boolean executes() {
+        return op == CALL;
+    }
+
+    /** Appends the packed op, filling the chosen union case's fields in order. */
+    void encode(ByteBuf out) {
+        int base = out.writerIndex();
+        out.ensureWritable(OP.size());
+        out.setZero(base, OP.size());
+        OP.field("op").setLong(out, base, op);
+        OP.field("flags").setLong(out, base, flags);
+        int i = 0;
+        for (PackedField leaf : OP.leaves(Map.of("u", unionCase))) {
+            if (leaf.name().startsWith("u.") && leaf.kind() != PackedField.Kind.PAD && i < unionValues.length) {
+                leaf.setLong(out, base, unionValues[i++]);
+            }
+        }
+        OP.field("payload_len").setLong(out, base, input.length);
+        out.writerIndex(base + OP.size());
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,130 @@
+package org.jceph.rados.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import org.jceph.encoding.CephDecoder;
+import org.jceph.encoding.CephEncoder;
+import org.jceph.encoding.UTime;
+import org.jceph.encoding.packed.CephStructs;
+import org.jceph.encoding.packed.PackedLayout;
+import org.jceph.encoding.types.EVersion;
+import org.jceph.encoding.types.ObjectLocator;
+import org.jceph.encoding.types.OsdReqId;
+import org.jceph.encoding.types.PgId;
+import org.jceph.encoding.types.SPgId;
+import org.jceph.encoding.types.EntityName;
+import org.jceph.messenger.Message;
+
+/**
+ * MOSDOp (type 42, header version 8, compat 3) and MOSDOpReply (type 43) as librados sends and
+ * receives them (src/messages/MOSDOp.h, MOSDOpReply.h).
+ *
+ * <pre>
+ * MOSDOp v8 front: spg_t pgid | u32 hash | u32 epoch | u32 flags | osd_reqid_t | 24-byte blkin trace
+ *   | u32 client_inc | utime mtime | object_locator_t | string oid | u16 n | n x ceph_osd_op
+ *   | u64 snapid | u64 snap_seq | vector&lt;u64&gt; snaps | s32 retry_attempt | u64 features
+ * data: every op's input, in op order (each op's payload_len says how much is its own)
+ *
+ * MOSDOpReply v8 front: string oid | pg_t | u64 flags | s32 result | eversion bad_replay
+ *   | u32 epoch | u32 n | n x ceph_osd_op | s32 retry_attempt | n x s32 rval | eversion replay
+ *   | u64 user_version | u8 do_redirect [request_redirect_t] | blkin trace
+ * data: every op's output, in op order (split by the reply ops' payload_len)
+ * </pre>
+ */
+public final class OsdOpMessages {
+    public static final int MSG_OSD_OP = 42;
+    public static final int MSG_OSD_OPREPLY = 43;
+    public static final int OP_VERSION = 8;
+    public static final int OP_COMPAT = 3;
+
+    public static final int FLAG_ONDISK = 0x4;
+    public static final int FLAG_READ = 0x10;
+    public static final int FLAG_WRITE = 0x20;
+    public static final int FLAG_EXEC = 0x800;
+
+    public static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
+    private static final PackedLayout OP = CephStructs.CEPH_OSD_OP;
+
+    private OsdOpMessages() {
+    }
+
+    /** Everything one MOSDOp says. */
+    public record Request(long tid, PgId pg, long hash, long epoch, String oid, ObjectLocator locator,
+            List<OsdOp> ops, UTime mtime, long features) {
+        int flags() {
+            boolean writes = ops.stream().anyMatch(OsdOp::writes);
+            boolean exec = ops.stream().anyMatch(OsdOp::executes);
+            int f = writes || exec ? FLAG_WRITE | FLAG_ONDISK : FLAG_READ;
+            return exec ? f | FLAG_EXEC | FLAG_READ : f;
+        }
+    }
+
+    public static Message encode(Request r) {
+        ByteBuf f = Unpooled.buffer(256);
+        CephEncoder e = new CephEncoder(f);
+        new SPgId(r.pg(), SPgId.NO_SHARD).encode(e);
+        e.writeU32Le(r.hash()).writeU32Le(r.epoch()).writeU32Le(r.flags());
+        new OsdReqId(new EntityName(0, 0), 0, 0).encode(e);
+        e.writeBytes(new byte[24]); // blkin trace: tracing off
+        e.writeU32Le(0); // client_inc
+        e.writeUtime(r.mtime());
+        r.locator().encode(e);
+        e.writeString(r.oid());
+        e.writeU16Le(r.ops().size());
+        int dataLen = 0;
+        for (OsdOp op : r.ops()) {
+            op.encode(f);
+            dataLen += op.input().length;
+        }
+        e.writeU64Le(NOSNAP);
+        e.writeU64Le(0).writeU32Le(0); // snap context: seq 0, no snaps
+        e.writeS32Le(0); // retry_attempt
+        e.writeU64Le(r.features());
+        byte[] data = new byte[dataLen];
+        int at = 0;
+        for (OsdOp op : r.ops()) {
+            System.arraycopy(op.input(), 0, data, at, op.input().length);
+            at += op.input().length;
+        }
+        byte[] front = new byte[f.readableBytes()];
+        f.readBytes(front);
+        return new Message(MSG_OSD_OP, OP_VERSION, OP_COMPAT, Message.PRIO_DEFAULT, r.tid(), 0, front, new byte[0], data);
+    }
+
+    /** The parts of MOSDOpReply a client acts on. */
+    public record Reply(long tid, String oid, PgId pg, long flags, int result, long epoch, List<Integer> rvals,
+            List<byte[]> outputs, long userVersion, boolean redirect) {
+    }
+
+    public static Reply decode(Message m) {
+        CephDecoder d = CephDecoder.of(m.front(), "MOSDOpReply");
+        String oid = d.readString();
+        PgId pg = PgId.decode(d);
+        long flags = d.readU64Le();
+        int result = d.readS32Le();
+        EVersion.decode(d); // bad_replay_version
+        long epoch = d.readU32Le();
+        int n = d.readCountLe("ops", OP.size());
+        int[] outLens = new int[n];
+        for (int i = 0; i < n; i++) {
+            ByteBuf b = d.readSlice(OP.size());
+            outLens[i] = (int) OP.field("payload_len").getLong(b, b.readerIndex());
+        }
+        d.readS32Le(); // retry_attempt
+        List<Integer> rvals = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            rvals.add(d.readS32Le());
+        }
+        EVersion.decode(d); // replay_version
+        long userVersion = d.readU64Le();
+        boolean redirect = d.readBool();
+        List<byte[]> outputs = new ArrayList<>(n);
+        CephDecoder data = CephDecoder.of(m.data(), "MOSDOpReply data");
+        for (int i = 0; i < n; i++) {
+            outputs.add(data.readBytes(outLens[i]));
+        }
+        return new Reply(m.tid(), oid, pg, flags, result, epoch, rvals, outputs, userVersion, redirect);
+    }
+}
