@@ -27,6 +27,14 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "demo" -> Demo.run(rest, out, err);
+                case "crushtool" -> org.jceph.cli.crushtool.CrushTool.run(rest, out, err);
+                case "osdmaptool" -> org.jceph.cli.osdmaptool.OsdmapTool.run(rest, out, err);
+                case "osd" -> {
+                    if (rest.length == 0 || !rest[0].equals("map")) {
+                        throw new UsageException("only 'osd map POOL OBJECT [NSPACE]' is implemented");
+                    }
+                    yield org.jceph.cli.osd.OsdMapCommand.run(java.util.Arrays.copyOfRange(rest, 1, rest.length), out, err);
+                }
                 case "help", "-h", "--help" -> {
                     usage(out);
                     yield 0;
@@ -47,5 +55,8 @@ public final class Main {
         s.println("usage: jceph <command> [args]");
         s.println("  demo --conf CEPH_CONF   run what the pure-Java stack can do against a cluster");
         s.println("                          (bin/jceph demo with no --conf starts a throwaway local cluster)");
+        s.println("  crushtool ...           crushtool's --test, -d, --tree and --dump, same output");
+        s.println("  osdmaptool MAP ...      osdmaptool's --print, --tree, --dump json, --test-map-*, same output");
+        s.println("  osd map POOL OBJ [NS]   where an object lives, from the live cluster's map (as ceph osd map)");
     }
 }

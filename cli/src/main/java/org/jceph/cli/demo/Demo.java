@@ -73,6 +73,7 @@ public final class Demo {
                 err.println("[" + (m[0].equals("v1") ? "msgr1" : "msgr2") + "] " + addr + ": FAILED: " + e.getMessage());
             }
         }
+        failures += ClusterTour.run(conf, out, err);
         out.println("[features] jceph advertises " + CephFeature.decodeMask(CephFeature.CLIENT_SUPPORTED).size()
                 + " Ceph feature bits, up to SERVER_PACIFIC (mask 0x" + Long.toHexString(CephFeature.CLIENT_SUPPORTED) + ")");
         out.println(failures == 0 ? "demo: all steps succeeded" : "demo: " + failures + " step(s) failed");

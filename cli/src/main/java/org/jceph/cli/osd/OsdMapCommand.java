@@ -1,0 +1,95 @@
+package org.jceph.cli.osd;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jceph.cli.UsageException;
+import org.jceph.encoding.types.PgId;
+import org.jceph.messenger.config.CephConfig;
+import org.jceph.osdmap.OsdMap;
+import org.jceph.osdmap.Placement;
+import org.jceph.rados.RadosClient;
+
+/**
+ * {@code jceph osd map POOL OBJECT [NSPACE] [--namespace NS] [-f json]}: where an object lives,
+ * computed on the client from the cluster's current OSDMap, printed as {@code ceph osd map}
+ * prints it. The cluster is found as the stock tools find it ({@code -c}, {@code CEPH_CONF},
+ * {@code --id}, {@code --keyring}, {@code -m}).
+ */
+public final class OsdMapCommand {
+    private OsdMapCommand() {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> positional = new ArrayList<>();
+        List<String> cephArgs = new ArrayList<>();
+        String namespace = "";
+        boolean json = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--namespace", "-N" -> namespace = value(args, ++i, a);
+                case "-f", "--format" -> json = value(args, ++i, a).startsWith("json");
+                case "-c", "--conf", "--id", "-i", "--name", "-n", "--keyring", "-k", "-m" -> {
+                    cephArgs.add(a);
+                    cephArgs.add(value(args, ++i, a));
+                }
+                default -> positional.add(a);
+            }
+        }
+        if (positional.size() < 2 || positional.size() > 3) {
+            throw new UsageException("usage: osd map <pool> <object> [<nspace>] [--namespace NS] [-f json]");
+        }
+        if (positional.size() == 3) {
+            namespace = positional.get(2);
+        }
+        String pool = positional.get(0);
+        String object = positional.get(1);
+        CephConfig config = CephConfig.fromEnvironment(cephArgs.toArray(String[]::new));
+        try (RadosClient client = RadosClient.connect(config)) {
+            OsdMap map = client.osdMap();
+            Long poolId = null;
+            for (Map.Entry<Long, String> e : map.poolNames().entrySet()) {
+                if (e.getValue().equals(pool)) {
+                    poolId = e.getKey();
+                }
+            }
+            if (poolId == null) {
+                err.println("Error ENOENT: pool " + pool + " does not exist");
+                return 2;
+            }
+            Placement p = new Placement(map);
+            PgId raw = p.objectToRawPg(poolId, object, "", namespace);
+            Placement.Result r = p.pgToUpActing(raw);
+            String rawPg = raw.pool() + "." + Long.toHexString(raw.seed());
+            if (json) {
+                out.printf("{\"epoch\":%d,\"pool\":\"%s\",\"pool_id\":%d,\"objname\":\"%s\",%s\"raw_pgid\":\"%s\",\"pgid\":\"%s\","
+                        + "\"up\":%s,\"up_primary\":%d,\"acting\":%s,\"acting_primary\":%d}%n", map.epoch(), pool, poolId,
+                        object, namespace.isEmpty() ? "" : "\"nspace\":\"" + namespace + "\",", rawPg, r.pg(),
+                        list(r.up()), r.upPrimary(), list(r.acting()), r.actingPrimary());
+            } else {
+                String name = namespace.isEmpty() ? object : namespace + "/" + object;
+                out.printf("osdmap e%d pool '%s' (%d) object '%s' -> pg %s (%s) -> up (%s, p%d) acting (%s, p%d)%n",
+                        map.epoch(), pool, poolId, name, rawPg, r.pg(), list(r.up()), r.upPrimary(), list(r.acting()),
+                        r.actingPrimary());
+            }
+            return 0;
+        } catch (java.io.IOException e) {
+            err.println("jceph osd map: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String list(List<Integer> l) {
+        return l.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[i];
+    }
+}
