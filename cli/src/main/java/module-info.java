@@ -7,4 +7,5 @@ module org.jceph.cli {
     requires org.jceph.crush;
     requires org.jceph.messenger;
     requires org.jceph.encoding;
+    requires jdk.management;
 }

@@ -29,6 +29,7 @@ public final class Main {
                 case "demo" -> Demo.run(rest, out, err);
                 case "crushtool" -> org.jceph.cli.crushtool.CrushTool.run(rest, out, err);
                 case "osdmaptool" -> org.jceph.cli.osdmaptool.OsdmapTool.run(rest, out, err);
+                case "rados" -> org.jceph.cli.rados.RadosCommand.run(rest, out, err);
                 case "osd" -> {
                     if (rest.length == 0 || !rest[0].equals("map")) {
                         throw new UsageException("only 'osd map POOL OBJECT [NSPACE]' is implemented");
@@ -58,5 +59,6 @@ public final class Main {
         s.println("  crushtool ...           crushtool's --test, -d, --tree and --dump, same output");
         s.println("  osdmaptool MAP ...      osdmaptool's --print, --tree, --dump json, --test-map-*, same output");
         s.println("  osd map POOL OBJ [NS]   where an object lives, from the live cluster's map (as ceph osd map)");
+        s.println("  rados -p POOL CMD ...   put, get, rm, stat, xattrs, omap, bench (as rados)");
     }
 }
