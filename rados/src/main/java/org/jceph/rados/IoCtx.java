@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.jceph.encoding.CephDecoder;
 import java.util.concurrent.CompletableFuture;
 import org.jceph.encoding.UTime;
+import org.jceph.encoding.types.SnapContext;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 
@@ -20,6 +21,8 @@ public final class IoCtx {
     private final RadosClient client;
     private final long poolId;
     private final String poolName;
+    private volatile SnapContext writeSnapContext = SnapContext.EMPTY;
+    private volatile long readSnap = OsdOpMessages.NOSNAP;
 
     IoCtx(RadosClient client, long poolId, String poolName) {
         this.client = client;
@@ -31,12 +34,34 @@ public final class IoCtx {
         return poolId;
     }
 
+    public String poolName() {
+        return poolName;
+    }
+
+    /**
+     * The snapshot context sent with every write (librados' selfmanaged_snap_set_write_ctx): the
+     * newest snap id and the existing snaps, newest first. OSDs clone an object before the first
+     * write after a snapshot it has not seen.
+     */
+    public void setSelfManagedSnapWriteContext(SnapContext snapContext) {
+        if (!snapContext.isValid()) {
+            throw new IllegalArgumentException("invalid snap context " + snapContext);
+        }
+        this.writeSnapContext = snapContext;
+    }
+
+    /** Reads go to this snapshot ({@code -2 = CEPH_NOSNAP}, the head, by default). */
+    public void setReadSnap(long snapId) {
+        this.readSnap = snapId;
+    }
+
     /** Size and modification time of an object. */
     public record ObjectStat(long size, UTime mtime) {
     }
 
     private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op) {
-        return client.submit(poolId, oid, List.of(op)).thenApply(r -> {
+        return client.submit(poolId, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
+                writeSnapContext).thenApply(r -> {
             if (r.result() < 0) {
                 throw RadosException.of(r.result(), poolName + "/" + oid);
             }
@@ -98,7 +123,20 @@ public final class IoCtx {
     }
 
     public void zero(String oid, long offset, long length) {
-        client.await(run(oid, OsdOp.zero(offset, length)));
+        client.await(zeroAsync(oid, offset, length));
+    }
+
+    public CompletableFuture<Void> zeroAsync(String oid, long offset, long length) {
+        return run(oid, OsdOp.zero(offset, length)).thenApply(r -> null);
+    }
+
+    /** The object's stat, or null when it does not exist. */
+    public ObjectStat statOrNull(String oid) {
+        try {
+            return stat(oid);
+        } catch (RadosException.ObjectNotFoundException e) {
+            return null;
+        }
     }
 
     /** Creates an empty object; with {@code exclusive}, an existing one is an {@link RadosException.ObjectExistsException}. */

@@ -97,6 +97,15 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /** The I/O context of pool {@code name}. */
+    /** The I/O context of pool {@code id}. */
+    public IoCtx ioCtx(long poolId) {
+        String name = map.get().poolNames().get(poolId);
+        if (name == null) {
+            throw RadosException.of(-2, "pool " + poolId);
+        }
+        return new IoCtx(this, poolId, name);
+    }
+
     public IoCtx ioCtx(String pool) {
         OsdMap m = map.get();
         for (Map.Entry<Long, String> e : m.poolNames().entrySet()) {
@@ -127,7 +136,8 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /** Runs {@code ops} on one object, at the acting primary of its placement group. */
-    CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String oid, List<OsdOp> ops) {
+    CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String oid, List<OsdOp> ops, long snapId,
+            org.jceph.encoding.types.SnapContext snapContext) {
         Placement p = placement.get();
         OsdMap m = p.map();
         PgId raw = p.objectToRawPg(poolId, oid, "", "");
@@ -138,7 +148,8 @@ public final class RadosClient implements AutoCloseable {
         }
         long tid = tids.incrementAndGet();
         Message msg = OsdOpMessages.encode(new OsdOpMessages.Request(tid, target.pg(), raw.seed(), m.epoch(), oid,
-                new ObjectLocator(poolId, "", ""), ops, UTime.of(java.time.Instant.now()), CephFeature.CLIENT_SUPPORTED));
+                new ObjectLocator(poolId, "", ""), ops, UTime.of(java.time.Instant.now()), CephFeature.CLIENT_SUPPORTED,
+                snapId, snapContext));
         CompletableFuture<OsdOpMessages.Reply> reply = new CompletableFuture<>();
         pending.put(tid, reply);
         session(primary, m).thenCompose(c -> c.send(msg)).whenComplete((ok, err) -> {

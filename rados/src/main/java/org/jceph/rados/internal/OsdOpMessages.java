@@ -14,6 +14,7 @@ import org.jceph.encoding.types.ObjectLocator;
 import org.jceph.encoding.types.OsdReqId;
 import org.jceph.encoding.types.PgId;
 import org.jceph.encoding.types.SPgId;
+import org.jceph.encoding.types.SnapContext;
 import org.jceph.encoding.types.EntityName;
 import org.jceph.messenger.Message;
 
@@ -52,7 +53,7 @@ public final class OsdOpMessages {
 
     /** Everything one MOSDOp says. */
     public record Request(long tid, PgId pg, long hash, long epoch, String oid, ObjectLocator locator,
-            List<OsdOp> ops, UTime mtime, long features) {
+            List<OsdOp> ops, UTime mtime, long features, long snapId, SnapContext snapContext) {
         int flags() {
             boolean writes = ops.stream().anyMatch(OsdOp::writes);
             boolean exec = ops.stream().anyMatch(OsdOp::executes);
@@ -78,8 +79,8 @@ public final class OsdOpMessages {
             op.encode(f);
             dataLen += op.input().length;
         }
-        e.writeU64Le(NOSNAP);
-        e.writeU64Le(0).writeU32Le(0); // snap context: seq 0, no snaps
+        e.writeU64Le(r.snapId());
+        r.snapContext().encode(e); // writes: the snaps that exist, newest first
         e.writeS32Le(0); // retry_attempt
         e.writeU64Le(r.features());
         byte[] data = new byte[dataLen];

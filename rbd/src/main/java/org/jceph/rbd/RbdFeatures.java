@@ -1,0 +1,47 @@
+package org.jceph.rbd;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** RBD image feature bits (src/include/rbd/features.h) and what this client can honour. */
+public final class RbdFeatures {
+    public static final long LAYERING = 1L << 0;
+    public static final long STRIPINGV2 = 1L << 1;
+    public static final long EXCLUSIVE_LOCK = 1L << 2;
+    public static final long OBJECT_MAP = 1L << 3;
+    public static final long FAST_DIFF = 1L << 4;
+    public static final long DEEP_FLATTEN = 1L << 5;
+    public static final long JOURNALING = 1L << 6;
+    public static final long DATA_POOL = 1L << 7;
+    public static final long OPERATIONS = 1L << 8;
+    public static final long MIGRATING = 1L << 9;
+    public static final long NON_PRIMARY = 1L << 10;
+    public static final long DIRTY_CACHE = 1L << 11;
+
+    /** librbd's rbd_default_features in Pacific: layering, exclusive-lock, object-map, fast-diff, deep-flatten. */
+    public static final long LIBRBD_DEFAULT = LAYERING | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN;
+
+    /**
+     * What we can open read-only: data objects are authoritative, so lock and object map only
+     * matter to writers.
+     */
+    public static final long READABLE = LAYERING | STRIPINGV2 | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN
+            | OPERATIONS;
+    /** What we can write without corrupting the image for librbd: no lock and no object map to keep. */
+    public static final long WRITABLE = LAYERING | STRIPINGV2 | DEEP_FLATTEN | OPERATIONS;
+
+    private RbdFeatures() {
+    }
+
+    public static String names(long features) {
+        String[] names = {"layering", "striping", "exclusive-lock", "object-map", "fast-diff", "deep-flatten",
+            "journaling", "data-pool", "operations", "migrating", "non-primary", "dirty-cache"};
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            if ((features & (1L << i)) != 0) {
+                out.add(i < names.length ? names[i] : "unknown-bit-" + i);
+            }
+        }
+        return String.join(", ", out);
+    }
+}

@@ -1,0 +1,272 @@
+package org.jceph.rbd;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.jceph.encoding.CephDecoder;
+import org.jceph.encoding.CephEncoder;
+import org.jceph.encoding.types.SnapContext;
+import org.jceph.rados.IoCtx;
+import org.jceph.rados.RadosException;
+import org.jceph.rbd.layout.ObjectExtent;
+import org.jceph.rbd.layout.Striper;
+import org.jceph.rbd.layout.StripingLayout;
+
+/**
+ * An RBD format 2 image, opened the way librbd opens it (rbd_id.NAME → id; header methods of
+ * object class "rbd": get_size, get_object_prefix, get_features, get_stripe_unit_count,
+ * get_snapcontext, parent_get), with I/O mapped onto data objects by librbd's striping.
+ *
+ * <p>This slice writes only images without exclusive-lock, object-map and journaling (krbd's
+ * rule: refuse what you cannot honour, never corrupt); such images open read-only. Clones (a
+ * parent) and separate data pools are refused. Reads of absent objects return zeros.
+ */
+public final class RbdImage implements AutoCloseable {
+    private static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final IoCtx io;
+    private final String name;
+    private final String id;
+    private final String objectPrefix;
+    private final int order;
+    private final long features;
+    private final StripingLayout layout;
+    private final boolean readOnly;
+    private volatile long size;
+
+    private RbdImage(IoCtx io, String name, String id, String objectPrefix, int order, long size, long features,
+            StripingLayout layout, boolean readOnly) {
+        this.io = io;
+        this.name = name;
+        this.id = id;
+        this.objectPrefix = objectPrefix;
+        this.order = order;
+        this.size = size;
+        this.features = features;
+        this.layout = layout;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * Creates a format 2 image as librbd does (rbd_id, directory entry, header), with
+     * {@code features} limited to what we can write ({@link RbdFeatures#WRITABLE}).
+     */
+    public static void create(IoCtx io, String name, long size, int order, long features) {
+        if (order < 12 || order > 25) {
+            throw new RbdException("order " + order + " is outside 12..25");
+        }
+        if ((features & ~RbdFeatures.WRITABLE) != 0 || (features & RbdFeatures.STRIPINGV2) != 0) {
+            throw new RbdException.UnsupportedFeaturesException(name,
+                    features & (~RbdFeatures.WRITABLE | RbdFeatures.STRIPINGV2), true);
+        }
+        byte[] idBytes = new byte[6];
+        RANDOM.nextBytes(idBytes);
+        String id = HexFormat.of().formatHex(idBytes);
+        String idObject = "rbd_id." + name;
+        try {
+            io.create(idObject, true);
+        } catch (RadosException.ObjectExistsException e) {
+            throw new RbdException("image " + name + " already exists in pool " + io.poolName());
+        }
+        io.exec(idObject, "rbd", "set_id", encode(e -> e.writeString(id)));
+        io.exec("rbd_directory", "rbd", "dir_add_image", encode(e -> e.writeString(name).writeString(id)));
+        String header = "rbd_header." + id;
+        io.create(header, true);
+        io.exec(header, "rbd", "create", encode(e -> e.writeU64Le(size).writeU8(order).writeU64Le(features)
+                .writeString("rbd_data." + id).writeS64Le(-1)));
+    }
+
+    /** Opens image {@code name}; read-write unless {@code readOnly}. */
+    public static RbdImage open(IoCtx io, String name, boolean readOnly) {
+        String id;
+        try {
+            id = CephDecoder.of(io.exec("rbd_id." + name, "rbd", "get_id", new byte[0]), "get_id").readString();
+        } catch (RadosException.ObjectNotFoundException e) {
+            if (io.statOrNull(name + ".rbd") != null) {
+                throw new RbdException("image " + name + " is format 1: open it with Format1Image");
+            }
+            throw new RbdException("no image " + name + " in pool " + io.poolName());
+        }
+        String header = "rbd_header." + id;
+        CephDecoder sz = CephDecoder.of(io.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
+        int order = sz.readU8();
+        long size = sz.readU64Le();
+        CephDecoder f = CephDecoder.of(io.exec(header, "rbd", "get_features",
+                encode(e -> e.writeU64Le(NOSNAP).writeBool(readOnly))), "get_features");
+        long features = f.readU64Le();
+        long incompatible = f.readU64Le();
+        long supported = readOnly ? RbdFeatures.READABLE : RbdFeatures.WRITABLE;
+        long unsupported = (features | incompatible) & ~supported;
+        if (unsupported != 0) {
+            throw new RbdException.UnsupportedFeaturesException(name, unsupported, !readOnly);
+        }
+        String prefix = CephDecoder.of(io.exec(header, "rbd", "get_object_prefix", new byte[0]), "get_object_prefix")
+                .readString();
+        StripingLayout layout = StripingLayout.ofOrder(order);
+        if ((features & RbdFeatures.STRIPINGV2) != 0) {
+            CephDecoder s = CephDecoder.of(io.exec(header, "rbd", "get_stripe_unit_count", new byte[0]), "stripe");
+            layout = new StripingLayout(1L << order, s.readU64Le(), s.readU64Le());
+        }
+        CephDecoder p = CephDecoder.of(io.exec(header, "rbd", "parent_get", new byte[0]), "parent_get");
+        CephDecoder.Envelope env = p.beginStruct("ParentImageSpec", 1);
+        long parentPool = p.readS64Le();
+        p.endStruct(env);
+        if (parentPool != -1) {
+            throw new RbdException("image " + name + " is a clone: reading through to a parent is not supported yet");
+        }
+        RbdImage image = new RbdImage(io, name, id, prefix, order, size, features, layout, readOnly);
+        if (!readOnly) {
+            SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec(header, "rbd", "get_snapcontext",
+                    new byte[0]), "get_snapcontext"));
+            io.setSelfManagedSnapWriteContext(snapc);
+        }
+        return image;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public int order() {
+        return order;
+    }
+
+    public long features() {
+        return features;
+    }
+
+    public String objectPrefix() {
+        return objectPrefix;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    public StripingLayout layout() {
+        return layout;
+    }
+
+    private String object(long number) {
+        return String.format("%s.%016x", objectPrefix, number);
+    }
+
+    private void checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > size - length) {
+            throw new RbdException("range " + offset + "+" + length + " is outside the image (" + size + " bytes)");
+        }
+    }
+
+    private void checkWritable() {
+        if (readOnly) {
+            throw new RbdException("image " + name + " is open read-only");
+        }
+    }
+
+    /** Reads {@code length} bytes at {@code offset}; absent objects and holes read as zeros. */
+    public CompletableFuture<byte[]> readAsync(long offset, int length) {
+        checkRange(offset, length);
+        byte[] out = new byte[length];
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (ObjectExtent x : Striper.fileToExtents(layout, offset, length)) {
+            parts.add(io.readAsync(object(x.objectNumber()), x.offset(), (int) x.length()).handle((data, err) -> {
+                if (err != null) {
+                    Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    if (c instanceof RadosException.ObjectNotFoundException) {
+                        return null; // never written: zeros
+                    }
+                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
+                }
+                int at = 0;
+                for (long[] b : x.bufferExtents()) {
+                    if (at >= data.length) {
+                        break; // the object ends here: the rest of the extent reads as zeros
+                    }
+                    int n = (int) Math.min(b[1], data.length - at);
+                    System.arraycopy(data, at, out, (int) b[0], n);
+                    at += (int) b[1];
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> out);
+    }
+
+    /** Writes {@code data} at {@code offset}. */
+    public CompletableFuture<Void> writeAsync(long offset, byte[] data) {
+        checkWritable();
+        checkRange(offset, data.length);
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (ObjectExtent x : Striper.fileToExtents(layout, offset, data.length)) {
+            byte[] piece = new byte[(int) x.length()];
+            int at = 0;
+            for (long[] b : x.bufferExtents()) {
+                System.arraycopy(data, (int) b[0], piece, at, (int) b[1]);
+                at += (int) b[1];
+            }
+            parts.add(io.writeAsync(object(x.objectNumber()), x.offset(), piece));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Discards a range: whole objects are removed, parts of objects zeroed. Reads return zeros
+     * afterwards (what librbd guarantees for images without a parent).
+     */
+    public CompletableFuture<Void> discardAsync(long offset, long length) {
+        checkWritable();
+        checkRange(offset, length);
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (ObjectExtent x : Striper.fileToExtents(layout, offset, length)) {
+            String obj = object(x.objectNumber());
+            CompletableFuture<Void> op = x.offset() == 0 && x.length() == layout.objectSize() ? io.removeAsync(obj)
+                    : io.zeroAsync(obj, x.offset(), x.length());
+            parts.add(op.handle((v, err) -> {
+                Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                if (c != null && !(c instanceof RadosException.ObjectNotFoundException)) {
+                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    /** Writes are acknowledged by the OSDs once durable: nothing is buffered here. */
+    public CompletableFuture<Void> flushAsync() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static byte[] encode(java.util.function.Consumer<CephEncoder> body) {
+        ByteBuf b = Unpooled.buffer();
+        body.accept(new CephEncoder(b));
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        // No watch or lock is held in this slice.
+    }
+
+    @Override
+    public String toString() {
+        return "RbdImage[" + io.poolName() + "/" + name + ", id " + id + ", " + size + " bytes, order " + order
+                + ", features " + RbdFeatures.names(features) + (readOnly ? ", read-only" : "") + "]";
+    }
+}

@@ -1,0 +1,141 @@
+package org.jceph.rbd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.RealCluster;
+import org.jceph.messenger.config.CephConfig;
+import org.jceph.rados.IoCtx;
+import org.jceph.rados.RadosClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Format 2 images between jceph and librbd (the rbd CLI) on the live cluster, both directions. */
+@RealCluster
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RbdImageIT {
+    private RadosClient client;
+    private CephCluster c;
+    private String pool;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    void connect(CephCluster cluster) throws IOException {
+        c = cluster;
+        pool = cluster.testPool();
+        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
+    }
+
+    @AfterAll
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private IoCtx io() {
+        return client.ioCtx(pool);
+    }
+
+    private byte[] export(String image) throws IOException {
+        Path out = tmp.resolve(image + ".export");
+        c.rbdOrThrow("export", pool + "/" + image, out.toString());
+        return Files.readAllBytes(out);
+    }
+
+    /** Random writes through jceph; the model is checked against librbd's export and our reads. */
+    private void exercise(RbdImage img, String name, long seed) throws Exception {
+        byte[] model = img.readAsync(0, (int) img.size()).get(); // start from what is there
+        Random r = new Random(seed);
+        for (int i = 0; i < 20; i++) {
+            int len = 1 + r.nextInt(700_000);
+            int off = r.nextInt(model.length - len);
+            byte[] data = new byte[len];
+            r.nextBytes(data);
+            img.writeAsync(off, data).get();
+            System.arraycopy(data, 0, model, off, len);
+        }
+        int dOff = model.length / 5;
+        int dLen = model.length / 3 + 4321;
+        img.discardAsync(dOff, dLen).get();
+        Arrays.fill(model, dOff, dOff + dLen, (byte) 0);
+        assertArrayEquals(model, export(name), "librbd exports what jceph wrote");
+        assertArrayEquals(model, img.readAsync(0, model.length).get(), "jceph reads back what it wrote");
+    }
+
+    @Test
+    void anImageLibrbdCreatedIsWrittenByUsAndExportedByLibrbd() throws Exception {
+        c.rbdOrThrow("create", "--size", "16M", "--image-feature", "layering", pool + "/theirs");
+        try (RbdImage img = RbdImage.open(io(), "theirs", false)) {
+            assertEquals(16L << 20, img.size());
+            assertEquals(22, img.order());
+            exercise(img, "theirs", 1);
+        }
+    }
+
+    @Test
+    void anImageWeCreatedIsListedDescribedAndExportedByLibrbd() throws Exception {
+        RbdImage.create(io(), "ours", 24L << 20, 20, RbdFeatures.LAYERING);
+        assertTrue(c.rbdOrThrow("ls", pool).lines().anyMatch("ours"::equals));
+        String info = c.rbdOrThrow("info", "--format", "json", pool + "/ours");
+        assertTrue(info.contains("\"size\":25165824"), info);
+        assertTrue(info.contains("\"order\":20"), info);
+        assertTrue(info.contains("\"features\":[\"layering\"]"), info);
+        assertTrue(info.contains("\"format\":2"), info);
+        try (RbdImage img = RbdImage.open(io(), "ours", false)) {
+            exercise(img, "ours", 2);
+        }
+        assertThrows(RbdException.class, () -> RbdImage.create(io(), "ours", 1 << 20, 22, RbdFeatures.LAYERING));
+    }
+
+    @Test
+    void stripedImagesMapLikeLibrbdInBothDirections() throws Exception {
+        byte[] data = new byte[8 << 20];
+        new Random(3).nextBytes(data);
+        Path raw = tmp.resolve("striped.raw");
+        Files.write(raw, data);
+        c.rbdOrThrow("import", "--image-feature", "layering,striping", "--object-size", "1M", "--stripe-unit", "64K",
+                "--stripe-count", "4", raw.toString(), pool + "/striped2");
+        try (RbdImage img = RbdImage.open(io(), "striped2", false)) {
+            assertEquals(4, img.layout().stripeCount());
+            assertArrayEquals(data, img.readAsync(0, data.length).get());
+            exercise(img, "striped2", 4);
+        }
+    }
+
+    @Test
+    void defaultFeatureImagesAreRefusedForWritingButReadable() throws Exception {
+        byte[] data = new byte[5 << 20];
+        new Random(9).nextBytes(data);
+        Path raw = tmp.resolve("default.raw");
+        Files.write(raw, data);
+        c.rbdOrThrow("import", raw.toString(), pool + "/defaults");
+        RbdException.UnsupportedFeaturesException e = assertThrows(RbdException.UnsupportedFeaturesException.class,
+                () -> RbdImage.open(io(), "defaults", false));
+        assertTrue(e.getMessage().contains("exclusive-lock") && e.getMessage().contains("object-map"), e.getMessage());
+        try (RbdImage img = RbdImage.open(io(), "defaults", true)) {
+            assertArrayEquals(data, img.readAsync(0, data.length).get());
+            assertThrows(RbdException.class, () -> img.writeAsync(0, new byte[1]));
+        }
+        assertEquals(0, c.rbd("object-map", "check", pool + "/defaults").exitCode(), "untouched by us");
+    }
+
+    @Test
+    void unknownImagesAreTypedErrors() {
+        RbdException e = assertThrows(RbdException.class, () -> RbdImage.open(io(), "no-such-image", true));
+        assertTrue(e.getMessage().contains("no image no-such-image"), e.getMessage());
+    }
+}
