@@ -30,6 +30,7 @@ public final class Main {
                 case "crushtool" -> org.jceph.cli.crushtool.CrushTool.run(rest, out, err);
                 case "osdmaptool" -> org.jceph.cli.osdmaptool.OsdmapTool.run(rest, out, err);
                 case "rados" -> org.jceph.cli.rados.RadosCommand.run(rest, out, err);
+                case "nbd" -> org.jceph.cli.nbd.NbdServeCommand.run(rest, out, err);
                 case "osd" -> {
                     if (rest.length == 0 || !rest[0].equals("map")) {
                         throw new UsageException("only 'osd map POOL OBJECT [NSPACE]' is implemented");
@@ -60,5 +61,6 @@ public final class Main {
         s.println("  osdmaptool MAP ...      osdmaptool's --print, --tree, --dump json, --test-map-*, same output");
         s.println("  osd map POOL OBJ [NS]   where an object lives, from the live cluster's map (as ceph osd map)");
         s.println("  rados -p POOL CMD ...   put, get, rm, stat, xattrs, omap, bench (as rados)");
+        s.println("  nbd serve rbd:POOL/IMG  serve RBD images over NBD (--socket PATH | --bind ADDR:PORT, --read-only)");
     }
 }

@@ -1,0 +1,129 @@
+package org.jceph.cli.nbd;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.jceph.cli.UsageException;
+import org.jceph.messenger.config.CephConfig;
+import org.jceph.nbd.NbdServer;
+import org.jceph.nbd.RbdExport;
+import org.jceph.rados.RadosClient;
+import org.jceph.rbd.RbdImage;
+
+/**
+ * {@code jceph nbd serve rbd:POOL/IMAGE[@SNAP] [rbd:...] [--socket PATH | --bind ADDR:PORT]
+ * [--read-only] [--export-name NAME]}: serves RBD images to any NBD client. SIGTERM (or Ctrl-C)
+ * stops it cleanly: requests already received finish and are flushed first.
+ */
+public final class NbdServeCommand {
+    private NbdServeCommand() {
+    }
+
+    /** An image spec as qemu writes it: {@code rbd:pool/image[@snap]} (the {@code rbd:} is optional). */
+    record Spec(String pool, String image, String snap) {
+        static Spec parse(String s) {
+            String t = s.startsWith("rbd:") ? s.substring(4) : s;
+            int colon = t.indexOf(':');
+            if (colon >= 0) {
+                t = t.substring(0, colon); // qemu-style options after ':' are not used here
+            }
+            int slash = t.indexOf('/');
+            if (slash <= 0 || slash == t.length() - 1) {
+                throw new UsageException("image spec '" + s + "' is not rbd:POOL/IMAGE[@SNAP]");
+            }
+            String pool = t.substring(0, slash);
+            String rest = t.substring(slash + 1);
+            int at = rest.indexOf('@');
+            return at < 0 ? new Spec(pool, rest, null) : new Spec(pool, rest.substring(0, at), rest.substring(at + 1));
+        }
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || !args[0].equals("serve")) {
+            throw new UsageException("usage: nbd serve rbd:POOL/IMAGE[@SNAP]... [--socket PATH | --bind ADDR:PORT] "
+                    + "[--read-only] [--export-name NAME]");
+        }
+        List<Spec> specs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> cephArgs = new ArrayList<>();
+        Path socket = null;
+        InetSocketAddress bind = null;
+        boolean readOnly = false;
+        int queueDepth = 64;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--socket" -> socket = Path.of(value(args, ++i, a));
+                case "--bind" -> {
+                    String v = value(args, ++i, a);
+                    int c = v.lastIndexOf(':');
+                    if (c < 0) {
+                        throw new UsageException("--bind needs ADDR:PORT");
+                    }
+                    bind = new InetSocketAddress(v.substring(0, c), Integer.parseInt(v.substring(c + 1)));
+                }
+                case "--read-only" -> readOnly = true;
+                case "--export-name" -> names.add(value(args, ++i, a));
+                case "--queue-depth" -> queueDepth = Integer.parseInt(value(args, ++i, a));
+                case "-c", "--conf", "--id", "-i", "--name", "-n", "--keyring", "-k", "-m" -> {
+                    cephArgs.add(a);
+                    cephArgs.add(value(args, ++i, a));
+                }
+                default -> specs.add(Spec.parse(a));
+            }
+        }
+        if (specs.isEmpty()) {
+            throw new UsageException("name at least one image: rbd:POOL/IMAGE");
+        }
+        if (names.size() > specs.size()) {
+            throw new UsageException("more --export-name than images");
+        }
+        if (socket != null && bind != null) {
+            throw new UsageException("--socket and --bind exclude each other");
+        }
+        try (RadosClient rados = RadosClient.connect(CephConfig.fromEnvironment(cephArgs.toArray(String[]::new)))) {
+            NbdServer.Builder b = NbdServer.builder().queueDepth(queueDepth);
+            for (int i = 0; i < specs.size(); i++) {
+                Spec s = specs.get(i);
+                if (s.snap() != null) {
+                    throw new UsageException("snapshots (@" + s.snap() + ") are not served yet");
+                }
+                RbdImage image = RbdImage.open(rados.ioCtx(s.pool()), s.image(), readOnly);
+                b.export(new RbdExport(i < names.size() ? names.get(i) : s.image(), image));
+            }
+            if (socket != null) {
+                b.bindUnix(socket);
+            } else if (bind != null) {
+                b.bindTcp(bind);
+            }
+            NbdServer server = b.build().start();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "nbd-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            out.println("serving " + server.exportNames() + " on " + server.localAddress());
+            out.flush();
+            stopped.await();
+            return 0;
+        } catch (IOException e) {
+            err.println("jceph nbd serve: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[i];
+    }
+}

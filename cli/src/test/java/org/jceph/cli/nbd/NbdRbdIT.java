@@ -1,0 +1,187 @@
+package org.jceph.cli.nbd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.RealCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jceph nbd serve rbd:POOL/IMAGE}, run as its own process, used by qemu-img, qemu-io and
+ * nbdcopy; what they wrote is then read through librbd ({@code rbd export}). SIGTERM lets
+ * writes already received finish before the process exits.
+ */
+@RealCluster
+class NbdRbdIT {
+    @TempDir
+    Path tmp;
+    private Process server;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private static void requireClients() {
+        for (String t : new String[] {"qemu-img", "qemu-io", "nbdcopy"}) {
+            boolean found = Arrays.stream(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, t)));
+            if (!found) {
+                fail(t + " is missing: apt-get install -y qemu-utils libnbd-bin");
+            }
+        }
+    }
+
+    private void serve(CephCluster c, String... extra) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.jceph.cli.Main", "nbd", "serve"));
+        cmd.addAll(List.of(extra));
+        cmd.addAll(List.of("-c", c.confPath().toString()));
+        server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String line = r.readLine();
+            if (line == null) {
+                fail("jceph nbd serve exited: " + server.waitFor(5, TimeUnit.SECONDS));
+            }
+            if (line.startsWith("serving ")) {
+                Thread drain = new Thread(() -> r.lines().forEach(l -> { }));
+                drain.setDaemon(true);
+                drain.start();
+                return;
+            }
+        }
+        fail("jceph nbd serve did not start within 60 s");
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail(String.join(" ", cmd) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    private byte[] export(CephCluster c, String image) throws IOException {
+        Path out = tmp.resolve(image + ".export");
+        Files.deleteIfExists(out);
+        c.rbdOrThrow("export", c.testPool() + "/" + image, out.toString());
+        return Files.readAllBytes(out);
+    }
+
+    @Test
+    void qemuAndLibnbdClientsWriteAnImageThatLibrbdReadsBack(CephCluster c) throws Exception {
+        requireClients();
+        c.rbdOrThrow("create", "--size", "24M", "--image-feature", "layering", c.testPool() + "/nbdimg");
+        Path sock = tmp.resolve("nbd.sock");
+        serve(c, "rbd:" + c.testPool() + "/nbdimg", "--socket", sock.toString());
+        String uri = "nbd+unix:///nbdimg?socket=" + sock;
+
+        assertTrue(run("qemu-img", "info", "--output=json", uri).contains("\"virtual-size\": 25165824"));
+        String io = run("qemu-io", "-f", "raw", "-c", "write -P 0xab 0 1M", "-c", "read -P 0xab 0 1M",
+                "-c", "discard 512k 256k", "-c", "write -z 2M 64k", uri);
+        assertTrue(!io.contains("Pattern verification failed"), io);
+
+        byte[] want = new byte[24 << 20];
+        Arrays.fill(want, 0, 1 << 20, (byte) 0xab);
+        Arrays.fill(want, 512 << 10, 768 << 10, (byte) 0);
+        assertArrayEquals(want, export(c, "nbdimg"), "librbd sees what qemu-io wrote through jceph");
+
+        byte[] data = new byte[8 << 20];
+        new Random(8).nextBytes(data);
+        Path raw = tmp.resolve("in.raw");
+        Files.write(raw, data);
+        run("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", raw.toString(), uri);
+        run("qemu-img", "compare", "-f", "raw", "-F", "raw", raw.toString(), uri);
+        System.arraycopy(data, 0, want, 0, data.length);
+        assertArrayEquals(want, export(c, "nbdimg"));
+
+        Path back = tmp.resolve("back.raw");
+        run("nbdcopy", uri, back.toString());
+        assertArrayEquals(want, Files.readAllBytes(back));
+    }
+
+    @Test
+    void sigtermFinishesTheWritesAlreadyReceived(CephCluster c) throws Exception {
+        c.rbdOrThrow("create", "--size", "8M", "--image-feature", "layering", c.testPool() + "/termimg");
+        Path sock = tmp.resolve("term.sock");
+        serve(c, "rbd:" + c.testPool() + "/termimg", "--socket", sock.toString());
+        byte[] block = new byte[256 << 10];
+        new Random(12).nextBytes(block);
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+            DataOutputStream out = new DataOutputStream(Channels.newOutputStream(ch));
+            in.readLong();
+            in.readLong();
+            in.readShort();
+            out.writeInt(3);
+            byte[] name = "termimg".getBytes(StandardCharsets.UTF_8);
+            out.writeLong(0x49484156454F5054L);
+            out.writeInt(7);
+            out.writeInt(6 + name.length);
+            out.writeInt(name.length);
+            out.write(name);
+            out.writeShort(0);
+            out.flush();
+            while (true) { // option replies until ACK
+                in.readLong();
+                in.readInt();
+                int type = in.readInt();
+                in.readNBytes(in.readInt());
+                if (type == 1) {
+                    break;
+                }
+            }
+            for (int i = 0; i < 8; i++) {
+                out.writeInt(0x25609513);
+                out.writeShort(0);
+                out.writeShort(1); // WRITE
+                out.writeLong(i);
+                out.writeLong((long) i * block.length);
+                out.writeInt(block.length);
+                out.write(block);
+            }
+            out.flush();
+            server.destroy(); // SIGTERM while the writes are in flight
+            for (int i = 0; i < 8; i++) {
+                assertEquals(0x67446698, in.readInt());
+                assertEquals(0, in.readInt(), "write acknowledged without error");
+                in.readLong();
+            }
+        }
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server exits after SIGTERM");
+        byte[] image = export(c, "termimg");
+        for (int i = 0; i < 8; i++) {
+            assertArrayEquals(block, Arrays.copyOfRange(image, i * block.length, (i + 1) * block.length), "write " + i);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.jceph.nbd;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import org.jceph.rbd.RbdImage;
+
+/**
+ * An RBD image served over NBD: READ/WRITE go to the image's data objects, TRIM and
+ * WRITE_ZEROES become discards (absent objects read as zeros), FLUSH completes at once because the
+ * OSDs acknowledge writes only once they are durable.
+ */
+public final class RbdExport implements NbdExport {
+    private final String name;
+    private final RbdImage image;
+
+    public RbdExport(String name, RbdImage image) {
+        this.name = name;
+        this.image = image;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return "rbd image " + image.name() + " (" + image.size() + " bytes, " + (1L << image.order()) + "-byte objects)";
+    }
+
+    @Override
+    public long size() {
+        return image.size();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return image.readOnly();
+    }
+
+    @Override
+    public int preferredBlockSize() {
+        return (int) Math.min(1L << image.order(), 1 << 22);
+    }
+
+    @Override
+    public CompletableFuture<ByteBuffer> read(long offset, int length) {
+        return image.readAsync(offset, length).thenApply(ByteBuffer::wrap);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long offset, ByteBuffer data, boolean fua) {
+        byte[] bytes;
+        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0 && data.remaining() == data.array().length) {
+            bytes = data.array();
+        } else {
+            bytes = new byte[data.remaining()];
+            data.duplicate().get(bytes);
+        }
+        return image.writeAsync(offset, bytes);
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        return image.flushAsync();
+    }
+
+    @Override
+    public CompletableFuture<Void> trim(long offset, long length) {
+        return image.discardAsync(offset, length);
+    }
+
+    @Override
+    public CompletableFuture<Void> writeZeroes(long offset, long length, boolean mayPunchHole) {
+        return image.discardAsync(offset, length);
+    }
+}
