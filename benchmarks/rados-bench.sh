@@ -2,7 +2,7 @@
 # Side-by-side: `rados bench` (librados) against `bin/jceph rados bench` (pure Java) on one
 # throwaway cluster, same pool, same sizes and concurrency, one after the other.
 #   benchmarks/rados-bench.sh [SECONDS]
-# Prints each tool's summary and its process CPU seconds (user+sys, from the shell's `times`).
+# Prints each tool's summary and the whole process's CPU seconds (bash `time`: user+sys).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SECS=${1:-10}
@@ -12,6 +12,8 @@ JCEPH_OSD_BYTES=$((6 << 30)) "$ROOT/bin/jceph-cluster" start "$DIR/c" >/dev/null
 DIR="$DIR/c"
 CONF="$DIR/ceph.conf"
 "$ROOT/bin/jceph" help >/dev/null   # build once, outside the timings
+JCEPH=(java -cp "$ROOT/cli/target/jceph-cli-0.1.0-SNAPSHOT.jar:$ROOT/cli/target/lib/*" org.jceph.cli.Main)
+TIMEFORMAT='process cpu seconds: %U user + %S sys (%R s elapsed)'
 
 
 for spec in "4096 16" "4194304 16"; do
@@ -20,13 +22,13 @@ for spec in "4096 16" "4194304 16"; do
     echo "=== $mode, $1-byte objects, $2 in flight, ${SECS}s"
     if [ "$mode" = write ]; then
       echo "--- rados bench (librados)"
-      ( rados -c "$CONF" -p jceph-test bench "$SECS" write -b "$1" -t "$2" --no-cleanup | tail -17; times | tail -1 )
+      time rados -c "$CONF" -p jceph-test bench "$SECS" write -b "$1" -t "$2" --no-cleanup | tail -17
     else
       echo "--- rados bench (librados)"
-      ( rados -c "$CONF" -p jceph-test bench "$SECS" "$mode" -t "$2" | tail -12; times | tail -1 )
+      time rados -c "$CONF" -p jceph-test bench "$SECS" "$mode" -t "$2" | tail -12
     fi
     echo "--- jceph rados bench (pure Java)"
-    ( "$ROOT/bin/jceph" rados -c "$CONF" -p jceph-test bench "$SECS" "$mode" -b "$1" -t "$2" | tail -12; times | tail -1 )
+    time "${JCEPH[@]}" rados -c "$CONF" -p jceph-test bench "$SECS" "$mode" -b "$1" -t "$2" | tail -12
   done
   rados -c "$CONF" -p jceph-test cleanup >/dev/null 2>&1 || true
 done
