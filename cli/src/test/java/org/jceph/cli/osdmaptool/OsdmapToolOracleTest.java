@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Standard output of {@code jceph osdmaptool} equals what Ceph's osdmaptool printed for the same
  * captured map and arguments (fixtures/src/main/resources/fixtures/osdmap, with provenance in
- * fixtures/OSDMAP-FIXTURES.md).
+ * fixtures/README.md).
  */
 class OsdmapToolOracleTest {
     private static final List<String> OBJECTS = List.of("obj-a", "rbd_data.1234", "foo", "bar", "baz", "hello");
