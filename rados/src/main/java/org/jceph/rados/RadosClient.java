@@ -17,6 +17,7 @@ import org.jceph.encoding.types.EntityAddr;
 import org.jceph.encoding.types.EntityAddrVec;
 import org.jceph.encoding.types.ObjectLocator;
 import org.jceph.encoding.types.PgId;
+import org.jceph.encoding.types.SnapContext;
 import org.jceph.messenger.Connection;
 import org.jceph.messenger.ConnectionException;
 import org.jceph.messenger.EntityName;
@@ -50,7 +51,14 @@ public final class RadosClient implements AutoCloseable {
     private final AtomicReference<OsdMap> map = new AtomicReference<>();
     private final AtomicReference<Placement> placement = new AtomicReference<>();
     private final Map<Integer, CompletableFuture<Connection>> osdSessions = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<OsdOpMessages.Reply>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Op> pending = new ConcurrentHashMap<>();
+    private static final Duration RETRY_DELAY = Duration.ofMillis(500);
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "jceph-objecter-timer");
+                t.setDaemon(true);
+                return t;
+            });
     private final AtomicLong tids = new AtomicLong();
 
     private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout) {
@@ -132,38 +140,127 @@ public final class RadosClient implements AutoCloseable {
         if (current != null && current != map.get()) {
             map.set(current);
             placement.set(new Placement(current));
+            retarget();
+        }
+    }
+
+    /**
+     * One op in flight. It keeps its tid across resends (the OSD's pg log recognises a replayed
+     * write by client and tid), counting attempts in retry_attempt; a reply to an older attempt is
+     * ignored.
+     */
+    private final class Op {
+        final long tid = tids.incrementAndGet();
+        final long poolId;
+        final String oid;
+        final List<OsdOp> ops;
+        final long snapId;
+        final SnapContext snapContext;
+        final CompletableFuture<OsdOpMessages.Reply> future = new CompletableFuture<>();
+        final long deadline;
+        int attempt = -1;
+        int osd = -1;
+        Placement.Result target;
+
+        Op(long poolId, String oid, List<OsdOp> ops, long snapId, SnapContext snapContext) {
+            this.poolId = poolId;
+            this.oid = oid;
+            this.ops = ops;
+            this.snapId = snapId;
+            this.snapContext = snapContext;
+            this.deadline = System.nanoTime() + opTimeout.toNanos();
         }
     }
 
     /** Runs {@code ops} on one object, at the acting primary of its placement group. */
     CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String oid, List<OsdOp> ops, long snapId,
-            org.jceph.encoding.types.SnapContext snapContext) {
-        Placement p = placement.get();
-        OsdMap m = p.map();
-        PgId raw = p.objectToRawPg(poolId, oid, "", "");
-        Placement.Result target = p.pgToUpActing(raw);
-        int primary = target.actingPrimary();
-        if (primary < 0) {
-            return CompletableFuture.failedFuture(new RadosException(-11, "pg " + target.pg() + " has no acting primary"));
-        }
-        long tid = tids.incrementAndGet();
-        Message msg = OsdOpMessages.encode(new OsdOpMessages.Request(tid, target.pg(), raw.seed(), m.epoch(), oid,
-                new ObjectLocator(poolId, "", ""), ops, UTime.of(java.time.Instant.now()), CephFeature.CLIENT_SUPPORTED,
-                snapId, snapContext));
-        CompletableFuture<OsdOpMessages.Reply> reply = new CompletableFuture<>();
-        pending.put(tid, reply);
-        session(primary, m).thenCompose(c -> c.send(msg)).whenComplete((ok, err) -> {
-            if (err != null) {
-                fail(tid, err);
-            }
-        });
-        return reply.orTimeout(opTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> pending.remove(tid));
+            SnapContext snapContext) {
+        Op op = new Op(poolId, oid, ops, snapId, snapContext);
+        pending.put(op.tid, op);
+        send(op);
+        return op.future.orTimeout(opTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> pending.remove(op.tid));
     }
 
-    private void fail(long tid, Throwable err) {
-        CompletableFuture<OsdOpMessages.Reply> f = pending.remove(tid);
-        if (f != null) {
-            f.completeExceptionally(err);
+    /**
+     * (Re)computes the op's target from the current map and sends it there. With no usable
+     * primary the op waits for the next map; a deleted pool fails it with ENOENT.
+     */
+    private void send(Op op) {
+        Message msg;
+        int primary;
+        synchronized (op) {
+            if (op.future.isDone()) {
+                return;
+            }
+            Placement p = placement.get();
+            OsdMap m = p.map();
+            if (m.pool(op.poolId) == null) {
+                op.future.completeExceptionally(RadosException.of(-2, "pool " + op.poolId + " was deleted"));
+                return;
+            }
+            PgId raw = p.objectToRawPg(op.poolId, op.oid, "", "");
+            Placement.Result target = p.pgToUpActing(raw);
+            op.target = target;
+            primary = target.actingPrimary();
+            op.osd = primary;
+            if (primary < 0 || !m.isUp(primary)) {
+                op.osd = -1; // parked until a map gives the pg a primary
+                return;
+            }
+            op.attempt++;
+            msg = OsdOpMessages.encode(new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
+                    new ObjectLocator(op.poolId, "", ""), op.ops, UTime.of(java.time.Instant.now()),
+                    CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt));
+        }
+        session(primary, placement.get().map()).thenCompose(c -> c.send(msg)).whenComplete((ok, err) -> {
+            if (err != null) {
+                retryLater(op);
+            }
+        });
+    }
+
+    /** After a connection failure: try again shortly (the map may not show the OSD down yet). */
+    private void retryLater(Op op) {
+        if (op.future.isDone()) {
+            return;
+        }
+        if (System.nanoTime() > op.deadline) {
+            op.future.completeExceptionally(new RadosException(-110, "no reply within " + opTimeout.toSeconds() + " s"));
+            return;
+        }
+        timer.schedule(() -> send(op), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A new map: resend every op whose target moved (primary, acting set or pg), or that was parked. */
+    private void retarget() {
+        Placement p = placement.get();
+        for (Op op : pending.values()) {
+            Placement.Result before;
+            synchronized (op) {
+                before = op.target;
+            }
+            if (op.osd < 0 || before == null) {
+                send(op);
+                continue;
+            }
+            if (p.map().pool(op.poolId) == null) {
+                send(op); // fails it with ENOENT
+                continue;
+            }
+            Placement.Result now = p.pgToUpActing(p.objectToRawPg(op.poolId, op.oid, "", ""));
+            if (now.actingPrimary() != before.actingPrimary() || !now.acting().equals(before.acting())
+                    || !now.pg().equals(before.pg())) {
+                send(op);
+            }
+        }
+    }
+
+    private void onSessionFault(int osd) {
+        for (Op op : pending.values()) {
+            if (op.osd == osd) {
+                retryLater(op);
+            }
         }
     }
 
@@ -183,7 +280,12 @@ public final class RadosClient implements AutoCloseable {
             List<ConnectionMode> modes = config.clientModes().stream().map(ConnectionMode::parse).toList();
             CompletableFuture<Connection> f = messenger.connectToService(v2, EntityName.TYPE_OSD, config.name(), ticket,
                     mon.connection().globalId(), modes, config.connectTimeout(), this::onOsdMessage);
-            f.thenAccept(c -> c.closeFuture().whenComplete((ok, err) -> osdSessions.remove(osd, f)));
+            f.thenAccept(c -> c.closeFuture().whenComplete((ok, err) -> {
+                osdSessions.remove(osd, f);
+                if (err != null) {
+                    onSessionFault(osd);
+                }
+            }));
             return f;
         });
     }
@@ -191,10 +293,17 @@ public final class RadosClient implements AutoCloseable {
     private void onOsdMessage(Message m) {
         if (m.type() == OsdOpMessages.MSG_OSD_OPREPLY) {
             OsdOpMessages.Reply r = OsdOpMessages.decode(m);
-            CompletableFuture<OsdOpMessages.Reply> f = pending.remove(r.tid());
-            if (f != null) {
-                f.complete(r);
+            Op op = pending.get(r.tid());
+            if (op == null) {
+                return;
             }
+            synchronized (op) {
+                if (r.retryAttempt() < op.attempt) {
+                    return; // an answer to a send we have since replaced
+                }
+            }
+            pending.remove(r.tid());
+            op.future.complete(r);
         }
     }
 
@@ -222,7 +331,8 @@ public final class RadosClient implements AutoCloseable {
     @Override
     public void close() {
         osdSessions.values().forEach(f -> f.thenAccept(Connection::close));
-        pending.values().forEach(f -> f.completeExceptionally(new RadosException(-108, "client closed")));
+        pending.values().forEach(op -> op.future.completeExceptionally(new RadosException(-108, "client closed")));
+        timer.shutdownNow();
         mon.close();
         messenger.close();
     }

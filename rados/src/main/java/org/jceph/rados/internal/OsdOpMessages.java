@@ -41,6 +41,7 @@ public final class OsdOpMessages {
     public static final int OP_COMPAT = 3;
 
     public static final int FLAG_ONDISK = 0x4;
+    public static final int FLAG_RETRY = 0x8;
     public static final int FLAG_READ = 0x10;
     public static final int FLAG_WRITE = 0x20;
     public static final int FLAG_EXEC = 0x800;
@@ -53,8 +54,12 @@ public final class OsdOpMessages {
 
     /** Everything one MOSDOp says. */
     public record Request(long tid, PgId pg, long hash, long epoch, String oid, ObjectLocator locator,
-            List<OsdOp> ops, UTime mtime, long features, long snapId, SnapContext snapContext) {
+            List<OsdOp> ops, UTime mtime, long features, long snapId, SnapContext snapContext, int retryAttempt) {
         int flags() {
+            return baseFlags() | (retryAttempt > 0 ? FLAG_RETRY : 0);
+        }
+
+        private int baseFlags() {
             boolean writes = ops.stream().anyMatch(OsdOp::writes);
             boolean exec = ops.stream().anyMatch(OsdOp::executes);
             int f = writes || exec ? FLAG_WRITE | FLAG_ONDISK : FLAG_READ;
@@ -81,7 +86,7 @@ public final class OsdOpMessages {
         }
         e.writeU64Le(r.snapId());
         r.snapContext().encode(e); // writes: the snaps that exist, newest first
-        e.writeS32Le(0); // retry_attempt
+        e.writeS32Le(r.retryAttempt());
         e.writeU64Le(r.features());
         byte[] data = new byte[dataLen];
         int at = 0;
@@ -96,7 +101,7 @@ public final class OsdOpMessages {
 
     /** The parts of MOSDOpReply a client acts on. */
     public record Reply(long tid, String oid, PgId pg, long flags, int result, long epoch, List<Integer> rvals,
-            List<byte[]> outputs, long userVersion, boolean redirect) {
+            List<byte[]> outputs, long userVersion, boolean redirect, int retryAttempt) {
     }
 
     public static Reply decode(Message m) {
@@ -113,7 +118,7 @@ public final class OsdOpMessages {
             ByteBuf b = d.readSlice(OP.size());
             outLens[i] = (int) OP.field("payload_len").getLong(b, b.readerIndex());
         }
-        d.readS32Le(); // retry_attempt
+        int retryAttempt = d.readS32Le();
         List<Integer> rvals = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             rvals.add(d.readS32Le());
@@ -126,6 +131,6 @@ public final class OsdOpMessages {
         for (int i = 0; i < n; i++) {
             outputs.add(data.readBytes(outLens[i]));
         }
-        return new Reply(m.tid(), oid, pg, flags, result, epoch, rvals, outputs, userVersion, redirect);
+        return new Reply(m.tid(), oid, pg, flags, result, epoch, rvals, outputs, userVersion, redirect, retryAttempt);
     }
 }

@@ -1,0 +1,93 @@
+package org.jceph.rados;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jceph.encoding.types.PgId;
+import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.RealCluster;
+import org.jceph.messenger.config.CephConfig;
+import org.jceph.osdmap.Placement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client follows the cluster: ops whose primary dies are resent once the map says where the
+ * pg went, nothing acknowledged is lost, and a deleted pool fails its ops with ENOENT.
+ */
+@RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2"})
+class RadosFailoverIT {
+    @TempDir
+    Path tmp;
+
+    private static RadosClient connect(CephCluster c) throws IOException {
+        return RadosClient.connect(CephConfig.builder().confFile(c.confPath()).set("rados_osd_op_timeout", "120").build());
+    }
+
+    @Test
+    void writesSurviveTheDeathOfTheirPrimary(CephCluster c) throws Exception {
+        try (RadosClient client = connect(c)) {
+            IoCtx io = client.ioCtx(c.testPool());
+            String victimObject = "failover-0";
+            Placement p = new Placement(client.osdMap());
+            PgId raw = p.objectToRawPg(io.poolId(), victimObject, "", "");
+            int primary = p.pgToUpActing(raw).actingPrimary();
+            for (int i = 0; i < 20; i++) {
+                io.writeFull("failover-" + i, ("before " + i).getBytes(StandardCharsets.UTF_8));
+            }
+            c.killOsd(primary);
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                writes.add(io.writeFullAsync("failover-" + i, ("after " + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(150, TimeUnit.SECONDS);
+            int newPrimary = new Placement(client.osdMap()).pgToUpActing(raw).actingPrimary();
+            assertEquals(false, newPrimary == primary, "the pg moved to another OSD");
+            for (int i = 0; i < 20; i++) {
+                assertEquals("after " + i, new String(io.read("failover-" + i, 0, 100), StandardCharsets.UTF_8));
+            }
+            c.startOsd(primary);
+            c.waitForCleanPgs(Duration.ofSeconds(120));
+            Path got = tmp.resolve("got");
+            c.radosOrThrow("-p", c.testPool(), "get", victimObject, got.toString());
+            assertArrayEquals("after 0".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(got));
+        }
+    }
+
+    @Test
+    void opsOnADeletedPoolFailWithEnoent(CephCluster c) throws Exception {
+        c.cephOrThrow("osd", "pool", "create", "doomed", "8");
+        c.cephOrThrow("osd", "pool", "application", "enable", "doomed", "rados");
+        c.waitForCleanPgs(Duration.ofSeconds(120));
+        try (RadosClient client = connect(c)) {
+            waitFor(() -> client.osdMap().poolNames().containsValue("doomed"));
+            IoCtx io = client.ioCtx("doomed");
+            io.writeFull("x", new byte[] {1});
+            c.cephOrThrow("osd", "pool", "delete", "doomed", "doomed", "--yes-i-really-really-mean-it");
+            waitFor(() -> client.osdMap().pool(io.poolId()) == null);
+            RadosException e = assertThrows(RadosException.class, () -> io.writeFull("x", new byte[] {2}));
+            assertEquals(-2, e.errno(), e.getMessage());
+        }
+    }
+
+    /** Polls a condition the client's map updates will make true, for at most 30 s. */
+    private static void waitFor(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the client's map did not change within 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+}
