@@ -307,6 +307,101 @@ public final class RadosClient implements AutoCloseable {
         }
     }
 
+    // ---- monitor commands and pools -------------------------------------------------------
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Runs a monitor command given as JSON ({@code {"prefix":"df","format":"json"}}) and returns
+     * its output; a negative result becomes the typed {@link RadosException} with the monitor's
+     * status text.
+     */
+    public String monCommand(String json) {
+        org.jceph.messenger.mon.MonMessages.CommandReply r = await(mon.command(json, new byte[0]));
+        if (r.result() < 0) {
+            throw RadosException.of(r.result(), "mon command " + json + ": " + r.status());
+        }
+        return r.outputText();
+    }
+
+    /** A monitor command built from key/value pairs, with JSON output parsed. */
+    public com.fasterxml.jackson.databind.JsonNode monCommandJson(Map<String, Object> args) {
+        try {
+            Map<String, Object> all = new java.util.LinkedHashMap<>(args);
+            all.putIfAbsent("format", "json");
+            String out = monCommand(JSON.writeValueAsString(all));
+            return out.isBlank() ? JSON.createObjectNode() : JSON.readTree(out);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new RadosException(-5, "unreadable monitor output: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Creates a replicated pool and waits until our map has it. */
+    public long createPool(String name, int pgNum) {
+        monCommandJson(Map.of("prefix", "osd pool create", "pool", name, "pg_num", pgNum));
+        waitForMap(m -> m.poolNames().containsValue(name), Duration.ofSeconds(60));
+        return poolId(name);
+    }
+
+    /** Deletes a pool (the monitor must allow it) and waits until our map no longer has it. */
+    public void deletePool(String name) {
+        monCommandJson(Map.of("prefix", "osd pool delete", "pool", name, "pool2", name,
+                "yes_i_really_really_mean_it", true));
+        waitForMap(m -> !m.poolNames().containsValue(name), Duration.ofSeconds(60));
+    }
+
+    public void enableApplication(String pool, String app) {
+        monCommandJson(Map.of("prefix", "osd pool application enable", "pool", pool, "app", app,
+                "yes_i_really_mean_it", true));
+    }
+
+    /** Pool names by id, from the current map. */
+    public java.util.SortedMap<Long, String> listPools() {
+        return new java.util.TreeMap<>(map.get().poolNames());
+    }
+
+    public long poolId(String name) {
+        for (Map.Entry<Long, String> e : map.get().poolNames().entrySet()) {
+            if (e.getValue().equals(name)) {
+                return e.getKey();
+            }
+        }
+        throw RadosException.of(-2, "pool " + name);
+    }
+
+    /** The cluster fsid. */
+    public java.util.UUID fsid() {
+        return map.get().fsid();
+    }
+
+    /** Our client instance id (the global id the monitor gave us), as librados' get_instance_id. */
+    public long instanceId() {
+        return mon.connection().globalId();
+    }
+
+    /**
+     * Waits until the OSDMap satisfies {@code condition}, asking the monitor for newer maps
+     * meanwhile (what MonClient's wait_for_latest_osdmap gives librados).
+     */
+    public void waitForMap(java.util.function.Predicate<OsdMap> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.test(map.get())) {
+            if (System.nanoTime() > deadline) {
+                throw new RadosException(-110, "the OSDMap did not reach the expected state within " + timeout.toSeconds() + " s");
+            }
+            try {
+                applyUpdate(mon.subscribeOsdMap(map.get().epoch() + 1, false).get(2, TimeUnit.SECONDS));
+            } catch (TimeoutException e) {
+                // no newer map yet: ask again
+            } catch (ExecutionException e) {
+                throw new RadosException(-5, "monitor session failed: " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RadosException(-4, "interrupted");
+            }
+        }
+    }
+
     /** Waits for {@code f} at most the op timeout plus a second, unwrapping the failure. */
     <T> T await(CompletableFuture<T> f) {
         try {

@@ -2,6 +2,7 @@ package org.jceph.messenger.mon;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -21,6 +22,8 @@ public final class MonMessages {
     public static final int MSG_MON_SUBSCRIBE_ACK = 16;
     public static final int MSG_OSD_MAP = 41;
     public static final int MSG_CONFIG = 62;
+    public static final int MSG_MON_COMMAND = 50;
+    public static final int MSG_MON_COMMAND_ACK = 51;
 
     /** CEPH_SUBSCRIBE_ONETIME */
     public static final int SUBSCRIBE_ONETIME = 1;
@@ -45,6 +48,40 @@ public final class MonMessages {
     }
 
     /** MMonMap: the front is a blob holding the MonMap encoding. */
+    /**
+     * MMonCommand (src/messages/MMonCommand.h, version 1): the PaxosServiceMessage header (u64
+     * version 0, s16 session mon -1, u64 session mon tid 0), the fsid, and the command as a vector
+     * of JSON strings; the input travels in the data segment.
+     */
+    public static Message command(long tid, UUID fsid, List<String> cmd, byte[] input) {
+        ByteBuf b = Unpooled.buffer();
+        CephEncoder e = new CephEncoder(b);
+        e.writeU64Le(0).writeU16Le(0xFFFF).writeU64Le(0);
+        e.writeUuid(fsid);
+        e.writeList(cmd, CephEncoder::writeString);
+        byte[] front = new byte[b.readableBytes()];
+        b.readBytes(front);
+        return new Message(MSG_MON_COMMAND, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input);
+    }
+
+    /** MMonCommandAck: the header, s32 result, string status, vector&lt;string&gt; cmd; output in data. */
+    public static CommandReply decodeCommandAck(Message m) {
+        CephDecoder d = CephDecoder.of(m.front(), "MMonCommandAck");
+        d.readU64Le();
+        d.readS16Le();
+        d.readU64Le();
+        int r = d.readS32Le();
+        String status = d.readString();
+        return new CommandReply(m.tid(), r, status, m.data());
+    }
+
+    /** A monitor command's outcome: negative errno or 0, the status text, and the output. */
+    public record CommandReply(long tid, int result, String status, byte[] output) {
+        public String outputText() {
+            return new String(output, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     public static MonMap decodeMonMap(Message m) {
         CephDecoder d = CephDecoder.of(m.front(), "MMonMap");
         return MonMap.decode(d.readBlob());

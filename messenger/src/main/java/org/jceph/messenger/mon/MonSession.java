@@ -80,6 +80,13 @@ public final class MonSession implements AutoCloseable {
     private final List<Consumer<OsdMapUpdate>> osdMapListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Throwable>> faultListeners = new CopyOnWriteArrayList<>();
     private volatile MonMap lastMonMap;
+    /** The cluster's fsid, from the first monmap or osdmap received: monitors refuse commands without it. */
+    private volatile java.util.UUID fsid;
+    private final Map<Long, PendingCommand> commands = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong commandTids = new java.util.concurrent.atomic.AtomicLong();
+
+    private record PendingCommand(Message message, CompletableFuture<MonMessages.CommandReply> reply) {
+    }
 
     private MonSession(List<EntityAddrVec> monitors, EntityName self, CryptoKey key, List<ConnectionMode> modes,
                        Duration connectTimeout, Messenger messenger, ReconnectPolicy policy) {
@@ -164,6 +171,9 @@ public final class MonSession implements AutoCloseable {
         if (!subs.isEmpty()) {
             c.send(MonMessages.subscribe(subs, hostname()));
         }
+        for (PendingCommand pc : commands.values()) {
+            c.send(pc.message()); // a command the old connection lost: the monitor answers it once
+        }
     }
 
     private void onFault(Throwable err) {
@@ -225,6 +235,7 @@ public final class MonSession implements AutoCloseable {
 
     /** Nobody waits forever on a dead session: pending requests fail with the fault. */
     private void failWaiters(Throwable cause) {
+        // commands are not failed here: they are resent when the session reconnects
         CompletableFuture<MonMap> a;
         while ((a = monMapWaiters.poll()) != null) {
             a.completeExceptionally(cause);
@@ -240,6 +251,7 @@ public final class MonSession implements AutoCloseable {
             case MonMessages.MSG_MON_MAP -> {
                 MonMap map = MonMessages.decodeMonMap(m);
                 lastMonMap = map;
+                fsid = map.fsid();
                 CompletableFuture<MonMap> w;
                 while ((w = monMapWaiters.poll()) != null) {
                     w.complete(map);
@@ -247,6 +259,7 @@ public final class MonSession implements AutoCloseable {
             }
             case MonMessages.MSG_OSD_MAP -> {
                 OsdMapUpdate u = MonMessages.decodeOsdMap(m);
+                fsid = u.fsid();
                 synchronized (standing) {
                     long[] sub = standing.get("osdmap");
                     long last = Math.max(lastEpoch(u), 0);
@@ -260,6 +273,13 @@ public final class MonSession implements AutoCloseable {
                 }
                 osdMapListeners.forEach(l -> l.accept(u));
             }
+            case MonMessages.MSG_MON_COMMAND_ACK -> {
+                MonMessages.CommandReply r = MonMessages.decodeCommandAck(m);
+                PendingCommand pc = commands.remove(r.tid());
+                if (pc != null) {
+                    pc.reply().complete(r);
+                }
+            }
             default -> {
                 // MMonSubscribeAck, MConfig, ...: not needed by this slice
             }
@@ -270,6 +290,31 @@ public final class MonSession implements AutoCloseable {
         long a = u.fullMaps().isEmpty() ? 0 : u.fullMaps().lastKey();
         long b = u.incrementalMaps().isEmpty() ? 0 : u.incrementalMaps().lastKey();
         return Math.max(a, b);
+    }
+
+    /**
+     * Runs a monitor command ({@code {"prefix": "osd pool create", ...}} as JSON). The future
+     * completes with the monitor's answer, whatever its result code; a command in flight when the
+     * connection fails is sent again on the next one. Callers bound the wait.
+     */
+    public CompletableFuture<MonMessages.CommandReply> command(String json, byte[] input) {
+        if (fsid == null) {
+            try {
+                fetchMonMap().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS); // learn the fsid first
+            } catch (ExecutionException | TimeoutException e) {
+                return CompletableFuture.failedFuture(new ConnectionException("no monmap to learn the cluster fsid: " + e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        long tid = commandTids.incrementAndGet();
+        PendingCommand pc = new PendingCommand(MonMessages.command(tid, fsid, List.of(json), input),
+                new CompletableFuture<>());
+        commands.put(tid, pc);
+        pc.reply().whenComplete((r, e) -> commands.remove(tid));
+        send(pc.message(), pc.reply());
+        return pc.reply();
     }
 
     /** Asks for the current monmap (MMonGetMap); completes with the next MMonMap received. */
