@@ -23,6 +23,10 @@ public final class IoCtx {
     private final String poolName;
     private volatile SnapContext writeSnapContext = SnapContext.EMPTY;
     private volatile long readSnap = OsdOpMessages.NOSNAP;
+    private volatile String namespace = "";
+
+    /** librados' LIBRADOS_ALL_NSPACES: list every namespace. */
+    public static final String ALL_NAMESPACES = "\u0001";
 
     IoCtx(RadosClient client, long poolId, String poolName) {
         this.client = client;
@@ -36,6 +40,18 @@ public final class IoCtx {
 
     public String poolName() {
         return poolName;
+    }
+
+    /** Objects are named within this namespace from now on ("" is the default namespace). */
+    public void setNamespace(String ns) {
+        if (ns.equals(ALL_NAMESPACES)) {
+            throw new IllegalArgumentException("ALL_NAMESPACES is for listing only: use listObjects(ALL_NAMESPACES)");
+        }
+        this.namespace = ns;
+    }
+
+    public String namespace() {
+        return namespace;
     }
 
     /**
@@ -60,7 +76,7 @@ public final class IoCtx {
     }
 
     private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op) {
-        return client.submit(poolId, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
+        return client.submit(poolId, namespace, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
                 writeSnapContext).thenApply(r -> {
             if (r.result() < 0) {
                 throw RadosException.of(r.result(), poolName + "/" + oid);
@@ -224,5 +240,58 @@ public final class IoCtx {
     /** Runs method {@code method} of object class {@code cls} on the object; returns its output. */
     public byte[] exec(String oid, String cls, String method, byte[] input) {
         return client.await(run(oid, OsdOp.call(cls, method, input))).outputs().get(0);
+    }
+
+    // ---- listing ------------------------------------------------------------------------------
+
+    /** One listed object: its namespace, name and locator key. */
+    public record ListedObject(String namespace, String oid, String locator) {
+    }
+
+    /** Every object of the current namespace, pg by pg (PGNLS), {@code pageSize} per request. */
+    public List<ListedObject> listObjects() {
+        return listObjects(namespace);
+    }
+
+    /** Every object of namespace {@code ns}, or of all namespaces with {@link #ALL_NAMESPACES}. */
+    public List<ListedObject> listObjects(String ns) {
+        List<ListedObject> out = new java.util.ArrayList<>();
+        long pgNum = client.osdMap().pool(poolId).pgNum();
+        for (long ps = 0; ps < pgNum; ps++) {
+            byte[] cursor = emptyCursor();
+            for (int page = 0; page < 1_000_000; page++) {
+                OsdOpMessages.Reply r = client.await(client.submitToPg(poolId, ns, ps,
+                        List.of(OsdOp.pgnls(1024, client.osdMap().epoch(), cursor))));
+                if (r.result() < 0) {
+                    throw RadosException.of(r.result(), poolName + " pg " + poolId + "." + Long.toHexString(ps));
+                }
+                CephDecoder d = CephDecoder.of(r.outputs().get(0), "pg_nls_response_t");
+                CephDecoder.Envelope env = d.beginStruct("pg_nls_response_t", 1);
+                org.jceph.encoding.types.HObject handle = org.jceph.encoding.types.HObject.decode(d);
+                int n = d.readCountLe("entries", 12);
+                for (int i = 0; i < n; i++) {
+                    out.add(new ListedObject(d.readString(), d.readString(), d.readString()));
+                }
+                d.endStruct(env);
+                if (r.result() == 1 || handle.max()) {
+                    break; // the OSD says this pg is exhausted (its handle is where the next pg starts)
+                }
+                io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+                handle.encode(new org.jceph.encoding.CephEncoder(b));
+                cursor = new byte[b.readableBytes()];
+                b.readBytes(cursor);
+            }
+        }
+        return out;
+    }
+
+    /** hobject_t(): the start of a pg (empty names, snap 0, hash 0, pool INT64_MIN). */
+    private static byte[] emptyCursor() {
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+        new org.jceph.encoding.types.HObject("", "", 0, 0, false, "", Long.MIN_VALUE, 4)
+                .encode(new org.jceph.encoding.CephEncoder(b));
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        return out;
     }
 }

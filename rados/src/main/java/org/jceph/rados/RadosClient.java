@@ -153,6 +153,9 @@ public final class RadosClient implements AutoCloseable {
         final long tid = tids.incrementAndGet();
         final long poolId;
         final String oid;
+        final String namespace;
+        /** For pg ops (listing): the pg's seed; the op goes to that pg, not to an object's. */
+        final long pgSeed;
         final List<OsdOp> ops;
         final long snapId;
         final SnapContext snapContext;
@@ -162,9 +165,11 @@ public final class RadosClient implements AutoCloseable {
         int osd = -1;
         Placement.Result target;
 
-        Op(long poolId, String oid, List<OsdOp> ops, long snapId, SnapContext snapContext) {
+        Op(long poolId, String oid, String namespace, long pgSeed, List<OsdOp> ops, long snapId, SnapContext snapContext) {
             this.poolId = poolId;
             this.oid = oid;
+            this.namespace = namespace;
+            this.pgSeed = pgSeed;
             this.ops = ops;
             this.snapId = snapId;
             this.snapContext = snapContext;
@@ -173,9 +178,17 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /** Runs {@code ops} on one object, at the acting primary of its placement group. */
-    CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String oid, List<OsdOp> ops, long snapId,
-            SnapContext snapContext) {
-        Op op = new Op(poolId, oid, ops, snapId, snapContext);
+    CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String oid, List<OsdOp> ops,
+            long snapId, SnapContext snapContext) {
+        return submit(new Op(poolId, oid, namespace, -1, ops, snapId, snapContext));
+    }
+
+    /** Runs pg ops (PGNLS) on placement group {@code seed} of the pool. */
+    CompletableFuture<OsdOpMessages.Reply> submitToPg(long poolId, String namespace, long seed, List<OsdOp> ops) {
+        return submit(new Op(poolId, "", namespace, seed, ops, OsdOpMessages.NOSNAP, SnapContext.EMPTY));
+    }
+
+    private CompletableFuture<OsdOpMessages.Reply> submit(Op op) {
         pending.put(op.tid, op);
         send(op);
         return op.future.orTimeout(opTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -199,7 +212,7 @@ public final class RadosClient implements AutoCloseable {
                 op.future.completeExceptionally(RadosException.of(-2, "pool " + op.poolId + " was deleted"));
                 return;
             }
-            PgId raw = p.objectToRawPg(op.poolId, op.oid, "", "");
+            PgId raw = rawPg(p, op);
             Placement.Result target = p.pgToUpActing(raw);
             op.target = target;
             primary = target.actingPrimary();
@@ -210,7 +223,7 @@ public final class RadosClient implements AutoCloseable {
             }
             op.attempt++;
             msg = OsdOpMessages.encode(new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
-                    new ObjectLocator(op.poolId, "", ""), op.ops, UTime.of(java.time.Instant.now()),
+                    new ObjectLocator(op.poolId, "", op.namespace), op.ops, UTime.of(java.time.Instant.now()),
                     CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt));
         }
         session(primary, placement.get().map()).thenCompose(c -> c.send(msg)).whenComplete((ok, err) -> {
@@ -218,6 +231,10 @@ public final class RadosClient implements AutoCloseable {
                 retryLater(op);
             }
         });
+    }
+
+    private static PgId rawPg(Placement p, Op op) {
+        return op.pgSeed >= 0 ? new PgId(op.poolId, op.pgSeed) : p.objectToRawPg(op.poolId, op.oid, "", op.namespace);
     }
 
     /** After a connection failure: try again shortly (the map may not show the OSD down yet). */
@@ -248,7 +265,7 @@ public final class RadosClient implements AutoCloseable {
                 send(op); // fails it with ENOENT
                 continue;
             }
-            Placement.Result now = p.pgToUpActing(p.objectToRawPg(op.poolId, op.oid, "", ""));
+            Placement.Result now = p.pgToUpActing(rawPg(p, op));
             if (now.actingPrimary() != before.actingPrimary() || !now.acting().equals(before.acting())
                     || !now.pg().equals(before.pg())) {
                 send(op);

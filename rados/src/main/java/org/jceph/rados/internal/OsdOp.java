@@ -44,6 +44,7 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static final int SETXATTR = 0x2301;
     public static final int RMXATTR = 0x2304;
     public static final int CALL = 0x1401;
+    public static final int PGNLS = 0x1505;
 
     /** CEPH_OSD_OP_FLAG_EXCL: create fails with EEXIST when the object exists. */
     public static final int OP_FLAG_EXCL = 1;
@@ -172,6 +173,18 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
         byte[] in = new byte[b.readableBytes()];
         b.readBytes(in);
         return new OsdOp(op, 0, "extent", new long[] {0, in.length, 0, 0}, in);
+    }
+
+    /**
+     * PGNLS: up to {@code count} objects of the pg after {@code cursor} (an encoded hobject_t; the
+     * empty hobject_t starts at the beginning).
+     */
+    public static OsdOp pgnls(long count, long startEpoch, byte[] cursor) {
+        return new OsdOp(PGNLS, 0, "pgls", new long[] {count, startEpoch}, cursor);
+    }
+
+    public boolean pgOp() {
+        return op == PGNLS;
     }
 
     public boolean writes() {

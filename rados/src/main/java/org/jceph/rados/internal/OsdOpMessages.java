@@ -45,6 +45,8 @@ public final class OsdOpMessages {
     public static final int FLAG_READ = 0x10;
     public static final int FLAG_WRITE = 0x20;
     public static final int FLAG_EXEC = 0x800;
+    public static final int FLAG_PGOP = 0x400;
+    public static final int FLAG_IGNORE_OVERLAY = 0x20000;
 
     public static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
     private static final PackedLayout OP = CephStructs.CEPH_OSD_OP;
@@ -60,6 +62,9 @@ public final class OsdOpMessages {
         }
 
         private int baseFlags() {
+            if (ops.stream().anyMatch(OsdOp::pgOp)) {
+                return FLAG_READ | FLAG_PGOP | FLAG_IGNORE_OVERLAY;
+            }
             boolean writes = ops.stream().anyMatch(OsdOp::writes);
             boolean exec = ops.stream().anyMatch(OsdOp::executes);
             int f = writes || exec ? FLAG_WRITE | FLAG_ONDISK : FLAG_READ;
