@@ -109,7 +109,8 @@ public final class Placement {
     // ---- pg -> osds ----------------------------------------------------------------------------
 
     /** Pacific's CrushWrapper::find_rule: the rule with that id, else one whose ruleset, type and size fit. */
-    int findRule(PgPool pool) {
+    /** The CRUSH rule the pool maps through (-1: none fits). */
+    public int findRule(PgPool pool) {
         int id = pool.crushRule();
         if (uniformRules) {
             return mapper.ruleExists(id) ? id : -1;
@@ -122,6 +123,24 @@ public final class Placement {
             }
         }
         return -1;
+    }
+
+    /**
+     * CRUSH's own answer for the pg (before nonexistent OSDs are removed), narrating each decision
+     * to {@code tracer}: the step {@link #rawOsds} starts from, for explaining a placement.
+     */
+    public List<Integer> traceCrush(PgPool pool, PgId pg, org.jceph.crush.MappingTracer tracer) {
+        int rule = findRule(pool);
+        List<Integer> out = new ArrayList<>();
+        if (rule >= 0) {
+            int[] r = new int[Math.max(pool.size(), 1)];
+            int n = mapper.doRule(rule, rawPgToPps(pool, pg), r, pool.size(), weights, pg.pool(),
+                    new CrushMapper.Workspace(), tracer);
+            for (int i = 0; i < n; i++) {
+                out.add(r[i]);
+            }
+        }
+        return out;
     }
 
     /** OSDMap::_pg_to_raw_osds: CRUSH's choice with nonexistent OSDs removed (EC: NONE). */
@@ -147,12 +166,14 @@ public final class Placement {
         }
     }
 
-    private boolean markedOut(int osd) {
+    /** Weight 0: CRUSH never picks it, upmaps do not target it. */
+    public boolean markedOut(int osd) {
         return osd != NONE && osd >= 0 && osd < map.maxOsd() && map.osdWeight().get(osd) == 0;
     }
 
     /** OSDMap::_apply_upmap. */
-    void applyUpmap(PgPool pool, PgId rawPg, List<Integer> raw) {
+    /** OSDMap::_apply_upmap: pg_upmap replaces the raw set, pg_upmap_items swap single OSDs (in place). */
+    public void applyUpmap(PgPool pool, PgId rawPg, List<Integer> raw) {
         PgId pg = rawPgToPg(rawPg);
         List<Integer> explicit = map.pgUpmap().get(pg);
         if (explicit != null) {
@@ -205,7 +226,7 @@ public final class Placement {
     }
 
     /** OSDMap::_raw_to_up_osds. */
-    List<Integer> rawToUp(PgPool pool, List<Integer> raw) {
+    public List<Integer> rawToUp(PgPool pool, List<Integer> raw) {
         List<Integer> up = new ArrayList<>(raw.size());
         for (int osd : raw) {
             boolean gone = !map.exists(osd) || map.isDown(osd);
@@ -220,7 +241,7 @@ public final class Placement {
         return up;
     }
 
-    static int pickPrimary(List<Integer> osds) {
+    public static int pickPrimary(List<Integer> osds) {
         for (int osd : osds) {
             if (osd != NONE) {
                 return osd;
@@ -230,7 +251,7 @@ public final class Placement {
     }
 
     /** OSDMap::_apply_primary_affinity: returns the new primary and reorders {@code up} (replicated). */
-    int applyPrimaryAffinity(int pps, PgPool pool, List<Integer> up, int primary) {
+    public int applyPrimaryAffinity(int pps, PgPool pool, List<Integer> up, int primary) {
         if (map.osdPrimaryAffinity().isEmpty()) {
             return primary;
         }
