@@ -24,6 +24,20 @@ public final class CephEncoder {
         return buf;
     }
 
+    /** Encodes with {@code body} into a fresh array: for small arguments (cls inputs, cursors, authorizers). */
+    public static byte[] toBytes(java.util.function.Consumer<CephEncoder> body) {
+        ByteBuf b = io.netty.buffer.Unpooled.buffer();
+        body.accept(new CephEncoder(b));
+        return readableBytes(b);
+    }
+
+    /** The readable bytes of {@code b}, copied; the reader index moves to the end. */
+    public static byte[] readableBytes(ByteBuf b) {
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        return out;
+    }
+
     public CephEncoder writeU8(int v) {
         buf.writeByte(v);
         return this;

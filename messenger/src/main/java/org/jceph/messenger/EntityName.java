@@ -47,15 +47,11 @@ public record EntityName(int type, String id) {
     }
 
     public static String typeName(int type) {
-        return switch (type) {
-            case TYPE_MON -> "mon";
-            case TYPE_MDS -> "mds";
-            case TYPE_OSD -> "osd";
-            case TYPE_CLIENT -> "client";
-            case TYPE_MGR -> "mgr";
-            case TYPE_AUTH -> "auth";
-            default -> throw new IllegalArgumentException("unknown entity type " + type);
-        };
+        String name = org.jceph.encoding.types.EntityName.typeName(type); // one table for both name kinds
+        if (name.equals("unknown")) {
+            throw new IllegalArgumentException("unknown entity type " + type);
+        }
+        return name;
     }
 
     @Override

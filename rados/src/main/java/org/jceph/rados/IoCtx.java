@@ -276,10 +276,7 @@ public final class IoCtx {
                 if (r.result() == 1 || handle.max()) {
                     break; // the OSD says this pg is exhausted (its handle is where the next pg starts)
                 }
-                io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
-                handle.encode(new org.jceph.encoding.CephEncoder(b));
-                cursor = new byte[b.readableBytes()];
-                b.readBytes(cursor);
+                cursor = org.jceph.encoding.CephEncoder.toBytes(handle::encode);
             }
         }
         return out;
@@ -287,11 +284,7 @@ public final class IoCtx {
 
     /** hobject_t(): the start of a pg (empty names, snap 0, hash 0, pool INT64_MIN). */
     private static byte[] emptyCursor() {
-        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
-        new org.jceph.encoding.types.HObject("", "", 0, 0, false, "", Long.MIN_VALUE, 4)
-                .encode(new org.jceph.encoding.CephEncoder(b));
-        byte[] out = new byte[b.readableBytes()];
-        b.readBytes(out);
-        return out;
+        return org.jceph.encoding.CephEncoder.toBytes(
+                new org.jceph.encoding.types.HObject("", "", 0, 0, false, "", Long.MIN_VALUE, 4)::encode);
     }
 }

@@ -1,7 +1,5 @@
 package org.jceph.rbd;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -252,11 +250,7 @@ public final class RbdImage implements AutoCloseable {
     }
 
     private static byte[] encode(java.util.function.Consumer<CephEncoder> body) {
-        ByteBuf b = Unpooled.buffer();
-        body.accept(new CephEncoder(b));
-        byte[] out = new byte[b.readableBytes()];
-        b.readBytes(out);
-        return out;
+        return CephEncoder.toBytes(body);
     }
 
     @Override

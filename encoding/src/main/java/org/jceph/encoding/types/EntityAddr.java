@@ -1,7 +1,6 @@
 package org.jceph.encoding.types;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -213,11 +212,7 @@ public final class EntityAddr {
     }
 
     public byte[] encodeToBytes() {
-        ByteBuf b = Unpooled.buffer();
-        encode(new CephEncoder(b));
-        byte[] out = new byte[b.readableBytes()];
-        b.readBytes(out);
-        return out;
+        return CephEncoder.toBytes(this::encode);
     }
 
     public static String typeName(int type) {

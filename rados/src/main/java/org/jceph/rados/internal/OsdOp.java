@@ -1,7 +1,6 @@
 package org.jceph.rados.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -168,10 +167,7 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     }
 
     private static OsdOp encoded(int op, java.util.function.Consumer<CephEncoder> args) {
-        ByteBuf b = Unpooled.buffer();
-        args.accept(new CephEncoder(b));
-        byte[] in = new byte[b.readableBytes()];
-        b.readBytes(in);
+        byte[] in = CephEncoder.toBytes(args);
         return new OsdOp(op, 0, "extent", new long[] {0, in.length, 0, 0}, in);
     }
 

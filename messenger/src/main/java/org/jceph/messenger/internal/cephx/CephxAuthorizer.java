@@ -52,8 +52,8 @@ public final class CephxAuthorizer implements ClientAuth {
         ByteBuf msg = Unpooled.buffer();
         new CephEncoder(msg).writeU8(2).writeU64Le(nonce).writeBool(haveChallenge)
                 .writeU64Le(haveChallenge ? serverChallenge + 1 : 0);
-        e.writeBlob(CephxCrypto.encryptEnvelope(ticket.sessionKey(), bytes(msg)));
-        return bytes(b);
+        e.writeBlob(CephxCrypto.encryptEnvelope(ticket.sessionKey(), CephEncoder.readableBytes(msg)));
+        return CephEncoder.readableBytes(b);
     }
 
     @Override
@@ -107,11 +107,6 @@ public final class CephxAuthorizer implements ClientAuth {
         return connectionSecret.clone();
     }
 
-    private static byte[] bytes(ByteBuf b) {
-        byte[] out = new byte[b.readableBytes()];
-        b.readBytes(out);
-        return out;
-    }
 
     @Override
     public String toString() {

@@ -64,7 +64,7 @@ public final class CephxMonClient {
         ByteBuf b = Unpooled.buffer();
         new CephEncoder(b).writeU8(AUTH_MODE_MON).writeU32Le(name.type()).writeString(name.id())
                 .writeU64Le(previousGlobalId);
-        return bytes(b);
+        return CephEncoder.readableBytes(b);
     }
 
     /** Answers the monitor's challenge (AUTH_REPLY_MORE payload) with the AUTH_REQUEST_MORE payload. */
@@ -85,7 +85,7 @@ public final class CephxMonClient {
         e.writeU64Le(clientChallenge).writeU64Le(key);
         e.writeU8(1).writeU64Le(0).writeU32Le(0); // CephXTicketBlob: no previous AUTH ticket
         e.writeU32Le(WANTED_KEYS);
-        return bytes(b);
+        return CephEncoder.readableBytes(b);
     }
 
     /**
@@ -199,11 +199,6 @@ public final class CephxMonClient {
         return Map.copyOf(tickets);
     }
 
-    private static byte[] bytes(ByteBuf b) {
-        byte[] out = new byte[b.readableBytes()];
-        b.readBytes(out);
-        return out;
-    }
 
     @Override
     public String toString() {
