@@ -80,6 +80,78 @@ public final class RbdImage implements AutoCloseable {
                 .writeString("rbd_data." + id).writeS64Le(-1)));
     }
 
+    /** Image names and ids in the pool's rbd_directory (format 2 images), by name. */
+    public static java.util.SortedMap<String, String> list(IoCtx io) {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        String after = "";
+        while (true) {
+            final String start = after;
+            byte[] raw;
+            try {
+                raw = io.exec("rbd_directory", "rbd", "dir_list", encode(e -> e.writeString(start).writeU64Le(1024)));
+            } catch (RadosException.ObjectNotFoundException e) {
+                return out; // no image was ever created in this pool
+            }
+            java.util.Map<String, String> page = CephDecoder.of(raw, "dir_list")
+                    .readMap(8, CephDecoder::readString, CephDecoder::readString);
+            out.putAll(page);
+            if (page.size() < 1024) {
+                return out;
+            }
+            after = ((java.util.SortedMap<String, String>) new java.util.TreeMap<>(page)).lastKey();
+        }
+    }
+
+    /**
+     * Removes an image as librbd leaves things after {@code rbd rm}: data objects, header, id
+     * object and directory entry. Refused while it has snapshots, a parent, or features whose
+     * objects we do not manage.
+     */
+    public static void remove(IoCtx io, String name) {
+        try (RbdImage img = open(io, name, false)) {
+            SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
+                    new byte[0]), "get_snapcontext"));
+            if (!snapc.snaps().isEmpty()) {
+                throw new RbdException("image " + name + " has snapshots: remove them first");
+            }
+            long sets = (img.size + img.layout.objectSetSize() - 1) / img.layout.objectSetSize();
+            List<CompletableFuture<Void>> removals = new ArrayList<>();
+            for (long n = 0; n < sets * img.layout.stripeCount(); n++) {
+                removals.add(ignoreMissing(io.removeAsync(img.object(n))));
+            }
+            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
+            io.remove("rbd_header." + img.id);
+            io.remove("rbd_id." + name);
+            io.exec("rbd_directory", "rbd", "dir_remove_image", encode(e -> e.writeString(name).writeString(img.id)));
+        }
+    }
+
+    /** Renames an image: a new id object, the directory entry moved, the old id object removed. */
+    public static void rename(IoCtx io, String from, String to) {
+        try (RbdImage img = open(io, from, true)) {
+            String newIdObject = "rbd_id." + to;
+            try {
+                io.create(newIdObject, true);
+            } catch (RadosException.ObjectExistsException e) {
+                throw new RbdException("image " + to + " already exists in pool " + io.poolName());
+            }
+            io.exec(newIdObject, "rbd", "set_id", encode(e -> e.writeString(img.id)));
+            io.exec("rbd_directory", "rbd", "dir_rename_image",
+                    encode(e -> e.writeString(from).writeString(to).writeString(img.id)));
+            io.remove("rbd_id." + from);
+        }
+    }
+
+    private static CompletableFuture<Void> ignoreMissing(CompletableFuture<Void> f) {
+        return f.handle((v, err) -> {
+            Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (c != null && !(c instanceof RadosException.ObjectNotFoundException)) {
+                throw c instanceof RuntimeException re ? re : new CompletionException(c);
+            }
+            return null;
+        });
+    }
+
     /** Opens image {@code name}; read-write unless {@code readOnly}. */
     public static RbdImage open(IoCtx io, String name, boolean readOnly) {
         String id;
@@ -233,15 +305,41 @@ public final class RbdImage implements AutoCloseable {
             String obj = object(x.objectNumber());
             CompletableFuture<Void> op = x.offset() == 0 && x.length() == layout.objectSize() ? io.removeAsync(obj)
                     : io.zeroAsync(obj, x.offset(), x.length());
-            parts.add(op.handle((v, err) -> {
-                Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-                if (c != null && !(c instanceof RadosException.ObjectNotFoundException)) {
-                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
-                }
-                return null;
-            }));
+            parts.add(ignoreMissing(op));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Resizes the image. Shrinking removes the objects past the new end and truncates the one
+     * that straddles it (non-striped images), or zeroes the cut range (striped ones), before the
+     * header records the new size; growing only records it.
+     */
+    public void resize(long newSize) {
+        checkWritable();
+        if (newSize < 0) {
+            throw new RbdException("negative size");
+        }
+        long old = size;
+        if (newSize < old) {
+            if (layout.isStriped()) {
+                discardAsync(newSize, old - newSize).join();
+            } else {
+                long os = layout.objectSize();
+                long firstWhole = (newSize + os - 1) / os;
+                long end = (old + os - 1) / os;
+                List<CompletableFuture<Void>> parts = new ArrayList<>();
+                for (long n = firstWhole; n < end; n++) {
+                    parts.add(ignoreMissing(io.removeAsync(object(n))));
+                }
+                CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+                if (newSize % os != 0 && io.statOrNull(object(newSize / os)) != null) {
+                    io.truncate(object(newSize / os), newSize % os);
+                }
+            }
+        }
+        io.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(newSize)));
+        size = newSize;
     }
 
     /** Writes are acknowledged by the OSDs once durable: nothing is buffered here. */

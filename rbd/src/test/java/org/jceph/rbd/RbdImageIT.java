@@ -52,6 +52,7 @@ class RbdImageIT {
 
     private byte[] export(String image) throws IOException {
         Path out = tmp.resolve(image + ".export");
+        Files.deleteIfExists(out);
         c.rbdOrThrow("export", pool + "/" + image, out.toString());
         return Files.readAllBytes(out);
     }
@@ -137,5 +138,32 @@ class RbdImageIT {
     void unknownImagesAreTypedErrors() {
         RbdException e = assertThrows(RbdException.class, () -> RbdImage.open(io(), "no-such-image", true));
         assertTrue(e.getMessage().contains("no image no-such-image"), e.getMessage());
+    }
+
+    @Test
+    void resizeRenameListAndRemoveAsLibrbdSeesThem() throws Exception {
+        RbdImage.create(io(), "life", 12L << 20, 22, RbdFeatures.LAYERING);
+        byte[] data = new byte[12 << 20];
+        new Random(21).nextBytes(data);
+        try (RbdImage img = RbdImage.open(io(), "life", false)) {
+            img.writeAsync(0, data).get();
+            img.resize((5L << 20) + 1000); // cuts object 1 at 1 MiB + 1000 and removes object 2
+            assertTrue(c.rbdOrThrow("info", "--format", "json", pool + "/life").contains("\"size\":5243880"));
+            byte[] shrunk = export("life");
+            assertArrayEquals(Arrays.copyOf(data, (5 << 20) + 1000), shrunk);
+            img.resize(9L << 20);
+            byte[] grown = export("life");
+            byte[] want = new byte[9 << 20];
+            System.arraycopy(data, 0, want, 0, (5 << 20) + 1000);
+            assertArrayEquals(want, grown, "growing shows zeros past the old end, not the old data");
+        }
+        assertTrue(RbdImage.list(io()).containsKey("life"));
+        RbdImage.rename(io(), "life", "life2");
+        assertTrue(c.rbdOrThrow("ls", pool).lines().anyMatch("life2"::equals));
+        assertTrue(c.rbdOrThrow("ls", pool).lines().noneMatch("life"::equals));
+        String id = RbdImage.list(io()).get("life2");
+        RbdImage.remove(io(), "life2");
+        assertTrue(c.rbdOrThrow("ls", pool).lines().noneMatch("life2"::equals));
+        assertTrue(c.radosOrThrow("-p", pool, "ls").lines().noneMatch(o -> o.contains(id)), "no object of the image is left");
     }
 }
