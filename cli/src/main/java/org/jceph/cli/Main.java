@@ -32,6 +32,7 @@ public final class Main {
                 case "rados" -> org.jceph.cli.rados.RadosCommand.run(rest, out, err);
                 case "nbd" -> org.jceph.cli.nbd.NbdServeCommand.run(rest, out, err);
                 case "explain" -> org.jceph.cli.explain.ExplainCommand.run(rest, out, err);
+                case "rbd" -> org.jceph.cli.rbd.RbdCommand.run(rest, out, err);
                 case "osd" -> {
                     if (rest.length == 0 || !rest[0].equals("map")) {
                         throw new UsageException("only 'osd map POOL OBJECT [NSPACE]' is implemented");
@@ -63,6 +64,7 @@ public final class Main {
         s.println("  osd map POOL OBJ [NS]   where an object lives, from the live cluster's map (as ceph osd map)");
         s.println("  rados -p POOL CMD ...   put, get, rm, stat, xattrs, omap, bench (as rados)");
         s.println("  explain MAP|--cluster POOL OBJ   every step from an object's name to its OSDs");
+        s.println("  rbd CMD ...             create, ls, info, rm, resize, mv, import, export, bench (as rbd)");
         s.println("  nbd serve rbd:POOL/IMG  serve RBD images over NBD (--socket PATH | --bind ADDR:PORT, --read-only)");
     }
 }
