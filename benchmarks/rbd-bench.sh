@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Side by side on one throwaway cluster: `rbd bench` (librbd) against `jceph rbd bench`, same image
+# kind (feature layering, the features jceph can write), same io sizes, threads and totals.
+#   benchmarks/rbd-bench.sh [IO_TOTAL_4K] [IO_TOTAL_4M]
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+T4K=${1:-64M}; T4M=${2:-2G}
+W=$(mktemp -d /tmp/jceph-rbdbench.XXXXXX)
+trap '"$ROOT/bin/jceph-cluster" stop "$W/c" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
+JCEPH_OSD_BYTES=$((6 << 30)) "$ROOT/bin/jceph-cluster" start "$W/c" >/dev/null
+CONF="$W/c/ceph.conf"
+"$ROOT/bin/jceph" help >/dev/null
+JCEPH=(java -cp "$ROOT/cli/target/jceph-cli-0.1.0-SNAPSHOT.jar:$ROOT/cli/target/lib/*" org.jceph.cli.Main)
+TIMEFORMAT='process cpu seconds: %U user + %S sys (%R s elapsed)'
+for img in librbd jceph; do rbd -c "$CONF" create --size 1G --image-feature layering "jceph-test/bench-$img"; done
+for spec in "write 4096 rand $T4K" "read 4096 rand $T4K" "write 4194304 seq $T4M" "read 4194304 seq $T4M"; do
+  set -- $spec
+  echo "=== $1, $2-byte io, $3, 16 threads, $4"
+  echo "--- rbd bench (librbd)"
+  time rbd -c "$CONF" bench --io-type "$1" --io-size "$2" --io-threads 16 --io-total "$4" --io-pattern "$3" jceph-test/bench-librbd | tail -1
+  echo "--- jceph rbd bench"
+  time "${JCEPH[@]}" rbd -c "$CONF" bench --io-type "$1" --io-size "$2" --io-threads 16 --io-total "$4" --io-pattern "$3" jceph-test/bench-jceph | tail -2
+done
