@@ -60,6 +60,7 @@ public final class RadosClient implements AutoCloseable {
                 return t;
             });
     private final AtomicLong tids = new AtomicLong();
+    private volatile boolean legacyOpEncoding;
 
     private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout) {
         this.config = config;
@@ -97,6 +98,14 @@ public final class RadosClient implements AutoCloseable {
             c.close();
             throw new IOException("interrupted", e);
         }
+    }
+
+    /**
+     * Sends MOSDOp in the packed 2010 encoding (header version 1) instead of v8. An experiment for
+     * conformance work: see docs/LEGACY-MOSDOP.md for what a Pacific OSD does with it.
+     */
+    public void useLegacyOpEncoding(boolean legacy) {
+        this.legacyOpEncoding = legacy;
     }
 
     /** The current OSDMap snapshot. */
@@ -222,9 +231,10 @@ public final class RadosClient implements AutoCloseable {
                 return;
             }
             op.attempt++;
-            msg = OsdOpMessages.encode(new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
+            OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
                     new ObjectLocator(op.poolId, "", op.namespace), op.ops, UTime.of(java.time.Instant.now()),
-                    CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt));
+                    CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt);
+            msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
         }
         session(primary, placement.get().map()).thenCompose(c -> c.send(msg)).whenComplete((ok, err) -> {
             if (err != null) {

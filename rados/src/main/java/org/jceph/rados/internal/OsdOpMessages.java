@@ -104,6 +104,51 @@ public final class OsdOpMessages {
         return new Message(MSG_OSD_OP, OP_VERSION, OP_COMPAT, Message.PRIO_DEFAULT, r.tid(), 0, front, new byte[0], data);
     }
 
+    /**
+     * The same request in the 2010 encoding (header version 1): the packed
+     * {@code ceph_osd_request_head} of {@link CephStructs#CEPH_OSD_REQUEST_HEAD}, then the packed
+     * ops, the object name and the snap ids, all in the front. Its {@code ceph_pg} carries only 16
+     * bits of placement seed, so the OSD learns a truncated object hash.
+     */
+    public static Message encodeLegacyV1(Request r) {
+        PackedLayout head = CephStructs.CEPH_OSD_REQUEST_HEAD;
+        byte[] name = r.oid().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuf f = Unpooled.buffer();
+        int base = 0;
+        f.writeZero(head.size());
+        head.field("client_inc").setLong(f, base, 0);
+        head.at("layout.ol_pgid.preferred").setLong(f, base, 0xFFFF);
+        head.at("layout.ol_pgid.ps").setLong(f, base, r.hash() & 0xFFFF);
+        head.at("layout.ol_pgid.pool").setLong(f, base, r.pg().pool());
+        head.field("osdmap_epoch").setLong(f, base, r.epoch());
+        head.field("flags").setLong(f, base, r.flags());
+        head.at("mtime.tv_sec").setLong(f, base, r.mtime().seconds());
+        head.at("mtime.tv_nsec").setLong(f, base, r.mtime().nanos());
+        head.field("object_len").setLong(f, base, name.length);
+        head.field("snapid").setLong(f, base, r.snapId());
+        head.field("snap_seq").setLong(f, base, r.snapContext().seq());
+        head.field("num_snaps").setLong(f, base, r.snapContext().snaps().size());
+        head.field("num_ops").setLong(f, base, r.ops().size());
+        int dataLen = 0;
+        for (OsdOp op : r.ops()) {
+            op.encode(f);
+            dataLen += op.input().length;
+        }
+        f.writeBytes(name);
+        for (long snap : r.snapContext().snaps()) {
+            f.writeLongLE(snap);
+        }
+        byte[] data = new byte[dataLen];
+        int at = 0;
+        for (OsdOp op : r.ops()) {
+            System.arraycopy(op.input(), 0, data, at, op.input().length);
+            at += op.input().length;
+        }
+        byte[] front = new byte[f.readableBytes()];
+        f.readBytes(front);
+        return new Message(MSG_OSD_OP, 1, 1, Message.PRIO_DEFAULT, r.tid(), 0, front, new byte[0], data);
+    }
+
     /** The parts of MOSDOpReply a client acts on. */
     public record Reply(long tid, String oid, PgId pg, long flags, int result, long epoch, List<Integer> rvals,
             List<byte[]> outputs, long userVersion, boolean redirect, int retryAttempt) {
