@@ -287,4 +287,57 @@ public final class IoCtx {
         return org.jceph.encoding.CephEncoder.toBytes(
                 new org.jceph.encoding.types.HObject("", "", 0, 0, false, "", Long.MIN_VALUE, 4)::encode);
     }
+
+    // ---- advisory locks (object class "lock") ------------------------------------------------
+
+    /**
+     * Takes an advisory lock (cls_lock "lock"): {@code shared} or exclusive, held under our client
+     * name and {@code cookie}; {@code durationSeconds} 0 means until unlocked. An exclusive lock
+     * held by someone else is EBUSY; one we already hold is EEXIST.
+     */
+    public void lock(String oid, String name, boolean shared, String cookie, String tag, String description,
+            long durationSeconds) {
+        exec(oid, "lock", "lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
+            int mark = e.beginStruct(1, 1);
+            e.writeString(name).writeU8(shared ? LockInfo.SHARED : LockInfo.EXCLUSIVE).writeString(cookie)
+                    .writeString(tag).writeString(description).writeUtime(new UTime(durationSeconds, 0)).writeU8(0);
+            e.finishStruct(mark);
+        }));
+    }
+
+    public void unlock(String oid, String name, String cookie) {
+        exec(oid, "lock", "unlock", org.jceph.encoding.CephEncoder.toBytes(e -> {
+            int mark = e.beginStruct(1, 1);
+            e.writeString(name).writeString(cookie);
+            e.finishStruct(mark);
+        }));
+    }
+
+    /** Breaks another client's lock ({@code locker} as get_lock_info names it). */
+    public void breakLock(String oid, String name, org.jceph.encoding.types.EntityName locker, String cookie) {
+        exec(oid, "lock", "break_lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
+            int mark = e.beginStruct(1, 1);
+            e.writeString(name);
+            locker.encode(e);
+            e.writeString(cookie);
+            e.finishStruct(mark);
+        }));
+    }
+
+    public LockInfo getLockInfo(String oid, String name) {
+        return LockInfo.decode(exec(oid, "lock", "get_info", org.jceph.encoding.CephEncoder.toBytes(e -> {
+            int mark = e.beginStruct(1, 1);
+            e.writeString(name);
+            e.finishStruct(mark);
+        })));
+    }
+
+    /** The names of the locks on an object. */
+    public java.util.SortedSet<String> listLocks(String oid) {
+        CephDecoder d = CephDecoder.of(exec(oid, "lock", "list_locks", new byte[0]), "cls_lock_list_locks_reply");
+        CephDecoder.Envelope env = d.beginStruct("cls_lock_list_locks_reply", 1);
+        java.util.SortedSet<String> out = new TreeSet<>(d.readSet(4, CephDecoder::readString));
+        d.endStruct(env);
+        return out;
+    }
 }

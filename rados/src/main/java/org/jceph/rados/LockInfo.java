@@ -1,0 +1,46 @@
+package org.jceph.rados;
+
+import java.util.List;
+import org.jceph.encoding.CephDecoder;
+import org.jceph.encoding.UTime;
+import org.jceph.encoding.types.EntityAddr;
+import org.jceph.encoding.types.EntityName;
+
+/**
+ * An advisory lock on an object (object class "lock", src/cls/lock): its type, tag and holders.
+ * cls_lock_get_info_reply = ENC(1,1){ map&lt;locker_id_t, locker_info_t&gt; lockers; u8 type; string tag },
+ * locker_id_t = ENC(1,1){ entity_name_t locker; string cookie },
+ * locker_info_t = ENC(1,1){ utime expiration; entity_addr_t addr; string description }.
+ */
+public record LockInfo(int type, String tag, List<Locker> lockers) {
+    public static final int NONE = 0;
+    public static final int EXCLUSIVE = 1;
+    public static final int SHARED = 2;
+
+    /** One holder: who (client.N), with which cookie, until when (0 = no expiry), from where. */
+    public record Locker(EntityName name, String cookie, UTime expiration, EntityAddr addr, String description) {
+    }
+
+    static LockInfo decode(byte[] bytes) {
+        CephDecoder d = CephDecoder.of(bytes, "cls_lock_get_info_reply");
+        CephDecoder.Envelope env = d.beginStruct("cls_lock_get_info_reply", 1);
+        int n = d.readCountLe("lockers", 20);
+        List<Locker> lockers = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CephDecoder.Envelope id = d.beginStruct("locker_id_t", 1);
+            EntityName name = EntityName.decode(d);
+            String cookie = d.readString();
+            d.endStruct(id);
+            CephDecoder.Envelope info = d.beginStruct("locker_info_t", 1);
+            UTime exp = d.readUtime();
+            EntityAddr addr = EntityAddr.decode(d);
+            String desc = d.readString();
+            d.endStruct(info);
+            lockers.add(new Locker(name, cookie, exp, addr, desc));
+        }
+        int type = d.readU8();
+        String tag = d.readString();
+        d.endStruct(env);
+        return new LockInfo(type, tag, List.copyOf(lockers));
+    }
+}
