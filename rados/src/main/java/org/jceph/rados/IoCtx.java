@@ -340,4 +340,52 @@ public final class IoCtx {
         d.endStruct(env);
         return out;
     }
+
+    // ---- pool snapshots -------------------------------------------------------------------
+
+    /** rados mksnap: a snapshot of the whole pool. */
+    public void snapCreate(String name) {
+        client.createPoolSnap(poolId, name);
+    }
+
+    public void snapRemove(String name) {
+        client.removePoolSnap(poolId, name);
+    }
+
+    /** Pool snapshots by id, from the current map. */
+    public java.util.SortedMap<Long, String> snapList() {
+        java.util.SortedMap<Long, String> out = new TreeMap<>();
+        client.osdMap().pool(poolId).snaps().forEach((id, info) -> out.put(id, info.name()));
+        return out;
+    }
+
+    public long snapLookup(String name) {
+        for (Map.Entry<Long, String> e : snapList().entrySet()) {
+            if (e.getValue().equals(name)) {
+                return e.getKey();
+            }
+        }
+        throw RadosException.of(-2, "pool snapshot " + name);
+    }
+
+    /** Rolls one object back to a pool snapshot (rados rollback). */
+    public void snapRollback(String oid, String snapName) {
+        long id = snapLookup(snapName);
+        client.await(run(oid, OsdOp.rollback(id)));
+    }
+
+    /** Rolls one object back to a self-managed snapshot. */
+    public void selfManagedSnapRollback(String oid, long snapId) {
+        client.await(run(oid, OsdOp.rollback(snapId)));
+    }
+
+    // ---- self-managed snapshots -----------------------------------------------------------
+
+    public long selfManagedSnapCreate() {
+        return client.createSelfManagedSnap(poolId);
+    }
+
+    public void selfManagedSnapRemove(long snapId) {
+        client.removeSelfManagedSnap(poolId, snapId);
+    }
 }

@@ -429,6 +429,40 @@ public final class RadosClient implements AutoCloseable {
         }
     }
 
+    // ---- snapshots through the monitor (MPoolOp) ------------------------------------------
+
+    private org.jceph.rados.internal.PoolOps.Reply poolOp(long pool, int op, long snapId, String name) {
+        Message req = org.jceph.rados.internal.PoolOps.request(fsid(), map.get().epoch(), pool, op, snapId, name);
+        Message m = await(mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY));
+        org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
+        if (r.code() < 0) {
+            throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool
+                    + (name.isEmpty() ? "" : " (" + name + ")"));
+        }
+        long epoch = r.epoch();
+        waitForMap(mm -> mm.epoch() >= epoch, Duration.ofSeconds(30));
+        return r;
+    }
+
+    /** Creates pool snapshot {@code name} (rados mksnap) and waits until our map shows it. */
+    public void createPoolSnap(long pool, String name) {
+        poolOp(pool, org.jceph.rados.internal.PoolOps.CREATE_SNAP, 0, name);
+    }
+
+    public void removePoolSnap(long pool, String name) {
+        poolOp(pool, org.jceph.rados.internal.PoolOps.DELETE_SNAP, 0, name);
+    }
+
+    /** Allocates a self-managed snapshot id (librados selfmanaged_snap_create). */
+    public long createSelfManagedSnap(long pool) {
+        byte[] data = poolOp(pool, org.jceph.rados.internal.PoolOps.CREATE_UNMANAGED_SNAP, 0, "").data();
+        return org.jceph.encoding.CephDecoder.of(data, "snapid").readU64Le();
+    }
+
+    public void removeSelfManagedSnap(long pool, long snapId) {
+        poolOp(pool, org.jceph.rados.internal.PoolOps.DELETE_UNMANAGED_SNAP, snapId, "");
+    }
+
     /** Waits for {@code f} at most the op timeout plus a second, unwrapping the failure. */
     <T> T await(CompletableFuture<T> f) {
         try {

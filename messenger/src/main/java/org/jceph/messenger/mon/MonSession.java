@@ -88,6 +88,12 @@ public final class MonSession implements AutoCloseable {
     private record PendingCommand(Message message, CompletableFuture<MonMessages.CommandReply> reply) {
     }
 
+    /** Other requests answered by a reply of a known type with the request's tid (MPoolOp → MPoolOpReply). */
+    private record PendingCall(Message message, int replyType, CompletableFuture<Message> reply) {
+    }
+
+    private final Map<Long, PendingCall> calls = new java.util.concurrent.ConcurrentHashMap<>();
+
     private MonSession(List<EntityAddrVec> monitors, EntityName self, CryptoKey key, List<ConnectionMode> modes,
                        Duration connectTimeout, Messenger messenger, ReconnectPolicy policy) {
         this.monitors = List.copyOf(monitors);
@@ -173,6 +179,9 @@ public final class MonSession implements AutoCloseable {
         }
         for (PendingCommand pc : commands.values()) {
             c.send(pc.message()); // a command the old connection lost: the monitor answers it once
+        }
+        for (PendingCall pc : calls.values()) {
+            c.send(pc.message());
         }
     }
 
@@ -281,7 +290,12 @@ public final class MonSession implements AutoCloseable {
                 }
             }
             default -> {
-                // MMonSubscribeAck, MConfig, ...: not needed by this slice
+                PendingCall call = calls.get(m.tid());
+                if (call != null && call.replyType() == m.type()) {
+                    calls.remove(m.tid());
+                    call.reply().complete(m);
+                }
+                // otherwise MMonSubscribeAck, MConfig, ...: not needed yet
             }
         }
     }
@@ -315,6 +329,25 @@ public final class MonSession implements AutoCloseable {
         pc.reply().whenComplete((r, e) -> commands.remove(tid));
         send(pc.message(), pc.reply());
         return pc.reply();
+    }
+
+    /**
+     * Sends {@code request} (its tid set from this session's counter) and completes with the reply
+     * of type {@code replyType} carrying the same tid; resent after a reconnect. Callers bound the wait.
+     */
+    public CompletableFuture<Message> call(Message request, int replyType) {
+        long tid = commandTids.incrementAndGet();
+        Message m = request.withTid(tid);
+        PendingCall pc = new PendingCall(m, replyType, new CompletableFuture<>());
+        calls.put(tid, pc);
+        pc.reply().whenComplete((r, e) -> calls.remove(tid));
+        send(m, pc.reply());
+        return pc.reply();
+    }
+
+    /** The cluster fsid, once a monmap or osdmap has been received (null before). */
+    public java.util.UUID fsid() {
+        return fsid;
     }
 
     /** Asks for the current monmap (MMonGetMap); completes with the next MMonMap received. */

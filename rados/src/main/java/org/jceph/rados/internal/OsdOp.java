@@ -29,6 +29,7 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static final int DELETE = 0x2205;
     public static final int APPEND = 0x2206;
     public static final int CREATE = 0x220d;
+    public static final int ROLLBACK = 0x220e;
     public static final int OMAPGETKEYS = 0x1211;
     public static final int OMAPGETVALS = 0x1212;
     public static final int OMAPGETHEADER = 0x1213;
@@ -83,6 +84,11 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
 
     public static OsdOp delete() {
         return extent(DELETE, 0, 0, NONE);
+    }
+
+    /** Rolls the object back to its state at snapshot {@code snapId}. */
+    public static OsdOp rollback(long snapId) {
+        return new OsdOp(ROLLBACK, 0, "snap", new long[] {snapId}, NONE);
     }
 
     public static OsdOp create(boolean exclusive) {
