@@ -61,6 +61,10 @@ public final class RadosClient implements AutoCloseable {
             });
     private final AtomicLong tids = new AtomicLong();
     private volatile boolean legacyOpEncoding;
+    /** OSDMap flags the Objecter obeys (src/include/rados.h CEPH_OSDMAP_*). */
+    private static final long MAP_FLAG_FULL = 1 << 1;
+    private static final long MAP_FLAG_PAUSERD = 1 << 2;
+    private static final long MAP_FLAG_PAUSEWR = 1 << 3;
 
     private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout) {
         this.config = config;
@@ -219,6 +223,20 @@ public final class RadosClient implements AutoCloseable {
             OsdMap m = p.map();
             if (m.pool(op.poolId) == null) {
                 op.future.completeExceptionally(RadosException.of(-2, "pool " + op.poolId + " was deleted"));
+                return;
+            }
+            boolean writes = op.ops.stream().anyMatch(OsdOp::writes);
+            org.jceph.osdmap.PgPool pool = m.pool(op.poolId);
+            if (writes && pool.hasFlag(org.jceph.osdmap.PgPool.FLAG_FULL_QUOTA)) {
+                op.future.completeExceptionally(RadosException.of(-122, "pool " + op.poolId + " is at its quota"));
+                return;
+            }
+            long flags = m.flags();
+            boolean paused = writes ? (flags & (MAP_FLAG_PAUSEWR | MAP_FLAG_FULL)) != 0
+                    || pool.hasFlag(org.jceph.osdmap.PgPool.FLAG_FULL) : (flags & MAP_FLAG_PAUSERD) != 0;
+            if (paused) {
+                op.osd = -1; // held until a map lifts pause/full; the op's deadline still runs
+                op.target = null;
                 return;
             }
             PgId raw = rawPg(p, op);
