@@ -388,4 +388,98 @@ public final class IoCtx {
     public void selfManagedSnapRemove(long snapId) {
         client.removeSelfManagedSnap(poolId, snapId);
     }
+
+    // ---- watch / notify ---------------------------------------------------------------------
+
+    /** Receives notifications on a watched object; what it returns is the ack's reply payload. */
+    @FunctionalInterface
+    public interface WatchListener {
+        byte[] onNotify(long notifyId, long notifierGid, byte[] payload);
+
+        /** The OSD dropped the watch (DISCONNECT); re-watch to hear more. */
+        default void onDisconnect() {
+        }
+    }
+
+    /**
+     * Watches {@code oid} (librados watch2): returns the watch cookie. Each notification runs the
+     * listener off the I/O thread and is acknowledged with its return value.
+     */
+    public long watch(String oid, WatchListener listener) {
+        long cookie = client.cookies.incrementAndGet();
+        client.watchListeners.put(cookie, ev -> {
+            if (ev.opcode() == WatchNotify.EVENT_NOTIFY) {
+                byte[] reply;
+                try {
+                    reply = listener.onNotify(ev.notifyId(), ev.notifierGid(), ev.payload());
+                } catch (RuntimeException e) {
+                    reply = new byte[0];
+                }
+                run(oid, OsdOp.notifyAck(ev.notifyId(), cookie, reply == null ? new byte[0] : reply));
+            } else if (ev.opcode() == WatchNotify.EVENT_DISCONNECT) {
+                listener.onDisconnect();
+            }
+        });
+        try {
+            client.await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)));
+        } catch (RuntimeException e) {
+            client.watchListeners.remove(cookie);
+            throw e;
+        }
+        return cookie;
+    }
+
+    public void unwatch(String oid, long cookie) {
+        try {
+            client.await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
+        } finally {
+            client.watchListeners.remove(cookie);
+        }
+    }
+
+    /** What a notify gathered: each watcher's reply by (client gid, watch cookie), and who timed out. */
+    public record NotifyResult(Map<List<Long>, byte[]> replies, List<List<Long>> timedOut) {
+    }
+
+    /**
+     * Notifies every watcher of {@code oid} and waits (at most {@code timeoutSeconds} plus slack)
+     * until each acknowledged or timed out.
+     */
+    public NotifyResult notify(String oid, byte[] payload, int timeoutSeconds) {
+        long cookie = client.cookies.incrementAndGet();
+        CompletableFuture<WatchNotify.Event> done = new CompletableFuture<>();
+        client.watchListeners.put(cookie, ev -> {
+            if (ev.opcode() == WatchNotify.EVENT_NOTIFY_COMPLETE) {
+                done.complete(ev);
+            }
+        });
+        try {
+            client.await(run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)));
+            WatchNotify.Event ev = done.get(timeoutSeconds + 10L, java.util.concurrent.TimeUnit.SECONDS);
+            CephDecoder d = CephDecoder.of(ev.data(), "notify completion");
+            Map<List<Long>, byte[]> replies = new java.util.LinkedHashMap<>();
+            int n = d.readCountLe("notify replies", 20);
+            for (int i = 0; i < n; i++) {
+                List<Long> who = List.of(d.readU64Le(), d.readU64Le());
+                replies.put(who, d.readBlob());
+            }
+            List<List<Long>> missed = new java.util.ArrayList<>();
+            if (d.hasRemaining()) {
+                int m = d.readCountLe("missed", 16);
+                for (int i = 0; i < m; i++) {
+                    missed.add(List.of(d.readU64Le(), d.readU64Le()));
+                }
+            }
+            return new NotifyResult(replies, missed);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RadosException(-110, "notify on " + oid + " did not complete");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new RadosException(-5, String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RadosException(-4, "interrupted");
+        } finally {
+            client.watchListeners.remove(cookie);
+        }
+    }
 }

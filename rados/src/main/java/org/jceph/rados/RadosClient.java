@@ -349,8 +349,23 @@ public final class RadosClient implements AutoCloseable {
             }
             pending.remove(r.tid());
             op.future.complete(r);
+        } else if (m.type() == WatchNotify.MSG_WATCH_NOTIFY) {
+            WatchNotify.Event ev = WatchNotify.decode(m);
+            java.util.function.Consumer<WatchNotify.Event> l = watchListeners.get(ev.cookie());
+            if (l != null) {
+                notifyExecutor.execute(() -> l.accept(ev));
+            }
         }
     }
+
+    /** Who hears MWatchNotify events, by watch or notify cookie; run off the I/O thread. */
+    final Map<Long, java.util.function.Consumer<WatchNotify.Event>> watchListeners = new ConcurrentHashMap<>();
+    final java.util.concurrent.ExecutorService notifyExecutor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jceph-watch-notify");
+        t.setDaemon(true);
+        return t;
+    });
+    final AtomicLong cookies = new AtomicLong(System.nanoTime() & 0xFFFFFFFFL);
 
     // ---- monitor commands and pools -------------------------------------------------------
 
@@ -507,6 +522,7 @@ public final class RadosClient implements AutoCloseable {
         osdSessions.values().forEach(f -> f.thenAccept(Connection::close));
         pending.values().forEach(op -> op.future.completeExceptionally(new RadosException(-108, "client closed")));
         timer.shutdownNow();
+        notifyExecutor.shutdownNow();
         mon.close();
         messenger.close();
     }

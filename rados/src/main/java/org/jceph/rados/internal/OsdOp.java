@@ -45,6 +45,15 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static final int RMXATTR = 0x2304;
     public static final int CALL = 0x1401;
     public static final int PGNLS = 0x1505;
+    public static final int WATCH = 0x220f;
+    public static final int NOTIFY = 0x1206;
+    public static final int NOTIFY_ACK = 0x1207;
+
+    /** CEPH_OSD_WATCH_OP_*: odd ids, so that pre-giant OSDs never read them as UNWATCH. */
+    public static final int WATCH_OP_UNWATCH = 0;
+    public static final int WATCH_OP_WATCH = 3;
+    public static final int WATCH_OP_RECONNECT = 5;
+    public static final int WATCH_OP_PING = 7;
 
     /** CEPH_OSD_OP_FLAG_EXCL: create fails with EEXIST when the object exists. */
     public static final int OP_FLAG_EXCL = 1;
@@ -84,6 +93,23 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
 
     public static OsdOp delete() {
         return extent(DELETE, 0, 0, NONE);
+    }
+
+    /** Registers (or, with WATCH_OP_UNWATCH, removes) a watch identified by {@code cookie}. */
+    public static OsdOp watch(long cookie, int watchOp, int timeoutSeconds) {
+        return new OsdOp(WATCH, 0, "watch", new long[] {cookie, 0, watchOp, 0, timeoutSeconds}, NONE);
+    }
+
+    /** Sends {@code payload} to every watcher; {@code cookie} names this notify for its completion event. */
+    public static OsdOp notify(long cookie, int timeoutSeconds, byte[] payload) {
+        byte[] in = CephEncoder.toBytes(e -> e.writeU32Le(1).writeU32Le(timeoutSeconds).writeBlob(payload));
+        return new OsdOp(NOTIFY, 0, "notify", new long[] {cookie}, in);
+    }
+
+    /** Acknowledges a notification, with a reply the notifier receives. */
+    public static OsdOp notifyAck(long notifyId, long cookie, byte[] reply) {
+        byte[] in = CephEncoder.toBytes(e -> e.writeU64Le(notifyId).writeU64Le(cookie).writeBlob(reply));
+        return new OsdOp(NOTIFY_ACK, 0, "extent", new long[] {0, in.length, 0, 0}, in);
     }
 
     /** Rolls the object back to its state at snapshot {@code snapId}. */
