@@ -421,7 +421,10 @@ public final class IoCtx {
             }
         });
         try {
+            RadosClient.Linger linger = client.new Linger(this, oid, cookie);
+            linger.osd = client.primaryOf(this, oid);
             client.await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)));
+            client.lingers.put(cookie, linger);
         } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
             throw e;
@@ -429,7 +432,13 @@ public final class IoCtx {
         return cookie;
     }
 
+    /** Re-registers a watch after a fault or a primary change (WATCH_OP_RECONNECT). */
+    CompletableFuture<OsdOpMessages.Reply> reconnectWatch(RadosClient.Linger l) {
+        return run(l.oid, OsdOp.watch(l.cookie, OsdOp.WATCH_OP_RECONNECT, 30));
+    }
+
     public void unwatch(String oid, long cookie) {
+        client.lingers.remove(cookie);
         try {
             client.await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
         } finally {

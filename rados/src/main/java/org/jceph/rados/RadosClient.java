@@ -280,6 +280,11 @@ public final class RadosClient implements AutoCloseable {
     /** A new map: resend every op whose target moved (primary, acting set or pg), or that was parked. */
     private void retarget() {
         Placement p = placement.get();
+        for (Linger l : lingers.values()) {
+            if (l.osd >= 0 && primaryOf(l.io, l.oid) != l.osd) {
+                timer.execute(() -> reconnect(l));
+            }
+        }
         for (Op op : pending.values()) {
             Placement.Result before;
             synchronized (op) {
@@ -307,6 +312,50 @@ public final class RadosClient implements AutoCloseable {
                 retryLater(op);
             }
         }
+        for (Linger l : lingers.values()) {
+            if (l.osd == osd) {
+                timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * A registered watch: re-sent (WATCH_OP_RECONNECT) when the session to its OSD fails or the
+     * object's primary changes, so notifications keep coming after faults and OSD restarts.
+     */
+    final class Linger {
+        final IoCtx io;
+        final String oid;
+        final long cookie;
+        volatile int osd = -1;
+
+        Linger(IoCtx io, String oid, long cookie) {
+            this.io = io;
+            this.oid = oid;
+            this.cookie = cookie;
+        }
+    }
+
+    final Map<Long, Linger> lingers = new ConcurrentHashMap<>();
+
+    /** Where the linger's object lives now. */
+    int primaryOf(IoCtx io, String oid) {
+        Placement p = placement.get();
+        return p.pgToUpActing(p.objectToRawPg(io.poolId(), oid, "", io.namespace())).actingPrimary();
+    }
+
+    private void reconnect(Linger l) {
+        if (!lingers.containsKey(l.cookie)) {
+            return;
+        }
+        int target = primaryOf(l.io, l.oid);
+        l.io.reconnectWatch(l).whenComplete((r, e) -> {
+            if (e == null) {
+                l.osd = target;
+            } else if (lingers.containsKey(l.cookie)) {
+                timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis() * 2, TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     private CompletableFuture<Connection> session(int osd, OsdMap m) {

@@ -90,4 +90,32 @@ class RadosFailoverIT {
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
+
+    @Test
+    void aWatchSurvivesTheDeathOfItsPrimary(CephCluster c) throws Exception {
+        try (RadosClient client = connect(c)) {
+            IoCtx io = client.ioCtx(c.testPool());
+            io.writeFull("watched-fail", new byte[0]);
+            java.util.concurrent.LinkedBlockingQueue<String> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+            io.watch("watched-fail", (id, gid, payload) -> {
+                heard.add(org.jceph.encoding.CephDecoder.of(payload, "msg").readString());
+                return new byte[0];
+            });
+            c.radosOrThrow("-p", c.testPool(), "notify", "watched-fail", "before");
+            assertEquals("before", heard.poll(30, TimeUnit.SECONDS));
+            Placement p = new Placement(client.osdMap());
+            int primary = p.pgToUpActing(p.objectToRawPg(io.poolId(), "watched-fail", "", "")).actingPrimary();
+            c.killOsd(primary);
+            client.waitForMap(m -> !m.isUp(primary), Duration.ofSeconds(90));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String got = null;
+            while (got == null && System.nanoTime() < deadline) {
+                c.rados(Duration.ofSeconds(20), "-p", c.testPool(), "notify", "watched-fail", "after");
+                got = heard.poll(2, TimeUnit.SECONDS);
+            }
+            assertEquals("after", got, "the watch was re-registered on the new primary");
+            c.startOsd(primary);
+            c.waitForCleanPgs(Duration.ofSeconds(120));
+        }
+    }
 }
