@@ -67,6 +67,10 @@ public final class RadosClient implements AutoCloseable {
     private static final long MAP_FLAG_PAUSEWR = 1 << 3;
 
     private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout) {
+        this.inflightOps = new java.util.concurrent.Semaphore(Integer.parseInt(config.get("objecter_inflight_ops", "1024")));
+        this.maxInflightBytes = (int) Math.min(Integer.MAX_VALUE,
+                Long.parseLong(config.get("objecter_inflight_op_bytes", String.valueOf(100L << 20))));
+        this.inflightBytes = new java.util.concurrent.Semaphore(maxInflightBytes);
         this.config = config;
         this.messenger = messenger;
         this.mon = mon;
@@ -201,7 +205,40 @@ public final class RadosClient implements AutoCloseable {
         return submit(new Op(poolId, "", namespace, seed, ops, OsdOpMessages.NOSNAP, SnapContext.EMPTY));
     }
 
+    /**
+     * The in-flight budget (librados' objecter_inflight_ops / objecter_inflight_op_bytes): a
+     * caller beyond it waits (back-pressure) up to the op timeout, then fails with ETIMEDOUT; no
+     * queue grows without bound.
+     */
+    private final java.util.concurrent.Semaphore inflightOps;
+    private final java.util.concurrent.Semaphore inflightBytes;
+    private final int maxInflightBytes;
+
+    /** Ops admitted and not yet completed (within the in-flight budget). */
+    public int opsInFlight() {
+        return pending.size();
+    }
+
     private CompletableFuture<OsdOpMessages.Reply> submit(Op op) {
+        int bytes = (int) Math.min(maxInflightBytes, op.ops.stream().mapToLong(o -> o.input().length).sum());
+        try {
+            if (!inflightOps.tryAcquire(opTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return CompletableFuture.failedFuture(new RadosException(-110, "in-flight op budget exhausted for "
+                        + opTimeout.toSeconds() + " s"));
+            }
+            if (!inflightBytes.tryAcquire(bytes, opTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                inflightOps.release();
+                return CompletableFuture.failedFuture(new RadosException(-110, "in-flight byte budget exhausted for "
+                        + opTimeout.toSeconds() + " s"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new RadosException(-4, "interrupted"));
+        }
+        op.future.whenComplete((r, e) -> {
+            inflightOps.release();
+            inflightBytes.release(bytes);
+        });
         pending.put(op.tid, op);
         send(op);
         return op.future.orTimeout(opTimeout.toMillis(), TimeUnit.MILLISECONDS)
