@@ -2,7 +2,7 @@
 module org.jceph.rados {
     requires transitive org.jceph.osdmap;
     requires transitive org.jceph.messenger;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind; // monCommandJson returns JsonNode
 
     exports org.jceph.rados;
 }

@@ -26,6 +26,12 @@ public final class RadosCommand {
         List<String> pos = new ArrayList<>();
         List<String> cephArgs = new ArrayList<>();
         String pool = null;
+        String namespace = null;
+        boolean all = false;
+        boolean lockShared = false;
+        String lockCookie = "";
+        String lockTag = "";
+        String lockDescription = "";
         int size = 4 << 20;
         int threads = 16;
         boolean cleanup = true;
@@ -36,6 +42,12 @@ public final class RadosCommand {
                 case "-b" -> size = (int) parseSize(value(args, ++i, a));
                 case "-t", "--concurrent-ios" -> threads = Integer.parseInt(value(args, ++i, a));
                 case "--no-cleanup" -> cleanup = false;
+                case "-N", "--namespace" -> namespace = value(args, ++i, a);
+                case "--all" -> all = true;
+                case "--lock-cookie" -> lockCookie = value(args, ++i, a);
+                case "--lock-tag" -> lockTag = value(args, ++i, a);
+                case "--lock-description" -> lockDescription = value(args, ++i, a);
+                case "--lock-type" -> lockShared = value(args, ++i, a).equals("shared");
                 case "-c", "--conf", "--id", "-i", "--name", "-n", "--keyring", "-k", "-m" -> {
                     cephArgs.add(a);
                     cephArgs.add(value(args, ++i, a));
@@ -43,13 +55,95 @@ public final class RadosCommand {
                 default -> pos.add(a);
             }
         }
-        if (pool == null || pos.isEmpty()) {
-            throw new UsageException("usage: rados -p POOL <put|get|rm|stat|...|bench> ...");
+        if (pos.isEmpty()) {
+            throw new UsageException("usage: rados [-p POOL] <lspools|df|put|get|rm|stat|ls|...|bench> ...");
         }
         try (RadosClient client = RadosClient.connect(CephConfig.fromEnvironment(cephArgs.toArray(String[]::new)))) {
-            IoCtx io = client.ioCtx(pool);
             String cmd = pos.get(0);
+            if (cmd.equals("lspools")) {
+                client.listPools().values().forEach(out::println);
+                return 0;
+            }
+            if (cmd.equals("df")) {
+                com.fasterxml.jackson.databind.JsonNode df = client.monCommandJson(java.util.Map.of("prefix", "df"));
+                out.printf("%-24s %12s %12s%n", "POOL_NAME", "USED", "OBJECTS");
+                for (com.fasterxml.jackson.databind.JsonNode p : df.path("pools")) {
+                    out.printf("%-24s %12d %12d%n", p.path("name").asText(), p.path("stats").path("bytes_used").asLong(),
+                            p.path("stats").path("objects").asLong());
+                }
+                com.fasterxml.jackson.databind.JsonNode st = df.path("stats");
+                out.println();
+                out.println("total_used  " + st.path("total_used_raw_bytes").asLong());
+                out.println("total_avail " + st.path("total_avail_bytes").asLong());
+                out.println("total_space " + st.path("total_bytes").asLong());
+                return 0;
+            }
+            if (pool == null) {
+                throw new UsageException(cmd + " needs -p POOL");
+            }
+            IoCtx io = client.ioCtx(pool);
+            if (namespace != null && !namespace.equals(IoCtx.ALL_NAMESPACES)) {
+                io.setNamespace(namespace);
+            }
             switch (cmd) {
+                case "ls" -> {
+                    if (all) {
+                        io.listObjects(IoCtx.ALL_NAMESPACES).forEach(o -> out.println(o.namespace() + "\t" + o.oid()));
+                    } else {
+                        io.listObjects().forEach(o -> out.println(o.oid()));
+                    }
+                }
+                case "mksnap" -> {
+                    io.snapCreate(arg(pos, 1));
+                    out.println("created pool " + pool + " snap " + arg(pos, 1));
+                }
+                case "rmsnap" -> {
+                    io.snapRemove(arg(pos, 1));
+                    out.println("removed pool " + pool + " snap " + arg(pos, 1));
+                }
+                case "lssnap" -> {
+                    java.util.SortedMap<Long, String> snaps = io.snapList();
+                    snaps.forEach((id, name) -> out.println(id + "\t" + name));
+                    out.println(snaps.size() + " snaps");
+                }
+                case "rollback" -> {
+                    io.snapRollback(arg(pos, 1), arg(pos, 2));
+                    out.println("rolled back pool " + pool + " to snapshot " + arg(pos, 2));
+                }
+                case "lock" -> {
+                    String sub = arg(pos, 1);
+                    switch (sub) {
+                        case "get" -> io.lock(arg(pos, 2), arg(pos, 3), lockShared, lockCookie, lockTag, lockDescription, 0);
+                        case "list" -> io.listLocks(arg(pos, 2)).forEach(out::println);
+                        case "info" -> {
+                            org.jceph.rados.LockInfo li = io.getLockInfo(arg(pos, 2), arg(pos, 3));
+                            out.println("{\"name\":\"" + arg(pos, 3) + "\",\"type\":\""
+                                    + (li.type() == org.jceph.rados.LockInfo.SHARED ? "shared" : "exclusive") + "\",\"tag\":\""
+                                    + li.tag() + "\",\"lockers\":" + li.lockers().size() + "}");
+                            li.lockers().forEach(l -> out.println("  " + l.name() + " cookie=" + l.cookie()
+                                    + " desc=" + l.description()));
+                        }
+                        case "break" -> io.breakLock(arg(pos, 2), arg(pos, 3),
+                                new org.jceph.encoding.types.EntityName(org.jceph.encoding.types.EntityName.TYPE_CLIENT,
+                                        Long.parseLong(arg(pos, 4).replace("client.", ""))), lockCookie);
+                        default -> throw new UsageException("lock get|list|info|break");
+                    }
+                }
+                case "notify" -> {
+                    IoCtx.NotifyResult r = io.notify(arg(pos, 1),
+                            org.jceph.encoding.CephEncoder.toBytes(e -> e.writeString(arg(pos, 2))), 30);
+                    out.println("reply client." + r.replies().size() + " acks, " + r.timedOut().size() + " timed out");
+                }
+                case "watch" -> {
+                    long cookie = io.watch(arg(pos, 1), (id, gid, payload) -> {
+                        out.println("NOTIFY cookie notify_id " + id + " from " + gid);
+                        out.flush();
+                        return new byte[0];
+                    });
+                    out.println("watching " + arg(pos, 1) + " (cookie " + cookie + "); Ctrl-C to stop");
+                    out.flush();
+                    new java.util.concurrent.CountDownLatch(1).await();
+                }
                 case "put" -> io.writeFull(arg(pos, 1), Files.readAllBytes(Path.of(arg(pos, 2))));
                 case "get" -> {
                     IoCtx.ObjectStat st = io.stat(arg(pos, 1));

@@ -69,4 +69,17 @@ class RadosCommandIT {
         assertTrue(out.contains("CPU seconds per op:"), out);
         assertFalse(c.radosOrThrow("-p", c.testPool(), "ls").contains("benchmark_data_jceph_"), "cleaned up");
     }
+
+    @Test
+    void listingSnapshotsAndLocksLikeTheStockTool(CephCluster c) {
+        String pool = c.testPool();
+        run(c, "-N", "cmdns", "setomapval", "nsobj", "k", "v");
+        assertTrue(run(c, "-N", "cmdns", "ls").lines().anyMatch("nsobj"::equals));
+        assertTrue(run(c, "ls", "--all").contains("cmdns\tnsobj"));
+        assertTrue(run(c, "lspools").lines().anyMatch(pool::equals));
+        assertTrue(run(c, "df").contains(pool));
+        run(c, "lock", "get", "nsobj-lock", "l1", "--lock-cookie", "ck");
+        assertTrue(c.radosOrThrow("-p", pool, "lock", "list", "nsobj-lock").contains("l1"));
+        assertTrue(run(c, "lock", "info", "nsobj-lock", "l1").contains("cookie=ck"));
+    }
 }
