@@ -24,6 +24,7 @@ public final class IoCtx {
     private volatile SnapContext writeSnapContext = SnapContext.EMPTY;
     private volatile long readSnap = OsdOpMessages.NOSNAP;
     private volatile String namespace = "";
+    private volatile String locatorKey = "";
 
     /** librados' LIBRADOS_ALL_NSPACES: list every namespace. */
     public static final String ALL_NAMESPACES = "\u0001";
@@ -54,6 +55,15 @@ public final class IoCtx {
         return namespace;
     }
 
+    /** Objects are placed by this key instead of their name ("" = by name), as librados' locator_set_key. */
+    public void setLocatorKey(String key) {
+        this.locatorKey = key;
+    }
+
+    public String locatorKey() {
+        return locatorKey;
+    }
+
     /**
      * The snapshot context sent with every write (librados' selfmanaged_snap_set_write_ctx): the
      * newest snap id and the existing snaps, newest first. OSDs clone an object before the first
@@ -76,7 +86,7 @@ public final class IoCtx {
     }
 
     private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op) {
-        return client.submit(poolId, namespace, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
+        return client.submit(poolId, namespace, locatorKey, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
                 writeSnapContext).thenApply(r -> {
             if (r.result() < 0) {
                 throw RadosException.of(r.result(), poolName + "/" + oid);
@@ -490,5 +500,122 @@ public final class IoCtx {
         } finally {
             client.watchListeners.remove(cookie);
         }
+    }
+
+    // ---- compound operations ------------------------------------------------------------------
+
+    /** Runs a compound op atomically on one object: all its steps succeed or none applies. */
+    public OperationResult operate(String oid, Operation operation) {
+        boolean writes = operation.ops().stream().anyMatch(OsdOp::writes);
+        OsdOpMessages.Reply r = client.await(client.submit(poolId, namespace, locatorKey, oid, operation.ops(),
+                writes ? OsdOpMessages.NOSNAP : readSnap, writeSnapContext));
+        if (r.result() < 0) {
+            throw RadosException.of(r.result(), poolName + "/" + oid);
+        }
+        return new OperationResult(r.outputs(), r.rvals(), r.userVersion());
+    }
+
+    /** Per-step outputs and return values, and the object's version after the op. */
+    public record OperationResult(List<byte[]> outputs, List<Integer> returnValues, long version) {
+    }
+
+    /**
+     * A compound operation (librados' ObjectReadOperation / ObjectWriteOperation): steps run in
+     * order on one object, in one message.
+     */
+    public static final class Operation {
+        private final List<OsdOp> ops = new java.util.ArrayList<>();
+
+        List<OsdOp> ops() {
+            return ops;
+        }
+
+        /** Fails with ENOENT unless the object exists (a STAT step, as librados does it). */
+        public Operation assertExists() {
+            ops.add(OsdOp.stat());
+            return this;
+        }
+
+        /** Fails with ERANGE/EOVERFLOW unless the object's version is exactly {@code version}. */
+        public Operation assertVersion(long version) {
+            ops.add(OsdOp.assertVersion(version));
+            return this;
+        }
+
+        public Operation create(boolean exclusive) {
+            ops.add(OsdOp.create(exclusive));
+            return this;
+        }
+
+        public Operation write(long offset, byte[] data) {
+            ops.add(OsdOp.write(offset, data));
+            return this;
+        }
+
+        public Operation writeFull(byte[] data) {
+            ops.add(OsdOp.writeFull(data));
+            return this;
+        }
+
+        public Operation append(byte[] data) {
+            ops.add(OsdOp.append(data));
+            return this;
+        }
+
+        public Operation truncate(long size) {
+            ops.add(OsdOp.truncate(size));
+            return this;
+        }
+
+        public Operation remove() {
+            ops.add(OsdOp.delete());
+            return this;
+        }
+
+        public Operation setXattr(String name, byte[] value) {
+            ops.add(OsdOp.setXattr(name, value));
+            return this;
+        }
+
+        public Operation cmpXattr(String name, int op, byte[] value) {
+            ops.add(OsdOp.cmpXattr(name, op, 1, value));
+            return this;
+        }
+
+        public Operation omapSetVals(Map<String, byte[]> values) {
+            ops.add(OsdOp.omapSetVals(new TreeMap<>(values)));
+            return this;
+        }
+
+        public Operation read(long offset, long length) {
+            ops.add(OsdOp.read(offset, length));
+            return this;
+        }
+
+        public Operation getXattr(String name) {
+            ops.add(OsdOp.getXattr(name));
+            return this;
+        }
+
+        public Operation exec(String cls, String method, byte[] input) {
+            ops.add(OsdOp.call(cls, method, input));
+            return this;
+        }
+    }
+
+    /** The object's current version (librados' user version). */
+    public long version(String oid) {
+        return operate(oid, new Operation().assertExists()).version();
+    }
+
+    /** Extents that hold data in [offset, offset+length), and their bytes concatenated. */
+    public record SparseRead(java.util.SortedMap<Long, Long> extents, byte[] data) {
+    }
+
+    public SparseRead sparseRead(String oid, long offset, long length) {
+        byte[] out = client.await(run(oid, OsdOp.sparseRead(offset, length))).outputs().get(0);
+        CephDecoder d = CephDecoder.of(out, "sparse read");
+        java.util.SortedMap<Long, Long> extents = new TreeMap<>(d.readMap(16, CephDecoder::readU64Le, CephDecoder::readU64Le));
+        return new SparseRead(extents, d.readBlob());
     }
 }

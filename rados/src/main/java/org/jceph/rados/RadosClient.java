@@ -171,6 +171,7 @@ public final class RadosClient implements AutoCloseable {
         final long poolId;
         final String oid;
         final String namespace;
+        final String key;
         /** For pg ops (listing): the pg's seed; the op goes to that pg, not to an object's. */
         final long pgSeed;
         final List<OsdOp> ops;
@@ -182,10 +183,12 @@ public final class RadosClient implements AutoCloseable {
         int osd = -1;
         Placement.Result target;
 
-        Op(long poolId, String oid, String namespace, long pgSeed, List<OsdOp> ops, long snapId, SnapContext snapContext) {
+        Op(long poolId, String oid, String namespace, String key, long pgSeed, List<OsdOp> ops, long snapId,
+                SnapContext snapContext) {
             this.poolId = poolId;
             this.oid = oid;
             this.namespace = namespace;
+            this.key = key;
             this.pgSeed = pgSeed;
             this.ops = ops;
             this.snapId = snapId;
@@ -195,14 +198,14 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /** Runs {@code ops} on one object, at the acting primary of its placement group. */
-    CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String oid, List<OsdOp> ops,
+    CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String key, String oid, List<OsdOp> ops,
             long snapId, SnapContext snapContext) {
-        return submit(new Op(poolId, oid, namespace, -1, ops, snapId, snapContext));
+        return submit(new Op(poolId, oid, namespace, key, -1, ops, snapId, snapContext));
     }
 
     /** Runs pg ops (PGNLS) on placement group {@code seed} of the pool. */
     CompletableFuture<OsdOpMessages.Reply> submitToPg(long poolId, String namespace, long seed, List<OsdOp> ops) {
-        return submit(new Op(poolId, "", namespace, seed, ops, OsdOpMessages.NOSNAP, SnapContext.EMPTY));
+        return submit(new Op(poolId, "", namespace, "", seed, ops, OsdOpMessages.NOSNAP, SnapContext.EMPTY));
     }
 
     /**
@@ -287,7 +290,7 @@ public final class RadosClient implements AutoCloseable {
             }
             op.attempt++;
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
-                    new ObjectLocator(op.poolId, "", op.namespace), op.ops, UTime.of(java.time.Instant.now()),
+                    new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(java.time.Instant.now()),
                     CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt);
             msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
         }
@@ -299,7 +302,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     private static PgId rawPg(Placement p, Op op) {
-        return op.pgSeed >= 0 ? new PgId(op.poolId, op.pgSeed) : p.objectToRawPg(op.poolId, op.oid, "", op.namespace);
+        return op.pgSeed >= 0 ? new PgId(op.poolId, op.pgSeed) : p.objectToRawPg(op.poolId, op.oid, op.key, op.namespace);
     }
 
     /** After a connection failure: try again shortly (the map may not show the OSD down yet). */
@@ -378,7 +381,7 @@ public final class RadosClient implements AutoCloseable {
     /** Where the linger's object lives now. */
     int primaryOf(IoCtx io, String oid) {
         Placement p = placement.get();
-        return p.pgToUpActing(p.objectToRawPg(io.poolId(), oid, "", io.namespace())).actingPrimary();
+        return p.pgToUpActing(p.objectToRawPg(io.poolId(), oid, io.locatorKey(), io.namespace())).actingPrimary();
     }
 
     private void reconnect(Linger l) {

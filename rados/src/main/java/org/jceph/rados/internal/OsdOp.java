@@ -30,6 +30,8 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static final int APPEND = 0x2206;
     public static final int CREATE = 0x220d;
     public static final int ROLLBACK = 0x220e;
+    public static final int SPARSE_READ = 0x1205;
+    public static final int ASSERT_VER = 0x1208;
     public static final int OMAPGETKEYS = 0x1211;
     public static final int OMAPGETVALS = 0x1212;
     public static final int OMAPGETHEADER = 0x1213;
@@ -110,6 +112,15 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static OsdOp notifyAck(long notifyId, long cookie, byte[] reply) {
         byte[] in = CephEncoder.toBytes(e -> e.writeU64Le(notifyId).writeU64Le(cookie).writeBlob(reply));
         return new OsdOp(NOTIFY_ACK, 0, "extent", new long[] {0, in.length, 0, 0}, in);
+    }
+
+    public static OsdOp sparseRead(long offset, long length) {
+        return extent(SPARSE_READ, offset, length, NONE);
+    }
+
+    /** Fails the whole op with ERANGE (older) or EOVERFLOW (newer) unless the object is at {@code version}. */
+    public static OsdOp assertVersion(long version) {
+        return new OsdOp(ASSERT_VER, 0, "assert_ver", new long[] {version}, NONE);
     }
 
     /** Rolls the object back to its state at snapshot {@code snapId}. */

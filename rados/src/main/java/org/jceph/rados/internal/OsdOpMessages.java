@@ -67,7 +67,11 @@ public final class OsdOpMessages {
             }
             boolean writes = ops.stream().anyMatch(OsdOp::writes);
             boolean exec = ops.stream().anyMatch(OsdOp::executes);
+            boolean reads = ops.stream().anyMatch(o -> (o.op() & 0x1000) != 0);
             int f = writes || exec ? FLAG_WRITE | FLAG_ONDISK : FLAG_READ;
+            if (reads) {
+                f |= FLAG_READ; // a write op with read steps (asserts, cmpxattr) returns their results too
+            }
             return exec ? f | FLAG_EXEC | FLAG_READ : f;
         }
     }
