@@ -44,7 +44,9 @@ class LegacyOpEncodingIT {
                 for (String line : Files.readAllLines(log)) {
                     if (line.contains("legacy-1:head [writefull 0~26") && line.contains(") v1")) {
                         decoded.add(line);
-                        if (line.contains("no pg, shouldn't exist") && line.contains("dropping")) {
+                        // "no pg, shouldn't exist ... dropping", or, when the OSD was still an epoch
+                        // behind, "waiting item ... misdirected, dropping" once it catches up
+                        if ((line.contains("no pg, shouldn't exist") || line.contains("misdirected")) && line.contains("dropping")) {
                             dropped.add(line);
                         }
                     }
