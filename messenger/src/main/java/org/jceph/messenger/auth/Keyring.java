@@ -25,10 +25,33 @@ public final class Keyring {
     }
 
     public static Keyring read(Path file) throws IOException {
+        warnIfReadableByOthers(file);
         return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     }
 
     /** Parses keyring text; {@code source} names it in errors. Key material is never quoted. */
+    private static final System.Logger LOG = System.getLogger("org.jceph.messenger.auth");
+
+    /**
+     * A keyring others can read leaks the key: warn, as the stock tools do (the file's name only,
+     * never its content). Returns whether it warned.
+     */
+    public static boolean warnIfReadableByOthers(Path file) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)) {
+                LOG.log(System.Logger.Level.WARNING, "keyring " + file + " is readable by "
+                        + (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ) ? "others" : "its group")
+                        + " (" + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): chmod 600 it");
+                return true;
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system, or unreadable: reading it will say so
+        }
+        return false;
+    }
+
     public static Keyring parse(String text, String source) {
         Map<String, Map<String, String>> sections = IniParser.parse(text, source);
         Map<String, CryptoKey> keys = new LinkedHashMap<>();

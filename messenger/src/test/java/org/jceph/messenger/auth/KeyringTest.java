@@ -74,4 +74,14 @@ class KeyringTest {
         String shortKey = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(raw, 27));
         assertThrows(DecodeException.class, () -> CryptoKey.fromBase64(shortKey));
     }
+
+    @org.junit.jupiter.api.Test
+    void aKeyringOthersCanReadIsWarnedAbout(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path open = dir.resolve("open.keyring");
+        java.nio.file.Files.writeString(open, "[client.admin]\n\tkey = AQBQ8WNfAAAAABAAjH7rAuFg+e+Q7xkJQ4zG0A==\n");
+        java.nio.file.Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        org.junit.jupiter.api.Assertions.assertTrue(Keyring.warnIfReadableByOthers(open));
+        java.nio.file.Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        org.junit.jupiter.api.Assertions.assertFalse(Keyring.warnIfReadableByOthers(open));
+    }
 }
