@@ -438,6 +438,18 @@ public final class RadosClient implements AutoCloseable {
             }
             pending.remove(r.tid());
             op.future.complete(r);
+        } else if (m.type() == org.jceph.messenger.mon.MonMessages.MSG_OSD_MAP) {
+            // OSDs share newer maps with clients whose ops carried an older epoch
+            OsdMapUpdate u = org.jceph.messenger.mon.MonMessages.decodeOsdMap(m);
+            timer.execute(() -> {
+                applyUpdate(u);
+                OsdMap now = map.get();
+                long newest = Math.max(u.fullMaps().isEmpty() ? 0 : u.fullMaps().lastKey(),
+                        u.incrementalMaps().isEmpty() ? 0 : u.incrementalMaps().lastKey());
+                if (now != null && newest > now.epoch()) {
+                    mon.subscribeOsdMap(now.epoch() + 1, false); // a gap: ask the monitor for the rest
+                }
+            });
         } else if (m.type() == WatchNotify.MSG_WATCH_NOTIFY) {
             WatchNotify.Event ev = WatchNotify.decode(m);
             java.util.function.Consumer<WatchNotify.Event> l = watchListeners.get(ev.cookie());
