@@ -39,6 +39,14 @@ public final class IoCtx {
         return poolId;
     }
 
+    /** A new IoCtx on the same pool and namespace, with its own snapshot settings. */
+    public IoCtx duplicate() {
+        IoCtx copy = new IoCtx(client, poolId, poolName);
+        copy.namespace = namespace;
+        copy.locatorKey = locatorKey;
+        return copy;
+    }
+
     public String poolName() {
         return poolName;
     }

@@ -342,6 +342,71 @@ public final class RbdImage implements AutoCloseable {
         size = newSize;
     }
 
+    // ---- snapshots (self-managed snap ids, registered in the header with cls rbd) ------------
+
+    /** One snapshot of the image. */
+    public record Snapshot(long id, String name, long size) {
+    }
+
+    /** Snapshots, oldest first (get_snapcontext, then snapshot_get for each id). */
+    public List<Snapshot> snapshots() {
+        String header = "rbd_header." + id;
+        SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec(header, "rbd", "get_snapcontext", new byte[0]),
+                "get_snapcontext"));
+        List<Snapshot> out = new ArrayList<>();
+        for (int i = snapc.snaps().size() - 1; i >= 0; i--) {
+            long snapId = snapc.snaps().get(i);
+            CephDecoder d = CephDecoder.of(io.exec(header, "rbd", "snapshot_get", encode(e -> e.writeU64Le(snapId))),
+                    "snapshot_get");
+            CephDecoder.Envelope env = d.beginStruct("cls::rbd::SnapshotInfo", 1);
+            long sid = d.readU64Le();
+            CephDecoder.Envelope ns = d.beginStruct("SnapshotNamespace", 1);
+            d.endStruct(ns);
+            String snapName = d.readString();
+            long snapSize = d.readU64Le();
+            d.endStruct(env);
+            out.add(new Snapshot(sid, snapName, snapSize));
+        }
+        return out;
+    }
+
+    /** Creates a snapshot: a self-managed snap id, registered in the header; later writes keep it. */
+    public Snapshot snapCreate(String snapName) {
+        checkWritable();
+        long snapId = io.selfManagedSnapCreate();
+        io.exec("rbd_header." + id, "rbd", "snapshot_add", encode(e -> {
+            e.writeString(snapName).writeU64Le(snapId);
+            int mark = e.beginStruct(1, 1);
+            e.writeU32Le(0); // SnapshotNamespace USER
+            e.finishStruct(mark);
+        }));
+        refreshSnapContext();
+        return new Snapshot(snapId, snapName, size);
+    }
+
+    public void snapRemove(String snapName) {
+        checkWritable();
+        Snapshot s = snapshots().stream().filter(x -> x.name().equals(snapName)).findFirst()
+                .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
+        io.exec("rbd_header." + id, "rbd", "snapshot_remove", encode(e -> e.writeU64Le(s.id())));
+        io.selfManagedSnapRemove(s.id());
+        refreshSnapContext();
+    }
+
+    private void refreshSnapContext() {
+        io.setSelfManagedSnapWriteContext(SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + id, "rbd",
+                "get_snapcontext", new byte[0]), "get_snapcontext")));
+    }
+
+    /** The image as it was at snapshot {@code snapName}: read-only, sized as then. */
+    public RbdImage atSnapshot(String snapName) {
+        Snapshot s = snapshots().stream().filter(x -> x.name().equals(snapName)).findFirst()
+                .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
+        IoCtx snapIo = io.duplicate();
+        snapIo.setReadSnap(s.id());
+        return new RbdImage(snapIo, name, id, objectPrefix, order, s.size(), features, layout, true);
+    }
+
     /** Writes are acknowledged by the OSDs once durable: nothing is buffered here. */
     public CompletableFuture<Void> flushAsync() {
         return CompletableFuture.completedFuture(null);

@@ -166,4 +166,36 @@ class RbdImageIT {
         assertTrue(c.rbdOrThrow("ls", pool).lines().noneMatch("life2"::equals));
         assertTrue(c.radosOrThrow("-p", pool, "ls").lines().noneMatch(o -> o.contains(id)), "no object of the image is left");
     }
+
+    @Test
+    void snapshotsWeTakeAreListedAndExportedByLibrbdAndTheirsByUs() throws Exception {
+        RbdImage.create(io(), "snappy", 8L << 20, 22, RbdFeatures.LAYERING);
+        byte[] a = new byte[8 << 20];
+        new Random(41).nextBytes(a);
+        byte[] b2 = new byte[3 << 20];
+        new Random(42).nextBytes(b2);
+        try (RbdImage img = RbdImage.open(io(), "snappy", false)) {
+            img.writeAsync(0, a).get();
+            RbdImage.Snapshot s1 = img.snapCreate("s1");
+            assertTrue(s1.id() > 0);
+            img.writeAsync(2 << 20, b2).get();
+            assertTrue(c.rbdOrThrow("snap", "ls", pool + "/snappy").contains("s1"));
+            Path snapExport = tmp.resolve("s1.export");
+            c.rbdOrThrow("export", pool + "/snappy@s1", snapExport.toString());
+            assertArrayEquals(a, Files.readAllBytes(snapExport), "librbd reads the snapshot as it was");
+            try (RbdImage old = img.atSnapshot("s1")) {
+                assertArrayEquals(a, old.readAsync(0, a.length).get(), "so do we");
+            }
+            byte[] head = a.clone();
+            System.arraycopy(b2, 0, head, 2 << 20, b2.length);
+            assertArrayEquals(head, export("snappy"));
+        }
+        c.rbdOrThrow("snap", "create", pool + "/snappy@theirs");
+        try (RbdImage img = RbdImage.open(io(), "snappy", false)) {
+            assertEquals(java.util.List.of("s1", "theirs"),
+                    img.snapshots().stream().map(RbdImage.Snapshot::name).toList());
+            img.snapRemove("s1");
+            assertTrue(c.rbdOrThrow("snap", "ls", pool + "/snappy").lines().noneMatch(l -> l.contains(" s1 ")));
+        }
+    }
 }
