@@ -394,7 +394,11 @@ public final class IoCtx {
 
     /** Rolls one object back to a self-managed snapshot. */
     public void selfManagedSnapRollback(String oid, long snapId) {
-        client.await(run(oid, OsdOp.rollback(snapId)));
+        client.await(selfManagedSnapRollbackAsync(oid, snapId));
+    }
+
+    public CompletableFuture<Void> selfManagedSnapRollbackAsync(String oid, long snapId) {
+        return run(oid, OsdOp.rollback(snapId)).thenApply(r -> null);
     }
 
     // ---- self-managed snapshots -----------------------------------------------------------

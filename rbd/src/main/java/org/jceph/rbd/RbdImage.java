@@ -386,11 +386,77 @@ public final class RbdImage implements AutoCloseable {
 
     public void snapRemove(String snapName) {
         checkWritable();
-        Snapshot s = snapshots().stream().filter(x -> x.name().equals(snapName)).findFirst()
-                .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
+        Snapshot s = snapshot(snapName);
+        if (isProtected(snapName)) {
+            throw new RbdException("snapshot " + name + "@" + snapName + " is protected: unprotect it first");
+        }
         io.exec("rbd_header." + id, "rbd", "snapshot_remove", encode(e -> e.writeU64Le(s.id())));
         io.selfManagedSnapRemove(s.id());
         refreshSnapContext();
+    }
+
+    private Snapshot snapshot(String snapName) {
+        return snapshots().stream().filter(x -> x.name().equals(snapName)).findFirst()
+                .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
+    }
+
+    /** RBD_PROTECTION_STATUS_*: 0 unprotected, 1 unprotecting, 2 protected. */
+    public boolean isProtected(String snapName) {
+        long sid = snapshot(snapName).id();
+        byte[] out = io.exec("rbd_header." + id, "rbd", "get_protection_status", encode(e -> e.writeU64Le(sid)));
+        return CephDecoder.of(out, "protection status").readU8() != 0;
+    }
+
+    /** Protects a snapshot so it can be cloned and cannot be removed (rbd snap protect). */
+    public void snapProtect(String snapName) {
+        checkWritable();
+        setProtection(snapshot(snapName).id(), 2);
+    }
+
+    /**
+     * Unprotects a snapshot as librbd does: UNPROTECTING first, then, with no clone of it left
+     * (children_list is empty), UNPROTECTED.
+     */
+    public void snapUnprotect(String snapName) {
+        checkWritable();
+        long sid = snapshot(snapName).id();
+        setProtection(sid, 1);
+        long clones;
+        try {
+            byte[] children = io.exec("rbd_header." + id, "rbd", "children_list", encode(e -> e.writeU64Le(sid)));
+            clones = CephDecoder.of(children, "children_list").readU32Le();
+        } catch (RadosException.ObjectNotFoundException e) {
+            clones = 0; // cls rbd answers ENOENT when the snapshot never had a clone-v2 child
+        }
+        if (clones != 0) {
+            setProtection(sid, 2);
+            throw new RbdException("snapshot " + name + "@" + snapName + " has clones: flatten or remove them first");
+        }
+        setProtection(sid, 0);
+    }
+
+    private void setProtection(long sid, int status) {
+        io.exec("rbd_header." + id, "rbd", "set_protection_status", encode(e -> e.writeU64Le(sid).writeU8(status)));
+    }
+
+    /**
+     * Rolls the whole image back to a snapshot (rbd snap rollback): the size it had, then every
+     * data object rolled back by the OSDs (objects the snapshot did not have disappear).
+     */
+    public void snapRollback(String snapName) {
+        checkWritable();
+        Snapshot s = snapshot(snapName);
+        long span = Math.max(size, s.size());
+        if (s.size() != size) {
+            io.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(s.size())));
+        }
+        long sets = (span + layout.objectSetSize() - 1) / layout.objectSetSize();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (long n = 0; n < sets * layout.stripeCount(); n++) {
+            parts.add(ignoreMissing(io.selfManagedSnapRollbackAsync(object(n), s.id())));
+        }
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+        size = s.size();
     }
 
     private void refreshSnapContext() {

@@ -198,4 +198,30 @@ class RbdImageIT {
             assertTrue(c.rbdOrThrow("snap", "ls", pool + "/snappy").lines().noneMatch(l -> l.contains(" s1 ")));
         }
     }
+
+    @Test
+    void protectUnprotectAndRollbackAsLibrbdSeesThem() throws Exception {
+        RbdImage.create(io(), "rolly", 8L << 20, 22, RbdFeatures.LAYERING);
+        byte[] a = new byte[6 << 20];
+        new Random(51).nextBytes(a);
+        try (RbdImage img = RbdImage.open(io(), "rolly", false)) {
+            img.writeAsync(0, a).get();
+            img.snapCreate("base");
+            img.snapProtect("base");
+            assertTrue(c.rbdOrThrow("info", pool + "/rolly@base").contains("protected: True"));
+            assertThrows(RbdException.class, () -> img.snapRemove("base"), "a protected snapshot stays");
+            img.snapUnprotect("base");
+            assertTrue(c.rbdOrThrow("info", pool + "/rolly@base").contains("protected: False"));
+
+            byte[] junk = new byte[7 << 20];
+            new Random(52).nextBytes(junk);
+            img.writeAsync(1 << 20, junk).get();
+            img.resize(12L << 20);
+            img.snapRollback("base");
+            byte[] want = new byte[8 << 20];
+            System.arraycopy(a, 0, want, 0, a.length);
+            assertArrayEquals(want, export("rolly"), "librbd sees the image as it was at the snapshot");
+            assertEquals(8L << 20, img.size());
+        }
+    }
 }
