@@ -141,6 +141,37 @@ public final class RbdCommand {
                         out.println("Exporting image: 100% complete...done.");
                     }
                 }
+                case "snap" -> {
+                    String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
+                    String target = a.pos().size() > 2 ? a.pos().get(2) : a.opt("image", null);
+                    if (target == null) {
+                        throw new UsageException("usage: rbd snap <create|ls|rm|protect|unprotect|rollback> [POOL/]IMAGE[@SNAP]");
+                    }
+                    int at = target.indexOf('@');
+                    String image = at < 0 ? target : target.substring(0, at);
+                    String snap = at < 0 ? a.opt("snap", null) : target.substring(at + 1);
+                    String[] spec = spec(new Args(List.of("snap", image), a.ceph(), a.opts(), a.flags()), 1);
+                    boolean write = !sub.equals("ls") && !sub.equals("list");
+                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !write)) {
+                        switch (sub) {
+                            case "ls", "list" -> {
+                                out.printf("%5s  %-16s %7s%n", "SNAPID", "NAME", "SIZE");
+                                for (RbdImage.Snapshot s : img.snapshots()) {
+                                    out.printf("%5d  %-16s %7s%n", s.id(), s.name(), human(s.size()));
+                                }
+                            }
+                            case "create", "add" -> img.snapCreate(needSnap(snap));
+                            case "rm", "remove" -> img.snapRemove(needSnap(snap));
+                            case "protect" -> img.snapProtect(needSnap(snap));
+                            case "unprotect" -> img.snapUnprotect(needSnap(snap));
+                            case "rollback", "revert" -> {
+                                img.snapRollback(needSnap(snap));
+                                out.println("Rolling back to snapshot: 100% complete...done.");
+                            }
+                            default -> throw new UsageException("unknown snap command '" + sub + "'");
+                        }
+                    }
+                }
                 case "bench" -> {
                     String[] spec = spec(a, 1);
                     try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !a.opt("io-type", "write").equals("write"))) {
@@ -196,6 +227,13 @@ public final class RbdCommand {
             }
             o.write(window.remove(0).join());
         }
+    }
+
+    private static String needSnap(String snap) {
+        if (snap == null || snap.isEmpty()) {
+            throw new UsageException("name a snapshot: IMAGE@SNAP");
+        }
+        return snap;
     }
 
     private static long features(Args a) {

@@ -66,4 +66,21 @@ class RbdCommandIT {
         run(c, "rm", pool + "/moved");
         assertTrue(c.rbdOrThrow("ls", pool).lines().noneMatch("moved"::equals));
     }
+
+    @Test
+    void snapshotSubcommandsMatchTheRbdTool(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        run(c, "create", "--size", "4M", pool + "/snapcmd");
+        run(c, "snap", "create", pool + "/snapcmd@one");
+        assertTrue(c.rbdOrThrow("snap", "ls", pool + "/snapcmd").contains("one"));
+        c.rbdOrThrow("snap", "create", pool + "/snapcmd@two");
+        String ls = run(c, "snap", "ls", pool + "/snapcmd");
+        assertTrue(ls.contains("one") && ls.contains("two"), ls);
+        run(c, "snap", "protect", pool + "/snapcmd@one");
+        assertTrue(c.rbdOrThrow("info", pool + "/snapcmd@one").contains("protected: True"));
+        run(c, "snap", "unprotect", pool + "/snapcmd@one");
+        run(c, "snap", "rollback", pool + "/snapcmd@one");
+        run(c, "snap", "rm", pool + "/snapcmd@one");
+        assertTrue(c.rbdOrThrow("snap", "ls", pool + "/snapcmd").lines().noneMatch(l -> l.contains(" one ")));
+    }
 }
