@@ -75,15 +75,7 @@ public final class OsdMapCodec {
         int v = env.version();
         m.clientVersion = v;
         m.clientCompat = env.compat();
-        m.fsid = d.readUuid();
-        m.epoch = d.readU32Le();
-        m.created = d.readUtime();
-        m.modified = d.readUtime();
-        m.pools = d.readMap(9, CephDecoder::readS64Le, PgPool::decode);
-        m.poolNames = d.readMap(12, CephDecoder::readS64Le, CephDecoder::readString);
-        m.poolMax = d.readS32Le();
-        m.flags = d.readU32Le();
-        m.maxOsd = d.readS32Le();
+        readCommonHead(d, m);
         m.osdState = v >= 5 ? d.readList(4, CephDecoder::readU32Le) : d.readList(1, dd -> (long) dd.readU8());
         m.osdWeight = d.readList(4, CephDecoder::readU32Le);
         m.clientAddrs = d.readList(1, EntityAddrVec::decode);
@@ -174,15 +166,7 @@ public final class OsdMapCodec {
             throw d.error("classic OSDMap encoding v" + v + " is not supported (only v6)");
         }
         m.classicVersion = v;
-        m.fsid = d.readUuid();
-        m.epoch = d.readU32Le();
-        m.created = d.readUtime();
-        m.modified = d.readUtime();
-        m.pools = d.readMap(9, CephDecoder::readS64Le, PgPool::decode);
-        m.poolNames = d.readMap(12, CephDecoder::readS64Le, CephDecoder::readString);
-        m.poolMax = d.readS32Le();
-        m.flags = d.readU32Le();
-        m.maxOsd = d.readS32Le();
+        readCommonHead(d, m);
         m.osdState = d.readList(1, dd -> (long) dd.readU8());
         m.osdWeight = d.readList(4, CephDecoder::readU32Le);
         m.clientAddrs = d.readList(1, EntityAddrVec::decode);
@@ -239,6 +223,19 @@ public final class OsdMapCodec {
     }
 
     // ---- encode ---------------------------------------------------------------------------------
+
+    /** The fields both the classic (pre-Firefly) and the client-section encodings open with. */
+    private static void readCommonHead(CephDecoder d, OsdMap m) {
+        m.fsid = d.readUuid();
+        m.epoch = d.readU32Le();
+        m.created = d.readUtime();
+        m.modified = d.readUtime();
+        m.pools = d.readMap(9, CephDecoder::readS64Le, PgPool::decode);
+        m.poolNames = d.readMap(12, CephDecoder::readS64Le, CephDecoder::readString);
+        m.poolMax = d.readS32Le();
+        m.flags = d.readU32Le();
+        m.maxOsd = d.readS32Le();
+    }
 
     public static byte[] encode(OsdMap m) {
         ByteBuf buf = Unpooled.buffer(64 * 1024);
