@@ -33,6 +33,7 @@ public final class Main {
                 case "nbd" -> org.jceph.cli.nbd.NbdServeCommand.run(rest, out, err);
                 case "explain" -> org.jceph.cli.explain.ExplainCommand.run(rest, out, err);
                 case "rbd" -> org.jceph.cli.rbd.RbdCommand.run(rest, out, err);
+                case "decode" -> org.jceph.cli.decode.DecodeCommand.run(rest, out, err);
                 case "osd" -> {
                     if (rest.length == 0 || !rest[0].equals("map")) {
                         throw new UsageException("only 'osd map POOL OBJECT [NSPACE]' is implemented");
@@ -65,6 +66,7 @@ public final class Main {
         s.println("  rados -p POOL CMD ...   put, get, rm, stat, xattrs, omap, bench (as rados)");
         s.println("  explain MAP|--cluster POOL OBJ   every step from an object's name to its OSDs");
         s.println("  rbd CMD ...             create, ls, info, rm, resize, mv, import, export, bench (as rbd)");
+        s.println("  decode --pcap FILE      annotated view of the msgr2 (crc) and msgr1 sessions in a capture");
         s.println("  nbd serve rbd:POOL/IMG  serve RBD images over NBD (--socket PATH | --bind ADDR:PORT, --read-only)");
     }
 }
