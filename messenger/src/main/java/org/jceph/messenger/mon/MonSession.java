@@ -93,6 +93,7 @@ public final class MonSession implements AutoCloseable {
     }
 
     private final Map<Long, PendingCall> calls = new java.util.concurrent.ConcurrentHashMap<>();
+    private TicketRenewal renewal; // guarded by this; started with the first connection
 
     private MonSession(List<EntityAddrVec> monitors, EntityName self, CryptoKey key, List<ConnectionMode> modes,
                        Duration connectTimeout, Messenger messenger, ReconnectPolicy policy) {
@@ -165,6 +166,11 @@ public final class MonSession implements AutoCloseable {
     /** Adopts a new connection: watches it for faults and re-sends the standing subscriptions. */
     private void opened(Connection c) {
         connection = c;
+        synchronized (this) {
+            if (renewal == null && !closed) {
+                renewal = new TicketRenewal(() -> connection, messenger.scheduler());
+            }
+        }
         c.closeFuture().whenComplete((ok, err) -> {
             if (err != null) {
                 onFault(err);
@@ -236,8 +242,20 @@ public final class MonSession implements AutoCloseable {
         });
     }
 
+    private synchronized void stopRenewal() {
+        if (renewal != null) {
+            renewal.close();
+        }
+    }
+
+    /** How many times this session renewed cephx tickets in place (MAuth), since it opened. */
+    public synchronized long ticketRenewals() {
+        return renewal == null ? 0 : renewal.renewed();
+    }
+
     private void terminate(Throwable cause) {
         closed = true;
+        stopRenewal();
         failWaiters(cause);
         closeFuture.completeExceptionally(cause);
     }
@@ -281,6 +299,15 @@ public final class MonSession implements AutoCloseable {
                     w.complete(u);
                 }
                 osdMapListeners.forEach(l -> l.accept(u));
+            }
+            case TicketRenewal.MSG_AUTH_REPLY -> {
+                TicketRenewal r;
+                synchronized (this) {
+                    r = renewal;
+                }
+                if (r != null) {
+                    r.onReply(connection, m);
+                }
             }
             case MonMessages.MSG_MON_COMMAND_ACK -> {
                 MonMessages.CommandReply r = MonMessages.decodeCommandAck(m);
@@ -423,6 +450,7 @@ public final class MonSession implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        stopRenewal();
         Connection c = connection;
         if (c != null) {
             c.close();

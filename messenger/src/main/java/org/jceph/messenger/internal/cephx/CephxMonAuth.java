@@ -28,6 +28,7 @@ public final class CephxMonAuth implements ClientAuth {
     @Override
     public void handleDone(long globalId, byte[] payload) {
         cephx.handleDone(payload);
+        cephx.setGlobalId(globalId);
     }
 
     @Override

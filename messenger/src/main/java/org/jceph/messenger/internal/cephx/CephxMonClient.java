@@ -3,14 +3,15 @@ package org.jceph.messenger.internal.cephx;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
 import org.jceph.encoding.DecodeException;
 import org.jceph.encoding.UTime;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.auth.CryptoKey;
+import org.jceph.messenger.auth.ServiceTicket;
 
 /**
  * The client half of cephx against a monitor over msgr2 (src/auth/cephx/CephxClientHandler.cc,
@@ -29,6 +30,8 @@ import org.jceph.messenger.auth.CryptoKey;
 public final class CephxMonClient {
     public static final int AUTH_MODE_MON = 10;
     public static final int GET_AUTH_SESSION_KEY = 0x0100;
+    /** Service tickets for an already authenticated session, asked for with the AUTH ticket. */
+    public static final int GET_PRINCIPAL_SESSION_KEY = 0x0200;
     /** Service tickets asked for alongside the AUTH ticket: mon, osd, mgr. */
     public static final int WANTED_KEYS = EntityName.TYPE_MON | EntityName.TYPE_OSD | EntityName.TYPE_MGR;
 
@@ -39,7 +42,13 @@ public final class CephxMonClient {
 
     private byte[] sessionKey;
     private byte[] connectionSecret = new byte[0];
-    private final Map<Integer, Ticket> tickets = new HashMap<>();
+    /** Written on the I/O thread, read by whoever opens OSD/MGR sessions. */
+    private final Map<Integer, Ticket> tickets = new ConcurrentHashMap<>();
+    /** When each ticket should be renewed and when it expires, on our clock (ms since the epoch). */
+    private final Map<Integer, long[]> lifetimes = new ConcurrentHashMap<>();
+    /** The monitor's challenge from the handshake; re-authenticating in the same session reuses it. */
+    private long serverChallenge;
+    private final java.util.function.LongSupplier clock;
 
     /** A decoded service ticket: its session key, validity and the opaque ticket blob for the service. */
     public record Ticket(int serviceId, byte[] sessionKey, UTime validity, long secretId, byte[] blob) {
@@ -50,6 +59,13 @@ public final class CephxMonClient {
     }
 
     public CephxMonClient(EntityName name, CryptoKey secret, long previousGlobalId, SecureRandom random) {
+        this(name, secret, previousGlobalId, random, System::currentTimeMillis);
+    }
+
+    /** As above, with the clock that dates ticket lifetimes (tests move it). */
+    public CephxMonClient(EntityName name, CryptoKey secret, long previousGlobalId, SecureRandom random,
+                          java.util.function.LongSupplier clockMillis) {
+        this.clock = clockMillis;
         if (secret.type() != CryptoKey.TYPE_AES) {
             throw new IllegalArgumentException("cephx needs an AES key for " + name);
         }
@@ -74,18 +90,104 @@ public final class CephxMonClient {
         if (v != 1) {
             throw d.error("struct_v " + v);
         }
-        long serverChallenge = d.readU64Le();
+        serverChallenge = d.readU64Le();
+        return authenticate(null);
+    }
+
+    /**
+     * CephXAuthenticate v3 under the monitor's challenge: proves we hold the secret, presents the
+     * AUTH ticket we have (empty on the first round: CVE-2021-20288 rules) and asks for the
+     * service tickets too.
+     */
+    private byte[] authenticate(Ticket oldAuth) {
         long clientChallenge = random.nextLong();
         long key = challengeKey(secret.secret(), serverChallenge, clientChallenge);
-
         ByteBuf b = Unpooled.buffer();
         CephEncoder e = new CephEncoder(b);
         e.writeU16Le(GET_AUTH_SESSION_KEY);
-        e.writeU8(3); // CephXAuthenticate v3: presents old_ticket (empty here), CVE-2021-20288 rules
+        e.writeU8(3);
         e.writeU64Le(clientChallenge).writeU64Le(key);
-        e.writeU8(1).writeU64Le(0).writeU32Le(0); // CephXTicketBlob: no previous AUTH ticket
+        if (oldAuth == null) {
+            e.writeU8(1).writeU64Le(0).writeU32Le(0); // CephXTicketBlob: no previous AUTH ticket
+        } else {
+            e.writeU8(1).writeU64Le(oldAuth.secretId()).writeBlob(oldAuth.blob());
+        }
         e.writeU32Le(WANTED_KEYS);
         return CephEncoder.readableBytes(b);
+    }
+
+    /**
+     * The tickets to renew now (CephXTicketHandler::need_key): a ticket is renewed once three
+     * quarters of its lifetime have passed, or when it is missing. Returns a service mask.
+     */
+    public int servicesToRenew() {
+        long now = clock.getAsLong();
+        int need = 0;
+        for (int service : new int[] {EntityName.TYPE_AUTH, EntityName.TYPE_MON, EntityName.TYPE_OSD,
+            EntityName.TYPE_MGR}) {
+            long[] life = lifetimes.get(service);
+            if (life == null || now >= life[0]) {
+                need |= service;
+            }
+        }
+        return need;
+    }
+
+    /**
+     * The cephx request that renews what {@link #servicesToRenew()} names, for an MAuth message
+     * on the open session: a new AUTH ticket (answering the handshake's challenge again, with
+     * the old ticket) when that one is due, otherwise the service tickets, asked for with an
+     * authorizer built from the AUTH ticket. Null when nothing is due or not authenticated.
+     */
+    public byte[] renewalRequest() {
+        int need = servicesToRenew();
+        Ticket auth = tickets.get(EntityName.TYPE_AUTH);
+        if (need == 0 || auth == null) {
+            return null;
+        }
+        if ((need & EntityName.TYPE_AUTH) != 0) {
+            return authenticate(auth);
+        }
+        ByteBuf b = Unpooled.buffer();
+        CephEncoder e = new CephEncoder(b);
+        e.writeU16Le(GET_PRINCIPAL_SESSION_KEY);
+        ServiceTicket authTicket = new ServiceTicket(auth.serviceId(), auth.sessionKey(), auth.validity(),
+                auth.secretId(), auth.blob());
+        e.writeBytes(new CephxAuthorizer(authTicket, globalId, random).initialRequest());
+        e.writeU8(1).writeU32Le(need & WANTED_KEYS); // CephXServiceTicketRequest
+        return CephEncoder.readableBytes(b);
+    }
+
+    /** Applies MAuthReply's result_bl for a {@link #renewalRequest()}. */
+    public void handleRenewalReply(byte[] resultBl) {
+        CephDecoder d = CephDecoder.of(resultBl, "MAuthReply/cephx");
+        try {
+            int type = d.readU16Le();
+            int status = d.readS32Le();
+            if (status != 0) {
+                throw new CephxException("monitor refused to renew tickets: status " + status);
+            }
+            if (type == GET_AUTH_SESSION_KEY) {
+                handleDone(resultBl);
+            } else if (type == GET_PRINCIPAL_SESSION_KEY) {
+                byte[] key = sessionKey;
+                if (key == null) {
+                    throw new CephxException("service tickets before authentication");
+                }
+                readTicketReply(d, key);
+            } else {
+                throw new CephxException("unexpected cephx response type 0x" + Integer.toHexString(type));
+            }
+        } catch (DecodeException e) {
+            throw new CephxException("malformed ticket renewal reply: " + e.getMessage());
+        }
+    }
+
+    private long globalId;
+
+    /** The global id the monitor gave us; authorizers for the AUTH service carry it. */
+    public void setGlobalId(long id) {
+        this.globalId = id;
     }
 
     /**
@@ -182,6 +284,10 @@ public final class CephxMonClient {
             long secretId = t.readU64Le();
             byte[] blob = t.readBlob();
             tickets.put(service, new Ticket(service, sk.secret(), validity, secretId, blob));
+            // validity is the ticket's lifetime; like CephXTicketHandler, renew after 3/4 of it
+            long now = clock.getAsLong();
+            long ttl = Math.max(0, validity.seconds() * 1000L + validity.nanos() / 1_000_000L);
+            lifetimes.put(service, new long[] {now + ttl - ttl / 4, now + ttl});
         }
     }
 

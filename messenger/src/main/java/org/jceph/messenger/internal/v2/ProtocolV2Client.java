@@ -46,7 +46,8 @@ import org.jceph.messenger.v2.ConnectionMode;
  * From the first banner byte until AUTH_DONE every byte sent and received is logged; AUTH_SIGNATURE
  * is HMAC-SHA256(session key, log), sent over what we received and checked over what we sent.
  */
-public final class ProtocolV2Client extends ChannelInboundHandlerAdapter implements Connection {
+public final class ProtocolV2Client extends ChannelInboundHandlerAdapter implements Connection,
+        org.jceph.messenger.internal.cephx.CephxHolder {
     enum State { BANNER, HELLO, AUTH, SIGNATURE, IDENT, READY, CLOSED }
 
     private static final PackedLayout H2 = CephStructs.CEPH_MSG_HEADER2;
@@ -464,6 +465,11 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
         return mode;
     }
 
+    public org.jceph.messenger.internal.cephx.CephxMonClient cephxMonClient() {
+        return p.auth() instanceof org.jceph.messenger.internal.cephx.CephxMonAuth monAuth ? monAuth.cephx() : null;
+    }
+
+    @Override
         public java.util.Map<Integer, org.jceph.messenger.auth.ServiceTicket> serviceTickets() {
         if (!(p.auth() instanceof org.jceph.messenger.internal.cephx.CephxMonAuth monAuth)) {
             return java.util.Map.of();
