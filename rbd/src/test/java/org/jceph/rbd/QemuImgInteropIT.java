@@ -1,0 +1,156 @@
+package org.jceph.rbd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.RealCluster;
+import org.jceph.messenger.config.CephConfig;
+import org.jceph.rados.IoCtx;
+import org.jceph.rados.RadosClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * qemu's own librbd driver (qemu-utils + qemu-block-extra, {@code rbd:pool/image:conf=...}) as the
+ * oracle: it sees our images, their snapshots and their bytes exactly as we do, and what it
+ * writes we read.
+ */
+@RealCluster
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QemuImgInteropIT {
+    private static final long MIB = 1 << 20;
+    private RadosClient client;
+    private CephCluster c;
+    private String pool;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    void connect(CephCluster cluster) throws IOException {
+        c = cluster;
+        pool = cluster.testPool();
+        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
+    }
+
+    @AfterAll
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private IoCtx io() {
+        return client.ioCtx(pool);
+    }
+
+    private String spec(String image) {
+        return "rbd:" + pool + "/" + image + ":conf=" + c.confPath();
+    }
+
+    /** Runs qemu-img with a bound; returns stdout, failing the test on a non-zero exit. */
+    private String qemuImg(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("qemu-img");
+        cmd.addAll(Arrays.asList(args));
+        Path out = Files.createTempFile(tmp, "qemu", ".out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("qemu-img timed out: " + cmd);
+        }
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), cmd + " failed: " + text);
+        return text;
+    }
+
+    private static long jsonLong(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\"\\s*:\\s*(\\d+)").matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void qemuSeesOurImageItsBytesAndItsSnapshot() throws Exception {
+        String name = "qemu-ours";
+        long size = 24 * MIB + 4096;
+        RbdImage.create(io(), name, size, 22, RbdFeatures.LAYERING);
+        byte[] atSnap;
+        byte[] head;
+        try (RbdImage img = RbdImage.open(io(), name, false)) {
+            Random r = new Random(7);
+            for (int i = 0; i < 12; i++) {
+                byte[] d = new byte[1 + r.nextInt(3 * (int) MIB)];
+                r.nextBytes(d);
+                img.writeAsync(r.nextInt((int) (size - d.length)), d).get(30, TimeUnit.SECONDS);
+            }
+            atSnap = img.readAsync(0, (int) size).get(30, TimeUnit.SECONDS);
+            img.snapCreate("s1");
+            byte[] d = new byte[(int) (2 * MIB)];
+            r.nextBytes(d);
+            img.writeAsync(5 * MIB + 17, d).get(30, TimeUnit.SECONDS);
+            img.discardAsync(16 * MIB, 4 * MIB).get(30, TimeUnit.SECONDS);
+            head = img.readAsync(0, (int) size).get(30, TimeUnit.SECONDS);
+        }
+
+        String info = qemuImg("info", "--output=json", spec(name));
+        assertEquals(size, jsonLong(info, "virtual-size"), info);
+        assertTrue(info.contains("\"format\": \"raw\""), info);
+        assertTrue(info.contains("\"name\": \"s1\""), "qemu lists our snapshot: " + info);
+
+        Path ours = tmp.resolve("ours.raw");
+        Files.write(ours, head);
+        qemuImg("compare", "-f", "raw", "-F", "raw", ours.toString(), spec(name)); // exit 0 = identical
+
+        Path converted = tmp.resolve("converted.raw");
+        qemuImg("convert", "-f", "raw", "-O", "raw", spec(name), converted.toString());
+        assertArrayEquals(head, Files.readAllBytes(converted), "qemu-img convert reads our bytes");
+
+        Path snap = tmp.resolve("snap.raw");
+        qemuImg("convert", "-f", "raw", "-O", "raw", "rbd:" + pool + "/" + name + "@s1:conf=" + c.confPath(),
+                snap.toString());
+        assertArrayEquals(atSnap, Files.readAllBytes(snap), "qemu reads our snapshot as we wrote it");
+        try (RbdImage img = RbdImage.open(io(), name, true)) {
+            assertArrayEquals(atSnap, img.atSnapshot("s1").readAsync(0, (int) size).get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void whatQemuWritesThroughLibrbdWeRead() throws Exception {
+        String name = "qemu-theirs";
+        byte[] content = new byte[(int) (9 * MIB + 12345)];
+        new Random(11).nextBytes(content);
+        Arrays.fill(content, (int) MIB, (int) (3 * MIB), (byte) 0); // a hole qemu may skip
+        Path src = tmp.resolve("src.raw");
+        Files.write(src, content);
+        // qemu creates the image through librbd (default features), then writes it
+        qemuImg("convert", "-f", "raw", "-O", "raw", src.toString(), spec(name));
+        String info = qemuImg("info", "--output=json", spec(name));
+        long size = jsonLong(info, "virtual-size");
+        assertTrue(size >= content.length, info);
+        try (RbdImage img = RbdImage.open(io(), name, true)) {
+            assertEquals(size, img.size());
+            byte[] read = img.readAsync(0, (int) size).get(30, TimeUnit.SECONDS);
+            assertArrayEquals(content, Arrays.copyOf(read, content.length));
+            for (int i = content.length; i < read.length; i++) {
+                assertEquals(0, read[i], "past the source's end");
+            }
+        }
+    }
+}
