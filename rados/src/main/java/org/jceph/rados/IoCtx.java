@@ -127,6 +127,15 @@ public final class IoCtx {
         return client.await(readAsync(oid, offset, length));
     }
 
+    /**
+     * Updates a tmap object (the pre-omap key/value format kept in the object's data) with
+     * {@code commands}: each is {@code u8 op} ('s' set, 'c' create, 'r' remove, 'R' remove if
+     * present, 'h' header), {@code string key}, and for set/create/header a {@code blob value}.
+     */
+    public void tmapUpdate(String oid, byte[] commands) {
+        client.await(run(oid, OsdOp.tmapUpdate(commands)).thenApply(r -> null));
+    }
+
     public CompletableFuture<ObjectStat> statAsync(String oid) {
         return run(oid, OsdOp.stat()).thenApply(r -> {
             ByteBuffer b = ByteBuffer.wrap(r.outputs().get(0)).order(ByteOrder.LITTLE_ENDIAN);

@@ -29,6 +29,8 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static final int DELETE = 0x2205;
     public static final int APPEND = 0x2206;
     public static final int CREATE = 0x220d;
+    /** The old "trivial map" update (TMAPUP: RMW, DATA, 10): still what format 1 uses for rbd_directory. */
+    public static final int TMAPUP = 0x320a;
     public static final int ROLLBACK = 0x220e;
     public static final int SPARSE_READ = 0x1205;
     public static final int ASSERT_VER = 0x1208;
@@ -87,6 +89,11 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
 
     public static OsdOp zero(long offset, long length) {
         return extent(ZERO, offset, length, NONE);
+    }
+
+    /** Applies tmap commands ({@code u8 op | string key | [blob value]}...) to the object's data. */
+    public static OsdOp tmapUpdate(byte[] commands) {
+        return extent(TMAPUP, 0, commands.length, commands);
     }
 
     public static OsdOp stat() {
