@@ -527,13 +527,25 @@ public final class IoCtx {
 
     /** Runs a compound op atomically on one object: all its steps succeed or none applies. */
     public OperationResult operate(String oid, Operation operation) {
+        return client.await(operateAsync(oid, operation));
+    }
+
+    /** {@link #operate} without blocking; the future fails with the typed {@link RadosException}. */
+    public CompletableFuture<OperationResult> operateAsync(String oid, Operation operation) {
         boolean writes = operation.ops().stream().anyMatch(OsdOp::writes);
-        OsdOpMessages.Reply r = client.await(client.submit(poolId, namespace, locatorKey, oid, operation.ops(),
-                writes ? OsdOpMessages.NOSNAP : readSnap, writeSnapContext));
-        if (r.result() < 0) {
-            throw RadosException.of(r.result(), poolName + "/" + oid);
-        }
-        return new OperationResult(r.outputs(), r.rvals(), r.userVersion());
+        List<OsdOp> steps = List.copyOf(operation.ops());
+        return client.submit(poolId, namespace, locatorKey, oid, steps,
+                writes ? OsdOpMessages.NOSNAP : readSnap, writeSnapContext).thenApply(r -> {
+            if (r.result() < 0) {
+                throw RadosException.of(r.result(), poolName + "/" + oid);
+            }
+            return new OperationResult(r.outputs(), r.rvals(), r.userVersion());
+        });
+    }
+
+    /** The I/O context of another pool of the same client (a clone's parent may live elsewhere). */
+    public IoCtx forPool(long otherPoolId) {
+        return client.ioCtx(otherPoolId);
     }
 
     /** Per-step outputs and return values, and the object's version after the op. */
@@ -585,6 +597,11 @@ public final class IoCtx {
 
         public Operation truncate(long size) {
             ops.add(OsdOp.truncate(size));
+            return this;
+        }
+
+        public Operation zero(long offset, long length) {
+            ops.add(OsdOp.zero(offset, length));
             return this;
         }
 

@@ -37,9 +37,25 @@ public final class RbdImage implements AutoCloseable {
     private final StripingLayout layout;
     private final boolean readOnly;
     private volatile long size;
+    /** The parent of a clone (opened read-only at the parent snapshot), or null. */
+    private volatile Parent parent;
+
+    /**
+     * A clone's parent: the image at its snapshot, and how many bytes of the child still read
+     * through to it (the overlap; it only shrinks).
+     */
+    public record Parent(long poolId, String poolNamespace, String imageId, long snapId, long overlap,
+                         RbdImage image) {
+    }
+
+    /** Clones nest; a chain longer than this is refused rather than followed. */
+    private static final int MAX_PARENT_DEPTH = 16;
+    /** CEPH_OPERATION_FEATURE_CLONE_CHILD: the image is a clone v2 child. */
+    static final long OP_FEATURE_CLONE_CHILD = 1L << 1;
 
     private RbdImage(IoCtx io, String name, String id, String objectPrefix, int order, long size, long features,
-            StripingLayout layout, boolean readOnly) {
+            StripingLayout layout, boolean readOnly, Parent parent) {
+        this.parent = parent;
         this.io = io;
         this.name = name;
         this.id = id;
@@ -120,9 +136,184 @@ public final class RbdImage implements AutoCloseable {
                 removals.add(ignoreMissing(io.removeAsync(img.object(n))));
             }
             CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
+            if (img.parent != null) {
+                detachFromParent(io, img.id, img.parent);
+            }
             io.remove("rbd_header." + img.id);
             io.remove("rbd_id." + name);
             io.exec("rbd_directory", "rbd", "dir_remove_image", encode(e -> e.writeString(name).writeString(img.id)));
+        }
+    }
+
+    /** The two ways librbd links a clone to its parent. */
+    public enum CloneFormat {
+        /** Parent snapshot must be protected; the child is listed in the child pool's rbd_children object. */
+        V1,
+        /** No protection needed; the child is listed in the parent's header (child_attach). */
+        V2
+    }
+
+    /**
+     * Clones {@code parentName@snapName} into {@code childName} as librbd's CloneRequest does:
+     * a new format 2 image (the parent's order, features + layering, sized as the snapshot),
+     * the parent attached to its header with the whole snapshot as overlap, and the child
+     * registered with the parent: rbd_children (v1) or child_attach plus the CLONE_CHILD
+     * operation feature (v2). A failure part-way removes the child again.
+     */
+    public static void clone(IoCtx parentIo, String parentName, String snapName, IoCtx childIo, String childName,
+                             long features, CloneFormat format) {
+        Snapshot snap;
+        String parentId;
+        int order;
+        try (RbdImage p = open(parentIo, parentName, true)) {
+            snap = p.snapshot(snapName);
+            parentId = p.id;
+            order = p.order;
+            if (format == CloneFormat.V1 && !p.isProtected(snapName)) {
+                throw new RbdException("parent snapshot " + parentName + "@" + snapName
+                        + " must be protected for a v1 clone (rbd snap protect)");
+            }
+        }
+        create(childIo, childName, snap.size(), order, features | RbdFeatures.LAYERING);
+        String childId = CephDecoder.of(childIo.exec("rbd_id." + childName, "rbd", "get_id", new byte[0]), "get_id")
+                .readString();
+        try {
+            childIo.exec("rbd_header." + childId, "rbd", "parent_attach", encode(e -> {
+                int m = e.beginStruct(1, 1);
+                e.writeS64Le(parentIo.poolId()).writeString(parentIo.namespace()).writeString(parentId)
+                        .writeU64Le(snap.id());
+                e.finishStruct(m);
+                e.writeU64Le(snap.size()).writeBool(false);
+            }));
+            if (format == CloneFormat.V2) {
+                parentIo.exec("rbd_header." + parentId, "rbd", "child_attach", encode(e -> {
+                    e.writeU64Le(snap.id());
+                    childSpec(e, childIo.poolId(), childIo.namespace(), childId);
+                }));
+                childIo.exec("rbd_header." + childId, "rbd", "op_features_set",
+                        encode(e -> e.writeU64Le(OP_FEATURE_CLONE_CHILD).writeU64Le(OP_FEATURE_CLONE_CHILD)));
+            } else {
+                childIo.exec("rbd_children", "rbd", "add_child", encode(e -> e.writeS64Le(parentIo.poolId())
+                        .writeString(parentId).writeU64Le(snap.id()).writeString(childId)));
+            }
+        } catch (RuntimeException e) {
+            try {
+                remove(childIo, childName);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** cls::rbd::ChildImageSpec v2: pool, image id, then the namespace (added in v2, hence last). */
+    private static void childSpec(CephEncoder e, long pool, String ns, String id) {
+        int m = e.beginStruct(2, 1);
+        e.writeS64Le(pool).writeString(id).writeString(ns);
+        e.finishStruct(m);
+    }
+
+    /**
+     * The clones of {@code snapName}, as "pool/image" names: v2 children from the header's
+     * children_list, v1 children from the rbd_children object of each pool in {@code pools}.
+     */
+    public List<String> children(String snapName, List<IoCtx> pools) {
+        long sid = snapshot(snapName).id();
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        try {
+            CephDecoder d = CephDecoder.of(io.exec("rbd_header." + id, "rbd", "children_list",
+                    encode(e -> e.writeU64Le(sid))), "children_list");
+            int n = d.readCountLe("children", 14);
+            for (int i = 0; i < n; i++) {
+                CephDecoder.Envelope env = d.beginStruct("ChildImageSpec", 2);
+                long pool = d.readS64Le();
+                String childId = d.readString();
+                String ns = env.version() >= 2 ? d.readString() : "";
+                d.endStruct(env);
+                IoCtx cio = io.forPool(pool);
+                cio.setNamespace(ns);
+                out.add(cio.poolName() + "/" + (ns.isEmpty() ? "" : ns + "/") + nameOf(cio, childId));
+            }
+        } catch (RadosException.ObjectNotFoundException e) {
+            // no v2 child was ever attached to this snapshot
+        }
+        for (IoCtx cio : pools) {
+            try {
+                CephDecoder d = CephDecoder.of(cio.exec("rbd_children", "rbd", "get_children", encode(e -> e
+                        .writeS64Le(io.poolId()).writeString(id).writeU64Le(sid))), "get_children");
+                int n = d.readCountLe("children", 4);
+                for (int i = 0; i < n; i++) {
+                    out.add(cio.poolName() + "/" + nameOf(cio, d.readString()));
+                }
+            } catch (RadosException.ObjectNotFoundException e) {
+                // no v1 clone in that pool
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String nameOf(IoCtx io, String imageId) {
+        return CephDecoder.of(io.exec("rbd_directory", "rbd", "dir_get_name", encode(e -> e.writeString(imageId))),
+                "dir_get_name").readString();
+    }
+
+    /**
+     * Makes a clone independent (rbd flatten): every object the parent still backs is copied up
+     * (a no-op where the child already has it), then the link is removed on both sides.
+     * Refused while the clone has snapshots, which would still need the parent.
+     */
+    public void flatten() {
+        checkWritable();
+        Parent p = parent;
+        if (p == null) {
+            throw new RbdException("image " + name + " is not a clone");
+        }
+        if (!snapshots().isEmpty()) {
+            throw new RbdException("image " + name + " has snapshots: flattening would leave them reading through "
+                    + "to the parent; remove them first");
+        }
+        long objects = (p.overlap() + layout.objectSize() - 1) / layout.objectSize();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (long n = 0; n < objects; n++) {
+            final long obj = n;
+            parts.add(parentObjectData(obj).thenCompose(data -> data.length == 0 ? CompletableFuture.completedFuture(null)
+                    : io.operateAsync(object(obj), new IoCtx.Operation().exec("rbd", "copyup", data))
+                            .thenApply(r -> (Void) null)));
+            if (parts.size() >= 16) { // bounded: at most 16 objects in flight
+                CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+                parts.clear();
+            }
+        }
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+        detachFromParent(io, id, p);
+        parent = null;
+    }
+
+    /** Removes the parent link: parent_detach on the child, and the parent's record of the child. */
+    private static void detachFromParent(IoCtx io, String childId, Parent p) {
+        long opFeatures = CephDecoder.of(io.exec("rbd_header." + childId, "rbd", "op_features_get", new byte[0]),
+                "op_features_get").readU64Le();
+        io.exec("rbd_header." + childId, "rbd", "parent_detach", new byte[0]);
+        IoCtx pio = io.forPool(p.poolId());
+        pio.setNamespace(p.poolNamespace());
+        if ((opFeatures & OP_FEATURE_CLONE_CHILD) != 0) {
+            try {
+                pio.exec("rbd_header." + p.imageId(), "rbd", "child_detach", encode(e -> {
+                    e.writeU64Le(p.snapId());
+                    childSpec(e, io.poolId(), io.namespace(), childId);
+                }));
+            } catch (RadosException.ObjectNotFoundException e) {
+                // the parent no longer lists us
+            }
+            io.exec("rbd_header." + childId, "rbd", "op_features_set",
+                    encode(e -> e.writeU64Le(0).writeU64Le(OP_FEATURE_CLONE_CHILD)));
+        } else {
+            try {
+                io.exec("rbd_children", "rbd", "remove_child", encode(e -> e.writeS64Le(p.poolId())
+                        .writeString(p.imageId()).writeU64Le(p.snapId()).writeString(childId)));
+            } catch (RadosException.ObjectNotFoundException e) {
+                // already gone
+            }
         }
     }
 
@@ -154,6 +345,10 @@ public final class RbdImage implements AutoCloseable {
 
     /** Opens image {@code name}; read-write unless {@code readOnly}. */
     public static RbdImage open(IoCtx io, String name, boolean readOnly) {
+        return open(io, name, readOnly, 0);
+    }
+
+    private static RbdImage open(IoCtx io, String name, boolean readOnly, int depth) {
         String id;
         try {
             id = CephDecoder.of(io.exec("rbd_id." + name, "rbd", "get_id", new byte[0]), "get_id").readString();
@@ -183,20 +378,71 @@ public final class RbdImage implements AutoCloseable {
             CephDecoder s = CephDecoder.of(io.exec(header, "rbd", "get_stripe_unit_count", new byte[0]), "stripe");
             layout = new StripingLayout(1L << order, s.readU64Le(), s.readU64Le());
         }
-        CephDecoder p = CephDecoder.of(io.exec(header, "rbd", "parent_get", new byte[0]), "parent_get");
-        CephDecoder.Envelope env = p.beginStruct("ParentImageSpec", 1);
-        long parentPool = p.readS64Le();
-        p.endStruct(env);
-        if (parentPool != -1) {
-            throw new RbdException("image " + name + " is a clone: reading through to a parent is not supported yet");
+        Parent parent = loadParent(io, header, NOSNAP, depth);
+        if (parent != null && !readOnly && layout.isStriped()) {
+            throw new RbdException("image " + name + " is a striped clone: writing it (copy-up across stripes) is "
+                    + "not supported; open it read-only");
         }
-        RbdImage image = new RbdImage(io, name, id, prefix, order, size, features, layout, readOnly);
+        RbdImage image = new RbdImage(io, name, id, prefix, order, size, features, layout, readOnly, parent);
         if (!readOnly) {
             SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec(header, "rbd", "get_snapcontext",
                     new byte[0]), "get_snapcontext"));
             io.setSelfManagedSnapWriteContext(snapc);
         }
         return image;
+    }
+
+    /**
+     * The parent of the image at {@code snapId} (NOSNAP for the head): parent_get names it,
+     * parent_overlap_get says how much of it shows through (absent: detached at that snapshot).
+     */
+    private static Parent loadParent(IoCtx io, String header, long snapId, int depth) {
+        CephDecoder p = CephDecoder.of(io.exec(header, "rbd", "parent_get", new byte[0]), "parent_get");
+        CephDecoder.Envelope env = p.beginStruct("ParentImageSpec", 1);
+        long pool = p.readS64Le();
+        String ns = p.readString();
+        String imageId = p.readString();
+        long parentSnap = p.readU64Le();
+        p.endStruct(env);
+        if (pool == -1) {
+            return null;
+        }
+        CephDecoder o = CephDecoder.of(io.exec(header, "rbd", "parent_overlap_get", encode(e -> e.writeU64Le(snapId))),
+                "parent_overlap_get");
+        if (o.readU8() == 0) {
+            return null;
+        }
+        long overlap = o.readU64Le();
+        if (depth >= MAX_PARENT_DEPTH) {
+            throw new RbdException("clone chain deeper than " + MAX_PARENT_DEPTH + " at " + header);
+        }
+        IoCtx pio = io.forPool(pool);
+        pio.setNamespace(ns);
+        String parentName;
+        try {
+            parentName = CephDecoder.of(pio.exec("rbd_directory", "rbd", "dir_get_name",
+                    encode(e -> e.writeString(imageId))), "dir_get_name").readString();
+        } catch (RadosException e) {
+            throw new RbdException("parent image id " + imageId + " of " + header + " is not in pool " + pool
+                    + "'s directory (" + e.getMessage() + ")");
+        }
+        RbdImage head = open(pio, parentName, true, depth + 1);
+        RbdImage atSnap = head.atSnapshotId(parentSnap);
+        return new Parent(pool, ns, imageId, parentSnap, overlap, atSnap);
+    }
+
+    /** The parent of this clone, or null. */
+    public Parent parent() {
+        return parent;
+    }
+
+    private RbdImage atSnapshotId(long snapId) {
+        for (Snapshot s : snapshots()) {
+            if (s.id() == snapId) {
+                return atSnapshot(s.name());
+            }
+        }
+        throw new RbdException("image " + name + " has no snapshot with id " + snapId);
     }
 
     public String name() {
@@ -257,7 +503,7 @@ public final class RbdImage implements AutoCloseable {
                 if (err != null) {
                     Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
                     if (c instanceof RadosException.ObjectNotFoundException) {
-                        return null; // never written: zeros
+                        return readFromParent(offset, x, out); // never written: the parent's bytes, or zeros
                     }
                     throw c instanceof RuntimeException re ? re : new CompletionException(c);
                 }
@@ -273,7 +519,99 @@ public final class RbdImage implements AutoCloseable {
                 return null;
             }));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> out);
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> CompletableFuture.allOf(parentReads(out)))
+                .thenApply(v -> out);
+    }
+
+    /**
+     * Reads through to the parent for the parts of an absent object below the overlap. The reads
+     * are collected per output buffer and awaited by {@link #readAsync} (we are on an I/O
+     * thread here and must not block).
+     */
+    private Void readFromParent(long offset, ObjectExtent x, byte[] out) {
+        Parent p = parent;
+        if (p == null) {
+            return null;
+        }
+        for (long[] b : x.bufferExtents()) {
+            long imageOff = offset + b[0];
+            long n = Math.min(b[1], p.overlap() - imageOff);
+            if (n <= 0) {
+                continue;
+            }
+            int at = (int) b[0];
+            CompletableFuture<Void> f = p.image().readAsync(imageOff, (int) n)
+                    .thenAccept(d -> System.arraycopy(d, 0, out, at, d.length));
+            synchronized (pendingParentReads) {
+                pendingParentReads.computeIfAbsent(out, k -> new ArrayList<>()).add(f);
+            }
+        }
+        return null;
+    }
+
+    private final java.util.Map<byte[], List<CompletableFuture<Void>>> pendingParentReads =
+            new java.util.IdentityHashMap<>();
+
+    private CompletableFuture<?>[] parentReads(byte[] out) {
+        synchronized (pendingParentReads) {
+            List<CompletableFuture<Void>> l = pendingParentReads.remove(out);
+            return l == null ? new CompletableFuture<?>[0] : l.toArray(CompletableFuture[]::new);
+        }
+    }
+
+    /** The image range [start, end) that object {@code n} holds (non-striped layouts). */
+    private long objectStart(long n) {
+        return n * layout.objectSize();
+    }
+
+    /** True when writes to object {@code n} must first copy the parent's data up. */
+    private boolean needsCopyup(long n) {
+        Parent p = parent;
+        return p != null && objectStart(n) < p.overlap();
+    }
+
+    /**
+     * Applies {@code step} to object {@code n} of a clone as librbd does: guarded by
+     * assert-exists; when the object is absent, the parent's bytes for it are copied up (cls rbd
+     * copyup, a no-op if another writer got there first) in the same operation as the step.
+     * {@code whenAbsentAndParentEmpty} is what to send instead when the parent holds only zeros.
+     */
+    private CompletableFuture<Void> guarded(long n, java.util.function.Consumer<IoCtx.Operation> step) {
+        String oid = object(n);
+        IoCtx.Operation first = new IoCtx.Operation().assertExists();
+        step.accept(first);
+        return io.operateAsync(oid, first).<Void>thenApply(r -> null).exceptionallyCompose(err -> {
+            Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (!(c instanceof RadosException.ObjectNotFoundException)) {
+                return CompletableFuture.failedFuture(c);
+            }
+            return parentObjectData(n).thenCompose(data -> {
+                IoCtx.Operation op = new IoCtx.Operation();
+                if (data.length > 0) {
+                    op.exec("rbd", "copyup", data);
+                }
+                step.accept(op);
+                return io.operateAsync(oid, op).thenApply(r -> (Void) null);
+            });
+        });
+    }
+
+    /** The parent's bytes backing object {@code n}, trailing zeros trimmed (empty: all zeros). */
+    private CompletableFuture<byte[]> parentObjectData(long n) {
+        Parent p = parent;
+        long start = objectStart(n);
+        long len = p == null ? 0 : Math.min(layout.objectSize(), p.overlap() - start);
+        if (len <= 0) {
+            return CompletableFuture.completedFuture(new byte[0]);
+        }
+        return p.image().readAsync(start, (int) len).thenApply(d -> {
+            int end = d.length;
+            while (end > 0 && d[end - 1] == 0) {
+                end--;
+            }
+            return end == d.length ? d : java.util.Arrays.copyOf(d, end);
+        });
     }
 
     /** Writes {@code data} at {@code offset}. */
@@ -288,7 +626,11 @@ public final class RbdImage implements AutoCloseable {
                 System.arraycopy(data, (int) b[0], piece, at, (int) b[1]);
                 at += (int) b[1];
             }
-            parts.add(io.writeAsync(object(x.objectNumber()), x.offset(), piece));
+            if (needsCopyup(x.objectNumber())) {
+                parts.add(guarded(x.objectNumber(), op -> op.write(x.offset(), piece)));
+            } else {
+                parts.add(io.writeAsync(object(x.objectNumber()), x.offset(), piece));
+            }
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
@@ -303,6 +645,11 @@ public final class RbdImage implements AutoCloseable {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (ObjectExtent x : Striper.fileToExtents(layout, offset, length)) {
             String obj = object(x.objectNumber());
+            if (needsCopyup(x.objectNumber())) {
+                // removing the object would let the parent's bytes show through again
+                parts.add(guarded(x.objectNumber(), op -> op.zero(x.offset(), x.length())));
+                continue;
+            }
             CompletableFuture<Void> op = x.offset() == 0 && x.length() == layout.objectSize() ? io.removeAsync(obj)
                     : io.zeroAsync(obj, x.offset(), x.length());
             parts.add(ignoreMissing(op));
@@ -428,6 +775,15 @@ public final class RbdImage implements AutoCloseable {
         } catch (RadosException.ObjectNotFoundException e) {
             clones = 0; // cls rbd answers ENOENT when the snapshot never had a clone-v2 child
         }
+        if (clones == 0) {
+            try { // v1 clones in this pool are listed in rbd_children
+                byte[] v1 = io.exec("rbd_children", "rbd", "get_children",
+                        encode(e -> e.writeS64Le(io.poolId()).writeString(id).writeU64Le(sid)));
+                clones = CephDecoder.of(v1, "get_children").readU32Le();
+            } catch (RadosException.ObjectNotFoundException e) {
+                clones = 0;
+            }
+        }
         if (clones != 0) {
             setProtection(sid, 2);
             throw new RbdException("snapshot " + name + "@" + snapName + " has clones: flatten or remove them first");
@@ -470,7 +826,8 @@ public final class RbdImage implements AutoCloseable {
                 .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
         IoCtx snapIo = io.duplicate();
         snapIo.setReadSnap(s.id());
-        return new RbdImage(snapIo, name, id, objectPrefix, order, s.size(), features, layout, true);
+        Parent p = loadParent(io, "rbd_header." + id, s.id(), 0);
+        return new RbdImage(snapIo, name, id, objectPrefix, order, s.size(), features, layout, true, p);
     }
 
     /** Writes are acknowledged by the OSDs once durable: nothing is buffered here. */
