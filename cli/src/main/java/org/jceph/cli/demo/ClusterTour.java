@@ -116,15 +116,23 @@ final class ClusterTour {
         }
     }
 
-    /** Creates an RBD image, writes it across objects, reads it back, and lets librbd export it. */
+    /**
+     * Creates an RBD image, writes it across objects, snapshots it, clones the snapshot, writes
+     * into the clone (copy-up), and verifies every step by reading back and, when the stock rbd
+     * tool is installed, through librbd's own `rbd export`.
+     */
     private static int images(CephConfig config, Path conf, PrintStream out, PrintStream err) {
         String name = "jceph-demo-image";
+        String clone = "jceph-demo-clone";
         byte[] data = new byte[9 << 20];
         new java.util.Random(2010).nextBytes(data);
+        int size = 16 << 20;
         try (RadosClient rados = RadosClient.connect(config)) {
             IoCtx io = rados.ioCtx("jceph-test");
-            org.jceph.rbd.RbdImage.create(io, name, 16L << 20, 22, org.jceph.rbd.RbdFeatures.LAYERING);
+            org.jceph.rbd.RbdImage.create(io, name, size, 22, org.jceph.rbd.RbdFeatures.LAYERING);
             int failures = 0;
+            byte[] atSnap = new byte[size];
+            System.arraycopy(data, 0, atSnap, 3 << 20, data.length);
             try (org.jceph.rbd.RbdImage img = org.jceph.rbd.RbdImage.open(io, name, false)) {
                 img.writeAsync(3 << 20, data).get(60, TimeUnit.SECONDS);
                 byte[] back = img.readAsync(3 << 20, data.length).get(60, TimeUnit.SECONDS);
@@ -133,19 +141,28 @@ final class ClusterTour {
                         + "read back: %s%n", name, img.id(), ((3L << 20) + data.length - 1) / img.layout().objectSize()
                         - (3L << 20) / img.layout().objectSize() + 1, same ? "identical" : "DIFFERENT");
                 failures += same ? 0 : 1;
+                img.snapCreate("demo-snap");
+                img.writeAsync(0, new byte[1 << 20]).get(60, TimeUnit.SECONDS); // the head moves on
             }
-            if (onPath("rbd")) {
-                Path exported = Files.createTempFile("jceph-demo", ".img");
-                Files.delete(exported);
-                Process p = new ProcessBuilder("rbd", "-c", conf.toString(), "export", "jceph-test/" + name,
-                        exported.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-                byte[] image = ok ? Files.readAllBytes(exported) : new byte[0];
-                Files.deleteIfExists(exported);
-                boolean agrees = ok && image.length == 16 << 20
-                        && Arrays.equals(data, Arrays.copyOfRange(image, 3 << 20, (3 << 20) + data.length));
-                out.println("[rbd]   librbd's `rbd export` of the image: " + (agrees ? "our bytes, in place" : "DIFFERENT"));
-                failures += agrees ? 0 : 1;
+            failures += librbdAgrees(conf, name, atSnap, 1 << 20, out, "the image");
+            org.jceph.rbd.RbdImage.clone(io, name, "demo-snap", io, clone, org.jceph.rbd.RbdFeatures.LAYERING,
+                    org.jceph.rbd.RbdImage.CloneFormat.V2);
+            byte[] cloneModel = atSnap.clone();
+            byte[] patch = new byte[100_000];
+            Arrays.fill(patch, (byte) 0x5a);
+            try (org.jceph.rbd.RbdImage c = org.jceph.rbd.RbdImage.open(io, clone, false)) {
+                c.writeAsync(5_000_000, patch).get(60, TimeUnit.SECONDS);
+                System.arraycopy(patch, 0, cloneModel, 5_000_000, patch.length);
+                boolean same = Arrays.equals(cloneModel, c.readAsync(0, size).get(60, TimeUnit.SECONDS));
+                out.printf("[rbd]   snapshot %s@demo-snap cloned (v2) to %s; wrote 100 KB into the clone (copy-up of "
+                        + "object 1 from the parent); clone reads as snapshot + write: %s%n", name, clone,
+                        same ? "identical" : "DIFFERENT");
+                failures += same ? 0 : 1;
+            }
+            failures += librbdAgrees(conf, clone, cloneModel, 0, out, "the clone");
+            org.jceph.rbd.RbdImage.remove(io, clone);
+            try (org.jceph.rbd.RbdImage img = org.jceph.rbd.RbdImage.open(io, name, false)) {
+                img.snapRemove("demo-snap");
             }
             org.jceph.rbd.RbdImage.remove(io, name);
             return failures;
@@ -153,6 +170,29 @@ final class ClusterTour {
             err.println("[rbd] FAILED: " + e);
             return 1;
         }
+    }
+
+    /**
+     * librbd's `rbd export` of {@code image} (snapshot {@code demo-snap} when {@code skip} > 0,
+     * else the head) must equal {@code expected}; returns 1 on a difference, 0 otherwise.
+     */
+    private static int librbdAgrees(Path conf, String image, byte[] expected, int skip, PrintStream out, String what)
+            throws IOException, InterruptedException {
+        if (!onPath("rbd")) {
+            out.println("[rbd]   (the stock rbd tool is not installed: " + what + " not cross-checked)");
+            return 0;
+        }
+        String spec = "jceph-test/" + image + (skip > 0 ? "@demo-snap" : "");
+        Path exported = Files.createTempFile("jceph-demo", ".img");
+        Files.delete(exported);
+        Process p = new ProcessBuilder("rbd", "-c", conf.toString(), "export", spec, exported.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        byte[] got = ok ? Files.readAllBytes(exported) : new byte[0];
+        Files.deleteIfExists(exported);
+        boolean agrees = ok && Arrays.equals(expected, got);
+        out.println("[rbd]   librbd's `rbd export " + spec + "`: " + (agrees ? "our bytes, in place" : "DIFFERENT"));
+        return agrees ? 0 : 1;
     }
 
     private static long countUp(OsdMap map) {
