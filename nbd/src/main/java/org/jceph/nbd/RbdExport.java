@@ -74,4 +74,11 @@ public final class RbdExport implements NbdExport {
     public CompletableFuture<Void> writeZeroes(long offset, long length, boolean mayPunchHole) {
         return image.discardAsync(offset, length);
     }
+
+    /** base:allocation from which data objects exist (64 objects per answer at most). */
+    @Override
+    public CompletableFuture<java.util.List<Extent>> allocation(long offset, long length) {
+        return image.allocation(offset, length, 64).thenApply(runs -> runs.stream()
+                .map(r -> new Extent(r[0], r[1] == 0, r[1] == 0)).toList());
+    }
 }

@@ -830,6 +830,45 @@ public final class RbdImage implements AutoCloseable {
         return new RbdImage(snapIo, name, id, objectPrefix, order, s.size(), features, layout, true, p);
     }
 
+    /**
+     * Which parts of {@code [offset, offset+length)} hold data, object by object (an absent
+     * object is a hole that reads as zeros, unless a clone's parent backs it): a list of
+     * {@code {length, allocated ? 1 : 0}} runs covering the range from {@code offset}, at most
+     * {@code maxObjects} objects' worth (callers ask again for the rest). Non-striped images
+     * only; striped ones report everything allocated.
+     */
+    public CompletableFuture<List<long[]>> allocation(long offset, long length, int maxObjects) {
+        checkRange(offset, length);
+        long os = layout.objectSize();
+        if (layout.isStriped() || length == 0) {
+            return CompletableFuture.completedFuture(List.of(new long[] {length, 1}));
+        }
+        long first = offset / os;
+        long last = Math.min((offset + length - 1) / os, first + Math.max(1, maxObjects) - 1);
+        List<CompletableFuture<Boolean>> exists = new ArrayList<>();
+        for (long n = first; n <= last; n++) {
+            final long obj = n;
+            exists.add(io.statAsync(object(n)).handle((st, err) -> err == null || needsCopyup(obj)));
+        }
+        return CompletableFuture.allOf(exists.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<long[]> runs = new ArrayList<>();
+            long pos = offset;
+            long end = Math.min(offset + length, (last + 1) * os);
+            for (int i = 0; pos < end; i++) {
+                long objEnd = Math.min(end, (first + i + 1) * os);
+                long state = exists.get(i).join() ? 1 : 0;
+                long[] prev = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+                if (prev != null && prev[1] == state) {
+                    prev[0] += objEnd - pos;
+                } else {
+                    runs.add(new long[] {objEnd - pos, state});
+                }
+                pos = objEnd;
+            }
+            return runs;
+        });
+    }
+
     /** Writes are acknowledged by the OSDs once durable: nothing is buffered here. */
     public CompletableFuture<Void> flushAsync() {
         return CompletableFuture.completedFuture(null);

@@ -89,11 +89,18 @@ public final class NbdServeCommand {
             NbdServer.Builder b = NbdServer.builder().queueDepth(queueDepth);
             for (int i = 0; i < specs.size(); i++) {
                 Spec s = specs.get(i);
-                if (s.snap() != null) {
-                    throw new UsageException("snapshots (@" + s.snap() + ") are not served yet");
+                String exportName = i < names.size() ? names.get(i) : s.image() + (s.snap() == null ? "" : "@" + s.snap());
+                org.jceph.rados.IoCtx io = rados.ioCtx(s.pool());
+                if (org.jceph.rbd.format1.Format1Image.exists(io, s.image())) {
+                    org.jceph.rbd.format1.Format1Image f1 = org.jceph.rbd.format1.Format1Image.open(io, s.image(),
+                            readOnly || s.snap() != null);
+                    b.export(new org.jceph.nbd.Format1Export(exportName, s.snap() == null ? f1 : f1.atSnapshot(s.snap()),
+                            readOnly || s.snap() != null));
+                    continue;
                 }
-                RbdImage image = RbdImage.open(rados.ioCtx(s.pool()), s.image(), readOnly);
-                b.export(new RbdExport(i < names.size() ? names.get(i) : s.image(), image));
+                // a snapshot is served read-only, as qemu serves rbd:pool/image@snap
+                RbdImage image = RbdImage.open(io, s.image(), readOnly || s.snap() != null);
+                b.export(new RbdExport(exportName, s.snap() == null ? image : image.atSnapshot(s.snap())));
             }
             if (socket != null) {
                 b.bindUnix(socket);

@@ -130,6 +130,57 @@ class NbdRbdIT {
     }
 
     @Test
+    void severalExportsFormat1SnapshotsAndAllocationMap(CephCluster c) throws Exception {
+        requireClients();
+        String pool = c.testPool();
+        // a format 2 image with a snapshot, and a format 1 image made by jceph
+        c.rbdOrThrow("create", "--size", "16M", "--object-size", "4M", "--image-feature", "layering", pool + "/multi2");
+        Path sock = tmp.resolve("multi.sock");
+        byte[] pattern = new byte[5 << 20];
+        new Random(12).nextBytes(pattern);
+        Path pat = tmp.resolve("pattern.raw");
+        Files.write(pat, pattern);
+        try (org.jceph.rados.RadosClient rados = org.jceph.rados.RadosClient.connect(
+                org.jceph.messenger.config.CephConfig.fromEnvironment("-c", c.confPath().toString()))) {
+            org.jceph.rados.IoCtx io = rados.ioCtx(pool);
+            try (org.jceph.rbd.RbdImage img = org.jceph.rbd.RbdImage.open(io, "multi2", false)) {
+                img.writeAsync(4 << 20, pattern).get(30, TimeUnit.SECONDS); // objects 1 and 2; 0 and 3 absent
+                img.snapCreate("before");
+                img.writeAsync(4 << 20, new byte[4096]).get(30, TimeUnit.SECONDS);
+            }
+            org.jceph.rbd.format1.Format1Image.create(io, "multi1", 8 << 20, 22);
+        }
+        serve(c, "rbd:" + pool + "/multi2@before", "rbd:" + pool + "/multi1", "--socket", sock.toString());
+
+        String list = run("nbdinfo", "--list", "nbd+unix:///?socket=" + sock);
+        assertTrue(list.contains("multi2@before") && list.contains("multi1"), list);
+
+        // the snapshot export is read-only and holds the bytes as they were
+        String snapUri = "nbd+unix:///multi2@before?socket=" + sock;
+        String info = run("nbdinfo", snapUri);
+        assertTrue(info.contains("is_read_only: true"), info);
+        Path snap = tmp.resolve("snap.raw");
+        run("nbdcopy", snapUri, snap.toString());
+        byte[] want = new byte[16 << 20];
+        System.arraycopy(pattern, 0, want, 4 << 20, pattern.length);
+        assertArrayEquals(want, Files.readAllBytes(snap));
+        // base:allocation: objects 0 and 3 are holes, 1 and 2 data
+        String map = run("nbdinfo", "--map", snapUri);
+        assertTrue(map.matches("(?s)\\s*0\\s+4194304\\s+3\\s+hole,zero.*"), map);
+        assertTrue(map.contains("4194304     8388608    0  data") || map.matches("(?s).*4194304\\s+8388608\\s+0\\s+data.*"), map);
+
+        // the format 1 export is writable; librbd reads what qemu-io wrote through it
+        String f1Uri = "nbd+unix:///multi1?socket=" + sock;
+        run("qemu-io", "-f", "raw", "-c", "write -P 0x3c 1M 2M", f1Uri);
+        byte[] f1 = export(c, "multi1");
+        for (int i = 0; i < f1.length; i++) {
+            if (f1[i] != (i >= 1 << 20 && i < 3 << 20 ? (byte) 0x3c : 0)) {
+                fail("format 1 image byte " + i + " is " + f1[i]);
+            }
+        }
+    }
+
+    @Test
     void sigtermFinishesTheWritesAlreadyReceived(CephCluster c) throws Exception {
         c.rbdOrThrow("create", "--size", "8M", "--image-feature", "layering", c.testPool() + "/termimg");
         Path sock = tmp.resolve("term.sock");
