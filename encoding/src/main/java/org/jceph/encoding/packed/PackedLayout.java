@@ -100,10 +100,22 @@ public final class PackedLayout {
 
     /** The leaves with the given union cases chosen: union path → case name (default: first case). */
     public List<PackedField> leaves(Map<String, String> unionChoice) {
+        List<PackedField> cached = leafCache.get(unionChoice);
+        if (cached != null) {
+            return cached;
+        }
         List<PackedField> out = new ArrayList<>();
         collect(this, "", 0, unionChoice, out);
-        return out;
+        List<PackedField> frozen = List.copyOf(out);
+        if (leafCache.size() < 64) { // a handful of union choices per layout; bounded regardless
+            leafCache.putIfAbsent(Map.copyOf(unionChoice), frozen);
+        }
+        return frozen;
     }
+
+    /** The encoders ask for the same few leaf lists for every message: computed once each. */
+    private final java.util.concurrent.ConcurrentHashMap<Map<String, String>, List<PackedField>> leafCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static void collect(PackedLayout layout, String prefix, int base, Map<String, String> choice,
             List<PackedField> out) {
