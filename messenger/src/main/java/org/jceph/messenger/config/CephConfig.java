@@ -132,6 +132,40 @@ public final class CephConfig {
         return seconds("mon_client_ping_timeout", "30");
     }
 
+    /**
+     * {@code ms_bind_msgr2} (default true). A client that does not bind msgr2 does not speak it:
+     * when false every monitor and OSD is reached over its v1 (legacy) address.
+     */
+    public boolean bindMsgr2() {
+        return bool("ms_bind_msgr2", true);
+    }
+
+    /**
+     * {@code ms_jceph_msgr2_rev0} (jceph only, default false): do not advertise msgr2 REVISION_1 in
+     * the banner, so the peer falls back to the msgr2.0 frame layout (crc mode only). For talking to
+     * Nautilus 14.2.0-14.2.10 style peers and for testing that path against newer ones.
+     */
+    public boolean msgr2Rev0() {
+        return bool("ms_jceph_msgr2_rev0", false);
+    }
+
+    /** {@code cephx_sign_messages} (default true): sign and check msgr1 message footers. */
+    public boolean cephxSignMessages() {
+        return bool("cephx_sign_messages", true);
+    }
+
+    private boolean bool(String key, boolean def) {
+        String v = get(key).orElse(null);
+        if (v == null) {
+            return def;
+        }
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException(key + " is not a boolean: '" + v + "'");
+        };
+    }
+
     /** Whole-operation deadline for mounting (auth + first maps): {@code client_mount_timeout}, default 300 s. */
     public Duration mountTimeout() {
         return seconds("client_mount_timeout", "300");
