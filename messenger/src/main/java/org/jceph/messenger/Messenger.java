@@ -39,6 +39,8 @@ public final class Messenger implements AutoCloseable {
     private final Duration keepaliveTimeout;
     private final boolean msgr2Rev0;
     private final boolean signMessages;
+    private volatile java.nio.file.Path captureDir;
+    private final AtomicLong captureSeq = new AtomicLong();
 
     public Messenger() {
         this(Duration.ofSeconds(10), Duration.ofSeconds(30));
@@ -46,8 +48,34 @@ public final class Messenger implements AutoCloseable {
 
     /** Keepalive settings from {@code mon_client_ping_interval} / {@code mon_client_ping_timeout}. */
     public static Messenger forConfig(org.jceph.messenger.config.CephConfig config) {
-        return new Messenger(config.keepaliveInterval(), config.keepaliveTimeout(), config.msgr2Rev0(),
+        Messenger m = new Messenger(config.keepaliveInterval(), config.keepaliveTimeout(), config.msgr2Rev0(),
                 config.cephxSignMessages());
+        config.get("ms_jceph_capture_dir").filter(s -> !s.isBlank()).ifPresent(d -> m.captureTo(java.nio.file.Path.of(d)));
+        return m;
+    }
+
+    /**
+     * Records the bytes of every later connection under {@code dir} ({@code ms_jceph_capture_dir}):
+     * {@code N-TYPE-v1|v2-PORT-client.bin} and {@code -server.bin}. For debugging and fixtures, on
+     * throwaway clusters only; null stops recording.
+     */
+    public void captureTo(java.nio.file.Path dir) {
+        this.captureDir = dir;
+    }
+
+    private io.netty.channel.ChannelHandler pipeline(EntityAddr target, int peerType, io.netty.channel.ChannelHandler h) {
+        java.nio.file.Path dir = captureDir;
+        if (dir == null) {
+            return h;
+        }
+        String prefix = captureSeq.incrementAndGet() + "-" + EntityName.typeName(peerType) + "-"
+                + EntityAddr.typeName(target.type()) + "-" + target.port();
+        return new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+            @Override
+            protected void initChannel(io.netty.channel.Channel ch) {
+                ch.pipeline().addLast(new org.jceph.messenger.internal.WireCapture(dir.resolve(prefix)), h);
+            }
+        };
     }
 
     /**
@@ -130,7 +158,7 @@ public final class Messenger implements AutoCloseable {
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(handler);
+                .handler(pipeline(target, peerType, handler));
         b.connect(target.socketAddress()).addListener(f -> {
             if (!f.isSuccess()) {
                 handler.readyFuture().completeExceptionally(new ConnectionException(
@@ -154,7 +182,7 @@ public final class Messenger implements AutoCloseable {
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(handler);
+                .handler(pipeline(target, peerType, handler));
         b.connect(target.socketAddress()).addListener(f -> {
             if (!f.isSuccess()) {
                 handler.readyFuture().completeExceptionally(new ConnectionException(
