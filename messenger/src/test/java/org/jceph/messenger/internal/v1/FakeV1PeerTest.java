@@ -211,6 +211,34 @@ class FakeV1PeerTest {
     }
 
     @Test
+    void aSilentPeerIsDeclaredDeadByKeepalive() throws Exception {
+        byte[] script = concat(hello(), reply(Tags.READY, CephFeature.CLIENT_SUPPORTED, 0, 1, new byte[0]),
+                authReply(1, 0, 5));
+        try (Messenger quick = new Messenger(Duration.ofMillis(200), Duration.ofMillis(800))) {
+            Connection c = quick.connectToMonitor(serve(script), ADMIN, null, List.of(ConnectionMode.CRC), TIMEOUT,
+                    m -> { }).get(5, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> c.closeFuture().get(5, TimeUnit.SECONDS));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(e.getCause().getMessage().contains("keepalive timeout"), e.getCause().getMessage());
+            assertTrue(ms < 2000, ms + " ms");
+        }
+        byte[] sent;
+        synchronized (received) {
+            sent = received.toByteArray();
+        }
+        V1Reader r = new V1Reader();
+        r.features(CephFeature.CLIENT_SUPPORTED);
+        ByteBuf in = Unpooled.wrappedBuffer(sent, 9 + 136 + 33, sent.length - 9 - 136 - 33);
+        List<Object> events = new java.util.ArrayList<>();
+        V1Reader.Event ev;
+        while ((ev = r.next(in)) != null) {
+            events.add(ev);
+        }
+        assertTrue(events.stream().anyMatch(x -> x instanceof V1Reader.Keepalive2), events.toString());
+    }
+
+    @Test
     void authErrorFromTheMonitorNamesTheEntity() {
         byte[] script = concat(hello(), reply(Tags.READY, CephFeature.CLIENT_SUPPORTED, 0, 1, new byte[0]),
                 authReply(1, -13, 0));
