@@ -4,10 +4,12 @@ import org.jceph.encoding.types.EntityAddr;
 import org.jceph.encoding.types.EntityAddrVec;
 
 /**
- * Which of a daemon's addresses a client dials, as Ceph chooses (AsyncMessenger's address
- * filtering, MonMap/OSDMap addrvecs): the first v2 address when we speak msgr2, else the first v1
- * (legacy) one. A vector holding only a legacy address (an old daemon, {@code v1:} or a :6789
- * entry in {@code mon_host}) is reached over msgr1; with {@code ms_bind_msgr2 = false} every peer is.
+ * Which of a daemon's addresses a client dials, as Ceph chooses (AsyncMessenger::_filter_addrs and
+ * should_use_msgr2, MonMap/OSDMap addrvecs): the first v2 address, else the first v1 (legacy) one.
+ * A vector holding only a legacy address (a daemon with {@code ms_bind_msgr2 = false}, a {@code v1:}
+ * or :6789 entry in {@code mon_host}) is reached over msgr1. A client never binds, so Ceph keeps it
+ * on v2 even with {@code ms_bind_msgr2 = false}; jceph's {@code ms_jceph_force_msgr1} (like the
+ * kernel's {@code ms_mode=legacy}) is the way to force msgr1 towards every peer.
  */
 public final class AddressPolicy {
     private AddressPolicy() {
@@ -29,6 +31,6 @@ public final class AddressPolicy {
 
     /** For error messages: what {@link #pick} looked for. */
     public static String wanted(boolean msgr2) {
-        return msgr2 ? "a v2 or v1 address" : "a v1 address (ms_bind_msgr2 = false)";
+        return msgr2 ? "a v2 or v1 address" : "a v1 address (ms_jceph_force_msgr1)";
     }
 }

@@ -14,7 +14,7 @@ import org.jceph.messenger.config.CephConfig;
 import org.jceph.messenger.config.MonHost;
 import org.junit.jupiter.api.Test;
 
-/** v1 or v2: mon_host spellings, addrvecs and ms_bind_msgr2. */
+/** v1 or v2: mon_host spellings, addrvecs and ms_jceph_force_msgr1 (ms_bind_msgr2 does not change a client's choice). */
 class AddressPolicyTest {
     static EntityAddr pick(String monHostEntry, boolean msgr2) {
         List<EntityAddrVec> mons = MonHost.parse(monHostEntry);
@@ -44,11 +44,15 @@ class AddressPolicyTest {
     void configSwitches() {
         CephConfig d = CephConfig.builder().environment(Map.of()).monHost("v1:10.0.0.1").build();
         assertTrue(d.bindMsgr2());
+        assertTrue(d.useMsgr2());
         assertFalse(d.msgr2Rev0());
         assertTrue(d.cephxSignMessages());
         CephConfig c = CephConfig.builder().environment(Map.of()).monHost("v1:10.0.0.1")
                 .set("ms bind msgr2", "false").set("ms_jceph_msgr2_rev0", "true").set("cephx_sign_messages", "0").build();
         assertFalse(c.bindMsgr2());
+        assertTrue(c.useMsgr2(), "a client does not bind: ms_bind_msgr2 leaves it on v2");
+        assertFalse(CephConfig.builder().environment(Map.of()).monHost("v1:10.0.0.1")
+                .set("ms_jceph_force_msgr1", "yes").build().useMsgr2());
         assertTrue(c.msgr2Rev0());
         assertFalse(c.cephxSignMessages());
         CephConfig bad = CephConfig.builder().environment(Map.of()).monHost("v1:10.0.0.1")

@@ -16,7 +16,7 @@ class RadosMsgr1AuthNoneIT {
     @Test
     void writeAndReadOverMsgr1WithAuthNone(CephCluster cluster) throws IOException {
         CephConfig cfg = CephConfig.builder().environment(java.util.Map.of()).confFile(cluster.confPath())
-                .keyring(cluster.keyringPath()).set("ms_bind_msgr2", "false").build();
+                .keyring(cluster.keyringPath()).set("ms_jceph_force_msgr1", "true").build();
         byte[] data = "auth none, msgr1\n".getBytes(StandardCharsets.UTF_8);
         try (RadosClient client = RadosClient.connect(cfg)) {
             IoCtx io = client.ioCtx(cluster.testPool());

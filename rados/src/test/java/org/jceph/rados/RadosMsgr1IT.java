@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * RADOS over msgr1: with {@code ms_bind_msgr2 = false} the client reaches the monitor and the OSDs
+ * RADOS over msgr1: with {@code ms_jceph_force_msgr1} the client reaches the monitor and the OSDs
  * on their v1 addresses; the OSD sessions carry a cephx authorizer (with the challenge round) and
  * every message footer is signed, which the OSD checks (cephx_sign_messages defaults to true: a
  * bad signature would fault the session, so completed ops prove our signatures). The OSD's own
@@ -31,7 +31,7 @@ class RadosMsgr1IT {
     @Test
     void writeAndReadOverMsgr1WithSignedMessages(CephCluster cluster) throws IOException {
         CephConfig cfg = CephConfig.builder().environment(java.util.Map.of()).confFile(cluster.confPath())
-                .keyring(cluster.keyringPath()).set("ms_bind_msgr2", "false").build();
+                .keyring(cluster.keyringPath()).set("ms_jceph_force_msgr1", "true").build();
         byte[] data = new byte[300_000];
         new Random(5).nextBytes(data);
         long id;

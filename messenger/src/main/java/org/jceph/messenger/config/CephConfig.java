@@ -133,11 +133,29 @@ public final class CephConfig {
     }
 
     /**
-     * {@code ms_bind_msgr2} (default true). A client that does not bind msgr2 does not speak it:
-     * when false every monitor and OSD is reached over its v1 (legacy) address.
+     * {@code ms_bind_msgr2} (default true): whether a daemon listens on msgr2. It does not change
+     * which address a client dials: librados never binds, and AsyncMessenger::should_use_msgr2()
+     * ({@code !did_bind || myaddrs has v2}) keeps such a messenger on v2 whenever the peer offers it
+     * (checked on Pacific 16.2.15: {@code ceph --ms_bind_msgr2=false} still connects msgr2). jceph
+     * does the same; see {@link #forceMsgr1()}.
      */
     public boolean bindMsgr2() {
         return bool("ms_bind_msgr2", true);
+    }
+
+    /**
+     * {@code ms_jceph_force_msgr1} (jceph only, default false): dial every monitor, OSD and MGR on
+     * its v1 (legacy) address, as the kernel client's {@code ms_mode=legacy} does. Without it v1 is
+     * used only for peers that have no v2 address ({@code v1:} or :6789 entries in {@code mon_host},
+     * daemons running with {@code ms_bind_msgr2 = false}).
+     */
+    public boolean forceMsgr1() {
+        return bool("ms_jceph_force_msgr1", false);
+    }
+
+    /** Whether peers' v2 addresses are used (the address policy's switch): not {@link #forceMsgr1()}. */
+    public boolean useMsgr2() {
+        return !forceMsgr1();
     }
 
     /**

@@ -70,7 +70,7 @@ public final class MonSession implements AutoCloseable {
     private final Duration connectTimeout;
     private final Messenger messenger;
     private final ReconnectPolicy policy;
-    /** Whether monitors are dialled on their v2 addresses (ms_bind_msgr2); else v1. */
+    /** Whether monitors are dialled on their v2 addresses (not ms_jceph_force_msgr1); else v1. */
     private volatile boolean msgr2 = true;
 
     private volatile Connection connection;
@@ -122,7 +122,7 @@ public final class MonSession implements AutoCloseable {
         List<ConnectionMode> modes = config.monClientModes().stream().map(ConnectionMode::parse).toList();
         return connect(config.monHosts(), config.name(), key, modes, config.connectTimeout(), messenger,
                 new ReconnectPolicy(ReconnectPolicy.DEFAULT.initialBackoff(), ReconnectPolicy.DEFAULT.maxBackoff(),
-                        config.mountTimeout()), config.bindMsgr2());
+                        config.mountTimeout()), config.useMsgr2());
     }
 
     /** As {@link #connect(CephConfig, Messenger)}; {@code key} null means auth none. */
@@ -133,7 +133,7 @@ public final class MonSession implements AutoCloseable {
     }
 
     /**
-     * As above; {@code msgr2} false (ms_bind_msgr2 = false) dials every monitor on its v1 address.
+     * As above; {@code msgr2} false (ms_jceph_force_msgr1) dials every monitor on its v1 address.
      * Either way a monitor that has only a v1 address is reached over msgr1.
      */
     public static MonSession connect(List<EntityAddrVec> monitors, EntityName self, CryptoKey key,

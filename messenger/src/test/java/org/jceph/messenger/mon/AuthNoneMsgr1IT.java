@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class AuthNoneMsgr1IT {
     @Test
     void authNoneOverMsgr1FetchesMaps(CephCluster cluster) throws Exception {
-        CephConfig cfg = MonSessionIT.config(cluster).set("ms_bind_msgr2", "false").build();
+        CephConfig cfg = MonSessionIT.config(cluster).set("ms_jceph_force_msgr1", "true").build();
         assertEquals("none", cfg.authClientRequired().get(0));
         try (Messenger m = Messenger.forConfig(cfg); MonSession s = MonSession.connect(cfg, m)) {
             assertTrue(s.connection().toString().startsWith("msgr1"), s.connection().toString());

@@ -32,7 +32,7 @@ class InjectedFailuresIT {
 
     @Test
     void msgr1SessionRecoversTheSameWay(CephCluster cluster) throws Exception {
-        recovers(cluster, MonSessionIT.config(cluster).set("ms_bind_msgr2", "false")
+        recovers(cluster, MonSessionIT.config(cluster).set("ms_jceph_force_msgr1", "true")
                 .set("ms_connection_ready_timeout", "3").build(), "msgr1");
     }
 

@@ -70,9 +70,9 @@ class Msgr1MonIT {
     }
 
     @Test
-    void bindMsgr2FalseChoosesTheV1AddressOfAVector(CephCluster cluster) throws Exception {
-        CephConfig cfg = MonSessionIT.config(cluster).set("ms_bind_msgr2", "false").build();
-        assertFalse(cfg.bindMsgr2());
+    void forceMsgr1ChoosesTheV1AddressOfAVector(CephCluster cluster) throws Exception {
+        CephConfig cfg = MonSessionIT.config(cluster).set("ms_jceph_force_msgr1", "true").build();
+        assertFalse(cfg.useMsgr2());
         try (MonSession s = MonSession.connect(cfg, messenger)) {
             assertTrue(s.connection().toString().startsWith("msgr1"), s.connection().toString());
             sessionWorks(s, cluster);
@@ -81,6 +81,21 @@ class Msgr1MonIT {
         try (MonSession s = MonSession.connect(MonSessionIT.config(cluster).build(), messenger)) {
             assertTrue(s.connection().toString().startsWith("msgr2.1"), s.connection().toString());
         }
+    }
+
+    @Test
+    void bindMsgr2FalseAloneKeepsAClientOnV2AsLibradosDoes(CephCluster cluster) throws Exception {
+        // AsyncMessenger::should_use_msgr2() is "!did_bind || myaddrs has v2": a client never binds.
+        // Oracle: the stock CLI with the same option also connects msgr2 (checked in the mon log below).
+        CephConfig cfg = MonSessionIT.config(cluster).set("ms_bind_msgr2", "false").build();
+        assertFalse(cfg.bindMsgr2());
+        try (MonSession s = MonSession.connect(cfg, messenger)) {
+            assertTrue(s.connection().toString().startsWith("msgr2.1"), s.connection().toString());
+        }
+        var r = cluster.ceph("--ms_bind_msgr2=false", "--debug_ms=1", "mon", "stat");
+        r.orThrow();
+        String all = r.stdout() + r.stderr();
+        assertTrue(all.contains("--2-") && !all.contains("--1-"), "the stock client did not stay on msgr2:\n" + all);
     }
 
     @Test
@@ -108,7 +123,7 @@ class Msgr1MonIT {
         byte[] random = new byte[16];
         new java.security.SecureRandom().nextBytes(random);
         String wrong = MonSessionIT.base64(new CryptoKey(CryptoKey.TYPE_AES, UTime.ZERO, random));
-        CephConfig cfg = MonSessionIT.config(cluster).set("ms_bind_msgr2", "false").set("key", wrong).build();
+        CephConfig cfg = MonSessionIT.config(cluster).set("ms_jceph_force_msgr1", "true").set("key", wrong).build();
         long t0 = System.nanoTime();
         AuthenticationException e = assertThrows(AuthenticationException.class, () -> MonSession.connect(cfg, messenger));
         long ms = (System.nanoTime() - t0) / 1_000_000;
