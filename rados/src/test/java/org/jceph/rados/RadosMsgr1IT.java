@@ -58,4 +58,25 @@ class RadosMsgr1IT {
         assertTrue(!osdLog.contains("Signature failed") && !osdLog.contains("Message signature does not match"),
                 "the OSD rejected a signature");
     }
+
+    @Test
+    void writeAndReadOverMsgr2Rev0Crc(CephCluster cluster) throws IOException {
+        CephConfig cfg = CephConfig.builder().environment(java.util.Map.of()).confFile(cluster.confPath())
+                .keyring(cluster.keyringPath()).set("ms_jceph_msgr2_rev0", "true").set("ms_mon_client_mode", "crc")
+                .set("ms_client_mode", "crc").build();
+        byte[] data = "msgr2.0 crc frames\n".getBytes(StandardCharsets.UTF_8);
+        long id;
+        try (RadosClient client = RadosClient.connect(cfg)) {
+            id = client.instanceId();
+            IoCtx io = client.ioCtx(cluster.testPool());
+            io.writeFull("rev0-object", data);
+            assertArrayEquals(data, io.read("rev0-object", 0, 4096));
+        }
+        String osdLog = Files.readString(cluster.logDir().resolve("osd.0.log"));
+        // "--2- ... conn(... crc :-1 s=READY ... l=1 rev1=0 ...).ready entity=client.4122"
+        Matcher m = Pattern.compile("crc :-1 s=READY .* rev1=(\\d) .*\\)\\.ready entity=client\\." + id + " ")
+                .matcher(osdLog);
+        assertTrue(m.find(), "no msgr2 session from client." + id + " in the OSD log");
+        assertTrue(m.group(1).equals("0"), "client." + id + " reached the OSD with rev1=" + m.group(1));
+    }
 }
