@@ -33,7 +33,8 @@ import org.jceph.messenger.internal.cephx.CephxException;
 import org.jceph.messenger.v2.ConnectionMode;
 
 /**
- * The client side of one msgr2.1 connection (src/msg/async/ProtocolV2.cc; linux
+ * The client side of one msgr2 connection, revision 1 (or 0 with ms_jceph_msgr2_rev0: crc frames
+ * without the inline segment-0 crc, 17-byte epilogue) (src/msg/async/ProtocolV2.cc; linux
  * net/ceph/messenger_v2.c), as a Netty handler. All state is touched on the channel's event loop.
  *
  * <pre>
