@@ -8,5 +8,6 @@ module org.jceph.messenger {
     exports org.jceph.messenger.auth;
     exports org.jceph.messenger.config;
     exports org.jceph.messenger.mon;
+    exports org.jceph.messenger.v1;
     exports org.jceph.messenger.v2;
 }

@@ -18,6 +18,9 @@ import java.util.function.Consumer;
 import org.jceph.messenger.auth.CryptoKey;
 import org.jceph.messenger.internal.cephx.CephxMonAuth;
 import org.jceph.messenger.internal.cephx.CephxMonClient;
+import org.jceph.messenger.internal.v1.MonAuthV1;
+import org.jceph.messenger.internal.v1.NoneAuthorizer;
+import org.jceph.messenger.internal.v1.ProtocolV1Client;
 import org.jceph.messenger.internal.v2.AuthNone;
 import org.jceph.messenger.internal.v2.ClientAuth;
 import org.jceph.messenger.internal.v2.ProtocolV2Client;
@@ -34,6 +37,10 @@ public final class Messenger implements AutoCloseable {
     private final long nonce;
     private final Duration keepaliveInterval;
     private final Duration keepaliveTimeout;
+    private final boolean msgr2Rev0;
+    private final boolean signMessages;
+    private volatile java.nio.file.Path captureDir;
+    private final AtomicLong captureSeq = new AtomicLong();
 
     public Messenger() {
         this(Duration.ofSeconds(10), Duration.ofSeconds(30));
@@ -41,7 +48,34 @@ public final class Messenger implements AutoCloseable {
 
     /** Keepalive settings from {@code mon_client_ping_interval} / {@code mon_client_ping_timeout}. */
     public static Messenger forConfig(org.jceph.messenger.config.CephConfig config) {
-        return new Messenger(config.keepaliveInterval(), config.keepaliveTimeout());
+        Messenger m = new Messenger(config.keepaliveInterval(), config.keepaliveTimeout(), config.msgr2Rev0(),
+                config.cephxSignMessages());
+        config.get("ms_jceph_capture_dir").filter(s -> !s.isBlank()).ifPresent(d -> m.captureTo(java.nio.file.Path.of(d)));
+        return m;
+    }
+
+    /**
+     * Records the bytes of every later connection under {@code dir} ({@code ms_jceph_capture_dir}):
+     * {@code N-TYPE-v1|v2-PORT-client.bin} and {@code -server.bin}. For debugging and fixtures, on
+     * throwaway clusters only; null stops recording.
+     */
+    public void captureTo(java.nio.file.Path dir) {
+        this.captureDir = dir;
+    }
+
+    private io.netty.channel.ChannelHandler pipeline(EntityAddr target, int peerType, io.netty.channel.ChannelHandler h) {
+        java.nio.file.Path dir = captureDir;
+        if (dir == null) {
+            return h;
+        }
+        String prefix = captureSeq.incrementAndGet() + "-" + EntityName.typeName(peerType) + "-"
+                + EntityAddr.typeName(target.type()) + "-" + target.port();
+        return new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+            @Override
+            protected void initChannel(io.netty.channel.Channel ch) {
+                ch.pipeline().addLast(new org.jceph.messenger.internal.WireCapture(dir.resolve(prefix)), h);
+            }
+        };
     }
 
     /**
@@ -49,6 +83,16 @@ public final class Messenger implements AutoCloseable {
      * @param keepaliveTimeout  silence after which the peer is declared dead (mon_client_ping_timeout, 30 s)
      */
     public Messenger(Duration keepaliveInterval, Duration keepaliveTimeout) {
+        this(keepaliveInterval, keepaliveTimeout, false, true);
+    }
+
+    /**
+     * @param msgr2Rev0    speak msgr2.0 frames (do not advertise REVISION_1; ms_jceph_msgr2_rev0)
+     * @param signMessages sign and check msgr1 message footers with cephx (cephx_sign_messages)
+     */
+    public Messenger(Duration keepaliveInterval, Duration keepaliveTimeout, boolean msgr2Rev0, boolean signMessages) {
+        this.msgr2Rev0 = msgr2Rev0;
+        this.signMessages = signMessages;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("jceph-msgr", true));
         this.nonce = random.nextInt() & 0x7FFFFFFFL | 1;
         this.keepaliveInterval = keepaliveInterval;
@@ -56,8 +100,9 @@ public final class Messenger implements AutoCloseable {
     }
 
     /**
-     * Opens an msgr2.1 session to the monitor at {@code target} (a v2 address), authenticating
-     * {@code self} with cephx. The future fails with {@link org.jceph.messenger.auth.AuthenticationException}
+     * Opens a session to the monitor at {@code target}, authenticating {@code self} with cephx: msgr2
+     * (2.1, or 2.0 with {@code ms_jceph_msgr2_rev0}) for a v2 address, msgr1 (authentication in
+     * MAuth messages) for a v1 address. The future fails with {@link org.jceph.messenger.auth.AuthenticationException}
      * when the monitor refuses us, and with {@link ConnectionException} when the peer cannot be
      * reached or the handshake does not finish within {@code timeout}.
      *
@@ -68,16 +113,20 @@ public final class Messenger implements AutoCloseable {
     public CompletableFuture<Connection> connectToMonitor(EntityAddr target, EntityName self, CryptoKey key,
                                                          List<ConnectionMode> modes, Duration timeout,
                                                          Consumer<Message> listener) {
+        if (target.type() == EntityAddr.TYPE_LEGACY) {
+            CephxMonClient cephx = key == null ? null : new CephxMonClient(self, key, 0, random);
+            return connectV1(target, EntityName.TYPE_MON, self, null, new MonAuthV1(self, cephx), 0, timeout, listener);
+        }
         if (target.type() != EntityAddr.TYPE_MSGR2) {
             return CompletableFuture.failedFuture(new ConnectionException(target
-                    + " is not a msgr2 address (msgr1 is not implemented yet)"));
+                    + " is neither a v2 nor a v1 address"));
         }
         ClientAuth auth = key == null ? new AuthNone(self) : new CephxMonAuth(new CephxMonClient(self, key, 0, random));
         return connect(target, EntityName.TYPE_MON, self, auth, modes, timeout, listener);
     }
 
     /**
-     * Opens an msgr2.1 session to an OSD or MGR at {@code target}, presenting {@code ticket} (from
+     * Opens a session to an OSD or MGR at {@code target} (msgr2 or msgr1 by its type), presenting {@code ticket} (from
      * {@link Connection#serviceTickets()} of the monitor session) as a cephx authorizer, or auth
      * none when {@code ticket} is null. Fails as {@link #connectToMonitor} does.
      */
@@ -85,9 +134,14 @@ public final class Messenger implements AutoCloseable {
                                                          org.jceph.messenger.auth.ServiceTicket ticket, long globalId,
                                                          List<ConnectionMode> modes, Duration timeout,
                                                          Consumer<Message> listener) {
+        if (target.type() == EntityAddr.TYPE_LEGACY) {
+            ClientAuth v1auth = ticket == null ? new NoneAuthorizer(self, globalId)
+                    : new org.jceph.messenger.internal.cephx.CephxAuthorizer(ticket, globalId, random);
+            return connectV1(target, peerType, self, v1auth, null, globalId, timeout, listener);
+        }
         if (target.type() != EntityAddr.TYPE_MSGR2) {
             return CompletableFuture.failedFuture(new ConnectionException(target
-                    + " is not a msgr2 address (msgr1 is not implemented yet)"));
+                    + " is neither a v2 nor a v1 address"));
         }
         ClientAuth auth = ticket == null ? new AuthNone(self)
                 : new org.jceph.messenger.internal.cephx.CephxAuthorizer(ticket, globalId, random);
@@ -100,11 +154,35 @@ public final class Messenger implements AutoCloseable {
         long cookie = random.nextLong() | 1;
         ProtocolV2Client handler = new ProtocolV2Client(new ProtocolV2Client.Params(target, peerType,
                 self, auth, List.copyOf(modes), globalSeq.incrementAndGet(), nonce, cookie, timeout,
-                keepaliveInterval, keepaliveTimeout, listener));
+                keepaliveInterval, keepaliveTimeout, listener, msgr2Rev0));
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(handler);
+                .handler(pipeline(target, peerType, handler));
+        b.connect(target.socketAddress()).addListener(f -> {
+            if (!f.isSuccess()) {
+                handler.readyFuture().completeExceptionally(new ConnectionException(
+                        "cannot connect to " + target + ": " + f.cause().getMessage(), f.cause()));
+            }
+        });
+        return handler.readyFuture();
+    }
+
+    /** Ceph's get_global_seq(old): at least one above both our counter and what the peer has seen. */
+    private long nextGlobalSeq(long atLeast) {
+        return globalSeq.updateAndGet(g -> Math.max(g, atLeast) + 1);
+    }
+
+    private CompletableFuture<Connection> connectV1(EntityAddr target, int peerType, EntityName self, ClientAuth auth,
+                                                    MonAuthV1 monAuth, long globalId, Duration timeout,
+                                                    Consumer<Message> listener) {
+        ProtocolV1Client handler = new ProtocolV1Client(new ProtocolV1Client.Params(target, peerType, self, auth,
+                monAuth, globalId, this::nextGlobalSeq, nonce, signMessages, timeout, keepaliveInterval,
+                keepaliveTimeout, listener));
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(pipeline(target, peerType, handler));
         b.connect(target.socketAddress()).addListener(f -> {
             if (!f.isSuccess()) {
                 handler.readyFuture().completeExceptionally(new ConnectionException(

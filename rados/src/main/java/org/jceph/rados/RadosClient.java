@@ -405,10 +405,11 @@ public final class RadosClient implements AutoCloseable {
                 return existing;
             }
             EntityAddrVec addrs = m.clientAddrs().get(osd);
-            EntityAddr v2 = addrs == null ? null : addrs.first(EntityAddr.TYPE_MSGR2);
+            // v2 unless the OSD has only a legacy address or ms_jceph_force_msgr1 is set: then msgr1
+            EntityAddr v2 = org.jceph.messenger.AddressPolicy.pick(addrs, config.useMsgr2());
             if (v2 == null) {
-                return CompletableFuture.failedFuture(new ConnectionException("osd." + osd + " has no msgr2 address in epoch "
-                        + m.epoch()));
+                return CompletableFuture.failedFuture(new ConnectionException("osd." + osd + " has no "
+                        + org.jceph.messenger.AddressPolicy.wanted(config.useMsgr2()) + " in epoch " + m.epoch()));
             }
             ServiceTicket ticket = mon.connection().serviceTickets().get(EntityName.TYPE_OSD);
             List<ConnectionMode> modes = config.clientModes().stream().map(ConnectionMode::parse).toList();

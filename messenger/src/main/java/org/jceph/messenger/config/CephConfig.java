@@ -132,6 +132,58 @@ public final class CephConfig {
         return seconds("mon_client_ping_timeout", "30");
     }
 
+    /**
+     * {@code ms_bind_msgr2} (default true): whether a daemon listens on msgr2. It does not change
+     * which address a client dials: librados never binds, and AsyncMessenger::should_use_msgr2()
+     * ({@code !did_bind || myaddrs has v2}) keeps such a messenger on v2 whenever the peer offers it
+     * (checked on Pacific 16.2.15: {@code ceph --ms_bind_msgr2=false} still connects msgr2). jceph
+     * does the same; see {@link #forceMsgr1()}.
+     */
+    public boolean bindMsgr2() {
+        return bool("ms_bind_msgr2", true);
+    }
+
+    /**
+     * {@code ms_jceph_force_msgr1} (jceph only, default false): dial every monitor, OSD and MGR on
+     * its v1 (legacy) address, as the kernel client's {@code ms_mode=legacy} does. Without it v1 is
+     * used only for peers that have no v2 address ({@code v1:} or :6789 entries in {@code mon_host},
+     * daemons running with {@code ms_bind_msgr2 = false}).
+     */
+    public boolean forceMsgr1() {
+        return bool("ms_jceph_force_msgr1", false);
+    }
+
+    /** Whether peers' v2 addresses are used (the address policy's switch): not {@link #forceMsgr1()}. */
+    public boolean useMsgr2() {
+        return !forceMsgr1();
+    }
+
+    /**
+     * {@code ms_jceph_msgr2_rev0} (jceph only, default false): do not advertise msgr2 REVISION_1 in
+     * the banner, so the peer falls back to the msgr2.0 frame layout (crc mode only). For talking to
+     * Nautilus 14.2.0-14.2.10 style peers and for testing that path against newer ones.
+     */
+    public boolean msgr2Rev0() {
+        return bool("ms_jceph_msgr2_rev0", false);
+    }
+
+    /** {@code cephx_sign_messages} (default true): sign and check msgr1 message footers. */
+    public boolean cephxSignMessages() {
+        return bool("cephx_sign_messages", true);
+    }
+
+    private boolean bool(String key, boolean def) {
+        String v = get(key).orElse(null);
+        if (v == null) {
+            return def;
+        }
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException(key + " is not a boolean: '" + v + "'");
+        };
+    }
+
     /** Whole-operation deadline for mounting (auth + first maps): {@code client_mount_timeout}, default 300 s. */
     public Duration mountTimeout() {
         return seconds("client_mount_timeout", "300");

@@ -70,6 +70,8 @@ public final class MonSession implements AutoCloseable {
     private final Duration connectTimeout;
     private final Messenger messenger;
     private final ReconnectPolicy policy;
+    /** Whether monitors are dialled on their v2 addresses (not ms_jceph_force_msgr1); else v1. */
+    private volatile boolean msgr2 = true;
 
     private volatile Connection connection;
     private volatile boolean closed;
@@ -121,21 +123,32 @@ public final class MonSession implements AutoCloseable {
         List<ConnectionMode> modes = config.monClientModes().stream().map(ConnectionMode::parse).toList();
         return connect(config.monHosts(), config.name(), key, modes, config.connectTimeout(), messenger,
                 new ReconnectPolicy(ReconnectPolicy.DEFAULT.initialBackoff(), ReconnectPolicy.DEFAULT.maxBackoff(),
-                        config.mountTimeout()));
+                        config.mountTimeout()), config.useMsgr2());
     }
 
     /** As {@link #connect(CephConfig, Messenger)}; {@code key} null means auth none. */
     public static MonSession connect(List<EntityAddrVec> monitors, EntityName self, CryptoKey key,
                                      List<ConnectionMode> modes, Duration connectTimeout, Messenger messenger,
                                      ReconnectPolicy policy) throws IOException {
+        return connect(monitors, self, key, modes, connectTimeout, messenger, policy, true);
+    }
+
+    /**
+     * As above; {@code msgr2} false (ms_jceph_force_msgr1) dials every monitor on its v1 address.
+     * Either way a monitor that has only a v1 address is reached over msgr1.
+     */
+    public static MonSession connect(List<EntityAddrVec> monitors, EntityName self, CryptoKey key,
+                                     List<ConnectionMode> modes, Duration connectTimeout, Messenger messenger,
+                                     ReconnectPolicy policy, boolean msgr2) throws IOException {
         MonSession s = new MonSession(monitors, self, key, modes, connectTimeout, messenger, policy);
+        s.msgr2 = msgr2;
         List<String> tried = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (EntityAddrVec mon : monitors) {
-            EntityAddr target = mon.first(EntityAddr.TYPE_MSGR2);
+            EntityAddr target = org.jceph.messenger.AddressPolicy.pick(mon, msgr2);
             if (target == null) {
                 tried.add(mon.toString());
-                errors.add(mon + ": no v2 address (msgr1 not implemented yet)");
+                errors.add(mon + ": no " + org.jceph.messenger.AddressPolicy.wanted(msgr2));
                 continue;
             }
             tried.add(target.toString());
@@ -222,7 +235,7 @@ public final class MonSession implements AutoCloseable {
             hunt(round + 1, since, last);
             return;
         }
-        EntityAddr target = monitors.get(index).first(EntityAddr.TYPE_MSGR2);
+        EntityAddr target = org.jceph.messenger.AddressPolicy.pick(monitors.get(index), msgr2);
         if (target == null) {
             tryMonitor(index + 1, round, since, last);
             return;

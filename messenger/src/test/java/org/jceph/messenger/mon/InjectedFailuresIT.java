@@ -26,12 +26,22 @@ class InjectedFailuresIT {
 
     @Test
     void sessionRecoversFromInjectedSocketFailuresAndTheSubscriptionContinues(CephCluster cluster) throws Exception {
-        CephConfig cfg = MonSessionIT.config(cluster).set("ms_mon_client_mode", "crc")
-                .set("ms_connection_ready_timeout", "3").build();
+        recovers(cluster, MonSessionIT.config(cluster).set("ms_mon_client_mode", "crc")
+                .set("ms_connection_ready_timeout", "3").build(), "msgr2.1");
+    }
+
+    @Test
+    void msgr1SessionRecoversTheSameWay(CephCluster cluster) throws Exception {
+        recovers(cluster, MonSessionIT.config(cluster).set("ms_jceph_force_msgr1", "true")
+                .set("ms_connection_ready_timeout", "3").build(), "msgr1");
+    }
+
+    private static void recovers(CephCluster cluster, CephConfig cfg, String transport) throws Exception {
         try (Messenger messenger = new Messenger(Duration.ofSeconds(1), Duration.ofSeconds(5));
              MonSession s = MonSession.connect(cfg, messenger)) {
             AtomicInteger faults = new AtomicInteger();
             s.onFault(e -> faults.incrementAndGet());
+            assertTrue(s.connection().toString().startsWith(transport), s.connection().toString());
             OsdMapUpdate first = s.subscribeOsdMap(0, false).get(10, TimeUnit.SECONDS);
             LinkedBlockingQueue<OsdMapUpdate> later = new LinkedBlockingQueue<>();
             s.onOsdMap(later::add);
@@ -50,7 +60,7 @@ class InjectedFailuresIT {
                 inject(cluster, 0);
             }
             assertTrue(faults.get() >= 2, "only " + faults.get() + " faults in 30 s of injection");
-            System.out.println("injected-failure faults survived: " + faults.get());
+            System.out.println(transport + ": injected-failure faults survived: " + faults.get());
 
             cluster.ceph("osd", "set", "noscrub").orThrow();
             try {
@@ -62,6 +72,7 @@ class InjectedFailuresIT {
                 assertTrue(u != null && u.newestMap() > first.newestMap(),
                         "no new osdmap epoch after reconnecting " + faults.get() + " times; last " + u);
                 assertTrue(s.fetchMonMap().get(10, TimeUnit.SECONDS).epoch() >= 1);
+                assertTrue(s.connection().toString().startsWith(transport), s.connection().toString());
             } finally {
                 cluster.ceph("osd", "unset", "noscrub").orThrow();
             }

@@ -34,8 +34,19 @@ import org.junit.jupiter.api.Test;
 @RealCluster(osds = 1, config = {"auth service ticket ttl = 12", "auth mon ticket ttl = 16"})
 class TicketRenewalIT {
     @Test
-    void ticketsAreRenewedInPlaceAndTheFreshOnesOpenOsdSessions(CephCluster cluster) throws Exception {
-        CephConfig cfg = MonSessionIT.config(cluster).set("ms_mon_client_mode", "crc").build();
+    void overMsgr2(CephCluster cluster) throws Exception {
+        ticketsAreRenewedInPlaceAndTheFreshOnesOpenOsdSessions(
+                MonSessionIT.config(cluster).set("ms_mon_client_mode", "crc").build(), cluster);
+    }
+
+    @Test
+    void overMsgr1(CephCluster cluster) throws Exception {
+        ticketsAreRenewedInPlaceAndTheFreshOnesOpenOsdSessions(
+                MonSessionIT.config(cluster).set("ms_jceph_force_msgr1", "true").build(), cluster);
+    }
+
+    private void ticketsAreRenewedInPlaceAndTheFreshOnesOpenOsdSessions(CephConfig cfg, CephCluster cluster)
+            throws Exception {
         try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {
             Connection first = s.connection();
             Map<Integer, ServiceTicket> before = first.serviceTickets();

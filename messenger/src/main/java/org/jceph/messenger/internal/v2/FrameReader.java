@@ -23,6 +23,7 @@ public final class FrameReader {
     private final int maxControl;
     private final long maxMessage;
     private GcmCipher rx;
+    private boolean rev0;
     private long streamOffset;
     private Preamble pending; // secure mode: preamble already decrypted
     private byte[] pendingInline; // secure mode: the 48 inline bytes of segment 0
@@ -36,6 +37,11 @@ public final class FrameReader {
     public FrameReader(int maxControl, long maxMessage) {
         this.maxControl = maxControl;
         this.maxMessage = maxMessage;
+    }
+
+    /** Switches to the msgr2.0 crc layout (see {@link FrameWriter#rev0}). */
+    public void rev0(boolean on) {
+        this.rev0 = on;
     }
 
     /** Switches to secure mode; the next frame must be encrypted. */
@@ -65,7 +71,10 @@ public final class FrameReader {
     /** The next complete frame, or null if {@code in} does not hold one yet. Aborted frames are skipped. */
     public Frame next(ByteBuf in) {
         while (true) {
-            Frame f = rx == null ? nextCrc(in) : nextSecure(in);
+            if (rev0 && rx != null) {
+                throw new FrameException("frame", streamOffset, "msgr2.0 secure mode is not implemented");
+            }
+            Frame f = rev0 ? nextCrcRev0(in) : rx == null ? nextCrc(in) : nextSecure(in);
             if (f != ABORTED) {
                 return f;
             }
@@ -120,6 +129,43 @@ public final class FrameReader {
             }
             pos += FrameWriter.CRC_EPILOGUE_LEN;
         }
+        finish(in, r, pos - r);
+        return aborted ? ABORTED : new Frame(p.tag(), segs);
+    }
+
+    private Frame nextCrcRev0(ByteBuf in) {
+        int r = in.readerIndex();
+        if (in.readableBytes() < Preamble.SIZE) {
+            return null;
+        }
+        Preamble p = Preamble.parse(in, r, streamOffset, maxControl, maxMessage);
+        long body = (long) p.lengths()[0] + p.lengths()[1] + p.lengths()[2] + p.lengths()[3];
+        long total = Preamble.SIZE + body + FrameWriter.REV0_EPILOGUE_LEN;
+        if (in.readableBytes() < total) {
+            return null;
+        }
+        String name = p.tag().name();
+        int pos = r + Preamble.SIZE;
+        byte[][] segs = new byte[p.numSegments()][];
+        for (int i = 0; i < p.numSegments(); i++) {
+            segs[i] = new byte[p.lengths()[i]];
+            in.getBytes(pos, segs[i]);
+            pos += segs[i].length;
+        }
+        int flags = in.getUnsignedByte(pos);
+        if ((flags & ~1) != 0) {
+            throw new FrameException(name + "/epilogue", streamOffset + pos - r, String.format("late_flags 0x%02x", flags));
+        }
+        boolean aborted = (flags & 1) != 0;
+        for (int i = 0; i < p.numSegments() && !aborted; i++) {
+            int crc = in.getIntLE(pos + 1 + 4 * i);
+            int expect = Crc32c.update(-1, segs[i]);
+            if (crc != expect) {
+                throw new FrameException(name + "/epilogue", streamOffset + pos - r + 1 + 4 * i,
+                        String.format("segment %d crc %08x, computed %08x", i, crc, expect));
+            }
+        }
+        pos += FrameWriter.REV0_EPILOGUE_LEN;
         finish(in, r, pos - r);
         return aborted ? ABORTED : new Frame(p.tag(), segs);
     }

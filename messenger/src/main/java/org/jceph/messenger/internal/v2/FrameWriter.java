@@ -13,6 +13,8 @@ import org.jceph.encoding.Crc32c;
  *         | GCM(seg1|seg2|seg3 each padded to 16 + epilogue u8 late_status, 15 zeros)
  *                                            (only if seg1..3 not all empty) + 16 tag
  * </pre>
+ * msgr2.0 (revision 0, crc only): {@code preamble(32) | seg0 | seg1 | seg2 | seg3 | epilogue(17):
+ * u8 late_flags=0, u32 crc32c(-1, seg_i)[4]} (unused slots 0), the epilogue after every frame.
  */
 public final class FrameWriter {
     static final int LATE_STATUS_COMPLETE = 0x0E;
@@ -23,7 +25,23 @@ public final class FrameWriter {
     static final int ALIGN_DEFAULT = 8;
     static final int ALIGN_PAGE = 4096;
 
+    /** msgr2.0 crc epilogue: u8 late_flags (bit 0 = aborted) and u32 crc[4], after every frame. */
+    static final int REV0_EPILOGUE_LEN = 17;
+
     private GcmCipher tx;
+    private boolean rev0;
+
+    /**
+     * Switches to the msgr2.0 (revision 0) frame layout, negotiated when the peer or we do not
+     * advertise REVISION_1 in the banner. Only crc mode exists for rev0 here.
+     */
+    public void rev0(boolean on) {
+        this.rev0 = on;
+    }
+
+    public boolean isRev0() {
+        return rev0;
+    }
 
     /** Switches to secure mode for every later frame. */
     public void secure(GcmCipher txCipher) {
@@ -50,6 +68,12 @@ public final class FrameWriter {
         Preamble.write(pre, tag.code, lengths, aligns);
         byte[] seg0 = segs[0];
         boolean tail = anyNonEmpty(segs, 1);
+        if (rev0) {
+            if (tx != null) {
+                throw new IllegalStateException("msgr2.0 secure mode is not implemented");
+            }
+            return crcRev0(pre, segs);
+        }
         return tx == null ? crc(pre, segs, tail) : secure(pre, segs, seg0, tail);
     }
 
@@ -85,6 +109,28 @@ public final class FrameWriter {
                 // Used segments carry their CRC (an empty used one: 0xFFFFFFFF); unused slots stay 0.
                 b.putInt(i < num ? Crc32c.update(-1, i < segs.length ? segs[i] : new byte[0]) : 0);
             }
+        }
+        return b.array();
+    }
+
+    /**
+     * msgr2.0 crc: preamble | seg0 | seg1 | seg2 | seg3 | epilogue(17), no inline crc after seg0;
+     * the epilogue is always present and carries crc32c(-1) of each used segment.
+     */
+    private static byte[] crcRev0(byte[] pre, byte[][] segs) {
+        int num = pre[1];
+        int len = Preamble.SIZE + REV0_EPILOGUE_LEN;
+        for (byte[] s : segs) {
+            len += s.length;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(len).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(pre);
+        for (byte[] s : segs) {
+            b.put(s);
+        }
+        b.put((byte) 0); // late_flags: complete
+        for (int i = 0; i < Frame.MAX_SEGMENTS; i++) {
+            b.putInt(i < num ? Crc32c.update(-1, i < segs.length ? segs[i] : new byte[0]) : 0);
         }
         return b.array();
     }

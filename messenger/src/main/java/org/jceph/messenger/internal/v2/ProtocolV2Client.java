@@ -33,7 +33,8 @@ import org.jceph.messenger.internal.cephx.CephxException;
 import org.jceph.messenger.v2.ConnectionMode;
 
 /**
- * The client side of one msgr2.1 connection (src/msg/async/ProtocolV2.cc; linux
+ * The client side of one msgr2 connection, revision 1 (or 0 with ms_jceph_msgr2_rev0: crc frames
+ * without the inline segment-0 crc, 17-byte epilogue) (src/msg/async/ProtocolV2.cc; linux
  * net/ceph/messenger_v2.c), as a Netty handler. All state is touched on the channel's event loop.
  *
  * <pre>
@@ -59,7 +60,15 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     public record Params(EntityAddr target, int peerType, EntityName self, ClientAuth auth,
                          List<ConnectionMode> modes, long globalSeq, long nonce, long cookie,
                          Duration handshakeTimeout, Duration keepaliveInterval, Duration keepaliveTimeout,
-                         Consumer<Message> listener) {
+                         Consumer<Message> listener, boolean rev0) {
+        /** An msgr2.1 connection (REVISION_1 advertised). */
+        public Params(EntityAddr target, int peerType, EntityName self, ClientAuth auth,
+                      List<ConnectionMode> modes, long globalSeq, long nonce, long cookie,
+                      Duration handshakeTimeout, Duration keepaliveInterval, Duration keepaliveTimeout,
+                      Consumer<Message> listener) {
+            this(target, peerType, self, auth, modes, globalSeq, nonce, cookie, handshakeTimeout, keepaliveInterval,
+                    keepaliveTimeout, listener, false);
+        }
     }
 
     private final Params p;
@@ -77,6 +86,7 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     private long globalId;
     private ConnectionMode mode;
     private long features;
+    private boolean rev1 = true;
     private long outSeq;
     private long inSeq;
     private long ackedIn;
@@ -109,7 +119,9 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelActive(ChannelHandlerContext c) {
         lastRxNanos = System.nanoTime();
-        write(new Banner(Banner.FEATURE_REVISION_1, Banner.FEATURE_REVISION_1).encode());
+        // rev0 (ms_jceph_msgr2_rev0): advertise no REVISION_1, so the peer falls back to msgr2.0 frames.
+        long ours = p.rev0() ? 0 : Banner.FEATURE_REVISION_1;
+        write(new Banner(ours, ours).encode());
     }
 
     @Override
@@ -198,13 +210,21 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
             rxLog.writeBytes(raw);
             Banner peer = Banner.read(cumulation);
             reader.advanceStreamOffset(len);
-            long ours = Banner.FEATURE_REVISION_1;
+            long ours = p.rev0() ? 0 : Banner.FEATURE_REVISION_1;
             if ((peer.required() & ~ours) != 0) {
                 throw new ConnectionException(p.target() + " requires msgr2 features 0x"
-                        + Long.toHexString(peer.required() & ~ours) + " we lack");
+                        + Long.toHexString(peer.required() & ~ours) + " we " + (p.rev0()
+                        ? "do not advertise (ms_jceph_msgr2_rev0 is set)" : "lack"));
             }
-            if ((peer.supported() & Banner.FEATURE_REVISION_1) == 0) {
-                throw new ConnectionException(p.target() + " speaks only msgr2.0; msgr2.1 is required");
+            // Both sides use the revision both advertise: msgr2.0 unless both have REVISION_1.
+            rev1 = (peer.supported() & ours & Banner.FEATURE_REVISION_1) != 0;
+            if (!rev1) {
+                if (p.modes().contains(ConnectionMode.SECURE) && !p.modes().contains(ConnectionMode.CRC)) {
+                    throw new ConnectionException(p.target() + " speaks msgr2.0 only, where jceph implements crc mode"
+                            + " only, and secure mode alone was requested");
+                }
+                reader.rev0(true);
+                writer.rev0(true);
             }
             sendFrame(Tag.HELLO, new ControlFrames.Hello(EntityName.TYPE_CLIENT, p.target()).encode());
             state = State.HELLO;
@@ -247,7 +267,7 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         myAddr = EntityAddr.of(EntityAddr.TYPE_ANY, p.nonce(),
                 new InetSocketAddress(seen != null ? seen.getAddress() : local.getAddress(), 0));
-        List<Integer> modes = p.modes().stream().map(m -> m.code).toList();
+        List<Integer> modes = p.modes().stream().filter(m -> rev1 || m == ConnectionMode.CRC).map(m -> m.code).toList();
         sendFrame(Tag.AUTH_REQUEST, ControlFrames.authRequest(p.auth().method(), modes, p.auth().initialRequest()));
         state = State.AUTH;
     }
@@ -272,7 +292,7 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
                 }
                 globalId = d.globalId();
                 mode = ConnectionMode.of(d.conMode());
-                if (!p.modes().contains(mode)) {
+                if (!p.modes().contains(mode) || (!rev1 && mode != ConnectionMode.CRC)) {
                     throw new ConnectionException(p.target() + " chose mode " + mode + ", we offered " + p.modes());
                 }
                 byte[] rx = rxLog.toByteArray();
@@ -513,6 +533,6 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public String toString() {
-        return "msgr2 connection to " + p.target() + " [" + state + (mode == null ? "" : ", " + mode) + "]";
+        return (rev1 ? "msgr2.1" : "msgr2.0") + " connection to " + p.target() + " [" + state + (mode == null ? "" : ", " + mode) + "]";
     }
 }
