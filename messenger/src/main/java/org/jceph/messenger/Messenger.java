@@ -40,6 +40,7 @@ public final class Messenger implements AutoCloseable {
     private final boolean msgr2Rev0;
     private final boolean signMessages;
     private volatile java.nio.file.Path captureDir;
+    private volatile long v1Features = org.jceph.encoding.CephFeature.CLIENT_SUPPORTED;
     private final AtomicLong captureSeq = new AtomicLong();
 
     public Messenger() {
@@ -51,6 +52,7 @@ public final class Messenger implements AutoCloseable {
         Messenger m = new Messenger(config.keepaliveInterval(), config.keepaliveTimeout(), config.msgr2Rev0(),
                 config.cephxSignMessages());
         config.get("ms_jceph_capture_dir").filter(s -> !s.isBlank()).ifPresent(d -> m.captureTo(java.nio.file.Path.of(d)));
+        m.v1Features = org.jceph.encoding.CephFeature.CLIENT_SUPPORTED & ~config.droppedFeatures();
         return m;
     }
 
@@ -177,7 +179,7 @@ public final class Messenger implements AutoCloseable {
                                                     MonAuthV1 monAuth, long globalId, Duration timeout,
                                                     Consumer<Message> listener) {
         ProtocolV1Client handler = new ProtocolV1Client(new ProtocolV1Client.Params(target, peerType, self, auth,
-                monAuth, globalId, this::nextGlobalSeq, nonce, signMessages, timeout, keepaliveInterval,
+                monAuth, globalId, this::nextGlobalSeq, nonce, signMessages, v1Features, timeout, keepaliveInterval,
                 keepaliveTimeout, listener));
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))

@@ -55,6 +55,11 @@ class AddressPolicyTest {
                 .set("ms_jceph_force_msgr1", "yes").build().useMsgr2());
         assertTrue(c.msgr2Rev0());
         assertFalse(c.cephxSignMessages());
+        assertEquals(0, d.droppedFeatures());
+        assertEquals(org.jceph.encoding.CephFeature.CEPHX_V2.bitMask(), CephConfig.builder().environment(Map.of())
+                .monHost("v1:10.0.0.1").set("ms_jceph_drop_features", "cephx_v2").build().droppedFeatures());
+        assertThrows(IllegalArgumentException.class, () -> CephConfig.builder().environment(Map.of())
+                .monHost("v1:10.0.0.1").set("ms_jceph_drop_features", "warp_drive").build().droppedFeatures());
         CephConfig bad = CephConfig.builder().environment(Map.of()).monHost("v1:10.0.0.1")
                 .set("ms_bind_msgr2", "maybe").build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::bindMsgr2);

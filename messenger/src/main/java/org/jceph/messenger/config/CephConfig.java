@@ -167,6 +167,27 @@ public final class CephConfig {
         return bool("ms_jceph_msgr2_rev0", false);
     }
 
+    /**
+     * {@code ms_jceph_drop_features} (jceph only, default empty): CephFeature names, comma separated
+     * (e.g. {@code cephx_v2}), left out of what we advertise in msgr1's connect, to behave like an
+     * older client towards a peer (the legacy cephx signature needs a session without CEPHX_V2).
+     * For interop tests; returns the bits to clear.
+     */
+    public long droppedFeatures() {
+        long mask = 0;
+        for (String n : get("ms_jceph_drop_features", "").split("[,;\\s]+")) {
+            if (n.isBlank()) {
+                continue;
+            }
+            try {
+                mask |= org.jceph.encoding.CephFeature.valueOf(n.strip().toUpperCase(Locale.ROOT)).bitMask();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ms_jceph_drop_features: unknown feature '" + n.strip() + "'");
+            }
+        }
+        return mask;
+    }
+
     /** {@code cephx_sign_messages} (default true): sign and check msgr1 message footers. */
     public boolean cephxSignMessages() {
         return bool("cephx_sign_messages", true);

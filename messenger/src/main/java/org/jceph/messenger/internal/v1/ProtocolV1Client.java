@@ -50,8 +50,8 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
     /** Everything needed to open one connection. {@code auth} is null towards monitors ({@code monAuth} then). */
     public record Params(EntityAddr target, int peerType, EntityName self, ClientAuth auth, MonAuthV1 monAuth,
                          long globalId, LongUnaryOperator globalSeqs, long nonce, boolean signMessages,
-                         Duration handshakeTimeout, Duration keepaliveInterval, Duration keepaliveTimeout,
-                         Consumer<Message> listener) {
+                         long features, Duration handshakeTimeout, Duration keepaliveInterval,
+                         Duration keepaliveTimeout, Consumer<Message> listener) {
     }
 
     private final Params p;
@@ -228,7 +228,7 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
             authorizer = authorizerMore != null ? authorizerMore : p.auth().initialRequest();
             protocol = p.auth().method();
         }
-        write(new V1Codec.Connect(CephFeature.CLIENT_SUPPORTED, EntityName.TYPE_CLIENT, globalSeq, connectSeq,
+        write(new V1Codec.Connect(p.features(), EntityName.TYPE_CLIENT, globalSeq, connectSeq,
                 Tags.protocolFor(p.peerType()), protocol, authorizer, Tags.CONNECT_LOSSY).encode());
     }
 
@@ -248,7 +248,7 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
         }
         switch (r.tag()) {
             case Tags.FEATURES -> throw new ConnectionException(who + " requires features 0x"
-                    + Long.toHexString(r.features() & ~CephFeature.CLIENT_SUPPORTED) + " we lack");
+                    + Long.toHexString(r.features() & ~p.features()) + " we lack");
             case Tags.BADPROTOVER -> throw new ConnectionException(who + " speaks protocol version "
                     + r.protocolVersion() + ", we sent " + Tags.protocolFor(p.peerType()));
             case Tags.BADAUTHORIZER -> throw new AuthenticationException(p.self(), who,
@@ -285,7 +285,7 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
             throw new AuthenticationException(p.self(), p.target() + " (msgr1)",
                     "the peer accepted us without proving it holds the ticket key (empty authorizer reply)", 0);
         }
-        features = r.features() & CephFeature.CLIENT_SUPPORTED;
+        features = r.features() & p.features();
         connectSeq++;
         reader.features(features);
         byte[] key = p.auth() == null ? null : p.auth().sessionKey();

@@ -147,10 +147,16 @@ public final class V1Codec {
         return b.array();
     }
 
+    public static final PackedLayout TIMESPEC = CephStructs.CEPH_TIMESPEC;
+
     /** u8 KEEPALIVE2 or KEEPALIVE2_ACK | ceph_timespec. */
     public static byte[] keepalive2(int tag, long sec, long nsec) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(9).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) tag).putInt((int) sec).putInt((int) nsec);
-        return b.array();
+        ByteBuf b = Unpooled.buffer(1 + TIMESPEC.size());
+        b.setByte(0, tag);
+        TIMESPEC.at("tv_sec").setLong(b, 1, sec);
+        TIMESPEC.at("tv_nsec").setLong(b, 1, nsec);
+        byte[] out = new byte[1 + TIMESPEC.size()];
+        b.getBytes(0, out);
+        return out;
     }
 }

@@ -151,12 +151,12 @@ public final class V1Reader {
                 return new Keepalive();
             case Tags.KEEPALIVE2:
             case Tags.KEEPALIVE2_ACK:
-                if (in.readableBytes() < 9) {
+                if (in.readableBytes() < 1 + V1Codec.TIMESPEC.size()) {
                     return null;
                 }
-                long sec = in.getUnsignedIntLE(r + 1);
-                long nsec = in.getUnsignedIntLE(r + 5);
-                consume(in, 9);
+                long sec = V1Codec.TIMESPEC.at("tv_sec").getLong(in, r + 1);
+                long nsec = V1Codec.TIMESPEC.at("tv_nsec").getLong(in, r + 1);
+                consume(in, 1 + V1Codec.TIMESPEC.size());
                 return tag == Tags.KEEPALIVE2 ? new Keepalive2(sec, nsec) : new Keepalive2Ack(sec, nsec);
             case Tags.CLOSE:
                 consume(in, 1);
