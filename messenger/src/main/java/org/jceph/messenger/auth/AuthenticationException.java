@@ -13,8 +13,16 @@ public class AuthenticationException extends java.io.IOException {
 
     public AuthenticationException(EntityName entity, String peer, String reason, int errno) {
         super("authentication of " + entity + " to " + peer + " failed: " + reason);
+        this.reason = reason;
         this.entity = entity;
         this.errno = errno;
+    }
+
+    private final String reason;
+
+    /** Why the peer refused us, without the "authentication of ... failed" framing. */
+    public String reason() {
+        return reason;
     }
 
     public EntityName entity() {

@@ -158,7 +158,7 @@ public final class MonSession implements AutoCloseable {
                 return s;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof AuthenticationException ae) {
-                    throw new AuthenticationException(ae.entity(), target.toString(), ae.getMessage(), ae.errno());
+                    throw new AuthenticationException(ae.entity(), target.toString(), ae.reason(), ae.errno());
                 }
                 errors.add(e.getCause().getMessage());
             } catch (TimeoutException e) {
