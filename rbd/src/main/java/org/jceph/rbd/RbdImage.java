@@ -11,6 +11,9 @@ import org.jceph.encoding.CephEncoder;
 import org.jceph.encoding.types.SnapContext;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosException;
+import org.jceph.rbd.lock.ExclusiveLock;
+import org.jceph.rbd.lock.ImageWatcher;
+import org.jceph.rbd.objectmap.ObjectMap;
 import org.jceph.rbd.layout.ObjectExtent;
 import org.jceph.rbd.layout.Striper;
 import org.jceph.rbd.layout.StripingLayout;
@@ -20,9 +23,12 @@ import org.jceph.rbd.layout.StripingLayout;
  * object class "rbd": get_size, get_object_prefix, get_features, get_stripe_unit_count,
  * get_snapcontext, parent_get), with I/O mapped onto data objects by librbd's striping.
  *
- * <p>This slice writes only images without exclusive-lock, object-map and journaling (krbd's
- * rule: refuse what you cannot honour, never corrupt); such images open read-only. Clones (a
- * parent) and separate data pools are refused. Reads of absent objects return zeros.
+ * <p>Images with exclusive-lock are written the way librbd writes them: a watch on the header,
+ * the lock taken before the first write and handed over when another client asks
+ * ({@link ExclusiveLock}), and, with object-map, the map updated before each data write
+ * ({@link ObjectMap}). Journaling and unknown feature bits are refused for writing (krbd's rule:
+ * refuse what you cannot honour, never corrupt). Clones (a parent) and separate data pools are
+ * refused. Reads of absent objects return zeros.
  */
 public final class RbdImage implements AutoCloseable {
     private static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
@@ -37,6 +43,17 @@ public final class RbdImage implements AutoCloseable {
     private final StripingLayout layout;
     private final boolean readOnly;
     private volatile long size;
+    /** Lock acquisition deadline for writes (librbd has none; we bound every wait). */
+    private static final java.time.Duration LOCK_TIMEOUT = java.time.Duration.ofSeconds(
+            Long.getLong("jceph.rbd.lockTimeoutSeconds", 120));
+
+    // Present for read-write opens of images with exclusive-lock (and object-map).
+    private java.util.concurrent.ExecutorService worker;
+    private java.util.concurrent.ExecutorService mapWorkers;
+    private ImageWatcher watcher;
+    private ExclusiveLock lock;
+    private ObjectMap objectMap;
+    private volatile boolean objectMapInvalid;
 
     private RbdImage(IoCtx io, String name, String id, String objectPrefix, int order, long size, long features,
             StripingLayout layout, boolean readOnly) {
@@ -63,6 +80,7 @@ public final class RbdImage implements AutoCloseable {
             throw new RbdException.UnsupportedFeaturesException(name,
                     features & (~RbdFeatures.WRITABLE | RbdFeatures.STRIPINGV2), true);
         }
+        RbdFeatures.validateDependencies(features);
         byte[] idBytes = new byte[6];
         RANDOM.nextBytes(idBytes);
         String id = HexFormat.of().formatHex(idBytes);
@@ -78,6 +96,10 @@ public final class RbdImage implements AutoCloseable {
         io.create(header, true);
         io.exec(header, "rbd", "create", encode(e -> e.writeU64Le(size).writeU8(order).writeU64Le(features)
                 .writeString("rbd_data." + id).writeS64Le(-1)));
+        if ((features & RbdFeatures.OBJECT_MAP) != 0) {
+            long objectSize = 1L << order;
+            ObjectMap.create(io, id, (size + objectSize - 1) / objectSize);
+        }
     }
 
     /** Image names and ids in the pool's rbd_directory (format 2 images), by name. */
@@ -109,6 +131,15 @@ public final class RbdImage implements AutoCloseable {
      */
     public static void remove(IoCtx io, String name) {
         try (RbdImage img = open(io, name, false)) {
+            if (img.lock != null) {
+                long others = io.listWatchers("rbd_header." + img.id).stream()
+                        .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
+                if (others > 0) {
+                    throw new RbdException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
+                            + " them); close it there first");
+                }
+                img.maintenance(() -> null); // take the lock, as librbd's remove does
+            }
             SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
                     new byte[0]), "get_snapcontext"));
             if (!snapc.snaps().isEmpty()) {
@@ -120,6 +151,10 @@ public final class RbdImage implements AutoCloseable {
                 removals.add(ignoreMissing(io.removeAsync(img.object(n))));
             }
             CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
+            if ((img.features & RbdFeatures.OBJECT_MAP) != 0) {
+                img.releaseLockAndWatch(); // librbd removes an image it has the lock of, then the map
+                ObjectMap.removeAll(io, img.id, List.of());
+            }
             io.remove("rbd_header." + img.id);
             io.remove("rbd_id." + name);
             io.exec("rbd_directory", "rbd", "dir_remove_image", encode(e -> e.writeString(name).writeString(img.id)));
@@ -195,12 +230,136 @@ public final class RbdImage implements AutoCloseable {
             SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec(header, "rbd", "get_snapcontext",
                     new byte[0]), "get_snapcontext"));
             io.setSelfManagedSnapWriteContext(snapc);
+            if ((features & RbdFeatures.EXCLUSIVE_LOCK) != 0) {
+                image.startLocking();
+            }
         }
         return image;
     }
 
     public String name() {
         return name;
+    }
+
+    private void startLocking() {
+        String header = "rbd_header." + id;
+        worker = java.util.concurrent.Executors.newSingleThreadExecutor(daemon("rbd-lock-" + name));
+        mapWorkers = java.util.concurrent.Executors.newFixedThreadPool(4, daemon("rbd-objmap-" + name));
+        try {
+            watcher = new ImageWatcher(io, header, worker);
+        } catch (RuntimeException e) {
+            worker.shutdownNow();
+            mapWorkers.shutdownNow();
+            throw e;
+        }
+        if ((features & RbdFeatures.OBJECT_MAP) != 0) {
+            objectMap = new ObjectMap(io, id);
+        }
+        watcher.onHeaderUpdate(n -> refreshQuietly());
+        lock = new ExclusiveLock(io, watcher, worker, LOCK_TIMEOUT, new ExclusiveLock.Hooks() {
+            @Override
+            public void acquired() {
+                // librbd's post-acquire: refresh the header, then lock and load the object map.
+                refreshHeader();
+                if (objectMap != null) {
+                    objectMap.lock();
+                    objectMap.load();
+                    objectMapInvalid = (ObjectMap.flags(io, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0;
+                }
+            }
+
+            @Override
+            public void releasing() {
+                if (objectMap != null) {
+                    objectMap.unlock();
+                }
+            }
+        }, name);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Re-reads size and snapshot context from the header (after a peer's HEADER_UPDATE or on lock). */
+    private void refreshHeader() {
+        String header = "rbd_header." + id;
+        CephDecoder sz = CephDecoder.of(io.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
+        sz.readU8();
+        size = sz.readU64Le();
+        refreshSnapContext();
+    }
+
+    private void refreshQuietly() {
+        try {
+            refreshHeader();
+        } catch (RuntimeException e) {
+            // The next lock acquisition refreshes again.
+        }
+    }
+
+    /** Whether we hold the image's exclusive lock now (false for images without the feature). */
+    public boolean holdsExclusiveLock() {
+        return lock != null && lock.isOwner();
+    }
+
+    /** How often this handle took the exclusive lock (hand-overs with other clients show here). */
+    public long lockAcquisitions() {
+        return lock == null ? 0 : lock.acquisitions();
+    }
+
+    /** A permit for one write: the exclusive lock when the image has the feature. */
+    private CompletableFuture<ExclusiveLock.Permit> permit() {
+        if (lock == null) {
+            return CompletableFuture.completedFuture(() -> {
+            });
+        }
+        return lock.begin();
+    }
+
+    /** Runs a maintenance operation (resize, snapshots) holding the exclusive lock if there is one. */
+    private <T> T maintenance(java.util.function.Supplier<T> op) {
+        ExclusiveLock.Permit p;
+        try {
+            p = permit().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        try {
+            return op.get();
+        } finally {
+            p.close();
+        }
+    }
+
+    private boolean mapActive() {
+        return objectMap != null;
+    }
+
+    /**
+     * Runs the object map updates {@code updates} needs before the data I/O, off the caller's
+     * thread when there is anything to send; then the I/O.
+     */
+    private CompletableFuture<Void> withMapUpdate(boolean needed, Runnable updates,
+            java.util.function.Supplier<CompletableFuture<Void>> io) {
+        if (!needed) {
+            return io.get();
+        }
+        return CompletableFuture.runAsync(updates, mapWorkers).thenCompose(v -> io.get());
+    }
+
+    private int mapState(long objectNo) {
+        // An invalid map is not trusted: every object may exist and every update is sent.
+        return objectMapInvalid ? -1 : objectMap.state(objectNo);
+    }
+
+    private void markExists(long objectNo) {
+        objectMap.update(objectNo, objectNo + 1, ObjectMap.EXISTS, java.util.Optional.empty());
     }
 
     public String id() {
@@ -280,6 +439,22 @@ public final class RbdImage implements AutoCloseable {
     public CompletableFuture<Void> writeAsync(long offset, byte[] data) {
         checkWritable();
         checkRange(offset, data.length);
+        return permit().thenCompose(p -> guarded(p, () -> writeUnderLock(offset, data)));
+    }
+
+    private static CompletableFuture<Void> guarded(ExclusiveLock.Permit p,
+            java.util.function.Supplier<CompletableFuture<Void>> op) {
+        CompletableFuture<Void> f;
+        try {
+            f = op.get();
+        } catch (RuntimeException e) {
+            p.close();
+            return CompletableFuture.failedFuture(e);
+        }
+        return f.whenComplete((v, err) -> p.close());
+    }
+
+    private CompletableFuture<Void> writeUnderLock(long offset, byte[] data) {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (ObjectExtent x : Striper.fileToExtents(layout, offset, data.length)) {
             byte[] piece = new byte[(int) x.length()];
@@ -288,7 +463,10 @@ public final class RbdImage implements AutoCloseable {
                 System.arraycopy(data, (int) b[0], piece, at, (int) b[1]);
                 at += (int) b[1];
             }
-            parts.add(io.writeAsync(object(x.objectNumber()), x.offset(), piece));
+            long objectNo = x.objectNumber();
+            boolean update = mapActive() && mapState(objectNo) != ObjectMap.EXISTS;
+            parts.add(withMapUpdate(update, () -> markExists(objectNo),
+                    () -> io.writeAsync(object(objectNo), x.offset(), piece)));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
@@ -300,12 +478,34 @@ public final class RbdImage implements AutoCloseable {
     public CompletableFuture<Void> discardAsync(long offset, long length) {
         checkWritable();
         checkRange(offset, length);
+        return permit().thenCompose(p -> guarded(p, () -> discardUnderLock(offset, length)));
+    }
+
+    private CompletableFuture<Void> discardUnderLock(long offset, long length) {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (ObjectExtent x : Striper.fileToExtents(layout, offset, length)) {
-            String obj = object(x.objectNumber());
-            CompletableFuture<Void> op = x.offset() == 0 && x.length() == layout.objectSize() ? io.removeAsync(obj)
-                    : io.zeroAsync(obj, x.offset(), x.length());
-            parts.add(ignoreMissing(op));
+            long objectNo = x.objectNumber();
+            String obj = object(objectNo);
+            boolean whole = x.offset() == 0 && x.length() == layout.objectSize();
+            if (!mapActive()) {
+                parts.add(ignoreMissing(whole ? io.removeAsync(obj) : io.zeroAsync(obj, x.offset(), x.length())));
+                continue;
+            }
+            int state = mapState(objectNo);
+            if (state == ObjectMap.NONEXISTENT) {
+                continue; // the map says there is nothing there (librbd skips the op too)
+            }
+            if (whole) {
+                // PENDING before the removal, NONEXISTENT after it, as librbd's discard does.
+                parts.add(CompletableFuture.runAsync(() -> objectMap.update(objectNo, objectNo + 1, ObjectMap.PENDING,
+                        java.util.Optional.empty()), mapWorkers)
+                        .thenCompose(v -> ignoreMissing(io.removeAsync(obj)))
+                        .thenRunAsync(() -> objectMap.update(objectNo, objectNo + 1, ObjectMap.NONEXISTENT,
+                                java.util.Optional.of(ObjectMap.PENDING)), mapWorkers));
+            } else {
+                parts.add(withMapUpdate(state != ObjectMap.EXISTS, () -> markExists(objectNo),
+                        () -> ignoreMissing(io.zeroAsync(obj, x.offset(), x.length()))));
+            }
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
@@ -320,22 +520,73 @@ public final class RbdImage implements AutoCloseable {
         if (newSize < 0) {
             throw new RbdException("negative size");
         }
+        maintenance(() -> {
+            resizeUnderLock(newSize);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    private long objectCount(long bytes) {
+        long sets = (bytes + layout.objectSetSize() - 1) / layout.objectSetSize();
+        if (!layout.isStriped()) {
+            return (bytes + layout.objectSize() - 1) / layout.objectSize();
+        }
+        // A partial last object set still spans stripe_count objects once it holds a full stripe.
+        long full = bytes / layout.objectSetSize();
+        long rest = bytes - full * layout.objectSetSize();
+        long inLast = Math.min(layout.stripeCount(), (rest + layout.stripeUnit() - 1) / layout.stripeUnit());
+        return sets == full ? full * layout.stripeCount() : full * layout.stripeCount() + inLast;
+    }
+
+    private void resizeUnderLock(long newSize) {
         long old = size;
+        if (mapActive() && newSize > old) {
+            objectMap.resize(objectCount(newSize));
+        }
         if (newSize < old) {
-            if (layout.isStriped()) {
-                discardAsync(newSize, old - newSize).join();
-            } else {
-                long os = layout.objectSize();
-                long firstWhole = (newSize + os - 1) / os;
-                long end = (old + os - 1) / os;
+            // Whole objects past the new end go (PENDING, removed, NONEXISTENT), then what is left
+            // of the cut range inside the remaining objects is truncated or zeroed, then the map
+            // shrinks: librbd's TrimRequest order.
+            long keep = objectCount(newSize);
+            long end = objectCount(old);
+            if (keep < end) {
+                if (mapActive()) {
+                    objectMap.update(keep, end, ObjectMap.PENDING, java.util.Optional.of(ObjectMap.EXISTS));
+                }
                 List<CompletableFuture<Void>> parts = new ArrayList<>();
-                for (long n = firstWhole; n < end; n++) {
+                for (long n = keep; n < end; n++) {
                     parts.add(ignoreMissing(io.removeAsync(object(n))));
                 }
                 CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+                if (mapActive()) {
+                    objectMap.update(keep, end, ObjectMap.NONEXISTENT, java.util.Optional.of(ObjectMap.PENDING));
+                }
+            }
+            if (layout.isStriped()) {
+                for (ObjectExtent x : Striper.fileToExtents(layout, newSize, old - newSize)) {
+                    long n = x.objectNumber();
+                    if (n >= keep || (mapActive() && mapState(n) == ObjectMap.NONEXISTENT)) {
+                        continue;
+                    }
+                    if (mapActive()) {
+                        markExists(n);
+                    }
+                    ignoreMissing(io.zeroAsync(object(n), x.offset(), x.length())).join();
+                }
+            } else {
+                long os = layout.objectSize();
                 if (newSize % os != 0 && io.statOrNull(object(newSize / os)) != null) {
+                    if (mapActive()) {
+                        markExists(newSize / os);
+                    }
                     io.truncate(object(newSize / os), newSize % os);
                 }
+            }
+            if (mapActive()) {
+                objectMap.resize(keep);
             }
         }
         io.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(newSize)));
@@ -373,6 +624,14 @@ public final class RbdImage implements AutoCloseable {
     /** Creates a snapshot: a self-managed snap id, registered in the header; later writes keep it. */
     public Snapshot snapCreate(String snapName) {
         checkWritable();
+        Snapshot s = maintenance(() -> snapCreateUnderLock(snapName));
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+        return s;
+    }
+
+    private Snapshot snapCreateUnderLock(String snapName) {
         long snapId = io.selfManagedSnapCreate();
         io.exec("rbd_header." + id, "rbd", "snapshot_add", encode(e -> {
             e.writeString(snapName).writeU64Le(snapId);
@@ -381,14 +640,32 @@ public final class RbdImage implements AutoCloseable {
             e.finishStruct(mark);
         }));
         refreshSnapContext();
+        if (mapActive()) {
+            objectMap.snapshotCreated(snapId, (features & RbdFeatures.FAST_DIFF) != 0);
+        }
         return new Snapshot(snapId, snapName, size);
     }
 
     public void snapRemove(String snapName) {
         checkWritable();
+        maintenance(() -> {
+            snapRemoveUnderLock(snapName);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    private void snapRemoveUnderLock(String snapName) {
         Snapshot s = snapshot(snapName);
         if (isProtected(snapName)) {
             throw new RbdException("snapshot " + name + "@" + snapName + " is protected: unprotect it first");
+        }
+        if (mapActive()) {
+            Long next = snapshots().stream().map(Snapshot::id).filter(i -> Long.compareUnsigned(i, s.id()) > 0)
+                    .min(Long::compareUnsigned).orElse(null);
+            objectMap.snapshotRemoved(s.id(), next, (features & RbdFeatures.FAST_DIFF) != 0);
         }
         io.exec("rbd_header." + id, "rbd", "snapshot_remove", encode(e -> e.writeU64Le(s.id())));
         io.selfManagedSnapRemove(s.id());
@@ -445,10 +722,23 @@ public final class RbdImage implements AutoCloseable {
      */
     public void snapRollback(String snapName) {
         checkWritable();
+        maintenance(() -> {
+            snapRollbackUnderLock(snapName);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    private void snapRollbackUnderLock(String snapName) {
         Snapshot s = snapshot(snapName);
         long span = Math.max(size, s.size());
         if (s.size() != size) {
             io.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(s.size())));
+        }
+        if (mapActive()) {
+            objectMap.rolledBack(s.id());
         }
         long sets = (span + layout.objectSetSize() - 1) / layout.objectSetSize();
         List<CompletableFuture<Void>> parts = new ArrayList<>();
@@ -484,7 +774,22 @@ public final class RbdImage implements AutoCloseable {
 
     @Override
     public void close() {
-        // No watch or lock is held in this slice.
+        releaseLockAndWatch();
+    }
+
+    /** Gives back the exclusive lock (after the writes in flight) and drops the header watch. */
+    private void releaseLockAndWatch() {
+        if (watcher == null) {
+            return;
+        }
+        try {
+            lock.shutdown();
+        } finally {
+            watcher.close();
+            worker.shutdownNow();
+            mapWorkers.shutdownNow();
+            watcher = null;
+        }
     }
 
     @Override
