@@ -90,36 +90,63 @@ class RbdExclusiveLockIT {
 
     @Test
     void librbdBenchAndOurWriterShareTheImageAndBothRangesSurvive() throws Exception {
-        c.rbdOrThrow("create", "--size", "64M", pool + "/shared");
+        c.rbdOrThrow("create", "--size", "160M", pool + "/shared");
+        String header = headerOf("shared");
+        // rbd bench writes [0, 96M) sequentially with one thread (each thread starts at
+        // size/threads * i, so one thread keeps its range predictable); we write [128M, 144M).
         CompletableFuture<CommandResult> bench = CompletableFuture.supplyAsync(() -> c.rbd(Duration.ofSeconds(300),
-                "bench", "--io-type", "write", "--io-pattern", "seq", "--io-size", "64K", "--io-threads", "1",
-                "--io-total", "16M", pool + "/shared"));
+                "bench", "--io-type", "write", "--io-pattern", "seq", "--io-size", "4K", "--io-threads", "1",
+                "--io-total", "96M", pool + "/shared"));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (io().getLockInfo(header, "rbd_lock").lockers().isEmpty()) {
+            assertTrue(System.nanoTime() < until && !bench.isDone(), "rbd bench never took the lock");
+            Thread.sleep(20);
+        }
         byte[] ours = new byte[16 << 20];
         new Random(7).nextBytes(ours);
         long acquisitions;
-        Thread.sleep(1500); // let rbd bench take the lock first: we have to ask for it
+        boolean tookItFromRunningBench = false;
+        long start = System.nanoTime();
         try (RbdImage img = RbdImage.open(io(), "shared", false)) {
-            int chunk = 256 << 10;
+            int chunk = 64 << 10;
             for (int off = 0; off < ours.length; off += chunk) {
-                img.writeAsync((32L << 20) + off, Arrays.copyOfRange(ours, off, off + chunk)).get(150, TimeUnit.SECONDS);
+                img.writeAsync((128L << 20) + off, Arrays.copyOfRange(ours, off, off + chunk)).get(150, TimeUnit.SECONDS);
+                if (off == 0) {
+                    tookItFromRunningBench = !bench.isDone();
+                }
             }
             acquisitions = img.lockAcquisitions();
         }
+        long ourMillis = (System.nanoTime() - start) / 1_000_000;
+        boolean benchRunningWhenWeFinished = !bench.isDone();
         CommandResult r = bench.get(300, TimeUnit.SECONDS);
         assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
-        byte[] all = export("shared");
-        assertArrayEquals(ours, Arrays.copyOfRange(all, 32 << 20, 48 << 20), "our range is exactly what we wrote");
-        byte fill = all[0];
-        for (int i = 0; i < 16 << 20; i++) {
-            if (all[i] != fill) {
-                throw new AssertionError("rbd bench's range differs at " + i);
+        System.out.println("our writer: " + acquisitions + " lock acquisitions in " + ourMillis + " ms; first write done"
+                + " while rbd bench ran: " + tookItFromRunningBench + "; bench still running when we finished: "
+                + benchRunningWhenWeFinished);
+        Path out = tmp.resolve("shared.export");
+        c.rbdOrThrow("export", pool + "/shared", out.toString());
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(out.toFile(), "r")) {
+            byte[] got = new byte[ours.length];
+            f.seek(128L << 20);
+            f.readFully(got);
+            assertArrayEquals(ours, got, "our range is exactly what we wrote");
+            byte[] theirs = new byte[96 << 20];
+            f.seek(0);
+            f.readFully(theirs);
+            for (int i = 0; i < theirs.length; i++) {
+                if (theirs[i] != theirs[0]) {
+                    throw new AssertionError("rbd bench's range differs at " + i);
+                }
             }
         }
-        for (int n = 0; n < 4; n++) {
-            assertTrue(c.rados("-p", pool, "stat", String.format("rbd_data.%s.%016x",
-                    headerOf("shared").substring("rbd_header.".length()), n)).ok(), "bench wrote object " + n);
+        String id = header.substring("rbd_header.".length());
+        for (int n = 0; n < 24; n++) {
+            assertTrue(c.rados("-p", pool, "stat", String.format("rbd_data.%s.%016x", id, n)).ok(), "bench wrote object " + n);
         }
-        System.out.println("lock acquisitions by our writer while rbd bench ran: " + acquisitions);
+        // rbd bench held the lock when we started: our first write needed librbd to hand it over.
+        assertTrue(tookItFromRunningBench || acquisitions >= 2, "librbd handed the lock over while it was still writing"
+                + " (we took it " + acquisitions + " times)");
         var check = c.rbd("object-map", "check", pool + "/shared");
         assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
     }

@@ -206,7 +206,12 @@ public final class ExclusiveLock {
         boolean alive = io.listWatchers(watcher.header()).stream()
                 .anyMatch(w -> w.cookie() == handle && addrString(w.addr()).equals(ownerAddr));
         if (!alive) {
-            breakDeadOwner(holder, ownerAddr);
+            // Look again (librbd's BreakRequest re-reads the locker): only the same dead holder is fenced.
+            LockInfo again = io.getLockInfo(watcher.header(), LOCK_NAME);
+            if (again.lockers().size() == 1 && again.lockers().get(0).name().equals(holder.name())
+                    && again.lockers().get(0).cookie().equals(holder.cookie())) {
+                breakDeadOwner(holder, ownerAddr);
+            }
             return;
         }
         IoCtx.NotifyResult r = watcher.notify(WatchNotifyMessages.requestLock(watcher.clientId(), false));
@@ -249,10 +254,15 @@ public final class ExclusiveLock {
         }
     }
 
-    /** Ceph's own spelling of an address (no "any:" prefix), as librbd compares and blocklists it. */
+    /**
+     * An address as {@code ip:port/nonce}, without the type prefix: the lock records the address
+     * in one encoding and list_watchers reports it in another (legacy vs. new form), while the
+     * client they name is the same. This is also the form {@code osd blocklist add} takes.
+     */
     static String addrString(EntityAddr a) {
         String s = a.toString();
-        return s.startsWith("any:") ? s.substring(4) : s;
+        int colon = s.indexOf(':');
+        return colon > 0 && s.substring(0, colon).matches("any|v1|v2|none|type\\d+") ? s.substring(colon + 1) : s;
     }
 
     static Long parseCookie(String cookie) {
