@@ -34,7 +34,10 @@ public final class RbdImage implements AutoCloseable {
     private static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Data objects: carries the image's snapshot context (librbd's data_ctx). */
     private final IoCtx io;
+    /** Header and object map: no snapshot context, so they are never cloned (librbd's md_ctx). */
+    private final IoCtx md;
     private final String name;
     private final String id;
     private final String objectPrefix;
@@ -58,6 +61,7 @@ public final class RbdImage implements AutoCloseable {
     private RbdImage(IoCtx io, String name, String id, String objectPrefix, int order, long size, long features,
             StripingLayout layout, boolean readOnly) {
         this.io = io;
+        this.md = io.duplicate();
         this.name = name;
         this.id = id;
         this.objectPrefix = objectPrefix;
@@ -225,11 +229,12 @@ public final class RbdImage implements AutoCloseable {
         if (parentPool != -1) {
             throw new RbdException("image " + name + " is a clone: reading through to a parent is not supported yet");
         }
-        RbdImage image = new RbdImage(io, name, id, prefix, order, size, features, layout, readOnly);
+        IoCtx data = io.duplicate(); // the caller's IoCtx keeps its own snapshot settings
+        RbdImage image = new RbdImage(data, name, id, prefix, order, size, features, layout, readOnly);
         if (!readOnly) {
             SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec(header, "rbd", "get_snapcontext",
                     new byte[0]), "get_snapcontext"));
-            io.setSelfManagedSnapWriteContext(snapc);
+            data.setSelfManagedSnapWriteContext(snapc);
             if ((features & RbdFeatures.EXCLUSIVE_LOCK) != 0) {
                 image.startLocking();
             }
@@ -246,17 +251,17 @@ public final class RbdImage implements AutoCloseable {
         worker = java.util.concurrent.Executors.newSingleThreadExecutor(daemon("rbd-lock-" + name));
         mapWorkers = java.util.concurrent.Executors.newFixedThreadPool(4, daemon("rbd-objmap-" + name));
         try {
-            watcher = new ImageWatcher(io, header, worker);
+            watcher = new ImageWatcher(md, header, worker);
         } catch (RuntimeException e) {
             worker.shutdownNow();
             mapWorkers.shutdownNow();
             throw e;
         }
         if ((features & RbdFeatures.OBJECT_MAP) != 0) {
-            objectMap = new ObjectMap(io, id);
+            objectMap = new ObjectMap(md, id);
         }
         watcher.onHeaderUpdate(n -> refreshQuietly());
-        lock = new ExclusiveLock(io, watcher, worker, LOCK_TIMEOUT, new ExclusiveLock.Hooks() {
+        lock = new ExclusiveLock(md, watcher, worker, LOCK_TIMEOUT, new ExclusiveLock.Hooks() {
             @Override
             public void acquired() {
                 // librbd's post-acquire: refresh the header, then lock and load the object map.
@@ -264,7 +269,7 @@ public final class RbdImage implements AutoCloseable {
                 if (objectMap != null) {
                     objectMap.lock();
                     objectMap.load();
-                    objectMapInvalid = (ObjectMap.flags(io, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0;
+                    objectMapInvalid = (ObjectMap.flags(md, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0;
                 }
             }
 
@@ -289,7 +294,7 @@ public final class RbdImage implements AutoCloseable {
     /** Re-reads size and snapshot context from the header (after a peer's HEADER_UPDATE or on lock). */
     private void refreshHeader() {
         String header = "rbd_header." + id;
-        CephDecoder sz = CephDecoder.of(io.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
+        CephDecoder sz = CephDecoder.of(md.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
         sz.readU8();
         size = sz.readU64Le();
         refreshSnapContext();
@@ -589,7 +594,7 @@ public final class RbdImage implements AutoCloseable {
                 objectMap.resize(keep);
             }
         }
-        io.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(newSize)));
+        md.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(newSize)));
         size = newSize;
     }
 
@@ -602,12 +607,12 @@ public final class RbdImage implements AutoCloseable {
     /** Snapshots, oldest first (get_snapcontext, then snapshot_get for each id). */
     public List<Snapshot> snapshots() {
         String header = "rbd_header." + id;
-        SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec(header, "rbd", "get_snapcontext", new byte[0]),
+        SnapContext snapc = SnapContext.decode(CephDecoder.of(md.exec(header, "rbd", "get_snapcontext", new byte[0]),
                 "get_snapcontext"));
         List<Snapshot> out = new ArrayList<>();
         for (int i = snapc.snaps().size() - 1; i >= 0; i--) {
             long snapId = snapc.snaps().get(i);
-            CephDecoder d = CephDecoder.of(io.exec(header, "rbd", "snapshot_get", encode(e -> e.writeU64Le(snapId))),
+            CephDecoder d = CephDecoder.of(md.exec(header, "rbd", "snapshot_get", encode(e -> e.writeU64Le(snapId))),
                     "snapshot_get");
             CephDecoder.Envelope env = d.beginStruct("cls::rbd::SnapshotInfo", 1);
             long sid = d.readU64Le();
@@ -633,7 +638,7 @@ public final class RbdImage implements AutoCloseable {
 
     private Snapshot snapCreateUnderLock(String snapName) {
         long snapId = io.selfManagedSnapCreate();
-        io.exec("rbd_header." + id, "rbd", "snapshot_add", encode(e -> {
+        md.exec("rbd_header." + id, "rbd", "snapshot_add", encode(e -> {
             e.writeString(snapName).writeU64Le(snapId);
             int mark = e.beginStruct(1, 1);
             e.writeU32Le(0); // SnapshotNamespace USER
@@ -667,7 +672,7 @@ public final class RbdImage implements AutoCloseable {
                     .min(Long::compareUnsigned).orElse(null);
             objectMap.snapshotRemoved(s.id(), next, (features & RbdFeatures.FAST_DIFF) != 0);
         }
-        io.exec("rbd_header." + id, "rbd", "snapshot_remove", encode(e -> e.writeU64Le(s.id())));
+        md.exec("rbd_header." + id, "rbd", "snapshot_remove", encode(e -> e.writeU64Le(s.id())));
         io.selfManagedSnapRemove(s.id());
         refreshSnapContext();
     }
@@ -680,7 +685,7 @@ public final class RbdImage implements AutoCloseable {
     /** RBD_PROTECTION_STATUS_*: 0 unprotected, 1 unprotecting, 2 protected. */
     public boolean isProtected(String snapName) {
         long sid = snapshot(snapName).id();
-        byte[] out = io.exec("rbd_header." + id, "rbd", "get_protection_status", encode(e -> e.writeU64Le(sid)));
+        byte[] out = md.exec("rbd_header." + id, "rbd", "get_protection_status", encode(e -> e.writeU64Le(sid)));
         return CephDecoder.of(out, "protection status").readU8() != 0;
     }
 
@@ -700,7 +705,7 @@ public final class RbdImage implements AutoCloseable {
         setProtection(sid, 1);
         long clones;
         try {
-            byte[] children = io.exec("rbd_header." + id, "rbd", "children_list", encode(e -> e.writeU64Le(sid)));
+            byte[] children = md.exec("rbd_header." + id, "rbd", "children_list", encode(e -> e.writeU64Le(sid)));
             clones = CephDecoder.of(children, "children_list").readU32Le();
         } catch (RadosException.ObjectNotFoundException e) {
             clones = 0; // cls rbd answers ENOENT when the snapshot never had a clone-v2 child
@@ -713,7 +718,7 @@ public final class RbdImage implements AutoCloseable {
     }
 
     private void setProtection(long sid, int status) {
-        io.exec("rbd_header." + id, "rbd", "set_protection_status", encode(e -> e.writeU64Le(sid).writeU8(status)));
+        md.exec("rbd_header." + id, "rbd", "set_protection_status", encode(e -> e.writeU64Le(sid).writeU8(status)));
     }
 
     /**
@@ -735,7 +740,7 @@ public final class RbdImage implements AutoCloseable {
         Snapshot s = snapshot(snapName);
         long span = Math.max(size, s.size());
         if (s.size() != size) {
-            io.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(s.size())));
+            md.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(s.size())));
         }
         if (mapActive()) {
             objectMap.rolledBack(s.id());
@@ -750,7 +755,7 @@ public final class RbdImage implements AutoCloseable {
     }
 
     private void refreshSnapContext() {
-        io.setSelfManagedSnapWriteContext(SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + id, "rbd",
+        io.setSelfManagedSnapWriteContext(SnapContext.decode(CephDecoder.of(md.exec("rbd_header." + id, "rbd",
                 "get_snapcontext", new byte[0]), "get_snapcontext")));
     }
 
