@@ -87,12 +87,14 @@ public final class NbdServeCommand {
         }
         try (RadosClient rados = RadosClient.connect(CephConfig.fromEnvironment(cephArgs.toArray(String[]::new)))) {
             NbdServer.Builder b = NbdServer.builder().queueDepth(queueDepth);
+            List<RbdImage> images = new java.util.ArrayList<>();
             for (int i = 0; i < specs.size(); i++) {
                 Spec s = specs.get(i);
                 if (s.snap() != null) {
                     throw new UsageException("snapshots (@" + s.snap() + ") are not served yet");
                 }
                 RbdImage image = RbdImage.open(rados.ioCtx(s.pool()), s.image(), readOnly);
+                images.add(image);
                 b.export(new RbdExport(i < names.size() ? names.get(i) : s.image(), image));
             }
             if (socket != null) {
@@ -104,6 +106,13 @@ public final class NbdServeCommand {
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 server.close();
+                for (RbdImage image : images) {
+                    try {
+                        image.close(); // gives back the exclusive lock and drops the header watch
+                    } catch (RuntimeException e) {
+                        err.println("jceph nbd serve: closing " + image.name() + ": " + e.getMessage());
+                    }
+                }
                 stopped.countDown();
             }, "nbd-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
