@@ -57,6 +57,8 @@ public final class RbdImage implements AutoCloseable {
     private ExclusiveLock lock;
     private ObjectMap objectMap;
     private volatile boolean objectMapInvalid;
+    /** The snapshot this handle reads ({@link #atSnapshot}), or NOSNAP for HEAD. */
+    private long snapId = NOSNAP;
 
     private RbdImage(IoCtx io, String name, String id, String objectPrefix, int order, long size, long features,
             StripingLayout layout, boolean readOnly) {
@@ -765,7 +767,140 @@ public final class RbdImage implements AutoCloseable {
                 .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
         IoCtx snapIo = io.duplicate();
         snapIo.setReadSnap(s.id());
-        return new RbdImage(snapIo, name, id, objectPrefix, order, s.size(), features, layout, true);
+        RbdImage at = new RbdImage(snapIo, name, id, objectPrefix, order, s.size(), features, layout, true);
+        at.snapId = s.id();
+        return at;
+    }
+
+    // ---- image metadata (rbd image-meta) ------------------------------------------------------
+
+    /** The value of metadata key {@code key}; {@link RbdException.NoSuchKeyException} when absent. */
+    public String metadataGet(String key) {
+        return ImageMetadata.get(md, "rbd_header." + id, name, key);
+    }
+
+    /** Sets a metadata key (under the exclusive lock when the image has one, as librbd's owner does it). */
+    public void metadataSet(String key, String value) {
+        checkWritable();
+        maintenance(() -> {
+            ImageMetadata.set(md, "rbd_header." + id, key, value);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    public void metadataRemove(String key) {
+        checkWritable();
+        maintenance(() -> {
+            ImageMetadata.remove(md, "rbd_header." + id, name, key);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    /** All metadata, by key. */
+    public java.util.SortedMap<String, String> metadataList() {
+        return ImageMetadata.list(md, "rbd_header." + id);
+    }
+
+    // ---- advisory locks (rbd lock add/ls/rm): cls_lock "rbd_lock" on the header -------------
+
+    /** The advisory (or librbd-managed) lock on the header: type, tag and holders. */
+    public org.jceph.rados.LockInfo lockers() {
+        return md.getLockInfo("rbd_header." + id, ExclusiveLock.LOCK_NAME);
+    }
+
+    /**
+     * Takes an advisory lock with id {@code cookie}: exclusive, or shared under {@code sharedTag}
+     * (librbd's lock_exclusive / lock_shared). Held elsewhere: {@link LockHeldException}.
+     */
+    public void lockAdd(String cookie, String sharedTag) {
+        try {
+            md.lock("rbd_header." + id, ExclusiveLock.LOCK_NAME, sharedTag != null, cookie, sharedTag == null ? ""
+                    : sharedTag, "", 0);
+        } catch (RadosException e) {
+            if (e.errno() == -16 || e.errno() == -17) {
+                throw new LockHeldException("lock is already held by someone else");
+            }
+            throw e;
+        }
+    }
+
+    /** Breaks the lock {@code cookie} held by {@code locker} ("client.N"), as rbd lock rm. */
+    public void lockRemove(String cookie, String locker) {
+        if (!locker.matches("client\\.\\d+")) {
+            throw new RbdException("locker must be client.<id>, not " + locker);
+        }
+        try {
+            md.breakLock("rbd_header." + id, ExclusiveLock.LOCK_NAME, new org.jceph.encoding.types.EntityName(
+                    org.jceph.encoding.types.EntityName.TYPE_CLIENT, Long.parseLong(locker.substring(7))), cookie);
+        } catch (RadosException.ObjectNotFoundException e) {
+            throw new RbdException.NoSuchKeyException("no lock " + cookie + " held by " + locker + " on image " + name);
+        }
+    }
+
+    /** An advisory lock that someone else holds (EBUSY/EEXIST). */
+    public static final class LockHeldException extends RbdException {
+        private static final long serialVersionUID = 1L;
+
+        LockHeldException(String message) {
+            super(message);
+        }
+    }
+
+    // ---- object map check and disk usage ---------------------------------------------------
+
+    /** One object whose map state disagrees with the data object. */
+    public record ObjectMapMismatch(long objectNo, int mapState, boolean exists) {
+    }
+
+    /**
+     * Compares the object map of this handle (HEAD, or the snapshot it reads) with the data
+     * objects: an object that exists must be EXISTS or EXISTS_CLEAN, one that does not must be
+     * NONEXISTENT. (Whether an existing object is clean since the last snapshot is not checked.)
+     */
+    public List<ObjectMapMismatch> objectMapCheck() {
+        if ((features & RbdFeatures.OBJECT_MAP) == 0) {
+            throw new RbdException("image " + name + " does not have the object-map feature");
+        }
+        int[] states = ObjectMap.decodeStates(md.read(ObjectMap.name(id, snapId), 0, 0));
+        long count = layout.isStriped() ? objectCount(size) : (size + layout.objectSize() - 1) / layout.objectSize();
+        List<CompletableFuture<ObjectMapMismatch>> checks = new ArrayList<>();
+        for (long n = 0; n < count; n++) {
+            final long objectNo = n;
+            int st = n < states.length ? states[(int) n] : -1;
+            checks.add(io.statAsync(object(n)).handle((stat, err) -> {
+                Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                if (c != null && !(c instanceof RadosException.ObjectNotFoundException)) {
+                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
+                }
+                boolean exists = c == null;
+                boolean ok = exists ? st == ObjectMap.EXISTS || st == ObjectMap.EXISTS_CLEAN : st == ObjectMap.NONEXISTENT;
+                return ok ? null : new ObjectMapMismatch(objectNo, st, exists);
+            }));
+        }
+        List<ObjectMapMismatch> out = new ArrayList<>();
+        for (CompletableFuture<ObjectMapMismatch> f : checks) {
+            ObjectMapMismatch m = f.join();
+            if (m != null) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the header flags this image's object map (HEAD) invalid. */
+    public boolean objectMapFlaggedInvalid() {
+        return (features & RbdFeatures.OBJECT_MAP) != 0 && (ObjectMap.flags(md, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0;
+    }
+
+    /** rbd du: each snapshot, oldest first, then HEAD. */
+    public List<DiskUsage.Usage> diskUsage() {
+        return DiskUsage.of(this, md, io);
     }
 
     /** Writes are acknowledged by the OSDs once durable: nothing is buffered here. */
