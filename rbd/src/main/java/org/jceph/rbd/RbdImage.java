@@ -898,6 +898,14 @@ public final class RbdImage implements AutoCloseable {
         return (features & RbdFeatures.OBJECT_MAP) != 0 && (ObjectMap.flags(md, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0;
     }
 
+    /**
+     * rbd diff: what changed since snapshot {@code fromSnap} (null: since the beginning) up to
+     * this handle's HEAD or snapshot; see {@link ImageDiff} for what is supported.
+     */
+    public List<ImageDiff.Extent> diff(String fromSnap, boolean wholeObject) {
+        return ImageDiff.of(this, md, io, snapId == NOSNAP ? null : snapId, fromSnap, wholeObject);
+    }
+
     /** rbd du: each snapshot, oldest first, then HEAD. */
     public List<DiskUsage.Usage> diskUsage() {
         return DiskUsage.of(this, md, io);

@@ -202,6 +202,32 @@ public final class RbdCommand {
                         }
                     }
                 }
+                case "diff" -> {
+                    String[] spec = spec(a, 1);
+                    String[] snap = splitSnap(spec[1]);
+                    try (RbdImage head = RbdImage.open(rados.ioCtx(spec[0]), snap[0], true);
+                            RbdImage at = snap[1] == null ? null : head.atSnapshot(snap[1])) {
+                        List<org.jceph.rbd.ImageDiff.Extent> extents = (at == null ? head : at)
+                                .diff(a.opt("from-snap", null), a.flags().contains("whole-object"));
+                        if (json(a)) {
+                            List<Map<String, Object>> list = new ArrayList<>();
+                            for (org.jceph.rbd.ImageDiff.Extent x : extents) {
+                                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                                m.put("offset", x.offset());
+                                m.put("length", x.length());
+                                m.put("exists", x.exists() ? "true" : "false");
+                                list.add(m);
+                            }
+                            out.println(toJson(list));
+                        } else {
+                            TextTable t = new TextTable(new String[] {"Offset", "Length", "Type"},
+                                    new boolean[] {false, false, false});
+                            extents.forEach(x -> t.row(Long.toString(x.offset()), Long.toString(x.length()),
+                                    x.exists() ? "data" : "zero"));
+                            t.print(out);
+                        }
+                    }
+                }
                 case "du", "disk-usage" -> {
                     return du(rados, a, out);
                 }
@@ -603,7 +629,7 @@ public final class RbdCommand {
                     ceph.add(value(argv, ++i, s));
                 }
                 case "-l", "--long" -> flags.add("l");
-                case "--allow-shrink", "--no-progress", "--pretty-format" -> flags.add(s.substring(2));
+                case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object" -> flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));
                 default -> {

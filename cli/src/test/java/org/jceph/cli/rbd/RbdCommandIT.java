@@ -171,4 +171,34 @@ class RbdCommandIT {
         assertEquals("Object Map Check: 100% complete...done.\n", ours.err());
         assertEquals(0, runRc(c, "object-map", "check", pool + "/used@s1").rc());
     }
+
+    @Test
+    void diffMatchesTheRbdTool(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        byte[] data = new byte[(10 << 20) + 5000];
+        new Random(4).nextBytes(data);
+        Path in = tmp.resolve("diff.raw");
+        Files.write(in, data);
+        run(c, "import", in.toString(), pool + "/diffed");
+        run(c, "snap", "create", pool + "/diffed@a");
+        try (org.jceph.rados.RadosClient rados = org.jceph.rados.RadosClient.connect(
+                org.jceph.messenger.config.CephConfig.fromEnvironment("-c", c.confPath().toString()));
+                org.jceph.rbd.RbdImage img = org.jceph.rbd.RbdImage.open(rados.ioCtx(pool), "diffed", false)) {
+            img.writeAsync(100, new byte[] {1, 2, 3}).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            img.discardAsync(4 << 20, 4 << 20).get(60, java.util.concurrent.TimeUnit.SECONDS); // object 1 goes
+            img.snapCreate("b");
+            img.writeAsync(9 << 20, new byte[] {4}).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        for (String[] args : new String[][] {
+            {"diff", pool + "/diffed"},
+            {"diff", "--whole-object", pool + "/diffed"},
+            {"diff", "--whole-object", "--from-snap", "a", pool + "/diffed"},
+            {"diff", "--whole-object", "--from-snap", "a", "--format", "json", pool + "/diffed"},
+            {"diff", "--whole-object", "--from-snap", "b", pool + "/diffed"},
+            {"diff", "--whole-object", "--from-snap", "a", pool + "/diffed@b"},
+            {"diff", "--whole-object", pool + "/diffed@a"}}) {
+            assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args));
+        }
+        assertTrue(run(c, "diff", "--whole-object", "--from-snap", "a", pool + "/diffed").contains("4194304  4194304  zero"));
+    }
 }
