@@ -57,6 +57,7 @@ public final class RbdImage implements AutoCloseable {
     private ExclusiveLock lock;
     private ObjectMap objectMap;
     private volatile boolean objectMapInvalid;
+    private final WriteGate gate = new WriteGate();
     /** The snapshot this handle reads ({@link #atSnapshot}), or NOSNAP for HEAD. */
     private long snapId = NOSNAP;
 
@@ -337,9 +338,11 @@ public final class RbdImage implements AutoCloseable {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
+        gate.pause(name);
         try {
             return op.get();
         } finally {
+            gate.resume();
             p.close();
         }
     }
@@ -446,7 +449,7 @@ public final class RbdImage implements AutoCloseable {
     public CompletableFuture<Void> writeAsync(long offset, byte[] data) {
         checkWritable();
         checkRange(offset, data.length);
-        return permit().thenCompose(p -> guarded(p, () -> writeUnderLock(offset, data)));
+        return permit().thenCompose(p -> guarded(p, () -> gated(() -> writeUnderLock(offset, data))));
     }
 
     private static CompletableFuture<Void> guarded(ExclusiveLock.Permit p,
@@ -459,6 +462,20 @@ public final class RbdImage implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return f.whenComplete((v, err) -> p.close());
+    }
+
+    /** Runs {@code op} once no snapshot/resize/rollback is changing the image, counted until it completes. */
+    private CompletableFuture<Void> gated(java.util.function.Supplier<CompletableFuture<Void>> op) {
+        return gate.begin().thenCompose(v -> {
+            CompletableFuture<Void> f;
+            try {
+                f = op.get();
+            } catch (RuntimeException e) {
+                gate.end();
+                return CompletableFuture.failedFuture(e);
+            }
+            return f.whenComplete((x, err) -> gate.end());
+        });
     }
 
     private CompletableFuture<Void> writeUnderLock(long offset, byte[] data) {
@@ -485,7 +502,7 @@ public final class RbdImage implements AutoCloseable {
     public CompletableFuture<Void> discardAsync(long offset, long length) {
         checkWritable();
         checkRange(offset, length);
-        return permit().thenCompose(p -> guarded(p, () -> discardUnderLock(offset, length)));
+        return permit().thenCompose(p -> guarded(p, () -> gated(() -> discardUnderLock(offset, length))));
     }
 
     private CompletableFuture<Void> discardUnderLock(long offset, long length) {

@@ -217,4 +217,39 @@ class RbdObjectMapIT {
         } while (!left.isEmpty() && System.nanoTime() < until);
         assertTrue(left.isEmpty(), "no data object, header or object map of the image is left: " + left);
     }
+
+    @Test
+    void writesInFlightWhenASnapshotIsTakenAreAllInIt() throws Exception {
+        RbdImage.create(io(), "om-race", 16L << 20, 22, RbdFeatures.LIBRBD_DEFAULT);
+        byte[] a = new byte[64 << 10];
+        Arrays.fill(a, (byte) 0xa1);
+        byte[] b = new byte[64 << 10];
+        Arrays.fill(b, (byte) 0xb2);
+        try (RbdImage img = RbdImage.open(io(), "om-race", false)) {
+            img.writeAsync(0, new byte[1]).get(60, TimeUnit.SECONDS); // hold the lock first
+            List<java.util.concurrent.CompletableFuture<Void>> inFlight = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                inFlight.add(img.writeAsync((long) i * (256 << 10), a));
+            }
+            img.snapCreate("during");
+            List<java.util.concurrent.CompletableFuture<Void>> later = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                later.add(img.writeAsync((long) i * (256 << 10), b));
+            }
+            for (var f : inFlight) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            for (var f : later) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+        Path out = tmp.resolve("race.export");
+        c.rbdOrThrow("export", pool + "/om-race@during", out.toString());
+        byte[] snap = Files.readAllBytes(out);
+        for (int i = 0; i < 64; i++) {
+            int off = i * (256 << 10);
+            assertArrayEquals(a, Arrays.copyOfRange(snap, off, off + a.length), "write " + i + " is in the snapshot, alone");
+        }
+        assertCheckPasses("om-race");
+    }
 }
