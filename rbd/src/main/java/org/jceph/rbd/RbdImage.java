@@ -47,7 +47,7 @@ public final class RbdImage implements AutoCloseable {
     private final boolean readOnly;
     private volatile long size;
     /** Lock acquisition deadline for writes (librbd has none; we bound every wait). */
-    private static final java.time.Duration LOCK_TIMEOUT = java.time.Duration.ofSeconds(
+    public static final java.time.Duration DEFAULT_LOCK_TIMEOUT = java.time.Duration.ofSeconds(
             Long.getLong("jceph.rbd.lockTimeoutSeconds", 120));
 
     // Present for read-write opens of images with exclusive-lock (and object-map).
@@ -196,6 +196,14 @@ public final class RbdImage implements AutoCloseable {
 
     /** Opens image {@code name}; read-write unless {@code readOnly}. */
     public static RbdImage open(IoCtx io, String name, boolean readOnly) {
+        return open(io, name, readOnly, DEFAULT_LOCK_TIMEOUT);
+    }
+
+    /**
+     * Opens image {@code name}; a write that needs the exclusive lock fails with
+     * {@link ExclusiveLock.LockTimeoutException} when it cannot have it within {@code lockTimeout}.
+     */
+    public static RbdImage open(IoCtx io, String name, boolean readOnly, java.time.Duration lockTimeout) {
         String id;
         try {
             id = CephDecoder.of(io.exec("rbd_id." + name, "rbd", "get_id", new byte[0]), "get_id").readString();
@@ -239,7 +247,7 @@ public final class RbdImage implements AutoCloseable {
                     new byte[0]), "get_snapcontext"));
             data.setSelfManagedSnapWriteContext(snapc);
             if ((features & RbdFeatures.EXCLUSIVE_LOCK) != 0) {
-                image.startLocking();
+                image.startLocking(lockTimeout);
             }
         }
         return image;
@@ -249,7 +257,7 @@ public final class RbdImage implements AutoCloseable {
         return name;
     }
 
-    private void startLocking() {
+    private void startLocking(java.time.Duration lockTimeout) {
         String header = "rbd_header." + id;
         worker = java.util.concurrent.Executors.newSingleThreadExecutor(daemon("rbd-lock-" + name));
         mapWorkers = java.util.concurrent.Executors.newFixedThreadPool(4, daemon("rbd-objmap-" + name));
@@ -264,7 +272,7 @@ public final class RbdImage implements AutoCloseable {
             objectMap = new ObjectMap(md, id);
         }
         watcher.onHeaderUpdate(n -> refreshQuietly());
-        lock = new ExclusiveLock(md, watcher, worker, LOCK_TIMEOUT, new ExclusiveLock.Hooks() {
+        lock = new ExclusiveLock(md, watcher, worker, lockTimeout, new ExclusiveLock.Hooks() {
             @Override
             public void acquired() {
                 // librbd's post-acquire: refresh the header, then lock and load the object map.

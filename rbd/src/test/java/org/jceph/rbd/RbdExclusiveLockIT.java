@@ -211,4 +211,37 @@ class RbdExclusiveLockIT {
             other.ioCtx(pool).unlock(header, "rbd_lock", "not-librbd");
         }
     }
+
+    @Test
+    void anOwnerThatNeverAnswersMakesWritesFailWithATypedTimeout() throws Exception {
+        c.rbdOrThrow("create", "--size", "8M", pool + "/silent");
+        String header = headerOf("silent");
+        try (RadosClient other = RadosClient.connect(CephConfig.fromEnvironment("-c", c.confPath().toString()))) {
+            IoCtx theirs = other.ioCtx(pool);
+            long handle = theirs.watch(header, (id, gid, payload) -> new byte[0]); // alive, but ignores requests
+            theirs.lock(header, "rbd_lock", false, "auto " + handle, "internal", "", 0);
+            try (RbdImage img = RbdImage.open(io(), "silent", false, Duration.ofSeconds(8))) {
+                long t0 = System.nanoTime();
+                var e = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> img.writeAsync(0, new byte[] {1}).get(60, TimeUnit.SECONDS));
+                long secs = (System.nanoTime() - t0) / 1_000_000_000L;
+                assertTrue(e.getCause() instanceof ExclusiveLock.LockTimeoutException, String.valueOf(e.getCause()));
+                assertTrue(secs >= 7 && secs < 30, "gave up after the 8 s bound: " + secs + " s");
+                assertFalse(img.holdsExclusiveLock());
+            }
+            assertEquals("auto " + handle, io().getLockInfo(header, "rbd_lock").lockers().get(0).cookie(),
+                    "a live owner's lock is never broken");
+            assertTrue(c.cephOrThrow("osd", "blocklist", "ls").lines().noneMatch(l -> l.contains(
+                    ExclusiveLockAddr.of(io().getLockInfo(header, "rbd_lock")))), "nor its client blocklisted");
+            theirs.unlock(header, "rbd_lock", "auto " + handle);
+            theirs.unwatch(header, handle);
+        }
+    }
+
+    /** The lock holder's address as the blocklist prints it. */
+    private static final class ExclusiveLockAddr {
+        static String of(LockInfo info) {
+            return info.lockers().get(0).addr().toString().replaceFirst("^(any|v1|v2):", "");
+        }
+    }
 }
