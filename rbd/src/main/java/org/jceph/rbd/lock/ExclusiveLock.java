@@ -276,6 +276,30 @@ public final class ExclusiveLock {
         }
     }
 
+    /** Runs on the worker after a re-watch: our lock follows the new watch handle (set_cookie). */
+    void watchReplaced(long oldHandle) {
+        synchronized (mon) {
+            if (!owner) {
+                return;
+            }
+        }
+        String oldCookie = COOKIE_PREFIX + " " + Long.toUnsignedString(oldHandle);
+        byte[] in = org.jceph.encoding.CephEncoder.toBytes(e -> {
+            int mark = e.beginStruct(1, 1);
+            e.writeString(LOCK_NAME).writeU8(LockInfo.EXCLUSIVE).writeString(oldCookie).writeString(LOCK_TAG)
+                    .writeString(cookie());
+            e.finishStruct(mark);
+        });
+        try {
+            io.exec(watcher.header(), "lock", "set_cookie", in);
+        } catch (RadosException e) {
+            synchronized (mon) {
+                owner = false; // broken by a peer (after fencing us): ask again on the next write
+                mon.notifyAll();
+            }
+        }
+    }
+
     /** Called on the notify thread when a peer asks for the lock: answer 0 and release soon. */
     int lockRequested(ClientId requester, boolean force) {
         synchronized (mon) {

@@ -20,8 +20,11 @@ public final class ImageWatcher implements AutoCloseable {
     private final IoCtx io;
     private final String header;
     private final Executor worker;
-    private final long handle;
-    private final ClientId me;
+    private final long gid;
+    private final IoCtx.WatchListener listener;
+    private volatile long handle;
+    private volatile ClientId me;
+    private volatile boolean closed;
     private volatile ExclusiveLock lock;
     private volatile Consumer<Notification> headerUpdateListener = n -> {
     };
@@ -30,13 +33,44 @@ public final class ImageWatcher implements AutoCloseable {
         this.io = io;
         this.header = header;
         this.worker = worker;
-        this.handle = io.watch(header, new IoCtx.WatchListener() {
+        this.listener = new IoCtx.WatchListener() {
             @Override
             public byte[] onNotify(long notifyId, long notifierGid, byte[] payload) {
                 return handle(payload);
             }
-        });
-        this.me = new ClientId(io.client().instanceId(), handle);
+
+            @Override
+            public void onDisconnect() {
+                worker.execute(ImageWatcher.this::rewatch);
+            }
+        };
+        this.gid = io.client().instanceId();
+        this.handle = io.watch(header, listener);
+        this.me = new ClientId(gid, handle);
+    }
+
+    /**
+     * The OSD dropped our watch: watch again (a new handle) and, if we hold the lock, move it to
+     * the new cookie with cls_lock set_cookie, as librbd's ManagedLock reacquire does. If the lock
+     * is gone meanwhile (a peer fenced us), it is lost and the next write asks again.
+     */
+    void rewatch() {
+        if (closed) {
+            return;
+        }
+        long old = handle;
+        try {
+            io.unwatch(header, old);
+        } catch (RadosException e) {
+            // already gone: that is why we are here
+        }
+        long fresh = io.watch(header, listener);
+        handle = fresh;
+        me = new ClientId(gid, fresh);
+        ExclusiveLock l = lock;
+        if (l != null) {
+            l.watchReplaced(old);
+        }
     }
 
     public long handle() {
@@ -113,6 +147,7 @@ public final class ImageWatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             io.unwatch(header, handle);
         } catch (RadosException e) {
