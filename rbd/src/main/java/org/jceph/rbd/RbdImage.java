@@ -158,8 +158,8 @@ public final class RbdImage implements AutoCloseable {
                 removals.add(ignoreMissing(io.removeAsync(img.object(n))));
             }
             CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
+            img.releaseLockAndWatch(); // the lock and watch go before the header they live on
             if ((img.features & RbdFeatures.OBJECT_MAP) != 0) {
-                img.releaseLockAndWatch(); // librbd removes an image it has the lock of, then the map
                 ObjectMap.removeAll(io, img.id, List.of());
             }
             io.remove("rbd_header." + img.id);

@@ -244,4 +244,30 @@ class RbdExclusiveLockIT {
             return info.lockers().get(0).addr().toString().replaceFirst("^(any|v1|v2):", "");
         }
     }
+
+    @Test
+    void librbdSnapshotsAnImageWhoseLockWeHoldAndOurNextWritesKeepTheSnapshotIntact() throws Exception {
+        c.rbdOrThrow("create", "--size", "8M", pool + "/snapped");
+        byte[] before = new byte[1 << 20];
+        new Random(21).nextBytes(before);
+        try (RbdImage img = RbdImage.open(io(), "snapped", false)) {
+            img.writeAsync(0, before).get(30, TimeUnit.SECONDS);
+            assertTrue(img.holdsExclusiveLock());
+            // librbd asks the owner to snapshot; we decline the remote op, it takes the lock and does it
+            CommandResult r = c.rbd(Duration.ofSeconds(120), "snap", "create", pool + "/snapped@theirs");
+            assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+            img.writeAsync(0, new byte[1 << 20]).get(60, TimeUnit.SECONDS); // zeros over the snapshotted data
+            assertTrue(img.holdsExclusiveLock());
+            assertEquals(java.util.List.of("theirs"), img.snapshots().stream().map(RbdImage.Snapshot::name).toList());
+        }
+        Path out = tmp.resolve("theirs.snap");
+        c.rbdOrThrow("export", pool + "/snapped@theirs", out.toString());
+        assertArrayEquals(before, Arrays.copyOf(Files.readAllBytes(out), before.length),
+                "our write after their snapshot went out with the new snapshot context");
+        assertArrayEquals(new byte[1 << 20], Arrays.copyOf(export("snapped"), 1 << 20));
+        var check = c.rbd("object-map", "check", pool + "/snapped");
+        assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+        var checkSnap = c.rbd("object-map", "check", pool + "/snapped@theirs");
+        assertEquals(0, checkSnap.exitCode(), checkSnap.stdout() + checkSnap.stderr());
+    }
 }
