@@ -39,6 +39,11 @@ public final class IoCtx {
         return poolId;
     }
 
+    /** The client this context belongs to (its instance id, monitor commands). */
+    public RadosClient client() {
+        return client;
+    }
+
     /** A new IoCtx on the same pool and namespace, with its own snapshot settings. */
     public IoCtx duplicate() {
         IoCtx copy = new IoCtx(client, poolId, poolName);
@@ -475,6 +480,31 @@ public final class IoCtx {
         } finally {
             client.watchListeners.remove(cookie);
         }
+    }
+
+    /** One watcher of an object, as list_watchers reports it (watch_item_t). */
+    public record Watcher(org.jceph.encoding.types.EntityName name, long cookie, int timeoutSeconds,
+            org.jceph.encoding.types.EntityAddr addr) {
+    }
+
+    /** The object's watchers (CEPH_OSD_OP_LIST_WATCHERS, what {@code rados listwatchers} prints). */
+    public List<Watcher> listWatchers(String oid) {
+        byte[] out = client.await(run(oid, OsdOp.listWatchers())).outputs().get(0);
+        CephDecoder d = CephDecoder.of(out, "obj_list_watch_response_t");
+        CephDecoder.Envelope env = d.beginStruct("obj_list_watch_response_t", 1);
+        int n = d.readCountLe("watchers", 20);
+        List<Watcher> list = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CephDecoder.Envelope item = d.beginStruct("watch_item_t", 1);
+            org.jceph.encoding.types.EntityName name = org.jceph.encoding.types.EntityName.decode(d);
+            long cookie = d.readU64Le();
+            int timeout = (int) d.readU32Le();
+            org.jceph.encoding.types.EntityAddr addr = org.jceph.encoding.types.EntityAddr.decode(d);
+            d.endStruct(item);
+            list.add(new Watcher(name, cookie, timeout, addr));
+        }
+        d.endStruct(env);
+        return list;
     }
 
     /** What a notify gathered: each watcher's reply by (client gid, watch cookie), and who timed out. */

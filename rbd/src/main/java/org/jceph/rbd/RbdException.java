@@ -12,6 +12,15 @@ public class RbdException extends RuntimeException {
         super(message, cause);
     }
 
+    /** A metadata key (or similar named item) that is not there: ENOENT in the rbd tool. */
+    public static final class NoSuchKeyException extends RbdException {
+        private static final long serialVersionUID = 1L;
+
+        public NoSuchKeyException(String message) {
+            super(message);
+        }
+    }
+
     /** The image uses features this client cannot honour for the requested access. */
     public static final class UnsupportedFeaturesException extends RbdException {
         private static final long serialVersionUID = 1L;

@@ -27,8 +27,22 @@ public final class RbdFeatures {
      */
     public static final long READABLE = LAYERING | STRIPINGV2 | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN
             | OPERATIONS;
-    /** What we can write without corrupting the image for librbd: no lock and no object map to keep. */
-    public static final long WRITABLE = LAYERING | STRIPINGV2 | DEEP_FLATTEN | OPERATIONS;
+    /**
+     * What we can write without corrupting the image for librbd: the exclusive lock and the object
+     * map (with fast-diff) are kept as librbd keeps them; journaling is not.
+     */
+    public static final long WRITABLE = LAYERING | STRIPINGV2 | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN
+            | OPERATIONS;
+
+    /** librbd's rules: object-map needs exclusive-lock, fast-diff needs object-map. */
+    public static void validateDependencies(long features) {
+        if ((features & OBJECT_MAP) != 0 && (features & EXCLUSIVE_LOCK) == 0) {
+            throw new RbdException("feature object-map requires exclusive-lock");
+        }
+        if ((features & FAST_DIFF) != 0 && (features & OBJECT_MAP) == 0) {
+            throw new RbdException("feature fast-diff requires object-map");
+        }
+    }
 
     private RbdFeatures() {
     }

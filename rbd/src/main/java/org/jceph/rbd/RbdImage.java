@@ -11,6 +11,9 @@ import org.jceph.encoding.CephEncoder;
 import org.jceph.encoding.types.SnapContext;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosException;
+import org.jceph.rbd.lock.ExclusiveLock;
+import org.jceph.rbd.lock.ImageWatcher;
+import org.jceph.rbd.objectmap.ObjectMap;
 import org.jceph.rbd.layout.ObjectExtent;
 import org.jceph.rbd.layout.Striper;
 import org.jceph.rbd.layout.StripingLayout;
@@ -20,15 +23,21 @@ import org.jceph.rbd.layout.StripingLayout;
  * object class "rbd": get_size, get_object_prefix, get_features, get_stripe_unit_count,
  * get_snapcontext, parent_get), with I/O mapped onto data objects by librbd's striping.
  *
- * <p>This slice writes only images without exclusive-lock, object-map and journaling (krbd's
- * rule: refuse what you cannot honour, never corrupt); such images open read-only. Clones (a
- * parent) and separate data pools are refused. Reads of absent objects return zeros.
+ * <p>Images with exclusive-lock are written the way librbd writes them: a watch on the header,
+ * the lock taken before the first write and handed over when another client asks
+ * ({@link ExclusiveLock}), and, with object-map, the map updated before each data write
+ * ({@link ObjectMap}). Journaling and unknown feature bits are refused for writing (krbd's rule:
+ * refuse what you cannot honour, never corrupt). Clones (a parent) and separate data pools are
+ * refused. Reads of absent objects return zeros.
  */
 public final class RbdImage implements AutoCloseable {
     private static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Data objects: carries the image's snapshot context (librbd's data_ctx). */
     private final IoCtx io;
+    /** Header and object map: no snapshot context, so they are never cloned (librbd's md_ctx). */
+    private final IoCtx md;
     private final String name;
     private final String id;
     private final String objectPrefix;
@@ -37,6 +46,21 @@ public final class RbdImage implements AutoCloseable {
     private final StripingLayout layout;
     private final boolean readOnly;
     private volatile long size;
+    /** Lock acquisition deadline for writes (librbd has none; we bound every wait). */
+    public static final java.time.Duration DEFAULT_LOCK_TIMEOUT = java.time.Duration.ofSeconds(
+            Long.getLong("jceph.rbd.lockTimeoutSeconds", 120));
+
+    // Present for read-write opens of images with exclusive-lock (and object-map).
+    private java.util.concurrent.ExecutorService worker;
+    private java.util.concurrent.ExecutorService mapWorkers;
+    private ImageWatcher watcher;
+    private ExclusiveLock lock;
+    private ObjectMap objectMap;
+    private volatile boolean objectMapInvalid;
+    private final WriteGate gate = new WriteGate();
+    /** The snapshot this handle reads ({@link #atSnapshot}), or NOSNAP for HEAD. */
+    private long snapId = NOSNAP;
+
     /** The parent of a clone (opened read-only at the parent snapshot), or null. */
     private volatile Parent parent;
 
@@ -57,6 +81,7 @@ public final class RbdImage implements AutoCloseable {
             StripingLayout layout, boolean readOnly, Parent parent) {
         this.parent = parent;
         this.io = io;
+        this.md = io.duplicate();
         this.name = name;
         this.id = id;
         this.objectPrefix = objectPrefix;
@@ -79,6 +104,7 @@ public final class RbdImage implements AutoCloseable {
             throw new RbdException.UnsupportedFeaturesException(name,
                     features & (~RbdFeatures.WRITABLE | RbdFeatures.STRIPINGV2), true);
         }
+        RbdFeatures.validateDependencies(features);
         byte[] idBytes = new byte[6];
         RANDOM.nextBytes(idBytes);
         String id = HexFormat.of().formatHex(idBytes);
@@ -94,6 +120,10 @@ public final class RbdImage implements AutoCloseable {
         io.create(header, true);
         io.exec(header, "rbd", "create", encode(e -> e.writeU64Le(size).writeU8(order).writeU64Le(features)
                 .writeString("rbd_data." + id).writeS64Le(-1)));
+        if ((features & RbdFeatures.OBJECT_MAP) != 0) {
+            long objectSize = 1L << order;
+            ObjectMap.create(io, id, (size + objectSize - 1) / objectSize);
+        }
     }
 
     /** Image names and ids in the pool's rbd_directory (format 2 images), by name. */
@@ -125,6 +155,15 @@ public final class RbdImage implements AutoCloseable {
      */
     public static void remove(IoCtx io, String name) {
         try (RbdImage img = open(io, name, false)) {
+            if (img.lock != null) {
+                long others = io.listWatchers("rbd_header." + img.id).stream()
+                        .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
+                if (others > 0) {
+                    throw new RbdException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
+                            + " them); close it there first");
+                }
+                img.maintenance(() -> null); // take the lock, as librbd's remove does
+            }
             SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
                     new byte[0]), "get_snapcontext"));
             if (!snapc.snaps().isEmpty()) {
@@ -136,8 +175,12 @@ public final class RbdImage implements AutoCloseable {
                 removals.add(ignoreMissing(io.removeAsync(img.object(n))));
             }
             CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
+            img.releaseLockAndWatch(); // the lock and watch go before the header they live on
+            if ((img.features & RbdFeatures.OBJECT_MAP) != 0) {
+                ObjectMap.removeAll(io, img.id, List.of());
+            }
             if (img.parent != null) {
-                detachFromParent(io, img.id, img.parent);
+                detachFromParent(img.md, img.id, img.parent);
             }
             io.remove("rbd_header." + img.id);
             io.remove("rbd_id." + name);
@@ -221,7 +264,7 @@ public final class RbdImage implements AutoCloseable {
         long sid = snapshot(snapName).id();
         java.util.TreeSet<String> out = new java.util.TreeSet<>();
         try {
-            CephDecoder d = CephDecoder.of(io.exec("rbd_header." + id, "rbd", "children_list",
+            CephDecoder d = CephDecoder.of(md.exec("rbd_header." + id, "rbd", "children_list",
                     encode(e -> e.writeU64Le(sid))), "children_list");
             int n = d.readCountLe("children", 14);
             for (int i = 0; i < n; i++) {
@@ -230,7 +273,7 @@ public final class RbdImage implements AutoCloseable {
                 String childId = d.readString();
                 String ns = env.version() >= 2 ? d.readString() : "";
                 d.endStruct(env);
-                IoCtx cio = io.forPool(pool);
+                IoCtx cio = md.forPool(pool);
                 cio.setNamespace(ns);
                 out.add(cio.poolName() + "/" + (ns.isEmpty() ? "" : ns + "/") + nameOf(cio, childId));
             }
@@ -240,7 +283,7 @@ public final class RbdImage implements AutoCloseable {
         for (IoCtx cio : pools) {
             try {
                 CephDecoder d = CephDecoder.of(cio.exec("rbd_children", "rbd", "get_children", encode(e -> e
-                        .writeS64Le(io.poolId()).writeString(id).writeU64Le(sid))), "get_children");
+                        .writeS64Le(md.poolId()).writeString(id).writeU64Le(sid))), "get_children");
                 int n = d.readCountLe("children", 4);
                 for (int i = 0; i < n; i++) {
                     out.add(cio.poolName() + "/" + nameOf(cio, d.readString()));
@@ -272,21 +315,32 @@ public final class RbdImage implements AutoCloseable {
             throw new RbdException("image " + name + " has snapshots: flattening would leave them reading through "
                     + "to the parent; remove them first");
         }
-        long objects = (p.overlap() + layout.objectSize() - 1) / layout.objectSize();
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        for (long n = 0; n < objects; n++) {
-            final long obj = n;
-            parts.add(parentObjectData(obj).thenCompose(data -> data.length == 0 ? CompletableFuture.completedFuture(null)
-                    : io.operateAsync(object(obj), new IoCtx.Operation().exec("rbd", "copyup", data))
-                            .thenApply(r -> (Void) null)));
-            if (parts.size() >= 16) { // bounded: at most 16 objects in flight
-                CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
-                parts.clear();
+        maintenance(() -> {
+            long objects = (p.overlap() + layout.objectSize() - 1) / layout.objectSize();
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            for (long n = 0; n < objects; n++) {
+                final long obj = n;
+                parts.add(parentObjectData(obj).thenCompose(data -> {
+                    if (data.length == 0) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    boolean update = mapActive() && mapState(obj) != ObjectMap.EXISTS;
+                    return withMapUpdate(update, () -> markExists(obj), () -> io.operateAsync(object(obj),
+                            new IoCtx.Operation().exec("rbd", "copyup", data)).thenApply(r -> (Void) null));
+                }));
+                if (parts.size() >= 16) { // bounded: at most 16 objects in flight
+                    CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+                    parts.clear();
+                }
             }
+            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+            detachFromParent(md, id, p);
+            parent = null;
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
         }
-        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
-        detachFromParent(io, id, p);
-        parent = null;
     }
 
     /** Removes the parent link: parent_detach on the child, and the parent's record of the child. */
@@ -345,10 +399,18 @@ public final class RbdImage implements AutoCloseable {
 
     /** Opens image {@code name}; read-write unless {@code readOnly}. */
     public static RbdImage open(IoCtx io, String name, boolean readOnly) {
-        return open(io, name, readOnly, 0);
+        return open(io, name, readOnly, DEFAULT_LOCK_TIMEOUT);
     }
 
-    private static RbdImage open(IoCtx io, String name, boolean readOnly, int depth) {
+    /**
+     * Opens image {@code name}; a write that needs the exclusive lock fails with
+     * {@link ExclusiveLock.LockTimeoutException} when it cannot have it within {@code lockTimeout}.
+     */
+    public static RbdImage open(IoCtx io, String name, boolean readOnly, java.time.Duration lockTimeout) {
+        return open(io, name, readOnly, lockTimeout, 0);
+    }
+
+    private static RbdImage open(IoCtx io, String name, boolean readOnly, java.time.Duration lockTimeout, int depth) {
         String id;
         try {
             id = CephDecoder.of(io.exec("rbd_id." + name, "rbd", "get_id", new byte[0]), "get_id").readString();
@@ -383,11 +445,15 @@ public final class RbdImage implements AutoCloseable {
             throw new RbdException("image " + name + " is a striped clone: writing it (copy-up across stripes) is "
                     + "not supported; open it read-only");
         }
-        RbdImage image = new RbdImage(io, name, id, prefix, order, size, features, layout, readOnly, parent);
+        IoCtx data = io.duplicate(); // the caller's IoCtx keeps its own snapshot settings
+        RbdImage image = new RbdImage(data, name, id, prefix, order, size, features, layout, readOnly, parent);
         if (!readOnly) {
             SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec(header, "rbd", "get_snapcontext",
                     new byte[0]), "get_snapcontext"));
-            io.setSelfManagedSnapWriteContext(snapc);
+            data.setSelfManagedSnapWriteContext(snapc);
+            if ((features & RbdFeatures.EXCLUSIVE_LOCK) != 0) {
+                image.startLocking(lockTimeout);
+            }
         }
         return image;
     }
@@ -426,7 +492,7 @@ public final class RbdImage implements AutoCloseable {
             throw new RbdException("parent image id " + imageId + " of " + header + " is not in pool " + pool
                     + "'s directory (" + e.getMessage() + ")");
         }
-        RbdImage head = open(pio, parentName, true, depth + 1);
+        RbdImage head = open(pio, parentName, true, DEFAULT_LOCK_TIMEOUT, depth + 1);
         RbdImage atSnap = head.atSnapshotId(parentSnap);
         return new Parent(pool, ns, imageId, parentSnap, overlap, atSnap);
     }
@@ -447,6 +513,129 @@ public final class RbdImage implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    private void startLocking(java.time.Duration lockTimeout) {
+        String header = "rbd_header." + id;
+        worker = java.util.concurrent.Executors.newSingleThreadExecutor(daemon("rbd-lock-" + name));
+        mapWorkers = java.util.concurrent.Executors.newFixedThreadPool(4, daemon("rbd-objmap-" + name));
+        try {
+            watcher = new ImageWatcher(md, header, worker);
+        } catch (RuntimeException e) {
+            worker.shutdownNow();
+            mapWorkers.shutdownNow();
+            throw e;
+        }
+        if ((features & RbdFeatures.OBJECT_MAP) != 0) {
+            objectMap = new ObjectMap(md, id);
+        }
+        watcher.onHeaderUpdate(n -> refreshQuietly());
+        lock = new ExclusiveLock(md, watcher, worker, lockTimeout, new ExclusiveLock.Hooks() {
+            @Override
+            public void acquired() {
+                // librbd's post-acquire: refresh the header, then lock and load the object map.
+                refreshHeader();
+                if (objectMap != null) {
+                    objectMap.lock();
+                    objectMap.load();
+                    objectMapInvalid = (ObjectMap.flags(md, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0;
+                }
+            }
+
+            @Override
+            public void releasing() {
+                if (objectMap != null) {
+                    objectMap.unlock();
+                }
+            }
+        }, name);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Re-reads size and snapshot context from the header (after a peer's HEADER_UPDATE or on lock). */
+    private void refreshHeader() {
+        String header = "rbd_header." + id;
+        CephDecoder sz = CephDecoder.of(md.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
+        sz.readU8();
+        size = sz.readU64Le();
+        refreshSnapContext();
+    }
+
+    private void refreshQuietly() {
+        try {
+            refreshHeader();
+        } catch (RuntimeException e) {
+            // The next lock acquisition refreshes again.
+        }
+    }
+
+    /** Whether we hold the image's exclusive lock now (false for images without the feature). */
+    public boolean holdsExclusiveLock() {
+        return lock != null && lock.isOwner();
+    }
+
+    /** How often this handle took the exclusive lock (hand-overs with other clients show here). */
+    public long lockAcquisitions() {
+        return lock == null ? 0 : lock.acquisitions();
+    }
+
+    /** A permit for one write: the exclusive lock when the image has the feature. */
+    private CompletableFuture<ExclusiveLock.Permit> permit() {
+        if (lock == null) {
+            return CompletableFuture.completedFuture(() -> {
+            });
+        }
+        return lock.begin();
+    }
+
+    /** Runs a maintenance operation (resize, snapshots) holding the exclusive lock if there is one. */
+    private <T> T maintenance(java.util.function.Supplier<T> op) {
+        ExclusiveLock.Permit p;
+        try {
+            p = permit().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        gate.pause(name);
+        try {
+            return op.get();
+        } finally {
+            gate.resume();
+            p.close();
+        }
+    }
+
+    private boolean mapActive() {
+        return objectMap != null;
+    }
+
+    /**
+     * Runs the object map updates {@code updates} needs before the data I/O, off the caller's
+     * thread when there is anything to send; then the I/O.
+     */
+    private CompletableFuture<Void> withMapUpdate(boolean needed, Runnable updates,
+            java.util.function.Supplier<CompletableFuture<Void>> io) {
+        if (!needed) {
+            return io.get();
+        }
+        return CompletableFuture.runAsync(updates, mapWorkers).thenCompose(v -> io.get());
+    }
+
+    private int mapState(long objectNo) {
+        // An invalid map is not trusted: every object may exist and every update is sent.
+        return objectMapInvalid ? -1 : objectMap.state(objectNo);
+    }
+
+    private void markExists(long objectNo) {
+        objectMap.update(objectNo, objectNo + 1, ObjectMap.EXISTS, java.util.Optional.empty());
     }
 
     public String id() {
@@ -577,7 +766,7 @@ public final class RbdImage implements AutoCloseable {
      * copyup, a no-op if another writer got there first) in the same operation as the step.
      * {@code whenAbsentAndParentEmpty} is what to send instead when the parent holds only zeros.
      */
-    private CompletableFuture<Void> guarded(long n, java.util.function.Consumer<IoCtx.Operation> step) {
+    private CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step) {
         String oid = object(n);
         IoCtx.Operation first = new IoCtx.Operation().assertExists();
         step.accept(first);
@@ -618,6 +807,36 @@ public final class RbdImage implements AutoCloseable {
     public CompletableFuture<Void> writeAsync(long offset, byte[] data) {
         checkWritable();
         checkRange(offset, data.length);
+        return permit().thenCompose(p -> guarded(p, () -> gated(() -> writeUnderLock(offset, data))));
+    }
+
+    private static CompletableFuture<Void> guarded(ExclusiveLock.Permit p,
+            java.util.function.Supplier<CompletableFuture<Void>> op) {
+        CompletableFuture<Void> f;
+        try {
+            f = op.get();
+        } catch (RuntimeException e) {
+            p.close();
+            return CompletableFuture.failedFuture(e);
+        }
+        return f.whenComplete((v, err) -> p.close());
+    }
+
+    /** Runs {@code op} once no snapshot/resize/rollback is changing the image, counted until it completes. */
+    private CompletableFuture<Void> gated(java.util.function.Supplier<CompletableFuture<Void>> op) {
+        return gate.begin().thenCompose(v -> {
+            CompletableFuture<Void> f;
+            try {
+                f = op.get();
+            } catch (RuntimeException e) {
+                gate.end();
+                return CompletableFuture.failedFuture(e);
+            }
+            return f.whenComplete((x, err) -> gate.end());
+        });
+    }
+
+    private CompletableFuture<Void> writeUnderLock(long offset, byte[] data) {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (ObjectExtent x : Striper.fileToExtents(layout, offset, data.length)) {
             byte[] piece = new byte[(int) x.length()];
@@ -626,11 +845,11 @@ public final class RbdImage implements AutoCloseable {
                 System.arraycopy(data, (int) b[0], piece, at, (int) b[1]);
                 at += (int) b[1];
             }
-            if (needsCopyup(x.objectNumber())) {
-                parts.add(guarded(x.objectNumber(), op -> op.write(x.offset(), piece)));
-            } else {
-                parts.add(io.writeAsync(object(x.objectNumber()), x.offset(), piece));
-            }
+            long objectNo = x.objectNumber();
+            boolean update = mapActive() && mapState(objectNo) != ObjectMap.EXISTS;
+            parts.add(withMapUpdate(update, () -> markExists(objectNo),
+                    () -> needsCopyup(objectNo) ? copyupGuarded(objectNo, op -> op.write(x.offset(), piece))
+                            : io.writeAsync(object(objectNo), x.offset(), piece)));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
@@ -642,17 +861,41 @@ public final class RbdImage implements AutoCloseable {
     public CompletableFuture<Void> discardAsync(long offset, long length) {
         checkWritable();
         checkRange(offset, length);
+        return permit().thenCompose(p -> guarded(p, () -> gated(() -> discardUnderLock(offset, length))));
+    }
+
+    private CompletableFuture<Void> discardUnderLock(long offset, long length) {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (ObjectExtent x : Striper.fileToExtents(layout, offset, length)) {
-            String obj = object(x.objectNumber());
-            if (needsCopyup(x.objectNumber())) {
-                // removing the object would let the parent's bytes show through again
-                parts.add(guarded(x.objectNumber(), op -> op.zero(x.offset(), x.length())));
+            long objectNo = x.objectNumber();
+            String obj = object(objectNo);
+            boolean whole = x.offset() == 0 && x.length() == layout.objectSize();
+            if (needsCopyup(objectNo)) {
+                // removing the object would let the parent's bytes show through again: zero it
+                boolean update = mapActive() && mapState(objectNo) != ObjectMap.EXISTS;
+                parts.add(withMapUpdate(update, () -> markExists(objectNo),
+                        () -> copyupGuarded(objectNo, op -> op.zero(x.offset(), x.length()))));
                 continue;
             }
-            CompletableFuture<Void> op = x.offset() == 0 && x.length() == layout.objectSize() ? io.removeAsync(obj)
-                    : io.zeroAsync(obj, x.offset(), x.length());
-            parts.add(ignoreMissing(op));
+            if (!mapActive()) {
+                parts.add(ignoreMissing(whole ? io.removeAsync(obj) : io.zeroAsync(obj, x.offset(), x.length())));
+                continue;
+            }
+            int state = mapState(objectNo);
+            if (state == ObjectMap.NONEXISTENT) {
+                continue; // the map says there is nothing there (librbd skips the op too)
+            }
+            if (whole) {
+                // PENDING before the removal, NONEXISTENT after it, as librbd's discard does.
+                parts.add(CompletableFuture.runAsync(() -> objectMap.update(objectNo, objectNo + 1, ObjectMap.PENDING,
+                        java.util.Optional.empty()), mapWorkers)
+                        .thenCompose(v -> ignoreMissing(io.removeAsync(obj)))
+                        .thenRunAsync(() -> objectMap.update(objectNo, objectNo + 1, ObjectMap.NONEXISTENT,
+                                java.util.Optional.of(ObjectMap.PENDING)), mapWorkers));
+            } else {
+                parts.add(withMapUpdate(state != ObjectMap.EXISTS, () -> markExists(objectNo),
+                        () -> ignoreMissing(io.zeroAsync(obj, x.offset(), x.length()))));
+            }
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
@@ -667,25 +910,76 @@ public final class RbdImage implements AutoCloseable {
         if (newSize < 0) {
             throw new RbdException("negative size");
         }
+        maintenance(() -> {
+            resizeUnderLock(newSize);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    private long objectCount(long bytes) {
+        long sets = (bytes + layout.objectSetSize() - 1) / layout.objectSetSize();
+        if (!layout.isStriped()) {
+            return (bytes + layout.objectSize() - 1) / layout.objectSize();
+        }
+        // A partial last object set still spans stripe_count objects once it holds a full stripe.
+        long full = bytes / layout.objectSetSize();
+        long rest = bytes - full * layout.objectSetSize();
+        long inLast = Math.min(layout.stripeCount(), (rest + layout.stripeUnit() - 1) / layout.stripeUnit());
+        return sets == full ? full * layout.stripeCount() : full * layout.stripeCount() + inLast;
+    }
+
+    private void resizeUnderLock(long newSize) {
         long old = size;
+        if (mapActive() && newSize > old) {
+            objectMap.resize(objectCount(newSize));
+        }
         if (newSize < old) {
-            if (layout.isStriped()) {
-                discardAsync(newSize, old - newSize).join();
-            } else {
-                long os = layout.objectSize();
-                long firstWhole = (newSize + os - 1) / os;
-                long end = (old + os - 1) / os;
+            // Whole objects past the new end go (PENDING, removed, NONEXISTENT), then what is left
+            // of the cut range inside the remaining objects is truncated or zeroed, then the map
+            // shrinks: librbd's TrimRequest order.
+            long keep = objectCount(newSize);
+            long end = objectCount(old);
+            if (keep < end) {
+                if (mapActive()) {
+                    objectMap.update(keep, end, ObjectMap.PENDING, java.util.Optional.of(ObjectMap.EXISTS));
+                }
                 List<CompletableFuture<Void>> parts = new ArrayList<>();
-                for (long n = firstWhole; n < end; n++) {
+                for (long n = keep; n < end; n++) {
                     parts.add(ignoreMissing(io.removeAsync(object(n))));
                 }
                 CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+                if (mapActive()) {
+                    objectMap.update(keep, end, ObjectMap.NONEXISTENT, java.util.Optional.of(ObjectMap.PENDING));
+                }
+            }
+            if (layout.isStriped()) {
+                for (ObjectExtent x : Striper.fileToExtents(layout, newSize, old - newSize)) {
+                    long n = x.objectNumber();
+                    if (n >= keep || (mapActive() && mapState(n) == ObjectMap.NONEXISTENT)) {
+                        continue;
+                    }
+                    if (mapActive()) {
+                        markExists(n);
+                    }
+                    ignoreMissing(io.zeroAsync(object(n), x.offset(), x.length())).join();
+                }
+            } else {
+                long os = layout.objectSize();
                 if (newSize % os != 0 && io.statOrNull(object(newSize / os)) != null) {
+                    if (mapActive()) {
+                        markExists(newSize / os);
+                    }
                     io.truncate(object(newSize / os), newSize % os);
                 }
             }
+            if (mapActive()) {
+                objectMap.resize(keep);
+            }
         }
-        io.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(newSize)));
+        md.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(newSize)));
         size = newSize;
     }
 
@@ -698,12 +992,12 @@ public final class RbdImage implements AutoCloseable {
     /** Snapshots, oldest first (get_snapcontext, then snapshot_get for each id). */
     public List<Snapshot> snapshots() {
         String header = "rbd_header." + id;
-        SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec(header, "rbd", "get_snapcontext", new byte[0]),
+        SnapContext snapc = SnapContext.decode(CephDecoder.of(md.exec(header, "rbd", "get_snapcontext", new byte[0]),
                 "get_snapcontext"));
         List<Snapshot> out = new ArrayList<>();
         for (int i = snapc.snaps().size() - 1; i >= 0; i--) {
             long snapId = snapc.snaps().get(i);
-            CephDecoder d = CephDecoder.of(io.exec(header, "rbd", "snapshot_get", encode(e -> e.writeU64Le(snapId))),
+            CephDecoder d = CephDecoder.of(md.exec(header, "rbd", "snapshot_get", encode(e -> e.writeU64Le(snapId))),
                     "snapshot_get");
             CephDecoder.Envelope env = d.beginStruct("cls::rbd::SnapshotInfo", 1);
             long sid = d.readU64Le();
@@ -720,24 +1014,50 @@ public final class RbdImage implements AutoCloseable {
     /** Creates a snapshot: a self-managed snap id, registered in the header; later writes keep it. */
     public Snapshot snapCreate(String snapName) {
         checkWritable();
+        Snapshot s = maintenance(() -> snapCreateUnderLock(snapName));
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+        return s;
+    }
+
+    private Snapshot snapCreateUnderLock(String snapName) {
         long snapId = io.selfManagedSnapCreate();
-        io.exec("rbd_header." + id, "rbd", "snapshot_add", encode(e -> {
+        md.exec("rbd_header." + id, "rbd", "snapshot_add", encode(e -> {
             e.writeString(snapName).writeU64Le(snapId);
             int mark = e.beginStruct(1, 1);
             e.writeU32Le(0); // SnapshotNamespace USER
             e.finishStruct(mark);
         }));
         refreshSnapContext();
+        if (mapActive()) {
+            objectMap.snapshotCreated(snapId, (features & RbdFeatures.FAST_DIFF) != 0);
+        }
         return new Snapshot(snapId, snapName, size);
     }
 
     public void snapRemove(String snapName) {
         checkWritable();
+        maintenance(() -> {
+            snapRemoveUnderLock(snapName);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    private void snapRemoveUnderLock(String snapName) {
         Snapshot s = snapshot(snapName);
         if (isProtected(snapName)) {
             throw new RbdException("snapshot " + name + "@" + snapName + " is protected: unprotect it first");
         }
-        io.exec("rbd_header." + id, "rbd", "snapshot_remove", encode(e -> e.writeU64Le(s.id())));
+        if (mapActive()) {
+            Long next = snapshots().stream().map(Snapshot::id).filter(i -> Long.compareUnsigned(i, s.id()) > 0)
+                    .min(Long::compareUnsigned).orElse(null);
+            objectMap.snapshotRemoved(s.id(), next, (features & RbdFeatures.FAST_DIFF) != 0);
+        }
+        md.exec("rbd_header." + id, "rbd", "snapshot_remove", encode(e -> e.writeU64Le(s.id())));
         io.selfManagedSnapRemove(s.id());
         refreshSnapContext();
     }
@@ -750,7 +1070,7 @@ public final class RbdImage implements AutoCloseable {
     /** RBD_PROTECTION_STATUS_*: 0 unprotected, 1 unprotecting, 2 protected. */
     public boolean isProtected(String snapName) {
         long sid = snapshot(snapName).id();
-        byte[] out = io.exec("rbd_header." + id, "rbd", "get_protection_status", encode(e -> e.writeU64Le(sid)));
+        byte[] out = md.exec("rbd_header." + id, "rbd", "get_protection_status", encode(e -> e.writeU64Le(sid)));
         return CephDecoder.of(out, "protection status").readU8() != 0;
     }
 
@@ -770,15 +1090,15 @@ public final class RbdImage implements AutoCloseable {
         setProtection(sid, 1);
         long clones;
         try {
-            byte[] children = io.exec("rbd_header." + id, "rbd", "children_list", encode(e -> e.writeU64Le(sid)));
+            byte[] children = md.exec("rbd_header." + id, "rbd", "children_list", encode(e -> e.writeU64Le(sid)));
             clones = CephDecoder.of(children, "children_list").readU32Le();
         } catch (RadosException.ObjectNotFoundException e) {
             clones = 0; // cls rbd answers ENOENT when the snapshot never had a clone-v2 child
         }
         if (clones == 0) {
             try { // v1 clones in this pool are listed in rbd_children
-                byte[] v1 = io.exec("rbd_children", "rbd", "get_children",
-                        encode(e -> e.writeS64Le(io.poolId()).writeString(id).writeU64Le(sid)));
+                byte[] v1 = md.exec("rbd_children", "rbd", "get_children",
+                        encode(e -> e.writeS64Le(md.poolId()).writeString(id).writeU64Le(sid)));
                 clones = CephDecoder.of(v1, "get_children").readU32Le();
             } catch (RadosException.ObjectNotFoundException e) {
                 clones = 0;
@@ -792,7 +1112,7 @@ public final class RbdImage implements AutoCloseable {
     }
 
     private void setProtection(long sid, int status) {
-        io.exec("rbd_header." + id, "rbd", "set_protection_status", encode(e -> e.writeU64Le(sid).writeU8(status)));
+        md.exec("rbd_header." + id, "rbd", "set_protection_status", encode(e -> e.writeU64Le(sid).writeU8(status)));
     }
 
     /**
@@ -801,10 +1121,23 @@ public final class RbdImage implements AutoCloseable {
      */
     public void snapRollback(String snapName) {
         checkWritable();
+        maintenance(() -> {
+            snapRollbackUnderLock(snapName);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    private void snapRollbackUnderLock(String snapName) {
         Snapshot s = snapshot(snapName);
         long span = Math.max(size, s.size());
         if (s.size() != size) {
-            io.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(s.size())));
+            md.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(s.size())));
+        }
+        if (mapActive()) {
+            objectMap.rolledBack(s.id());
         }
         long sets = (span + layout.objectSetSize() - 1) / layout.objectSetSize();
         List<CompletableFuture<Void>> parts = new ArrayList<>();
@@ -816,7 +1149,7 @@ public final class RbdImage implements AutoCloseable {
     }
 
     private void refreshSnapContext() {
-        io.setSelfManagedSnapWriteContext(SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + id, "rbd",
+        io.setSelfManagedSnapWriteContext(SnapContext.decode(CephDecoder.of(md.exec("rbd_header." + id, "rbd",
                 "get_snapcontext", new byte[0]), "get_snapcontext")));
     }
 
@@ -826,8 +1159,149 @@ public final class RbdImage implements AutoCloseable {
                 .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
         IoCtx snapIo = io.duplicate();
         snapIo.setReadSnap(s.id());
-        Parent p = loadParent(io, "rbd_header." + id, s.id(), 0);
-        return new RbdImage(snapIo, name, id, objectPrefix, order, s.size(), features, layout, true, p);
+        Parent p = loadParent(md, "rbd_header." + id, s.id(), 0);
+        RbdImage at = new RbdImage(snapIo, name, id, objectPrefix, order, s.size(), features, layout, true, p);
+        at.snapId = s.id();
+        return at;
+    }
+
+    // ---- image metadata (rbd image-meta) ------------------------------------------------------
+
+    /** The value of metadata key {@code key}; {@link RbdException.NoSuchKeyException} when absent. */
+    public String metadataGet(String key) {
+        return ImageMetadata.get(md, "rbd_header." + id, name, key);
+    }
+
+    /** Sets a metadata key (under the exclusive lock when the image has one, as librbd's owner does it). */
+    public void metadataSet(String key, String value) {
+        checkWritable();
+        maintenance(() -> {
+            ImageMetadata.set(md, "rbd_header." + id, key, value);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    public void metadataRemove(String key) {
+        checkWritable();
+        maintenance(() -> {
+            ImageMetadata.remove(md, "rbd_header." + id, name, key);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    /** All metadata, by key. */
+    public java.util.SortedMap<String, String> metadataList() {
+        return ImageMetadata.list(md, "rbd_header." + id);
+    }
+
+    // ---- advisory locks (rbd lock add/ls/rm): cls_lock "rbd_lock" on the header -------------
+
+    /** The advisory (or librbd-managed) lock on the header: type, tag and holders. */
+    public org.jceph.rados.LockInfo lockers() {
+        return md.getLockInfo("rbd_header." + id, ExclusiveLock.LOCK_NAME);
+    }
+
+    /**
+     * Takes an advisory lock with id {@code cookie}: exclusive, or shared under {@code sharedTag}
+     * (librbd's lock_exclusive / lock_shared). Held elsewhere: {@link LockHeldException}.
+     */
+    public void lockAdd(String cookie, String sharedTag) {
+        try {
+            md.lock("rbd_header." + id, ExclusiveLock.LOCK_NAME, sharedTag != null, cookie, sharedTag == null ? ""
+                    : sharedTag, "", 0);
+        } catch (RadosException e) {
+            if (e.errno() == -16 || e.errno() == -17) {
+                throw new LockHeldException("lock is already held by someone else");
+            }
+            throw e;
+        }
+    }
+
+    /** Breaks the lock {@code cookie} held by {@code locker} ("client.N"), as rbd lock rm. */
+    public void lockRemove(String cookie, String locker) {
+        if (!locker.matches("client\\.\\d+")) {
+            throw new RbdException("locker must be client.<id>, not " + locker);
+        }
+        try {
+            md.breakLock("rbd_header." + id, ExclusiveLock.LOCK_NAME, new org.jceph.encoding.types.EntityName(
+                    org.jceph.encoding.types.EntityName.TYPE_CLIENT, Long.parseLong(locker.substring(7))), cookie);
+        } catch (RadosException.ObjectNotFoundException e) {
+            throw new RbdException.NoSuchKeyException("no lock " + cookie + " held by " + locker + " on image " + name);
+        }
+    }
+
+    /** An advisory lock that someone else holds (EBUSY/EEXIST). */
+    public static final class LockHeldException extends RbdException {
+        private static final long serialVersionUID = 1L;
+
+        LockHeldException(String message) {
+            super(message);
+        }
+    }
+
+    // ---- object map check and disk usage ---------------------------------------------------
+
+    /** One object whose map state disagrees with the data object. */
+    public record ObjectMapMismatch(long objectNo, int mapState, boolean exists) {
+    }
+
+    /**
+     * Compares the object map of this handle (HEAD, or the snapshot it reads) with the data
+     * objects: an object that exists must be EXISTS or EXISTS_CLEAN, one that does not must be
+     * NONEXISTENT. (Whether an existing object is clean since the last snapshot is not checked.)
+     */
+    public List<ObjectMapMismatch> objectMapCheck() {
+        if ((features & RbdFeatures.OBJECT_MAP) == 0) {
+            throw new RbdException("image " + name + " does not have the object-map feature");
+        }
+        int[] states = ObjectMap.decodeStates(md.read(ObjectMap.name(id, snapId), 0, 0));
+        long count = layout.isStriped() ? objectCount(size) : (size + layout.objectSize() - 1) / layout.objectSize();
+        List<CompletableFuture<ObjectMapMismatch>> checks = new ArrayList<>();
+        for (long n = 0; n < count; n++) {
+            final long objectNo = n;
+            int st = n < states.length ? states[(int) n] : -1;
+            checks.add(io.statAsync(object(n)).handle((stat, err) -> {
+                Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                if (c != null && !(c instanceof RadosException.ObjectNotFoundException)) {
+                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
+                }
+                boolean exists = c == null;
+                boolean ok = exists ? st == ObjectMap.EXISTS || st == ObjectMap.EXISTS_CLEAN : st == ObjectMap.NONEXISTENT;
+                return ok ? null : new ObjectMapMismatch(objectNo, st, exists);
+            }));
+        }
+        List<ObjectMapMismatch> out = new ArrayList<>();
+        for (CompletableFuture<ObjectMapMismatch> f : checks) {
+            ObjectMapMismatch m = f.join();
+            if (m != null) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the header flags this image's object map (HEAD) invalid. */
+    public boolean objectMapFlaggedInvalid() {
+        return (features & RbdFeatures.OBJECT_MAP) != 0 && (ObjectMap.flags(md, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0;
+    }
+
+    /**
+     * rbd diff: what changed since snapshot {@code fromSnap} (null: since the beginning) up to
+     * this handle's HEAD or snapshot; see {@link ImageDiff} for what is supported.
+     */
+    public List<ImageDiff.Extent> diff(String fromSnap, boolean wholeObject) {
+        return ImageDiff.of(this, md, io, snapId == NOSNAP ? null : snapId, fromSnap, wholeObject);
+    }
+
+    /** rbd du: each snapshot, oldest first, then HEAD. */
+    public List<DiskUsage.Usage> diskUsage() {
+        return DiskUsage.of(this, md, io);
     }
 
     /**
@@ -880,7 +1354,22 @@ public final class RbdImage implements AutoCloseable {
 
     @Override
     public void close() {
-        // No watch or lock is held in this slice.
+        releaseLockAndWatch();
+    }
+
+    /** Gives back the exclusive lock (after the writes in flight) and drops the header watch. */
+    private void releaseLockAndWatch() {
+        if (watcher == null) {
+            return;
+        }
+        try {
+            lock.shutdown();
+        } finally {
+            watcher.close();
+            worker.shutdownNow();
+            mapWorkers.shutdownNow();
+            watcher = null;
+        }
     }
 
     @Override

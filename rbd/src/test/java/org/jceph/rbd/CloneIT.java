@@ -164,6 +164,27 @@ class CloneIT {
     }
 
     @Test
+    void aDefaultFeatureCloneKeepsItsObjectMapThroughCopyUps() throws Exception {
+        byte[] atSnap = parentWithSnapshot("clm-parent", "s1", 7);
+        RbdImage.clone(io(), "clm-parent", "s1", io(), "clm-child", RbdFeatures.LIBRBD_DEFAULT, RbdImage.CloneFormat.V2);
+        byte[] model;
+        try (RbdImage child = RbdImage.open(io(), "clm-child", false)) {
+            model = exerciseClone(child, atSnap, 8);
+            assertTrue(child.holdsExclusiveLock(), "writes took the exclusive lock");
+        }
+        assertArrayEquals(model, export("clm-child"));
+        var check = c.rbd("object-map", "check", pool + "/clm-child");
+        assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+        assertFalse(c.rbdOrThrow("info", pool + "/clm-child").contains("object map invalid"));
+        try (RbdImage child = RbdImage.open(io(), "clm-child", false)) {
+            child.flatten();
+        }
+        assertArrayEquals(model, export("clm-child"));
+        check = c.rbd("object-map", "check", pool + "/clm-child");
+        assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+    }
+
+    @Test
     void weUseALibrbdClone() throws Exception {
         byte[] atSnap = parentWithSnapshot("lcl-parent", "s1", 5);
         c.rbdOrThrow("snap", "protect", pool + "/lcl-parent@s1");

@@ -87,6 +87,7 @@ public final class NbdServeCommand {
         }
         try (RadosClient rados = RadosClient.connect(CephConfig.fromEnvironment(cephArgs.toArray(String[]::new)))) {
             NbdServer.Builder b = NbdServer.builder().queueDepth(queueDepth);
+            List<RbdImage> images = new java.util.ArrayList<>();
             for (int i = 0; i < specs.size(); i++) {
                 Spec s = specs.get(i);
                 String exportName = i < names.size() ? names.get(i) : s.image() + (s.snap() == null ? "" : "@" + s.snap());
@@ -100,6 +101,7 @@ public final class NbdServeCommand {
                 }
                 // a snapshot is served read-only, as qemu serves rbd:pool/image@snap
                 RbdImage image = RbdImage.open(io, s.image(), readOnly || s.snap() != null);
+                images.add(image);
                 b.export(new RbdExport(exportName, s.snap() == null ? image : image.atSnapshot(s.snap())));
             }
             if (socket != null) {
@@ -111,6 +113,13 @@ public final class NbdServeCommand {
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 server.close();
+                for (RbdImage image : images) {
+                    try {
+                        image.close(); // gives back the exclusive lock and drops the header watch
+                    } catch (RuntimeException e) {
+                        err.println("jceph nbd serve: closing " + image.name() + ": " + e.getMessage());
+                    }
+                }
                 stopped.countDown();
             }, "nbd-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);

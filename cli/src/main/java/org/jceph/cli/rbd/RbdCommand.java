@@ -41,7 +41,7 @@ public final class RbdCommand {
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a = parse(argv);
         if (a.pos().isEmpty()) {
-            throw new UsageException("usage: rbd <create|ls|info|rm|resize|mv|import|export|bench> ...");
+            throw new UsageException("usage: rbd <create|ls|info|rm|resize|mv|import|export|snap|image-meta|lock|object-map|du|bench> ...");
         }
         String cmd = a.pos().get(0);
         try (RadosClient rados = RadosClient.connect(CephConfig.fromEnvironment(a.ceph().toArray(String[]::new)))) {
@@ -172,6 +172,65 @@ public final class RbdCommand {
                         }
                     }
                 }
+                case "image-meta" -> {
+                    return imageMeta(rados, a, out, err);
+                }
+                case "lock" -> {
+                    return lock(rados, a, out, err);
+                }
+                case "object-map" -> {
+                    String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
+                    if (!sub.equals("check")) {
+                        throw new UsageException("usage: rbd object-map check [POOL/]IMAGE[@SNAP]");
+                    }
+                    String[] spec = spec(a, 2);
+                    String[] snap = splitSnap(spec[1]);
+                    try (RbdImage head = RbdImage.open(rados.ioCtx(spec[0]), snap[0], true);
+                            RbdImage img = snap[1] == null ? null : head.atSnapshot(snap[1])) {
+                        RbdImage target = img == null ? head : img;
+                        List<RbdImage.ObjectMapMismatch> bad = target.objectMapCheck();
+                        for (RbdImage.ObjectMapMismatch m : bad) {
+                            err.printf("object map error: object %s.%016x marked as %d, but should be %s%n",
+                                    target.objectPrefix(), m.objectNo(), m.mapState(), m.exists() ? "1 or 3" : "0");
+                        }
+                        if (!bad.isEmpty()) {
+                            err.println("rbd: checking object map failed: " + bad.size() + " objects disagree with the map");
+                            return 1;
+                        }
+                        if (!a.flags().contains("no-progress")) {
+                            err.println("Object Map Check: 100% complete...done.");
+                        }
+                    }
+                }
+                case "diff" -> {
+                    String[] spec = spec(a, 1);
+                    String[] snap = splitSnap(spec[1]);
+                    try (RbdImage head = RbdImage.open(rados.ioCtx(spec[0]), snap[0], true);
+                            RbdImage at = snap[1] == null ? null : head.atSnapshot(snap[1])) {
+                        List<org.jceph.rbd.ImageDiff.Extent> extents = (at == null ? head : at)
+                                .diff(a.opt("from-snap", null), a.flags().contains("whole-object"));
+                        if (json(a)) {
+                            List<Map<String, Object>> list = new ArrayList<>();
+                            for (org.jceph.rbd.ImageDiff.Extent x : extents) {
+                                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                                m.put("offset", x.offset());
+                                m.put("length", x.length());
+                                m.put("exists", x.exists() ? "true" : "false");
+                                list.add(m);
+                            }
+                            out.println(toJson(list));
+                        } else {
+                            TextTable t = new TextTable(new String[] {"Offset", "Length", "Type"},
+                                    new boolean[] {false, false, false});
+                            extents.forEach(x -> t.row(Long.toString(x.offset()), Long.toString(x.length()),
+                                    x.exists() ? "data" : "zero"));
+                            t.print(out);
+                        }
+                    }
+                }
+                case "du", "disk-usage" -> {
+                    return du(rados, a, out);
+                }
                 case "bench" -> {
                     String[] spec = spec(a, 1);
                     try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !a.opt("io-type", "write").equals("write"))) {
@@ -183,6 +242,12 @@ public final class RbdCommand {
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
             return 0;
+        } catch (RbdException.NoSuchKeyException e) {
+            err.println("rbd: " + e.getMessage() + ": (2) No such file or directory");
+            return 2;
+        } catch (RbdImage.LockHeldException e) {
+            err.println("rbd: " + e.getMessage());
+            return 16;
         } catch (RbdException e) {
             err.println("rbd: " + e.getMessage());
             return 1;
@@ -192,6 +257,229 @@ public final class RbdCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static boolean json(Args a) {
+        return a.opt("format", "plain").equals("json");
+    }
+
+    private static String toJson(Object o) {
+        try {
+            return a2(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String a2(Object o) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return JSON.writeValueAsString(o);
+    }
+
+    /** IMAGE@SNAP split; the snapshot is null when absent. */
+    private static String[] splitSnap(String image) {
+        int at = image.indexOf('@');
+        return at < 0 ? new String[] {image, null} : new String[] {image.substring(0, at), image.substring(at + 1)};
+    }
+
+    /** rbd image-meta get/set/list/remove, with the stock tool's output. */
+    private static int imageMeta(RadosClient rados, Args a, PrintStream out, PrintStream err) {
+        String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
+        String[] spec = spec(a, 2);
+        boolean write = sub.equals("set") || sub.equals("remove") || sub.equals("rm");
+        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !write)) {
+            switch (sub) {
+                case "get" -> out.println(img.metadataGet(arg(a, 3, "KEY")));
+                case "set" -> img.metadataSet(arg(a, 3, "KEY"), arg(a, 4, "VALUE"));
+                case "remove", "rm" -> img.metadataRemove(arg(a, 3, "KEY"));
+                case "list", "ls" -> {
+                    java.util.SortedMap<String, String> all = img.metadataList();
+                    if (json(a)) {
+                        out.println(toJson(all));
+                    } else if (all.isEmpty()) {
+                        out.println("There are 0 metadata on this image.");
+                    } else {
+                        out.println(all.size() == 1 ? "There is 1 metadatum on this image:"
+                                : "There are " + all.size() + " metadata on this image:");
+                        out.println();
+                        TextTable t = new TextTable(new String[] {"Key", "Value"}, new boolean[] {false, false});
+                        all.forEach((k, v) -> t.row(k, v));
+                        t.print(out);
+                    }
+                }
+                default -> throw new UsageException("usage: rbd image-meta <get|set|list|remove> [POOL/]IMAGE [KEY [VALUE]]");
+            }
+        }
+        return 0;
+    }
+
+    private static String arg(Args a, int i, String what) {
+        if (i >= a.pos().size()) {
+            throw new UsageException(what + " is required");
+        }
+        return a.pos().get(i);
+    }
+
+    /** rbd lock add/ls/remove: advisory locks on the header, as the stock tool prints them. */
+    private static int lock(RadosClient rados, Args a, PrintStream out, PrintStream err) {
+        String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
+        String[] spec = spec(a, 2);
+        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], true)) {
+            switch (sub) {
+                case "add" -> img.lockAdd(arg(a, 3, "lock id"), a.opt("shared", null));
+                case "remove", "rm" -> img.lockRemove(arg(a, 3, "lock id"), arg(a, 4, "locker"));
+                case "ls", "list" -> {
+                    org.jceph.rados.LockInfo info = img.lockers();
+                    if (json(a)) {
+                        List<Map<String, String>> list = new ArrayList<>();
+                        for (org.jceph.rados.LockInfo.Locker l : info.lockers()) {
+                            Map<String, String> m = new java.util.LinkedHashMap<>();
+                            m.put("id", l.cookie());
+                            m.put("locker", l.name().toString());
+                            m.put("address", address(l.addr()));
+                            list.add(m);
+                        }
+                        out.println(toJson(list));
+                        return 0;
+                    }
+                    int n = info.lockers().size();
+                    if (n == 0) {
+                        return 0;
+                    }
+                    boolean shared = info.type() == org.jceph.rados.LockInfo.SHARED;
+                    out.println((n == 1 ? "There is 1 " : "There are " + n + " ") + (shared ? "shared" : "exclusive")
+                            + " lock" + (n == 1 ? "" : "s") + " on this image.");
+                    if (shared) {
+                        out.println("Lock tag: " + info.tag());
+                    }
+                    TextTable t = new TextTable(new String[] {"Locker", "ID", "Address"}, new boolean[] {false, false, false});
+                    for (org.jceph.rados.LockInfo.Locker l : info.lockers()) {
+                        t.row(l.name().toString(), l.cookie(), address(l.addr()));
+                    }
+                    t.print(out);
+                }
+                default -> throw new UsageException("usage: rbd lock <add|ls|remove> [POOL/]IMAGE [LOCK-ID [LOCKER]] [--shared TAG]");
+            }
+        }
+        return 0;
+    }
+
+    /** An address as Ceph prints a client's: ip:port/nonce. */
+    private static String address(org.jceph.encoding.types.EntityAddr addr) {
+        String s = addr.toString();
+        int colon = s.indexOf(':');
+        return colon > 0 && s.substring(0, colon).matches("any|v1|v2") ? s.substring(colon + 1) : s;
+    }
+
+    /** rbd du [POOL/]IMAGE | rbd du [-p POOL]: provisioned and used bytes, fast-diff style. */
+    private static int du(RadosClient rados, Args a, PrintStream out) {
+        String pool;
+        List<String> names;
+        boolean oneImage = a.pos().size() > 1 || a.opts().containsKey("image");
+        if (oneImage) {
+            String[] spec = spec(a, 1);
+            pool = spec[0];
+            names = List.of(spec[1]);
+        } else {
+            pool = a.opt("pool", "rbd");
+            names = new ArrayList<>(RbdImage.list(rados.ioCtx(pool)).keySet());
+        }
+        List<org.jceph.rbd.DiskUsage.Usage> rows = new ArrayList<>();
+        String onlySnap = null;
+        for (String n : names) {
+            String[] snap = splitSnap(n);
+            onlySnap = snap[1];
+            try (RbdImage img = RbdImage.open(rados.ioCtx(pool), snap[0], true)) {
+                for (org.jceph.rbd.DiskUsage.Usage u : img.diskUsage()) {
+                    if (snap[1] == null || snap[1].equals(u.snapshot())) {
+                        rows.add(u);
+                    }
+                }
+            }
+        }
+        long totalProvisioned = rows.stream().filter(u -> u.snapshot() == null).mapToLong(org.jceph.rbd.DiskUsage.Usage::provisioned).sum();
+        if (onlySnap != null) {
+            totalProvisioned = rows.stream().mapToLong(org.jceph.rbd.DiskUsage.Usage::provisioned).sum();
+        }
+        long totalUsed = rows.stream().mapToLong(org.jceph.rbd.DiskUsage.Usage::used).sum();
+        if (json(a)) {
+            List<Map<String, Object>> images = new ArrayList<>();
+            for (org.jceph.rbd.DiskUsage.Usage u : rows) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("name", u.image());
+                m.put("id", u.imageId());
+                if (u.snapshot() != null) {
+                    m.put("snapshot", u.snapshot());
+                    m.put("snapshot_id", u.snapshotId());
+                }
+                m.put("provisioned_size", u.provisioned());
+                m.put("used_size", u.used());
+                images.add(m);
+            }
+            Map<String, Object> doc = new java.util.LinkedHashMap<>();
+            doc.put("images", images);
+            if (!oneImage) {
+                doc.put("total_provisioned_size", totalProvisioned);
+                doc.put("total_used_size", totalUsed);
+            }
+            out.println(toJson(doc));
+            return 0;
+        }
+        TextTable t = new TextTable(new String[] {"NAME", "PROVISIONED", "USED"}, new boolean[] {false, true, true});
+        for (org.jceph.rbd.DiskUsage.Usage u : rows) {
+            t.row(u.image() + (u.snapshot() == null ? "" : "@" + u.snapshot()), human(u.provisioned()), human(u.used()));
+        }
+        if (rows.size() > 1) {
+            t.row("<TOTAL>", human(totalProvisioned), human(totalUsed));
+        }
+        t.print(out);
+        return 0;
+    }
+
+    /**
+     * Ceph's TextTable as the rbd tool uses it: headers left-aligned, each column as wide as its
+     * widest cell, cells padded (left or right aligned) and separated by two spaces.
+     */
+    static final class TextTable {
+        private final String[] headers;
+        private final boolean[] right;
+        private final List<String[]> rows = new ArrayList<>();
+
+        TextTable(String[] headers, boolean[] right) {
+            this.headers = headers;
+            this.right = right;
+        }
+
+        void row(String... cells) {
+            rows.add(cells);
+        }
+
+        void print(PrintStream out) {
+            int[] w = new int[headers.length];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = headers[i].length();
+                for (String[] r : rows) {
+                    w[i] = Math.max(w[i], r[i].length());
+                }
+            }
+            out.println(line(headers, w, new boolean[w.length]));
+            for (String[] r : rows) {
+                out.println(line(r, w, right));
+            }
+        }
+
+        private static String line(String[] cells, int[] w, boolean[] right) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < cells.length; i++) {
+                if (i > 0) {
+                    b.append("  ");
+                }
+                String pad = " ".repeat(w[i] - cells[i].length());
+                b.append(right[i] ? pad + cells[i] : cells[i] + pad);
+            }
+            return b.toString();
         }
     }
 
@@ -236,14 +524,21 @@ public final class RbdCommand {
         return snap;
     }
 
+    /** --image-feature (comma separated, or repeated); librbd's defaults when absent. */
     private static long features(Args a) {
-        String f = a.opt("image-feature", "layering");
+        String f = a.opt("image-feature", null);
+        if (f == null) {
+            return RbdFeatures.LIBRBD_DEFAULT;
+        }
         long bits = 0;
         for (String name : f.split(",")) {
             bits |= switch (name.trim()) {
                 case "layering" -> RbdFeatures.LAYERING;
                 case "deep-flatten" -> RbdFeatures.DEEP_FLATTEN;
-                case "exclusive-lock", "object-map", "fast-diff", "journaling", "striping", "data-pool" ->
+                case "exclusive-lock" -> RbdFeatures.EXCLUSIVE_LOCK;
+                case "object-map" -> RbdFeatures.OBJECT_MAP;
+                case "fast-diff" -> RbdFeatures.FAST_DIFF;
+                case "journaling", "striping", "data-pool" ->
                         throw new UsageException("feature " + name + " cannot be honoured by jceph yet");
                 default -> throw new UsageException("unknown image feature " + name);
             };
@@ -296,15 +591,29 @@ public final class RbdCommand {
         return Long.parseLong(t) * mult;
     }
 
+    /**
+     * Ceph's byte_u_t: the largest binary unit the value reaches; whole multiples without a
+     * fraction, others with the most decimals (2, 1 or 0) that keep the text within 7 characters.
+     */
     static String human(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1 && v % 1024 == 0) {
-            v /= 1024;
-            u++;
+        String[] units = {" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"};
+        int index = 0;
+        long mult = 1;
+        while (index < units.length - 1 && Long.compareUnsigned(bytes, mult * 1024) >= 0) {
+            mult *= 1024;
+            index++;
         }
-        return (v == Math.floor(v) ? String.valueOf((long) v) : String.format("%.1f", v)) + " " + units[u];
+        if (index == 0 || bytes % mult == 0) {
+            return Long.toUnsignedString(bytes / mult) + units[index];
+        }
+        String text = "";
+        for (int decimals = 2; decimals >= 0; decimals--) {
+            text = String.format(java.util.Locale.ROOT, "%." + decimals + "f%s", (double) bytes / mult, units[index]);
+            if (text.length() <= 7) {
+                break;
+            }
+        }
+        return text;
     }
 
     private static Args parse(String[] argv) {
@@ -320,7 +629,7 @@ public final class RbdCommand {
                     ceph.add(value(argv, ++i, s));
                 }
                 case "-l", "--long" -> flags.add("l");
-                case "--allow-shrink", "--no-progress" -> flags.add(s.substring(2));
+                case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object" -> flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));
                 default -> {

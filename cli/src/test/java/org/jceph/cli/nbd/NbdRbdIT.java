@@ -181,6 +181,36 @@ class NbdRbdIT {
     }
 
     @Test
+    void writesToADefaultFeatureImageTakeTheExclusiveLockAndHandItToLibrbd(CephCluster c) throws Exception {
+        requireClients();
+        String pool = c.testPool();
+        c.rbdOrThrow("create", "--size", "16M", pool + "/lockimg"); // default features: exclusive-lock, object-map...
+        Path sock = tmp.resolve("lock.sock");
+        serve(c, "rbd:" + pool + "/lockimg", "--socket", sock.toString());
+        String uri = "nbd+unix:///lockimg?socket=" + sock;
+        assertTrue(c.rbdOrThrow("lock", "ls", pool + "/lockimg").isBlank(), "no lock before the first write");
+        run("qemu-io", "-f", "raw", "-c", "write -P 0x5a 0 1M", uri);
+        String locks = c.rbdOrThrow("lock", "ls", pool + "/lockimg");
+        assertTrue(locks.contains("There is 1 exclusive lock on this image.") && locks.contains("auto "), locks);
+        // librbd asks for the lock, gets it, writes [0, 64K) and closes.
+        c.rbdOrThrow("bench", "--io-type", "write", "--io-size", "4K", "--io-threads", "1", "--io-total", "64K",
+                "--io-pattern", "seq", pool + "/lockimg");
+        run("qemu-io", "-f", "raw", "-c", "write -P 0x6b 4M 1M", uri); // and we take it back
+        server.destroy();
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(c.rbdOrThrow("lock", "ls", pool + "/lockimg").isBlank(), "SIGTERM gives the lock back");
+        byte[] image = export(c, "lockimg");
+        for (int i = 64 << 10; i < 1 << 20; i++) {
+            assertEquals((byte) 0x5a, image[i], "offset " + i);
+        }
+        for (int i = 4 << 20; i < 5 << 20; i++) {
+            assertEquals((byte) 0x6b, image[i], "offset " + i);
+        }
+        var check = c.rbd("object-map", "check", pool + "/lockimg");
+        assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+    }
+
+    @Test
     void sigtermFinishesTheWritesAlreadyReceived(CephCluster c) throws Exception {
         c.rbdOrThrow("create", "--size", "8M", "--image-feature", "layering", c.testPool() + "/termimg");
         Path sock = tmp.resolve("term.sock");

@@ -21,6 +21,21 @@ class RbdCommandIT {
     @TempDir
     Path tmp;
 
+    private record Result(int rc, String out, String err) {
+    }
+
+    private static Result runRc(CephCluster c, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] all = new String[args.length + 2];
+        all[0] = "-c";
+        all[1] = c.confPath().toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int rc = RbdCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     private static String run(CephCluster c, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -82,5 +97,108 @@ class RbdCommandIT {
         run(c, "snap", "rollback", pool + "/snapcmd@one");
         run(c, "snap", "rm", pool + "/snapcmd@one");
         assertTrue(c.rbdOrThrow("snap", "ls", pool + "/snapcmd").lines().noneMatch(l -> l.contains(" one ")));
+    }
+
+    @Test
+    void imageMetaMatchesTheRbdTool(CephCluster c) {
+        String img = c.testPool() + "/meta";
+        c.rbdOrThrow("create", "--size", "4M", img);
+        assertEquals(c.rbdOrThrow("image-meta", "list", img), run(c, "image-meta", "list", img));
+        run(c, "image-meta", "set", img, "foo", "bar");
+        assertEquals("bar\n", c.rbdOrThrow("image-meta", "get", img, "foo"));
+        assertEquals(c.rbdOrThrow("image-meta", "list", img), run(c, "image-meta", "list", img));
+        c.rbdOrThrow("image-meta", "set", img, "k2", "v v");
+        assertEquals(c.rbdOrThrow("image-meta", "list", img), run(c, "image-meta", "list", img));
+        assertEquals(c.rbdOrThrow("image-meta", "list", "--format", "json", img),
+                run(c, "image-meta", "list", "--format", "json", img));
+        assertEquals("v v\n", run(c, "image-meta", "get", img, "k2"));
+        run(c, "image-meta", "remove", img, "foo");
+        assertEquals(2, c.rbd("image-meta", "get", img, "foo").exitCode());
+        Result missing = runRc(c, "image-meta", "get", img, "foo");
+        assertEquals(2, missing.rc(), missing.err());
+        assertEquals(2, runRc(c, "image-meta", "remove", img, "foo").rc());
+        assertEquals(c.rbdOrThrow("image-meta", "list", img), run(c, "image-meta", "list", img));
+    }
+
+    @Test
+    void advisoryLocksMatchTheRbdTool(CephCluster c) {
+        String img = c.testPool() + "/locked";
+        c.rbdOrThrow("create", "--size", "4M", img);
+        assertEquals("", run(c, "lock", "ls", img));
+        run(c, "lock", "add", img, "mylock");
+        String ls = c.rbdOrThrow("lock", "ls", img);
+        assertTrue(ls.startsWith("There is 1 exclusive lock on this image.\nLocker "), ls);
+        assertEquals(ls, run(c, "lock", "ls", img));
+        assertEquals(c.rbdOrThrow("lock", "ls", "--format", "json", img), run(c, "lock", "ls", "--format", "json", img));
+        assertEquals(16, c.rbd("lock", "add", img, "other").exitCode(), "librbd sees our lock");
+        Result again = runRc(c, "lock", "add", img, "other");
+        assertEquals(16, again.rc());
+        assertEquals("rbd: lock is already held by someone else\n", again.err());
+        String locker = ls.lines().skip(2).findFirst().orElseThrow().split("\\s+")[0];
+        run(c, "lock", "rm", img, "mylock", locker);
+        assertEquals("", c.rbdOrThrow("lock", "ls", img));
+
+        c.rbdOrThrow("lock", "add", "--shared", "tagx", img, "l1");
+        run(c, "lock", "add", "--shared", "tagx", img, "l2");
+        String shared = c.rbdOrThrow("lock", "ls", img);
+        assertTrue(shared.contains("There are 2 shared locks on this image.\nLock tag: tagx\n"), shared);
+        assertEquals(shared, run(c, "lock", "ls", img));
+    }
+
+    @Test
+    void duAndObjectMapCheckMatchTheRbdTool(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        byte[] data = new byte[5 << 20];
+        new Random(3).nextBytes(data);
+        Path in = tmp.resolve("du.raw");
+        Files.write(in, data);
+        run(c, "import", in.toString(), pool + "/used"); // librbd's default features
+        assertTrue(c.rbdOrThrow("info", pool + "/used").contains("features: layering, exclusive-lock, object-map, fast-diff,"
+                + " deep-flatten"));
+        run(c, "snap", "create", pool + "/used@s1");
+        run(c, "bench", "--io-type", "write", "--io-size", "64K", "--io-threads", "4", "--io-total", "1M",
+                "--io-pattern", "seq", pool + "/used");
+        run(c, "resize", "--size", "4100K", "--allow-shrink", pool + "/used");
+        c.rbdOrThrow("create", "--size", "8M", pool + "/unused");
+        for (String[] args : new String[][] {{"du", pool + "/used"}, {"du", "--format", "json", pool + "/used"},
+            {"du", "-p", pool}, {"du", "--format", "json", "-p", pool}, {"du", pool + "/used@s1"}}) {
+            assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args));
+        }
+        var check = c.rbd("object-map", "check", pool + "/used");
+        assertEquals(0, check.exitCode(), check.stderr());
+        Result ours = runRc(c, "object-map", "check", pool + "/used");
+        assertEquals(0, ours.rc(), ours.err());
+        assertEquals("Object Map Check: 100% complete...done.\n", ours.err());
+        assertEquals(0, runRc(c, "object-map", "check", pool + "/used@s1").rc());
+    }
+
+    @Test
+    void diffMatchesTheRbdTool(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        byte[] data = new byte[(10 << 20) + 5000];
+        new Random(4).nextBytes(data);
+        Path in = tmp.resolve("diff.raw");
+        Files.write(in, data);
+        run(c, "import", in.toString(), pool + "/diffed");
+        run(c, "snap", "create", pool + "/diffed@a");
+        try (org.jceph.rados.RadosClient rados = org.jceph.rados.RadosClient.connect(
+                org.jceph.messenger.config.CephConfig.fromEnvironment("-c", c.confPath().toString()));
+                org.jceph.rbd.RbdImage img = org.jceph.rbd.RbdImage.open(rados.ioCtx(pool), "diffed", false)) {
+            img.writeAsync(100, new byte[] {1, 2, 3}).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            img.discardAsync(4 << 20, 4 << 20).get(60, java.util.concurrent.TimeUnit.SECONDS); // object 1 goes
+            img.snapCreate("b");
+            img.writeAsync(9 << 20, new byte[] {4}).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        for (String[] args : new String[][] {
+            {"diff", pool + "/diffed"},
+            {"diff", "--whole-object", pool + "/diffed"},
+            {"diff", "--whole-object", "--from-snap", "a", pool + "/diffed"},
+            {"diff", "--whole-object", "--from-snap", "a", "--format", "json", pool + "/diffed"},
+            {"diff", "--whole-object", "--from-snap", "b", pool + "/diffed"},
+            {"diff", "--whole-object", "--from-snap", "a", pool + "/diffed@b"},
+            {"diff", "--whole-object", pool + "/diffed@a"}}) {
+            assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args));
+        }
+        assertTrue(run(c, "diff", "--whole-object", "--from-snap", "a", pool + "/diffed").contains("4194304  4194304  zero"));
     }
 }

@@ -52,6 +52,7 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static final int WATCH = 0x220f;
     public static final int NOTIFY = 0x1206;
     public static final int NOTIFY_ACK = 0x1207;
+    public static final int LIST_WATCHERS = 0x1209;
 
     /** CEPH_OSD_WATCH_OP_*: odd ids, so that pre-giant OSDs never read them as UNWATCH. */
     public static final int WATCH_OP_UNWATCH = 0;
@@ -119,6 +120,11 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static OsdOp notifyAck(long notifyId, long cookie, byte[] reply) {
         byte[] in = CephEncoder.toBytes(e -> e.writeU64Le(notifyId).writeU64Le(cookie).writeBlob(reply));
         return new OsdOp(NOTIFY_ACK, 0, "extent", new long[] {0, in.length, 0, 0}, in);
+    }
+
+    /** Lists the object's watchers (obj_list_watch_response_t in the reply). */
+    public static OsdOp listWatchers() {
+        return extent(LIST_WATCHERS, 0, 0, NONE);
     }
 
     public static OsdOp sparseRead(long offset, long length) {

@@ -1,0 +1,70 @@
+package org.jceph.rbd;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Holds new writes back while a snapshot, resize or rollback changes the image under them, and
+ * lets that operation wait until the writes already sent are done (librbd blocks image writes
+ * the same way around snapshot creation): a write that raced a snapshot would otherwise go out
+ * with the old snapshot context and change what the snapshot holds.
+ */
+final class WriteGate {
+    private static final long DRAIN_MILLIS = 120_000;
+
+    private int inflight;
+    private int pausers;
+    private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+
+    /** Completes when the write may go; pair with {@link #end()}. */
+    synchronized CompletableFuture<Void> begin() {
+        if (pausers == 0) {
+            inflight++;
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        waiting.add(f);
+        return f;
+    }
+
+    synchronized void end() {
+        if (--inflight == 0) {
+            notifyAll();
+        }
+    }
+
+    /** Stops new writes and waits for the ones in flight. */
+    synchronized void pause(String image) {
+        pausers++;
+        long until = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
+        while (inflight > 0) {
+            long left = (until - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                resume();
+                throw new RbdException("writes to image " + image + " did not finish within " + DRAIN_MILLIS / 1000 + " s");
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                resume();
+                throw new RbdException("interrupted while waiting for the writes to image " + image);
+            }
+        }
+    }
+
+    /** Lets the held-back writes go. */
+    void resume() {
+        Queue<CompletableFuture<Void>> release = new ArrayDeque<>();
+        synchronized (this) {
+            if (--pausers > 0) {
+                return;
+            }
+            inflight += waiting.size();
+            release.addAll(waiting);
+            waiting.clear();
+        }
+        release.forEach(f -> f.complete(null));
+    }
+}

@@ -1,0 +1,157 @@
+package org.jceph.rbd.lock;
+
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.jceph.rados.IoCtx;
+import org.jceph.rados.RadosException;
+import org.jceph.rbd.lock.WatchNotifyMessages.ClientId;
+import org.jceph.rbd.lock.WatchNotifyMessages.Notification;
+
+/**
+ * The watch librbd keeps on an image's header object (src/librbd/ImageWatcher.cc): it hears the
+ * lock notifications and header updates other clients send, answers lock requests through the
+ * {@link ExclusiveLock}, and sends our own notifications. Its watch handle, with our instance id,
+ * is our {@link ClientId}.
+ */
+public final class ImageWatcher implements AutoCloseable {
+    /** How long a notification waits for the watchers' acks (librbd: 5 s for lock notifications). */
+    static final int NOTIFY_TIMEOUT_SECONDS = 5;
+
+    private final IoCtx io;
+    private final String header;
+    private final Executor worker;
+    private final long gid;
+    private final IoCtx.WatchListener listener;
+    private volatile long handle;
+    private volatile ClientId me;
+    private volatile boolean closed;
+    private volatile ExclusiveLock lock;
+    private volatile Consumer<Notification> headerUpdateListener = n -> {
+    };
+
+    public ImageWatcher(IoCtx io, String header, Executor worker) {
+        this.io = io;
+        this.header = header;
+        this.worker = worker;
+        this.listener = new IoCtx.WatchListener() {
+            @Override
+            public byte[] onNotify(long notifyId, long notifierGid, byte[] payload) {
+                return handle(payload);
+            }
+
+            @Override
+            public void onDisconnect() {
+                worker.execute(ImageWatcher.this::rewatch);
+            }
+        };
+        this.gid = io.client().instanceId();
+        this.handle = io.watch(header, listener);
+        this.me = new ClientId(gid, handle);
+    }
+
+    /**
+     * The OSD dropped our watch: watch again (a new handle) and, if we hold the lock, move it to
+     * the new cookie with cls_lock set_cookie, as librbd's ManagedLock reacquire does. If the lock
+     * is gone meanwhile (a peer fenced us), it is lost and the next write asks again.
+     */
+    void rewatch() {
+        if (closed) {
+            return;
+        }
+        long old = handle;
+        try {
+            io.unwatch(header, old);
+        } catch (RadosException e) {
+            // already gone: that is why we are here
+        }
+        long fresh = io.watch(header, listener);
+        handle = fresh;
+        me = new ClientId(gid, fresh);
+        ExclusiveLock l = lock;
+        if (l != null) {
+            l.watchReplaced(old);
+        }
+    }
+
+    public long handle() {
+        return handle;
+    }
+
+    public ClientId clientId() {
+        return me;
+    }
+
+    String header() {
+        return header;
+    }
+
+    void attach(ExclusiveLock lock) {
+        this.lock = lock;
+    }
+
+    /** Called (on the worker) when another client says the header changed. */
+    public void onHeaderUpdate(Consumer<Notification> listener) {
+        this.headerUpdateListener = listener;
+    }
+
+    private byte[] handle(byte[] payload) {
+        Notification n;
+        try {
+            n = WatchNotifyMessages.decode(payload);
+        } catch (RuntimeException e) {
+            return new byte[0]; // not a message we can read: acknowledge, as librbd does for unknown ops
+        }
+        ExclusiveLock l = lock;
+        switch (n.op()) {
+            case WatchNotifyMessages.ACQUIRED_LOCK -> {
+                if (l != null && !me.equals(n.client())) {
+                    l.peerAcquired(n.client());
+                }
+            }
+            case WatchNotifyMessages.RELEASED_LOCK -> {
+                if (l != null && !me.equals(n.client())) {
+                    l.peerReleased(n.client());
+                }
+            }
+            case WatchNotifyMessages.REQUEST_LOCK -> {
+                if (l != null && !me.equals(n.client()) && l.isOwner()) {
+                    // The owner answers (and only the owner: the requester counts the non-empty replies).
+                    return WatchNotifyMessages.response(l.lockRequested(n.client(), n.force()));
+                }
+            }
+            case WatchNotifyMessages.HEADER_UPDATE -> worker.execute(() -> headerUpdateListener.accept(n));
+            default -> {
+                if (WatchNotifyMessages.isOwnerRequest(n.op()) && l != null && l.isOwner()) {
+                    // Maintenance requests go to the lock owner; we do not run them for others, so we
+                    // answer EOPNOTSUPP and librbd asks for the lock instead (then does it itself).
+                    return WatchNotifyMessages.response(-95);
+                }
+            }
+        }
+        return new byte[0];
+    }
+
+    /** Sends a notification to the header's watchers and returns what they replied. */
+    IoCtx.NotifyResult notify(byte[] message) {
+        return io.notify(header, message, NOTIFY_TIMEOUT_SECONDS);
+    }
+
+    /** Tells the other watchers the header changed (after a resize or a snapshot). */
+    public void notifyHeaderUpdate() {
+        try {
+            notify(WatchNotifyMessages.headerUpdate());
+        } catch (RadosException e) {
+            // Best effort, as librbd: watchers also refresh when they next take the lock.
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            io.unwatch(header, handle);
+        } catch (RadosException e) {
+            // The watch is gone already (the OSD timed it out): nothing left to remove.
+        }
+    }
+}
