@@ -41,7 +41,7 @@ public final class RbdCommand {
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a = parse(argv);
         if (a.pos().isEmpty()) {
-            throw new UsageException("usage: rbd <create|ls|info|rm|resize|mv|import|export|snap|image-meta|lock|object-map|du|bench> ...");
+            throw new UsageException("usage: rbd <create|ls|info|rm|resize|mv|import|export|snap|clone|flatten|children|image-meta|lock|object-map|du|diff|bench> ...");
         }
         String cmd = a.pos().get(0);
         try (RadosClient rados = RadosClient.connect(CephConfig.fromEnvironment(a.ceph().toArray(String[]::new)))) {
@@ -50,7 +50,60 @@ public final class RbdCommand {
                     String[] spec = spec(a, 1);
                     long size = parseSize(a.opt("size", a.opt("s", null)), "--size");
                     int order = orderOf(a);
-                    RbdImage.create(rados.ioCtx(spec[0]), spec[1], size, order, features(a));
+                    String format = a.opt("image-format", a.opt("format", "2"));
+                    if (format.equals("1")) {
+                        // librbd no longer creates these; we still can (the 2010 driver's format)
+                        err.println("rbd: image format 1 is deprecated");
+                        org.jceph.rbd.format1.Format1Image.create(rados.ioCtx(spec[0]), spec[1], size, order);
+                    } else if (format.equals("2")) {
+                        RbdImage.create(rados.ioCtx(spec[0]), spec[1], size, order, features(a));
+                    } else {
+                        throw new UsageException("--image-format must be 1 or 2");
+                    }
+                }
+                case "clone" -> {
+                    String[] parent = spec(a, 1);
+                    String[] child = spec(a, 2);
+                    int at = parent[1].indexOf('@');
+                    if (at < 0) {
+                        throw new UsageException("usage: rbd clone [POOL/]PARENT@SNAP [POOL/]CHILD");
+                    }
+                    IoCtx pio = rados.ioCtx(parent[0]);
+                    String mode = a.opt("rbd-default-clone-format", "auto");
+                    RbdImage.CloneFormat format = switch (mode) {
+                        case "1" -> RbdImage.CloneFormat.V1;
+                        case "2" -> RbdImage.CloneFormat.V2;
+                        // librbd's auto: v2 once the cluster requires mimic (13) or later clients
+                        case "auto" -> rados.osdMap().requireMinCompatClient() >= 13 ? RbdImage.CloneFormat.V2
+                                : RbdImage.CloneFormat.V1;
+                        default -> throw new UsageException("--rbd-default-clone-format must be 1, 2 or auto");
+                    };
+                    long feats = a.opt("image-feature", null) == null ? RbdFeatures.LIBRBD_DEFAULT : features(a);
+                    RbdImage.clone(pio, parent[1].substring(0, at), parent[1].substring(at + 1),
+                            rados.ioCtx(child[0]), child[1], feats, format);
+                }
+                case "flatten" -> {
+                    String[] spec = spec(a, 1);
+                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false)) {
+                        img.flatten();
+                    }
+                    out.println("Image flatten: 100% complete...done.");
+                }
+                case "children" -> {
+                    String[] spec = spec(a, 1);
+                    int at = spec[1].indexOf('@');
+                    String snap = at < 0 ? a.opt("snap", null) : spec[1].substring(at + 1);
+                    if (snap == null) {
+                        throw new UsageException("usage: rbd children [POOL/]IMAGE@SNAP");
+                    }
+                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), at < 0 ? spec[1] : spec[1].substring(0, at),
+                            true)) {
+                        List<IoCtx> pools = new ArrayList<>();
+                        for (String pn : rados.listPools().values()) {
+                            pools.add(rados.ioCtx(pn));
+                        }
+                        img.children(snap, pools).forEach(out::println);
+                    }
                 }
                 case "ls", "list" -> {
                     String pool = a.pos().size() > 1 ? a.pos().get(1) : a.opt("pool", "rbd");
@@ -59,20 +112,42 @@ public final class RbdCommand {
                     if (longFormat) {
                         out.printf("%-16s %7s %-7s %s%n", "NAME", "SIZE", "PARENT", "FMT");
                     }
-                    for (String name : RbdImage.list(io).keySet()) {
-                        if (longFormat) {
-                            try (RbdImage img = RbdImage.open(io, name, true)) {
-                                out.printf("%-16s %7s %-7s %d%n", name, human(img.size()), "", 2);
-                            } catch (RbdException e) {
-                                out.printf("%-16s %7s %-7s %d%n", name, "?", "", 2);
+                    java.util.TreeMap<String, Integer> names = new java.util.TreeMap<>();
+                    RbdImage.list(io).keySet().forEach(n -> names.put(n, 2));
+                    org.jceph.rbd.format1.Format1Image.list(io).forEach(n -> names.put(n, 1));
+                    for (var e : names.entrySet()) {
+                        String name = e.getKey();
+                        if (!longFormat) {
+                            out.println(name);
+                        } else if (e.getValue() == 1) {
+                            try (var img = org.jceph.rbd.format1.Format1Image.open(io, name, true)) {
+                                out.printf("%-16s %7s %-7s %d%n", name, human(img.size()), "", 1);
+                            } catch (RbdException ex) {
+                                out.printf("%-16s %7s %-7s %d%n", name, "?", "", 1);
                             }
                         } else {
-                            out.println(name);
+                            try (RbdImage img = RbdImage.open(io, name, true)) {
+                                out.printf("%-16s %7s %-7s %d%n", name, human(img.size()), parentSpec(rados, img), 2);
+                            } catch (RbdException ex) {
+                                out.printf("%-16s %7s %-7s %d%n", name, "?", "", 2);
+                            }
                         }
                     }
                 }
                 case "info" -> {
                     String[] spec = spec(a, 1);
+                    if (org.jceph.rbd.format1.Format1Image.exists(rados.ioCtx(spec[0]), spec[1])) {
+                        try (var img = org.jceph.rbd.format1.Format1Image.open(rados.ioCtx(spec[0]), spec[1], true)) {
+                            out.println("rbd image '" + spec[1] + "':");
+                            out.println("\tsize " + human(img.size()) + " in " + ((img.size() + (1L << img.order()) - 1)
+                                    >> img.order()) + " objects");
+                            out.println("\torder " + img.order() + " (" + human(1L << img.order()) + " objects)");
+                            out.println("\tsnapshot_count: " + img.header().snaps().size());
+                            out.println("\tblock_name_prefix: " + img.blockName());
+                            out.println("\tformat: 1");
+                        }
+                        return 0;
+                    }
                     try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], true)) {
                         long objects = (img.size() + (1L << img.order()) - 1) >> img.order();
                         out.println("rbd image '" + spec[1] + "':");
@@ -86,11 +161,19 @@ public final class RbdCommand {
                             out.println("\tstripe unit: " + human(img.layout().stripeUnit()));
                             out.println("\tstripe count: " + img.layout().stripeCount());
                         }
+                        if (img.parent() != null) {
+                            out.println("\tparent: " + parentSpec(rados, img));
+                            out.println("\toverlap: " + human(img.parent().overlap()));
+                        }
                     }
                 }
                 case "rm", "remove" -> {
                     String[] spec = spec(a, 1);
-                    RbdImage.remove(rados.ioCtx(spec[0]), spec[1]);
+                    if (org.jceph.rbd.format1.Format1Image.exists(rados.ioCtx(spec[0]), spec[1])) {
+                        org.jceph.rbd.format1.Format1Image.remove(rados.ioCtx(spec[0]), spec[1]);
+                    } else {
+                        RbdImage.remove(rados.ioCtx(spec[0]), spec[1]);
+                    }
                     out.println("Removing image: 100% complete...done.");
                 }
                 case "resize" -> {
@@ -127,15 +210,39 @@ public final class RbdCommand {
                 case "export" -> {
                     String[] spec = spec(a, 1);
                     String file = a.pos().get(2);
-                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], true)) {
+                    int at = spec[1].indexOf('@');
+                    String name = at < 0 ? spec[1] : spec[1].substring(0, at);
+                    String snap = at < 0 ? null : spec[1].substring(at + 1);
+                    IoCtx io = rados.ioCtx(spec[0]);
+                    long size;
+                    java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read;
+                    AutoCloseable handle;
+                    if (org.jceph.rbd.format1.Format1Image.exists(io, name)) {
+                        var f1 = org.jceph.rbd.format1.Format1Image.open(io, name, true);
+                        var view = snap == null ? f1 : f1.atSnapshot(snap);
+                        size = view.size();
+                        read = view::readAsync;
+                        handle = f1;
+                    } else {
+                        RbdImage img = RbdImage.open(io, name, true);
+                        RbdImage view = snap == null ? img : img.atSnapshot(snap);
+                        size = view.size();
+                        read = view::readAsync;
+                        handle = img;
+                    }
+                    try (handle) {
                         if (file.equals("-")) {
-                            copyOut(img, out);
+                            copyOut(size, read, out);
                             out.flush();
                         } else {
                             try (OutputStream o = Files.newOutputStream(Path.of(file))) {
-                                copyOut(img, o);
+                                copyOut(size, read, o);
                             }
                         }
+                    } catch (IOException | RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new RbdException("closing " + name + ": " + e.getMessage());
                     }
                     if (!file.equals("-")) {
                         out.println("Exporting image: 100% complete...done.");
@@ -504,13 +611,19 @@ public final class RbdCommand {
     }
 
     private static void copyOut(RbdImage img, OutputStream o) throws IOException {
+        copyOut(img.size(), img::readAsync, o);
+    }
+
+    /** Reads {@code size} bytes in 4 MiB chunks, 8 in flight, writing them in order. */
+    private static void copyOut(long size, java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read,
+                                OutputStream o) throws IOException {
         int chunk = 4 << 20;
         List<CompletableFuture<byte[]>> window = new ArrayList<>();
         long next = 0;
-        while (next < img.size() || !window.isEmpty()) {
-            while (window.size() < 8 && next < img.size()) {
-                int n = (int) Math.min(chunk, img.size() - next);
-                window.add(img.readAsync(next, n));
+        while (next < size || !window.isEmpty()) {
+            while (window.size() < 8 && next < size) {
+                int n = (int) Math.min(chunk, size - next);
+                window.add(read.apply(next, n));
                 next += n;
             }
             o.write(window.remove(0).join());
@@ -555,6 +668,18 @@ public final class RbdCommand {
     }
 
     /** [POOL/]IMAGE or rbd:POOL/IMAGE; --pool/--image options override. */
+    /** A clone's parent as rbd prints it: pool/image@snap (empty for other images). */
+    private static String parentSpec(RadosClient rados, RbdImage img) {
+        RbdImage.Parent p = img.parent();
+        if (p == null) {
+            return "";
+        }
+        String snap = p.image().snapshots().stream().filter(x -> x.id() == p.snapId()).map(RbdImage.Snapshot::name)
+                .findFirst().orElse(String.valueOf(p.snapId()));
+        return rados.ioCtx(p.poolId()).poolName() + "/" + (p.poolNamespace().isEmpty() ? "" : p.poolNamespace() + "/")
+                + p.image().name() + "@" + snap;
+    }
+
     private static String[] spec(Args a, int index) {
         String s = index < a.pos().size() ? a.pos().get(index) : a.opt("image", null);
         if (s == null) {

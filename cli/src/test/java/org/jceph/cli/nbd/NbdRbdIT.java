@@ -178,6 +178,12 @@ class NbdRbdIT {
                 fail("format 1 image byte " + i + " is " + f1[i]);
             }
         }
+        // leave the shared pool as we found it (other tests measure it whole)
+        server.destroy();
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS));
+        c.rbdOrThrow("snap", "purge", pool + "/multi2");
+        c.rbdOrThrow("rm", pool + "/multi2");
+        c.rbdOrThrow("rm", pool + "/multi1");
     }
 
     @Test

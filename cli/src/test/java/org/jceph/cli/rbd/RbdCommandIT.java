@@ -201,4 +201,47 @@ class RbdCommandIT {
         }
         assertTrue(run(c, "diff", "--whole-object", "--from-snap", "a", pool + "/diffed").contains("4194304  4194304  zero"));
     }
+
+    @Test
+    void format1ClonesChildrenFlattenAndSnapshotExportAsTheStockTool(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        // format 1: made by us, described by librbd exactly as we describe it
+        Result made = runRc(c, "create", "--image-format", "1", "--size", "8M", pool + "/cli-f1");
+        assertEquals(0, made.rc(), made.err());
+        assertEquals(c.rbdOrThrow("info", pool + "/cli-f1"), run(c, "info", pool + "/cli-f1"));
+        assertTrue(run(c, "ls", "-l", pool).lines().anyMatch(l -> l.startsWith("cli-f1") && l.trim().endsWith(" 1")));
+        byte[] data = new byte[3 << 20];
+        new Random(5).nextBytes(data);
+        Path in = tmp.resolve("f1.raw");
+        Files.write(in, data);
+        run(c, "import", "--image-feature", "layering", in.toString(), pool + "/cli-parent");
+
+        // clone, as rbd clone does, from a protected snapshot (v1 on this cluster's min compat)
+        c.rbdOrThrow("snap", "create", pool + "/cli-parent@s");
+        c.rbdOrThrow("snap", "protect", pool + "/cli-parent@s");
+        run(c, "clone", pool + "/cli-parent@s", pool + "/cli-child");
+        assertEquals(c.rbdOrThrow("children", pool + "/cli-parent@s"), run(c, "children", pool + "/cli-parent@s"));
+        String info = c.rbdOrThrow("info", pool + "/cli-child");
+        assertTrue(info.contains("parent: " + pool + "/cli-parent@s"), info);
+        assertTrue(run(c, "info", pool + "/cli-child").contains("parent: " + pool + "/cli-parent@s"));
+        Path snapOurs = tmp.resolve("snap-ours.raw");
+        Path snapTheirs = tmp.resolve("snap-theirs.raw");
+        run(c, "export", pool + "/cli-parent@s", snapOurs.toString());
+        c.rbdOrThrow("export", pool + "/cli-parent@s", snapTheirs.toString());
+        assertArrayEquals(Files.readAllBytes(snapTheirs), Files.readAllBytes(snapOurs));
+        run(c, "flatten", pool + "/cli-child");
+        assertTrue(c.rbdOrThrow("children", pool + "/cli-parent@s").isBlank());
+        assertTrue(!c.rbdOrThrow("info", pool + "/cli-child").contains("parent:"));
+        Path child = tmp.resolve("child.raw");
+        c.rbdOrThrow("export", pool + "/cli-child", child.toString());
+        assertArrayEquals(data, Files.readAllBytes(child));
+
+        run(c, "rm", pool + "/cli-f1");
+        assertTrue(c.rbdOrThrow("ls", pool).lines().noneMatch("cli-f1"::equals));
+        // leave the shared pool as we found it (other tests measure it whole)
+        run(c, "rm", pool + "/cli-child");
+        c.rbdOrThrow("snap", "unprotect", pool + "/cli-parent@s");
+        c.rbdOrThrow("snap", "rm", pool + "/cli-parent@s");
+        run(c, "rm", pool + "/cli-parent");
+    }
 }
