@@ -32,6 +32,7 @@ import org.jceph.osdmap.Incremental;
 import org.jceph.osdmap.OsdMap;
 import org.jceph.osdmap.OsdMapCodec;
 import org.jceph.osdmap.Placement;
+import org.jceph.rados.internal.Backoffs;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 
@@ -177,14 +178,17 @@ public final class RadosClient implements AutoCloseable {
         final List<OsdOp> ops;
         final long snapId;
         final SnapContext snapContext;
-        final CompletableFuture<OsdOpMessages.Reply> future = new CompletableFuture<>();
+        final OpFuture<OsdOpMessages.Reply> future = OpFuture.root();
         final long deadline;
+        final Duration timeout;
+        /** The block that holds this op (not sent) until the OSD lifts it, or null. */
+        Backoffs.Backoff heldBy;
         int attempt = -1;
         int osd = -1;
         Placement.Result target;
 
         Op(long poolId, String oid, String namespace, String key, long pgSeed, List<OsdOp> ops, long snapId,
-                SnapContext snapContext) {
+                SnapContext snapContext, Duration timeout) {
             this.poolId = poolId;
             this.oid = oid;
             this.namespace = namespace;
@@ -193,19 +197,26 @@ public final class RadosClient implements AutoCloseable {
             this.ops = ops;
             this.snapId = snapId;
             this.snapContext = snapContext;
-            this.deadline = System.nanoTime() + opTimeout.toNanos();
+            this.timeout = timeout == null ? opTimeout : timeout;
+            this.deadline = System.nanoTime() + this.timeout.toNanos();
         }
     }
 
     /** Runs {@code ops} on one object, at the acting primary of its placement group. */
     CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String key, String oid, List<OsdOp> ops,
             long snapId, SnapContext snapContext) {
-        return submit(new Op(poolId, oid, namespace, key, -1, ops, snapId, snapContext));
+        return submit(poolId, namespace, key, oid, ops, snapId, snapContext, null);
+    }
+
+    /** As above with its own whole-operation timeout ({@code null}: rados_osd_op_timeout). */
+    CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String key, String oid, List<OsdOp> ops,
+            long snapId, SnapContext snapContext, Duration timeout) {
+        return submit(new Op(poolId, oid, namespace, key, -1, ops, snapId, snapContext, timeout));
     }
 
     /** Runs pg ops (PGNLS) on placement group {@code seed} of the pool. */
     CompletableFuture<OsdOpMessages.Reply> submitToPg(long poolId, String namespace, long seed, List<OsdOp> ops) {
-        return submit(new Op(poolId, "", namespace, "", seed, ops, OsdOpMessages.NOSNAP, SnapContext.EMPTY));
+        return submit(new Op(poolId, "", namespace, "", seed, ops, OsdOpMessages.NOSNAP, SnapContext.EMPTY, null));
     }
 
     /**
@@ -222,31 +233,75 @@ public final class RadosClient implements AutoCloseable {
         return pending.size();
     }
 
+    /**
+     * Admits {@code op} within the in-flight budget and sends it. The returned future (and every
+     * future derived from it with thenApply and the like) cancels the op: it leaves the queue and
+     * the budget at once, and a reply that comes later is ignored. The op's timeout runs from here,
+     * across the wait for budget and every resend, and ends it with {@link RadosException.TimeoutException}.
+     */
     private CompletableFuture<OsdOpMessages.Reply> submit(Op op) {
         int bytes = (int) Math.min(maxInflightBytes, op.ops.stream().mapToLong(o -> o.input().length).sum());
         try {
-            if (!inflightOps.tryAcquire(opTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return CompletableFuture.failedFuture(new RadosException(-110, "in-flight op budget exhausted for "
-                        + opTimeout.toSeconds() + " s"));
+            if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
+                return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
+                        + op.timeout.toMillis() + " ms"));
             }
-            if (!inflightBytes.tryAcquire(bytes, opTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
                 inflightOps.release();
-                return CompletableFuture.failedFuture(new RadosException(-110, "in-flight byte budget exhausted for "
-                        + opTimeout.toSeconds() + " s"));
+                return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
+                        + op.timeout.toMillis() + " ms"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new RadosException(-4, "interrupted"));
+            return OpFuture.failed(new RadosException(-4, "interrupted"));
         }
-        op.future.whenComplete((r, e) -> {
+        java.util.concurrent.ScheduledFuture<?> timeout;
+        try {
+            timeout = timer.schedule(() -> op.future.completeExceptionally(new RadosException.TimeoutException(
+                    "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
+                    + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
+                            : " (last sent to osd." + op.osd + ")"))), remainingMillis(op), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
             inflightOps.release();
             inflightBytes.release(bytes);
+            return OpFuture.failed(new RadosException(-108, "client closed"));
+        }
+        op.future.whenComplete((r, e) -> {
+            pending.remove(op.tid);
+            timeout.cancel(false);
+            inflightOps.release();
+            inflightBytes.release(bytes);
+            if (op.future.isCancelled()) {
+                opsCancelled.incrementAndGet();
+            }
         });
         pending.put(op.tid, op);
         send(op);
-        return op.future.orTimeout(opTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((r, e) -> pending.remove(op.tid));
+        return op.future;
     }
+
+    private static long remainingMillis(Op op) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(op.deadline - System.nanoTime()));
+    }
+
+    private final AtomicLong opsCancelled = new AtomicLong();
+    private final AtomicLong backoffBlocks = new AtomicLong();
+    private final AtomicLong backoffUnblocks = new AtomicLong();
+    private final AtomicLong opsHeldByBackoff = new AtomicLong();
+    /** The blocks each OSD's current session holds (MOSDBackoff), by OSD id. */
+    private final Map<Integer, Backoffs.Table> backoffTables = new ConcurrentHashMap<>();
+
+    /** Counters for tests and operators: how often the OSDs pushed back, and what we did about it. */
+    public record Stats(long backoffBlocks, long backoffUnblocks, long opsHeldByBackoff, long opsCancelled,
+            long redirectsFollowed, int activeBackoffs) {
+    }
+
+    public Stats stats() {
+        return new Stats(backoffBlocks.get(), backoffUnblocks.get(), opsHeldByBackoff.get(), opsCancelled.get(),
+                redirectsFollowed.get(), backoffTables.values().stream().mapToInt(Backoffs.Table::size).sum());
+    }
+
+    private final AtomicLong redirectsFollowed = new AtomicLong();
 
     /**
      * (Re)computes the op's target from the current map and sends it there. With no usable
@@ -288,17 +343,50 @@ public final class RadosClient implements AutoCloseable {
                 op.osd = -1; // parked until a map gives the pg a primary
                 return;
             }
+            Backoffs.Table blocks = backoffTables.get(primary);
+            Backoffs.Backoff block = blocks == null ? null : blocks.blocking(target.pg(),
+                    Backoffs.target(op.poolId, op.namespace, op.key, op.oid, raw.seed()));
+            op.heldBy = block;
+            if (block != null) {
+                opsHeldByBackoff.incrementAndGet(); // sent again when the OSD lifts the block
+                return;
+            }
             op.attempt++;
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
                     new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(java.time.Instant.now()),
                     CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt);
             msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
         }
-        session(primary, placement.get().map()).thenCompose(c -> c.send(msg)).whenComplete((ok, err) -> {
+        sendInOrder(primary, msg).whenComplete((ok, err) -> {
             if (err != null) {
                 retryLater(op);
             }
         });
+    }
+
+    /** Per OSD, the last send queued: each send waits for the one before it. */
+    private final Map<Integer, CompletableFuture<Void>> sendChains = new ConcurrentHashMap<>();
+
+    /**
+     * Sends {@code msg} to {@code osd} after every message queued for it before, even while the
+     * session is still being opened (dependents of one future run in no promised order, so ops
+     * resent together to a connecting OSD could otherwise overtake each other: a read before the
+     * write it was queued behind).
+     */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<Void> sendInOrder(int osd, Message msg) {
+        CompletableFuture<Void>[] sent = new CompletableFuture[1];
+        sendChains.compute(osd, (id, previous) -> {
+            CompletableFuture<Connection> s = session(osd, placement.get().map());
+            CompletableFuture<Void> after = previous == null || previous.isDone() ? s.thenCompose(c -> c.send(msg))
+                    : previous.handle((ok, err) -> null).thenCompose(v -> s).thenCompose(c -> c.send(msg));
+            sent[0] = after;
+            return after;
+        });
+        if (sent[0].isDone()) {
+            sendChains.remove(osd, sent[0]); // nothing to wait for: keep the map small
+        }
+        return sent[0];
     }
 
     private static PgId rawPg(Placement p, Op op) {
@@ -311,7 +399,8 @@ public final class RadosClient implements AutoCloseable {
             return;
         }
         if (System.nanoTime() > op.deadline) {
-            op.future.completeExceptionally(new RadosException(-110, "no reply within " + opTimeout.toSeconds() + " s"));
+            op.future.completeExceptionally(new RadosException.TimeoutException("no reply within "
+                    + op.timeout.toMillis() + " ms for tid " + op.tid));
             return;
         }
         timer.schedule(() -> send(op), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
@@ -325,7 +414,7 @@ public final class RadosClient implements AutoCloseable {
                 timer.execute(() -> reconnect(l));
             }
         }
-        for (Op op : pending.values()) {
+        for (Op op : pendingInTidOrder()) {
             Placement.Result before;
             synchronized (op) {
                 before = op.target;
@@ -346,8 +435,16 @@ public final class RadosClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The pending ops, oldest first: resends keep tid order, so that an OSD sees two ops on one
+     * object in the order they were submitted (a read queued after a write reads what it wrote).
+     */
+    private List<Op> pendingInTidOrder() {
+        return pending.values().stream().sorted(java.util.Comparator.comparingLong(op -> op.tid)).toList();
+    }
+
     private void onSessionFault(int osd) {
-        for (Op op : pending.values()) {
+        for (Op op : pendingInTidOrder()) {
             if (op.osd == osd) {
                 retryLater(op);
             }
@@ -412,16 +509,68 @@ public final class RadosClient implements AutoCloseable {
             }
             ServiceTicket ticket = mon.connection().serviceTickets().get(EntityName.TYPE_OSD);
             List<ConnectionMode> modes = config.clientModes().stream().map(ConnectionMode::parse).toList();
+            // a new session starts with no blocks: the OSD forgets its own when the old one resets
+            Backoffs.Table blocks = new Backoffs.Table();
+            backoffTables.put(osd, blocks);
+            AtomicReference<Connection> conn = new AtomicReference<>();
             CompletableFuture<Connection> f = messenger.connectToService(v2, EntityName.TYPE_OSD, config.name(), ticket,
-                    mon.connection().globalId(), modes, config.connectTimeout(), this::onOsdMessage);
-            f.thenAccept(c -> c.closeFuture().whenComplete((ok, err) -> {
-                osdSessions.remove(osd, f);
+                    mon.connection().globalId(), modes, config.connectTimeout(),
+                    msg -> onOsdMessage(osd, blocks, conn, msg));
+            f.thenAccept(c -> {
+                conn.set(c);
+                c.closeFuture().whenComplete((ok, err) -> {
+                    osdSessions.remove(osd, f);
+                    backoffTables.remove(osd, blocks);
+                    if (err != null) {
+                        onSessionFault(osd);
+                    }
+                });
+            });
+            f.whenComplete((c, err) -> {
                 if (err != null) {
-                    onSessionFault(osd);
+                    backoffTables.remove(osd, blocks);
                 }
-            }));
+            });
             return f;
         });
+    }
+
+    private void onOsdMessage(int osd, Backoffs.Table blocks, AtomicReference<Connection> conn, Message m) {
+        if (m.type() == Backoffs.MSG_OSD_BACKOFF) {
+            onBackoff(osd, blocks, conn, Backoffs.decode(m));
+            return;
+        }
+        onOsdMessage(m);
+    }
+
+    /**
+     * MOSDBackoff. BLOCK: remember the range for this session and ack it (ops in it are held by
+     * {@link #send}). UNBLOCK: forget it and send, in tid order, every op of this session's pg whose
+     * object lies in the released range (the OSD dropped those it received while blocked).
+     */
+    private void onBackoff(int osd, Backoffs.Table blocks, AtomicReference<Connection> conn, Backoffs.Backoff b) {
+        Connection c = conn.get();
+        if (b.op() == Backoffs.OP_BLOCK) {
+            backoffBlocks.incrementAndGet();
+            blocks.block(b);
+            if (c != null) {
+                c.send(Backoffs.ackFor(b));
+            }
+        } else if (b.op() == Backoffs.OP_UNBLOCK) {
+            backoffUnblocks.incrementAndGet();
+            blocks.unblock(b.id());
+            List<Op> release = pendingInTidOrder().stream()
+                    .filter(op -> op.osd == osd && op.target != null && op.target.pg().equals(b.pgid().pgid())
+                            && (op.heldBy != null && op.heldBy.id() == b.id() || b.covers(hobjectOf(op))))
+                    .toList();
+            if (!release.isEmpty()) {
+                timer.execute(() -> release.forEach(this::send));
+            }
+        }
+    }
+
+    private org.jceph.encoding.types.HObject hobjectOf(Op op) {
+        return Backoffs.target(op.poolId, op.namespace, op.key, op.oid, rawPg(placement.get(), op).seed());
     }
 
     private void onOsdMessage(Message m) {
@@ -599,23 +748,43 @@ public final class RadosClient implements AutoCloseable {
 
     /** Waits for {@code f} at most the op timeout plus a second, unwrapping the failure. */
     <T> T await(CompletableFuture<T> f) {
+        return await(f, opTimeout);
+    }
+
+    /**
+     * Waits for {@code f} at most {@code timeout} plus a second (the op's own timer normally ends it
+     * first), unwrapping the failure; on giving up the op is cancelled, so nothing is left queued.
+     */
+    <T> T await(CompletableFuture<T> f, Duration timeout) {
         try {
-            return f.get(opTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+                c = c.getCause();
+            }
             if (c instanceof RuntimeException re) {
                 throw re;
             }
             if (c instanceof TimeoutException) {
-                throw new RadosException(-110, "no reply within " + opTimeout.toSeconds() + " s");
+                throw new RadosException.TimeoutException("no reply within " + timeout.toMillis() + " ms");
             }
             throw new RadosException(-5, String.valueOf(c));
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new RadosException(-125, "cancelled");
         } catch (TimeoutException e) {
-            throw new RadosException(-110, "no reply within " + opTimeout.toSeconds() + " s");
+            f.cancel(false);
+            throw new RadosException.TimeoutException("no reply within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            f.cancel(false);
             throw new RadosException(-4, "interrupted");
         }
+    }
+
+    /** The default whole-operation timeout (rados_osd_op_timeout). */
+    public Duration opTimeout() {
+        return opTimeout;
     }
 
     @Override
