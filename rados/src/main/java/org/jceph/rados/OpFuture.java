@@ -10,6 +10,9 @@ import java.util.concurrent.CompletableFuture;
 final class OpFuture<T> extends CompletableFuture<T> {
     /** The op's own future; {@code this} for the root. */
     private final OpFuture<?> root;
+    /** Run once, just before the root completes in any way (so the op has left the queue by then). */
+    private volatile Runnable beforeDone;
+    private final java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
 
     private OpFuture(OpFuture<?> root) {
         this.root = root == null ? this : root;
@@ -30,8 +33,35 @@ final class OpFuture<T> extends CompletableFuture<T> {
         return new OpFuture<>(root);
     }
 
+    /** Sets the bookkeeping to run before the op's future completes, whoever completes it. */
+    void beforeDone(Runnable r) {
+        beforeDone = r;
+    }
+
+    private void cleanUp() {
+        Runnable r = beforeDone;
+        if (r != null && !isDone() && cleaned.compareAndSet(false, true)) {
+            r.run();
+        }
+    }
+
+    @Override
+    public boolean complete(T value) {
+        cleanUp();
+        return super.complete(value);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        cleanUp();
+        return super.completeExceptionally(ex);
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        if (root == this) {
+            cleanUp();
+        }
         boolean mine = super.cancel(mayInterruptIfRunning);
         if (root != this) {
             root.cancel(mayInterruptIfRunning);

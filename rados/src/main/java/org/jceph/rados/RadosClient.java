@@ -255,27 +255,34 @@ public final class RadosClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             return OpFuture.failed(new RadosException(-4, "interrupted"));
         }
-        java.util.concurrent.ScheduledFuture<?> timeout;
-        try {
-            timeout = timer.schedule(() -> op.future.completeExceptionally(new RadosException.TimeoutException(
-                    "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
-                    + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
-                            : " (last sent to osd." + op.osd + ")"))), remainingMillis(op), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            inflightOps.release();
-            inflightBytes.release(bytes);
-            return OpFuture.failed(new RadosException(-108, "client closed"));
-        }
-        op.future.whenComplete((r, e) -> {
+        AtomicReference<java.util.concurrent.ScheduledFuture<?>> timeout = new AtomicReference<>();
+        op.future.beforeDone(() -> {
             pending.remove(op.tid);
-            timeout.cancel(false);
+            java.util.concurrent.ScheduledFuture<?> t = timeout.get();
+            if (t != null) {
+                t.cancel(false);
+            }
             inflightOps.release();
             inflightBytes.release(bytes);
+        });
+        op.future.whenComplete((r, e) -> {
             if (op.future.isCancelled()) {
                 opsCancelled.incrementAndGet();
             }
         });
+        try {
+            timeout.set(timer.schedule(() -> op.future.completeExceptionally(new RadosException.TimeoutException(
+                    "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
+                    + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
+                            : " (last sent to osd." + op.osd + ")"))), remainingMillis(op), TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            op.future.completeExceptionally(new RadosException(-108, "client closed"));
+            return op.future;
+        }
         pending.put(op.tid, op);
+        if (op.future.isDone()) {
+            pending.remove(op.tid); // it timed out or was cancelled before it was queued
+        }
         send(op);
         return op.future;
     }
