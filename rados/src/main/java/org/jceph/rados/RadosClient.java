@@ -169,10 +169,14 @@ public final class RadosClient implements AutoCloseable {
      */
     private final class Op {
         final long tid = tids.incrementAndGet();
-        final long poolId;
-        final String oid;
-        final String namespace;
-        final String key;
+        // where the op goes: changed only by a redirect from an OSD
+        volatile long poolId;
+        volatile String oid;
+        volatile String namespace;
+        volatile String key;
+        /** REDIRECTED | IGNORE_CACHE | IGNORE_OVERLAY once the op has been redirected. */
+        int extraFlags;
+        int redirects;
         /** For pg ops (listing): the pg's seed; the op goes to that pg, not to an object's. */
         final long pgSeed;
         final List<OsdOp> ops;
@@ -361,7 +365,7 @@ public final class RadosClient implements AutoCloseable {
             op.attempt++;
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
                     new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(java.time.Instant.now()),
-                    CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt);
+                    CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt, op.extraFlags);
             msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
         }
         sendInOrder(primary, msg).whenComplete((ok, err) -> {
@@ -592,6 +596,10 @@ public final class RadosClient implements AutoCloseable {
                     return; // an answer to a send we have since replaced
                 }
             }
+            if (r.redirect() != null) {
+                followRedirect(op, r.redirect());
+                return;
+            }
             pending.remove(r.tid());
             op.future.complete(r);
         } else if (m.type() == org.jceph.messenger.mon.MonMessages.MSG_OSD_MAP) {
@@ -613,6 +621,39 @@ public final class RadosClient implements AutoCloseable {
                 notifyExecutor.execute(() -> l.accept(ev));
             }
         }
+    }
+
+    /** At most this many redirects per op: two tiers pointing at each other must not loop forever. */
+    private static final int MAX_REDIRECTS = 8;
+
+    /**
+     * An OSD answered with a request_redirect_t (a cache tier in readonly mode redirects writes of
+     * objects it does not hold to its base pool): send the op again to the new locator (and name),
+     * flagged REDIRECTED, IGNORE_CACHE and IGNORE_OVERLAY so that it is not bounced back.
+     */
+    private void followRedirect(Op op, OsdOpMessages.Redirect redirect) {
+        synchronized (op) {
+            if (op.future.isDone()) {
+                return;
+            }
+            if (++op.redirects > MAX_REDIRECTS) {
+                op.future.completeExceptionally(new RadosException(-5, "more than " + MAX_REDIRECTS
+                        + " redirects for tid " + op.tid + ", last to pool " + redirect.locator().pool()));
+                return;
+            }
+            ObjectLocator next = redirect.applyTo(new ObjectLocator(op.poolId, op.key, op.namespace));
+            op.poolId = next.pool();
+            op.key = next.key();
+            op.namespace = next.nspace();
+            if (!redirect.object().isEmpty()) {
+                op.oid = redirect.object();
+            }
+            op.extraFlags |= OsdOpMessages.FLAG_REDIRECTED | OsdOpMessages.FLAG_IGNORE_CACHE
+                    | OsdOpMessages.FLAG_IGNORE_OVERLAY;
+            op.target = null;
+        }
+        redirectsFollowed.incrementAndGet();
+        timer.execute(() -> send(op));
     }
 
     /** Who hears MWatchNotify events, by watch or notify cookie; run off the I/O thread. */
