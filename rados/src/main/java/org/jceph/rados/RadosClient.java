@@ -142,17 +142,34 @@ public final class RadosClient implements AutoCloseable {
         throw RadosException.of(-2, "pool " + pool);
     }
 
+    /**
+     * Applies one MOSDMap: the newest full map if it is newer than ours, then each incremental that
+     * follows on. Every incremental's result is checked against its full_crc; on a mismatch (our
+     * map and the cluster's have diverged) the result is dropped and the newest full map asked for
+     * instead, which the standing subscription then delivers here.
+     */
     private synchronized void applyUpdate(OsdMapUpdate u) {
         OsdMap current = map.get();
         if (!u.fullMaps().isEmpty()) {
             Map.Entry<Long, byte[]> newest = u.fullMaps().entrySet().stream().reduce((a, b) -> b).orElseThrow();
             if (current == null || newest.getKey() > current.epoch()) {
                 current = OsdMapCodec.decode(newest.getValue());
+                mapsFull.incrementAndGet();
             }
         }
+        boolean diverged = false;
         for (Map.Entry<Long, byte[]> inc : u.incrementalMaps().entrySet()) {
             if (current != null && inc.getKey() == current.epoch() + 1) {
-                current = Incremental.decode(inc.getValue()).applyTo(current);
+                Incremental i = Incremental.decode(inc.getValue());
+                OsdMap next = i.applyTo(current);
+                boolean injected = injectedCrcMismatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+                if (injected || !i.verifies(next)) {
+                    crcMismatches.incrementAndGet();
+                    diverged = true;
+                    break;
+                }
+                current = next;
+                mapsIncremental.incrementAndGet();
             }
         }
         if (current != null && current != map.get()) {
@@ -160,6 +177,29 @@ public final class RadosClient implements AutoCloseable {
             placement.set(new Placement(current));
             retarget();
         }
+        if (diverged) {
+            fullMapRequests.incrementAndGet();
+            mon.subscribeOsdMap(0, false); // from 0: the monitor answers with its newest full map
+        }
+    }
+
+    private final AtomicLong mapsFull = new AtomicLong();
+    private final AtomicLong mapsIncremental = new AtomicLong();
+    private final AtomicLong crcMismatches = new AtomicLong();
+    private final AtomicLong fullMapRequests = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger injectedCrcMismatches = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How our OSDMap was kept current: full maps decoded, incrementals applied, CRC mismatches. */
+    public record MapStats(long fullMaps, long incrementals, long crcMismatches, long fullMapRequests) {
+    }
+
+    public MapStats mapStats() {
+        return new MapStats(mapsFull.get(), mapsIncremental.get(), crcMismatches.get(), fullMapRequests.get());
+    }
+
+    /** Fault injection for tests: the next {@code n} incrementals are treated as failing their CRC check. */
+    void injectCrcMismatches(int n) {
+        injectedCrcMismatches.set(n);
     }
 
     /**
@@ -190,6 +230,8 @@ public final class RadosClient implements AutoCloseable {
         int attempt = -1;
         int osd = -1;
         Placement.Result target;
+        /** The interval the op was last sent in (null until sent). */
+        org.jceph.rados.internal.TargetInterval sentIn;
 
         Op(long poolId, String oid, String namespace, String key, long pgSeed, List<OsdOp> ops, long snapId,
                 SnapContext snapContext, Duration timeout) {
@@ -363,6 +405,7 @@ public final class RadosClient implements AutoCloseable {
                 return;
             }
             op.attempt++;
+            op.sentIn = org.jceph.rados.internal.TargetInterval.of(target, m, op.poolId);
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
                     new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(java.time.Instant.now()),
                     CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt, op.extraFlags);
@@ -427,10 +470,12 @@ public final class RadosClient implements AutoCloseable {
         }
         for (Op op : pendingInTidOrder()) {
             Placement.Result before;
+            org.jceph.rados.internal.TargetInterval sentIn;
             synchronized (op) {
                 before = op.target;
+                sentIn = op.sentIn;
             }
-            if (op.osd < 0 || before == null) {
+            if (op.osd < 0 || before == null || sentIn == null) {
                 send(op);
                 continue;
             }
@@ -439,8 +484,8 @@ public final class RadosClient implements AutoCloseable {
                 continue;
             }
             Placement.Result now = p.pgToUpActing(rawPg(p, op));
-            if (now.actingPrimary() != before.actingPrimary() || !now.acting().equals(before.acting())
-                    || !now.pg().equals(before.pg())) {
+            if (sentIn.needsResend(org.jceph.rados.internal.TargetInterval.of(now, p.map(), op.poolId),
+                    p.map().pool(op.poolId))) {
                 send(op);
             }
         }
