@@ -92,6 +92,7 @@ public final class RadosClient implements AutoCloseable {
                 Long.parseLong(config.get("rados_osd_op_timeout", "30"))));
         try {
             mon.onOsdMap(c::applyUpdate);
+            c.monFeatures = new MonFeatures(mon);
             OsdMapUpdate first = mon.subscribeOsdMap(0, false).get(config.connectTimeout().toMillis() * 3,
                     TimeUnit.MILLISECONDS);
             c.applyUpdate(first);
@@ -770,6 +771,43 @@ public final class RadosClient implements AutoCloseable {
             }
         }
         throw RadosException.of(-2, "pool " + name);
+    }
+
+    private volatile MonFeatures monFeatures;
+
+    /**
+     * Waits until our OSDMap is at least the newest the monitors have (asked with MMonGetVersion),
+     * as librados' wait_for_latest_osdmap; returns that epoch.
+     */
+    public long waitForLatestOsdMap(Duration timeout) {
+        long newest = await(monFeatures.version("osdmap", timeout), timeout).newest();
+        waitForMap(m -> m.epoch() >= newest, timeout);
+        return newest;
+    }
+
+    /** Cluster capacity and object count (MStatfs), as rados_cluster_stat. */
+    public ClusterStat clusterStat() {
+        return await(monFeatures.clusterStat());
+    }
+
+    /** Usage of the named pools (MGetPoolStats), as rados_ioctx_pool_stat and rados df. */
+    public Map<String, PoolStat> poolStats(List<String> pools) {
+        return await(monFeatures.poolStats(pools));
+    }
+
+    /** The newest monmap (kept current by a standing subscription). */
+    public org.jceph.messenger.mon.MonMap monMap() {
+        return monFeatures.monMap();
+    }
+
+    /** The central config the monitors hold for us (MConfig, kept current by a subscription). */
+    public Map<String, String> centralConfig() {
+        return monFeatures.config();
+    }
+
+    /** How many MConfig updates have arrived. */
+    public long centralConfigUpdates() {
+        return monFeatures.configUpdates();
     }
 
     /** The cluster fsid. */

@@ -114,6 +114,10 @@ class RadosMapChangesIT {
                     "osd", "pool", "set", "split", "pg_num", "32");
             assertEquals(32, client.osdMap().pool(pool).pgNum(), "the pool split");
             checkAll(c, io, "split", last, tmp);
+            // the mgr raises pgp_num after pg_num, in steps: compare placements once all is settled
+            client.waitForMap(m -> m.pool(pool).pgpNum() == 32, Duration.ofSeconds(120));
+            c.waitForCleanPgs(Duration.ofSeconds(120));
+            client.waitForLatestOsdMap(Duration.ofSeconds(30));
             for (int i = 0; i < 32; i += 7) {
                 placementAgrees(c, client, io, "split", "obj-" + i);
             }
