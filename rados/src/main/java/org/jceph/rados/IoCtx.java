@@ -298,7 +298,12 @@ public final class IoCtx {
     public List<ListedObject> listObjects(String ns) {
         List<ListedObject> out = new java.util.ArrayList<>();
         long pgNum = client.osdMap().pool(poolId).pgNum();
-        for (long ps = 0; ps < pgNum; ps++) {
+        // pgs in the order of their hobject ranges (bit-reversed hash), as librados walks them: the
+        // objects then come in the same order as rados ls prints them
+        List<Long> seeds = java.util.stream.LongStream.range(0, pgNum).boxed()
+                .sorted((a, b) -> Integer.compareUnsigned(Integer.reverse(a.intValue()), Integer.reverse(b.intValue())))
+                .toList();
+        for (long ps : seeds) {
             byte[] cursor = emptyCursor();
             for (int page = 0; page < 1_000_000; page++) {
                 OsdOpMessages.Reply r = await(client.submitToPg(poolId, ns, ps,
