@@ -131,19 +131,34 @@ public final class RadosCommand {
                     }
                 }
                 case "notify" -> {
+                    // as rados notify: a 10 s notify of the message as an encoded string; each
+                    // watcher's reply (with its bytes dumped), then each watcher that timed out
                     IoCtx.NotifyResult r = io.notify(arg(pos, 1),
-                            org.jceph.encoding.CephEncoder.toBytes(e -> e.writeString(arg(pos, 2))), 30);
-                    out.println("reply client." + r.replies().size() + " acks, " + r.timedOut().size() + " timed out");
+                            org.jceph.encoding.CephEncoder.toBytes(e -> e.writeString(arg(pos, 2))), 10);
+                    r.replies().forEach((who, reply) -> {
+                        out.println("reply client." + who.get(0) + " cookie " + who.get(1) + " : " + reply.length
+                                + " bytes");
+                        out.print(RadosFormat.hexdump(reply));
+                    });
+                    r.timedOut().forEach(who -> out.println("timeout client." + who.get(0) + " cookie " + who.get(1)));
                 }
                 case "watch" -> {
-                    long cookie = io.watch(arg(pos, 1), (id, gid, payload) -> {
-                        out.println("NOTIFY cookie notify_id " + id + " from " + gid);
-                        out.flush();
-                        return new byte[0];
+                    long[] cookie = new long[1];
+                    cookie[0] = io.watch(arg(pos, 1), (id, gid, payload) -> {
+                        synchronized (out) {
+                            out.println("NOTIFY cookie " + cookie[0] + " notify_id " + id + " from " + gid);
+                            out.print(RadosFormat.hexdump(payload));
+                            out.flush();
+                        }
+                        return payload; // the stock watcher acks with what it was sent
                     });
-                    out.println("watching " + arg(pos, 1) + " (cookie " + cookie + "); Ctrl-C to stop");
+                    out.println("press enter to exit...");
                     out.flush();
-                    new java.util.concurrent.CountDownLatch(1).await();
+                    int ch;
+                    do {
+                        ch = System.in.read(); // until enter, or end of input, as the stock tool
+                    } while (ch != '\n' && ch != -1);
+                    io.unwatch(arg(pos, 1), cookie[0]);
                 }
                 case "put" -> io.writeFull(arg(pos, 1), Files.readAllBytes(Path.of(arg(pos, 2))));
                 case "get" -> {
@@ -195,7 +210,7 @@ public final class RadosCommand {
                 case "getomapval" -> {
                     byte[] v = io.omapGetValsByKeys(arg(pos, 1), List.of(arg(pos, 2))).get(arg(pos, 2));
                     if (v == null) {
-                        err.println("No such key: " + pool + "/" + arg(pos, 1) + "/" + arg(pos, 2));
+                        out.println("No such key: " + pool + "/" + arg(pos, 1) + "/" + arg(pos, 2)); // stdout, as rados
                         return 1;
                     }
                     if (pos.size() > 3) {
