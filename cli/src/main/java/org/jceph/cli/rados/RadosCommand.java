@@ -160,11 +160,17 @@ public final class RadosCommand {
                     } while (ch != '\n' && ch != -1);
                     io.unwatch(arg(pos, 1), cookie[0]);
                 }
-                case "put" -> io.writeFull(arg(pos, 1), Files.readAllBytes(Path.of(arg(pos, 2))));
+                case "put" -> io.writeFull(arg(pos, 1), input(arg(pos, 2)));
                 case "get" -> {
                     try {
                         IoCtx.ObjectStat st = io.stat(arg(pos, 1));
-                        Files.write(Path.of(arg(pos, 2)), io.read(arg(pos, 1), 0, (int) st.size()));
+                        byte[] data = io.read(arg(pos, 1), 0, (int) st.size());
+                        if (arg(pos, 2).equals("-")) {
+                            out.write(data);
+                            out.flush();
+                        } else {
+                            Files.write(Path.of(arg(pos, 2)), data);
+                        }
                     } catch (RadosException e) {
                         return fail(err, "error getting " + pool + "/" + arg(pos, 1), e);
                     }
@@ -187,7 +193,7 @@ public final class RadosCommand {
                         return fail(err, " error stat-ing " + pool + "/" + arg(pos, 1), e);
                     }
                 }
-                case "append" -> io.append(arg(pos, 1), Files.readAllBytes(Path.of(arg(pos, 2))));
+                case "append" -> io.append(arg(pos, 1), input(arg(pos, 2)));
                 case "truncate" -> io.truncate(arg(pos, 1), Long.parseLong(arg(pos, 2)));
                 case "create" -> {
                     try {
@@ -196,7 +202,9 @@ public final class RadosCommand {
                         return fail(err, "error creating " + pool + "/" + arg(pos, 1), e);
                     }
                 }
-                case "setxattr" -> io.setXattr(arg(pos, 1), arg(pos, 2), bytes(arg(pos, 3)));
+                case "setxattr" -> io.setXattr(arg(pos, 1), arg(pos, 2),
+                        pos.size() > 3 ? bytes(arg(pos, 3)) : System.in.readAllBytes()); // value or stdin
+
                 case "getxattr" -> {
                     try {
                         out.write(io.getXattr(arg(pos, 1), arg(pos, 2)));
@@ -206,7 +214,8 @@ public final class RadosCommand {
                 }
                 case "rmxattr" -> io.rmXattr(arg(pos, 1), arg(pos, 2));
                 case "listxattr" -> io.getXattrs(arg(pos, 1)).keySet().forEach(out::println);
-                case "setomapval" -> io.omapSetVals(arg(pos, 1), java.util.Map.of(arg(pos, 2), bytes(arg(pos, 3))));
+                case "setomapval" -> io.omapSetVals(arg(pos, 1), java.util.Map.of(arg(pos, 2),
+                        pos.size() > 3 ? bytes(arg(pos, 3)) : System.in.readAllBytes())); // value or stdin
                 case "getomapval" -> {
                     byte[] v = io.omapGetValsByKeys(arg(pos, 1), List.of(arg(pos, 2))).get(arg(pos, 2));
                     if (v == null) {
@@ -306,6 +315,11 @@ public final class RadosCommand {
         out.printf("%-17s%s%n", "total_used", RadosFormat.bytes(t.kbUsed() << 10));
         out.printf("%-17s%s%n", "total_avail", RadosFormat.bytes(t.kbAvail() << 10));
         out.printf("%-17s%s%n", "total_space", RadosFormat.bytes(t.kb() << 10));
+    }
+
+    /** A file's bytes, or standard input for "-", as rados put/append take them. */
+    private static byte[] input(String file) throws IOException {
+        return file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
     }
 
     private static byte[] bytes(String s) {

@@ -182,6 +182,16 @@ class RadosCommandIT {
         c.radosOrThrow("-p", c.testPool(), "get", "cmp", got.toString());
         assertEquals("hello rados", Files.readString(got), "rolled back to the snapshot");
         assertEquals(0, ours(c, "rmsnap", "cmpsnap").rc());
+        // "-" is standard input for put and standard output for get, as in the stock tool
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("from stdin".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(0, ours(c, "put", "piped", "-").rc());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals("from stdin", c.radosOrThrow("-p", c.testPool(), "get", "piped", "-"));
+        same(c, "get", "piped", "-");
         same(c, "lssnap");
         assertEquals(0, ours(c, "rmomapkey", "cmp", "k1").rc());
         assertEquals(0, ours(c, "clearomap", "mine").rc());
