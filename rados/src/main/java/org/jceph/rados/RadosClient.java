@@ -356,6 +356,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     private final AtomicLong redirectsFollowed = new AtomicLong();
+    private final AtomicLong malformedMessages = new AtomicLong();
 
     /**
      * (Re)computes the op's target from the current map and sends it there. With no usable
@@ -594,7 +595,14 @@ public final class RadosClient implements AutoCloseable {
 
     private void onOsdMessage(int osd, Backoffs.Table blocks, AtomicReference<Connection> conn, Message m) {
         if (m.type() == Backoffs.MSG_OSD_BACKOFF) {
-            onBackoff(osd, blocks, conn, Backoffs.decode(m));
+            Backoffs.Backoff b;
+            try {
+                b = Backoffs.decode(m);
+            } catch (org.jceph.encoding.DecodeException e) {
+                malformedMessages.incrementAndGet(); // dropped: held ops still end at their timeout
+                return;
+            }
+            onBackoff(osd, blocks, conn, b);
             return;
         }
         onOsdMessage(m);
@@ -632,7 +640,13 @@ public final class RadosClient implements AutoCloseable {
 
     private void onOsdMessage(Message m) {
         if (m.type() == OsdOpMessages.MSG_OSD_OPREPLY) {
-            OsdOpMessages.Reply r = OsdOpMessages.decode(m);
+            OsdOpMessages.Reply r;
+            try {
+                r = OsdOpMessages.decode(m);
+            } catch (org.jceph.encoding.DecodeException e) {
+                malformedMessages.incrementAndGet(); // its op is resent on the next fault or ends at its timeout
+                return;
+            }
             Op op = pending.get(r.tid());
             if (op == null) {
                 return;

@@ -75,4 +75,15 @@ class BackoffsTest {
         assertEquals(0, Backoffs.compare(block.begin(), back.begin()));
         assertEquals(0, Backoffs.compare(block.end(), back.end()));
     }
+
+    @Test
+    void everyTruncationOfABackoffIsATypedDecodeError() {
+        Message whole = Backoffs.ackFor(new Backoffs.Backoff(new SPgId(new PgId(3, 1), -1), 17, Backoffs.OP_BLOCK, 42,
+                bound(3, 1), MAX));
+        for (int n = 0; n < whole.front().length; n++) {
+            byte[] cut = java.util.Arrays.copyOf(whole.front(), n);
+            org.junit.jupiter.api.Assertions.assertThrows(org.jceph.encoding.DecodeException.class,
+                    () -> Backoffs.decode(new Message(61, 1, 1, 63, 0, 0, cut, new byte[0], new byte[0])), "cut at " + n);
+        }
+    }
 }
