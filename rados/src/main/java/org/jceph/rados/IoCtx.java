@@ -473,6 +473,7 @@ public final class IoCtx {
         try {
             RadosClient.Linger linger = client.new Linger(this, oid, cookie);
             linger.osd = client.primaryOf(this, oid);
+            linger.interval = client.lingerInterval(linger);
             await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)));
             client.lingers.put(cookie, linger);
         } catch (RuntimeException e) {

@@ -466,7 +466,11 @@ public final class RadosClient implements AutoCloseable {
     private void retarget() {
         Placement p = placement.get();
         for (Linger l : lingers.values()) {
-            if (l.osd >= 0 && primaryOf(l.io, l.oid) != l.osd) {
+            // a new interval of the watched object's pg (a primary change, and also a split) drops the
+            // OSD's in-memory watch: register it again, as the Objecter resends its linger ops
+            org.jceph.rados.internal.TargetInterval was = l.interval;
+            if (l.osd >= 0 && (was == null ? primaryOf(l.io, l.oid) != l.osd
+                    : was.needsResend(lingerInterval(l), p.map().pool(l.io.poolId())))) {
                 timer.execute(() -> reconnect(l));
             }
         }
@@ -523,6 +527,8 @@ public final class RadosClient implements AutoCloseable {
         final String oid;
         final long cookie;
         volatile int osd = -1;
+        /** The pg interval the watch was last registered in. */
+        volatile org.jceph.rados.internal.TargetInterval interval;
 
         Linger(IoCtx io, String oid, long cookie) {
             this.io = io;
@@ -532,6 +538,13 @@ public final class RadosClient implements AutoCloseable {
     }
 
     final Map<Long, Linger> lingers = new ConcurrentHashMap<>();
+
+    /** The watched object's pg interval in the current map. */
+    org.jceph.rados.internal.TargetInterval lingerInterval(Linger l) {
+        Placement p = placement.get();
+        Placement.Result r = p.pgToUpActing(p.objectToRawPg(l.io.poolId(), l.oid, l.io.locatorKey(), l.io.namespace()));
+        return org.jceph.rados.internal.TargetInterval.of(r, p.map(), l.io.poolId());
+    }
 
     /** Where the linger's object lives now. */
     int primaryOf(IoCtx io, String oid) {
@@ -544,9 +557,11 @@ public final class RadosClient implements AutoCloseable {
             return;
         }
         int target = primaryOf(l.io, l.oid);
+        org.jceph.rados.internal.TargetInterval interval = lingerInterval(l);
         l.io.reconnectWatch(l).whenComplete((r, e) -> {
             if (e == null) {
                 l.osd = target;
+                l.interval = interval;
             } else if (lingers.containsKey(l.cookie)) {
                 timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis() * 2, TimeUnit.MILLISECONDS);
             }

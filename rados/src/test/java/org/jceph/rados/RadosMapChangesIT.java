@@ -195,4 +195,30 @@ class RadosMapChangesIT {
             assertTrue(client.osdMap().poolNames().containsValue("maps2"));
         }
     }
+
+    @Test
+    void aWatchSurvivesAPgSplit(CephCluster c) throws Exception {
+        try (RadosClient client = connect(c)) {
+            long pool = client.createPool("wsplit", 8);
+            client.enableApplication("wsplit", "rados");
+            IoCtx io = client.ioCtx("wsplit");
+            java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                io.writeFull("w" + i, new byte[] {1});
+                String oid = "w" + i;
+                io.watch(oid, (id, gid, payload) -> {
+                    heard.add(oid);
+                    return new byte[0];
+                });
+            }
+            c.cephOrThrow("osd", "pool", "set", "wsplit", "pg_num", "32");
+            client.waitForMap(m -> m.pool(pool).pgNum() == 32 && m.pool(pool).pgpNum() == 32, Duration.ofSeconds(120));
+            c.waitForCleanPgs(Duration.ofSeconds(120));
+            for (int i = 0; i < 8; i++) {
+                String out = c.radosOrThrow("-p", "wsplit", "notify", "w" + i, "after-split");
+                assertTrue(out.startsWith("reply client." + client.instanceId()), "w" + i + ": " + out);
+            }
+            assertEquals(8, heard.size(), heard.toString());
+        }
+    }
 }
