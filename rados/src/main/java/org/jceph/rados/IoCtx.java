@@ -1,6 +1,7 @@
 package org.jceph.rados;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.nio.ByteOrder;
 import java.util.Collection;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class IoCtx {
     private volatile long readSnap = OsdOpMessages.NOSNAP;
     private volatile String namespace = "";
     private volatile String locatorKey = "";
+    private volatile Duration opTimeout;
 
     /** librados' LIBRADOS_ALL_NSPACES: list every namespace. */
     public static final String ALL_NAMESPACES = "\u0001";
@@ -94,13 +96,34 @@ public final class IoCtx {
         this.readSnap = snapId;
     }
 
+    /**
+     * The whole-operation timeout of this context's ops (default: the client's
+     * rados_osd_op_timeout). It runs from submission, across waits for budget, maps, unpause or
+     * an OSD's backoff, and every resend; when it ends the op fails with
+     * {@link RadosException.TimeoutException} and leaves the queue.
+     */
+    public void setOpTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("op timeout must be positive: " + timeout);
+        }
+        this.opTimeout = timeout;
+    }
+
+    public Duration opTimeout() {
+        return opTimeout == null ? client.opTimeout() : opTimeout;
+    }
+
+    private <T> T await(CompletableFuture<T> f) {
+        return client.await(f, opTimeout());
+    }
+
     /** Size and modification time of an object. */
     public record ObjectStat(long size, UTime mtime) {
     }
 
     private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op) {
         return client.submit(poolId, namespace, locatorKey, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
-                writeSnapContext).thenApply(r -> {
+                writeSnapContext, opTimeout).thenApply(r -> {
             if (r.result() < 0) {
                 throw RadosException.of(r.result(), poolName + "/" + oid);
             }
@@ -113,7 +136,7 @@ public final class IoCtx {
     }
 
     public void writeFull(String oid, byte[] data) {
-        client.await(writeFullAsync(oid, data));
+        await(writeFullAsync(oid, data));
     }
 
     public CompletableFuture<Void> writeAsync(String oid, long offset, byte[] data) {
@@ -121,7 +144,7 @@ public final class IoCtx {
     }
 
     public void write(String oid, long offset, byte[] data) {
-        client.await(writeAsync(oid, offset, data));
+        await(writeAsync(oid, offset, data));
     }
 
     public CompletableFuture<byte[]> readAsync(String oid, long offset, int length) {
@@ -129,7 +152,7 @@ public final class IoCtx {
     }
 
     public byte[] read(String oid, long offset, int length) {
-        return client.await(readAsync(oid, offset, length));
+        return await(readAsync(oid, offset, length));
     }
 
     /**
@@ -138,7 +161,7 @@ public final class IoCtx {
      * present, 'h' header), {@code string key}, and for set/create/header a {@code blob value}.
      */
     public void tmapUpdate(String oid, byte[] commands) {
-        client.await(run(oid, OsdOp.tmapUpdate(commands)).thenApply(r -> null));
+        await(run(oid, OsdOp.tmapUpdate(commands)).thenApply(r -> null));
     }
 
     public CompletableFuture<ObjectStat> statAsync(String oid) {
@@ -152,7 +175,7 @@ public final class IoCtx {
     }
 
     public ObjectStat stat(String oid) {
-        return client.await(statAsync(oid));
+        return await(statAsync(oid));
     }
 
     public CompletableFuture<Void> removeAsync(String oid) {
@@ -160,18 +183,18 @@ public final class IoCtx {
     }
 
     public void remove(String oid) {
-        client.await(removeAsync(oid));
+        await(removeAsync(oid));
     }
     public void append(String oid, byte[] data) {
-        client.await(run(oid, OsdOp.append(data)));
+        await(run(oid, OsdOp.append(data)));
     }
 
     public void truncate(String oid, long size) {
-        client.await(run(oid, OsdOp.truncate(size)));
+        await(run(oid, OsdOp.truncate(size)));
     }
 
     public void zero(String oid, long offset, long length) {
-        client.await(zeroAsync(oid, offset, length));
+        await(zeroAsync(oid, offset, length));
     }
 
     public CompletableFuture<Void> zeroAsync(String oid, long offset, long length) {
@@ -189,26 +212,26 @@ public final class IoCtx {
 
     /** Creates an empty object; with {@code exclusive}, an existing one is an {@link RadosException.ObjectExistsException}. */
     public void create(String oid, boolean exclusive) {
-        client.await(run(oid, OsdOp.create(exclusive)));
+        await(run(oid, OsdOp.create(exclusive)));
     }
 
     // ---- xattrs -----------------------------------------------------------------------------
 
     public byte[] getXattr(String oid, String name) {
-        return client.await(run(oid, OsdOp.getXattr(name))).outputs().get(0);
+        return await(run(oid, OsdOp.getXattr(name))).outputs().get(0);
     }
 
     public void setXattr(String oid, String name, byte[] value) {
-        client.await(run(oid, OsdOp.setXattr(name, value)));
+        await(run(oid, OsdOp.setXattr(name, value)));
     }
 
     public void rmXattr(String oid, String name) {
-        client.await(run(oid, OsdOp.rmXattr(name)));
+        await(run(oid, OsdOp.rmXattr(name)));
     }
 
     /** Every xattr of the object, by name. */
     public SortedMap<String, byte[]> getXattrs(String oid) {
-        byte[] out = client.await(run(oid, OsdOp.getXattrs())).outputs().get(0);
+        byte[] out = await(run(oid, OsdOp.getXattrs())).outputs().get(0);
         return new TreeMap<>(CephDecoder.of(out, "xattrs").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
     }
 
@@ -218,7 +241,7 @@ public final class IoCtx {
      */
     public boolean cmpXattr(String oid, String name, int op, byte[] value) {
         try {
-            client.await(run(oid, OsdOp.cmpXattr(name, op, 1, value)));
+            await(run(oid, OsdOp.cmpXattr(name, op, 1, value)));
             return true;
         } catch (RadosException e) {
             if (e.errno() == -125) {
@@ -232,46 +255,46 @@ public final class IoCtx {
 
     /** Up to {@code max} omap keys after {@code startAfter} (empty: from the first). */
     public SortedSet<String> omapGetKeys(String oid, String startAfter, long max) {
-        byte[] out = client.await(run(oid, OsdOp.omapGetKeys(startAfter, max))).outputs().get(0);
+        byte[] out = await(run(oid, OsdOp.omapGetKeys(startAfter, max))).outputs().get(0);
         return new TreeSet<>(CephDecoder.of(out, "omap keys").readSet(4, CephDecoder::readString));
     }
 
     /** Up to {@code max} omap entries after {@code startAfter} whose keys start with {@code prefix}. */
     public SortedMap<String, byte[]> omapGetVals(String oid, String startAfter, String prefix, long max) {
-        byte[] out = client.await(run(oid, OsdOp.omapGetVals(startAfter, prefix, max))).outputs().get(0);
+        byte[] out = await(run(oid, OsdOp.omapGetVals(startAfter, prefix, max))).outputs().get(0);
         return new TreeMap<>(CephDecoder.of(out, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
     }
 
     public SortedMap<String, byte[]> omapGetValsByKeys(String oid, Collection<String> keys) {
-        byte[] out = client.await(run(oid, OsdOp.omapGetValsByKeys(new TreeSet<>(keys)))).outputs().get(0);
+        byte[] out = await(run(oid, OsdOp.omapGetValsByKeys(new TreeSet<>(keys)))).outputs().get(0);
         return new TreeMap<>(CephDecoder.of(out, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
     }
 
     public byte[] omapGetHeader(String oid) {
-        return client.await(run(oid, OsdOp.omapGetHeader())).outputs().get(0);
+        return await(run(oid, OsdOp.omapGetHeader())).outputs().get(0);
     }
 
     public void omapSetVals(String oid, Map<String, byte[]> values) {
-        client.await(run(oid, OsdOp.omapSetVals(new TreeMap<>(values))));
+        await(run(oid, OsdOp.omapSetVals(new TreeMap<>(values))));
     }
 
     public void omapSetHeader(String oid, byte[] header) {
-        client.await(run(oid, OsdOp.omapSetHeader(header)));
+        await(run(oid, OsdOp.omapSetHeader(header)));
     }
 
     public void omapRmKeys(String oid, Collection<String> keys) {
-        client.await(run(oid, OsdOp.omapRmKeys(keys)));
+        await(run(oid, OsdOp.omapRmKeys(keys)));
     }
 
     public void omapClear(String oid) {
-        client.await(run(oid, OsdOp.omapClear()));
+        await(run(oid, OsdOp.omapClear()));
     }
 
     // ---- object classes -----------------------------------------------------------------------
 
     /** Runs method {@code method} of object class {@code cls} on the object; returns its output. */
     public byte[] exec(String oid, String cls, String method, byte[] input) {
-        return client.await(run(oid, OsdOp.call(cls, method, input))).outputs().get(0);
+        return await(run(oid, OsdOp.call(cls, method, input))).outputs().get(0);
     }
 
     // ---- listing ------------------------------------------------------------------------------
@@ -289,10 +312,15 @@ public final class IoCtx {
     public List<ListedObject> listObjects(String ns) {
         List<ListedObject> out = new java.util.ArrayList<>();
         long pgNum = client.osdMap().pool(poolId).pgNum();
-        for (long ps = 0; ps < pgNum; ps++) {
+        // pgs in the order of their hobject ranges (bit-reversed hash), as librados walks them: the
+        // objects then come in the same order as rados ls prints them
+        List<Long> seeds = java.util.stream.LongStream.range(0, pgNum).boxed()
+                .sorted((a, b) -> Integer.compareUnsigned(Integer.reverse(a.intValue()), Integer.reverse(b.intValue())))
+                .toList();
+        for (long ps : seeds) {
             byte[] cursor = emptyCursor();
             for (int page = 0; page < 1_000_000; page++) {
-                OsdOpMessages.Reply r = client.await(client.submitToPg(poolId, ns, ps,
+                OsdOpMessages.Reply r = await(client.submitToPg(poolId, ns, ps,
                         List.of(OsdOp.pgnls(1024, client.osdMap().epoch(), cursor))));
                 if (r.result() < 0) {
                     throw RadosException.of(r.result(), poolName + " pg " + poolId + "." + Long.toHexString(ps));
@@ -403,12 +431,12 @@ public final class IoCtx {
     /** Rolls one object back to a pool snapshot (rados rollback). */
     public void snapRollback(String oid, String snapName) {
         long id = snapLookup(snapName);
-        client.await(run(oid, OsdOp.rollback(id)));
+        await(run(oid, OsdOp.rollback(id)));
     }
 
     /** Rolls one object back to a self-managed snapshot. */
     public void selfManagedSnapRollback(String oid, long snapId) {
-        client.await(selfManagedSnapRollbackAsync(oid, snapId));
+        await(selfManagedSnapRollbackAsync(oid, snapId));
     }
 
     public CompletableFuture<Void> selfManagedSnapRollbackAsync(String oid, long snapId) {
@@ -459,7 +487,8 @@ public final class IoCtx {
         try {
             RadosClient.Linger linger = client.new Linger(this, oid, cookie);
             linger.osd = client.primaryOf(this, oid);
-            client.await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)));
+            linger.interval = client.lingerInterval(linger);
+            await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)));
             client.lingers.put(cookie, linger);
         } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
@@ -476,7 +505,7 @@ public final class IoCtx {
     public void unwatch(String oid, long cookie) {
         client.lingers.remove(cookie);
         try {
-            client.await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
+            await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
         } finally {
             client.watchListeners.remove(cookie);
         }
@@ -489,7 +518,7 @@ public final class IoCtx {
 
     /** The object's watchers (CEPH_OSD_OP_LIST_WATCHERS, what {@code rados listwatchers} prints). */
     public List<Watcher> listWatchers(String oid) {
-        byte[] out = client.await(run(oid, OsdOp.listWatchers())).outputs().get(0);
+        byte[] out = await(run(oid, OsdOp.listWatchers())).outputs().get(0);
         CephDecoder d = CephDecoder.of(out, "obj_list_watch_response_t");
         CephDecoder.Envelope env = d.beginStruct("obj_list_watch_response_t", 1);
         int n = d.readCountLe("watchers", 20);
@@ -524,7 +553,7 @@ public final class IoCtx {
             }
         });
         try {
-            client.await(run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)));
+            await(run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)));
             WatchNotify.Event ev = done.get(timeoutSeconds + 10L, java.util.concurrent.TimeUnit.SECONDS);
             CephDecoder d = CephDecoder.of(ev.data(), "notify completion");
             Map<List<Long>, byte[]> replies = new java.util.LinkedHashMap<>();
@@ -557,7 +586,7 @@ public final class IoCtx {
 
     /** Runs a compound op atomically on one object: all its steps succeed or none applies. */
     public OperationResult operate(String oid, Operation operation) {
-        return client.await(operateAsync(oid, operation));
+        return await(operateAsync(oid, operation));
     }
 
     /** {@link #operate} without blocking; the future fails with the typed {@link RadosException}. */
@@ -565,7 +594,7 @@ public final class IoCtx {
         boolean writes = operation.ops().stream().anyMatch(OsdOp::writes);
         List<OsdOp> steps = List.copyOf(operation.ops());
         return client.submit(poolId, namespace, locatorKey, oid, steps,
-                writes ? OsdOpMessages.NOSNAP : readSnap, writeSnapContext).thenApply(r -> {
+                writes ? OsdOpMessages.NOSNAP : readSnap, writeSnapContext, opTimeout).thenApply(r -> {
             if (r.result() < 0) {
                 throw RadosException.of(r.result(), poolName + "/" + oid);
             }
@@ -681,7 +710,7 @@ public final class IoCtx {
     }
 
     public SparseRead sparseRead(String oid, long offset, long length) {
-        byte[] out = client.await(run(oid, OsdOp.sparseRead(offset, length))).outputs().get(0);
+        byte[] out = await(run(oid, OsdOp.sparseRead(offset, length))).outputs().get(0);
         CephDecoder d = CephDecoder.of(out, "sparse read");
         java.util.SortedMap<Long, Long> extents = new TreeMap<>(d.readMap(16, CephDecoder::readU64Le, CephDecoder::readU64Le));
         return new SparseRead(extents, d.readBlob());

@@ -32,6 +32,7 @@ import org.jceph.osdmap.Incremental;
 import org.jceph.osdmap.OsdMap;
 import org.jceph.osdmap.OsdMapCodec;
 import org.jceph.osdmap.Placement;
+import org.jceph.rados.internal.Backoffs;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 
@@ -91,6 +92,7 @@ public final class RadosClient implements AutoCloseable {
                 Long.parseLong(config.get("rados_osd_op_timeout", "30"))));
         try {
             mon.onOsdMap(c::applyUpdate);
+            c.monFeatures = new MonFeatures(mon);
             OsdMapUpdate first = mon.subscribeOsdMap(0, false).get(config.connectTimeout().toMillis() * 3,
                     TimeUnit.MILLISECONDS);
             c.applyUpdate(first);
@@ -141,17 +143,34 @@ public final class RadosClient implements AutoCloseable {
         throw RadosException.of(-2, "pool " + pool);
     }
 
+    /**
+     * Applies one MOSDMap: the newest full map if it is newer than ours, then each incremental that
+     * follows on. Every incremental's result is checked against its full_crc; on a mismatch (our
+     * map and the cluster's have diverged) the result is dropped and the newest full map asked for
+     * instead, which the standing subscription then delivers here.
+     */
     private synchronized void applyUpdate(OsdMapUpdate u) {
         OsdMap current = map.get();
         if (!u.fullMaps().isEmpty()) {
             Map.Entry<Long, byte[]> newest = u.fullMaps().entrySet().stream().reduce((a, b) -> b).orElseThrow();
             if (current == null || newest.getKey() > current.epoch()) {
                 current = OsdMapCodec.decode(newest.getValue());
+                mapsFull.incrementAndGet();
             }
         }
+        boolean diverged = false;
         for (Map.Entry<Long, byte[]> inc : u.incrementalMaps().entrySet()) {
             if (current != null && inc.getKey() == current.epoch() + 1) {
-                current = Incremental.decode(inc.getValue()).applyTo(current);
+                Incremental i = Incremental.decode(inc.getValue());
+                OsdMap next = i.applyTo(current);
+                boolean injected = injectedCrcMismatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+                if (injected || !i.verifies(next)) {
+                    crcMismatches.incrementAndGet();
+                    diverged = true;
+                    break;
+                }
+                current = next;
+                mapsIncremental.incrementAndGet();
             }
         }
         if (current != null && current != map.get()) {
@@ -159,6 +178,29 @@ public final class RadosClient implements AutoCloseable {
             placement.set(new Placement(current));
             retarget();
         }
+        if (diverged) {
+            fullMapRequests.incrementAndGet();
+            mon.subscribeOsdMap(0, false); // from 0: the monitor answers with its newest full map
+        }
+    }
+
+    private final AtomicLong mapsFull = new AtomicLong();
+    private final AtomicLong mapsIncremental = new AtomicLong();
+    private final AtomicLong crcMismatches = new AtomicLong();
+    private final AtomicLong fullMapRequests = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger injectedCrcMismatches = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How our OSDMap was kept current: full maps decoded, incrementals applied, CRC mismatches. */
+    public record MapStats(long fullMaps, long incrementals, long crcMismatches, long fullMapRequests) {
+    }
+
+    public MapStats mapStats() {
+        return new MapStats(mapsFull.get(), mapsIncremental.get(), crcMismatches.get(), fullMapRequests.get());
+    }
+
+    /** Fault injection for tests: the next {@code n} incrementals are treated as failing their CRC check. */
+    void injectCrcMismatches(int n) {
+        injectedCrcMismatches.set(n);
     }
 
     /**
@@ -168,23 +210,32 @@ public final class RadosClient implements AutoCloseable {
      */
     private final class Op {
         final long tid = tids.incrementAndGet();
-        final long poolId;
-        final String oid;
-        final String namespace;
-        final String key;
+        // where the op goes: changed only by a redirect from an OSD
+        volatile long poolId;
+        volatile String oid;
+        volatile String namespace;
+        volatile String key;
+        /** REDIRECTED | IGNORE_CACHE | IGNORE_OVERLAY once the op has been redirected. */
+        int extraFlags;
+        int redirects;
         /** For pg ops (listing): the pg's seed; the op goes to that pg, not to an object's. */
         final long pgSeed;
         final List<OsdOp> ops;
         final long snapId;
         final SnapContext snapContext;
-        final CompletableFuture<OsdOpMessages.Reply> future = new CompletableFuture<>();
+        final OpFuture<OsdOpMessages.Reply> future = OpFuture.root();
         final long deadline;
+        final Duration timeout;
+        /** The block that holds this op (not sent) until the OSD lifts it, or null. */
+        Backoffs.Backoff heldBy;
         int attempt = -1;
         int osd = -1;
         Placement.Result target;
+        /** The interval the op was last sent in (null until sent). */
+        org.jceph.rados.internal.TargetInterval sentIn;
 
         Op(long poolId, String oid, String namespace, String key, long pgSeed, List<OsdOp> ops, long snapId,
-                SnapContext snapContext) {
+                SnapContext snapContext, Duration timeout) {
             this.poolId = poolId;
             this.oid = oid;
             this.namespace = namespace;
@@ -193,19 +244,26 @@ public final class RadosClient implements AutoCloseable {
             this.ops = ops;
             this.snapId = snapId;
             this.snapContext = snapContext;
-            this.deadline = System.nanoTime() + opTimeout.toNanos();
+            this.timeout = timeout == null ? opTimeout : timeout;
+            this.deadline = System.nanoTime() + this.timeout.toNanos();
         }
     }
 
     /** Runs {@code ops} on one object, at the acting primary of its placement group. */
     CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String key, String oid, List<OsdOp> ops,
             long snapId, SnapContext snapContext) {
-        return submit(new Op(poolId, oid, namespace, key, -1, ops, snapId, snapContext));
+        return submit(poolId, namespace, key, oid, ops, snapId, snapContext, null);
+    }
+
+    /** As above with its own whole-operation timeout ({@code null}: rados_osd_op_timeout). */
+    CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String key, String oid, List<OsdOp> ops,
+            long snapId, SnapContext snapContext, Duration timeout) {
+        return submit(new Op(poolId, oid, namespace, key, -1, ops, snapId, snapContext, timeout));
     }
 
     /** Runs pg ops (PGNLS) on placement group {@code seed} of the pool. */
     CompletableFuture<OsdOpMessages.Reply> submitToPg(long poolId, String namespace, long seed, List<OsdOp> ops) {
-        return submit(new Op(poolId, "", namespace, "", seed, ops, OsdOpMessages.NOSNAP, SnapContext.EMPTY));
+        return submit(new Op(poolId, "", namespace, "", seed, ops, OsdOpMessages.NOSNAP, SnapContext.EMPTY, null));
     }
 
     /**
@@ -222,31 +280,83 @@ public final class RadosClient implements AutoCloseable {
         return pending.size();
     }
 
+    /**
+     * Admits {@code op} within the in-flight budget and sends it. The returned future (and every
+     * future derived from it with thenApply and the like) cancels the op: it leaves the queue and
+     * the budget at once, and a reply that comes later is ignored. The op's timeout runs from here,
+     * across the wait for budget and every resend, and ends it with {@link RadosException.TimeoutException}.
+     */
     private CompletableFuture<OsdOpMessages.Reply> submit(Op op) {
         int bytes = (int) Math.min(maxInflightBytes, op.ops.stream().mapToLong(o -> o.input().length).sum());
         try {
-            if (!inflightOps.tryAcquire(opTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return CompletableFuture.failedFuture(new RadosException(-110, "in-flight op budget exhausted for "
-                        + opTimeout.toSeconds() + " s"));
+            if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
+                return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
+                        + op.timeout.toMillis() + " ms"));
             }
-            if (!inflightBytes.tryAcquire(bytes, opTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
                 inflightOps.release();
-                return CompletableFuture.failedFuture(new RadosException(-110, "in-flight byte budget exhausted for "
-                        + opTimeout.toSeconds() + " s"));
+                return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
+                        + op.timeout.toMillis() + " ms"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new RadosException(-4, "interrupted"));
+            return OpFuture.failed(new RadosException(-4, "interrupted"));
         }
-        op.future.whenComplete((r, e) -> {
+        AtomicReference<java.util.concurrent.ScheduledFuture<?>> timeout = new AtomicReference<>();
+        op.future.beforeDone(() -> {
+            pending.remove(op.tid);
+            java.util.concurrent.ScheduledFuture<?> t = timeout.get();
+            if (t != null) {
+                t.cancel(false);
+            }
             inflightOps.release();
             inflightBytes.release(bytes);
         });
+        op.future.whenComplete((r, e) -> {
+            if (op.future.isCancelled()) {
+                opsCancelled.incrementAndGet();
+            }
+        });
+        try {
+            timeout.set(timer.schedule(() -> op.future.completeExceptionally(new RadosException.TimeoutException(
+                    "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
+                    + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
+                            : " (last sent to osd." + op.osd + ")"))), remainingMillis(op), TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            op.future.completeExceptionally(new RadosException(-108, "client closed"));
+            return op.future;
+        }
         pending.put(op.tid, op);
+        if (op.future.isDone()) {
+            pending.remove(op.tid); // it timed out or was cancelled before it was queued
+        }
         send(op);
-        return op.future.orTimeout(opTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((r, e) -> pending.remove(op.tid));
+        return op.future;
     }
+
+    private static long remainingMillis(Op op) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(op.deadline - System.nanoTime()));
+    }
+
+    private final AtomicLong opsCancelled = new AtomicLong();
+    private final AtomicLong backoffBlocks = new AtomicLong();
+    private final AtomicLong backoffUnblocks = new AtomicLong();
+    private final AtomicLong opsHeldByBackoff = new AtomicLong();
+    /** The blocks each OSD's current session holds (MOSDBackoff), by OSD id. */
+    private final Map<Integer, Backoffs.Table> backoffTables = new ConcurrentHashMap<>();
+
+    /** Counters for tests and operators: how often the OSDs pushed back, and what we did about it. */
+    public record Stats(long backoffBlocks, long backoffUnblocks, long opsHeldByBackoff, long opsCancelled,
+            long redirectsFollowed, int activeBackoffs) {
+    }
+
+    public Stats stats() {
+        return new Stats(backoffBlocks.get(), backoffUnblocks.get(), opsHeldByBackoff.get(), opsCancelled.get(),
+                redirectsFollowed.get(), backoffTables.values().stream().mapToInt(Backoffs.Table::size).sum());
+    }
+
+    private final AtomicLong redirectsFollowed = new AtomicLong();
+    private final AtomicLong malformedMessages = new AtomicLong();
 
     /**
      * (Re)computes the op's target from the current map and sends it there. With no usable
@@ -288,17 +398,51 @@ public final class RadosClient implements AutoCloseable {
                 op.osd = -1; // parked until a map gives the pg a primary
                 return;
             }
+            Backoffs.Table blocks = backoffTables.get(primary);
+            Backoffs.Backoff block = blocks == null ? null : blocks.blocking(target.pg(),
+                    Backoffs.target(op.poolId, op.namespace, op.key, op.oid, raw.seed()));
+            op.heldBy = block;
+            if (block != null) {
+                opsHeldByBackoff.incrementAndGet(); // sent again when the OSD lifts the block
+                return;
+            }
             op.attempt++;
+            op.sentIn = org.jceph.rados.internal.TargetInterval.of(target, m, op.poolId);
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
                     new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(java.time.Instant.now()),
-                    CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt);
+                    CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt, op.extraFlags);
             msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
         }
-        session(primary, placement.get().map()).thenCompose(c -> c.send(msg)).whenComplete((ok, err) -> {
+        sendInOrder(primary, msg).whenComplete((ok, err) -> {
             if (err != null) {
                 retryLater(op);
             }
         });
+    }
+
+    /** Per OSD, the last send queued: each send waits for the one before it. */
+    private final Map<Integer, CompletableFuture<Void>> sendChains = new ConcurrentHashMap<>();
+
+    /**
+     * Sends {@code msg} to {@code osd} after every message queued for it before, even while the
+     * session is still being opened (dependents of one future run in no promised order, so ops
+     * resent together to a connecting OSD could otherwise overtake each other: a read before the
+     * write it was queued behind).
+     */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<Void> sendInOrder(int osd, Message msg) {
+        CompletableFuture<Void>[] sent = new CompletableFuture[1];
+        sendChains.compute(osd, (id, previous) -> {
+            CompletableFuture<Connection> s = session(osd, placement.get().map());
+            CompletableFuture<Void> after = previous == null || previous.isDone() ? s.thenCompose(c -> c.send(msg))
+                    : previous.handle((ok, err) -> null).thenCompose(v -> s).thenCompose(c -> c.send(msg));
+            sent[0] = after;
+            return after;
+        });
+        if (sent[0].isDone()) {
+            sendChains.remove(osd, sent[0]); // nothing to wait for: keep the map small
+        }
+        return sent[0];
     }
 
     private static PgId rawPg(Placement p, Op op) {
@@ -311,7 +455,8 @@ public final class RadosClient implements AutoCloseable {
             return;
         }
         if (System.nanoTime() > op.deadline) {
-            op.future.completeExceptionally(new RadosException(-110, "no reply within " + opTimeout.toSeconds() + " s"));
+            op.future.completeExceptionally(new RadosException.TimeoutException("no reply within "
+                    + op.timeout.toMillis() + " ms for tid " + op.tid));
             return;
         }
         timer.schedule(() -> send(op), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
@@ -321,16 +466,22 @@ public final class RadosClient implements AutoCloseable {
     private void retarget() {
         Placement p = placement.get();
         for (Linger l : lingers.values()) {
-            if (l.osd >= 0 && primaryOf(l.io, l.oid) != l.osd) {
+            // a new interval of the watched object's pg (a primary change, and also a split) drops the
+            // OSD's in-memory watch: register it again, as the Objecter resends its linger ops
+            org.jceph.rados.internal.TargetInterval was = l.interval;
+            if (l.osd >= 0 && (was == null ? primaryOf(l.io, l.oid) != l.osd
+                    : was.needsResend(lingerInterval(l), p.map().pool(l.io.poolId())))) {
                 timer.execute(() -> reconnect(l));
             }
         }
-        for (Op op : pending.values()) {
+        for (Op op : pendingInTidOrder()) {
             Placement.Result before;
+            org.jceph.rados.internal.TargetInterval sentIn;
             synchronized (op) {
                 before = op.target;
+                sentIn = op.sentIn;
             }
-            if (op.osd < 0 || before == null) {
+            if (op.osd < 0 || before == null || sentIn == null) {
                 send(op);
                 continue;
             }
@@ -339,15 +490,23 @@ public final class RadosClient implements AutoCloseable {
                 continue;
             }
             Placement.Result now = p.pgToUpActing(rawPg(p, op));
-            if (now.actingPrimary() != before.actingPrimary() || !now.acting().equals(before.acting())
-                    || !now.pg().equals(before.pg())) {
+            if (sentIn.needsResend(org.jceph.rados.internal.TargetInterval.of(now, p.map(), op.poolId),
+                    p.map().pool(op.poolId))) {
                 send(op);
             }
         }
     }
 
+    /**
+     * The pending ops, oldest first: resends keep tid order, so that an OSD sees two ops on one
+     * object in the order they were submitted (a read queued after a write reads what it wrote).
+     */
+    private List<Op> pendingInTidOrder() {
+        return pending.values().stream().sorted(java.util.Comparator.comparingLong(op -> op.tid)).toList();
+    }
+
     private void onSessionFault(int osd) {
-        for (Op op : pending.values()) {
+        for (Op op : pendingInTidOrder()) {
             if (op.osd == osd) {
                 retryLater(op);
             }
@@ -368,6 +527,8 @@ public final class RadosClient implements AutoCloseable {
         final String oid;
         final long cookie;
         volatile int osd = -1;
+        /** The pg interval the watch was last registered in. */
+        volatile org.jceph.rados.internal.TargetInterval interval;
 
         Linger(IoCtx io, String oid, long cookie) {
             this.io = io;
@@ -377,6 +538,13 @@ public final class RadosClient implements AutoCloseable {
     }
 
     final Map<Long, Linger> lingers = new ConcurrentHashMap<>();
+
+    /** The watched object's pg interval in the current map. */
+    org.jceph.rados.internal.TargetInterval lingerInterval(Linger l) {
+        Placement p = placement.get();
+        Placement.Result r = p.pgToUpActing(p.objectToRawPg(l.io.poolId(), l.oid, l.io.locatorKey(), l.io.namespace()));
+        return org.jceph.rados.internal.TargetInterval.of(r, p.map(), l.io.poolId());
+    }
 
     /** Where the linger's object lives now. */
     int primaryOf(IoCtx io, String oid) {
@@ -389,9 +557,11 @@ public final class RadosClient implements AutoCloseable {
             return;
         }
         int target = primaryOf(l.io, l.oid);
+        org.jceph.rados.internal.TargetInterval interval = lingerInterval(l);
         l.io.reconnectWatch(l).whenComplete((r, e) -> {
             if (e == null) {
                 l.osd = target;
+                l.interval = interval;
             } else if (lingers.containsKey(l.cookie)) {
                 timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis() * 2, TimeUnit.MILLISECONDS);
             }
@@ -413,21 +583,86 @@ public final class RadosClient implements AutoCloseable {
             }
             ServiceTicket ticket = mon.connection().serviceTickets().get(EntityName.TYPE_OSD);
             List<ConnectionMode> modes = config.clientModes().stream().map(ConnectionMode::parse).toList();
+            // a new session starts with no blocks: the OSD forgets its own when the old one resets
+            Backoffs.Table blocks = new Backoffs.Table();
+            backoffTables.put(osd, blocks);
+            AtomicReference<Connection> conn = new AtomicReference<>();
             CompletableFuture<Connection> f = messenger.connectToService(v2, EntityName.TYPE_OSD, config.name(), ticket,
-                    mon.connection().globalId(), modes, config.connectTimeout(), this::onOsdMessage);
-            f.thenAccept(c -> c.closeFuture().whenComplete((ok, err) -> {
-                osdSessions.remove(osd, f);
+                    mon.connection().globalId(), modes, config.connectTimeout(),
+                    msg -> onOsdMessage(osd, blocks, conn, msg));
+            f.thenAccept(c -> {
+                conn.set(c);
+                c.closeFuture().whenComplete((ok, err) -> {
+                    osdSessions.remove(osd, f);
+                    backoffTables.remove(osd, blocks);
+                    if (err != null) {
+                        onSessionFault(osd);
+                    }
+                });
+            });
+            f.whenComplete((c, err) -> {
                 if (err != null) {
-                    onSessionFault(osd);
+                    backoffTables.remove(osd, blocks);
                 }
-            }));
+            });
             return f;
         });
     }
 
+    private void onOsdMessage(int osd, Backoffs.Table blocks, AtomicReference<Connection> conn, Message m) {
+        if (m.type() == Backoffs.MSG_OSD_BACKOFF) {
+            Backoffs.Backoff b;
+            try {
+                b = Backoffs.decode(m);
+            } catch (org.jceph.encoding.DecodeException e) {
+                malformedMessages.incrementAndGet(); // dropped: held ops still end at their timeout
+                return;
+            }
+            onBackoff(osd, blocks, conn, b);
+            return;
+        }
+        onOsdMessage(m);
+    }
+
+    /**
+     * MOSDBackoff. BLOCK: remember the range for this session and ack it (ops in it are held by
+     * {@link #send}). UNBLOCK: forget it and send, in tid order, every op of this session's pg whose
+     * object lies in the released range (the OSD dropped those it received while blocked).
+     */
+    private void onBackoff(int osd, Backoffs.Table blocks, AtomicReference<Connection> conn, Backoffs.Backoff b) {
+        Connection c = conn.get();
+        if (b.op() == Backoffs.OP_BLOCK) {
+            backoffBlocks.incrementAndGet();
+            blocks.block(b);
+            if (c != null) {
+                c.send(Backoffs.ackFor(b));
+            }
+        } else if (b.op() == Backoffs.OP_UNBLOCK) {
+            backoffUnblocks.incrementAndGet();
+            blocks.unblock(b.id());
+            List<Op> release = pendingInTidOrder().stream()
+                    .filter(op -> op.osd == osd && op.target != null && op.target.pg().equals(b.pgid().pgid())
+                            && (op.heldBy != null && op.heldBy.id() == b.id() || b.covers(hobjectOf(op))))
+                    .toList();
+            if (!release.isEmpty()) {
+                timer.execute(() -> release.forEach(this::send));
+            }
+        }
+    }
+
+    private org.jceph.encoding.types.HObject hobjectOf(Op op) {
+        return Backoffs.target(op.poolId, op.namespace, op.key, op.oid, rawPg(placement.get(), op).seed());
+    }
+
     private void onOsdMessage(Message m) {
         if (m.type() == OsdOpMessages.MSG_OSD_OPREPLY) {
-            OsdOpMessages.Reply r = OsdOpMessages.decode(m);
+            OsdOpMessages.Reply r;
+            try {
+                r = OsdOpMessages.decode(m);
+            } catch (org.jceph.encoding.DecodeException e) {
+                malformedMessages.incrementAndGet(); // its op is resent on the next fault or ends at its timeout
+                return;
+            }
             Op op = pending.get(r.tid());
             if (op == null) {
                 return;
@@ -436,6 +671,10 @@ public final class RadosClient implements AutoCloseable {
                 if (r.retryAttempt() < op.attempt) {
                     return; // an answer to a send we have since replaced
                 }
+            }
+            if (r.redirect() != null) {
+                followRedirect(op, r.redirect());
+                return;
             }
             pending.remove(r.tid());
             op.future.complete(r);
@@ -458,6 +697,39 @@ public final class RadosClient implements AutoCloseable {
                 notifyExecutor.execute(() -> l.accept(ev));
             }
         }
+    }
+
+    /** At most this many redirects per op: two tiers pointing at each other must not loop forever. */
+    private static final int MAX_REDIRECTS = 8;
+
+    /**
+     * An OSD answered with a request_redirect_t (a cache tier in readonly mode redirects writes of
+     * objects it does not hold to its base pool): send the op again to the new locator (and name),
+     * flagged REDIRECTED, IGNORE_CACHE and IGNORE_OVERLAY so that it is not bounced back.
+     */
+    private void followRedirect(Op op, OsdOpMessages.Redirect redirect) {
+        synchronized (op) {
+            if (op.future.isDone()) {
+                return;
+            }
+            if (++op.redirects > MAX_REDIRECTS) {
+                op.future.completeExceptionally(new RadosException(-5, "more than " + MAX_REDIRECTS
+                        + " redirects for tid " + op.tid + ", last to pool " + redirect.locator().pool()));
+                return;
+            }
+            ObjectLocator next = redirect.applyTo(new ObjectLocator(op.poolId, op.key, op.namespace));
+            op.poolId = next.pool();
+            op.key = next.key();
+            op.namespace = next.nspace();
+            if (!redirect.object().isEmpty()) {
+                op.oid = redirect.object();
+            }
+            op.extraFlags |= OsdOpMessages.FLAG_REDIRECTED | OsdOpMessages.FLAG_IGNORE_CACHE
+                    | OsdOpMessages.FLAG_IGNORE_OVERLAY;
+            op.target = null;
+        }
+        redirectsFollowed.incrementAndGet();
+        timer.execute(() -> send(op));
     }
 
     /** Who hears MWatchNotify events, by watch or notify cookie; run off the I/O thread. */
@@ -531,6 +803,43 @@ public final class RadosClient implements AutoCloseable {
         throw RadosException.of(-2, "pool " + name);
     }
 
+    private volatile MonFeatures monFeatures;
+
+    /**
+     * Waits until our OSDMap is at least the newest the monitors have (asked with MMonGetVersion),
+     * as librados' wait_for_latest_osdmap; returns that epoch.
+     */
+    public long waitForLatestOsdMap(Duration timeout) {
+        long newest = await(monFeatures.version("osdmap", timeout), timeout).newest();
+        waitForMap(m -> m.epoch() >= newest, timeout);
+        return newest;
+    }
+
+    /** Cluster capacity and object count (MStatfs), as rados_cluster_stat. */
+    public ClusterStat clusterStat() {
+        return await(monFeatures.clusterStat());
+    }
+
+    /** Usage of the named pools (MGetPoolStats), as rados_ioctx_pool_stat and rados df. */
+    public Map<String, PoolStat> poolStats(List<String> pools) {
+        return await(monFeatures.poolStats(pools));
+    }
+
+    /** The newest monmap (kept current by a standing subscription). */
+    public org.jceph.messenger.mon.MonMap monMap() {
+        return monFeatures.monMap();
+    }
+
+    /** The central config the monitors hold for us (MConfig, kept current by a subscription). */
+    public Map<String, String> centralConfig() {
+        return monFeatures.config();
+    }
+
+    /** How many MConfig updates have arrived. */
+    public long centralConfigUpdates() {
+        return monFeatures.configUpdates();
+    }
+
     /** The cluster fsid. */
     public java.util.UUID fsid() {
         return map.get().fsid();
@@ -600,23 +909,43 @@ public final class RadosClient implements AutoCloseable {
 
     /** Waits for {@code f} at most the op timeout plus a second, unwrapping the failure. */
     <T> T await(CompletableFuture<T> f) {
+        return await(f, opTimeout);
+    }
+
+    /**
+     * Waits for {@code f} at most {@code timeout} plus a second (the op's own timer normally ends it
+     * first), unwrapping the failure; on giving up the op is cancelled, so nothing is left queued.
+     */
+    <T> T await(CompletableFuture<T> f, Duration timeout) {
         try {
-            return f.get(opTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+                c = c.getCause();
+            }
             if (c instanceof RuntimeException re) {
                 throw re;
             }
             if (c instanceof TimeoutException) {
-                throw new RadosException(-110, "no reply within " + opTimeout.toSeconds() + " s");
+                throw new RadosException.TimeoutException("no reply within " + timeout.toMillis() + " ms");
             }
             throw new RadosException(-5, String.valueOf(c));
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new RadosException(-125, "cancelled");
         } catch (TimeoutException e) {
-            throw new RadosException(-110, "no reply within " + opTimeout.toSeconds() + " s");
+            f.cancel(false);
+            throw new RadosException.TimeoutException("no reply within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            f.cancel(false);
             throw new RadosException(-4, "interrupted");
         }
+    }
+
+    /** The default whole-operation timeout (rados_osd_op_timeout). */
+    public Duration opTimeout() {
+        return opTimeout;
     }
 
     @Override

@@ -25,6 +25,7 @@ public class RadosException extends RuntimeException {
             case -2 -> new ObjectNotFoundException(what);
             case -17 -> new ObjectExistsException(what);
             case -1, -13 -> new PermissionDeniedException(errno, what);
+            case -110 -> new TimeoutException(what);
             default -> new RadosException(errno, what);
         };
     }
@@ -53,6 +54,15 @@ public class RadosException extends RuntimeException {
 
         public PermissionDeniedException(int errno, String what) {
             super(errno, what + ": permission denied");
+        }
+    }
+
+    /** ETIMEDOUT: the op's timeout (rados_osd_op_timeout, or its own) ran out before a reply came. */
+    public static final class TimeoutException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        public TimeoutException(String what) {
+            super(-110, what);
         }
     }
 }

@@ -65,17 +65,7 @@ public final class RadosCommand {
                 return 0;
             }
             if (cmd.equals("df")) {
-                com.fasterxml.jackson.databind.JsonNode df = client.monCommandJson(java.util.Map.of("prefix", "df"));
-                out.printf("%-24s %12s %12s%n", "POOL_NAME", "USED", "OBJECTS");
-                for (com.fasterxml.jackson.databind.JsonNode p : df.path("pools")) {
-                    out.printf("%-24s %12d %12d%n", p.path("name").asText(), p.path("stats").path("bytes_used").asLong(),
-                            p.path("stats").path("objects").asLong());
-                }
-                com.fasterxml.jackson.databind.JsonNode st = df.path("stats");
-                out.println();
-                out.println("total_used  " + st.path("total_used_raw_bytes").asLong());
-                out.println("total_avail " + st.path("total_avail_bytes").asLong());
-                out.println("total_space " + st.path("total_bytes").asLong());
+                df(client, pool, out);
                 return 0;
             }
             if (pool == null) {
@@ -102,8 +92,9 @@ public final class RadosCommand {
                     out.println("removed pool " + pool + " snap " + arg(pos, 1));
                 }
                 case "lssnap" -> {
-                    java.util.SortedMap<Long, String> snaps = io.snapList();
-                    snaps.forEach((id, name) -> out.println(id + "\t" + name));
+                    java.util.Map<Long, org.jceph.osdmap.PoolSnapInfo> snaps = client.osdMap().pool(io.poolId()).snaps();
+                    new java.util.TreeMap<>(snaps).forEach((id, info) -> out.println(id + "\t" + info.name() + "\t"
+                            + RadosFormat.snapTime(info.stamp().toInstant())));
                     out.println(snaps.size() + " snaps");
                 }
                 case "rollback" -> {
@@ -114,14 +105,24 @@ public final class RadosCommand {
                     String sub = arg(pos, 1);
                     switch (sub) {
                         case "get" -> io.lock(arg(pos, 2), arg(pos, 3), lockShared, lockCookie, lockTag, lockDescription, 0);
-                        case "list" -> io.listLocks(arg(pos, 2)).forEach(out::println);
+                        case "list" -> {
+                            // the stock tool's JSON formatter, flushed without a newline
+                            out.print("{\"objname\":" + RadosFormat.json(arg(pos, 2)) + ",\"locks\":["
+                                    + String.join(",", io.listLocks(arg(pos, 2)).stream()
+                                            .map(n -> "{\"name\":" + RadosFormat.json(n) + "}").toList()) + "]}");
+                        }
                         case "info" -> {
                             org.jceph.rados.LockInfo li = io.getLockInfo(arg(pos, 2), arg(pos, 3));
-                            out.println("{\"name\":\"" + arg(pos, 3) + "\",\"type\":\""
-                                    + (li.type() == org.jceph.rados.LockInfo.SHARED ? "shared" : "exclusive") + "\",\"tag\":\""
-                                    + li.tag() + "\",\"lockers\":" + li.lockers().size() + "}");
-                            li.lockers().forEach(l -> out.println("  " + l.name() + " cookie=" + l.cookie()
-                                    + " desc=" + l.description()));
+                            out.print("{\"name\":" + RadosFormat.json(arg(pos, 3)) + ",\"type\":\""
+                                    + (li.type() == org.jceph.rados.LockInfo.SHARED ? "shared" : "exclusive")
+                                    + "\",\"tag\":" + RadosFormat.json(li.tag()) + ",\"lockers\":["
+                                    + String.join(",", li.lockers().stream().map(l -> "{\"name\":"
+                                            + RadosFormat.json(l.name().toString()) + ",\"cookie\":"
+                                            + RadosFormat.json(l.cookie()) + ",\"description\":"
+                                            + RadosFormat.json(l.description()) + ",\"expiration\":\""
+                                            + l.expiration().seconds() + "." + String.format("%06d", l.expiration().nanos() / 1000)
+                                            + "\",\"addr\":" + RadosFormat.json(lockerAddr(l.addr())) + "}").toList())
+                                    + "]}");
                         }
                         case "break" -> io.breakLock(arg(pos, 2), arg(pos, 3),
                                 new org.jceph.encoding.types.EntityName(org.jceph.encoding.types.EntityName.TYPE_CLIENT,
@@ -130,50 +131,117 @@ public final class RadosCommand {
                     }
                 }
                 case "notify" -> {
+                    // as rados notify: a 10 s notify of the message as an encoded string; each
+                    // watcher's reply (with its bytes dumped), then each watcher that timed out
                     IoCtx.NotifyResult r = io.notify(arg(pos, 1),
-                            org.jceph.encoding.CephEncoder.toBytes(e -> e.writeString(arg(pos, 2))), 30);
-                    out.println("reply client." + r.replies().size() + " acks, " + r.timedOut().size() + " timed out");
+                            org.jceph.encoding.CephEncoder.toBytes(e -> e.writeString(arg(pos, 2))), 10);
+                    r.replies().forEach((who, reply) -> {
+                        out.println("reply client." + who.get(0) + " cookie " + who.get(1) + " : " + reply.length
+                                + " bytes");
+                        out.print(RadosFormat.hexdump(reply));
+                    });
+                    r.timedOut().forEach(who -> out.println("timeout client." + who.get(0) + " cookie " + who.get(1)));
                 }
                 case "watch" -> {
-                    long cookie = io.watch(arg(pos, 1), (id, gid, payload) -> {
-                        out.println("NOTIFY cookie notify_id " + id + " from " + gid);
-                        out.flush();
-                        return new byte[0];
+                    long[] cookie = new long[1];
+                    cookie[0] = io.watch(arg(pos, 1), (id, gid, payload) -> {
+                        synchronized (out) {
+                            out.println("NOTIFY cookie " + cookie[0] + " notify_id " + id + " from " + gid);
+                            out.print(RadosFormat.hexdump(payload));
+                            out.flush();
+                        }
+                        return payload; // the stock watcher acks with what it was sent
                     });
-                    out.println("watching " + arg(pos, 1) + " (cookie " + cookie + "); Ctrl-C to stop");
+                    out.println("press enter to exit...");
                     out.flush();
-                    new java.util.concurrent.CountDownLatch(1).await();
+                    int ch;
+                    do {
+                        ch = System.in.read(); // until enter, or end of input, as the stock tool
+                    } while (ch != '\n' && ch != -1);
+                    io.unwatch(arg(pos, 1), cookie[0]);
                 }
-                case "put" -> io.writeFull(arg(pos, 1), Files.readAllBytes(Path.of(arg(pos, 2))));
+                case "put" -> io.writeFull(arg(pos, 1), input(arg(pos, 2)));
                 case "get" -> {
-                    IoCtx.ObjectStat st = io.stat(arg(pos, 1));
-                    Files.write(Path.of(arg(pos, 2)), io.read(arg(pos, 1), 0, (int) st.size()));
+                    try {
+                        IoCtx.ObjectStat st = io.stat(arg(pos, 1));
+                        byte[] data = io.read(arg(pos, 1), 0, (int) st.size());
+                        if (arg(pos, 2).equals("-")) {
+                            out.write(data);
+                            out.flush();
+                        } else {
+                            Files.write(Path.of(arg(pos, 2)), data);
+                        }
+                    } catch (RadosException e) {
+                        return fail(err, "error getting " + pool + "/" + arg(pos, 1), e);
+                    }
                 }
-                case "rm" -> io.remove(arg(pos, 1));
+                case "rm" -> {
+                    try {
+                        io.remove(arg(pos, 1));
+                    } catch (RadosException e) {
+                        return fail(err, "error removing " + pool + ">" + arg(pos, 1), e);
+                    }
+                }
                 case "stat" -> {
-                    IoCtx.ObjectStat st = io.stat(arg(pos, 1));
-                    out.println(pool + "/" + arg(pos, 1) + " mtime " + st.mtime().toInstant() + ", size " + st.size());
+                    try {
+                        IoCtx.ObjectStat st = io.stat(arg(pos, 1));
+                        // librados' stat gives whole seconds (time_t), so the stock tool prints .000000
+                        out.println(pool + "/" + arg(pos, 1) + " mtime "
+                                + RadosFormat.isoTime(java.time.Instant.ofEpochSecond(st.mtime().seconds()))
+                                + ", size " + st.size());
+                    } catch (RadosException e) {
+                        return fail(err, " error stat-ing " + pool + "/" + arg(pos, 1), e);
+                    }
                 }
-                case "append" -> io.append(arg(pos, 1), Files.readAllBytes(Path.of(arg(pos, 2))));
+                case "append" -> io.append(arg(pos, 1), input(arg(pos, 2)));
                 case "truncate" -> io.truncate(arg(pos, 1), Long.parseLong(arg(pos, 2)));
-                case "create" -> io.create(arg(pos, 1), true);
-                case "setxattr" -> io.setXattr(arg(pos, 1), arg(pos, 2), bytes(arg(pos, 3)));
-                case "getxattr" -> out.write(io.getXattr(arg(pos, 1), arg(pos, 2)));
+                case "create" -> {
+                    try {
+                        io.create(arg(pos, 1), true);
+                    } catch (RadosException e) {
+                        return fail(err, "error creating " + pool + "/" + arg(pos, 1), e);
+                    }
+                }
+                case "setxattr" -> io.setXattr(arg(pos, 1), arg(pos, 2),
+                        pos.size() > 3 ? bytes(arg(pos, 3)) : System.in.readAllBytes()); // value or stdin
+
+                case "getxattr" -> {
+                    try {
+                        out.write(io.getXattr(arg(pos, 1), arg(pos, 2)));
+                    } catch (RadosException e) {
+                        return fail(err, "error getting xattr " + pool + "/" + arg(pos, 1) + "/" + arg(pos, 2), e);
+                    }
+                }
                 case "rmxattr" -> io.rmXattr(arg(pos, 1), arg(pos, 2));
                 case "listxattr" -> io.getXattrs(arg(pos, 1)).keySet().forEach(out::println);
-                case "setomapval" -> io.omapSetVals(arg(pos, 1), java.util.Map.of(arg(pos, 2), bytes(arg(pos, 3))));
+                case "setomapval" -> io.omapSetVals(arg(pos, 1), java.util.Map.of(arg(pos, 2),
+                        pos.size() > 3 ? bytes(arg(pos, 3)) : System.in.readAllBytes())); // value or stdin
                 case "getomapval" -> {
                     byte[] v = io.omapGetValsByKeys(arg(pos, 1), List.of(arg(pos, 2))).get(arg(pos, 2));
                     if (v == null) {
-                        err.println("error getting omap value " + pool + "/" + arg(pos, 1) + "/" + arg(pos, 2)
-                                + ": (2) No such file or directory");
+                        out.println("No such key: " + pool + "/" + arg(pos, 1) + "/" + arg(pos, 2)); // stdout, as rados
                         return 1;
                     }
-                    Files.write(Path.of(arg(pos, 3)), v);
+                    if (pos.size() > 3) {
+                        err.println("Writing to " + arg(pos, 3));
+                        Files.write(Path.of(arg(pos, 3)), v);
+                    } else {
+                        out.print("value (" + v.length + " bytes) :\n" + RadosFormat.hexdump(v) + "\n");
+                    }
                 }
                 case "listomapkeys" -> io.omapGetKeys(arg(pos, 1), "", Long.MAX_VALUE).forEach(out::println);
+                case "listomapvals" -> io.omapGetVals(arg(pos, 1), "", "", Long.MAX_VALUE).forEach((k, v) ->
+                        out.print(k + "\nvalue (" + v.length + " bytes) :\n" + RadosFormat.hexdump(v) + "\n"));
                 case "rmomapkey" -> io.omapRmKeys(arg(pos, 1), List.of(arg(pos, 2)));
-                case "getomapheader" -> Files.write(Path.of(arg(pos, 2)), io.omapGetHeader(arg(pos, 1)));
+                case "getomapheader" -> {
+                    byte[] h = io.omapGetHeader(arg(pos, 1));
+                    if (pos.size() > 2) {
+                        err.println("Writing to " + arg(pos, 2));
+                        Files.write(Path.of(arg(pos, 2)), h);
+                    } else {
+                        out.print("header (" + h.length + " bytes) :\n" + RadosFormat.hexdump(h) + "\n");
+                    }
+                }
                 case "setomapheader" -> io.omapSetHeader(arg(pos, 1), bytes(arg(pos, 2)));
                 case "clearomap" -> io.omapClear(arg(pos, 1));
                 case "bench" -> {
@@ -203,6 +271,55 @@ public final class RadosCommand {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** The stock tool's error line, "what: (errno) strerror", and exit status 1. */
+    private static int fail(PrintStream err, String what, RadosException e) {
+        err.println(what + ": (" + Math.abs(e.errno()) + ") " + RadosFormat.strerror(e.errno()));
+        return 1;
+    }
+
+    /** An address in entity_addr_t's legacy form (ip:port/nonce, no type), as rados lock info dumps it. */
+    private static String lockerAddr(org.jceph.encoding.types.EntityAddr a) {
+        if (a.type() == org.jceph.encoding.types.EntityAddr.TYPE_NONE) {
+            return "-";
+        }
+        String s = a.toString();
+        return s.substring(s.indexOf(':') + 1);
+    }
+
+    /** rados df: one row per pool (or just -p's), then the cluster totals, as the stock table. */
+    private static void df(RadosClient client, String only, PrintStream out) {
+        List<String> pools = new java.util.ArrayList<>(client.listPools().values());
+        if (only != null) {
+            pools.retainAll(List.of(only));
+        }
+        java.util.Map<String, org.jceph.rados.PoolStat> stats = client.poolStats(pools);
+        List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"POOL_NAME", "USED", "OBJECTS", "CLONES", "COPIES", "MISSING_ON_PRIMARY", "UNFOUND",
+            "DEGRADED", "RD_OPS", "RD", "WR_OPS", "WR", "USED COMPR", "UNDER COMPR"});
+        for (String p : pools) {
+            org.jceph.rados.PoolStat s = stats.get(p);
+            if (s == null) {
+                continue;
+            }
+            rows.add(new String[] {p, RadosFormat.bytes(s.usedBytes()), "" + s.objects(), "" + s.clones(),
+                "" + s.copies(), "" + s.missingOnPrimary(), "" + s.unfound(), "" + s.degraded(), "" + s.readOps(),
+                RadosFormat.bytes(s.readKb() << 10), "" + s.writeOps(), RadosFormat.bytes(s.writeKb() << 10),
+                RadosFormat.bytes(s.compressedAllocated()), RadosFormat.bytes(s.compressedOriginal())});
+        }
+        out.print(RadosFormat.table(rows));
+        org.jceph.rados.ClusterStat t = client.clusterStat();
+        out.println();
+        out.printf("%-17s%d%n", "total_objects", t.numObjects());
+        out.printf("%-17s%s%n", "total_used", RadosFormat.bytes(t.kbUsed() << 10));
+        out.printf("%-17s%s%n", "total_avail", RadosFormat.bytes(t.kbAvail() << 10));
+        out.printf("%-17s%s%n", "total_space", RadosFormat.bytes(t.kb() << 10));
+    }
+
+    /** A file's bytes, or standard input for "-", as rados put/append take them. */
+    private static byte[] input(String file) throws IOException {
+        return file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
     }
 
     private static byte[] bytes(String s) {

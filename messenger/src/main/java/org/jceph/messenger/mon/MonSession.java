@@ -81,6 +81,7 @@ public final class MonSession implements AutoCloseable {
     private final ConcurrentLinkedQueue<CompletableFuture<OsdMapUpdate>> osdMapWaiters = new ConcurrentLinkedQueue<>();
     private final List<Consumer<OsdMapUpdate>> osdMapListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Throwable>> faultListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Message>> messageListeners = new CopyOnWriteArrayList<>();
     private volatile MonMap lastMonMap;
     /** The cluster's fsid, from the first monmap or osdmap received: monitors refuse commands without it. */
     private volatile java.util.UUID fsid;
@@ -296,6 +297,7 @@ public final class MonSession implements AutoCloseable {
                 while ((w = monMapWaiters.poll()) != null) {
                     w.complete(map);
                 }
+                messageListeners.forEach(l -> l.accept(m));
             }
             case MonMessages.MSG_OSD_MAP -> {
                 OsdMapUpdate u = MonMessages.decodeOsdMap(m);
@@ -334,8 +336,9 @@ public final class MonSession implements AutoCloseable {
                 if (call != null && call.replyType() == m.type()) {
                     calls.remove(m.tid());
                     call.reply().complete(m);
+                } else {
+                    messageListeners.forEach(l -> l.accept(m)); // MConfig, MMonGetVersionReply, ...
                 }
-                // otherwise MMonSubscribeAck, MConfig, ...: not needed yet
             }
         }
     }
@@ -414,6 +417,37 @@ public final class MonSession implements AutoCloseable {
         }
         send(MonMessages.subscribe(Map.of("osdmap", item), hostname()), f);
         return f;
+    }
+
+    /**
+     * A standing subscription to {@code what} ("monmap", "config", ...) from {@code start}, sent now
+     * and again after every reconnect. What arrives goes to the {@link #onMessage} listeners.
+     */
+    public void subscribe(String what, long start) {
+        long[] item = {start, 0};
+        synchronized (standing) {
+            standing.put(what, item.clone());
+        }
+        send(MonMessages.subscribe(Map.of(what, item), hostname()), new CompletableFuture<>());
+    }
+
+    /**
+     * Every monmap, and every message the session does not answer itself (MConfig,
+     * MMonGetVersionReply, ...), from now on across reconnects; run on the I/O thread, must not block.
+     */
+    public void onMessage(Consumer<Message> listener) {
+        messageListeners.add(listener);
+    }
+
+    /** Sends {@code m} as is on the current connection (a request whose reply an {@link #onMessage} listener matches). */
+    public CompletableFuture<Void> sendRaw(Message m) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        Connection c = connection;
+        if (closed || c == null) {
+            f.completeExceptionally(new ConnectionException("monitor session is closed"));
+            return f;
+        }
+        return c.send(m);
     }
 
     private void send(Message m, CompletableFuture<?> request) {

@@ -46,7 +46,9 @@ public final class OsdOpMessages {
     public static final int FLAG_WRITE = 0x20;
     public static final int FLAG_EXEC = 0x800;
     public static final int FLAG_PGOP = 0x400;
+    public static final int FLAG_IGNORE_CACHE = 0x8000;
     public static final int FLAG_IGNORE_OVERLAY = 0x20000;
+    public static final int FLAG_REDIRECTED = 0x200000;
 
     public static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
     private static final PackedLayout OP = CephStructs.CEPH_OSD_OP;
@@ -56,9 +58,15 @@ public final class OsdOpMessages {
 
     /** Everything one MOSDOp says. */
     public record Request(long tid, PgId pg, long hash, long epoch, String oid, ObjectLocator locator,
-            List<OsdOp> ops, UTime mtime, long features, long snapId, SnapContext snapContext, int retryAttempt) {
+            List<OsdOp> ops, UTime mtime, long features, long snapId, SnapContext snapContext, int retryAttempt,
+            int extraFlags) {
+        public Request(long tid, PgId pg, long hash, long epoch, String oid, ObjectLocator locator, List<OsdOp> ops,
+                UTime mtime, long features, long snapId, SnapContext snapContext, int retryAttempt) {
+            this(tid, pg, hash, epoch, oid, locator, ops, mtime, features, snapId, snapContext, retryAttempt, 0);
+        }
+
         int flags() {
-            return baseFlags() | (retryAttempt > 0 ? FLAG_RETRY : 0);
+            return baseFlags() | (retryAttempt > 0 ? FLAG_RETRY : 0) | extraFlags;
         }
 
         private int baseFlags() {
@@ -153,9 +161,39 @@ public final class OsdOpMessages {
         return new Message(MSG_OSD_OP, 1, 1, Message.PRIO_DEFAULT, r.tid(), 0, front, new byte[0], data);
     }
 
-    /** The parts of MOSDOpReply a client acts on. */
+    /** The parts of MOSDOpReply a client acts on; {@code redirect} is null unless the OSD sent one. */
     public record Reply(long tid, String oid, PgId pg, long flags, int result, long epoch, List<Integer> rvals,
-            List<byte[]> outputs, long userVersion, boolean redirect, int retryAttempt) {
+            List<byte[]> outputs, long userVersion, Redirect redirect, int retryAttempt) {
+    }
+
+    /**
+     * {@code request_redirect_t} (envelope v1): where to send the op instead. Its locator replaces
+     * ours whole (the OSD builds it from the op's own locator with the pool changed, see
+     * PrimaryLogPG::do_cache_redirect); a non-empty object name replaces the name. The trailing
+     * {@code osd_instructions} blob is legacy and always empty.
+     */
+    public record Redirect(ObjectLocator locator, String object) {
+        public static Redirect decode(CephDecoder d) {
+            CephDecoder.Envelope env = d.beginStruct("request_redirect_t", 1);
+            ObjectLocator loc = ObjectLocator.decode(d);
+            String object = d.readString();
+            d.readBlob(); // osd_instructions
+            d.endStruct(env);
+            return new Redirect(loc, object);
+        }
+
+        public void encode(CephEncoder e) {
+            int mark = e.beginStruct(1, 1);
+            locator.encode(e);
+            e.writeString(object);
+            e.writeU32Le(0);
+            e.finishStruct(mark);
+        }
+
+        /** The locator to use from now on. */
+        public ObjectLocator applyTo(ObjectLocator ours) {
+            return new ObjectLocator(locator.pool(), locator.key(), locator.nspace());
+        }
     }
 
     public static Reply decode(Message m) {
@@ -179,7 +217,7 @@ public final class OsdOpMessages {
         }
         EVersion.decode(d); // replay_version
         long userVersion = d.readU64Le();
-        boolean redirect = d.readBool();
+        Redirect redirect = d.readBool() ? Redirect.decode(d) : null;
         List<byte[]> outputs = new ArrayList<>(n);
         CephDecoder data = CephDecoder.of(m.data(), "MOSDOpReply data");
         for (int i = 0; i < n; i++) {

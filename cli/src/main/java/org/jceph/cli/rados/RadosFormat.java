@@ -1,0 +1,157 @@
+package org.jceph.cli.rados;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The stock rados tool's output conventions, so that scripts can read ours the same way. */
+final class RadosFormat {
+    private RadosFormat() {
+    }
+
+    private static final String[] UNITS = {" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"};
+
+    /**
+     * A byte count as Ceph's byte_u_t prints it: whole units when exact, else the most decimals
+     * (2, 1, 0) that keep the text within 7 characters, unit included ("6.0 GiB", "11 KiB", "5 B").
+     */
+    static String bytes(long v) {
+        long n = v;
+        int index = 0;
+        while (Long.compareUnsigned(n, 1024) >= 0 && index < UNITS.length - 1) {
+            n = Long.divideUnsigned(n, 1024);
+            index++;
+        }
+        if (index == 0) {
+            return n + UNITS[0];
+        }
+        long mult = 1L << (10 * index);
+        if (Long.remainderUnsigned(v, mult) == 0) {
+            return n + UNITS[index];
+        }
+        String s = null;
+        for (int p = 2; p >= 0; p--) {
+            s = String.format(Locale.ROOT, "%." + p + "f%s", (double) v / mult, UNITS[index]);
+            if (s.length() <= 7) {
+                break;
+            }
+        }
+        return s;
+    }
+
+    /**
+     * A buffer as Ceph's bufferlist::hexdump prints it: 16 bytes a line (offset, two groups of 8,
+     * printable characters), a line equal to the one before collapsed into "*", then the length.
+     * An empty buffer prints nothing.
+     */
+    static String hexdump(byte[] b) {
+        StringBuilder out = new StringBuilder();
+        if (b.length == 0) {
+            return "";
+        }
+        boolean collapsed = false;
+        for (int o = 0; o < b.length; o += 16) {
+            if (o > 0 && o + 16 < b.length
+                    && Arrays.equals(b, o, o + 16, b, o - 16, o)) {
+                if (!collapsed) {
+                    out.append("*\n");
+                    collapsed = true;
+                }
+                continue;
+            }
+            collapsed = false;
+            out.append(String.format(Locale.ROOT, "%08x  ", o));
+            for (int i = 0; i < 16; i++) {
+                if (i == 8) {
+                    out.append(' ');
+                }
+                out.append(o + i < b.length ? String.format(Locale.ROOT, "%02x ", b[o + i] & 0xff) : "   ");
+            }
+            out.append(" |");
+            for (int i = o; i < Math.min(o + 16, b.length); i++) {
+                int c = b[i] & 0xff;
+                out.append(c >= 32 && c < 127 ? (char) c : '.');
+            }
+            out.append("|\n");
+        }
+        out.append(String.format(Locale.ROOT, "%08x\n", b.length));
+        return out.toString();
+    }
+
+    /** A time as rados stat prints it: 2026-11-25T15:47:20.000000+0000, in local time. */
+    static String isoTime(Instant t) {
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxx", Locale.ROOT)
+                .format(t.atZone(ZoneId.systemDefault()));
+    }
+
+    /** A time as rados lssnap prints it: 2026.11.25 15:47:05, in local time. */
+    static String snapTime(Instant t) {
+        return DateTimeFormatter.ofPattern("yyyy.MM.dd HH:mm:ss", Locale.ROOT).format(t.atZone(ZoneId.systemDefault()));
+    }
+
+    /** strerror() of the errno values the rados tool reports. */
+    static String strerror(int errno) {
+        return switch (Math.abs(errno)) {
+            case 1 -> "Operation not permitted";
+            case 2 -> "No such file or directory";
+            case 5 -> "Input/output error";
+            case 13 -> "Permission denied";
+            case 16 -> "Device or resource busy";
+            case 17 -> "File exists";
+            case 22 -> "Invalid argument";
+            case 28 -> "No space left on device";
+            case 34 -> "Numerical result out of range";
+            case 61 -> "No data available";
+            case 95 -> "Operation not supported";
+            case 110 -> "Connection timed out";
+            case 122 -> "Disk quota exceeded";
+            case 125 -> "Operation canceled";
+            default -> "Unknown error " + Math.abs(errno);
+        };
+    }
+
+    /** A table as Ceph's TextTable prints it: columns two spaces apart, the first left-aligned. */
+    static String table(List<String[]> rows) {
+        int cols = rows.get(0).length;
+        int[] w = new int[cols];
+        for (String[] r : rows) {
+            for (int i = 0; i < cols; i++) {
+                w[i] = Math.max(w[i], r[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] r : rows) {
+            List<String> cells = new ArrayList<>();
+            for (int i = 0; i < cols; i++) {
+                cells.add(i == 0 ? String.format("%-" + w[i] + "s", r[i]) : String.format("%" + w[i] + "s", r[i]));
+            }
+            out.append(String.join("  ", cells)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** A JSON string literal as Ceph's JSON formatter writes it. */
+    static String json(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}
