@@ -124,6 +124,22 @@ class MonSessionIT {
     }
 
     @Test
+    void anEntityWithoutMonCapsIsRefusedFast(CephCluster cluster) {
+        // a real key, but no caps at all: the monitor's cephx handler refuses it (mon caps null)
+        String keyring = cluster.cephOrThrow("auth", "get-or-create", "client.nocaps");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("key = (\\S+)").matcher(keyring);
+        assertTrue(m.find(), keyring);
+        CephConfig cfg = config(cluster).name(EntityName.client("nocaps")).set("key", m.group(1)).build();
+        long t0 = System.nanoTime();
+        AuthenticationException e = assertThrows(AuthenticationException.class, () -> MonSession.connect(cfg, messenger));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 3000, "took " + ms + " ms");
+        assertTrue(e.getMessage().contains("client.nocaps"), e.getMessage());
+        assertEquals(13, e.errno(), e.getMessage());
+        assertTrue(!e.getMessage().contains(m.group(1)), "the key stays out of the message");
+    }
+
+    @Test
     void unreachableMonitorsFailWithinTheConnectTimeoutNamingEveryAddress(CephCluster cluster) throws Exception {
         int closedPort;
         try (ServerSocket ss = new ServerSocket(0)) {
