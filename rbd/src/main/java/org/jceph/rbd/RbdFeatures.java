@@ -25,13 +25,13 @@ public final class RbdFeatures {
      * What we can open read-only: data objects are authoritative, so lock and object map only
      * matter to writers.
      */
-    public static final long READABLE = LAYERING | STRIPINGV2 | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN
+    public static final long READABLE = LAYERING | STRIPINGV2 | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN | DATA_POOL
             | OPERATIONS;
     /**
      * What we can write without corrupting the image for librbd: the exclusive lock and the object
      * map (with fast-diff) are kept as librbd keeps them; journaling is not.
      */
-    public static final long WRITABLE = LAYERING | STRIPINGV2 | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN
+    public static final long WRITABLE = LAYERING | STRIPINGV2 | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN | DATA_POOL
             | OPERATIONS;
 
     /** librbd's rules: object-map needs exclusive-lock, fast-diff needs object-map. */

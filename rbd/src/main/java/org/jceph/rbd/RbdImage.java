@@ -77,11 +77,11 @@ public final class RbdImage implements AutoCloseable {
     /** CEPH_OPERATION_FEATURE_CLONE_CHILD: the image is a clone v2 child. */
     static final long OP_FEATURE_CLONE_CHILD = 1L << 1;
 
-    private RbdImage(IoCtx io, String name, String id, String objectPrefix, int order, long size, long features,
-            StripingLayout layout, boolean readOnly, Parent parent) {
+    private RbdImage(IoCtx io, IoCtx md, String name, String id, String objectPrefix, int order, long size,
+            long features, StripingLayout layout, boolean readOnly, Parent parent) {
         this.parent = parent;
         this.io = io;
-        this.md = io.duplicate();
+        this.md = md;
         this.name = name;
         this.id = id;
         this.objectPrefix = objectPrefix;
@@ -97,14 +97,40 @@ public final class RbdImage implements AutoCloseable {
      * {@code features} limited to what we can write ({@link RbdFeatures#WRITABLE}).
      */
     public static void create(IoCtx io, String name, long size, int order, long features) {
+        create(io, name, size, order, features, 0, 0, null);
+    }
+
+    /**
+     * Creates a format 2 image with librbd's optional layout choices: striping v2 when
+     * {@code stripeUnit}/{@code stripeCount} differ from one object per stripe (the stripe unit
+     * must divide the object size), and a separate data pool for the data objects when
+     * {@code dataPool} is another pool (the header, id and object map stay in {@code io}'s pool).
+     */
+    public static void create(IoCtx io, String name, long size, int order, long features, long stripeUnit,
+                              long stripeCount, IoCtx dataPool) {
         if (order < 12 || order > 25) {
             throw new RbdException("order " + order + " is outside 12..25");
         }
-        if ((features & ~RbdFeatures.WRITABLE) != 0 || (features & RbdFeatures.STRIPINGV2) != 0) {
-            throw new RbdException.UnsupportedFeaturesException(name,
-                    features & (~RbdFeatures.WRITABLE | RbdFeatures.STRIPINGV2), true);
+        long objectSize = 1L << order;
+        boolean striped = stripeUnit != 0 && !(stripeUnit == objectSize && stripeCount == 1);
+        if (striped) {
+            if (stripeUnit < 0 || stripeCount < 1 || objectSize % stripeUnit != 0) {
+                throw new RbdException("stripe unit " + stripeUnit + " must divide the object size " + objectSize
+                        + " and stripe count " + stripeCount + " must be at least 1");
+            }
+            features |= RbdFeatures.STRIPINGV2;
+        } else if ((features & RbdFeatures.STRIPINGV2) != 0) {
+            throw new RbdException("the striping feature needs a stripe unit and count");
         }
-        RbdFeatures.validateDependencies(features);
+        long dataPoolId = dataPool == null || dataPool.poolId() == io.poolId() ? -1 : dataPool.poolId();
+        if (dataPoolId >= 0) {
+            features |= RbdFeatures.DATA_POOL;
+        }
+        if ((features & ~RbdFeatures.WRITABLE) != 0) {
+            throw new RbdException.UnsupportedFeaturesException(name, features & ~RbdFeatures.WRITABLE, true);
+        }
+        final long feats = features;
+        RbdFeatures.validateDependencies(feats);
         byte[] idBytes = new byte[6];
         RANDOM.nextBytes(idBytes);
         String id = HexFormat.of().formatHex(idBytes);
@@ -118,11 +144,17 @@ public final class RbdImage implements AutoCloseable {
         io.exec("rbd_directory", "rbd", "dir_add_image", encode(e -> e.writeString(name).writeString(id)));
         String header = "rbd_header." + id;
         io.create(header, true);
-        io.exec(header, "rbd", "create", encode(e -> e.writeU64Le(size).writeU8(order).writeU64Le(features)
-                .writeString("rbd_data." + id).writeS64Le(-1)));
-        if ((features & RbdFeatures.OBJECT_MAP) != 0) {
-            long objectSize = 1L << order;
-            ObjectMap.create(io, id, (size + objectSize - 1) / objectSize);
+        // with a data pool the object prefix names that pool, as librbd writes it
+        String prefix = dataPoolId >= 0 ? String.format("rbd_data.%d.%s", io.poolId(), id) : "rbd_data." + id;
+        io.exec(header, "rbd", "create", encode(e -> e.writeU64Le(size).writeU8(order).writeU64Le(feats)
+                .writeString(prefix).writeS64Le(dataPoolId)));
+        if (striped) {
+            io.exec(header, "rbd", "set_stripe_unit_count", encode(e -> e.writeU64Le(stripeUnit).writeU64Le(stripeCount)));
+        }
+        if ((feats & RbdFeatures.OBJECT_MAP) != 0) {
+            StripingLayout l = striped ? new StripingLayout(objectSize, stripeUnit, stripeCount)
+                    : StripingLayout.ofOrder(order);
+            ObjectMap.create(io, id, objectCountFor(l, size));
         }
     }
 
@@ -172,7 +204,7 @@ public final class RbdImage implements AutoCloseable {
             long sets = (img.size + img.layout.objectSetSize() - 1) / img.layout.objectSetSize();
             List<CompletableFuture<Void>> removals = new ArrayList<>();
             for (long n = 0; n < sets * img.layout.stripeCount(); n++) {
-                removals.add(ignoreMissing(io.removeAsync(img.object(n))));
+                removals.add(ignoreMissing(img.io.removeAsync(img.object(n)))); // the data pool, if any
             }
             CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
             img.releaseLockAndWatch(); // the lock and watch go before the header they live on
@@ -445,8 +477,19 @@ public final class RbdImage implements AutoCloseable {
             throw new RbdException("image " + name + " is a striped clone: writing it (copy-up across stripes) is "
                     + "not supported; open it read-only");
         }
-        IoCtx data = io.duplicate(); // the caller's IoCtx keeps its own snapshot settings
-        RbdImage image = new RbdImage(data, name, id, prefix, order, size, features, layout, readOnly, parent);
+        // The caller's IoCtx keeps its own snapshot settings; a data pool holds the data objects
+        // (and gives the snapshot ids), the header's pool everything else.
+        IoCtx data = io.duplicate();
+        if ((features & RbdFeatures.DATA_POOL) != 0) {
+            long dataPool = CephDecoder.of(io.exec(header, "rbd", "get_data_pool", new byte[0]), "get_data_pool")
+                    .readS64Le();
+            if (dataPool >= 0 && dataPool != io.poolId()) {
+                data = io.forPool(dataPool);
+                data.setNamespace(io.namespace());
+            }
+        }
+        RbdImage image = new RbdImage(data, io.duplicate(), name, id, prefix, order, size, features, layout, readOnly,
+                parent);
         if (!readOnly) {
             SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec(header, "rbd", "get_snapcontext",
                     new byte[0]), "get_snapcontext"));
@@ -920,6 +963,11 @@ public final class RbdImage implements AutoCloseable {
     }
 
     private long objectCount(long bytes) {
+        return objectCountFor(layout, bytes);
+    }
+
+    /** How many data objects an image of {@code bytes} spans (librbd's Striper::get_num_objects). */
+    static long objectCountFor(StripingLayout layout, long bytes) {
         long sets = (bytes + layout.objectSetSize() - 1) / layout.objectSetSize();
         if (!layout.isStriped()) {
             return (bytes + layout.objectSize() - 1) / layout.objectSize();
@@ -1160,7 +1208,7 @@ public final class RbdImage implements AutoCloseable {
         IoCtx snapIo = io.duplicate();
         snapIo.setReadSnap(s.id());
         Parent p = loadParent(md, "rbd_header." + id, s.id(), 0);
-        RbdImage at = new RbdImage(snapIo, name, id, objectPrefix, order, s.size(), features, layout, true, p);
+        RbdImage at = new RbdImage(snapIo, md, name, id, objectPrefix, order, s.size(), features, layout, true, p);
         at.snapId = s.id();
         return at;
     }

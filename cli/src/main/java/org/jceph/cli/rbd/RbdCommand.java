@@ -56,7 +56,7 @@ public final class RbdCommand {
                         err.println("rbd: image format 1 is deprecated");
                         org.jceph.rbd.format1.Format1Image.create(rados.ioCtx(spec[0]), spec[1], size, order);
                     } else if (format.equals("2")) {
-                        RbdImage.create(rados.ioCtx(spec[0]), spec[1], size, order, features(a));
+                        createImage(rados, rados.ioCtx(spec[0]), spec[1], size, order, a);
                     } else {
                         throw new UsageException("--image-format must be 1 or 2");
                     }
@@ -201,7 +201,7 @@ public final class RbdCommand {
                     String[] spec = spec(a, 2);
                     byte[] data = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
                     IoCtx io = rados.ioCtx(spec[0]);
-                    RbdImage.create(io, spec[1], data.length, orderOf(a), features(a));
+                    createImage(rados, io, spec[1], data.length, orderOf(a), a);
                     try (RbdImage img = RbdImage.open(io, spec[1], false)) {
                         copyIn(img, data);
                     }
@@ -651,12 +651,23 @@ public final class RbdCommand {
                 case "exclusive-lock" -> RbdFeatures.EXCLUSIVE_LOCK;
                 case "object-map" -> RbdFeatures.OBJECT_MAP;
                 case "fast-diff" -> RbdFeatures.FAST_DIFF;
-                case "journaling", "striping", "data-pool" ->
-                        throw new UsageException("feature " + name + " cannot be honoured by jceph yet");
+                case "striping", "data-pool" -> 0L; // set by --stripe-unit/--stripe-count and --data-pool
+                case "journaling" -> throw new UsageException("feature " + name + " cannot be honoured by jceph");
                 default -> throw new UsageException("unknown image feature " + name);
             };
         }
         return bits;
+    }
+
+    /** rbd create's layout options: --stripe-unit/--stripe-count (striping v2) and --data-pool. */
+    private static void createImage(RadosClient rados, IoCtx io, String name, long size, int order, Args a) {
+        long unit = a.opts().containsKey("stripe-unit") ? parseSize(a.opt("stripe-unit", null), "--stripe-unit") : 0;
+        long count = Long.parseLong(a.opt("stripe-count", unit == 0 ? "0" : "1"));
+        if (unit == 0 && count > 1) {
+            unit = 1L << order;
+        }
+        String dataPool = a.opt("data-pool", null);
+        RbdImage.create(io, name, size, order, features(a), unit, count, dataPool == null ? null : rados.ioCtx(dataPool));
     }
 
     private static int orderOf(Args a) {
