@@ -87,7 +87,7 @@ public final class RbdCommand {
                     try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false)) {
                         img.flatten();
                     }
-                    out.println("Image flatten: 100% complete...done.");
+                    done(a, err, "Image flatten");
                 }
                 case "children" -> {
                     String[] spec = spec(a, 1);
@@ -174,7 +174,7 @@ public final class RbdCommand {
                     } else {
                         RbdImage.remove(rados.ioCtx(spec[0]), spec[1]);
                     }
-                    out.println("Removing image: 100% complete...done.");
+                    done(a, err, "Removing image");
                 }
                 case "resize" -> {
                     String[] spec = spec(a, 1);
@@ -186,7 +186,7 @@ public final class RbdCommand {
                         }
                         img.resize(size);
                     }
-                    out.println("Resizing image: 100% complete...done.");
+                    done(a, err, "Resizing image");
                 }
                 case "mv", "rename" -> {
                     String[] from = spec(a, 1);
@@ -202,10 +202,11 @@ public final class RbdCommand {
                     byte[] data = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
                     IoCtx io = rados.ioCtx(spec[0]);
                     createImage(rados, io, spec[1], data.length, orderOf(a), a);
+                    Progress progress = new Progress(a, err, "Importing image");
                     try (RbdImage img = RbdImage.open(io, spec[1], false)) {
-                        copyIn(img, data);
+                        copyIn(img, data, progress);
                     }
-                    out.println("Importing image: 100% complete...done.");
+                    progress.done();
                 }
                 case "export" -> {
                     String[] spec = spec(a, 1);
@@ -230,13 +231,14 @@ public final class RbdCommand {
                         read = view::readAsync;
                         handle = img;
                     }
+                    Progress progress = new Progress(a, err, "Exporting image");
                     try (handle) {
                         if (file.equals("-")) {
-                            copyOut(size, read, out);
+                            copyOut(size, read, out, progress);
                             out.flush();
                         } else {
                             try (OutputStream o = Files.newOutputStream(Path.of(file))) {
-                                copyOut(size, read, o);
+                                copyOut(size, read, o, progress);
                             }
                         }
                     } catch (IOException | RuntimeException e) {
@@ -244,9 +246,7 @@ public final class RbdCommand {
                     } catch (Exception e) {
                         throw new RbdException("closing " + name + ": " + e.getMessage());
                     }
-                    if (!file.equals("-")) {
-                        out.println("Exporting image: 100% complete...done.");
-                    }
+                    progress.done();
                 }
                 case "snap" -> {
                     String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
@@ -273,7 +273,7 @@ public final class RbdCommand {
                             case "unprotect" -> img.snapUnprotect(needSnap(snap));
                             case "rollback", "revert" -> {
                                 img.snapRollback(needSnap(snap));
-                                out.println("Rolling back to snapshot: 100% complete...done.");
+                                done(a, err, "Rolling back to snapshot");
                             }
                             default -> throw new UsageException("unknown snap command '" + sub + "'");
                         }
@@ -591,7 +591,49 @@ public final class RbdCommand {
     }
 
     /** Writes the data in 4 MiB pieces, 8 in flight. */
+    /**
+     * rbd's progress line on stderr: "\rWHAT: N% complete..." as the work advances, then
+     * "\rWHAT: 100% complete...done." (nothing with --no-progress). The stock tool prints it the
+     * same way whether or not stderr is a terminal.
+     */
+    static final class Progress {
+        private final PrintStream err;
+        private final String what;
+        private final boolean quiet;
+        private int shown = -1;
+
+        Progress(Args a, PrintStream err, String what) {
+            this.err = err;
+            this.what = what;
+            this.quiet = a.flags().contains("no-progress");
+        }
+
+        synchronized void update(long done, long total) {
+            int pct = total <= 0 ? 100 : (int) (done * 100 / total);
+            if (!quiet && pct != shown && pct < 100) {
+                shown = pct;
+                err.print("\r" + what + ": " + pct + "% complete...");
+                err.flush();
+            }
+        }
+
+        void done() {
+            if (!quiet) {
+                err.println("\r" + what + ": 100% complete...done.");
+            }
+        }
+    }
+
+    private static void done(Args a, PrintStream err, String what) {
+        new Progress(a, err, what).done();
+    }
+
     private static void copyIn(RbdImage img, byte[] data) throws InterruptedException {
+        copyIn(img, data, null);
+    }
+
+    private static void copyIn(RbdImage img, byte[] data, Progress progress) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
         Semaphore slots = new Semaphore(8);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         int chunk = 4 << 20;
@@ -601,6 +643,8 @@ public final class RbdCommand {
             img.writeAsync(off, piece).whenComplete((v, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
+                } else if (progress != null) {
+                    progress.update(written.addAndGet(piece.length), data.length);
                 }
                 slots.release();
             });
@@ -617,6 +661,12 @@ public final class RbdCommand {
     /** Reads {@code size} bytes in 4 MiB chunks, 8 in flight, writing them in order. */
     private static void copyOut(long size, java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read,
                                 OutputStream o) throws IOException {
+        copyOut(size, read, o, null);
+    }
+
+    private static void copyOut(long size, java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read,
+                                OutputStream o, Progress progress) throws IOException {
+        long written = 0;
         int chunk = 4 << 20;
         List<CompletableFuture<byte[]>> window = new ArrayList<>();
         long next = 0;
@@ -626,7 +676,12 @@ public final class RbdCommand {
                 window.add(read.apply(next, n));
                 next += n;
             }
-            o.write(window.remove(0).join());
+            byte[] piece = window.remove(0).join();
+            o.write(piece);
+            written += piece.length;
+            if (progress != null) {
+                progress.update(written, size);
+            }
         }
     }
 

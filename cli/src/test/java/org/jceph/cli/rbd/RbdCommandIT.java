@@ -244,4 +244,21 @@ class RbdCommandIT {
         c.rbdOrThrow("snap", "rm", pool + "/cli-parent@s");
         run(c, "rm", pool + "/cli-parent");
     }
+
+    @Test
+    void progressGoesToStderrAsTheStockTool(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        c.rbdOrThrow("create", "--size", "12M", "--image-feature", "layering", pool + "/progress");
+        Result ours = runRc(c, "export", pool + "/progress", tmp.resolve("p1.raw").toString());
+        var theirs = c.rbd("export", pool + "/progress", tmp.resolve("p2.raw").toString());
+        assertEquals(0, ours.rc(), ours.err());
+        assertEquals(theirs.stdout(), ours.out(), "nothing on stdout");
+        String done = "\rExporting image: 100% complete...done.\n";
+        assertTrue(theirs.stderr().endsWith(done), theirs.stderr());
+        assertTrue(ours.err().endsWith(done) && ours.err().startsWith("\rExporting image: "), ours.err());
+        Result quiet = runRc(c, "export", "--no-progress", pool + "/progress", tmp.resolve("p3.raw").toString());
+        assertEquals("", quiet.err());
+        Result rm = runRc(c, "rm", pool + "/progress");
+        assertEquals("\rRemoving image: 100% complete...done.\n", rm.err());
+    }
 }
