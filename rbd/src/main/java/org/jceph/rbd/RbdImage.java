@@ -1367,10 +1367,16 @@ public final class RbdImage implements AutoCloseable {
         }
         long first = offset / os;
         long last = Math.min((offset + length - 1) / os, first + Math.max(1, maxObjects) - 1);
+        int[] states = allocationMap();
         List<CompletableFuture<Boolean>> exists = new ArrayList<>();
         for (long n = first; n <= last; n++) {
             final long obj = n;
-            exists.add(io.statAsync(object(n)).handle((st, err) -> err == null || needsCopyup(obj)));
+            if (states != null && n < states.length) {
+                // the object map answers, as librbd's does: only NONEXISTENT is a hole
+                exists.add(CompletableFuture.completedFuture(states[(int) n] != ObjectMap.NONEXISTENT || needsCopyup(obj)));
+            } else {
+                exists.add(io.statAsync(object(n)).handle((st, err) -> err == null || needsCopyup(obj)));
+            }
         }
         return CompletableFuture.allOf(exists.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<long[]> runs = new ArrayList<>();
@@ -1389,6 +1395,35 @@ public final class RbdImage implements AutoCloseable {
             }
             return runs;
         });
+    }
+
+    private volatile int[] cachedStates;
+    private volatile long cachedStatesAt;
+
+    /**
+     * The HEAD object map's states for allocation queries (re-read at most once a second), or
+     * null when the image has no valid object map or this handle reads a snapshot.
+     */
+    private int[] allocationMap() {
+        if ((features & RbdFeatures.OBJECT_MAP) == 0 || snapId != NOSNAP) {
+            return null;
+        }
+        long now = System.nanoTime();
+        int[] c = cachedStates;
+        if (c != null && now - cachedStatesAt < 1_000_000_000L) {
+            return c;
+        }
+        try {
+            if ((ObjectMap.flags(md, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0) {
+                return null;
+            }
+            c = ObjectMap.decodeStates(md.exec(ObjectMap.name(id), "rbd", "object_map_load", new byte[0]));
+        } catch (RuntimeException e) {
+            return null; // fall back to asking the OSDs object by object
+        }
+        cachedStates = c;
+        cachedStatesAt = now;
+        return c;
     }
 
     /** Writes are acknowledged by the OSDs once durable: nothing is buffered here. */

@@ -202,6 +202,9 @@ class NbdRbdIT {
         c.rbdOrThrow("bench", "--io-type", "write", "--io-size", "4K", "--io-threads", "1", "--io-total", "64K",
                 "--io-pattern", "seq", pool + "/lockimg");
         run("qemu-io", "-f", "raw", "-c", "write -P 0x6b 4M 1M", uri); // and we take it back
+        // base:allocation from the object map: objects 0 and 1 hold data, 2 and 3 never existed
+        String map = run("nbdinfo", "--map", uri);
+        assertTrue(map.matches("(?s)\\s*0\\s+8388608\\s+0\\s+data\\s+8388608\\s+8388608\\s+3\\s+hole,zero\\s*"), map);
         server.destroy();
         assertTrue(server.waitFor(60, TimeUnit.SECONDS));
         assertTrue(c.rbdOrThrow("lock", "ls", pool + "/lockimg").isBlank(), "SIGTERM gives the lock back");
