@@ -8,64 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.jceph.fixtures.cluster.CephCluster;
-import org.jceph.fixtures.cluster.RealCluster;
-import org.jceph.messenger.config.CephConfig;
-import org.jceph.rados.IoCtx;
-import org.jceph.rados.RadosClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Clones, v1 and v2, made by either side and used by the other: reads through to the parent
  * within the overlap, copy-up on first write, discard that never exposes the parent, children
  * listing, flatten, and removal that detaches.
  */
-@RealCluster
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CloneIT {
+class CloneIT extends LiveRbdTest {
     private static final int MIB = 1 << 20;
-    private RadosClient client;
-    private CephCluster c;
-    private String pool;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    void connect(CephCluster cluster) throws IOException {
-        c = cluster;
-        pool = cluster.testPool();
-        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
-    }
-
-    @AfterAll
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private IoCtx io() {
-        return client.ioCtx(pool);
-    }
-
-    private byte[] export(String spec) throws IOException {
-        Path out = tmp.resolve("export-" + System.nanoTime());
-        c.rbdOrThrow("export", pool + "/" + spec, out.toString());
-        return Files.readAllBytes(out);
-    }
-
     private byte[] parentWithSnapshot(String name, String snap, long seed) throws Exception {
         int size = 10 * MIB + 8192;
         RbdImage.create(io(), name, size, 20, RbdFeatures.LAYERING);

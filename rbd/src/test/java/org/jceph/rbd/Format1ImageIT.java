@@ -6,67 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.jceph.fixtures.cluster.CephCluster;
-import org.jceph.fixtures.cluster.RealCluster;
-import org.jceph.messenger.config.CephConfig;
-import org.jceph.rados.IoCtx;
-import org.jceph.rados.RadosClient;
 import org.jceph.rbd.format1.Format1Header;
 import org.jceph.rbd.format1.Format1Image;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Format 1 images, which current librbd opens but can no longer create: we create them (packed
  * header, tmap directory entry), and librbd (the rbd CLI, qemu-io through qemu's driver) lists,
  * reads, writes, snapshots and removes them, and the reverse.
  */
-@RealCluster
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class Format1ImageIT {
+class Format1ImageIT extends LiveRbdTest {
     private static final int MIB = 1 << 20;
-    private RadosClient client;
-    private CephCluster c;
-    private String pool;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    void connect(CephCluster cluster) throws IOException {
-        c = cluster;
-        pool = cluster.testPool();
-        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
-    }
-
-    @AfterAll
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private IoCtx io() {
-        return client.ioCtx(pool);
-    }
-
-    private byte[] export(String spec) throws IOException {
-        Path out = tmp.resolve("export-" + System.nanoTime());
-        c.rbdOrThrow("export", pool + "/" + spec, out.toString());
-        return Files.readAllBytes(out);
-    }
-
     @Test
     void librbdSeesWhatWeCreateAndWrite() throws Exception {
         String name = "f1-ours";

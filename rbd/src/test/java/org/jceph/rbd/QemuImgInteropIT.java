@@ -15,51 +15,15 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jceph.fixtures.cluster.CephCluster;
-import org.jceph.fixtures.cluster.RealCluster;
-import org.jceph.messenger.config.CephConfig;
-import org.jceph.rados.IoCtx;
-import org.jceph.rados.RadosClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * qemu's own librbd driver (qemu-utils + qemu-block-extra, {@code rbd:pool/image:conf=...}) as the
  * oracle: it sees our images, their snapshots and their bytes exactly as we do, and what it
  * writes we read.
  */
-@RealCluster
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class QemuImgInteropIT {
+class QemuImgInteropIT extends LiveRbdTest {
     private static final long MIB = 1 << 20;
-    private RadosClient client;
-    private CephCluster c;
-    private String pool;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    void connect(CephCluster cluster) throws IOException {
-        c = cluster;
-        pool = cluster.testPool();
-        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
-    }
-
-    @AfterAll
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private IoCtx io() {
-        return client.ioCtx(pool);
-    }
-
     private String spec(String image) {
         return "rbd:" + pool + "/" + image + ":conf=" + c.confPath();
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,56 +13,16 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.CommandResult;
-import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.config.CephConfig;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.LockInfo;
 import org.jceph.rados.RadosClient;
 import org.jceph.rbd.lock.ExclusiveLock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The exclusive lock handed back and forth between jceph and librbd (rbd bench) on the live cluster. */
-@RealCluster
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RbdExclusiveLockIT {
-    private RadosClient client;
-    private CephCluster c;
-    private String pool;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    void connect(CephCluster cluster) throws IOException {
-        c = cluster;
-        pool = cluster.testPool();
-        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
-    }
-
-    @AfterAll
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private IoCtx io() {
-        return client.ioCtx(pool);
-    }
-
-    private byte[] export(String image) throws IOException {
-        Path out = tmp.resolve(image + ".export");
-        Files.deleteIfExists(out);
-        c.rbdOrThrow("export", pool + "/" + image, out.toString());
-        return Files.readAllBytes(out);
-    }
-
+class RbdExclusiveLockIT extends LiveRbdTest {
     @Test
     void ourLockIsLibrbdsLockAsRbdLockLsAndStatusShowIt() throws Exception {
         c.rbdOrThrow("create", "--size", "8M", pool + "/shown");

@@ -5,58 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import org.jceph.fixtures.cluster.CephCluster;
-import org.jceph.fixtures.cluster.RealCluster;
-import org.jceph.messenger.config.CephConfig;
-import org.jceph.rados.IoCtx;
-import org.jceph.rados.RadosClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Format 2 images between jceph and librbd (the rbd CLI) on the live cluster, both directions. */
-@RealCluster
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RbdImageIT {
-    private RadosClient client;
-    private CephCluster c;
-    private String pool;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    void connect(CephCluster cluster) throws IOException {
-        c = cluster;
-        pool = cluster.testPool();
-        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
-    }
-
-    @AfterAll
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private IoCtx io() {
-        return client.ioCtx(pool);
-    }
-
-    private byte[] export(String image) throws IOException {
-        Path out = tmp.resolve(image + ".export");
-        Files.deleteIfExists(out);
-        c.rbdOrThrow("export", pool + "/" + image, out.toString());
-        return Files.readAllBytes(out);
-    }
-
+class RbdImageIT extends LiveRbdTest {
     /** Random writes through jceph; the model is checked against librbd's export and our reads. */
     private void exercise(RbdImage img, String name, long seed) throws Exception {
         byte[] model = img.readAsync(0, (int) img.size()).get(); // start from what is there

@@ -5,63 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jceph.fixtures.cluster.CephCluster;
-import org.jceph.fixtures.cluster.RealCluster;
-import org.jceph.messenger.config.CephConfig;
 import org.jceph.rados.IoCtx;
-import org.jceph.rados.RadosClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Striping v2 and data pools chosen at create time, by us and by librbd, used by the other. */
-@RealCluster
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RbdLayoutIT {
+class RbdLayoutIT extends LiveRbdTest {
     private static final String DATA_POOL = "jceph-rbd-data";
-    private RadosClient client;
-    private CephCluster c;
-    private String pool;
-
-    @TempDir
-    Path tmp;
 
     @BeforeAll
-    void connect(CephCluster cluster) throws IOException {
-        c = cluster;
-        pool = cluster.testPool();
-        if (!cluster.cephOrThrow("osd", "pool", "ls").lines().anyMatch(DATA_POOL::equals)) {
-            cluster.cephOrThrow("osd", "pool", "create", DATA_POOL, "8");
-            cluster.cephOrThrow("osd", "pool", "application", "enable", DATA_POOL, "rbd");
+    void dataPool() {
+        if (!c.cephOrThrow("osd", "pool", "ls").lines().anyMatch(DATA_POOL::equals)) {
+            c.cephOrThrow("osd", "pool", "create", DATA_POOL, "8");
+            c.cephOrThrow("osd", "pool", "application", "enable", DATA_POOL, "rbd");
         }
-        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
         client.waitForLatestOsdMap(java.time.Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private IoCtx io() {
-        return client.ioCtx(pool);
-    }
-
-    private byte[] export(String image) throws IOException {
-        Path out = tmp.resolve("export-" + System.nanoTime());
-        c.rbdOrThrow("export", pool + "/" + image, out.toString());
-        return Files.readAllBytes(out);
     }
 
     private static byte[] fill(RbdImage img, long seed) throws Exception {

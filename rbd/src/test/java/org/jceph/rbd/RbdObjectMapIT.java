@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,56 +14,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.CommandResult;
-import org.jceph.fixtures.cluster.RealCluster;
-import org.jceph.messenger.config.CephConfig;
-import org.jceph.rados.IoCtx;
-import org.jceph.rados.RadosClient;
 import org.jceph.rbd.objectmap.ObjectMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Our object map, checked by librbd: rbd object-map check, rbd du (fast-diff), rbd export. */
-@RealCluster
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RbdObjectMapIT {
+class RbdObjectMapIT extends LiveRbdTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private RadosClient client;
-    private CephCluster c;
-    private String pool;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    void connect(CephCluster cluster) throws IOException {
-        c = cluster;
-        pool = cluster.testPool();
-        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
-    }
-
-    @AfterAll
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private IoCtx io() {
-        return client.ioCtx(pool);
-    }
-
-    private byte[] export(String image) throws IOException {
-        Path out = tmp.resolve(image + ".export");
-        Files.deleteIfExists(out);
-        c.rbdOrThrow("export", pool + "/" + image, out.toString());
-        return Files.readAllBytes(out);
-    }
-
     private void assertCheckPasses(String image) {
         CommandResult r = c.rbd("object-map", "check", pool + "/" + image);
         assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
