@@ -901,6 +901,15 @@ public final class RbdImage implements AutoCloseable {
      * Discards a range: whole objects are removed, parts of objects zeroed. Reads return zeros
      * afterwards (what librbd guarantees for images without a parent).
      */
+    /**
+     * librbd's write_zeroes: the range reads back as zeros afterwards, whatever a clone's parent
+     * holds. Our discard already gives that guarantee (whole objects removed outside a parent's
+     * overlap, zeroed inside it), so it is the same operation.
+     */
+    public CompletableFuture<Void> writeZeroesAsync(long offset, long length) {
+        return discardAsync(offset, length);
+    }
+
     public CompletableFuture<Void> discardAsync(long offset, long length) {
         checkWritable();
         checkRange(offset, length);

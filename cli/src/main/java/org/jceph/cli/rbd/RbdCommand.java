@@ -343,7 +343,7 @@ public final class RbdCommand {
                     try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !a.opt("io-type", "write").equals("write"))) {
                         new RbdBench(img, out).run(a.opt("io-type", "write"), (int) parseSize(a.opt("io-size", "4096"), "--io-size"),
                                 Integer.parseInt(a.opt("io-threads", "16")), parseSize(a.opt("io-total", "1G"), "--io-total"),
-                                a.opt("io-pattern", "seq"));
+                                a.opt("io-pattern", "seq"), Integer.parseInt(a.opt("rw-mix-read", "50")));
                     }
                 }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
@@ -859,9 +859,17 @@ public final class RbdCommand {
         }
 
         void run(String type, int ioSize, int threads, long total, String pattern) throws InterruptedException {
-            if (!type.equals("write") && !type.equals("read")) {
-                throw new UsageException("--io-type must be read or write");
+            run(type, ioSize, threads, total, pattern, 50);
+        }
+
+        /** {@code readPercent}: rbd bench's --rw-mix-read, for --io-type readwrite. */
+        void run(String type, int ioSize, int threads, long total, String pattern, int readPercent)
+                throws InterruptedException {
+            if (!type.equals("write") && !type.equals("read") && !type.equals("readwrite") && !type.equals("rw")) {
+                throw new UsageException("--io-type must be read, write or readwrite");
             }
+            boolean mixed = type.equals("readwrite") || type.equals("rw");
+            Random mix = new Random(3);
             boolean rand = pattern.startsWith("rand");
             out.printf("bench  type %s io_size %d io_threads %d bytes %d pattern %s%n", type, ioSize, threads, total,
                     rand ? "random" : "sequential");
@@ -878,7 +886,8 @@ public final class RbdCommand {
             for (long i = 0; i < ops && failure.get() == null; i++) {
                 slots.acquire();
                 long off = (rand ? (long) (r.nextDouble() * blocks) : seq++ % blocks) * ioSize;
-                CompletableFuture<?> f = type.equals("write") ? img.writeAsync(off, buf) : img.readAsync(off, ioSize);
+                boolean write = mixed ? mix.nextInt(100) >= readPercent : type.equals("write");
+                CompletableFuture<?> f = write ? img.writeAsync(off, buf) : img.readAsync(off, ioSize);
                 f.whenComplete((v, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);

@@ -78,6 +78,9 @@ class RbdCommandIT {
         String bench = run(c, "bench", "--io-type", "write", "--io-size", "4096", "--io-threads", "4", "--io-total", "4M",
                 "--io-pattern", "rand", pool + "/moved");
         assertTrue(bench.contains("ops: 1024"), bench);
+        String mixed = run(c, "bench", "--io-type", "readwrite", "--rw-mix-read", "70", "--io-size", "4K",
+                "--io-threads", "4", "--io-total", "2M", "--io-pattern", "rand", pool + "/moved");
+        assertTrue(mixed.contains("ops: 512"), mixed);
         run(c, "rm", pool + "/moved");
         assertTrue(c.rbdOrThrow("ls", pool).lines().noneMatch("moved"::equals));
     }
