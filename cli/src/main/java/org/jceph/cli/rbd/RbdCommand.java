@@ -340,7 +340,7 @@ public final class RbdCommand {
                 }
                 case "bench" -> {
                     String[] spec = spec(a, 1);
-                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !a.opt("io-type", "write").equals("write"))) {
+                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], a.opt("io-type", "write").equals("read"))) {
                         new RbdBench(img, out).run(a.opt("io-type", "write"), (int) parseSize(a.opt("io-size", "4096"), "--io-size"),
                                 Integer.parseInt(a.opt("io-threads", "16")), parseSize(a.opt("io-total", "1G"), "--io-total"),
                                 a.opt("io-pattern", "seq"), Integer.parseInt(a.opt("rw-mix-read", "50")));
