@@ -35,6 +35,8 @@ public final class CephxMonClient {
     private final EntityName name;
     private final CryptoKey secret;
     private final long previousGlobalId;
+    /** The AUTH ticket of the session we reconnect after, presented to reclaim its global id; or null. */
+    private final Ticket previousAuth;
     private final SecureRandom random;
 
     private byte[] sessionKey;
@@ -50,12 +52,23 @@ public final class CephxMonClient {
     }
 
     public CephxMonClient(EntityName name, CryptoKey secret, long previousGlobalId, SecureRandom random) {
+        this(name, secret, previousGlobalId, null, random);
+    }
+
+    /**
+     * A client that reclaims {@code previousGlobalId} after a reconnect by presenting the old
+     * session's AUTH ticket as {@code old_ticket} (the secure global id reclaim of CVE-2021-20288):
+     * the monitor then keeps our global id, so the OSDs still recognise resent ops as ours.
+     */
+    public CephxMonClient(EntityName name, CryptoKey secret, long previousGlobalId, Ticket previousAuth,
+                          SecureRandom random) {
         if (secret.type() != CryptoKey.TYPE_AES) {
             throw new IllegalArgumentException("cephx needs an AES key for " + name);
         }
         this.name = name;
         this.secret = secret;
         this.previousGlobalId = previousGlobalId;
+        this.previousAuth = previousGlobalId == 0 ? null : previousAuth;
         this.random = random;
     }
 
@@ -81,9 +94,13 @@ public final class CephxMonClient {
         ByteBuf b = Unpooled.buffer();
         CephEncoder e = new CephEncoder(b);
         e.writeU16Le(GET_AUTH_SESSION_KEY);
-        e.writeU8(3); // CephXAuthenticate v3: presents old_ticket (empty here), CVE-2021-20288 rules
+        e.writeU8(3); // CephXAuthenticate v3: presents old_ticket, CVE-2021-20288 rules
         e.writeU64Le(clientChallenge).writeU64Le(key);
-        e.writeU8(1).writeU64Le(0).writeU32Le(0); // CephXTicketBlob: no previous AUTH ticket
+        if (previousAuth == null) {
+            e.writeU8(1).writeU64Le(0).writeU32Le(0); // CephXTicketBlob: no previous AUTH ticket
+        } else {
+            e.writeU8(1).writeU64Le(previousAuth.secretId()).writeBlob(previousAuth.blob());
+        }
         e.writeU32Le(WANTED_KEYS);
         return CephEncoder.readableBytes(b);
     }
@@ -169,6 +186,9 @@ public final class CephxMonClient {
             byte[] ticketBl;
             if (enc) {
                 Ticket old = tickets.get(service);
+                if (old == null && service == EntityName.TYPE_AUTH) {
+                    old = previousAuth; // the AUTH ticket comes encrypted under the reclaimed session's key
+                }
                 if (old == null) {
                     throw new CephxException("encrypted ticket for " + EntityName.typeName(service) + " without a previous one");
                 }
