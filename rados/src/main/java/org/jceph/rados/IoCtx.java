@@ -518,13 +518,20 @@ public final class IoCtx {
 
     /** Runs a compound op atomically on one object: all its steps succeed or none applies. */
     public OperationResult operate(String oid, Operation operation) {
-        boolean writes = operation.ops().stream().anyMatch(OsdOp::writes);
-        OsdOpMessages.Reply r = client.await(client.submit(poolId, namespace, locatorKey, oid, operation.ops(),
-                writes ? OsdOpMessages.NOSNAP : readSnap, writeSnapContext));
-        if (r.result() < 0) {
-            throw RadosException.of(r.result(), poolName + "/" + oid);
-        }
-        return new OperationResult(r.outputs(), r.rvals(), r.userVersion());
+        return client.await(operateAsync(oid, operation));
+    }
+
+    /** {@link #operate}, asynchronously: the future fails with the typed {@link RadosException}. */
+    public CompletableFuture<OperationResult> operateAsync(String oid, Operation operation) {
+        List<OsdOp> ops = List.copyOf(operation.ops());
+        boolean writes = ops.stream().anyMatch(OsdOp::writes);
+        return client.submit(poolId, namespace, locatorKey, oid, ops, writes ? OsdOpMessages.NOSNAP : readSnap,
+                writeSnapContext).thenApply(r -> {
+                    if (r.result() < 0) {
+                        throw RadosException.of(r.result(), poolName + "/" + oid);
+                    }
+                    return new OperationResult(r.outputs(), r.rvals(), r.userVersion());
+                });
     }
 
     /** Per-step outputs and return values, and the object's version after the op. */
@@ -607,6 +614,43 @@ public final class IoCtx {
         public Operation getXattr(String name) {
             ops.add(OsdOp.getXattr(name));
             return this;
+        }
+
+        public Operation rmXattr(String name) {
+            ops.add(OsdOp.rmXattr(name));
+            return this;
+        }
+
+        /** Every xattr; decode the step's output with {@link #decodeXattrs}. */
+        public Operation getXattrs() {
+            ops.add(OsdOp.getXattrs());
+            return this;
+        }
+
+        public Operation omapRmKeys(Collection<String> keys) {
+            ops.add(OsdOp.omapRmKeys(keys));
+            return this;
+        }
+
+        /** Up to {@code max} omap entries; decode the step's output with {@link #decodeOmapVals}. */
+        public Operation omapGetVals(String startAfter, String prefix, long max) {
+            ops.add(OsdOp.omapGetVals(startAfter, prefix, max));
+            return this;
+        }
+
+        public Operation zero(long offset, long length) {
+            ops.add(OsdOp.zero(offset, length));
+            return this;
+        }
+
+        /** The output of a {@link #getXattrs()} step, by name. */
+        public static SortedMap<String, byte[]> decodeXattrs(byte[] output) {
+            return new TreeMap<>(CephDecoder.of(output, "xattrs").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+        }
+
+        /** The entries in the output of an {@link #omapGetVals} step (the "more" flag is not returned). */
+        public static SortedMap<String, byte[]> decodeOmapVals(byte[] output) {
+            return new TreeMap<>(CephDecoder.of(output, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
         }
 
         public Operation exec(String cls, String method, byte[] input) {
