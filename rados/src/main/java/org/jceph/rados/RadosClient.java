@@ -182,6 +182,10 @@ public final class RadosClient implements AutoCloseable {
         int attempt = -1;
         int osd = -1;
         Placement.Result target;
+        /** The map epoch and the pool's pg_num / pg_num_pending when the op was last sent. */
+        long sentEpoch;
+        long sentPgNum;
+        long sentPgNumPending;
 
         Op(long poolId, String oid, String namespace, String key, long pgSeed, List<OsdOp> ops, long snapId,
                 SnapContext snapContext) {
@@ -289,6 +293,9 @@ public final class RadosClient implements AutoCloseable {
                 return;
             }
             op.attempt++;
+            op.sentEpoch = m.epoch();
+            op.sentPgNum = pool.pgNum();
+            op.sentPgNumPending = pool.pgNumPending();
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
                     new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(java.time.Instant.now()),
                     CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt);
@@ -327,8 +334,14 @@ public final class RadosClient implements AutoCloseable {
         }
         for (Op op : pending.values()) {
             Placement.Result before;
+            boolean splitOrForced;
+            org.jceph.osdmap.PgPool pool = p.map().pool(op.poolId);
             synchronized (op) {
                 before = op.target;
+                // OSDs silently drop ops sent before a split or merge of their pg or before the pool's
+                // last_force_op_resend (PG::can_discard_op): such ops must be sent again.
+                splitOrForced = pool != null && (pool.pgNum() != op.sentPgNum
+                        || pool.pgNumPending() != op.sentPgNumPending || pool.lastForceOpResend() > op.sentEpoch);
             }
             if (op.osd < 0 || before == null) {
                 send(op);
@@ -339,7 +352,7 @@ public final class RadosClient implements AutoCloseable {
                 continue;
             }
             Placement.Result now = p.pgToUpActing(rawPg(p, op));
-            if (now.actingPrimary() != before.actingPrimary() || !now.acting().equals(before.acting())
+            if (splitOrForced || now.actingPrimary() != before.actingPrimary() || !now.acting().equals(before.acting())
                     || !now.pg().equals(before.pg())) {
                 send(op);
             }
