@@ -445,6 +445,7 @@ public final class IoCtx {
         try {
             RadosClient.Linger linger = client.new Linger(this, oid, cookie);
             linger.osd = client.primaryOf(this, oid);
+            linger.interval = client.intervalOf(this, oid);
             client.await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)));
             client.lingers.put(cookie, linger);
         } catch (RuntimeException e) {
@@ -456,7 +457,7 @@ public final class IoCtx {
 
     /** Re-registers a watch after a fault or a primary change (WATCH_OP_RECONNECT). */
     CompletableFuture<OsdOpMessages.Reply> reconnectWatch(RadosClient.Linger l) {
-        return run(l.oid, OsdOp.watch(l.cookie, OsdOp.WATCH_OP_RECONNECT, 30));
+        return run(l.oid, OsdOp.watch(l.cookie, l.expired ? OsdOp.WATCH_OP_WATCH : OsdOp.WATCH_OP_RECONNECT, 30));
     }
 
     public void unwatch(String oid, long cookie) {

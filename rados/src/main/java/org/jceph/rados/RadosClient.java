@@ -328,7 +328,9 @@ public final class RadosClient implements AutoCloseable {
     private void retarget() {
         Placement p = placement.get();
         for (Linger l : lingers.values()) {
-            if (l.osd >= 0 && primaryOf(l.io, l.oid) != l.osd) {
+            // Any new interval of the watch's pg (primary, acting set, pg or pg_num) makes the OSD drop
+            // the watch's connection (on_change): it waits for WATCH_OP_RECONNECT, as Objecter sends.
+            if (l.osd >= 0 && (primaryOf(l.io, l.oid) != l.osd || !intervalOf(l.io, l.oid).equals(l.interval))) {
                 timer.execute(() -> reconnect(l));
             }
         }
@@ -381,6 +383,10 @@ public final class RadosClient implements AutoCloseable {
         final String oid;
         final long cookie;
         volatile int osd = -1;
+        /** The OSD no longer knows the watch: the next attempt registers it again (WATCH, not RECONNECT). */
+        volatile boolean expired;
+        /** {@link #intervalOf} when the watch was last (re)registered. */
+        volatile String interval = "";
 
         Linger(IoCtx io, String oid, long cookie) {
             this.io = io;
@@ -397,15 +403,32 @@ public final class RadosClient implements AutoCloseable {
         return p.pgToUpActing(p.objectToRawPg(io.poolId(), oid, io.locatorKey(), io.namespace())).actingPrimary();
     }
 
+    /** The object's pg interval as far as a watch cares: pg, acting set and primary, pool pg_num. */
+    String intervalOf(IoCtx io, String oid) {
+        Placement p = placement.get();
+        Placement.Result r = p.pgToUpActing(p.objectToRawPg(io.poolId(), oid, io.locatorKey(), io.namespace()));
+        org.jceph.osdmap.PgPool pool = p.map().pool(io.poolId());
+        return r.pg() + " " + r.acting() + " " + r.actingPrimary() + " " + (pool == null ? -1 : pool.pgNum());
+    }
+
     private void reconnect(Linger l) {
         if (!lingers.containsKey(l.cookie)) {
             return;
         }
         int target = primaryOf(l.io, l.oid);
+        String interval = intervalOf(l.io, l.oid);
         l.io.reconnectWatch(l).whenComplete((r, e) -> {
             if (e == null) {
                 l.osd = target;
+                l.interval = interval;
+                l.expired = false;
             } else if (lingers.containsKey(l.cookie)) {
+                Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (c instanceof RadosException re && re.errno() == -107) {
+                    // ENOTCONN: the OSD timed the watch out (disconnected longer than its timeout); a
+                    // reconnect can never succeed, so register it afresh (notifies meanwhile are lost).
+                    l.expired = true;
+                }
                 timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis() * 2, TimeUnit.MILLISECONDS);
             }
         });
