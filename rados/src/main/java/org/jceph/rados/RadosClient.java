@@ -301,12 +301,35 @@ public final class RadosClient implements AutoCloseable {
                     CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt);
             msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
         }
-        session(primary, placement.get().map()).thenCompose(c -> c.send(msg)).whenComplete((ok, err) -> {
+        CompletableFuture<Connection> sessionFuture = session(primary, placement.get().map());
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        // Messages to one OSD leave in the order they were sent here, even while its session is
+        // still connecting (a future's dependents would otherwise run in no guaranteed order), so
+        // ops on one object keep their submission order, as librados guarantees.
+        sendTails.compute(primary, (osd, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
+                .handle((x, y) -> null).thenCombine(sessionFuture, (x, c) -> c).handle((c, err) -> {
+                    if (err != null) {
+                        written.completeExceptionally(err);
+                    } else {
+                        c.send(msg).whenComplete((ok, e) -> {
+                            if (e != null) {
+                                written.completeExceptionally(e);
+                            } else {
+                                written.complete(null);
+                            }
+                        });
+                    }
+                    return null;
+                }));
+        written.whenComplete((ok, err) -> {
             if (err != null) {
                 retryLater(op);
             }
         });
     }
+
+    /** Per OSD: the point after which the next message may be handed to its session (see send). */
+    private final Map<Integer, CompletableFuture<Void>> sendTails = new ConcurrentHashMap<>();
 
     private static PgId rawPg(Placement p, Op op) {
         return op.pgSeed >= 0 ? new PgId(op.poolId, op.pgSeed) : p.objectToRawPg(op.poolId, op.oid, op.key, op.namespace);
