@@ -47,6 +47,68 @@ class PausedClusterLoadIT {
         return rt.totalMemory() - rt.freeMemory();
     }
 
+    /**
+     * Thousands of mixed async ops (write_full, read, stat) from many threads, each thread on its own
+     * objects: the op budget holds at every submission, every op completes, and the last write of
+     * every object is what reads back.
+     */
+    @Test
+    void thousandsOfMixedAsyncOpsFromManyThreadsStayWithinTheBudget(CephCluster c) throws Exception {
+        int threads = profile.pick(16, 32);
+        int perThread = profile.pick(400, 4000);
+        CephConfig config = CephConfig.builder().confFile(c.confPath()).set("objecter_inflight_ops", "48")
+                .set("objecter_inflight_op_bytes", "" + (1 << 20)).set("rados_osd_op_timeout", "120").build();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (RadosClient client = RadosClient.connect(config)) {
+            IoCtx io = client.ioCtx(c.testPool());
+            AtomicInteger maxInFlight = new AtomicInteger();
+            List<CompletableFuture<?>> all = Collections.synchronizedList(new ArrayList<>());
+            byte[][][] last = new byte[threads][8][];
+            for (int th = 0; th < threads; th++) {
+                int me = th;
+                pool.execute(() -> {
+                    Random r = new Random(profile.seed() * 31 + me);
+                    for (int i = 0; i < perThread; i++) {
+                        int o = r.nextInt(8);
+                        String oid = "mixed-" + me + "-" + o;
+                        int kind = last[me][o] == null ? 0 : r.nextInt(3);
+                        if (kind == 0) {
+                            byte[] d = new byte[r.nextInt(16 << 10)];
+                            r.nextBytes(d);
+                            last[me][o] = d;
+                            all.add(io.writeFullAsync(oid, d));
+                        } else if (kind == 1) {
+                            all.add(io.readAsync(oid, 0, 16 << 10));
+                        } else {
+                            all.add(io.statAsync(oid));
+                        }
+                        maxInFlight.accumulateAndGet(client.opsInFlight(), Math::max);
+                    }
+                });
+            }
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(300, TimeUnit.SECONDS), "submitters finished");
+            List<CompletableFuture<?>> copy;
+            synchronized (all) {
+                copy = new ArrayList<>(all);
+            }
+            CompletableFuture.allOf(copy.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+            assertTrue(maxInFlight.get() <= 48, "in flight " + maxInFlight.get() + " > budget 48");
+            assertTrue(maxInFlight.get() > 8, "ops did overlap: " + maxInFlight.get());
+            for (int th = 0; th < threads; th++) {
+                for (int o = 0; o < 8; o++) {
+                    if (last[th][o] != null) {
+                        assertArrayEquals(last[th][o], io.read("mixed-" + th + "-" + o, 0, 16 << 10), "mixed-" + th + "-" + o);
+                    }
+                }
+            }
+            System.out.printf("[load] RESULT %s: %d async ops from %d threads, max %d in flight (budget 48 ops, 1 MiB)%n",
+                    profile.replayHint(), copy.size(), threads, maxInFlight.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aPausedClusterHoldsCallersBackWithinBoundedMemoryAndEverythingCompletesAfterUnpause(CephCluster c)
             throws Exception {

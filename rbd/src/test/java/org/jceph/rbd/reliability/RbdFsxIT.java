@@ -68,7 +68,7 @@ class RbdFsxIT {
     void theImageMatchesItsModelUnderFaults(CephCluster c) throws Exception {
         System.out.println("RbdFsxIT " + profile);
         Random gen = new Random(profile.seed());
-        long minOps = profile.pick(800, 50_000);
+        long minOps = profile.pick(800, 3_000);
         c.cephOrThrow("osd", "pool", "create", POOL, "8", "8");
         c.cephOrThrow("osd", "pool", "application", "enable", POOL, "rbd");
         c.waitForCleanPgs(Duration.ofSeconds(120));
