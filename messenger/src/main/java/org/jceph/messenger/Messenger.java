@@ -115,15 +115,32 @@ public final class Messenger implements AutoCloseable {
     public CompletableFuture<Connection> connectToMonitor(EntityAddr target, EntityName self, CryptoKey key,
                                                          List<ConnectionMode> modes, Duration timeout,
                                                          Consumer<Message> listener) {
+        return connectToMonitor(target, self, key, modes, timeout, listener, null);
+    }
+
+    /**
+     * As above, reconnecting after {@code previous} (may be null): its global id is reclaimed by
+     * presenting its AUTH ticket, so the client keeps its identity (and the OSDs' duplicate-op
+     * detection, keyed by client and tid, keeps working for resent ops).
+     */
+    public CompletableFuture<Connection> connectToMonitor(EntityAddr target, EntityName self, CryptoKey key,
+                                                         List<ConnectionMode> modes, Duration timeout,
+                                                         Consumer<Message> listener, Connection previous) {
+        long previousId = previous == null ? 0 : previous.globalId();
+        org.jceph.messenger.auth.ServiceTicket old = previous == null ? null
+                : previous.serviceTickets().get(EntityName.TYPE_AUTH);
+        CephxMonClient.Ticket oldAuth = old == null ? null
+                : new CephxMonClient.Ticket(old.serviceId(), old.sessionKey(), old.validUntil(), old.secretId(), old.blob());
         if (target.type() == EntityAddr.TYPE_LEGACY) {
-            CephxMonClient cephx = key == null ? null : new CephxMonClient(self, key, 0, random);
+            CephxMonClient cephx = key == null ? null : new CephxMonClient(self, key, previousId, oldAuth, random);
             return connectV1(target, EntityName.TYPE_MON, self, null, new MonAuthV1(self, cephx), 0, timeout, listener);
         }
         if (target.type() != EntityAddr.TYPE_MSGR2) {
             return CompletableFuture.failedFuture(new ConnectionException(target
                     + " is neither a v2 nor a v1 address"));
         }
-        ClientAuth auth = key == null ? new AuthNone(self) : new CephxMonAuth(new CephxMonClient(self, key, 0, random));
+        ClientAuth auth = key == null ? new AuthNone(self)
+                : new CephxMonAuth(new CephxMonClient(self, key, previousId, oldAuth, random));
         return connect(target, EntityName.TYPE_MON, self, auth, modes, timeout, listener);
     }
 

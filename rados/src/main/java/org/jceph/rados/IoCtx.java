@@ -499,7 +499,7 @@ public final class IoCtx {
 
     /** Re-registers a watch after a fault or a primary change (WATCH_OP_RECONNECT). */
     CompletableFuture<OsdOpMessages.Reply> reconnectWatch(RadosClient.Linger l) {
-        return run(l.oid, OsdOp.watch(l.cookie, OsdOp.WATCH_OP_RECONNECT, 30));
+        return run(l.oid, OsdOp.watch(l.cookie, l.expired ? OsdOp.WATCH_OP_WATCH : OsdOp.WATCH_OP_RECONNECT, 30));
     }
 
     public void unwatch(String oid, long cookie) {
@@ -692,6 +692,38 @@ public final class IoCtx {
         public Operation getXattr(String name) {
             ops.add(OsdOp.getXattr(name));
             return this;
+        }
+
+        public Operation rmXattr(String name) {
+            ops.add(OsdOp.rmXattr(name));
+            return this;
+        }
+
+        /** Every xattr; decode the step's output with {@link #decodeXattrs}. */
+        public Operation getXattrs() {
+            ops.add(OsdOp.getXattrs());
+            return this;
+        }
+
+        public Operation omapRmKeys(Collection<String> keys) {
+            ops.add(OsdOp.omapRmKeys(keys));
+            return this;
+        }
+
+        /** Up to {@code max} omap entries; decode the step's output with {@link #decodeOmapVals}. */
+        public Operation omapGetVals(String startAfter, String prefix, long max) {
+            ops.add(OsdOp.omapGetVals(startAfter, prefix, max));
+            return this;
+        }
+
+        /** The output of a {@link #getXattrs()} step, by name. */
+        public static SortedMap<String, byte[]> decodeXattrs(byte[] output) {
+            return new TreeMap<>(CephDecoder.of(output, "xattrs").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+        }
+
+        /** The entries in the output of an {@link #omapGetVals} step (the "more" flag is not returned). */
+        public static SortedMap<String, byte[]> decodeOmapVals(byte[] output) {
+            return new TreeMap<>(CephDecoder.of(output, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
         }
 
         public Operation exec(String cls, String method, byte[] input) {

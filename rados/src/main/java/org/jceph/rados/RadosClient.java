@@ -529,6 +529,8 @@ public final class RadosClient implements AutoCloseable {
         volatile int osd = -1;
         /** The pg interval the watch was last registered in. */
         volatile org.jceph.rados.internal.TargetInterval interval;
+        /** The OSD no longer knows the watch: the next attempt registers it again (WATCH, not RECONNECT). */
+        volatile boolean expired;
 
         Linger(IoCtx io, String oid, long cookie) {
             this.io = io;
@@ -562,7 +564,14 @@ public final class RadosClient implements AutoCloseable {
             if (e == null) {
                 l.osd = target;
                 l.interval = interval;
+                l.expired = false;
             } else if (lingers.containsKey(l.cookie)) {
+                Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (c instanceof RadosException re && re.errno() == -107) {
+                    // ENOTCONN: the OSD timed the watch out (disconnected longer than its timeout); a
+                    // reconnect can never succeed, so register it afresh (notifies meanwhile are lost).
+                    l.expired = true;
+                }
                 timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis() * 2, TimeUnit.MILLISECONDS);
             }
         });

@@ -174,8 +174,18 @@ public final class MonSession implements AutoCloseable {
     }
 
     private CompletableFuture<Connection> attempt(EntityAddr target) {
-        return messenger.connectToMonitor(target, self, key, modes, connectTimeout, this::dispatch);
+        return attempt(target, reclaim ? connection : null);
     }
+
+    private CompletableFuture<Connection> attempt(EntityAddr target, Connection previous) {
+        return messenger.connectToMonitor(target, self, key, modes, connectTimeout, this::dispatch, previous);
+    }
+
+    /**
+     * Whether reconnects reclaim the previous session's global id (presenting its AUTH ticket).
+     * Cleared when a monitor refuses the reclaim (an expired ticket): we then take a new id.
+     */
+    private volatile boolean reclaim = true;
 
     /** Adopts a new connection: watches it for faults and re-sends the standing subscriptions. */
     private void opened(Connection c) {
@@ -185,6 +195,7 @@ public final class MonSession implements AutoCloseable {
                 renewal = new TicketRenewal(() -> connection, messenger.scheduler());
             }
         }
+        reclaim = true;
         c.closeFuture().whenComplete((ok, err) -> {
             if (err != null) {
                 onFault(err);
@@ -248,7 +259,10 @@ public final class MonSession implements AutoCloseable {
                 }
             } else if (err == null) {
                 opened(c);
-            } else if (err instanceof AuthenticationException) {
+            } else if (unwrapCompletion(err) instanceof AuthenticationException && reclaim && connection != null) {
+                reclaim = false; // the monitor would not let us keep our id: start afresh with a new one
+                tryMonitor(index, round, since, err);
+            } else if (unwrapCompletion(err) instanceof AuthenticationException) {
                 terminate(err);
             } else {
                 tryMonitor(index + 1, round, since, err);
@@ -267,11 +281,22 @@ public final class MonSession implements AutoCloseable {
         return renewal == null ? 0 : renewal.renewed();
     }
 
+    private static Throwable unwrapCompletion(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
     private void terminate(Throwable cause) {
         closed = true;
         stopRenewal();
         failWaiters(cause);
+        failCommandsAndCalls(cause);
         closeFuture.completeExceptionally(cause);
+    }
+
+    /** The session is over for good: nothing will resend them. */
+    private void failCommandsAndCalls(Throwable cause) {
+        commands.values().forEach(pc -> pc.reply().completeExceptionally(cause));
+        calls.values().forEach(pc -> pc.reply().completeExceptionally(cause));
     }
 
     /** Nobody waits forever on a dead session: pending requests fail with the fault. */
@@ -370,7 +395,7 @@ public final class MonSession implements AutoCloseable {
                 new CompletableFuture<>());
         commands.put(tid, pc);
         pc.reply().whenComplete((r, e) -> commands.remove(tid));
-        send(pc.message(), pc.reply());
+        sendOrAwaitReconnect(pc.message(), pc.reply());
         return pc.reply();
     }
 
@@ -384,7 +409,7 @@ public final class MonSession implements AutoCloseable {
         PendingCall pc = new PendingCall(m, replyType, new CompletableFuture<>());
         calls.put(tid, pc);
         pc.reply().whenComplete((r, e) -> calls.remove(tid));
-        send(m, pc.reply());
+        sendOrAwaitReconnect(m, pc.reply());
         return pc.reply();
     }
 
@@ -462,6 +487,20 @@ public final class MonSession implements AutoCloseable {
         });
     }
 
+    /**
+     * For commands and calls, which {@link #opened} resends on the next connection: a send that
+     * fails because the connection just died is not their failure (they fail only when the session
+     * ends for good, or when the caller's own timeout runs out).
+     */
+    private void sendOrAwaitReconnect(Message m, CompletableFuture<?> request) {
+        Connection c = connection;
+        if (closed) {
+            request.completeExceptionally(new ConnectionException("monitor session is closed"));
+            return;
+        }
+        c.send(m);
+    }
+
     /** Every MOSDMap from now on, across reconnects. */
     public void onOsdMap(Consumer<OsdMapUpdate> listener) {
         osdMapListeners.add(listener);
@@ -503,6 +542,7 @@ public final class MonSession implements AutoCloseable {
             c.close();
         }
         failWaiters(new ConnectionException("monitor session closed"));
+        failCommandsAndCalls(new ConnectionException("monitor session closed"));
         closeFuture.complete(null);
     }
 }

@@ -38,6 +38,8 @@ public final class CephxMonClient {
     private final EntityName name;
     private final CryptoKey secret;
     private final long previousGlobalId;
+    /** The AUTH ticket of the session we reconnect after, presented to reclaim its global id; or null. */
+    private final Ticket previousAuth;
     private final SecureRandom random;
 
     private byte[] sessionKey;
@@ -59,12 +61,27 @@ public final class CephxMonClient {
     }
 
     public CephxMonClient(EntityName name, CryptoKey secret, long previousGlobalId, SecureRandom random) {
-        this(name, secret, previousGlobalId, random, System::currentTimeMillis);
+        this(name, secret, previousGlobalId, null, random, System::currentTimeMillis);
     }
 
     /** As above, with the clock that dates ticket lifetimes (tests move it). */
     public CephxMonClient(EntityName name, CryptoKey secret, long previousGlobalId, SecureRandom random,
                           java.util.function.LongSupplier clockMillis) {
+        this(name, secret, previousGlobalId, null, random, clockMillis);
+    }
+
+    /**
+     * A client that reclaims {@code previousGlobalId} after a reconnect by presenting the old
+     * session's AUTH ticket as {@code old_ticket} (the secure global id reclaim of CVE-2021-20288):
+     * the monitor then keeps our global id, so the OSDs still recognise resent ops as ours.
+     */
+    public CephxMonClient(EntityName name, CryptoKey secret, long previousGlobalId, Ticket previousAuth,
+                          SecureRandom random) {
+        this(name, secret, previousGlobalId, previousAuth, random, System::currentTimeMillis);
+    }
+
+    public CephxMonClient(EntityName name, CryptoKey secret, long previousGlobalId, Ticket previousAuth,
+                          SecureRandom random, java.util.function.LongSupplier clockMillis) {
         this.clock = clockMillis;
         if (secret.type() != CryptoKey.TYPE_AES) {
             throw new IllegalArgumentException("cephx needs an AES key for " + name);
@@ -72,6 +89,7 @@ public final class CephxMonClient {
         this.name = name;
         this.secret = secret;
         this.previousGlobalId = previousGlobalId;
+        this.previousAuth = previousGlobalId == 0 ? null : previousAuth;
         this.random = random;
     }
 
@@ -91,7 +109,7 @@ public final class CephxMonClient {
             throw d.error("struct_v " + v);
         }
         serverChallenge = d.readU64Le();
-        return authenticate(null);
+        return authenticate(previousAuth); // null on a first session
     }
 
     /**
@@ -105,7 +123,7 @@ public final class CephxMonClient {
         ByteBuf b = Unpooled.buffer();
         CephEncoder e = new CephEncoder(b);
         e.writeU16Le(GET_AUTH_SESSION_KEY);
-        e.writeU8(3);
+        e.writeU8(3); // CephXAuthenticate v3: presents old_ticket, CVE-2021-20288 rules
         e.writeU64Le(clientChallenge).writeU64Le(key);
         if (oldAuth == null) {
             e.writeU8(1).writeU64Le(0).writeU32Le(0); // CephXTicketBlob: no previous AUTH ticket
@@ -271,6 +289,9 @@ public final class CephxMonClient {
             byte[] ticketBl;
             if (enc) {
                 Ticket old = tickets.get(service);
+                if (old == null && service == EntityName.TYPE_AUTH) {
+                    old = previousAuth; // the AUTH ticket comes encrypted under the reclaimed session's key
+                }
                 if (old == null) {
                     throw new CephxException("encrypted ticket for " + EntityName.typeName(service) + " without a previous one");
                 }

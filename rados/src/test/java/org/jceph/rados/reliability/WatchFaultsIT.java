@@ -1,0 +1,133 @@
+package org.jceph.rados.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.ClusterFaults;
+import org.jceph.fixtures.cluster.RealCluster;
+import org.jceph.fixtures.cluster.ReliabilityProfile;
+import org.jceph.messenger.config.CephConfig;
+import org.jceph.osdmap.Placement;
+import org.jceph.rados.IoCtx;
+import org.jceph.rados.RadosClient;
+import org.jceph.rados.RadosException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Watches survive faults: while socket failures are injected on the OSDs and the monitor, while
+ * the primary of each watched object is killed and restarted, and across a monitor restart, every
+ * watch stays registered; a notify sent (by another client) after each fault is over is heard by
+ * every watcher and acknowledged, with no watcher reported as timed out.
+ */
+@RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2",
+        "mon osd down out interval = 0"})
+class WatchFaultsIT {
+    private static final int WATCHES = 4;
+    private final ReliabilityProfile profile = ReliabilityProfile.fromSystemProperties();
+    private CephCluster cluster;
+
+    @Test
+    void notifiesAfterEachFaultAreHeardByEveryWatch(CephCluster c) throws Exception {
+        System.out.println("WatchFaultsIT " + profile);
+        cluster = c;
+        CephConfig config = CephConfig.builder().confFile(c.confPath()).set("rados_osd_op_timeout", "60").build();
+        ClusterFaults faults = new ClusterFaults(c, new Random(profile.seed()));
+        try (RadosClient watcher = RadosClient.connect(config); RadosClient notifier = RadosClient.connect(config)) {
+            IoCtx wio = watcher.ioCtx(c.testPool());
+            IoCtx nio = notifier.ioCtx(c.testPool());
+            List<LinkedBlockingQueue<String>> heard = new ArrayList<>();
+            for (int i = 0; i < WATCHES; i++) {
+                String oid = "watched-" + i;
+                wio.writeFull(oid, new byte[0]);
+                LinkedBlockingQueue<String> q = new LinkedBlockingQueue<>();
+                heard.add(q);
+                int me = i;
+                wio.watch(oid, (id, gid, payload) -> {
+                    q.add(new String(payload, StandardCharsets.UTF_8));
+                    return ("ack " + me).getBytes(StandardCharsets.UTF_8);
+                });
+            }
+            int round = 0;
+            notifyAll(nio, heard, "baseline", round++);
+
+            // Socket failures everywhere, notifies meanwhile (some may time out: that is allowed here).
+            faults.injectSocketFailures(profile.pick(50, 20));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(profile.pick(15, 120));
+            int duringFaults = 0;
+            while (System.nanoTime() < until) {
+                try {
+                    nio.notify("watched-" + (duringFaults % WATCHES), "during".getBytes(StandardCharsets.UTF_8), 5);
+                } catch (RadosException e) {
+                    // tolerated while the sockets are failing
+                }
+                duringFaults++;
+            }
+            faults.injectSocketFailures(0);
+            notifyAll(nio, heard, "after socket failures", round++);
+
+            // The primary of each watched object killed and restarted in turn.
+            for (int i = 0; i < WATCHES; i += profile.pick(2, 1)) {
+                Placement p = new Placement(watcher.osdMap());
+                int primary = p.pgToUpActing(p.objectToRawPg(wio.poolId(), "watched-" + i, "", "")).actingPrimary();
+                c.killOsd(primary);
+                watcher.waitForMap(m -> !m.isUp(primary), Duration.ofSeconds(60));
+                notifyAll(nio, heard, "with osd." + primary + " down", round++);
+                c.startOsd(primary);
+                notifyAll(nio, heard, "after osd." + primary + " restarted", round++);
+            }
+            faults.restartMon(true);
+            notifyAll(nio, heard, "after a monitor restart", round++);
+            c.waitForCleanPgs(Duration.ofSeconds(180));
+            notifyAll(nio, heard, "after recovery", round++);
+            System.out.printf("[watch] RESULT %s: %d watches, %d notify rounds all heard, %d notifies sent during"
+                    + " socket failures, %d injected socket failures logged by the daemons%n", profile.replayHint(),
+                    WATCHES, round, duringFaults, ClusterFaults.injectedSocketFailures(c));
+        }
+    }
+
+    /**
+     * Notifies each watched object until one notify is heard by its watcher within 60 s (a watch may
+     * still be re-registering right after a fault), then once more: that one must be heard at once,
+     * with the watcher's ack and no timed-out watcher.
+     */
+    private void notifyAll(IoCtx nio, List<LinkedBlockingQueue<String>> heard, String phase, int round)
+            throws InterruptedException {
+        for (int i = 0; i < WATCHES; i++) {
+            String oid = "watched-" + i;
+            String msg = phase + " #" + round;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            boolean got = false;
+            while (!got && System.nanoTime() < deadline) {
+                try {
+                    nio.notify(oid, msg.getBytes(StandardCharsets.UTF_8), 5);
+                } catch (RadosException e) {
+                    // the notify itself may fail while the cluster settles; retried
+                }
+                String h;
+                while ((h = heard.get(i).poll(1, TimeUnit.SECONDS)) != null) {
+                    got |= h.equals(msg);
+                }
+            }
+            if (!got) {
+                fail(profile.replayHint() + ": watch on " + oid + " heard nothing " + phase + " within 60 s; the OSD's"
+                        + " watchers: " + cluster.rados("-p", cluster.testPool(), "listwatchers", oid).stdout().strip());
+            }
+            String again = msg + " (confirm)";
+            IoCtx.NotifyResult r = nio.notify(oid, again.getBytes(StandardCharsets.UTF_8), 10);
+            assertEquals(again, heard.get(i).poll(10, TimeUnit.SECONDS), "watch on " + oid + " " + phase);
+            assertTrue(r.timedOut().isEmpty(), "no watcher timed out " + phase + ": " + r.timedOut());
+            assertEquals(1, r.replies().size(), "one watcher acked " + phase);
+            assertEquals("ack " + i, new String(r.replies().values().iterator().next(), StandardCharsets.UTF_8));
+            heard.get(i).clear();
+        }
+    }
+}
