@@ -19,12 +19,33 @@ public final class Buffers {
         return alloc.compositeBuffer(Integer.MAX_VALUE);
     }
 
-    /** Appends {@code in} (ownership passes to the cumulation). */
+    /** Components a cumulation may hold before a run of small ones at its tail is merged. */
+    static final int MAX_COMPONENTS = 1024;
+    /** The run merged: the newest half. */
+    static final int MERGE_RUN = MAX_COMPONENTS / 2;
+    /** Reads smaller than this on average are merged (a trickling peer); larger ones never are. */
+    static final int SMALL_READ = 4096;
+
+    /**
+     * Appends {@code in} (ownership passes to the cumulation). Large reads stay components as they
+     * are. Only when a peer trickles bytes in many small reads (the newest {@value #MERGE_RUN}
+     * components averaging under {@value #SMALL_READ} bytes while {@value #MAX_COMPONENTS} are held)
+     * are those merged into one buffer, which bounds the per-component overhead; views already
+     * handed out hold their own references and are not affected.
+     */
     public static void append(CompositeByteBuf cumulation, ByteBuf in) {
-        if (in.isReadable()) {
-            cumulation.addComponent(true, in);
-        } else {
+        if (!in.isReadable()) {
             in.release();
+            return;
+        }
+        cumulation.addComponent(true, in);
+        int n = cumulation.numComponents();
+        if (n >= MAX_COMPONENTS) {
+            int from = n - MERGE_RUN;
+            long bytes = cumulation.writerIndex() - (long) cumulation.toByteIndex(from);
+            if (bytes / MERGE_RUN < SMALL_READ) {
+                cumulation.consolidate(from, MERGE_RUN);
+            }
         }
     }
 
