@@ -10,9 +10,20 @@ import org.jceph.messenger.v2.ConnectionMode;
  * connecting, in order, on the connection's I/O thread (listeners must not block). A fault closes
  * the connection and completes {@link #closeFuture()} exceptionally; the owner reconnects and
  * resends (lossy sessions never replay).
+ *
+ * <p>Buffer ownership (no payload byte is copied between the socket and the listener):
+ * a delivered {@link Message}'s {@code data} is a view of the receive buffers, and the connection
+ * releases it as soon as the listener returns. A listener that keeps the data (or the message)
+ * beyond its call must copy it ({@link Message#dataBytes()}, {@link Message#copy()}) or
+ * {@code retain()} it and release it later. {@link #send} does not take the caller's reference to
+ * a message's data: it holds its own until the bytes are written.
  */
 public interface Connection extends AutoCloseable {
-    /** Queues a message; the future completes when it has been written to the socket. */
+    /**
+     * Queues a message; the future completes when it has been written to the socket. The parts
+     * are written from where they are (not copied, except by secure mode's encryption): do not
+     * change them before the future completes.
+     */
     CompletableFuture<Void> send(Message message);
 
     EntityAddr peerAddress();

@@ -110,7 +110,8 @@ public final class Messenger implements AutoCloseable {
      *
      * @param key      the cephx secret of {@code self}, or null for {@code auth none}
      * @param modes    connection modes to offer, preferred first (ms_mon_client_mode)
-     * @param listener receives every message, on the I/O thread; must not block
+     * @param listener receives every message, on the I/O thread; must not block, and must copy or
+     *                 retain a message's data to keep it past the call (see {@link Connection})
      */
     public CompletableFuture<Connection> connectToMonitor(EntityAddr target, EntityName self, CryptoKey key,
                                                          List<ConnectionMode> modes, Duration timeout,

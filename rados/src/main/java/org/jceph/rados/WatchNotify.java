@@ -37,6 +37,6 @@ public final class WatchNotify {
         byte[] payload = d.readBlob();
         int rc = d.hasRemaining() ? d.readS32Le() : 0;
         long gid = d.hasRemaining() ? d.readU64Le() : 0;
-        return new Event(opcode, cookie, notifyId, payload, rc, gid, m.data());
+        return new Event(opcode, cookie, notifyId, payload, rc, gid, m.dataBytes());
     }
 }

@@ -72,7 +72,7 @@ public final class MonMessages {
         d.readU64Le();
         int r = d.readS32Le();
         String status = d.readString();
-        return new CommandReply(m.tid(), r, status, m.data());
+        return new CommandReply(m.tid(), r, status, m.dataBytes());
     }
 
     /** A monitor command's outcome: negative errno or 0, the status text, and the output. */

@@ -360,9 +360,9 @@ public final class MonSession implements AutoCloseable {
                 PendingCall call = calls.get(m.tid());
                 if (call != null && call.replyType() == m.type()) {
                     calls.remove(m.tid());
-                    call.reply().complete(m);
+                    call.reply().complete(m.copy()); // m's data is only valid during this call
                 } else {
-                    messageListeners.forEach(l -> l.accept(m)); // MConfig, MMonGetVersionReply, ...
+                    messageListeners.forEach(l -> l.accept(m)); // MConfig, MMonGetVersionReply, ... (decode now, keep nothing)
                 }
             }
         }

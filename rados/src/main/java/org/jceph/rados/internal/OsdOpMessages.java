@@ -96,24 +96,17 @@ public final class OsdOpMessages {
         r.locator().encode(e);
         e.writeString(r.oid());
         e.writeU16Le(r.ops().size());
-        int dataLen = 0;
         for (OsdOp op : r.ops()) {
             op.encode(f);
-            dataLen += op.input().length;
         }
         e.writeU64Le(r.snapId());
         r.snapContext().encode(e); // writes: the snaps that exist, newest first
         e.writeS32Le(r.retryAttempt());
         e.writeU64Le(r.features());
-        byte[] data = new byte[dataLen];
-        int at = 0;
-        for (OsdOp op : r.ops()) {
-            System.arraycopy(op.input(), 0, data, at, op.input().length);
-            at += op.input().length;
-        }
         byte[] front = new byte[f.readableBytes()];
         f.readBytes(front);
-        return new Message(MSG_OSD_OP, OP_VERSION, OP_COMPAT, Message.PRIO_DEFAULT, r.tid(), 0, front, new byte[0], data);
+        return new Message(MSG_OSD_OP, OP_VERSION, OP_COMPAT, Message.PRIO_DEFAULT, r.tid(), 0, front, new byte[0],
+                inputs(r.ops()));
     }
 
     /**
@@ -141,24 +134,28 @@ public final class OsdOpMessages {
         head.field("snap_seq").setLong(f, base, r.snapContext().seq());
         head.field("num_snaps").setLong(f, base, r.snapContext().snaps().size());
         head.field("num_ops").setLong(f, base, r.ops().size());
-        int dataLen = 0;
         for (OsdOp op : r.ops()) {
             op.encode(f);
-            dataLen += op.input().length;
         }
         f.writeBytes(name);
         for (long snap : r.snapContext().snaps()) {
             f.writeLongLE(snap);
         }
-        byte[] data = new byte[dataLen];
-        int at = 0;
-        for (OsdOp op : r.ops()) {
-            System.arraycopy(op.input(), 0, data, at, op.input().length);
-            at += op.input().length;
-        }
         byte[] front = new byte[f.readableBytes()];
         f.readBytes(front);
-        return new Message(MSG_OSD_OP, 1, 1, Message.PRIO_DEFAULT, r.tid(), 0, front, new byte[0], data);
+        return new Message(MSG_OSD_OP, 1, 1, Message.PRIO_DEFAULT, r.tid(), 0, front, new byte[0], inputs(r.ops()));
+    }
+
+    /**
+     * The data part: every op's input in op order, as the components of one buffer (the inputs'
+     * arrays themselves, not a copy).
+     */
+    static ByteBuf inputs(List<OsdOp> ops) {
+        byte[][] parts = new byte[ops.size()][];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = ops.get(i).input();
+        }
+        return Unpooled.wrappedBuffer(parts);
     }
 
     /** The parts of MOSDOpReply a client acts on; {@code redirect} is null unless the OSD sent one. */
@@ -219,7 +216,8 @@ public final class OsdOpMessages {
         long userVersion = d.readU64Le();
         Redirect redirect = d.readBool() ? Redirect.decode(d) : null;
         List<byte[]> outputs = new ArrayList<>(n);
-        CephDecoder data = CephDecoder.of(m.data(), "MOSDOpReply data");
+        // m.data() is a view of the receive buffers: each output is copied out once, here.
+        CephDecoder data = new CephDecoder(m.data().duplicate(), "MOSDOpReply data");
         for (int i = 0; i < n; i++) {
             outputs.add(data.readBytes(outLens[i]));
         }

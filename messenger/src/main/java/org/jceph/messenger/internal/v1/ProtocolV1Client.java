@@ -1,6 +1,7 @@
 package org.jceph.messenger.internal.v1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,6 +22,7 @@ import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
 import org.jceph.messenger.auth.AuthenticationException;
 import org.jceph.messenger.auth.ServiceTicket;
+import org.jceph.messenger.internal.Buffers;
 import org.jceph.messenger.internal.cephx.CephxException;
 import org.jceph.messenger.internal.v2.ClientAuth;
 import org.jceph.messenger.v2.ConnectionMode;
@@ -59,7 +61,7 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final V1Reader reader = new V1Reader();
     private ChannelHandlerContext ctx;
-    private ByteBuf cumulation;
+    private CompositeByteBuf cumulation;
     private State state = State.BANNER;
     private long globalSeq;
     private long connectSeq;
@@ -90,7 +92,7 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
     @Override
     public void handlerAdded(ChannelHandlerContext c) {
         this.ctx = c;
-        this.cumulation = c.alloc().heapBuffer();
+        this.cumulation = Buffers.cumulation(c.alloc());
         handshakeTimer = c.executor().schedule(() -> fail(new ConnectionException("connecting to " + p.target()
                 + " (msgr1) did not finish within " + p.handshakeTimeout().toMillis() + " ms (stuck in " + state + ")")),
                 p.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -105,15 +107,15 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelRead(ChannelHandlerContext c, Object msg) {
         ByteBuf in = (ByteBuf) msg;
-        try {
-            cumulation.writeBytes(in);
-        } finally {
+        if (cumulation == null) {
             in.release();
+            return;
         }
+        Buffers.append(cumulation, in); // no copy: the socket's buffer becomes a component
         lastRxNanos = System.nanoTime();
         try {
             process();
-            cumulation.discardReadBytes();
+            cumulation.discardReadComponents();
             sendAckIfNeeded();
         } catch (AuthenticationException | ConnectionException e) {
             fail(e);
@@ -312,7 +314,11 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
 
     private void onEvent(V1Reader.Event e) throws AuthenticationException, ConnectionException {
         if (e instanceof V1Reader.Msg m) {
-            onMessage(m.message());
+            try {
+                onMessage(m.message());
+            } finally {
+                m.message().data().release(); // a view of the receive buffer: valid during the listener only
+            }
         } else if (e instanceof V1Reader.Keepalive2 k) {
             write(V1Codec.keepalive2(Tags.KEEPALIVE2_ACK, k.sec(), k.nsec()));
         } else if (e instanceof V1Reader.Close) {
@@ -376,14 +382,21 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
         int flags = Tags.FOOTER_COMPLETE;
         if (signer != null) {
             int headerCrc = (int) V1Codec.H_CRC.getLong(Unpooled.wrappedBuffer(header), 0);
-            sig = signer.sign(headerCrc, crcs, m.front().length, m.middle().length, m.data().length, seq);
+            sig = signer.sign(headerCrc, crcs, m.front().length, m.middle().length, m.dataLength(), seq);
             flags |= Tags.FOOTER_SIGNED;
         }
         byte[] footer = V1Codec.footer(crcs, sig, flags, withSig);
         ackedIn = inSeq;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {Tags.MSG}, header, m.front(), m.middle(), m.data(),
-                footer)).addListener(w -> {
+        // The parts go out as they are (their crcs were computed in place): components, not copies.
+        CompositeByteBuf wire = Unpooled.compositeBuffer(6);
+        wire.addComponent(true, Unpooled.wrappedBuffer(new byte[] {Tags.MSG}));
+        wire.addComponent(true, Unpooled.wrappedBuffer(header));
+        wire.addComponent(true, Unpooled.wrappedBuffer(m.front()));
+        wire.addComponent(true, Unpooled.wrappedBuffer(m.middle()));
+        wire.addComponent(true, m.data().retainedDuplicate());
+        wire.addComponent(true, Unpooled.wrappedBuffer(footer));
+        ctx.writeAndFlush(wire).addListener(w -> {
                     if (w.isSuccess()) {
                         done.complete(null);
                     } else {

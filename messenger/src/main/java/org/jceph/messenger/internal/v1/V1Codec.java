@@ -105,7 +105,7 @@ public final class V1Codec {
         H_VERSION.setLong(b, 0, m.version());
         H_FRONT.setLong(b, 0, m.front().length);
         H_MIDDLE.setLong(b, 0, m.middle().length);
-        H_DATA.setLong(b, 0, m.data().length);
+        H_DATA.setLong(b, 0, m.dataLength());
         H_DATA_OFF.setLong(b, 0, 0);
         H_SRC_TYPE.setLong(b, 0, srcType);
         H_SRC_NUM.setLong(b, 0, srcNum);
@@ -118,6 +118,7 @@ public final class V1Codec {
 
     /** The footer's three crcs (seed 0). */
     public record Crcs(int front, int middle, int data) {
+        /** Computed over the parts in place (the data is not copied). */
         public static Crcs of(Message m) {
             return new Crcs(Crc32c.update(0, m.front()), Crc32c.update(0, m.middle()), Crc32c.update(0, m.data()));
         }

@@ -7,6 +7,7 @@ import org.jceph.encoding.Crc32c;
 import org.jceph.encoding.packed.PackedLayout;
 import org.jceph.encoding.types.EntityAddr;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.internal.Buffers;
 import org.jceph.messenger.v1.V1FrameException;
 
 /**
@@ -30,6 +31,7 @@ public final class V1Reader {
     public sealed interface Event permits Msg, Ack, Keepalive, Keepalive2, Keepalive2Ack, Close {
     }
 
+    /** A message; its data is a retained view of the receive buffer: release it when handled. */
     public record Msg(Message message, int srcType, long srcNum, int footerFlags) implements Event {
     }
 
@@ -198,31 +200,30 @@ public final class V1Reader {
         byte[] m = new byte[(int) middle];
         in.getBytes(pos, m);
         pos += m.length;
-        byte[] d = new byte[(int) data];
-        in.getBytes(pos, d);
-        pos += d.length;
+        int dataAt = pos; // the data is checked in place and handed up as a view, never copied
+        pos += (int) data;
         int fo = pos - r; // footer offset within this unit
         int flags = (int) fl.at("flags").getLong(in, pos);
         V1Codec.Crcs got = new V1Codec.Crcs((int) fl.at("front_crc").getLong(in, pos),
                 (int) fl.at("middle_crc").getLong(in, pos), (int) fl.at("data_crc").getLong(in, pos));
-        V1Codec.Crcs computed = V1Codec.Crcs.of(new Message(0, 0, 0, 0, 0, 0, f, m, d));
+        V1Codec.Crcs computed = new V1Codec.Crcs(Crc32c.update(0, f), Crc32c.update(0, m),
+                (flags & Tags.FOOTER_NOCRC) == 0 ? Crc32c.update(0, in, dataAt, (int) data) : got.data());
         check("front_crc", got.front(), computed.front(), fo + fl.at("front_crc").offset());
         check("middle_crc", got.middle(), computed.middle(), fo + fl.at("middle_crc").offset());
-        if ((flags & Tags.FOOTER_NOCRC) == 0) {
-            check("data_crc", got.data(), computed.data(), fo + fl.at("data_crc").offset());
-        }
+        check("data_crc", got.data(), computed.data(), fo + fl.at("data_crc").offset());
         long seq = V1Codec.H_SEQ.getLong(in, hb);
         if (signer != null && withSig) {
             long sig = fl.at("sig").getLong(in, pos);
-            long want = signer.sign(crc, got, f.length, m.length, d.length, seq);
+            long want = signer.sign(crc, got, f.length, m.length, (int) data, seq);
             if (sig != want) {
                 throw error("MSG/footer.sig", fo + fl.at("sig").offset(), "message seq " + seq
                         + " has a bad cephx signature" + ((flags & Tags.FOOTER_SIGNED) == 0 ? " (sender did not sign)" : ""));
             }
         }
+        // Every check passed: only now take the (retained) view, which the receiver releases.
         Message msg = new Message((int) V1Codec.H_TYPE.getLong(in, hb), (int) V1Codec.H_VERSION.getLong(in, hb),
                 (int) V1Codec.H_COMPAT.getLong(in, hb), (int) V1Codec.H_PRIO.getLong(in, hb),
-                V1Codec.H_TID.getLong(in, hb), seq, f, m, d);
+                V1Codec.H_TID.getLong(in, hb), seq, f, m, Buffers.retainedRange(in, dataAt, (int) data));
         Msg out = new Msg(msg, (int) V1Codec.H_SRC_TYPE.getLong(in, hb), V1Codec.H_SRC_NUM.getLong(in, hb), flags);
         consume(in, (int) total);
         return out;

@@ -2,7 +2,9 @@ package org.jceph.messenger.internal.v2;
 
 import io.netty.buffer.ByteBuf;
 import java.security.GeneralSecurityException;
+import io.netty.buffer.Unpooled;
 import org.jceph.encoding.Crc32c;
+import org.jceph.messenger.internal.Buffers;
 import org.jceph.messenger.v2.FrameException;
 
 /**
@@ -10,6 +12,12 @@ import org.jceph.messenger.v2.FrameException;
  * buffer: {@link #next} returns a whole frame and consumes its bytes, or returns null and consumes
  * nothing when more bytes are needed. It never assumes a frame arrives in one read, and it checks
  * every length against the caps before allocating.
+ *
+ * <p>Segments 0..2 of a returned frame are small copies; the data segment (3) is a retained view
+ * of {@code in}, not a copy (in secure mode, of the decrypted plaintext), taken only once every
+ * check of the frame has passed: release the frame when done with it. Fed the clients' composite
+ * cumulation, the view holds the received buffers themselves and outlives the cumulation's
+ * discarding them.
  *
  * <p>In secure mode the first 96 bytes must be decrypted to learn the frame's size; that uses a
  * nonce, so the decrypted preamble is kept across calls until the rest of the frame has arrived.
@@ -83,6 +91,25 @@ public final class FrameReader {
 
     private static final Frame ABORTED = new Frame(Tag.MESSAGE, new byte[][] {new byte[0]});
 
+    /**
+     * The segments of a frame whose checks all passed: 0..2 copied into small arrays, the data
+     * segment (3) a retained view of {@code in} (no copy).
+     */
+    private static ByteBuf[] take(ByteBuf in, Preamble p, int[] starts) {
+        ByteBuf[] segs = new ByteBuf[p.numSegments()];
+        for (int i = 0; i < segs.length; i++) {
+            int len = p.lengths()[i];
+            if (i == 3) {
+                segs[i] = Buffers.retainedRange(in, starts[i], len);
+            } else {
+                byte[] b = new byte[len];
+                in.getBytes(starts[i], b);
+                segs[i] = Unpooled.wrappedBuffer(b);
+            }
+        }
+        return segs;
+    }
+
     private Frame nextCrc(ByteBuf in) {
         int r = in.readerIndex();
         if (in.readableBytes() < Preamble.SIZE) {
@@ -98,12 +125,11 @@ public final class FrameReader {
         }
         String name = p.tag().name();
         int pos = r + Preamble.SIZE;
-        byte[][] segs = new byte[p.numSegments()][];
-        segs[0] = new byte[(int) len0];
+        int[] starts = new int[Frame.MAX_SEGMENTS];
+        starts[0] = pos;
         if (len0 > 0) {
-            in.getBytes(pos, segs[0]);
             int crc = in.getIntLE(pos + (int) len0);
-            int expect = Crc32c.update(-1, segs[0]);
+            int expect = Crc32c.update(-1, in, pos, (int) len0);
             if (crc != expect) {
                 throw new FrameException(name + "/segment0", streamOffset + pos - r + len0,
                         String.format("segment 0 crc %08x, computed %08x", crc, expect));
@@ -111,9 +137,8 @@ public final class FrameReader {
             pos += (int) len0 + 4;
         }
         for (int i = 1; i < p.numSegments(); i++) {
-            segs[i] = new byte[p.lengths()[i]];
-            in.getBytes(pos, segs[i]);
-            pos += segs[i].length;
+            starts[i] = pos;
+            pos += p.lengths()[i];
         }
         boolean aborted = false;
         if (p.hasTail()) {
@@ -121,7 +146,7 @@ public final class FrameReader {
             aborted = checkLateStatus(status, name, streamOffset + pos - r);
             for (int i = 1; i < p.numSegments() && !aborted; i++) {
                 int crc = in.getIntLE(pos + 1 + 4 * (i - 1));
-                int expect = Crc32c.update(-1, segs[i]);
+                int expect = Crc32c.update(-1, in, starts[i], p.lengths()[i]);
                 if (crc != expect) {
                     throw new FrameException(name + "/epilogue", streamOffset + pos - r + 1 + 4 * (i - 1),
                             String.format("segment %d crc %08x, computed %08x", i, crc, expect));
@@ -129,8 +154,9 @@ public final class FrameReader {
             }
             pos += FrameWriter.CRC_EPILOGUE_LEN;
         }
+        Frame f = aborted ? ABORTED : new Frame(p.tag(), take(in, p, starts));
         finish(in, r, pos - r);
-        return aborted ? ABORTED : new Frame(p.tag(), segs);
+        return f;
     }
 
     private Frame nextCrcRev0(ByteBuf in) {
@@ -146,11 +172,10 @@ public final class FrameReader {
         }
         String name = p.tag().name();
         int pos = r + Preamble.SIZE;
-        byte[][] segs = new byte[p.numSegments()][];
+        int[] starts = new int[Frame.MAX_SEGMENTS];
         for (int i = 0; i < p.numSegments(); i++) {
-            segs[i] = new byte[p.lengths()[i]];
-            in.getBytes(pos, segs[i]);
-            pos += segs[i].length;
+            starts[i] = pos;
+            pos += p.lengths()[i];
         }
         int flags = in.getUnsignedByte(pos);
         if ((flags & ~1) != 0) {
@@ -159,15 +184,16 @@ public final class FrameReader {
         boolean aborted = (flags & 1) != 0;
         for (int i = 0; i < p.numSegments() && !aborted; i++) {
             int crc = in.getIntLE(pos + 1 + 4 * i);
-            int expect = Crc32c.update(-1, segs[i]);
+            int expect = Crc32c.update(-1, in, starts[i], p.lengths()[i]);
             if (crc != expect) {
                 throw new FrameException(name + "/epilogue", streamOffset + pos - r + 1 + 4 * i,
                         String.format("segment %d crc %08x, computed %08x", i, crc, expect));
             }
         }
         pos += FrameWriter.REV0_EPILOGUE_LEN;
+        Frame f = aborted ? ABORTED : new Frame(p.tag(), take(in, p, starts));
         finish(in, r, pos - r);
-        return aborted ? ABORTED : new Frame(p.tag(), segs);
+        return f;
     }
 
     private static boolean checkLateStatus(int status, String name, long offset) {
@@ -191,7 +217,7 @@ public final class FrameReader {
             byte[] sealed = new byte[headLen];
             in.getBytes(r, sealed);
             byte[] head = open(sealed, "preamble", streamOffset);
-            io.netty.buffer.ByteBuf hb = io.netty.buffer.Unpooled.wrappedBuffer(head);
+            ByteBuf hb = Unpooled.wrappedBuffer(head);
             pending = Preamble.parse(hb, 0, streamOffset, maxControl, maxMessage);
             pendingInline = java.util.Arrays.copyOfRange(head, Preamble.SIZE, head.length);
         }
@@ -211,44 +237,58 @@ public final class FrameReader {
             return null;
         }
         String name = p.tag().name();
-        byte[][] segs = new byte[p.numSegments()][];
-        segs[0] = new byte[len0];
-        System.arraycopy(pendingInline, 0, segs[0], 0, Math.min(len0, FrameWriter.SECURE_INLINE_LEN));
+        ByteBuf[] segs = new ByteBuf[p.numSegments()];
+        byte[] seg0 = new byte[len0];
+        System.arraycopy(pendingInline, 0, seg0, 0, Math.min(len0, FrameWriter.SECURE_INLINE_LEN));
         int pos = r + headLen;
         if (rest0 > 0) {
-            byte[] sealed = new byte[(int) bLen];
-            in.getBytes(pos, sealed);
-            byte[] plain = open(sealed, name + "/segment0", streamOffset + pos - r);
-            System.arraycopy(plain, 0, segs[0], FrameWriter.SECURE_INLINE_LEN, rest0);
+            byte[] plain = open(in, pos, (int) bLen, name + "/segment0", streamOffset + pos - r);
+            System.arraycopy(plain, 0, seg0, FrameWriter.SECURE_INLINE_LEN, rest0);
             pos += (int) bLen;
         }
+        segs[0] = Unpooled.wrappedBuffer(seg0);
         boolean aborted = false;
         if (p.hasTail()) {
-            byte[] sealed = new byte[(int) cLen];
-            in.getBytes(pos, sealed);
-            byte[] plain = open(sealed, name + "/tail", streamOffset + pos - r);
+            // Decrypting is the one copy secure mode needs: the segments are views of the plaintext.
+            byte[] plain = open(in, pos, (int) cLen, name + "/tail", streamOffset + pos - r);
+            ByteBuf whole = Unpooled.wrappedBuffer(plain);
             int q = 0;
             for (int i = 1; i < p.numSegments(); i++) {
-                segs[i] = java.util.Arrays.copyOfRange(plain, q, q + p.lengths()[i]);
+                segs[i] = whole.retainedSlice(q, p.lengths()[i]);
                 q += FrameWriter.padded(p.lengths()[i]);
             }
+            whole.release();
             aborted = checkLateStatus(plain[q] & 0xFF, name, streamOffset + pos - r);
             pos += (int) cLen;
         }
         for (int i = 1; i < p.numSegments(); i++) {
             if (segs[i] == null) {
-                segs[i] = new byte[0];
+                segs[i] = Unpooled.EMPTY_BUFFER;
             }
         }
         pending = null;
         pendingInline = null;
         finish(in, r, pos - r);
-        return aborted ? ABORTED : new Frame(p.tag(), segs);
+        Frame f = new Frame(p.tag(), segs);
+        if (aborted) {
+            f.release();
+            return ABORTED;
+        }
+        return f;
     }
 
     private byte[] open(byte[] sealed, String what, long offset) {
         try {
             return rx.decrypt(sealed, 0, sealed.length);
+        } catch (GeneralSecurityException e) {
+            throw new FrameException(what, offset, "AES-GCM authentication failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Decrypts {@code len} sealed bytes of {@code in} from {@code index}, read in place. */
+    private byte[] open(ByteBuf in, int index, int len, String what, long offset) {
+        try {
+            return rx.decrypt(in.nioBuffers(index, len), len);
         } catch (GeneralSecurityException e) {
             throw new FrameException(what, offset, "AES-GCM authentication failed (" + e.getClass().getSimpleName() + ")");
         }

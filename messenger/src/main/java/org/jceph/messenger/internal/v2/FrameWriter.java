@@ -1,5 +1,12 @@
 package org.jceph.messenger.internal.v2;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.jceph.encoding.Crc32c;
 
 /**
@@ -56,117 +63,169 @@ public final class FrameWriter {
         return frame(tag, payload);
     }
 
-    /** A frame of 1..4 segments; trailing empty segments are not counted in num_segments. */
+    /** A frame of 1..4 segments as one array (control frames, tests); see {@link #encode}. */
     public byte[] frame(Tag tag, byte[]... segs) {
+        ByteBuf[] bufs = new ByteBuf[segs.length];
+        for (int i = 0; i < segs.length; i++) {
+            bufs[i] = Unpooled.wrappedBuffer(segs[i]);
+        }
+        ByteBuf out = encode(tag, bufs);
+        try {
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+        }
+    }
+
+    /**
+     * A frame of 1..4 segments (their readable bytes; trailing empty segments are not counted in
+     * num_segments), ready to write. In crc mode nothing of segments 1..3 is copied: the result is
+     * a composite whose components are the preamble with segment 0 and its crc, retained
+     * duplicates of the segments themselves, and the epilogue, every crc computed over the
+     * segments in place. In secure mode the segments are read in place once, by the cipher. The
+     * caller keeps its own references to {@code segs}; the result is the caller's to write (or
+     * release).
+     */
+    public ByteBuf encode(Tag tag, ByteBuf... segs) {
+        if (segs.length < 1 || segs.length > Frame.MAX_SEGMENTS) {
+            throw new IllegalArgumentException("a frame has 1 to 4 segments, got " + segs.length);
+        }
         int[] lengths = new int[Frame.MAX_SEGMENTS];
         int[] aligns = new int[Frame.MAX_SEGMENTS];
         for (int i = 0; i < segs.length; i++) {
-            lengths[i] = segs[i].length;
+            lengths[i] = segs[i].readableBytes();
             aligns[i] = i == 3 ? ALIGN_PAGE : ALIGN_DEFAULT;
         }
         byte[] pre = new byte[Preamble.SIZE];
         Preamble.write(pre, tag.code, lengths, aligns);
-        byte[] seg0 = segs[0];
-        boolean tail = anyNonEmpty(segs, 1);
         if (rev0) {
             if (tx != null) {
                 throw new IllegalStateException("msgr2.0 secure mode is not implemented");
             }
             return crcRev0(pre, segs);
         }
-        return tx == null ? crc(pre, segs, tail) : secure(pre, segs, seg0, tail);
+        boolean tail = anyNonEmpty(segs, 1);
+        return tx == null ? crc(pre, segs, tail) : secure(pre, segs, tail);
     }
 
-    private static boolean anyNonEmpty(byte[][] segs, int from) {
+    private static boolean anyNonEmpty(ByteBuf[] segs, int from) {
         for (int i = from; i < segs.length; i++) {
-            if (segs[i].length != 0) {
+            if (segs[i].isReadable()) {
                 return true;
             }
         }
         return false;
     }
 
-    private static byte[] crc(byte[] pre, byte[][] segs, boolean tail) {
+    private static int segCrc(ByteBuf[] segs, int i) {
+        // Used segments carry their CRC (an empty used one: 0xFFFFFFFF); the caller zeroes unused slots.
+        return i < segs.length ? Crc32c.update(-1, segs[i]) : -1;
+    }
+
+    private static void addPayload(CompositeByteBuf out, ByteBuf seg) {
+        if (seg.isReadable()) {
+            out.addComponent(true, seg.retainedDuplicate());
+        }
+    }
+
+    private static ByteBuf crc(byte[] pre, ByteBuf[] segs, boolean tail) {
         int num = pre[1];
-        int len = Preamble.SIZE + (segs[0].length > 0 ? segs[0].length + 4 : 0);
+        ByteBuf seg0 = segs[0];
+        int len0 = seg0.readableBytes();
+        ByteBuf head = Unpooled.buffer(Preamble.SIZE + (len0 > 0 ? len0 + 4 : 0));
+        head.writeBytes(pre);
+        if (len0 > 0) {
+            head.writeBytes(seg0, seg0.readerIndex(), len0).writeIntLE(Crc32c.update(-1, seg0));
+        }
+        CompositeByteBuf out = Unpooled.compositeBuffer(Frame.MAX_SEGMENTS + 1);
+        out.addComponent(true, head);
         for (int i = 1; i < segs.length; i++) {
-            len += segs[i].length;
+            addPayload(out, segs[i]);
         }
         if (tail) {
-            len += CRC_EPILOGUE_LEN;
-        }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(len).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put(pre);
-        if (segs[0].length > 0) {
-            b.put(segs[0]).putInt(Crc32c.update(-1, segs[0]));
-        }
-        for (int i = 1; i < segs.length; i++) {
-            b.put(segs[i]);
-        }
-        if (tail) {
-            b.put((byte) LATE_STATUS_COMPLETE);
+            ByteBuf epi = Unpooled.buffer(CRC_EPILOGUE_LEN);
+            epi.writeByte(LATE_STATUS_COMPLETE);
             for (int i = 1; i < Frame.MAX_SEGMENTS; i++) {
-                // Used segments carry their CRC (an empty used one: 0xFFFFFFFF); unused slots stay 0.
-                b.putInt(i < num ? Crc32c.update(-1, i < segs.length ? segs[i] : new byte[0]) : 0);
+                epi.writeIntLE(i < num ? segCrc(segs, i) : 0);
             }
+            out.addComponent(true, epi);
         }
-        return b.array();
+        return out;
     }
 
     /**
      * msgr2.0 crc: preamble | seg0 | seg1 | seg2 | seg3 | epilogue(17), no inline crc after seg0;
      * the epilogue is always present and carries crc32c(-1) of each used segment.
      */
-    private static byte[] crcRev0(byte[] pre, byte[][] segs) {
+    private static ByteBuf crcRev0(byte[] pre, ByteBuf[] segs) {
         int num = pre[1];
-        int len = Preamble.SIZE + REV0_EPILOGUE_LEN;
-        for (byte[] s : segs) {
-            len += s.length;
+        ByteBuf seg0 = segs[0];
+        ByteBuf head = Unpooled.buffer(Preamble.SIZE + seg0.readableBytes());
+        head.writeBytes(pre).writeBytes(seg0, seg0.readerIndex(), seg0.readableBytes());
+        CompositeByteBuf out = Unpooled.compositeBuffer(Frame.MAX_SEGMENTS + 1);
+        out.addComponent(true, head);
+        for (int i = 1; i < segs.length; i++) {
+            addPayload(out, segs[i]);
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(len).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put(pre);
-        for (byte[] s : segs) {
-            b.put(s);
-        }
-        b.put((byte) 0); // late_flags: complete
+        ByteBuf epi = Unpooled.buffer(REV0_EPILOGUE_LEN);
+        epi.writeByte(0); // late_flags: complete
         for (int i = 0; i < Frame.MAX_SEGMENTS; i++) {
-            b.putInt(i < num ? Crc32c.update(-1, i < segs.length ? segs[i] : new byte[0]) : 0);
+            epi.writeIntLE(i < num ? segCrc(segs, i) : 0);
         }
-        return b.array();
+        out.addComponent(true, epi);
+        return out;
     }
 
-    private byte[] secure(byte[] pre, byte[][] segs, byte[] seg0, boolean tail) {
-        byte[] head = new byte[Preamble.SIZE + SECURE_INLINE_LEN];
-        System.arraycopy(pre, 0, head, 0, Preamble.SIZE);
-        int inline = Math.min(SECURE_INLINE_LEN, seg0.length);
-        System.arraycopy(seg0, 0, head, Preamble.SIZE, inline);
-        byte[] a = tx.encrypt(head, 0, head.length);
-        byte[] b = new byte[0];
-        if (seg0.length > SECURE_INLINE_LEN) {
-            byte[] rest = new byte[padded(seg0.length - SECURE_INLINE_LEN)];
-            System.arraycopy(seg0, SECURE_INLINE_LEN, rest, 0, seg0.length - SECURE_INLINE_LEN);
-            b = tx.encrypt(rest, 0, rest.length);
-        }
-        byte[] c = new byte[0];
+    private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
+
+    private static ByteBuffer[] views(ByteBuf b, int index, int len) {
+        return len == 0 ? NO_BUFFERS : b.nioBuffers(index, len);
+    }
+
+    private ByteBuf secure(byte[] pre, ByteBuf[] segs, boolean tail) {
+        ByteBuf seg0 = segs[0];
+        int len0 = seg0.readableBytes();
+        int inline = Math.min(SECURE_INLINE_LEN, len0);
+        int rest0 = len0 - inline;
+        int tailLen = 0;
         if (tail) {
-            int n = SECURE_BLOCK;
+            tailLen = SECURE_BLOCK;
             for (int i = 1; i < segs.length; i++) {
-                n += padded(segs[i].length);
+                tailLen += padded(segs[i].readableBytes());
             }
-            byte[] t = new byte[n];
-            int p = 0;
-            for (int i = 1; i < segs.length; i++) {
-                System.arraycopy(segs[i], 0, t, p, segs[i].length);
-                p += padded(segs[i].length);
-            }
-            t[p] = LATE_STATUS_COMPLETE;
-            c = tx.encrypt(t, 0, t.length);
         }
-        byte[] out = new byte[a.length + b.length + c.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        System.arraycopy(c, 0, out, a.length + b.length, c.length);
-        return out;
+        int total = Preamble.SIZE + SECURE_INLINE_LEN + GcmCipher.TAG_LEN
+                + (rest0 > 0 ? padded(rest0) + GcmCipher.TAG_LEN : 0) + (tail ? tailLen + GcmCipher.TAG_LEN : 0);
+        byte[] wire = new byte[total];
+        ByteBuffer out = ByteBuffer.wrap(wire);
+        // preamble + the first 48 bytes of segment 0, zero padded
+        List<ByteBuffer> parts = new ArrayList<>();
+        parts.add(ByteBuffer.wrap(pre));
+        parts.addAll(List.of(views(seg0, seg0.readerIndex(), inline)));
+        parts.add(ByteBuffer.allocate(SECURE_INLINE_LEN - inline));
+        tx.encrypt(out, parts.toArray(NO_BUFFERS));
+        if (rest0 > 0) {
+            parts.clear();
+            parts.addAll(List.of(views(seg0, seg0.readerIndex() + inline, rest0)));
+            parts.add(ByteBuffer.allocate(padded(rest0) - rest0));
+            tx.encrypt(out, parts.toArray(NO_BUFFERS));
+        }
+        if (tail) {
+            parts.clear();
+            for (int i = 1; i < segs.length; i++) {
+                int n = segs[i].readableBytes();
+                parts.addAll(List.of(views(segs[i], segs[i].readerIndex(), n)));
+                parts.add(ByteBuffer.allocate(padded(n) - n));
+            }
+            ByteBuffer epi = ByteBuffer.allocate(SECURE_BLOCK);
+            epi.put(0, (byte) LATE_STATUS_COMPLETE);
+            parts.add(epi);
+            tx.encrypt(out, parts.toArray(NO_BUFFERS));
+        }
+        if (out.hasRemaining()) {
+            throw new IllegalStateException("secure frame: " + out.remaining() + " bytes not produced");
+        }
+        return Unpooled.wrappedBuffer(wire);
     }
 
     static int padded(int len) {

@@ -89,6 +89,55 @@ public final class GcmCipher {
         }
     }
 
+    /**
+     * Encrypts the concatenation of {@code parts} (read in place, positions moved) into {@code out}:
+     * ciphertext then the 16-byte tag. One nonce used. {@code out} must have room for both.
+     */
+    public void encrypt(ByteBuffer out, ByteBuffer... parts) {
+        if (mode != Cipher.ENCRYPT_MODE) {
+            throw new IllegalStateException("rx cipher used to encrypt");
+        }
+        try {
+            cipher.init(mode, key, new GCMParameterSpec(TAG_LEN * 8, nonce()));
+            for (ByteBuffer part : parts) {
+                cipher.update(part, out);
+            }
+            cipher.doFinal(ByteBuffer.allocate(0), out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM failed", e);
+        } finally {
+            advance();
+        }
+    }
+
+    /**
+     * Decrypts ciphertext+tag given as consecutive {@code parts} of {@code sealedLen} bytes in all
+     * (read in place); returns the plaintext. Throws on a bad tag. One nonce used.
+     */
+    public byte[] decrypt(ByteBuffer[] parts, int sealedLen) throws GeneralSecurityException {
+        if (mode != Cipher.DECRYPT_MODE) {
+            throw new IllegalStateException("tx cipher used to decrypt");
+        }
+        if (sealedLen < TAG_LEN) {
+            throw new javax.crypto.AEADBadTagException("sealed block of " + sealedLen + " bytes is shorter than its tag");
+        }
+        try {
+            cipher.init(mode, key, new GCMParameterSpec(TAG_LEN * 8, nonce()));
+            byte[] plain = new byte[sealedLen - TAG_LEN];
+            ByteBuffer out = ByteBuffer.wrap(plain);
+            for (ByteBuffer part : parts) {
+                cipher.update(part, out);
+            }
+            cipher.doFinal(ByteBuffer.allocate(0), out);
+            if (out.position() != plain.length) {
+                throw new javax.crypto.AEADBadTagException("decrypted " + out.position() + " bytes, expected " + plain.length);
+            }
+            return plain;
+        } finally {
+            advance();
+        }
+    }
+
     private byte[] run(byte[] in, int off, int len) {
         try {
             cipher.init(mode, key, new GCMParameterSpec(TAG_LEN * 8, nonce()));

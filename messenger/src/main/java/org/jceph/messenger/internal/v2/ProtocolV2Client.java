@@ -1,6 +1,7 @@
 package org.jceph.messenger.internal.v2;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,9 +10,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,6 +18,7 @@ import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
 import org.jceph.encoding.DecodeException;
 import org.jceph.encoding.packed.CephStructs;
+import org.jceph.encoding.packed.PackedField;
 import org.jceph.encoding.packed.PackedLayout;
 import org.jceph.encoding.CephFeature;
 import org.jceph.messenger.Connection;
@@ -28,6 +28,7 @@ import org.jceph.encoding.types.EntityAddrVec;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
 import org.jceph.messenger.auth.AuthenticationException;
+import org.jceph.messenger.internal.Buffers;
 import org.jceph.messenger.internal.cephx.CephxCrypto;
 import org.jceph.messenger.internal.cephx.CephxException;
 import org.jceph.messenger.v2.ConnectionMode;
@@ -52,6 +53,16 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     enum State { BANNER, HELLO, AUTH, SIGNATURE, IDENT, READY, CLOSED }
 
     private static final PackedLayout H2 = CephStructs.CEPH_MSG_HEADER2;
+    private static final PackedField H2_SEQ = H2.at("seq");
+    private static final PackedField H2_TID = H2.at("tid");
+    private static final PackedField H2_TYPE = H2.at("type");
+    private static final PackedField H2_PRIORITY = H2.at("priority");
+    private static final PackedField H2_VERSION = H2.at("version");
+    private static final PackedField H2_DATA_PRE_PADDING = H2.at("data_pre_padding_len");
+    private static final PackedField H2_DATA_OFF = H2.at("data_off");
+    private static final PackedField H2_ACK_SEQ = H2.at("ack_seq");
+    private static final PackedField H2_FLAGS = H2.at("flags");
+    private static final PackedField H2_COMPAT = H2.at("compat_version");
     /** Footer flags copied into header2 as librados does: COMPLETE (1) | NOCRC (2), the frame carries the CRCs. */
     private static final int MSG_FLAGS = 0x03;
     private static final int MSG_CONNECT_LOSSY = 1;
@@ -80,7 +91,7 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     private ByteArrayOutputStream rxLog = new ByteArrayOutputStream();
     private byte[] txLogFinal; // what we sent before AUTH_DONE: the server's signature covers it
     private ChannelHandlerContext ctx;
-    private ByteBuf cumulation;
+    private CompositeByteBuf cumulation;
     private State state = State.BANNER;
     private EntityAddr myAddr;
     private long globalId;
@@ -109,7 +120,7 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     @Override
     public void handlerAdded(ChannelHandlerContext c) {
         this.ctx = c;
-        this.cumulation = c.alloc().heapBuffer();
+        this.cumulation = Buffers.cumulation(c.alloc());
         // Added before the TCP connect starts: one deadline covers connect, banner, auth and ident.
         handshakeTimer = c.executor().schedule(() -> fail(new ConnectionException("connecting to " + p.target()
                 + " did not finish within " + p.handshakeTimeout().toMillis() + " ms (stuck in " + state + ")")),
@@ -127,15 +138,15 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelRead(ChannelHandlerContext c, Object msg) {
         ByteBuf in = (ByteBuf) msg;
-        try {
-            cumulation.writeBytes(in);
-        } finally {
+        if (cumulation == null) {
             in.release();
+            return;
         }
+        Buffers.append(cumulation, in); // no copy: the socket's buffer becomes a component
         lastRxNanos = System.nanoTime();
         try {
             process();
-            cumulation.discardReadBytes();
+            cumulation.discardReadComponents();
             sendAckIfNeeded();
         } catch (AuthenticationException | ConnectionException e) {
             fail(e);
@@ -234,7 +245,11 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
             if (rxLog != null && reader.lastWire() != null) {
                 rxLog.writeBytes(reader.lastWire());
             }
-            handle(f);
+            try {
+                handle(f);
+            } finally {
+                f.release(); // a delivered message's data is a view of this frame: valid during the listener only
+            }
         }
     }
 
@@ -388,22 +403,22 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     }
 
     private void onMessage(Frame f) throws ConnectionException {
-        byte[] h = f.segment(0);
-        ByteBuf hb = Unpooled.wrappedBuffer(h);
-        if (h.length != H2.size()) {
-            throw new ConnectionException("MESSAGE header of " + h.length + " bytes, expected " + H2.size());
+        ByteBuf hb = f.buf(0);
+        if (hb.readableBytes() != H2.size()) {
+            throw new ConnectionException("MESSAGE header of " + hb.readableBytes() + " bytes, expected " + H2.size());
         }
-        long seq = H2.field("seq").getLong(hb, 0);
+        int h = hb.readerIndex();
+        long seq = H2_SEQ.getLong(hb, h);
         if (seq <= inSeq) {
             return; // duplicate of one we already delivered
         }
         // A gap (seq > inSeq + 1) is delivered anyway, as ProtocolV2 does unless
         // ms_die_on_skipped_message is set: on a lossy session the owner's timeouts cover the loss.
         inSeq = seq;
-        Message m = new Message(H2.field("type").getInt(hb, 0), H2.field("version").getInt(hb, 0),
-                H2.field("compat_version").getInt(hb, 0), H2.field("priority").getInt(hb, 0),
-                H2.field("tid").getLong(hb, 0), seq, f.segment(1), f.segment(2), f.segment(3));
-        p.listener().accept(m);
+        Message m = new Message((int) H2_TYPE.getLong(hb, h), (int) H2_VERSION.getLong(hb, h),
+                (int) H2_COMPAT.getLong(hb, h), (int) H2_PRIORITY.getLong(hb, h),
+                H2_TID.getLong(hb, h), seq, f.segment(1), f.segment(2), f.buf(3));
+        p.listener().accept(m); // the caller (process) releases the frame, hence m.data(), afterwards
     }
 
     private static String hex(long features) {
@@ -447,24 +462,22 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
                 return;
             }
             long seq = ++outSeq;
-            ByteBuf hb = Unpooled.buffer(H2.size());
-            Map<String, Object> v = new HashMap<>();
-            v.put("seq", seq);
-            v.put("tid", m.tid());
-            v.put("type", m.type());
-            v.put("priority", m.priority());
-            v.put("version", m.version());
-            v.put("data_pre_padding_len", 0);
-            v.put("data_off", 0);
-            v.put("ack_seq", inSeq);
-            v.put("flags", MSG_FLAGS);
-            v.put("compat_version", m.compatVersion());
-            H2.encode(hb, 0, v, Map.of());
-            byte[] header = new byte[H2.size()];
-            hb.getBytes(0, header);
+            ByteBuf header = Unpooled.buffer(H2.size()).writeZero(H2.size());
+            H2_SEQ.setLong(header, 0, seq);
+            H2_TID.setLong(header, 0, m.tid());
+            H2_TYPE.setLong(header, 0, m.type());
+            H2_PRIORITY.setLong(header, 0, m.priority());
+            H2_VERSION.setLong(header, 0, m.version());
+            H2_DATA_PRE_PADDING.setLong(header, 0, 0);
+            H2_DATA_OFF.setLong(header, 0, 0);
+            H2_ACK_SEQ.setLong(header, 0, inSeq);
+            H2_FLAGS.setLong(header, 0, MSG_FLAGS);
+            H2_COMPAT.setLong(header, 0, m.compatVersion());
             ackedIn = inSeq;
-            byte[] frame = writer.frame(Tag.MESSAGE, header, m.front(), m.middle(), m.data());
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener(w -> {
+            // front, middle and data go out as they are: components of the frame, not copies
+            ByteBuf frame = writer.encode(Tag.MESSAGE, header, Unpooled.wrappedBuffer(m.front()),
+                    Unpooled.wrappedBuffer(m.middle()), m.data());
+            ctx.writeAndFlush(frame).addListener(w -> {
                 if (w.isSuccess()) {
                     done.complete(null);
                 } else {

@@ -99,7 +99,7 @@ class CapturedV1SessionTest {
             if (o instanceof V1Reader.Msg m) {
                 byte[] header = V1Codec.header(m.message(), m.message().seq(), m.srcType(), m.srcNum());
                 assertArrayEquals(java.util.Arrays.copyOfRange(s, off + 1, off + 54), header, "header at " + off);
-                off += 1 + 53 + m.message().front().length + m.message().middle().length + m.message().data().length;
+                off += 1 + 53 + m.message().front().length + m.message().middle().length + m.message().dataLength();
                 byte[] footer = V1Codec.footer(V1Codec.Crcs.of(m.message()), 0, m.footerFlags(), true);
                 assertArrayEquals(java.util.Arrays.copyOfRange(s, off, off + 21), footer, "footer at " + off);
                 off += 21;
@@ -162,10 +162,10 @@ class CapturedV1SessionTest {
         int at = 9 + 136 + first.raw().length + second.raw().length + 8;
         ByteBuf b = Unpooled.wrappedBuffer(s);
         int headerCrc = (int) V1Codec.H_CRC.getLong(b, at + 1);
-        int footerAt = at + 1 + 53 + op.message().front().length + op.message().data().length;
+        int footerAt = at + 1 + 53 + op.message().front().length + op.message().dataLength();
         long sig = V1Codec.FOOTER.at("sig").getLong(b, footerAt);
         assertEquals(sig, signer.sign(headerCrc, V1Codec.Crcs.of(op.message()), op.message().front().length, 0,
-                op.message().data().length, op.message().seq()));
+                op.message().dataLength(), op.message().seq()));
         byte[] footer = V1Codec.footer(V1Codec.Crcs.of(op.message()), sig, op.footerFlags(), true);
         assertArrayEquals(java.util.Arrays.copyOfRange(s, footerAt, footerAt + 21), footer);
         for (int cut = 0; cut <= s.length; cut++) {

@@ -185,7 +185,7 @@ class FakeV1PeerTest {
     static byte[] msg(Message m, long seq) {
         byte[] h = V1Codec.header(m, seq, EntityName.TYPE_MON, 0);
         byte[] footer = V1Codec.footer(V1Codec.Crcs.of(m), 0, Tags.FOOTER_COMPLETE, true);
-        return concat(new byte[] {Tags.MSG}, h, m.front(), m.middle(), m.data(), footer);
+        return concat(new byte[] {Tags.MSG}, h, m.front(), m.middle(), m.dataBytes(), footer);
     }
 
     @Test

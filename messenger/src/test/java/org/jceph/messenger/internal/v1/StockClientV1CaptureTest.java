@@ -84,7 +84,7 @@ class StockClientV1CaptureTest {
                 Message msg = m.message();
                 assertArrayEquals(Arrays.copyOfRange(s, off + 1, off + 54),
                         V1Codec.header(msg, msg.seq(), m.srcType(), m.srcNum()), "header at " + off);
-                off += 54 + msg.front().length + msg.middle().length + msg.data().length;
+                off += 54 + msg.front().length + msg.middle().length + msg.dataLength();
                 assertArrayEquals(Arrays.copyOfRange(s, off, off + 21),
                         V1Codec.footer(V1Codec.Crcs.of(msg), 0, m.footerFlags(), true), "footer at " + off);
                 off += 21;

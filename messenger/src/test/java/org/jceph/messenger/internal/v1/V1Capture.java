@@ -33,11 +33,11 @@ final class V1Capture {
     /** What the server sent, in order: ServerHello, ConnectReply..., then V1Reader events. */
     static List<Object> server(byte[] stream, int cut, LongFunction<MessageSigner> signer) {
         V1Reader r = new V1Reader();
-        ByteBuf cum = Unpooled.buffer();
+        ByteBuf cum = org.jceph.messenger.internal.TestCumulation.create();
         List<Object> out = new ArrayList<>();
         int stage = 0; // 0 hello, 1 replies, 2 open
         for (int piece = 0; piece < 2; piece++) {
-            cum.writeBytes(stream, piece == 0 ? 0 : cut, piece == 0 ? cut : stream.length - cut);
+            org.jceph.messenger.internal.TestCumulation.feed(cum, stream, piece == 0 ? 0 : cut, piece == 0 ? cut : stream.length - cut);
             while (true) {
                 Object o;
                 if (stage == 0) {
@@ -83,11 +83,11 @@ final class V1Capture {
         V1Reader r = new V1Reader();
         r.features(features);
         r.signer(signer);
-        ByteBuf cum = Unpooled.buffer();
+        ByteBuf cum = org.jceph.messenger.internal.TestCumulation.create();
         List<Object> out = new ArrayList<>();
         int stage = 0;
         for (int piece = 0; piece < 2; piece++) {
-            cum.writeBytes(stream, piece == 0 ? 0 : cut, piece == 0 ? cut : stream.length - cut);
+            org.jceph.messenger.internal.TestCumulation.feed(cum, stream, piece == 0 ? 0 : cut, piece == 0 ? cut : stream.length - cut);
             while (true) {
                 Object o = null;
                 int n = cum.readableBytes();

@@ -47,10 +47,10 @@ class V1CodecTest {
         byte[] h = V1Codec.header(m, seq, 8, 4100);
         int hcrc = (int) V1Codec.H_CRC.getLong(Unpooled.wrappedBuffer(h), 0);
         V1Codec.Crcs c = V1Codec.Crcs.of(m);
-        long sig = signer.sign(hcrc, c, m.front().length, m.middle().length, m.data().length, seq);
+        long sig = signer.sign(hcrc, c, m.front().length, m.middle().length, m.dataLength(), seq);
         byte[] f = V1Codec.footer(c, sig, Tags.FOOTER_COMPLETE | Tags.FOOTER_SIGNED, true);
         ByteBuf b = Unpooled.buffer();
-        b.writeByte(Tags.MSG).writeBytes(h).writeBytes(m.front()).writeBytes(m.middle()).writeBytes(m.data()).writeBytes(f);
+        b.writeByte(Tags.MSG).writeBytes(h).writeBytes(m.front()).writeBytes(m.middle()).writeBytes(m.data().duplicate()).writeBytes(f);
         return io.netty.buffer.ByteBufUtil.getBytes(b);
     }
 

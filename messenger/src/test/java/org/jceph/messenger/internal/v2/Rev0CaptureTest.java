@@ -28,13 +28,13 @@ class Rev0CaptureTest {
     }
 
     static List<Frame> replay(byte[] stream, int cut) {
-        ByteBuf cum = Unpooled.buffer();
+        ByteBuf cum = org.jceph.messenger.internal.TestCumulation.create();
         FrameReader r = new FrameReader();
         r.rev0(true);
         List<Frame> out = new ArrayList<>();
         boolean banner = false;
         for (int piece = 0; piece < 2; piece++) {
-            cum.writeBytes(stream, piece == 0 ? 0 : cut, piece == 0 ? cut : stream.length - cut);
+            org.jceph.messenger.internal.TestCumulation.feed(cum, stream, piece == 0 ? 0 : cut, piece == 0 ? cut : stream.length - cut);
             if (!banner) {
                 int len = Banner.wireLength(cum);
                 if (len < 0) {
