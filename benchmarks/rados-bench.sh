@@ -1,34 +1,37 @@
 #!/usr/bin/env bash
-# Side-by-side: `rados bench` (librados) against `bin/jceph rados bench` (pure Java) on one
+# Side-by-side: `rados bench` (librados) against `bin/jceph rados bench` (pure Java) on the same
 # throwaway cluster, same pool, same sizes and concurrency, one after the other.
 #   benchmarks/rados-bench.sh [SECONDS]
+# Each (object size, mode) pair gets a fresh cluster: memstore never gives freed memory back, so
+# a run of 4 MiB writes would otherwise fill the OSDs for the runs after it.
 # Prints each tool's summary and the whole process's CPU seconds (bash `time`: user+sys).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SECS=${1:-10}
 DIR=$(mktemp -d /tmp/jceph-bench.XXXXXX)
-trap '"$ROOT/bin/jceph-cluster" stop "$DIR" >/dev/null 2>&1 || true; rm -rf "$DIR"' EXIT
-JCEPH_OSD_BYTES=$((6 << 30)) "$ROOT/bin/jceph-cluster" start "$DIR/c" >/dev/null
-DIR="$DIR/c"
-CONF="$DIR/ceph.conf"
+trap '"$ROOT/bin/jceph-cluster" stop "$DIR/c" >/dev/null 2>&1 || true; rm -rf "$DIR"' EXIT
 "$ROOT/bin/jceph" help >/dev/null   # build once, outside the timings
 JCEPH=(java -cp "$ROOT/cli/target/jceph-cli-0.1.0-SNAPSHOT.jar:$ROOT/cli/target/lib/*" org.jceph.cli.Main)
 TIMEFORMAT='process cpu seconds: %U user + %S sys (%R s elapsed)'
 
-
 for spec in "4096 16" "4194304 16"; do
   set -- $spec
   for mode in write seq rand; do
+    "$ROOT/bin/jceph-cluster" stop "$DIR/c" >/dev/null 2>&1 || true
+    rm -rf "$DIR/c"
+    JCEPH_OSD_BYTES=$((6 << 30)) "$ROOT/bin/jceph-cluster" start "$DIR/c" >/dev/null
+    CONF="$DIR/c/ceph.conf"
     echo "=== $mode, $1-byte objects, $2 in flight, ${SECS}s"
+    echo "--- rados bench (librados)"
     if [ "$mode" = write ]; then
-      echo "--- rados bench (librados)"
-      time rados -c "$CONF" -p jceph-test bench "$SECS" write -b "$1" -t "$2" --no-cleanup | tail -17
+      time rados -c "$CONF" -p jceph-test bench "$SECS" write -b "$1" -t "$2" | tail -17
     else
-      echo "--- rados bench (librados)"
+      # seq and rand read what a write phase left behind, as the stock tool requires
+      rados -c "$CONF" -p jceph-test bench "$SECS" write -b "$1" -t "$2" --no-cleanup >/dev/null
       time rados -c "$CONF" -p jceph-test bench "$SECS" "$mode" -t "$2" | tail -12
+      rados -c "$CONF" -p jceph-test cleanup >/dev/null 2>&1 || true
     fi
     echo "--- jceph rados bench (pure Java)"
     time "${JCEPH[@]}" rados -c "$CONF" -p jceph-test bench "$SECS" "$mode" -b "$1" -t "$2" | tail -12
   done
-  rados -c "$CONF" -p jceph-test cleanup >/dev/null 2>&1 || true
 done
