@@ -142,7 +142,11 @@ public record Format1Header(String blockName, int order, long imageSize, long sn
                     new String(bytes, at, nul - at, StandardCharsets.UTF_8)));
             at = nul + 1;
         }
-        return new Format1Header(cString(HEAD.field("block_name").getBytes(b, 0)), order,
+        String blockName = cString(HEAD.field("block_name").getBytes(b, 0));
+        if (blockName.length() >= HEAD.field("block_name").width()) {
+            throw new DecodeException(HEAD.name(), HEAD.field("block_name").offset(), "block_name is not NUL-terminated");
+        }
+        return new Format1Header(blockName, order,
                 HEAD.field("image_size").getLong(b, 0), HEAD.field("snap_seq").getLong(b, 0), snaps);
     }
 
