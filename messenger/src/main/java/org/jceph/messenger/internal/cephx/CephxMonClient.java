@@ -276,6 +276,10 @@ public final class CephxMonClient {
         int n = d.readCountLe("tickets", 6);
         for (int i = 0; i < n; i++) {
             int service = (int) d.readU32Le();
+            if (service != EntityName.TYPE_AUTH && service != EntityName.TYPE_MON && service != EntityName.TYPE_OSD
+                    && service != EntityName.TYPE_MGR && service != EntityName.TYPE_MDS) {
+                throw d.error("ticket for unknown service type " + service);
+            }
             int tv = d.readU8();
             if (tv != 1) {
                 throw d.error("service ticket struct_v " + tv);
