@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jceph rados} against the stock {@code rados} tool, both directions, and a short bench. */
-@RealCluster
+@RealCluster(config = {"mon allow pool delete = true"}) // its own cluster: pool snapshots need a pool no RBD test has put in self-managed snaps mode
 class RadosCommandIT {
     @TempDir
     Path tmp;
