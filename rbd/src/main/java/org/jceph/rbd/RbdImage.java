@@ -1435,6 +1435,52 @@ public final class RbdImage implements AutoCloseable {
         return c;
     }
 
+    // ---- blocking forms (librbd's rbd_read/rbd_write/...): each bounded by the I/O timeout ------
+
+    /** How long a blocking call waits for its asynchronous form before failing. */
+    public static final java.time.Duration DEFAULT_IO_TIMEOUT = java.time.Duration.ofSeconds(
+            Long.getLong("jceph.rbd.ioTimeoutSeconds", 300));
+
+    public byte[] read(long offset, int length) {
+        return await(readAsync(offset, length), "read");
+    }
+
+    public void write(long offset, byte[] data) {
+        await(writeAsync(offset, data), "write");
+    }
+
+    public void discard(long offset, long length) {
+        await(discardAsync(offset, length), "discard");
+    }
+
+    public void writeZeroes(long offset, long length) {
+        await(writeZeroesAsync(offset, length), "write_zeroes");
+    }
+
+    public void flush() {
+        await(flushAsync(), "flush");
+    }
+
+    private <T> T await(CompletableFuture<T> f, String what) {
+        try {
+            return f.get(DEFAULT_IO_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            throw new RbdException(what + " on image " + name + " did not complete within " + DEFAULT_IO_TIMEOUT);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new RbdException(what + " on image " + name + " failed: " + c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(true);
+            throw new RbdException(what + " on image " + name + " was interrupted");
+        }
+    }
+
     /** Writes are acknowledged by the OSDs once durable: nothing is buffered here. */
     public CompletableFuture<Void> flushAsync() {
         return CompletableFuture.completedFuture(null);

@@ -117,4 +117,24 @@ class QemuImgInteropIT extends LiveRbdTest {
             }
         }
     }
+
+    @Test
+    void theBlockingCallsMirrorTheAsyncOnes() throws Exception {
+        RbdImage.create(io(), "sync-calls", 8L << 20, 22, RbdFeatures.LIBRBD_DEFAULT);
+        byte[] want = new byte[8 << 20];
+        try (RbdImage img = RbdImage.open(io(), "sync-calls", false)) {
+            byte[] d = new byte[3 << 20];
+            new Random(9).nextBytes(d);
+            img.write(1 << 20, d);
+            System.arraycopy(d, 0, want, 1 << 20, d.length);
+            img.discard(2 << 20, 4096);
+            java.util.Arrays.fill(want, 2 << 20, (2 << 20) + 4096, (byte) 0);
+            img.writeZeroes(3 << 20, 100);
+            java.util.Arrays.fill(want, 3 << 20, (3 << 20) + 100, (byte) 0);
+            img.flush();
+            assertArrayEquals(want, img.read(0, want.length));
+            org.junit.jupiter.api.Assertions.assertThrows(RbdException.class, () -> img.read(8 << 20, 1));
+        }
+        assertArrayEquals(want, export("sync-calls"));
+    }
 }
