@@ -517,6 +517,51 @@ public final class IoCtx {
     }
 
     /** The object's watchers (CEPH_OSD_OP_LIST_WATCHERS, what {@code rados listwatchers} prints). */
+    /** One clone of an object (clone_info): the snaps it serves, its size, and what it shares with the next newer one. */
+    public record CloneInfo(long cloneId, List<Long> snaps, List<long[]> overlap, long size) {
+        /** The head's clone id (CEPH_NOSNAP). */
+        public static final long HEAD = -2L;
+    }
+
+    /** An object's snap set (obj_list_snap_response_t): clones oldest first, the head last, and seq. */
+    public record SnapSet(List<CloneInfo> clones, long seq) {
+    }
+
+    /**
+     * The object's clones and overlaps (librados' list_snaps, read at CEPH_SNAPDIR), or null when the
+     * object has neither a head nor a clone.
+     */
+    public SnapSet listSnaps(String oid) {
+        IoCtx snapdir = duplicate();
+        snapdir.setReadSnap(-1L); // CEPH_SNAPDIR
+        byte[] out;
+        try {
+            out = await(snapdir.run(oid, OsdOp.listSnaps())).outputs().get(0);
+        } catch (RadosException.ObjectNotFoundException e) {
+            return null;
+        }
+        CephDecoder d = CephDecoder.of(out, "obj_list_snap_response_t");
+        CephDecoder.Envelope env = d.beginStruct("obj_list_snap_response_t", 2);
+        int n = d.readCountLe("clones", 28);
+        List<CloneInfo> clones = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CephDecoder.Envelope c = d.beginStruct("clone_info", 1);
+            long id = d.readU64Le();
+            List<Long> snaps = d.readList(8, CephDecoder::readU64Le);
+            int m = d.readCountLe("overlap", 16);
+            List<long[]> overlap = new java.util.ArrayList<>();
+            for (int j = 0; j < m; j++) {
+                overlap.add(new long[] {d.readU64Le(), d.readU64Le()});
+            }
+            long size = d.readU64Le();
+            d.endStruct(c);
+            clones.add(new CloneInfo(id, List.copyOf(snaps), List.copyOf(overlap), size));
+        }
+        long seq = env.version() >= 2 ? d.readU64Le() : -2L;
+        d.endStruct(env);
+        return new SnapSet(List.copyOf(clones), seq);
+    }
+
     public List<Watcher> listWatchers(String oid) {
         byte[] out = await(run(oid, OsdOp.listWatchers())).outputs().get(0);
         CephDecoder d = CephDecoder.of(out, "obj_list_watch_response_t");

@@ -199,7 +199,35 @@ class RbdCommandIT {
             {"diff", "--whole-object", "--from-snap", "a", "--format", "json", pool + "/diffed"},
             {"diff", "--whole-object", "--from-snap", "b", pool + "/diffed"},
             {"diff", "--whole-object", "--from-snap", "a", pool + "/diffed@b"},
-            {"diff", "--whole-object", pool + "/diffed@a"}}) {
+            {"diff", "--whole-object", pool + "/diffed@a"},
+            // extent-precise, from the OSDs' snap sets
+            {"diff", "--from-snap", "a", pool + "/diffed"},
+            {"diff", "--from-snap", "b", pool + "/diffed"},
+            {"diff", "--from-snap", "a", pool + "/diffed@b"},
+            {"diff", "--from-snap", "a", "--format", "json", pool + "/diffed"}}) {
+            assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args));
+        }
+        // an image without fast-diff: snap sets for whole objects too; shrink and regrow across snaps
+        c.rbdOrThrow("create", "--size", "12M", "--image-feature", "layering", pool + "/diffed2");
+        try (org.jceph.rados.RadosClient rados = org.jceph.rados.RadosClient.connect(
+                org.jceph.messenger.config.CephConfig.fromEnvironment("-c", c.confPath().toString()));
+                org.jceph.rbd.RbdImage img = org.jceph.rbd.RbdImage.open(rados.ioCtx(pool), "diffed2", false)) {
+            byte[] blob = new byte[3 << 20];
+            new Random(6).nextBytes(blob);
+            img.write(1 << 20, blob);
+            img.snapCreate("p");
+            img.write((2 << 20) + 7, new byte[5000]);
+            img.write(10 << 20, new byte[] {9});
+            img.snapCreate("q");
+            img.resize(6 << 20);
+            img.resize(12 << 20);
+            img.write(5 << 20, new byte[] {1, 2});
+        }
+        for (String[] args : new String[][] {
+            {"diff", "--from-snap", "p", pool + "/diffed2"},
+            {"diff", "--from-snap", "q", pool + "/diffed2"},
+            {"diff", "--from-snap", "p", pool + "/diffed2@q"},
+            {"diff", "--whole-object", "--from-snap", "p", pool + "/diffed2"}}) {
             assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args));
         }
         assertTrue(run(c, "diff", "--whole-object", "--from-snap", "a", pool + "/diffed").contains("4194304  4194304  zero"));

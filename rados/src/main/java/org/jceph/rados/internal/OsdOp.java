@@ -123,6 +123,13 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     }
 
     /** Lists the object's watchers (obj_list_watch_response_t in the reply). */
+    /** LIST_SNAPS (RD, DATA, 10): the object's clones and their overlaps; read at CEPH_SNAPDIR. */
+    public static final int LIST_SNAPS = 0x120a;
+
+    public static OsdOp listSnaps() {
+        return extent(LIST_SNAPS, 0, 0, NONE);
+    }
+
     public static OsdOp listWatchers() {
         return extent(LIST_WATCHERS, 0, 0, NONE);
     }
