@@ -231,6 +231,11 @@ class RbdCommandIT {
             assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args));
         }
         assertTrue(run(c, "diff", "--whole-object", "--from-snap", "a", pool + "/diffed").contains("4194304  4194304  zero"));
+        // leave the shared pool as we found it (the du test measures it whole)
+        for (String image : new String[] {"diffed", "diffed2"}) {
+            c.rbdOrThrow("snap", "purge", pool + "/" + image);
+            c.rbdOrThrow("rm", pool + "/" + image);
+        }
     }
 
     @Test
