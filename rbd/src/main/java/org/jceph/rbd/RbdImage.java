@@ -751,9 +751,11 @@ public final class RbdImage implements AutoCloseable {
                 return null;
             }));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> CompletableFuture.allOf(parentReads(out)))
-                .thenApply(v -> out);
+        CompletableFuture<Void> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        if (parent == null) {
+            return all.thenApply(v -> out); // no clone: no read-through bookkeeping on the read path
+        }
+        return all.thenCompose(v -> CompletableFuture.allOf(parentReads(out))).thenApply(v -> out);
     }
 
     /**

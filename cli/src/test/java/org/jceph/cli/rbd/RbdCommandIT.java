@@ -37,16 +37,9 @@ class RbdCommandIT {
     }
 
     private static String run(CephCluster c, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "-c";
-        all[1] = c.confPath().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int rc = RbdCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
+        Result r = runRc(c, args);
+        assertEquals(0, r.rc(), r.err());
+        return r.out();
     }
 
     @Test

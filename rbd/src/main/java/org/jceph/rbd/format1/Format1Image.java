@@ -255,13 +255,7 @@ public final class Format1Image implements AutoCloseable {
             String obj = object(x.objectNumber());
             CompletableFuture<Void> op = x.offset() == 0 && x.length() == layout().objectSize() ? io.removeAsync(obj)
                     : io.zeroAsync(obj, x.offset(), x.length());
-            parts.add(op.exceptionally(err -> {
-                Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-                if (c instanceof RadosException.ObjectNotFoundException) {
-                    return null;
-                }
-                throw c instanceof RuntimeException re ? re : new CompletionException(c);
-            }));
+            parts.add(ignoreMissing(op));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
