@@ -532,14 +532,33 @@ public final class IoCtx {
      * object has neither a head nor a clone.
      */
     public SnapSet listSnaps(String oid) {
+        return await(listSnapsAsync(oid));
+    }
+
+    /** {@link #listSnaps} without blocking: completes with null when the object has neither a head nor a clone. */
+    public CompletableFuture<SnapSet> listSnapsAsync(String oid) {
         IoCtx snapdir = duplicate();
         snapdir.setReadSnap(-1L); // CEPH_SNAPDIR
-        byte[] out;
-        try {
-            out = await(snapdir.run(oid, OsdOp.listSnaps())).outputs().get(0);
-        } catch (RadosException.ObjectNotFoundException e) {
-            return null;
-        }
+        return orNullWhenAbsent(snapdir.run(oid, OsdOp.listSnaps()).thenApply(r -> decodeSnapSet(r.outputs().get(0))));
+    }
+
+    /** {@link #statOrNull} without blocking. */
+    public CompletableFuture<ObjectStat> statOrNullAsync(String oid) {
+        return orNullWhenAbsent(statAsync(oid));
+    }
+
+    private static <T> CompletableFuture<T> orNullWhenAbsent(CompletableFuture<T> f) {
+        return f.handle((v, e) -> {
+            if (e == null) {
+                return CompletableFuture.completedFuture(v);
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            return cause instanceof RadosException.ObjectNotFoundException
+                    ? CompletableFuture.<T>completedFuture(null) : CompletableFuture.<T>failedFuture(cause);
+        }).thenCompose(x -> x);
+    }
+
+    private static SnapSet decodeSnapSet(byte[] out) {
         CephDecoder d = CephDecoder.of(out, "obj_list_snap_response_t");
         CephDecoder.Envelope env = d.beginStruct("obj_list_snap_response_t", 2);
         int n = d.readCountLe("clones", 28);

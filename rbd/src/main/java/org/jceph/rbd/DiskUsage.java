@@ -1,16 +1,15 @@
 package org.jceph.rbd;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import org.jceph.rados.IoCtx;
-import org.jceph.rbd.objectmap.ObjectMap;
 
 /**
- * {@code rbd du} as librbd computes it with fast-diff: for each snapshot (oldest first) and for
- * HEAD, the bytes of the objects written since the previous snapshot, from the object maps
- * (EXISTS, or EXISTS_CLEAN where the previous map had nothing), each object counted up to the
- * image's size at that point. Without fast-diff only HEAD of an image without snapshots is
- * measured, by looking at every data object.
+ * {@code rbd du} as the rbd tool computes it: for each snapshot (oldest first) and then HEAD, the
+ * bytes that changed since the previous snapshot, summed from {@link ImageDiff} (whole objects,
+ * or extent-precise with {@code exact}), without the parent's data. With fast-diff the object
+ * maps answer; without it, the OSDs' snap sets do, object by object, as librbd's DiffIterate
+ * does. Striped images are measured through their layout, as librbd does.
  */
 public final class DiskUsage {
     private DiskUsage() {
@@ -20,49 +19,62 @@ public final class DiskUsage {
     public record Usage(String image, String imageId, String snapshot, long snapshotId, long provisioned, long used) {
     }
 
-    static List<Usage> of(RbdImage img, IoCtx md, IoCtx data) {
-        if (img.layout().isStriped()) {
-            throw new RbdException("du of striped images (stripe count " + img.layout().stripeCount()
-                    + ") is not supported by jceph");
+    static List<Usage> of(RbdImage img) {
+        return of(img, null, null, false);
+    }
+
+    /**
+     * The rows {@code rbd du} prints for one image: with {@code fromSnap}, only the snapshots after
+     * it (and HEAD); with {@code toSnap}, the snapshots up to and including it and no HEAD.
+     *
+     * @throws RbdException.NoSuchKeyException when a named snapshot does not exist
+     * @throws RbdException when {@code fromSnap} is not older than {@code toSnap}
+     */
+    static List<Usage> of(RbdImage img, String fromSnap, String toSnap, boolean exact) {
+        List<RbdImage.Snapshot> snaps = new ArrayList<>(img.snapshots());
+        snaps.sort(Comparator.comparing(RbdImage.Snapshot::id, Long::compareUnsigned));
+        RbdImage.Snapshot from = find(snaps, fromSnap);
+        RbdImage.Snapshot to = find(snaps, toSnap);
+        if ((fromSnap != null && from == null) || (toSnap != null && to == null)) {
+            throw new RbdException.NoSuchKeyException("specified snapshot is not found.");
         }
-        List<RbdImage.Snapshot> snaps = img.snapshots();
         List<Usage> out = new ArrayList<>();
-        long os = 1L << img.order();
-        boolean fastDiff = (img.features() & RbdFeatures.FAST_DIFF) != 0
-                && (ObjectMap.flags(md, img.id()) & (ObjectMap.FLAG_OBJECT_MAP_INVALID | ObjectMap.FLAG_FAST_DIFF_INVALID)) == 0;
-        if (!fastDiff) {
-            if (!snaps.isEmpty()) {
-                throw new RbdException("image " + img.name() + " has snapshots but no valid fast-diff map: jceph measures"
-                        + " snapshots from the object maps only");
+        if (from != null && to != null) {
+            if (from.id() == to.id()) {
+                return out; // nothing between a snapshot and itself
             }
-            long used = 0;
-            for (long n = 0; n * os < img.size(); n++) {
-                if (data.statOrNull(String.format("%s.%016x", img.objectPrefix(), n)) != null) {
-                    used += Math.min(os, img.size() - n * os);
-                }
+            if (Long.compareUnsigned(from.id(), to.id()) > 0) {
+                throw new RbdException("snapshot " + fromSnap + " is newer than " + toSnap);
             }
-            out.add(new Usage(img.name(), img.id(), null, 0, img.size(), used));
-            return out;
         }
-        int[] prev = null;
+        boolean counting = fromSnap == null;
+        String previous = null;
         for (RbdImage.Snapshot s : snaps) {
-            int[] states = ObjectMap.decodeStates(md.read(ObjectMap.name(img.id(), s.id()), 0, 0));
-            out.add(new Usage(img.name(), img.id(), s.name(), s.id(), s.size(), used(states, prev, os, s.size())));
-            prev = states;
+            if (counting) {
+                try (RbdImage at = img.atSnapshot(s.name())) {
+                    out.add(new Usage(img.name(), img.id(), s.name(), s.id(), s.size(), used(at.diffOwn(previous, !exact))));
+                }
+            } else if (s.name().equals(fromSnap)) {
+                counting = true;
+            }
+            if (s.name().equals(toSnap)) {
+                return out;
+            }
+            previous = s.name();
         }
-        int[] head = ObjectMap.decodeStates(md.read(ObjectMap.name(img.id()), 0, 0));
-        out.add(new Usage(img.name(), img.id(), null, 0, img.size(), used(head, prev, os, img.size())));
+        out.add(new Usage(img.name(), img.id(), null, 0, img.size(), used(img.diffOwn(previous, !exact))));
         return out;
     }
 
-    private static long used(int[] states, int[] prev, long os, long size) {
+    private static RbdImage.Snapshot find(List<RbdImage.Snapshot> snaps, String name) {
+        return name == null ? null : snaps.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static long used(List<ImageDiff.Extent> extents) {
         long used = 0;
-        for (int i = 0; i < states.length && (long) i * os < size; i++) {
-            int st = states[i];
-            boolean changed = st == ObjectMap.EXISTS || st == ObjectMap.PENDING
-                    || (st == ObjectMap.EXISTS_CLEAN && (prev == null || i >= prev.length || prev[i] == ObjectMap.NONEXISTENT));
-            if (changed) {
-                used += Math.min(os, size - (long) i * os);
+        for (ImageDiff.Extent x : extents) {
+            if (x.exists()) {
+                used += x.length();
             }
         }
         return used;

@@ -2,22 +2,38 @@ package org.jceph.rbd;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jceph.rados.IoCtx;
+import org.jceph.rbd.layout.ObjectExtent;
+import org.jceph.rbd.layout.Striper;
+import org.jceph.rbd.layout.StripingLayout;
 import org.jceph.rbd.objectmap.ObjectMap;
 
 /**
- * {@code rbd diff}: the extents that changed between a snapshot (or the beginning) and HEAD
- * (or a later snapshot), as librbd's DiffIterate reports them.
+ * {@code rbd diff} (librbd's diff_iterate): the extents that changed between a snapshot (or the
+ * beginning) and HEAD (or a later snapshot), over the image as it is at the end point.
  *
+ * <p>Two ways to know, as in librbd:
  * <ul>
- *   <li>From the beginning: every data object that exists, as far as the object reaches
- *       (whole objects with {@code wholeObject}).</li>
- *   <li>From a snapshot, whole objects, from the fast-diff maps: an object changed when any map
- *       after the start marks it EXISTS (written in that interval) or when it exists at one end
- *       only; it is data when it exists at the end, a zeroed extent otherwise.</li>
- *   <li>From a snapshot, extent-precise (or without fast-diff): the OSD's snap sets, object by
- *       object (list_snaps), as librbd's DiffIterate does.</li>
+ *   <li><b>Object maps</b> (whole objects asked for, fast-diff valid): each snapshot's map from the
+ *       start to the end is folded into a per-object state (hole, data, hole updated, data
+ *       updated); updated objects are reported whole, as data or as zeroes.</li>
+ *   <li><b>Snap sets</b> (otherwise): each object's clones and overlaps (list_snaps) say which of
+ *       its bytes differ between the two points; bytes cut off by a shrink since the start are
+ *       zeroes; an object gone at the end is zeroes where it differed.</li>
  * </ul>
+ * From the beginning, a clone's objects with nothing of their own show the parent's data
+ * through (within the overlap) when {@code includeParent}, as {@code rbd diff} asks.
+ *
+ * <p>Each object's change is worked out in object space, then mapped back to image extents
+ * through the striping layout. Like librbd, the image is walked one stripe period (object set)
+ * at a time: within a period, extents are sorted and neighbours of the same kind merged (so a
+ * striped image's four changed objects print as one 16 MiB extent); across periods nothing is
+ * merged (so a non-striped image prints object by object).
  */
 public final class ImageDiff {
     private ImageDiff() {
@@ -27,212 +43,427 @@ public final class ImageDiff {
     public record Extent(long offset, long length, boolean exists) {
     }
 
+    /** How many objects are probed at once (librbd's rbd_concurrent_management_ops is 10). */
+    private static final int WINDOW = 32;
+
+    /** Object-map diff states (librbd's object_map::DiffState). */
+    static final int HOLE = 0;
+    static final int DATA = 1;
+    static final int HOLE_UPDATED = 2;
+    static final int DATA_UPDATED = 3;
+
+    /** What changed in one object, in object space. */
+    record Change(Kind kind, boolean exists, List<long[]> ranges) {
+        static final Change PARENT = new Change(Kind.PARENT, false, List.of());
+
+        static Change whole(boolean exists) {
+            return new Change(Kind.WHOLE, exists, List.of());
+        }
+    }
+
+    enum Kind {
+        /** All of the object's extents in the range, data when {@code exists}. */
+        WHOLE,
+        /** Byte ranges {a, b, data ? 1 : 0} of the object. */
+        RANGES,
+        /** Nothing of its own: a clone's parent shows through, if there is one. */
+        PARENT
+    }
+
+    /** The byte ranges {a, b, data ? 1 : 0} of a change (none for no change or a parent read-through). */
+    static List<long[]> rangesOf(Change c) {
+        return c == null || c.kind() != Kind.RANGES ? List.of() : c.ranges();
+    }
+
+    /** Computes the change of one object, given its byte ranges inside the walked range. */
+    private interface Probe {
+        CompletableFuture<Change> apply(long objectNo, Ranges inRange);
+    }
+
     static List<Extent> of(RbdImage img, IoCtx md, IoCtx data, Long endSnapId, String fromSnap, boolean wholeObject) {
-        if (img.layout().isStriped()) {
-            throw new RbdException("diff of striped images is not supported by jceph");
-        }
-        long os = 1L << img.order();
+        return of(img, md, data, endSnapId, fromSnap, wholeObject, true);
+    }
+
+    /**
+     * @param includeParent whether a clone's empty objects show its parent's data (rbd diff: yes;
+     *                      rbd du, which measures the image's own objects: no)
+     */
+    static List<Extent> of(RbdImage img, IoCtx md, IoCtx data, Long endSnapId, String fromSnap, boolean wholeObject,
+                           boolean includeParent) {
         long size = img.size();
-        long count = (size + os - 1) / os;
-        List<Extent> out = new ArrayList<>();
-        boolean fastDiff = (img.features() & RbdFeatures.FAST_DIFF) != 0
-                && (ObjectMap.flags(md, img.id()) & (ObjectMap.FLAG_OBJECT_MAP_INVALID | ObjectMap.FLAG_FAST_DIFF_INVALID)) == 0;
-        if (fromSnap == null) {
-            int[] states = fastDiff && wholeObject ? ObjectMap.decodeStates(md.read(mapName(img, endSnapId), 0, 0)) : null;
-            for (long n = 0; n < count; n++) {
-                long span = Math.min(os, size - n * os);
-                if (states != null) {
-                    if (n < states.length && states[(int) n] != ObjectMap.NONEXISTENT) {
-                        out.add(new Extent(n * os, span, true));
-                    }
-                    continue;
-                }
-                IoCtx.ObjectStat st = data.statOrNull(String.format("%s.%016x", img.objectPrefix(), n));
-                if (st != null && st.size() > 0) {
-                    out.add(new Extent(n * os, wholeObject ? span : Math.min(st.size(), span), true));
-                }
-            }
-            return out;
-        }
         List<RbdImage.Snapshot> snaps = img.snapshots();
-        RbdImage.Snapshot from = snaps.stream().filter(s -> s.name().equals(fromSnap)).findFirst()
-                .orElseThrow(() -> new RbdException("image " + img.name() + " has no snapshot " + fromSnap));
-        if (!wholeObject || !fastDiff) {
-            return fromSnapSets(img, data, from, endSnapId, wholeObject);
+        long fromId = 0;
+        if (fromSnap != null) {
+            RbdImage.Snapshot from = snaps.stream().filter(s -> s.name().equals(fromSnap)).findFirst()
+                    .orElseThrow(() -> new RbdException.NoSuchKeyException("image " + img.name() + " has no snapshot " + fromSnap));
+            fromId = from.id();
         }
-        int[] start = ObjectMap.decodeStates(md.read(ObjectMap.name(img.id(), from.id()), 0, 0));
-        List<int[]> after = new ArrayList<>();
-        for (RbdImage.Snapshot s : snaps) {
-            if (Long.compareUnsigned(s.id(), from.id()) > 0 && (endSnapId == null || Long.compareUnsigned(s.id(), endSnapId) < 0)) {
-                after.add(ObjectMap.decodeStates(md.read(ObjectMap.name(img.id(), s.id()), 0, 0)));
-            }
+        long endId = endSnapId == null ? IoCtx.CloneInfo.HEAD : endSnapId;
+        if (fromId == endId) {
+            return List.of(); // no diff
         }
-        int[] end = ObjectMap.decodeStates(md.read(mapName(img, endSnapId), 0, 0));
-        after.add(end);
-        for (int n = 0; n < count; n++) {
-            boolean existedAtStart = n < start.length && start[n] != ObjectMap.NONEXISTENT;
-            boolean existsAtEnd = n < end.length && end[n] != ObjectMap.NONEXISTENT;
-            boolean written = false;
-            boolean seen = existedAtStart;
-            for (int[] m : after) {
-                int st = n < m.length ? m[n] : ObjectMap.NONEXISTENT;
-                written |= st == ObjectMap.EXISTS || st == ObjectMap.PENDING;
-                seen |= st != ObjectMap.NONEXISTENT;
+        if (Long.compareUnsigned(fromId, endId) > 0) {
+            throw new RbdException("snapshot " + fromSnap + " is not older than the end point of the diff");
+        }
+        List<Extent> parentData = null;
+        RbdImage.Parent parent = img.parent();
+        if (includeParent && fromId == 0 && parent != null && parent.overlap() > 0) {
+            RbdImage p = parent.image();
+            parentData = onlyData(of(p, p.metadataIo(), p.dataIo(), parent.snapId(), null, wholeObject, true),
+                    Math.min(parent.overlap(), size));
+        }
+        int[] fastDiff = wholeObject ? fastDiffStates(img, md, snaps, fromId, endId) : null;
+        Probe probe;
+        if (fastDiff != null) {
+            probe = (n, in) -> {
+                int st = n < fastDiff.length ? fastDiff[(int) n] : HOLE;
+                Change c = switch (st) {
+                    case DATA_UPDATED -> Change.whole(true);
+                    case HOLE_UPDATED -> Change.whole(false);
+                    case HOLE -> Change.PARENT;
+                    default -> null;
+                };
+                return CompletableFuture.completedFuture(c);
+            };
+        } else {
+            long from = fromId;
+            long os = img.layout().objectSize();
+            probe = (n, in) -> data.listSnapsAsync(dataObject(img, n))
+                    .thenApply(ss -> ss == null ? Change.PARENT : objectDelta(ss, from, endId, in, wholeObject, os));
+        }
+        return walk(img.layout(), size, probe, parentData);
+    }
+
+    /**
+     * One object's delta from its snap set, as librbd's ObjectListSnapsRequest computes it for
+     * snap ids {from, end}: the size at {@code from} is learnt first; then the bytes that differ
+     * (whole object if asked and anything differs) are data where the object exists at the end,
+     * and zeroes where it does not or where a shrink cut them off.
+     */
+    static Change objectDelta(IoCtx.SnapSet ss, long from, long end, Ranges in, boolean wholeObject, long objectSize) {
+        long prevEndSize = 0;
+        if (from != 0) {
+            SnapDiff atFrom = wholeCheck(calcSnapSetDiff(ss, 0, from), wholeObject, objectSize);
+            prevEndSize = atFrom.endSize;
+        }
+        SnapDiff d = wholeCheck(calcSnapSetDiff(ss, from, end), wholeObject, objectSize);
+        Ranges diff = d.diff.intersect(in);
+        Ranges zero = new Ranges();
+        if (d.endSize < prevEndSize) {
+            zero.add(d.endSize, prevEndSize);
+            zero = zero.intersect(in);
+            diff.removeAll(zero);
+        }
+        Ranges dataRanges = new Ranges();
+        if (d.endExists) {
+            dataRanges = diff;
+        } else {
+            zero.addAll(diff);
+        }
+        if (dataRanges.isEmpty() && zero.isEmpty()) {
+            return Change.PARENT;
+        }
+        List<long[]> out = new ArrayList<>();
+        for (long[] r : dataRanges) {
+            out.add(new long[] {r[0], r[1], 1});
+        }
+        for (long[] r : zero) {
+            out.add(new long[] {r[0], r[1], 0});
+        }
+        return new Change(Kind.RANGES, true, out);
+    }
+
+    /** A trimmed clone forces the whole object; with {@code wholeObject}, any difference becomes all of it. */
+    private static SnapDiff wholeCheck(SnapDiff d, boolean wholeObject, long objectSize) {
+        if (d.whole) {
+            Ranges all = new Ranges();
+            all.add(0, objectSize);
+            return new SnapDiff(all, objectSize, true, false);
+        }
+        if (wholeObject && !d.diff.isEmpty()) {
+            Ranges all = new Ranges();
+            all.add(0, objectSize);
+            return new SnapDiff(all, d.endSize, d.endExists, false);
+        }
+        return d;
+    }
+
+    /**
+     * librbd's fast-diff fold (object_map::DiffRequest, diff-iterate mode) from {@code fromId} (0:
+     * the beginning, when only the end map matters) through every snapshot in between to
+     * {@code endId}; null when the maps cannot answer (feature off, flagged invalid, a map missing
+     * or too small), and the snap sets are asked instead.
+     */
+    private static int[] fastDiffStates(RbdImage img, IoCtx md, List<RbdImage.Snapshot> snaps, long fromId, long endId) {
+        if ((img.features() & RbdFeatures.FAST_DIFF) == 0
+                || (ObjectMap.flags(md, img.id()) & (ObjectMap.FLAG_OBJECT_MAP_INVALID | ObjectMap.FLAG_FAST_DIFF_INVALID)) != 0) {
+            return null;
+        }
+        List<long[]> points = new ArrayList<>(); // {snap id, size}
+        if (fromId != 0) {
+            for (RbdImage.Snapshot s : snaps) {
+                if (Long.compareUnsigned(s.id(), fromId) >= 0 && Long.compareUnsigned(s.id(), endId) < 0) {
+                    points.add(new long[] {s.id(), s.size()});
+                }
             }
-            boolean changed = written || existedAtStart != existsAtEnd;
-            if (changed && (existsAtEnd || seen)) {
-                out.add(new Extent((long) n * os, Math.min(os, size - (long) n * os), existsAtEnd));
+            points.sort((x, y) -> Long.compareUnsigned(x[0], y[0]));
+        }
+        points.add(new long[] {endId, endSize(img, snaps, endId)});
+        int[] state = new int[0];
+        for (long[] p : points) {
+            long snapId = p[0];
+            int[] map;
+            try {
+                map = ObjectMap.decodeStates(md.read(snapId == IoCtx.CloneInfo.HEAD ? ObjectMap.name(img.id())
+                        : ObjectMap.name(img.id(), snapId), 0, 0));
+            } catch (RuntimeException e) {
+                if (snapId != fromId && snapId != endId) {
+                    continue; // an intermediate snapshot since deleted merges into the next
+                }
+                return null;
             }
+            long objects = RbdImage.objectCountFor(img.layout(), p[1]);
+            if (map.length < objects) {
+                return null; // map too small: librbd falls back to the snap sets
+            }
+            int n = (int) objects;
+            int overlap = Math.min(n, state.length);
+            int[] next = java.util.Arrays.copyOf(state, n);
+            for (int i = 0; i < overlap; i++) {
+                int st = map[i];
+                next[i] = switch (state[i]) {
+                    case HOLE -> st != ObjectMap.NONEXISTENT && snapId == endId ? DATA_UPDATED : HOLE;
+                    case DATA -> st == ObjectMap.NONEXISTENT ? HOLE_UPDATED : st != ObjectMap.EXISTS_CLEAN ? DATA_UPDATED : DATA;
+                    case HOLE_UPDATED -> st != ObjectMap.NONEXISTENT ? DATA_UPDATED : HOLE_UPDATED;
+                    default -> st == ObjectMap.NONEXISTENT ? HOLE_UPDATED : DATA_UPDATED;
+                };
+            }
+            for (int i = overlap; i < n; i++) {
+                int st = map[i];
+                if (st == ObjectMap.NONEXISTENT) {
+                    next[i] = HOLE;
+                } else if (snapId != fromId) {
+                    next[i] = snapId == endId ? DATA_UPDATED : HOLE;
+                } else {
+                    next[i] = st != ObjectMap.PENDING ? DATA : DATA_UPDATED;
+                }
+            }
+            state = next;
+        }
+        return state;
+    }
+
+    private static long endSize(RbdImage img, List<RbdImage.Snapshot> snaps, long endId) {
+        if (endId == IoCtx.CloneInfo.HEAD) {
+            return img.size();
+        }
+        return snaps.stream().filter(s -> s.id() == endId).findFirst().map(RbdImage.Snapshot::size).orElse(img.size());
+    }
+
+    /**
+     * Walks [0, size) one stripe period at a time, probing each period's objects (about
+     * {@link #WINDOW} at a time), mapping their changes to image extents and merging neighbours
+     * within the period.
+     */
+    private static List<Extent> walk(StripingLayout layout, long size, Probe probe, List<Extent> parentData) {
+        long period = layout.objectSetSize();
+        List<Extent> out = new ArrayList<>();
+        long next = 0;
+        java.util.ArrayDeque<PeriodWork> pending = new java.util.ArrayDeque<>();
+        int inFlight = 0;
+        while (next < size || !pending.isEmpty()) {
+            while (next < size && inFlight < WINDOW) {
+                long len = Math.min(period, size - next);
+                PeriodWork w = new PeriodWork(next, Striper.fileToExtents(layout, next, len));
+                java.util.Map<Long, Ranges> inRange = new java.util.LinkedHashMap<>();
+                for (ObjectExtent e : w.extents) {
+                    inRange.computeIfAbsent(e.objectNumber(), k -> new Ranges()).add(e.offset(), e.offset() + e.length());
+                }
+                inRange.forEach((n, in) -> w.changes.put(n, probe.apply(n, in)));
+                inFlight += w.changes.size();
+                pending.add(w);
+                next += len;
+            }
+            PeriodWork w = pending.poll();
+            inFlight -= w.changes.size();
+            emit(w, parentData, out);
         }
         return out;
     }
 
-    /**
-     * Extent-precise diff from snapshot {@code from} to {@code endSnapId} (null: HEAD), object by
-     * object from the OSD's snap sets (list_snaps), as librbd does without fast-diff: the bytes
-     * that differ between the two points, data where the object exists at the end (within its
-     * size there), zero elsewhere.
-     */
-    private static List<Extent> fromSnapSets(RbdImage img, IoCtx data, RbdImage.Snapshot from, Long endSnapId,
-                                             boolean wholeObject) {
-        long os = 1L << img.order();
-        long endSize = img.size();
-        long span = Math.max(endSize, from.size());
-        long count = (span + os - 1) / os;
-        long end = endSnapId == null ? IoCtx.CloneInfo.HEAD : endSnapId;
-        List<Extent> out = new ArrayList<>();
-        for (long n = 0; n < count; n++) {
-            IoCtx.SnapSet ss = data.listSnaps(String.format("%s.%016x", img.objectPrefix(), n));
-            if (ss == null) {
-                continue; // never existed at either end
-            }
-            ObjectDiff d = snapSetDiff(ss, from.id(), end);
-            long base = n * os;
-            long objEnd = Math.min(os, Math.max(0, endSize - base)); // the object's span in the end image
-            if (d.whole || wholeObject) {
-                if (d.whole || !d.diff.isEmpty()) {
-                    long len = Math.min(os, span - base);
-                    out.add(new Extent(base, len, d.endExists && objEnd > 0));
-                }
+    private static final class PeriodWork {
+        final long start;
+        final List<ObjectExtent> extents;
+        final java.util.Map<Long, CompletableFuture<Change>> changes = new java.util.LinkedHashMap<>();
+
+        PeriodWork(long start, List<ObjectExtent> extents) {
+            this.start = start;
+            this.extents = extents;
+        }
+    }
+
+    private static void emit(PeriodWork w, List<Extent> parentData, List<Extent> out) {
+        List<Extent> here = new ArrayList<>();
+        for (ObjectExtent e : w.extents) {
+            Change ch = await(w.changes.get(e.objectNumber()));
+            if (ch == null) {
                 continue;
             }
-            for (long[] z : d.diff) {
-                long a = z[0];
-                long b = z[1];
-                if (d.endExists && a < d.endSize) {
-                    long m = Math.min(b, d.endSize);
-                    add(out, base, a, m, true, objEnd, os, span);
-                    a = m;
+            long opos = e.offset();
+            for (long[] piece : e.bufferExtents()) {
+                long image = w.start + piece[0];
+                long len = piece[1];
+                switch (ch.kind()) {
+                    case WHOLE -> here.add(new Extent(image, len, ch.exists()));
+                    case RANGES -> {
+                        for (long[] r : ch.ranges()) {
+                            long a = Math.max(r[0], opos);
+                            long b = Math.min(r[1], opos + len);
+                            if (a < b) {
+                                here.add(new Extent(image + (a - opos), b - a, r[2] == 1));
+                            }
+                        }
+                    }
+                    case PARENT -> {
+                        if (parentData != null) {
+                            for (Extent p : parentData) {
+                                long a = Math.max(p.offset(), image);
+                                long b = Math.min(p.offset() + p.length(), image + len);
+                                if (a < b) {
+                                    here.add(new Extent(a, b - a, true));
+                                }
+                            }
+                        }
+                    }
                 }
-                if (a < b) {
-                    add(out, base, a, b, false, objEnd, os, span);
+                opos += len;
+            }
+        }
+        here.sort(java.util.Comparator.comparingLong(Extent::offset));
+        Extent run = null;
+        for (Extent x : here) {
+            if (run != null && run.exists() == x.exists() && run.offset() + run.length() == x.offset()) {
+                run = new Extent(run.offset(), run.length() + x.length(), run.exists());
+            } else {
+                if (run != null) {
+                    out.add(run);
                 }
+                run = x;
+            }
+        }
+        if (run != null) {
+            out.add(run);
+        }
+    }
+
+    /** The data extents of {@code extents} that fall in [0, limit). */
+    private static List<Extent> onlyData(List<Extent> extents, long limit) {
+        List<Extent> out = new ArrayList<>();
+        for (Extent x : extents) {
+            if (x.exists() && x.offset() < limit) {
+                out.add(new Extent(x.offset(), Math.min(x.length(), limit - x.offset()), true));
             }
         }
         return out;
     }
 
-    private static void add(List<Extent> out, long base, long a, long b, boolean exists, long objEnd, long os, long span) {
-        long limit = Math.min(os, span - base); // never past the larger of the two image sizes
-        b = Math.min(b, limit);
-        if (a >= b) {
-            return;
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(RbdImage.DEFAULT_IO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new RbdException("diff: an object probe did not complete within " + RbdImage.DEFAULT_IO_TIMEOUT);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new RbdException("diff: an object probe failed: " + c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RbdException("diff was interrupted");
         }
-        out.add(new Extent(base + a, b - a, exists && a < objEnd));
     }
 
-    /** What changed in one object between two snapshot points. */
-    record ObjectDiff(List<long[]> diff, long endSize, boolean endExists, boolean whole) {
+    private static String dataObject(RbdImage img, long n) {
+        return String.format("%s.%016x", img.objectPrefix(), n);
+    }
+
+    /** What differs in one object between two snapshot points (librados' calc_snap_set_diff). */
+    record SnapDiff(Ranges diff, long endSize, boolean endExists, boolean whole) {
     }
 
     /**
-     * The byte ranges of one object that differ between snapshot {@code start} and point
-     * {@code end} (a later snap id, or HEAD), from its snap set: the clones are walked oldest
-     * first; each one's span [first snap, last snap] (the head's: after the snap set's seq) is
-     * matched against the two points, and between consecutive clones everything outside their
-     * recorded overlap counts as changed. Snap ids compare unsigned (HEAD is the largest).
+     * The byte ranges of one object that differ between snap id {@code start} (0: the beginning)
+     * and {@code end} (a later snap id, or HEAD), from its snap set, as Pacific's librados
+     * computes them (calc_snap_set_diff). The clones are walked oldest first, each serving
+     * [first snap, last snap] (the head: after the snap set's seq). The first one alive at or
+     * after {@code start} gives the size there (an object born later differs over all its
+     * bytes); each step to the next clone adds what the two do not share, up to the larger of
+     * their sizes. A clone that serves {@code end} gives its size and existence. A clone that
+     * starts after {@code end}, or running out of clones, means the object is gone at the end
+     * (size 0): what it held at the start is the diff. Unlike later releases, a shrink between clones does not take back
+     * what it cut off from the diff. A clone whose snaps were all trimmed makes the
+     * answer "the whole object". Snap ids compare unsigned (HEAD is the largest).
      */
-    static ObjectDiff snapSetDiff(IoCtx.SnapSet ss, long start, long end) {
+    static SnapDiff calcSnapSetDiff(IoCtx.SnapSet ss, long start, long end) {
         Ranges diff = new Ranges();
-        long endSize = 0;
-        boolean endExists = false;
         boolean sawStart = false;
-        boolean reachedEnd = false;
         long startSize = 0;
         List<IoCtx.CloneInfo> clones = ss.clones();
-        for (int i = 0; i < clones.size(); ) {
+        int i = 0;
+        while (i < clones.size()) {
             IoCtx.CloneInfo r = clones.get(i);
-            long first;
-            long last;
+            long a;
+            long b;
             if (r.cloneId() == IoCtx.CloneInfo.HEAD) {
-                first = ss.seq() + 1;
-                last = IoCtx.CloneInfo.HEAD;
+                a = ss.seq() + 1;
+                b = IoCtx.CloneInfo.HEAD;
             } else if (r.snaps().isEmpty()) {
-                return new ObjectDiff(List.of(), 0, true, true); // trimmed snaps: only "all of it" is safe
+                return new SnapDiff(new Ranges(), 0, false, true);
             } else {
-                first = r.snaps().get(0);
-                last = r.snaps().get(r.snaps().size() - 1);
+                a = r.snaps().get(0);
+                b = r.snaps().get(r.snaps().size() - 1);
             }
-            if (Long.compareUnsigned(last, start) < 0) {
+            if (Long.compareUnsigned(b, start) < 0) {
                 i++;
                 continue; // entirely before the start point
             }
             if (!sawStart) {
-                if (Long.compareUnsigned(start, first) < 0) {
-                    // the object did not exist at the start point: all of it is new
-                    if (r.size() > 0) {
-                        diff.add(0, r.size());
-                    }
+                if (Long.compareUnsigned(start, a) < 0) {
+                    diff.add(0, r.size()); // born after the start: all of it differs
                     startSize = 0;
                 } else {
                     startSize = r.size();
                 }
                 sawStart = true;
             }
-            endSize = r.size();
-            if (Long.compareUnsigned(end, first) < 0) {
-                // gone by the end point: what existed at the start is the difference
-                endExists = false;
-                reachedEnd = true;
-                diff = new Ranges();
-                if (startSize > 0) {
-                    diff.add(0, startSize);
-                }
-                break;
+            if (Long.compareUnsigned(end, a) < 0) {
+                break; // gone by the end point
             }
-            if (Long.compareUnsigned(end, last) <= 0) {
-                endExists = true;
-                reachedEnd = true;
-                break;
+            if (Long.compareUnsigned(end, b) <= 0) {
+                return new SnapDiff(diff, r.size(), true, false);
             }
-            long max = r.size();
             List<long[]> overlap = r.overlap();
+            long max = r.size();
             i++;
             if (i < clones.size()) {
                 max = Math.max(max, clones.get(i).size());
             }
             Ranges toNext = new Ranges();
-            if (max > 0) {
-                toNext.add(0, max);
-            }
+            toNext.add(0, max);
             for (long[] o : overlap) {
                 toNext.remove(o[0], o[0] + o[1]);
             }
             diff.addAll(toNext);
         }
-        if (!reachedEnd) {
-            // no clone (and no head) covers the end point: the object is gone there, so what it
-            // held at the start is the whole difference (nothing, if it did not exist then either)
-            diff = new Ranges();
-            if (startSize > 0) {
-                diff.add(0, startSize);
-            }
-            endExists = false;
-        }
-        return new ObjectDiff(diff.list(), endSize, endExists, false);
+        Ranges gone = new Ranges();
+        gone.add(0, startSize);
+        return new SnapDiff(gone, 0, false, false);
     }
 
-    /** A small set of disjoint, sorted half-open byte ranges. */
+    /** A small set of disjoint, sorted, non-adjacent half-open byte ranges. */
     static final class Ranges implements Iterable<long[]> {
         private final java.util.TreeMap<Long, Long> r = new java.util.TreeMap<>();
 
@@ -286,6 +517,23 @@ public final class ImageDiff {
             }
         }
 
+        void removeAll(Ranges o) {
+            for (long[] x : o) {
+                remove(x[0], x[1]);
+            }
+        }
+
+        /** The bytes in both this set and {@code o}. */
+        Ranges intersect(Ranges o) {
+            Ranges out = new Ranges();
+            for (long[] x : this) {
+                for (long[] y : o) {
+                    out.add(Math.max(x[0], y[0]), Math.min(x[1], y[1]));
+                }
+            }
+            return out;
+        }
+
         boolean isEmpty() {
             return r.isEmpty();
         }
@@ -300,9 +548,5 @@ public final class ImageDiff {
         public java.util.Iterator<long[]> iterator() {
             return list().iterator();
         }
-    }
-
-    private static String mapName(RbdImage img, Long snapId) {
-        return snapId == null ? ObjectMap.name(img.id()) : ObjectMap.name(img.id(), snapId);
     }
 }

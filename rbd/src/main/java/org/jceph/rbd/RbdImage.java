@@ -545,6 +545,16 @@ public final class RbdImage implements AutoCloseable {
         return parent;
     }
 
+    /** The pool context of the header and object maps. */
+    IoCtx metadataIo() {
+        return md;
+    }
+
+    /** The data objects' context (a data pool's, if any), reading this handle's snapshot. */
+    IoCtx dataIo() {
+        return io;
+    }
+
     private RbdImage atSnapshotId(long snapId) {
         for (Snapshot s : snapshots()) {
             if (s.id() == snapId) {
@@ -1215,7 +1225,7 @@ public final class RbdImage implements AutoCloseable {
     /** The image as it was at snapshot {@code snapName}: read-only, sized as then. */
     public RbdImage atSnapshot(String snapName) {
         Snapshot s = snapshots().stream().filter(x -> x.name().equals(snapName)).findFirst()
-                .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
+                .orElseThrow(() -> new RbdException.NoSuchKeyException("image " + name + " has no snapshot " + snapName));
         IoCtx snapIo = io.duplicate();
         snapIo.setReadSnap(s.id());
         Parent p = loadParent(md, "rbd_header." + id, s.id(), 0);
@@ -1358,9 +1368,23 @@ public final class RbdImage implements AutoCloseable {
         return ImageDiff.of(this, md, io, snapId == NOSNAP ? null : snapId, fromSnap, wholeObject);
     }
 
-    /** rbd du: each snapshot, oldest first, then HEAD. */
+    /** The diff of this image's own objects: a clone's parent does not show through. */
+    List<ImageDiff.Extent> diffOwn(String fromSnap, boolean wholeObject) {
+        return ImageDiff.of(this, md, io, snapId == NOSNAP ? null : snapId, fromSnap, wholeObject, false);
+    }
+
+    /** rbd du: each snapshot, oldest first, then HEAD (whole objects, as rbd du without --exact). */
     public List<DiskUsage.Usage> diskUsage() {
-        return DiskUsage.of(this, md, io);
+        return DiskUsage.of(this);
+    }
+
+    /**
+     * rbd du with its options: only the snapshots after {@code fromSnap} (null: all), up to and
+     * including {@code toSnap} (null: all, then HEAD); {@code exact} sums changed extents rather
+     * than whole objects.
+     */
+    public List<DiskUsage.Usage> diskUsage(String fromSnap, String toSnap, boolean exact) {
+        return DiskUsage.of(this, fromSnap, toSnap, exact);
     }
 
     /**

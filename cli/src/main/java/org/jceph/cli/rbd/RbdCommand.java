@@ -314,8 +314,13 @@ public final class RbdCommand {
                     String[] snap = splitSnap(spec[1]);
                     try (RbdImage head = RbdImage.open(rados.ioCtx(spec[0]), snap[0], true);
                             RbdImage at = snap[1] == null ? null : head.atSnapshot(snap[1])) {
-                        List<org.jceph.rbd.ImageDiff.Extent> extents = (at == null ? head : at)
-                                .diff(a.opt("from-snap", null), a.flags().contains("whole-object"));
+                        List<org.jceph.rbd.ImageDiff.Extent> extents;
+                        try {
+                            extents = (at == null ? head : at).diff(a.opt("from-snap", null), a.flags().contains("whole-object"));
+                        } catch (RbdException.NoSuchKeyException e) {
+                            err.println("rbd: diff error: (2) No such file or directory"); // as the rbd tool says it
+                            return 2;
+                        }
                         if (json(a)) {
                             List<Map<String, Object>> list = new ArrayList<>();
                             for (org.jceph.rbd.ImageDiff.Extent x : extents) {
@@ -326,7 +331,7 @@ public final class RbdCommand {
                                 list.add(m);
                             }
                             out.println(toJson(list));
-                        } else {
+                        } else if (!extents.isEmpty()) { // the rbd tool prints nothing, not even the header, for no change
                             TextTable t = new TextTable(new String[] {"Offset", "Length", "Type"},
                                     new boolean[] {false, false, false});
                             extents.forEach(x -> t.row(Long.toString(x.offset()), Long.toString(x.length()),
@@ -336,7 +341,7 @@ public final class RbdCommand {
                     }
                 }
                 case "du", "disk-usage" -> {
-                    return du(rados, a, out);
+                    return du(rados, a, out, err);
                 }
                 case "bench" -> {
                     String[] spec = spec(a, 1);
@@ -480,8 +485,12 @@ public final class RbdCommand {
         return colon > 0 && s.substring(0, colon).matches("any|v1|v2") ? s.substring(colon + 1) : s;
     }
 
-    /** rbd du [POOL/]IMAGE | rbd du [-p POOL]: provisioned and used bytes, fast-diff style. */
-    private static int du(RadosClient rados, Args a, PrintStream out) {
+    /**
+     * rbd du [POOL/]IMAGE[@SNAP] | rbd du [-p POOL], with --from-snap, --exact and
+     * --merge-snapshots: provisioned and used bytes per snapshot and HEAD, rows, totals and
+     * warnings as the rbd tool prints them.
+     */
+    private static int du(RadosClient rados, Args a, PrintStream out, PrintStream err) {
         String pool;
         List<String> names;
         boolean oneImage = a.pos().size() > 1 || a.opts().containsKey("image");
@@ -493,24 +502,40 @@ public final class RbdCommand {
             pool = a.opt("pool", "rbd");
             names = new ArrayList<>(RbdImage.list(rados.ioCtx(pool)).keySet());
         }
+        String fromSnap = a.opt("from-snap", null);
+        boolean exact = a.flags().contains("exact");
+        boolean merge = a.flags().contains("merge-snapshots");
         List<org.jceph.rbd.DiskUsage.Usage> rows = new ArrayList<>();
-        String onlySnap = null;
+        int count = 0;
+        long totalProvisioned = 0;
+        long totalUsed = 0;
         for (String n : names) {
             String[] snap = splitSnap(n);
-            onlySnap = snap[1];
             try (RbdImage img = RbdImage.open(rados.ioCtx(pool), snap[0], true)) {
-                for (org.jceph.rbd.DiskUsage.Usage u : img.diskUsage()) {
-                    if (snap[1] == null || snap[1].equals(u.snapshot())) {
-                        rows.add(u);
+                if ((img.features() & org.jceph.rbd.RbdFeatures.FAST_DIFF) == 0) {
+                    err.println("warning: fast-diff map is not enabled for " + img.name() + ". operation may be slow.");
+                }
+                List<org.jceph.rbd.DiskUsage.Usage> usage = img.diskUsage(fromSnap, snap[1], exact);
+                long imageUsed = 0;
+                for (org.jceph.rbd.DiskUsage.Usage u : usage) {
+                    count++;
+                    imageUsed += u.used();
+                    totalUsed += u.used();
+                    if (u.snapshot() == null) {
+                        totalProvisioned += u.provisioned();
+                        rows.add(merge ? new org.jceph.rbd.DiskUsage.Usage(u.image(), u.imageId(), null, 0,
+                                u.provisioned(), imageUsed) : u);
+                    } else {
+                        if (snap[1] != null) {
+                            totalProvisioned += u.provisioned();
+                        }
+                        if (!merge) {
+                            rows.add(u);
+                        }
                     }
                 }
             }
         }
-        long totalProvisioned = rows.stream().filter(u -> u.snapshot() == null).mapToLong(org.jceph.rbd.DiskUsage.Usage::provisioned).sum();
-        if (onlySnap != null) {
-            totalProvisioned = rows.stream().mapToLong(org.jceph.rbd.DiskUsage.Usage::provisioned).sum();
-        }
-        long totalUsed = rows.stream().mapToLong(org.jceph.rbd.DiskUsage.Usage::used).sum();
         if (json(a)) {
             List<Map<String, Object>> images = new ArrayList<>();
             for (org.jceph.rbd.DiskUsage.Usage u : rows) {
@@ -534,11 +559,14 @@ public final class RbdCommand {
             out.println(toJson(doc));
             return 0;
         }
+        if (names.isEmpty()) {
+            return 0;
+        }
         TextTable t = new TextTable(new String[] {"NAME", "PROVISIONED", "USED"}, new boolean[] {false, true, true});
         for (org.jceph.rbd.DiskUsage.Usage u : rows) {
             t.row(u.image() + (u.snapshot() == null ? "" : "@" + u.snapshot()), human(u.provisioned()), human(u.used()));
         }
-        if (rows.size() > 1) {
+        if (count > 1) {
             t.row("<TOTAL>", human(totalProvisioned), human(totalUsed));
         }
         t.print(out);
@@ -820,7 +848,8 @@ public final class RbdCommand {
                     ceph.add(value(argv, ++i, s));
                 }
                 case "-l", "--long" -> flags.add("l");
-                case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object" -> flags.add(s.substring(2));
+                case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots" ->
+                        flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));
                 default -> {

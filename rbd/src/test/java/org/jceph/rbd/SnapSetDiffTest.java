@@ -1,0 +1,120 @@
+package org.jceph.rbd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jceph.rados.IoCtx;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The snap-set arithmetic behind rbd diff without fast-diff, on hand-built snap sets whose
+ * answers follow from librados' rules (and were seen on Pacific: RbdCommandIT compares whole
+ * outputs with the rbd tool).
+ */
+class SnapSetDiffTest {
+    private static final long HEAD = IoCtx.CloneInfo.HEAD;
+    private static final long MB = 1 << 20;
+
+    private static IoCtx.CloneInfo clone(long id, List<Long> snaps, long size, long[]... overlap) {
+        return new IoCtx.CloneInfo(id, snaps, List.of(overlap), size);
+    }
+
+    private static IoCtx.CloneInfo head(long size) {
+        return new IoCtx.CloneInfo(HEAD, List.of(), List.of(), size);
+    }
+
+    private static String ranges(ImageDiff.Ranges r) {
+        List<String> out = new ArrayList<>();
+        for (long[] x : r) {
+            out.add(x[0] + "-" + x[1]);
+        }
+        return String.join(",", out);
+    }
+
+    private static ImageDiff.Ranges in(long a, long b) {
+        ImageDiff.Ranges r = new ImageDiff.Ranges();
+        r.add(a, b);
+        return r;
+    }
+
+    @Test
+    void anObjectWrittenOnlyAtHeadDiffersOverItsSizeFromTheBeginning() {
+        IoCtx.SnapSet ss = new IoCtx.SnapSet(List.of(head(4096)), 0);
+        ImageDiff.SnapDiff d = ImageDiff.calcSnapSetDiff(ss, 0, HEAD);
+        assertEquals("0-4096", ranges(d.diff()));
+        assertTrue(d.endExists());
+        assertEquals(4096, d.endSize());
+    }
+
+    @Test
+    void aWriteAfterASnapshotDiffersOutsideTheOverlap() {
+        // snap 4 preserved 1 MiB; the head then rewrote [8K, 16K) and kept the rest
+        IoCtx.SnapSet ss = new IoCtx.SnapSet(List.of(
+                clone(4, List.of(4L), MB, new long[] {0, 8192}, new long[] {16384, MB - 16384}), head(MB)), 4);
+        assertEquals("8192-16384", ranges(ImageDiff.calcSnapSetDiff(ss, 4, HEAD).diff()));
+        // from the beginning the snapshot's whole object differs
+        assertEquals("0-" + MB, ranges(ImageDiff.calcSnapSetDiff(ss, 0, HEAD).diff()));
+        // and nothing differs between the snapshot and itself
+        assertEquals("", ranges(ImageDiff.calcSnapSetDiff(ss, 4, 4).diff()));
+    }
+
+    @Test
+    void anObjectDeletedAfterASnapshotIsGoneAtHeadWithItsOldBytesAsTheDiff() {
+        IoCtx.SnapSet ss = new IoCtx.SnapSet(List.of(clone(4, List.of(4L), 3 * 4096)), 4);
+        ImageDiff.SnapDiff d = ImageDiff.calcSnapSetDiff(ss, 4, HEAD);
+        assertFalse(d.endExists());
+        assertEquals(0, d.endSize());
+        assertEquals("0-12288", ranges(d.diff()));
+        // from the beginning it was never there at either end: nothing
+        assertEquals("", ranges(ImageDiff.calcSnapSetDiff(ss, 0, HEAD).diff()));
+    }
+
+    @Test
+    void aShrinkBetweenClonesKeepsTheCutBytesInTheDiffAsPacificDoes() {
+        // snap 4: 1 MiB; snap 6: shrunk to 256K; head: 256K, all shared with snap 6
+        IoCtx.SnapSet ss = new IoCtx.SnapSet(List.of(
+                clone(4, List.of(4L), MB, new long[] {0, 256 * 1024}),
+                clone(6, List.of(6L), 256 * 1024, new long[] {0, 256 * 1024}),
+                head(256 * 1024)), 6);
+        // Pacific adds [0, max(1M, 256K)) minus the overlap on the step 4 -> 6
+        assertEquals("262144-" + MB, ranges(ImageDiff.calcSnapSetDiff(ss, 4, HEAD).diff()));
+        ImageDiff.SnapDiff fromStart = ImageDiff.calcSnapSetDiff(ss, 0, HEAD);
+        assertEquals("0-" + MB, ranges(fromStart.diff()));
+        assertEquals(256 * 1024, fromStart.endSize());
+    }
+
+    @Test
+    void aClonesWithTrimmedSnapsAsksForTheWholeObject() {
+        IoCtx.SnapSet ss = new IoCtx.SnapSet(List.of(clone(4, List.of(), MB), head(MB)), 4);
+        assertTrue(ImageDiff.calcSnapSetDiff(ss, 4, HEAD).whole());
+    }
+
+    @Test
+    void theObjectDeltaMarksBytesCutByAShrinkSinceTheStartAsZeroes() {
+        // from snap 4 (1 MiB) to head (256K): [256K, 1M) is zeroes, not data
+        IoCtx.SnapSet ss = new IoCtx.SnapSet(List.of(
+                clone(4, List.of(4L), MB, new long[] {0, 256 * 1024}), head(256 * 1024)), 4);
+        var extents = ImageDiffProbe.delta(ss, 4, HEAD, in(0, MB), false, MB);
+        assertEquals("262144-1048576:zero", extents);
+        // whole object: the cut part is still zeroes and the rest is data, as librbd splits it
+        assertEquals("0-262144:data,262144-1048576:zero", ImageDiffProbe.delta(ss, 4, HEAD, in(0, MB), true, MB));
+        // limited to the part of the object inside the walked range
+        assertEquals("262144-524288:zero", ImageDiffProbe.delta(ss, 4, HEAD, in(0, 512 * 1024), false, MB));
+    }
+
+    /** Renders {@link ImageDiff#objectDelta} as text. */
+    static final class ImageDiffProbe {
+        static String delta(IoCtx.SnapSet ss, long from, long end, ImageDiff.Ranges in, boolean whole, long os) {
+            var c = ImageDiff.objectDelta(ss, from, end, in, whole, os);
+            List<String> out = new ArrayList<>();
+            for (long[] r : ImageDiff.rangesOf(c)) {
+                out.add(r[0] + "-" + r[1] + ":" + (r[2] == 1 ? "data" : "zero"));
+            }
+            out.sort((x, y) -> Long.compare(Long.parseLong(x.split("-")[0]), Long.parseLong(y.split("-")[0])));
+            return String.join(",", out);
+        }
+    }
+}
