@@ -302,6 +302,27 @@ public final class Placement {
             return new Result(pgOrRaw, List.of(), -1, List.of(), -1);
         }
         PgId pg = rawPgToPg(pgOrRaw);
+        Result known = memo.get(pg);
+        if (known != null) {
+            return known;
+        }
+        Result r = compute(pool, pgOrRaw, pg);
+        if (memo.size() < MEMO_MAX) {
+            memo.put(pg, r);
+        }
+        return r;
+    }
+
+    /**
+     * PGs already mapped with this map, by folded pg: every raw pg (an object's full hash) that
+     * folds to the same pg maps alike (placement seeds are folded by pgp_num, temps and upmaps
+     * are keyed by the folded pg), so an Objecter sending many ops to one PG runs CRUSH once.
+     * Bounded; past the bound, results are computed each time.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<PgId, Result> memo = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MEMO_MAX = 1 << 16;
+
+    private Result compute(PgPool pool, PgId pgOrRaw, PgId pg) {
         // temps
         List<Integer> temp = new ArrayList<>();
         List<Integer> pgTemp = map.pgTemp().get(pg);

@@ -61,6 +61,30 @@ class PlacementOracleTest {
         assertTrue(checked > 500, "PG mappings checked: " + checked);
     }
 
+    /**
+     * The memo keys results by folded pg: any raw pg (an object's full 32-bit hash) must map
+     * exactly like the pg it folds to. Each side is computed by a fresh Placement, so neither
+     * answer comes from the memo.
+     */
+    @Test
+    void everyRawPgMapsLikeTheFoldedPg() throws IOException {
+        java.util.Random rnd = new java.util.Random(7);
+        int checked = 0;
+        for (Path p : maps()) {
+            OsdMap m = OsdMapCodec.decode(Files.readAllBytes(p));
+            for (var e : m.pools().entrySet()) {
+                for (int i = 0; i < 40; i++) {
+                    PgId raw = new PgId(e.getKey(), rnd.nextInt() & 0xffffffffL, -1);
+                    Placement.Result fromRaw = new Placement(m).pgToUpActing(raw);
+                    Placement.Result fromFolded = new Placement(m).pgToUpActing(fromRaw.pg());
+                    assertEquals(fromFolded, fromRaw, p.getFileName() + " " + raw);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 100, "raw pgs checked: " + checked);
+    }
+
     @Test
     void objectsMapLikeOsdmaptoolTestMapObject() throws IOException {
         Pattern line = Pattern.compile(" object '(.*)' -> (\\d+)\\.([0-9a-f]+) -> (\\[.*\\])");

@@ -76,6 +76,7 @@ public final class RadosClient implements AutoCloseable {
         this.messenger = messenger;
         this.mon = mon;
         this.opTimeout = opTimeout;
+        timer.scheduleWithFixedDelay(this::sweepTimeouts, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Connects to the cluster {@code config} names and waits for the first OSDMap. */
@@ -302,13 +303,8 @@ public final class RadosClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             return OpFuture.failed(new RadosException(-4, "interrupted"));
         }
-        AtomicReference<java.util.concurrent.ScheduledFuture<?>> timeout = new AtomicReference<>();
         op.future.beforeDone(() -> {
             pending.remove(op.tid);
-            java.util.concurrent.ScheduledFuture<?> t = timeout.get();
-            if (t != null) {
-                t.cancel(false);
-            }
             inflightOps.release();
             inflightBytes.release(bytes);
         });
@@ -317,12 +313,7 @@ public final class RadosClient implements AutoCloseable {
                 opsCancelled.incrementAndGet();
             }
         });
-        try {
-            timeout.set(timer.schedule(() -> op.future.completeExceptionally(new RadosException.TimeoutException(
-                    "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
-                    + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
-                            : " (last sent to osd." + op.osd + ")"))), remainingMillis(op), TimeUnit.MILLISECONDS));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        if (timer.isShutdown()) {
             op.future.completeExceptionally(new RadosException(-108, "client closed"));
             return op.future;
         }
@@ -332,6 +323,26 @@ public final class RadosClient implements AutoCloseable {
         }
         send(op);
         return op.future;
+    }
+
+    /**
+     * How often queued ops are checked against their deadlines. One sweep over the queue (bounded
+     * by the in-flight budget) replaces a timer task per op, whose scheduling and cancelling cost
+     * more than the rest of a small op's bookkeeping; a timeout fires at most this late.
+     */
+    private static final long TIMEOUT_SWEEP_MILLIS = 20;
+
+    /** Ends every queued op whose deadline has passed with {@link RadosException.TimeoutException}. */
+    private void sweepTimeouts() {
+        long now = System.nanoTime();
+        for (Op op : pending.values()) {
+            if (now - op.deadline >= 0 && !op.future.isDone()) {
+                op.future.completeExceptionally(new RadosException.TimeoutException(
+                        "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
+                        + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
+                                : " (last sent to osd." + op.osd + ")")));
+            }
+        }
     }
 
     private static long remainingMillis(Op op) {

@@ -387,7 +387,7 @@ public final class ImageDiff {
     }
 
     private static String dataObject(RbdImage img, long n) {
-        return String.format("%s.%016x", img.objectPrefix(), n);
+        return RbdImage.dataObjectName(img.objectPrefix(), n);
     }
 
     /** What differs in one object between two snapshot points (librados' calc_snap_set_diff). */

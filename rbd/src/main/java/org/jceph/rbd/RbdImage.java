@@ -720,7 +720,22 @@ public final class RbdImage implements AutoCloseable {
     }
 
     private String object(long number) {
-        return String.format("%s.%016x", objectPrefix, number);
+        return dataObjectName(objectPrefix, number);
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@code prefix.%016x} without a Formatter (this is on every I/O's path). */
+    static String dataObjectName(String prefix, long number) {
+        char[] c = new char[prefix.length() + 17];
+        prefix.getChars(0, prefix.length(), c, 0);
+        int at = prefix.length();
+        c[at] = '.';
+        for (int i = 16; i >= 1; i--) {
+            c[at + i] = HEX[(int) (number & 0xf)];
+            number >>>= 4;
+        }
+        return new String(c);
     }
 
     private void checkRange(long offset, long length) {
@@ -738,9 +753,24 @@ public final class RbdImage implements AutoCloseable {
     /** Reads {@code length} bytes at {@code offset}; absent objects and holes read as zeros. */
     public CompletableFuture<byte[]> readAsync(long offset, int length) {
         checkRange(offset, length);
+        List<ObjectExtent> extents = Striper.fileToExtents(layout, offset, length);
+        if (extents.size() == 1 && parent == null && extents.get(0).bufferExtents().size() == 1) {
+            // one object, one piece, no parent: the object's bytes are the answer, no second copy
+            ObjectExtent x = extents.get(0);
+            return io.readAsync(object(x.objectNumber()), x.offset(), length).handle((data, err) -> {
+                if (err != null) {
+                    Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    if (c instanceof RadosException.ObjectNotFoundException) {
+                        return new byte[length]; // never written: zeros
+                    }
+                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
+                }
+                return data.length == length ? data : java.util.Arrays.copyOf(data, length); // short object: zeros after
+            });
+        }
         byte[] out = new byte[length];
         List<CompletableFuture<Void>> parts = new ArrayList<>();
-        for (ObjectExtent x : Striper.fileToExtents(layout, offset, length)) {
+        for (ObjectExtent x : extents) {
             parts.add(io.readAsync(object(x.objectNumber()), x.offset(), (int) x.length()).handle((data, err) -> {
                 if (err != null) {
                     Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;

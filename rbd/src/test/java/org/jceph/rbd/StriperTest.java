@@ -76,4 +76,26 @@ class StriperTest {
         }
         assertEquals(length, total);
     }
+
+    /** The non-striped fast path agrees with the general walk (a stripe unit of half an object, count 1, places bytes alike). */
+    @Property(tries = 300)
+    void theNonStripedFastPathMatchesTheGeneralWalk(@ForAll @IntRange(min = 12, max = 23) int order,
+                                                    @ForAll @LongRange(min = 0, max = 1L << 34) long offset,
+                                                    @ForAll @IntRange(min = 0, max = 40 << 20) int length) {
+        List<ObjectExtent> fast = Striper.fileToExtents(StripingLayout.ofOrder(order), offset, length);
+        List<ObjectExtent> general = Striper.fileToExtents(new StripingLayout(1L << order, 1L << (order - 1), 1), offset, length);
+        assertEquals(render(general), render(fast));
+    }
+
+    private static String render(List<ObjectExtent> l) {
+        StringBuilder b = new StringBuilder();
+        for (ObjectExtent x : l) {
+            b.append(x.objectNumber()).append(':').append(x.offset()).append('+').append(x.length()).append('[');
+            for (long[] e : x.bufferExtents()) {
+                b.append(e[0]).append('+').append(e[1]).append(' ');
+            }
+            b.append("] ");
+        }
+        return b.toString();
+    }
 }

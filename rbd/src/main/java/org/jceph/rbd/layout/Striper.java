@@ -24,6 +24,20 @@ public final class Striper {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset or length");
         }
+        if (!layout.isStriped()) {
+            // one object after another: no merging to do
+            long os = layout.objectSize();
+            List<ObjectExtent> out = new ArrayList<>((int) Math.min(16, length / os + 2));
+            long cur = offset;
+            long end = offset + length;
+            while (cur < end) {
+                long inObject = cur % os;
+                long n = Math.min(end - cur, os - inObject);
+                out.add(new ObjectExtent(cur / os, inObject, n, List.of(new long[] {cur - offset, n})));
+                cur += n;
+            }
+            return out;
+        }
         long su = layout.stripeUnit();
         long count = layout.stripeCount();
         long stripesPerObject = layout.objectSize() / su;
