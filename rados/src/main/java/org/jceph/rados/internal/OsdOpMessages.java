@@ -85,7 +85,7 @@ public final class OsdOpMessages {
     }
 
     public static Message encode(Request r) {
-        ByteBuf f = Unpooled.buffer(256);
+        ByteBuf f = CephEncoder.heapBuffer(256);
         CephEncoder e = new CephEncoder(f);
         new SPgId(r.pg(), SPgId.NO_SHARD).encode(e);
         e.writeU32Le(r.hash()).writeU32Le(r.epoch()).writeU32Le(r.flags());
@@ -118,7 +118,7 @@ public final class OsdOpMessages {
     public static Message encodeLegacyV1(Request r) {
         PackedLayout head = CephStructs.CEPH_OSD_REQUEST_HEAD;
         byte[] name = r.oid().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        ByteBuf f = Unpooled.buffer();
+        ByteBuf f = CephEncoder.heapBuffer(256);
         int base = 0;
         f.writeZero(head.size());
         head.field("client_inc").setLong(f, base, 0);

@@ -132,7 +132,7 @@ public final class FrameWriter {
         int num = pre[1];
         ByteBuf seg0 = segs[0];
         int len0 = seg0.readableBytes();
-        ByteBuf head = Unpooled.buffer(Preamble.SIZE + (len0 > 0 ? len0 + 4 : 0));
+        ByteBuf head = org.jceph.encoding.CephEncoder.heapBuffer(Preamble.SIZE + (len0 > 0 ? len0 + 4 : 0));
         head.writeBytes(pre);
         if (len0 > 0) {
             head.writeBytes(seg0, seg0.readerIndex(), len0).writeIntLE(Crc32c.update(-1, seg0));
@@ -143,7 +143,7 @@ public final class FrameWriter {
             addPayload(out, segs[i]);
         }
         if (tail) {
-            ByteBuf epi = Unpooled.buffer(CRC_EPILOGUE_LEN);
+            ByteBuf epi = org.jceph.encoding.CephEncoder.heapBuffer(CRC_EPILOGUE_LEN);
             epi.writeByte(LATE_STATUS_COMPLETE);
             for (int i = 1; i < Frame.MAX_SEGMENTS; i++) {
                 epi.writeIntLE(i < num ? segCrc(segs, i) : 0);
@@ -160,14 +160,14 @@ public final class FrameWriter {
     private static ByteBuf crcRev0(byte[] pre, ByteBuf[] segs) {
         int num = pre[1];
         ByteBuf seg0 = segs[0];
-        ByteBuf head = Unpooled.buffer(Preamble.SIZE + seg0.readableBytes());
+        ByteBuf head = org.jceph.encoding.CephEncoder.heapBuffer(Preamble.SIZE + seg0.readableBytes());
         head.writeBytes(pre).writeBytes(seg0, seg0.readerIndex(), seg0.readableBytes());
         CompositeByteBuf out = Unpooled.compositeBuffer(Frame.MAX_SEGMENTS + 1);
         out.addComponent(true, head);
         for (int i = 1; i < segs.length; i++) {
             addPayload(out, segs[i]);
         }
-        ByteBuf epi = Unpooled.buffer(REV0_EPILOGUE_LEN);
+        ByteBuf epi = org.jceph.encoding.CephEncoder.heapBuffer(REV0_EPILOGUE_LEN);
         epi.writeByte(0); // late_flags: complete
         for (int i = 0; i < Frame.MAX_SEGMENTS; i++) {
             epi.writeIntLE(i < num ? segCrc(segs, i) : 0);

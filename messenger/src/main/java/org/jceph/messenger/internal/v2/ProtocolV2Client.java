@@ -462,7 +462,7 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
                 return;
             }
             long seq = ++outSeq;
-            ByteBuf header = Unpooled.buffer(H2.size()).writeZero(H2.size());
+            ByteBuf header = org.jceph.encoding.CephEncoder.heapBuffer(H2.size()).writeZero(H2.size());
             H2_SEQ.setLong(header, 0, seq);
             H2_TID.setLong(header, 0, m.tid());
             H2_TYPE.setLong(header, 0, m.type());
