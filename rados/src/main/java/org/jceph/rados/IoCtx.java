@@ -488,8 +488,10 @@ public final class IoCtx {
             RadosClient.Linger linger = client.new Linger(this, oid, cookie);
             linger.osd = client.primaryOf(this, oid);
             linger.interval = client.lingerInterval(linger);
+            long faults = client.sessionFaults(linger.osd);
             await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)));
             client.lingers.put(cookie, linger);
+            client.reconnectIfFaultedSince(linger, faults);
         } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
             throw e;
@@ -497,9 +499,31 @@ public final class IoCtx {
         return cookie;
     }
 
+    /**
+     * Asks the OSD whether the watch is still connected (WATCH_OP_PING): ENOTCONN when it has
+     * forgotten the watch, ETIMEDOUT when the watch lost its session; both mean register again.
+     */
+    CompletableFuture<OsdOpMessages.Reply> pingWatch(RadosClient.Linger l) {
+        return client.submit(poolId, namespace, locatorKey, l.oid, List.of(OsdOp.watch(l.cookie, OsdOp.WATCH_OP_PING, 30)),
+                OsdOpMessages.NOSNAP, writeSnapContext, java.time.Duration.ofSeconds(10)).thenApply(r -> {
+                    if (r.result() < 0) {
+                        throw RadosException.of(r.result(), poolName + "/" + l.oid);
+                    }
+                    return r;
+                });
+    }
+
     /** Re-registers a watch after a fault or a primary change (WATCH_OP_RECONNECT). */
     CompletableFuture<OsdOpMessages.Reply> reconnectWatch(RadosClient.Linger l) {
         return run(l.oid, OsdOp.watch(l.cookie, l.expired ? OsdOp.WATCH_OP_WATCH : OsdOp.WATCH_OP_RECONNECT, 30));
+    }
+
+    /**
+     * Removes the watch on the OSD only, keeping it registered here: what an OSD that lost the
+     * watch without the client noticing looks like (tests of the ping that finds and mends it).
+     */
+    void dropOnOsdOnly(String oid, long cookie) {
+        await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
     }
 
     public void unwatch(String oid, long cookie) {

@@ -77,6 +77,7 @@ public final class RadosClient implements AutoCloseable {
         this.mon = mon;
         this.opTimeout = opTimeout;
         timer.scheduleWithFixedDelay(this::sweepTimeouts, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::pingWatches, WATCH_PING_MILLIS, WATCH_PING_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Connects to the cluster {@code config} names and waits for the first OSDMap. */
@@ -516,7 +517,54 @@ public final class RadosClient implements AutoCloseable {
         return pending.values().stream().sorted(java.util.Comparator.comparingLong(op -> op.tid)).toList();
     }
 
+    /** Session faults seen per OSD: a watch registered across a fault must be registered again. */
+    private final Map<Integer, AtomicLong> faultCounts = new ConcurrentHashMap<>();
+
+    long sessionFaults(int osd) {
+        AtomicLong n = faultCounts.get(osd);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * After a watch (re)registration on {@code l.osd}: if that OSD's session faulted meanwhile, the
+     * fault may have been handled before the watch was known there, so register it again.
+     */
+    void reconnectIfFaultedSince(Linger l, long faultsBefore) {
+        if (sessionFaults(l.osd) != faultsBefore && lingers.containsKey(l.cookie)) {
+            timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** How often each watch is pinged (librados: objecter_watch_ping... every 5 s as well). */
+    private static final long WATCH_PING_MILLIS = 5000;
+
+    /**
+     * Pings every watch not already being re-registered; one the OSD no longer has connected is
+     * registered again. The safety net under fault handling: whatever race drops a watch on the
+     * OSD's side, notifies resume within a ping period or two.
+     */
+    private void pingWatches() {
+        for (Linger l : lingers.values()) {
+            if (l.busy.compareAndSet(false, true)) {
+                l.io.pingWatch(l).whenComplete((r, e) -> {
+                    l.busy.set(false);
+                    if (e == null || !lingers.containsKey(l.cookie)) {
+                        return;
+                    }
+                    Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (c instanceof RadosException re && (re.errno() == -107 || re.errno() == -110)) {
+                        if (re.errno() == -107) {
+                            l.expired = true; // forgotten: WATCH again (ETIMEDOUT, disconnected: RECONNECT)
+                        }
+                        timer.execute(() -> reconnect(l));
+                    }
+                });
+            }
+        }
+    }
+
     private void onSessionFault(int osd) {
+        faultCounts.computeIfAbsent(osd, k -> new AtomicLong()).incrementAndGet();
         for (Op op : pendingInTidOrder()) {
             if (op.osd == osd) {
                 retryLater(op);
@@ -542,6 +590,8 @@ public final class RadosClient implements AutoCloseable {
         volatile org.jceph.rados.internal.TargetInterval interval;
         /** The OSD no longer knows the watch: the next attempt registers it again (WATCH, not RECONNECT). */
         volatile boolean expired;
+        /** A ping or re-registration is under way: no new ping. */
+        final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
 
         Linger(IoCtx io, String oid, long cookie) {
             this.io = io;
@@ -571,11 +621,15 @@ public final class RadosClient implements AutoCloseable {
         }
         int target = primaryOf(l.io, l.oid);
         org.jceph.rados.internal.TargetInterval interval = lingerInterval(l);
+        long faults = sessionFaults(target);
+        l.busy.set(true);
         l.io.reconnectWatch(l).whenComplete((r, e) -> {
+            l.busy.set(false);
             if (e == null) {
                 l.osd = target;
                 l.interval = interval;
                 l.expired = false;
+                reconnectIfFaultedSince(l, faults);
             } else if (lingers.containsKey(l.cookie)) {
                 Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
                 if (c instanceof RadosException re && re.errno() == -107) {

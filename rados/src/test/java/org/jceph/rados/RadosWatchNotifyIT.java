@@ -72,4 +72,37 @@ class RadosWatchNotifyIT {
             }
         }
     }
+
+    /**
+     * A watch the OSD forgot while our session stayed up (no fault for us to react to): the
+     * periodic ping (WATCH_OP_PING, ENOTCONN) finds it and registers it again, so notifies are
+     * heard again within a ping period or two, as librados' linger pings would notice.
+     */
+    @Test
+    void aWatchTheOsdForgotIsFoundByThePingAndRegisteredAgain(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        try (RadosClient client = RadosClient.connect(CephConfig.fromEnvironment("-c", c.confPath().toString()))) {
+            IoCtx io = client.ioCtx(pool);
+            io.writeFull("forgotten", new byte[0]);
+            java.util.concurrent.LinkedBlockingQueue<String> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+            long cookie = io.watch("forgotten", (id, gid, payload) -> {
+                heard.add(new String(payload, StandardCharsets.UTF_8));
+                return new byte[0];
+            });
+            io.dropOnOsdOnly("forgotten", cookie);
+            assertEquals("", c.radosOrThrow("-p", pool, "listwatchers", "forgotten").strip(), "the OSD forgot the watch");
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(30);
+            while (!c.radosOrThrow("-p", pool, "listwatchers", "forgotten").contains("cookie=" + cookie)) {
+                assertTrue(System.nanoTime() < deadline, "the watch was not registered again within 30 s");
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            }
+            IoCtx.NotifyResult r = io.notify("forgotten", "back".getBytes(StandardCharsets.UTF_8), 10);
+            assertEquals(1, r.replies().size());
+            assertEquals("back", heard.poll(10, TimeUnit.SECONDS));
+            System.out.printf("[watch] re-registered %d ms after the OSD forgot it%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            io.unwatch("forgotten", cookie);
+        }
+    }
 }

@@ -888,7 +888,10 @@ public final class RbdImage implements AutoCloseable {
         });
     }
 
-    /** Writes {@code data} at {@code offset}. */
+    /**
+     * Writes {@code data} at {@code offset}. As with librbd's aio_write, the array must not change
+     * until the future completes: a write that fits one object sends it as it is, without a copy.
+     */
     public CompletableFuture<Void> writeAsync(long offset, byte[] data) {
         checkWritable();
         checkRange(offset, data.length);
@@ -923,12 +926,18 @@ public final class RbdImage implements AutoCloseable {
 
     private CompletableFuture<Void> writeUnderLock(long offset, byte[] data) {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
-        for (ObjectExtent x : Striper.fileToExtents(layout, offset, data.length)) {
-            byte[] piece = new byte[(int) x.length()];
-            int at = 0;
-            for (long[] b : x.bufferExtents()) {
-                System.arraycopy(data, (int) b[0], piece, at, (int) b[1]);
-                at += (int) b[1];
+        List<ObjectExtent> extents = Striper.fileToExtents(layout, offset, data.length);
+        for (ObjectExtent x : extents) {
+            byte[] piece;
+            if (extents.size() == 1 && x.length() == data.length) {
+                piece = data; // one object, all of it: no copy
+            } else {
+                piece = new byte[(int) x.length()];
+                int at = 0;
+                for (long[] b : x.bufferExtents()) {
+                    System.arraycopy(data, (int) b[0], piece, at, (int) b[1]);
+                    at += (int) b[1];
+                }
             }
             long objectNo = x.objectNumber();
             boolean update = mapActive() && mapState(objectNo) != ObjectMap.EXISTS;
