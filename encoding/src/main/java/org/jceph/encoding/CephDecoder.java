@@ -33,7 +33,8 @@ public final class CephDecoder {
     private final ByteBuf buf;
     private final int base;
     private int limit;
-    private final String[] names = new String[MAX_DEPTH];
+    /** The struct names open now, for error messages; grown on demand up to MAX_DEPTH (most inputs nest a few levels). */
+    private String[] names = new String[8];
     private int depth;
 
     /** Decodes {@code buf} from its reader index to its writer index; {@code root} names the input. */
@@ -86,6 +87,9 @@ public final class CephDecoder {
     public void push(String struct) {
         if (depth == MAX_DEPTH) {
             throw error("structs nested deeper than " + MAX_DEPTH);
+        }
+        if (depth == names.length) {
+            names = java.util.Arrays.copyOf(names, Math.min(MAX_DEPTH, names.length * 2));
         }
         names[depth++] = struct;
     }

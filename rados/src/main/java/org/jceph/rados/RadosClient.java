@@ -289,7 +289,11 @@ public final class RadosClient implements AutoCloseable {
      * across the wait for budget and every resend, and ends it with {@link RadosException.TimeoutException}.
      */
     private CompletableFuture<OsdOpMessages.Reply> submit(Op op) {
-        int bytes = (int) Math.min(maxInflightBytes, op.ops.stream().mapToLong(o -> o.input().length).sum());
+        long payload = 0;
+        for (OsdOp o : op.ops) {
+            payload += o.input().length;
+        }
+        int bytes = (int) Math.min(maxInflightBytes, payload);
         try {
             if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
                 return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
@@ -387,7 +391,10 @@ public final class RadosClient implements AutoCloseable {
                 op.future.completeExceptionally(RadosException.of(-2, "pool " + op.poolId + " was deleted"));
                 return;
             }
-            boolean writes = op.ops.stream().anyMatch(OsdOp::writes);
+            boolean writes = false;
+            for (OsdOp o : op.ops) {
+                writes |= o.writes();
+            }
             org.jceph.osdmap.PgPool pool = m.pool(op.poolId);
             if (writes && pool.hasFlag(org.jceph.osdmap.PgPool.FLAG_FULL_QUOTA)) {
                 op.future.completeExceptionally(RadosException.of(-122, "pool " + op.poolId + " is at its quota"));

@@ -261,14 +261,26 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
         out.setZero(base, OP.size());
         OP.field("op").setLong(out, base, op);
         OP.field("flags").setLong(out, base, flags);
-        int i = 0;
-        for (PackedField leaf : OP.leaves(Map.of("u", unionCase))) {
-            if (leaf.name().startsWith("u.") && leaf.kind() != PackedField.Kind.PAD && i < unionValues.length) {
-                leaf.setLong(out, base, unionValues[i++]);
-            }
+        List<PackedField> fields = UNION_FIELDS.computeIfAbsent(unionCase, OsdOp::unionFields);
+        for (int i = 0; i < fields.size() && i < unionValues.length; i++) {
+            fields.get(i).setLong(out, base, unionValues[i]);
         }
         OP.field("payload_len").setLong(out, base, input.length);
         out.writerIndex(base + OP.size());
+    }
+
+    /** The value fields of each union case of ceph_osd_op, in order (padding left out): looked up once per case. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, List<PackedField>> UNION_FIELDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static List<PackedField> unionFields(String unionCase) {
+        List<PackedField> out = new java.util.ArrayList<>();
+        for (PackedField leaf : OP.leaves(Map.of("u", unionCase))) {
+            if (leaf.name().startsWith("u.") && leaf.kind() != PackedField.Kind.PAD) {
+                out.add(leaf);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static byte[] utf8(String s) {

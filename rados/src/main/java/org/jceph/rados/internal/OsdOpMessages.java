@@ -70,12 +70,17 @@ public final class OsdOpMessages {
         }
 
         private int baseFlags() {
-            if (ops.stream().anyMatch(OsdOp::pgOp)) {
-                return FLAG_READ | FLAG_PGOP | FLAG_IGNORE_OVERLAY;
+            boolean writes = false;
+            boolean exec = false;
+            boolean reads = false;
+            for (OsdOp o : ops) { // a plain loop: this runs for every message sent
+                if (o.pgOp()) {
+                    return FLAG_READ | FLAG_PGOP | FLAG_IGNORE_OVERLAY;
+                }
+                writes |= o.writes();
+                exec |= o.executes();
+                reads |= (o.op() & 0x1000) != 0;
             }
-            boolean writes = ops.stream().anyMatch(OsdOp::writes);
-            boolean exec = ops.stream().anyMatch(OsdOp::executes);
-            boolean reads = ops.stream().anyMatch(o -> (o.op() & 0x1000) != 0);
             int f = writes || exec ? FLAG_WRITE | FLAG_ONDISK : FLAG_READ;
             if (reads) {
                 f |= FLAG_READ; // a write op with read steps (asserts, cmpxattr) returns their results too
