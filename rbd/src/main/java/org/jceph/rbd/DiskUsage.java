@@ -31,7 +31,7 @@ public final class DiskUsage {
      * @throws RbdException when {@code fromSnap} is not older than {@code toSnap}
      */
     static List<Usage> of(RbdImage img, String fromSnap, String toSnap, boolean exact) {
-        List<RbdImage.Snapshot> snaps = new ArrayList<>(img.snapshots());
+        List<RbdImage.Snapshot> snaps = new ArrayList<>(img.userSnapshots()); // as rbd du: user snapshots only
         snaps.sort(Comparator.comparing(RbdImage.Snapshot::id, Long::compareUnsigned));
         RbdImage.Snapshot from = find(snaps, fromSnap);
         RbdImage.Snapshot to = find(snaps, toSnap);

@@ -1093,8 +1093,26 @@ public final class RbdImage implements AutoCloseable {
 
     // ---- snapshots (self-managed snap ids, registered in the header with cls rbd) ------------
 
-    /** One snapshot of the image. */
-    public record Snapshot(long id, String name, long size) {
+    /**
+     * One snapshot of the image: its namespace type (cls::rbd::SnapshotNamespaceType: 0 user,
+     * 1 group, 2 trash, 3 mirror) and creation time, when the header gave them.
+     */
+    public record Snapshot(long id, String name, long size, int namespaceType, java.time.Instant timestamp) {
+        public static final int NAMESPACE_USER = 0;
+
+        public Snapshot(long id, String name, long size) {
+            this(id, name, size, NAMESPACE_USER, null);
+        }
+
+        /** A snapshot the user took (rbd snap create), not a group, trash or mirror one. */
+        public boolean isUser() {
+            return namespaceType == NAMESPACE_USER;
+        }
+    }
+
+    /** The user's snapshots only, oldest first: what {@code rbd snap ls} and {@code rbd du} show. */
+    public List<Snapshot> userSnapshots() {
+        return snapshots().stream().filter(Snapshot::isUser).toList();
     }
 
     /** Snapshots, oldest first (get_snapcontext, then snapshot_get for each id). */
@@ -1110,11 +1128,14 @@ public final class RbdImage implements AutoCloseable {
             CephDecoder.Envelope env = d.beginStruct("cls::rbd::SnapshotInfo", 1);
             long sid = d.readU64Le();
             CephDecoder.Envelope ns = d.beginStruct("SnapshotNamespace", 1);
-            d.endStruct(ns);
+            int nsType = (int) d.readU32Le();
+            d.endStruct(ns); // the namespace's own fields (group, trash or mirror details) are skipped
             String snapName = d.readString();
             long snapSize = d.readU64Le();
-            d.endStruct(env);
-            out.add(new Snapshot(sid, snapName, snapSize));
+            long sec = d.readU32Le();
+            long nsec = d.readU32Le();
+            d.endStruct(env); // child_count follows; not needed here
+            out.add(new Snapshot(sid, snapName, snapSize, nsType, java.time.Instant.ofEpochSecond(sec, nsec)));
         }
         return out;
     }

@@ -261,12 +261,7 @@ public final class RbdCommand {
                     boolean write = !sub.equals("ls") && !sub.equals("list");
                     try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !write)) {
                         switch (sub) {
-                            case "ls", "list" -> {
-                                out.printf("%5s  %-16s %7s%n", "SNAPID", "NAME", "SIZE");
-                                for (RbdImage.Snapshot s : img.snapshots()) {
-                                    out.printf("%5d  %-16s %7s%n", s.id(), s.name(), human(s.size()));
-                                }
-                            }
+                            case "ls", "list" -> snapList(img, a, out);
                             case "create", "add" -> img.snapCreate(needSnap(snap));
                             case "rm", "remove" -> img.snapRemove(needSnap(snap));
                             case "protect" -> img.snapProtect(needSnap(snap));
@@ -394,6 +389,41 @@ public final class RbdCommand {
     private static String[] splitSnap(String image) {
         int at = image.indexOf('@');
         return at < 0 ? new String[] {image, null} : new String[] {image.substring(0, at), image.substring(at + 1)};
+    }
+
+    /** The snapshot time as the rbd tool prints it (utime_t's ctime form, local time). */
+    private static final java.time.format.DateTimeFormatter CTIME =
+            java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.ROOT);
+
+    /** rbd snap ls: the user's snapshots, with protection and creation time, as the rbd tool lists them. */
+    private static void snapList(RbdImage img, Args a, PrintStream out) {
+        List<RbdImage.Snapshot> snaps = img.userSnapshots();
+        List<String[]> rows = new ArrayList<>();
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (RbdImage.Snapshot s : snaps) {
+            boolean prot = img.isProtected(s.name());
+            String when = s.timestamp() == null ? ""
+                    : CTIME.format(s.timestamp().atZone(java.time.ZoneId.systemDefault()));
+            rows.add(new String[] {Long.toString(s.id()), s.name(), human(s.size()), prot ? "yes" : "", when});
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("id", s.id());
+            m.put("name", s.name());
+            m.put("size", s.size());
+            m.put("protected", prot ? "true" : "false");
+            m.put("timestamp", when);
+            json.add(m);
+        }
+        if (json(a)) {
+            out.println(toJson(json));
+            return;
+        }
+        if (rows.isEmpty()) {
+            return; // the rbd tool prints nothing, not even the header
+        }
+        TextTable t = new TextTable(new String[] {"SNAPID", "NAME", "SIZE", "PROTECTED", "TIMESTAMP"},
+                new boolean[] {true, false, false, false, false});
+        rows.forEach(r -> t.row(r));
+        t.print(out);
     }
 
     /** rbd image-meta get/set/list/remove, with the stock tool's output. */

@@ -89,10 +89,24 @@ class RbdCommandIT {
         assertTrue(ls.contains("one") && ls.contains("two"), ls);
         run(c, "snap", "protect", pool + "/snapcmd@one");
         assertTrue(c.rbdOrThrow("info", pool + "/snapcmd@one").contains("protected: True"));
+        // a group snapshot lands on the image in the group namespace: rbd snap ls and du leave it out
+        c.rbdOrThrow("group", "create", pool + "/snapgroup");
+        c.rbdOrThrow("group", "image", "add", pool + "/snapgroup", pool + "/snapcmd");
+        c.rbdOrThrow("group", "snap", "create", pool + "/snapgroup@gs");
+        assertTrue(c.rbdOrThrow("snap", "ls", "--all", pool + "/snapcmd").contains("group ("));
+        for (String[] args : new String[][] {{"snap", "ls", pool + "/snapcmd"}, {"snap", "ls", "--format", "json", pool + "/snapcmd"},
+            {"du", pool + "/snapcmd"}}) {
+            assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args)); // ids, names, sizes, "yes", timestamps
+        }
+        c.rbdOrThrow("group", "snap", "rm", pool + "/snapgroup@gs");
+        c.rbdOrThrow("group", "image", "remove", pool + "/snapgroup", pool + "/snapcmd");
+        c.rbdOrThrow("group", "rm", pool + "/snapgroup");
         run(c, "snap", "unprotect", pool + "/snapcmd@one");
         run(c, "snap", "rollback", pool + "/snapcmd@one");
         run(c, "snap", "rm", pool + "/snapcmd@one");
         assertTrue(c.rbdOrThrow("snap", "ls", pool + "/snapcmd").lines().noneMatch(l -> l.contains(" one ")));
+        c.rbdOrThrow("snap", "purge", pool + "/snapcmd");
+        assertEquals("", run(c, "snap", "ls", pool + "/snapcmd"), "no snapshots: nothing printed, as the tool");
     }
 
     @Test
