@@ -122,8 +122,13 @@ public final class IoCtx {
     }
 
     private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op) {
+        return run(oid, op, opTimeout);
+    }
+
+    /** As {@link #run(String, OsdOp)} with its own timeout (null: the client's). */
+    private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op, java.time.Duration timeout) {
         return client.submit(poolId, namespace, locatorKey, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
-                writeSnapContext, opTimeout).thenApply(r -> {
+                writeSnapContext, timeout).thenApply(r -> {
             if (r.result() < 0) {
                 throw RadosException.of(r.result(), poolName + "/" + oid);
             }
@@ -504,13 +509,7 @@ public final class IoCtx {
      * forgotten the watch, ETIMEDOUT when the watch lost its session; both mean register again.
      */
     CompletableFuture<OsdOpMessages.Reply> pingWatch(RadosClient.Linger l) {
-        return client.submit(poolId, namespace, locatorKey, l.oid, List.of(OsdOp.watch(l.cookie, OsdOp.WATCH_OP_PING, 30)),
-                OsdOpMessages.NOSNAP, writeSnapContext, java.time.Duration.ofSeconds(10)).thenApply(r -> {
-                    if (r.result() < 0) {
-                        throw RadosException.of(r.result(), poolName + "/" + l.oid);
-                    }
-                    return r;
-                });
+        return run(l.oid, OsdOp.watch(l.cookie, OsdOp.WATCH_OP_PING, 30), java.time.Duration.ofSeconds(10));
     }
 
     /** Re-registers a watch after a fault or a primary change (WATCH_OP_RECONNECT). */
@@ -576,7 +575,7 @@ public final class IoCtx {
             if (e == null) {
                 return CompletableFuture.completedFuture(v);
             }
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = RadosException.unwrap(e);
             return cause instanceof RadosException.ObjectNotFoundException
                     ? CompletableFuture.<T>completedFuture(null) : CompletableFuture.<T>failedFuture(cause);
         }).thenCompose(x -> x);

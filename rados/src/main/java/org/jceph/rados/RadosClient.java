@@ -558,7 +558,7 @@ public final class RadosClient implements AutoCloseable {
                     if (e == null || !lingers.containsKey(l.cookie)) {
                         return;
                     }
-                    Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    Throwable c = RadosException.unwrap(e);
                     if (c instanceof RadosException re && (re.errno() == -107 || re.errno() == -110)) {
                         if (re.errno() == -107) {
                             l.expired = true; // forgotten: WATCH again (ETIMEDOUT, disconnected: RECONNECT)
@@ -638,7 +638,7 @@ public final class RadosClient implements AutoCloseable {
                 l.expired = false;
                 reconnectIfFaultedSince(l, faults);
             } else if (lingers.containsKey(l.cookie)) {
-                Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                Throwable c = RadosException.unwrap(e);
                 if (c instanceof RadosException re && re.errno() == -107) {
                     // ENOTCONN: the OSD timed the watch out (disconnected longer than its timeout); a
                     // reconnect can never succeed, so register it afresh (notifies meanwhile are lost).

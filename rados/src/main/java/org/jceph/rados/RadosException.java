@@ -14,6 +14,14 @@ public class RadosException extends RuntimeException {
         this.errno = errno;
     }
 
+    /**
+     * What a future failed with: the cause inside a {@link java.util.concurrent.CompletionException}
+     * (dependent stages wrap it), or {@code e} itself.
+     */
+    public static Throwable unwrap(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
     /** The negative errno, as librados returns it. */
     public int errno() {
         return errno;

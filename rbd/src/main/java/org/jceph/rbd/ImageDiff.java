@@ -3,10 +3,6 @@ package org.jceph.rbd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jceph.rados.IoCtx;
 import org.jceph.rbd.layout.ObjectExtent;
 import org.jceph.rbd.layout.Striper;
@@ -305,7 +301,7 @@ public final class ImageDiff {
     private static void emit(PeriodWork w, List<Extent> parentData, List<Extent> out) {
         List<Extent> here = new ArrayList<>();
         for (ObjectExtent e : w.extents) {
-            Change ch = await(w.changes.get(e.objectNumber()));
+            Change ch = RbdImage.awaitIo(w.changes.get(e.objectNumber()), "an object probe of rbd diff");
             if (ch == null) {
                 continue;
             }
@@ -365,25 +361,6 @@ public final class ImageDiff {
             }
         }
         return out;
-    }
-
-    private static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.get(RbdImage.DEFAULT_IO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new RbdException("diff: an object probe did not complete within " + RbdImage.DEFAULT_IO_TIMEOUT);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
-                    ? e.getCause().getCause() : e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new RbdException("diff: an object probe failed: " + c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RbdException("diff was interrupted");
-        }
     }
 
     private static String dataObject(RbdImage img, long n) {

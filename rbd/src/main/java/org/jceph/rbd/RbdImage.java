@@ -421,7 +421,7 @@ public final class RbdImage implements AutoCloseable {
 
     private static CompletableFuture<Void> ignoreMissing(CompletableFuture<Void> f) {
         return f.handle((v, err) -> {
-            Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            Throwable c = RadosException.unwrap(err);
             if (c != null && !(c instanceof RadosException.ObjectNotFoundException)) {
                 throw c instanceof RuntimeException re ? re : new CompletionException(c);
             }
@@ -759,7 +759,7 @@ public final class RbdImage implements AutoCloseable {
             ObjectExtent x = extents.get(0);
             return io.readAsync(object(x.objectNumber()), x.offset(), length).handle((data, err) -> {
                 if (err != null) {
-                    Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    Throwable c = RadosException.unwrap(err);
                     if (c instanceof RadosException.ObjectNotFoundException) {
                         return new byte[length]; // never written: zeros
                     }
@@ -773,7 +773,7 @@ public final class RbdImage implements AutoCloseable {
         for (ObjectExtent x : extents) {
             parts.add(io.readAsync(object(x.objectNumber()), x.offset(), (int) x.length()).handle((data, err) -> {
                 if (err != null) {
-                    Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    Throwable c = RadosException.unwrap(err);
                     if (c instanceof RadosException.ObjectNotFoundException) {
                         return readFromParent(offset, x, out); // never written: the parent's bytes, or zeros
                     }
@@ -856,7 +856,7 @@ public final class RbdImage implements AutoCloseable {
         IoCtx.Operation first = new IoCtx.Operation().assertExists();
         step.accept(first);
         return io.operateAsync(oid, first).<Void>thenApply(r -> null).exceptionallyCompose(err -> {
-            Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            Throwable c = RadosException.unwrap(err);
             if (!(c instanceof RadosException.ObjectNotFoundException)) {
                 return CompletableFuture.failedFuture(c);
             }
@@ -1396,7 +1396,7 @@ public final class RbdImage implements AutoCloseable {
             final long objectNo = n;
             int st = n < states.length ? states[(int) n] : -1;
             checks.add(io.statAsync(object(n)).handle((stat, err) -> {
-                Throwable c = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                Throwable c = RadosException.unwrap(err);
                 if (c != null && !(c instanceof RadosException.ObjectNotFoundException)) {
                     throw c instanceof RuntimeException re ? re : new CompletionException(c);
                 }
@@ -1548,22 +1548,30 @@ public final class RbdImage implements AutoCloseable {
     }
 
     private <T> T await(CompletableFuture<T> f, String what) {
+        return awaitIo(f, what + " on image " + name);
+    }
+
+    /**
+     * Waits for {@code f} at most the I/O timeout; on timeout or interrupt the future is cancelled.
+     * Failures come out as the RuntimeException the future failed with, or an RbdException naming
+     * {@code what}.
+     */
+    static <T> T awaitIo(CompletableFuture<T> f, String what) {
         try {
             return f.get(DEFAULT_IO_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             f.cancel(true);
-            throw new RbdException(what + " on image " + name + " did not complete within " + DEFAULT_IO_TIMEOUT);
+            throw new RbdException(what + " did not complete within " + DEFAULT_IO_TIMEOUT);
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable c = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
-                    ? e.getCause().getCause() : e.getCause();
+            Throwable c = RadosException.unwrap(e.getCause());
             if (c instanceof RuntimeException re) {
                 throw re;
             }
-            throw new RbdException(what + " on image " + name + " failed: " + c);
+            throw new RbdException(what + " failed: " + c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.cancel(true);
-            throw new RbdException(what + " on image " + name + " was interrupted");
+            throw new RbdException(what + " was interrupted");
         }
     }
 
