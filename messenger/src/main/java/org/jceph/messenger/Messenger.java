@@ -131,7 +131,8 @@ public final class Messenger implements AutoCloseable {
         org.jceph.messenger.auth.ServiceTicket old = previous == null ? null
                 : previous.serviceTickets().get(EntityName.TYPE_AUTH);
         CephxMonClient.Ticket oldAuth = old == null ? null
-                : new CephxMonClient.Ticket(old.serviceId(), old.sessionKey(), old.validUntil(), old.secretId(), old.blob());
+                : new CephxMonClient.Ticket(old.serviceId(), old.sessionKey(), old.validUntil(), old.secretId(), old.blob(),
+                        old.sessionKeyType());
         if (target.type() == EntityAddr.TYPE_LEGACY) {
             CephxMonClient cephx = key == null ? null : new CephxMonClient(self, key, previousId, oldAuth, random);
             return connectV1(target, EntityName.TYPE_MON, self, null, new MonAuthV1(self, cephx), 0, timeout, listener);

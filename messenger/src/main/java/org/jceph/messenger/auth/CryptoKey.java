@@ -10,7 +10,8 @@ import org.jceph.encoding.UTime;
 /**
  * A cephx secret (Ceph's {@code CryptoKey}, src/auth/Crypto.h). Encoded as
  * {@code u16 type; utime_t created; u16 len; len secret bytes}: 28 bytes for an AES key, which is
- * 40 base64 characters starting with "AQ" in a keyring.
+ * 40 base64 characters starting with "AQ" in a keyring; 44 bytes (60 characters, "AgA...") for an
+ * aes256k key (type 2, AES256-CTS-HMAC-SHA384-192 of RFC 8009), the default of Ceph 20.2.
  *
  * <p>The secret never appears in {@link #toString()}, and no exception built here quotes it.
  */
@@ -18,6 +19,8 @@ public final class CryptoKey {
     /** CEPH_CRYPTO_NONE and CEPH_CRYPTO_AES (src/include/ceph_fs.h). */
     public static final int TYPE_NONE = 0;
     public static final int TYPE_AES = 1;
+    /** CEPH_CRYPTO_AES256KRB5 ("aes256k"): a 32-byte secret, Ceph 19.2.6+/20.2+. */
+    public static final int TYPE_AES256KRB5 = 2;
 
     private final int type;
     private final UTime created;
@@ -27,7 +30,10 @@ public final class CryptoKey {
         if (type == TYPE_AES && secret.length != 16) {
             throw new IllegalArgumentException("an AES cephx key has 16 secret bytes, got " + secret.length);
         }
-        if (type != TYPE_AES && type != TYPE_NONE) {
+        if (type == TYPE_AES256KRB5 && secret.length < 32) {
+            throw new IllegalArgumentException("an aes256k cephx key has 32 secret bytes, got " + secret.length);
+        }
+        if (type != TYPE_AES && type != TYPE_NONE && type != TYPE_AES256KRB5) {
             throw new IllegalArgumentException("unsupported cephx key type " + type);
         }
         this.type = type;
@@ -60,8 +66,11 @@ public final class CryptoKey {
         if (type == TYPE_AES && len != 16) {
             throw d.error("AES key length " + len + ", expected 16");
         }
-        if (type != TYPE_AES && type != TYPE_NONE) {
-            throw d.error("unsupported key type " + type);
+        if (type == TYPE_AES256KRB5 && len < 32) {
+            throw d.error("aes256k key length " + len + ", expected 32");
+        }
+        if (type != TYPE_AES && type != TYPE_NONE && type != TYPE_AES256KRB5) {
+            throw d.error("unsupported key type " + type + " (known: 0 none, 1 aes, 2 aes256k)");
         }
         byte[] secret = d.readBytes(len);
         d.pop();
@@ -84,7 +93,20 @@ public final class CryptoKey {
         return created;
     }
 
-    /** A copy of the raw secret (16 bytes for AES): the AES-128 key and the HMAC key. */
+    /** The key type's name as Ceph prints it: none, aes, aes256k. */
+    public static String typeName(int type) {
+        return switch (type) {
+            case TYPE_NONE -> "none";
+            case TYPE_AES -> "aes";
+            case TYPE_AES256KRB5 -> "aes256k";
+            default -> "type " + type;
+        };
+    }
+
+    /**
+     * A copy of the raw secret: for AES the 16-byte AES-128 key, for aes256k the 32-byte base key
+     * of the per-usage key derivation; either way the HMAC-SHA256 key.
+     */
     public byte[] secret() {
         return secret.clone();
     }

@@ -16,11 +16,25 @@ public final class ServiceTicket {
     private final byte[] blob;
 
     public ServiceTicket(int serviceId, byte[] sessionKey, UTime validUntil, long secretId, byte[] blob) {
+        this(serviceId, sessionKey, validUntil, secretId, blob, CryptoKey.TYPE_AES);
+    }
+
+    /** @param sessionKeyType the session key's cephx type (CryptoKey.TYPE_AES or TYPE_AES256KRB5) */
+    public ServiceTicket(int serviceId, byte[] sessionKey, UTime validUntil, long secretId, byte[] blob,
+                         int sessionKeyType) {
+        this.sessionKeyType = sessionKeyType;
         this.serviceId = serviceId;
         this.sessionKey = sessionKey.clone();
         this.validUntil = validUntil;
         this.secretId = secretId;
         this.blob = blob.clone();
+    }
+
+    private final int sessionKeyType;
+
+    /** The session key's cephx key type: aes256k tickets come from aes256k clients and services. */
+    public int sessionKeyType() {
+        return sessionKeyType;
     }
 
     public int serviceId() {
@@ -45,6 +59,6 @@ public final class ServiceTicket {
 
     @Override
     public String toString() {
-        return "ServiceTicket[service=" + serviceId + ", secretId=" + secretId + ", validUntil=" + validUntil + "]";
+        return "ServiceTicket[service=" + serviceId + ", key=" + CryptoKey.typeName(sessionKeyType) + ", secretId=" + secretId + ", validUntil=" + validUntil + "]";
     }
 }

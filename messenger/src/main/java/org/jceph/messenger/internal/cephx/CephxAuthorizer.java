@@ -52,14 +52,15 @@ public final class CephxAuthorizer implements ClientAuth {
         ByteBuf msg = Unpooled.buffer();
         new CephEncoder(msg).writeU8(2).writeU64Le(nonce).writeBool(haveChallenge)
                 .writeU64Le(haveChallenge ? serverChallenge + 1 : 0);
-        e.writeBlob(CephxCrypto.encryptEnvelope(ticket.sessionKey(), CephEncoder.readableBytes(msg)));
+        e.writeBlob(CephxCrypto.encryptEnvelope(ticket.sessionKeyType(), ticket.sessionKey(),
+                CephxCrypto.USAGE_AUTHORIZE, CephEncoder.readableBytes(msg)));
         return CephEncoder.readableBytes(b);
     }
 
     @Override
     public byte[] handleMore(byte[] replyMore) {
         try {
-            byte[] plain = open(replyMore, "authorizer challenge");
+            byte[] plain = open(replyMore, CephxCrypto.USAGE_AUTHORIZE_CHALLENGE, "authorizer challenge");
             CephDecoder d = CephDecoder.of(plain, "CephXAuthorizeChallenge");
             d.readU8();
             return authorizer(true, d.readU64Le());
@@ -71,7 +72,7 @@ public final class CephxAuthorizer implements ClientAuth {
     @Override
     public void handleDone(long ignoredGlobalId, byte[] payload) {
         try {
-            byte[] plain = open(payload, "authorizer reply");
+            byte[] plain = open(payload, CephxCrypto.USAGE_AUTHORIZE_REPLY, "authorizer reply");
             CephDecoder d = CephDecoder.of(plain, "CephXAuthorizeReply");
             int v = d.readU8();
             long noncePlusOne = d.readU64Le();
@@ -87,19 +88,29 @@ public final class CephxAuthorizer implements ClientAuth {
     }
 
     /**
-     * Decrypts what the service sent: msgr2 carries the bare ciphertext (a multiple of the AES
-     * block), older paths the same with a u32 length in front.
+     * Decrypts what the service sent: the challenge comes as the bare ciphertext
+     * (encode_encrypt_enc_bl), the reply with a u32 length in front (encode_encrypt). An aes256k
+     * ciphertext has any length, so the prefix is recognised by its value (the rest's length)
+     * rather than by block alignment; a bare AES ciphertext starting so has odds of 2^-32.
      */
-    private byte[] open(byte[] bytes, String what) {
-        if (bytes.length % 16 == 0) {
-            return CephxCrypto.decryptEnvelope(ticket.sessionKey(), bytes, what);
+    private byte[] open(byte[] bytes, int usage, String what) {
+        boolean prefixed = bytes.length >= 4 && (bytes[0] & 0xffL | (bytes[1] & 0xffL) << 8 | (bytes[2] & 0xffL) << 16
+                | (bytes[3] & 0xffL) << 24) == bytes.length - 4L;
+        if (!prefixed) {
+            return CephxCrypto.decryptEnvelope(ticket.sessionKeyType(), ticket.sessionKey(), usage, bytes, what);
         }
-        return CephxCrypto.readEnvelope(CephDecoder.of(bytes, what), ticket.sessionKey(), what);
+        return CephxCrypto.readEnvelope(CephDecoder.of(bytes, what), ticket.sessionKeyType(), ticket.sessionKey(),
+                usage, what);
     }
 
     @Override
     public byte[] sessionKey() {
         return ticket.sessionKey();
+    }
+
+    @Override
+    public int sessionKeyType() {
+        return ticket.sessionKeyType();
     }
 
     @Override

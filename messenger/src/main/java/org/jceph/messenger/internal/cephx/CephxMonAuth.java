@@ -37,6 +37,11 @@ public final class CephxMonAuth implements ClientAuth {
     }
 
     @Override
+    public int sessionKeyType() {
+        return cephx.sessionKeyType();
+    }
+
+    @Override
     public byte[] connectionSecret() {
         return cephx.connectionSecret();
     }

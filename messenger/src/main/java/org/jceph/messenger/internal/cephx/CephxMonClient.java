@@ -43,6 +43,7 @@ public final class CephxMonClient {
     private final SecureRandom random;
 
     private byte[] sessionKey;
+    private int sessionKeyType = CryptoKey.TYPE_AES;
     private byte[] connectionSecret = new byte[0];
     /** Written on the I/O thread, read by whoever opens OSD/MGR sessions. */
     private final Map<Integer, Ticket> tickets = new ConcurrentHashMap<>();
@@ -53,10 +54,16 @@ public final class CephxMonClient {
     private final java.util.function.LongSupplier clock;
 
     /** A decoded service ticket: its session key, validity and the opaque ticket blob for the service. */
-    public record Ticket(int serviceId, byte[] sessionKey, UTime validity, long secretId, byte[] blob) {
+    public record Ticket(int serviceId, byte[] sessionKey, UTime validity, long secretId, byte[] blob, int keyType) {
+        /** An AES (type 1) ticket. */
+        public Ticket(int serviceId, byte[] sessionKey, UTime validity, long secretId, byte[] blob) {
+            this(serviceId, sessionKey, validity, secretId, blob, CryptoKey.TYPE_AES);
+        }
+
         @Override
         public String toString() {
-            return "Ticket[service=" + serviceId + ", secretId=" + secretId + ", validity=" + validity + "]";
+            return "Ticket[service=" + serviceId + ", key=" + CryptoKey.typeName(keyType) + ", secretId=" + secretId
+                    + ", validity=" + validity + "]";
         }
     }
 
@@ -83,8 +90,9 @@ public final class CephxMonClient {
     public CephxMonClient(EntityName name, CryptoKey secret, long previousGlobalId, Ticket previousAuth,
                           SecureRandom random, java.util.function.LongSupplier clockMillis) {
         this.clock = clockMillis;
-        if (secret.type() != CryptoKey.TYPE_AES) {
-            throw new IllegalArgumentException("cephx needs an AES key for " + name);
+        if (secret.type() != CryptoKey.TYPE_AES && secret.type() != CryptoKey.TYPE_AES256KRB5) {
+            throw new IllegalArgumentException("cephx needs an aes or aes256k key for " + name + ", not "
+                    + CryptoKey.typeName(secret.type()));
         }
         this.name = name;
         this.secret = secret;
@@ -119,7 +127,7 @@ public final class CephxMonClient {
      */
     private byte[] authenticate(Ticket oldAuth) {
         long clientChallenge = random.nextLong();
-        long key = challengeKey(secret.secret(), serverChallenge, clientChallenge);
+        long key = challengeKey(secret.type(), secret.secret(), serverChallenge, clientChallenge);
         ByteBuf b = Unpooled.buffer();
         CephEncoder e = new CephEncoder(b);
         e.writeU16Le(GET_AUTH_SESSION_KEY);
@@ -170,7 +178,7 @@ public final class CephxMonClient {
         CephEncoder e = new CephEncoder(b);
         e.writeU16Le(GET_PRINCIPAL_SESSION_KEY);
         ServiceTicket authTicket = new ServiceTicket(auth.serviceId(), auth.sessionKey(), auth.validity(),
-                auth.secretId(), auth.blob());
+                auth.secretId(), auth.blob(), auth.keyType());
         e.writeBytes(new CephxAuthorizer(authTicket, globalId, random).initialRequest());
         e.writeU8(1).writeU32Le(need & WANTED_KEYS); // CephXServiceTicketRequest
         return CephEncoder.readableBytes(b);
@@ -192,7 +200,7 @@ public final class CephxMonClient {
                 if (key == null) {
                     throw new CephxException("service tickets before authentication");
                 }
-                readTicketReply(d, key);
+                readTicketReply(d, sessionKeyType, key);
             } else {
                 throw new CephxException("unexpected cephx response type 0x" + Integer.toHexString(type));
             }
@@ -209,9 +217,25 @@ public final class CephxMonClient {
     }
 
     /**
-     * cephx_calc_client_server_challenge: encrypt {server, client} challenges under the client secret
-     * as a length-prefixed envelope (36 bytes), then XOR its whole u64 words, prefix included.
+     * cephx_calc_client_server_challenge: for an AES key, encrypt {server, client} challenges under
+     * the client secret as a length-prefixed envelope (36 bytes), then XOR its whole u64 words,
+     * prefix included. An aes256k ciphertext differs on every call (random confounder), so for that
+     * type the proof is HMAC-SHA256(secret, the bare 16-byte blob), its four u64 words XORed
+     * (CephxProtocol.cc: encode_hash in place of encode_encrypt).
      */
+    static long challengeKey(int keyType, byte[] secret, long serverChallenge, long clientChallenge) {
+        byte[] blob = new byte[16];
+        java.nio.ByteBuffer.wrap(blob).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(serverChallenge)
+                .putLong(clientChallenge);
+        if (keyType == CryptoKey.TYPE_AES256KRB5) {
+            java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(CephxCrypto.hmacSha256(secret, blob))
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            return h.getLong() ^ h.getLong() ^ h.getLong() ^ h.getLong();
+        }
+        return challengeKey(secret, serverChallenge, clientChallenge);
+    }
+
+    /** The AES form of {@link #challengeKey(int, byte[], long, long)}. */
     static long challengeKey(byte[] secret, long serverChallenge, long clientChallenge) {
         byte[] blob = new byte[16];
         java.nio.ByteBuffer.wrap(blob).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(serverChallenge)
@@ -243,23 +267,25 @@ public final class CephxMonClient {
             if (status != 0) {
                 throw new CephxException("monitor reported status " + status);
             }
-            readTicketReply(d, secret.secret());
+            readTicketReply(d, secret.type(), secret.secret());
             Ticket auth = tickets.get(EntityName.TYPE_AUTH);
             if (auth == null) {
                 throw new CephxException("reply carries no AUTH ticket");
             }
             sessionKey = auth.sessionKey();
+            sessionKeyType = auth.keyType();
             if (d.hasRemaining()) {
                 byte[] cbl = d.readBlob();
                 if (cbl.length > 0) {
                     CephDecoder c = CephDecoder.of(cbl, "connection_secret");
-                    byte[] plain = CephxCrypto.readEnvelope(c, sessionKey, "connection secret");
+                    byte[] plain = CephxCrypto.readEnvelope(c, sessionKeyType, sessionKey,
+                            CephxCrypto.USAGE_AUTH_CONNECTION_SECRET, "connection secret");
                     CephDecoder s = CephDecoder.of(plain, "connection_secret");
                     connectionSecret = s.readBytes(s.readLengthLe("connection_secret"));
                 }
                 byte[] extra = d.readBlob();
                 if (extra.length > 0) {
-                    readTicketReply(CephDecoder.of(extra, "service_tickets"), sessionKey);
+                    readTicketReply(CephDecoder.of(extra, "service_tickets"), sessionKeyType, sessionKey);
                 }
             }
         } catch (DecodeException e) {
@@ -268,7 +294,7 @@ public final class CephxMonClient {
     }
 
     /** CephXTicketManager::verify_service_ticket_reply. */
-    private void readTicketReply(CephDecoder d, byte[] key) {
+    private void readTicketReply(CephDecoder d, int keyType, byte[] key) {
         int v = d.readU8();
         if (v != 1) {
             throw d.error("ticket reply struct_v " + v);
@@ -284,7 +310,8 @@ public final class CephxMonClient {
             if (tv != 1) {
                 throw d.error("service ticket struct_v " + tv);
             }
-            byte[] msgA = CephxCrypto.readEnvelope(d, key, EntityName.typeName(service) + " ticket");
+            byte[] msgA = CephxCrypto.readEnvelope(d, keyType, key, CephxCrypto.USAGE_TICKET_SESSION_KEY,
+                    EntityName.typeName(service) + " ticket");
             CephDecoder a = CephDecoder.of(msgA, "CephXServiceTicket");
             a.readU8();
             CryptoKey sk = CryptoKey.decode(a);
@@ -299,7 +326,8 @@ public final class CephxMonClient {
                 if (old == null) {
                     throw new CephxException("encrypted ticket for " + EntityName.typeName(service) + " without a previous one");
                 }
-                ticketBl = CephxCrypto.readEnvelope(d, old.sessionKey(), "ticket blob");
+                ticketBl = CephxCrypto.readEnvelope(d, old.keyType(), old.sessionKey(), CephxCrypto.USAGE_TICKET_BLOB,
+                        "ticket blob");
                 ticketBl = CephDecoder.of(ticketBl, "ticket_blob").readBlob();
             } else {
                 ticketBl = d.readBlob();
@@ -308,7 +336,7 @@ public final class CephxMonClient {
             t.readU8();
             long secretId = t.readU64Le();
             byte[] blob = t.readBlob();
-            tickets.put(service, new Ticket(service, sk.secret(), validity, secretId, blob));
+            tickets.put(service, new Ticket(service, sk.secret(), validity, secretId, blob, sk.type()));
             // validity is the ticket's lifetime; like CephXTicketHandler, renew after 3/4 of it
             long now = clock.getAsLong();
             long ttl = Math.max(0, validity.seconds() * 1000L + validity.nanos() / 1_000_000L);
@@ -319,6 +347,11 @@ public final class CephxMonClient {
     /** The AUTH ticket's session key: the HMAC key of the msgr2 AUTH_SIGNATURE exchange. */
     public byte[] sessionKey() {
         return sessionKey == null ? null : sessionKey.clone();
+    }
+
+    /** The AUTH session key's cephx type. */
+    public int sessionKeyType() {
+        return sessionKeyType;
     }
 
     /** The secure-mode connection secret (empty in crc mode). */

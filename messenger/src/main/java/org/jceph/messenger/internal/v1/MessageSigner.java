@@ -16,6 +16,8 @@ import org.jceph.messenger.internal.cephx.CephxCrypto;
  *  legacy:   AES-CBC of the cephx envelope {u8 1, u64 magic, u32 16, header_crc, front_crc, middle_crc,
  *            data_crc} (29 bytes, no length prefix); sig = its first 8 ciphertext bytes as a u64
  * </pre>
+ * With an aes256k session key (Ceph 20.2) the CEPHX_V2 block is HMAC-SHA256'd under the raw
+ * session key instead of encrypted, and the MAC's four words are XORed the same way.
  * These blocks are fed to the cipher, never to the wire. Holds a key: never printed.
  */
 public final class MessageSigner {
@@ -24,9 +26,17 @@ public final class MessageSigner {
 
     /** @param features the features both sides share (decides v2 vs legacy) */
     public MessageSigner(byte[] sessionKey, long features) {
+        this(org.jceph.messenger.auth.CryptoKey.TYPE_AES, sessionKey, features);
+    }
+
+    /** @param keyType the session key's cephx type: an aes256k key signs with HMAC-SHA256 */
+    public MessageSigner(int keyType, byte[] sessionKey, long features) {
         this.key = sessionKey.clone();
         this.v2 = CephFeature.CEPHX_V2.isIn(features);
+        this.hmac = keyType == org.jceph.messenger.auth.CryptoKey.TYPE_AES256KRB5;
     }
+
+    private final boolean hmac;
 
     public boolean isV2() {
         return v2;
@@ -37,7 +47,9 @@ public final class MessageSigner {
             ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
             b.putInt(headerCrc).putInt(crcs.front()).putInt(frontLen).putInt(crcs.middle()).putInt(middleLen)
                     .putInt(crcs.data()).putInt(dataLen).putInt((int) seq);
-            byte[] c = CephxCrypto.aesEncrypt(key, b.array());
+            // aes256k: the same block, HMAC-SHA256'd under the session key (its ciphertext would be
+            // randomised by the confounder); the four words of the MAC are folded the same way
+            byte[] c = hmac ? CephxCrypto.hmacSha256(key, b.array()) : CephxCrypto.aesEncrypt(key, b.array());
             ByteBuffer w = ByteBuffer.wrap(c).order(ByteOrder.LITTLE_ENDIAN);
             return w.getLong(0) ^ w.getLong(8) ^ w.getLong(16) ^ w.getLong(24);
         }

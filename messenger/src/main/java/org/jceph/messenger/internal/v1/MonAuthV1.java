@@ -123,7 +123,7 @@ public final class MonAuthV1 {
         }
         Map<Integer, ServiceTicket> out = new TreeMap<>();
         cephx.tickets().forEach((service, t) -> out.put(service,
-                new ServiceTicket(t.serviceId(), t.sessionKey(), t.validity(), t.secretId(), t.blob())));
+                new ServiceTicket(t.serviceId(), t.sessionKey(), t.validity(), t.secretId(), t.blob(), t.keyType())));
         return out;
     }
 

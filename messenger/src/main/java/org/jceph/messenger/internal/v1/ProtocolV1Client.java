@@ -292,7 +292,7 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
         reader.features(features);
         byte[] key = p.auth() == null ? null : p.auth().sessionKey();
         if (p.signMessages() && key != null && key.length > 0 && CephFeature.MSG_AUTH.isIn(features)) {
-            signer = new MessageSigner(key, features);
+            signer = new MessageSigner(p.auth().sessionKeyType(), key, features);
             reader.signer(signer);
         }
         startKeepalive();

@@ -16,6 +16,11 @@ public interface ClientAuth {
     /** HMAC key for AUTH_SIGNATURE; null or empty means auth none (32 zero bytes). */
     byte[] sessionKey();
 
+    /** The session key's cephx key type (CryptoKey.TYPE_*): decides how msgr1 signs messages. */
+    default int sessionKeyType() {
+        return org.jceph.messenger.auth.CryptoKey.TYPE_AES;
+    }
+
     /** Secure-mode key material (empty in crc mode). */
     byte[] connectionSecret();
 }

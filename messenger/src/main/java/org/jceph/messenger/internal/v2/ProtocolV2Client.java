@@ -509,7 +509,7 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
         }
         java.util.Map<Integer, org.jceph.messenger.auth.ServiceTicket> out = new java.util.TreeMap<>();
         monAuth.cephx().tickets().forEach((service, t) -> out.put(service, new org.jceph.messenger.auth.ServiceTicket(
-                t.serviceId(), t.sessionKey(), t.validity(), t.secretId(), t.blob())));
+                t.serviceId(), t.sessionKey(), t.validity(), t.secretId(), t.blob(), t.keyType())));
         return out;
     }
 
