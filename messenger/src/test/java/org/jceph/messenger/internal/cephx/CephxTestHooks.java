@@ -8,4 +8,8 @@ public final class CephxTestHooks {
     public static long challengeKey(byte[] secret, long server, long client) {
         return CephxMonClient.challengeKey(secret, server, client);
     }
+
+    public static long challengeKey(int keyType, byte[] secret, long server, long client) {
+        return CephxMonClient.challengeKey(keyType, secret, server, client);
+    }
 }
