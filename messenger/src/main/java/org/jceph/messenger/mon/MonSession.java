@@ -159,7 +159,8 @@ public final class MonSession implements AutoCloseable {
                 return s;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof AuthenticationException ae) {
-                    throw new AuthenticationException(ae.entity(), target.toString(), ae.reason(), ae.errno());
+                    throw s.explain(new AuthenticationException(ae.entity(), target.toString(), ae.reason(),
+                            ae.errno()));
                 }
                 errors.add(e.getCause().getMessage());
             } catch (TimeoutException e) {
@@ -262,8 +263,8 @@ public final class MonSession implements AutoCloseable {
             } else if (unwrapCompletion(err) instanceof AuthenticationException && reclaim && connection != null) {
                 reclaim = false; // the monitor would not let us keep our id: start afresh with a new one
                 tryMonitor(index, round, since, err);
-            } else if (unwrapCompletion(err) instanceof AuthenticationException) {
-                terminate(err);
+            } else if (unwrapCompletion(err) instanceof AuthenticationException ae) {
+                terminate(explain(ae));
             } else {
                 tryMonitor(index + 1, round, since, err);
             }
@@ -283,6 +284,16 @@ public final class MonSession implements AutoCloseable {
 
     private static Throwable unwrapCompletion(Throwable e) {
         return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** A refusal of our key, told apart from a wrong key when the last monitor map's cipher policy excludes it. */
+    private AuthenticationException explain(AuthenticationException e) {
+        if (key == null) {
+            return e;
+        }
+        MonMap map = lastMonMap;
+        return org.jceph.messenger.auth.CipherNotAllowedException.refine(e, key.type(),
+                map == null ? List.of() : map.authAllowedCiphers());
     }
 
     private void terminate(Throwable cause) {
