@@ -1,0 +1,271 @@
+package org.jceph.rados;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jceph.messenger.EntityName;
+import org.jceph.messenger.Messenger;
+import org.jceph.messenger.auth.CipherNotAllowedException;
+import org.jceph.messenger.auth.CryptoKey;
+import org.jceph.messenger.auth.ServiceTicket;
+import org.jceph.messenger.config.CephConfig;
+import org.jceph.messenger.mon.MonMap;
+import org.jceph.messenger.mon.MonSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * cephx with Ceph 20.2 (Tentacle) aes256k keys against a real cluster: a throwaway 20.2.4 cluster
+ * (1 mon, 1 mgr, 1 memstore OSD) started from the Debian sid chroot /var/cache/jceph/tentacle-probe
+ * with the shared recipe /work/shared/tools/newceph-cluster.sh on free loopback ports, where
+ * client.admin's key is aes256k and client.aes's the legacy aes type (allowed at start).
+ * Covers the monitor session and OSD I/O in msgr2 crc, msgr2 secure and msgr1 (signed messages),
+ * aes256k tickets, the v10 monmap policy, a mixed keyring, ticket renewal and the typed refusal
+ * once aes keys are disallowed. Needs root (chroot) and that chroot.
+ */
+class TentacleAes256kIT {
+    static final Path CHROOT = Path.of(System.getProperty("jceph.tentacle.chroot", "/var/cache/jceph/tentacle-probe"));
+    static final Path SCRIPT = Path.of(System.getProperty("jceph.newceph.script", "/work/shared/tools/newceph-cluster.sh"));
+    static final String NAME = "jc-aes256k-it-" + ProcessHandle.current().pid();
+    static final Path DIR = CHROOT.resolve(NAME);
+    static int v2Port;
+    static int v1Port;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        assertTrue(Files.isExecutable(CHROOT.resolve("usr/bin/ceph-osd")), "no Tentacle chroot at " + CHROOT);
+        int[] ports = freePorts();
+        v2Port = ports[0];
+        v1Port = ports[1];
+        run(Duration.ofMinutes(5), Map.of("MEMSTORE_BYTES", "1073741824"), SCRIPT.toString(), "start",
+                CHROOT.toString(), NAME, Integer.toString(v2Port), Integer.toString(v1Port), "1");
+        assertTrue(Files.exists(DIR.resolve("keyring.aes")), "the recipe made no aes key: " + DIR);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        run(Duration.ofMinutes(2), Map.of(), SCRIPT.toString(), "stop", CHROOT.toString(), NAME);
+        deleteTree(DIR);
+    }
+
+    /** A host-side config for the cluster: the recipe's host.conf plus {@code extra} options. */
+    static CephConfig config(String keyring, String entity, String... extra) {
+        CephConfig.Builder b = CephConfig.builder().environment(Map.of()).confFile(DIR.resolve("host.conf"))
+                .keyring(Path.of(keyring)).name(EntityName.parse(entity));
+        for (int i = 0; i < extra.length; i += 2) {
+            b.set(extra[i], extra[i + 1]);
+        }
+        return b.build();
+    }
+
+    static final String[][] MODES = {
+        {"ms_client_mode", "crc", "ms_mon_client_mode", "crc"},
+        {"ms_client_mode", "secure", "ms_mon_client_mode", "secure"},
+        {"ms_jceph_force_msgr1", "true"},
+    };
+
+    @Test
+    void anAes256kClientAuthenticatesAndDoesIoInEveryMode() throws Exception {
+        String admin = DIR.resolve("keyring.admin").toString();
+        for (String[] mode : MODES) {
+            String what = String.join("=", mode);
+            CephConfig cfg = config(admin, "client.admin", mode);
+            assertEquals(CryptoKey.TYPE_AES256KRB5, cfg.secret().type(), what);
+            try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {
+                Map<Integer, ServiceTicket> tickets = s.connection().serviceTickets();
+                for (int service : List.of(EntityName.TYPE_AUTH, EntityName.TYPE_MON, EntityName.TYPE_OSD,
+                        EntityName.TYPE_MGR)) {
+                    ServiceTicket t = tickets.get(service);
+                    assertNotNull(t, what + " " + EntityName.typeName(service));
+                    assertEquals(CryptoKey.TYPE_AES256KRB5, t.sessionKeyType(), what + " " + t);
+                    assertEquals(32, t.sessionKey().length, what);
+                }
+                MonMap map = s.fetchMonMap().get(10, TimeUnit.SECONDS);
+                assertEquals(10, map.structVersion(), what);
+                assertEquals(CryptoKey.TYPE_AES256KRB5, map.authServiceCipher(), what);
+                assertEquals(CryptoKey.TYPE_AES256KRB5, map.authPreferredCipher(), what);
+                assertEquals(List.of(CryptoKey.TYPE_AES, CryptoKey.TYPE_AES256KRB5), map.authAllowedCiphers(), what);
+            }
+            byte[] data = ("written by jceph with an aes256k key, " + what).getBytes(StandardCharsets.UTF_8);
+            String oid = "aes256k-" + mode[1];
+            try (RadosClient c = RadosClient.connect(cfg)) {
+                IoCtx io = c.ioCtx("tp");
+                io.writeFull(oid, data);
+                assertArrayEquals(data, io.read(oid, 0, 4096), what);
+                assertTrue(io.listObjects().stream().anyMatch(o -> o.oid().equals(oid)), what);
+            }
+            // the stock tool reads back what we wrote
+            Path got = tmp.resolve(oid);
+            ceph(Duration.ofSeconds(60), "rados", "-p", "tp", "get", oid, "/" + NAME + "/" + oid + ".out");
+            Files.copy(DIR.resolve(oid + ".out"), got);
+            assertArrayEquals(data, Files.readAllBytes(got), what);
+        }
+    }
+
+    @Test
+    void aMixedKeyringServesTheLegacyAesAndTheAes256kEntity() throws Exception {
+        Path mixed = tmp.resolve("mixed.keyring");
+        Files.writeString(mixed, Files.readString(DIR.resolve("keyring.admin")) + "\n"
+                + Files.readString(DIR.resolve("keyring.aes")));
+        Files.setPosixFilePermissions(mixed, PosixFilePermissions.fromString("rw-------"));
+        for (String entity : List.of("client.admin", "client.aes")) {
+            for (String[] mode : MODES) {
+                CephConfig cfg = config(mixed.toString(), entity, mode);
+                try (RadosClient c = RadosClient.connect(cfg)) {
+                    IoCtx io = c.ioCtx("tp");
+                    byte[] data = (entity + " " + String.join("=", mode)).getBytes(StandardCharsets.UTF_8);
+                    io.writeFull("mixed-" + entity, data);
+                    assertArrayEquals(data, io.read("mixed-" + entity, 0, 4096), entity);
+                }
+            }
+        }
+        assertEquals(CryptoKey.TYPE_AES, config(mixed.toString(), "client.aes").secret().type());
+    }
+
+    @Test
+    void aes256kTicketsAreRenewedInPlaceAndTheRenewedOsdTicketWorks() throws Exception {
+        ceph(Duration.ofSeconds(60), "ceph", "config", "set", "mon", "auth_service_ticket_ttl", "12");
+        ceph(Duration.ofSeconds(60), "ceph", "config", "set", "mon", "auth_mon_ticket_ttl", "16");
+        try {
+            for (String[] mode : List.of(MODES[0], MODES[2])) {
+                CephConfig cfg = config(DIR.resolve("keyring.admin").toString(), "client.admin", mode);
+                try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {
+                    var first = s.connection();
+                    ServiceTicket osdBefore = first.serviceTickets().get(EntityName.TYPE_OSD);
+                    ServiceTicket authBefore = first.serviceTickets().get(EntityName.TYPE_AUTH);
+                    assertEquals(12, osdBefore.validUntil().seconds());
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    Map<Integer, ServiceTicket> now = first.serviceTickets();
+                    while (System.nanoTime() < deadline && !(s.ticketRenewals() >= 2
+                            && changed(authBefore, now.get(EntityName.TYPE_AUTH))
+                            && changed(osdBefore, now.get(EntityName.TYPE_OSD)))) {
+                        try { // wakes early only if the session dies
+                            s.closeFuture().handle((v, e) -> null).get(250, TimeUnit.MILLISECONDS);
+                            throw new AssertionError("the monitor session ended while waiting for renewals");
+                        } catch (java.util.concurrent.TimeoutException stillOpen) {
+                            now = s.connection().serviceTickets();
+                        }
+                    }
+                    assertTrue(s.ticketRenewals() >= 2, "renewals: " + s.ticketRenewals());
+                    assertTrue(changed(authBefore, now.get(EntityName.TYPE_AUTH)), "AUTH ticket renewed");
+                    assertTrue(changed(osdBefore, now.get(EntityName.TYPE_OSD)), "OSD ticket renewed");
+                    assertEquals(CryptoKey.TYPE_AES256KRB5, now.get(EntityName.TYPE_OSD).sessionKeyType());
+                    assertSame(first, s.connection(), "renewed in place");
+                }
+            }
+        } finally {
+            ceph(Duration.ofSeconds(60), "ceph", "config", "rm", "mon", "auth_service_ticket_ttl");
+            ceph(Duration.ofSeconds(60), "ceph", "config", "rm", "mon", "auth_mon_ticket_ttl");
+        }
+    }
+
+    @Test
+    void disallowingAesTurnsTheLegacyKeysReconnectIntoATypedRefusal() throws Exception {
+        CephConfig cfg = config(DIR.resolve("keyring.aes").toString(), "client.aes", MODES[0]);
+        try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {
+            ceph(Duration.ofSeconds(60), "ceph", "mon", "set", "auth_allowed_ciphers", "aes256k");
+            try {
+                MonMap map = s.fetchMonMap().get(10, TimeUnit.SECONDS);
+                assertEquals(List.of(CryptoKey.TYPE_AES256KRB5), map.authAllowedCiphers());
+                restartMonitor(); // our session faults, hunts, and the monitor now refuses the aes key
+                ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                        () -> s.closeFuture().get(60, TimeUnit.SECONDS));
+                CipherNotAllowedException c = assertInstanceOf(CipherNotAllowedException.class, unwrap(e));
+                assertEquals(CryptoKey.TYPE_AES, c.keyType());
+                assertEquals(List.of(CryptoKey.TYPE_AES256KRB5), c.allowedCiphers());
+                assertTrue(c.getMessage().contains("allow only [aes256k] keys"), c.getMessage());
+            } finally {
+                ceph(Duration.ofSeconds(60), "ceph", "mon", "set", "auth_allowed_ciphers", "aes,aes256k");
+            }
+        }
+    }
+
+    /** Stops mon.a by the pid in its pid file (the recipe started it) and starts it again. */
+    private static void restartMonitor() throws Exception {
+        long pid = Long.parseLong(Files.readString(DIR.resolve("run/mon.a.pid")).strip());
+        ProcessHandle mon = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("mon.a is not running"));
+        assertTrue(mon.info().commandLine().orElse("").contains("ceph-mon"), "pid " + pid + " is not our ceph-mon");
+        mon.destroy();
+        mon.onExit().get(30, TimeUnit.SECONDS);
+        ceph(Duration.ofSeconds(60), "ceph-mon", "-i", "a");
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static boolean changed(ServiceTicket a, ServiceTicket b) {
+        return b != null && !Arrays.equals(a.blob(), b.blob());
+    }
+
+    /** Runs a stock Ceph tool inside the chroot against this cluster. */
+    static String ceph(Duration timeout, String... cmd) throws Exception {
+        List<String> full = new ArrayList<>(List.of("chroot", CHROOT.toString(), "env", "CEPH_CONF=/" + NAME + "/ceph.conf"));
+        full.addAll(List.of(cmd));
+        return run(timeout, Map.of(), full.toArray(String[]::new));
+    }
+
+    static String run(Duration timeout, Map<String, String> env, String... cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("jc-aes256k-it", ".out");
+        pb.redirectOutput(out.toFile());
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeout);
+            }
+            String text = Files.readString(out);
+            if (p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + text);
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    static int[] freePorts() throws IOException {
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            return new int[] {a.getLocalPort(), b.getLocalPort()};
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}
