@@ -183,6 +183,38 @@ class TentacleAes256kIT {
     }
 
     @Test
+    void wipingTheRotatingKeysRenewsOurServiceTicketsAtOnce() throws Exception {
+        CephConfig cfg = config(DIR.resolve("keyring.admin").toString(), "client.admin", MODES[0]);
+        try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {
+            MonMap map = s.fetchMonMap().get(10, TimeUnit.SECONDS);
+            s.subscribe("monmap", map.epoch() + 1);
+            ServiceTicket osdBefore = s.connection().serviceTickets().get(EntityName.TYPE_OSD);
+            ServiceTicket authBefore = s.connection().serviceTickets().get(EntityName.TYPE_AUTH);
+            ceph(Duration.ofSeconds(60), "ceph", "auth", "wipe-rotating-service-keys");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            ServiceTicket osdNow = osdBefore;
+            while (System.nanoTime() < deadline && !changed(osdBefore, osdNow)) {
+                try { // wakes early only if the session dies
+                    s.closeFuture().handle((v, e) -> null).get(250, TimeUnit.MILLISECONDS);
+                    throw new AssertionError("the monitor session ended while waiting for the renewal");
+                } catch (java.util.concurrent.TimeoutException stillOpen) {
+                    osdNow = s.connection().serviceTickets().get(EntityName.TYPE_OSD);
+                }
+            }
+            assertTrue(s.lastMonMap().authEpoch() > map.authEpoch(), "auth_epoch rose: " + s.lastMonMap());
+            assertTrue(changed(osdBefore, osdNow), "the OSD ticket was renewed after the wipe");
+            assertTrue(osdNow.secretId() != osdBefore.secretId() || !Arrays.equals(osdNow.blob(), osdBefore.blob()));
+            assertArrayEquals(authBefore.blob(), s.connection().serviceTickets().get(EntityName.TYPE_AUTH).blob(),
+                    "the AUTH ticket is kept");
+        }
+        // and RADOS I/O works with tickets issued under the new rotating keys
+        try (RadosClient c = RadosClient.connect(config(DIR.resolve("keyring.admin").toString(), "client.admin"))) {
+            c.ioCtx("tp").writeFull("after-wipe", new byte[] {1, 2, 3});
+            assertArrayEquals(new byte[] {1, 2, 3}, c.ioCtx("tp").read("after-wipe", 0, 16));
+        }
+    }
+
+    @Test
     void disallowingAesTurnsTheLegacyKeysReconnectIntoATypedRefusal() throws Exception {
         CephConfig cfg = config(DIR.resolve("keyring.aes").toString(), "client.aes", MODES[0]);
         try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {

@@ -327,6 +327,15 @@ public final class MonSession implements AutoCloseable {
         switch (m.type()) {
             case MonMessages.MSG_MON_MAP -> {
                 MonMap map = MonMessages.decodeMonMap(m);
+                MonMap before = lastMonMap;
+                if (before != null && map.authEpoch() > before.authEpoch()
+                        && connection instanceof org.jceph.messenger.internal.cephx.CephxHolder h
+                        && h.cephxMonClient() != null) {
+                    // `ceph auth wipe-rotating-service-keys` (or a service cipher change) bumps
+                    // auth_epoch: the services' rotating keys are new, so our service tickets are
+                    // void; renew them now, as MonClient::handle_monmap does (the AUTH ticket stays)
+                    h.cephxMonClient().serviceTicketsVoid();
+                }
                 lastMonMap = map;
                 fsid = map.fsid();
                 CompletableFuture<MonMap> w;

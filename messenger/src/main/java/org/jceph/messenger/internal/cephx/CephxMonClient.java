@@ -349,6 +349,17 @@ public final class CephxMonClient {
         return sessionKey == null ? null : sessionKey.clone();
     }
 
+    /**
+     * The services' rotating keys were replaced (a risen monmap auth_epoch): the mon, osd and mgr
+     * tickets are due for renewal at once. They are kept until the renewal answers.
+     */
+    public void serviceTicketsVoid() {
+        long now = clock.getAsLong();
+        for (int service : new int[] {EntityName.TYPE_MON, EntityName.TYPE_OSD, EntityName.TYPE_MGR}) {
+            lifetimes.computeIfPresent(service, (k, life) -> new long[] {now, life[1]});
+        }
+    }
+
     /** The AUTH session key's cephx type. */
     public int sessionKeyType() {
         return sessionKeyType;
