@@ -127,10 +127,9 @@ public final class Aes256Krb5 {
                 }
                 return out;
             }
-            Cipher dec = aes;
             // wire: c_1 .. c_{m-2} | c_m | c_{m-1}[..r]
             byte[] cm = Arrays.copyOfRange(in, (m - 2) * BLOCK, (m - 1) * BLOCK);
-            byte[] d = dec.doFinal(cm); // = (P_m zero-padded) xor c_{m-1}
+            byte[] d = aes.doFinal(cm); // = (P_m zero-padded) xor c_{m-1}
             byte[] cm1 = new byte[BLOCK];
             System.arraycopy(in, (m - 1) * BLOCK, cm1, 0, r);
             System.arraycopy(d, r, cm1, r, BLOCK - r); // the stolen tail of c_{m-1}
@@ -140,7 +139,7 @@ public final class Aes256Krb5 {
             byte[] prev = new byte[BLOCK];
             for (int i = 0; i < m - 1; i++) {
                 byte[] c = i == m - 2 ? cm1 : Arrays.copyOfRange(in, i * BLOCK, (i + 1) * BLOCK);
-                byte[] p = xor(dec.doFinal(c), 0, prev, 0);
+                byte[] p = xor(aes.doFinal(c), 0, prev, 0);
                 System.arraycopy(p, 0, out, i * BLOCK, BLOCK);
                 prev = c;
             }

@@ -32,8 +32,9 @@ public final class MessageSigner {
     /** @param keyType the session key's cephx type: an aes256k key signs with HMAC-SHA256 */
     public MessageSigner(int keyType, byte[] sessionKey, long features) {
         this.key = sessionKey.clone();
-        this.v2 = CephFeature.CEPHX_V2.isIn(features);
         this.hmac = keyType == org.jceph.messenger.auth.CryptoKey.TYPE_AES256KRB5;
+        // every release that knows aes256k keys also has CEPHX_V2 (mimic+): no legacy form exists for them
+        this.v2 = CephFeature.CEPHX_V2.isIn(features) || hmac;
     }
 
     private final boolean hmac;
