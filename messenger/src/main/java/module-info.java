@@ -3,6 +3,8 @@ module org.jceph.messenger {
     requires transitive org.jceph.encoding;
     requires io.netty.transport;
     requires io.netty.common;
+    // aircompressor 2.x has no module descriptor or Automatic-Module-Name: the name comes from its jar
+    requires aircompressor;
 
     exports org.jceph.messenger;
     exports org.jceph.messenger.auth;
