@@ -21,6 +21,9 @@ final class Lz4Block {
             throw new CorruptSegmentException("empty lz4 block");
         }
         while (true) {
+            if (ip == end) {
+                return op - start; // ended on a match: lz4 itself never writes this, but it is unambiguous
+            }
             int token = in[ip++] & 0xFF;
             int lit = token >>> 4;
             if (lit == 15) {

@@ -1,6 +1,5 @@
 package org.jceph.messenger.internal.compress;
 
-import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.lz4.Lz4Compressor;
 import io.airlift.compress.snappy.SnappyCompressor;
 import io.airlift.compress.snappy.SnappyDecompressor;
@@ -78,7 +77,8 @@ final class SegmentCodecs {
                     throw new CorruptSegmentException("snappy segment inflates to " + n + " bytes, its header says " + len);
                 }
                 return out;
-            } catch (MalformedInputException | IndexOutOfBoundsException e) {
+            } catch (RuntimeException e) { // MalformedInputException among others
+                // aircompressor reports hostile input with assorted runtime exceptions: all mean corrupt
                 throw new CorruptSegmentException("corrupt snappy segment: " + e.getMessage(), e);
             }
         }
@@ -185,7 +185,7 @@ final class SegmentCodecs {
                     throw new CorruptSegmentException("zstd segment inflates to " + n + " bytes, its header says " + len);
                 }
                 return out;
-            } catch (MalformedInputException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            } catch (RuntimeException e) { // MalformedInputException among others
                 throw new CorruptSegmentException("corrupt zstd segment: " + e.getMessage(), e);
             }
         }
