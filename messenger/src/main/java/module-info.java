@@ -12,4 +12,6 @@ module org.jceph.messenger {
     exports org.jceph.messenger.mon;
     exports org.jceph.messenger.v1;
     exports org.jceph.messenger.v2;
+    // the codecs, for `jceph decode --pcap` to inflate compressed msgr2 frames
+    exports org.jceph.messenger.internal.compress to org.jceph.cli;
 }
