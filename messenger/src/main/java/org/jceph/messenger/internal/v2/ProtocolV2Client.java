@@ -394,7 +394,9 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     private void onCompressionDone(Frame f) throws ConnectionException {
         expect(f, Tag.COMPRESSION_DONE);
         ControlFrames.CompressionDone d = ControlFrames.CompressionDone.decode(f.payload());
-        if (d.compress()) {
+        // is_compress with method none: what a Ceph OSD in force mode answers when no method is
+        // common (pick_method found none); Ceph then creates no handlers, so neither side compresses.
+        if (d.compress() && d.method() != CompressionAlgorithm.NONE.id) {
             CompressionAlgorithm a = CompressionAlgorithm.of(d.method());
             if (a == null || !a.supported()) {
                 throw new ConnectionException(p.target() + " chose compression method " + d.method()

@@ -194,6 +194,24 @@ class CompressionNegotiationTest {
     }
 
     @Test
+    void forceWithNoCommonMethodMeansUncompressed() throws Exception {
+        // an OSD in force mode whose own ms_osd_compression_algorithm shares nothing with ours
+        // answers is_compress=1 with method none; Ceph then creates no handlers on either side
+        ProtocolV2Client c = client(EntityName.TYPE_OSD, FORCE_ZSTD_SNAPPY);
+        EmbeddedChannel ch = ConnectionZeroCopyTest.channel(c);
+        try {
+            FrameWriter peer = new FrameWriter();
+            ch.writeInbound(Unpooled.wrappedBuffer(FrameCodecTest.concat(untilSignature(peer,
+                    Banner.FEATURE_REVISION_1 | Banner.FEATURE_COMPRESSION, EntityName.TYPE_OSD),
+                    done(peer, true, 0), serverIdent(peer))));
+            assertEquals("none", c.readyFuture().get(1, TimeUnit.SECONDS).compression());
+            written(ch, new FrameReader()).forEach(Frame::release); // nothing compressed
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @Test
     void withoutTheBannerFeatureThereIsNoRequest() throws Exception {
         ProtocolV2Client c = client(EntityName.TYPE_OSD, FORCE_ZSTD_SNAPPY);
         EmbeddedChannel ch = ConnectionZeroCopyTest.channel(c);
