@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * on-wire compression, and this checks that the options change nothing for jceph there.
  */
 @RealCluster(config = {"ms osd compress mode = force", "ms osd compress min size = 64", "ms compress secure = true",
-    "ms osd compression algorithm = snappy"})
+    "ms osd compression algorithm = snappy", "debug ms = 10"})
 class OnWireCompressionIT {
     @TempDir
     Path tmp;
@@ -42,6 +42,22 @@ class OnWireCompressionIT {
         int rc = RadosCommand.run(all.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The daemons' major release (16 = Pacific), from {@code ceph version}. */
+    private static int major(CephCluster c) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ceph version (\\d+)\\.").matcher(c.cephOrThrow("version"));
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    private static String osdLogs(CephCluster c) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.list(c.logDir())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("osd.")).toList()) {
+                sb.append(Files.readString(f, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return sb.toString();
     }
 
     @ParameterizedTest
@@ -66,5 +82,12 @@ class OnWireCompressionIT {
         Path back = tmp.resolve("back");
         run(c, alg, mode, "get", stock, back.toString());
         assertArrayEquals(data, Files.readAllBytes(back));
+
+        if (major(c) >= 17) {
+            // Quincy+: our COMPRESSION_REQUEST reached the OSD (which answers is_compress=0 to clients)
+            int id = List.of("none", "snappy", "zlib", "zstd", "lz4").indexOf(alg); // Compressor.h algorithm ids
+            String want = "CompressionRequestFrame(is_compress=1, preferred_methods=[" + id + "])";
+            org.junit.jupiter.api.Assertions.assertTrue(osdLogs(c).contains(want), "no OSD log line with " + want);
+        }
     }
 }
