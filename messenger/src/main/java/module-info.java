@@ -5,6 +5,8 @@ module org.jceph.messenger {
     requires io.netty.common;
     // aircompressor 2.x has no module descriptor or Automatic-Module-Name: the name comes from its jar
     requires aircompressor;
+    // aircompressor reads memory with sun.misc.Unsafe: make sure jdk.unsupported is resolved on a module path
+    requires jdk.unsupported;
 
     exports org.jceph.messenger;
     exports org.jceph.messenger.auth;
