@@ -7,5 +7,6 @@ module org.jceph.cli {
     requires org.jceph.crush;
     requires org.jceph.messenger;
     requires org.jceph.encoding;
+    requires io.netty.buffer;
     requires jdk.management;
 }

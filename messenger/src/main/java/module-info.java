@@ -3,6 +3,10 @@ module org.jceph.messenger {
     requires transitive org.jceph.encoding;
     requires io.netty.transport;
     requires io.netty.common;
+    // aircompressor 2.x has no module descriptor or Automatic-Module-Name: the name comes from its jar
+    requires aircompressor;
+    // aircompressor reads memory with sun.misc.Unsafe: make sure jdk.unsupported is resolved on a module path
+    requires jdk.unsupported;
 
     exports org.jceph.messenger;
     exports org.jceph.messenger.auth;
@@ -10,4 +14,6 @@ module org.jceph.messenger {
     exports org.jceph.messenger.mon;
     exports org.jceph.messenger.v1;
     exports org.jceph.messenger.v2;
+    // the codecs, for `jceph decode --pcap` to inflate compressed msgr2 frames
+    exports org.jceph.messenger.internal.compress to org.jceph.cli;
 }

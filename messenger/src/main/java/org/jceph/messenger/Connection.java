@@ -47,6 +47,14 @@ public interface Connection extends AutoCloseable {
     /** Completes normally on {@link #close()}, exceptionally on a fault. */
     CompletableFuture<Void> closeFuture();
 
+    /**
+     * The msgr2 on-wire compression algorithm COMPRESSION_DONE agreed on ("snappy", "zlib",
+     * "zstd", "lz4"), or "none" (not negotiated, refused, or not msgr2.1).
+     */
+    default String compression() {
+        return "none";
+    }
+
     @Override
     void close();
 }

@@ -40,6 +40,8 @@ public final class Messenger implements AutoCloseable {
     private final boolean msgr2Rev0;
     private final boolean signMessages;
     private volatile java.nio.file.Path captureDir;
+    private volatile org.jceph.messenger.internal.compress.CompressionSettings compression =
+            org.jceph.messenger.internal.compress.CompressionSettings.NONE;
     private volatile long v1Features = org.jceph.encoding.CephFeature.CLIENT_SUPPORTED;
     private final AtomicLong captureSeq = new AtomicLong();
 
@@ -53,6 +55,7 @@ public final class Messenger implements AutoCloseable {
                 config.cephxSignMessages());
         config.get("ms_jceph_capture_dir").filter(s -> !s.isBlank()).ifPresent(d -> m.captureTo(java.nio.file.Path.of(d)));
         m.v1Features = org.jceph.encoding.CephFeature.CLIENT_SUPPORTED & ~config.droppedFeatures();
+        m.compression = config.onWireCompression();
         return m;
     }
 
@@ -175,7 +178,7 @@ public final class Messenger implements AutoCloseable {
         long cookie = random.nextLong() | 1;
         ProtocolV2Client handler = new ProtocolV2Client(new ProtocolV2Client.Params(target, peerType,
                 self, auth, List.copyOf(modes), globalSeq.incrementAndGet(), nonce, cookie, timeout,
-                keepaliveInterval, keepaliveTimeout, listener, msgr2Rev0));
+                keepaliveInterval, keepaliveTimeout, listener, msgr2Rev0, compression));
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)

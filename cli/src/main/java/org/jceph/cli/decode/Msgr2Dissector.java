@@ -36,6 +36,8 @@ final class Msgr2Dissector {
         long secureAfterClient = -1;
         long secureAfterServer = -1;
         int conMode;
+        /** The algorithm id COMPRESSION_DONE agreed on, 0 while none. */
+        int compression;
 
         boolean rev1() {
             return (clientFeatures & 1) != 0 && (serverFeatures & 1) != 0;
@@ -109,7 +111,9 @@ final class Msgr2Dissector {
                     len[i] = ub.getInt(6 * (i - shown)) & 0xffffffffL;
                 }
             }
-            pre.field("pad", "reserved", d -> d.readBytes(2), Annotator::hexString);
+            int flags = pre.field("u8", "flags", CephDecoder::readU8,
+                    f -> String.format("0x%02x", f) + ((f & 1) != 0 ? " (FRAME_EARLY_DATA_COMPRESSED)" : ""));
+            pre.field("u8", "reserved", CephDecoder::readU8);
             int preCrc = Crc32c.update(0, b, pos, 28);
             long crcL = pre.field("u32", "preamble_crc", CephDecoder::readU32Le, v -> crcNote(v, preCrc));
             String title = "frame " + tagName(tag);
@@ -129,19 +133,37 @@ final class Msgr2Dissector {
                 return out;
             }
             int p = pos + PREAMBLE;
-            int msgType = tag == 17 && len[0] >= 18 ? (b[p + 16] & 0xff) | (b[p + 17] & 0xff) << 8 : -1;
+            boolean compressed = (flags & 1) != 0;
+            byte[][] plain = compressed ? inflate(b, p, len, rev1, session, lines) : null;
+            int msgType = -1;
+            if (tag == 17 && plain != null && plain[0] != null && plain[0].length >= 18) {
+                msgType = (plain[0][16] & 0xff) | (plain[0][17] & 0xff) << 8;
+            } else if (tag == 17 && !compressed && len[0] >= 18) {
+                msgType = (b[p + 16] & 0xff) | (b[p + 17] & 0xff) << 8;
+            }
             int[] segStart = new int[4];
             for (int i = 0; i < 4; i++) {
                 segStart[i] = p;
                 p += (int) len[i];
+                if (len[i] > 0 || (rev1 && i == 0)) {
+                    if (compressed) {
+                        if (len[i] > 0) {
+                            lines.add("        -- segment " + i + ", " + len[i] + " bytes compressed"
+                                    + (plain == null || plain[i] == null ? " (not inflated)" : ", " + plain[i].length
+                                    + " bytes inflated (offsets below are within the inflated bytes):"));
+                            if (plain != null && plain[i] != null) {
+                                lines.addAll(segmentLines(tag, msgType, i, plain[i], 0, plain[i].length, session, fromClient));
+                            }
+                        }
+                    } else if (len[i] > 0) {
+                        lines.addAll(segmentLines(tag, msgType, i, b, segStart[i], (int) len[i], session, fromClient));
+                    }
+                }
                 if (rev1 && i == 0) {
                     int want = Crc32c.update(-1, b, segStart[0], (int) len[0]);
-                    lines.addAll(segmentLines(tag, msgType, 0, b, segStart[0], (int) len[0], session, fromClient));
                     Annotator c = new Annotator(b, p, 4, p, "crc", lines, "");
                     c.field("u32", "segment[0].crc", CephDecoder::readU32Le, v -> crcNote(v, want));
                     p += 4;
-                } else if (len[i] > 0) {
-                    lines.addAll(segmentLines(tag, msgType, i, b, segStart[i], (int) len[i], session, fromClient));
                 }
             }
             if (epilogue > 0) {
@@ -205,6 +227,34 @@ final class Msgr2Dissector {
             s.append(" (").append(String.join("|", n)).append(')');
         }
         return s.toString();
+    }
+
+    /**
+     * The segments of a compressed frame inflated with the algorithm COMPRESSION_DONE agreed on
+     * (null entries for empty segments), or null when that is unknown or a segment is corrupt.
+     */
+    private static byte[][] inflate(byte[] b, int p, long[] len, boolean rev1, Session session, List<String> lines) {
+        org.jceph.messenger.internal.compress.CompressionAlgorithm a =
+                org.jceph.messenger.internal.compress.CompressionAlgorithm.of(session.compression);
+        if (a == null || !a.supported()) {
+            lines.add("        ! compressed frame, but no supported algorithm was negotiated in this capture");
+            return null;
+        }
+        org.jceph.messenger.internal.compress.SegmentCodec codec = org.jceph.messenger.internal.compress.SegmentCodec.of(a);
+        byte[][] out = new byte[4][];
+        int q = p;
+        for (int i = 0; i < 4; i++) {
+            if (len[i] > 0) {
+                try {
+                    out[i] = codec.decompress(io.netty.buffer.Unpooled.wrappedBuffer(b, q, (int) len[i]), 1 << 30);
+                } catch (org.jceph.messenger.internal.compress.CorruptSegmentException e) {
+                    lines.add("        ! segment " + i + " does not inflate with " + a.cephName + ": " + e.getMessage());
+                    return null;
+                }
+            }
+            q += (int) len[i] + (rev1 && i == 0 ? 4 : 0);
+        }
+        return out;
     }
 
     private static boolean plainPreambleAt(byte[] b, int p) {
@@ -317,10 +367,28 @@ final class Msgr2Dissector {
                 a.u32("timestamp.sec");
                 a.u32("timestamp.nsec");
             }
+            case 21 -> {
+                a.field("bool", "is_compress", CephDecoder::readBool);
+                int n = a.field("u32", "preferred_methods.count", dd -> dd.readCountLe("methods", 4));
+                for (int i = 0; i < n; i++) {
+                    a.field("u32", "preferred_methods[" + i + "]", CephDecoder::readU32Le, Msgr2Dissector::compressionMethod);
+                }
+            }
+            case 22 -> {
+                boolean on = a.field("bool", "is_compress", CephDecoder::readBool);
+                long m = a.field("u32", "method", CephDecoder::readU32Le, Msgr2Dissector::compressionMethod);
+                session.compression = on ? (int) m : 0;
+            }
             default -> {
-                // WAIT has no payload; compression frames are not negotiated by Pacific clients
+                // WAIT has no payload
             }
         }
+    }
+
+    static String compressionMethod(long m) {
+        org.jceph.messenger.internal.compress.CompressionAlgorithm a =
+                org.jceph.messenger.internal.compress.CompressionAlgorithm.of(m);
+        return m + (a == null ? "" : " (" + a.cephName + ")");
     }
 
     static String conMode(long m) {

@@ -52,7 +52,17 @@ public final class RadosCommand {
                     cephArgs.add(a);
                     cephArgs.add(value(args, ++i, a));
                 }
-                default -> pos.add(a);
+                default -> {
+                    if (a.startsWith("--") && a.length() > 2) {
+                        // any other Ceph option, as the stock tool takes them: --ms_client_mode secure, --opt=value
+                        cephArgs.add(a);
+                        if (a.indexOf('=') < 0) {
+                            cephArgs.add(value(args, ++i, a));
+                        }
+                    } else {
+                        pos.add(a);
+                    }
+                }
             }
         }
         if (pos.isEmpty()) {

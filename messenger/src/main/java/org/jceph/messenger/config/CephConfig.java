@@ -188,6 +188,35 @@ public final class CephConfig {
         return mask;
     }
 
+    /**
+     * msgr2 on-wire compression: {@code ms_osd_compress_mode} (none, passive, aggressive, force),
+     * {@code ms_osd_compression_algorithm} (default snappy), {@code ms_osd_compress_min_size}
+     * (default 1024) and {@code ms_compress_secure} (default false), as librados reads them.
+     */
+    public org.jceph.messenger.internal.compress.CompressionSettings onWireCompression() {
+        String m = get("ms_osd_compress_mode", "none");
+        org.jceph.messenger.internal.compress.CompressionMode mode =
+                org.jceph.messenger.internal.compress.CompressionMode.named(m);
+        if (mode == null) {
+            throw new IllegalArgumentException("ms_osd_compress_mode: unknown mode '" + m
+                    + "' (expected none, passive, aggressive or force)");
+        }
+        String min = get("ms_osd_compress_min_size", "1024").strip();
+        long minSize;
+        try {
+            minSize = Long.parseLong(min);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("ms_osd_compress_min_size is not a number of bytes: '" + min + "'");
+        }
+        if (minSize < 0) {
+            throw new IllegalArgumentException("ms_osd_compress_min_size is negative: " + minSize);
+        }
+        return new org.jceph.messenger.internal.compress.CompressionSettings(mode,
+                org.jceph.messenger.internal.compress.CompressionSettings.parseMethods(
+                        get("ms_osd_compression_algorithm", "snappy")),
+                minSize, bool("ms_compress_secure", false));
+    }
+
     /** {@code cephx_sign_messages} (default true): sign and check msgr1 message footers. */
     public boolean cephxSignMessages() {
         return bool("cephx_sign_messages", true);

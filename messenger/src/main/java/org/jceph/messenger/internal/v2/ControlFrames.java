@@ -97,6 +97,21 @@ public final class ControlFrames {
         }
     }
 
+    /** COMPRESSION_REQUEST: bool is_compress, vector&lt;u32&gt; preferred methods (Compressor.h algorithm ids). */
+    public static byte[] compressionRequest(boolean compress, List<Integer> methods) {
+        return write(e -> e.writeU8(compress ? 1 : 0).writeList(methods, (en, m) -> en.writeU32Le(m)));
+    }
+
+    /** COMPRESSION_DONE: bool is_compress, u32 method (the algorithm id both sides use). */
+    public record CompressionDone(boolean compress, long method) {
+        public static CompressionDone decode(byte[] p) {
+            CephDecoder d = CephDecoder.of(p, "COMPRESSION_DONE");
+            CompressionDone c = new CompressionDone(d.readBool(), d.readU32Le());
+            d.expectEnd();
+            return c;
+        }
+    }
+
     public static byte[] u64(long v) {
         return write(e -> e.writeU64Le(v));
     }

@@ -5,6 +5,8 @@ import java.security.GeneralSecurityException;
 import io.netty.buffer.Unpooled;
 import org.jceph.encoding.Crc32c;
 import org.jceph.messenger.internal.Buffers;
+import org.jceph.messenger.internal.compress.CorruptSegmentException;
+import org.jceph.messenger.internal.compress.SegmentCodec;
 import org.jceph.messenger.v2.FrameException;
 
 /**
@@ -37,6 +39,7 @@ public final class FrameReader {
     private byte[] pendingInline; // secure mode: the 48 inline bytes of segment 0
     private byte[] lastWire;
     private boolean captureWire;
+    private SegmentCodec rxCodec;
 
     public FrameReader() {
         this(DEFAULT_MAX_CONTROL, DEFAULT_MAX_MESSAGE);
@@ -55,6 +58,16 @@ public final class FrameReader {
     /** Switches to secure mode; the next frame must be encrypted. */
     public void secure(GcmCipher rxCipher) {
         this.rx = rxCipher;
+    }
+
+    /**
+     * Accepts compressed frames from now on (COMPRESSION_DONE agreed on {@code codec}'s algorithm):
+     * a frame whose preamble has FRAME_EARLY_DATA_COMPRESSED gets each non-empty segment
+     * decompressed after its CRCs (or GCM tags) were checked, which cover the compressed bytes.
+     * Before this, such a frame is an error.
+     */
+    public void decompression(SegmentCodec codec) {
+        this.rxCodec = codec;
     }
 
     /** Starts the stream offset after bytes consumed elsewhere (the banner). */
@@ -82,10 +95,45 @@ public final class FrameReader {
             if (rev0 && rx != null) {
                 throw new FrameException("frame", streamOffset, "msgr2.0 secure mode is not implemented");
             }
+            long at = streamOffset;
             Frame f = rev0 ? nextCrcRev0(in) : rx == null ? nextCrc(in) : nextSecure(in);
             if (f != ABORTED) {
-                return f;
+                return f == null || !lastCompressed ? f : inflate(f, at);
             }
+        }
+    }
+
+    private boolean lastCompressed; // the preamble of the frame just read had FRAME_EARLY_DATA_COMPRESSED
+
+    /** Replaces a compressed frame by one with its segments decompressed (the old one is released). */
+    private Frame inflate(Frame f, long at) {
+        String name = f.tag().name();
+        try {
+            if (rxCodec == null) {
+                throw new FrameException(name + "/preamble", at + 26, "compressed frame, compression was not negotiated");
+            }
+            long cap = f.tag() == Tag.MESSAGE ? maxMessage : maxControl;
+            ByteBuf[] out = new ByteBuf[f.numSegments()];
+            long total = 0;
+            for (int i = 0; i < out.length; i++) {
+                ByteBuf seg = f.buf(i);
+                if (!seg.isReadable()) {
+                    out[i] = Unpooled.EMPTY_BUFFER;
+                    continue;
+                }
+                byte[] plain;
+                try {
+                    plain = rxCodec.decompress(seg, (int) Math.min(Integer.MAX_VALUE - 8, cap - total));
+                } catch (CorruptSegmentException e) {
+                    throw new FrameException(name + "/segment" + i, at, rxCodec.algorithm().cephName + ": "
+                            + e.getMessage(), e);
+                }
+                total += plain.length;
+                out[i] = Unpooled.wrappedBuffer(plain);
+            }
+            return new Frame(f.tag(), out);
+        } finally {
+            f.release();
         }
     }
 
@@ -155,6 +203,7 @@ public final class FrameReader {
             pos += FrameWriter.CRC_EPILOGUE_LEN;
         }
         Frame f = aborted ? ABORTED : new Frame(p.tag(), take(in, p, starts));
+        lastCompressed = p.compressed();
         finish(in, r, pos - r);
         return f;
     }
@@ -192,6 +241,7 @@ public final class FrameReader {
         }
         pos += FrameWriter.REV0_EPILOGUE_LEN;
         Frame f = aborted ? ABORTED : new Frame(p.tag(), take(in, p, starts));
+        lastCompressed = p.compressed();
         finish(in, r, pos - r);
         return f;
     }
@@ -268,6 +318,7 @@ public final class FrameReader {
         }
         pending = null;
         pendingInline = null;
+        lastCompressed = p.compressed();
         finish(in, r, pos - r);
         Frame f = new Frame(p.tag(), segs);
         if (aborted) {

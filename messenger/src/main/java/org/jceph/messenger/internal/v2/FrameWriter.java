@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.jceph.encoding.Crc32c;
+import org.jceph.messenger.internal.compress.SegmentCodec;
 
 /**
  * Assembles msgr2.1 frames for the wire, in crc mode until {@link #secure} is called.
@@ -37,6 +38,8 @@ public final class FrameWriter {
 
     private GcmCipher tx;
     private boolean rev0;
+    private SegmentCodec txCodec;
+    private long compressMinSize;
 
     /**
      * Switches to the msgr2.0 (revision 0) frame layout, negotiated when the peer or we do not
@@ -48,6 +51,22 @@ public final class FrameWriter {
 
     public boolean isRev0() {
         return rev0;
+    }
+
+    /**
+     * Compresses every later frame whose segments total at least {@code minSize} bytes
+     * (ms_osd_compress_min_size), as Ceph's onwire TxHandler does: each non-empty segment on its
+     * own, the preamble's lengths become the compressed ones and its flags get
+     * FRAME_EARLY_DATA_COMPRESSED; CRCs (crc mode) and encryption (secure mode) then apply to the
+     * compressed bytes. Smaller frames go out as they are.
+     */
+    public void compression(SegmentCodec codec, long minSize) {
+        this.txCodec = codec;
+        this.compressMinSize = minSize;
+    }
+
+    public boolean isCompressing() {
+        return txCodec != null;
     }
 
     /** Switches to secure mode for every later frame. */
@@ -90,6 +109,24 @@ public final class FrameWriter {
         if (segs.length < 1 || segs.length > Frame.MAX_SEGMENTS) {
             throw new IllegalArgumentException("a frame has 1 to 4 segments, got " + segs.length);
         }
+        int flags = 0;
+        ByteBuf[] owned = null;
+        if (txCodec != null) {
+            long total = 0;
+            for (ByteBuf s : segs) {
+                total += s.readableBytes();
+            }
+            if (total >= compressMinSize) {
+                ByteBuf[] packed = new ByteBuf[segs.length];
+                for (int i = 0; i < segs.length; i++) {
+                    packed[i] = segs[i].isReadable() ? Unpooled.wrappedBuffer(txCodec.compress(segs[i]))
+                            : Unpooled.EMPTY_BUFFER;
+                }
+                segs = packed;
+                owned = packed;
+                flags = Preamble.FLAG_COMPRESSED;
+            }
+        }
         int[] lengths = new int[Frame.MAX_SEGMENTS];
         int[] aligns = new int[Frame.MAX_SEGMENTS];
         for (int i = 0; i < segs.length; i++) {
@@ -97,15 +134,25 @@ public final class FrameWriter {
             aligns[i] = i == 3 ? ALIGN_PAGE : ALIGN_DEFAULT;
         }
         byte[] pre = new byte[Preamble.SIZE];
-        Preamble.write(pre, tag.code, lengths, aligns);
+        Preamble.write(pre, tag.code, lengths, aligns, flags);
         if (rev0) {
             if (tx != null) {
                 throw new IllegalStateException("msgr2.0 secure mode is not implemented");
             }
-            return crcRev0(pre, segs);
         }
-        boolean tail = anyNonEmpty(segs, 1);
-        return tx == null ? crc(pre, segs, tail) : secure(pre, segs, tail);
+        try {
+            if (rev0) {
+                return crcRev0(pre, segs);
+            }
+            boolean tail = anyNonEmpty(segs, 1);
+            return tx == null ? crc(pre, segs, tail) : secure(pre, segs, tail);
+        } finally {
+            if (owned != null) {
+                for (ByteBuf b : owned) {
+                    b.release(); // the frame holds its own references (crc) or copies (secure)
+                }
+            }
+        }
     }
 
     private static boolean anyNonEmpty(ByteBuf[] segs, int from) {

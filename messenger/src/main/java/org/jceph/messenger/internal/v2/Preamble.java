@@ -10,14 +10,21 @@ import org.jceph.messenger.v2.FrameException;
  *  0  u8  tag
  *  1  u8  num_segments (1..4)
  *  2  4 x { u32 length; u16 alignment }   (24 bytes)
- * 26  u8  reserved[2]  (Quincy+: bit 0 of byte 26 = compressed)
+ * 26  u8  flags        (Quincy+: bit 0 = FRAME_EARLY_DATA_COMPRESSED, every non-empty segment compressed)
+ * 27  u8  reserved
  * 28  u32 crc32c(seed 0) of bytes 0..27
  * </pre>
  */
-record Preamble(int tagCode, int numSegments, int[] lengths, int[] alignments) {
+record Preamble(int tagCode, int numSegments, int[] lengths, int[] alignments, int flags) {
     static final int SIZE = 32;
+    /** frames_v2.h FRAME_EARLY_DATA_COMPRESSED: the segments (as the lengths count them) are compressed. */
+    static final int FLAG_COMPRESSED = 0x01;
 
     static void write(byte[] out, int tag, int[] lengths, int[] alignments) {
+        write(out, tag, lengths, alignments, 0);
+    }
+
+    static void write(byte[] out, int tag, int[] lengths, int[] alignments, int flags) {
         int num = 1;
         for (int i = lengths.length; i > 0; i--) {
             if (lengths[i - 1] != 0) {
@@ -32,7 +39,7 @@ record Preamble(int tagCode, int numSegments, int[] lengths, int[] alignments) {
             b.putInt(used && i < lengths.length ? lengths[i] : 0);
             b.putShort((short) (used && i < alignments.length ? alignments[i] : 0));
         }
-        b.putShort((short) 0);
+        b.put((byte) flags).put((byte) 0);
         b.putInt(Crc32c.update(0, out, 0, 28));
     }
 
@@ -53,8 +60,9 @@ record Preamble(int tagCode, int numSegments, int[] lengths, int[] alignments) {
         if (num < 1 || num > Frame.MAX_SEGMENTS) {
             throw new FrameException(t + "/preamble", streamOffset + 1, "num_segments " + num);
         }
-        if ((b.getUnsignedByte(index + 26) & 1) != 0) {
-            throw new FrameException(t + "/preamble", streamOffset + 26, "compressed frame, compression was not negotiated");
+        int flags = b.getUnsignedByte(index + 26);
+        if ((flags & ~FLAG_COMPRESSED) != 0) {
+            throw new FrameException(t + "/preamble", streamOffset + 26, String.format("unknown preamble flags 0x%02x", flags));
         }
         int[] lengths = new int[Frame.MAX_SEGMENTS];
         int[] aligns = new int[Frame.MAX_SEGMENTS];
@@ -74,11 +82,15 @@ record Preamble(int tagCode, int numSegments, int[] lengths, int[] alignments) {
             throw new FrameException(t + "/preamble", streamOffset + 2, "frame of " + total + " bytes in "
                     + num + " segments exceeds the limit of " + cap + (t != Tag.MESSAGE ? " (control: 1 segment)" : ""));
         }
-        return new Preamble(tag, num, lengths, aligns);
+        return new Preamble(tag, num, lengths, aligns, flags);
     }
 
     Tag tag() {
         return Tag.of(tagCode);
+    }
+
+    boolean compressed() {
+        return (flags & FLAG_COMPRESSED) != 0;
     }
 
     boolean hasTail() {

@@ -31,6 +31,9 @@ import org.jceph.messenger.auth.AuthenticationException;
 import org.jceph.messenger.internal.Buffers;
 import org.jceph.messenger.internal.cephx.CephxCrypto;
 import org.jceph.messenger.internal.cephx.CephxException;
+import org.jceph.messenger.internal.compress.CompressionAlgorithm;
+import org.jceph.messenger.internal.compress.CompressionSettings;
+import org.jceph.messenger.internal.compress.SegmentCodec;
 import org.jceph.messenger.v2.ConnectionMode;
 
 /**
@@ -42,6 +45,7 @@ import org.jceph.messenger.v2.ConnectionMode;
  *   BANNER --peer banner--> HELLO --HELLO--> AUTH --AUTH_REPLY_MORE--> AUTH (again)
  *                                             |--AUTH_DONE--> SIGNATURE --AUTH_SIGNATURE ok--> IDENT
  *                                             '--AUTH_BAD_METHOD--> failed
+ *   SIGNATURE --AUTH_SIGNATURE ok, both banners have COMPRESSION--> COMPRESSION --COMPRESSION_DONE--> IDENT
  *   IDENT --SERVER_IDENT--> READY (MESSAGE, ACK, KEEPALIVE2, KEEPALIVE2_ACK)
  *         --IDENT_MISSING_FEATURES / WAIT--> failed (lossy: the owner reconnects)
  * </pre>
@@ -50,7 +54,7 @@ import org.jceph.messenger.v2.ConnectionMode;
  */
 public final class ProtocolV2Client extends ChannelInboundHandlerAdapter implements Connection,
         org.jceph.messenger.internal.cephx.CephxHolder {
-    enum State { BANNER, HELLO, AUTH, SIGNATURE, IDENT, READY, CLOSED }
+    enum State { BANNER, HELLO, AUTH, SIGNATURE, COMPRESSION, IDENT, READY, CLOSED }
 
     private static final PackedLayout H2 = CephStructs.CEPH_MSG_HEADER2;
     private static final PackedField H2_SEQ = H2.at("seq");
@@ -71,7 +75,16 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     public record Params(EntityAddr target, int peerType, EntityName self, ClientAuth auth,
                          List<ConnectionMode> modes, long globalSeq, long nonce, long cookie,
                          Duration handshakeTimeout, Duration keepaliveInterval, Duration keepaliveTimeout,
-                         Consumer<Message> listener, boolean rev0) {
+                         Consumer<Message> listener, boolean rev0, CompressionSettings compression) {
+        /** Without on-wire compression (never asked for; granted only if the peer insists). */
+        public Params(EntityAddr target, int peerType, EntityName self, ClientAuth auth,
+                      List<ConnectionMode> modes, long globalSeq, long nonce, long cookie,
+                      Duration handshakeTimeout, Duration keepaliveInterval, Duration keepaliveTimeout,
+                      Consumer<Message> listener, boolean rev0) {
+            this(target, peerType, self, auth, modes, globalSeq, nonce, cookie, handshakeTimeout, keepaliveInterval,
+                    keepaliveTimeout, listener, rev0, CompressionSettings.NONE);
+        }
+
         /** An msgr2.1 connection (REVISION_1 advertised). */
         public Params(EntityAddr target, int peerType, EntityName self, ClientAuth auth,
                       List<ConnectionMode> modes, long globalSeq, long nonce, long cookie,
@@ -98,6 +111,8 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     private ConnectionMode mode;
     private long features;
     private boolean rev1 = true;
+    private long peerBannerFeatures;
+    private CompressionAlgorithm compression = CompressionAlgorithm.NONE;
     private long outSeq;
     private long inSeq;
     private long ackedIn;
@@ -131,8 +146,8 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     public void channelActive(ChannelHandlerContext c) {
         lastRxNanos = System.nanoTime();
         // rev0 (ms_jceph_msgr2_rev0): advertise no REVISION_1, so the peer falls back to msgr2.0 frames.
-        long ours = p.rev0() ? 0 : Banner.FEATURE_REVISION_1;
-        write(new Banner(ours, ours).encode());
+        // COMPRESSION is supported (as librados does, whatever the policy) but never required.
+        write(new Banner(ourFeatures(), p.rev0() ? 0 : Banner.FEATURE_REVISION_1).encode());
     }
 
     @Override
@@ -221,7 +236,8 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
             rxLog.writeBytes(raw);
             Banner peer = Banner.read(cumulation);
             reader.advanceStreamOffset(len);
-            long ours = p.rev0() ? 0 : Banner.FEATURE_REVISION_1;
+            long ours = ourFeatures();
+            peerBannerFeatures = peer.supported();
             if ((peer.required() & ~ours) != 0) {
                 throw new ConnectionException(p.target() + " requires msgr2 features 0x"
                         + Long.toHexString(peer.required() & ~ours) + " we " + (p.rev0()
@@ -253,11 +269,16 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    private long ourFeatures() {
+        return p.rev0() ? 0 : Banner.FEATURE_REVISION_1 | Banner.FEATURE_COMPRESSION;
+    }
+
     private void handle(Frame f) throws AuthenticationException, ConnectionException {
         switch (state) {
             case HELLO -> onHello(f);
             case AUTH -> onAuth(f);
             case SIGNATURE -> onSignature(f);
+            case COMPRESSION -> onCompressionDone(f);
             case IDENT -> onIdent(f);
             case READY -> onReady(f);
             default -> throw new ConnectionException("unexpected " + f.tag() + " in state " + state);
@@ -358,6 +379,38 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
             throw new AuthenticationException(p.self(), p.target().toString(),
                     "the server's AUTH_SIGNATURE does not match what we sent (tampered stream or rogue server)", 0);
         }
+        if (rev1 && (peerBannerFeatures & ourFeatures() & Banner.FEATURE_COMPRESSION) != 0) {
+            // ProtocolV2::send_compression_request: whenever both banners have COMPRESSION, asking
+            // or not (is_compress false towards monitors and whenever the mode is none).
+            boolean want = p.compression().wants(p.peerType(), mode == ConnectionMode.SECURE);
+            List<Integer> methods = p.compression().methodsFor(p.peerType()).stream().map(a -> a.id).toList();
+            sendFrame(Tag.COMPRESSION_REQUEST, ControlFrames.compressionRequest(want, methods));
+            state = State.COMPRESSION;
+            return;
+        }
+        sendClientIdent();
+    }
+
+    private void onCompressionDone(Frame f) throws ConnectionException {
+        expect(f, Tag.COMPRESSION_DONE);
+        ControlFrames.CompressionDone d = ControlFrames.CompressionDone.decode(f.payload());
+        // is_compress with method none: what a Ceph OSD in force mode answers when no method is
+        // common (pick_method found none); Ceph then creates no handlers, so neither side compresses.
+        if (d.compress() && d.method() != CompressionAlgorithm.NONE.id) {
+            CompressionAlgorithm a = CompressionAlgorithm.of(d.method());
+            if (a == null || !a.supported()) {
+                throw new ConnectionException(p.target() + " chose compression method " + d.method()
+                        + (a == null ? "" : " (" + a.cephName + ")") + ", which jceph does not implement");
+            }
+            SegmentCodec codec = SegmentCodec.of(a);
+            reader.decompression(codec);
+            writer.compression(codec, p.compression().minSize());
+            compression = a;
+        }
+        sendClientIdent();
+    }
+
+    private void sendClientIdent() {
         ControlFrames.ClientIdent ident = new ControlFrames.ClientIdent(EntityAddrVec.of(myAddr), p.target(),
                 globalId, p.globalSeq(), CephFeature.CLIENT_SUPPORTED, CephFeature.MSG_ADDR2.fullMask(), MSG_CONNECT_LOSSY,
                 p.cookie());
@@ -524,6 +577,11 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     }
 
     @Override
+    public String compression() {
+        return compression.cephName;
+    }
+
+    @Override
     public CompletableFuture<Void> closeFuture() {
         return closed;
     }
@@ -546,6 +604,7 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public String toString() {
-        return (rev1 ? "msgr2.1" : "msgr2.0") + " connection to " + p.target() + " [" + state + (mode == null ? "" : ", " + mode) + "]";
+        return (rev1 ? "msgr2.1" : "msgr2.0") + " connection to " + p.target() + " [" + state + (mode == null ? "" : ", " + mode)
+                + (compression == CompressionAlgorithm.NONE ? "" : ", " + compression.cephName) + "]";
     }
 }
