@@ -58,8 +58,9 @@ public final class Main {
 
     private static void usage(PrintStream s) {
         s.println("usage: jceph <command> [args]");
-        s.println("  demo --conf CEPH_CONF   run what the pure-Java stack can do against a cluster");
-        s.println("                          (bin/jceph demo with no --conf starts a throwaway local cluster)");
+        s.println("  demo --conf CEPH_CONF [--pool POOL]   run what the pure-Java stack can do against a cluster");
+        s.println("                          (in POOL, or in a temporary pool it creates and deletes; bin/jceph demo");
+        s.println("                          with no --conf starts a throwaway local cluster, --release reef|tentacle)");
         s.println("  crushtool ...           crushtool's --test, -d, --tree and --dump, same output");
         s.println("  osdmaptool MAP ...      osdmaptool's --print, --tree, --dump json, --test-map-*, same output");
         s.println("  osd map POOL OBJ [NS]   where an object lives, from the live cluster's map (as ceph osd map)");

@@ -30,6 +30,11 @@ public interface Connection extends AutoCloseable {
 
     ConnectionMode mode();
 
+    /** The messenger protocol of this session: 2 for msgr2, 1 for msgr1 (which has no modes). */
+    default int protocolVersion() {
+        return 2;
+    }
+
     /** The global id the monitor assigned during authentication (0 for non-monitor peers). */
     long globalId();
 

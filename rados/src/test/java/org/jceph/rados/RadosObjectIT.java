@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.config.CephConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cross-checked with librados' own CLI in both directions.
  */
 @RealCluster
+@CrossRelease
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RadosObjectIT {
     private RadosClient client;

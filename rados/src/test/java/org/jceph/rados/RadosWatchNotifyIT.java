@@ -47,7 +47,7 @@ class RadosWatchNotifyIT {
 
             io.writeFull("their-watch", new byte[0]);
             Path out = tmp.resolve("watch.out");
-            Process watcher = new ProcessBuilder("rados", "-c", c.confPath().toString(), "-p", pool, "watch", "their-watch")
+            Process watcher = new ProcessBuilder(c.toolCommand("rados", "-c", c.confPath().toString(), "-p", pool, "watch", "their-watch"))
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

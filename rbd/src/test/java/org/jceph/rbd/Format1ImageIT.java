@@ -96,8 +96,8 @@ class Format1ImageIT extends LiveRbdTest {
         String name = "f1-theirs";
         Format1Image.create(io(), name, 8L * MIB, 22);
         // qemu-io through qemu's librbd driver writes a pattern
-        Process p = new ProcessBuilder("qemu-io", "-f", "raw", "-c", "write -P 0xab 1M 3M",
-                "rbd:" + pool + "/" + name + ":conf=" + c.confPath()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(c.toolCommand("qemu-io", "-f", "raw", "-c", "write -P 0xab 1M 3M",
+                "rbd:" + pool + "/" + name + ":conf=" + c.confPath())).redirectErrorStream(true).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "qemu-io finished");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);

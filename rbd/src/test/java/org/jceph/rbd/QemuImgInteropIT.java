@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -16,12 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.jceph.fixtures.cluster.CrossRelease;
 
 /**
  * qemu's own librbd driver (qemu-utils + qemu-block-extra, {@code rbd:pool/image:conf=...}) as the
  * oracle: it sees our images, their snapshots and their bytes exactly as we do, and what it
  * writes we read.
  */
+@CrossRelease
 class QemuImgInteropIT extends LiveRbdTest {
     private static final long MIB = 1 << 20;
     private String spec(String image) {
@@ -30,9 +31,8 @@ class QemuImgInteropIT extends LiveRbdTest {
 
     /** Runs qemu-img with a bound; returns stdout, failing the test on a non-zero exit. */
     private String qemuImg(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("qemu-img");
-        cmd.addAll(Arrays.asList(args));
+        // qemu-img of the cluster's release (its librbd is the oracle), inside its chroot if it has one
+        List<String> cmd = c.toolCommand("qemu-img", args);
         Path out = Files.createTempFile(tmp, "qemu", ".out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {

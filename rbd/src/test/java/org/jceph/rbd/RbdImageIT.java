@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.jceph.fixtures.cluster.CrossRelease;
 
 /** Format 2 images between jceph and librbd (the rbd CLI) on the live cluster, both directions. */
+@CrossRelease
 class RbdImageIT extends LiveRbdTest {
     /** Random writes through jceph; the model is checked against librbd's export and our reads. */
     private void exercise(RbdImage img, String name, long seed) throws Exception {

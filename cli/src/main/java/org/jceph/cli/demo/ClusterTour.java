@@ -28,10 +28,13 @@ import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosClient;
 
 /**
- * The demo's live part: a cephx session with the monitor over msgr2, the monmap, the osdmap
- * decoded and re-encoded to the same CRC, the CRUSH map inside it, and placement of a few
- * objects computed on the client, cross-checked with {@code ceph osd map} when the stock CLI is
- * installed.
+ * The demo's live part: a cephx session with the monitor, the monmap, the osdmap decoded and
+ * re-encoded to the same CRC, the CRUSH map inside it, placement of a few objects computed on the
+ * client, objects and RBD images written and read, each cross-checked with the stock tools
+ * ({@code ceph osd map}, {@code rados get}, {@code rbd export}) when they are there.
+ *
+ * <p>Everything happens in one pool: the one given with {@code --pool}, which must exist, or else a
+ * temporary pool the tour creates and deletes again.
  */
 final class ClusterTour {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -40,16 +43,63 @@ final class ClusterTour {
     private ClusterTour() {
     }
 
-    /** Returns the number of failed steps. */
-    static int run(Path conf, PrintStream out, PrintStream err) {
+    /**
+     * Returns the number of failed steps. {@code pool} null: a temporary pool; {@code tools}: where
+     * the cross-checking tools come from.
+     */
+    static int run(Path conf, String pool, StockTools tools, PrintStream out, PrintStream err) {
         CephConfig config = CephConfig.fromEnvironment("-c", conf.toString());
+        try (RadosClient admin = RadosClient.connect(config)) {
+            if (pool != null) {
+                if (!admin.listPools().containsValue(pool)) {
+                    err.println("[pool]  FAILED: pool '" + pool + "' does not exist on this cluster (create it, or leave "
+                            + "out --pool and the demo uses a temporary pool)");
+                    return 1;
+                }
+                return tour(config, conf, pool, tools, out, err);
+            }
+            String temporary = "jceph-demo-" + Long.toHexString(new java.util.Random().nextLong() >>> 24);
+            try {
+                admin.createPool(temporary, 8);
+            } catch (RuntimeException e) {
+                err.println("[pool]  FAILED: cannot create a temporary pool (" + e.getMessage() + "); give an existing "
+                        + "pool with --pool NAME");
+                return 1;
+            }
+            int failures = 0;
+            try {
+                out.println("[pool]  created the temporary pool " + temporary + " (8 PGs); it is deleted at the end");
+                admin.enableApplication(temporary, "rbd");
+                failures += tour(config, conf, temporary, tools, out, err);
+            } finally {
+                try {
+                    admin.deletePool(temporary);
+                    out.println("[pool]  deleted the temporary pool " + temporary);
+                } catch (RuntimeException e) {
+                    failures++;
+                    err.println("[pool]  could not delete the temporary pool " + temporary + " (" + e.getMessage()
+                            + "); delete it with: ceph osd pool rm " + temporary + " " + temporary
+                            + " --yes-i-really-really-mean-it");
+                }
+            }
+            return failures;
+        } catch (Exception e) {
+            err.println("[pool]  FAILED: " + e);
+            return 1;
+        }
+    }
+
+    private static int tour(CephConfig config, Path conf, String pool, StockTools tools, PrintStream out,
+            PrintStream err) {
         int failures = 0;
         try (Messenger messenger = Messenger.forConfig(config)) {
             long t0 = System.nanoTime();
             MonSession session = MonSession.connect(config, messenger);
             try (session) {
-                out.printf("[mon]   %s authenticated as %s over msgr2 (%s) in %d ms%n", session.connection().peerAddress(),
-                        config.name(), session.connection().mode(), (System.nanoTime() - t0) / 1_000_000);
+                org.jceph.messenger.Connection con = session.connection();
+                String protocol = con.protocolVersion() == 1 ? "msgr1" : "msgr2 (" + con.mode() + ")";
+                out.printf("[mon]   %s authenticated as %s over %s in %d ms%n", con.peerAddress(),
+                        config.name(), protocol, (System.nanoTime() - t0) / 1_000_000);
                 MonMap monMap = session.fetchMonMap().get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 out.printf("[mon]   monmap epoch %d, fsid %s, %d monitor(s): %s%n", monMap.epoch(), monMap.fsid(),
                         monMap.monitors().size(), monMap.monitors().get(0).addrs());
@@ -70,10 +120,10 @@ final class ClusterTour {
                 CrushMap crush = placement.crush();
                 out.printf("[crush] %d buckets, %d rules, %d devices; tunables %s%n", crush.bucketSlots().stream().filter(java.util.Objects::nonNull).count(),
                         crush.ruleSlots().stream().filter(java.util.Objects::nonNull).count(), crush.maxDevices(), crush.tunables());
-                failures += placements(map, placement, conf, out, err);
+                failures += placements(map, placement, conf, pool, tools, out, err);
             }
-            failures += objects(config, conf, out, err);
-            failures += images(config, conf, out, err);
+            failures += objects(config, conf, pool, tools, out, err);
+            failures += images(config, conf, pool, tools, out, err);
         } catch (Exception e) {
             failures++;
             err.println("[mon]   FAILED: " + e);
@@ -82,12 +132,13 @@ final class ClusterTour {
     }
 
     /** Writes an object through our own client, reads it back, and lets librados' CLI check it too. */
-    private static int objects(CephConfig config, Path conf, PrintStream out, PrintStream err) {
+    private static int objects(CephConfig config, Path conf, String pool, StockTools tools, PrintStream out,
+            PrintStream err) {
         byte[] data = new byte[256 * 1024];
         new java.util.Random(2010).nextBytes(data);
         String oid = "jceph-demo-object";
         try (RadosClient rados = RadosClient.connect(config)) {
-            IoCtx io = rados.ioCtx("jceph-test");
+            IoCtx io = rados.ioCtx(pool);
             long t0 = System.nanoTime();
             io.writeFull(oid, data);
             long t1 = System.nanoTime();
@@ -98,14 +149,18 @@ final class ClusterTour {
             out.printf("[rados] wrote %s (%d KiB) to its primary OSD in %.1f ms, read it back in %.1f ms: %s%n", oid,
                     data.length / 1024, (t1 - t0) / 1e6, (t2 - t1) / 1e6, same ? "identical" : "DIFFERENT");
             int failures = same ? 0 : 1;
-            if (onPath("rados")) {
+            if (tools.has("rados")) {
                 Path got = Files.createTempFile("jceph-demo", ".bin");
-                Process p = new ProcessBuilder("rados", "-c", conf.toString(), "-p", "jceph-test", "get", oid,
-                        got.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process p = new ProcessBuilder(tools.command("rados", "-c", conf.toString(), "-p", pool, "get", oid,
+                        got.toString())).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 boolean done = p.waitFor(30, TimeUnit.SECONDS);
+                if (!done) {
+                    p.destroyForcibly();
+                }
                 boolean agrees = done && p.exitValue() == 0 && Arrays.equals(data, Files.readAllBytes(got));
                 Files.deleteIfExists(got);
-                out.println("[rados] librados' `rados get` of the same object: " + (agrees ? "identical bytes" : "DIFFERENT"));
+                out.println("[rados] librados' `rados get` of the same object" + tools.where() + ": "
+                        + (agrees ? "identical bytes" : "DIFFERENT"));
                 failures += agrees ? 0 : 1;
             }
             io.remove(oid);
@@ -121,14 +176,15 @@ final class ClusterTour {
      * into the clone (copy-up), and verifies every step by reading back and, when the stock rbd
      * tool is installed, through librbd's own `rbd export`.
      */
-    private static int images(CephConfig config, Path conf, PrintStream out, PrintStream err) {
+    private static int images(CephConfig config, Path conf, String pool, StockTools tools, PrintStream out,
+            PrintStream err) {
         String name = "jceph-demo-image";
         String clone = "jceph-demo-clone";
         byte[] data = new byte[9 << 20];
         new java.util.Random(2010).nextBytes(data);
         int size = 16 << 20;
         try (RadosClient rados = RadosClient.connect(config)) {
-            IoCtx io = rados.ioCtx("jceph-test");
+            IoCtx io = rados.ioCtx(pool);
             org.jceph.rbd.RbdImage.create(io, name, size, 22, org.jceph.rbd.RbdFeatures.LAYERING);
             int failures = 0;
             byte[] atSnap = new byte[size];
@@ -144,7 +200,7 @@ final class ClusterTour {
                 img.snapCreate("demo-snap");
                 img.writeAsync(0, new byte[1 << 20]).get(60, TimeUnit.SECONDS); // the head moves on
             }
-            failures += librbdAgrees(conf, name, atSnap, 1 << 20, out, "the image");
+            failures += librbdAgrees(conf, pool, tools, name, atSnap, 1 << 20, out, "the image");
             org.jceph.rbd.RbdImage.clone(io, name, "demo-snap", io, clone, org.jceph.rbd.RbdFeatures.LAYERING,
                     org.jceph.rbd.RbdImage.CloneFormat.V2);
             byte[] cloneModel = atSnap.clone();
@@ -159,7 +215,7 @@ final class ClusterTour {
                         same ? "identical" : "DIFFERENT");
                 failures += same ? 0 : 1;
             }
-            failures += librbdAgrees(conf, clone, cloneModel, 0, out, "the clone");
+            failures += librbdAgrees(conf, pool, tools, clone, cloneModel, 0, out, "the clone");
             org.jceph.rbd.RbdImage.remove(io, clone);
             try (org.jceph.rbd.RbdImage img = org.jceph.rbd.RbdImage.open(io, name, false)) {
                 img.snapRemove("demo-snap");
@@ -176,22 +232,26 @@ final class ClusterTour {
      * librbd's `rbd export` of {@code image} (snapshot {@code demo-snap} when {@code skip} > 0,
      * else the head) must equal {@code expected}; returns 1 on a difference, 0 otherwise.
      */
-    private static int librbdAgrees(Path conf, String image, byte[] expected, int skip, PrintStream out, String what)
-            throws IOException, InterruptedException {
-        if (!onPath("rbd")) {
+    private static int librbdAgrees(Path conf, String pool, StockTools tools, String image, byte[] expected, int skip,
+            PrintStream out, String what) throws IOException, InterruptedException {
+        if (!tools.has("rbd")) {
             out.println("[rbd]   (the stock rbd tool is not installed: " + what + " not cross-checked)");
             return 0;
         }
-        String spec = "jceph-test/" + image + (skip > 0 ? "@demo-snap" : "");
+        String spec = pool + "/" + image + (skip > 0 ? "@demo-snap" : "");
         Path exported = Files.createTempFile("jceph-demo", ".img");
         Files.delete(exported);
-        Process p = new ProcessBuilder("rbd", "-c", conf.toString(), "export", spec, exported.toString())
+        Process p = new ProcessBuilder(tools.command("rbd", "-c", conf.toString(), "export", spec, exported.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        boolean ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        boolean ok = done && p.exitValue() == 0;
         byte[] got = ok ? Files.readAllBytes(exported) : new byte[0];
         Files.deleteIfExists(exported);
         boolean agrees = ok && Arrays.equals(expected, got);
-        out.println("[rbd]   librbd's `rbd export " + spec + "`: " + (agrees ? "our bytes, in place" : "DIFFERENT"));
+        out.println("[rbd]   librbd's `rbd export " + spec + "`" + tools.where() + ": " + (agrees ? "our bytes, in place" : "DIFFERENT"));
         return agrees ? 0 : 1;
     }
 
@@ -203,19 +263,23 @@ final class ClusterTour {
         return n;
     }
 
-    private static int placements(OsdMap map, Placement placement, Path conf, PrintStream out, PrintStream err) {
-        long poolId = map.pools().keySet().stream().filter(id -> "jceph-test".equals(map.poolNames().get(id))).findFirst()
-                .orElse(map.pools().keySet().iterator().next());
+    private static int placements(OsdMap map, Placement placement, Path conf, String poolName, StockTools tools,
+            PrintStream out, PrintStream err) {
+        long poolId = map.pools().keySet().stream().filter(id -> poolName.equals(map.poolNames().get(id))).findFirst()
+                .orElse(-1L);
+        if (poolId < 0) {
+            err.println("[place] FAILED: pool '" + poolName + "' is not in osdmap epoch " + map.epoch());
+            return 1;
+        }
         PgPool pool = map.pool(poolId);
-        String poolName = map.poolNames().get(poolId);
-        boolean oracle = onPath("ceph");
+        boolean oracle = tools.has("ceph");
         int failures = 0;
         for (String name : OBJECTS) {
             Placement.Result r = placement.objectToUpActing(poolId, name, "", "");
             String line = String.format("[place] %s/%s -> pg %s, up %s (primary osd.%d), acting %s (primary osd.%d)",
                     poolName, name, r.pg(), r.up(), r.upPrimary(), r.acting(), r.actingPrimary());
             if (oracle) {
-                String theirs = cephOsdMap(conf, poolName, name);
+                String theirs = cephOsdMap(tools, conf, poolName, name);
                 String ours = r.pg() + " " + r.up() + " " + r.acting();
                 boolean same = ours.equals(theirs);
                 line += same ? "  = ceph osd map" : "  != ceph osd map: " + theirs;
@@ -231,21 +295,12 @@ final class ClusterTour {
         return failures;
     }
 
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** {@code ceph osd map} as "pg [up] [acting]", or an error text. */
-    private static String cephOsdMap(Path conf, String pool, String object) {
+    private static String cephOsdMap(StockTools tools, Path conf, String pool, String object) {
         try {
             Path outFile = Files.createTempFile("jceph-osd-map", ".json");
-            Process p = new ProcessBuilder("ceph", "-c", conf.toString(), "--connect-timeout", "10", "osd", "map", pool,
-                    object, "-f", "json").redirectErrorStream(true).redirectOutput(outFile.toFile()).start();
+            Process p = new ProcessBuilder(tools.command("ceph", "-c", conf.toString(), "--connect-timeout", "10", "osd",
+                    "map", pool, object, "-f", "json")).redirectErrorStream(true).redirectOutput(outFile.toFile()).start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "(ceph osd map timed out)";

@@ -14,9 +14,11 @@ import org.jceph.cli.UsageException;
 import org.jceph.encoding.CephFeature;
 
 /**
- * {@code jceph demo --conf CEPH_CONF}: runs, against a real cluster, everything the pure-Java stack
- * can do so far, and prints each step. It never fakes a step: each line is the result of real
- * traffic with the cluster.
+ * {@code jceph demo --conf CEPH_CONF [--pool POOL] [--chroot DIR]}: runs, against a real cluster,
+ * everything the pure-Java stack can do so far, and prints each step. It never fakes a step: each
+ * line is the result of real traffic with the cluster. Without {@code --pool} it works in a
+ * temporary pool it creates and deletes; {@code --chroot} runs the cross-checking stock tools from
+ * a release's chroot (what {@code bin/jceph demo --release reef|tentacle} passes).
  */
 public final class Demo {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -27,12 +29,27 @@ public final class Demo {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Path conf = null;
+        String pool = null;
+        Path chroot = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--conf") || args[i].equals("-c")) {
                 if (i + 1 >= args.length) {
                     throw new UsageException("--conf needs a path");
                 }
                 conf = Path.of(args[++i]);
+            } else if (args[i].equals("--pool") || args[i].equals("-p")) {
+                if (i + 1 >= args.length || args[i + 1].isBlank()) {
+                    throw new UsageException("--pool needs a pool name");
+                }
+                pool = args[++i];
+            } else if (args[i].equals("--chroot")) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException("--chroot needs a directory");
+                }
+                chroot = Path.of(args[++i]);
+                if (!Files.isDirectory(chroot)) {
+                    throw new UsageException("--chroot " + chroot + ": no such directory");
+                }
             } else {
                 throw new UsageException("unknown argument " + args[i]);
             }
@@ -73,7 +90,7 @@ public final class Demo {
                 err.println("[" + (m[0].equals("v1") ? "msgr1" : "msgr2") + "] " + addr + ": FAILED: " + e.getMessage());
             }
         }
-        failures += ClusterTour.run(conf, out, err);
+        failures += ClusterTour.run(conf, pool, new StockTools(chroot), out, err);
         out.println("[features] jceph advertises " + CephFeature.decodeMask(CephFeature.CLIENT_SUPPORTED).size()
                 + " Ceph feature bits, up to SERVER_PACIFIC (mask 0x" + Long.toHexString(CephFeature.CLIENT_SUPPORTED) + ")");
         out.println(failures == 0 ? "demo: all steps succeeded" : "demo: " + failures + " step(s) failed");

@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jceph.encoding.UTime;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.encoding.types.EntityAddr;
 import org.jceph.messenger.ConnectionException;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Our msgr2 client against a real Pacific monitor started by bin/jceph-cluster. */
+/** Our msgr2 client against a real monitor started by bin/jceph-cluster (Pacific, and reef/tentacle too). */
 @RealCluster(osds = 1)
+@CrossRelease
 class MonSessionIT {
     static Messenger messenger;
 

@@ -440,6 +440,11 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
     }
 
     @Override
+    public int protocolVersion() {
+        return 1;
+    }
+
+    @Override
     public long globalId() {
         return p.monAuth() != null ? globalId : 0;
     }
