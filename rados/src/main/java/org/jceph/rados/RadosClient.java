@@ -49,6 +49,7 @@ public final class RadosClient implements AutoCloseable {
     private final Messenger messenger;
     private final MonSession mon;
     private final Duration opTimeout;
+    private final Duration monOpTimeout;
     private final AtomicReference<OsdMap> map = new AtomicReference<>();
     private final AtomicReference<Placement> placement = new AtomicReference<>();
     private final Map<Integer, CompletableFuture<Connection>> osdSessions = new ConcurrentHashMap<>();
@@ -67,7 +68,8 @@ public final class RadosClient implements AutoCloseable {
     private static final long MAP_FLAG_PAUSERD = 1 << 2;
     private static final long MAP_FLAG_PAUSEWR = 1 << 3;
 
-    private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout) {
+    private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout,
+            Duration monOpTimeout) {
         this.inflightOps = new java.util.concurrent.Semaphore(Integer.parseInt(config.get("objecter_inflight_ops", "1024")));
         this.maxInflightBytes = (int) Math.min(Integer.MAX_VALUE,
                 Long.parseLong(config.get("objecter_inflight_op_bytes", String.valueOf(100L << 20))));
@@ -76,6 +78,7 @@ public final class RadosClient implements AutoCloseable {
         this.messenger = messenger;
         this.mon = mon;
         this.opTimeout = opTimeout;
+        this.monOpTimeout = monOpTimeout;
         timer.scheduleWithFixedDelay(this::sweepTimeouts, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::pingWatches, WATCH_PING_MILLIS, WATCH_PING_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -90,13 +93,22 @@ public final class RadosClient implements AutoCloseable {
             messenger.close();
             throw e;
         }
-        RadosClient c = new RadosClient(config, messenger, mon, Duration.ofSeconds(
-                Long.parseLong(config.get("rados_osd_op_timeout", "30"))));
+        RadosClient c;
+        try {
+            c = new RadosClient(config, messenger, mon, Timeouts.option(config, "rados_osd_op_timeout", "30"),
+                    Timeouts.option(config, "rados_mon_op_timeout", "30"));
+        } catch (IllegalArgumentException e) {
+            mon.close();
+            messenger.close();
+            throw e;
+        }
         try {
             mon.onOsdMap(c::applyUpdate);
             c.monFeatures = new MonFeatures(mon);
-            OsdMapUpdate first = mon.subscribeOsdMap(0, false).get(config.connectTimeout().toMillis() * 3,
-                    TimeUnit.MILLISECONDS);
+            Duration mount = Timeouts.option(config, "client_mount_timeout", "300");
+            java.util.concurrent.Future<OsdMapUpdate> firstMap = mon.subscribeOsdMap(0, false);
+            OsdMapUpdate first = Timeouts.isNone(mount) ? firstMap.get()
+                    : firstMap.get(mount.toMillis(), TimeUnit.MILLISECONDS);
             c.applyUpdate(first);
             if (c.map.get() == null) {
                 throw new IOException("the monitor sent no full OSDMap: " + first);
@@ -125,24 +137,35 @@ public final class RadosClient implements AutoCloseable {
         return map.get();
     }
 
-    /** The I/O context of pool {@code name}. */
-    /** The I/O context of pool {@code id}. */
+    /**
+     * The I/O context of a pool, by id.
+     *
+     * @param poolId the pool's id
+     * @return a new context on the pool's default namespace
+     * @throws RadosException.PoolNotFoundException when the current map has no such pool
+     * @throws RadosException.ClientClosedException when the client is closed
+     */
     public IoCtx ioCtx(long poolId) {
+        checkOpen("ioCtx");
         String name = map.get().poolNames().get(poolId);
         if (name == null) {
-            throw RadosException.of(-2, "pool " + poolId);
+            throw new RadosException.PoolNotFoundException(String.valueOf(poolId));
         }
         return new IoCtx(this, poolId, name);
     }
 
+    /**
+     * The I/O context of a pool, by name (librados' ioctx_create).
+     *
+     * @param pool the pool's name
+     * @return a new context on the pool's default namespace
+     * @throws RadosException.PoolNotFoundException when the current map has no such pool
+     * @throws RadosException.ClientClosedException when the client is closed
+     */
     public IoCtx ioCtx(String pool) {
-        OsdMap m = map.get();
-        for (Map.Entry<Long, String> e : m.poolNames().entrySet()) {
-            if (e.getValue().equals(pool)) {
-                return new IoCtx(this, e.getKey(), pool);
-            }
-        }
-        throw RadosException.of(-2, "pool " + pool);
+        java.util.Objects.requireNonNull(pool, "pool");
+        checkOpen("ioCtx");
+        return new IoCtx(this, poolId(pool), pool);
     }
 
     /**
@@ -226,8 +249,11 @@ public final class RadosClient implements AutoCloseable {
         final long snapId;
         final SnapContext snapContext;
         final OpFuture<OsdOpMessages.Reply> future = OpFuture.root();
+        /** When the op times out (System.nanoTime), unless {@link #unbounded}. */
         final long deadline;
         final Duration timeout;
+        /** A timeout of 0: the op waits as long as it takes (librados' meaning of 0). */
+        final boolean unbounded;
         /** The block that holds this op (not sent) until the OSD lifts it, or null. */
         Backoffs.Backoff heldBy;
         int attempt = -1;
@@ -247,7 +273,8 @@ public final class RadosClient implements AutoCloseable {
             this.snapId = snapId;
             this.snapContext = snapContext;
             this.timeout = timeout == null ? opTimeout : timeout;
-            this.deadline = System.nanoTime() + this.timeout.toNanos();
+            this.unbounded = Timeouts.isNone(this.timeout);
+            this.deadline = unbounded ? 0 : System.nanoTime() + this.timeout.toNanos();
         }
     }
 
@@ -295,18 +322,28 @@ public final class RadosClient implements AutoCloseable {
         }
         int bytes = (int) Math.min(maxInflightBytes, payload);
         try {
-            if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
-                return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
-                        + op.timeout.toMillis() + " ms"));
-            }
-            if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
-                inflightOps.release();
-                return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
-                        + op.timeout.toMillis() + " ms"));
+            if (op.unbounded) {
+                inflightOps.acquire();
+                try {
+                    inflightBytes.acquire(bytes);
+                } catch (InterruptedException e) {
+                    inflightOps.release();
+                    throw e;
+                }
+            } else {
+                if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
+                    return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
+                            + op.timeout.toMillis() + " ms"));
+                }
+                if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
+                    inflightOps.release();
+                    return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
+                            + op.timeout.toMillis() + " ms"));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OpFuture.failed(new RadosException(-4, "interrupted"));
+            return OpFuture.failed(new RadosException(-4, "interrupted while waiting for the in-flight budget"));
         }
         op.future.beforeDone(() -> {
             pending.remove(op.tid);
@@ -318,8 +355,8 @@ public final class RadosClient implements AutoCloseable {
                 opsCancelled.incrementAndGet();
             }
         });
-        if (timer.isShutdown()) {
-            op.future.completeExceptionally(new RadosException(-108, "client closed"));
+        if (closed.get()) {
+            op.future.completeExceptionally(new RadosException.ClientClosedException("tid " + op.tid));
             return op.future;
         }
         pending.put(op.tid, op);
@@ -341,7 +378,7 @@ public final class RadosClient implements AutoCloseable {
     private void sweepTimeouts() {
         long now = System.nanoTime();
         for (Op op : pending.values()) {
-            if (now - op.deadline >= 0 && !op.future.isDone()) {
+            if (!op.unbounded && now - op.deadline >= 0 && !op.future.isDone()) {
                 op.future.completeExceptionally(new RadosException.TimeoutException(
                         "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
                         + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
@@ -388,7 +425,7 @@ public final class RadosClient implements AutoCloseable {
             Placement p = placement.get();
             OsdMap m = p.map();
             if (m.pool(op.poolId) == null) {
-                op.future.completeExceptionally(RadosException.of(-2, "pool " + op.poolId + " was deleted"));
+                op.future.completeExceptionally(new RadosException.PoolNotFoundException(String.valueOf(op.poolId)));
                 return;
             }
             boolean writes = false;
@@ -473,7 +510,7 @@ public final class RadosClient implements AutoCloseable {
         if (op.future.isDone()) {
             return;
         }
-        if (System.nanoTime() > op.deadline) {
+        if (!op.unbounded && System.nanoTime() - op.deadline > 0) {
             op.future.completeExceptionally(new RadosException.TimeoutException("no reply within "
                     + op.timeout.toMillis() + " ms for tid " + op.tid));
             return;
@@ -832,7 +869,7 @@ public final class RadosClient implements AutoCloseable {
      * status text.
      */
     public String monCommand(String json) {
-        org.jceph.messenger.mon.MonMessages.CommandReply r = await(mon.command(json, new byte[0]));
+        org.jceph.messenger.mon.MonMessages.CommandReply r = awaitMon(mon.command(json, new byte[0]));
         if (r.result() < 0) {
             throw RadosException.of(r.result(), "mon command " + json + ": " + r.status());
         }
@@ -881,7 +918,7 @@ public final class RadosClient implements AutoCloseable {
                 return e.getKey();
             }
         }
-        throw RadosException.of(-2, "pool " + name);
+        throw new RadosException.PoolNotFoundException(name);
     }
 
     private volatile MonFeatures monFeatures;
@@ -898,12 +935,12 @@ public final class RadosClient implements AutoCloseable {
 
     /** Cluster capacity and object count (MStatfs), as rados_cluster_stat. */
     public ClusterStat clusterStat() {
-        return await(monFeatures.clusterStat());
+        return awaitMon(monFeatures.clusterStat());
     }
 
     /** Usage of the named pools (MGetPoolStats), as rados_ioctx_pool_stat and rados df. */
     public Map<String, PoolStat> poolStats(List<String> pools) {
-        return await(monFeatures.poolStats(pools));
+        return awaitMon(monFeatures.poolStats(pools));
     }
 
     /** The newest monmap (kept current by a standing subscription). */
@@ -958,7 +995,7 @@ public final class RadosClient implements AutoCloseable {
 
     private org.jceph.rados.internal.PoolOps.Reply poolOp(long pool, int op, long snapId, String name) {
         Message req = org.jceph.rados.internal.PoolOps.request(fsid(), map.get().epoch(), pool, op, snapId, name);
-        Message m = await(mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY));
+        Message m = awaitMon(mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY));
         org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
         if (r.code() < 0) {
             throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool
@@ -993,18 +1030,21 @@ public final class RadosClient implements AutoCloseable {
         return await(f, opTimeout);
     }
 
+    /** Waits for a monitor's answer at most rados_mon_op_timeout (0: as long as it takes). */
+    <T> T awaitMon(CompletableFuture<T> f) {
+        return await(f, monOpTimeout);
+    }
+
     /**
      * Waits for {@code f} at most {@code timeout} plus a second (the op's own timer normally ends it
      * first), unwrapping the failure; on giving up the op is cancelled, so nothing is left queued.
+     * A timeout of zero waits as long as it takes (the op's own timeout is then zero too).
      */
     <T> T await(CompletableFuture<T> f, Duration timeout) {
         try {
-            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return Timeouts.isNone(timeout) ? f.get() : f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
-                c = c.getCause();
-            }
+            Throwable c = RadosException.unwrap(e.getCause());
             if (c instanceof RuntimeException re) {
                 throw re;
             }
@@ -1013,14 +1053,14 @@ public final class RadosClient implements AutoCloseable {
             }
             throw new RadosException(-5, String.valueOf(c));
         } catch (java.util.concurrent.CancellationException e) {
-            throw new RadosException(-125, "cancelled");
+            throw new RadosException.CanceledException("the op was cancelled");
         } catch (TimeoutException e) {
             f.cancel(false);
             throw new RadosException.TimeoutException("no reply within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.cancel(false);
-            throw new RadosException(-4, "interrupted");
+            throw new RadosException(-4, "interrupted while waiting for a reply");
         }
     }
 
@@ -1029,13 +1069,107 @@ public final class RadosClient implements AutoCloseable {
         return opTimeout;
     }
 
+    /**
+     * The default timeout of monitor commands and pool operations (rados_mon_op_timeout, default
+     * 30 s here; zero means none).
+     *
+     * @return the timeout, {@link Duration#ZERO} for none
+     */
+    public Duration monOpTimeout() {
+        return monOpTimeout;
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once the client is closed
+     */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Fails with {@link RadosException.ClientClosedException} when the client is closed. */
+    void checkOpen(String what) {
+        if (closed.get()) {
+            throw new RadosException.ClientClosedException(what);
+        }
+    }
+
+    /**
+     * Registers a resource that must be closed before this client: {@code RbdImage} handles, for
+     * example, give back their exclusive lock and drop their header watch then. Resources are
+     * closed in the reverse order of registration.
+     *
+     * @param resource the resource; its {@code close()} may call {@link #unregisterDependent}
+     * @throws RadosException.ClientClosedException when the client is closed already
+     */
+    public void registerDependent(AutoCloseable resource) {
+        java.util.Objects.requireNonNull(resource, "resource");
+        synchronized (dependents) {
+            checkOpen("registering a dependent resource");
+            dependents.add(resource);
+        }
+    }
+
+    /**
+     * Forgets a resource registered with {@link #registerDependent} (it was closed on its own).
+     *
+     * @param resource the resource
+     */
+    public void unregisterDependent(AutoCloseable resource) {
+        synchronized (dependents) {
+            dependents.remove(resource);
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.LinkedHashSet<AutoCloseable> dependents = new java.util.LinkedHashSet<>();
+
+    /**
+     * Closes the client; calling it again does nothing. First the registered dependents are closed
+     * (images give back their locks), then every watch this client still has is removed from its
+     * OSD (each bounded by a few seconds), so that neither a lock nor a watcher outlives the
+     * client on the cluster. Ops still in flight then fail with
+     * {@link RadosException.ClientClosedException}, and the sessions are closed.
+     */
     @Override
     public void close() {
+        List<AutoCloseable> toClose;
+        synchronized (dependents) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            toClose = new java.util.ArrayList<>(dependents);
+            dependents.clear();
+        }
+        java.util.Collections.reverse(toClose);
+        for (AutoCloseable r : toClose) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                // best effort: the client goes away regardless; the OSDs expire what is left
+            }
+        }
+        for (Linger l : List.copyOf(lingers.values())) {
+            try {
+                l.io.unwatchOnClose(l);
+            } catch (RuntimeException e) {
+                // best effort, as above: the OSD times the watch out after its timeout
+            }
+        }
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         osdSessions.values().forEach(f -> f.thenAccept(Connection::close));
-        pending.values().forEach(op -> op.future.completeExceptionally(new RadosException(-108, "client closed")));
+        pending.values().forEach(op -> op.future.completeExceptionally(
+                new RadosException.ClientClosedException("tid " + op.tid)));
         timer.shutdownNow();
         notifyExecutor.shutdownNow();
         mon.close();
         messenger.close();
     }
+
+    /** Set by the first {@link #close()}; guarded by {@link #dependents}. */
+    private boolean closing;
 }
