@@ -138,7 +138,7 @@ public final class RbdImage implements AutoCloseable {
         try {
             io.create(idObject, true);
         } catch (RadosException.ObjectExistsException e) {
-            throw new RbdException("image " + name + " already exists in pool " + io.poolName());
+            throw new RbdException.ImageExistsException("image " + name + " already exists in pool " + io.poolName());
         }
         io.exec(idObject, "rbd", "set_id", encode(e -> e.writeString(id)));
         io.exec("rbd_directory", "rbd", "dir_add_image", encode(e -> e.writeString(name).writeString(id)));
@@ -191,7 +191,7 @@ public final class RbdImage implements AutoCloseable {
                 long others = io.listWatchers("rbd_header." + img.id).stream()
                         .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
                 if (others > 0) {
-                    throw new RbdException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
+                    throw new RbdException.ImageBusyException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
                             + " them); close it there first");
                 }
                 img.maintenance(() -> null); // take the lock, as librbd's remove does
@@ -410,7 +410,7 @@ public final class RbdImage implements AutoCloseable {
             try {
                 io.create(newIdObject, true);
             } catch (RadosException.ObjectExistsException e) {
-                throw new RbdException("image " + to + " already exists in pool " + io.poolName());
+                throw new RbdException.ImageExistsException("image " + to + " already exists in pool " + io.poolName());
             }
             io.exec(newIdObject, "rbd", "set_id", encode(e -> e.writeString(img.id)));
             io.exec("rbd_directory", "rbd", "dir_rename_image",
@@ -436,7 +436,7 @@ public final class RbdImage implements AutoCloseable {
 
     /**
      * Opens image {@code name}; a write that needs the exclusive lock fails with
-     * {@link ExclusiveLock.LockTimeoutException} when it cannot have it within {@code lockTimeout}.
+     * {@link RbdException.LockTimeoutException} when it cannot have it within {@code lockTimeout}.
      */
     public static RbdImage open(IoCtx io, String name, boolean readOnly, java.time.Duration lockTimeout) {
         return open(io, name, readOnly, lockTimeout, 0);
@@ -450,7 +450,7 @@ public final class RbdImage implements AutoCloseable {
             if (io.statOrNull(name + ".rbd") != null) {
                 throw new RbdException("image " + name + " is format 1: open it with Format1Image");
             }
-            throw new RbdException("no image " + name + " in pool " + io.poolName());
+            throw new RbdException.ImageNotFoundException("no image " + name + " in pool " + io.poolName());
         }
         String header = "rbd_header." + id;
         CephDecoder sz = CephDecoder.of(io.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
@@ -583,6 +583,8 @@ public final class RbdImage implements AutoCloseable {
             objectMap = new ObjectMap(md, id);
         }
         watcher.onHeaderUpdate(n -> refreshQuietly());
+        // closing the client first gives the lock back and drops the watch, as closing this image does
+        md.client().registerDependent(this);
         lock = new ExclusiveLock(md, watcher, worker, lockTimeout, new ExclusiveLock.Hooks() {
             @Override
             public void acquired() {
@@ -1584,10 +1586,24 @@ public final class RbdImage implements AutoCloseable {
         return CephEncoder.toBytes(body);
     }
 
+    /**
+     * Closes the image: gives back the exclusive lock (after the writes in flight) and drops the
+     * header watch. Calling it again does nothing. Closing the {@link org.jceph.rados.RadosClient}
+     * closes every image still open on it this way first.
+     */
     @Override
     public void close() {
-        releaseLockAndWatch();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            releaseLockAndWatch();
+        } finally {
+            md.client().unregisterDependent(this);
+        }
     }
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Gives back the exclusive lock (after the writes in flight) and drops the header watch. */
     private void releaseLockAndWatch() {

@@ -69,7 +69,7 @@ public final class Format1Image implements AutoCloseable {
             throw new RbdException("negative size " + size);
         }
         if (io.statOrNull("rbd_id." + name) != null) {
-            throw new RbdException("image " + name + " already exists in pool " + io.poolName());
+            throw new RbdException.ImageExistsException("image " + name + " already exists in pool " + io.poolName());
         }
         long bid = assignBid(io);
         String blockName = String.format("rb.%x.%x.%x", bid >>> 32, bid & 0xffffffffL, RANDOM.nextInt() & 0x7fffffff);
@@ -77,7 +77,7 @@ public final class Format1Image implements AutoCloseable {
         try {
             io.operate(Format1Header.headerObject(name), new IoCtx.Operation().create(true).writeFull(h.encode()));
         } catch (RadosException.ObjectExistsException e) {
-            throw new RbdException("image " + name + " already exists in pool " + io.poolName());
+            throw new RbdException.ImageExistsException("image " + name + " already exists in pool " + io.poolName());
         }
         io.tmapUpdate(DIRECTORY, tmapCommand(TMAP_SET, name, true));
     }
