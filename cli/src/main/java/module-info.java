@@ -8,4 +8,5 @@ module org.jceph.cli {
     requires org.jceph.messenger;
     requires org.jceph.encoding;
     requires jdk.management;
+    requires com.fasterxml.jackson.databind;
 }

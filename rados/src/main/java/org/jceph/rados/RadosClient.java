@@ -861,14 +861,17 @@ public final class RadosClient implements AutoCloseable {
 
     // ---- monitor commands and pools -------------------------------------------------------
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
     /**
      * Runs a monitor command given as JSON ({@code {"prefix":"df","format":"json"}}) and returns
      * its output; a negative result becomes the typed {@link RadosException} with the monitor's
-     * status text.
+     * status text. Waits at most rados_mon_op_timeout.
+     *
+     * @param json the command
+     * @return the command's output as text
      */
     public String monCommand(String json) {
+        Args.notNull(json, "json");
+        checkOpen("mon command");
         org.jceph.messenger.mon.MonMessages.CommandReply r = awaitMon(mon.command(json, new byte[0]));
         if (r.result() < 0) {
             throw RadosException.of(r.result(), "mon command " + json + ": " + r.status());
@@ -876,34 +879,48 @@ public final class RadosClient implements AutoCloseable {
         return r.outputText();
     }
 
-    /** A monitor command built from key/value pairs, with JSON output parsed. */
+    /**
+     * Runs a monitor command built from key/value pairs (strings, numbers, booleans and lists of
+     * them), asking for JSON output ({@code "format": "json"} unless {@code args} says otherwise).
+     * Needs no JSON library.
+     *
+     * @param args the command's arguments, {@code "prefix"} first
+     * @return the command's output as text
+     */
+    public String monCommand(Map<String, ?> args) {
+        Args.notNull(args, "args");
+        Map<String, Object> all = new java.util.LinkedHashMap<>(args);
+        all.putIfAbsent("format", "json");
+        return monCommand(MonCommandJson.encode(all));
+    }
+
+    /**
+     * A monitor command built from key/value pairs, with its JSON output parsed. This is the one
+     * method that needs Jackson (jackson-databind), an optional dependency: add it to use this.
+     *
+     * @param args the command's arguments, {@code "prefix"} first
+     * @return the parsed output (an empty object for no output)
+     */
     public com.fasterxml.jackson.databind.JsonNode monCommandJson(Map<String, Object> args) {
-        try {
-            Map<String, Object> all = new java.util.LinkedHashMap<>(args);
-            all.putIfAbsent("format", "json");
-            String out = monCommand(JSON.writeValueAsString(all));
-            return out.isBlank() ? JSON.createObjectNode() : JSON.readTree(out);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new RadosException(-5, "unreadable monitor output: " + e.getOriginalMessage());
-        }
+        return MonCommandJson.parse(monCommand(args));
     }
 
     /** Creates a replicated pool and waits until our map has it. */
     public long createPool(String name, int pgNum) {
-        monCommandJson(Map.of("prefix", "osd pool create", "pool", name, "pg_num", pgNum));
+        monCommand(Map.of("prefix", "osd pool create", "pool", name, "pg_num", pgNum));
         waitForMap(m -> m.poolNames().containsValue(name), Duration.ofSeconds(60));
         return poolId(name);
     }
 
     /** Deletes a pool (the monitor must allow it) and waits until our map no longer has it. */
     public void deletePool(String name) {
-        monCommandJson(Map.of("prefix", "osd pool delete", "pool", name, "pool2", name,
+        monCommand(Map.of("prefix", "osd pool delete", "pool", name, "pool2", name,
                 "yes_i_really_really_mean_it", true));
         waitForMap(m -> !m.poolNames().containsValue(name), Duration.ofSeconds(60));
     }
 
     public void enableApplication(String pool, String app) {
-        monCommandJson(Map.of("prefix", "osd pool application enable", "pool", pool, "app", app,
+        monCommand(Map.of("prefix", "osd pool application enable", "pool", pool, "app", app,
                 "yes_i_really_mean_it", true));
     }
 

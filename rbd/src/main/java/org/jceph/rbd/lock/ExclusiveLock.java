@@ -227,7 +227,7 @@ public final class ExclusiveLock {
     private void breakDeadOwner(LockInfo.Locker holder, String ownerAddr) {
         var client = io.client();
         long epochBefore = client.osdMap().epoch();
-        client.monCommandJson(Map.of("prefix", "osd blocklist", "blocklistop", "add", "addr", ownerAddr));
+        client.monCommand(Map.of("prefix", "osd blocklist", "blocklistop", "add", "addr", ownerAddr));
         client.waitForMap(m -> m.epoch() > epochBefore, Duration.ofSeconds(30));
         try {
             io.breakLock(watcher.header(), LOCK_NAME, holder.name(), holder.cookie());
