@@ -37,12 +37,21 @@ import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 
 /**
- * A RADOS client: a monitor session for maps, and a session per OSD to which ops go directly.
- * Each op's target is computed on the client from the current OSDMap (object → pg → CRUSH → up
- * → acting primary) and sent to that OSD as MOSDOp v8.
+ * A RADOS client, as librados' Rados: a monitor session for maps and commands, and a session per
+ * OSD to which ops go directly. Each op's target is computed on the client from the current
+ * OSDMap (object → pg → CRUSH → up → acting primary) and sent to that OSD as MOSDOp v8; an op is
+ * resent, keeping its tid, when its target's interval changes, its session faults, or the OSD
+ * lifts a backoff, until it completes or its timeout ends it.
  *
- * <p>This first slice sends each op once: a connection fault or a timeout fails the op (no
- * resend on map changes yet), and osdmap updates are applied as they arrive.
+ * <p>Connect with {@link #connect(CephConfig)}, then work on objects through an {@link IoCtx}
+ * per pool ({@link #ioCtx(String)}). A client is safe to use from several threads. Futures of
+ * ops complete on the messenger's I/O thread: dependent stages that block must run on an
+ * executor of their own ({@code thenApplyAsync(fn, executor)}).
+ *
+ * <p>Timeouts follow librados: rados_osd_op_timeout bounds each OSD op from submission to reply
+ * across resends, rados_mon_op_timeout each monitor command, client_mount_timeout the connect;
+ * 0 means no timeout. {@link #close()} is idempotent and first closes what was registered with
+ * {@link #registerDependent} (open RBD images), then removes the watches still registered.
  */
 public final class RadosClient implements AutoCloseable {
     private final CephConfig config;
@@ -83,7 +92,16 @@ public final class RadosClient implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::pingWatches, WATCH_PING_MILLIS, WATCH_PING_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Connects to the cluster {@code config} names and waits for the first OSDMap. */
+    /**
+     * Connects to the cluster {@code config} names and waits for the first OSDMap, at most
+     * client_mount_timeout (0: as long as it takes). Only what {@code config} holds is used:
+     * build it with {@link CephConfig#builder()} to connect without reading any file, or from a
+     * ceph.conf with {@code CephConfig.fromEnvironment("-c", path)}.
+     *
+     * @param config the cluster's monitors, our name and key, and the options
+     * @return the connected client; close it when done
+     * @throws IOException when no monitor could be reached, our key was refused, or no OSDMap came
+     */
     public static RadosClient connect(CephConfig config) throws IOException {
         Messenger messenger = Messenger.forConfig(config);
         MonSession mon;
@@ -127,12 +145,18 @@ public final class RadosClient implements AutoCloseable {
     /**
      * Sends MOSDOp in the packed 2010 encoding (header version 1) instead of v8. An experiment for
      * conformance work: see docs/LEGACY-MOSDOP.md for what a Pacific OSD does with it.
+     *
+     * @param legacy true for the 2010 encoding, false for v8 (the default)
      */
     public void useLegacyOpEncoding(boolean legacy) {
         this.legacyOpEncoding = legacy;
     }
 
-    /** The current OSDMap snapshot. */
+    /**
+     * The current OSDMap snapshot.
+     *
+     * @return the newest map this client has (immutable)
+     */
     public OsdMap osdMap() {
         return map.get();
     }
@@ -215,10 +239,22 @@ public final class RadosClient implements AutoCloseable {
     private final AtomicLong fullMapRequests = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger injectedCrcMismatches = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** How our OSDMap was kept current: full maps decoded, incrementals applied, CRC mismatches. */
+    /**
+     * How our OSDMap was kept current.
+     *
+     * @param fullMaps full maps decoded
+     * @param incrementals incrementals applied
+     * @param crcMismatches incrementals whose result failed its CRC check
+     * @param fullMapRequests full maps asked for after a mismatch
+     */
     public record MapStats(long fullMaps, long incrementals, long crcMismatches, long fullMapRequests) {
     }
 
+    /**
+     * How the OSDMap was kept current so far.
+     *
+     * @return the counters
+     */
     public MapStats mapStats() {
         return new MapStats(mapsFull.get(), mapsIncremental.get(), crcMismatches.get(), fullMapRequests.get());
     }
@@ -304,7 +340,11 @@ public final class RadosClient implements AutoCloseable {
     private final java.util.concurrent.Semaphore inflightBytes;
     private final int maxInflightBytes;
 
-    /** Ops admitted and not yet completed (within the in-flight budget). */
+    /**
+     * Ops admitted and not yet completed (within the in-flight budget).
+     *
+     * @return how many
+     */
     public int opsInFlight() {
         return pending.size();
     }
@@ -398,11 +438,25 @@ public final class RadosClient implements AutoCloseable {
     /** The blocks each OSD's current session holds (MOSDBackoff), by OSD id. */
     private final Map<Integer, Backoffs.Table> backoffTables = new ConcurrentHashMap<>();
 
-    /** Counters for tests and operators: how often the OSDs pushed back, and what we did about it. */
+    /**
+     * Counters for tests and operators: how often the OSDs pushed back, and what we did about it.
+     *
+     * @param backoffBlocks MOSDBackoff blocks received
+     * @param backoffUnblocks MOSDBackoff unblocks received
+     * @param opsHeldByBackoff ops held back by a block
+     * @param opsCancelled ops cancelled through their futures
+     * @param redirectsFollowed redirects followed
+     * @param activeBackoffs blocks in force now
+     */
     public record Stats(long backoffBlocks, long backoffUnblocks, long opsHeldByBackoff, long opsCancelled,
             long redirectsFollowed, int activeBackoffs) {
     }
 
+    /**
+     * How often the OSDs pushed back (backoffs, redirects) and how many ops were cancelled.
+     *
+     * @return the counters
+     */
     public Stats stats() {
         return new Stats(backoffBlocks.get(), backoffUnblocks.get(), opsHeldByBackoff.get(), opsCancelled.get(),
                 redirectsFollowed.get(), backoffTables.values().stream().mapToInt(Backoffs.Table::size).sum());
@@ -905,30 +959,58 @@ public final class RadosClient implements AutoCloseable {
         return MonCommandJson.parse(monCommand(args));
     }
 
-    /** Creates a replicated pool and waits until our map has it. */
+    /**
+     * Creates a replicated pool and waits until our map has it.
+     *
+     * @param name the pool's name
+     * @param pgNum its number of placement groups
+     * @return its id
+     */
     public long createPool(String name, int pgNum) {
         monCommand(Map.of("prefix", "osd pool create", "pool", name, "pg_num", pgNum));
         waitForMap(m -> m.poolNames().containsValue(name), Duration.ofSeconds(60));
         return poolId(name);
     }
 
-    /** Deletes a pool (the monitor must allow it) and waits until our map no longer has it. */
+    /**
+     * Deletes a pool (the monitors must allow it: mon_allow_pool_delete) and waits until our map no
+     * longer has it.
+     *
+     * @param name the pool's name
+     */
     public void deletePool(String name) {
         monCommand(Map.of("prefix", "osd pool delete", "pool", name, "pool2", name,
                 "yes_i_really_really_mean_it", true));
         waitForMap(m -> !m.poolNames().containsValue(name), Duration.ofSeconds(60));
     }
 
+    /**
+     * Tags a pool with the application that uses it (osd pool application enable).
+     *
+     * @param pool the pool's name
+     * @param app the application, such as "rbd" or "rados"
+     */
     public void enableApplication(String pool, String app) {
         monCommand(Map.of("prefix", "osd pool application enable", "pool", pool, "app", app,
                 "yes_i_really_mean_it", true));
     }
 
-    /** Pool names by id, from the current map. */
+    /**
+     * Pool names by id, from the current map.
+     *
+     * @return the names by id
+     */
     public java.util.SortedMap<Long, String> listPools() {
         return new java.util.TreeMap<>(map.get().poolNames());
     }
 
+    /**
+     * The id of a pool, from the current map.
+     *
+     * @param name the pool's name
+     * @return its id
+     * @throws RadosException.PoolNotFoundException when there is no such pool
+     */
     public long poolId(String name) {
         for (Map.Entry<Long, String> e : map.get().poolNames().entrySet()) {
             if (e.getValue().equals(name)) {
@@ -942,7 +1024,10 @@ public final class RadosClient implements AutoCloseable {
 
     /**
      * Waits until our OSDMap is at least the newest the monitors have (asked with MMonGetVersion),
-     * as librados' wait_for_latest_osdmap; returns that epoch.
+     * as librados' wait_for_latest_osdmap.
+     *
+     * @param timeout how long to wait at most
+     * @return the monitors' newest epoch
      */
     public long waitForLatestOsdMap(Duration timeout) {
         long newest = await(monFeatures.version("osdmap", timeout), timeout).newest();
@@ -950,37 +1035,66 @@ public final class RadosClient implements AutoCloseable {
         return newest;
     }
 
-    /** Cluster capacity and object count (MStatfs), as rados_cluster_stat. */
+    /**
+     * Cluster capacity and object count (MStatfs), as rados_cluster_stat.
+     *
+     * @return the capacity and object count
+     */
     public ClusterStat clusterStat() {
         return awaitMon(monFeatures.clusterStat());
     }
 
-    /** Usage of the named pools (MGetPoolStats), as rados_ioctx_pool_stat and rados df. */
+    /**
+     * Usage of the named pools (MGetPoolStats), as rados_ioctx_pool_stat and rados df.
+     *
+     * @param pools the pools' names
+     * @return each pool's usage, by name
+     */
     public Map<String, PoolStat> poolStats(List<String> pools) {
         return awaitMon(monFeatures.poolStats(pools));
     }
 
-    /** The newest monmap (kept current by a standing subscription). */
+    /**
+     * The newest monmap (kept current by a standing subscription).
+     *
+     * @return the monmap
+     */
     public org.jceph.messenger.mon.MonMap monMap() {
         return monFeatures.monMap();
     }
 
-    /** The central config the monitors hold for us (MConfig, kept current by a subscription). */
+    /**
+     * The central config the monitors hold for us (MConfig, kept current by a subscription).
+     *
+     * @return the options by name
+     */
     public Map<String, String> centralConfig() {
         return monFeatures.config();
     }
 
-    /** How many MConfig updates have arrived. */
+    /**
+     * How many MConfig updates have arrived.
+     *
+     * @return how many
+     */
     public long centralConfigUpdates() {
         return monFeatures.configUpdates();
     }
 
-    /** The cluster fsid. */
+    /**
+     * The cluster's fsid.
+     *
+     * @return the fsid
+     */
     public java.util.UUID fsid() {
         return map.get().fsid();
     }
 
-    /** Our client instance id (the global id the monitor gave us), as librados' get_instance_id. */
+    /**
+     * Our client instance id (the global id the monitor gave us), as librados' get_instance_id.
+     *
+     * @return the id: this client is client.ID to the cluster
+     */
     public long instanceId() {
         return mon.connection().globalId();
     }
@@ -988,6 +1102,10 @@ public final class RadosClient implements AutoCloseable {
     /**
      * Waits until the OSDMap satisfies {@code condition}, asking the monitor for newer maps
      * meanwhile (what MonClient's wait_for_latest_osdmap gives librados).
+     *
+     * @param condition what the map must satisfy
+     * @param timeout how long to wait at most
+     * @throws RadosException.TimeoutException when the map does not get there in time
      */
     public void waitForMap(java.util.function.Predicate<OsdMap> condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -1023,21 +1141,43 @@ public final class RadosClient implements AutoCloseable {
         return r;
     }
 
-    /** Creates pool snapshot {@code name} (rados mksnap) and waits until our map shows it. */
+    /**
+     * Creates pool snapshot {@code name} (rados mksnap) and waits until our map shows it.
+     *
+     * @param pool the pool's id
+     * @param name the snapshot's name
+     */
     public void createPoolSnap(long pool, String name) {
         poolOp(pool, org.jceph.rados.internal.PoolOps.CREATE_SNAP, 0, name);
     }
 
+    /**
+     * Removes a pool snapshot and waits until our map no longer shows it.
+     *
+     * @param pool the pool's id
+     * @param name the snapshot's name
+     */
     public void removePoolSnap(long pool, String name) {
         poolOp(pool, org.jceph.rados.internal.PoolOps.DELETE_SNAP, 0, name);
     }
 
-    /** Allocates a self-managed snapshot id (librados selfmanaged_snap_create). */
+    /**
+     * Allocates a self-managed snapshot id (librados selfmanaged_snap_create).
+     *
+     * @param pool the pool's id
+     * @return the new snapshot id
+     */
     public long createSelfManagedSnap(long pool) {
         byte[] data = poolOp(pool, org.jceph.rados.internal.PoolOps.CREATE_UNMANAGED_SNAP, 0, "").data();
         return org.jceph.encoding.CephDecoder.of(data, "snapid").readU64Le();
     }
 
+    /**
+     * Removes a self-managed snapshot (the OSDs then trim its clones).
+     *
+     * @param pool the pool's id
+     * @param snapId the snapshot's id
+     */
     public void removeSelfManagedSnap(long pool, long snapId) {
         poolOp(pool, org.jceph.rados.internal.PoolOps.DELETE_UNMANAGED_SNAP, snapId, "");
     }
@@ -1081,7 +1221,11 @@ public final class RadosClient implements AutoCloseable {
         }
     }
 
-    /** The default whole-operation timeout (rados_osd_op_timeout). */
+    /**
+     * The default whole-operation timeout of OSD ops (rados_osd_op_timeout, default 30 s here).
+     *
+     * @return the timeout, {@link Duration#ZERO} for none
+     */
     public Duration opTimeout() {
         return opTimeout;
     }

@@ -28,6 +28,7 @@ package org.jceph.rados;
 public class RadosException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The negative errno. */
     private final int errno;
 
     /**
@@ -125,6 +126,7 @@ public class RadosException extends RuntimeException {
     /** ENOENT for a pool: the cluster has no pool of that name or id (any longer). */
     public static final class PoolNotFoundException extends NotFoundException {
         private static final long serialVersionUID = 1L;
+        /** The missing pool's name or id. */
         private final String pool;
 
         /**

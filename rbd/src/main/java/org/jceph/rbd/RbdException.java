@@ -9,6 +9,7 @@ package org.jceph.rbd;
 public class RbdException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The negative errno. */
     private final int errno;
 
     /**
@@ -141,6 +142,7 @@ public class RbdException extends RuntimeException {
     /** The image uses features this client cannot honour for the requested access (EOPNOTSUPP). */
     public static final class UnsupportedFeaturesException extends RbdException {
         private static final long serialVersionUID = 1L;
+        /** The feature bits that cannot be honoured. */
         private final long unsupported;
 
         /**
