@@ -55,14 +55,39 @@ public class RbdException extends RuntimeException {
     /** ENOENT: no image of that name in the pool. */
     public static final class ImageNotFoundException extends RbdException {
         private static final long serialVersionUID = 1L;
+        /** The missing image's name. */
+        private final String image;
+        /** The pool it was looked for in. */
+        private final String pool;
 
         /**
          * A missing image.
          *
-         * @param message names the image and pool
+         * @param image the image's name
+         * @param pool the pool's name
          */
-        public ImageNotFoundException(String message) {
-            super(-2, message);
+        public ImageNotFoundException(String image, String pool) {
+            super(-2, "no image " + image + " in pool " + pool);
+            this.image = image;
+            this.pool = pool;
+        }
+
+        /**
+         * The missing image.
+         *
+         * @return its name
+         */
+        public String image() {
+            return image;
+        }
+
+        /**
+         * The pool it was looked for in.
+         *
+         * @return the pool's name
+         */
+        public String pool() {
+            return pool;
         }
     }
 

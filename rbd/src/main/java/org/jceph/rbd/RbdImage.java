@@ -450,7 +450,7 @@ public final class RbdImage implements AutoCloseable {
             if (io.statOrNull(name + ".rbd") != null) {
                 throw new RbdException("image " + name + " is format 1: open it with Format1Image");
             }
-            throw new RbdException.ImageNotFoundException("no image " + name + " in pool " + io.poolName());
+            throw new RbdException.ImageNotFoundException(name, io.poolName());
         }
         String header = "rbd_header." + id;
         CephDecoder sz = CephDecoder.of(io.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
