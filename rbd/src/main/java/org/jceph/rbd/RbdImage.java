@@ -26,9 +26,14 @@ import org.jceph.rbd.layout.StripingLayout;
  * <p>Images with exclusive-lock are written the way librbd writes them: a watch on the header,
  * the lock taken before the first write and handed over when another client asks
  * ({@link ExclusiveLock}), and, with object-map, the map updated before each data write
- * ({@link ObjectMap}). Journaling and unknown feature bits are refused for writing (krbd's rule:
- * refuse what you cannot honour, never corrupt). Clones (a parent) and separate data pools are
- * refused. Reads of absent objects return zeros.
+ * ({@link ObjectMap}). Clones read through to their parent within the overlap and copy up before
+ * writing; a separate data pool holds the data objects when the image has one. Journaling and
+ * unknown feature bits are refused for writing (krbd's rule: refuse what you cannot honour,
+ * never corrupt); striped clones are refused for writing. Reads of absent objects return zeros.
+ *
+ * <p>A handle is safe to use from several threads. {@link #close()} gives back the lock and drops
+ * the watch; closing the image's {@link org.jceph.rados.RadosClient} does the same for every
+ * image still open on it.
  */
 public final class RbdImage implements AutoCloseable {
     private static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
