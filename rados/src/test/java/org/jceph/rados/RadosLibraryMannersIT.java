@@ -132,6 +132,30 @@ class RadosLibraryMannersIT {
     }
 
     @Test
+    void aKeyWithoutTheCapsIsRefusedWithEpermByOsdsAndEaccesByMonitors(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        c.cephOrThrow("auth", "get-or-create", "client.jceph-ro", "mon", "allow r", "osd", "allow r pool=" + pool);
+        String key = c.cephOrThrow("auth", "print-key", "client.jceph-ro").strip();
+        // connected fully in code: monitors, user and key, no keyring file
+        CephConfig conf = CephConfig.builder().monHost(c.monHost())
+                .name(org.jceph.messenger.EntityName.client("jceph-ro")).set("key", key).build();
+        try (RadosClient ro = RadosClient.connect(conf)) {
+            IoCtx io = ro.ioCtx(pool);
+            RadosException.PermissionDeniedException eperm = assertThrows(RadosException.PermissionDeniedException.class,
+                    () -> io.writeFull("ro-write", b("x")));
+            assertEquals("object 'ro-write' in pool '" + pool + "': Operation not permitted (EPERM, errno -1)",
+                    eperm.getMessage());
+            RadosException.PermissionDeniedException eacces = assertThrows(RadosException.PermissionDeniedException.class,
+                    () -> ro.monCommand(Map.of("prefix", "osd pool create", "pool", "ro-pool", "pg_num", 8)));
+            assertEquals(-13, eacces.errno(), eacces.getMessage());
+            assertTrue(eacces.getMessage().endsWith("Permission denied (EACCES, errno -13)"), eacces.getMessage());
+            for (RadosException e : List.of(eperm, eacces)) {
+                assertFalse(e.getMessage().contains(key), "no key in " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void aBlocklistedClientGetsEblocklisted(CephCluster c) throws Exception {
         try (RadosClient client = connect(c)) {
             IoCtx io = client.ioCtx(c.testPool());
