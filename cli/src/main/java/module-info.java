@@ -9,4 +9,5 @@ module org.jceph.cli {
     requires org.jceph.encoding;
     requires io.netty.buffer;
     requires jdk.management;
+    requires com.fasterxml.jackson.databind;
 }

@@ -2,7 +2,8 @@
 module org.jceph.rados {
     requires transitive org.jceph.osdmap;
     requires transitive org.jceph.messenger;
-    requires transitive com.fasterxml.jackson.databind; // monCommandJson returns JsonNode
+    // optional: only RadosClient.monCommandJson parses JSON; add jackson-databind to use it
+    requires static com.fasterxml.jackson.databind;
 
     exports org.jceph.rados;
 }

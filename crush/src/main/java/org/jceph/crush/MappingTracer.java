@@ -13,7 +13,7 @@ public interface MappingTracer {
     default void stepResult(int[] items, int n) {
     }
 
-    /** One straw2 draw: u = hash & 0xffff, ln = crush_ln(u) - 2^48, draw = ln / weight; u = -1 for weight 0. */
+    /** One straw2 draw: u = hash &amp; 0xffff, ln = crush_ln(u) - 2^48, draw = ln / weight; u = -1 for weight 0. */
     default void straw2Draw(int bucket, int r, int item, int hashId, int u, long ln, int weight, long draw) {
     }
 

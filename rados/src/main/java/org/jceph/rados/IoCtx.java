@@ -1,24 +1,39 @@
 package org.jceph.rados;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.jceph.encoding.CephDecoder;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.UTime;
 import org.jceph.encoding.types.SnapContext;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 
-/** Object I/O in one pool, as librados' IoCtx: each call sync, or async with an {@code Async} suffix. */
-public final class IoCtx {
+/**
+ * Object I/O in one pool, as librados' IoCtx. Each operation has a blocking form, bounded by the
+ * context's op timeout ({@link #opTimeout()}), and many have a {@code CompletableFuture} form with
+ * an {@code Async} suffix.
+ *
+ * <p>Arguments are checked before anything is sent: a null object name is a
+ * {@link NullPointerException} and a negative offset or length an {@link IllegalArgumentException},
+ * each naming the argument. What the cluster refuses comes out as a typed {@link RadosException}
+ * whose message names the pool, the namespace (if not the default one) and the object.
+ *
+ * <p>An IoCtx is safe to use from several threads; its settings (namespace, locator key, snapshot
+ * and timeout) apply to the operations started after they are set. {@link #close()} removes the
+ * watches registered through this context; the context is unusable afterwards.
+ */
+public final class IoCtx implements AutoCloseable {
     private final RadosClient client;
     private final long poolId;
     private final String poolName;
@@ -27,6 +42,9 @@ public final class IoCtx {
     private volatile String namespace = "";
     private volatile String locatorKey = "";
     private volatile Duration opTimeout;
+    private volatile boolean closed;
+    /** Watches registered through this context (cookie to object), removed by {@link #close()}. */
+    private final Map<Long, String> watches = new ConcurrentHashMap<>();
 
     /** librados' LIBRADOS_ALL_NSPACES: list every namespace. */
     public static final String ALL_NAMESPACES = "\u0001";
@@ -37,16 +55,30 @@ public final class IoCtx {
         this.poolName = poolName;
     }
 
+    /**
+     * The pool's id.
+     *
+     * @return the id
+     */
     public long poolId() {
         return poolId;
     }
 
-    /** The client this context belongs to (its instance id, monitor commands). */
+    /**
+     * The client this context belongs to (its instance id, monitor commands).
+     *
+     * @return the client
+     */
     public RadosClient client() {
         return client;
     }
 
-    /** A new IoCtx on the same pool and namespace, with its own snapshot settings. */
+    /**
+     * A new IoCtx on the same pool, namespace and locator key, with its own snapshot and timeout
+     * settings (the defaults).
+     *
+     * @return the new context
+     */
     public IoCtx duplicate() {
         IoCtx copy = new IoCtx(client, poolId, poolName);
         copy.namespace = namespace;
@@ -54,27 +86,51 @@ public final class IoCtx {
         return copy;
     }
 
+    /**
+     * The pool's name.
+     *
+     * @return the name
+     */
     public String poolName() {
         return poolName;
     }
 
-    /** Objects are named within this namespace from now on ("" is the default namespace). */
+    /**
+     * Objects are named within this namespace from now on ("" is the default namespace).
+     *
+     * @param ns the namespace; not {@link #ALL_NAMESPACES}, which is for listing only
+     */
     public void setNamespace(String ns) {
+        Args.notNull(ns, "namespace");
         if (ns.equals(ALL_NAMESPACES)) {
             throw new IllegalArgumentException("ALL_NAMESPACES is for listing only: use listObjects(ALL_NAMESPACES)");
         }
         this.namespace = ns;
     }
 
+    /**
+     * The namespace objects are named in ("" for the default one).
+     *
+     * @return the namespace
+     */
     public String namespace() {
         return namespace;
     }
 
-    /** Objects are placed by this key instead of their name ("" = by name), as librados' locator_set_key. */
+    /**
+     * Objects are placed by this key instead of their name ("" = by name), as librados' locator_set_key.
+     *
+     * @param key the locator key, "" for none
+     */
     public void setLocatorKey(String key) {
-        this.locatorKey = key;
+        this.locatorKey = Args.notNull(key, "key");
     }
 
+    /**
+     * The locator key objects are placed by ("" when they are placed by name).
+     *
+     * @return the key
+     */
     public String locatorKey() {
         return locatorKey;
     }
@@ -83,15 +139,23 @@ public final class IoCtx {
      * The snapshot context sent with every write (librados' selfmanaged_snap_set_write_ctx): the
      * newest snap id and the existing snaps, newest first. OSDs clone an object before the first
      * write after a snapshot it has not seen.
+     *
+     * @param snapContext the context
+     * @throws IllegalArgumentException when the snaps are not in descending order below seq
      */
     public void setSelfManagedSnapWriteContext(SnapContext snapContext) {
+        Args.notNull(snapContext, "snapContext");
         if (!snapContext.isValid()) {
             throw new IllegalArgumentException("invalid snap context " + snapContext);
         }
         this.writeSnapContext = snapContext;
     }
 
-    /** Reads go to this snapshot ({@code -2 = CEPH_NOSNAP}, the head, by default). */
+    /**
+     * Reads go to this snapshot from now on ({@code -2 = CEPH_NOSNAP}, the head, by default).
+     *
+     * @param snapId the snapshot id, or -2 for the head
+     */
     public void setReadSnap(long snapId) {
         this.readSnap = snapId;
     }
@@ -100,15 +164,25 @@ public final class IoCtx {
      * The whole-operation timeout of this context's ops (default: the client's
      * rados_osd_op_timeout). It runs from submission, across waits for budget, maps, unpause or
      * an OSD's backoff, and every resend; when it ends the op fails with
-     * {@link RadosException.TimeoutException} and leaves the queue.
+     * {@link RadosException.TimeoutException} and leaves the queue. Zero means no timeout, as in
+     * librados: the op waits as long as it takes (cancel its future to end it).
+     *
+     * @param timeout the timeout, zero for none
+     * @throws IllegalArgumentException when {@code timeout} is negative
      */
     public void setOpTimeout(Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("op timeout must be positive: " + timeout);
+        Args.notNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
         this.opTimeout = timeout;
     }
 
+    /**
+     * The whole-operation timeout of this context's ops.
+     *
+     * @return the timeout, {@link Duration#ZERO} for none
+     */
     public Duration opTimeout() {
         return opTimeout == null ? client.opTimeout() : opTimeout;
     }
@@ -117,7 +191,24 @@ public final class IoCtx {
         return client.await(f, opTimeout());
     }
 
-    /** Size and modification time of an object. */
+    /** How errors name an object: pool, namespace if any, object. */
+    String where(String oid) {
+        return "object '" + oid + "' in pool '" + poolName + "'" + (namespace.isEmpty() ? "" : " namespace '" + namespace + "'");
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this IoCtx of pool '" + poolName + "' is closed");
+        }
+        client.checkOpen("pool '" + poolName + "'");
+    }
+
+    /**
+     * Size and modification time of an object.
+     *
+     * @param size the size in bytes
+     * @param mtime the time of the last modification
+     */
     public record ObjectStat(long size, UTime mtime) {
     }
 
@@ -127,35 +218,91 @@ public final class IoCtx {
 
     /** As {@link #run(String, OsdOp)} with its own timeout (null: the client's). */
     private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op, java.time.Duration timeout) {
+        Args.oid(oid);
+        checkOpen();
         return client.submit(poolId, namespace, locatorKey, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
                 writeSnapContext, timeout).thenApply(r -> {
             if (r.result() < 0) {
-                throw RadosException.of(r.result(), poolName + "/" + oid);
+                throw RadosException.of(r.result(), where(oid));
             }
             return r;
         });
     }
 
-    public CompletableFuture<Void> writeFullAsync(String oid, byte[] data) {
-        return run(oid, OsdOp.writeFull(data)).thenApply(r -> null);
+    private static byte[] bytes(byte[] data, String name) {
+        return Args.notNull(data, name);
     }
 
+    // ---- data ---------------------------------------------------------------------------------
+
+    /**
+     * Replaces the object's data with {@code data}, creating the object if needed.
+     *
+     * @param oid the object
+     * @param data the new content
+     * @return a future completed when the OSDs have the data durably
+     */
+    public CompletableFuture<Void> writeFullAsync(String oid, byte[] data) {
+        return run(oid, OsdOp.writeFull(bytes(data, "data"))).thenApply(r -> null);
+    }
+
+    /**
+     * Replaces the object's data with {@code data}, creating the object if needed.
+     *
+     * @param oid the object
+     * @param data the new content
+     */
     public void writeFull(String oid, byte[] data) {
         await(writeFullAsync(oid, data));
     }
 
+    /**
+     * Writes {@code data} at {@code offset}, creating the object if needed.
+     *
+     * @param oid the object
+     * @param offset where to write, not negative
+     * @param data what to write
+     * @return a future completed when the OSDs have the data durably
+     */
     public CompletableFuture<Void> writeAsync(String oid, long offset, byte[] data) {
-        return run(oid, OsdOp.write(offset, data)).thenApply(r -> null);
+        Args.offset(offset);
+        return run(oid, OsdOp.write(offset, bytes(data, "data"))).thenApply(r -> null);
     }
 
+    /**
+     * Writes {@code data} at {@code offset}, creating the object if needed.
+     *
+     * @param oid the object
+     * @param offset where to write, not negative
+     * @param data what to write
+     */
     public void write(String oid, long offset, byte[] data) {
         await(writeAsync(oid, offset, data));
     }
 
+    /**
+     * Reads up to {@code length} bytes at {@code offset}: fewer at the end of the object, none past
+     * it. A length of 0 reads to the end of the object, as the OSD does.
+     *
+     * @param oid the object
+     * @param offset where to read from, not negative
+     * @param length how many bytes at most, not negative
+     * @return a future of the bytes read; it fails with {@link RadosException.ObjectNotFoundException}
+     *         when the object does not exist
+     */
     public CompletableFuture<byte[]> readAsync(String oid, long offset, int length) {
+        Args.extent(offset, length);
         return run(oid, OsdOp.read(offset, length)).thenApply(r -> r.outputs().get(0));
     }
 
+    /**
+     * Reads up to {@code length} bytes at {@code offset}: see {@link #readAsync}.
+     *
+     * @param oid the object
+     * @param offset where to read from, not negative
+     * @param length how many bytes at most, not negative (0: to the end of the object)
+     * @return the bytes read
+     */
     public byte[] read(String oid, long offset, int length) {
         return await(readAsync(oid, offset, length));
     }
@@ -164,49 +311,116 @@ public final class IoCtx {
      * Updates a tmap object (the pre-omap key/value format kept in the object's data) with
      * {@code commands}: each is {@code u8 op} ('s' set, 'c' create, 'r' remove, 'R' remove if
      * present, 'h' header), {@code string key}, and for set/create/header a {@code blob value}.
+     *
+     * @param oid the object
+     * @param commands the encoded commands
      */
     public void tmapUpdate(String oid, byte[] commands) {
-        await(run(oid, OsdOp.tmapUpdate(commands)).thenApply(r -> null));
+        await(run(oid, OsdOp.tmapUpdate(bytes(commands, "commands"))).thenApply(r -> null));
     }
 
+    /**
+     * The object's size and modification time.
+     *
+     * @param oid the object
+     * @return a future of the stat; it fails with {@link RadosException.ObjectNotFoundException}
+     *         when the object does not exist
+     */
     public CompletableFuture<ObjectStat> statAsync(String oid) {
-        return run(oid, OsdOp.stat()).thenApply(r -> {
-            ByteBuffer b = ByteBuffer.wrap(r.outputs().get(0)).order(ByteOrder.LITTLE_ENDIAN);
-            long size = b.getLong();
-            long sec = Integer.toUnsignedLong(b.getInt());
-            long nsec = Integer.toUnsignedLong(b.getInt());
-            return new ObjectStat(size, new UTime(sec, nsec));
-        });
+        return run(oid, OsdOp.stat()).thenApply(r -> decodeStat(r.outputs().get(0)));
     }
 
+    private static ObjectStat decodeStat(byte[] out) {
+        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        long size = b.getLong();
+        long sec = Integer.toUnsignedLong(b.getInt());
+        long nsec = Integer.toUnsignedLong(b.getInt());
+        return new ObjectStat(size, new UTime(sec, nsec));
+    }
+
+    /**
+     * The object's size and modification time.
+     *
+     * @param oid the object
+     * @return the stat
+     * @throws RadosException.ObjectNotFoundException when the object does not exist
+     */
     public ObjectStat stat(String oid) {
         return await(statAsync(oid));
     }
 
+    /**
+     * Removes the object.
+     *
+     * @param oid the object
+     * @return a future; it fails with {@link RadosException.ObjectNotFoundException} when the
+     *         object does not exist
+     */
     public CompletableFuture<Void> removeAsync(String oid) {
         return run(oid, OsdOp.delete()).thenApply(r -> null);
     }
 
+    /**
+     * Removes the object.
+     *
+     * @param oid the object
+     * @throws RadosException.ObjectNotFoundException when the object does not exist
+     */
     public void remove(String oid) {
         await(removeAsync(oid));
     }
+
+    /**
+     * Appends {@code data} to the object, creating it if needed.
+     *
+     * @param oid the object
+     * @param data what to append
+     */
     public void append(String oid, byte[] data) {
-        await(run(oid, OsdOp.append(data)));
+        await(run(oid, OsdOp.append(bytes(data, "data"))));
     }
 
+    /**
+     * Sets the object's size, cutting or zero-extending it.
+     *
+     * @param oid the object
+     * @param size the new size, not negative
+     */
     public void truncate(String oid, long size) {
+        Args.nonNegative(size, "size");
         await(run(oid, OsdOp.truncate(size)));
     }
 
+    /**
+     * Zeroes {@code length} bytes at {@code offset} (the OSD may deallocate them).
+     *
+     * @param oid the object
+     * @param offset where to start, not negative
+     * @param length how many bytes, not negative
+     */
     public void zero(String oid, long offset, long length) {
         await(zeroAsync(oid, offset, length));
     }
 
+    /**
+     * Zeroes {@code length} bytes at {@code offset}.
+     *
+     * @param oid the object
+     * @param offset where to start, not negative
+     * @param length how many bytes, not negative
+     * @return a future completed when done
+     */
     public CompletableFuture<Void> zeroAsync(String oid, long offset, long length) {
+        Args.extent(offset, length);
         return run(oid, OsdOp.zero(offset, length)).thenApply(r -> null);
     }
 
-    /** The object's stat, or null when it does not exist. */
+    /**
+     * The object's stat, or null when it does not exist.
+     *
+     * @param oid the object
+     * @return the stat, or null
+     */
     public ObjectStat statOrNull(String oid) {
         try {
             return stat(oid);
@@ -215,106 +429,295 @@ public final class IoCtx {
         }
     }
 
-    /** Creates an empty object; with {@code exclusive}, an existing one is an {@link RadosException.ObjectExistsException}. */
+    /**
+     * Creates an empty object.
+     *
+     * @param oid the object
+     * @param exclusive whether an existing object is an error
+     * @throws RadosException.ObjectExistsException with {@code exclusive}, when the object exists
+     */
     public void create(String oid, boolean exclusive) {
         await(run(oid, OsdOp.create(exclusive)));
     }
 
     // ---- xattrs -----------------------------------------------------------------------------
 
+    /**
+     * One extended attribute of the object.
+     *
+     * @param oid the object
+     * @param name the attribute's name
+     * @return its value
+     * @throws RadosException.NoDataException when the object has no such attribute
+     * @throws RadosException.ObjectNotFoundException when the object does not exist
+     */
     public byte[] getXattr(String oid, String name) {
+        Args.notNull(name, "name");
         return await(run(oid, OsdOp.getXattr(name))).outputs().get(0);
     }
 
+    /**
+     * Sets an extended attribute, creating the object if needed.
+     *
+     * @param oid the object
+     * @param name the attribute's name
+     * @param value its value
+     */
     public void setXattr(String oid, String name, byte[] value) {
-        await(run(oid, OsdOp.setXattr(name, value)));
-    }
-
-    public void rmXattr(String oid, String name) {
-        await(run(oid, OsdOp.rmXattr(name)));
-    }
-
-    /** Every xattr of the object, by name. */
-    public SortedMap<String, byte[]> getXattrs(String oid) {
-        byte[] out = await(run(oid, OsdOp.getXattrs())).outputs().get(0);
-        return new TreeMap<>(CephDecoder.of(out, "xattrs").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+        Args.notNull(name, "name");
+        await(run(oid, OsdOp.setXattr(name, bytes(value, "value"))));
     }
 
     /**
-     * Compares an xattr as librados' cmpxattr does ({@code op}: 1 EQ, 2 NE, 3 GT, 4 GTE, 5 LT, 6 LTE;
-     * string comparison): true when the comparison holds, false when the OSD says ECANCELED.
+     * Removes an extended attribute.
+     *
+     * @param oid the object
+     * @param name the attribute's name
+     */
+    public void rmXattr(String oid, String name) {
+        Args.notNull(name, "name");
+        await(run(oid, OsdOp.rmXattr(name)));
+    }
+
+    /**
+     * Every extended attribute of the object, by name.
+     *
+     * @param oid the object
+     * @return the attributes
+     */
+    public SortedMap<String, byte[]> getXattrs(String oid) {
+        byte[] out = await(run(oid, OsdOp.getXattrs())).outputs().get(0);
+        return Operation.decodeXattrs(out);
+    }
+
+    /**
+     * A comparison of cmpxattr: how the stored value relates to the given one (as strings).
+     * The numbers are librados' LIBRADOS_CMPXATTR_OP_* values.
+     */
+    public enum Comparison {
+        /** The stored value equals the given one. */
+        EQ(1),
+        /** The stored value differs from the given one. */
+        NE(2),
+        /** The stored value is greater. */
+        GT(3),
+        /** The stored value is greater or equal. */
+        GTE(4),
+        /** The stored value is less. */
+        LT(5),
+        /** The stored value is less or equal. */
+        LTE(6);
+
+        private final int code;
+
+        Comparison(int code) {
+            this.code = code;
+        }
+
+        /**
+         * The comparison's number in librados and on the wire.
+         *
+         * @return 1 to 6
+         */
+        public int code() {
+            return code;
+        }
+
+        /**
+         * The comparison with librados' number {@code code}.
+         *
+         * @param code 1 (EQ) to 6 (LTE)
+         * @return the comparison
+         * @throws IllegalArgumentException for any other number
+         */
+        public static Comparison of(int code) {
+            for (Comparison c : values()) {
+                if (c.code == code) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("op must be a cmpxattr comparison 1 (EQ) to 6 (LTE): " + code);
+        }
+    }
+
+    /**
+     * Compares an xattr as librados' cmpxattr does (string comparison).
+     *
+     * @param oid the object
+     * @param name the attribute
+     * @param op the comparison
+     * @param value the value to compare the stored one with
+     * @return true when the comparison holds, false when the OSD says ECANCELED
+     */
+    public boolean cmpXattr(String oid, String name, Comparison op, byte[] value) {
+        Args.notNull(name, "name");
+        Args.notNull(op, "op");
+        try {
+            await(run(oid, OsdOp.cmpXattr(name, op.code(), 1, bytes(value, "value"))));
+            return true;
+        } catch (RadosException.CanceledException e) {
+            return false;
+        }
+    }
+
+    /**
+     * As {@link #cmpXattr(String, String, Comparison, byte[])} with librados' number of the comparison.
+     *
+     * @param oid the object
+     * @param name the attribute
+     * @param op 1 EQ, 2 NE, 3 GT, 4 GTE, 5 LT, 6 LTE
+     * @param value the value to compare the stored one with
+     * @return true when the comparison holds
      */
     public boolean cmpXattr(String oid, String name, int op, byte[] value) {
-        try {
-            await(run(oid, OsdOp.cmpXattr(name, op, 1, value)));
-            return true;
-        } catch (RadosException e) {
-            if (e.errno() == -125) {
-                return false;
-            }
-            throw e;
-        }
+        return cmpXattr(oid, name, Comparison.of(op), value);
     }
 
     // ---- omap -------------------------------------------------------------------------------
 
-    /** Up to {@code max} omap keys after {@code startAfter} (empty: from the first). */
+    /**
+     * Up to {@code max} omap keys after {@code startAfter}.
+     *
+     * @param oid the object
+     * @param startAfter the key to start after ("" from the first)
+     * @param max how many keys at most, not negative
+     * @return the keys
+     */
     public SortedSet<String> omapGetKeys(String oid, String startAfter, long max) {
+        Args.notNull(startAfter, "startAfter");
+        Args.nonNegative(max, "max");
         byte[] out = await(run(oid, OsdOp.omapGetKeys(startAfter, max))).outputs().get(0);
         return new TreeSet<>(CephDecoder.of(out, "omap keys").readSet(4, CephDecoder::readString));
     }
 
-    /** Up to {@code max} omap entries after {@code startAfter} whose keys start with {@code prefix}. */
+    /**
+     * Up to {@code max} omap entries after {@code startAfter} whose keys start with {@code prefix}.
+     *
+     * @param oid the object
+     * @param startAfter the key to start after ("" from the first)
+     * @param prefix the keys' prefix ("" for any)
+     * @param max how many entries at most, not negative
+     * @return the entries by key
+     */
     public SortedMap<String, byte[]> omapGetVals(String oid, String startAfter, String prefix, long max) {
+        Args.notNull(startAfter, "startAfter");
+        Args.notNull(prefix, "prefix");
+        Args.nonNegative(max, "max");
         byte[] out = await(run(oid, OsdOp.omapGetVals(startAfter, prefix, max))).outputs().get(0);
-        return new TreeMap<>(CephDecoder.of(out, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+        return Operation.decodeOmapVals(out);
     }
 
+    /**
+     * The omap entries of the given keys (absent keys are left out).
+     *
+     * @param oid the object
+     * @param keys the keys
+     * @return the entries by key
+     */
     public SortedMap<String, byte[]> omapGetValsByKeys(String oid, Collection<String> keys) {
+        Args.notNull(keys, "keys");
         byte[] out = await(run(oid, OsdOp.omapGetValsByKeys(new TreeSet<>(keys)))).outputs().get(0);
-        return new TreeMap<>(CephDecoder.of(out, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+        return Operation.decodeOmapVals(out);
     }
 
+    /**
+     * The omap header.
+     *
+     * @param oid the object
+     * @return the header, empty when none was set
+     */
     public byte[] omapGetHeader(String oid) {
         return await(run(oid, OsdOp.omapGetHeader())).outputs().get(0);
     }
 
+    /**
+     * Sets omap entries, creating the object if needed.
+     *
+     * @param oid the object
+     * @param values the entries by key
+     */
     public void omapSetVals(String oid, Map<String, byte[]> values) {
+        Args.notNull(values, "values");
         await(run(oid, OsdOp.omapSetVals(new TreeMap<>(values))));
     }
 
+    /**
+     * Sets the omap header.
+     *
+     * @param oid the object
+     * @param header the header
+     */
     public void omapSetHeader(String oid, byte[] header) {
-        await(run(oid, OsdOp.omapSetHeader(header)));
+        await(run(oid, OsdOp.omapSetHeader(bytes(header, "header"))));
     }
 
+    /**
+     * Removes omap entries.
+     *
+     * @param oid the object
+     * @param keys their keys
+     */
     public void omapRmKeys(String oid, Collection<String> keys) {
+        Args.notNull(keys, "keys");
         await(run(oid, OsdOp.omapRmKeys(keys)));
     }
 
+    /**
+     * Removes every omap entry.
+     *
+     * @param oid the object
+     */
     public void omapClear(String oid) {
         await(run(oid, OsdOp.omapClear()));
     }
 
     // ---- object classes -----------------------------------------------------------------------
 
-    /** Runs method {@code method} of object class {@code cls} on the object; returns its output. */
+    /**
+     * Runs a method of an object class on the object.
+     *
+     * @param oid the object
+     * @param cls the class, such as "lock"
+     * @param method the method, such as "get_info"
+     * @param input the method's input
+     * @return the method's output
+     */
     public byte[] exec(String oid, String cls, String method, byte[] input) {
-        return await(run(oid, OsdOp.call(cls, method, input))).outputs().get(0);
+        Args.notNull(cls, "cls");
+        Args.notNull(method, "method");
+        return await(run(oid, OsdOp.call(cls, method, bytes(input, "input")))).outputs().get(0);
     }
 
     // ---- listing ------------------------------------------------------------------------------
 
-    /** One listed object: its namespace, name and locator key. */
+    /**
+     * One listed object.
+     *
+     * @param namespace its namespace
+     * @param oid its name
+     * @param locator its locator key ("" when placed by name)
+     */
     public record ListedObject(String namespace, String oid, String locator) {
     }
 
-    /** Every object of the current namespace, pg by pg (PGNLS), {@code pageSize} per request. */
+    /**
+     * Every object of the current namespace, pg by pg (PGNLS), in the order {@code rados ls} prints them.
+     *
+     * @return the objects
+     */
     public List<ListedObject> listObjects() {
         return listObjects(namespace);
     }
 
-    /** Every object of namespace {@code ns}, or of all namespaces with {@link #ALL_NAMESPACES}. */
+    /**
+     * Every object of namespace {@code ns}, or of all namespaces with {@link #ALL_NAMESPACES}.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @return the objects
+     */
     public List<ListedObject> listObjects(String ns) {
+        Args.notNull(ns, "ns");
+        checkOpen();
         List<ListedObject> out = new java.util.ArrayList<>();
         long pgNum = client.osdMap().pool(poolId).pgNum();
         // pgs in the order of their hobject ranges (bit-reversed hash), as librados walks them: the
@@ -328,7 +731,7 @@ public final class IoCtx {
                 OsdOpMessages.Reply r = await(client.submitToPg(poolId, ns, ps,
                         List.of(OsdOp.pgnls(1024, client.osdMap().epoch(), cursor))));
                 if (r.result() < 0) {
-                    throw RadosException.of(r.result(), poolName + " pg " + poolId + "." + Long.toHexString(ps));
+                    throw RadosException.of(r.result(), "listing pg " + poolId + "." + Long.toHexString(ps) + " of pool '" + poolName + "'");
                 }
                 CephDecoder d = CephDecoder.of(r.outputs().get(0), "pg_nls_response_t");
                 CephDecoder.Envelope env = d.beginStruct("pg_nls_response_t", 1);
@@ -357,11 +760,25 @@ public final class IoCtx {
 
     /**
      * Takes an advisory lock (cls_lock "lock"): {@code shared} or exclusive, held under our client
-     * name and {@code cookie}; {@code durationSeconds} 0 means until unlocked. An exclusive lock
-     * held by someone else is EBUSY; one we already hold is EEXIST.
+     * name and {@code cookie}. An exclusive lock held by someone else is
+     * {@link RadosException.BusyException}; one we already hold is
+     * {@link RadosException.ObjectExistsException}.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @param shared shared rather than exclusive
+     * @param cookie our cookie, which tells our holders apart
+     * @param tag the tag shared holders agree on
+     * @param description a description shown to others
+     * @param durationSeconds how long the lock lasts, 0 until unlocked
      */
     public void lock(String oid, String name, boolean shared, String cookie, String tag, String description,
             long durationSeconds) {
+        Args.notNull(name, "name");
+        Args.notNull(cookie, "cookie");
+        Args.notNull(tag, "tag");
+        Args.notNull(description, "description");
+        Args.nonNegative(durationSeconds, "durationSeconds");
         exec(oid, "lock", "lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name).writeU8(shared ? LockInfo.SHARED : LockInfo.EXCLUSIVE).writeString(cookie)
@@ -370,7 +787,17 @@ public final class IoCtx {
         }));
     }
 
+    /**
+     * Gives back a lock we hold.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @param cookie the cookie we took it with
+     * @throws RadosException.ObjectNotFoundException when we do not hold it
+     */
     public void unlock(String oid, String name, String cookie) {
+        Args.notNull(name, "name");
+        Args.notNull(cookie, "cookie");
         exec(oid, "lock", "unlock", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name).writeString(cookie);
@@ -378,8 +805,18 @@ public final class IoCtx {
         }));
     }
 
-    /** Breaks another client's lock ({@code locker} as get_lock_info names it). */
+    /**
+     * Breaks another client's lock.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @param locker the holder, as {@link #getLockInfo} names it
+     * @param cookie the holder's cookie
+     */
     public void breakLock(String oid, String name, org.jceph.encoding.types.EntityName locker, String cookie) {
+        Args.notNull(name, "name");
+        Args.notNull(locker, "locker");
+        Args.notNull(cookie, "cookie");
         exec(oid, "lock", "break_lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name);
@@ -389,7 +826,15 @@ public final class IoCtx {
         }));
     }
 
+    /**
+     * A lock's type, tag and holders.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @return the lock (no holders when nobody holds it)
+     */
     public LockInfo getLockInfo(String oid, String name) {
+        Args.notNull(name, "name");
         return LockInfo.decode(exec(oid, "lock", "get_info", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name);
@@ -397,63 +842,117 @@ public final class IoCtx {
         })));
     }
 
-    /** The names of the locks on an object. */
-    public java.util.SortedSet<String> listLocks(String oid) {
+    /**
+     * The names of the locks on an object.
+     *
+     * @param oid the object
+     * @return the names
+     */
+    public SortedSet<String> listLocks(String oid) {
         CephDecoder d = CephDecoder.of(exec(oid, "lock", "list_locks", new byte[0]), "cls_lock_list_locks_reply");
         CephDecoder.Envelope env = d.beginStruct("cls_lock_list_locks_reply", 1);
-        java.util.SortedSet<String> out = new TreeSet<>(d.readSet(4, CephDecoder::readString));
+        SortedSet<String> out = new TreeSet<>(d.readSet(4, CephDecoder::readString));
         d.endStruct(env);
         return out;
     }
 
     // ---- pool snapshots -------------------------------------------------------------------
 
-    /** rados mksnap: a snapshot of the whole pool. */
+    /**
+     * Creates a snapshot of the whole pool (rados mksnap) and waits until the client's map has it.
+     *
+     * @param name the snapshot's name
+     */
     public void snapCreate(String name) {
-        client.createPoolSnap(poolId, name);
+        client.createPoolSnap(poolId, Args.notNull(name, "name"));
     }
 
+    /**
+     * Removes a pool snapshot.
+     *
+     * @param name the snapshot's name
+     */
     public void snapRemove(String name) {
-        client.removePoolSnap(poolId, name);
+        client.removePoolSnap(poolId, Args.notNull(name, "name"));
     }
 
-    /** Pool snapshots by id, from the current map. */
-    public java.util.SortedMap<Long, String> snapList() {
-        java.util.SortedMap<Long, String> out = new TreeMap<>();
+    /**
+     * Pool snapshots by id, from the current map.
+     *
+     * @return the snapshots' names by id
+     */
+    public SortedMap<Long, String> snapList() {
+        SortedMap<Long, String> out = new TreeMap<>();
         client.osdMap().pool(poolId).snaps().forEach((id, info) -> out.put(id, info.name()));
         return out;
     }
 
+    /**
+     * The id of a pool snapshot.
+     *
+     * @param name the snapshot's name
+     * @return its id
+     * @throws RadosException.ObjectNotFoundException when the pool has no such snapshot
+     */
     public long snapLookup(String name) {
+        Args.notNull(name, "name");
         for (Map.Entry<Long, String> e : snapList().entrySet()) {
             if (e.getValue().equals(name)) {
                 return e.getKey();
             }
         }
-        throw RadosException.of(-2, "pool snapshot " + name);
+        throw new RadosException.ObjectNotFoundException("snapshot '" + name + "' of pool '" + poolName + "'");
     }
 
-    /** Rolls one object back to a pool snapshot (rados rollback). */
+    /**
+     * Rolls one object back to a pool snapshot (rados rollback).
+     *
+     * @param oid the object
+     * @param snapName the snapshot's name
+     */
     public void snapRollback(String oid, String snapName) {
+        Args.oid(oid);
         long id = snapLookup(snapName);
         await(run(oid, OsdOp.rollback(id)));
     }
 
-    /** Rolls one object back to a self-managed snapshot. */
+    /**
+     * Rolls one object back to a self-managed snapshot.
+     *
+     * @param oid the object
+     * @param snapId the snapshot's id
+     */
     public void selfManagedSnapRollback(String oid, long snapId) {
         await(selfManagedSnapRollbackAsync(oid, snapId));
     }
 
+    /**
+     * Rolls one object back to a self-managed snapshot.
+     *
+     * @param oid the object
+     * @param snapId the snapshot's id
+     * @return a future completed when done
+     */
     public CompletableFuture<Void> selfManagedSnapRollbackAsync(String oid, long snapId) {
         return run(oid, OsdOp.rollback(snapId)).thenApply(r -> null);
     }
 
     // ---- self-managed snapshots -----------------------------------------------------------
 
+    /**
+     * Allocates a self-managed snapshot id (librados selfmanaged_snap_create).
+     *
+     * @return the new id
+     */
     public long selfManagedSnapCreate() {
         return client.createSelfManagedSnap(poolId);
     }
 
+    /**
+     * Removes a self-managed snapshot: the OSDs trim its clones.
+     *
+     * @param snapId the snapshot's id
+     */
     public void selfManagedSnapRemove(long snapId) {
         client.removeSelfManagedSnap(poolId, snapId);
     }
@@ -463,6 +962,14 @@ public final class IoCtx {
     /** Receives notifications on a watched object; what it returns is the ack's reply payload. */
     @FunctionalInterface
     public interface WatchListener {
+        /**
+         * One notification. Runs on the client's watch-notify thread, one at a time.
+         *
+         * @param notifyId the notification's id
+         * @param notifierGid the instance id of the notifying client
+         * @param payload what the notifier sent
+         * @return the reply the notifier receives from this watcher (null for none)
+         */
         byte[] onNotify(long notifyId, long notifierGid, byte[] payload);
 
         /** The OSD dropped the watch (DISCONNECT); re-watch to hear more. */
@@ -471,10 +978,19 @@ public final class IoCtx {
     }
 
     /**
-     * Watches {@code oid} (librados watch2): returns the watch cookie. Each notification runs the
-     * listener off the I/O thread and is acknowledged with its return value.
+     * Watches {@code oid} (librados watch2). Each notification runs the listener off the I/O
+     * thread and is acknowledged with its return value. The watch is kept registered across
+     * session faults and primary changes until {@link #unwatch}, {@link #close()} or the client's
+     * close.
+     *
+     * @param oid the object
+     * @param listener who hears the notifications
+     * @return the watch's cookie, for {@link #unwatch}
      */
     public long watch(String oid, WatchListener listener) {
+        Args.oid(oid);
+        Args.notNull(listener, "listener");
+        checkOpen();
         long cookie = client.cookies.incrementAndGet();
         client.watchListeners.put(cookie, ev -> {
             if (ev.opcode() == WatchNotify.EVENT_NOTIFY) {
@@ -496,6 +1012,7 @@ public final class IoCtx {
             long faults = client.sessionFaults(linger.osd);
             await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)));
             client.lingers.put(cookie, linger);
+            watches.put(cookie, oid);
             client.reconnectIfFaultedSince(linger, faults);
         } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
@@ -525,8 +1042,32 @@ public final class IoCtx {
         await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
     }
 
+    /** How long closing waits for each watch's removal on its OSD. */
+    private static final Duration UNWATCH_ON_CLOSE = Duration.ofSeconds(5);
+
+    /** The client is closing: remove the watch on its OSD, waiting a few seconds at most. */
+    void unwatchOnClose(RadosClient.Linger l) {
+        client.lingers.remove(l.cookie);
+        watches.remove(l.cookie);
+        try {
+            client.await(client.submit(poolId, l.io.namespace(), l.io.locatorKey(), l.oid,
+                    List.of(OsdOp.watch(l.cookie, OsdOp.WATCH_OP_UNWATCH, 0)), OsdOpMessages.NOSNAP,
+                    SnapContext.EMPTY, UNWATCH_ON_CLOSE), UNWATCH_ON_CLOSE);
+        } finally {
+            client.watchListeners.remove(l.cookie);
+        }
+    }
+
+    /**
+     * Removes a watch.
+     *
+     * @param oid the watched object
+     * @param cookie the cookie {@link #watch} returned
+     */
     public void unwatch(String oid, long cookie) {
+        Args.oid(oid);
         client.lingers.remove(cookie);
+        watches.remove(cookie);
         try {
             await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
         } finally {
@@ -534,38 +1075,68 @@ public final class IoCtx {
         }
     }
 
-    /** One watcher of an object, as list_watchers reports it (watch_item_t). */
+    /**
+     * One watcher of an object, as list_watchers reports it (watch_item_t).
+     *
+     * @param name the watching client (client.N)
+     * @param cookie the watch's cookie
+     * @param timeoutSeconds after how long without a ping the OSD drops the watch
+     * @param addr the watching client's address
+     */
     public record Watcher(org.jceph.encoding.types.EntityName name, long cookie, int timeoutSeconds,
             org.jceph.encoding.types.EntityAddr addr) {
     }
 
-    /** The object's watchers (CEPH_OSD_OP_LIST_WATCHERS, what {@code rados listwatchers} prints). */
-    /** One clone of an object (clone_info): the snaps it serves, its size, and what it shares with the next newer one. */
+    /**
+     * One clone of an object (clone_info): the snaps it serves, its size, and what it shares with the next newer one.
+     *
+     * @param cloneId the clone's snap id, or {@link #HEAD} for the head
+     * @param snaps the snapshots the clone serves
+     * @param overlap the extents ({offset, length}) it shares with the next newer clone or the head
+     * @param size its size
+     */
     public record CloneInfo(long cloneId, List<Long> snaps, List<long[]> overlap, long size) {
         /** The head's clone id (CEPH_NOSNAP). */
         public static final long HEAD = -2L;
     }
 
-    /** An object's snap set (obj_list_snap_response_t): clones oldest first, the head last, and seq. */
+    /**
+     * An object's snap set (obj_list_snap_response_t).
+     *
+     * @param clones the clones, oldest first, the head last
+     * @param seq the snap sequence number the object was last written under
+     */
     public record SnapSet(List<CloneInfo> clones, long seq) {
     }
 
     /**
-     * The object's clones and overlaps (librados' list_snaps, read at CEPH_SNAPDIR), or null when the
-     * object has neither a head nor a clone.
+     * The object's clones and overlaps (librados' list_snaps, read at CEPH_SNAPDIR).
+     *
+     * @param oid the object
+     * @return the snap set, or null when the object has neither a head nor a clone
      */
     public SnapSet listSnaps(String oid) {
         return await(listSnapsAsync(oid));
     }
 
-    /** {@link #listSnaps} without blocking: completes with null when the object has neither a head nor a clone. */
+    /**
+     * {@link #listSnaps} without blocking.
+     *
+     * @param oid the object
+     * @return a future of the snap set; it completes with null when the object has neither a head nor a clone
+     */
     public CompletableFuture<SnapSet> listSnapsAsync(String oid) {
         IoCtx snapdir = duplicate();
         snapdir.setReadSnap(-1L); // CEPH_SNAPDIR
         return orNullWhenAbsent(snapdir.run(oid, OsdOp.listSnaps()).thenApply(r -> decodeSnapSet(r.outputs().get(0))));
     }
 
-    /** {@link #statOrNull} without blocking. */
+    /**
+     * {@link #statOrNull} without blocking.
+     *
+     * @param oid the object
+     * @return a future of the stat, completed with null when the object does not exist
+     */
     public CompletableFuture<ObjectStat> statOrNullAsync(String oid) {
         return orNullWhenAbsent(statAsync(oid));
     }
@@ -604,6 +1175,12 @@ public final class IoCtx {
         return new SnapSet(List.copyOf(clones), seq);
     }
 
+    /**
+     * The object's watchers (CEPH_OSD_OP_LIST_WATCHERS, what {@code rados listwatchers} prints).
+     *
+     * @param oid the object
+     * @return the watchers
+     */
     public List<Watcher> listWatchers(String oid) {
         byte[] out = await(run(oid, OsdOp.listWatchers())).outputs().get(0);
         CephDecoder d = CephDecoder.of(out, "obj_list_watch_response_t");
@@ -623,15 +1200,30 @@ public final class IoCtx {
         return list;
     }
 
-    /** What a notify gathered: each watcher's reply by (client gid, watch cookie), and who timed out. */
+    /**
+     * What a notify gathered.
+     *
+     * @param replies each watcher's reply, by (client gid, watch cookie)
+     * @param timedOut the (client gid, watch cookie) of each watcher that did not acknowledge in time
+     */
     public record NotifyResult(Map<List<Long>, byte[]> replies, List<List<Long>> timedOut) {
     }
 
     /**
      * Notifies every watcher of {@code oid} and waits (at most {@code timeoutSeconds} plus slack)
      * until each acknowledged or timed out.
+     *
+     * @param oid the object
+     * @param payload what the watchers receive
+     * @param timeoutSeconds how long the OSD waits for the watchers' acks, positive
+     * @return the replies and the watchers that timed out
      */
     public NotifyResult notify(String oid, byte[] payload, int timeoutSeconds) {
+        Args.oid(oid);
+        bytes(payload, "payload");
+        if (timeoutSeconds <= 0) {
+            throw new IllegalArgumentException("timeoutSeconds must be positive: " + timeoutSeconds);
+        }
         long cookie = client.cookies.incrementAndGet();
         CompletableFuture<WatchNotify.Event> done = new CompletableFuture<>();
         client.watchListeners.put(cookie, ev -> {
@@ -658,12 +1250,12 @@ public final class IoCtx {
             }
             return new NotifyResult(replies, missed);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new RadosException(-110, "notify on " + oid + " did not complete");
+            throw new RadosException.TimeoutException("notify on " + where(oid) + " did not complete");
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new RadosException(-5, String.valueOf(e.getCause()));
+            throw new RadosException(-5, "notify on " + where(oid) + ": " + e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RadosException(-4, "interrupted");
+            throw new RadosException(-4, "interrupted while waiting for notify on " + where(oid));
         } finally {
             client.watchListeners.remove(cookie);
         }
@@ -671,167 +1263,429 @@ public final class IoCtx {
 
     // ---- compound operations ------------------------------------------------------------------
 
-    /** Runs a compound op atomically on one object: all its steps succeed or none applies. */
+    /**
+     * Runs a compound op atomically on one object: all its steps succeed or none applies.
+     *
+     * @param oid the object
+     * @param operation the steps
+     * @return each step's output and return value, and the object's version
+     * @throws IllegalArgumentException when the operation has no steps, or mixes writes with
+     *         reads that return data (see {@link Operation})
+     */
     public OperationResult operate(String oid, Operation operation) {
         return await(operateAsync(oid, operation));
     }
 
-    /** {@link #operate} without blocking; the future fails with the typed {@link RadosException}. */
+    /**
+     * {@link #operate} without blocking; the future fails with the typed {@link RadosException}.
+     *
+     * @param oid the object
+     * @param operation the steps
+     * @return a future of the steps' results
+     * @throws IllegalArgumentException at once when the operation has no steps, or mixes writes
+     *         with reads that return data
+     */
     public CompletableFuture<OperationResult> operateAsync(String oid, Operation operation) {
+        Args.oid(oid);
+        Args.notNull(operation, "operation");
+        operation.check();
+        checkOpen();
         boolean writes = operation.ops().stream().anyMatch(OsdOp::writes);
         List<OsdOp> steps = List.copyOf(operation.ops());
         return client.submit(poolId, namespace, locatorKey, oid, steps,
                 writes ? OsdOpMessages.NOSNAP : readSnap, writeSnapContext, opTimeout).thenApply(r -> {
             if (r.result() < 0) {
-                throw RadosException.of(r.result(), poolName + "/" + oid);
+                throw RadosException.of(r.result(), where(oid));
             }
             return new OperationResult(r.outputs(), r.rvals(), r.userVersion());
         });
     }
 
-    /** The I/O context of another pool of the same client (a clone's parent may live elsewhere). */
+    /**
+     * The I/O context of another pool of the same client (a clone's parent may live elsewhere).
+     *
+     * @param otherPoolId the other pool's id
+     * @return a new context on that pool
+     */
     public IoCtx forPool(long otherPoolId) {
         return client.ioCtx(otherPoolId);
     }
 
-    /** Per-step outputs and return values, and the object's version after the op. */
+    /**
+     * Per-step outputs and return values, and the object's version after the op.
+     *
+     * @param outputs each step's output, in step order (empty for steps without one)
+     * @param returnValues each step's return value
+     * @param version the object's user version after the op
+     */
     public record OperationResult(List<byte[]> outputs, List<Integer> returnValues, long version) {
     }
 
     /**
      * A compound operation (librados' ObjectReadOperation / ObjectWriteOperation): steps run in
-     * order on one object, in one message.
+     * order on one object, in one message, atomically.
+     *
+     * <p>An operation is either a read (only steps that do not modify the object; each step's
+     * output comes back) or a write (modifying steps, plus guards such as {@link #assertExists},
+     * {@link #assertVersion}, {@link #cmpXattr} and {@link #exec}, whose outputs the OSD does not
+     * return). A write mixed with a step that returns data ({@link #read}, {@link #getXattr},
+     * {@link #getXattrs}, {@link #omapGetVals}) is refused with an {@link IllegalArgumentException}
+     * when it is run, as librados' separate op types refuse it, rather than run with empty outputs.
      */
     public static final class Operation {
         private final List<OsdOp> ops = new java.util.ArrayList<>();
+        private final List<String> names = new java.util.ArrayList<>();
+
+        /** An empty operation: add steps with the builder methods. */
+        public Operation() {
+        }
 
         List<OsdOp> ops() {
             return ops;
         }
 
-        /** Fails with ENOENT unless the object exists (a STAT step, as librados does it). */
+        private Operation add(String name, OsdOp op) {
+            ops.add(op);
+            names.add(name);
+            return this;
+        }
+
+        /** Refuses an empty operation and a write that would lose the outputs of its reads. */
+        void check() {
+            if (ops.isEmpty()) {
+                throw new IllegalArgumentException("operation has no steps");
+            }
+            String write = null;
+            String read = null;
+            for (int i = 0; i < ops.size(); i++) {
+                OsdOp o = ops.get(i);
+                if (o.writes() && write == null) {
+                    write = names.get(i);
+                } else if (returnsData(o) && read == null) {
+                    read = names.get(i);
+                }
+            }
+            if (write != null && read != null) {
+                throw new IllegalArgumentException("operation mixes a write (" + write + ") with a read that returns data ("
+                        + read + "): the OSD returns no data for a write, so run the read as its own operation");
+            }
+        }
+
+        private static boolean returnsData(OsdOp o) {
+            return switch (o.op()) {
+                case OsdOp.READ, OsdOp.SPARSE_READ, OsdOp.GETXATTR, OsdOp.GETXATTRS, OsdOp.OMAPGETKEYS,
+                        OsdOp.OMAPGETVALS, OsdOp.OMAPGETHEADER, OsdOp.OMAPGETVALSBYKEYS, OsdOp.LIST_WATCHERS,
+                        OsdOp.LIST_SNAPS -> true;
+                default -> false;
+            };
+        }
+
+        /**
+         * Fails the operation with ENOENT unless the object exists (a STAT step, as librados does it).
+         *
+         * @return this operation
+         */
         public Operation assertExists() {
-            ops.add(OsdOp.stat());
-            return this;
+            return add("assertExists", OsdOp.stat());
         }
 
-        /** Fails with ERANGE/EOVERFLOW unless the object's version is exactly {@code version}. */
+        /**
+         * Fails the operation with ERANGE (object newer) or EOVERFLOW (older) unless the object's
+         * version is exactly {@code version}.
+         *
+         * @param version the expected user version
+         * @return this operation
+         */
         public Operation assertVersion(long version) {
-            ops.add(OsdOp.assertVersion(version));
-            return this;
+            return add("assertVersion", OsdOp.assertVersion(version));
         }
 
+        /**
+         * Creates the object.
+         *
+         * @param exclusive whether an existing object fails the operation with EEXIST
+         * @return this operation
+         */
         public Operation create(boolean exclusive) {
-            ops.add(OsdOp.create(exclusive));
-            return this;
+            return add("create", OsdOp.create(exclusive));
         }
 
+        /**
+         * Writes {@code data} at {@code offset}.
+         *
+         * @param offset where, not negative
+         * @param data what
+         * @return this operation
+         */
         public Operation write(long offset, byte[] data) {
-            ops.add(OsdOp.write(offset, data));
-            return this;
+            Args.offset(offset);
+            return add("write", OsdOp.write(offset, bytes(data, "data")));
         }
 
+        /**
+         * Replaces the object's data.
+         *
+         * @param data the new content
+         * @return this operation
+         */
         public Operation writeFull(byte[] data) {
-            ops.add(OsdOp.writeFull(data));
-            return this;
+            return add("writeFull", OsdOp.writeFull(bytes(data, "data")));
         }
 
+        /**
+         * Appends to the object.
+         *
+         * @param data what to append
+         * @return this operation
+         */
         public Operation append(byte[] data) {
-            ops.add(OsdOp.append(data));
-            return this;
+            return add("append", OsdOp.append(bytes(data, "data")));
         }
 
+        /**
+         * Sets the object's size.
+         *
+         * @param size the new size, not negative
+         * @return this operation
+         */
         public Operation truncate(long size) {
-            ops.add(OsdOp.truncate(size));
-            return this;
+            Args.nonNegative(size, "size");
+            return add("truncate", OsdOp.truncate(size));
         }
 
+        /**
+         * Zeroes an extent.
+         *
+         * @param offset where, not negative
+         * @param length how many bytes, not negative
+         * @return this operation
+         */
         public Operation zero(long offset, long length) {
-            ops.add(OsdOp.zero(offset, length));
-            return this;
+            Args.extent(offset, length);
+            return add("zero", OsdOp.zero(offset, length));
         }
 
+        /**
+         * Removes the object.
+         *
+         * @return this operation
+         */
         public Operation remove() {
-            ops.add(OsdOp.delete());
-            return this;
+            return add("remove", OsdOp.delete());
         }
 
+        /**
+         * Sets an extended attribute.
+         *
+         * @param name the attribute
+         * @param value its value
+         * @return this operation
+         */
         public Operation setXattr(String name, byte[] value) {
-            ops.add(OsdOp.setXattr(name, value));
-            return this;
+            Args.notNull(name, "name");
+            return add("setXattr", OsdOp.setXattr(name, bytes(value, "value")));
         }
 
+        /**
+         * Fails the operation with ECANCELED unless the comparison of an xattr holds.
+         *
+         * @param name the attribute
+         * @param op the comparison
+         * @param value the value to compare with
+         * @return this operation
+         */
+        public Operation cmpXattr(String name, Comparison op, byte[] value) {
+            Args.notNull(name, "name");
+            Args.notNull(op, "op");
+            return add("cmpXattr", OsdOp.cmpXattr(name, op.code(), 1, bytes(value, "value")));
+        }
+
+        /**
+         * As {@link #cmpXattr(String, Comparison, byte[])} with librados' number of the comparison.
+         *
+         * @param name the attribute
+         * @param op 1 EQ, 2 NE, 3 GT, 4 GTE, 5 LT, 6 LTE
+         * @param value the value to compare with
+         * @return this operation
+         */
         public Operation cmpXattr(String name, int op, byte[] value) {
-            ops.add(OsdOp.cmpXattr(name, op, 1, value));
-            return this;
+            return cmpXattr(name, Comparison.of(op), value);
         }
 
+        /**
+         * Sets omap entries.
+         *
+         * @param values the entries by key
+         * @return this operation
+         */
         public Operation omapSetVals(Map<String, byte[]> values) {
-            ops.add(OsdOp.omapSetVals(new TreeMap<>(values)));
-            return this;
+            Args.notNull(values, "values");
+            return add("omapSetVals", OsdOp.omapSetVals(new TreeMap<>(values)));
         }
 
+        /**
+         * Reads an extent; the step's output holds the bytes.
+         *
+         * @param offset where, not negative
+         * @param length how many bytes at most, not negative (0: to the end)
+         * @return this operation
+         */
         public Operation read(long offset, long length) {
-            ops.add(OsdOp.read(offset, length));
-            return this;
+            Args.extent(offset, length);
+            return add("read", OsdOp.read(offset, length));
         }
 
+        /**
+         * Reads an extended attribute; the step's output holds its value.
+         *
+         * @param name the attribute
+         * @return this operation
+         */
         public Operation getXattr(String name) {
-            ops.add(OsdOp.getXattr(name));
-            return this;
+            Args.notNull(name, "name");
+            return add("getXattr", OsdOp.getXattr(name));
         }
 
+        /**
+         * Removes an extended attribute.
+         *
+         * @param name the attribute
+         * @return this operation
+         */
         public Operation rmXattr(String name) {
-            ops.add(OsdOp.rmXattr(name));
-            return this;
+            Args.notNull(name, "name");
+            return add("rmXattr", OsdOp.rmXattr(name));
         }
 
-        /** Every xattr; decode the step's output with {@link #decodeXattrs}. */
+        /**
+         * Reads every xattr; decode the step's output with {@link #decodeXattrs}.
+         *
+         * @return this operation
+         */
         public Operation getXattrs() {
-            ops.add(OsdOp.getXattrs());
-            return this;
+            return add("getXattrs", OsdOp.getXattrs());
         }
 
+        /**
+         * Removes omap entries.
+         *
+         * @param keys their keys
+         * @return this operation
+         */
         public Operation omapRmKeys(Collection<String> keys) {
-            ops.add(OsdOp.omapRmKeys(keys));
-            return this;
+            Args.notNull(keys, "keys");
+            return add("omapRmKeys", OsdOp.omapRmKeys(keys));
         }
 
-        /** Up to {@code max} omap entries; decode the step's output with {@link #decodeOmapVals}. */
+        /**
+         * Reads up to {@code max} omap entries; decode the step's output with {@link #decodeOmapVals}.
+         *
+         * @param startAfter the key to start after ("" from the first)
+         * @param prefix the keys' prefix ("" for any)
+         * @param max how many at most, not negative
+         * @return this operation
+         */
         public Operation omapGetVals(String startAfter, String prefix, long max) {
-            ops.add(OsdOp.omapGetVals(startAfter, prefix, max));
-            return this;
+            Args.notNull(startAfter, "startAfter");
+            Args.notNull(prefix, "prefix");
+            Args.nonNegative(max, "max");
+            return add("omapGetVals", OsdOp.omapGetVals(startAfter, prefix, max));
         }
 
-        /** The output of a {@link #getXattrs()} step, by name. */
+        /**
+         * The output of a {@link #getXattrs()} step, by name.
+         *
+         * @param output the step's output
+         * @return the attributes by name
+         */
         public static SortedMap<String, byte[]> decodeXattrs(byte[] output) {
             return new TreeMap<>(CephDecoder.of(output, "xattrs").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
         }
 
-        /** The entries in the output of an {@link #omapGetVals} step (the "more" flag is not returned). */
+        /**
+         * The entries in the output of an {@link #omapGetVals} step (the "more" flag is not returned).
+         *
+         * @param output the step's output
+         * @return the entries by key
+         */
         public static SortedMap<String, byte[]> decodeOmapVals(byte[] output) {
             return new TreeMap<>(CephDecoder.of(output, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
         }
 
+        /**
+         * Runs an object class method. In a write operation its output is not returned.
+         *
+         * @param cls the class
+         * @param method the method
+         * @param input its input
+         * @return this operation
+         */
         public Operation exec(String cls, String method, byte[] input) {
-            ops.add(OsdOp.call(cls, method, input));
-            return this;
+            Args.notNull(cls, "cls");
+            Args.notNull(method, "method");
+            return add("exec", OsdOp.call(cls, method, bytes(input, "input")));
         }
     }
 
-    /** The object's current version (librados' user version). */
+    /**
+     * The object's current version (librados' user version).
+     *
+     * @param oid the object
+     * @return the version
+     */
     public long version(String oid) {
         return operate(oid, new Operation().assertExists()).version();
     }
 
-    /** Extents that hold data in [offset, offset+length), and their bytes concatenated. */
-    public record SparseRead(java.util.SortedMap<Long, Long> extents, byte[] data) {
+    /**
+     * Extents that hold data in a range, and their bytes concatenated.
+     *
+     * @param extents offset to length of each extent with data
+     * @param data the extents' bytes, one after the other
+     */
+    public record SparseRead(SortedMap<Long, Long> extents, byte[] data) {
     }
 
+    /**
+     * Reads the extents that hold data in [offset, offset+length).
+     *
+     * @param oid the object
+     * @param offset where, not negative
+     * @param length how many bytes, not negative
+     * @return the extents and their data
+     */
     public SparseRead sparseRead(String oid, long offset, long length) {
+        Args.extent(offset, length);
         byte[] out = await(run(oid, OsdOp.sparseRead(offset, length))).outputs().get(0);
         CephDecoder d = CephDecoder.of(out, "sparse read");
-        java.util.SortedMap<Long, Long> extents = new TreeMap<>(d.readMap(16, CephDecoder::readU64Le, CephDecoder::readU64Le));
+        SortedMap<Long, Long> extents = new TreeMap<>(d.readMap(16, CephDecoder::readU64Le, CephDecoder::readU64Le));
         return new SparseRead(extents, d.readBlob());
+    }
+
+    /**
+     * Removes the watches registered through this context (each bounded by a few seconds) and
+     * makes the context unusable. Calling it again does nothing; so does calling it after the
+     * client's close.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (client.isClosed()) {
+            return;
+        }
+        for (Long cookie : Set.copyOf(watches.keySet())) {
+            RadosClient.Linger l = client.lingers.get(cookie);
+            if (l != null) {
+                try {
+                    unwatchOnClose(l);
+                } catch (RuntimeException e) {
+                    // best effort: the OSD drops the watch after its timeout
+                }
+            }
+        }
+        watches.clear();
     }
 }

@@ -11,13 +11,28 @@ import org.jceph.encoding.types.EntityName;
  * cls_lock_get_info_reply = ENC(1,1){ map&lt;locker_id_t, locker_info_t&gt; lockers; u8 type; string tag },
  * locker_id_t = ENC(1,1){ entity_name_t locker; string cookie },
  * locker_info_t = ENC(1,1){ utime expiration; entity_addr_t addr; string description }.
+ *
+ * @param type {@link #NONE}, {@link #EXCLUSIVE} or {@link #SHARED}
+ * @param tag the tag shared holders agree on
+ * @param lockers the holders
  */
 public record LockInfo(int type, String tag, List<Locker> lockers) {
+    /** The lock is not held (cls_lock's LOCK_NONE). */
     public static final int NONE = 0;
+    /** Held by one holder (LOCK_EXCLUSIVE). */
     public static final int EXCLUSIVE = 1;
+    /** Held by holders sharing a tag (LOCK_SHARED). */
     public static final int SHARED = 2;
 
-    /** One holder: who (client.N), with which cookie, until when (0 = no expiry), from where. */
+    /**
+     * One holder.
+     *
+     * @param name who (client.N)
+     * @param cookie the cookie it took the lock with
+     * @param expiration until when (0 = no expiry)
+     * @param addr from where
+     * @param description the holder's description
+     */
     public record Locker(EntityName name, String cookie, UTime expiration, EntityAddr addr, String description) {
     }
 

@@ -37,18 +37,28 @@ import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 
 /**
- * A RADOS client: a monitor session for maps, and a session per OSD to which ops go directly.
- * Each op's target is computed on the client from the current OSDMap (object → pg → CRUSH → up
- * → acting primary) and sent to that OSD as MOSDOp v8.
+ * A RADOS client, as librados' Rados: a monitor session for maps and commands, and a session per
+ * OSD to which ops go directly. Each op's target is computed on the client from the current
+ * OSDMap (object → pg → CRUSH → up → acting primary) and sent to that OSD as MOSDOp v8; an op is
+ * resent, keeping its tid, when its target's interval changes, its session faults, or the OSD
+ * lifts a backoff, until it completes or its timeout ends it.
  *
- * <p>This first slice sends each op once: a connection fault or a timeout fails the op (no
- * resend on map changes yet), and osdmap updates are applied as they arrive.
+ * <p>Connect with {@link #connect(CephConfig)}, then work on objects through an {@link IoCtx}
+ * per pool ({@link #ioCtx(String)}). A client is safe to use from several threads. Futures of
+ * ops complete on the messenger's I/O thread: dependent stages that block must run on an
+ * executor of their own ({@code thenApplyAsync(fn, executor)}).
+ *
+ * <p>Timeouts follow librados: rados_osd_op_timeout bounds each OSD op from submission to reply
+ * across resends, rados_mon_op_timeout each monitor command, client_mount_timeout the connect;
+ * 0 means no timeout. {@link #close()} is idempotent and first closes what was registered with
+ * {@link #registerDependent} (open RBD images), then removes the watches still registered.
  */
 public final class RadosClient implements AutoCloseable {
     private final CephConfig config;
     private final Messenger messenger;
     private final MonSession mon;
     private final Duration opTimeout;
+    private final Duration monOpTimeout;
     private final AtomicReference<OsdMap> map = new AtomicReference<>();
     private final AtomicReference<Placement> placement = new AtomicReference<>();
     private final Map<Integer, CompletableFuture<Connection>> osdSessions = new ConcurrentHashMap<>();
@@ -67,7 +77,8 @@ public final class RadosClient implements AutoCloseable {
     private static final long MAP_FLAG_PAUSERD = 1 << 2;
     private static final long MAP_FLAG_PAUSEWR = 1 << 3;
 
-    private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout) {
+    private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout,
+            Duration monOpTimeout) {
         this.inflightOps = new java.util.concurrent.Semaphore(Integer.parseInt(config.get("objecter_inflight_ops", "1024")));
         this.maxInflightBytes = (int) Math.min(Integer.MAX_VALUE,
                 Long.parseLong(config.get("objecter_inflight_op_bytes", String.valueOf(100L << 20))));
@@ -76,11 +87,21 @@ public final class RadosClient implements AutoCloseable {
         this.messenger = messenger;
         this.mon = mon;
         this.opTimeout = opTimeout;
+        this.monOpTimeout = monOpTimeout;
         timer.scheduleWithFixedDelay(this::sweepTimeouts, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::pingWatches, WATCH_PING_MILLIS, WATCH_PING_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Connects to the cluster {@code config} names and waits for the first OSDMap. */
+    /**
+     * Connects to the cluster {@code config} names and waits for the first OSDMap, at most
+     * client_mount_timeout (0: as long as it takes). Only what {@code config} holds is used:
+     * build it with {@link CephConfig#builder()} to connect without reading any file, or from a
+     * ceph.conf with {@code CephConfig.fromEnvironment("-c", path)}.
+     *
+     * @param config the cluster's monitors, our name and key, and the options
+     * @return the connected client; close it when done
+     * @throws IOException when no monitor could be reached, our key was refused, or no OSDMap came
+     */
     public static RadosClient connect(CephConfig config) throws IOException {
         Messenger messenger = Messenger.forConfig(config);
         MonSession mon;
@@ -90,13 +111,22 @@ public final class RadosClient implements AutoCloseable {
             messenger.close();
             throw e;
         }
-        RadosClient c = new RadosClient(config, messenger, mon, Duration.ofSeconds(
-                Long.parseLong(config.get("rados_osd_op_timeout", "30"))));
+        RadosClient c;
+        try {
+            c = new RadosClient(config, messenger, mon, Timeouts.option(config, "rados_osd_op_timeout", "30"),
+                    Timeouts.option(config, "rados_mon_op_timeout", "30"));
+        } catch (IllegalArgumentException e) {
+            mon.close();
+            messenger.close();
+            throw e;
+        }
         try {
             mon.onOsdMap(c::applyUpdate);
             c.monFeatures = new MonFeatures(mon);
-            OsdMapUpdate first = mon.subscribeOsdMap(0, false).get(config.connectTimeout().toMillis() * 3,
-                    TimeUnit.MILLISECONDS);
+            Duration mount = Timeouts.option(config, "client_mount_timeout", "300");
+            java.util.concurrent.Future<OsdMapUpdate> firstMap = mon.subscribeOsdMap(0, false);
+            OsdMapUpdate first = Timeouts.isNone(mount) ? firstMap.get()
+                    : firstMap.get(mount.toMillis(), TimeUnit.MILLISECONDS);
             c.applyUpdate(first);
             if (c.map.get() == null) {
                 throw new IOException("the monitor sent no full OSDMap: " + first);
@@ -115,34 +145,51 @@ public final class RadosClient implements AutoCloseable {
     /**
      * Sends MOSDOp in the packed 2010 encoding (header version 1) instead of v8. An experiment for
      * conformance work: see docs/LEGACY-MOSDOP.md for what a Pacific OSD does with it.
+     *
+     * @param legacy true for the 2010 encoding, false for v8 (the default)
      */
     public void useLegacyOpEncoding(boolean legacy) {
         this.legacyOpEncoding = legacy;
     }
 
-    /** The current OSDMap snapshot. */
+    /**
+     * The current OSDMap snapshot.
+     *
+     * @return the newest map this client has (immutable)
+     */
     public OsdMap osdMap() {
         return map.get();
     }
 
-    /** The I/O context of pool {@code name}. */
-    /** The I/O context of pool {@code id}. */
+    /**
+     * The I/O context of a pool, by id.
+     *
+     * @param poolId the pool's id
+     * @return a new context on the pool's default namespace
+     * @throws RadosException.PoolNotFoundException when the current map has no such pool
+     * @throws RadosException.ClientClosedException when the client is closed
+     */
     public IoCtx ioCtx(long poolId) {
+        checkOpen("ioCtx");
         String name = map.get().poolNames().get(poolId);
         if (name == null) {
-            throw RadosException.of(-2, "pool " + poolId);
+            throw new RadosException.PoolNotFoundException(String.valueOf(poolId));
         }
         return new IoCtx(this, poolId, name);
     }
 
+    /**
+     * The I/O context of a pool, by name (librados' ioctx_create).
+     *
+     * @param pool the pool's name
+     * @return a new context on the pool's default namespace
+     * @throws RadosException.PoolNotFoundException when the current map has no such pool
+     * @throws RadosException.ClientClosedException when the client is closed
+     */
     public IoCtx ioCtx(String pool) {
-        OsdMap m = map.get();
-        for (Map.Entry<Long, String> e : m.poolNames().entrySet()) {
-            if (e.getValue().equals(pool)) {
-                return new IoCtx(this, e.getKey(), pool);
-            }
-        }
-        throw RadosException.of(-2, "pool " + pool);
+        java.util.Objects.requireNonNull(pool, "pool");
+        checkOpen("ioCtx");
+        return new IoCtx(this, poolId(pool), pool);
     }
 
     /**
@@ -192,10 +239,22 @@ public final class RadosClient implements AutoCloseable {
     private final AtomicLong fullMapRequests = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger injectedCrcMismatches = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** How our OSDMap was kept current: full maps decoded, incrementals applied, CRC mismatches. */
+    /**
+     * How our OSDMap was kept current.
+     *
+     * @param fullMaps full maps decoded
+     * @param incrementals incrementals applied
+     * @param crcMismatches incrementals whose result failed its CRC check
+     * @param fullMapRequests full maps asked for after a mismatch
+     */
     public record MapStats(long fullMaps, long incrementals, long crcMismatches, long fullMapRequests) {
     }
 
+    /**
+     * How the OSDMap was kept current so far.
+     *
+     * @return the counters
+     */
     public MapStats mapStats() {
         return new MapStats(mapsFull.get(), mapsIncremental.get(), crcMismatches.get(), fullMapRequests.get());
     }
@@ -226,8 +285,11 @@ public final class RadosClient implements AutoCloseable {
         final long snapId;
         final SnapContext snapContext;
         final OpFuture<OsdOpMessages.Reply> future = OpFuture.root();
+        /** When the op times out (System.nanoTime), unless {@link #unbounded}. */
         final long deadline;
         final Duration timeout;
+        /** A timeout of 0: the op waits as long as it takes (librados' meaning of 0). */
+        final boolean unbounded;
         /** The block that holds this op (not sent) until the OSD lifts it, or null. */
         Backoffs.Backoff heldBy;
         int attempt = -1;
@@ -247,7 +309,8 @@ public final class RadosClient implements AutoCloseable {
             this.snapId = snapId;
             this.snapContext = snapContext;
             this.timeout = timeout == null ? opTimeout : timeout;
-            this.deadline = System.nanoTime() + this.timeout.toNanos();
+            this.unbounded = Timeouts.isNone(this.timeout);
+            this.deadline = unbounded ? 0 : System.nanoTime() + this.timeout.toNanos();
         }
     }
 
@@ -277,7 +340,11 @@ public final class RadosClient implements AutoCloseable {
     private final java.util.concurrent.Semaphore inflightBytes;
     private final int maxInflightBytes;
 
-    /** Ops admitted and not yet completed (within the in-flight budget). */
+    /**
+     * Ops admitted and not yet completed (within the in-flight budget).
+     *
+     * @return how many
+     */
     public int opsInFlight() {
         return pending.size();
     }
@@ -295,18 +362,28 @@ public final class RadosClient implements AutoCloseable {
         }
         int bytes = (int) Math.min(maxInflightBytes, payload);
         try {
-            if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
-                return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
-                        + op.timeout.toMillis() + " ms"));
-            }
-            if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
-                inflightOps.release();
-                return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
-                        + op.timeout.toMillis() + " ms"));
+            if (op.unbounded) {
+                inflightOps.acquire();
+                try {
+                    inflightBytes.acquire(bytes);
+                } catch (InterruptedException e) {
+                    inflightOps.release();
+                    throw e;
+                }
+            } else {
+                if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
+                    return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
+                            + op.timeout.toMillis() + " ms"));
+                }
+                if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
+                    inflightOps.release();
+                    return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
+                            + op.timeout.toMillis() + " ms"));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OpFuture.failed(new RadosException(-4, "interrupted"));
+            return OpFuture.failed(new RadosException(-4, "interrupted while waiting for the in-flight budget"));
         }
         op.future.beforeDone(() -> {
             pending.remove(op.tid);
@@ -318,8 +395,8 @@ public final class RadosClient implements AutoCloseable {
                 opsCancelled.incrementAndGet();
             }
         });
-        if (timer.isShutdown()) {
-            op.future.completeExceptionally(new RadosException(-108, "client closed"));
+        if (closed.get()) {
+            op.future.completeExceptionally(new RadosException.ClientClosedException("tid " + op.tid));
             return op.future;
         }
         pending.put(op.tid, op);
@@ -341,7 +418,7 @@ public final class RadosClient implements AutoCloseable {
     private void sweepTimeouts() {
         long now = System.nanoTime();
         for (Op op : pending.values()) {
-            if (now - op.deadline >= 0 && !op.future.isDone()) {
+            if (!op.unbounded && now - op.deadline >= 0 && !op.future.isDone()) {
                 op.future.completeExceptionally(new RadosException.TimeoutException(
                         "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
                         + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
@@ -361,11 +438,25 @@ public final class RadosClient implements AutoCloseable {
     /** The blocks each OSD's current session holds (MOSDBackoff), by OSD id. */
     private final Map<Integer, Backoffs.Table> backoffTables = new ConcurrentHashMap<>();
 
-    /** Counters for tests and operators: how often the OSDs pushed back, and what we did about it. */
+    /**
+     * Counters for tests and operators: how often the OSDs pushed back, and what we did about it.
+     *
+     * @param backoffBlocks MOSDBackoff blocks received
+     * @param backoffUnblocks MOSDBackoff unblocks received
+     * @param opsHeldByBackoff ops held back by a block
+     * @param opsCancelled ops cancelled through their futures
+     * @param redirectsFollowed redirects followed
+     * @param activeBackoffs blocks in force now
+     */
     public record Stats(long backoffBlocks, long backoffUnblocks, long opsHeldByBackoff, long opsCancelled,
             long redirectsFollowed, int activeBackoffs) {
     }
 
+    /**
+     * How often the OSDs pushed back (backoffs, redirects) and how many ops were cancelled.
+     *
+     * @return the counters
+     */
     public Stats stats() {
         return new Stats(backoffBlocks.get(), backoffUnblocks.get(), opsHeldByBackoff.get(), opsCancelled.get(),
                 redirectsFollowed.get(), backoffTables.values().stream().mapToInt(Backoffs.Table::size).sum());
@@ -388,7 +479,7 @@ public final class RadosClient implements AutoCloseable {
             Placement p = placement.get();
             OsdMap m = p.map();
             if (m.pool(op.poolId) == null) {
-                op.future.completeExceptionally(RadosException.of(-2, "pool " + op.poolId + " was deleted"));
+                op.future.completeExceptionally(new RadosException.PoolNotFoundException(String.valueOf(op.poolId)));
                 return;
             }
             boolean writes = false;
@@ -473,7 +564,7 @@ public final class RadosClient implements AutoCloseable {
         if (op.future.isDone()) {
             return;
         }
-        if (System.nanoTime() > op.deadline) {
+        if (!op.unbounded && System.nanoTime() - op.deadline > 0) {
             op.future.completeExceptionally(new RadosException.TimeoutException("no reply within "
                     + op.timeout.toMillis() + " ms for tid " + op.tid));
             return;
@@ -824,71 +915,119 @@ public final class RadosClient implements AutoCloseable {
 
     // ---- monitor commands and pools -------------------------------------------------------
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
     /**
      * Runs a monitor command given as JSON ({@code {"prefix":"df","format":"json"}}) and returns
      * its output; a negative result becomes the typed {@link RadosException} with the monitor's
-     * status text.
+     * status text. Waits at most rados_mon_op_timeout.
+     *
+     * @param json the command
+     * @return the command's output as text
      */
     public String monCommand(String json) {
-        org.jceph.messenger.mon.MonMessages.CommandReply r = await(mon.command(json, new byte[0]));
+        Args.notNull(json, "json");
+        checkOpen("mon command");
+        org.jceph.messenger.mon.MonMessages.CommandReply r = awaitMon(mon.command(json, new byte[0]));
         if (r.result() < 0) {
             throw RadosException.of(r.result(), "mon command " + json + ": " + r.status());
         }
         return r.outputText();
     }
 
-    /** A monitor command built from key/value pairs, with JSON output parsed. */
-    public com.fasterxml.jackson.databind.JsonNode monCommandJson(Map<String, Object> args) {
-        try {
-            Map<String, Object> all = new java.util.LinkedHashMap<>(args);
-            all.putIfAbsent("format", "json");
-            String out = monCommand(JSON.writeValueAsString(all));
-            return out.isBlank() ? JSON.createObjectNode() : JSON.readTree(out);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new RadosException(-5, "unreadable monitor output: " + e.getOriginalMessage());
-        }
+    /**
+     * Runs a monitor command built from key/value pairs (strings, numbers, booleans and lists of
+     * them), asking for JSON output ({@code "format": "json"} unless {@code args} says otherwise).
+     * Needs no JSON library.
+     *
+     * @param args the command's arguments, {@code "prefix"} first
+     * @return the command's output as text
+     */
+    public String monCommand(Map<String, ?> args) {
+        Args.notNull(args, "args");
+        Map<String, Object> all = new java.util.LinkedHashMap<>(args);
+        all.putIfAbsent("format", "json");
+        return monCommand(MonCommandJson.encode(all));
     }
 
-    /** Creates a replicated pool and waits until our map has it. */
+    /**
+     * A monitor command built from key/value pairs, with its JSON output parsed. This is the one
+     * method that needs Jackson (jackson-databind), an optional dependency: add it to use this.
+     *
+     * @param args the command's arguments, {@code "prefix"} first
+     * @return the parsed output (an empty object for no output)
+     */
+    public com.fasterxml.jackson.databind.JsonNode monCommandJson(Map<String, Object> args) {
+        return MonCommandJson.parse(monCommand(args));
+    }
+
+    /**
+     * Creates a replicated pool and waits until our map has it.
+     *
+     * @param name the pool's name
+     * @param pgNum its number of placement groups
+     * @return its id
+     */
     public long createPool(String name, int pgNum) {
-        monCommandJson(Map.of("prefix", "osd pool create", "pool", name, "pg_num", pgNum));
+        monCommand(Map.of("prefix", "osd pool create", "pool", name, "pg_num", pgNum));
         waitForMap(m -> m.poolNames().containsValue(name), Duration.ofSeconds(60));
         return poolId(name);
     }
 
-    /** Deletes a pool (the monitor must allow it) and waits until our map no longer has it. */
+    /**
+     * Deletes a pool (the monitors must allow it: mon_allow_pool_delete) and waits until our map no
+     * longer has it.
+     *
+     * @param name the pool's name
+     */
     public void deletePool(String name) {
-        monCommandJson(Map.of("prefix", "osd pool delete", "pool", name, "pool2", name,
+        monCommand(Map.of("prefix", "osd pool delete", "pool", name, "pool2", name,
                 "yes_i_really_really_mean_it", true));
         waitForMap(m -> !m.poolNames().containsValue(name), Duration.ofSeconds(60));
     }
 
+    /**
+     * Tags a pool with the application that uses it (osd pool application enable).
+     *
+     * @param pool the pool's name
+     * @param app the application, such as "rbd" or "rados"
+     */
     public void enableApplication(String pool, String app) {
-        monCommandJson(Map.of("prefix", "osd pool application enable", "pool", pool, "app", app,
+        monCommand(Map.of("prefix", "osd pool application enable", "pool", pool, "app", app,
                 "yes_i_really_mean_it", true));
     }
 
-    /** Pool names by id, from the current map. */
+    /**
+     * Pool names by id, from the current map.
+     *
+     * @return the names by id
+     */
     public java.util.SortedMap<Long, String> listPools() {
         return new java.util.TreeMap<>(map.get().poolNames());
     }
 
+    /**
+     * The id of a pool, from the current map.
+     *
+     * @param name the pool's name
+     * @return its id
+     * @throws RadosException.PoolNotFoundException when there is no such pool
+     */
     public long poolId(String name) {
         for (Map.Entry<Long, String> e : map.get().poolNames().entrySet()) {
             if (e.getValue().equals(name)) {
                 return e.getKey();
             }
         }
-        throw RadosException.of(-2, "pool " + name);
+        throw new RadosException.PoolNotFoundException(name);
     }
 
     private volatile MonFeatures monFeatures;
 
     /**
      * Waits until our OSDMap is at least the newest the monitors have (asked with MMonGetVersion),
-     * as librados' wait_for_latest_osdmap; returns that epoch.
+     * as librados' wait_for_latest_osdmap.
+     *
+     * @param timeout how long to wait at most
+     * @return the monitors' newest epoch
      */
     public long waitForLatestOsdMap(Duration timeout) {
         long newest = await(monFeatures.version("osdmap", timeout), timeout).newest();
@@ -896,37 +1035,66 @@ public final class RadosClient implements AutoCloseable {
         return newest;
     }
 
-    /** Cluster capacity and object count (MStatfs), as rados_cluster_stat. */
+    /**
+     * Cluster capacity and object count (MStatfs), as rados_cluster_stat.
+     *
+     * @return the capacity and object count
+     */
     public ClusterStat clusterStat() {
-        return await(monFeatures.clusterStat());
+        return awaitMon(monFeatures.clusterStat());
     }
 
-    /** Usage of the named pools (MGetPoolStats), as rados_ioctx_pool_stat and rados df. */
+    /**
+     * Usage of the named pools (MGetPoolStats), as rados_ioctx_pool_stat and rados df.
+     *
+     * @param pools the pools' names
+     * @return each pool's usage, by name
+     */
     public Map<String, PoolStat> poolStats(List<String> pools) {
-        return await(monFeatures.poolStats(pools));
+        return awaitMon(monFeatures.poolStats(pools));
     }
 
-    /** The newest monmap (kept current by a standing subscription). */
+    /**
+     * The newest monmap (kept current by a standing subscription).
+     *
+     * @return the monmap
+     */
     public org.jceph.messenger.mon.MonMap monMap() {
         return monFeatures.monMap();
     }
 
-    /** The central config the monitors hold for us (MConfig, kept current by a subscription). */
+    /**
+     * The central config the monitors hold for us (MConfig, kept current by a subscription).
+     *
+     * @return the options by name
+     */
     public Map<String, String> centralConfig() {
         return monFeatures.config();
     }
 
-    /** How many MConfig updates have arrived. */
+    /**
+     * How many MConfig updates have arrived.
+     *
+     * @return how many
+     */
     public long centralConfigUpdates() {
         return monFeatures.configUpdates();
     }
 
-    /** The cluster fsid. */
+    /**
+     * The cluster's fsid.
+     *
+     * @return the fsid
+     */
     public java.util.UUID fsid() {
         return map.get().fsid();
     }
 
-    /** Our client instance id (the global id the monitor gave us), as librados' get_instance_id. */
+    /**
+     * Our client instance id (the global id the monitor gave us), as librados' get_instance_id.
+     *
+     * @return the id: this client is client.ID to the cluster
+     */
     public long instanceId() {
         return mon.connection().globalId();
     }
@@ -934,6 +1102,10 @@ public final class RadosClient implements AutoCloseable {
     /**
      * Waits until the OSDMap satisfies {@code condition}, asking the monitor for newer maps
      * meanwhile (what MonClient's wait_for_latest_osdmap gives librados).
+     *
+     * @param condition what the map must satisfy
+     * @param timeout how long to wait at most
+     * @throws RadosException.TimeoutException when the map does not get there in time
      */
     public void waitForMap(java.util.function.Predicate<OsdMap> condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -958,7 +1130,7 @@ public final class RadosClient implements AutoCloseable {
 
     private org.jceph.rados.internal.PoolOps.Reply poolOp(long pool, int op, long snapId, String name) {
         Message req = org.jceph.rados.internal.PoolOps.request(fsid(), map.get().epoch(), pool, op, snapId, name);
-        Message m = await(mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY));
+        Message m = awaitMon(mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY));
         org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
         if (r.code() < 0) {
             throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool
@@ -969,21 +1141,43 @@ public final class RadosClient implements AutoCloseable {
         return r;
     }
 
-    /** Creates pool snapshot {@code name} (rados mksnap) and waits until our map shows it. */
+    /**
+     * Creates pool snapshot {@code name} (rados mksnap) and waits until our map shows it.
+     *
+     * @param pool the pool's id
+     * @param name the snapshot's name
+     */
     public void createPoolSnap(long pool, String name) {
         poolOp(pool, org.jceph.rados.internal.PoolOps.CREATE_SNAP, 0, name);
     }
 
+    /**
+     * Removes a pool snapshot and waits until our map no longer shows it.
+     *
+     * @param pool the pool's id
+     * @param name the snapshot's name
+     */
     public void removePoolSnap(long pool, String name) {
         poolOp(pool, org.jceph.rados.internal.PoolOps.DELETE_SNAP, 0, name);
     }
 
-    /** Allocates a self-managed snapshot id (librados selfmanaged_snap_create). */
+    /**
+     * Allocates a self-managed snapshot id (librados selfmanaged_snap_create).
+     *
+     * @param pool the pool's id
+     * @return the new snapshot id
+     */
     public long createSelfManagedSnap(long pool) {
         byte[] data = poolOp(pool, org.jceph.rados.internal.PoolOps.CREATE_UNMANAGED_SNAP, 0, "").data();
         return org.jceph.encoding.CephDecoder.of(data, "snapid").readU64Le();
     }
 
+    /**
+     * Removes a self-managed snapshot (the OSDs then trim its clones).
+     *
+     * @param pool the pool's id
+     * @param snapId the snapshot's id
+     */
     public void removeSelfManagedSnap(long pool, long snapId) {
         poolOp(pool, org.jceph.rados.internal.PoolOps.DELETE_UNMANAGED_SNAP, snapId, "");
     }
@@ -993,18 +1187,21 @@ public final class RadosClient implements AutoCloseable {
         return await(f, opTimeout);
     }
 
+    /** Waits for a monitor's answer at most rados_mon_op_timeout (0: as long as it takes). */
+    <T> T awaitMon(CompletableFuture<T> f) {
+        return await(f, monOpTimeout);
+    }
+
     /**
      * Waits for {@code f} at most {@code timeout} plus a second (the op's own timer normally ends it
      * first), unwrapping the failure; on giving up the op is cancelled, so nothing is left queued.
+     * A timeout of zero waits as long as it takes (the op's own timeout is then zero too).
      */
     <T> T await(CompletableFuture<T> f, Duration timeout) {
         try {
-            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return Timeouts.isNone(timeout) ? f.get() : f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
-                c = c.getCause();
-            }
+            Throwable c = RadosException.unwrap(e.getCause());
             if (c instanceof RuntimeException re) {
                 throw re;
             }
@@ -1013,29 +1210,127 @@ public final class RadosClient implements AutoCloseable {
             }
             throw new RadosException(-5, String.valueOf(c));
         } catch (java.util.concurrent.CancellationException e) {
-            throw new RadosException(-125, "cancelled");
+            throw new RadosException.CanceledException("the op was cancelled");
         } catch (TimeoutException e) {
             f.cancel(false);
             throw new RadosException.TimeoutException("no reply within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.cancel(false);
-            throw new RadosException(-4, "interrupted");
+            throw new RadosException(-4, "interrupted while waiting for a reply");
         }
     }
 
-    /** The default whole-operation timeout (rados_osd_op_timeout). */
+    /**
+     * The default whole-operation timeout of OSD ops (rados_osd_op_timeout, default 30 s here).
+     *
+     * @return the timeout, {@link Duration#ZERO} for none
+     */
     public Duration opTimeout() {
         return opTimeout;
     }
 
+    /**
+     * The default timeout of monitor commands and pool operations (rados_mon_op_timeout, default
+     * 30 s here; zero means none).
+     *
+     * @return the timeout, {@link Duration#ZERO} for none
+     */
+    public Duration monOpTimeout() {
+        return monOpTimeout;
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once the client is closed
+     */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Fails with {@link RadosException.ClientClosedException} when the client is closed. */
+    void checkOpen(String what) {
+        if (closed.get()) {
+            throw new RadosException.ClientClosedException(what);
+        }
+    }
+
+    /**
+     * Registers a resource that must be closed before this client: {@code RbdImage} handles, for
+     * example, give back their exclusive lock and drop their header watch then. Resources are
+     * closed in the reverse order of registration.
+     *
+     * @param resource the resource; its {@code close()} may call {@link #unregisterDependent}
+     * @throws RadosException.ClientClosedException when the client is closed already
+     */
+    public void registerDependent(AutoCloseable resource) {
+        java.util.Objects.requireNonNull(resource, "resource");
+        synchronized (dependents) {
+            checkOpen("registering a dependent resource");
+            dependents.add(resource);
+        }
+    }
+
+    /**
+     * Forgets a resource registered with {@link #registerDependent} (it was closed on its own).
+     *
+     * @param resource the resource
+     */
+    public void unregisterDependent(AutoCloseable resource) {
+        synchronized (dependents) {
+            dependents.remove(resource);
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.LinkedHashSet<AutoCloseable> dependents = new java.util.LinkedHashSet<>();
+
+    /**
+     * Closes the client; calling it again does nothing. First the registered dependents are closed
+     * (images give back their locks), then every watch this client still has is removed from its
+     * OSD (each bounded by a few seconds), so that neither a lock nor a watcher outlives the
+     * client on the cluster. Ops still in flight then fail with
+     * {@link RadosException.ClientClosedException}, and the sessions are closed.
+     */
     @Override
     public void close() {
+        List<AutoCloseable> toClose;
+        synchronized (dependents) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            toClose = new java.util.ArrayList<>(dependents);
+            dependents.clear();
+        }
+        java.util.Collections.reverse(toClose);
+        for (AutoCloseable r : toClose) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                // best effort: the client goes away regardless; the OSDs expire what is left
+            }
+        }
+        for (Linger l : List.copyOf(lingers.values())) {
+            try {
+                l.io.unwatchOnClose(l);
+            } catch (RuntimeException e) {
+                // best effort, as above: the OSD times the watch out after its timeout
+            }
+        }
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         osdSessions.values().forEach(f -> f.thenAccept(Connection::close));
-        pending.values().forEach(op -> op.future.completeExceptionally(new RadosException(-108, "client closed")));
+        pending.values().forEach(op -> op.future.completeExceptionally(
+                new RadosException.ClientClosedException("tid " + op.tid)));
         timer.shutdownNow();
         notifyExecutor.shutdownNow();
         mon.close();
         messenger.close();
     }
+
+    /** Set by the first {@link #close()}; guarded by {@link #dependents}. */
+    private boolean closing;
 }

@@ -2,66 +2,273 @@ package org.jceph.rados;
 
 /**
  * An operation the cluster refused, with the negative Linux errno the OSD or monitor returned.
- * {@link #of} maps errno values to the typed subclasses, in one table.
+ * {@link #of} maps errno values to the typed subclasses, in one table ({@link Errno} gives the
+ * names and texts). The message names what failed (pool, namespace and object where there is
+ * one), then the strerror text and the errno, for example
+ * {@code "object 'o' in pool 'p': No data available (ENODATA, errno -61)"}. Messages never carry
+ * key material.
+ *
+ * <p>Subclasses, by errno:
+ * <ul>
+ *   <li>ENOENT: {@link ObjectNotFoundException}, {@link PoolNotFoundException} (both {@link NotFoundException});
+ *   <li>EEXIST: {@link ObjectExistsException};
+ *   <li>ENODATA: {@link NoDataException};
+ *   <li>ECANCELED: {@link CanceledException};
+ *   <li>ERANGE: {@link OutOfRangeException};
+ *   <li>EMSGSIZE: {@link MessageTooLongException};
+ *   <li>ENOSPC and EDQUOT: {@link NoSpaceException};
+ *   <li>EBUSY: {@link BusyException};
+ *   <li>EPERM and EACCES: {@link PermissionDeniedException};
+ *   <li>ETIMEDOUT: {@link TimeoutException};
+ *   <li>EBLOCKLISTED: {@link BlocklistedException};
+ *   <li>ENOTCONN for a client that was closed: {@link ClientClosedException}.
+ * </ul>
+ * Any other errno is a plain {@code RadosException}.
  */
 public class RadosException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The negative errno. */
     private final int errno;
 
-    public RadosException(int errno, String message) {
-        super(message + " (errno " + errno + ")");
-        this.errno = errno;
+    /**
+     * An error with its errno; the message is {@code what}, the strerror text and the errno.
+     *
+     * @param errno the errno, negative as Ceph reports it (a positive one is negated)
+     * @param what what failed, such as {@code "object 'o' in pool 'p'"}
+     */
+    public RadosException(int errno, String what) {
+        super(what + ": " + Errno.strerror(errno) + " (" + Errno.nameOf(errno) + ", errno " + -Math.abs(errno) + ")");
+        this.errno = -Math.abs(errno);
     }
 
     /**
      * What a future failed with: the cause inside a {@link java.util.concurrent.CompletionException}
      * (dependent stages wrap it), or {@code e} itself.
+     *
+     * @param e what a future or one of its dependent stages failed with
+     * @return the cause that a {@code CompletionException} wraps, else {@code e}
      */
     public static Throwable unwrap(Throwable e) {
         return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
-    /** The negative errno, as librados returns it. */
+    /**
+     * The errno, negative, as librados returns it.
+     *
+     * @return the negative errno, such as -61
+     */
     public int errno() {
         return errno;
     }
 
-    /** The typed exception for {@code errno} (negative, as OSDs reply). */
+    /**
+     * The errno's entry in the table.
+     *
+     * @return the entry, or null for an errno the table lacks
+     */
+    public Errno code() {
+        return Errno.of(errno);
+    }
+
+    /**
+     * The typed exception for an errno a daemon returned.
+     *
+     * @param errno the errno (negative, as OSDs reply; a positive one is taken as its negation)
+     * @param what what failed, named in the message
+     * @return the subclass for the errno, or a plain {@code RadosException}
+     */
     public static RadosException of(int errno, String what) {
-        return switch (errno) {
-            case -2 -> new ObjectNotFoundException(what);
-            case -17 -> new ObjectExistsException(what);
-            case -1, -13 -> new PermissionDeniedException(errno, what);
-            case -110 -> new TimeoutException(what);
-            default -> new RadosException(errno, what);
+        int e = -Math.abs(errno);
+        Errno code = Errno.of(e);
+        if (code == null) {
+            return new RadosException(e, what);
+        }
+        return switch (code) {
+            case ENOENT -> new ObjectNotFoundException(what);
+            case EEXIST -> new ObjectExistsException(what);
+            case ENODATA -> new NoDataException(what);
+            case ECANCELED -> new CanceledException(what);
+            case ERANGE -> new OutOfRangeException(what);
+            case EMSGSIZE -> new MessageTooLongException(what);
+            case ENOSPC, EDQUOT -> new NoSpaceException(e, what);
+            case EBUSY -> new BusyException(what);
+            case EPERM, EACCES -> new PermissionDeniedException(e, what);
+            case ETIMEDOUT -> new TimeoutException(what);
+            case EBLOCKLISTED -> new BlocklistedException(what);
+            default -> new RadosException(e, what);
         };
     }
 
-    /** ENOENT. */
-    public static final class ObjectNotFoundException extends RadosException {
+    /** ENOENT: something named is not there. */
+    public static class NotFoundException extends RadosException {
         private static final long serialVersionUID = 1L;
 
-        public ObjectNotFoundException(String what) {
-            super(-2, what + ": no such object");
+        NotFoundException(String what) {
+            super(-2, what);
         }
     }
 
-    /** EEXIST. */
+    /** ENOENT for an object (or an entry an object class looked up) that does not exist. */
+    public static final class ObjectNotFoundException extends NotFoundException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * An object that does not exist.
+         *
+         * @param what the object, such as {@code "object 'o' in pool 'p'"}
+         */
+        public ObjectNotFoundException(String what) {
+            super(what);
+        }
+    }
+
+    /** ENOENT for a pool: the cluster has no pool of that name or id (any longer). */
+    public static final class PoolNotFoundException extends NotFoundException {
+        private static final long serialVersionUID = 1L;
+        /** The missing pool's name or id. */
+        private final String pool;
+
+        /**
+         * A pool that does not exist.
+         *
+         * @param pool the pool's name, or its id as text
+         */
+        public PoolNotFoundException(String pool) {
+            super("pool '" + pool + "' does not exist");
+            this.pool = pool;
+        }
+
+        /**
+         * The missing pool.
+         *
+         * @return its name, or its id as text
+         */
+        public String pool() {
+            return pool;
+        }
+    }
+
+    /** EEXIST: an exclusive create of an existing object, or a lock this client already holds. */
     public static final class ObjectExistsException extends RadosException {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * An object (or lock) that exists already.
+         *
+         * @param what what exists
+         */
         public ObjectExistsException(String what) {
-            super(-17, what + ": object exists");
+            super(-17, what);
         }
     }
 
-    /** EPERM or EACCES: the caps of our key do not allow it. */
+    /** ENODATA: the object has no xattr of that name. */
+    public static final class NoDataException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * A missing xattr or similar datum.
+         *
+         * @param what what is missing
+         */
+        public NoDataException(String what) {
+            super(-61, what);
+        }
+    }
+
+    /** ECANCELED: a comparison step (cmpxattr, cmpext, an omap comparison) did not hold. */
+    public static final class CanceledException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * A comparison that did not hold.
+         *
+         * @param what the op
+         */
+        public CanceledException(String what) {
+            super(-125, what);
+        }
+    }
+
+    /** ERANGE: a version assertion on an object that moved on, or a value out of range. */
+    public static final class OutOfRangeException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * A value or version out of range.
+         *
+         * @param what the op
+         */
+        public OutOfRangeException(String what) {
+            super(-34, what);
+        }
+    }
+
+    /** EMSGSIZE: an op larger than the OSD accepts (osd_max_write_size, osd_max_object_size and the like). */
+    public static final class MessageTooLongException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * An op too large for the OSD.
+         *
+         * @param what the op
+         */
+        public MessageTooLongException(String what) {
+            super(-90, what);
+        }
+    }
+
+    /** ENOSPC (the cluster or an OSD is full) or EDQUOT (the pool is at its quota). */
+    public static final class NoSpaceException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * A write refused for want of space.
+         *
+         * @param errno -28 (ENOSPC) or -122 (EDQUOT)
+         * @param what the op
+         */
+        public NoSpaceException(int errno, String what) {
+            super(errno, what);
+        }
+
+        /**
+         * Whether a pool quota, rather than full OSDs, refused the write.
+         *
+         * @return true for EDQUOT
+         */
+        public boolean quota() {
+            return errno() == -122;
+        }
+    }
+
+    /** EBUSY: a lock held by another client, or an object or image in use. */
+    public static final class BusyException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * Something in use.
+         *
+         * @param what what is busy
+         */
+        public BusyException(String what) {
+            super(-16, what);
+        }
+    }
+
+    /** EPERM or EACCES: the caps of our key do not allow it, or an object class refused it. */
     public static final class PermissionDeniedException extends RadosException {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * An op the cluster does not permit.
+         *
+         * @param errno -1 (EPERM) or -13 (EACCES)
+         * @param what the op
+         */
         public PermissionDeniedException(int errno, String what) {
-            super(errno, what + ": permission denied");
+            super(errno, what);
         }
     }
 
@@ -69,8 +276,41 @@ public class RadosException extends RuntimeException {
     public static final class TimeoutException extends RadosException {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * An op that outlived its timeout.
+         *
+         * @param what the op and how long it waited
+         */
         public TimeoutException(String what) {
             super(-110, what);
+        }
+    }
+
+    /** EBLOCKLISTED: the monitors blocklisted this client; it must reconnect as a new instance. */
+    public static final class BlocklistedException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * An op refused because this client is blocklisted.
+         *
+         * @param what the op
+         */
+        public BlocklistedException(String what) {
+            super(-108, what);
+        }
+    }
+
+    /** ENOTCONN: the {@link RadosClient} was closed before or while the op ran. */
+    public static final class ClientClosedException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * An op on a closed client.
+         *
+         * @param what the op
+         */
+        public ClientClosedException(String what) {
+            super(-107, what + " (the client is closed)");
         }
     }
 }

@@ -14,15 +14,29 @@ import org.jceph.messenger.Message;
  * map&lt;(u64 gid, u64 cookie), bufferlist&gt; replies, then list&lt;(u64 gid, u64 cookie)&gt; missed.
  */
 public final class WatchNotify {
+    /** The message type of MWatchNotify. */
     public static final int MSG_WATCH_NOTIFY = 44;
+    /** A notification for a watcher. */
     public static final int EVENT_NOTIFY = 1;
+    /** A notify completed: the notifier gets the watchers' replies. */
     public static final int EVENT_NOTIFY_COMPLETE = 2;
+    /** The OSD dropped a watch. */
     public static final int EVENT_DISCONNECT = 3;
 
     private WatchNotify() {
     }
 
-    /** One event, as delivered to the watch or notify registered under {@code cookie}. */
+    /**
+     * One event, as delivered to the watch or notify registered under {@code cookie}.
+     *
+     * @param opcode {@link #EVENT_NOTIFY}, {@link #EVENT_NOTIFY_COMPLETE} or {@link #EVENT_DISCONNECT}
+     * @param cookie the watch's or notify's cookie
+     * @param notifyId the notify's id
+     * @param payload the notifier's payload
+     * @param returnCode the notify's result
+     * @param notifierGid the notifying client's instance id
+     * @param data for a completion, the encoded replies and timed-out watchers
+     */
     public record Event(int opcode, long cookie, long notifyId, byte[] payload, int returnCode, long notifierGid,
             byte[] data) {
     }

@@ -166,7 +166,7 @@ class RadosMapChangesIT {
             for (CompletableFuture<Void> f : held) {
                 ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                         () -> f.get(30, TimeUnit.SECONDS));
-                assertInstanceOf(RadosException.ObjectNotFoundException.class, e.getCause(), String.valueOf(e.getCause()));
+                assertInstanceOf(RadosException.PoolNotFoundException.class, e.getCause(), String.valueOf(e.getCause()));
             }
             assertEquals(0, client.opsInFlight());
             assertTrue(client.osdMap().pool(pool) == null);

@@ -2,6 +2,7 @@ package org.jceph.rados;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -45,8 +46,11 @@ class RadosPauseQuotaIT {
                 io.writeFull("q" + i, new byte[] {(byte) i});
             }
             client.waitForMap(m -> m.pool(pool).hasFlag(PgPool.FLAG_FULL_QUOTA), Duration.ofSeconds(90));
-            RadosException e = assertThrows(RadosException.class, () -> io.writeFull("q9", new byte[] {9}));
+            RadosException.NoSpaceException e = assertThrows(RadosException.NoSpaceException.class,
+                    () -> io.writeFull("q9", new byte[] {9}));
             assertEquals(-122, e.errno(), e.getMessage());
+            assertTrue(e.quota(), "EDQUOT is the quota's, not a full cluster's");
+            assertTrue(e.getMessage().contains("Disk quota exceeded"), e.getMessage());
             assertEquals(1, io.read("q1", 0, 1)[0], "reads still work");
         }
     }

@@ -33,7 +33,9 @@ class RadosPoolsIT {
             assertTrue(c.cephOrThrow("osd", "pool", "application", "get", "jceph-made").contains("rados"));
             client.deletePool("jceph-made");
             assertFalse(c.cephOrThrow("osd", "pool", "ls").lines().anyMatch("jceph-made"::equals));
-            assertThrows(RadosException.ObjectNotFoundException.class, () -> client.ioCtx("jceph-made"));
+            RadosException.PoolNotFoundException gone = assertThrows(RadosException.PoolNotFoundException.class,
+                    () -> client.ioCtx("jceph-made"));
+            assertEquals("pool 'jceph-made' does not exist: No such file or directory (ENOENT, errno -2)", gone.getMessage());
         }
     }
 

@@ -5,17 +5,53 @@ import java.util.List;
 
 /** RBD image feature bits (src/include/rbd/features.h) and what this client can honour. */
 public final class RbdFeatures {
+    /**
+     * Clones (copy-on-write children of snapshots).
+     */
     public static final long LAYERING = 1L << 0;
+    /**
+     * Striping v2: a stripe unit and count other than one object.
+     */
     public static final long STRIPINGV2 = 1L << 1;
+    /**
+     * One writer at a time, holding the header's rbd_lock.
+     */
     public static final long EXCLUSIVE_LOCK = 1L << 2;
+    /**
+     * A map of which objects exist (needs exclusive-lock).
+     */
     public static final long OBJECT_MAP = 1L << 3;
+    /**
+     * Object map states that tell changed objects apart (needs object-map).
+     */
     public static final long FAST_DIFF = 1L << 4;
+    /**
+     * Snapshots of a clone can be flattened too.
+     */
     public static final long DEEP_FLATTEN = 1L << 5;
+    /**
+     * Every write journaled first (for mirroring); jceph cannot write such images.
+     */
     public static final long JOURNALING = 1L << 6;
+    /**
+     * Data objects in a pool of their own.
+     */
     public static final long DATA_POOL = 1L << 7;
+    /**
+     * Operations older clients must not do are recorded in the header.
+     */
     public static final long OPERATIONS = 1L << 8;
+    /**
+     * The image is being migrated.
+     */
     public static final long MIGRATING = 1L << 9;
+    /**
+     * A mirrored image that is not the primary.
+     */
     public static final long NON_PRIMARY = 1L << 10;
+    /**
+     * A persistent write-back cache holds unflushed data.
+     */
     public static final long DIRTY_CACHE = 1L << 11;
 
     /** librbd's rbd_default_features in Pacific: layering, exclusive-lock, object-map, fast-diff, deep-flatten. */
@@ -34,7 +70,12 @@ public final class RbdFeatures {
     public static final long WRITABLE = LAYERING | STRIPINGV2 | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN | DATA_POOL
             | OPERATIONS;
 
-    /** librbd's rules: object-map needs exclusive-lock, fast-diff needs object-map. */
+    /**
+     * librbd's rules: object-map needs exclusive-lock, fast-diff needs object-map.
+     *
+     * @param features the feature bits
+     * @throws RbdException when a feature lacks one it needs
+     */
     public static void validateDependencies(long features) {
         if ((features & OBJECT_MAP) != 0 && (features & EXCLUSIVE_LOCK) == 0) {
             throw new RbdException("feature object-map requires exclusive-lock");
@@ -47,6 +88,12 @@ public final class RbdFeatures {
     private RbdFeatures() {
     }
 
+    /**
+     * The features' names, as {@code rbd info} lists them.
+     *
+     * @param features the feature bits
+     * @return the names, comma-separated
+     */
     public static String names(long features) {
         String[] names = {"layering", "striping", "exclusive-lock", "object-map", "fast-diff", "deep-flatten",
             "journaling", "data-pool", "operations", "migrating", "non-primary", "dirty-cache"};

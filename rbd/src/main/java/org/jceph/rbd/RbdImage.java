@@ -26,9 +26,14 @@ import org.jceph.rbd.layout.StripingLayout;
  * <p>Images with exclusive-lock are written the way librbd writes them: a watch on the header,
  * the lock taken before the first write and handed over when another client asks
  * ({@link ExclusiveLock}), and, with object-map, the map updated before each data write
- * ({@link ObjectMap}). Journaling and unknown feature bits are refused for writing (krbd's rule:
- * refuse what you cannot honour, never corrupt). Clones (a parent) and separate data pools are
- * refused. Reads of absent objects return zeros.
+ * ({@link ObjectMap}). Clones read through to their parent within the overlap and copy up before
+ * writing; a separate data pool holds the data objects when the image has one. Journaling and
+ * unknown feature bits are refused for writing (krbd's rule: refuse what you cannot honour,
+ * never corrupt); striped clones are refused for writing. Reads of absent objects return zeros.
+ *
+ * <p>A handle is safe to use from several threads. {@link #close()} gives back the lock and drops
+ * the watch; closing the image's {@link org.jceph.rados.RadosClient} does the same for every
+ * image still open on it.
  */
 public final class RbdImage implements AutoCloseable {
     private static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
@@ -95,6 +100,13 @@ public final class RbdImage implements AutoCloseable {
     /**
      * Creates a format 2 image as librbd does (rbd_id, directory entry, header), with
      * {@code features} limited to what we can write ({@link RbdFeatures#WRITABLE}).
+     *
+     * @param io the pool (and namespace) of the image
+     * @param name the image's name
+     * @param size its size in bytes
+     * @param order log2 of its object size (22: 4 MiB objects)
+     * @param features its feature bits ({@link RbdFeatures})
+     * @throws RbdException.ImageExistsException when the pool has an image of that name
      */
     public static void create(IoCtx io, String name, long size, int order, long features) {
         create(io, name, size, order, features, 0, 0, null);
@@ -105,6 +117,16 @@ public final class RbdImage implements AutoCloseable {
      * {@code stripeUnit}/{@code stripeCount} differ from one object per stripe (the stripe unit
      * must divide the object size), and a separate data pool for the data objects when
      * {@code dataPool} is another pool (the header, id and object map stay in {@code io}'s pool).
+     *
+     * @param io the pool (and namespace) of the image
+     * @param name the image's name
+     * @param size its size in bytes
+     * @param order log2 of its object size
+     * @param features its feature bits ({@link RbdFeatures})
+     * @param stripeUnit the stripe unit in bytes (0: the object size)
+     * @param stripeCount objects per stripe (0: one)
+     * @param dataPool the pool of the data objects (null: {@code io}'s pool)
+     * @throws RbdException.ImageExistsException when the pool has an image of that name
      */
     public static void create(IoCtx io, String name, long size, int order, long features, long stripeUnit,
                               long stripeCount, IoCtx dataPool) {
@@ -138,7 +160,7 @@ public final class RbdImage implements AutoCloseable {
         try {
             io.create(idObject, true);
         } catch (RadosException.ObjectExistsException e) {
-            throw new RbdException("image " + name + " already exists in pool " + io.poolName());
+            throw new RbdException.ImageExistsException("image " + name + " already exists in pool " + io.poolName());
         }
         io.exec(idObject, "rbd", "set_id", encode(e -> e.writeString(id)));
         io.exec("rbd_directory", "rbd", "dir_add_image", encode(e -> e.writeString(name).writeString(id)));
@@ -158,7 +180,12 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
-    /** Image names and ids in the pool's rbd_directory (format 2 images), by name. */
+    /**
+     * Image names and ids in the pool's rbd_directory (format 2 images), by name.
+     *
+     * @param io the pool (and namespace)
+     * @return image ids by image name
+     */
     public static java.util.SortedMap<String, String> list(IoCtx io) {
         java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
         String after = "";
@@ -184,6 +211,11 @@ public final class RbdImage implements AutoCloseable {
      * Removes an image as librbd leaves things after {@code rbd rm}: data objects, header, id
      * object and directory entry. Refused while it has snapshots, a parent, or features whose
      * objects we do not manage.
+     *
+     * @param io the pool (and namespace) of the image
+     * @param name the image's name
+     * @throws RbdException.ImageNotFoundException when there is no such image
+     * @throws RbdException.ImageBusyException when another client has it open
      */
     public static void remove(IoCtx io, String name) {
         try (RbdImage img = open(io, name, false)) {
@@ -191,7 +223,7 @@ public final class RbdImage implements AutoCloseable {
                 long others = io.listWatchers("rbd_header." + img.id).stream()
                         .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
                 if (others > 0) {
-                    throw new RbdException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
+                    throw new RbdException.ImageBusyException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
                             + " them); close it there first");
                 }
                 img.maintenance(() -> null); // take the lock, as librbd's remove does
@@ -234,6 +266,14 @@ public final class RbdImage implements AutoCloseable {
      * the parent attached to its header with the whole snapshot as overlap, and the child
      * registered with the parent: rbd_children (v1) or child_attach plus the CLONE_CHILD
      * operation feature (v2). A failure part-way removes the child again.
+     *
+     * @param parentIo the parent's pool
+     * @param parentName the parent image
+     * @param snapName the parent's snapshot to clone (protected first for {@link CloneFormat#V1})
+     * @param childIo the child's pool
+     * @param childName the new image's name
+     * @param features the child's features (layering is added)
+     * @param format how the child is registered with its parent
      */
     public static void clone(IoCtx parentIo, String parentName, String snapName, IoCtx childIo, String childName,
                              long features, CloneFormat format) {
@@ -291,6 +331,10 @@ public final class RbdImage implements AutoCloseable {
     /**
      * The clones of {@code snapName}, as "pool/image" names: v2 children from the header's
      * children_list, v1 children from the rbd_children object of each pool in {@code pools}.
+     *
+     * @param snapName the snapshot
+     * @param pools the pools to look for v1 children in
+     * @return the children as "pool/image"
      */
     public List<String> children(String snapName, List<IoCtx> pools) {
         long sid = snapshot(snapName).id();
@@ -403,14 +447,21 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
-    /** Renames an image: a new id object, the directory entry moved, the old id object removed. */
+    /**
+     * Renames an image: a new id object, the directory entry moved, the old id object removed.
+     *
+     * @param io the pool (and namespace)
+     * @param from the current name
+     * @param to the new name
+     * @throws RbdException.ImageExistsException when {@code to} exists
+     */
     public static void rename(IoCtx io, String from, String to) {
         try (RbdImage img = open(io, from, true)) {
             String newIdObject = "rbd_id." + to;
             try {
                 io.create(newIdObject, true);
             } catch (RadosException.ObjectExistsException e) {
-                throw new RbdException("image " + to + " already exists in pool " + io.poolName());
+                throw new RbdException.ImageExistsException("image " + to + " already exists in pool " + io.poolName());
             }
             io.exec(newIdObject, "rbd", "set_id", encode(e -> e.writeString(img.id)));
             io.exec("rbd_directory", "rbd", "dir_rename_image",
@@ -429,14 +480,29 @@ public final class RbdImage implements AutoCloseable {
         });
     }
 
-    /** Opens image {@code name}; read-write unless {@code readOnly}. */
+    /**
+     * Opens image {@code name}; read-write unless {@code readOnly}.
+     *
+     * @param io the pool (and namespace) of the image; the image keeps its own copy
+     * @param name the image's name
+     * @param readOnly open for reading only (no lock, no watch)
+     * @return the open image; close it when done
+     * @throws RbdException.ImageNotFoundException when there is no such image
+     * @throws RbdException.UnsupportedFeaturesException when the image has features jceph cannot honour for that access
+     */
     public static RbdImage open(IoCtx io, String name, boolean readOnly) {
         return open(io, name, readOnly, DEFAULT_LOCK_TIMEOUT);
     }
 
     /**
      * Opens image {@code name}; a write that needs the exclusive lock fails with
-     * {@link ExclusiveLock.LockTimeoutException} when it cannot have it within {@code lockTimeout}.
+     * {@link RbdException.LockTimeoutException} when it cannot have it within {@code lockTimeout}.
+     *
+     * @param io the pool (and namespace) of the image
+     * @param name the image's name
+     * @param readOnly open for reading only
+     * @param lockTimeout how long a write waits for the exclusive lock
+     * @return the open image; close it when done
      */
     public static RbdImage open(IoCtx io, String name, boolean readOnly, java.time.Duration lockTimeout) {
         return open(io, name, readOnly, lockTimeout, 0);
@@ -450,7 +516,7 @@ public final class RbdImage implements AutoCloseable {
             if (io.statOrNull(name + ".rbd") != null) {
                 throw new RbdException("image " + name + " is format 1: open it with Format1Image");
             }
-            throw new RbdException("no image " + name + " in pool " + io.poolName());
+            throw new RbdException.ImageNotFoundException(name, io.poolName());
         }
         String header = "rbd_header." + id;
         CephDecoder sz = CephDecoder.of(io.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
@@ -540,7 +606,11 @@ public final class RbdImage implements AutoCloseable {
         return new Parent(pool, ns, imageId, parentSnap, overlap, atSnap);
     }
 
-    /** The parent of this clone, or null. */
+    /**
+     * The parent of this clone, or null.
+     *
+     * @return the parent, or null for an image that is not a clone
+     */
     public Parent parent() {
         return parent;
     }
@@ -564,6 +634,11 @@ public final class RbdImage implements AutoCloseable {
         throw new RbdException("image " + name + " has no snapshot with id " + snapId);
     }
 
+    /**
+     * The image's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
@@ -583,6 +658,8 @@ public final class RbdImage implements AutoCloseable {
             objectMap = new ObjectMap(md, id);
         }
         watcher.onHeaderUpdate(n -> refreshQuietly());
+        // closing the client first gives the lock back and drops the watch, as closing this image does
+        md.client().registerDependent(this);
         lock = new ExclusiveLock(md, watcher, worker, lockTimeout, new ExclusiveLock.Hooks() {
             @Override
             public void acquired() {
@@ -630,12 +707,20 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
-    /** Whether we hold the image's exclusive lock now (false for images without the feature). */
+    /**
+     * Whether we hold the image's exclusive lock now (false for images without the feature).
+     *
+     * @return true while this handle owns the lock
+     */
     public boolean holdsExclusiveLock() {
         return lock != null && lock.isOwner();
     }
 
-    /** How often this handle took the exclusive lock (hand-overs with other clients show here). */
+    /**
+     * How often this handle took the exclusive lock (hand-overs with other clients show here).
+     *
+     * @return how many times
+     */
     public long lockAcquisitions() {
         return lock == null ? 0 : lock.acquisitions();
     }
@@ -691,30 +776,65 @@ public final class RbdImage implements AutoCloseable {
         objectMap.update(objectNo, objectNo + 1, ObjectMap.EXISTS, java.util.Optional.empty());
     }
 
+    /**
+     * The image's id (the suffix of rbd_header.ID and of its data objects' names).
+     *
+     * @return the id
+     */
     public String id() {
         return id;
     }
 
+    /**
+     * The image's size, as last read from the header or set by {@link #resize}.
+     *
+     * @return the size in bytes
+     */
     public long size() {
         return size;
     }
 
+    /**
+     * log2 of the object size.
+     *
+     * @return the order (22: 4 MiB objects)
+     */
     public int order() {
         return order;
     }
 
+    /**
+     * The image's feature bits ({@link RbdFeatures}).
+     *
+     * @return the bits
+     */
     public long features() {
         return features;
     }
 
+    /**
+     * The prefix of the data objects' names (rbd_data.ID).
+     *
+     * @return the prefix
+     */
     public String objectPrefix() {
         return objectPrefix;
     }
 
+    /**
+     * Whether this handle was opened read-only (or is a snapshot's).
+     *
+     * @return true for read-only
+     */
     public boolean readOnly() {
         return readOnly;
     }
 
+    /**
+     * How the image is striped over its objects.
+     *
+     * @return the layout
+     */
     public StripingLayout layout() {
         return layout;
     }
@@ -750,7 +870,13 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
-    /** Reads {@code length} bytes at {@code offset}; absent objects and holes read as zeros. */
+    /**
+     * Reads {@code length} bytes at {@code offset}; absent objects and holes read as zeros.
+     *
+     * @param offset where to read, within the image
+     * @param length how many bytes
+     * @return a future of exactly {@code length} bytes
+     */
     public CompletableFuture<byte[]> readAsync(long offset, int length) {
         checkRange(offset, length);
         List<ObjectExtent> extents = Striper.fileToExtents(layout, offset, length);
@@ -891,6 +1017,10 @@ public final class RbdImage implements AutoCloseable {
     /**
      * Writes {@code data} at {@code offset}. As with librbd's aio_write, the array must not change
      * until the future completes: a write that fits one object sends it as it is, without a copy.
+     *
+     * @param offset where to write, within the image
+     * @param data what to write
+     * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> writeAsync(long offset, byte[] data) {
         checkWritable();
@@ -949,18 +1079,26 @@ public final class RbdImage implements AutoCloseable {
     }
 
     /**
-     * Discards a range: whole objects are removed, parts of objects zeroed. Reads return zeros
-     * afterwards (what librbd guarantees for images without a parent).
-     */
-    /**
      * librbd's write_zeroes: the range reads back as zeros afterwards, whatever a clone's parent
      * holds. Our discard already gives that guarantee (whole objects removed outside a parent's
      * overlap, zeroed inside it), so it is the same operation.
+     *
+     * @param offset where the range starts
+     * @param length its length in bytes
+     * @return a future completed when done
      */
     public CompletableFuture<Void> writeZeroesAsync(long offset, long length) {
         return discardAsync(offset, length);
     }
 
+    /**
+     * Discards a range: whole objects are removed, parts of objects zeroed. Reads return zeros
+     * afterwards (what librbd guarantees for images without a parent).
+     *
+     * @param offset where the range starts
+     * @param length its length in bytes
+     * @return a future completed when done
+     */
     public CompletableFuture<Void> discardAsync(long offset, long length) {
         checkWritable();
         checkRange(offset, length);
@@ -1007,6 +1145,8 @@ public final class RbdImage implements AutoCloseable {
      * Resizes the image. Shrinking removes the objects past the new end and truncates the one
      * that straddles it (non-striped images), or zeroes the cut range (striped ones), before the
      * header records the new size; growing only records it.
+     *
+     * @param newSize the new size in bytes
      */
     public void resize(long newSize) {
         checkWritable();
@@ -1098,24 +1238,46 @@ public final class RbdImage implements AutoCloseable {
      * 1 group, 2 trash, 3 mirror) and creation time, when the header gave them.
      */
     public record Snapshot(long id, String name, long size, int namespaceType, java.time.Instant timestamp) {
+        /**
+         * The namespace type of snapshots users take.
+         */
         public static final int NAMESPACE_USER = 0;
 
+        /**
+         * A user snapshot whose creation time is not known.
+         *
+         * @param id its snap id
+         * @param name its name
+         * @param size the image's size at the snapshot
+         */
         public Snapshot(long id, String name, long size) {
             this(id, name, size, NAMESPACE_USER, null);
         }
 
-        /** A snapshot the user took (rbd snap create), not a group, trash or mirror one. */
+        /**
+         * A snapshot the user took (rbd snap create), not a group, trash or mirror one.
+         *
+         * @return true for a user snapshot
+         */
         public boolean isUser() {
             return namespaceType == NAMESPACE_USER;
         }
     }
 
-    /** The user's snapshots only, oldest first: what {@code rbd snap ls} and {@code rbd du} show. */
+    /**
+     * The user's snapshots only, oldest first: what {@code rbd snap ls} and {@code rbd du} show.
+     *
+     * @return the snapshots
+     */
     public List<Snapshot> userSnapshots() {
         return snapshots().stream().filter(Snapshot::isUser).toList();
     }
 
-    /** Snapshots, oldest first (get_snapcontext, then snapshot_get for each id). */
+    /**
+     * Snapshots, oldest first (get_snapcontext, then snapshot_get for each id).
+     *
+     * @return the snapshots of every namespace
+     */
     public List<Snapshot> snapshots() {
         String header = "rbd_header." + id;
         SnapContext snapc = SnapContext.decode(CephDecoder.of(md.exec(header, "rbd", "get_snapcontext", new byte[0]),
@@ -1140,7 +1302,12 @@ public final class RbdImage implements AutoCloseable {
         return out;
     }
 
-    /** Creates a snapshot: a self-managed snap id, registered in the header; later writes keep it. */
+    /**
+     * Creates a snapshot: a self-managed snap id, registered in the header; later writes keep it.
+     *
+     * @param snapName the snapshot's name
+     * @return the new snapshot
+     */
     public Snapshot snapCreate(String snapName) {
         checkWritable();
         Snapshot s = maintenance(() -> snapCreateUnderLock(snapName));
@@ -1165,6 +1332,12 @@ public final class RbdImage implements AutoCloseable {
         return new Snapshot(snapId, snapName, size);
     }
 
+    /**
+     * Removes a snapshot (rbd snap rm): unregistered from the header, its snap id
+     * removed from the pool so that the OSDs trim its clones.
+     *
+     * @param snapName the snapshot's name
+     */
     public void snapRemove(String snapName) {
         checkWritable();
         maintenance(() -> {
@@ -1196,14 +1369,23 @@ public final class RbdImage implements AutoCloseable {
                 .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
     }
 
-    /** RBD_PROTECTION_STATUS_*: 0 unprotected, 1 unprotecting, 2 protected. */
+    /**
+     * RBD_PROTECTION_STATUS_*: 0 unprotected, 1 unprotecting, 2 protected.
+     *
+     * @param snapName the snapshot's name
+     * @return true unless the snapshot is unprotected
+     */
     public boolean isProtected(String snapName) {
         long sid = snapshot(snapName).id();
         byte[] out = md.exec("rbd_header." + id, "rbd", "get_protection_status", encode(e -> e.writeU64Le(sid)));
         return CephDecoder.of(out, "protection status").readU8() != 0;
     }
 
-    /** Protects a snapshot so it can be cloned and cannot be removed (rbd snap protect). */
+    /**
+     * Protects a snapshot so it can be cloned and cannot be removed (rbd snap protect).
+     *
+     * @param snapName the snapshot's name
+     */
     public void snapProtect(String snapName) {
         checkWritable();
         setProtection(snapshot(snapName).id(), 2);
@@ -1212,6 +1394,8 @@ public final class RbdImage implements AutoCloseable {
     /**
      * Unprotects a snapshot as librbd does: UNPROTECTING first, then, with no clone of it left
      * (children_list is empty), UNPROTECTED.
+     *
+     * @param snapName the snapshot's name
      */
     public void snapUnprotect(String snapName) {
         checkWritable();
@@ -1247,6 +1431,8 @@ public final class RbdImage implements AutoCloseable {
     /**
      * Rolls the whole image back to a snapshot (rbd snap rollback): the size it had, then every
      * data object rolled back by the OSDs (objects the snapshot did not have disappear).
+     *
+     * @param snapName the snapshot's name
      */
     public void snapRollback(String snapName) {
         checkWritable();
@@ -1282,7 +1468,12 @@ public final class RbdImage implements AutoCloseable {
                 "get_snapcontext", new byte[0]), "get_snapcontext")));
     }
 
-    /** The image as it was at snapshot {@code snapName}: read-only, sized as then. */
+    /**
+     * The image as it was at snapshot {@code snapName}: read-only, sized as then.
+     *
+     * @param snapName the snapshot's name
+     * @return a read-only handle on the snapshot (it shares this handle's pool contexts)
+     */
     public RbdImage atSnapshot(String snapName) {
         Snapshot s = snapshots().stream().filter(x -> x.name().equals(snapName)).findFirst()
                 .orElseThrow(() -> new RbdException.NoSuchKeyException("image " + name + " has no snapshot " + snapName));
@@ -1296,12 +1487,22 @@ public final class RbdImage implements AutoCloseable {
 
     // ---- image metadata (rbd image-meta) ------------------------------------------------------
 
-    /** The value of metadata key {@code key}; {@link RbdException.NoSuchKeyException} when absent. */
+    /**
+     * The value of metadata key {@code key}; {@link RbdException.NoSuchKeyException} when absent.
+     *
+     * @param key the key
+     * @return its value
+     */
     public String metadataGet(String key) {
         return ImageMetadata.get(md, "rbd_header." + id, name, key);
     }
 
-    /** Sets a metadata key (under the exclusive lock when the image has one, as librbd's owner does it). */
+    /**
+     * Sets a metadata key (under the exclusive lock when the image has one, as librbd's owner does it).
+     *
+     * @param key the key
+     * @param value its value
+     */
     public void metadataSet(String key, String value) {
         checkWritable();
         maintenance(() -> {
@@ -1313,6 +1514,12 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes a metadata key (under the exclusive lock when the image has one).
+     *
+     * @param key the key
+     * @throws RbdException.NoSuchKeyException when the image has no such key
+     */
     public void metadataRemove(String key) {
         checkWritable();
         maintenance(() -> {
@@ -1324,14 +1531,22 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
-    /** All metadata, by key. */
+    /**
+     * All metadata, by key.
+     *
+     * @return the values by key
+     */
     public java.util.SortedMap<String, String> metadataList() {
         return ImageMetadata.list(md, "rbd_header." + id);
     }
 
     // ---- advisory locks (rbd lock add/ls/rm): cls_lock "rbd_lock" on the header -------------
 
-    /** The advisory (or librbd-managed) lock on the header: type, tag and holders. */
+    /**
+     * The advisory (or librbd-managed) lock on the header: type, tag and holders.
+     *
+     * @return the lock and its holders
+     */
     public org.jceph.rados.LockInfo lockers() {
         return md.getLockInfo("rbd_header." + id, ExclusiveLock.LOCK_NAME);
     }
@@ -1339,6 +1554,9 @@ public final class RbdImage implements AutoCloseable {
     /**
      * Takes an advisory lock with id {@code cookie}: exclusive, or shared under {@code sharedTag}
      * (librbd's lock_exclusive / lock_shared). Held elsewhere: {@link LockHeldException}.
+     *
+     * @param cookie the lock id
+     * @param sharedTag the tag for a shared lock, null for an exclusive one
      */
     public void lockAdd(String cookie, String sharedTag) {
         try {
@@ -1352,7 +1570,12 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
-    /** Breaks the lock {@code cookie} held by {@code locker} ("client.N"), as rbd lock rm. */
+    /**
+     * Breaks the lock {@code cookie} held by {@code locker} ("client.N"), as rbd lock rm.
+     *
+     * @param cookie the lock id
+     * @param locker the holder, "client.N"
+     */
     public void lockRemove(String cookie, String locker) {
         if (!locker.matches("client\\.\\d+")) {
             throw new RbdException("locker must be client.<id>, not " + locker);
@@ -1384,6 +1607,8 @@ public final class RbdImage implements AutoCloseable {
      * Compares the object map of this handle (HEAD, or the snapshot it reads) with the data
      * objects: an object that exists must be EXISTS or EXISTS_CLEAN, one that does not must be
      * NONEXISTENT. (Whether an existing object is clean since the last snapshot is not checked.)
+     *
+     * @return the objects whose state disagrees, empty when the map is right
      */
     public List<ObjectMapMismatch> objectMapCheck() {
         if ((features & RbdFeatures.OBJECT_MAP) == 0) {
@@ -1415,7 +1640,11 @@ public final class RbdImage implements AutoCloseable {
         return out;
     }
 
-    /** Whether the header flags this image's object map (HEAD) invalid. */
+    /**
+     * Whether the header flags this image's object map (HEAD) invalid.
+     *
+     * @return true when the invalid flag is set
+     */
     public boolean objectMapFlaggedInvalid() {
         return (features & RbdFeatures.OBJECT_MAP) != 0 && (ObjectMap.flags(md, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0;
     }
@@ -1423,6 +1652,10 @@ public final class RbdImage implements AutoCloseable {
     /**
      * rbd diff: what changed since snapshot {@code fromSnap} (null: since the beginning) up to
      * this handle's HEAD or snapshot; see {@link ImageDiff} for what is supported.
+     *
+     * @param fromSnap the older snapshot, null for the beginning
+     * @param wholeObject report whole objects rather than changed extents
+     * @return the changed extents, in image order
      */
     public List<ImageDiff.Extent> diff(String fromSnap, boolean wholeObject) {
         return ImageDiff.of(this, md, io, snapId == NOSNAP ? null : snapId, fromSnap, wholeObject);
@@ -1433,7 +1666,11 @@ public final class RbdImage implements AutoCloseable {
         return ImageDiff.of(this, md, io, snapId == NOSNAP ? null : snapId, fromSnap, wholeObject, false);
     }
 
-    /** rbd du: each snapshot, oldest first, then HEAD (whole objects, as rbd du without --exact). */
+    /**
+     * rbd du: each snapshot, oldest first, then HEAD (whole objects, as rbd du without --exact).
+     *
+     * @return one entry per snapshot, then one for HEAD
+     */
     public List<DiskUsage.Usage> diskUsage() {
         return DiskUsage.of(this);
     }
@@ -1442,6 +1679,11 @@ public final class RbdImage implements AutoCloseable {
      * rbd du with its options: only the snapshots after {@code fromSnap} (null: all), up to and
      * including {@code toSnap} (null: all, then HEAD); {@code exact} sums changed extents rather
      * than whole objects.
+     *
+     * @param fromSnap count only the snapshots after this one (null: all)
+     * @param toSnap stop at this snapshot (null: all, then HEAD)
+     * @param exact sum changed extents rather than whole objects
+     * @return one entry per snapshot counted (and HEAD)
      */
     public List<DiskUsage.Usage> diskUsage(String fromSnap, String toSnap, boolean exact) {
         return DiskUsage.of(this, fromSnap, toSnap, exact);
@@ -1453,6 +1695,11 @@ public final class RbdImage implements AutoCloseable {
      * {@code {length, allocated ? 1 : 0}} runs covering the range from {@code offset}, at most
      * {@code maxObjects} objects' worth (callers ask again for the rest). Non-striped images
      * only; striped ones report everything allocated.
+     *
+     * @param offset where the range starts
+     * @param length its length
+     * @param maxObjects how many objects to look at, at most
+     * @return a future of the {length, allocated} runs
      */
     public CompletableFuture<List<long[]>> allocation(long offset, long length, int maxObjects) {
         checkRange(offset, length);
@@ -1527,22 +1774,50 @@ public final class RbdImage implements AutoCloseable {
     public static final java.time.Duration DEFAULT_IO_TIMEOUT = java.time.Duration.ofSeconds(
             Long.getLong("jceph.rbd.ioTimeoutSeconds", 300));
 
+    /**
+     * Reads {@code length} bytes at {@code offset}, waiting at most the I/O timeout.
+     *
+     * @param offset where to read, within the image
+     * @param length how many bytes
+     * @return the bytes
+     */
     public byte[] read(long offset, int length) {
         return await(readAsync(offset, length), "read");
     }
 
+    /**
+     * Writes {@code data} at {@code offset}, waiting at most the I/O timeout.
+     *
+     * @param offset where to write, within the image
+     * @param data what to write
+     */
     public void write(long offset, byte[] data) {
         await(writeAsync(offset, data), "write");
     }
 
+    /**
+     * Discards a range (see {@link #discardAsync}), waiting at most the I/O timeout.
+     *
+     * @param offset where the range starts
+     * @param length its length in bytes
+     */
     public void discard(long offset, long length) {
         await(discardAsync(offset, length), "discard");
     }
 
+    /**
+     * Zeroes a range (see {@link #writeZeroesAsync}), waiting at most the I/O timeout.
+     *
+     * @param offset where the range starts
+     * @param length its length in bytes
+     */
     public void writeZeroes(long offset, long length) {
         await(writeZeroesAsync(offset, length), "write_zeroes");
     }
 
+    /**
+     * Waits until every write acknowledged so far is durable: at once, since nothing is buffered here.
+     */
     public void flush() {
         await(flushAsync(), "flush");
     }
@@ -1575,7 +1850,11 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
-    /** Writes are acknowledged by the OSDs once durable: nothing is buffered here. */
+    /**
+     * Writes are acknowledged by the OSDs once durable: nothing is buffered here.
+     *
+     * @return a completed future
+     */
     public CompletableFuture<Void> flushAsync() {
         return CompletableFuture.completedFuture(null);
     }
@@ -1584,10 +1863,24 @@ public final class RbdImage implements AutoCloseable {
         return CephEncoder.toBytes(body);
     }
 
+    /**
+     * Closes the image: gives back the exclusive lock (after the writes in flight) and drops the
+     * header watch. Calling it again does nothing. Closing the {@link org.jceph.rados.RadosClient}
+     * closes every image still open on it this way first.
+     */
     @Override
     public void close() {
-        releaseLockAndWatch();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            releaseLockAndWatch();
+        } finally {
+            md.client().unregisterDependent(this);
+        }
     }
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Gives back the exclusive lock (after the writes in flight) and drops the header watch. */
     private void releaseLockAndWatch() {

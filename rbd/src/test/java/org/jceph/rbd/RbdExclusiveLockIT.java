@@ -164,7 +164,7 @@ class RbdExclusiveLockIT extends LiveRbdTest {
             try (RbdImage img = RbdImage.open(io(), "foreign", false)) {
                 var e = assertThrows(java.util.concurrent.ExecutionException.class,
                         () -> img.writeAsync(0, new byte[] {1}).get(60, TimeUnit.SECONDS));
-                assertTrue(e.getCause() instanceof ExclusiveLock.LockBusyException, String.valueOf(e.getCause()));
+                assertTrue(e.getCause() instanceof RbdException.LockBusyException, String.valueOf(e.getCause()));
             }
             assertEquals("not-librbd", io().getLockInfo(header, "rbd_lock").lockers().get(0).cookie());
             other.ioCtx(pool).unlock(header, "rbd_lock", "not-librbd");
@@ -184,7 +184,7 @@ class RbdExclusiveLockIT extends LiveRbdTest {
                 var e = assertThrows(java.util.concurrent.ExecutionException.class,
                         () -> img.writeAsync(0, new byte[] {1}).get(60, TimeUnit.SECONDS));
                 long secs = (System.nanoTime() - t0) / 1_000_000_000L;
-                assertTrue(e.getCause() instanceof ExclusiveLock.LockTimeoutException, String.valueOf(e.getCause()));
+                assertTrue(e.getCause() instanceof RbdException.LockTimeoutException, String.valueOf(e.getCause()));
                 assertTrue(secs >= 7 && secs < 30, "gave up after the 8 s bound: " + secs + " s");
                 assertFalse(img.holdsExclusiveLock());
             }

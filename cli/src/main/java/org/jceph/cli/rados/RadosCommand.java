@@ -22,6 +22,75 @@ public final class RadosCommand {
     private RadosCommand() {
     }
 
+    /** The commands run() knows; anything else is refused before connecting, as the stock tool does. */
+    private static final java.util.Set<String> COMMANDS = java.util.Set.of("lspools", "df", "ls", "mksnap", "rmsnap",
+            "lssnap", "rollback", "lock", "notify", "watch", "put", "get", "rm", "stat", "append", "truncate", "create",
+            "setxattr", "getxattr", "rmxattr", "listxattr", "setomapval", "getomapval", "listomapkeys", "listomapvals",
+            "rmomapkey", "getomapheader", "setomapheader", "clearomap", "bench");
+
+    /** The stock tool's refusal of an unknown command or option, and its exit status. */
+    private static int unrecognized(PrintStream err, String what) {
+        err.println("unrecognized command " + what + "; -h or --help for usage");
+        err.println("error 22: (22) Invalid argument");
+        return 1;
+    }
+
+    /** rados --help: the commands jceph implements, in the stock tool's layout. Connects to nothing. */
+    static void usage(PrintStream out) {
+        out.println("usage: rados [options] [commands]");
+        out.println("POOL COMMANDS");
+        out.println("   lspools                          list pools");
+        out.println("   df                               show per-pool and total usage");
+        out.println("   ls                               list objects in pool");
+        out.println();
+        out.println("POOL SNAP COMMANDS");
+        out.println("   lssnap                           list snaps");
+        out.println("   mksnap <snap-name>               create snap <snap-name>");
+        out.println("   rmsnap <snap-name>               remove snap <snap-name>");
+        out.println();
+        out.println("OBJECT COMMANDS");
+        out.println("   get <obj-name> <outfile>         fetch object");
+        out.println("   put <obj-name> <infile>          write object");
+        out.println("   append <obj-name> <infile>       append object");
+        out.println("   truncate <obj-name> length       truncate object");
+        out.println("   create <obj-name>                create object");
+        out.println("   rm <obj-name> ...                remove object(s)");
+        out.println("   stat <obj-name>                  stat the named object");
+        out.println("   rollback <obj-name> <snap-name>  roll back object to snap <snap-name>");
+        out.println("   listxattr <obj-name>");
+        out.println("   getxattr <obj-name> attr");
+        out.println("   setxattr <obj-name> attr val");
+        out.println("   rmxattr <obj-name> attr");
+        out.println("   listomapkeys <obj-name>          list the keys in the object map");
+        out.println("   listomapvals <obj-name>          list the keys and vals in the object map");
+        out.println("   getomapval <obj-name> <key> [file] show the value for the specified key");
+        out.println("   setomapval <obj-name> <key> <val> | <file>");
+        out.println("   rmomapkey <obj-name> <key>");
+        out.println("   clearomap <obj-name>             clear all the omap keys for this object");
+        out.println("   getomapheader <obj-name> [file]");
+        out.println("   setomapheader <obj-name> <val>");
+        out.println("   watch <obj-name>                 add watcher on this object");
+        out.println("   notify <obj-name> <message>      notify watcher of this object with message");
+        out.println("   bench <seconds> write|seq|rand [-t concurrent_operations] [--no-cleanup]");
+        out.println("                                    default is 16 concurrent IOs and 4 MB ops");
+        out.println();
+        out.println("ADVISORY LOCKS");
+        out.println("   lock list <obj-name>");
+        out.println("   lock get <obj-name> <lock-name> [--lock-cookie locker-cookie] [--lock-tag locker-tag]");
+        out.println("        [--lock-description locker-desc] [--lock-type locker-type]");
+        out.println("   lock break <obj-name> <lock-name> <locker-name> [--lock-cookie locker-cookie]");
+        out.println("   lock info <obj-name> <lock-name>");
+        out.println();
+        out.println("GLOBAL OPTIONS:");
+        out.println("   -p pool");
+        out.println("   --pool=pool                      select given pool by name");
+        out.println("   -b op_size                       set the block size for put/get ops and for write benchmarking");
+        out.println("   -N namespace");
+        out.println("   --namespace=namespace            specify the namespace to use for the object");
+        out.println("   --all                            Use with ls to list objects in all namespaces");
+        out.println("   -c, --conf FILE, --id ID, -n, --name NAME, -k, --keyring FILE, -m MONADDR");
+    }
+
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> pos = new ArrayList<>();
         List<String> cephArgs = new ArrayList<>();
@@ -52,13 +121,24 @@ public final class RadosCommand {
                     cephArgs.add(a);
                     cephArgs.add(value(args, ++i, a));
                 }
+                case "-h", "--help" -> {
+                    usage(out);
+                    return 0;
+                }
                 default -> {
-                    if (a.startsWith("--") && a.length() > 2) {
-                        // any other Ceph option, as the stock tool takes them: --ms_client_mode secure, --opt=value
+                    if (a.startsWith("--pool=")) {
+                        pool = a.substring("--pool=".length());
+                    } else if (a.startsWith("--namespace=")) {
+                        namespace = a.substring("--namespace=".length());
+                    } else if (a.startsWith("--") && a.indexOf('_') > 2) {
+                        // a Ceph config option, as the stock tool takes them (--ms_client_mode secure,
+                        // --opt=value); Ceph's option names all contain an underscore
                         cephArgs.add(a);
                         if (a.indexOf('=') < 0) {
                             cephArgs.add(value(args, ++i, a));
                         }
+                    } else if (a.length() > 1 && a.startsWith("-")) {
+                        return unrecognized(err, a);
                     } else {
                         pos.add(a);
                     }
@@ -66,7 +146,11 @@ public final class RadosCommand {
             }
         }
         if (pos.isEmpty()) {
-            throw new UsageException("usage: rados [-p POOL] <lspools|df|put|get|rm|stat|ls|...|bench> ...");
+            err.println("rados: you must give an action. Try --help");
+            return 1;
+        }
+        if (!COMMANDS.contains(pos.get(0))) {
+            return unrecognized(err, pos.get(0));
         }
         try (RadosClient client = RadosClient.connect(CephConfig.fromEnvironment(cephArgs.toArray(String[]::new)))) {
             String cmd = pos.get(0);
@@ -81,7 +165,13 @@ public final class RadosCommand {
             if (pool == null) {
                 throw new UsageException(cmd + " needs -p POOL");
             }
-            IoCtx io = client.ioCtx(pool);
+            IoCtx io;
+            try {
+                io = client.ioCtx(pool);
+            } catch (RadosException.PoolNotFoundException e) {
+                err.println("error opening pool " + pool + ": (2) No such file or directory");
+                return 1;
+            }
             if (namespace != null && !namespace.equals(IoCtx.ALL_NAMESPACES)) {
                 io.setNamespace(namespace);
             }

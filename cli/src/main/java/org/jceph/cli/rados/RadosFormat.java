@@ -93,25 +93,9 @@ final class RadosFormat {
         return DateTimeFormatter.ofPattern("yyyy.MM.dd HH:mm:ss", Locale.ROOT).format(t.atZone(ZoneId.systemDefault()));
     }
 
-    /** strerror() of the errno values the rados tool reports. */
+    /** strerror() of an errno, from the one errno table ({@link org.jceph.rados.Errno}). */
     static String strerror(int errno) {
-        return switch (Math.abs(errno)) {
-            case 1 -> "Operation not permitted";
-            case 2 -> "No such file or directory";
-            case 5 -> "Input/output error";
-            case 13 -> "Permission denied";
-            case 16 -> "Device or resource busy";
-            case 17 -> "File exists";
-            case 22 -> "Invalid argument";
-            case 28 -> "No space left on device";
-            case 34 -> "Numerical result out of range";
-            case 61 -> "No data available";
-            case 95 -> "Operation not supported";
-            case 110 -> "Connection timed out";
-            case 122 -> "Disk quota exceeded";
-            case 125 -> "Operation canceled";
-            default -> "Unknown error " + Math.abs(errno);
-        };
+        return org.jceph.rados.Errno.strerror(errno);
     }
 
     /** A table as Ceph's TextTable prints it: columns two spaces apart, the first left-aligned. */

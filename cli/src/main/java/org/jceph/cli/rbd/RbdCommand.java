@@ -17,6 +17,7 @@ import org.jceph.cli.UsageException;
 import org.jceph.messenger.config.CephConfig;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosClient;
+import org.jceph.rados.RadosException;
 import org.jceph.rbd.RbdException;
 import org.jceph.rbd.RbdFeatures;
 import org.jceph.rbd.RbdImage;
@@ -38,12 +39,43 @@ public final class RbdCommand {
         }
     }
 
+    /** The commands run() knows; anything else is refused before connecting. */
+    private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
+            "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
+            "object-map", "diff", "du", "disk-usage", "bench");
+
     public static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args a = parse(argv);
-        if (a.pos().isEmpty()) {
-            throw new UsageException("usage: rbd <create|ls|info|rm|resize|mv|import|export|snap|clone|flatten|children|image-meta|lock|object-map|du|diff|bench> ...");
+        Args a;
+        try {
+            a = parse(argv);
+        } catch (UnknownOption e) {
+            err.println("rbd: unrecognised option '" + e.getMessage() + "'");
+            return 1;
+        }
+        // help never connects: rbd, rbd --help and rbd help print the commands; rbd help CMD one command
+        if (a.flags().contains("help") || a.pos().isEmpty()) {
+            RbdHelp.usage(out);
+            return 0;
         }
         String cmd = a.pos().get(0);
+        if (cmd.equals("help")) {
+            if (a.pos().size() == 1) {
+                RbdHelp.usage(out);
+                return 0;
+            }
+            String words = String.join(" ", a.pos().subList(1, a.pos().size()));
+            if (RbdHelp.command(words, out)) {
+                return 0;
+            }
+            err.println("error: unknown option '" + words + "'");
+            RbdHelp.usage(out);
+            return 1;
+        }
+        if (!COMMANDS.contains(cmd)) {
+            err.println("error: unknown option '" + cmd + "'");
+            RbdHelp.usage(out);
+            return 1;
+        }
         try (RadosClient rados = RadosClient.connect(CephConfig.fromEnvironment(a.ceph().toArray(String[]::new)))) {
             switch (cmd) {
                 case "create" -> {
@@ -349,6 +381,28 @@ public final class RbdCommand {
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
             return 0;
+        } catch (RadosException.PoolNotFoundException e) {
+            // the stock tool's words for a pool that is not there; its exit status is the errno
+            if (e.pool().equals("rbd")) {
+                err.println("rbd: error opening default pool 'rbd'");
+                err.println("Ensure that the default pool has been created or specify an alternate pool name.");
+            } else {
+                err.println("rbd: error opening pool '" + e.pool() + "': (2) No such file or directory");
+            }
+            if (cmd.equals("ls") || cmd.equals("list")) {
+                err.println("rbd: listing images failed: (2) No such file or directory");
+            }
+            return 2;
+        } catch (RbdException.ImageNotFoundException e) {
+            if (cmd.equals("rm") || cmd.equals("remove")) {
+                if (!a.flags().contains("no-progress")) {
+                    err.println("Removing image: 0% complete...failed.");
+                }
+                err.println("rbd: delete error: (2) No such file or directory");
+            } else {
+                err.println("rbd: error opening image " + e.image() + ": (2) No such file or directory");
+            }
+            return 2;
         } catch (RbdException.NoSuchKeyException e) {
             err.println("rbd: " + e.getMessage() + ": (2) No such file or directory");
             return 2;
@@ -358,6 +412,9 @@ public final class RbdCommand {
         } catch (RbdException e) {
             err.println("rbd: " + e.getMessage());
             return 1;
+        } catch (RadosException e) {
+            err.println("rbd: " + e.getMessage());
+            return Math.min(255, Math.abs(e.errno()));
         } catch (IOException e) {
             err.println("jceph rbd: " + e.getMessage());
             return 1;
@@ -865,6 +922,21 @@ public final class RbdCommand {
         return text;
     }
 
+    /** An option the tool does not know: refused, as the stock tool refuses it. */
+    private static final class UnknownOption extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownOption(String option) {
+            super(option, null, false, false);
+        }
+    }
+
+    /** The long options that take a value. */
+    private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("data-pool", "format", "from-snap", "image",
+            "image-feature", "image-format", "io-pattern", "io-size", "io-threads", "io-total", "io-type", "object-size",
+            "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
+            "shared");
+
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();
         List<String> ceph = new ArrayList<>();
@@ -878,6 +950,7 @@ public final class RbdCommand {
                     ceph.add(value(argv, ++i, s));
                 }
                 case "-l", "--long" -> flags.add("l");
+                case "-h", "--help" -> flags.add("help");
                 case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots" ->
                         flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
@@ -886,11 +959,17 @@ public final class RbdCommand {
                     if (s.startsWith("--")) {
                         String k = s.substring(2);
                         int eq = k.indexOf('=');
+                        String name = eq >= 0 ? k.substring(0, eq) : k;
+                        if (!VALUE_OPTIONS.contains(name)) {
+                            throw new UnknownOption(eq >= 0 ? "--" + name : s);
+                        }
                         if (eq >= 0) {
-                            opts.put(k.substring(0, eq), k.substring(eq + 1));
+                            opts.put(name, k.substring(eq + 1));
                         } else {
                             opts.put(k, value(argv, ++i, s));
                         }
+                    } else if (s.length() > 1 && s.startsWith("-") && !s.matches("-\\d.*")) {
+                        throw new UnknownOption(s);
                     } else {
                         pos.add(s);
                     }

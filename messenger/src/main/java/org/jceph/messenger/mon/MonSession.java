@@ -63,6 +63,9 @@ public final class MonSession implements AutoCloseable {
         }
     }
 
+    /** client_mount_timeout = 0 means no limit, as in librados: hunt for a monitor for a century. */
+    private static final Duration HUNT_WITHOUT_LIMIT = Duration.ofDays(36_525);
+
     private final List<EntityAddrVec> monitors;
     private final EntityName self;
     private final CryptoKey key;
@@ -124,7 +127,8 @@ public final class MonSession implements AutoCloseable {
         List<ConnectionMode> modes = config.monClientModes().stream().map(ConnectionMode::parse).toList();
         return connect(config.monHosts(), config.name(), key, modes, config.connectTimeout(), messenger,
                 new ReconnectPolicy(ReconnectPolicy.DEFAULT.initialBackoff(), ReconnectPolicy.DEFAULT.maxBackoff(),
-                        config.mountTimeout()), config.useMsgr2());
+                        config.mountTimeout().isZero() ? HUNT_WITHOUT_LIMIT : config.mountTimeout()),
+                config.useMsgr2());
     }
 
     /** As {@link #connect(CephConfig, Messenger)}; {@code key} null means auth none. */

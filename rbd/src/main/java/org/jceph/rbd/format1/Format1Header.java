@@ -25,23 +25,57 @@ import org.jceph.encoding.packed.PackedLayout;
  *   80  image_size u64 | 88 snap_seq u64 | 96 snap_count u32 | 100 reserved u32 | 104 snap_names_len u64
  *   112 snaps[snap_count] { u64 id; u64 image_size }, then the names
  * </pre>
+ *
+ * @param blockName the data objects' name prefix
+ * @param order log2 of the object size
+ * @param imageSize the image's size in bytes
+ * @param snapSeq the newest snap id
+ * @param snaps the snapshots
  */
 public record Format1Header(String blockName, int order, long imageSize, long snapSeq, List<Snap> snaps) {
+    /**
+     * The header's opening text.
+     */
     public static final String TEXT = "<<< Rados Block Device Image >>>\n";
+    /**
+     * The header's signature.
+     */
     public static final String SIGNATURE = "RBD";
+    /**
+     * The header version this class reads and writes.
+     */
     public static final String VERSION = "001.005";
     /** Objects from 4 KiB to 32 MiB, as librbd allows. */
     public static final int MIN_ORDER = 12;
+    /**
+     * The largest order: 32 MiB objects.
+     */
     public static final int MAX_ORDER = 25;
     private static final int MAX_SNAPS = 1 << 16;
 
     private static final PackedLayout HEAD = CephStructs.RBD_OBJ_HEADER_ONDISK;
     private static final PackedLayout SNAP = CephStructs.RBD_OBJ_HEADER_SNAP_ONDISK;
 
-    /** One snapshot of a format 1 image. */
+    /**
+     * One snapshot of a format 1 image.
+     *
+     * @param id its snap id
+     * @param imageSize the image's size at the snapshot
+     * @param name its name
+     */
     public record Snap(long id, long imageSize, String name) {
     }
 
+    /**
+     * A header, checked.
+     *
+     * @param blockName the data objects' name prefix
+     * @param order log2 of the object size
+     * @param imageSize the image's size in bytes
+     * @param snapSeq the newest snap id
+     * @param snaps the snapshots
+     * @throws IllegalArgumentException when the block name is 24 bytes or more, or the order is out of range
+     */
     public Format1Header {
         if (blockName.getBytes(StandardCharsets.US_ASCII).length >= 24) {
             throw new IllegalArgumentException("block name '" + blockName + "' must be under 24 bytes");
@@ -52,15 +86,30 @@ public record Format1Header(String blockName, int order, long imageSize, long sn
         snaps = List.copyOf(snaps);
     }
 
-    /** The header object of image {@code name}. */
+    /**
+     * The header object of image {@code name}.
+     *
+     * @param imageName the image's name
+     * @return the header object's name
+     */
     public static String headerObject(String imageName) {
         return imageName + ".rbd";
     }
 
+    /**
+     * Bytes per data object.
+     *
+     * @return 2^order
+     */
     public long objectSize() {
         return 1L << order;
     }
 
+    /**
+     * The header object's bytes.
+     *
+     * @return the encoded header, snapshots and names
+     */
     public byte[] encode() {
         int namesLen = 0;
         for (Snap s : snaps) {
@@ -95,7 +144,12 @@ public record Format1Header(String blockName, int order, long imageSize, long sn
         return out;
     }
 
-    /** Decodes a header object; anything that is not a format 1 header is a {@link DecodeException}. */
+    /**
+     * Decodes a header object; anything that is not a format 1 header is a {@link DecodeException}.
+     *
+     * @param bytes the header object's content
+     * @return the header
+     */
     public static Format1Header decode(byte[] bytes) {
         ByteBuf b = Unpooled.wrappedBuffer(bytes);
         HEAD.checkReadable(b, 0);

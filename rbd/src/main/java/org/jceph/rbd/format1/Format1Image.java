@@ -29,6 +29,9 @@ import org.jceph.rbd.layout.StripingLayout;
  * longer create them; this class can.
  */
 public final class Format1Image implements AutoCloseable {
+    /**
+     * The pool's directory object, whose tmap lists format 1 images.
+     */
     public static final String DIRECTORY = "rbd_directory";
     /** The object whose counter hands out block name ids (cls_rbd assign_bid). */
     public static final String INFO = "rbd_info";
@@ -56,6 +59,12 @@ public final class Format1Image implements AutoCloseable {
      * Creates a format 1 image: a block name from the pool's {@code rbd_info} counter (as the
      * original librbd did), the header object (exclusively: an existing image is never
      * overwritten), then the directory entry.
+     *
+     * @param io the pool
+     * @param name the image's name
+     * @param size its size in bytes
+     * @param order log2 of its object size
+     * @throws RbdException.ImageExistsException when the pool has an image of that name
      */
     public static void create(IoCtx io, String name, long size, int order) {
         if (name.isEmpty() || name.contains("/") || name.contains("@")) {
@@ -69,7 +78,7 @@ public final class Format1Image implements AutoCloseable {
             throw new RbdException("negative size " + size);
         }
         if (io.statOrNull("rbd_id." + name) != null) {
-            throw new RbdException("image " + name + " already exists in pool " + io.poolName());
+            throw new RbdException.ImageExistsException("image " + name + " already exists in pool " + io.poolName());
         }
         long bid = assignBid(io);
         String blockName = String.format("rb.%x.%x.%x", bid >>> 32, bid & 0xffffffffL, RANDOM.nextInt() & 0x7fffffff);
@@ -77,7 +86,7 @@ public final class Format1Image implements AutoCloseable {
         try {
             io.operate(Format1Header.headerObject(name), new IoCtx.Operation().create(true).writeFull(h.encode()));
         } catch (RadosException.ObjectExistsException e) {
-            throw new RbdException("image " + name + " already exists in pool " + io.poolName());
+            throw new RbdException.ImageExistsException("image " + name + " already exists in pool " + io.poolName());
         }
         io.tmapUpdate(DIRECTORY, tmapCommand(TMAP_SET, name, true));
     }
@@ -108,12 +117,23 @@ public final class Format1Image implements AutoCloseable {
         });
     }
 
-    /** True when {@code name} is a format 1 image in this pool. */
+    /**
+     * True when {@code name} is a format 1 image in this pool.
+     *
+     * @param io the pool
+     * @param name the image's name
+     * @return true when its header exists
+     */
     public static boolean exists(IoCtx io, String name) {
         return io.statOrNull(Format1Header.headerObject(name)) != null;
     }
 
-    /** The format 1 images listed in the directory's tmap, sorted. */
+    /**
+     * The format 1 images listed in the directory's tmap, sorted.
+     *
+     * @param io the pool
+     * @return the images' names
+     */
     public static List<String> list(IoCtx io) {
         IoCtx.ObjectStat st = io.statOrNull(DIRECTORY);
         if (st == null || st.size() == 0) {
@@ -131,6 +151,14 @@ public final class Format1Image implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a format 1 image (format 1 has no locking: the caller keeps writers apart).
+     *
+     * @param io the pool
+     * @param name the image's name
+     * @param readOnly open for reading only
+     * @return the open image
+     */
     public static Format1Image open(IoCtx io, String name, boolean readOnly) {
         IoCtx own = io.duplicate();
         Format1Header h = readHeader(own, name);
@@ -165,14 +193,29 @@ public final class Format1Image implements AutoCloseable {
         return new SnapContext(h.snapSeq(), ids);
     }
 
+    /**
+     * The image's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * The header as last read.
+     *
+     * @return the header
+     */
     public Format1Header header() {
         return header;
     }
 
+    /**
+     * The image's size (at the snapshot, for a snapshot's view).
+     *
+     * @return the size in bytes
+     */
     public long size() {
         if (snapId != NOSNAP) {
             for (Format1Header.Snap s : header.snaps()) {
@@ -184,10 +227,20 @@ public final class Format1Image implements AutoCloseable {
         return header.imageSize();
     }
 
+    /**
+     * log2 of the object size.
+     *
+     * @return the order
+     */
     public int order() {
         return header.order();
     }
 
+    /**
+     * The data objects' name prefix.
+     *
+     * @return the block name
+     */
     public String blockName() {
         return header.blockName();
     }
@@ -196,7 +249,12 @@ public final class Format1Image implements AutoCloseable {
         return StripingLayout.ofOrder(header.order());
     }
 
-    /** Data object {@code n}: the block name and twelve hex digits. */
+    /**
+     * Data object {@code n}: the block name and twelve hex digits.
+     *
+     * @param n the object's number
+     * @return its name
+     */
     public String object(long n) {
         return String.format("%s.%012x", header.blockName(), n);
     }
@@ -213,6 +271,13 @@ public final class Format1Image implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code length} bytes at {@code offset}; absent objects read as zeros.
+     *
+     * @param offset where to read
+     * @param length how many bytes
+     * @return a future of the bytes
+     */
     public CompletableFuture<byte[]> readAsync(long offset, int length) {
         checkRange(offset, length);
         byte[] out = new byte[length];
@@ -234,6 +299,13 @@ public final class Format1Image implements AutoCloseable {
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> out);
     }
 
+    /**
+     * Writes {@code data} at {@code offset}.
+     *
+     * @param offset where to write
+     * @param data what to write
+     * @return a future completed when the OSDs have it durably
+     */
     public CompletableFuture<Void> writeAsync(long offset, byte[] data) {
         checkWritable();
         checkRange(offset, data.length);
@@ -246,7 +318,13 @@ public final class Format1Image implements AutoCloseable {
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
 
-    /** Whole objects are removed, partial ones zeroed. */
+    /**
+     * Whole objects are removed, partial ones zeroed.
+     *
+     * @param offset where the range starts
+     * @param length its length
+     * @return a future completed when done
+     */
     public CompletableFuture<Void> discardAsync(long offset, long length) {
         checkWritable();
         checkRange(offset, length);
@@ -264,6 +342,8 @@ public final class Format1Image implements AutoCloseable {
      * Resizes: shrinking removes the objects past the new end and truncates the straddling one
      * first; then the header's image_size is rewritten in place, guarded by the header's version
      * so that a concurrent snapshot is never overwritten.
+     *
+     * @param newSize the new size in bytes
      */
     public void resize(long newSize) {
         checkWritable();
@@ -307,7 +387,11 @@ public final class Format1Image implements AutoCloseable {
         });
     }
 
-    /** Snapshot names and ids as recorded in the header (cls_rbd snap_list). */
+    /**
+     * Snapshot names and ids as recorded in the header (cls_rbd snap_list).
+     *
+     * @return the snapshots
+     */
     public List<Format1Header.Snap> snapshots() {
         byte[] out = io.exec(Format1Header.headerObject(name), "rbd", "snap_list", new byte[0]);
         CephDecoder d = CephDecoder.of(out, "snap_list");
@@ -320,7 +404,11 @@ public final class Format1Image implements AutoCloseable {
         return snaps;
     }
 
-    /** A self-managed snap id from the pool, recorded in the header with cls_rbd snap_add. */
+    /**
+     * A self-managed snap id from the pool, recorded in the header with cls_rbd snap_add.
+     *
+     * @param snapName the snapshot's name
+     */
     public void snapCreate(String snapName) {
         checkWritable();
         long id = io.selfManagedSnapCreate();
@@ -330,6 +418,11 @@ public final class Format1Image implements AutoCloseable {
         io.setSelfManagedSnapWriteContext(snapContext(header));
     }
 
+    /**
+     * Removes a snapshot from the header and its snap id from the pool.
+     *
+     * @param snapName the snapshot's name
+     */
     public void snapRemove(String snapName) {
         checkWritable();
         long id = snapIdOf(snapName);
@@ -339,7 +432,11 @@ public final class Format1Image implements AutoCloseable {
         io.setSelfManagedSnapWriteContext(snapContext(header));
     }
 
-    /** Rolls every object back to the snapshot, then the size. */
+    /**
+     * Rolls every object back to the snapshot, then the size.
+     *
+     * @param snapName the snapshot's name
+     */
     public void snapRollback(String snapName) {
         checkWritable();
         long id = snapIdOf(snapName);
@@ -365,7 +462,12 @@ public final class Format1Image implements AutoCloseable {
         throw new RbdException("no snapshot " + snapName + " on image " + name);
     }
 
-    /** A read-only view of the image as it was at snapshot {@code snapName}. */
+    /**
+     * A read-only view of the image as it was at snapshot {@code snapName}.
+     *
+     * @param snapName the snapshot's name
+     * @return the read-only view
+     */
     public Format1Image atSnapshot(String snapName) {
         long id = snapIdOf(snapName);
         IoCtx snapIo = io.duplicate();
@@ -376,6 +478,9 @@ public final class Format1Image implements AutoCloseable {
     /**
      * Removes an image without snapshots (librbd refuses the same): data objects, header, and
      * the directory entry.
+     *
+     * @param io the pool
+     * @param name the image's name
      */
     public static void remove(IoCtx io, String name) {
         Format1Header h = readHeader(io, name);

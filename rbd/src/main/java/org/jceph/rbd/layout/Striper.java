@@ -19,7 +19,14 @@ public final class Striper {
     private Striper() {
     }
 
-    /** Object extents covering image range [offset, offset+length), ordered by first touch. */
+    /**
+     * Object extents covering image range [offset, offset+length), ordered by first touch.
+     *
+     * @param layout the image's layout
+     * @param offset where the range starts
+     * @param length its length
+     * @return the object extents
+     */
     public static List<ObjectExtent> fileToExtents(StripingLayout layout, long offset, long length) {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset or length");
@@ -86,12 +93,24 @@ public final class Striper {
         return out;
     }
 
-    /** Format 2 data object name: {@code rbd_data.<image id>.<object number, 16 hex digits>}. */
+    /**
+     * Format 2 data object name: {@code rbd_data.<image id>.<object number, 16 hex digits>}.
+     *
+     * @param imageId the image's id
+     * @param objectNumber the object's number
+     * @return the object's name
+     */
     public static String format2DataObject(String imageId, long objectNumber) {
         return String.format("rbd_data.%s.%016x", imageId, objectNumber);
     }
 
-    /** Format 1 data object name: {@code <block name>.<object number, 12 hex digits>}. */
+    /**
+     * Format 1 data object name: {@code <block name>.<object number, 12 hex digits>}.
+     *
+     * @param blockName the header's block name
+     * @param objectNumber the object's number
+     * @return the object's name
+     */
     public static String format1DataObject(String blockName, long objectNumber) {
         return String.format("%s.%012x", blockName, objectNumber);
     }

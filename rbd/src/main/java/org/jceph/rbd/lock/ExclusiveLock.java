@@ -47,24 +47,6 @@ public final class ExclusiveLock {
         void releasing();
     }
 
-    /** Taking the lock did not succeed before the deadline. */
-    public static final class LockTimeoutException extends RbdException {
-        private static final long serialVersionUID = 1L;
-
-        LockTimeoutException(String message) {
-            super(message);
-        }
-    }
-
-    /** The lock is held in a way we must not take over (not librbd's, or the owner refuses). */
-    public static final class LockBusyException extends RbdException {
-        private static final long serialVersionUID = 1L;
-
-        LockBusyException(String message) {
-            super(message);
-        }
-    }
-
     /** One write running under the lock; close it when the write is done. */
     public interface Permit extends AutoCloseable {
         @Override
@@ -143,9 +125,9 @@ public final class ExclusiveLock {
         }
     }
 
-    private LockTimeoutException timeout() {
+    private RbdException.LockTimeoutException timeout() {
         ClientId o = peerOwner;
-        return new LockTimeoutException("could not take the exclusive lock of image " + image + " within "
+        return new RbdException.LockTimeoutException("could not take the exclusive lock of image " + image + " within "
                 + acquireTimeout.toSeconds() + " s" + (o != null ? " (held by client." + o.gid() + ")" : ""));
     }
 
@@ -199,7 +181,7 @@ public final class ExclusiveLock {
         LockInfo.Locker holder = info.lockers().get(0);
         Long handle = parseCookie(holder.cookie());
         if (info.type() != LockInfo.EXCLUSIVE || !LOCK_TAG.equals(info.tag()) || handle == null) {
-            throw new LockBusyException("image " + image + " is locked by " + holder.name() + " with a lock librbd did not"
+            throw new RbdException.LockBusyException("image " + image + " is locked by " + holder.name() + " with a lock librbd did not"
                     + " take (tag '" + info.tag() + "', cookie '" + holder.cookie() + "'): not breaking it");
         }
         String ownerAddr = addrString(holder.addr());
@@ -217,12 +199,12 @@ public final class ExclusiveLock {
         IoCtx.NotifyResult r = watcher.notify(WatchNotifyMessages.requestLock(watcher.clientId(), false));
         List<byte[]> answers = r.replies().values().stream().filter(b -> b != null && b.length > 0).toList();
         if (answers.size() > 1) {
-            throw new LockBusyException("image " + image + ": more than one client claims to own the exclusive lock");
+            throw new RbdException.LockBusyException("image " + image + ": more than one client claims to own the exclusive lock");
         }
         if (answers.size() == 1) {
             int result = WatchNotifyMessages.decodeResponse(answers.get(0));
             if (result < 0) {
-                throw new LockBusyException("image " + image + ": the lock owner " + holder.name()
+                throw new RbdException.LockBusyException("image " + image + ": the lock owner " + holder.name()
                         + " refuses to release the exclusive lock (error " + result + ")");
             }
         }
@@ -245,7 +227,7 @@ public final class ExclusiveLock {
     private void breakDeadOwner(LockInfo.Locker holder, String ownerAddr) {
         var client = io.client();
         long epochBefore = client.osdMap().epoch();
-        client.monCommandJson(Map.of("prefix", "osd blocklist", "blocklistop", "add", "addr", ownerAddr));
+        client.monCommand(Map.of("prefix", "osd blocklist", "blocklistop", "add", "addr", ownerAddr));
         client.waitForMap(m -> m.epoch() > epochBefore, Duration.ofSeconds(30));
         try {
             io.breakLock(watcher.header(), LOCK_NAME, holder.name(), holder.cookie());
