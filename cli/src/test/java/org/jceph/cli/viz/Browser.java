@@ -18,14 +18,14 @@ import java.util.concurrent.TimeUnit;
  * script ran, so a test sees the page's title (our pages write JS errors into it) and the
  * data-ready mark the stepper sets. Fails, never skips, when Chromium is missing.
  */
-final class Browser {
+public final class Browser {
     static final String INSTALL = "chromium is needed for the picture tests: apt-get install -y chromium";
 
     private Browser() {
     }
 
     /** Where a test's screenshots go: -Djceph.pictures=DIR (docs/pictures to refresh the committed ones) or target. */
-    static Path pictures() throws IOException {
+    public static Path pictures() throws IOException {
         String dir = System.getProperty("jceph.pictures");
         Path p = dir != null ? Path.of(dir) : Path.of("target", "pictures");
         Files.createDirectories(p);
@@ -68,7 +68,7 @@ final class Browser {
     }
 
     /** Renders to {@code png}; returns the size in bytes. */
-    static long screenshot(Path page, Path png, int width, int height) throws Exception {
+    public static long screenshot(Path page, Path png, int width, int height) throws Exception {
         Path work = Files.createTempDirectory("jceph-chromium");
         try {
             Files.deleteIfExists(png);
@@ -91,7 +91,7 @@ final class Browser {
     }
 
     /** Asserts the page's inline script ran without an error (see the pages' window.onerror). */
-    static void assertScriptRan(Path html, boolean expectStepper) throws Exception {
+    public static void assertScriptRan(Path html, boolean expectStepper) throws Exception {
         String dom = dom(html);
         int a = dom.indexOf("<title>");
         int b = dom.indexOf("</title>");
