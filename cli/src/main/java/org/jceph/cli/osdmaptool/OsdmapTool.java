@@ -50,6 +50,7 @@ public final class OsdmapTool {
         boolean markUpIn;
         int markOut = -1;
         String plot;
+        String plotBefore;
         List<int[]> reweights = new ArrayList<>(); // {osd, weight 16.16}
     }
 
@@ -116,6 +117,23 @@ public final class OsdmapTool {
                 return 1;
             }
             org.jceph.cli.viz.DistributionPlot.Counts after = new org.jceph.cli.viz.DistributionPlot.Counts(map, poolFilter);
+            if (o.plotBefore != null) {
+                try {
+                    beforeChanges = OsdMapCodec.decode(Files.readAllBytes(Path.of(o.plotBefore)));
+                } catch (IOException | DecodeException e) {
+                    err.println(ME + ": cannot read --plot-before map " + o.plotBefore + ": " + e.getMessage());
+                    return 1;
+                }
+                if (o.markUpIn) {
+                    beforeChanges = upIn(beforeChanges);
+                }
+                if (poolFilter != -1 && beforeChanges.pool(poolFilter) == null) {
+                    err.println("There is no pool " + poolFilter + " in " + o.plotBefore);
+                    return 1;
+                }
+                changes.add(0, "map " + Path.of(o.plotBefore).getFileName() + " (epoch " + beforeChanges.epoch()
+                        + ") -> " + Path.of(o.file).getFileName() + " (epoch " + map.epoch() + ")");
+            }
             org.jceph.cli.viz.DistributionPlot.Counts before = changes.isEmpty() ? null
                     : new org.jceph.cli.viz.DistributionPlot.Counts(beforeChanges, poolFilter);
             String caption = (poolFilter == -1 ? "all pools" : "pool " + poolFilter)
@@ -188,6 +206,17 @@ public final class OsdmapTool {
             TreePrinter.print(map, crush, out);
         }
         return 0;
+    }
+
+    /** All OSDs up and in, as --mark-up-in does (CRUSH weights are not touched). */
+    private static OsdMap upIn(OsdMap map) {
+        List<Long> states = new ArrayList<>(map.maxOsd());
+        List<Long> weights = new ArrayList<>(map.maxOsd());
+        for (int i = 0; i < map.maxOsd(); i++) {
+            states.add(map.osdState().get(i) | OsdMap.STATE_UP);
+            weights.add(OsdMap.WEIGHT_IN);
+        }
+        return map.withOsdStatesAndWeights(states, weights);
     }
 
     /** The --test-map-pgs family: every PG of every (or one) pool, then per-OSD statistics. */
@@ -367,7 +396,7 @@ public final class OsdmapTool {
                     }
                     o.reweights.add(new int[] {osd, (int) Math.round(w * 0x10000)});
                 }
-                case "--test-map-object", "--test-map-pg", "--pool", "--mark-out", "--plot" -> {
+                case "--test-map-object", "--test-map-pg", "--pool", "--mark-out", "--plot", "--plot-before" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException("option " + a + " requires an argument");
@@ -379,6 +408,7 @@ public final class OsdmapTool {
                         case "--test-map-pg" -> o.testMapPg = value;
                         case "--pool" -> o.pool = parseNumber(a, value);
                         case "--plot" -> o.plot = value;
+                        case "--plot-before" -> o.plotBefore = value;
                         default -> o.markOut = (int) parseNumber(a, value);
                     }
                 }
@@ -440,5 +470,6 @@ public final class OsdmapTool {
         err.println("   --plot FILE.svg|html [--pool <poolid>]  PGs and primaries per OSD against CRUSH weight;");
         err.println("                           with --mark-out/--reweight, before and after");
         err.println("   --reweight <osdid> <w>  set an osd's reweight (0..1, not persisted)");
+        err.println("   --plot-before MAP       with --plot: draw MAP as 'before' (e.g. the map before osdmaptool --upmap --save)");
     }
 }

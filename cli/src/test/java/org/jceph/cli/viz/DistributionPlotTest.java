@@ -100,6 +100,32 @@ class DistributionPlotTest {
         assertTrue(size > 10_000 && size < 300_000, "screenshot " + size);
     }
 
+    /** What the balancer does: osdmaptool --upmap --save writes a balanced map; plot it against the original. */
+    @Test
+    void beforeAndAfterTheUpmapBalancer() throws Exception {
+        Path map = buildMap();
+        Path balanced = dir.resolve("balanced.osdmap");
+        Files.copy(map, balanced);
+        ExplainPictureTest.tool(dir, "osdmaptool", balanced.toString(), "--mark-up-in", "--upmap",
+                dir.resolve("upmaps.txt").toString(), "--upmap-deviation", "1", "--upmap-max", "200", "--save");
+        assertTrue(Files.readString(dir.resolve("upmaps.txt")).contains("pg-upmap-items"), "the balancer made upmaps");
+        Path svg = dir.resolve("balancer.svg");
+        assertEquals(0, ours(new String[] {balanced.toString(), "--mark-up-in", "--plot-before", map.toString(), "--plot",
+            svg.toString()}));
+        Document d = ExplainPictureTest.parse(Files.readString(svg));
+        sameCounts(d, theirTable(ExplainPictureTest.tool(dir, "osdmaptool", map.toString(), "--mark-up-in",
+                "--test-map-pgs")), "data-before");
+        sameCounts(d, theirTable(ExplainPictureTest.tool(dir, "osdmaptool", balanced.toString(), "--mark-up-in",
+                "--test-map-pgs")), "data-pgs");
+        var m0 = ExplainPictureTest.upIn(org.jceph.osdmap.OsdMapCodec.decode(Files.readAllBytes(map)));
+        var m1 = ExplainPictureTest.upIn(org.jceph.osdmap.OsdMapCodec.decode(Files.readAllBytes(balanced)));
+        double before = new DistributionPlot.Counts(m0, -1).stddev();
+        double after = new DistributionPlot.Counts(m1, -1).stddev();
+        assertTrue(after < before / 2, "balanced: stddev " + before + " -> " + after);
+        long size = Browser.screenshot(svg, Browser.pictures().resolve("osdmaptool-plot-balancer.png"), 1200, 560);
+        assertTrue(size > 10_000 && size < 300_000, "screenshot " + size);
+    }
+
     @Test
     void theExpectedShareFollowsTheWeightsAndSumsToTheTotal() throws Exception {
         Path map = buildMap();
