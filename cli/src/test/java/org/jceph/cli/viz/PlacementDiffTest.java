@@ -101,4 +101,40 @@ class PlacementDiffTest {
         assertTrue(text.toString(StandardCharsets.UTF_8).contains(changed + " of 640 placement seeds change their up set"),
                 text.toString(StandardCharsets.UTF_8));
     }
+
+    /**
+     * pg_num 8 -> 16 with pgp_num still 8 (the captured pgp-lag and upmap scenarios): every child PG
+     * is compared with the parent that held its objects, by osdmaptool's dump of both maps.
+     */
+    @Test
+    void aPgSplitComparesChildrenWithTheirParents() throws Exception {
+        Path a = ExplainPictureTest.MAPS.resolve("02-pgp-lag.e17.osdmap");
+        Path b = ExplainPictureTest.MAPS.resolve("03-upmap.e20.osdmap");
+        Map<String, List<String>> before = dump(ExplainPictureTest.tool(dir, "osdmaptool", a.toString(),
+                "--test-map-pgs-dump", "--pool", "4"));
+        Map<String, List<String>> after = dump(ExplainPictureTest.tool(dir, "osdmaptool", b.toString(),
+                "--test-map-pgs-dump", "--pool", "4"));
+        assertEquals(8, before.size());
+        assertEquals(16, after.size());
+        PlacementDiff d = new PlacementDiff(OsdMapCodec.decode(Files.readAllBytes(a)), OsdMapCodec.decode(Files.readAllBytes(b)), 4);
+        assertEquals(16, d.rows().size());
+        int changed = 0;
+        for (PlacementDiff.Row r : d.rows()) {
+            String parent = "4." + Long.toHexString(r.seed() & 7);
+            assertEquals(parent, r.pgA().toString());
+            assertEquals(before.get(parent), r.a().acting().stream().map(String::valueOf).toList(), parent);
+            assertEquals(after.get(r.pgB().toString()), r.b().acting().stream().map(String::valueOf).toList(),
+                    r.pgB().toString());
+            if (!before.get(parent).equals(after.get(r.pgB().toString()))) {
+                changed++;
+            }
+        }
+        assertEquals(changed, d.upChanged());
+        String text = d.text();
+        assertTrue(text.contains("pg_num 8 -> 16"), text);
+        Path html = dir.resolve("split.html");
+        Files.writeString(html, d.html());
+        Browser.assertScriptRan(html, false);
+        Browser.screenshot(html, dir.resolve("split.png"), 1000, 600);
+    }
 }
