@@ -146,6 +146,10 @@ class DistributionPlotTest {
         Path map = dir.resolve("big.osdmap");
         ExplainPictureTest.tool(dir, "osdmaptool", "--createsimple", "10000", "--with-default-pool", "--pg_bits", "3",
                 map.toString());
+        // a 500-host hierarchy: one 10,000-item host bucket would make every draw scan 10,000 items
+        ExplainPictureTest.tool(dir, "crushtool", "--build", "--num_osds", "10000", "host", "straw2", "20", "rack",
+                "straw2", "25", "root", "straw2", "0", "-o", dir.resolve("crush10k.bin").toString());
+        ExplainPictureTest.tool(dir, "osdmaptool", map.toString(), "--import-crush", dir.resolve("crush10k.bin").toString());
         Path svg = dir.resolve("big.svg");
         assertEquals(0, ours(new String[] {map.toString(), "--mark-up-in", "--mark-out", "0", "--plot", svg.toString()}));
         String text = Files.readString(svg);
