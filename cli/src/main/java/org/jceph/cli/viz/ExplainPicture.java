@@ -144,7 +144,8 @@ public final class ExplainPicture {
                 ? "hash(stable_mod(seed, pgp_num " + pool.pgpNum() + "), pool " + poolId + ")" : "seed + pool",
                 Integer.toUnsignedLong(pps)), "step");
         stepRow(svg, "4. CRUSH", "rule " + rule + " '" + crush.ruleNames().getOrDefault(rule, "?") + "', x = pps, "
-                + pool.size() + " replicas" + classesNote(), "step");
+                + pool.size() + (pool.isErasure() ? " shards (indep: each position kept, NONE if unfilled)" : " replicas")
+                + classesNote(), "step");
         // 4: the rule trace
         drawTrace(svg);
         double traceEnd = rowY;
@@ -266,6 +267,15 @@ public final class ExplainPicture {
             case RuleStep.CHOOSELEAF_FIRSTN -> "chooseleaf firstn " + e.item() + " type " + type;
             case RuleStep.CHOOSELEAF_INDEP -> "chooseleaf indep " + e.item() + " type " + type;
             case RuleStep.EMIT -> "emit";
+            case RuleStep.SET_CHOOSE_TRIES -> "set_choose_tries " + e.item();
+            case RuleStep.SET_CHOOSELEAF_TRIES -> "set_chooseleaf_tries " + e.item();
+            case RuleStep.SET_CHOOSE_LOCAL_TRIES -> "set_choose_local_tries " + e.item();
+            case RuleStep.SET_CHOOSE_LOCAL_FALLBACK_TRIES -> "set_choose_local_fallback_tries " + e.item();
+            case RuleStep.SET_CHOOSELEAF_VARY_R -> "set_chooseleaf_vary_r " + e.item();
+            case RuleStep.SET_CHOOSELEAF_STABLE -> "set_chooseleaf_stable " + e.item();
+            case RuleStep.CHOOSE_MSR -> "choose msr " + e.item() + " type " + type;
+            case RuleStep.SET_MSR_DESCENTS -> "set_msr_descents " + e.item();
+            case RuleStep.SET_MSR_COLLISION_TRIES -> "set_msr_collision_tries " + e.item();
             default -> "op " + e.u() + " " + e.item() + " " + e.weight();
         };
     }

@@ -236,6 +236,10 @@ class ExplainPictureTest {
         long ecPool = ec.pools().entrySet().stream().filter(e -> e.getValue().isErasure()).findFirst().orElseThrow().getKey();
         Path svg = dir.resolve("explain-ec.svg");
         Files.writeString(svg, new ExplainPicture(ec, ecPool, "hello", "", "").svg().toString());
+        String ecText = Files.readString(svg);
+        assertTrue(ecText.contains("step set_chooseleaf_tries 5") && ecText.contains("step set_choose_tries 100"),
+                "the EC rule's tunable steps are named");
+        assertTrue(ecText.contains("shards (indep"), "an EC pool says shards");
         size = Browser.screenshot(svg, out.resolve("explain-ec-svg.png"), 1400, 900);
         assertTrue(size > 20_000 && size < 300_000, "screenshot " + size + " bytes");
         assertFalse(Files.readString(html).contains("http://") && Files.readString(html).contains("<script src"),
