@@ -484,6 +484,8 @@ public final class ExplainPicture {
             (function () {
               var evs = Array.prototype.slice.call(document.querySelectorAll('.ev'));
               var n = evs.length, cur = n - 1;
+              var start = /step=(\\d+)/.exec(location.hash); // a link can open at a step: page.html#step=5
+              if (start) { cur = Math.max(0, Math.min(n - 1, +start[1] - 1)); }
               function show() {
                 evs.forEach(function (e) {
                   var s = +e.getAttribute('data-step');

@@ -33,11 +33,16 @@ public final class Browser {
     }
 
     private static String run(Path work, List<String> extra, Path page, int width, int height) throws Exception {
+        return run(work, extra, page.toUri().toString(), width, height);
+    }
+
+    private static String run(Path work, List<String> extra, String url, int width, int height) throws Exception {
+        Path page = Path.of(java.net.URI.create(url.replaceAll("#.*", "")));
         List<String> cmd = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
                 "--hide-scrollbars", "--user-data-dir=" + work.resolve("profile"), "--enable-logging=stderr", "--v=0",
                 "--window-size=" + width + "," + height));
         cmd.addAll(extra);
-        cmd.add(page.toUri().toString());
+        cmd.add(url);
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
@@ -75,6 +80,16 @@ public final class Browser {
             run(work, List.of("--screenshot=" + png.toAbsolutePath()), page, width, height);
             assertTrue(Files.exists(png), "no screenshot from chromium for " + page);
             return Files.size(png);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** The DOM after scripts ran, the page opened with {@code #fragment}. */
+    public static String dom(Path page, String fragment) throws Exception {
+        Path work = Files.createTempDirectory("jceph-chromium");
+        try {
+            return run(work, List.of("--dump-dom"), page.toUri() + "#" + fragment, 1200, 900);
         } finally {
             deleteTree(work);
         }

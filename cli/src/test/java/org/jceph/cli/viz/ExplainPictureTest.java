@@ -230,6 +230,19 @@ class ExplainPictureTest {
         }
         Files.writeString(html, new ExplainPicture(upmap, upPool, obj, "", "").html());
         Browser.assertScriptRan(html, true);
+        // the stepper, opened at step 3: steps 1..3 shown, the rest dimmed, step 3 the current one
+        String dom = Browser.dom(html, "step=3");
+        Matcher ev = Pattern.compile("<g class=\"([^\"]*)\" data-step=\"(\\d+)\"").matcher(dom);
+        int seen = 0;
+        while (ev.find()) {
+            int step = Integer.parseInt(ev.group(2));
+            List<String> cls = List.of(ev.group(1).split(" "));
+            assertEquals(step > 2, cls.contains("later"), "step " + step + ": " + ev.group(1));
+            assertEquals(step == 2, cls.contains("now"), "step " + step + ": " + ev.group(1));
+            seen++;
+        }
+        assertTrue(seen > 10, "steps in the DOM: " + seen);
+        assertTrue(dom.contains("<span id=\"pos\">3</span>"), "position shown");
         long size = Browser.screenshot(html, out.resolve("explain-html.png"), 1400, 900);
         assertTrue(size > 20_000 && size < 300_000, "screenshot " + size + " bytes");
         OsdMap ec = OsdMapCodec.decode(Files.readAllBytes(MAPS.resolve("07-ec-pool.e31.osdmap")));
