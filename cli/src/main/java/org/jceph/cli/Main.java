@@ -35,8 +35,12 @@ public final class Main {
                 case "rbd" -> org.jceph.cli.rbd.RbdCommand.run(rest, out, err);
                 case "decode" -> org.jceph.cli.decode.DecodeCommand.run(rest, out, err);
                 case "osd" -> {
+                    if (rest.length > 0 && rest[0].equals("df-plot")) {
+                        yield org.jceph.cli.osd.OsdDfPlotCommand.run(java.util.Arrays.copyOfRange(rest, 1, rest.length),
+                                out, err);
+                    }
                     if (rest.length == 0 || !rest[0].equals("map")) {
-                        throw new UsageException("only 'osd map POOL OBJECT [NSPACE]' is implemented");
+                        throw new UsageException("only 'osd map POOL OBJECT [NSPACE]' and 'osd df-plot FILE.svg' are implemented");
                     }
                     yield org.jceph.cli.osd.OsdMapCommand.run(java.util.Arrays.copyOfRange(rest, 1, rest.length), out, err);
                 }
@@ -62,10 +66,13 @@ public final class Main {
         s.println("                          (in POOL, or in a temporary pool it creates and deletes; bin/jceph demo");
         s.println("                          with no --conf starts a throwaway local cluster, --release reef|tentacle)");
         s.println("  crushtool ...           crushtool's --test, -d, --tree and --dump, same output");
-        s.println("  osdmaptool MAP ...      osdmaptool's --print, --tree, --dump json, --test-map-*, same output");
+        s.println("  osdmaptool MAP ...      osdmaptool's --print, --tree, --dump json, --test-map-*, same output;");
+        s.println("                          --plot FILE.svg (with --mark-out/--reweight: before/after)");
         s.println("  osd map POOL OBJ [NS]   where an object lives, from the live cluster's map (as ceph osd map)");
         s.println("  rados -p POOL CMD ...   put, get, rm, stat, xattrs, omap, bench (as rados)");
+        s.println("  osd df-plot FILE.svg    PGs and primaries per OSD against CRUSH weight, live cluster");
         s.println("  explain MAP|--cluster POOL OBJ   every step from an object's name to its OSDs");
+        s.println("                          (--format svg|html draws it; --diff MAP_A MAP_B POOL: PGs that move)");
         s.println("  rbd CMD ...             create, ls, info, rm, resize, mv, import, export, bench (as rbd)");
         s.println("  decode --pcap FILE      annotated view of the msgr2 (crc) and msgr1 sessions in a capture");
         s.println("  nbd serve rbd:POOL/IMG  serve RBD images over NBD (--socket PATH | --bind ADDR:PORT, --read-only)");

@@ -22,6 +22,7 @@ final class Annotator {
     private final CephDecoder d;
     private final List<String> lines;
     private final String indent;
+    private final String what;
 
     /**
      * @param bytes      the buffer
@@ -36,6 +37,7 @@ final class Annotator {
         this.d = new CephDecoder(Unpooled.wrappedBuffer(bytes, start, length), what);
         this.lines = lines;
         this.indent = indent;
+        this.what = what;
     }
 
     CephDecoder decoder() {
@@ -164,6 +166,10 @@ final class Annotator {
         }
         if (len > HEX_BYTES) {
             hex.append("..");
+        }
+        if (lines instanceof Lines l) {
+            byte[] head = java.util.Arrays.copyOfRange(bytes, start + at, start + at + Math.min(len, Lines.KEEP));
+            l.fields.add(new Lines.Field(streamBase + at, len, head, what, type, name, value));
         }
         lines.add(String.format("%s  %06x  %-32s %-8s %-22s %s", indent, streamBase + at, hex.toString().stripTrailing(),
                 type, name, value));

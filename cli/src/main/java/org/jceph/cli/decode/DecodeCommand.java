@@ -26,6 +26,8 @@ public final class DecodeCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Path pcap = null;
         int port = -1;
+        String format = "text";
+        String outFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pcap" -> pcap = Path.of(value(args, ++i, "--pcap"));
@@ -36,11 +38,17 @@ public final class DecodeCommand {
                         throw new UsageException("--port needs a number");
                     }
                 }
-                default -> throw new UsageException("unknown argument '" + args[i] + "' (usage: decode --pcap FILE [--port N])");
+                case "--format" -> format = value(args, ++i, "--format");
+                case "-o", "--output" -> outFile = value(args, ++i, args[i - 1]);
+                default -> throw new UsageException("unknown argument '" + args[i]
+                        + "' (usage: decode --pcap FILE [--port N] [--format text|html] [-o FILE])");
             }
         }
         if (pcap == null) {
-            throw new UsageException("usage: decode --pcap FILE [--port N]");
+            throw new UsageException("usage: decode --pcap FILE [--port N] [--format text|html] [-o FILE]");
+        }
+        if (!format.equals("text") && !format.equals("html")) {
+            throw new UsageException("--format is text or html, not " + format);
         }
         List<PcapFile.Packet> packets;
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(pcap))) {
@@ -52,12 +60,35 @@ public final class DecodeCommand {
             err.println("jceph decode: " + pcap + ": " + e.getMessage());
             return 1;
         }
-        decode(packets, port, pcap.toString(), out);
+        if (format.equals("text")) {
+            decode(packets, port, pcap.toString(), out, null);
+            return 0;
+        }
+        DecodeHtml html = new DecodeHtml();
+        java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
+        decode(packets, port, pcap.toString(), new PrintStream(summary, true, java.nio.charset.StandardCharsets.UTF_8), html);
+        String page = html.page("jceph decode " + pcap.getFileName());
+        if (outFile == null) {
+            out.print(page);
+            return 0;
+        }
+        try {
+            Files.writeString(Path.of(outFile), page);
+        } catch (IOException e) {
+            err.println("jceph decode: cannot write " + outFile + ": " + e.getMessage());
+            return 1;
+        }
+        err.println("wrote " + outFile + " (" + page.length() + " bytes, " + html.drawnFields() + " fields)");
         return 0;
     }
 
     /** Prints the sessions of {@code packets}; returns how many Ceph sessions were found. */
     public static int decode(List<PcapFile.Packet> packets, int port, String name, PrintStream out) {
+        return decode(packets, port, name, out, null);
+    }
+
+    /** Prints (or, with {@code html}, draws) the sessions of {@code packets}; returns how many were found. */
+    static int decode(List<PcapFile.Packet> packets, int port, String name, PrintStream out, DecodeHtml html) {
         List<TcpStreams.Connection> conns = TcpStreams.assemble(packets, MAX_STREAM_BYTES);
         long t0 = packets.isEmpty() ? 0 : packets.get(0).timestampMicros();
         out.printf("capture %s: %d packets, %d TCP connections%n", name, packets.size(), conns.size());
@@ -85,6 +116,11 @@ public final class DecodeCommand {
             out.printf("%nconnection %d: %s -> %s, %s, client sent %d bytes, server sent %d bytes%n", found,
                     addr(c.client().from()), addr(c.client().to()), proto, cb.length + c.client().dropped(),
                     sb.length + c.server().dropped());
+            if (html != null) {
+                html.connection(String.format("connection %d: %s -> %s, %s, client sent %d bytes, server sent %d bytes",
+                        found, addr(c.client().from()), addr(c.client().to()), proto, cb.length + c.client().dropped(),
+                        sb.length + c.server().dropped()));
+            }
             for (TcpStreams.Stream s : List.of(c.client(), c.server())) {
                 if (s.gapAt() >= 0) {
                     out.printf("  ! %s -> %s: the capture misses bytes at stream offset %d; decoding stops there%n",
@@ -96,6 +132,19 @@ public final class DecodeCommand {
             }
             events.sort(Comparator.comparingLong(Event::timestampMicros).thenComparing(e -> !e.fromClient())
                     .thenComparingLong(Event::streamOffset));
+            if (html != null) {
+                int drawn = 0;
+                for (Event e : events) {
+                    if (drawn++ < DecodeHtml.MAX_EVENTS) {
+                        html.event(e, DecodeHtml.when(e, t0));
+                    }
+                }
+                if (drawn > DecodeHtml.MAX_EVENTS) {
+                    html.note("... " + (drawn - DecodeHtml.MAX_EVENTS) + " more units in this connection (the text view"
+                            + " has them all)");
+                }
+                continue;
+            }
             for (Event e : events) {
                 out.printf("%n  +%.6f %s @%06x %s%n", (e.timestampMicros() - t0) / 1e6, e.fromClient() ? "C>S" : "S>C",
                         e.streamOffset(), e.title());
@@ -103,6 +152,9 @@ public final class DecodeCommand {
                     out.println(l);
                 }
             }
+        }
+        if (found == 0 && html != null) {
+            html.note("no Ceph session (msgr2 or msgr1 banner) found" + (port >= 0 ? " on port " + port : ""));
         }
         if (found == 0) {
             out.println("no Ceph session (msgr2 or msgr1 banner) found" + (port >= 0 ? " on port " + port : ""));

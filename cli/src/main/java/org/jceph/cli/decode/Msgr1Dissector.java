@@ -59,7 +59,7 @@ final class Msgr1Dissector {
                 }
                 return out;
             }
-            List<String> lines = new ArrayList<>();
+            List<String> lines = new Lines();
             Annotator a = new Annotator(cb, cp, cb.length - cp, cp, "connect", lines, "");
             long ourFeatures = field(CephStructs.CEPH_MSG_CONNECT, cb, cp, "features");
             long authLenL = field(CephStructs.CEPH_MSG_CONNECT, cb, cp, "authorizer_len");
@@ -83,7 +83,7 @@ final class Msgr1Dissector {
                 }
                 return out;
             }
-            List<String> rl = new ArrayList<>();
+            List<String> rl = new Lines();
             Annotator r = new Annotator(sb, sp, sb.length - sp, sp, "connect_reply", rl, "");
             int tag = (int) field(CephStructs.CEPH_MSG_CONNECT_REPLY, sb, sp, "tag");
             long replyFeatures = field(CephStructs.CEPH_MSG_CONNECT_REPLY, sb, sp, "features");
@@ -116,7 +116,7 @@ final class Msgr1Dissector {
             }
         }
         if (seq && cb.length - cp >= 8) {
-            List<String> l = new ArrayList<>();
+            List<String> l = new Lines();
             new Annotator(cb, cp, 8, cp, "seq", l, "").u64("acked_seq");
             out.add(new Event(c.client().timeOf(cp + 7), true, cp, "seq", l));
             cp += 8;
@@ -129,7 +129,7 @@ final class Msgr1Dissector {
 
     private static int prefix(TcpStreams.Stream s, byte[] b, boolean client, int addrs, List<Event> out) {
         int need = BANNER.length + addrs * ADDR;
-        List<String> lines = new ArrayList<>();
+        List<String> lines = new Lines();
         Annotator a = new Annotator(b, 0, Math.min(b.length, need), 0, "banner", lines, "");
         a.field("char[9]", "banner", d -> new String(d.readBytes(9), StandardCharsets.US_ASCII), Annotator::quote);
         if (b.length < need) {
@@ -174,7 +174,7 @@ final class Msgr1Dissector {
         PackedLayout header = CephStructs.CEPH_MSG_HEADER;
         while (p < b.length) {
             int tag = b[p] & 0xff;
-            List<String> lines = new ArrayList<>();
+            List<String> lines = new Lines();
             Annotator t = new Annotator(b, p, b.length - p, p, "tag", lines, "");
             t.field("u8", "tag", CephDecoder::readU8, v -> v + " (" + tagName(v) + ")");
             int start = p;

@@ -84,7 +84,7 @@ final class Msgr2Dissector {
         while (pos < b.length) {
             long secureFrom = fromClient ? session.secureAfterClient : session.secureAfterServer;
             if (secureFrom >= 0 && pos >= secureFrom) {
-                List<String> lines = new ArrayList<>();
+                List<String> lines = new Lines();
                 lines.add("        " + (b.length - pos) + " bytes of AES-128-GCM frames (secure mode): not decoded");
                 out.add(new Event(stream.timeOf(b.length - 1), fromClient, pos, "secure frames", lines));
                 return out;
@@ -93,7 +93,7 @@ final class Msgr2Dissector {
                 out.add(incomplete(stream, fromClient, pos, b.length - pos, "preamble"));
                 return out;
             }
-            List<String> lines = new ArrayList<>();
+            List<String> lines = new Lines();
             Annotator pre = new Annotator(b, pos, PREAMBLE, pos, "preamble", lines, "");
             int tag = pre.field("u8", "tag", CephDecoder::readU8, t -> t + " (" + tagName(t) + ")");
             int num = pre.u8("num_segments");
@@ -201,7 +201,7 @@ final class Msgr2Dissector {
             out.add(incomplete(stream, fromClient, 0, b.length, "banner"));
             return -1;
         }
-        List<String> lines = new ArrayList<>();
+        List<String> lines = new Lines();
         Annotator a = new Annotator(b, 0, 26, 0, "banner", lines, "");
         a.field("char[8]", "magic", d -> new String(d.readBytes(8), StandardCharsets.US_ASCII), Annotator::quote);
         a.u16("payload_len");
@@ -214,7 +214,7 @@ final class Msgr2Dissector {
     static String features(long f) {
         StringBuilder s = new StringBuilder("0x" + Long.toHexString(f));
         if (f != 0) {
-            List<String> n = new ArrayList<>();
+            List<String> n = new Lines();
             if ((f & 1) != 0) {
                 n.add("REVISION_1");
             }
@@ -265,10 +265,10 @@ final class Msgr2Dissector {
 
     private static List<String> segmentLines(int tag, int msgType, int seg, byte[] b, int start, int len,
                                              Session session, boolean fromClient) {
-        List<String> lines = new ArrayList<>();
+        List<String> lines = new Lines();
         String[] names = {"header", "front", "middle", "data"};
         lines.add("        -- segment " + seg + (tag == 17 ? " (" + names[seg] + ")" : "") + ", " + len + " bytes");
-        Annotator a = new Annotator(b, start, len, start, "segment", lines, "");
+        Annotator a = new Annotator(b, start, len, start, "segment " + seg + (tag == 17 ? " " + names[seg] : ""), lines, "");
         try {
             if (tag == 17) {
                 if (seg == 0 && len >= CephStructs.CEPH_MSG_HEADER2.size()) {

@@ -34,11 +34,17 @@ public final class ExplainCommand {
         boolean cluster = false;
         String ns = "";
         String key = "";
+        String format = "text";
+        String outFile = null;
+        boolean diff = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--cluster" -> cluster = true;
                 case "--namespace", "-N" -> ns = value(args, ++i);
                 case "--key" -> key = value(args, ++i);
+                case "--format" -> format = value(args, ++i);
+                case "-o", "--output" -> outFile = value(args, ++i);
+                case "--diff" -> diff = true;
                 case "-c", "--conf", "--id", "--name", "-n", "--keyring", "-k", "-m" -> {
                     cephArgs.add(args[i]);
                     cephArgs.add(value(args, ++i));
@@ -46,8 +52,15 @@ public final class ExplainCommand {
                 default -> pos.add(args[i]);
             }
         }
+        if (!List.of("text", "svg", "html").contains(format)) {
+            throw new UsageException("--format is text, svg or html, not " + format);
+        }
+        if (diff) {
+            return DiffCommand.run(pos, format, outFile, out, err);
+        }
         if (pos.size() != (cluster ? 2 : 3)) {
-            throw new UsageException("usage: explain MAP|--cluster POOL OBJECT [--namespace NS] [--key KEY]");
+            throw new UsageException("usage: explain MAP|--cluster POOL OBJECT [--namespace NS] [--key KEY]"
+                    + " [--format text|svg|html] [-o FILE]\n       explain --diff MAP_A MAP_B POOL [--format text|svg|html] [-o FILE]");
         }
         OsdMap map;
         try {
@@ -74,7 +87,27 @@ public final class ExplainCommand {
             err.println("jceph explain: no pool " + poolName + " in osdmap epoch " + map.epoch());
             return 2;
         }
-        explain(map, poolId, object, key, ns, out);
+        if (format.equals("text")) {
+            explain(map, poolId, object, key, ns, out);
+            return 0;
+        }
+        org.jceph.cli.viz.ExplainPicture pic = new org.jceph.cli.viz.ExplainPicture(map, poolId, object, key, ns);
+        return write(format.equals("svg") ? pic.svg().toString() : pic.html(), outFile, out, err);
+    }
+
+    /** Writes a picture to the file, or to standard output without one. */
+    static int write(String doc, String outFile, PrintStream out, PrintStream err) {
+        if (outFile == null) {
+            out.print(doc);
+            return 0;
+        }
+        try {
+            Files.writeString(Path.of(outFile), doc, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println("jceph explain: cannot write " + outFile + ": " + e.getMessage());
+            return 1;
+        }
+        err.println("wrote " + outFile + " (" + doc.length() + " bytes)");
         return 0;
     }
 

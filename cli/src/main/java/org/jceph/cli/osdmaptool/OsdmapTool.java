@@ -49,6 +49,9 @@ public final class OsdmapTool {
         boolean testMapPgsDumpAll;
         boolean markUpIn;
         int markOut = -1;
+        String plot;
+        String plotBefore;
+        List<int[]> reweights = new ArrayList<>(); // {osd, weight 16.16}
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -89,12 +92,67 @@ public final class OsdmapTool {
             }
             map = map.withOsdStatesAndWeights(states, weights);
         }
+        OsdMap beforeChanges = map;
+        List<String> changes = new ArrayList<>();
         if (o.markOut >= 0 && o.markOut < map.maxOsd()) {
+            changes.add("osd." + o.markOut + " out");
             out.println("marking OSD@" + o.markOut + " as out");
             int id = o.markOut;
             map = map.withOsd(id, map.osdState().get(id) | OsdMap.STATE_UP, OsdMap.WEIGHT_OUT);
         }
+        for (int[] rw : o.reweights) {
+            if (rw[0] < 0 || rw[0] >= map.maxOsd()) {
+                err.println(ME + ": --reweight: no osd." + rw[0]);
+                return 1;
+            }
+            out.println("reweighting osd." + rw[0] + " to " + rw[1] / 65536.0);
+            changes.add("osd." + rw[0] + " reweight " + rw[1] / 65536.0);
+            map = map.withOsd(rw[0], map.osdState().get(rw[0]), rw[1]);
+        }
         Placement placement = new Placement(map);
+        if (o.plot != null) {
+            long poolFilter = o.pool;
+            if (poolFilter != -1 && map.pool(poolFilter) == null) {
+                err.println("There is no pool " + poolFilter);
+                return 1;
+            }
+            org.jceph.cli.viz.DistributionPlot.Counts after = new org.jceph.cli.viz.DistributionPlot.Counts(map, poolFilter);
+            if (o.plotBefore != null) {
+                try {
+                    beforeChanges = OsdMapCodec.decode(Files.readAllBytes(Path.of(o.plotBefore)));
+                } catch (IOException | DecodeException e) {
+                    err.println(ME + ": cannot read --plot-before map " + o.plotBefore + ": " + e.getMessage());
+                    return 1;
+                }
+                if (o.markUpIn) {
+                    beforeChanges = upIn(beforeChanges);
+                }
+                if (poolFilter != -1 && beforeChanges.pool(poolFilter) == null) {
+                    err.println("There is no pool " + poolFilter + " in " + o.plotBefore);
+                    return 1;
+                }
+                changes.add(0, "map " + Path.of(o.plotBefore).getFileName() + " (epoch " + beforeChanges.epoch()
+                        + ") -> " + Path.of(o.file).getFileName() + " (epoch " + map.epoch() + ")");
+            }
+            org.jceph.cli.viz.DistributionPlot.Counts before = changes.isEmpty() ? null
+                    : new org.jceph.cli.viz.DistributionPlot.Counts(beforeChanges, poolFilter);
+            String caption = (poolFilter == -1 ? "all pools" : "pool " + poolFilter)
+                    + (changes.isEmpty() ? "" : ", before/after " + String.join(", ", changes));
+            org.jceph.cli.viz.DistributionPlot plot = new org.jceph.cli.viz.DistributionPlot(after, before, caption);
+            try {
+                Files.writeString(Path.of(o.plot), o.plot.endsWith(".html") ? "<!DOCTYPE html>\n<html><head><meta "
+                        + "charset=\"utf-8\"><title>jceph osdmaptool --plot</title></head><body>\n" + plot.svg().inline()
+                        + "</body></html>\n" : plot.svg().toString());
+            } catch (IOException e) {
+                err.println(ME + ": cannot write " + o.plot + ": " + e.getMessage());
+                return 1;
+            }
+            if (before != null) {
+                out.println("before: " + plot.summary(before));
+            }
+            out.println((before != null ? "after: " : "") + plot.summary(after));
+            out.println("wrote " + o.plot);
+        }
 
         if (o.testMapObject != null) {
             long pool = o.pool;
@@ -133,7 +191,7 @@ public final class OsdmapTool {
             }
             mapAllPgs(map, crush, placement, o, out);
         }
-        if (!o.print && !o.tree && o.testMapObject == null && o.testMapPg == null && !o.testMapPgs && !o.testMapPgsDump
+        if (!o.print && !o.tree && o.plot == null && o.testMapObject == null && o.testMapPg == null && !o.testMapPgs && !o.testMapPgsDump
                 && !o.testMapPgsDumpAll) {
             err.println(ME + ": no action specified?");
             usage(err);
@@ -148,6 +206,17 @@ public final class OsdmapTool {
             TreePrinter.print(map, crush, out);
         }
         return 0;
+    }
+
+    /** All OSDs up and in, as --mark-up-in does (CRUSH weights are not touched). */
+    private static OsdMap upIn(OsdMap map) {
+        List<Long> states = new ArrayList<>(map.maxOsd());
+        List<Long> weights = new ArrayList<>(map.maxOsd());
+        for (int i = 0; i < map.maxOsd(); i++) {
+            states.add(map.osdState().get(i) | OsdMap.STATE_UP);
+            weights.add(OsdMap.WEIGHT_IN);
+        }
+        return map.withOsdStatesAndWeights(states, weights);
     }
 
     /** The --test-map-pgs family: every PG of every (or one) pool, then per-OSD statistics. */
@@ -263,7 +332,7 @@ public final class OsdmapTool {
      * CrushWrapper::get_item_weight for every item: its weight in the first bucket (by index) that
      * holds it. Items in no bucket are absent (Ceph returns -ENOENT for them).
      */
-    static Map<Integer, Integer> crushWeights(CrushMap crush) {
+    public static Map<Integer, Integer> crushWeights(CrushMap crush) {
         Map<Integer, Integer> w = new java.util.HashMap<>();
         for (CrushBucket b : crush.bucketSlots()) {
             if (b == null) {
@@ -311,7 +380,23 @@ public final class OsdmapTool {
                 case "--test-map-pgs-dump" -> o.testMapPgsDump = true;
                 case "--test-map-pgs-dump-all" -> o.testMapPgsDumpAll = true;
                 case "--mark-up-in" -> o.markUpIn = true;
-                case "--test-map-object", "--test-map-pg", "--pool", "--mark-out" -> {
+                case "--reweight" -> {
+                    if (i + 2 >= args.length) {
+                        throw new IllegalArgumentException("--reweight needs OSD and WEIGHT (0..1)");
+                    }
+                    int osd = (int) parseNumber(a, args[++i]);
+                    double w;
+                    try {
+                        w = Double.parseDouble(args[++i]);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--reweight: not a weight: " + args[i]);
+                    }
+                    if (!(w >= 0 && w <= 1)) {
+                        throw new IllegalArgumentException("--reweight: weight must be in 0..1: " + args[i]);
+                    }
+                    o.reweights.add(new int[] {osd, (int) Math.round(w * 0x10000)});
+                }
+                case "--test-map-object", "--test-map-pg", "--pool", "--mark-out", "--plot", "--plot-before" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException("option " + a + " requires an argument");
@@ -322,6 +407,8 @@ public final class OsdmapTool {
                         case "--test-map-object" -> o.testMapObject = value;
                         case "--test-map-pg" -> o.testMapPg = value;
                         case "--pool" -> o.pool = parseNumber(a, value);
+                        case "--plot" -> o.plot = value;
+                        case "--plot-before" -> o.plotBefore = value;
                         default -> o.markOut = (int) parseNumber(a, value);
                     }
                 }
@@ -380,5 +467,9 @@ public final class OsdmapTool {
         err.println("   --mark-out <osdid>      mark an osd as out (but do not persist)");
         err.println("   --test-map-pg <pgid>    map a pgid to osds");
         err.println("   --test-map-object <objectname> [--pool <poolid>] map an object to osds");
+        err.println("   --plot FILE.svg|html [--pool <poolid>]  PGs and primaries per OSD against CRUSH weight;");
+        err.println("                           with --mark-out/--reweight, before and after");
+        err.println("   --reweight <osdid> <w>  set an osd's reweight (0..1, not persisted)");
+        err.println("   --plot-before MAP       with --plot: draw MAP as 'before' (e.g. the map before osdmaptool --upmap --save)");
     }
 }
