@@ -3,6 +3,7 @@ module org.jceph.messenger {
     requires transitive org.jceph.encoding;
     requires io.netty.transport;
     requires io.netty.common;
+    requires org.slf4j;
     // aircompressor 2.x has no module descriptor or Automatic-Module-Name: the name comes from its jar
     requires aircompressor;
     // aircompressor reads memory with sun.misc.Unsafe: make sure jdk.unsupported is resolved on a module path

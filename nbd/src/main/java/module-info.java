@@ -1,6 +1,7 @@
 /** An NBD server exporting block devices (RBD images) to qemu, the kernel and any NBD client. */
 module org.jceph.nbd {
     requires transitive org.jceph.rbd;
+    requires org.slf4j;
 
     exports org.jceph.nbd;
 }

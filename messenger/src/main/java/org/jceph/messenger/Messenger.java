@@ -31,6 +31,7 @@ import org.jceph.messenger.v2.ConnectionMode;
  * (global_seq, our address nonce). One per client instance; close it to stop the threads.
  */
 public final class Messenger implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Messenger.class);
     private final EventLoopGroup group;
     private final AtomicLong globalSeq = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
@@ -189,7 +190,7 @@ public final class Messenger implements AutoCloseable {
                         "cannot connect to " + target + ": " + f.cause().getMessage(), f.cause()));
             }
         });
-        return handler.readyFuture();
+        return logged(handler.readyFuture(), target, peerType);
     }
 
     /** Ceph's get_global_seq(old): at least one above both our counter and what the peer has seen. */
@@ -213,7 +214,34 @@ public final class Messenger implements AutoCloseable {
                         "cannot connect to " + target + ": " + f.cause().getMessage(), f.cause()));
             }
         });
-        return handler.readyFuture();
+        return logged(handler.readyFuture(), target, peerType);
+    }
+
+    /**
+     * DEBUG lines for a connection's life: opened, failed to open, faulted. Their owners (the
+     * monitor session, the Objecter) log what they do about a fault at INFO.
+     */
+    private static CompletableFuture<Connection> logged(CompletableFuture<Connection> ready, EntityAddr target,
+                                                        int peerType) {
+        if (!LOG.isDebugEnabled()) {
+            return ready;
+        }
+        String peer = EntityName.typeName(peerType) + " at " + target;
+        ready.whenComplete((c, err) -> {
+            if (err != null) {
+                LOG.debug("connecting to {} failed: {}", peer, err.toString());
+                return;
+            }
+            LOG.debug("connected to {}", peer);
+            c.closeFuture().whenComplete((ok, fault) -> {
+                if (fault != null) {
+                    LOG.debug("connection to {} faulted: {}", peer, fault.toString());
+                } else {
+                    LOG.debug("connection to {} closed", peer);
+                }
+            });
+        });
+        return ready;
     }
 
     /** Timers for owners of connections (reconnect backoff); tasks must not block. */

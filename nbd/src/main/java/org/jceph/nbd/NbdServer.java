@@ -1,7 +1,6 @@
 package org.jceph.nbd;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -32,7 +31,7 @@ import org.jceph.nbd.internal.NbdConnection;
  * request already read finish, flush every writable export, then close.
  */
 public final class NbdServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("org.jceph.nbd");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("org.jceph.nbd");
 
     private final Map<String, NbdExport> exports;
     private final SocketAddress bindAddress;
@@ -70,7 +69,7 @@ public final class NbdServer implements AutoCloseable {
         acceptor = new Thread(this::acceptLoop, "nbd-accept");
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.log(Level.INFO, () -> "NBD server on " + localAddress() + " exporting " + exports.keySet());
+        LOG.info("NBD server on {} exporting {}", localAddress(), exports.keySet());
         return this;
     }
 
@@ -96,7 +95,7 @@ public final class NbdServer implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.log(Level.WARNING, () -> "accept failed: " + e);
+                    LOG.warn("accept failed: {}", e.toString());
                 }
                 return;
             }
@@ -160,7 +159,7 @@ public final class NbdServer implements AutoCloseable {
                 try {
                     e.flush().get(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (Exception ex) {
-                    LOG.log(Level.WARNING, () -> "flush of " + e.name() + " at shutdown failed: " + ex);
+                    LOG.warn("flush of {} at shutdown failed: {}", e.name(), ex.toString());
                 }
             }
         }

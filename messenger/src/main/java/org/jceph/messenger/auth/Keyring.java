@@ -30,7 +30,7 @@ public final class Keyring {
     }
 
     /** Parses keyring text; {@code source} names it in errors. Key material is never quoted. */
-    private static final System.Logger LOG = System.getLogger("org.jceph.messenger.auth");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Keyring.class);
 
     /**
      * A keyring others can read leaks the key: warn, as the stock tools do (the file's name only,
@@ -41,7 +41,7 @@ public final class Keyring {
             java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
                     || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)) {
-                LOG.log(System.Logger.Level.WARNING, "keyring " + file + " is readable by "
+                LOG.warn("keyring " + file + " is readable by "
                         + (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ) ? "others" : "its group")
                         + " (" + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): chmod 600 it");
                 return true;

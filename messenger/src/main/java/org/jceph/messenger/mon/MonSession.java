@@ -46,6 +46,7 @@ import org.jceph.messenger.v2.ConnectionMode;
  * Listeners run on the messenger's I/O thread and must not block.
  */
 public final class MonSession implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MonSession.class);
     /** Backoff between rounds over all monitors, and the bound on hunting after a fault. */
     public record ReconnectPolicy(Duration initialBackoff, Duration maxBackoff, Duration giveUpAfter) {
         /** 100 ms doubling to mon_client_hunt_interval (3 s); give up after client_mount_timeout (300 s). */
@@ -225,6 +226,9 @@ public final class MonSession implements AutoCloseable {
         if (closed) {
             return;
         }
+        Connection lost = connection;
+        LOG.info("monitor session to {} faulted ({}); hunting for a monitor",
+                lost == null ? "?" : lost.peerAddress(), unwrapCompletion(err).toString());
         failWaiters(err);
         faultListeners.forEach(l -> l.accept(err));
         hunt(0, System.nanoTime(), err);
@@ -236,6 +240,8 @@ public final class MonSession implements AutoCloseable {
             return;
         }
         if (System.nanoTime() - since > policy.giveUpAfter().toNanos() || policy.giveUpAfter().isZero()) {
+            LOG.warn("gave up hunting for a monitor after {} ms: {}", policy.giveUpAfter().toMillis(),
+                    last.toString());
             terminate(new ConnectionException("lost the monitor session and gave up reconnecting after "
                     + policy.giveUpAfter().toMillis() + " ms; last error: " + last.getMessage(), last));
             return;
@@ -249,6 +255,7 @@ public final class MonSession implements AutoCloseable {
             return;
         }
         if (index == monitors.size()) {
+            LOG.debug("hunt round {}: no monitor answered; last error: {}", round, last.toString());
             hunt(round + 1, since, last);
             return;
         }
@@ -263,13 +270,18 @@ public final class MonSession implements AutoCloseable {
                     c.close();
                 }
             } else if (err == null) {
+                LOG.info("monitor session re-opened with {} after {} ms", target,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
                 opened(c);
             } else if (unwrapCompletion(err) instanceof AuthenticationException && reclaim && connection != null) {
                 reclaim = false; // the monitor would not let us keep our id: start afresh with a new one
+                LOG.info("monitor {} refused to let us reclaim our global id; authenticating afresh", target);
                 tryMonitor(index, round, since, err);
             } else if (unwrapCompletion(err) instanceof AuthenticationException ae) {
+                LOG.warn("monitor {} refused our credentials while reconnecting: {}", target, ae.getMessage());
                 terminate(explain(ae));
             } else {
+                LOG.debug("monitor {} did not answer: {}", target, unwrapCompletion(err).toString());
                 tryMonitor(index + 1, round, since, err);
             }
         });

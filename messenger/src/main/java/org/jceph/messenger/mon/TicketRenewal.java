@@ -29,7 +29,7 @@ final class TicketRenewal implements AutoCloseable {
     static final int MSG_AUTH_REPLY = 18;
     static final long REPLY_TIMEOUT_MS = 10_000;
     private static final int CEPH_AUTH_CEPHX = 2;
-    private static final System.Logger LOG = System.getLogger("org.jceph.messenger.mon");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TicketRenewal.class);
 
     private final Supplier<Connection> connection;
     private final ScheduledFuture<?> task;
@@ -67,7 +67,7 @@ final class TicketRenewal implements AutoCloseable {
             c.send(auth(req));
         } catch (RuntimeException e) {
             lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.log(System.Logger.Level.WARNING, "cephx ticket renewal: " + lastError);
+            LOG.warn("cephx ticket renewal: {}", lastError);
         }
     }
 
@@ -87,14 +87,14 @@ final class TicketRenewal implements AutoCloseable {
             String msg = d.hasRemaining() ? d.readString() : "";
             if (result != 0) {
                 lastError = "monitor answered " + result + (msg.isEmpty() ? "" : " (" + msg + ")");
-                LOG.log(System.Logger.Level.WARNING, "cephx ticket renewal refused: " + lastError);
+                LOG.warn("cephx ticket renewal refused: {}", lastError);
                 return;
             }
             cx.handleRenewalReply(resultBl);
             renewed.incrementAndGet();
         } catch (DecodeException | CephxException e) {
             lastError = e.getMessage();
-            LOG.log(System.Logger.Level.WARNING, "cephx ticket renewal failed: " + lastError);
+            LOG.warn("cephx ticket renewal failed: {}", lastError);
         }
     }
 

@@ -4,7 +4,6 @@ import static org.jceph.nbd.internal.Nbd.*;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +35,7 @@ import org.jceph.nbd.NbdIoException;
  * client saw acknowledged is never dropped.
  */
 public final class NbdConnection implements Runnable {
-    private static final System.Logger LOG = System.getLogger("org.jceph.nbd");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("org.jceph.nbd");
     private static final int MAX_OPTION_BYTES = 64 * 1024;
     private static final int MAX_OPTIONS = 128;
     private static final int ALLOCATION_CONTEXT_ID = 1;
@@ -90,16 +89,16 @@ public final class NbdConnection implements Runnable {
                 watchdog.cancel(false);
             }
             if (export != null) {
-                LOG.log(Level.DEBUG, () -> peer + ": serving export");
+                LOG.debug("{}: serving export", peer);
                 transmission(export);
             }
         } catch (EOFException e) {
-            LOG.log(Level.DEBUG, () -> peer + ": client closed the connection");
+            LOG.debug("{}: client closed the connection", peer);
         } catch (ProtocolException e) {
-            LOG.log(Level.WARNING, () -> peer + ": protocol error, closing: " + e.getMessage());
+            LOG.warn("{}: protocol error, closing: {}", peer, e.getMessage());
         } catch (IOException e) {
             if (!closing) {
-                LOG.log(Level.DEBUG, () -> peer + ": " + e);
+                LOG.debug("{}: {}", peer, e.toString());
             }
         } finally {
             drain(export);
@@ -515,7 +514,7 @@ public final class NbdConnection implements Runnable {
                 }
             } catch (IOException e) {
                 // The client went away: the operation itself completed; nothing to tell anyone.
-                LOG.log(Level.DEBUG, () -> peer + ": reply not delivered: " + e);
+                LOG.debug("{}: reply not delivered: {}", peer, e.toString());
             }
         }
     }
@@ -525,7 +524,7 @@ public final class NbdConnection implements Runnable {
     private void drain(NbdExport export) {
         try {
             if (!inFlight.tryAcquire(settings.queueDepth(), settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.log(Level.WARNING, () -> peer + ": requests still running after " + settings.drainTimeout());
+                LOG.warn("{}: requests still running after {}", peer, settings.drainTimeout());
                 return;
             }
             inFlight.release(settings.queueDepth());
@@ -535,7 +534,7 @@ public final class NbdConnection implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.log(Level.WARNING, () -> peer + ": final flush failed: " + e);
+            LOG.warn("{}: final flush failed: {}", peer, e.toString());
         }
     }
 
