@@ -2,6 +2,9 @@
 module org.jceph.rados {
     requires transitive org.jceph.osdmap;
     requires transitive org.jceph.messenger;
+    requires org.slf4j;
+    // the RadosClient MXBean (metrics over JMX)
+    requires java.management;
     // optional: only RadosClient.monCommandJson parses JSON; add jackson-databind to use it
     requires static com.fasterxml.jackson.databind;
 

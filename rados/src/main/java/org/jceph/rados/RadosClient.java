@@ -54,6 +54,11 @@ import org.jceph.rados.internal.OsdOpMessages;
  * {@link #registerDependent} (open RBD images), then removes the watches still registered.
  */
 public final class RadosClient implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RadosClient.class);
+    /** The client's counters (see {@link #metrics()}); registered as an MXBean while open. */
+    private final RadosMetrics metrics = new RadosMetrics(this);
+    /** The MXBean's name, or null when it is not registered. */
+    private volatile javax.management.ObjectName jmxName;
     private final CephConfig config;
     private final Messenger messenger;
     private final MonSession mon;
@@ -131,6 +136,9 @@ public final class RadosClient implements AutoCloseable {
             if (c.map.get() == null) {
                 throw new IOException("the monitor sent no full OSDMap: " + first);
             }
+            if (Boolean.parseBoolean(config.get("jceph_metrics_jmx", "true"))) {
+                c.registerMBean();
+            }
             return c;
         } catch (ExecutionException | TimeoutException e) {
             c.close();
@@ -159,6 +167,69 @@ public final class RadosClient implements AutoCloseable {
      */
     public OsdMap osdMap() {
         return map.get();
+    }
+
+    /**
+     * The client's metrics, live (the same numbers its MXBean shows over JMX).
+     *
+     * @return the metrics
+     */
+    public RadosMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * The name of the client's MXBean in the platform MBean server, while it is registered.
+     *
+     * @return the name, or empty when JMX is off (jceph_metrics_jmx = false), registration failed,
+     *         or the client is closed
+     */
+    public java.util.Optional<javax.management.ObjectName> mbeanName() {
+        return java.util.Optional.ofNullable(jmxName);
+    }
+
+    /**
+     * Registers the MXBean as org.jceph:type=RadosClient,name=ENTITY.GLOBALID. A failure (no
+     * permission, a name taken) is logged and otherwise ignored: metrics are not worth a failed
+     * connect.
+     */
+    private void registerMBean() {
+        try {
+            String id = (config.name() + "." + instanceId()).replaceAll("[^A-Za-z0-9._-]", "_");
+            javax.management.ObjectName name = new javax.management.ObjectName(
+                    "org.jceph:type=RadosClient,name=" + id);
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(metrics, name);
+            jmxName = name;
+            LOG.debug("registered MXBean {}", name);
+        } catch (javax.management.JMException | RuntimeException | LinkageError e) {
+            LOG.warn("could not register the client's MXBean: {}", e.toString());
+        }
+    }
+
+    private void unregisterMBean() {
+        javax.management.ObjectName name = jmxName;
+        jmxName = null;
+        if (name == null) {
+            return;
+        }
+        try {
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+        } catch (javax.management.JMException | RuntimeException e) {
+            LOG.debug("could not unregister MXBean {}: {}", name, e.toString());
+        }
+    }
+
+    /** Payload bytes of the ops in flight, as the in-flight byte budget counts them. */
+    long bytesInFlight() {
+        return maxInflightBytes - (long) inflightBytes.availablePermits();
+    }
+
+    /** The OSDs a session is open to now, ascending. */
+    int[] openOsdSessions() {
+        return osdSessions.entrySet().stream()
+                .filter(e -> e.getValue().isDone() && !e.getValue().isCompletedExceptionally()
+                        && !e.getValue().join().closeFuture().isDone())
+                .mapToInt(Map.Entry::getKey).sorted().toArray();
     }
 
     /**
@@ -203,8 +274,14 @@ public final class RadosClient implements AutoCloseable {
         if (!u.fullMaps().isEmpty()) {
             Map.Entry<Long, byte[]> newest = u.fullMaps().entrySet().stream().reduce((a, b) -> b).orElseThrow();
             if (current == null || newest.getKey() > current.epoch()) {
+                long had = current == null ? 0 : current.epoch();
                 current = OsdMapCodec.decode(newest.getValue());
                 mapsFull.incrementAndGet();
+                if (had == 0) {
+                    LOG.debug("osdmap e{}: first full map", current.epoch());
+                } else {
+                    LOG.info("osdmap e{}: full map replaces e{}", current.epoch(), had);
+                }
             }
         }
         boolean diverged = false;
@@ -220,6 +297,7 @@ public final class RadosClient implements AutoCloseable {
                 }
                 current = next;
                 mapsIncremental.incrementAndGet();
+                LOG.debug("osdmap e{}: incremental applied", current.epoch());
             }
         }
         if (current != null && current != map.get()) {
@@ -228,6 +306,8 @@ public final class RadosClient implements AutoCloseable {
             retarget();
         }
         if (diverged) {
+            LOG.warn("osdmap: an incremental after e{} failed its CRC check; asking the monitor for a full map",
+                    current == null ? 0 : current.epoch());
             fullMapRequests.incrementAndGet();
             mon.subscribeOsdMap(0, false); // from 0: the monitor answers with its newest full map
         }
@@ -271,6 +351,10 @@ public final class RadosClient implements AutoCloseable {
      */
     private final class Op {
         final long tid = tids.incrementAndGet();
+        /** When the op was submitted (System.nanoTime), for its latency. */
+        final long start = System.nanoTime();
+        /** Its metrics type, set at submit. */
+        RadosMetrics.OpType type = RadosMetrics.OpType.READ;
         // where the op goes: changed only by a redirect from an OSD
         volatile long poolId;
         volatile String oid;
@@ -310,7 +394,7 @@ public final class RadosClient implements AutoCloseable {
             this.snapContext = snapContext;
             this.timeout = timeout == null ? opTimeout : timeout;
             this.unbounded = Timeouts.isNone(this.timeout);
-            this.deadline = unbounded ? 0 : System.nanoTime() + this.timeout.toNanos();
+            this.deadline = unbounded ? 0 : start + this.timeout.toNanos();
         }
     }
 
@@ -357,9 +441,13 @@ public final class RadosClient implements AutoCloseable {
      */
     private CompletableFuture<OsdOpMessages.Reply> submit(Op op) {
         long payload = 0;
+        boolean writes = false;
         for (OsdOp o : op.ops) {
             payload += o.input().length;
+            writes |= o.writes();
         }
+        op.type = op.pgSeed >= 0 ? RadosMetrics.OpType.OTHER : writes ? RadosMetrics.OpType.WRITE : RadosMetrics.OpType.READ;
+        metrics.opStarted(op.type);
         int bytes = (int) Math.min(maxInflightBytes, payload);
         try {
             if (op.unbounded) {
@@ -372,11 +460,15 @@ public final class RadosClient implements AutoCloseable {
                 }
             } else {
                 if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
+                    metrics.opTimedOut();
+                    LOG.debug("tid {} timed out waiting for the in-flight op budget", op.tid);
                     return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
                             + op.timeout.toMillis() + " ms"));
                 }
                 if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
                     inflightOps.release();
+                    metrics.opTimedOut();
+                    LOG.debug("tid {} timed out waiting for the in-flight byte budget", op.tid);
                     return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
                             + op.timeout.toMillis() + " ms"));
                 }
@@ -393,6 +485,11 @@ public final class RadosClient implements AutoCloseable {
         op.future.whenComplete((r, e) -> {
             if (op.future.isCancelled()) {
                 opsCancelled.incrementAndGet();
+                return;
+            }
+            metrics.opCompleted(op.type, System.nanoTime() - op.start, e != null);
+            if (e != null && RadosException.unwrap(e) instanceof RadosException.TimeoutException) {
+                metrics.opTimedOut();
             }
         });
         if (closed.get()) {
@@ -403,7 +500,7 @@ public final class RadosClient implements AutoCloseable {
         if (op.future.isDone()) {
             pending.remove(op.tid); // it timed out or was cancelled before it was queued
         }
-        send(op);
+        send(op, null);
         return op.future;
     }
 
@@ -417,13 +514,25 @@ public final class RadosClient implements AutoCloseable {
     /** Ends every queued op whose deadline has passed with {@link RadosException.TimeoutException}. */
     private void sweepTimeouts() {
         long now = System.nanoTime();
+        int expired = 0;
+        String first = null;
         for (Op op : pending.values()) {
             if (!op.unbounded && now - op.deadline >= 0 && !op.future.isDone()) {
-                op.future.completeExceptionally(new RadosException.TimeoutException(
-                        "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
+                String message = "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
                         + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
-                                : " (last sent to osd." + op.osd + ")")));
+                                : " (last sent to osd." + op.osd + ")");
+                if (op.future.completeExceptionally(new RadosException.TimeoutException(message))) {
+                    expired++;
+                    if (first == null) {
+                        first = message;
+                    }
+                    LOG.debug("op timed out: {}", message);
+                }
             }
+        }
+        if (expired > 0) {
+            // one line per sweep, not per op: a stuck OSD can time out the whole in-flight budget at once
+            LOG.info("{} op(s) timed out, e.g. {}", expired, first);
         }
     }
 
@@ -470,6 +579,14 @@ public final class RadosClient implements AutoCloseable {
      * primary the op waits for the next map; a deleted pool fails it with ENOENT.
      */
     private void send(Op op) {
+        send(op, RadosMetrics.ResendReason.MAP_WAIT);
+    }
+
+    /**
+     * As above; {@code why} is the reason if this turns out to be a resend (null for the first
+     * send), counted and logged at DEBUG only when the op actually goes out again.
+     */
+    private void send(Op op, RadosMetrics.ResendReason why) {
         Message msg;
         int primary;
         synchronized (op) {
@@ -517,6 +634,12 @@ public final class RadosClient implements AutoCloseable {
                 return;
             }
             op.attempt++;
+            if (op.attempt > 0) {
+                RadosMetrics.ResendReason reason = why == null ? RadosMetrics.ResendReason.MAP_WAIT : why;
+                metrics.resent(reason);
+                LOG.debug("resending tid {} (attempt {}) to osd.{} in e{}: {}", op.tid, op.attempt, primary,
+                        m.epoch(), reason.tag());
+            }
             op.sentIn = org.jceph.rados.internal.TargetInterval.of(target, m, op.poolId);
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
                     new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(java.time.Instant.now()),
@@ -569,7 +692,8 @@ public final class RadosClient implements AutoCloseable {
                     + op.timeout.toMillis() + " ms for tid " + op.tid));
             return;
         }
-        timer.schedule(() -> send(op), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(() -> send(op, RadosMetrics.ResendReason.SESSION_FAULT), RETRY_DELAY.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** A new map: resend every op whose target moved (primary, acting set or pg), or that was parked. */
@@ -584,6 +708,8 @@ public final class RadosClient implements AutoCloseable {
                 timer.execute(() -> reconnect(l));
             }
         }
+        int[] resent = new int[RadosMetrics.ResendReason.values().length];
+        int total = 0;
         for (Op op : pendingInTidOrder()) {
             Placement.Result before;
             org.jceph.rados.internal.TargetInterval sentIn;
@@ -592,7 +718,7 @@ public final class RadosClient implements AutoCloseable {
                 sentIn = op.sentIn;
             }
             if (op.osd < 0 || before == null || sentIn == null) {
-                send(op);
+                send(op, RadosMetrics.ResendReason.MAP_WAIT);
                 continue;
             }
             if (p.map().pool(op.poolId) == null) {
@@ -600,10 +726,25 @@ public final class RadosClient implements AutoCloseable {
                 continue;
             }
             Placement.Result now = p.pgToUpActing(rawPg(p, op));
-            if (sentIn.needsResend(org.jceph.rados.internal.TargetInterval.of(now, p.map(), op.poolId),
-                    p.map().pool(op.poolId))) {
-                send(op);
+            org.jceph.rados.internal.TargetInterval interval = org.jceph.rados.internal.TargetInterval.of(now, p.map(), op.poolId);
+            if (sentIn.needsResend(interval, p.map().pool(op.poolId))) {
+                RadosMetrics.ResendReason why = !p.map().isUp(sentIn.actingPrimary()) ? RadosMetrics.ResendReason.OSD_DOWN
+                        : sentIn.pgNum() != interval.pgNum() ? RadosMetrics.ResendReason.PG_SPLIT
+                        : RadosMetrics.ResendReason.INTERVAL_CHANGE;
+                resent[why.ordinal()]++;
+                total++;
+                send(op, why);
             }
+        }
+        if (total > 0) {
+            StringBuilder reasons = new StringBuilder();
+            for (RadosMetrics.ResendReason r : RadosMetrics.ResendReason.values()) {
+                if (resent[r.ordinal()] > 0) {
+                    reasons.append(reasons.length() == 0 ? "" : ", ").append(resent[r.ordinal()]).append(' ').append(r.tag());
+                }
+            }
+            // one line per map, not per op
+            LOG.info("osdmap e{}: resending {} op(s) whose target changed ({})", p.map().epoch(), total, reasons);
         }
     }
 
@@ -661,18 +802,25 @@ public final class RadosClient implements AutoCloseable {
         }
     }
 
-    private void onSessionFault(int osd) {
+    private void onSessionFault(int osd, Throwable err) {
         faultCounts.computeIfAbsent(osd, k -> new AtomicLong()).incrementAndGet();
+        metrics.sessionFaulted();
+        int ops = 0;
+        int watches = 0;
         for (Op op : pendingInTidOrder()) {
             if (op.osd == osd) {
+                ops++;
                 retryLater(op);
             }
         }
         for (Linger l : lingers.values()) {
             if (l.osd == osd) {
+                watches++;
                 timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
+        LOG.info("osd.{} session faulted ({}); resending {} op(s) (session_fault) and re-registering {} watch(es)",
+                osd, RadosException.unwrap(err).toString(), ops, watches);
     }
 
     /**
@@ -724,6 +872,9 @@ public final class RadosClient implements AutoCloseable {
         l.io.reconnectWatch(l).whenComplete((r, e) -> {
             l.busy.set(false);
             if (e == null) {
+                metrics.watchReconnected();
+                LOG.info("watch {} on {} re-registered{} with osd.{}", l.cookie, l.oid,
+                        l.expired ? " afresh (the OSD had expired it)" : "", target);
                 l.osd = target;
                 l.interval = interval;
                 l.expired = false;
@@ -735,6 +886,8 @@ public final class RadosClient implements AutoCloseable {
                     // reconnect can never succeed, so register it afresh (notifies meanwhile are lost).
                     l.expired = true;
                 }
+                LOG.debug("watch {} on {}: re-registration with osd.{} failed ({}); trying again", l.cookie, l.oid,
+                        target, c.toString());
                 timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis() * 2, TimeUnit.MILLISECONDS);
             }
         });
@@ -764,17 +917,21 @@ public final class RadosClient implements AutoCloseable {
                     msg -> onOsdMessage(osd, blocks, conn, msg));
             f.thenAccept(c -> {
                 conn.set(c);
+                metrics.sessionOpened();
+                LOG.debug("osd.{} session open at {}", osd, v2);
                 c.closeFuture().whenComplete((ok, err) -> {
                     osdSessions.remove(osd, f);
                     backoffTables.remove(osd, blocks);
                     if (err != null) {
-                        onSessionFault(osd);
+                        onSessionFault(osd, err);
                     }
                 });
             });
             f.whenComplete((c, err) -> {
                 if (err != null) {
                     backoffTables.remove(osd, blocks);
+                    LOG.info("could not open a session to osd.{} at {}: {}", osd, v2,
+                            RadosException.unwrap(err).toString());
                 }
             });
             return f;
@@ -805,6 +962,7 @@ public final class RadosClient implements AutoCloseable {
         Connection c = conn.get();
         if (b.op() == Backoffs.OP_BLOCK) {
             backoffBlocks.incrementAndGet();
+            LOG.debug("osd.{} backoff block {}", osd, b);
             blocks.block(b);
             if (c != null) {
                 c.send(Backoffs.ackFor(b));
@@ -816,8 +974,9 @@ public final class RadosClient implements AutoCloseable {
                     .filter(op -> op.osd == osd && op.target != null && op.target.pg().equals(b.pgid().pgid())
                             && (op.heldBy != null && op.heldBy.id() == b.id() || b.covers(hobjectOf(op))))
                     .toList();
+            LOG.debug("osd.{} backoff unblock {}: releasing {} op(s)", osd, b, release.size());
             if (!release.isEmpty()) {
-                timer.execute(() -> release.forEach(this::send));
+                timer.execute(() -> release.forEach(op -> send(op, RadosMetrics.ResendReason.BACKOFF_RELEASED)));
             }
         }
     }
@@ -901,7 +1060,8 @@ public final class RadosClient implements AutoCloseable {
             op.target = null;
         }
         redirectsFollowed.incrementAndGet();
-        timer.execute(() -> send(op));
+        LOG.debug("tid {} redirected to pool {}", op.tid, redirect.locator().pool());
+        timer.execute(() -> send(op, RadosMetrics.ResendReason.REDIRECT));
     }
 
     /** Who hears MWatchNotify events, by watch or notify cookie; run off the I/O thread. */
@@ -1322,6 +1482,7 @@ public final class RadosClient implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        unregisterMBean();
         osdSessions.values().forEach(f -> f.thenAccept(Connection::close));
         pending.values().forEach(op -> op.future.completeExceptionally(
                 new RadosException.ClientClosedException("tid " + op.tid)));

@@ -32,6 +32,7 @@ import org.jceph.rbd.lock.WatchNotifyMessages.ClientId;
  * Blocking steps run on the image's worker thread, never on the caller's or the notify thread.
  */
 public final class ExclusiveLock {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExclusiveLock.class);
     public static final String LOCK_NAME = "rbd_lock";
     public static final String LOCK_TAG = "internal";
     public static final String COOKIE_PREFIX = "auto";
@@ -140,7 +141,9 @@ public final class ExclusiveLock {
                 }
             }
             if (System.nanoTime() - deadline > 0) {
-                throw timeout();
+                RbdException.LockTimeoutException t = timeout();
+                LOG.info("{}", t.getMessage());
+                throw t;
             }
             long releasesBefore;
             synchronized (mon) {
@@ -168,6 +171,7 @@ public final class ExclusiveLock {
                 acquisitions++;
                 peerOwner = null;
             }
+            LOG.info("image {}: exclusive lock acquired (cookie '{}')", image, cookie());
             notifyQuietly(WatchNotifyMessages.acquiredLock(watcher.clientId()));
             return;
         }
@@ -196,6 +200,7 @@ public final class ExclusiveLock {
             }
             return;
         }
+        LOG.info("image {}: exclusive lock held by {}: requesting it", image, holder.name());
         IoCtx.NotifyResult r = watcher.notify(WatchNotifyMessages.requestLock(watcher.clientId(), false));
         List<byte[]> answers = r.replies().values().stream().filter(b -> b != null && b.length > 0).toList();
         if (answers.size() > 1) {
@@ -226,6 +231,8 @@ public final class ExclusiveLock {
     /** The owner's watch is gone: fence it off (blocklist), then take its lock, as librbd's BreakRequest. */
     private void breakDeadOwner(LockInfo.Locker holder, String ownerAddr) {
         var client = io.client();
+        LOG.warn("image {}: exclusive lock owner {} at {} has no watch: blocklisting it and breaking its lock", image,
+                holder.name(), ownerAddr);
         long epochBefore = client.osdMap().epoch();
         client.monCommand(Map.of("prefix", "osd blocklist", "blocklistop", "add", "addr", ownerAddr));
         client.waitForMap(m -> m.epoch() > epochBefore, Duration.ofSeconds(30));
@@ -275,6 +282,7 @@ public final class ExclusiveLock {
         try {
             io.exec(watcher.header(), "lock", "set_cookie", in);
         } catch (RadosException e) {
+            LOG.warn("image {}: exclusive lock lost (broken by a peer?): {}", image, e.getMessage());
             synchronized (mon) {
                 owner = false; // broken by a peer (after fencing us): ask again on the next write
                 mon.notifyAll();
@@ -286,6 +294,8 @@ public final class ExclusiveLock {
     int lockRequested(ClientId requester, boolean force) {
         synchronized (mon) {
             if (owner && !releasing) {
+                LOG.info("image {}: {} requests the exclusive lock{}: releasing it", image, requester,
+                        force ? " (forced)" : "");
                 releasing = true;
                 worker.execute(this::releaseQuietly);
             }
@@ -310,6 +320,7 @@ public final class ExclusiveLock {
             release();
         } catch (RuntimeException e) {
             // The lock stays ours (or was lost with the watch); the requester will ask again.
+            LOG.info("image {}: exclusive lock not released: {}", image, e.getMessage());
         }
     }
 
@@ -347,6 +358,7 @@ public final class ExclusiveLock {
                 mon.notifyAll();
             }
         }
+        LOG.info("image {}: exclusive lock released", image);
         notifyQuietly(WatchNotifyMessages.releasedLock(watcher.clientId()));
     }
 

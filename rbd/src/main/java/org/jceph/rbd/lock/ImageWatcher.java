@@ -14,6 +14,7 @@ import org.jceph.rbd.lock.WatchNotifyMessages.Notification;
  * is our {@link ClientId}.
  */
 public final class ImageWatcher implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ImageWatcher.class);
     /** How long a notification waits for the watchers' acks (librbd: 5 s for lock notifications). */
     static final int NOTIFY_TIMEOUT_SECONDS = 5;
 
@@ -65,6 +66,7 @@ public final class ImageWatcher implements AutoCloseable {
             // already gone: that is why we are here
         }
         long fresh = io.watch(header, listener);
+        LOG.info("{}: watch {} was dropped by the OSD; watching again as {}", header, old, fresh);
         handle = fresh;
         me = new ClientId(gid, fresh);
         ExclusiveLock l = lock;
