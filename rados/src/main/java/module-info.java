@@ -4,7 +4,7 @@ module org.jceph.rados {
     requires transitive org.jceph.messenger;
     requires org.slf4j;
     // the RadosClient MXBean (metrics over JMX)
-    requires java.management;
+    requires transitive java.management;
     // optional: only RadosClient.monCommandJson parses JSON; add jackson-databind to use it
     requires static com.fasterxml.jackson.databind;
 

@@ -195,9 +195,8 @@ public final class RadosClient implements AutoCloseable {
      */
     private void registerMBean() {
         try {
-            String id = (config.name() + "." + instanceId()).replaceAll("[^A-Za-z0-9._-]", "_");
             javax.management.ObjectName name = new javax.management.ObjectName(
-                    "org.jceph:type=RadosClient,name=" + id);
+                    "org.jceph:type=RadosClient,name=" + metricsId());
             java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(metrics, name);
             jmxName = name;
             LOG.debug("registered MXBean {}", name);
@@ -217,6 +216,11 @@ public final class RadosClient implements AutoCloseable {
         } catch (javax.management.JMException | RuntimeException e) {
             LOG.debug("could not unregister MXBean {}: {}", name, e.toString());
         }
+    }
+
+    /** ENTITY.GLOBALID, the name of the client's MXBean and metrics. */
+    String metricsId() {
+        return (config.name() + "." + instanceId()).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** Payload bytes of the ops in flight, as the in-flight byte budget counts them. */

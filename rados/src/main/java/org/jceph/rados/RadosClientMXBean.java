@@ -10,6 +10,9 @@ import java.util.Map;
  * flight now. {@link RadosClient#metrics()} gives the same numbers to Java code.
  */
 public interface RadosClientMXBean {
+    /** @return the client's id: its entity name and global id, {@code client.admin.4215} */
+    String getClientId();
+
     /** @return read ops submitted (ops whose steps only read) */
     long getReadOps();
 

@@ -164,6 +164,11 @@ public final class RadosMetrics implements RadosClientMXBean {
     // ---- the MXBean ------------------------------------------------------------------------
 
     @Override
+    public String getClientId() {
+        return client.metricsId();
+    }
+
+    @Override
     public long getReadOps() {
         return ops(OpType.READ);
     }
