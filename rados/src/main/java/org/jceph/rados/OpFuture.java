@@ -10,8 +10,17 @@ import java.util.concurrent.CompletableFuture;
 final class OpFuture<T> extends CompletableFuture<T> {
     /** The op's own future; {@code this} for the root. */
     private final OpFuture<?> root;
+    /** What runs just before the root completes: told how it ends. */
+    interface BeforeDone {
+        /**
+         * @param failure the exception it fails with, null when it succeeds or is cancelled
+         * @param cancelled whether it was cancelled
+         */
+        void done(Throwable failure, boolean cancelled);
+    }
+
     /** Run once, just before the root completes in any way (so the op has left the queue by then). */
-    private volatile Runnable beforeDone;
+    private volatile BeforeDone beforeDone;
     private final java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
 
     private OpFuture(OpFuture<?> root) {
@@ -34,33 +43,33 @@ final class OpFuture<T> extends CompletableFuture<T> {
     }
 
     /** Sets the bookkeeping to run before the op's future completes, whoever completes it. */
-    void beforeDone(Runnable r) {
+    void beforeDone(BeforeDone r) {
         beforeDone = r;
     }
 
-    private void cleanUp() {
-        Runnable r = beforeDone;
+    private void cleanUp(Throwable failure, boolean cancelled) {
+        BeforeDone r = beforeDone;
         if (r != null && !isDone() && cleaned.compareAndSet(false, true)) {
-            r.run();
+            r.done(failure, cancelled);
         }
     }
 
     @Override
     public boolean complete(T value) {
-        cleanUp();
+        cleanUp(null, false);
         return super.complete(value);
     }
 
     @Override
     public boolean completeExceptionally(Throwable ex) {
-        cleanUp();
+        cleanUp(ex, false);
         return super.completeExceptionally(ex);
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         if (root == this) {
-            cleanUp();
+            cleanUp(null, true);
         }
         boolean mine = super.cancel(mayInterruptIfRunning);
         if (root != this) {

@@ -464,6 +464,7 @@ public final class RadosClient implements AutoCloseable {
                 }
             } else {
                 if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
+                    metrics.opCompleted(op.type, System.nanoTime() - op.start, true);
                     metrics.opTimedOut();
                     LOG.debug("tid {} timed out waiting for the in-flight op budget", op.tid);
                     return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
@@ -471,6 +472,7 @@ public final class RadosClient implements AutoCloseable {
                 }
                 if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
                     inflightOps.release();
+                    metrics.opCompleted(op.type, System.nanoTime() - op.start, true);
                     metrics.opTimedOut();
                     LOG.debug("tid {} timed out waiting for the in-flight byte budget", op.tid);
                     return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
@@ -481,19 +483,18 @@ public final class RadosClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             return OpFuture.failed(new RadosException(-4, "interrupted while waiting for the in-flight budget"));
         }
-        op.future.beforeDone(() -> {
+        op.future.beforeDone((failure, cancelled) -> {
             pending.remove(op.tid);
             inflightOps.release();
             inflightBytes.release(bytes);
-        });
-        op.future.whenComplete((r, e) -> {
-            if (op.future.isCancelled()) {
+            // counted before the future completes: whoever waits on it sees the metrics include it
+            if (cancelled) {
                 opsCancelled.incrementAndGet();
-                return;
-            }
-            metrics.opCompleted(op.type, System.nanoTime() - op.start, e != null);
-            if (e != null && RadosException.unwrap(e) instanceof RadosException.TimeoutException) {
-                metrics.opTimedOut();
+            } else {
+                metrics.opCompleted(op.type, System.nanoTime() - op.start, failure != null);
+                if (failure instanceof RadosException.TimeoutException) {
+                    metrics.opTimedOut();
+                }
             }
         });
         if (closed.get()) {
@@ -934,7 +935,8 @@ public final class RadosClient implements AutoCloseable {
             f.whenComplete((c, err) -> {
                 if (err != null) {
                     backoffTables.remove(osd, blocks);
-                    LOG.info("could not open a session to osd.{} at {}: {}", osd, v2,
+                    // DEBUG: retried every RETRY_DELAY while the OSD is down; its fault was logged at INFO
+                    LOG.debug("could not open a session to osd.{} at {}: {}", osd, v2,
                             RadosException.unwrap(err).toString());
                 }
             });

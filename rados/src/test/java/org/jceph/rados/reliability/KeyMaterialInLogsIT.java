@@ -33,6 +33,7 @@ import org.jceph.messenger.config.CephConfig;
 import org.jceph.messenger.mon.MonSession;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosClient;
+import org.jceph.rados.testlog.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Secrets never reach logs or error texts. A run with faults (socket failures, an OSD kill and
  * restart, a monitor restart), a watch, a failed authentication with a wrong key and a
  * deliberately corrupted keyring is recorded: everything the client printed or logged
- * (System.out/err, java.util.logging / System.Logger, every exception text and toString seen)
+ * (System.out/err, SLF4J events at every level down to TRACE through the test binding
+ * {@link LogCapture}, java.util.logging, every exception text and toString seen)
  * and every daemon log of the cluster (with {@code debug ms = 1}, {@code debug auth = 5}). None may
  * contain the client.admin secret (base64 of the keyring line, base64/hex of the raw 16 bytes, or
  * the raw bytes) or a session key the monitor granted us (AUTH, mon, osd and mgr tickets). Kept
@@ -96,6 +98,7 @@ class KeyMaterialInLogsIT {
             public void close() {
             }
         };
+        LogCapture.clear();
         Logger root = Logger.getLogger("");
         Level oldLevel = root.getLevel();
         root.addHandler(jul);
@@ -165,6 +168,12 @@ class KeyMaterialInLogsIT {
             root.setLevel(oldLevel);
         }
         texts.add(captured.toString(StandardCharsets.ISO_8859_1));
+        List<LogCapture.Event> slf4j = LogCapture.events();
+        assertTrue(slf4j.stream().anyMatch(e -> e.message().contains("session faulted")),
+                "the faults were logged, so the scan below saw the fault paths' lines");
+        for (LogCapture.Event e : slf4j) {
+            texts.add(e.text());
+        }
 
         Map<String, String> found = new LinkedHashMap<>();
         String clientText = String.join("\n", texts);
