@@ -33,6 +33,8 @@ import org.jceph.rbd.lock.WatchNotifyMessages.ClientId;
  */
 public final class ExclusiveLock {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExclusiveLock.class);
+    /** Whom we last asked for the lock (logged at INFO once, the retries at DEBUG); null after acquiring. */
+    private volatile String lastRequestedFrom;
     public static final String LOCK_NAME = "rbd_lock";
     public static final String LOCK_TAG = "internal";
     public static final String COOKIE_PREFIX = "auto";
@@ -172,6 +174,7 @@ public final class ExclusiveLock {
                 peerOwner = null;
             }
             LOG.info("image {}: exclusive lock acquired (cookie '{}')", image, cookie());
+            lastRequestedFrom = null;
             notifyQuietly(WatchNotifyMessages.acquiredLock(watcher.clientId()));
             return;
         }
@@ -200,7 +203,12 @@ public final class ExclusiveLock {
             }
             return;
         }
-        LOG.info("image {}: exclusive lock held by {}: requesting it", image, holder.name());
+        if (holder.name().toString().equals(lastRequestedFrom)) {
+            LOG.debug("image {}: exclusive lock still held by {}: requesting it again", image, holder.name());
+        } else {
+            LOG.info("image {}: exclusive lock held by {}: requesting it", image, holder.name());
+            lastRequestedFrom = holder.name().toString();
+        }
         IoCtx.NotifyResult r = watcher.notify(WatchNotifyMessages.requestLock(watcher.clientId(), false));
         List<byte[]> answers = r.replies().values().stream().filter(b -> b != null && b.length > 0).toList();
         if (answers.size() > 1) {
@@ -294,7 +302,7 @@ public final class ExclusiveLock {
     int lockRequested(ClientId requester, boolean force) {
         synchronized (mon) {
             if (owner && !releasing) {
-                LOG.info("image {}: {} requests the exclusive lock{}: releasing it", image, requester,
+                LOG.info("image {}: client.{} requests the exclusive lock{}: releasing it", image, requester.gid(),
                         force ? " (forced)" : "");
                 releasing = true;
                 worker.execute(this::releaseQuietly);
