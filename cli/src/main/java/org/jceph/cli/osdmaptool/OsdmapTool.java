@@ -24,6 +24,12 @@ import org.jceph.osdmap.Placement;
  * [--pool P], --mark-up-in, --mark-out N. Like osdmaptool, the marks change only the map in
  * memory, and the actions run in osdmaptool's order whatever the order of the options.
  *
+ * <p>--print and --dump follow the output of the osdmaptool of one release: by default the map's
+ * require_osd_release (a Reef cluster's map prints as Reef's osdmaptool prints it: per-pool
+ * read_balance_score, pg_upmap_primary lines, allow_crimson; Tentacle adds score_type,
+ * is_stretch_pool and nonprimary_shards), or the release named by {@code --release NAME}
+ * (a jceph option; osdmaptool has none).
+ *
  * <p>Not supported (an error, never a silent difference): --dump xml and other formats, --tree with a
  * format, pools with hit sets (cache tiering) in --print/--dump, map creation or
  * modification (--createsimple, --import-crush, --upmap, ...), and --mark-up-in on an OSD whose
@@ -49,6 +55,8 @@ public final class OsdmapTool {
         boolean testMapPgsDumpAll;
         boolean markUpIn;
         int markOut = -1;
+        /** --release NAME: print as that release's osdmaptool does (default: the map's require_osd_release). */
+        int release = -1;
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -139,10 +147,11 @@ public final class OsdmapTool {
             usage(err);
             return 1;
         }
+        int release = o.release >= 0 ? o.release : map.requireOsdRelease();
         if (o.print && o.dumpJson) {
-            DumpJson.print(map, crush, out);
+            DumpJson.print(map, crush, out, release, placement);
         } else if (o.print) {
-            MapPrinter.print(map, crush, out);
+            MapPrinter.print(map, crush, out, release, placement);
         }
         if (o.tree) {
             TreePrinter.print(map, crush, out);
@@ -311,7 +320,7 @@ public final class OsdmapTool {
                 case "--test-map-pgs-dump" -> o.testMapPgsDump = true;
                 case "--test-map-pgs-dump-all" -> o.testMapPgsDumpAll = true;
                 case "--mark-up-in" -> o.markUpIn = true;
-                case "--test-map-object", "--test-map-pg", "--pool", "--mark-out" -> {
+                case "--test-map-object", "--test-map-pg", "--pool", "--mark-out", "--release" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException("option " + a + " requires an argument");
@@ -322,6 +331,7 @@ public final class OsdmapTool {
                         case "--test-map-object" -> o.testMapObject = value;
                         case "--test-map-pg" -> o.testMapPg = value;
                         case "--pool" -> o.pool = parseNumber(a, value);
+                        case "--release" -> o.release = MapPrinter.releaseNumber(value);
                         default -> o.markOut = (int) parseNumber(a, value);
                     }
                 }
@@ -380,5 +390,6 @@ public final class OsdmapTool {
         err.println("   --mark-out <osdid>      mark an osd as out (but do not persist)");
         err.println("   --test-map-pg <pgid>    map a pgid to osds");
         err.println("   --test-map-object <objectname> [--pool <poolid>] map an object to osds");
+        err.println("   --release <name>        print as that release's osdmaptool (jceph; default: the map's require_osd_release)");
     }
 }
