@@ -54,7 +54,11 @@ class CrushMsrTest {
     private static final Pattern HEADER = Pattern.compile("^rule (\\d+) \\(.*\\), x = 0\\.\\.1023, numrep = (\\d+)\\.\\.\\d+$");
     private static final Pattern LINE = Pattern.compile("^CRUSH rule (\\d+) x (\\d+) \\[(.*)\\]$");
 
-    /** Every mapping line of the Tentacle capture, recomputed through the mapper directly. */
+    /**
+     * Every 8th x of the Tentacle capture, recomputed through the mapper directly (the crushtool
+     * test in the cli module replays all of them: unfillable positions cost up to msr_descents x
+     * msr_collision_tries draws each, so the whole file takes Tentacle's crushtool 34 s of CPU).
+     */
     @Test
     void mapperReproducesTentacleMappings() throws IOException {
         CrushMapper mapper = new CrushMapper(msrMap());
@@ -78,13 +82,16 @@ class CrushMsrTest {
             }
             int rule = Integer.parseInt(m.group(1));
             int x = Integer.parseInt(m.group(2));
+            if (x % 8 != 0) {
+                continue;
+            }
             int[] got = mapper.map(rule, x, numRep, weights, -1);
             String want = m.group(3);
             assertEquals(want, String.join(",", Arrays.stream(got).mapToObj(String::valueOf).toList()),
                     "rule " + rule + " x " + x + " numrep " + numRep);
             checked++;
         }
-        assertEquals(7 * 9 * 1024, checked);
+        assertEquals(7 * 9 * 1024 / 8, checked);
     }
 
     /** Ceph's crush_msr_do_rule never advances past "take osd.N" in an MSR rule; we refuse it. */
