@@ -89,6 +89,16 @@ public final class CrushMap {
                 Set.copyOf(wideNameKeys.get(2)));
     }
 
+    /**
+     * The same map, encoding only the first {@code sections} optional trailing sections (as
+     * CrushWrapper::encode does for peers without the features of the later ones).
+     */
+    public CrushMap withEncodedSections(int sections) {
+        return new CrushMap(maxDevices, bucketSlots(), ruleSlots(), typeNames, itemNames, ruleNames, tunables,
+                classMap, className, classBucket, chooseArgs, msrDescents, msrCollisionTries, sections,
+                wideNameKeys);
+    }
+
     // ---- codec ------------------------------------------------------------------------------
 
     /** Decodes CrushWrapper's encoding; throws DecodeException naming the offset on bad input. */

@@ -14,7 +14,9 @@ import org.jceph.crush.internal.CrushLn;
  * Weights are the per-device "in" weights of an OSDMap (16.16, 0x10000 = fully in, 0 = out).
  *
  * <p>Maps that would not map exactly as Ceph's mapper does are refused at construction with
- * {@link UnsupportedCrushFeatureException}: a hash other than rjenkins1 or a Squid MSR rule step.
+ * {@link UnsupportedCrushFeatureException}: a hash other than rjenkins1. MSR rules (Squid and later,
+ * rule types msr_firstn / msr_indep) map through {@link #msrDoRule} (crush_msr_do_rule); MSR steps
+ * in a conventional rule are ignored, as crush_do_rule_no_retry ignores unknown ops.
  */
 public final class CrushMapper {
     /** CRUSH_ITEM_NONE: a position that could not be filled. */
@@ -103,10 +105,6 @@ public final class CrushMapper {
             ruleSteps[r] = new int[rules[r].steps().size()][];
             for (int s = 0; s < ruleSteps[r].length; s++) {
                 RuleStep st = rules[r].steps().get(s);
-                if (st.op() >= RuleStep.CHOOSE_MSR && st.op() <= RuleStep.SET_MSR_COLLISION_TRIES) {
-                    throw new UnsupportedCrushFeatureException("rule " + r + " step " + s + " uses MSR op " + st.op()
-                            + " (Squid); this mapper implements Pacific's rule ops only");
-                }
                 ruleSteps[r][s] = new int[] {st.op(), st.arg1(), st.arg2()};
             }
         }
@@ -177,7 +175,273 @@ public final class CrushMapper {
         call.args = chooseArgsWithFallback(chooseArgsKey);
         call.perm = ws.perm;
         call.tracer = tracer;
+        if (rules[ruleno].isMsr()) {
+            return msrDoRule(call, rules[ruleno].type(), ruleSteps[ruleno], result, resultMax);
+        }
         return doRule(call, ruleSteps[ruleno], result, resultMax, ws);
+    }
+
+    // ---- MSR rules (crush_msr_do_rule, src/crush/mapper.c of Squid / Tentacle) ------------------
+
+    /** The state of one crush_msr_do_rule call (its input, per-EMIT-block workspace and output). */
+    private static final class Msr {
+        final Call call;
+        final int[][] steps;
+        final int ruleType;
+        final int resultMax;
+        final long descents;
+        final long collisionTries;
+        final int[] out;
+        int returned;
+        /** Per CHOOSE_MSR step of the current EMIT block: the items chosen at each index (collisions). */
+        int[][] stepVecs;
+        int firstStep;
+
+        Msr(Call call, int[][] steps, int ruleType, int resultMax, long descents, long collisionTries, int[] out) {
+            this.call = call;
+            this.steps = steps;
+            this.ruleType = ruleType;
+            this.resultMax = resultMax;
+            this.descents = descents;
+            this.collisionTries = collisionTries;
+            this.out = out;
+        }
+    }
+
+    /**
+     * crush_msr_do_rule: a prefix of SET_MSR_* steps, then EMIT blocks (TAKE, CHOOSE_MSR..., EMIT).
+     * Each block is mapped depth first by {@link #msrChoose}, which retries colliding choices
+     * locally (msr_collision_tries) and leaves out OSDs unmapped; the whole descent is then
+     * repeated (msr_descents times at most) until every position of the block is mapped. FIRSTN
+     * rules return the mapped items in order; INDEP rules return result_max positions with
+     * CRUSH_ITEM_NONE holes. A malformed rule maps to nothing, as in Ceph.
+     */
+    private int msrDoRule(Call call, int ruleType, int[][] steps, int[] result, int resultMax) {
+        long descents = map.msrDescents();
+        long collisionTries = map.msrCollisionTries();
+        int stepno = 0;
+        for (; stepno < steps.length; stepno++) {
+            int op = steps[stepno][0];
+            if (op == RuleStep.SET_MSR_DESCENTS) {
+                descents = Integer.toUnsignedLong(steps[stepno][1]);
+            } else if (op == RuleStep.SET_MSR_COLLISION_TRIES) {
+                collisionTries = Integer.toUnsignedLong(steps[stepno][1]);
+            } else {
+                break;
+            }
+        }
+        Msr m = new Msr(call, steps, ruleType, resultMax, descents, collisionTries, result);
+        java.util.Arrays.fill(result, 0, resultMax, ITEM_NONE);
+        long startIndex = 0;
+        while (stepno < steps.length) {
+            // crush_msr_scan_next: TAKE, CHOOSE_MSR*, EMIT
+            if (stepno + 1 >= steps.length || steps[stepno][0] != RuleStep.TAKE) {
+                return 0;
+            }
+            long totalChildren = 1;
+            int emit = stepno + 1;
+            for (; emit < steps.length; emit++) {
+                int op = steps[emit][0];
+                if (op == RuleStep.EMIT) {
+                    break;
+                }
+                if (op != RuleStep.CHOOSE_MSR) {
+                    return 0;
+                }
+                long n = steps[emit][1] != 0 ? Integer.toUnsignedLong(steps[emit][1]) : resultMax;
+                totalChildren = (totalChildren * n) & 0xffffffffL; // unsigned arithmetic, as in C
+            }
+            if (emit >= steps.length) {
+                return 0;
+            }
+            int take = steps[stepno][1];
+            if (take >= 0) {
+                // Ceph does not advance past a TAKE of a device in an MSR rule: it emits until an
+                // assertion fails. Refuse the rule instead of looping.
+                throw new UnsupportedCrushFeatureException("MSR rule takes device " + take
+                        + " directly; Ceph's crush_msr_do_rule cannot map such a rule");
+            }
+            CrushBucket root = bucketOrNull(take);
+            if (root == null) {
+                return 0;
+            }
+            stepno++;
+            m.firstStep = stepno;
+            m.stepVecs = new int[emit - stepno][resultMax];
+            for (int[] v : m.stepVecs) {
+                java.util.Arrays.fill(v, ITEM_UNDEF);
+            }
+            long endIndex = Math.min(startIndex + totalChildren, resultMax);
+            long limit = m.returned + (endIndex - startIndex);
+            for (long tries = 0; tries < m.descents && m.returned < limit; tries++) {
+                msrChoose(m, root, totalChildren, (int) startIndex, (int) endIndex, stepno, emit, (int) tries);
+            }
+            startIndex = endIndex;
+            stepno = emit + 1;
+        }
+        return ruleType == CrushRule.TYPE_MSR_FIRSTN ? m.returned : resultMax;
+    }
+
+    private CrushBucket bucketOrNull(int id) {
+        int i = -1 - id;
+        return i >= 0 && i < buckets.length ? buckets[i] : null;
+    }
+
+    /**
+     * crush_msr_choose: fills indices [start, end) below {@code bucket} with the CHOOSE_MSR steps
+     * [stepno, endStep). The range is split into arg1 strides (each of total/arg1 indices); the
+     * items chosen for different strides are kept disjoint, and a stride may reuse its own item.
+     * Returns how many indices were mapped.
+     */
+    private int msrChoose(Msr m, CrushBucket bucket, long totalDescendants, int start, int end, int stepno,
+            int endStep, int tryno) {
+        int[] step = m.steps[stepno];
+        long numStrides = step[1] != 0 ? Integer.toUnsignedLong(step[1]) : m.resultMax;
+        long strideLength = totalDescendants / numStrides;
+        if (strideLength == 0) {
+            return 0; // not reachable with the scanned totals; Ceph would loop forever
+        }
+        int strides = (int) Math.min(numStrides, (end - start + strideLength - 1) / strideLength);
+        int[] undo = new int[Math.max(strides, 0)];
+        java.util.Arrays.fill(undo, ITEM_UNDEF);
+        int mapped = 0;
+        int strideIndex = 0;
+        for (long ss = start; ss < end; ss += strideLength, strideIndex++) {
+            int strideStart = (int) ss;
+            int strideEnd = (int) Math.min(ss + strideLength, end);
+            if (leafPopulated(m, strideStart, strideEnd)) {
+                continue;
+            }
+            boolean found = false;
+            int candidate = 0;
+            for (long local = 0; local < m.collisionTries; local++) {
+                candidate = msrDescend(m, bucket, step[2], tryno, (int) local, strideIndex);
+                if (validCandidate(m, stepno, start, end, strideStart, strideEnd, candidate)) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                continue;
+            }
+            if (step[2] == 0) { // leaf
+                if (strideLength != 1 || stepno + 1 != endStep) {
+                    continue; // malformed: a step after the device step
+                }
+                if (isOut(m.call.weights, candidate, m.call.x)) {
+                    continue; // a later descent retries this index
+                }
+                pushUsed(m, stepno, strideStart, strideEnd, candidate);
+                emit(m, strideStart, candidate);
+                mapped++;
+            } else {
+                if (stepno + 1 >= endStep) {
+                    continue; // malformed: no step below a bucket type
+                }
+                CrushBucket child = candidate < 0 ? bucketOrNull(candidate) : null;
+                if (child == null) {
+                    // The descent ended at a device above the wanted type (Ceph would index its
+                    // bucket array with that device id): no mapping for this stride.
+                    continue;
+                }
+                int childMapped = msrChoose(m, child, strideLength, strideStart, strideEnd, stepno + 1, endStep,
+                        tryno);
+                boolean pushed = pushUsed(m, stepno, strideStart, strideEnd, candidate);
+                if (pushed && childMapped == 0) {
+                    undo[strideIndex] = candidate; // chose it, mapped nothing below: forget it on return
+                } else {
+                    mapped += childMapped;
+                }
+            }
+        }
+        strideIndex = 0;
+        for (long ss = start; ss < end; ss += strideLength, strideIndex++) {
+            if (undo[strideIndex] != ITEM_UNDEF) {
+                popUsed(m, stepno, (int) ss, (int) Math.min(ss + strideLength, end), undo[strideIndex]);
+            }
+        }
+        return mapped;
+    }
+
+    /** crush_msr_descend: from {@code bucket} down to a device or a bucket of {@code type}. */
+    private int msrDescend(Msr m, CrushBucket bucket, int type, int tryno, int localTryno, int index) {
+        int r = ((tryno * m.resultMax + index) << 16) + localTryno; // crush_msr_get_retry_value, u32
+        while (true) {
+            if (bucket.items.length == 0) {
+                return ITEM_NONE; // Ceph asserts on an empty bucket here; an absent device is out
+            }
+            int candidate = bucketChoose(m.call, bucket, r, index);
+            if (candidate >= 0) {
+                return candidate;
+            }
+            CrushBucket next = bucketOrNull(candidate);
+            if (next == null || next.type == type) {
+                return candidate;
+            }
+            bucket = next;
+        }
+    }
+
+    /** Whether every index of [start, end) has a device (the last step's vector). */
+    private static boolean leafPopulated(Msr m, int start, int end) {
+        int[] leaf = m.stepVecs[m.stepVecs.length - 1];
+        for (int i = start; i < end; i++) {
+            if (leaf[i] == ITEM_UNDEF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** crush_msr_valid_candidate: unused in [exStart, exEnd), or already this stride's choice. */
+    private static boolean validCandidate(Msr m, int stepno, int exStart, int exEnd, int inStart, int inEnd,
+            int candidate) {
+        int[] vec = m.stepVecs[stepno - m.firstStep];
+        for (int i = exStart; i < exEnd; i++) {
+            if (vec[i] == candidate) {
+                return i >= inStart && i < inEnd;
+            }
+        }
+        return true;
+    }
+
+    /** crush_msr_push_used: adds to the stride's collision set; false if already there. */
+    private static boolean pushUsed(Msr m, int stepno, int start, int end, int candidate) {
+        int[] vec = m.stepVecs[stepno - m.firstStep];
+        for (int i = start; i < end; i++) {
+            if (vec[i] == candidate) {
+                return false;
+            }
+            if (vec[i] == ITEM_UNDEF) {
+                vec[i] = candidate;
+                return true;
+            }
+        }
+        return false; // full stride: Ceph asserts this cannot happen
+    }
+
+    /** crush_msr_pop_used: removes the stride's last entry. */
+    private static void popUsed(Msr m, int stepno, int start, int end, int candidate) {
+        int[] vec = m.stepVecs[stepno - m.firstStep];
+        for (int i = end - 1; i >= start; i--) {
+            if (vec[i] != ITEM_UNDEF) {
+                vec[i] = ITEM_UNDEF;
+                return;
+            }
+        }
+    }
+
+    /** crush_msr_emit_result: FIRSTN appends, INDEP writes the position. */
+    private static void emit(Msr m, int position, int item) {
+        if (m.returned >= m.resultMax) {
+            return; // Ceph asserts
+        }
+        if (m.ruleType == CrushRule.TYPE_MSR_FIRSTN) {
+            m.out[m.returned++] = item;
+        } else {
+            m.out[position] = item;
+            m.returned++;
+        }
     }
 
     /** Per-call constants passed down the recursion. */

@@ -15,8 +15,8 @@ public record RuleStep(int op, int arg1, int arg2) {
     public static final int SET_CHOOSE_LOCAL_FALLBACK_TRIES = 11;
     public static final int SET_CHOOSELEAF_VARY_R = 12;
     public static final int SET_CHOOSELEAF_STABLE = 13;
-    /** Squid and later (CRUSH_RULE_CHOOSE_MSR etc.); decoded, never mapped by this implementation. */
-    public static final int CHOOSE_MSR = 14;
-    public static final int SET_MSR_DESCENTS = 15;
-    public static final int SET_MSR_COLLISION_TRIES = 16;
+    /** Squid and later (crush.h): the MSR tunables a rule may set first, then "step choosemsr N type T". */
+    public static final int SET_MSR_DESCENTS = 14;
+    public static final int SET_MSR_COLLISION_TRIES = 15;
+    public static final int CHOOSE_MSR = 16;
 }

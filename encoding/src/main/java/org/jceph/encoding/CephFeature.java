@@ -9,9 +9,13 @@ import java.util.List;
  * feature counts only together with its incarnation marker bits (SERVER_JEWEL for incarnation 2,
  * SERVER_JEWEL and SERVER_MIMIC for incarnation 3), which is why {@link #isIn} tests the full mask.
  *
- * <p>The list covers the bits a Pacific client advertises or meets. Bits that only name a later
- * release (SERVER_QUINCY 33, RANGE_BLOCKLIST 34, SERVER_REEF 31, SERVER_SQUID 49) are listed so a
- * peer's mask prints readably, and are not in {@link #CLIENT_SUPPORTED}.
+ * <p>The list covers the bits a Pacific client advertises or meets, and the later releases' bits.
+ * jceph advertises SERVER_QUINCY, SERVER_REEF, RANGE_BLOCKLIST and CRUSH_MSR too: it decodes what
+ * peers send for them (OSDMap client v10 with pg_upmap_primaries, range blocklists, CRUSH maps with
+ * the MSR tunables) and maps MSR rules, and monitors refuse clients without them once
+ * require_min_compat_client is reef (SERVER_REEF) or the CRUSH map has MSR rules (CRUSH_MSR).
+ * SERVER_SQUID and SERVER_TENTACLE are not advertised (a Tentacle client does): they switch the
+ * monitor to MonMap encodings with cipher settings and MOSDOp v9, which jceph does not implement.
  */
 public enum CephFeature {
     UID(0, 1, "no encoding change"),
@@ -44,13 +48,14 @@ public enum CephFeature {
     SERVER_MIMIC(28, 2, "mimic-era encodings"),
     MDSENC(29, 1, "mds only"),
     OSDHASHPSPOOL(30, 1, "pools may hash ps with the pool id (hashpspool)"),
-    SERVER_REEF(31, 3, "reef-era encodings (not advertised)"),
+    SERVER_REEF(31, 3, "reef-era encodings: OSDMap client v10 (pg_upmap_primaries)"),
     STRETCH_MODE(32, 3, "OSDMap stretch-mode fields"),
-    SERVER_QUINCY(33, 3, "quincy-era encodings (not advertised)"),
-    RANGE_BLOCKLIST(34, 3, "CIDR blocklist entries (not advertised)"),
+    SERVER_QUINCY(33, 3, "quincy-era encodings"),
+    RANGE_BLOCKLIST(34, 3, "CIDR blocklist entries (OSDMap osd v11)"),
     OSD_CACHEPOOL(35, 1, "cache tiers"),
     CRUSH_V2(36, 1, "CRUSH rule steps set_choose_tries etc."),
     EXPORT_PEER(37, 1, "mds only"),
+    CRUSH_MSR(38, 2, "CRUSH MSR rules and the msr_descents / msr_collision_tries tunables"),
     OSDMAP_ENC(39, 1, "OSDMap v7+ (client/osd sections with their own envelopes)"),
     MDS_INLINE_DATA(40, 1, "mds only"),
     CRUSH_TUNABLES3(41, 1, "chooseleaf_vary_r; also OSD_PRIMARY_AFFINITY"),
@@ -59,7 +64,8 @@ public enum CephFeature {
     OSD_FADVISE_FLAGS(46, 1, "per-op fadvise flags"),
     MDS_QUOTA(47, 1, "mds only"),
     CRUSH_V4(48, 1, "straw2 buckets"),
-    SERVER_SQUID(49, 3, "squid-era encodings (not advertised)"),
+    SERVER_SQUID(49, 2, "squid-era encodings (not advertised)"),
+    SERVER_TENTACLE(50, 2, "tentacle-era encodings (not advertised)"),
     NEW_OSDOP_ENCODING(56, 1, "MOSDOp v8 layout (spg_t first)"),
     SERVER_JEWEL(57, 1, "also MON_STATEFUL_SUB, MON_ROUTE_OSDMAP; incarnation-2 marker"),
     CRUSH_TUNABLES5(58, 2, "chooseleaf_stable; also NEW_OSDOPREPLY_ENCODING, FS_FILE_LAYOUT_V2"),
@@ -108,13 +114,13 @@ public enum CephFeature {
         return (features & fullMask()) == fullMask();
     }
 
-    /** What jceph advertises: every bit above up to Pacific, no later-release bit. */
+    /** What jceph advertises: every bit above except SERVER_SQUID and SERVER_TENTACLE. */
     public static final long CLIENT_SUPPORTED;
 
     static {
         long m = 0;
         for (CephFeature f : values()) {
-            if (f != SERVER_REEF && f != SERVER_QUINCY && f != RANGE_BLOCKLIST && f != SERVER_SQUID) {
+            if (f != SERVER_SQUID && f != SERVER_TENTACLE) {
                 m |= f.fullMask();
             }
         }

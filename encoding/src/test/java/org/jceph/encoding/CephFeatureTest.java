@@ -27,13 +27,18 @@ class CephFeatureTest {
     }
 
     @Test
-    void clientMaskAdvertisesPacificButNothingLater() {
+    void clientMaskAdvertisesWhatJcephImplementsUpToReefAndMsr() {
         long m = CephFeature.CLIENT_SUPPORTED;
         assertTrue(CephFeature.SERVER_PACIFIC.isIn(m));
         assertTrue(CephFeature.CEPHX_V2.isIn(m));
         assertTrue(CephFeature.MSG_ADDR2.isIn(m));
-        assertEquals(0, m & (CephFeature.SERVER_QUINCY.bitMask() | CephFeature.SERVER_REEF.bitMask()
-                | CephFeature.SERVER_SQUID.bitMask() | CephFeature.RANGE_BLOCKLIST.bitMask()));
+        // what a Reef monitor requires once require_min_compat_client is reef, and a Squid+ one
+        // once the CRUSH map has MSR rules (0x80000000 and 0x4000000000 in their refusals)
+        assertTrue(CephFeature.SERVER_REEF.isIn(m) && CephFeature.SERVER_QUINCY.isIn(m));
+        assertTrue(CephFeature.CRUSH_MSR.isIn(m) && CephFeature.RANGE_BLOCKLIST.isIn(m));
+        assertEquals(0x80000000L, CephFeature.SERVER_REEF.bitMask());
+        assertEquals(0x4000000000L, CephFeature.CRUSH_MSR.bitMask());
+        assertEquals(0, m & (CephFeature.SERVER_SQUID.bitMask() | CephFeature.SERVER_TENTACLE.bitMask()));
         assertEquals(0, m & ((1L << 62) | (1L << 63)));
     }
 }

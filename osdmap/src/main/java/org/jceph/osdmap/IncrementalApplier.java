@@ -36,6 +36,23 @@ final class IncrementalApplier {
     static final Comparator<String> STRING_ORDER = (a, b) -> java.util.Arrays.compareUnsigned(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
+    /**
+     * The CRUSH map as a full map carries it. The monitor writes an incremental's CRUSH map with
+     * its quorum features, which on Squid and later include CRUSH_MSR (the msr_descents and
+     * msr_collision_tries tunables at the end), but encodes full maps with OSDMap's significant
+     * features, which do not: Tentacle 20.2.4's full maps never carry the MSR tunables, even
+     * with MSR rules. OSDMap::apply_incremental decodes the new CRUSH map and the full map
+     * re-encodes it, so the section is dropped here; any other CRUSH map is kept byte for byte.
+     */
+    static byte[] fullMapCrush(byte[] incCrush) {
+        org.jceph.crush.CrushMap c = org.jceph.crush.CrushMap.decode(incCrush);
+        int msr = org.jceph.crush.CrushMap.Section.MSR_TUNABLES.ordinal();
+        if (c.encodedSections() <= msr) {
+            return incCrush;
+        }
+        return c.withEncodedSections(msr).encode();
+    }
+
     private IncrementalApplier() {
     }
 
@@ -322,7 +339,7 @@ final class IncrementalApplier {
         if (inc.crush.length > 0) {
             // CRUSH last, after the up/down changes. Device class flags of classes the new map lost
             // are not pruned here (that needs the decoded CRUSH map); full_crc catches it.
-            m.crush = inc.crush;
+            m.crush = fullMapCrush(inc.crush);
             if (m.requireOsdRelease >= RELEASE_LUMINOUS) {
                 m.crushVersion++;
             }

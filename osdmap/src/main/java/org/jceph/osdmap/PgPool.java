@@ -40,9 +40,11 @@ import org.jceph.encoding.UTime;
  *  v29: pg_merge_meta_t last_pg_merge_meta
  *  v30: u32 peering_crush_bucket_count, u32 peering_crush_bucket_target,
  *       u32 peering_crush_bucket_barrier, s32 peering_crush_mandatory_member   (stretch pools)
- *  v31+ (Squid/Tentacle): everything after the v29 fields is kept as raw bytes
- *       ({@link #unknownTail()}); those releases changed how the stretch fields are written
- *       and this class does not interpret them (they are server-side peering data)
+ *  v31 (Squid): the four stretch fields again, now as std::optional&lt;tuple&lt;u32 x4&gt;&gt;
+ *       (u8 present, then the four values) instead of v30's bare fields
+ *  v32 (Tentacle): shard_id_set nonprimary_shards (bitset_set&lt;128&gt;: two 64-bit words, each a
+ *       denc varint, 7 bits per byte low first; EC shards that never become primary)
+ *  newer: kept as raw bytes ({@link #unknownTail()})
  * </pre>
  *
  * Re-encoding writes the version that was decoded, so every sample round-trips byte for byte;
@@ -73,7 +75,7 @@ public final class PgPool implements Cloneable {
     public static final long FLAG_CREATING = 1L << 15;
 
     /** The newest version this class decodes field by field (Pacific's stretch-pool encoding). */
-    public static final int MAX_KNOWN_VERSION = 30;
+    public static final int MAX_KNOWN_VERSION = 32;
 
     /** One interval of an {@code interval_set<snapid_t>}: [start, start + length). */
     public record Interval(long start, long length) {
@@ -167,7 +169,11 @@ public final class PgPool implements Cloneable {
     long peeringCrushBucketTarget;
     long peeringCrushBucketBarrier;
     int peeringCrushMandatoryMember = Integer.MAX_VALUE;
-    // v31+
+    // v31: whether the optional stretch tuple was present
+    boolean peeringCrushDataPresent;
+    // v32
+    long[] nonprimaryShardWords = new long[2];
+    // newer
     byte[] unknownTail = new byte[0];
 
     PgPool() {
@@ -307,6 +313,18 @@ public final class PgPool implements Cloneable {
             p.peeringCrushBucketTarget = d.readU32Le();
             p.peeringCrushBucketBarrier = d.readU32Le();
             p.peeringCrushMandatoryMember = d.readS32Le();
+        }
+        if (v >= 31) {
+            p.peeringCrushDataPresent = d.readBool();
+            if (p.peeringCrushDataPresent) {
+                p.peeringCrushBucketCount = d.readU32Le();
+                p.peeringCrushBucketTarget = d.readU32Le();
+                p.peeringCrushBucketBarrier = d.readU32Le();
+                p.peeringCrushMandatoryMember = d.readS32Le();
+            }
+        }
+        if (v >= 32) {
+            p.nonprimaryShardWords = new long[] {readVarint(d), readVarint(d)};
         }
         if (v >= 5) { // only enveloped versions can carry fields we do not know
             p.unknownTail = d.readBytes(env.remainingIn(d));
@@ -465,6 +483,17 @@ public final class PgPool implements Cloneable {
             e.writeU32Le(peeringCrushBucketCount).writeU32Le(peeringCrushBucketTarget);
             e.writeU32Le(peeringCrushBucketBarrier).writeS32Le(peeringCrushMandatoryMember);
         }
+        if (v >= 31) {
+            e.writeBool(peeringCrushDataPresent);
+            if (peeringCrushDataPresent) {
+                e.writeU32Le(peeringCrushBucketCount).writeU32Le(peeringCrushBucketTarget);
+                e.writeU32Le(peeringCrushBucketBarrier).writeS32Le(peeringCrushMandatoryMember);
+            }
+        }
+        if (v >= 32) {
+            writeVarint(e, nonprimaryShardWords[0]);
+            writeVarint(e, nonprimaryShardWords[1]);
+        }
         if (v == version) {
             e.writeBytes(unknownTail);
         }
@@ -589,4 +618,42 @@ public final class PgPool implements Cloneable {
     public int peeringCrushMandatoryMember() { return peeringCrushMandatoryMember; }
     /** Bytes of fields newer than {@link #MAX_KNOWN_VERSION}, kept for re-encoding. */
     public byte[] unknownTail() { return unknownTail.clone(); }
+    /** v32: the EC shards that never become primary (empty for older encodings). */
+    public List<Integer> nonprimaryShards() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < 128; i++) {
+            if ((nonprimaryShardWords[i / 64] >>> (i % 64) & 1) != 0) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** denc_varint of a u64: 7 bits per byte, lowest first, high bit set while more follow. */
+    static long readVarint(CephDecoder d) {
+        long v = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = d.readU8();
+            if (shift == 63 && (b & 0x7e) != 0) {
+                throw d.error("varint longer than 64 bits");
+            }
+            v |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+            if (shift >= 63) {
+                throw d.error("varint longer than 64 bits");
+            }
+        }
+    }
+
+    static void writeVarint(CephEncoder e, long v) {
+        while (Long.compareUnsigned(v, 0x80) >= 0) {
+            e.writeU8((int) (v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        e.writeU8((int) v);
+    }
+    /** pg_pool_t::is_stretch_pool: peering_crush_bucket_count != 0. */
+    public boolean isStretchPool() { return peeringCrushBucketCount != 0; }
 }

@@ -25,6 +25,7 @@ import org.jceph.encoding.types.PgId;
  */
 public final class Placement {
     public static final int NONE = OsdMap.ITEM_NONE;
+    private static final int RELEASE_QUINCY = 17;
 
     /** up and acting sets with their primaries (-1 when empty); NONE marks an empty EC position. */
     public record Result(PgId pg, List<Integer> up, int upPrimary, List<Integer> acting, int actingPrimary) {
@@ -108,11 +109,16 @@ public final class Placement {
 
     // ---- pg -> osds ----------------------------------------------------------------------------
 
-    /** Pacific's CrushWrapper::find_rule: the rule with that id, else one whose ruleset, type and size fit. */
-    /** The CRUSH rule the pool maps through (-1: none fits). */
+    /**
+     * The CRUSH rule the pool maps through (-1: none fits). Pacific's CrushWrapper::find_rule: the
+     * rule with that id, else one whose ruleset, type and size fit. Quincy removed rulesets: from
+     * then on crush_rule is the rule id (CrushWrapper::find_rule is gone; Squid's MSR rules have
+     * types 4 and 5 that no pool type matches), so maps whose require_osd_release is quincy or
+     * later use the id directly.
+     */
     public int findRule(PgPool pool) {
         int id = pool.crushRule();
-        if (uniformRules) {
+        if (uniformRules || map.requireOsdRelease() >= RELEASE_QUINCY) {
             return mapper.ruleExists(id) ? id : -1;
         }
         for (int i = 0; i < crush.ruleSlots().size(); i++) {

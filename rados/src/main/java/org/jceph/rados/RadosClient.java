@@ -648,7 +648,8 @@ public final class RadosClient implements AutoCloseable {
             op.sentIn = org.jceph.rados.internal.TargetInterval.of(target, m, op.poolId);
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
                     new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(java.time.Instant.now()),
-                    CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt, op.extraFlags);
+                    CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt, op.extraFlags,
+                    primaryShard(pool, target));
             msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
         }
         sendInOrder(primary, msg).whenComplete((ok, err) -> {
@@ -681,6 +682,20 @@ public final class RadosClient implements AutoCloseable {
             sendChains.remove(osd, sent[0]); // nothing to wait for: keep the map small
         }
         return sent[0];
+    }
+
+    /** Objecter::_calc_target: an EC pool's op goes to the primary's shard (its acting position). */
+    static int primaryShard(org.jceph.osdmap.PgPool pool, Placement.Result target) {
+        if (!pool.isErasure()) {
+            return org.jceph.encoding.types.SPgId.NO_SHARD;
+        }
+        List<Integer> acting = target.acting();
+        for (int i = 0; i < acting.size(); i++) {
+            if (acting.get(i) == target.actingPrimary()) {
+                return i;
+            }
+        }
+        return org.jceph.encoding.types.SPgId.NO_SHARD;
     }
 
     private static PgId rawPg(Placement p, Op op) {

@@ -15,6 +15,13 @@ import org.jceph.encoding.DecodeException;
  * {@code jceph crushtool}: the subset of Ceph's crushtool (src/tools/crushtool.cc) that reads a
  * compiled map: {@code --test} with its reporting options, and {@code --trace} (ours). Standard
  * output matches crushtool's byte for byte for the same map and arguments.
+ *
+ * <p>{@code -d} and {@code --dump} print as the crushtool of one release does ({@code --release
+ * NAME}, a jceph option): Pacific (ruleset, min_size, max_size, weights to 3 decimals), Quincy and
+ * later (no rulesets or sizes, weights to 5 decimals; checked against Reef 18.2.7), Squid and later
+ * (MSR rule types and steps, the MSR tunables). A compiled map does not say which release wrote
+ * it; without the option a map with MSR rules or MSR tunables prints as Tentacle's crushtool
+ * prints, any other map as Pacific's.
  */
 public final class CrushTool {
     private CrushTool() {
@@ -30,7 +37,8 @@ public final class CrushTool {
         return "usage: crushtool -i mapfn --test [--show-mappings] [--show-bad-mappings] [--show-statistics]\n"
                 + "         [--show-utilization] [--show-utilization-all] [--rule N | --min-rule N --max-rule N]\n"
                 + "         [--num-rep N] [--x X | --min-x X --max-x X] [--pool-id P]\n"
-                + "         [--weight DEV W]... [--trace]\n";
+                + "         [--weight DEV W]... [--trace]\n"
+                + "       crushtool -d mapfn [-o outfn] [--release NAME] | -i mapfn --dump|--tree [--release NAME]\n";
     }
 
     public static int run(String[] args, PrintStream stdout, PrintStream err) {
@@ -50,6 +58,7 @@ public final class CrushTool {
         boolean dump = false;
         boolean test = false;
         boolean trace = false;
+        int release = -1;
         List<String> args = List.of(argv);
         TesterOptions o = new TesterOptions();
         try {
@@ -121,6 +130,9 @@ public final class CrushTool {
                     case "--pool-id":
                         o.poolId = intArg(args, ++i, a);
                         break;
+                    case "--release":
+                        release = Decompiler.releaseNumber(need(args, ++i, a));
+                        break;
                     case "--weight":
                     case "-w": {
                         int dev = (int) leadingLong(need(args, ++i, a));
@@ -159,10 +171,13 @@ public final class CrushTool {
             err.println("crushtool: unable to decode " + infn + ": " + e.getMessage());
             return 1;
         }
+        if (release < 0) {
+            release = Decompiler.defaultRelease(map);
+        }
         if (decompileFn != null) {
             String text;
             try {
-                text = new Decompiler(map).decompile();
+                text = new Decompiler(map, release).decompile();
             } catch (IllegalStateException e) {
                 err.println(e.getMessage());
                 return 1;
@@ -183,7 +198,7 @@ public final class CrushTool {
             out.print(new TreeDumper(map).plainText());
         }
         if (dump) {
-            out.print(new JsonDumper(map).dump());
+            out.print(new JsonDumper(map, release).dump());
         }
         if ((tree || dump) && !test && !trace) {
             return 0;

@@ -14,18 +14,62 @@ import org.jceph.crush.Tunables;
 
 /** {@code crushtool -d}: the text form of a map, as CrushCompiler::decompile writes it (src/crush/CrushCompiler.cc). */
 final class Decompiler {
+    static final int PACIFIC = 16;
+    static final int QUINCY = 17;
+    static final int SQUID = 19;
+    static final int TENTACLE = 20;
+    private static final String[] RELEASES = {"pacific", "quincy", "reef", "squid", "tentacle"};
+
     private final CrushMap map;
     private final int maxDevices;
+    private final int release;
 
     Decompiler(CrushMap map) {
+        this(map, PACIFIC);
+    }
+
+    Decompiler(CrushMap map, int release) {
         this.map = map;
         this.maxDevices = map.maxDevices();
+        this.release = release;
+    }
+
+    /** The ceph_release_t number of a release this tool can print as (pacific .. tentacle). */
+    static int releaseNumber(String name) {
+        for (int i = 0; i < RELEASES.length; i++) {
+            if (RELEASES[i].equalsIgnoreCase(name)) {
+                return PACIFIC + i;
+            }
+        }
+        throw new IllegalArgumentException("--release: unknown release " + name + " (pacific .. tentacle)");
+    }
+
+    /** Tentacle for a map only Squid or later can have written (MSR rules or tunables), else Pacific. */
+    static int defaultRelease(CrushMap map) {
+        if (map.encodedSections() > CrushMap.Section.MSR_TUNABLES.ordinal()) {
+            return TENTACLE;
+        }
+        for (CrushRule r : map.ruleSlots()) {
+            if (r != null && r.isMsr()) {
+                return TENTACLE;
+            }
+        }
+        return PACIFIC;
     }
 
     /** printf("%.3f", (float) w / 0x10000) with glibc's exact round-half-even. */
     static String fixedpoint(int w) {
+        return fixedpoint(w, 3);
+    }
+
+    /** printf("%.Nf", (float) w / 0x10000): 3 decimals up to Pacific, 5 from Quincy on. */
+    static String fixedpoint(int w, int decimals) {
         float f = (float) w / (float) 0x10000;
-        return new BigDecimal(f).setScale(3, RoundingMode.HALF_EVEN).toPlainString();
+        return new BigDecimal(f).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    private String weight(int w) {
+        return fixedpoint(w, release >= QUINCY ? 5 : 3);
     }
 
     private String typeName(int t) {
@@ -120,17 +164,21 @@ final class Decompiler {
                 out.append(map.ruleNames().get(i));
             }
             out.append(" {\n\tid ").append(i).append('\n');
-            if (i != r.ruleset()) {
+            if (release < QUINCY && i != r.ruleset()) {
                 out.append("\t# WARNING: ruleset ").append(r.ruleset()).append(" != id ").append(i)
                         .append("; this will not recompile to the same map\n");
             }
             switch (r.type()) {
                 case CrushRule.TYPE_REPLICATED -> out.append("\ttype replicated\n");
                 case CrushRule.TYPE_ERASURE -> out.append("\ttype erasure\n");
+                case CrushRule.TYPE_MSR_FIRSTN -> out.append(release >= SQUID ? "\ttype msr_firstn\n" : "\ttype 4\n");
+                case CrushRule.TYPE_MSR_INDEP -> out.append(release >= SQUID ? "\ttype msr_indep\n" : "\ttype 5\n");
                 default -> out.append("\ttype ").append(r.type()).append('\n');
             }
-            out.append("\tmin_size ").append(r.minSize()).append('\n');
-            out.append("\tmax_size ").append(r.maxSize()).append('\n');
+            if (release < QUINCY) {
+                out.append("\tmin_size ").append(r.minSize()).append('\n');
+                out.append("\tmax_size ").append(r.maxSize()).append('\n');
+            }
             for (RuleStep s : r.steps()) {
                 step(s, out);
             }
@@ -219,6 +267,21 @@ final class Decompiler {
             case RuleStep.CHOOSE_INDEP -> choose("choose indep ", s, out);
             case RuleStep.CHOOSELEAF_FIRSTN -> choose("chooseleaf firstn ", s, out);
             case RuleStep.CHOOSELEAF_INDEP -> choose("chooseleaf indep ", s, out);
+            case RuleStep.CHOOSE_MSR -> {
+                if (release >= SQUID) {
+                    choose("choosemsr ", s, out);
+                }
+            }
+            case RuleStep.SET_MSR_DESCENTS -> {
+                if (release >= SQUID) {
+                    out.append("\tstep set_msr_descents ").append(s.arg1()).append('\n');
+                }
+            }
+            case RuleStep.SET_MSR_COLLISION_TRIES -> {
+                if (release >= SQUID) {
+                    out.append("\tstep set_msr_collision_tries ").append(s.arg1()).append('\n');
+                }
+            }
             default -> { }
         }
     }
@@ -267,7 +330,7 @@ final class Decompiler {
             classIds.forEach((c, cid) -> out.append("\tid ").append(cid).append(" class ")
                     .append(map.classNames().get(c)).append("\t\t# do not change unnecessarily\n"));
         }
-        out.append("\t# weight ").append(fixedpoint(b.weight())).append('\n');
+        out.append("\t# weight ").append(weight(b.weight())).append('\n');
         int n = b.size();
         out.append("\talg ").append(CrushBucket.algorithmName(b.algorithm()));
         boolean dopos = false;
@@ -286,7 +349,7 @@ final class Decompiler {
         out.append('\n');
         out.append("\thash ").append(b.hash()).append("\t# ").append(b.hash() == 0 ? "rjenkins1" : "unknown").append('\n');
         for (int j = 0; j < n; j++) {
-            out.append("\titem ").append(itemName(b.item(j))).append(" weight ").append(fixedpoint(b.itemWeight(j)));
+            out.append("\titem ").append(itemName(b.item(j))).append(" weight ").append(weight(b.itemWeight(j)));
             if (dopos) {
                 out.append(" pos ").append(j);
             }

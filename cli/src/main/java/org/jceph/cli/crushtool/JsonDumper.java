@@ -11,6 +11,13 @@ import org.jceph.crush.Tunables;
 final class JsonDumper {
     private final CrushMap map;
 
+    private int release = Decompiler.PACIFIC;
+
+    JsonDumper(CrushMap map, int release) {
+        this(map);
+        this.release = release;
+    }
+
     JsonDumper(CrushMap map) {
         this.map = map;
     }
@@ -121,8 +128,12 @@ final class JsonDumper {
         if (map.ruleNames().containsKey(r)) {
             f.str("rule_name", map.ruleNames().get(r));
         }
-        f.num("ruleset", rule.ruleset()).num("type", rule.type()).num("min_size", rule.minSize())
-                .num("max_size", rule.maxSize());
+        if (release < Decompiler.QUINCY) {
+            f.num("ruleset", rule.ruleset()).num("type", rule.type()).num("min_size", rule.minSize())
+                    .num("max_size", rule.maxSize());
+        } else {
+            f.num("type", rule.type());
+        }
         f.openArray("steps");
         for (RuleStep s : rule.steps()) {
             f.openObject("step");
@@ -137,6 +148,21 @@ final class JsonDumper {
                 case RuleStep.CHOOSELEAF_INDEP -> choose(f, "chooseleaf_indep", s);
                 case RuleStep.SET_CHOOSE_TRIES -> f.str("op", "set_choose_tries").num("num", s.arg1());
                 case RuleStep.SET_CHOOSELEAF_TRIES -> f.str("op", "set_chooseleaf_tries").num("num", s.arg1());
+                case RuleStep.CHOOSE_MSR -> {
+                    if (release >= Decompiler.SQUID) {
+                        choose(f, "choosemsr", s);
+                    } else {
+                        f.num("opcode", s.op()).num("arg1", s.arg1()).num("arg2", s.arg2());
+                    }
+                }
+                case RuleStep.SET_MSR_DESCENTS, RuleStep.SET_MSR_COLLISION_TRIES -> {
+                    if (release >= Decompiler.SQUID) {
+                        f.str("op", s.op() == RuleStep.SET_MSR_DESCENTS ? "set_msr_descents" : "set_msr_collision_tries")
+                                .num("num", s.arg1());
+                    } else {
+                        f.num("opcode", s.op()).num("arg1", s.arg1()).num("arg2", s.arg2());
+                    }
+                }
                 // Pacific names only these two SET ops; the rest dump raw (CrushWrapper::dump_rule)
                 default -> f.num("opcode", s.op()).num("arg1", s.arg1()).num("arg2", s.arg2());
             }
@@ -169,8 +195,11 @@ final class JsonDumper {
         Tunables t = map.tunables();
         f.num("choose_local_tries", t.chooseLocalTries()).num("choose_local_fallback_tries", t.chooseLocalFallbackTries())
                 .num("choose_total_tries", t.chooseTotalTries()).num("chooseleaf_descend_once", t.chooseleafDescendOnce())
-                .num("chooseleaf_vary_r", t.chooseleafVaryR()).num("chooseleaf_stable", t.chooseleafStable())
-                .num("straw_calc_version", t.strawCalcVersion()).num("allowed_bucket_algs", t.allowedBucketAlgs());
+                .num("chooseleaf_vary_r", t.chooseleafVaryR()).num("chooseleaf_stable", t.chooseleafStable());
+        if (release >= Decompiler.SQUID) {
+            f.num("msr_descents", map.msrDescents()).num("msr_collision_tries", map.msrCollisionTries());
+        }
+        f.num("straw_calc_version", t.strawCalcVersion()).num("allowed_bucket_algs", t.allowedBucketAlgs());
         boolean base = t.chooseLocalTries() == 0 && t.chooseLocalFallbackTries() == 0 && t.chooseTotalTries() == 50
                 && t.chooseleafDescendOnce() == 1;
         boolean legacyAlgs = t.allowedBucketAlgs() == Tunables.LEGACY_ALLOWED_BUCKET_ALGS;
@@ -196,12 +225,19 @@ final class JsonDumper {
         for (CrushBucket b : map.bucketSlots()) {
             v4 |= b != null && b.algorithm() == CrushBucket.ALG_STRAW2;
         }
-        String min = v5 || nondefault5 ? "jewel" : v4 ? "hammer" : nondefault3 ? "firefly"
+ boolean msr = false;
+        for (CrushRule r : map.ruleSlots()) {
+            msr |= r != null && r.isMsr();
+        }
+        String min = msr ? "squid" : v5 || nondefault5 ? "jewel" : v4 ? "hammer" : nondefault3 ? "firefly"
                 : nondefault2 || nondefault ? "bobtail" : "argonaut";
         f.str("minimum_required_version", min).num("require_feature_tunables", nondefault ? 1 : 0)
                 .num("require_feature_tunables2", nondefault2 ? 1 : 0).num("has_v2_rules", v2 ? 1 : 0)
                 .num("require_feature_tunables3", nondefault3 ? 1 : 0).num("has_v3_rules", v3 ? 1 : 0)
                 .num("has_v4_buckets", v4 ? 1 : 0).num("require_feature_tunables5", nondefault5 ? 1 : 0)
                 .num("has_v5_rules", v5 ? 1 : 0);
+        if (release >= Decompiler.SQUID) {
+            f.num("has_msr_rules", msr ? 1 : 0);
+        }
     }
 }

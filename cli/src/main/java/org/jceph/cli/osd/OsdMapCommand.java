@@ -64,16 +64,23 @@ public final class OsdMapCommand {
             PgId raw = p.objectToRawPg(poolId, object, "", namespace);
             Placement.Result r = p.pgToUpActing(raw);
             String rawPg = raw.pool() + "." + Long.toHexString(raw.seed());
+            // Reef (18.2.7) and Tentacle (20.2.4) print CRUSH_ITEM_NONE as NONE in the text form and
+            // name the namespace inside objname ("ns/obj") in JSON; Pacific's printed the number and
+            // a separate "nspace" key. The map's require_osd_release tells them apart.
+            boolean reefStyle = map.requireOsdRelease() >= RELEASE_REEF;
+            String qualified = namespace.isEmpty() ? object : namespace + "/" + object;
             if (json) {
-                out.printf("{\"epoch\":%d,\"pool\":\"%s\",\"pool_id\":%d,\"objname\":\"%s\",%s\"raw_pgid\":\"%s\",\"pgid\":\"%s\","
-                        + "\"up\":%s,\"up_primary\":%d,\"acting\":%s,\"acting_primary\":%d}%n", map.epoch(), pool, poolId,
-                        object, namespace.isEmpty() ? "" : "\"nspace\":\"" + namespace + "\",", rawPg, r.pg(),
-                        list(r.up()), r.upPrimary(), list(r.acting()), r.actingPrimary());
-            } else {
-                String name = namespace.isEmpty() ? object : namespace + "/" + object;
-                out.printf("osdmap e%d pool '%s' (%d) object '%s' -> pg %s (%s) -> up (%s, p%d) acting (%s, p%d)%n",
-                        map.epoch(), pool, poolId, name, rawPg, r.pg(), list(r.up()), r.upPrimary(), list(r.acting()),
+                String names = reefStyle ? "\"objname\":\"" + qualified + "\","
+                        : "\"objname\":\"" + object + "\"," + (namespace.isEmpty() ? "" : "\"nspace\":\"" + namespace + "\",");
+                // the Reef/Tentacle ceph CLI writes a newline before the JSON and none after it
+                out.printf((reefStyle ? "%n" : "") + "{\"epoch\":%d,\"pool\":\"%s\",\"pool_id\":%d,%s\"raw_pgid\":\"%s\",\"pgid\":\"%s\","
+                        + "\"up\":%s,\"up_primary\":%d,\"acting\":%s,\"acting_primary\":%d}" + (reefStyle ? "" : "%n"), map.epoch(), pool, poolId,
+                        names, rawPg, r.pg(), list(r.up(), false), r.upPrimary(), list(r.acting(), false),
                         r.actingPrimary());
+            } else {
+                out.printf("osdmap e%d pool '%s' (%d) object '%s' -> pg %s (%s) -> up (%s, p%d) acting (%s, p%d)%n",
+                        map.epoch(), pool, poolId, qualified, rawPg, r.pg(), list(r.up(), reefStyle), r.upPrimary(),
+                        list(r.acting(), reefStyle), r.actingPrimary());
             }
             return 0;
         } catch (java.io.IOException e) {
@@ -82,8 +89,11 @@ public final class OsdMapCommand {
         }
     }
 
-    private static String list(List<Integer> l) {
-        return l.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    private static final int RELEASE_REEF = 18;
+
+    private static String list(List<Integer> l, boolean noneAsName) {
+        return l.stream().map(o -> noneAsName && o == Placement.NONE ? "NONE" : String.valueOf(o))
+                .collect(Collectors.joining(",", "[", "]"));
     }
 
     private static String value(String[] args, int i, String option) {

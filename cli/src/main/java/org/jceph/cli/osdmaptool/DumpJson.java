@@ -13,6 +13,8 @@ import org.jceph.osdmap.OsdMap;
 import org.jceph.osdmap.OsdXInfo;
 import org.jceph.osdmap.PgMergeMeta;
 import org.jceph.osdmap.PgPool;
+import org.jceph.osdmap.Placement;
+import org.jceph.osdmap.ReadBalance;
 import org.jceph.osdmap.PoolOpts;
 import org.jceph.osdmap.PoolSnapInfo;
 
@@ -32,7 +34,7 @@ final class DumpJson {
     private DumpJson() {
     }
 
-    static void print(OsdMap m, CrushMap crush, PrintStream out) {
+    static void print(OsdMap m, CrushMap crush, PrintStream out, int release, Placement placement) {
         JsonOut j = new JsonOut();
         j.openObject("osdmap");
         j.number("epoch", m.epoch());
@@ -58,13 +60,19 @@ final class DumpJson {
         j.string("require_min_compat_client", MapPrinter.release(m.requireMinCompatClient()));
         j.string("min_compat_client", MapPrinter.release(MapPrinter.minCompatClient(m, crush)));
         j.string("require_osd_release", MapPrinter.release(m.requireOsdRelease()));
+        if (release >= MapPrinter.REEF) {
+            j.bool("allow_crimson", m.allowCrimson());
+        }
 
         j.openArray("pools");
         for (Map.Entry<Long, PgPool> e : m.pools().entrySet()) {
             j.openObject("pool");
             j.number("pool", e.getKey());
             j.string("pool_name", m.poolNames().getOrDefault(e.getKey(), ""));
-            pool(j, e.getValue());
+            pool(j, e.getValue(), release);
+            if (release >= MapPrinter.REEF && e.getValue().type() == PgPool.TYPE_REPLICATED) {
+                readBalance(j, ReadBalance.compute(placement, e.getKey()), release);
+            }
             j.close();
         }
         j.close();
@@ -136,6 +144,12 @@ final class DumpJson {
             j.close().close();
         });
         j.close();
+        if (release >= MapPrinter.REEF) {
+            j.openArray("pg_upmap_primaries");
+            m.pgUpmapPrimaries().forEach((pg, osd) -> j.openObject("primary_mapping").string("pgid", pg.toString())
+                    .number("primary_osd", osd).close());
+            j.close();
+        }
         j.openArray("pg_temp");
         m.pgTemp().forEach((pg, osds) -> {
             j.openObject("osds").string("pgid", pg.toString()).openArray("osds");
@@ -188,7 +202,46 @@ final class DumpJson {
     }
 
     /** pg_pool_t::dump. */
-    private static void pool(JsonOut j, PgPool p) {
+    /** OSDMap::dump_read_balance_score. */
+    private static void readBalance(JsonOut j, ReadBalance.Info rb, int release) {
+        if (rb.rc() >= 0) {
+            j.openObject("read_balance");
+            if (release >= MapPrinter.TENTACLE) {
+                // 20.2.4 names the distribution the score measures against; only the default
+                // policy ("Fair distribution") has been compared with a live cluster's output.
+                j.string("score_type", "Fair distribution");
+            }
+            j.floating("score_acting", rb.actingAdjScore());
+            j.floating("score_stable", rb.adjustedScore());
+            j.floating("optimal_score", rb.optimalScore());
+            j.floating("raw_score_acting", rb.actingRawScore());
+            j.floating("raw_score_stable", rb.rawScore());
+            j.floating("primary_affinity_weighted", rb.paWeighted());
+            j.floating("average_primary_affinity", rb.paAvg());
+            j.floating("average_primary_affinity_weighted", rb.paWeightedAvg());
+            if (!rb.errMsg().isEmpty()) {
+                j.string("error_message", rb.errMsg());
+            }
+            j.close();
+        } else if (!rb.errMsg().isEmpty()) {
+            j.openObject("read_balance");
+            j.string("error_message", rb.errMsg());
+            j.floating("score_acting", rb.actingAdjScore());
+            j.floating("score_stable", rb.adjustedScore());
+            j.close();
+        }
+    }
+
+    /** "{1,2}": operator&lt;&lt; of a std::set. */
+    private static String setString(List<Integer> s) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < s.size(); i++) {
+            b.append(i > 0 ? "," : "").append(s.get(i));
+        }
+        return b.append('}').toString();
+    }
+
+    private static void pool(JsonOut j, PgPool p, int release) {
         j.string("create_time", CFormat.utime(p.createTime()));
         j.unsigned("flags", p.flags());
         j.string("flags_names", MapPrinter.poolFlags(p.flags()));
@@ -200,6 +253,9 @@ final class DumpJson {
         j.number("peering_crush_bucket_target", p.peeringCrushBucketTarget());
         j.number("peering_crush_bucket_barrier", p.peeringCrushBucketBarrier());
         j.number("peering_crush_bucket_mandatory_member", p.peeringCrushMandatoryMember());
+        if (release >= MapPrinter.TENTACLE) {
+            j.bool("is_stretch_pool", p.isStretchPool());
+        }
         j.number("object_hash", p.objectHash());
         String[] modes = {"off", "warn", "on"};
         j.string("pg_autoscale_mode", p.pgAutoscaleMode() < 3 ? modes[p.pgAutoscaleMode()] : "unknown");
@@ -272,6 +328,9 @@ final class DumpJson {
         j.number("stripe_width", p.stripeWidth());
         j.unsigned("expected_num_objects", p.expectedNumObjects());
         j.bool("fast_read", p.fastRead());
+        if (release >= MapPrinter.TENTACLE) {
+            j.string("nonprimary_shards", setString(p.nonprimaryShards()));
+        }
         j.openObject("options");
         TreeMap<String, PoolOpts.Option> opts = new TreeMap<>();
         for (PoolOpts.Option o : p.opts().options()) {

@@ -9,7 +9,10 @@ import java.util.TreeSet;
 import org.jceph.crush.CrushBucket;
 import org.jceph.crush.CrushMap;
 import org.jceph.osdmap.OsdMap;
+import org.jceph.crush.CrushRule;
 import org.jceph.osdmap.PgPool;
+import org.jceph.osdmap.Placement;
+import org.jceph.osdmap.ReadBalance;
 import org.jceph.osdmap.PoolOpts;
 import org.jceph.osdmap.PoolSnapInfo;
 
@@ -72,11 +75,25 @@ final class MapPrinter {
         return String.join(",", s);
     }
 
+    static final int REEF = 18;
+    static final int SQUID = 19;
+    static final int TENTACLE = 20;
+
+    /** The ceph_release_t number of a release name (for --release). */
+    static int releaseNumber(String name) {
+        for (int i = 1; i < RELEASES.length; i++) {
+            if (RELEASES[i].equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("--release: unknown release " + name);
+    }
+
     static String release(int r) {
         return r >= 0 && r < RELEASES.length ? RELEASES[r] : "unknown";
     }
 
-    static void print(OsdMap m, CrushMap crush, PrintStream out) {
+    static void print(OsdMap m, CrushMap crush, PrintStream out, int release, Placement placement) {
         StringBuilder b = new StringBuilder();
         b.append("epoch ").append(m.epoch()).append('\n');
         b.append("fsid ").append(m.fsid()).append('\n');
@@ -104,13 +121,27 @@ final class MapPrinter {
         if (!m.clusterSnapshot().isEmpty()) {
             b.append("cluster_snapshot ").append(m.clusterSnapshot()).append('\n');
         }
+        if (release >= REEF && m.allowCrimson()) {
+            b.append("allow_crimson=true\n");
+        }
         b.append('\n');
 
         for (Map.Entry<Long, PgPool> e : m.pools().entrySet()) {
             long id = e.getKey();
             PgPool p = e.getValue();
             b.append("pool ").append(id).append(" '").append(m.poolNames().getOrDefault(id, "<unknown>")).append("' ")
-                    .append(pool(p)).append('\n');
+                    .append(pool(p));
+            ReadBalance.Info rb = null;
+            if (release >= REEF && p.type() == PgPool.TYPE_REPLICATED) {
+                rb = ReadBalance.compute(placement, id);
+                if (rb.rc() >= 0) {
+                    b.append(String.format(" read_balance_score %.2f", (double) rb.actingAdjScore()));
+                }
+            }
+            b.append('\n');
+            if (rb != null && !rb.errMsg().isEmpty()) {
+                b.append(rb.rc() < 0 ? " ERROR: " : " Warning: ").append(rb.errMsg()).append('\n');
+            }
             for (PoolSnapInfo s : p.snaps().values()) {
                 b.append("\tsnap ").append(s.snapId()).append(" '").append(s.name()).append("' ")
                         .append(CFormat.utime(s.stamp())).append('\n');
@@ -172,12 +203,20 @@ final class MapPrinter {
             });
             b.append("pg_upmap_items ").append(pg).append(' ').append(CFormat.vec(flat)).append('\n');
         });
+        if (release >= REEF) {
+            m.pgUpmapPrimaries().forEach((pg, osd) -> b.append("pg_upmap_primary ").append(pg).append(' ')
+                    .append(osd).append('\n'));
+        }
         m.pgTemp().forEach((pg, osds) -> b.append("pg_temp ").append(pg).append(' ').append(CFormat.vec(osds))
                 .append('\n'));
         m.primaryTemp().forEach((pg, osd) -> b.append("primary_temp ").append(pg).append(' ').append(osd)
                 .append('\n'));
         m.blocklist().forEach((a, t) -> b.append("blocklist ").append(CFormat.addr(a)).append(" expires ")
                 .append(CFormat.utime(t)).append('\n'));
+        {
+            m.rangeBlocklist().forEach((a, t) -> b.append("range blocklist ").append(CFormat.addr(a))
+                    .append(" expires ").append(CFormat.utime(t)).append('\n'));
+        }
         out.print(b);
     }
 
@@ -296,11 +335,20 @@ final class MapPrinter {
     }
 
     /**
-     * OSDMap::get_min_compat_client, from the client features the map needs: upmaps or
+     * OSDMap::get_min_compat_client, from the client features the map needs: MSR rules need squid,
+     * pg_upmap_primary reef (as 18.2.7 and 20.2.4 print it), upmaps or
      * choose_args need luminous, chooseleaf_stable jewel, straw2 hammer, and firefly for primary
      * affinity, chooseleaf_vary_r, erasure or cache pools.
      */
     static int minCompatClient(OsdMap m, CrushMap crush) {
+        for (CrushRule r : crush.ruleSlots()) {
+            if (r != null && (r.type() == CrushRule.TYPE_MSR_FIRSTN || r.type() == CrushRule.TYPE_MSR_INDEP)) {
+                return SQUID; // CRUSH_MSR
+            }
+        }
+        if (!m.pgUpmapPrimaries().isEmpty()) {
+            return REEF;
+        }
         if (!m.pgUpmap().isEmpty() || !m.pgUpmapItems().isEmpty() || !crush.chooseArgs().isEmpty()) {
             return 12;
         }

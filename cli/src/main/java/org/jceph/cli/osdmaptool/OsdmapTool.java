@@ -24,6 +24,12 @@ import org.jceph.osdmap.Placement;
  * [--pool P], --mark-up-in, --mark-out N. Like osdmaptool, the marks change only the map in
  * memory, and the actions run in osdmaptool's order whatever the order of the options.
  *
+ * <p>--print and --dump follow the output of the osdmaptool of one release: by default the map's
+ * require_osd_release (a Reef cluster's map prints as Reef's osdmaptool prints it: per-pool
+ * read_balance_score, pg_upmap_primary lines, allow_crimson; Tentacle adds score_type,
+ * is_stretch_pool and nonprimary_shards), or the release named by {@code --release NAME}
+ * (a jceph option; osdmaptool has none).
+ *
  * <p>Not supported (an error, never a silent difference): --dump xml and other formats, --tree with a
  * format, pools with hit sets (cache tiering) in --print/--dump, map creation or
  * modification (--createsimple, --import-crush, --upmap, ...), and --mark-up-in on an OSD whose
@@ -52,6 +58,8 @@ public final class OsdmapTool {
         String plot;
         String plotBefore;
         List<int[]> reweights = new ArrayList<>(); // {osd, weight 16.16}
+        /** --release NAME: print as that release's osdmaptool does (default: the map's require_osd_release). */
+        int release = -1;
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -197,10 +205,11 @@ public final class OsdmapTool {
             usage(err);
             return 1;
         }
+        int release = o.release >= 0 ? o.release : map.requireOsdRelease();
         if (o.print && o.dumpJson) {
-            DumpJson.print(map, crush, out);
+            DumpJson.print(map, crush, out, release, placement);
         } else if (o.print) {
-            MapPrinter.print(map, crush, out);
+            MapPrinter.print(map, crush, out, release, placement);
         }
         if (o.tree) {
             TreePrinter.print(map, crush, out);
@@ -396,7 +405,7 @@ public final class OsdmapTool {
                     }
                     o.reweights.add(new int[] {osd, (int) Math.round(w * 0x10000)});
                 }
-                case "--test-map-object", "--test-map-pg", "--pool", "--mark-out", "--plot", "--plot-before" -> {
+                case "--test-map-object", "--test-map-pg", "--pool", "--mark-out", "--plot", "--plot-before", "--release" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException("option " + a + " requires an argument");
@@ -409,6 +418,7 @@ public final class OsdmapTool {
                         case "--pool" -> o.pool = parseNumber(a, value);
                         case "--plot" -> o.plot = value;
                         case "--plot-before" -> o.plotBefore = value;
+                        case "--release" -> o.release = MapPrinter.releaseNumber(value);
                         default -> o.markOut = (int) parseNumber(a, value);
                     }
                 }
@@ -471,5 +481,6 @@ public final class OsdmapTool {
         err.println("                           with --mark-out/--reweight, before and after");
         err.println("   --reweight <osdid> <w>  set an osd's reweight (0..1, not persisted)");
         err.println("   --plot-before MAP       with --plot: draw MAP as 'before' (e.g. the map before osdmaptool --upmap --save)");
+        err.println("   --release <name>        print as that release's osdmaptool (jceph; default: the map's require_osd_release)");
     }
 }

@@ -57,12 +57,25 @@ public final class OsdOpMessages {
     }
 
     /** Everything one MOSDOp says. */
+    /**
+     * One MOSDOp. {@code shard} is the spg_t shard: for an erasure-coded pool the position of the
+     * acting primary in the acting set (Objecter::_calc_target), else NO_SHARD; an OSD files an
+     * op for "5.4" under a PG that does not exist when the pool's PGs are "5.4s0", "5.4s1", ...
+     * and the op waits forever.
+     */
     public record Request(long tid, PgId pg, long hash, long epoch, String oid, ObjectLocator locator,
             List<OsdOp> ops, UTime mtime, long features, long snapId, SnapContext snapContext, int retryAttempt,
-            int extraFlags) {
+            int extraFlags, int shard) {
         public Request(long tid, PgId pg, long hash, long epoch, String oid, ObjectLocator locator, List<OsdOp> ops,
                 UTime mtime, long features, long snapId, SnapContext snapContext, int retryAttempt) {
-            this(tid, pg, hash, epoch, oid, locator, ops, mtime, features, snapId, snapContext, retryAttempt, 0);
+            this(tid, pg, hash, epoch, oid, locator, ops, mtime, features, snapId, snapContext, retryAttempt, 0,
+                    SPgId.NO_SHARD);
+        }
+
+        public Request(long tid, PgId pg, long hash, long epoch, String oid, ObjectLocator locator, List<OsdOp> ops,
+                UTime mtime, long features, long snapId, SnapContext snapContext, int retryAttempt, int extraFlags) {
+            this(tid, pg, hash, epoch, oid, locator, ops, mtime, features, snapId, snapContext, retryAttempt,
+                    extraFlags, SPgId.NO_SHARD);
         }
 
         int flags() {
@@ -92,7 +105,7 @@ public final class OsdOpMessages {
     public static Message encode(Request r) {
         ByteBuf f = CephEncoder.heapBuffer(256);
         CephEncoder e = new CephEncoder(f);
-        new SPgId(r.pg(), SPgId.NO_SHARD).encode(e);
+        new SPgId(r.pg(), r.shard()).encode(e);
         e.writeU32Le(r.hash()).writeU32Le(r.epoch()).writeU32Le(r.flags());
         new OsdReqId(new EntityName(0, 0), 0, 0).encode(e);
         e.writeBytes(new byte[24]); // blkin trace: tracing off
