@@ -32,7 +32,7 @@ public final class RbdCommand {
     private RbdCommand() {
     }
 
-    private record Args(List<String> pos, List<String> ceph, Map<String, String> opts, List<String> flags) {
+    record Args(List<String> pos, List<String> ceph, Map<String, String> opts, List<String> flags) {
         String opt(String name, String dflt) {
             return opts.getOrDefault(name, dflt);
         }
@@ -346,6 +346,9 @@ public final class RbdCommand {
                                 a.opt("io-pattern", "seq"), Integer.parseInt(a.opt("rw-mix-read", "50")));
                     }
                 }
+                case "export-diff", "import-diff", "merge-diff" -> {
+                    return RbdDiffCommands.run(cmd, a, rados, out, err);
+                }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
             return 0;
@@ -386,7 +389,7 @@ public final class RbdCommand {
     }
 
     /** IMAGE@SNAP split; the snapshot is null when absent. */
-    private static String[] splitSnap(String image) {
+    static String[] splitSnap(String image) {
         int at = image.indexOf('@');
         return at < 0 ? new String[] {image, null} : new String[] {image.substring(0, at), image.substring(at + 1)};
     }
@@ -804,7 +807,7 @@ public final class RbdCommand {
                 + p.image().name() + "@" + snap;
     }
 
-    private static String[] spec(Args a, int index) {
+    static String[] spec(Args a, int index) {
         String s = index < a.pos().size() ? a.pos().get(index) : a.opt("image", null);
         if (s == null) {
             throw new UsageException("name an image: [POOL/]IMAGE");
