@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  * Records (integers little-endian, strings as u32 length and bytes): {@code 'f'} from-snapshot
  * name, {@code 't'} to-snapshot name, {@code 'p'} (v2 only, with a to-snapshot) whether that
- * snapshot is protected (one byte), {@code 's'} image size at the end point (u64), {@code 'w'}
+ * snapshot is protected (one byte, though Pacific declares its length as 8), {@code 's'} image size at the end point (u64), {@code 'w'}
  * offset, length and the data, {@code 'z'} offset and length to zero, {@code 'e'} the end.
  *
  * <p>As the stock tool writes it: the header, then one record per changed extent in image order
@@ -107,7 +107,9 @@ public final class DiffStream {
         if (endSnap != null) {
             h.tag(TAG_TO, format, 4L + utf8(endSnap).length).string(endSnap);
             if (format == 2) {
-                h.tag(TAG_PROTECTED, format, 1).u8(view.isProtected(endSnap) ? 1 : 0);
+                // Pacific's tool declares 8 bytes but writes the one-byte flag (later releases say 1);
+                // readers on either side take one byte whatever the length says
+                h.tag(TAG_PROTECTED, format, 8).u8(view.isProtected(endSnap) ? 1 : 0);
             }
         }
         h.tag(TAG_SIZE, format, 8).u64(size);
@@ -513,10 +515,15 @@ public final class DiffStream {
         }
 
         String string() throws IOException {
+            return string(4096); // the stock tool's limit against a garbage snapshot name
+        }
+
+        /** A u32-length string of at most {@code max} bytes. */
+        String string(long max) throws IOException {
             byte[] l = bytes(4);
             long n = (l[0] & 0xff) | (l[1] & 0xff) << 8 | (l[2] & 0xff) << 16 | (long) (l[3] & 0xff) << 24;
-            if (n > 4096) { // the stock tool's limit against a garbage length
-                throw new MalformedDiffException("snapshot name of " + n + " bytes in a diff stream");
+            if (n > max || n > Integer.MAX_VALUE - 16) {
+                throw new MalformedDiffException("string of " + n + " bytes where at most " + max + " may be");
             }
             return new String(bytes((int) n), StandardCharsets.UTF_8);
         }

@@ -1313,6 +1313,18 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
+    /** Sets a key copied from another image's metadata (import): conf_ keys pass, as their source validated them. */
+    void metadataSetCopied(String key, String value) {
+        checkWritable();
+        maintenance(() -> {
+            ImageMetadata.setCopied(md, "rbd_header." + id, key, value);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
     public void metadataRemove(String key) {
         checkWritable();
         maintenance(() -> {

@@ -197,6 +197,9 @@ public final class RbdCommand {
                     RbdImage.rename(rados.ioCtx(from[0]), from[1], to[1]);
                 }
                 case "import" -> {
+                    if (!a.opt("export-format", "1").equals("1")) {
+                        return RbdExportV2Commands.importV2(a, rados, err);
+                    }
                     String file = a.pos().get(1);
                     String[] spec = spec(a, 2);
                     byte[] data = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
@@ -209,6 +212,9 @@ public final class RbdCommand {
                     progress.done();
                 }
                 case "export" -> {
+                    if (!a.opt("export-format", "1").equals("1")) {
+                        return RbdExportV2Commands.exportV2(a, rados, out, err);
+                    }
                     String[] spec = spec(a, 1);
                     String file = a.pos().get(2);
                     int at = spec[1].indexOf('@');
@@ -754,7 +760,7 @@ public final class RbdCommand {
     }
 
     /** --image-feature (comma separated, or repeated); librbd's defaults when absent. */
-    private static long features(Args a) {
+    static long features(Args a) {
         String f = a.opt("image-feature", null);
         if (f == null) {
             return RbdFeatures.LIBRBD_DEFAULT;
@@ -786,7 +792,7 @@ public final class RbdCommand {
         RbdImage.create(io, name, size, order, features(a), unit, count, dataPool == null ? null : rados.ioCtx(dataPool));
     }
 
-    private static int orderOf(Args a) {
+    static int orderOf(Args a) {
         if (a.opts().containsKey("object-size")) {
             long os = parseSize(a.opt("object-size", null), "--object-size");
             return 63 - Long.numberOfLeadingZeros(os);

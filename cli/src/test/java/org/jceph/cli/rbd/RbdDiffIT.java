@@ -208,4 +208,57 @@ class RbdDiffIT {
             assertArrayEquals(stockExport(c, src), stockExport(c, pool + "/merged-" + tag));
         }
     }
+
+    @Test
+    void exportFormat2CarriesSnapshotsBothWays(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        for (String layout : List.of("plain", "striped")) {
+            String name = "v2src-" + layout;
+            List<String> create = new ArrayList<>(List.of("create", "--size", "20M", "--object-size", "1M"));
+            if (layout.equals("striped")) {
+                create.addAll(List.of("--stripe-unit", "64K", "--stripe-count", "4"));
+            }
+            create.add(pool + "/" + name);
+            c.rbdOrThrow(create.toArray(String[]::new));
+            build(c, pool, name);
+            c.rbdOrThrow("snap", "protect", pool + "/" + name + "@s2");
+            c.rbdOrThrow("image-meta", "set", pool + "/" + name, "owner", "jceph");
+            c.rbdOrThrow("image-meta", "set", pool + "/" + name, "conf_rbd_cache", "false");
+
+            Path ours = tmp.resolve(layout + "-v2-ours");
+            Path theirs = tmp.resolve(layout + "-v2-theirs");
+            Result r = run(c, "export", "--export-format", "2", pool + "/" + name, ours.toString());
+            assertTrue(r.err().endsWith("\rExporting image: 100% complete...done.\n"), r.err());
+            c.rbdOrThrow("export", "--no-progress", "--export-format", "2", pool + "/" + name, theirs.toString());
+            assertArrayEquals(Files.readAllBytes(theirs), Files.readAllBytes(ours), layout + ": export v2 differs");
+            assertArrayEquals(Files.readAllBytes(ours),
+                    run(c, "export", "--no-progress", "--export-format", "2", pool + "/" + name, "-").out());
+
+            c.rbdOrThrow("import", "--no-progress", "--export-format", "2", ours.toString(), pool + "/" + name + "-by-stock");
+            Result ri = run(c, "import", "--export-format", "2", theirs.toString(), pool + "/" + name + "-by-jceph");
+            assertTrue(ri.err().endsWith("\rImporting image: 100% complete...done.\n"), ri.err());
+            String wantInfo = c.rbdOrThrow("info", pool + "/" + name);
+            String wantMeta = c.rbdOrThrow("image-meta", "list", pool + "/" + name);
+            for (String t : List.of("-by-stock", "-by-jceph")) {
+                String copy = pool + "/" + name + t;
+                for (String at : List.of("@s1", "@s2", "@s3", "")) {
+                    assertArrayEquals(stockExport(c, pool + "/" + name + at), stockExport(c, copy + at), copy + at);
+                }
+                String snaps = c.rbdOrThrow("snap", "ls", "--format", "json", copy);
+                assertTrue(snaps.contains("\"name\":\"s2\",\"size\":20971520,\"protected\":\"true\""), snaps);
+                assertTrue(snaps.contains("\"name\":\"s1\",\"size\":20971520,\"protected\":\"false\""), snaps);
+                assertEquals(wantMeta, c.rbdOrThrow("image-meta", "list", copy));
+                String info = c.rbdOrThrow("info", copy);
+                for (String line : wantInfo.lines().toList()) {
+                    if (line.startsWith("rbd image ")) {
+                        continue;
+                    }
+                    if (line.contains("order") || line.contains("features") || line.contains("stripe")
+                            || line.contains("snapshot_count")) {
+                        assertTrue(info.contains(line.strip()), copy + " lacks '" + line + "':\n" + info);
+                    }
+                }
+            }
+        }
+    }
 }
