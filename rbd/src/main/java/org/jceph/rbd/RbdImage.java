@@ -550,6 +550,11 @@ public final class RbdImage implements AutoCloseable {
         return md;
     }
 
+    /** The snapshot this handle reads (NOSNAP, the largest id, for HEAD). */
+    long viewSnapId() {
+        return snapId;
+    }
+
     /** The data objects' context (a data pool's, if any), reading this handle's snapshot. */
     IoCtx dataIo() {
         return io;
@@ -1027,7 +1032,7 @@ public final class RbdImage implements AutoCloseable {
     }
 
     /** How many data objects an image of {@code bytes} spans (librbd's Striper::get_num_objects). */
-    static long objectCountFor(StripingLayout layout, long bytes) {
+    public static long objectCountFor(StripingLayout layout, long bytes) {
         long sets = (bytes + layout.objectSetSize() - 1) / layout.objectSetSize();
         if (!layout.isStriped()) {
             return (bytes + layout.objectSize() - 1) / layout.objectSize();

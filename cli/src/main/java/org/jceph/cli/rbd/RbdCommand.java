@@ -148,24 +148,7 @@ public final class RbdCommand {
                         }
                         return 0;
                     }
-                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], true)) {
-                        long objects = (img.size() + (1L << img.order()) - 1) >> img.order();
-                        out.println("rbd image '" + spec[1] + "':");
-                        out.println("\tsize " + human(img.size()) + " in " + objects + " objects");
-                        out.println("\torder " + img.order() + " (" + human(1L << img.order()) + " objects)");
-                        out.println("\tid: " + img.id());
-                        out.println("\tblock_name_prefix: " + img.objectPrefix());
-                        out.println("\tformat: 2");
-                        out.println("\tfeatures: " + RbdFeatures.names(img.features()));
-                        if (img.layout().isStriped()) {
-                            out.println("\tstripe unit: " + human(img.layout().stripeUnit()));
-                            out.println("\tstripe count: " + img.layout().stripeCount());
-                        }
-                        if (img.parent() != null) {
-                            out.println("\tparent: " + parentSpec(rados, img));
-                            out.println("\toverlap: " + human(img.parent().overlap()));
-                        }
-                    }
+                    return RbdInfoCommand.run(a, rados, spec[0], spec[1], out);
                 }
                 case "rm", "remove" -> {
                     String[] spec = spec(a, 1);
