@@ -1181,6 +1181,50 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
+    /**
+     * rbd snap rename: cls_rbd snapshot_rename under the exclusive lock, as librbd's owner does it
+     * ({@link RbdException.NoSuchKeyException} for an unknown snapshot, a plain
+     * {@link RbdException} when the new name is taken).
+     */
+    public void snapRename(String from, String to) {
+        checkWritable();
+        Snapshot s = snapshot(from);
+        if (snapshots().stream().anyMatch(x -> x.name().equals(to))) {
+            throw new SnapshotExistsException(name + "@" + to);
+        }
+        maintenance(() -> {
+            md.exec("rbd_header." + id, "rbd", "snapshot_rename", encode(e -> e.writeU64Le(s.id()).writeString(to)));
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    /** A snapshot name already in use (EEXIST in the rbd tool). */
+    public static final class SnapshotExistsException extends RbdException {
+        private static final long serialVersionUID = 1L;
+
+        public SnapshotExistsException(String spec) {
+            super("snapshot " + spec + " already exists");
+        }
+    }
+
+    /**
+     * rbd snap limit set/clear: cls_rbd snapshot_set_limit; {@code limit} -1 (UINT64_MAX) clears it.
+     * Past the limit, cls_rbd's snapshot_add refuses new snapshots with EDQUOT.
+     */
+    public void snapLimitSet(long limit) {
+        checkWritable();
+        maintenance(() -> {
+            md.exec("rbd_header." + id, "rbd", "snapshot_set_limit", encode(e -> e.writeU64Le(limit)));
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
     private void snapRemoveUnderLock(String snapName) {
         Snapshot s = snapshot(snapName);
         if (isProtected(snapName)) {

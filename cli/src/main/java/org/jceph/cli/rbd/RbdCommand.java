@@ -239,6 +239,9 @@ public final class RbdCommand {
                 }
                 case "snap" -> {
                     String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
+                    if (RbdSnapStatusCommands.handles(sub)) {
+                        return RbdSnapStatusCommands.snap(a, rados, out, err);
+                    }
                     String target = a.pos().size() > 2 ? a.pos().get(2) : a.opt("image", null);
                     if (target == null) {
                         throw new UsageException("usage: rbd snap <create|ls|rm|protect|unprotect|rollback> [POOL/]IMAGE[@SNAP]");
@@ -334,6 +337,9 @@ public final class RbdCommand {
                                 Integer.parseInt(a.opt("io-threads", "16")), parseSize(a.opt("io-total", "1G"), "--io-total"),
                                 a.opt("io-pattern", "seq"), Integer.parseInt(a.opt("rw-mix-read", "50")));
                     }
+                }
+                case "status" -> {
+                    return RbdSnapStatusCommands.status(a, rados, out);
                 }
                 case "export-diff", "import-diff", "merge-diff" -> {
                     return RbdDiffCommands.run(cmd, a, rados, out, err);
