@@ -1188,7 +1188,8 @@ public final class RbdImage implements AutoCloseable {
      */
     public void snapRename(String from, String to) {
         checkWritable();
-        Snapshot s = snapshot(from);
+        Snapshot s = snapshots().stream().filter(x -> x.name().equals(from)).findFirst()
+                .orElseThrow(() -> new RbdException.NoSuchKeyException("image " + name + " has no snapshot " + from));
         if (snapshots().stream().anyMatch(x -> x.name().equals(to))) {
             throw new SnapshotExistsException(name + "@" + to);
         }

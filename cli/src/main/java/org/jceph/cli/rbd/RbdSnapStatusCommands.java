@@ -134,7 +134,7 @@ final class RbdSnapStatusCommands {
             for (int i = 0; i < snaps.size(); i++) {
                 img.snapRemove(snaps.get(i).name());
                 int pct = (int) ((i + 1) * 100L / total);
-                if (!quiet && pct != shown && pct < 100) {
+                if (!quiet && pct != shown) { // the stock tool also prints 100% before done.
                     shown = pct;
                     err.print("\r" + what + ": " + pct + "% complete...");
                 }
