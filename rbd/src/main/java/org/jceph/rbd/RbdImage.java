@@ -187,6 +187,19 @@ public final class RbdImage implements AutoCloseable {
      */
     public static void remove(IoCtx io, String name) {
         try (RbdImage img = open(io, name, false)) {
+            removeOpened(io, img, name, true);
+        }
+    }
+
+    /** Removes a trashed image (known by id; its name is no longer linked in the pool). */
+    static void removeTrashed(IoCtx io, String id, String name) {
+        try (RbdImage img = openWithId(io, name, id, false, DEFAULT_LOCK_TIMEOUT, 0)) {
+            removeOpened(io, img, name, false);
+        }
+    }
+
+    private static void removeOpened(IoCtx io, RbdImage img, String name, boolean linked) {
+        {
             if (img.lock != null) {
                 long others = io.listWatchers("rbd_header." + img.id).stream()
                         .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
@@ -215,8 +228,10 @@ public final class RbdImage implements AutoCloseable {
                 detachFromParent(img.md, img.id, img.parent);
             }
             io.remove("rbd_header." + img.id);
-            io.remove("rbd_id." + name);
-            io.exec("rbd_directory", "rbd", "dir_remove_image", encode(e -> e.writeString(name).writeString(img.id)));
+            if (linked) {
+                io.remove("rbd_id." + name);
+                io.exec("rbd_directory", "rbd", "dir_remove_image", encode(e -> e.writeString(name).writeString(img.id)));
+            }
         }
     }
 
@@ -452,6 +467,12 @@ public final class RbdImage implements AutoCloseable {
             }
             throw new RbdException("no image " + name + " in pool " + io.poolName());
         }
+        return openWithId(io, name, id, readOnly, lockTimeout, depth);
+    }
+
+    /** Opens an image by its id (one in the trash has no rbd_id object and no directory entry). */
+    static RbdImage openWithId(IoCtx io, String name, String id, boolean readOnly, java.time.Duration lockTimeout,
+                               int depth) {
         String header = "rbd_header." + id;
         CephDecoder sz = CephDecoder.of(io.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
         int order = sz.readU8();

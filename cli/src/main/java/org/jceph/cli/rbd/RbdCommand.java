@@ -338,6 +338,9 @@ public final class RbdCommand {
                                 a.opt("io-pattern", "seq"), Integer.parseInt(a.opt("rw-mix-read", "50")));
                     }
                 }
+                case "trash" -> {
+                    return RbdTrashCommands.run(a, rados, out, err);
+                }
                 case "status" -> {
                     return RbdSnapStatusCommands.status(a, rados, out);
                 }
@@ -876,7 +879,8 @@ public final class RbdCommand {
                     ceph.add(value(argv, ++i, s));
                 }
                 case "-l", "--long" -> flags.add("l");
-                case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots" ->
+                case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots",
+                        "--force", "--all" ->
                         flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));
