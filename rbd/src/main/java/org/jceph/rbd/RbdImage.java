@@ -199,39 +199,37 @@ public final class RbdImage implements AutoCloseable {
     }
 
     private static void removeOpened(IoCtx io, RbdImage img, String name, boolean linked) {
-        {
-            if (img.lock != null) {
-                long others = io.listWatchers("rbd_header." + img.id).stream()
-                        .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
-                if (others > 0) {
-                    throw new RbdException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
-                            + " them); close it there first");
-                }
-                img.maintenance(() -> null); // take the lock, as librbd's remove does
+        if (img.lock != null) {
+            long others = io.listWatchers("rbd_header." + img.id).stream()
+                    .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
+            if (others > 0) {
+                throw new RbdException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
+                        + " them); close it there first");
             }
-            SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
-                    new byte[0]), "get_snapcontext"));
-            if (!snapc.snaps().isEmpty()) {
-                throw new RbdException("image " + name + " has snapshots: remove them first");
-            }
-            long sets = (img.size + img.layout.objectSetSize() - 1) / img.layout.objectSetSize();
-            List<CompletableFuture<Void>> removals = new ArrayList<>();
-            for (long n = 0; n < sets * img.layout.stripeCount(); n++) {
-                removals.add(ignoreMissing(img.io.removeAsync(img.object(n)))); // the data pool, if any
-            }
-            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
-            img.releaseLockAndWatch(); // the lock and watch go before the header they live on
-            if ((img.features & RbdFeatures.OBJECT_MAP) != 0) {
-                ObjectMap.removeAll(io, img.id, List.of());
-            }
-            if (img.parent != null) {
-                detachFromParent(img.md, img.id, img.parent);
-            }
-            io.remove("rbd_header." + img.id);
-            if (linked) {
-                io.remove("rbd_id." + name);
-                io.exec("rbd_directory", "rbd", "dir_remove_image", encode(e -> e.writeString(name).writeString(img.id)));
-            }
+            img.maintenance(() -> null); // take the lock, as librbd's remove does
+        }
+        SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
+                new byte[0]), "get_snapcontext"));
+        if (!snapc.snaps().isEmpty()) {
+            throw new RbdException("image " + name + " has snapshots: remove them first");
+        }
+        long sets = (img.size + img.layout.objectSetSize() - 1) / img.layout.objectSetSize();
+        List<CompletableFuture<Void>> removals = new ArrayList<>();
+        for (long n = 0; n < sets * img.layout.stripeCount(); n++) {
+            removals.add(ignoreMissing(img.io.removeAsync(img.object(n)))); // the data pool, if any
+        }
+        CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
+        img.releaseLockAndWatch(); // the lock and watch go before the header they live on
+        if ((img.features & RbdFeatures.OBJECT_MAP) != 0) {
+            ObjectMap.removeAll(io, img.id, List.of());
+        }
+        if (img.parent != null) {
+            detachFromParent(img.md, img.id, img.parent);
+        }
+        io.remove("rbd_header." + img.id);
+        if (linked) {
+            io.remove("rbd_id." + name);
+            io.exec("rbd_directory", "rbd", "dir_remove_image", encode(e -> e.writeString(name).writeString(img.id)));
         }
     }
 
