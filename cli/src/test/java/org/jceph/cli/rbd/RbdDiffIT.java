@@ -92,9 +92,17 @@ class RbdDiffIT {
         }
     }
 
+    /** A pool of this class's own, so its images do not slow the pool-wide commands of other tests sharing the cluster. */
+    private static String ownPool(CephCluster c) {
+        String pool = "rbdx-diff";
+        c.cephOrThrow("osd", "pool", "create", pool, "8");
+        c.rbdOrThrow("pool", "init", pool);
+        return pool;
+    }
+
     @Test
     void exportDiffIsByteIdenticalAndChainsBothWays(CephCluster c) throws Exception {
-        String pool = c.testPool();
+        String pool = ownPool(c);
         for (String features : List.of("layering,exclusive-lock,object-map,fast-diff,deep-flatten", "layering")) {
             String tag = features.equals("layering") ? "plain" : "fd";
             String src = pool + "/src-" + tag;
@@ -211,7 +219,7 @@ class RbdDiffIT {
 
     @Test
     void exportFormat2CarriesSnapshotsBothWays(CephCluster c) throws Exception {
-        String pool = c.testPool();
+        String pool = ownPool(c);
         for (String layout : List.of("plain", "striped")) {
             String name = "v2src-" + layout;
             List<String> create = new ArrayList<>(List.of("create", "--size", "20M", "--object-size", "1M"));

@@ -54,9 +54,17 @@ class RbdInfoStatusIT {
         }
     }
 
+    /** A pool of this class's own, so its images do not slow the pool-wide commands of other tests sharing the cluster. */
+    private static String ownPool(CephCluster c) {
+        String pool = "rbdx-info";
+        c.cephOrThrow("osd", "pool", "create", pool, "8");
+        c.rbdOrThrow("pool", "init", pool);
+        return pool;
+    }
+
     @Test
     void infoMatchesTheStockToolFieldForField(CephCluster c) throws Exception {
-        String pool = c.testPool();
+        String pool = ownPool(c);
         c.cephOrThrow("osd", "pool", "create", "infodata", "8");
         c.rbdOrThrow("pool", "init", "infodata");
         c.rbdOrThrow("create", "--size", "10M", pool + "/plain");
@@ -93,7 +101,7 @@ class RbdInfoStatusIT {
 
     @Test
     void statusListsTheSameWatchers(CephCluster c) throws Exception {
-        String pool = c.testPool();
+        String pool = ownPool(c);
         c.rbdOrThrow("create", "--size", "4M", pool + "/watched");
         sameAllFormats(c, "status", pool + "/watched");
         assertEquals("Watchers: none\n", run(c, "status", pool + "/watched"));
@@ -108,7 +116,7 @@ class RbdInfoStatusIT {
 
     @Test
     void snapRenamePurgeAndLimitInteroperate(CephCluster c) {
-        String pool = c.testPool();
+        String pool = ownPool(c);
         c.rbdOrThrow("create", "--size", "4M", pool + "/snaps");
         for (String s : List.of("a", "b", "c")) {
             c.rbdOrThrow("snap", "create", pool + "/snaps@" + s);

@@ -55,9 +55,17 @@ class RbdTrashIT {
         return Files.readAllBytes(p);
     }
 
+    /** A pool of this class's own, so its images do not slow the pool-wide commands of other tests sharing the cluster. */
+    private static String ownPool(CephCluster c) {
+        String pool = "rbdx-trash";
+        c.cephOrThrow("osd", "pool", "create", pool, "8");
+        c.rbdOrThrow("pool", "init", pool);
+        return pool;
+    }
+
     @Test
     void trashInteroperatesBothWays(CephCluster c) throws Exception {
-        String pool = c.testPool();
+        String pool = ownPool(c);
         Path data = tmp.resolve("data");
         byte[] bytes = new byte[3 << 20];
         new java.util.Random(5).nextBytes(bytes);
