@@ -34,6 +34,11 @@ final class ImageMetadata {
             throw new RbdException("metadata key " + key + ": conf_ keys are image config overrides, which jceph does not"
                     + " validate: set them with the rbd tool");
         }
+        setCopied(md, header, key, value);
+    }
+
+    /** Sets a key as it was read from another image (an export stream): a conf_ key was validated where it came from. */
+    static void setCopied(IoCtx md, String header, String key, String value) {
         byte[] in = CephEncoder.toBytes(e -> {
             e.writeU32Le(1);
             e.writeString(key);

@@ -219,34 +219,47 @@ public final class RbdImage implements AutoCloseable {
      */
     public static void remove(IoCtx io, String name) {
         try (RbdImage img = open(io, name, false)) {
-            if (img.lock != null) {
-                long others = io.listWatchers("rbd_header." + img.id).stream()
-                        .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
-                if (others > 0) {
-                    throw new RbdException.ImageBusyException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
-                            + " them); close it there first");
-                }
-                img.maintenance(() -> null); // take the lock, as librbd's remove does
+            removeOpened(io, img, name, true);
+        }
+    }
+
+    /** Removes a trashed image (known by id; its name is no longer linked in the pool). */
+    static void removeTrashed(IoCtx io, String id, String name) {
+        try (RbdImage img = openWithId(io, name, id, false, DEFAULT_LOCK_TIMEOUT, 0)) {
+            removeOpened(io, img, name, false);
+        }
+    }
+
+    private static void removeOpened(IoCtx io, RbdImage img, String name, boolean linked) {
+        if (img.lock != null) {
+            long others = io.listWatchers("rbd_header." + img.id).stream()
+                    .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
+            if (others > 0) {
+                throw new RbdException.ImageBusyException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
+                        + " them); close it there first");
             }
-            SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
-                    new byte[0]), "get_snapcontext"));
-            if (!snapc.snaps().isEmpty()) {
-                throw new RbdException("image " + name + " has snapshots: remove them first");
-            }
-            long sets = (img.size + img.layout.objectSetSize() - 1) / img.layout.objectSetSize();
-            List<CompletableFuture<Void>> removals = new ArrayList<>();
-            for (long n = 0; n < sets * img.layout.stripeCount(); n++) {
-                removals.add(ignoreMissing(img.io.removeAsync(img.object(n)))); // the data pool, if any
-            }
-            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
-            img.releaseLockAndWatch(); // the lock and watch go before the header they live on
-            if ((img.features & RbdFeatures.OBJECT_MAP) != 0) {
-                ObjectMap.removeAll(io, img.id, List.of());
-            }
-            if (img.parent != null) {
-                detachFromParent(img.md, img.id, img.parent);
-            }
-            io.remove("rbd_header." + img.id);
+            img.maintenance(() -> null); // take the lock, as librbd's remove does
+        }
+        SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
+                new byte[0]), "get_snapcontext"));
+        if (!snapc.snaps().isEmpty()) {
+            throw new RbdException("image " + name + " has snapshots: remove them first");
+        }
+        long sets = (img.size + img.layout.objectSetSize() - 1) / img.layout.objectSetSize();
+        List<CompletableFuture<Void>> removals = new ArrayList<>();
+        for (long n = 0; n < sets * img.layout.stripeCount(); n++) {
+            removals.add(ignoreMissing(img.io.removeAsync(img.object(n)))); // the data pool, if any
+        }
+        CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
+        img.releaseLockAndWatch(); // the lock and watch go before the header they live on
+        if ((img.features & RbdFeatures.OBJECT_MAP) != 0) {
+            ObjectMap.removeAll(io, img.id, List.of());
+        }
+        if (img.parent != null) {
+            detachFromParent(img.md, img.id, img.parent);
+        }
+        io.remove("rbd_header." + img.id);
+        if (linked) {
             io.remove("rbd_id." + name);
             io.exec("rbd_directory", "rbd", "dir_remove_image", encode(e -> e.writeString(name).writeString(img.id)));
         }
@@ -518,6 +531,12 @@ public final class RbdImage implements AutoCloseable {
             }
             throw new RbdException.ImageNotFoundException(name, io.poolName());
         }
+        return openWithId(io, name, id, readOnly, lockTimeout, depth);
+    }
+
+    /** Opens an image by its id (one in the trash has no rbd_id object and no directory entry). */
+    static RbdImage openWithId(IoCtx io, String name, String id, boolean readOnly, java.time.Duration lockTimeout,
+                               int depth) {
         String header = "rbd_header." + id;
         CephDecoder sz = CephDecoder.of(io.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
         int order = sz.readU8();
@@ -618,6 +637,11 @@ public final class RbdImage implements AutoCloseable {
     /** The pool context of the header and object maps. */
     IoCtx metadataIo() {
         return md;
+    }
+
+    /** The snapshot this handle reads (NOSNAP, the largest id, for HEAD). */
+    long viewSnapId() {
+        return snapId;
     }
 
     /** The data objects' context (a data pool's, if any), reading this handle's snapshot. */
@@ -1167,7 +1191,7 @@ public final class RbdImage implements AutoCloseable {
     }
 
     /** How many data objects an image of {@code bytes} spans (librbd's Striper::get_num_objects). */
-    static long objectCountFor(StripingLayout layout, long bytes) {
+    public static long objectCountFor(StripingLayout layout, long bytes) {
         long sets = (bytes + layout.objectSetSize() - 1) / layout.objectSetSize();
         if (!layout.isStriped()) {
             return (bytes + layout.objectSize() - 1) / layout.objectSize();
@@ -1349,6 +1373,51 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
+    /**
+     * rbd snap rename: cls_rbd snapshot_rename under the exclusive lock, as librbd's owner does it
+     * ({@link RbdException.NoSuchKeyException} for an unknown snapshot, a plain
+     * {@link RbdException} when the new name is taken).
+     */
+    public void snapRename(String from, String to) {
+        checkWritable();
+        Snapshot s = snapshots().stream().filter(x -> x.name().equals(from)).findFirst()
+                .orElseThrow(() -> new RbdException.NoSuchKeyException("image " + name + " has no snapshot " + from));
+        if (snapshots().stream().anyMatch(x -> x.name().equals(to))) {
+            throw new SnapshotExistsException(name + "@" + to);
+        }
+        maintenance(() -> {
+            md.exec("rbd_header." + id, "rbd", "snapshot_rename", encode(e -> e.writeU64Le(s.id()).writeString(to)));
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    /** A snapshot name already in use (EEXIST in the rbd tool). */
+    public static final class SnapshotExistsException extends RbdException {
+        private static final long serialVersionUID = 1L;
+
+        public SnapshotExistsException(String spec) {
+            super("snapshot " + spec + " already exists");
+        }
+    }
+
+    /**
+     * rbd snap limit set/clear: cls_rbd snapshot_set_limit; {@code limit} -1 (UINT64_MAX) clears it.
+     * Past the limit, cls_rbd's snapshot_add refuses new snapshots with EDQUOT.
+     */
+    public void snapLimitSet(long limit) {
+        checkWritable();
+        maintenance(() -> {
+            md.exec("rbd_header." + id, "rbd", "snapshot_set_limit", encode(e -> e.writeU64Le(limit)));
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
     private void snapRemoveUnderLock(String snapName) {
         Snapshot s = snapshot(snapName);
         if (isProtected(snapName)) {
@@ -1507,6 +1576,18 @@ public final class RbdImage implements AutoCloseable {
         checkWritable();
         maintenance(() -> {
             ImageMetadata.set(md, "rbd_header." + id, key, value);
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    /** Sets a key copied from another image's metadata (import): conf_ keys pass, as their source validated them. */
+    void metadataSetCopied(String key, String value) {
+        checkWritable();
+        maintenance(() -> {
+            ImageMetadata.setCopied(md, "rbd_header." + id, key, value);
             return null;
         });
         if (watcher != null) {

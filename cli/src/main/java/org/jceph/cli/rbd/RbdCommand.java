@@ -33,7 +33,7 @@ public final class RbdCommand {
     private RbdCommand() {
     }
 
-    private record Args(List<String> pos, List<String> ceph, Map<String, String> opts, List<String> flags) {
+    record Args(List<String> pos, List<String> ceph, Map<String, String> opts, List<String> flags) {
         String opt(String name, String dflt) {
             return opts.getOrDefault(name, dflt);
         }
@@ -180,24 +180,7 @@ public final class RbdCommand {
                         }
                         return 0;
                     }
-                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], true)) {
-                        long objects = (img.size() + (1L << img.order()) - 1) >> img.order();
-                        out.println("rbd image '" + spec[1] + "':");
-                        out.println("\tsize " + human(img.size()) + " in " + objects + " objects");
-                        out.println("\torder " + img.order() + " (" + human(1L << img.order()) + " objects)");
-                        out.println("\tid: " + img.id());
-                        out.println("\tblock_name_prefix: " + img.objectPrefix());
-                        out.println("\tformat: 2");
-                        out.println("\tfeatures: " + RbdFeatures.names(img.features()));
-                        if (img.layout().isStriped()) {
-                            out.println("\tstripe unit: " + human(img.layout().stripeUnit()));
-                            out.println("\tstripe count: " + img.layout().stripeCount());
-                        }
-                        if (img.parent() != null) {
-                            out.println("\tparent: " + parentSpec(rados, img));
-                            out.println("\toverlap: " + human(img.parent().overlap()));
-                        }
-                    }
+                    return RbdInfoCommand.run(a, rados, spec[0], spec[1], out);
                 }
                 case "rm", "remove" -> {
                     String[] spec = spec(a, 1);
@@ -229,6 +212,9 @@ public final class RbdCommand {
                     RbdImage.rename(rados.ioCtx(from[0]), from[1], to[1]);
                 }
                 case "import" -> {
+                    if (!a.opt("export-format", "1").equals("1")) {
+                        return RbdExportV2Commands.importV2(a, rados, err);
+                    }
                     String file = a.pos().get(1);
                     String[] spec = spec(a, 2);
                     byte[] data = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
@@ -241,6 +227,9 @@ public final class RbdCommand {
                     progress.done();
                 }
                 case "export" -> {
+                    if (!a.opt("export-format", "1").equals("1")) {
+                        return RbdExportV2Commands.exportV2(a, rados, out, err);
+                    }
                     String[] spec = spec(a, 1);
                     String file = a.pos().get(2);
                     int at = spec[1].indexOf('@');
@@ -282,6 +271,9 @@ public final class RbdCommand {
                 }
                 case "snap" -> {
                     String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
+                    if (RbdSnapStatusCommands.handles(sub)) {
+                        return RbdSnapStatusCommands.snap(a, rados, out, err);
+                    }
                     String target = a.pos().size() > 2 ? a.pos().get(2) : a.opt("image", null);
                     if (target == null) {
                         throw new UsageException("usage: rbd snap <create|ls|rm|protect|unprotect|rollback> [POOL/]IMAGE[@SNAP]");
@@ -378,6 +370,15 @@ public final class RbdCommand {
                                 a.opt("io-pattern", "seq"), Integer.parseInt(a.opt("rw-mix-read", "50")));
                     }
                 }
+                case "trash" -> {
+                    return RbdTrashCommands.run(a, rados, out, err);
+                }
+                case "status" -> {
+                    return RbdSnapStatusCommands.status(a, rados, out);
+                }
+                case "export-diff", "import-diff", "merge-diff" -> {
+                    return RbdDiffCommands.run(cmd, a, rados, out, err);
+                }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
             return 0;
@@ -443,7 +444,7 @@ public final class RbdCommand {
     }
 
     /** IMAGE@SNAP split; the snapshot is null when absent. */
-    private static String[] splitSnap(String image) {
+    static String[] splitSnap(String image) {
         int at = image.indexOf('@');
         return at < 0 ? new String[] {image, null} : new String[] {image.substring(0, at), image.substring(at + 1)};
     }
@@ -808,7 +809,7 @@ public final class RbdCommand {
     }
 
     /** --image-feature (comma separated, or repeated); librbd's defaults when absent. */
-    private static long features(Args a) {
+    static long features(Args a) {
         String f = a.opt("image-feature", null);
         if (f == null) {
             return RbdFeatures.LIBRBD_DEFAULT;
@@ -840,7 +841,7 @@ public final class RbdCommand {
         RbdImage.create(io, name, size, order, features(a), unit, count, dataPool == null ? null : rados.ioCtx(dataPool));
     }
 
-    private static int orderOf(Args a) {
+    static int orderOf(Args a) {
         if (a.opts().containsKey("object-size")) {
             long os = parseSize(a.opt("object-size", null), "--object-size");
             return 63 - Long.numberOfLeadingZeros(os);
@@ -861,7 +862,7 @@ public final class RbdCommand {
                 + p.image().name() + "@" + snap;
     }
 
-    private static String[] spec(Args a, int index) {
+    static String[] spec(Args a, int index) {
         String s = index < a.pos().size() ? a.pos().get(index) : a.opt("image", null);
         if (s == null) {
             throw new UsageException("name an image: [POOL/]IMAGE");
@@ -951,7 +952,8 @@ public final class RbdCommand {
                 }
                 case "-l", "--long" -> flags.add("l");
                 case "-h", "--help" -> flags.add("help");
-                case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots" ->
+                case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots",
+                        "--force", "--all" ->
                         flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));

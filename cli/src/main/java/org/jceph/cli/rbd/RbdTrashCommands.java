@@ -1,0 +1,160 @@
+package org.jceph.cli.rbd;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jceph.cli.UsageException;
+import org.jceph.rados.IoCtx;
+import org.jceph.rados.RadosClient;
+import org.jceph.rbd.RbdException;
+import org.jceph.rbd.Trash;
+
+/** {@code rbd trash mv|ls|restore|rm|purge}, interoperable with librbd's trash. */
+final class RbdTrashCommands {
+    private RbdTrashCommands() {
+    }
+
+    private static final java.time.format.DateTimeFormatter CTIME =
+            java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.ROOT);
+
+    private static String ctime(Instant t) {
+        return CTIME.format(t.atZone(ZoneId.systemDefault()));
+    }
+
+    static int run(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {
+        String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
+        return switch (sub) {
+            case "mv", "move" -> move(a, rados);
+            case "ls", "list" -> list(a, rados, out);
+            case "restore" -> restore(a, rados, err);
+            case "rm", "remove" -> remove(a, rados, err);
+            case "purge" -> purge(a, rados, err);
+            default -> throw new UsageException("usage: rbd trash <mv|ls|restore|rm|purge> ...");
+        };
+    }
+
+    /** The stock tool's date forms for --expires-at / --expired-before: "YYYY-MM-DD[ HH:MM:SS]", local time. */
+    static Instant parseDate(String s) {
+        try {
+            if (s.length() <= 10) {
+                return LocalDate.parse(s).atStartOfDay(ZoneId.systemDefault()).toInstant();
+            }
+            return LocalDateTime.parse(s.replace(' ', 'T')).atZone(ZoneId.systemDefault()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new UsageException("rbd: error parsing date/time: " + s);
+        }
+    }
+
+    private static int move(RbdCommand.Args a, RadosClient rados) {
+        String[] spec = RbdCommand.spec(a, 2);
+        String expires = a.opt("expires-at", null);
+        Instant until = expires == null ? null : parseDate(expires);
+        if (until != null && until.isBefore(Instant.now())) {
+            throw new UsageException("rbd: cannot use a date in the past as an expiration date");
+        }
+        Trash.move(rados.ioCtx(spec[0]), spec[1], until);
+        return 0;
+    }
+
+    private static IoCtx pool(RbdCommand.Args a, RadosClient rados, int index) {
+        return rados.ioCtx(index < a.pos().size() ? a.pos().get(index) : a.opt("pool", "rbd"));
+    }
+
+    private static int list(RbdCommand.Args a, RadosClient rados, PrintStream out) {
+        IoCtx io = pool(a, rados, 2);
+        List<Trash.Entry> entries = new ArrayList<>(Trash.list(io));
+        entries.removeIf(e -> e.state() != Trash.STATE_NORMAL && e.state() != Trash.STATE_REMOVING && !a.flags().contains("all"));
+        boolean longFormat = a.flags().contains("l");
+        if (a.opt("format", "plain").equals("json")) {
+            List<Object> list = new ArrayList<>();
+            for (Trash.Entry e : entries) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", e.id());
+                m.put("name", e.name());
+                if (longFormat) {
+                    m.put("source", e.sourceName());
+                    m.put("deleted_at", ctime(e.deleted()));
+                    m.put("status", status(e));
+                }
+                list.add(m);
+            }
+            out.print(CephJson.render(list, a.flags().contains("pretty-format")));
+        } else if (!longFormat) {
+            for (Trash.Entry e : entries) {
+                out.println(e.id() + " " + e.name());
+            }
+        } else if (!entries.isEmpty()) {
+            RbdCommand.TextTable t = new RbdCommand.TextTable(
+                    new String[] {"ID", "NAME", "SOURCE", "DELETED_AT", "STATUS", "PARENT"},
+                    new boolean[6]);
+            for (Trash.Entry e : entries) {
+                t.row(e.id(), e.name(), e.sourceName(), ctime(e.deleted()), status(e), "");
+            }
+            t.print(out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String status(Trash.Entry e) {
+        return e.defermentEnd().isAfter(Instant.now()) ? "protected until " + ctime(e.defermentEnd())
+                : "expired at " + ctime(e.defermentEnd());
+    }
+
+    private static int restore(RbdCommand.Args a, RadosClient rados, PrintStream err) {
+        String[] spec = idSpec(a);
+        try {
+            Trash.restore(rados.ioCtx(spec[0]), spec[1], a.opt("image", null));
+        } catch (RbdException.NoSuchKeyException e) {
+            err.println("rbd: restore error: (2) No such file or directory");
+            return 2;
+        }
+        return 0;
+    }
+
+    private static int remove(RbdCommand.Args a, RadosClient rados, PrintStream err) {
+        String[] spec = idSpec(a);
+        boolean quiet = a.flags().contains("no-progress");
+        try {
+            Trash.remove(rados.ioCtx(spec[0]), spec[1], a.flags().contains("force"));
+        } catch (Trash.DefermentNotExpiredException e) {
+            err.println("Deferment time has not expired, please use --force if you really want to remove the image");
+            if (!quiet) {
+                err.println("Removing image: 0% complete...failed.");
+            }
+            return 1;
+        } catch (RbdException.NoSuchKeyException e) {
+            err.println("rbd: remove error: (2) No such file or directory");
+            return 2;
+        }
+        if (!quiet) {
+            err.println("Removing image: 100% complete...done.");
+        }
+        return 0;
+    }
+
+    private static int purge(RbdCommand.Args a, RadosClient rados, PrintStream err) {
+        IoCtx io = pool(a, rados, 2);
+        String before = a.opt("expired-before", null);
+        Trash.purge(io, before == null ? Instant.now() : parseDate(before));
+        if (!a.flags().contains("no-progress")) {
+            err.println("Removing images: 100% complete...done.");
+        }
+        return 0;
+    }
+
+    /** [POOL/]IMAGE_ID of restore and rm. */
+    private static String[] idSpec(RbdCommand.Args a) {
+        if (a.pos().size() < 3) {
+            throw new UsageException("usage: rbd trash " + a.pos().get(1) + " [POOL/]IMAGE_ID");
+        }
+        return RbdCommand.spec(a, 2);
+    }
+}
