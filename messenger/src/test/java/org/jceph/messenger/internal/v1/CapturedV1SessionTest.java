@@ -80,7 +80,12 @@ class CapturedV1SessionTest {
         byte[] hello = (byte[]) whole.get(0);
         assertArrayEquals(V1Codec.BANNER, java.util.Arrays.copyOf(hello, 9));
         V1Capture.SentConnect c = (V1Capture.SentConnect) whole.get(1);
-        assertEquals(CephFeature.CLIENT_SUPPORTED, c.connect().features());
+        // what jceph advertised when the session was captured (2026-11-25), before it also advertised the
+        // Quincy/Reef/MSR bits (SERVER_QUINCY, SERVER_REEF, RANGE_BLOCKLIST, CRUSH_MSR)
+        long later = CephFeature.SERVER_QUINCY.bitMask() | CephFeature.SERVER_REEF.bitMask()
+                | CephFeature.RANGE_BLOCKLIST.bitMask() | CephFeature.CRUSH_MSR.bitMask();
+        assertEquals(0x3f01cfb97ffdffffL, c.connect().features());
+        assertEquals(CephFeature.CLIENT_SUPPORTED & ~later, c.connect().features() & ~later);
         assertEquals(EntityName.TYPE_CLIENT, c.connect().hostType());
         assertEquals(Tags.MONC_PROTOCOL, c.connect().protocolVersion());
         assertEquals(0, c.connect().authorizerProtocol());
