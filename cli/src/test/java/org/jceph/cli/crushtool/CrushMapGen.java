@@ -30,7 +30,9 @@ final class CrushMapGen {
     static final String[] CLASSES = {null, "hdd", "ssd"};
     /** Item weights as written in the text map: zero, tiny (rounds to 0 or 1/65536ths), fractional, huge. */
     static final String[] WEIGHTS = {"1.000", "0.000", "0.500", "2.000", "0.010", "1.337", "0.001", "0.00001",
-        "7.250", "300.000", "20000.000", "40000.000", "65535.000", "0.100"};
+        "7.250", "100.000", "99.999", "33.333", "0.100", "20000.000", "40000.000", "65535.000"};
+    /** crushtool -c limits device weights to 100; bucket items and weight sets may weigh up to 65535. */
+    static final int DEVICE_WEIGHTS = 13;
     /** Reweight values passed with --weight. */
     static final String[] REWEIGHTS = {"0", "0.5", "1", "0.25", "0.999", "2", "0.0001"};
     static final String[] STEP_SETS = {"set_choose_tries", "set_chooseleaf_tries", "set_choose_local_tries",
@@ -123,7 +125,7 @@ final class CrushMapGen {
 
     @SuppressWarnings("unchecked")
     private static net.jqwik.api.Tuple.Tuple2<Integer, Integer>[] weightFrequencies() {
-        int[] freq = {30, 8, 6, 4, 2, 3, 2, 2, 3, 2, 1, 1, 1, 2};
+        int[] freq = {30, 8, 6, 4, 2, 3, 2, 2, 3, 1, 1, 1, 2, 1, 1, 1};
         net.jqwik.api.Tuple.Tuple2<Integer, Integer>[] out = new net.jqwik.api.Tuple.Tuple2[freq.length];
         for (int i = 0; i < freq.length; i++) {
             out[i] = net.jqwik.api.Tuple.of(freq[i], i);
@@ -140,7 +142,8 @@ final class CrushMapGen {
         return Combinators.combine(Arbitraries.integers().between(0, ALGS.length - 1),
                 Arbitraries.integers().between(0, 2),
                 Arbitraries.frequency(net.jqwik.api.Tuple.of(6, -1), net.jqwik.api.Tuple.of(1, 0),
-                        net.jqwik.api.Tuple.of(1, 1), net.jqwik.api.Tuple.of(1, 2), net.jqwik.api.Tuple.of(1, 12)),
+                        net.jqwik.api.Tuple.of(1, 1), net.jqwik.api.Tuple.of(1, 2), net.jqwik.api.Tuple.of(1, 13),
+                        net.jqwik.api.Tuple.of(1, 14), net.jqwik.api.Tuple.of(1, 15)),
                 child.list().ofMaxSize(maxChildren)).as(Bkt::new);
     }
 
@@ -186,7 +189,7 @@ final class CrushMapGen {
                 int id = devices++;
                 deviceClasses.add(new int[] {id, d.cls()});
                 classUsed[d.cls()] = true;
-                return new String[] {"osd." + id, "0", WEIGHTS[d.weight()]};
+                return new String[] {"osd." + id, "0", WEIGHTS[d.weight() % DEVICE_WEIGHTS]};
             }
             Bkt b = (Bkt) n;
             List<String[]> kids = new ArrayList<>();

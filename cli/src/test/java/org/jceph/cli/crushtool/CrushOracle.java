@@ -84,6 +84,9 @@ final class CrushOracle {
             Files.writeString(src, text);
             Run r = exec(List.of(crushtool(), "-c", src.toString(), "-o", bin.toString()), 20_000);
             if (r.rc() != 0 || r.timedOut()) {
+                if (System.getProperty("crushfuzz.logRejects") != null) {
+                    System.out.println("crushfuzz: crushtool -c rejected: " + r.err().strip());
+                }
                 return null;
             }
             return Files.readAllBytes(bin);
