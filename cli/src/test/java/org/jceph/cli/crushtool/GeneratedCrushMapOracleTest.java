@@ -31,6 +31,15 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * and seed (the long run).
  */
 class GeneratedCrushMapOracleTest {
+    private static final long START = System.nanoTime();
+    private static final java.util.concurrent.atomic.AtomicLong JUDGED = new java.util.concurrent.atomic.AtomicLong();
+
+    static String counts() {
+        return "matched " + CrushOracle.MATCHED.get() + ", rejected by crushtool -c " + CrushOracle.REJECTED.get()
+                + ", undefined in crushtool (tree bucket read past its items) " + CrushOracle.UNDEFINED.get()
+                + ", crushtool died after printing the mappings (rule emits bucket ids) " + CrushOracle.CRASHED.get();
+    }
+
     @Provide
     Arbitrary<CrushMapGen.Spec> maps() {
         return CrushMapGen.specs();
@@ -45,6 +54,11 @@ class GeneratedCrushMapOracleTest {
         }
         try {
             CrushOracle.judge(spec, dir);
+            long n = JUDGED.incrementAndGet();
+            if (n % 250 == 0) {
+                System.out.printf("crushfuzz progress: %d maps judged in %.0f s; %s%n", n,
+                        (System.nanoTime() - START) / 1e9, counts());
+            }
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -88,9 +102,6 @@ class GeneratedCrushMapOracleTest {
 
     @AfterContainer
     static void report() {
-        System.out.println("crushfuzz: matched " + CrushOracle.MATCHED.get() + ", rejected by crushtool -c "
-                + CrushOracle.REJECTED.get() + ", undefined in crushtool (tree bucket read past its items) "
-                + CrushOracle.UNDEFINED.get() + ", crushtool died after printing the mappings (rule emits bucket ids) "
-                + CrushOracle.CRASHED.get());
+        System.out.println("crushfuzz: " + counts());
     }
 }
