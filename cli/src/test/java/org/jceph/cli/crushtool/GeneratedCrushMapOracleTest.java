@@ -37,7 +37,7 @@ class GeneratedCrushMapOracleTest {
     static String counts() {
         return "matched " + CrushOracle.MATCHED.get() + ", rejected by crushtool -c " + CrushOracle.REJECTED.get()
                 + ", undefined in crushtool (tree bucket read past its items) " + CrushOracle.UNDEFINED.get()
-                + ", crushtool died after printing the mappings (rule emits bucket ids) " + CrushOracle.CRASHED.get();
+                + ", rule emits bucket ids so crushtool corrupts its heap (mapping lines compared only) " + CrushOracle.CRASHED.get();
     }
 
     @Provide
@@ -68,12 +68,12 @@ class GeneratedCrushMapOracleTest {
         }
     }
 
-    @Property(tries = 120, seed = "20261206", shrinking = ShrinkingMode.FULL)
+    @Property(tries = 80, seed = "20261206", shrinking = ShrinkingMode.FULL)
     void fixedSeedSliceMatchesCrushtool(@ForAll("maps") CrushMapGen.Spec spec) {
         judge(spec);
     }
 
-    @Property(tries = 120, shrinking = ShrinkingMode.FULL, afterFailure = net.jqwik.api.AfterFailureMode.RANDOM_SEED)
+    @Property(tries = 80, shrinking = ShrinkingMode.FULL, afterFailure = net.jqwik.api.AfterFailureMode.RANDOM_SEED)
     @AddLifecycleHook(PrintSeed.class)
     void varyingSeedSliceMatchesCrushtool(@ForAll("maps") CrushMapGen.Spec spec) {
         judge(spec);
