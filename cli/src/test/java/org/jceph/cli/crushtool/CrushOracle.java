@@ -55,7 +55,9 @@ final class CrushOracle {
                     p.waitFor(5, TimeUnit.SECONDS);
                     return new Run(-1, "", "", true);
                 }
-                return new Run(p.exitValue(), Files.readString(outFile), Files.readString(errFile), false);
+                // ISO-8859-1: crushtool prints bytes from a corrupted heap in some cases (rules emitting bucket ids)
+                return new Run(p.exitValue(), Files.readString(outFile, StandardCharsets.ISO_8859_1),
+                        Files.readString(errFile, StandardCharsets.ISO_8859_1), false);
             } finally {
                 Files.deleteIfExists(errFile);
                 Files.deleteIfExists(outFile);
