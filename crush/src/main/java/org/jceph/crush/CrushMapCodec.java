@@ -169,7 +169,7 @@ final class CrushMapCodec {
                         throw d.error("choose_args lists bucket index " + bucketIndex + " twice");
                     }
                 }
-                chooseArgs.put(key, args);
+                chooseArgs.put(key, normalizeChooseArgs(args, buckets));
             }
             d.pop();
             sections++;
@@ -432,5 +432,47 @@ final class CrushMapCodec {
             }
             e.writeString(v);
         });
+    }
+
+    /**
+     * What CrushWrapper::decode does to each choose_args map before anyone sees it
+     * (update_choose_args, "in case we decode a legacy corrupted map"): entries for missing or
+     * non-straw2 buckets are dropped (crushtool -c keeps them, its -d never prints them); weight sets
+     * of a straw2 bucket whose position count matches the map's (the first entry that has positions,
+     * else 1) are resized to the bucket's size, truncated or padded with zero weights; entries with
+     * another position count are left alone.
+     */
+    static SortedMap<Integer, ChooseArg> normalizeChooseArgs(SortedMap<Integer, ChooseArg> args,
+            List<CrushBucket> buckets) {
+        int positions = 1;
+        for (ChooseArg a : args.values()) {
+            if (a.positions() != 0) {
+                positions = a.positions();
+                break;
+            }
+        }
+        SortedMap<Integer, ChooseArg> out = new TreeMap<>();
+        for (var e : args.entrySet()) {
+            int index = e.getKey();
+            CrushBucket b = index < buckets.size() ? buckets.get(index) : null;
+            ChooseArg a = e.getValue();
+            if (b == null || b.algorithm() != CrushBucket.ALG_STRAW2) {
+                continue;
+            }
+            int[][] sets = a.rawWeightSets();
+            if (sets.length == positions) {
+                boolean resized = false;
+                int[][] fixed = new int[sets.length][];
+                for (int p = 0; p < sets.length; p++) {
+                    fixed[p] = sets[p].length == b.size() ? sets[p] : java.util.Arrays.copyOf(sets[p], b.size());
+                    resized |= fixed[p] != sets[p];
+                }
+                if (resized) {
+                    a = new ChooseArg(fixed, a.rawIds());
+                }
+            }
+            out.put(index, a);
+        }
+        return out;
     }
 }

@@ -920,7 +920,23 @@ public final class CrushMapper {
                 n = n + (1 << (h - 1));
             }
         }
-        return in.items[n >> 1];
+        int leaf = n >> 1;
+        if (leaf >= in.items.length) {
+            // A tree bucket whose size is not a power of two has leaf slots past its last item. The
+            // descent only reaches one when the bucket weighs 0: t = 0 is never below a zero left
+            // weight, so it goes right at every level and ends on the last slot, items[2^k - 1]
+            // with 2^k >= size. mapper.c's bucket_tree_choose reads that slot anyway, past the end
+            // of the items array (undefined behaviour). In crushtool and the daemons the array
+            // comes from calloc(size * 4) in CrushWrapper::decode_crush_bucket, and the word read
+            // is zero when it lies in the chunk's calloc-cleared padding or in the high half of
+            // the next chunk's size field (e.g. sizes 3, 5-7, 11-15, 27-31; measured with
+            // crushtool 16.2.15): it maps to device 0. For other sizes (9, 10, 17-26, ...) it
+            // lands in a neighbouring allocation: crushtool then returned ids of other devices or
+            // looped forever. We always return 0, the value of the cases that are well-defined
+            // in practice, and never read out of bounds.
+            return 0;
+        }
+        return in.items[leaf];
     }
 
     /** bucket_straw_choose: the longest straw, (hash & 0xffff) * straw_i; first wins ties. */

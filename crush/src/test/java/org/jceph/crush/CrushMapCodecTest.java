@@ -27,7 +27,11 @@ class CrushMapCodecTest {
     void reencodesCapturedMapByteForByte(String name) {
         byte[] bytes = CrushFixtures.bytes(name);
         CrushMap map = CrushMap.decode(bytes);
-        assertArrayEquals(bytes, map.encode(), name);
+        // crushtool -c can write what CrushWrapper::decode then normalises (choose_args of a non-straw2
+        // bucket): for those maps the reference is Ceph's own decode+encode, captured next to them.
+        String reencoded = name.replace(".bin", ".reencoded.bin");
+        byte[] expected = CrushFixtures.binaryMaps().contains(reencoded) ? CrushFixtures.bytes(reencoded) : bytes;
+        assertArrayEquals(expected, map.encode(), name);
         assertEquals(CrushMap.Section.values().length - 1, map.encodedSections(), "Pacific writes every section but MSR");
     }
 

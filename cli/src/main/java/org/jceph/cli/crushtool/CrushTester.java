@@ -117,6 +117,18 @@ final class CrushTester {
         return sb.append(']').toString();
     }
 
+    /**
+     * per[item]++ for a device. CrushTester.cc indexes its per-device vector with whatever the rule
+     * emitted, so a rule that emits bucket ids writes before the vector's start: crushtool 16.2.15
+     * then corrupts its heap and usually aborts ("double free or corruption") after printing the
+     * mappings. Bucket ids are not devices: we leave them out of the counts and go on.
+     */
+    private static void countDevice(long[] per, int item) {
+        if (item >= 0 && item < per.length) {
+            per[item]++;
+        }
+    }
+
     /** Below this many x values per (rule, num-rep) the counting stays on one thread. */
     static final int PARALLEL_MIN_X = 1 << 16;
 
@@ -153,7 +165,9 @@ final class CrushTester {
                         int n = map(r, (int) x, nr, weight, result, ws);
                         for (int i = 0; i < n; i++) {
                             if (result[i] != CrushMapper.ITEM_NONE) {
-                                counts[result[i]]++;
+                                if (result[i] >= 0 && result[i] < per.length) { // see countDevice
+                                    counts[result[i]]++;
+                                }
                             }
                         }
                         counts[per.length + n]++;
@@ -250,7 +264,7 @@ final class CrushTester {
                         boolean hasNone = false;
                         for (int i = 0; i < n; i++) {
                             if (result[i] != CrushMapper.ITEM_NONE) {
-                                per[result[i]]++;
+                                countDevice(per, result[i]);
                             } else {
                                 hasNone = true;
                             }
