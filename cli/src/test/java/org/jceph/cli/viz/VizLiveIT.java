@@ -8,10 +8,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jceph.cli.Main;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.osdmap.OsdMapCodec;
 import org.junit.jupiter.api.Test;
@@ -21,9 +23,10 @@ import org.w3c.dom.Document;
 /**
  * The pictures on a live cluster: {@code explain --cluster --format html} ends where
  * {@code ceph osd map} says, and {@code osd df-plot} plots the counts osdmaptool computes on the
- * very map it fetched (kept with --save-map).
+ * very map it fetched (kept with --save-map), on every release the project tests.
  */
 @RealCluster
+@CrossRelease
 class VizLiveIT {
     private static final Pattern ACTING = Pattern.compile("\"acting\":\\[([0-9,]*)\\]");
     private static final Pattern DRAWN = Pattern.compile("data-acting=\"([0-9,]*)\"");
@@ -65,7 +68,8 @@ class VizLiveIT {
         assertEquals(0, jceph("osd", "df-plot", svg.toString(), "--save-map", map.toString(), "-c", c.confPath().toString()));
         // the saved map decodes back, and osdmaptool reads it too
         OsdMapCodec.decode(Files.readAllBytes(map));
-        String table = ExplainPictureTest.tool(dir, "osdmaptool", map.toString(), "--test-map-pgs");
+        // the cluster's own release's osdmaptool (a Tentacle map is read by Tentacle's tool)
+        String table = c.tool(Duration.ofSeconds(120), "osdmaptool", map.toString(), "--test-map-pgs").orThrow().stdout();
         Document d = ExplainPictureTest.parse(Files.readString(svg));
         int cols = 0;
         for (var col : ExplainPictureTest.groups(d, "osdcol")) {
