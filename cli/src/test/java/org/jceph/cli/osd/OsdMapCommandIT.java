@@ -6,11 +6,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.junit.jupiter.api.Test;
 
 /** {@code jceph osd map} prints exactly what {@code ceph osd map} prints, for many names and namespaces. */
 @RealCluster
+@CrossRelease
 class OsdMapCommandIT {
     private static String ours(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
