@@ -30,6 +30,7 @@ final class IncrementalApplier {
     static final int RELEASE_KRAKEN = 11;
     static final int RELEASE_LUMINOUS = 12;
     static final int RELEASE_NAUTILUS = 14;
+    static final int RELEASE_REEF = 18;
 
     static final Comparator<PgId> PG_ORDER = Comparator.comparing(PgId::pool, Long::compareUnsigned)
             .thenComparingInt(PgId::preferred).thenComparingLong(PgId::seed);
@@ -367,7 +368,23 @@ final class IncrementalApplier {
         m.osdInfo = frozen(info);
         m.osdXinfo = frozen(xinfo);
         m.osdUuid = frozen(uuid);
+        m.clientVersion = canonicalClientVersion(m.clientVersion, m.requireOsdRelease);
         return m;
+    }
+
+    /**
+     * The client-data version of the canonical full map, the encoding full_crc covers. Reef
+     * 18.2.7 monitors write a map's client section v10 (with pg_upmap_primaries) only for peers
+     * that have SERVER_REEF, v9 for others; jceph does not advertise SERVER_REEF, so the full
+     * maps it is sent are v9, and so are the incrementals re-encoded for it (their
+     * encode_features are cut down to ours too), while every full_crc is of the monitors' own v10
+     * encoding. A cluster whose require_osd_release is reef or later has Reef or later monitors
+     * (they are upgraded first), whose canonical maps are v10, so the applied map takes v10
+     * there; a v9 map holds no pg_upmap_primaries, so v10 writes an empty map. Any other
+     * version is kept as decoded.
+     */
+    static int canonicalClientVersion(int decoded, int requireOsdRelease) {
+        return decoded == 9 && requireOsdRelease >= RELEASE_REEF ? 10 : decoded;
     }
 
     /** OSDMap::set_primary_affinity: the vector appears (all default) on first non-default use. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.config.CephConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Xattrs, omap, class calls and the remaining data ops, cross-checked with the rados CLI both ways. */
 @RealCluster
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@CrossRelease
 class RadosAttrsOmapExecIT {
     private RadosClient client;
     private IoCtx io;

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import org.jceph.encoding.types.EntityName;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.config.CephConfig;
 import org.junit.jupiter.api.Test;
 
 /** Advisory locks (cls_lock) between jceph and the rados CLI, both ways. */
 @RealCluster
+@CrossRelease
 class RadosLocksIT {
     @Test
     void locksAreSeenAndRespectedBothWays(CephCluster c) throws IOException {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jceph.encoding.types.SnapContext;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.config.CephConfig;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Pool and self-managed snapshots from jceph, cross-checked with rados mksnap/lssnap/-s/rollback. */
 @RealCluster
+@CrossRelease
 class RadosSnapsIT {
     @TempDir
     Path tmp;

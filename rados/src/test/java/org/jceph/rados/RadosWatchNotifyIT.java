@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.config.CephConfig;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Watch/notify between jceph and the rados CLI (rados watch / rados notify / listwatchers), both ways. */
 @RealCluster
+@CrossRelease
 class RadosWatchNotifyIT {
     @TempDir
     Path tmp;

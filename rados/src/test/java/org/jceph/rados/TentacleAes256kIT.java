@@ -7,20 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Messenger;
 import org.jceph.messenger.auth.CipherNotAllowedException;
@@ -29,56 +28,53 @@ import org.jceph.messenger.auth.ServiceTicket;
 import org.jceph.messenger.config.CephConfig;
 import org.jceph.messenger.mon.MonMap;
 import org.jceph.messenger.mon.MonSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * cephx with Ceph 20.2 (Tentacle) aes256k keys against a real cluster: a throwaway 20.2.4 cluster
- * (1 mon, 1 mgr, 1 memstore OSD) started from the Debian sid chroot /var/cache/jceph/tentacle-probe
- * with the shared recipe /work/shared/tools/newceph-cluster.sh on free loopback ports, where
- * client.admin's key is aes256k and client.aes's the legacy aes type (allowed at start).
- * Covers the monitor session and OSD I/O in msgr2 crc, msgr2 secure and msgr1 (signed messages),
- * aes256k tickets, the v10 monmap policy, a mixed keyring, ticket renewal and the typed refusal
- * once aes keys are disallowed. Needs root (chroot) and that chroot.
+ * cephx with Ceph 20.2 (Tentacle) aes256k keys against a real cluster: a throwaway Tentacle
+ * cluster of the project launcher (1 mon, 1 mgr, 1 memstore OSD, {@code --aes-key}), where
+ * client.admin's key is aes256k (20.x's default) and client.aes's the legacy aes type, which the
+ * launcher allows beside aes256k. Covers the monitor session and OSD I/O in msgr2 crc, msgr2 secure
+ * and msgr1 (signed messages), aes256k tickets, the v10 monmap policy, a mixed keyring, ticket
+ * renewal and the typed refusal once aes keys are disallowed.
+ *
+ * <p>Tentacle-specific, so it runs once per build: tagged {@value #TAG}, which only the failsafe
+ * execution {@code it-tentacle} selects (the default and {@code it-reef} executions leave it out).
+ * It changes monitor settings and restarts the monitor, hence a cluster of its own.
  */
+@Tag(TentacleAes256kIT.TAG)
+@RealCluster(release = "tentacle", osds = 1, aesKey = true)
 class TentacleAes256kIT {
-    static final Path CHROOT = Path.of(System.getProperty("jceph.tentacle.chroot", "/var/cache/jceph/tentacle-probe"));
-    static final Path SCRIPT = Path.of(System.getProperty("jceph.newceph.script", "/work/shared/tools/newceph-cluster.sh"));
-    static final String NAME = "jc-aes256k-it-" + ProcessHandle.current().pid();
-    static final Path DIR = CHROOT.resolve(NAME);
-    static int v2Port;
-    static int v1Port;
+    /** The JUnit tag of tests that need a Tentacle cluster whatever the execution's release. */
+    static final String TAG = "tentacle";
+
+    private static CephCluster cluster;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        assertTrue(Files.isExecutable(CHROOT.resolve("usr/bin/ceph-osd")), "no Tentacle chroot at " + CHROOT);
-        int[] ports = freePorts();
-        v2Port = ports[0];
-        v1Port = ports[1];
-        run(Duration.ofMinutes(5), Map.of("MEMSTORE_BYTES", "1073741824"), SCRIPT.toString(), "start",
-                CHROOT.toString(), NAME, Integer.toString(v2Port), Integer.toString(v1Port), "1");
-        assertTrue(Files.exists(DIR.resolve("keyring.aes")), "the recipe made no aes key: " + DIR);
+    static void cluster(CephCluster c) {
+        cluster = c;
+        assertEquals("tentacle", c.release());
+        assertTrue(Files.exists(c.aesKeyringPath()), "the launcher made no aes key: " + c.dir());
     }
 
-    @AfterAll
-    static void stopCluster() throws Exception {
-        run(Duration.ofMinutes(2), Map.of(), SCRIPT.toString(), "stop", CHROOT.toString(), NAME);
-        deleteTree(DIR);
-    }
-
-    /** A host-side config for the cluster: the recipe's host.conf plus {@code extra} options. */
+    /** A host-side config for the cluster: the launcher's host.conf plus {@code extra} options. */
     static CephConfig config(String keyring, String entity, String... extra) {
-        CephConfig.Builder b = CephConfig.builder().environment(Map.of()).confFile(DIR.resolve("host.conf"))
+        CephConfig.Builder b = CephConfig.builder().environment(Map.of()).confFile(cluster.hostConfPath())
                 .keyring(Path.of(keyring)).name(EntityName.parse(entity));
         for (int i = 0; i < extra.length; i += 2) {
             b.set(extra[i], extra[i + 1]);
         }
         return b.build();
+    }
+
+    static String admin() {
+        return cluster.keyringPath().toString();
     }
 
     static final String[][] MODES = {
@@ -89,7 +85,7 @@ class TentacleAes256kIT {
 
     @Test
     void anAes256kClientAuthenticatesAndDoesIoInEveryMode() throws Exception {
-        String admin = DIR.resolve("keyring.admin").toString();
+        String admin = admin();
         for (String[] mode : MODES) {
             String what = String.join("=", mode);
             CephConfig cfg = config(admin, "client.admin", mode);
@@ -112,15 +108,16 @@ class TentacleAes256kIT {
             byte[] data = ("written by jceph with an aes256k key, " + what).getBytes(StandardCharsets.UTF_8);
             String oid = "aes256k-" + mode[1];
             try (RadosClient c = RadosClient.connect(cfg)) {
-                IoCtx io = c.ioCtx("tp");
+                IoCtx io = c.ioCtx(cluster.testPool());
                 io.writeFull(oid, data);
                 assertArrayEquals(data, io.read(oid, 0, 4096), what);
                 assertTrue(io.listObjects().stream().anyMatch(o -> o.oid().equals(oid)), what);
             }
-            // the stock tool reads back what we wrote
-            Path got = tmp.resolve(oid);
-            ceph(Duration.ofSeconds(60), "rados", "-p", "tp", "get", oid, "/" + NAME + "/" + oid + ".out");
-            Files.copy(DIR.resolve(oid + ".out"), got);
+            // Tentacle's own rados reads back what we wrote (paths under the cluster dir are the
+            // same inside its chroot)
+            Path got = cluster.dir().resolve(oid + ".out");
+            cluster.tool(Duration.ofSeconds(60), "rados", "-p", cluster.testPool(), "get", oid, got.toString())
+                    .orThrow();
             assertArrayEquals(data, Files.readAllBytes(got), what);
         }
     }
@@ -128,14 +125,14 @@ class TentacleAes256kIT {
     @Test
     void aMixedKeyringServesTheLegacyAesAndTheAes256kEntity() throws Exception {
         Path mixed = tmp.resolve("mixed.keyring");
-        Files.writeString(mixed, Files.readString(DIR.resolve("keyring.admin")) + "\n"
-                + Files.readString(DIR.resolve("keyring.aes")));
+        Files.writeString(mixed, Files.readString(cluster.keyringPath()) + "\n"
+                + Files.readString(cluster.aesKeyringPath()));
         Files.setPosixFilePermissions(mixed, PosixFilePermissions.fromString("rw-------"));
         for (String entity : List.of("client.admin", "client.aes")) {
             for (String[] mode : MODES) {
                 CephConfig cfg = config(mixed.toString(), entity, mode);
                 try (RadosClient c = RadosClient.connect(cfg)) {
-                    IoCtx io = c.ioCtx("tp");
+                    IoCtx io = c.ioCtx(cluster.testPool());
                     byte[] data = (entity + " " + String.join("=", mode)).getBytes(StandardCharsets.UTF_8);
                     io.writeFull("mixed-" + entity, data);
                     assertArrayEquals(data, io.read("mixed-" + entity, 0, 4096), entity);
@@ -147,11 +144,11 @@ class TentacleAes256kIT {
 
     @Test
     void aes256kTicketsAreRenewedInPlaceAndTheRenewedOsdTicketWorks() throws Exception {
-        ceph(Duration.ofSeconds(60), "ceph", "config", "set", "mon", "auth_service_ticket_ttl", "12");
-        ceph(Duration.ofSeconds(60), "ceph", "config", "set", "mon", "auth_mon_ticket_ttl", "16");
+        ceph(Duration.ofSeconds(60), "config", "set", "mon", "auth_service_ticket_ttl", "12");
+        ceph(Duration.ofSeconds(60), "config", "set", "mon", "auth_mon_ticket_ttl", "16");
         try {
             for (String[] mode : List.of(MODES[0], MODES[2])) {
-                CephConfig cfg = config(DIR.resolve("keyring.admin").toString(), "client.admin", mode);
+                CephConfig cfg = config(admin(), "client.admin", mode);
                 try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {
                     var first = s.connection();
                     ServiceTicket osdBefore = first.serviceTickets().get(EntityName.TYPE_OSD);
@@ -177,20 +174,20 @@ class TentacleAes256kIT {
                 }
             }
         } finally {
-            ceph(Duration.ofSeconds(60), "ceph", "config", "rm", "mon", "auth_service_ticket_ttl");
-            ceph(Duration.ofSeconds(60), "ceph", "config", "rm", "mon", "auth_mon_ticket_ttl");
+            ceph(Duration.ofSeconds(60), "config", "rm", "mon", "auth_service_ticket_ttl");
+            ceph(Duration.ofSeconds(60), "config", "rm", "mon", "auth_mon_ticket_ttl");
         }
     }
 
     @Test
     void wipingTheRotatingKeysRenewsOurServiceTicketsAtOnce() throws Exception {
-        CephConfig cfg = config(DIR.resolve("keyring.admin").toString(), "client.admin", MODES[0]);
+        CephConfig cfg = config(admin(), "client.admin", MODES[0]);
         try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {
             MonMap map = s.fetchMonMap().get(10, TimeUnit.SECONDS);
             s.subscribe("monmap", map.epoch() + 1);
             ServiceTicket osdBefore = s.connection().serviceTickets().get(EntityName.TYPE_OSD);
             ServiceTicket authBefore = s.connection().serviceTickets().get(EntityName.TYPE_AUTH);
-            ceph(Duration.ofSeconds(60), "ceph", "auth", "wipe-rotating-service-keys");
+            ceph(Duration.ofSeconds(60), "auth", "wipe-rotating-service-keys");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             ServiceTicket osdNow = osdBefore;
             while (System.nanoTime() < deadline && !changed(osdBefore, osdNow)) {
@@ -208,21 +205,21 @@ class TentacleAes256kIT {
                     "the AUTH ticket is kept");
         }
         // and RADOS I/O works with tickets issued under the new rotating keys
-        try (RadosClient c = RadosClient.connect(config(DIR.resolve("keyring.admin").toString(), "client.admin"))) {
-            c.ioCtx("tp").writeFull("after-wipe", new byte[] {1, 2, 3});
-            assertArrayEquals(new byte[] {1, 2, 3}, c.ioCtx("tp").read("after-wipe", 0, 16));
+        try (RadosClient c = RadosClient.connect(config(admin(), "client.admin"))) {
+            c.ioCtx(cluster.testPool()).writeFull("after-wipe", new byte[] {1, 2, 3});
+            assertArrayEquals(new byte[] {1, 2, 3}, c.ioCtx(cluster.testPool()).read("after-wipe", 0, 16));
         }
     }
 
     @Test
     void disallowingAesTurnsTheLegacyKeysReconnectIntoATypedRefusal() throws Exception {
-        CephConfig cfg = config(DIR.resolve("keyring.aes").toString(), "client.aes", MODES[0]);
+        CephConfig cfg = config(cluster.aesKeyringPath().toString(), "client.aes", MODES[0]);
         try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {
-            ceph(Duration.ofSeconds(60), "ceph", "mon", "set", "auth_allowed_ciphers", "aes256k");
+            ceph(Duration.ofSeconds(60), "mon", "set", "auth_allowed_ciphers", "aes256k");
             try {
                 MonMap map = s.fetchMonMap().get(10, TimeUnit.SECONDS);
                 assertEquals(List.of(CryptoKey.TYPE_AES256KRB5), map.authAllowedCiphers());
-                restartMonitor(); // our session faults, hunts, and the monitor now refuses the aes key
+                cluster.restartMon(false); // our session faults, hunts, and the monitor now refuses the aes key
                 ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                         () -> s.closeFuture().get(60, TimeUnit.SECONDS));
                 CipherNotAllowedException c = assertInstanceOf(CipherNotAllowedException.class, unwrap(e));
@@ -230,19 +227,9 @@ class TentacleAes256kIT {
                 assertEquals(List.of(CryptoKey.TYPE_AES256KRB5), c.allowedCiphers());
                 assertTrue(c.getMessage().contains("allow only [aes256k] keys"), c.getMessage());
             } finally {
-                ceph(Duration.ofSeconds(60), "ceph", "mon", "set", "auth_allowed_ciphers", "aes,aes256k");
+                ceph(Duration.ofSeconds(60), "mon", "set", "auth_allowed_ciphers", "aes,aes256k");
             }
         }
-    }
-
-    /** Stops mon.a by the pid in its pid file (the recipe started it) and starts it again. */
-    private static void restartMonitor() throws Exception {
-        long pid = Long.parseLong(Files.readString(DIR.resolve("run/mon.a.pid")).strip());
-        ProcessHandle mon = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("mon.a is not running"));
-        assertTrue(mon.info().commandLine().orElse("").contains("ceph-mon"), "pid " + pid + " is not our ceph-mon");
-        mon.destroy();
-        mon.onExit().get(30, TimeUnit.SECONDS);
-        ceph(Duration.ofSeconds(60), "ceph-mon", "-i", "a");
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -256,48 +243,8 @@ class TentacleAes256kIT {
         return b != null && !Arrays.equals(a.blob(), b.blob());
     }
 
-    /** Runs a stock Ceph tool inside the chroot against this cluster. */
-    static String ceph(Duration timeout, String... cmd) throws Exception {
-        List<String> full = new ArrayList<>(List.of("chroot", CHROOT.toString(), "env", "CEPH_CONF=/" + NAME + "/ceph.conf"));
-        full.addAll(List.of(cmd));
-        return run(timeout, Map.of(), full.toArray(String[]::new));
-    }
-
-    static String run(Duration timeout, Map<String, String> env, String... cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile("jc-aes256k-it", ".out");
-        pb.redirectOutput(out.toFile());
-        Process p = pb.start();
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeout);
-            }
-            String text = Files.readString(out);
-            if (p.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + text);
-            }
-            return text;
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    static int[] freePorts() throws IOException {
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-            return new int[] {a.getLocalPort(), b.getLocalPort()};
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
+    /** Runs {@code ceph args...} of the cluster's release (Tentacle's own tool) and checks it succeeded. */
+    static String ceph(Duration timeout, String... args) {
+        return cluster.tool(timeout, "ceph", args).orThrow().stdout();
     }
 }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * within the overlap, copy-up on first write, discard that never exposes the parent, children
  * listing, flatten, and removal that detaches.
  */
+@CrossRelease
 class CloneIT extends LiveRbdTest {
     private static final int MIB = 1 << 20;
     private byte[] parentWithSnapshot(String name, String snap, long seed) throws Exception {

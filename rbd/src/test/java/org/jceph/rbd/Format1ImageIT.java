@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.rbd.format1.Format1Header;
 import org.jceph.rbd.format1.Format1Image;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * header, tmap directory entry), and librbd (the rbd CLI, qemu-io through qemu's driver) lists,
  * reads, writes, snapshots and removes them, and the reverse.
  */
+@CrossRelease
 class Format1ImageIT extends LiveRbdTest {
     private static final int MIB = 1 << 20;
     @Test

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jceph.fixtures.cluster.CommandResult;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.messenger.config.CephConfig;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.LockInfo;
@@ -22,6 +23,7 @@ import org.jceph.rbd.lock.ExclusiveLock;
 import org.junit.jupiter.api.Test;
 
 /** The exclusive lock handed back and forth between jceph and librbd (rbd bench) on the live cluster. */
+@CrossRelease
 class RbdExclusiveLockIT extends LiveRbdTest {
     @Test
     void ourLockIsLibrbdsLockAsRbdLockLsAndStatusShowIt() throws Exception {

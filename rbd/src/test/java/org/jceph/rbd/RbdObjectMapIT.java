@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.jceph.fixtures.cluster.CommandResult;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.rbd.objectmap.ObjectMap;
 import org.junit.jupiter.api.Test;
 
 /** Our object map, checked by librbd: rbd object-map check, rbd du (fast-diff), rbd export. */
+@CrossRelease
 class RbdObjectMapIT extends LiveRbdTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private void assertCheckPasses(String image) {

@@ -17,12 +17,14 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * writes already received finish before the process exits.
  */
 @RealCluster
+@CrossRelease
 class NbdRbdIT {
     @TempDir
     Path tmp;
@@ -49,11 +52,21 @@ class NbdRbdIT {
         }
     }
 
-    private static void requireClients() {
-        for (String t : new String[] {"qemu-img", "qemu-io", "nbdcopy"}) {
+    /**
+     * The NBD clients: qemu-img and qemu-io of the cluster's release (inside its chroot for
+     * reef/tentacle, so each release's qemu reads the export), libnbd's nbdcopy/nbdinfo from the
+     * host (they are not part of a Ceph release).
+     */
+    private static void requireClients(CephCluster c) {
+        for (String t : new String[] {"qemu-img", "qemu-io"}) {
+            if (!c.tool(Duration.ofSeconds(30), "sh", "-c", "command -v " + t).ok()) {
+                fail(t + " is missing for " + c.release() + ": apt-get install -y qemu-utils (bin/jceph-chroot installs it)");
+            }
+        }
+        for (String t : new String[] {"nbdcopy", "nbdinfo"}) {
             boolean found = Arrays.stream(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, t)));
             if (!found) {
-                fail(t + " is missing: apt-get install -y qemu-utils libnbd-bin");
+                fail(t + " is missing: apt-get install -y libnbd-bin");
             }
         }
     }
@@ -81,7 +94,15 @@ class NbdRbdIT {
         fail("jceph nbd serve did not start within 60 s");
     }
 
-    private static String run(String... cmd) throws IOException, InterruptedException {
+    /** Runs qemu-img/qemu-io of the cluster's release, or a host tool (nbdcopy, nbdinfo). */
+    private static String run(CephCluster c, String tool, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        if (tool.startsWith("qemu-")) {
+            cmd.addAll(c.toolCommand(tool, args));
+        } else {
+            cmd.add(tool);
+            cmd.addAll(List.of(args));
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -99,14 +120,14 @@ class NbdRbdIT {
 
     @Test
     void qemuAndLibnbdClientsWriteAnImageThatLibrbdReadsBack(CephCluster c) throws Exception {
-        requireClients();
+        requireClients(c);
         c.rbdOrThrow("create", "--size", "24M", "--image-feature", "layering", c.testPool() + "/nbdimg");
         Path sock = tmp.resolve("nbd.sock");
         serve(c, "rbd:" + c.testPool() + "/nbdimg", "--socket", sock.toString());
         String uri = "nbd+unix:///nbdimg?socket=" + sock;
 
-        assertTrue(run("qemu-img", "info", "--output=json", uri).contains("\"virtual-size\": 25165824"));
-        String io = run("qemu-io", "-f", "raw", "-c", "write -P 0xab 0 1M", "-c", "read -P 0xab 0 1M",
+        assertTrue(run(c, "qemu-img", "info", "--output=json", uri).contains("\"virtual-size\": 25165824"));
+        String io = run(c, "qemu-io", "-f", "raw", "-c", "write -P 0xab 0 1M", "-c", "read -P 0xab 0 1M",
                 "-c", "discard 512k 256k", "-c", "write -z 2M 64k", uri);
         assertTrue(!io.contains("Pattern verification failed"), io);
 
@@ -119,19 +140,19 @@ class NbdRbdIT {
         new Random(8).nextBytes(data);
         Path raw = tmp.resolve("in.raw");
         Files.write(raw, data);
-        run("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", raw.toString(), uri);
-        run("qemu-img", "compare", "-f", "raw", "-F", "raw", raw.toString(), uri);
+        run(c, "qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", raw.toString(), uri);
+        run(c, "qemu-img", "compare", "-f", "raw", "-F", "raw", raw.toString(), uri);
         System.arraycopy(data, 0, want, 0, data.length);
         assertArrayEquals(want, export(c, "nbdimg"));
 
         Path back = tmp.resolve("back.raw");
-        run("nbdcopy", uri, back.toString());
+        run(c, "nbdcopy", uri, back.toString());
         assertArrayEquals(want, Files.readAllBytes(back));
     }
 
     @Test
     void severalExportsFormat1SnapshotsAndAllocationMap(CephCluster c) throws Exception {
-        requireClients();
+        requireClients(c);
         String pool = c.testPool();
         // a format 2 image with a snapshot, and a format 1 image made by jceph
         c.rbdOrThrow("create", "--size", "16M", "--object-size", "4M", "--image-feature", "layering", pool + "/multi2");
@@ -152,26 +173,26 @@ class NbdRbdIT {
         }
         serve(c, "rbd:" + pool + "/multi2@before", "rbd:" + pool + "/multi1", "--socket", sock.toString());
 
-        String list = run("nbdinfo", "--list", "nbd+unix:///?socket=" + sock);
+        String list = run(c, "nbdinfo", "--list", "nbd+unix:///?socket=" + sock);
         assertTrue(list.contains("multi2@before") && list.contains("multi1"), list);
 
         // the snapshot export is read-only and holds the bytes as they were
         String snapUri = "nbd+unix:///multi2@before?socket=" + sock;
-        String info = run("nbdinfo", snapUri);
+        String info = run(c, "nbdinfo", snapUri);
         assertTrue(info.contains("is_read_only: true"), info);
         Path snap = tmp.resolve("snap.raw");
-        run("nbdcopy", snapUri, snap.toString());
+        run(c, "nbdcopy", snapUri, snap.toString());
         byte[] want = new byte[16 << 20];
         System.arraycopy(pattern, 0, want, 4 << 20, pattern.length);
         assertArrayEquals(want, Files.readAllBytes(snap));
         // base:allocation: objects 0 and 3 are holes, 1 and 2 data
-        String map = run("nbdinfo", "--map", snapUri);
+        String map = run(c, "nbdinfo", "--map", snapUri);
         assertTrue(map.matches("(?s)\\s*0\\s+4194304\\s+3\\s+hole,zero.*"), map);
         assertTrue(map.contains("4194304     8388608    0  data") || map.matches("(?s).*4194304\\s+8388608\\s+0\\s+data.*"), map);
 
         // the format 1 export is writable; librbd reads what qemu-io wrote through it
         String f1Uri = "nbd+unix:///multi1?socket=" + sock;
-        run("qemu-io", "-f", "raw", "-c", "write -P 0x3c 1M 2M", f1Uri);
+        run(c, "qemu-io", "-f", "raw", "-c", "write -P 0x3c 1M 2M", f1Uri);
         byte[] f1 = export(c, "multi1");
         for (int i = 0; i < f1.length; i++) {
             if (f1[i] != (i >= 1 << 20 && i < 3 << 20 ? (byte) 0x3c : 0)) {
@@ -188,22 +209,22 @@ class NbdRbdIT {
 
     @Test
     void writesToADefaultFeatureImageTakeTheExclusiveLockAndHandItToLibrbd(CephCluster c) throws Exception {
-        requireClients();
+        requireClients(c);
         String pool = c.testPool();
         c.rbdOrThrow("create", "--size", "16M", pool + "/lockimg"); // default features: exclusive-lock, object-map...
         Path sock = tmp.resolve("lock.sock");
         serve(c, "rbd:" + pool + "/lockimg", "--socket", sock.toString());
         String uri = "nbd+unix:///lockimg?socket=" + sock;
         assertTrue(c.rbdOrThrow("lock", "ls", pool + "/lockimg").isBlank(), "no lock before the first write");
-        run("qemu-io", "-f", "raw", "-c", "write -P 0x5a 0 1M", uri);
+        run(c, "qemu-io", "-f", "raw", "-c", "write -P 0x5a 0 1M", uri);
         String locks = c.rbdOrThrow("lock", "ls", pool + "/lockimg");
         assertTrue(locks.contains("There is 1 exclusive lock on this image.") && locks.contains("auto "), locks);
         // librbd asks for the lock, gets it, writes [0, 64K) and closes.
         c.rbdOrThrow("bench", "--io-type", "write", "--io-size", "4K", "--io-threads", "1", "--io-total", "64K",
                 "--io-pattern", "seq", pool + "/lockimg");
-        run("qemu-io", "-f", "raw", "-c", "write -P 0x6b 4M 1M", uri); // and we take it back
+        run(c, "qemu-io", "-f", "raw", "-c", "write -P 0x6b 4M 1M", uri); // and we take it back
         // base:allocation from the object map: objects 0 and 1 hold data, 2 and 3 never existed
-        String map = run("nbdinfo", "--map", uri);
+        String map = run(c, "nbdinfo", "--map", uri);
         assertTrue(map.matches("(?s)\\s*0\\s+8388608\\s+0\\s+data\\s+8388608\\s+8388608\\s+3\\s+hole,zero\\s*"), map);
         server.destroy();
         assertTrue(server.waitFor(60, TimeUnit.SECONDS));

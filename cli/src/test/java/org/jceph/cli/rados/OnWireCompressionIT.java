@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @RealCluster(config = {"ms osd compress mode = force", "ms osd compress min size = 64", "ms compress secure = true",
     "ms osd compression algorithm = snappy", "debug ms = 10"})
+@CrossRelease
 class OnWireCompressionIT {
     @TempDir
     Path tmp;

@@ -13,12 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jceph rados} against the stock {@code rados} tool, both directions, and a short bench. */
 @RealCluster(config = {"mon allow pool delete = true"}) // its own cluster: pool snapshots need a pool no RBD test has put in self-managed snaps mode
+@CrossRelease
 class RadosCommandIT {
     @TempDir
     Path tmp;

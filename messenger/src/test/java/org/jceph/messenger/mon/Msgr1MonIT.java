@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.jceph.encoding.UTime;
 import org.jceph.encoding.types.EntityAddr;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Messenger;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** Our msgr1 client (and msgr2.0 crc) against the real Pacific monitor. */
 @RealCluster(osds = 1)
+@CrossRelease
 class Msgr1MonIT {
     static Messenger messenger;
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.Messenger;
 import org.jceph.messenger.auth.AuthenticationException;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** A cluster whose monitor serves clients in secure mode only. */
 @RealCluster(osds = 1, config = {"ms_mon_service_mode = secure"})
+@CrossRelease
 class SecureOnlyMonIT {
     @Test
     void clientOfferingOnlyCrcIsToldThereIsNoCommonMode(CephCluster cluster) {

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jceph.encoding.types.SnapContext;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.ClusterFaults;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.fixtures.cluster.ReliabilityProfile;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2",
         "mon osd down out interval = 0", "osd pool default pg autoscale mode = off", "osd snap trim sleep = 0.005"})
+@CrossRelease
 class RadosModelIT {
     private static final String POOL = "model";
     private static final int PG_NUM = 8;
