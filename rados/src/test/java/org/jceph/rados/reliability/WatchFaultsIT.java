@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.ClusterFaults;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.fixtures.cluster.ReliabilityProfile;
 import org.jceph.messenger.config.CephConfig;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * watch stays registered; a notify sent (by another client) after each fault is over is heard by
  * every watcher and acknowledged, with no watcher reported as timed out.
  */
+@CrossRelease
 @RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2",
         "mon osd down out interval = 0"})
 class WatchFaultsIT {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.ClusterFaults;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.fixtures.cluster.ReliabilityProfile;
 import org.jceph.messenger.config.CephConfig;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * zero-filled buffer (and discard, which librbd also guarantees reads back as zeros here).
  * Clone/flatten are not in the RbdImage API yet and are not exercised.
  */
+@CrossRelease
 @RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2",
         "mon osd down out interval = 0", "osd pool default pg autoscale mode = off", "osd snap trim sleep = 0.005"})
 class RbdFsxIT {
