@@ -1299,7 +1299,23 @@ public final class RadosClient implements AutoCloseable {
             } catch (TimeoutException e) {
                 // no newer map yet: ask again
             } catch (ExecutionException e) {
-                throw new RadosException(-5, "monitor session failed: " + e.getCause());
+                // A fault of the monitor connection fails the waiting subscription, but the session
+                // hunts and re-subscribes by itself: ask again once it is back, within the deadline.
+                // Only a session that ended for good fails the wait.
+                if (mon.closeFuture().isDone()) {
+                    throw new RadosException(-5, "monitor session failed: " + e.getCause());
+                }
+                try {
+                    mon.closeFuture().get(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)),
+                            TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillHunting) {
+                    // the session is reconnecting: ask again
+                } catch (ExecutionException | java.util.concurrent.CancellationException ended) {
+                    throw new RadosException(-5, "monitor session failed: " + e.getCause());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new RadosException(-4, "interrupted");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RadosException(-4, "interrupted");
