@@ -31,6 +31,7 @@ final class IncrementalApplier {
     static final int RELEASE_LUMINOUS = 12;
     static final int RELEASE_NAUTILUS = 14;
     static final int RELEASE_REEF = 18;
+    static final int RELEASE_TENTACLE = 20;
 
     static final Comparator<PgId> PG_ORDER = Comparator.comparing(PgId::pool, Long::compareUnsigned)
             .thenComparingInt(PgId::preferred).thenComparingLong(PgId::seed);
@@ -369,6 +370,7 @@ final class IncrementalApplier {
         m.osdXinfo = frozen(xinfo);
         m.osdUuid = frozen(uuid);
         m.clientVersion = canonicalClientVersion(m.clientVersion, m.requireOsdRelease);
+        m.pools = canonicalPools(m.pools, m.requireOsdRelease);
         return m;
     }
 
@@ -385,6 +387,23 @@ final class IncrementalApplier {
      */
     static int canonicalClientVersion(int decoded, int requireOsdRelease) {
         return decoded == 9 && requireOsdRelease >= RELEASE_REEF ? 10 : decoded;
+    }
+
+    /**
+     * The pools as the canonical full map encodes them. Tentacle 20.2.4 monitors write pg_pool_t
+     * v32 in their own maps but v29 for peers without SERVER_TENTACLE (jceph does not advertise
+     * it), both in the full maps they send us and in the new_pools of incrementals re-encoded for
+     * us, while full_crc is of the v32 encoding. A cluster whose require_osd_release is tentacle
+     * or later has Tentacle monitors, so there every v29 pool takes v32 (an empty stretch tuple
+     * and no non-primary shards, the fields v29 lacks); earlier releases keep what was decoded.
+     */
+    static Map<Long, PgPool> canonicalPools(Map<Long, PgPool> pools, int requireOsdRelease) {
+        if (requireOsdRelease < RELEASE_TENTACLE) {
+            return pools;
+        }
+        TreeMap<Long, PgPool> out = new TreeMap<>(pools);
+        out.replaceAll((id, p) -> p.asTentacleEncoding());
+        return frozen(out);
     }
 
     /** OSDMap::set_primary_affinity: the vector appears (all default) on first non-default use. */

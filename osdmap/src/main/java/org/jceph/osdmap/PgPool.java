@@ -190,6 +190,29 @@ public final class PgPool implements Cloneable {
         }
     }
 
+    /**
+     * This pool as a Tentacle (v32) encoder writes it, for a pool a Tentacle monitor sent us at v29
+     * (its encoding for peers without SERVER_TENTACLE, which drops v30 to v32 when they hold
+     * nothing: no stretch tuple, no non-primary shards). v29 carries none of those fields, so
+     * v32 writes them empty; other versions, and v29 pools with bytes we do not know, are
+     * returned unchanged.
+     */
+    PgPool asTentacleEncoding() {
+        if (version != 29 || unknownTail.length != 0) {
+            return this;
+        }
+        try {
+            PgPool c = (PgPool) super.clone();
+            c.version = 32;
+            c.compat = 5;
+            c.peeringCrushDataPresent = false;
+            c.nonprimaryShardWords = new long[2];
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     // ---- decode ---------------------------------------------------------------------------------
 
     public static PgPool decode(CephDecoder d) {
