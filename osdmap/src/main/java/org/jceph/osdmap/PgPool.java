@@ -192,10 +192,11 @@ public final class PgPool implements Cloneable {
 
     /**
      * This pool as a Tentacle (v32) encoder writes it, for a pool a Tentacle monitor sent us at v29
-     * (its encoding for peers without SERVER_TENTACLE, which drops v30 to v32 when they hold
-     * nothing: no stretch tuple, no non-primary shards). v29 carries none of those fields, so
-     * v32 writes them empty; other versions, and v29 pools with bytes we do not know, are
-     * returned unchanged.
+     * (its encoding for peers without SERVER_TENTACLE, seen for replicated non-stretch pools;
+     * what it sends for stretch pools or EC pools with non-primary shards was not observed). v29
+     * carries none of the v30 to v32 fields, so v32 writes them empty (no stretch tuple, no
+     * non-primary shards); other versions, and v29 pools with bytes we do not know, are returned
+     * unchanged.
      */
     PgPool asTentacleEncoding() {
         if (version != 29 || unknownTail.length != 0) {
