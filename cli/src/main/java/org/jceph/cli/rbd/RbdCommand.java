@@ -42,7 +42,8 @@ public final class RbdCommand {
     /** The commands run() knows; anything else is refused before connecting. */
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
-            "object-map", "diff", "du", "disk-usage", "bench");
+            "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
+            "merge-diff");
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a;
@@ -936,7 +937,7 @@ public final class RbdCommand {
     private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("data-pool", "format", "from-snap", "image",
             "image-feature", "image-format", "io-pattern", "io-size", "io-threads", "io-total", "io-type", "object-size",
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
-            "shared");
+            "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();
