@@ -281,6 +281,7 @@ public final class RadosClient implements AutoCloseable {
                 long had = current == null ? 0 : current.epoch();
                 current = OsdMapCodec.decode(newest.getValue());
                 mapsFull.incrementAndGet();
+                injectedDivergence.set(false);
                 if (had == 0) {
                     LOG.debug("osdmap e{}: first full map", current.epoch());
                 } else {
@@ -293,8 +294,7 @@ public final class RadosClient implements AutoCloseable {
             if (current != null && inc.getKey() == current.epoch() + 1) {
                 Incremental i = Incremental.decode(inc.getValue());
                 OsdMap next = i.applyTo(current);
-                boolean injected = injectedCrcMismatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-                if (injected || !i.verifies(next)) {
+                if (injectedDivergence.get() || !i.verifies(next)) {
                     crcMismatches.incrementAndGet();
                     diverged = true;
                     break;
@@ -321,7 +321,7 @@ public final class RadosClient implements AutoCloseable {
     private final AtomicLong mapsIncremental = new AtomicLong();
     private final AtomicLong crcMismatches = new AtomicLong();
     private final AtomicLong fullMapRequests = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger injectedCrcMismatches = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean injectedDivergence = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * How our OSDMap was kept current.
@@ -343,9 +343,14 @@ public final class RadosClient implements AutoCloseable {
         return new MapStats(mapsFull.get(), mapsIncremental.get(), crcMismatches.get(), fullMapRequests.get());
     }
 
-    /** Fault injection for tests: the next {@code n} incrementals are treated as failing their CRC check. */
-    void injectCrcMismatches(int n) {
-        injectedCrcMismatches.set(n);
+    /**
+     * Fault injection for tests: from now on every incremental is treated as failing its CRC check,
+     * as if our map had diverged from the cluster's, until a full map replaces ours. A real
+     * divergence behaves the same way: a second copy of an incremental (monitors resend when a
+     * subscription is renewed) fails again, so only a full map can end it.
+     */
+    void injectDivergence() {
+        injectedDivergence.set(true);
     }
 
     /**
