@@ -10,12 +10,14 @@ import java.util.List;
  * SERVER_JEWEL and SERVER_MIMIC for incarnation 3), which is why {@link #isIn} tests the full mask.
  *
  * <p>The list covers the bits a Pacific client advertises or meets, and the later releases' bits.
- * jceph advertises SERVER_QUINCY, SERVER_REEF, RANGE_BLOCKLIST and CRUSH_MSR too: it decodes what
- * peers send for them (OSDMap client v10 with pg_upmap_primaries, range blocklists, CRUSH maps with
- * the MSR tunables) and maps MSR rules, and monitors refuse clients without them once
- * require_min_compat_client is reef (SERVER_REEF) or the CRUSH map has MSR rules (CRUSH_MSR).
- * SERVER_SQUID and SERVER_TENTACLE are not advertised (a Tentacle client does): they switch the
- * monitor to MonMap encodings with cipher settings and MOSDOp v9, which jceph does not implement.
+ * jceph advertises every bit in the table, as a Tentacle 20.2 client does: it decodes what peers
+ * send for each (OSDMap client v10 with pg_upmap_primaries, range blocklists, CRUSH maps with the
+ * MSR tunables, pg_pool_t v32, MonMap v10 with its cipher fields) and maps MSR rules. Monitors
+ * refuse clients without SERVER_REEF once require_min_compat_client is reef, and without CRUSH_MSR
+ * once the CRUSH map has MSR rules. With SERVER_TENTACLE a Tentacle monitor sends pools at v32
+ * directly instead of the v29 it sends older peers; older daemons ignore bits they do not know.
+ * The encodings jceph sends do not depend on these bits: MOSDOp is v8 on every release (each
+ * release's OSD still decodes v8).
  */
 public enum CephFeature {
     UID(0, 1, "no encoding change"),
@@ -64,8 +66,8 @@ public enum CephFeature {
     OSD_FADVISE_FLAGS(46, 1, "per-op fadvise flags"),
     MDS_QUOTA(47, 1, "mds only"),
     CRUSH_V4(48, 1, "straw2 buckets"),
-    SERVER_SQUID(49, 2, "squid-era encodings (not advertised)"),
-    SERVER_TENTACLE(50, 2, "tentacle-era encodings (not advertised)"),
+    SERVER_SQUID(49, 2, "squid-era encodings"),
+    SERVER_TENTACLE(50, 2, "tentacle-era encodings: pg_pool_t v32 from monitors"),
     NEW_OSDOP_ENCODING(56, 1, "MOSDOp v8 layout (spg_t first)"),
     SERVER_JEWEL(57, 1, "also MON_STATEFUL_SUB, MON_ROUTE_OSDMAP; incarnation-2 marker"),
     CRUSH_TUNABLES5(58, 2, "chooseleaf_stable; also NEW_OSDOPREPLY_ENCODING, FS_FILE_LAYOUT_V2"),
@@ -114,15 +116,13 @@ public enum CephFeature {
         return (features & fullMask()) == fullMask();
     }
 
-    /** What jceph advertises: every bit above except SERVER_SQUID and SERVER_TENTACLE. */
+    /** What jceph advertises: every bit above, with its incarnation markers. */
     public static final long CLIENT_SUPPORTED;
 
     static {
         long m = 0;
         for (CephFeature f : values()) {
-            if (f != SERVER_SQUID && f != SERVER_TENTACLE) {
-                m |= f.fullMask();
-            }
+            m |= f.fullMask();
         }
         CLIENT_SUPPORTED = m;
     }

@@ -92,7 +92,7 @@ public final class Demo {
         }
         failures += ClusterTour.run(conf, pool, new StockTools(chroot), out, err);
         out.println("[features] jceph advertises " + CephFeature.decodeMask(CephFeature.CLIENT_SUPPORTED).size()
-                + " Ceph feature bits, up to SERVER_REEF and CRUSH_MSR (mask 0x" + Long.toHexString(CephFeature.CLIENT_SUPPORTED) + ")");
+                + " Ceph feature bits, up to SERVER_TENTACLE, as a Tentacle client does (mask 0x" + Long.toHexString(CephFeature.CLIENT_SUPPORTED) + ")");
         out.println(failures == 0 ? "demo: all steps succeeded" : "demo: " + failures + " step(s) failed");
         return failures == 0 ? 0 : 1;
     }
