@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jceph.encoding.types.EntityAddr;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.Connection;
 import org.jceph.messenger.EntityName;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * keep the same connection, and open new OSD sessions with the fresh tickets.
  */
 @RealCluster(osds = 1, config = {"auth service ticket ttl = 12", "auth mon ticket ttl = 16"})
+@CrossRelease
 class TicketRenewalIT {
     @Test
     void overMsgr2(CephCluster cluster) throws Exception {
