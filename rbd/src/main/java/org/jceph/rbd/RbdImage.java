@@ -113,6 +113,23 @@ public final class RbdImage implements AutoCloseable {
     }
 
     /**
+     * Creates a format 2 image as librbd's {@code rbd_create4} does, from {@link ImageOptions}.
+     *
+     * @param io the pool (and namespace) of the image
+     * @param name the image's name
+     * @param options size, object size, features, striping and data pool
+     * @throws RbdException.ImageExistsException when the pool has an image of that name
+     * @throws RbdException.UnsupportedFeaturesException when a feature asked for cannot be written by jceph
+     */
+    public static void create(IoCtx io, String name, ImageOptions options) {
+        java.util.Objects.requireNonNull(io, "io");
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(options, "options");
+        create(io, name, options.size(), options.order(), options.features(), options.stripeUnit(),
+                options.stripeCount(), options.dataPool());
+    }
+
+    /**
      * Creates a format 2 image with librbd's optional layout choices: striping v2 when
      * {@code stripeUnit}/{@code stripeCount} differ from one object per stripe (the stripe unit
      * must divide the object size), and a separate data pool for the data objects when
@@ -521,6 +538,73 @@ public final class RbdImage implements AutoCloseable {
         return open(io, name, readOnly, lockTimeout, 0);
     }
 
+    /**
+     * Opens image {@code name} as {@code options} say: read-write or read-only, at its head or at
+     * a snapshot (librbd's {@code rbd_open} / {@code rbd_open_read_only} with a snapshot name).
+     *
+     * @param io the pool (and namespace) of the image; the image keeps its own copy
+     * @param name the image's name
+     * @param options the access mode, snapshot and lock timeout
+     * @return the open image; close it when done
+     * @throws RbdException.ImageNotFoundException when there is no such image
+     * @throws RbdException.NoSuchKeyException when the image has no such snapshot
+     * @throws RbdException.UnsupportedFeaturesException when the image has features jceph cannot honour for that access
+     */
+    public static RbdImage open(IoCtx io, String name, OpenOptions options) {
+        java.util.Objects.requireNonNull(io, "io");
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(options, "options");
+        return atSnapshotOf(open(io, name, options.readOnly(), options.lockTimeout(), 0), options);
+    }
+
+    /**
+     * Opens an image by its id (librbd's {@code rbd_open_by_id}): the id stays the same when the
+     * image is renamed, and an image in the trash can be opened by id only.
+     *
+     * @param io the pool (and namespace) of the image
+     * @param imageId the image's id, as {@link #id()} or {@code rbd info} shows it
+     * @param options the access mode, snapshot and lock timeout
+     * @return the open image; close it when done
+     * @throws RbdException.ImageNotFoundException when no image in the pool has that id
+     * @throws RbdException.NoSuchKeyException when the image has no such snapshot
+     */
+    public static RbdImage openById(IoCtx io, String imageId, OpenOptions options) {
+        java.util.Objects.requireNonNull(io, "io");
+        java.util.Objects.requireNonNull(imageId, "imageId");
+        java.util.Objects.requireNonNull(options, "options");
+        if (imageId.isEmpty()) {
+            throw new IllegalArgumentException("image id is empty");
+        }
+        String name;
+        try {
+            name = nameOf(io, imageId);
+        } catch (RadosException.ObjectNotFoundException e) {
+            Trash.Entry t = Trash.getOrNull(io, imageId);
+            if (t == null) {
+                throw new RbdException.ImageNotFoundException("id " + imageId, io.poolName());
+            }
+            name = t.name();
+        }
+        try {
+            io.stat("rbd_header." + imageId);
+        } catch (RadosException.ObjectNotFoundException e) {
+            throw new RbdException.ImageNotFoundException("id " + imageId, io.poolName());
+        }
+        return atSnapshotOf(openWithId(io, name, imageId, options.readOnly(), options.lockTimeout(), 0), options);
+    }
+
+    /** {@code head} itself, or (closing head) its read-only view at the options' snapshot. */
+    private static RbdImage atSnapshotOf(RbdImage head, OpenOptions options) {
+        if (options.snapshot() == null) {
+            return head;
+        }
+        try {
+            return head.atSnapshot(options.snapshot());
+        } finally {
+            head.close();
+        }
+    }
+
     private static RbdImage open(IoCtx io, String name, boolean readOnly, java.time.Duration lockTimeout, int depth) {
         String id;
         try {
@@ -668,6 +752,9 @@ public final class RbdImage implements AutoCloseable {
     }
 
     private void startLocking(java.time.Duration lockTimeout) {
+        if (lockTimeout.isZero()) {
+            lockTimeout = java.time.Duration.ofDays(3650); // 0: no limit, as librados' timeouts
+        }
         String header = "rbd_header." + id;
         worker = java.util.concurrent.Executors.newSingleThreadExecutor(daemon("rbd-lock-" + name));
         mapWorkers = java.util.concurrent.Executors.newFixedThreadPool(4, daemon("rbd-objmap-" + name));
