@@ -1,0 +1,134 @@
+package org.jceph.encoding;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Records, field by field, what a codec writes or reads: every {@link CephEncoder} write and
+ * {@link CephDecoder} read made on the calling thread while {@link #record} runs, with its offset,
+ * width, wire type, nesting depth (inside versioned envelopes) and the codec method that made it.
+ * The generated message reference (docs/protocol/messages.md) is such a recording of each message
+ * codec, so a codec that changes what it puts on the wire changes the reference, and the test that
+ * compares the committed reference with a fresh one fails.
+ *
+ * <p>Only the first buffer the codec touches is recorded (the message front); nested decoders over
+ * other buffers (a blob decoded on its own) are not. A composite (string, blob, uuid, envelope
+ * header) replaces the primitive steps it was made of. Outside {@link #record} the cost is one
+ * volatile read per primitive.
+ */
+public final class WireTrace {
+    /** One field: offset in the recorded buffer, width, depth, wire type and the codec method. */
+    public record Step(int offset, int width, int depth, String type, String site) {
+    }
+
+    private static final Object LOCK = new Object();
+    private static volatile int recorders;
+    private static final ThreadLocal<WireTrace> CURRENT = new ThreadLocal<>();
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    private final List<Step> steps = new ArrayList<>();
+    private Object root;
+    private int depth;
+
+    private WireTrace() {
+    }
+
+    /** The steps {@code body} makes through encoders and decoders on this thread. */
+    public static List<Step> record(Runnable body) {
+        WireTrace t = new WireTrace();
+        WireTrace outer = CURRENT.get();
+        CURRENT.set(t);
+        synchronized (LOCK) {
+            recorders++;
+        }
+        try {
+            body.run();
+        } finally {
+            synchronized (LOCK) {
+                recorders--;
+            }
+            if (outer == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(outer);
+            }
+        }
+        return List.copyOf(t.steps);
+    }
+
+    static boolean on() {
+        return recorders != 0;
+    }
+
+    /** A field of {@code end - start} bytes at {@code start} of {@code buffer}. */
+    public static void note(Object buffer, int start, int end, String type) {
+        if (!on()) {
+            return;
+        }
+        WireTrace t = CURRENT.get();
+        if (t != null) {
+            t.add(buffer, start, end, type);
+        }
+    }
+
+    /** An envelope header was recorded: later steps are nested one level deeper. */
+    static void enter(Object buffer) {
+        WireTrace t = on() ? CURRENT.get() : null;
+        if (t != null && t.root == buffer) {
+            t.depth++;
+        }
+    }
+
+    static void exit(Object buffer) {
+        WireTrace t = on() ? CURRENT.get() : null;
+        if (t != null && t.root == buffer && t.depth > 0) {
+            t.depth--;
+        }
+    }
+
+    private void add(Object buffer, int start, int end, String type) {
+        if (root == null) {
+            root = buffer;
+        } else if (root != buffer) {
+            return;
+        }
+        // the steps of the calls this one was made of (a blob's length, a string's count)
+        while (!steps.isEmpty()) {
+            Step last = steps.get(steps.size() - 1);
+            if (last.offset() >= start && last.offset() + last.width() <= end && last.depth() >= depth) {
+                steps.remove(steps.size() - 1);
+            } else {
+                break;
+            }
+        }
+        steps.add(new Step(start, end - start, depth, type, site()));
+    }
+
+    /** The nearest caller outside the encoding primitives: {@code OsdOpMessages.encode}. */
+    private static String site() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !f.getClassName().equals(WireTrace.class.getName())
+                        && !f.getClassName().equals(CephEncoder.class.getName())
+                        && !f.getClassName().equals(CephDecoder.class.getName()))
+                .findFirst()
+                .map(f -> {
+                    String c = f.getClassName();
+                    c = c.substring(c.lastIndexOf('.') + 1);
+                    String m = f.getMethodName();
+                    if (m.startsWith("lambda$")) { // lambda$subscribe$0 -> subscribe
+                        String[] p = m.split("\\$");
+                        m = p.length > 1 ? p[1] : m;
+                    }
+                    return c + "." + m;
+                })
+                .orElse("?"));
+    }
+
+    /** The struct a versioned envelope belongs to, named after the class that encodes it. */
+    static String structOwner() {
+        String s = site();
+        int dot = s.indexOf('.');
+        return dot > 0 ? s.substring(0, dot) : s;
+    }
+}
