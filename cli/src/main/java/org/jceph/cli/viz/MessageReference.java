@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jceph.cli.decode.FrontFields;
 import org.jceph.encoding.CephEncoder;
 import org.jceph.encoding.UTime;
 import org.jceph.encoding.WireTrace;
@@ -43,6 +44,54 @@ final class MessageReference {
     /** Reads a capture by its name under fixtures/messenger. */
     interface Captures {
         byte[] load(String name);
+    }
+
+    /**
+     * The name {@code jceph decode} gives the bytes of {@code s}: the annotated field with the same
+     * span, or the fields that tile it, or the field it lies inside; null when the annotation's
+     * boundaries disagree with the codec's.
+     */
+    static String nameOf(WireTrace.Step s, List<FrontFields.Field> fields) {
+        int start = s.offset();
+        int end = s.offset() + s.width();
+        List<FrontFields.Field> inside = new ArrayList<>();
+        for (FrontFields.Field f : fields) {
+            int fe = f.offset() + f.width();
+            if (f.offset() == start && fe == end) {
+                return f.name();
+            }
+            if (f.offset() <= start && fe >= end && f.width() > s.width()) {
+                return "(in " + f.name() + ")";
+            }
+            if (f.offset() >= start && fe <= end) {
+                inside.add(f);
+            }
+        }
+        int next = start;
+        for (FrontFields.Field f : inside) {
+            if (f.offset() != next) {
+                return null;
+            }
+            next = f.offset() + f.width();
+        }
+        if (inside.isEmpty() || next != end) {
+            return null;
+        }
+        return inside.size() == 1 ? inside.get(0).name()
+                : inside.get(0).name() + " \u2026 " + inside.get(inside.size() - 1).name() + " (" + inside.size() + " fields)";
+    }
+
+    /** The decode names of every step of {@code e} (null entries where they disagree), or null if decode does not know it. */
+    static List<String> names(Entry e) {
+        if (!FrontFields.known(e.type())) {
+            return null;
+        }
+        List<FrontFields.Field> fields = FrontFields.of(e.type(), e.message().front());
+        List<String> out = new ArrayList<>();
+        for (WireTrace.Step s : e.steps()) {
+            out.add(nameOf(s, fields));
+        }
+        return out;
     }
 
     /** One message section. */
@@ -227,7 +276,10 @@ final class MessageReference {
                 .append("Offsets are within the sample's front (segment 1 in msgr2, the front in msgr1) and depend on ")
                 .append("the sample's strings and counts. `struct NAME vV compat C` is a versioned envelope (u8 version, ")
                 .append("u8 compat, le32 length); the rows after it, indented, are its contents. `le32 count` precedes ")
-                .append("the elements of a list or map. The last column is the codec method that wrote or read the field. ")
+                .append("the elements of a list or map. The field names are those `jceph decode --pcap` prints for the ")
+                .append("same bytes (its annotator is written from Ceph's src/messages headers, independently of the ")
+                .append("codecs; a test requires both to agree on every field boundary). The last column is the codec ")
+                .append("method that wrote or read the field. ")
                 .append("Sent messages are traced through jceph's encoder; received ones through its decoder, over a ")
                 .append("front captured from a real daemon when the fixtures hold one (\"captured\"), else over one ")
                 .append("built for the purpose (\"built\"). The packed ")
@@ -250,17 +302,21 @@ final class MessageReference {
                 md.append("The front is empty.\n");
                 continue;
             }
-            md.append("| offset | bytes | type | by |\n|---:|---:|---|---|\n");
+            List<String> names = names(e);
+            md.append("| offset | bytes | type | field (as `jceph decode` names it) | by |\n|---:|---:|---|---|---|\n");
             int end = 0;
-            for (WireTrace.Step s : e.steps()) {
+            for (int i = 0; i < e.steps().size(); i++) {
+                WireTrace.Step s = e.steps().get(i);
+                String name = names == null ? "" : names.get(i) == null ? "(decode disagrees)" : names.get(i);
                 md.append("| ").append(s.offset()).append(" | ").append(s.width()).append(" | ")
                         .append("\u00a0\u00a0".repeat(s.depth())).append(s.depth() > 0 ? "\u21b3 " : "")
-                        .append(s.type().replace("|", "\\|")).append(" | `").append(s.site()).append("` |\n");
+                        .append(s.type().replace("|", "\\|")).append(" | ").append(name.replace("|", "\\|"))
+                        .append(" | `").append(s.site()).append("` |\n");
                 end = Math.max(end, s.offset() + s.width());
             }
             if (end < frontLen) {
                 md.append("| ").append(end).append(" | ").append(frontLen - end)
-                        .append(" | (not read: later fields this decoder ignores) | |\n");
+                        .append(" | (not read: later fields this decoder ignores) | | |\n");
             }
         }
         return md.toString();

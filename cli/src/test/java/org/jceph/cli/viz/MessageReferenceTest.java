@@ -51,6 +51,30 @@ class MessageReferenceTest {
         assertEquals(List.of(), problems);
     }
 
+    /**
+     * Two independent descriptions of each front, the codec's (traced) and jceph decode's
+     * annotator, agree on every field boundary, for every message decode knows.
+     */
+    @Test
+    void theCodecsAndTheDecodeAnnotatorAgreeOnEveryFieldBoundary() {
+        List<String> problems = new ArrayList<>();
+        int compared = 0;
+        for (MessageReference.Entry e : ENTRIES) {
+            List<String> names = MessageReference.names(e);
+            if (names == null) {
+                continue;
+            }
+            compared++;
+            for (int i = 0; i < names.size(); i++) {
+                if (names.get(i) == null) {
+                    problems.add(e.name() + ": " + e.steps().get(i));
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(compared >= 12, "messages compared: " + compared);
+    }
+
     @Test
     void mosdOpIsWhatItsJavadocSays() {
         // spg_t | u32 hash | u32 epoch | u32 flags | osd_reqid_t | 24-byte blkin trace | u32 client_inc | utime
