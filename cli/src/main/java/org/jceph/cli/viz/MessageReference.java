@@ -302,6 +302,9 @@ final class MessageReference {
                 md.append("The front is empty.\n");
                 continue;
             }
+            if (asLayout(e) != null) {
+                md.append("![").append(e.name()).append(" front](").append(svgName(e)).append(")\n\n");
+            }
             List<String> names = names(e);
             md.append("| offset | bytes | type | field (as `jceph decode` names it) | by |\n|---:|---:|---|---|---|\n");
             int end = 0;
@@ -336,6 +339,61 @@ final class MessageReference {
             problems.add(e.name() + ": the steps end at " + next + ", the front has " + e.message().front().length + " bytes");
         }
         return problems;
+    }
+
+    /** Fronts longer than this are tabled but not drawn. */
+    static final int MAX_DRAWN = 512;
+
+    /**
+     * The recorded front as a layout for the byte diagram: one leaf per step (envelope headers,
+     * strings and blobs as byte runs), named as decode names it where it does, else by type; null
+     * when the front is empty, too long to draw, or not tiled by the steps.
+     */
+    static org.jceph.encoding.packed.PackedLayout asLayout(Entry e) {
+        int len = e.message().front().length;
+        if (len == 0 || len > MAX_DRAWN || !gaps(e).isEmpty()) {
+            return null;
+        }
+        List<String> names = names(e);
+        var b = org.jceph.encoding.packed.PackedLayout.builder(e.name()).cName(e.name() + " front");
+        java.util.Set<String> used = new java.util.HashSet<>();
+        int end = 0;
+        for (int i = 0; i < e.steps().size(); i++) {
+            WireTrace.Step s = e.steps().get(i);
+            String base = names != null && names.get(i) != null ? names.get(i) : s.type();
+            String n = base;
+            for (int k = 2; !used.add(n); k++) {
+                n = base + " #" + k;
+            }
+            boolean integer = s.type().matches("u8|s8|bool|le16|s16|le32|s32|le64|s64|le32 count.*|u8 present");
+            switch (!integer ? "n" : s.width() == 1 ? "1" : s.width() == 2 ? "2" : s.width() == 4 ? "4" : s.width() == 8 ? "8" : "n") {
+                case "1" -> b.u8(n);
+                case "2" -> b.u16le(n);
+                case "4" -> b.u32le(n);
+                case "8" -> b.u64le(n);
+                default -> b.bytes(n, s.width());
+            }
+            end = s.offset() + s.width();
+        }
+        if (end < len) {
+            b.pad("(not read)", len - end);
+        }
+        return b.build(len);
+    }
+
+    /** Leaf name of {@link #asLayout} to the traced type of its step. */
+    static Map<String, String> leafTypes(Entry e, org.jceph.encoding.packed.PackedLayout layout) {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<org.jceph.encoding.packed.PackedField> leaves = layout.leaves(Map.of());
+        for (int i = 0; i < e.steps().size() && i < leaves.size(); i++) {
+            out.put(leaves.get(i).name(), e.steps().get(i).type().replaceFirst("^struct \\S+ v(\\d+) compat (\\d+)$",
+                    "struct v$1 c$2"));
+        }
+        return out;
+    }
+
+    static String svgName(Entry e) {
+        return "message-" + e.name().toLowerCase(java.util.Locale.ROOT) + ".svg";
     }
 
     static Map<String, Entry> byName(List<Entry> entries) {

@@ -81,6 +81,11 @@ public final class ProtocolReference {
 
     /** The byte diagram of one layout. */
     static Svg diagram(String constant, PackedLayout layout) {
+        return diagram(constant, layout, ProtocolReference::kind);
+    }
+
+    /** The byte diagram of one layout, each field's type shown as {@code typeOf} says. */
+    static Svg diagram(String constant, PackedLayout layout, java.util.function.Function<PackedField, String> typeOf) {
         int rows = Math.max(1, (layout.size() + PER_ROW - 1) / PER_ROW);
         double x0 = 44;
         double y0 = 40;
@@ -98,7 +103,7 @@ public final class ProtocolReference {
         for (PackedField f : layout.leaves(Map.of())) {
             int start = f.offset();
             int end = f.offset() + f.width();
-            String tip = f.name() + ": " + kind(f) + " at offset " + f.offset() + ", " + f.width() + " bytes";
+            String tip = f.name() + ": " + typeOf.apply(f) + " at offset " + f.offset() + ", " + f.width() + " bytes";
             boolean first = true;
             for (int p = start; p < end; ) {
                 int row = p / PER_ROW;
@@ -113,7 +118,9 @@ public final class ProtocolReference {
                 String label = first ? f.name() : "\u2026" + f.name();
                 if (chars >= 3) {
                     svg.text(x + 3, y + 15, label.length() > chars ? label.substring(0, chars - 1) + "\u2026" : label, null);
-                    svg.text(x + 3, y + 30, chars >= 6 ? kind(f) : "", "o");
+                    String type = typeOf.apply(f);
+                    svg.text(x + 3, y + 30, chars >= 6 ? (type.length() > chars ? type.substring(0, chars - 1) + "\u2026"
+                            : type) : "", "o");
                 }
                 svg.end();
                 first = false;
@@ -199,7 +206,16 @@ public final class ProtocolReference {
             files.put(fileName(n), diagram(n, l).toString());
         }
         files.put("README.md", md.toString());
-        files.put("messages.md", MessageReference.markdown(MessageReference.entries(captures)));
+        List<MessageReference.Entry> messages = MessageReference.entries(captures);
+        files.put("messages.md", MessageReference.markdown(messages));
+        for (MessageReference.Entry e : messages) {
+            PackedLayout l = MessageReference.asLayout(e);
+            if (l != null) {
+                Map<String, String> types = MessageReference.leafTypes(e, l);
+                files.put(MessageReference.svgName(e), diagram("type " + e.type() + ", v" + e.message().version(), l,
+                        f -> types.getOrDefault(f.name(), kind(f))).toString());
+            }
+        }
         return files;
     }
 

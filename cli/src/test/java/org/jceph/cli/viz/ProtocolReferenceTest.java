@@ -36,7 +36,7 @@ class ProtocolReferenceTest {
         for (Map.Entry<String, String> e : want.entrySet()) {
             Path f = DOCS.resolve(e.getKey());
             assertTrue(Files.exists(f), f + " is missing: regenerate docs/protocol (see its README)");
-            assertEquals(e.getValue(), Files.readString(f), f + " drifted from CephStructs: regenerate docs/protocol "
+            assertEquals(e.getValue(), Files.readString(f), f + " drifted from the code (CephStructs, the message codecs): regenerate docs/protocol "
                     + "(mvn ... -Dtest=ProtocolReferenceTest -Djceph.protocol.update=true)");
         }
         try (var s = Files.list(DOCS)) {
