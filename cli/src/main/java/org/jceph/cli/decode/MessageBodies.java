@@ -14,7 +14,7 @@ final class MessageBodies {
     }
 
     /** The message types annotated field by field. */
-    static final java.util.Set<Integer> KNOWN = java.util.Set.of(4, 13, 15, 16, 17, 18, 19, 20, 41, 42, 43, 44, 48, 49,
+    static final java.util.Set<Integer> KNOWN = java.util.Set.of(4, 13, 14, 15, 16, 17, 18, 19, 20, 41, 42, 43, 44, 48, 49,
             50, 51, 58, 61, 62);
 
     static void front(int type, Annotator a) {
@@ -26,6 +26,14 @@ final class MessageBodies {
                     if (a.remaining() > 0 && a.u8("data_pool.present") != 0) {
                         a.field("s64", "data_pool", CephDecoder::readS64Le);
                     }
+                }
+                case 14 -> {
+                    a.field("uuid", "fsid", CephDecoder::readUuid);
+                    a.u64("version");
+                    a.u64("st.kb");
+                    a.u64("st.kb_used");
+                    a.u64("st.kb_avail");
+                    a.u64("st.num_objects");
                 }
                 case 42 -> osdOp(a);
                 case 43 -> osdOpReply(a);

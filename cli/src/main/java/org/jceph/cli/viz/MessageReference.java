@@ -141,7 +141,7 @@ final class MessageReference {
                 () -> MonMessages.command(9, FSID, List.of("{\"prefix\": \"status\"}"), new byte[0])));
         out.add(sent("MGetPoolStats", "MonStatMessages.poolStats", "pools \"rbd\" and \"data\"",
                 () -> MonStatMessages.poolStats(FSID, List.of("rbd", "data"))));
-        out.add(sent("MOSDBackoff", "Backoffs.ackFor", "ack of a block on one object",
+        out.add(sent("MOSDBackoff (ack)", "Backoffs.ackFor", "ack of a block on one object",
                 () -> Backoffs.ackFor(new Backoffs.Backoff(new SPgId(new PgId(2, 0x1a, -1), SPgId.NO_SHARD), 31,
                         Backoffs.OP_BLOCK, 5, Backoffs.target(2, "", "", "obj", 0x5a3f001aL),
                         Backoffs.target(2, "", "", "obj", 0x5a3f001aL)))));
@@ -158,6 +158,17 @@ final class MessageReference {
         }
         // ---- received: built fronts for what the captures do not hold ---------------------------
         Map<Integer, Entry> built = new TreeMap<>();
+        built.put(14, received("MStatfsReply", "MonStatMessages.decodeStatfs", "built: version 31, 1 TiB, 123 objects",
+                Message.of(14, 1, 1, front(e -> e.writeUuid(FSID).writeU64Le(31).writeU64Le(1L << 30)
+                        .writeU64Le(1L << 20).writeU64Le((1L << 30) - (1L << 20)).writeU64Le(123))),
+                MonStatMessages::decodeStatfs));
+        built.put(61, received("MOSDBackoff (block)", "Backoffs.decode", "built by Backoffs.encode: a block on one object",
+                Backoffs.encode(new Backoffs.Backoff(new SPgId(new PgId(2, 0x1a, -1), SPgId.NO_SHARD), 31,
+                        Backoffs.OP_BLOCK, 5, Backoffs.target(2, "", "", "obj", 0x5a3f001aL),
+                        Backoffs.target(2, "", "", "obj", 0x5a3f001aL))), Backoffs::decode));
+        built.put(62, received("MConfig", "MonStatMessages.decodeConfig", "built: one option",
+                Message.of(62, 1, 1, front(e -> e.writeMap(new TreeMap<>(Map.of("ms_mon_client_mode", "crc")),
+                        CephEncoder::writeString, CephEncoder::writeString))), MonStatMessages::decodeConfig));
         built.put(20, received("MMonGetVersionReply", "MonStatMessages.decodeVersion", "built: handle 1, newest 31, oldest 1",
                 Message.of(20, 1, 1, front(e -> e.writeU64Le(1).writeU64Le(31).writeU64Le(1))),
                 MonStatMessages::decodeVersion));
@@ -286,7 +297,7 @@ final class MessageReference {
                 .append("structs some fronts embed (`ceph_osd_op`) are drawn byte by byte in [README.md](README.md).\n\n");
         md.append("| message | type | header version / compat | direction | codec |\n|---|---:|---|---|---|\n");
         for (Entry e : entries) {
-            md.append("| [").append(e.name()).append("](#").append(e.name().toLowerCase(java.util.Locale.ROOT))
+            md.append("| [").append(e.name()).append("](#").append(slug(e.name()))
                     .append(") | ").append(e.type()).append(" | ").append(e.message().version()).append(" / ")
                     .append(e.message().compatVersion()).append(" | ").append(e.sent() ? "sent" : "received")
                     .append(" | `").append(e.codec()).append("` |\n");
@@ -393,7 +404,12 @@ final class MessageReference {
     }
 
     static String svgName(Entry e) {
-        return "message-" + e.name().toLowerCase(java.util.Locale.ROOT) + ".svg";
+        return "message-" + slug(e.name()) + ".svg";
+    }
+
+    /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to dashes. */
+    static String slug(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
     }
 
     static Map<String, Entry> byName(List<Entry> entries) {

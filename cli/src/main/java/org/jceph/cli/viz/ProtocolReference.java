@@ -223,10 +223,17 @@ public final class ProtocolReference {
         return n.toLowerCase(Locale.ROOT).replace(".", "");
     }
 
-    /** Rewrites docs/protocol under {@code dir}. */
+    /** Rewrites docs/protocol under {@code dir}, deleting the .svg and .md files it no longer generates. */
     public static void write(Path dir, MessageReference.Captures captures) throws IOException {
         Files.createDirectories(dir);
-        for (Map.Entry<String, String> e : generate(captures).entrySet()) {
+        Map<String, String> files = generate(captures);
+        try (var old = Files.list(dir)) { // the directory is generated whole: drop what is no longer generated
+            for (Path p : old.filter(p -> !files.containsKey(p.getFileName().toString())
+                    && p.getFileName().toString().matches(".*\\.(svg|md)")).toList()) {
+                Files.delete(p);
+            }
+        }
+        for (Map.Entry<String, String> e : files.entrySet()) {
             Files.writeString(dir.resolve(e.getKey()), e.getValue());
         }
     }
