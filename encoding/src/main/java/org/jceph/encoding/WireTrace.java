@@ -15,7 +15,7 @@ import java.util.Locale;
  * <p>Only the first buffer the codec touches is recorded (the message front); nested decoders over
  * other buffers (a blob decoded on its own) are not. A composite (string, blob, uuid, envelope
  * header) replaces the primitive steps it was made of. Outside {@link #record} the cost is one
- * volatile read per primitive.
+ * plain static read per primitive.
  */
 public final class WireTrace {
     /** One field: offset in the recorded buffer, width, depth, wire type and the codec method. */
@@ -23,7 +23,13 @@ public final class WireTrace {
     }
 
     private static final Object LOCK = new Object();
-    private static volatile int recorders;
+    /**
+     * How many {@link #record} calls are running, on any thread. A plain field: the thread that
+     * records sees its own increment, and a stale value elsewhere only costs a ThreadLocal lookup
+     * that finds nothing (or skips one that would have found nothing), so the hot path pays one
+     * ordinary load.
+     */
+    private static int recorders;
     private static final ThreadLocal<WireTrace> CURRENT = new ThreadLocal<>();
     private static final StackWalker WALKER = StackWalker.getInstance();
 
