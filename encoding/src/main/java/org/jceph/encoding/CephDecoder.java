@@ -109,123 +109,111 @@ public final class CephDecoder {
     // ---- fixed width -------------------------------------------------------------------------
 
     public int readU8() {
-        int at = buf.readerIndex();
         need(1, "u8");
         int result = buf.readUnsignedByte();
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "u8");
+            traced(1, "u8");
         }
         return result;
     }
 
     public byte readS8() {
-        int at = buf.readerIndex();
         need(1, "s8");
         byte result = buf.readByte();
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "s8");
+            traced(1, "s8");
         }
         return result;
     }
 
     /** A {@code bool}: one byte, any non-zero value is true (as Ceph's decoder treats it). */
     public boolean readBool() {
-        int at = buf.readerIndex();
         boolean result = readU8() != 0;
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "bool");
+            traced(1, "bool");
         }
         return result;
     }
 
     public int readU16Le() {
-        int at = buf.readerIndex();
         need(2, "u16");
         int result = buf.readUnsignedShortLE();
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "le16");
+            traced(2, "le16");
         }
         return result;
     }
 
     public short readS16Le() {
-        int at = buf.readerIndex();
         need(2, "s16");
         short result = buf.readShortLE();
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "s16");
+            traced(2, "s16");
         }
         return result;
     }
 
     /** Big-endian u16: only in sockaddr ports and the legacy address family. */
     public int readU16Be() {
-        int at = buf.readerIndex();
         need(2, "u16be");
         int result = buf.readUnsignedShort();
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "be16");
+            traced(2, "be16");
         }
         return result;
     }
 
     public long readU32Le() {
-        int at = buf.readerIndex();
         need(4, "u32");
         long result = buf.readUnsignedIntLE();
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "le32");
+            traced(4, "le32");
         }
         return result;
     }
 
     public int readS32Le() {
-        int at = buf.readerIndex();
         need(4, "s32");
         int result = buf.readIntLE();
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "s32");
+            traced(4, "s32");
         }
         return result;
     }
 
     /** A u64 as Java's long bit pattern (values above 2^63-1 come back negative). */
     public long readU64Le() {
-        int at = buf.readerIndex();
         need(8, "u64");
         long result = buf.readLongLE();
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "le64");
+            traced(8, "le64");
         }
         return result;
     }
 
     public long readS64Le() {
-        int at = buf.readerIndex();
         need(8, "s64");
         long result = buf.readLongLE();
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "s64");
+            traced(8, "s64");
         }
         return result;
     }
 
     public float readF32Le() {
-        int at = buf.readerIndex();
         need(4, "float");
         float result = Float.intBitsToFloat(buf.readIntLE());
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "f32");
+            traced(4, "f32");
         }
         return result;
     }
 
     public double readF64Le() {
-        int at = buf.readerIndex();
         need(8, "double");
         double result = Double.longBitsToDouble(buf.readLongLE());
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "f64");
+            traced(8, "f64");
         }
         return result;
     }
@@ -326,23 +314,21 @@ public final class CephDecoder {
 
     /** {@code uuid_d}: 16 raw bytes, in the order they print. */
     public UUID readUuid() {
-        int at = buf.readerIndex();
         need(16, "uuid_d");
         UUID result = new UUID(buf.readLong(), buf.readLong());
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "uuid");
+            traced(16, "uuid");
         }
         return result;
     }
 
     /** {@code utime_t}: u32 seconds, u32 nanoseconds. */
     public UTime readUtime() {
-        int at = buf.readerIndex();
         long sec = readU32Le();
         long nsec = readU32Le();
         UTime result = new UTime(sec, nsec);
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.readerIndex(), "utime");
+            traced(8, "utime");
         }
         return result;
     }
@@ -501,5 +487,10 @@ public final class CephDecoder {
         public int remainingIn(CephDecoder decoder) {
             return end - decoder.buf.readerIndex();
         }
+    }
+
+    /** Records the {@code width} bytes just read; called only while a {@link WireTrace} records. */
+    private void traced(int width, String type) {
+        WireTrace.note(buf, buf.readerIndex() - width, buf.readerIndex(), type);
     }
 }

@@ -48,91 +48,81 @@ public final class CephEncoder {
     }
 
     public CephEncoder writeU8(int v) {
-        int at = buf.writerIndex();
         buf.writeByte(v);
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "u8");
+            traced(1, "u8");
         }
         return this;
     }
 
     public CephEncoder writeBool(boolean v) {
-        int at = buf.writerIndex();
         buf.writeByte(v ? 1 : 0);
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "bool");
+            traced(1, "bool");
         }
         return this;
     }
 
     public CephEncoder writeU16Le(int v) {
-        int at = buf.writerIndex();
         buf.writeShortLE(v);
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "le16");
+            traced(2, "le16");
         }
         return this;
     }
 
     public CephEncoder writeU16Be(int v) {
-        int at = buf.writerIndex();
         buf.writeShort(v);
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "be16");
+            traced(2, "be16");
         }
         return this;
     }
 
     public CephEncoder writeU32Le(long v) {
-        int at = buf.writerIndex();
         buf.writeIntLE((int) v);
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "le32");
+            traced(4, "le32");
         }
         return this;
     }
 
     public CephEncoder writeS32Le(int v) {
-        int at = buf.writerIndex();
         buf.writeIntLE(v);
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "s32");
+            traced(4, "s32");
         }
         return this;
     }
 
     public CephEncoder writeU64Le(long v) {
-        int at = buf.writerIndex();
         buf.writeLongLE(v);
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "le64");
+            traced(8, "le64");
         }
         return this;
     }
 
     public CephEncoder writeS64Le(long v) {
-        int at = buf.writerIndex();
         buf.writeLongLE(v);
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "s64");
+            traced(8, "s64");
         }
         return this;
     }
 
     public CephEncoder writeF32Le(float v) {
-        int at = buf.writerIndex();
         buf.writeIntLE(Float.floatToRawIntBits(v));
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "f32");
+            traced(4, "f32");
         }
         return this;
     }
 
     public CephEncoder writeF64Le(double v) {
-        int at = buf.writerIndex();
         buf.writeLongLE(Double.doubleToRawLongBits(v));
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "f64");
+            traced(8, "f64");
         }
         return this;
     }
@@ -192,21 +182,19 @@ public final class CephEncoder {
     }
 
     public CephEncoder writeUuid(UUID uuid) {
-        int at = buf.writerIndex();
         buf.writeLong(uuid.getMostSignificantBits());
         buf.writeLong(uuid.getLeastSignificantBits());
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "uuid");
+            traced(16, "uuid");
         }
         return this;
     }
 
     public CephEncoder writeUtime(UTime t) {
-        int at = buf.writerIndex();
         buf.writeIntLE((int) t.seconds());
         buf.writeIntLE((int) t.nanos());
         if (WireTrace.on()) {
-            WireTrace.note(buf, at, buf.writerIndex(), "utime");
+            traced(8, "utime");
         }
         return this;
     }
@@ -270,5 +258,10 @@ public final class CephEncoder {
         if (WireTrace.on()) {
             WireTrace.exit(buf);
         }
+    }
+
+    /** Records the {@code width} bytes just written; called only while a {@link WireTrace} records. */
+    private void traced(int width, String type) {
+        WireTrace.note(buf, buf.writerIndex() - width, buf.writerIndex(), type);
     }
 }

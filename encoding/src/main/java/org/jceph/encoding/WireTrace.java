@@ -14,20 +14,25 @@ import java.util.Locale;
  *
  * <p>Only the first buffer the codec touches is recorded (the message front); nested decoders over
  * other buffers (a blob decoded on its own) are not. A composite (string, blob, uuid, envelope
- * header) replaces the primitive steps it was made of. Outside {@link #record} the cost is one
- * plain static read per primitive.
+ * header) replaces the primitive steps it was made of.
+ *
+ * <p>Tracing exists only in a JVM started with {@code -Djceph.wiretrace=true} (the unit tests, and
+ * the reference generator, which sets it before any codec class loads). Everywhere else
+ * {@link #ENABLED} is a constant false and the hooks in the encoder and decoder compile away.
  */
 public final class WireTrace {
     /** One field: offset in the recorded buffer, width, depth, wire type and the codec method. */
     public record Step(int offset, int width, int depth, String type, String site) {
     }
 
+    /** {@code -Djceph.wiretrace=true}: whether this JVM can record at all. Read once, at class load. */
+    public static final boolean ENABLED = Boolean.getBoolean("jceph.wiretrace");
+
     private static final Object LOCK = new Object();
     /**
      * How many {@link #record} calls are running, on any thread. A plain field: the thread that
      * records sees its own increment, and a stale value elsewhere only costs a ThreadLocal lookup
-     * that finds nothing (or skips one that would have found nothing), so the hot path pays one
-     * ordinary load.
+     * that finds nothing (or skips one that would have found nothing).
      */
     private static int recorders;
     private static final ThreadLocal<WireTrace> CURRENT = new ThreadLocal<>();
@@ -40,8 +45,15 @@ public final class WireTrace {
     private WireTrace() {
     }
 
-    /** The steps {@code body} makes through encoders and decoders on this thread. */
+    /**
+     * The steps {@code body} makes through encoders and decoders on this thread.
+     *
+     * @throws IllegalStateException when the JVM was not started with {@code -Djceph.wiretrace=true}
+     */
     public static List<Step> record(Runnable body) {
+        if (!ENABLED) {
+            throw new IllegalStateException("WireTrace is off in this JVM: start it with -Djceph.wiretrace=true");
+        }
         WireTrace t = new WireTrace();
         WireTrace outer = CURRENT.get();
         CURRENT.set(t);
@@ -64,7 +76,7 @@ public final class WireTrace {
     }
 
     static boolean on() {
-        return recorders != 0;
+        return ENABLED && recorders != 0;
     }
 
     /** A field of {@code end - start} bytes at {@code start} of {@code buffer}. */

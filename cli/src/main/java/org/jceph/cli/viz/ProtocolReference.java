@@ -239,6 +239,8 @@ public final class ProtocolReference {
     }
 
     public static void main(String[] args) throws IOException {
+        // before any codec class loads: WireTrace reads it once (messages.md records the codecs)
+        System.setProperty("jceph.wiretrace", "true");
         // run from the project root: docs/protocol, and the captures under fixtures
         write(Path.of(args.length > 0 ? args[0] : "docs/protocol"), capturesUnder(Path.of("")));
     }
