@@ -17,4 +17,6 @@ module org.jceph.messenger {
     exports org.jceph.messenger.v2;
     // the codecs, for `jceph decode --pcap` to inflate compressed msgr2 frames
     exports org.jceph.messenger.internal.compress to org.jceph.cli;
+    // the frame reader, for the generated protocol reference to take message fronts from captures
+    exports org.jceph.messenger.internal.v2 to org.jceph.cli;
 }

@@ -9,4 +9,6 @@ module org.jceph.rados {
     requires static com.fasterxml.jackson.databind;
 
     exports org.jceph.rados;
+    // the message codecs, for the generated protocol reference (docs/protocol/messages.md)
+    exports org.jceph.rados.internal to org.jceph.cli;
 }

@@ -110,64 +110,112 @@ public final class CephDecoder {
 
     public int readU8() {
         need(1, "u8");
-        return buf.readUnsignedByte();
+        int result = buf.readUnsignedByte();
+        if (WireTrace.on()) {
+            traced(1, "u8");
+        }
+        return result;
     }
 
     public byte readS8() {
         need(1, "s8");
-        return buf.readByte();
+        byte result = buf.readByte();
+        if (WireTrace.on()) {
+            traced(1, "s8");
+        }
+        return result;
     }
 
     /** A {@code bool}: one byte, any non-zero value is true (as Ceph's decoder treats it). */
     public boolean readBool() {
-        return readU8() != 0;
+        boolean result = readU8() != 0;
+        if (WireTrace.on()) {
+            traced(1, "bool");
+        }
+        return result;
     }
 
     public int readU16Le() {
         need(2, "u16");
-        return buf.readUnsignedShortLE();
+        int result = buf.readUnsignedShortLE();
+        if (WireTrace.on()) {
+            traced(2, "le16");
+        }
+        return result;
     }
 
     public short readS16Le() {
         need(2, "s16");
-        return buf.readShortLE();
+        short result = buf.readShortLE();
+        if (WireTrace.on()) {
+            traced(2, "s16");
+        }
+        return result;
     }
 
     /** Big-endian u16: only in sockaddr ports and the legacy address family. */
     public int readU16Be() {
         need(2, "u16be");
-        return buf.readUnsignedShort();
+        int result = buf.readUnsignedShort();
+        if (WireTrace.on()) {
+            traced(2, "be16");
+        }
+        return result;
     }
 
     public long readU32Le() {
         need(4, "u32");
-        return buf.readUnsignedIntLE();
+        long result = buf.readUnsignedIntLE();
+        if (WireTrace.on()) {
+            traced(4, "le32");
+        }
+        return result;
     }
 
     public int readS32Le() {
         need(4, "s32");
-        return buf.readIntLE();
+        int result = buf.readIntLE();
+        if (WireTrace.on()) {
+            traced(4, "s32");
+        }
+        return result;
     }
 
     /** A u64 as Java's long bit pattern (values above 2^63-1 come back negative). */
     public long readU64Le() {
         need(8, "u64");
-        return buf.readLongLE();
+        long result = buf.readLongLE();
+        if (WireTrace.on()) {
+            traced(8, "le64");
+        }
+        return result;
     }
 
     public long readS64Le() {
         need(8, "s64");
-        return buf.readLongLE();
+        long result = buf.readLongLE();
+        if (WireTrace.on()) {
+            traced(8, "s64");
+        }
+        return result;
     }
 
     public float readF32Le() {
         need(4, "float");
-        return Float.intBitsToFloat(buf.readIntLE());
+        float result = Float.intBitsToFloat(buf.readIntLE());
+        if (WireTrace.on()) {
+            traced(4, "f32");
+        }
+        return result;
     }
 
     public double readF64Le() {
         need(8, "double");
-        return Double.longBitsToDouble(buf.readLongLE());
+        double result = Double.longBitsToDouble(buf.readLongLE());
+        if (WireTrace.on()) {
+            traced(8, "f64");
+        }
+        return result;
     }
 
     // ---- lengths and byte strings --------------------------------------------------------------
@@ -177,13 +225,18 @@ public final class CephDecoder {
      * each. Rejects counts that could not fit in what remains, so no caller allocates for a lie.
      */
     public int readCountLe(String what, int minElementBytes) {
+        int at = buf.readerIndex();
         long n = readU32Le();
         long min = Math.max(1, minElementBytes); // every Ceph element takes at least a byte
         if (n * min > remaining() || n > Integer.MAX_VALUE - 8) {
             throw new DecodeException(path(), offset() - 4,
                     what + " count " + n + " cannot fit in the " + remaining() + " bytes that remain");
         }
-        return (int) n;
+        int result = (int) n;
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.readerIndex(), what.equals("blob") || what.equals("string") ? "le32 length" : "le32 count (" + what + ")");
+        }
+        return result;
     }
 
     /** A u32 byte length that must fit in what remains. */
@@ -192,40 +245,69 @@ public final class CephDecoder {
     }
 
     public byte[] readBytes(int n) {
+        int at = buf.readerIndex();
         need(n, "bytes");
         byte[] out = new byte[n];
         buf.readBytes(out);
-        return out;
+        byte[] result = out;
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.readerIndex(), "bytes[" + n + "]");
+        }
+        return result;
     }
 
     /** A view of the next {@code n} bytes (no copy); it shares the input's memory and lifetime. */
     public ByteBuf readSlice(int n) {
+        int at = buf.readerIndex();
         need(n, "bytes");
-        return buf.readSlice(n);
+        ByteBuf result = buf.readSlice(n);
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.readerIndex(), "bytes[" + n + "]");
+        }
+        return result;
     }
 
     public void skip(int n) {
         need(n, "skipped bytes");
+        int at = buf.readerIndex();
         buf.skipBytes(n);
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.readerIndex(), "skipped[" + n + "]");
+        }
     }
 
     /** A {@code bufferlist} or blob: u32 length then the bytes, copied. */
     public byte[] readBlob() {
-        return readBytes(readLengthLe("blob"));
+        int at = buf.readerIndex();
+        byte[] result = readBytes(readLengthLe("blob"));
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.readerIndex(), "blob");
+        }
+        return result;
     }
 
     /** A {@code bufferlist} as a view, no copy. */
     public ByteBuf readBlobSlice() {
-        return readSlice(readLengthLe("blob"));
+        int at = buf.readerIndex();
+        ByteBuf result = readSlice(readLengthLe("blob"));
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.readerIndex(), "blob");
+        }
+        return result;
     }
 
     /** A {@code std::string}: u32 length then UTF-8 bytes, no terminator. */
     public String readString() {
+        int at = buf.readerIndex();
         int n = readLengthLe("string");
         need(n, "string");
         String s = buf.toString(buf.readerIndex(), n, StandardCharsets.UTF_8);
         buf.skipBytes(n);
-        return s;
+        String result = s;
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.readerIndex(), "string");
+        }
+        return result;
     }
 
     // ---- common value types ------------------------------------------------------------------
@@ -233,14 +315,22 @@ public final class CephDecoder {
     /** {@code uuid_d}: 16 raw bytes, in the order they print. */
     public UUID readUuid() {
         need(16, "uuid_d");
-        return new UUID(buf.readLong(), buf.readLong());
+        UUID result = new UUID(buf.readLong(), buf.readLong());
+        if (WireTrace.on()) {
+            traced(16, "uuid");
+        }
+        return result;
     }
 
     /** {@code utime_t}: u32 seconds, u32 nanoseconds. */
     public UTime readUtime() {
         long sec = readU32Le();
         long nsec = readU32Le();
-        return new UTime(sec, nsec);
+        UTime result = new UTime(sec, nsec);
+        if (WireTrace.on()) {
+            traced(8, "utime");
+        }
+        return result;
     }
 
     /** {@code ceph_timespec}: same bytes as utime_t. */
@@ -312,6 +402,7 @@ public final class CephDecoder {
         int end = buf.readerIndex() + len;
         Envelope env = new Envelope(struct, v, compat, end, limit);
         limit = end;
+        traceEnvelope(start, struct, v, compat);
         return env;
     }
 
@@ -339,7 +430,15 @@ public final class CephDecoder {
         }
         Envelope env = new Envelope(struct, v, compat, end, limit);
         limit = end;
+        traceEnvelope(start, struct, v, compat);
         return env;
+    }
+
+    private void traceEnvelope(int start, String struct, int v, int compat) {
+        if (WireTrace.on()) {
+            WireTrace.note(buf, base + start, buf.readerIndex(), "struct " + struct + " v" + v + " compat " + compat);
+            WireTrace.enter(buf);
+        }
     }
 
     /**
@@ -350,6 +449,9 @@ public final class CephDecoder {
         if (env.end() == env.outerLimit()) {
             limit = env.outerLimit();
             pop();
+            if (WireTrace.on()) {
+                WireTrace.exit(buf);
+            }
         } else {
             endStruct(env);
         }
@@ -360,9 +462,16 @@ public final class CephDecoder {
      * fields this decoder knows (newer versions append fields) and restores the outer bound.
      */
     public void endStruct(Envelope env) {
+        int at = buf.readerIndex();
         buf.readerIndex(env.end());
         limit = env.outerLimit();
         pop();
+        if (WireTrace.on()) {
+            if (env.end() > at) {
+                WireTrace.note(buf, at, env.end(), "skipped[" + (env.end() - at) + "] (fields this decoder does not read)");
+            }
+            WireTrace.exit(buf);
+        }
     }
 
     /** Fails unless every byte of the input was consumed. */
@@ -378,5 +487,10 @@ public final class CephDecoder {
         public int remainingIn(CephDecoder decoder) {
             return end - decoder.buf.readerIndex();
         }
+    }
+
+    /** Records the {@code width} bytes just read; called only while a {@link WireTrace} records. */
+    private void traced(int width, String type) {
+        WireTrace.note(buf, buf.readerIndex() - width, buf.readerIndex(), type);
     }
 }

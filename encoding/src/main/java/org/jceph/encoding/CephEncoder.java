@@ -49,81 +49,131 @@ public final class CephEncoder {
 
     public CephEncoder writeU8(int v) {
         buf.writeByte(v);
+        if (WireTrace.on()) {
+            traced(1, "u8");
+        }
         return this;
     }
 
     public CephEncoder writeBool(boolean v) {
         buf.writeByte(v ? 1 : 0);
+        if (WireTrace.on()) {
+            traced(1, "bool");
+        }
         return this;
     }
 
     public CephEncoder writeU16Le(int v) {
         buf.writeShortLE(v);
+        if (WireTrace.on()) {
+            traced(2, "le16");
+        }
         return this;
     }
 
     public CephEncoder writeU16Be(int v) {
         buf.writeShort(v);
+        if (WireTrace.on()) {
+            traced(2, "be16");
+        }
         return this;
     }
 
     public CephEncoder writeU32Le(long v) {
         buf.writeIntLE((int) v);
+        if (WireTrace.on()) {
+            traced(4, "le32");
+        }
         return this;
     }
 
     public CephEncoder writeS32Le(int v) {
         buf.writeIntLE(v);
+        if (WireTrace.on()) {
+            traced(4, "s32");
+        }
         return this;
     }
 
     public CephEncoder writeU64Le(long v) {
         buf.writeLongLE(v);
+        if (WireTrace.on()) {
+            traced(8, "le64");
+        }
         return this;
     }
 
     public CephEncoder writeS64Le(long v) {
         buf.writeLongLE(v);
+        if (WireTrace.on()) {
+            traced(8, "s64");
+        }
         return this;
     }
 
     public CephEncoder writeF32Le(float v) {
         buf.writeIntLE(Float.floatToRawIntBits(v));
+        if (WireTrace.on()) {
+            traced(4, "f32");
+        }
         return this;
     }
 
     public CephEncoder writeF64Le(double v) {
         buf.writeLongLE(Double.doubleToRawLongBits(v));
+        if (WireTrace.on()) {
+            traced(8, "f64");
+        }
         return this;
     }
 
     public CephEncoder writeBytes(byte[] bytes) {
+        int at = buf.writerIndex();
         buf.writeBytes(bytes);
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.writerIndex(), "bytes[" + (buf.writerIndex() - at) + "]");
+        }
         return this;
     }
 
     /** Appends the readable bytes of {@code bytes} without moving its reader index. */
     public CephEncoder writeBytes(ByteBuf bytes) {
+        int at = buf.writerIndex();
         buf.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.writerIndex(), "bytes[" + (buf.writerIndex() - at) + "]");
+        }
         return this;
     }
 
     public CephEncoder writeBlob(byte[] bytes) {
+        int at = buf.writerIndex();
         buf.writeIntLE(bytes.length);
         buf.writeBytes(bytes);
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.writerIndex(), "blob");
+        }
         return this;
     }
 
     public CephEncoder writeBlob(ByteBuf bytes) {
+        int at = buf.writerIndex();
         buf.writeIntLE(bytes.readableBytes());
         return writeBytes(bytes);
     }
 
     public CephEncoder writeString(String s) {
+        int at = buf.writerIndex();
         int lengthAt = buf.writerIndex();
         buf.writeIntLE(0);
         int n = ByteBufUtil.reserveAndWriteUtf8(buf, s, ByteBufUtil.utf8MaxBytes(s));
         buf.setIntLE(lengthAt, n);
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.writerIndex(), "blob");
+        }
+        if (WireTrace.on()) {
+            WireTrace.note(buf, at, buf.writerIndex(), "string");
+        }
         return this;
     }
 
@@ -134,12 +184,18 @@ public final class CephEncoder {
     public CephEncoder writeUuid(UUID uuid) {
         buf.writeLong(uuid.getMostSignificantBits());
         buf.writeLong(uuid.getLeastSignificantBits());
+        if (WireTrace.on()) {
+            traced(16, "uuid");
+        }
         return this;
     }
 
     public CephEncoder writeUtime(UTime t) {
         buf.writeIntLE((int) t.seconds());
         buf.writeIntLE((int) t.nanos());
+        if (WireTrace.on()) {
+            traced(8, "utime");
+        }
         return this;
     }
 
@@ -151,6 +207,9 @@ public final class CephEncoder {
 
     public <T> CephEncoder writeList(Collection<T> items, Writer<T> element) {
         buf.writeIntLE(items.size());
+        if (WireTrace.on()) {
+            WireTrace.note(buf, buf.writerIndex() - 4, buf.writerIndex(), "le32 count");
+        }
         for (T item : items) {
             element.write(this, item);
         }
@@ -159,6 +218,9 @@ public final class CephEncoder {
 
     public <K, V> CephEncoder writeMap(Map<K, V> map, Writer<K> key, Writer<V> value) {
         buf.writeIntLE(map.size());
+        if (WireTrace.on()) {
+            WireTrace.note(buf, buf.writerIndex() - 4, buf.writerIndex(), "le32 count (map)");
+        }
         for (Map.Entry<K, V> e : map.entrySet()) {
             key.write(this, e.getKey());
             value.write(this, e.getValue());
@@ -168,6 +230,9 @@ public final class CephEncoder {
 
     public <T> CephEncoder writeOptional(Optional<T> v, Writer<T> value) {
         buf.writeByte(v.isPresent() ? 1 : 0);
+        if (WireTrace.on()) {
+            WireTrace.note(buf, buf.writerIndex() - 1, buf.writerIndex(), "u8 present");
+        }
         v.ifPresent(x -> value.write(this, x));
         return this;
     }
@@ -181,10 +246,22 @@ public final class CephEncoder {
         buf.writeByte(compat);
         int mark = buf.writerIndex();
         buf.writeIntLE(0);
+        if (WireTrace.on()) {
+            WireTrace.note(buf, mark - 2, mark + 4, "struct " + WireTrace.structOwner() + " v" + version + " compat " + compat);
+            WireTrace.enter(buf);
+        }
         return mark;
     }
 
     public void finishStruct(int mark) {
         buf.setIntLE(mark, buf.writerIndex() - mark - 4);
+        if (WireTrace.on()) {
+            WireTrace.exit(buf);
+        }
+    }
+
+    /** Records the {@code width} bytes just written; called only while a {@link WireTrace} records. */
+    private void traced(int width, String type) {
+        WireTrace.note(buf, buf.writerIndex() - width, buf.writerIndex(), type);
     }
 }

@@ -41,7 +41,8 @@ public final class WatchNotify {
             byte[] data) {
     }
 
-    static Event decode(Message m) {
+    /** Decodes an MWatchNotify (type 44) front; public for the generated protocol reference. */
+    public static Event decode(Message m) {
         CephDecoder d = CephDecoder.of(m.front(), "MWatchNotify");
         d.readU8();
         int opcode = d.readU8();

@@ -96,6 +96,15 @@ final class Annotator {
         return field("blob", name, CephDecoder::readBlob, b -> b.length + " bytes");
     }
 
+    /** A versioned envelope header (u8 struct_v, u8 struct_compat, le32 length) as one field. */
+    void envelope(String name) {
+        int at = d.offset();
+        int v = d.readU8();
+        int compat = d.readU8();
+        long len = d.readU32Le();
+        line(at, d.offset() - at, "struct", name, "v" + v + " compat " + compat + ", " + len + " bytes");
+    }
+
     /** Bytes not decoded further. */
     void rest(String name) {
         if (d.remaining() > 0) {

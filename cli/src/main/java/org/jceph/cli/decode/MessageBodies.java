@@ -4,16 +4,86 @@ import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.DecodeException;
 
 /**
- * Annotates the front section of the messages a client session to a monitor carries; any other
- * message is shown by type and length only. Field layouts follow src/messages/M*.h.
+ * Annotates the front section of the messages a client session carries (monitor session, pool
+ * and OSD ops, watch/notify, backoffs); any other message is shown by type and length only. Field
+ * layouts follow src/messages/M*.h. The generated message reference checks these annotations
+ * against jceph's own codecs, field boundary by field boundary.
  */
 final class MessageBodies {
     private MessageBodies() {
     }
 
+    /** The message types annotated field by field. */
+    static final java.util.Set<Integer> KNOWN = java.util.Set.of(4, 13, 14, 15, 16, 17, 18, 19, 20, 41, 42, 43, 44, 48, 49,
+            50, 51, 58, 61, 62);
+
     static void front(int type, Annotator a) {
         try {
             switch (type) {
+                case 13 -> {
+                    paxos(a);
+                    a.field("uuid", "fsid", CephDecoder::readUuid);
+                    if (a.remaining() > 0 && a.u8("data_pool.present") != 0) {
+                        a.field("s64", "data_pool", CephDecoder::readS64Le);
+                    }
+                }
+                case 14 -> {
+                    a.field("uuid", "fsid", CephDecoder::readUuid);
+                    a.u64("version");
+                    a.u64("st.kb");
+                    a.u64("st.kb_used");
+                    a.u64("st.kb_avail");
+                    a.u64("st.num_objects");
+                }
+                case 42 -> osdOp(a);
+                case 43 -> osdOpReply(a);
+                case 44 -> {
+                    a.u8("msg_ver");
+                    a.u8("opcode");
+                    a.hex64("cookie");
+                    a.u64("ver");
+                    a.u64("notify_id");
+                    a.blob("payload");
+                    if (a.remaining() >= 4) {
+                        a.s32("return_code");
+                    }
+                    if (a.remaining() >= 8) {
+                        a.u64("notifier_gid");
+                    }
+                }
+                case 48 -> {
+                    paxos(a);
+                    a.field("uuid", "fsid", CephDecoder::readUuid);
+                    a.s32("reply_code");
+                    a.u32("epoch");
+                    if (a.u8("has_response_data") != 0) {
+                        a.blob("response_data");
+                    }
+                }
+                case 49 -> {
+                    paxos(a);
+                    a.field("uuid", "fsid", CephDecoder::readUuid);
+                    a.u32("pool");
+                    a.u32("op");
+                    a.u64("auid");
+                    a.u64("snapid");
+                    a.string("name");
+                    a.u8("pad");
+                    a.field("s16", "crush_rule", CephDecoder::readS16Le);
+                }
+                case 58 -> {
+                    paxos(a);
+                    a.field("uuid", "fsid", CephDecoder::readUuid);
+                    strings(a, "pools");
+                }
+                case 61 -> {
+                    spgT(a, "pgid");
+                    a.u32("map_epoch");
+                    a.u8("op");
+                    a.u64("id");
+                    hobject(a, "begin");
+                    hobject(a, "end");
+                }
                 case 4 -> monMap(a);
                 case 15 -> {
                     int n = a.field("u32", "what.count", d -> d.readCountLe("subscriptions", 13));
@@ -77,10 +147,98 @@ final class MessageBodies {
                     // shown as a length only
                 }
             }
-            a.rest(type == 4 || type == 41 || type == 50 || type == 15 || type == 62 || type == 51
-                    || type == 16 || type == 17 || type == 18 || type == 19 || type == 20 ? "(trailing)" : "front");
+            a.rest(KNOWN.contains(type) ? "(trailing)" : "front");
         } catch (DecodeException e) {
             a.note("! front does not decode as " + MessageTypes.name(type) + ": " + e.getMessage());
+        }
+    }
+
+    private static void pgT(Annotator a, String name) {
+        a.u8(name + ".struct_v");
+        a.field("s64", name + ".pool", CephDecoder::readS64Le);
+        a.field("u32", name + ".seed", CephDecoder::readU32Le, v -> "0x" + Long.toHexString(v));
+        a.s32(name + ".preferred");
+    }
+
+    private static void spgT(Annotator a, String name) {
+        a.envelope(name);
+        pgT(a, name + ".pgid");
+        a.field("s8", name + ".shard", CephDecoder::readS8);
+    }
+
+    private static void eversion(Annotator a, String name) {
+        a.u64(name + ".version");
+        a.u32(name + ".epoch");
+    }
+
+    private static void hobject(Annotator a, String name) {
+        a.envelope(name);
+        a.string(name + ".key");
+        a.string(name + ".oid");
+        a.hex64(name + ".snap");
+        a.field("u32", name + ".hash", CephDecoder::readU32Le, v -> "0x" + Long.toHexString(v));
+        a.field("bool", name + ".max", CephDecoder::readBool);
+        a.string(name + ".nspace");
+        a.field("s64", name + ".pool", CephDecoder::readS64Le);
+    }
+
+    /** MOSDOp, header version 8 (Octopus and later). */
+    private static void osdOp(Annotator a) {
+        spgT(a, "pgid");
+        a.field("u32", "hash", CephDecoder::readU32Le, v -> "0x" + Long.toHexString(v));
+        a.u32("osdmap_epoch");
+        a.field("u32", "flags", CephDecoder::readU32Le, v -> "0x" + Long.toHexString(v));
+        a.envelope("reqid");
+        a.u8("reqid.name.type");
+        a.field("s64", "reqid.name.num", CephDecoder::readS64Le);
+        a.u64("reqid.tid");
+        a.s32("reqid.inc");
+        a.field("u8[24]", "trace (blkin: trace_id, span_id, parent_span_id)", d -> d.readBytes(24),
+                b -> Annotator.allZero(b) ? "(zero: not traced)" : Annotator.hexString(b));
+        a.u32("client_inc");
+        a.field("utime", "mtime", CephDecoder::readUtime);
+        a.envelope("oloc");
+        a.field("s64", "oloc.pool", CephDecoder::readS64Le);
+        a.s32("oloc.preferred");
+        a.string("oloc.key");
+        a.string("oloc.nspace");
+        a.field("s64", "oloc.hash", CephDecoder::readS64Le);
+        a.string("oid");
+        int n = a.u16("num_ops");
+        for (int i = 0; i < n; i++) {
+            a.packed(org.jceph.encoding.packed.CephStructs.CEPH_OSD_OP, "ops[" + i + "].");
+        }
+        a.hex64("snapid");
+        a.u64("snap_seq");
+        int snaps = a.field("u32", "snaps.count", d -> d.readCountLe("snaps", 8));
+        for (int i = 0; i < snaps; i++) {
+            a.u64("snaps[" + i + "]");
+        }
+        a.s32("retry_attempt");
+        a.hex64("features");
+    }
+
+    /** MOSDOpReply, header version 8. */
+    private static void osdOpReply(Annotator a) {
+        a.string("oid");
+        pgT(a, "pgid");
+        a.field("u64", "flags", CephDecoder::readU64Le, v -> "0x" + Long.toHexString(v));
+        a.s32("result");
+        eversion(a, "bad_replay_version");
+        a.u32("osdmap_epoch");
+        int n = a.field("u32", "num_ops", d -> d.readCountLe("ops", 38));
+        for (int i = 0; i < n; i++) {
+            a.packed(org.jceph.encoding.packed.CephStructs.CEPH_OSD_OP, "ops[" + i + "].");
+        }
+        a.s32("retry_attempt");
+        for (int i = 0; i < n; i++) {
+            a.s32("ops[" + i + "].rval");
+        }
+        eversion(a, "replay_version");
+        a.u64("user_version");
+        if (a.u8("do_redirect") != 0) {
+            a.envelope("redirect");
+            a.rest("redirect (object_locator_t, object, osd_instructions) and the trace");
         }
     }
 

@@ -18,7 +18,11 @@ import org.jceph.encoding.types.EntityAddrVec;
  */
 final class Msgr2Dissector {
     static final byte[] BANNER = "ceph v2\n".getBytes(StandardCharsets.US_ASCII);
-    static final int PREAMBLE = 32;
+    static final int PREAMBLE = CephStructs.MSGR2_PREAMBLE.size();
+    private static final int BANNER_LEN = CephStructs.MSGR2_BANNER.size();
+    private static final int PREAMBLE_CRC_AT = CephStructs.MSGR2_PREAMBLE.field("crc").offset();
+    private static final int EPILOGUE_REV1 = CephStructs.MSGR2_EPILOGUE_CRC_REV1.size();
+    private static final int EPILOGUE_REV0 = CephStructs.MSGR2_EPILOGUE_CRC_REV0.size();
     /** A control frame is small; a message may be large but is bounded by what was captured. */
     private static final long MAX_FRAME = 1L << 30;
 
@@ -60,10 +64,10 @@ final class Msgr2Dissector {
     }
 
     private static long bannerFeatures(byte[] b) {
-        if (b.length < 26 || !matches(b)) {
+        if (b.length < BANNER_LEN || !matches(b)) {
             return -1;
         }
-        return java.nio.ByteBuffer.wrap(b, 10, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        return CephStructs.MSGR2_BANNER.field("supported_features").getLong(io.netty.buffer.Unpooled.wrappedBuffer(b), 0);
     }
 
     /**
@@ -114,7 +118,7 @@ final class Msgr2Dissector {
             int flags = pre.field("u8", "flags", CephDecoder::readU8,
                     f -> String.format("0x%02x", f) + ((f & 1) != 0 ? " (FRAME_EARLY_DATA_COMPRESSED)" : ""));
             pre.field("u8", "reserved", CephDecoder::readU8);
-            int preCrc = Crc32c.update(0, b, pos, 28);
+            int preCrc = Crc32c.update(0, b, pos, PREAMBLE_CRC_AT);
             long crcL = pre.field("u32", "preamble_crc", CephDecoder::readU32Le, v -> crcNote(v, preCrc));
             String title = "frame " + tagName(tag);
             if ((int) crcL != preCrc || num < 1 || num > 4) {
@@ -126,7 +130,7 @@ final class Msgr2Dissector {
             for (int i = 0; i < 4; i++) {
                 total += len[i];
             }
-            int epilogue = rev1 ? (num > 1 ? 13 : 0) : 17;
+            int epilogue = rev1 ? (num > 1 ? EPILOGUE_REV1 : 0) : EPILOGUE_REV0;
             long frameLen = PREAMBLE + total + (rev1 ? 4 : 0) + epilogue;
             if (total > MAX_FRAME || pos + frameLen > b.length) {
                 out.add(incomplete(stream, fromClient, pos, b.length - pos, title + " (" + frameLen + " bytes)"));
@@ -136,10 +140,11 @@ final class Msgr2Dissector {
             boolean compressed = (flags & 1) != 0;
             byte[][] plain = compressed ? inflate(b, p, len, rev1, session, lines) : null;
             int msgType = -1;
-            if (tag == 17 && plain != null && plain[0] != null && plain[0].length >= 18) {
-                msgType = (plain[0][16] & 0xff) | (plain[0][17] & 0xff) << 8;
-            } else if (tag == 17 && !compressed && len[0] >= 18) {
-                msgType = (b[p + 16] & 0xff) | (b[p + 17] & 0xff) << 8;
+            int typeAt = CephStructs.CEPH_MSG_HEADER2.field("type").offset();
+            if (tag == 17 && plain != null && plain[0] != null && plain[0].length >= typeAt + 2) {
+                msgType = (plain[0][typeAt] & 0xff) | (plain[0][typeAt + 1] & 0xff) << 8;
+            } else if (tag == 17 && !compressed && len[0] >= typeAt + 2) {
+                msgType = (b[p + typeAt] & 0xff) | (b[p + typeAt + 1] & 0xff) << 8;
             }
             int[] segStart = new int[4];
             for (int i = 0; i < 4; i++) {
@@ -197,18 +202,18 @@ final class Msgr2Dissector {
     }
 
     private static int banner(byte[] b, TcpStreams.Stream stream, boolean fromClient, List<Event> out) {
-        if (b.length < 26) {
+        if (b.length < BANNER_LEN) {
             out.add(incomplete(stream, fromClient, 0, b.length, "banner"));
             return -1;
         }
         List<String> lines = new Lines();
-        Annotator a = new Annotator(b, 0, 26, 0, "banner", lines, "");
+        Annotator a = new Annotator(b, 0, BANNER_LEN, 0, "banner", lines, "");
         a.field("char[8]", "magic", d -> new String(d.readBytes(8), StandardCharsets.US_ASCII), Annotator::quote);
         a.u16("payload_len");
         a.field("u64", "supported_features", CephDecoder::readU64Le, Msgr2Dissector::features);
         a.field("u64", "required_features", CephDecoder::readU64Le, Msgr2Dissector::features);
-        out.add(new Event(stream.timeOf(25), fromClient, 0, "banner msgr2", lines));
-        return 26;
+        out.add(new Event(stream.timeOf(BANNER_LEN - 1), fromClient, 0, "banner msgr2", lines));
+        return BANNER_LEN;
     }
 
     static String features(long f) {
@@ -259,7 +264,7 @@ final class Msgr2Dissector {
 
     private static boolean plainPreambleAt(byte[] b, int p) {
         return b.length - p >= PREAMBLE && b[p] == 5
-                && Crc32c.update(0, b, p, 28) == java.nio.ByteBuffer.wrap(b, p + 28, 4)
+                && Crc32c.update(0, b, p, PREAMBLE_CRC_AT) == java.nio.ByteBuffer.wrap(b, p + PREAMBLE_CRC_AT, 4)
                         .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
     }
 

@@ -22,6 +22,7 @@ import org.w3c.dom.Document;
  */
 class ProtocolReferenceTest {
     private static final Path DOCS = ProjectRoot.get().resolve("docs/protocol");
+    static final MessageReference.Captures CAPTURES = ProtocolReference.capturesUnder(ProjectRoot.get());
 
     @TempDir
     Path dir;
@@ -29,13 +30,13 @@ class ProtocolReferenceTest {
     @Test
     void committedReferenceMatchesTheCode() throws Exception {
         if (Boolean.getBoolean("jceph.protocol.update")) {
-            ProtocolReference.write(DOCS);
+            ProtocolReference.write(DOCS, CAPTURES);
         }
-        Map<String, String> want = ProtocolReference.generate();
+        Map<String, String> want = ProtocolReference.generate(CAPTURES);
         for (Map.Entry<String, String> e : want.entrySet()) {
             Path f = DOCS.resolve(e.getKey());
             assertTrue(Files.exists(f), f + " is missing: regenerate docs/protocol (see its README)");
-            assertEquals(e.getValue(), Files.readString(f), f + " drifted from CephStructs: regenerate docs/protocol "
+            assertEquals(e.getValue(), Files.readString(f), f + " drifted from the code (CephStructs, the message codecs): regenerate docs/protocol "
                     + "(mvn ... -Dtest=ProtocolReferenceTest -Djceph.protocol.update=true)");
         }
         try (var s = Files.list(DOCS)) {
@@ -68,6 +69,8 @@ class ProtocolReferenceTest {
             assertEquals(l.size(), sum, e.getKey());
         }
         assertTrue(ProtocolReference.layouts().containsKey("CEPH_MSG_HEADER2"));
+        assertTrue(ProtocolReference.layouts().containsKey("MSGR2_PREAMBLE"));
+        assertTrue(ProtocolReference.layouts().containsKey("MSGR2_EPILOGUE_CRC_REV1"));
     }
 
     @Test

@@ -7,7 +7,9 @@ import java.util.List;
  * accounted for. Sources (Ceph repo unless noted): src/include/msgr.h (messenger headers and
  * footers, connect, entity name/addr), src/include/rados.h (osd ops and the 2010 request/reply
  * heads), src/include/rbd_types.h (format 1 header). The kernel's include/linux/ceph has the same
- * declarations.
+ * declarations. The msgr2 frame blocks follow src/msg/async/frames_v2.h (preamble_block_t, the
+ * epilogue blocks of both revisions and both modes) and ProtocolV2.cc (the banner); they are C++
+ * but packed, so they are declared here and in the C probe the same way.
  *
  * <p>The C probe under fixtures/src/main/c declares the same structs independently, from the C
  * headers; the layout properties prove both agree, field by field and byte by byte.
@@ -164,6 +166,110 @@ public final class CephStructs {
             .u8("flags")
             .build(13);
 
+    // ---- msgr2 (src/msg/async/frames_v2.h, ProtocolV2.cc) ---------------------------------------
+
+    /** frames_v2.h MAX_NUM_SEGMENTS: every preamble describes four segments, used or not. */
+    public static final int MSGR2_MAX_SEGMENTS = 4;
+
+    /** {@code segment_t}: one segment descriptor of the preamble, 6 bytes. */
+    public static final PackedLayout MSGR2_SEGMENT = PackedLayout.builder("msgr2_segment").cName("segment_t")
+            .u32le("length")
+            .u16le("alignment")
+            .build(6);
+
+    private static PackedLayout.Builder segmentArray(PackedLayout.Builder b) {
+        for (int i = 0; i < MSGR2_MAX_SEGMENTS; i++) {
+            b.struct("segments[" + i + "]", MSGR2_SEGMENT);
+        }
+        return b;
+    }
+
+    /**
+     * {@code preamble_block_t}: the 32 bytes that open every msgr2 frame, in both revisions and
+     * both modes (in secure mode they are the first 32 bytes of the first ciphertext block). The
+     * four segment descriptors are all present; those beyond {@code num_segments} are zero.
+     * {@code flags} bit 0 is FRAME_EARLY_DATA_COMPRESSED (Quincy and later; Pacific declared both
+     * bytes reserved); {@code crc} is crc32c, seed 0, of bytes 0..27.
+     */
+    public static final PackedLayout MSGR2_PREAMBLE = segmentArray(
+            PackedLayout.builder("msgr2_preamble").cName("preamble_block_t")
+                    .u8("tag")
+                    .u8("num_segments"))
+            .u8("flags")
+            .pad("reserved", 1)
+            .u32le("crc")
+            .build(32);
+
+    /**
+     * {@code epilogue_crc_rev1_block_t}: msgr2.1 crc mode, 13 bytes, present only when segments
+     * 1..3 are not all empty. {@code late_status} is FRAME_LATE_STATUS_COMPLETE (0x0e) or
+     * _ABORTED (0x01) in the low nibble; {@code crc_values[i]} is crc32c(-1) of segment i + 1
+     * (segment 0 carries its own le32 crc right after its bytes).
+     */
+    public static final PackedLayout MSGR2_EPILOGUE_CRC_REV1 = PackedLayout.builder("msgr2_epilogue_crc_rev1")
+            .cName("epilogue_crc_rev1_block_t")
+            .u8("late_status")
+            .u32le("crc_values[0]")
+            .u32le("crc_values[1]")
+            .u32le("crc_values[2]")
+            .build(13);
+
+    /**
+     * {@code epilogue_crc_rev0_block_t}: msgr2.0 crc mode, 17 bytes after every frame.
+     * {@code late_flags} bit 0 is FRAME_LATE_FLAG_ABORTED; {@code crc_values[i]} is crc32c(-1) of
+     * segment i (zero for segments beyond num_segments).
+     */
+    public static final PackedLayout MSGR2_EPILOGUE_CRC_REV0 = PackedLayout.builder("msgr2_epilogue_crc_rev0")
+            .cName("epilogue_crc_rev0_block_t")
+            .u8("late_flags")
+            .u32le("crc_values[0]")
+            .u32le("crc_values[1]")
+            .u32le("crc_values[2]")
+            .u32le("crc_values[3]")
+            .build(17);
+
+    /**
+     * {@code epilogue_secure_rev1_block_t}: msgr2.1 secure mode, one AES block (16 bytes) of
+     * plaintext after segments 1..3 (each padded to 16) and before the GCM tag.
+     */
+    public static final PackedLayout MSGR2_EPILOGUE_SECURE_REV1 = PackedLayout.builder("msgr2_epilogue_secure_rev1")
+            .cName("epilogue_secure_rev1_block_t")
+            .u8("late_status")
+            .pad("padding", 15)
+            .build(16);
+
+    /** {@code epilogue_secure_rev0_block_t}: msgr2.0 secure mode, 16 bytes, late_flags first. */
+    public static final PackedLayout MSGR2_EPILOGUE_SECURE_REV0 = PackedLayout.builder("msgr2_epilogue_secure_rev0")
+            .cName("epilogue_secure_rev0_block_t")
+            .u8("late_flags")
+            .pad("padding", 15)
+            .build(16);
+
+    /**
+     * The first ciphertext block of a msgr2.1 secure frame as it is decrypted: the preamble, the
+     * first 48 bytes of segment 0 (zero padded when it is shorter), then the 16-byte GCM tag on
+     * the wire. Ceph has no struct for it (ProtocolV2.cc reads FRAME_PREAMBLE_WITH_INLINE_SIZE
+     * plus the tag); we name it so that its 96 bytes are declared once.
+     */
+    public static final PackedLayout MSGR2_SECURE_HEAD = PackedLayout.builder("msgr2_secure_head")
+            .struct("preamble", MSGR2_PREAMBLE)
+            .bytes("segment0_inline", 48)
+            .bytes("auth_tag", 16)
+            .build(96);
+
+    /**
+     * The msgr2 banner (ProtocolV2.cc, msgr.h CEPH_BANNER_V2_PREFIX), before any frame and in
+     * clear text in every mode: the prefix {@code "ceph v2\n"}, le16 payload length (16 today),
+     * then the payload: le64 supported and le64 required msgr2 features (bit 0 REVISION_1, bit 1
+     * COMPRESSION). Not a frame: no preamble, no crc.
+     */
+    public static final PackedLayout MSGR2_BANNER = PackedLayout.builder("msgr2_banner")
+            .chars("prefix", 8)
+            .u16le("payload_len")
+            .u64le("supported_features")
+            .u64le("required_features")
+            .build(26);
+
     // ---- osd ops (rados.h) ---------------------------------------------------------------------
 
     /** Closes a union case: names the bytes it leaves unused, up to the union's 28. */
@@ -278,6 +384,8 @@ public final class CephStructs {
             CEPH_ENTITY_NAME, CEPH_ENTITY_ADDR, CEPH_ENTITY_INST,
             CEPH_MSG_CONNECT, CEPH_MSG_CONNECT_REPLY, CEPH_MSG_HEADER, CEPH_MSG_HEADER2,
             CEPH_MSG_FOOTER, CEPH_MSG_FOOTER_OLD,
+            MSGR2_SEGMENT, MSGR2_PREAMBLE, MSGR2_EPILOGUE_CRC_REV1, MSGR2_EPILOGUE_CRC_REV0,
+            MSGR2_EPILOGUE_SECURE_REV1, MSGR2_EPILOGUE_SECURE_REV0, MSGR2_SECURE_HEAD, MSGR2_BANNER,
             CEPH_OSD_OP, CEPH_OSD_REQUEST_HEAD, CEPH_OSD_REPLY_HEAD,
             RBD_HEADER_OPTIONS, RBD_OBJ_HEADER_ONDISK, RBD_OBJ_HEADER_SNAP_ONDISK);
 }

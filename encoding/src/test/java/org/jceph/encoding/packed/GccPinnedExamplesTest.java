@@ -88,6 +88,61 @@ class GccPinnedExamplesTest {
                         "0000")); // reserved
     }
 
+    /** The values of every non-padding leaf of the struct at {@code at}, as the layout decodes them. */
+    private static Map<String, Object> decodedValues(PackedLayout layout, byte[] bytes, int at) {
+        Map<String, Object> all = layout.decode(Unpooled.wrappedBuffer(bytes), at, Map.of());
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (PackedField leaf : layout.leaves(Map.of())) {
+            if (leaf.kind() != PackedField.Kind.PAD) {
+                out.put(leaf.name(), all.get(leaf.name()));
+            }
+        }
+        return out;
+    }
+
+    private static String hexAt(byte[] b, int at, int len) {
+        return GccSupport.HEX.formatHex(b, at, at + len);
+    }
+
+    /**
+     * A real msgr2.1 crc session (a Pacific 16.2.15 monitor's bytes, fixtures/messenger): its
+     * banner, its first preamble and the first crc epilogue, as Java decodes them, are the bytes
+     * gcc lays out for the frames_v2.h structs filled with the same values.
+     */
+    @Test
+    void msgr2BlocksOfACapturedSession() throws java.io.IOException {
+        byte[] s = java.nio.file.Files.readAllBytes(org.jceph.fixtures.ProjectRoot.get()
+                .resolve("fixtures/src/main/resources/fixtures/messenger/pacific-16.2.15-crc-server.bin"));
+        PackedLayout banner = CephStructs.MSGR2_BANNER;
+        pin(banner, Map.of(), decodedValues(banner, s, 0), hexAt(s, 0, banner.size()));
+        PackedLayout pre = CephStructs.MSGR2_PREAMBLE;
+        PackedLayout epi = CephStructs.MSGR2_EPILOGUE_CRC_REV1;
+        int pos = banner.size();
+        boolean epiloguePinned = false;
+        boolean firstPinned = false;
+        while (pos < s.length && !epiloguePinned) {
+            Map<String, Object> p = decodedValues(pre, s, pos);
+            if (!firstPinned) {
+                pin(pre, Map.of(), p, hexAt(s, pos, pre.size()));
+                firstPinned = true;
+            }
+            long[] len = new long[4];
+            for (int i = 0; i < 4; i++) {
+                len[i] = (Long) p.get("segments[" + i + "].length");
+            }
+            int q = pos + pre.size() + (int) len[0] + (len[0] > 0 ? 4 : 0) + (int) (len[1] + len[2] + len[3]);
+            if (len[1] + len[2] + len[3] > 0) {
+                pin(pre, Map.of(), p, hexAt(s, pos, pre.size())); // a MESSAGE preamble too
+                pin(epi, Map.of(), decodedValues(epi, s, q), hexAt(s, q, epi.size()));
+                assertEquals(0x0EL, (Long) decodedValues(epi, s, q).get("late_status") & 0x0F, "complete");
+                epiloguePinned = true;
+                q += epi.size();
+            }
+            pos = q;
+        }
+        assertTrue(epiloguePinned, "the capture holds a frame with segments beyond the first");
+    }
+
     @Test
     void msgHeaderCrcCoversTheFirst49Bytes() {
         assertEquals(49, CephStructs.CEPH_MSG_HEADER.at("crc").offset());

@@ -267,6 +267,7 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
         }
         OP.field("payload_len").setLong(out, base, input.length);
         out.writerIndex(base + OP.size());
+        org.jceph.encoding.WireTrace.note(out, base, base + OP.size(), "ceph_osd_op");
     }
 
     /** The value fields of each union case of ceph_osd_op, in order (padding left out): looked up once per case. */

@@ -11,7 +11,8 @@ import io.netty.buffer.Unpooled;
  * from the reader must be {@link #release() released} once handled.
  */
 public final class Frame {
-    public static final int MAX_SEGMENTS = 4;
+    /** frames_v2.h MAX_NUM_SEGMENTS (the preamble has this many descriptors). */
+    public static final int MAX_SEGMENTS = org.jceph.encoding.packed.CephStructs.MSGR2_MAX_SEGMENTS;
 
     private final Tag tag;
     private final ByteBuf[] segments;

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.security.GeneralSecurityException;
 import io.netty.buffer.Unpooled;
 import org.jceph.encoding.Crc32c;
+import org.jceph.encoding.packed.PackedField;
 import org.jceph.messenger.internal.Buffers;
 import org.jceph.messenger.internal.compress.CorruptSegmentException;
 import org.jceph.messenger.internal.compress.SegmentCodec;
@@ -190,13 +191,14 @@ public final class FrameReader {
         }
         boolean aborted = false;
         if (p.hasTail()) {
-            int status = in.getUnsignedByte(pos);
-            aborted = checkLateStatus(status, name, streamOffset + pos - r);
+            int status = FrameWriter.CRC_LATE_STATUS.getInt(in, pos);
+            aborted = checkLateStatus(status, name, streamOffset + pos - r + FrameWriter.CRC_LATE_STATUS.offset());
             for (int i = 1; i < p.numSegments() && !aborted; i++) {
-                int crc = in.getIntLE(pos + 1 + 4 * (i - 1));
+                PackedField slot = FrameWriter.CRC_VALUES[i - 1];
+                int crc = slot.getInt(in, pos);
                 int expect = Crc32c.update(-1, in, starts[i], p.lengths()[i]);
                 if (crc != expect) {
-                    throw new FrameException(name + "/epilogue", streamOffset + pos - r + 1 + 4 * (i - 1),
+                    throw new FrameException(name + "/epilogue", streamOffset + pos - r + slot.offset(),
                             String.format("segment %d crc %08x, computed %08x", i, crc, expect));
                 }
             }
@@ -226,16 +228,18 @@ public final class FrameReader {
             starts[i] = pos;
             pos += p.lengths()[i];
         }
-        int flags = in.getUnsignedByte(pos);
+        int flags = FrameWriter.REV0_LATE_FLAGS.getInt(in, pos);
         if ((flags & ~1) != 0) {
-            throw new FrameException(name + "/epilogue", streamOffset + pos - r, String.format("late_flags 0x%02x", flags));
+            throw new FrameException(name + "/epilogue", streamOffset + pos - r + FrameWriter.REV0_LATE_FLAGS.offset(),
+                    String.format("late_flags 0x%02x", flags));
         }
         boolean aborted = (flags & 1) != 0;
         for (int i = 0; i < p.numSegments() && !aborted; i++) {
-            int crc = in.getIntLE(pos + 1 + 4 * i);
+            PackedField slot = FrameWriter.REV0_CRC_VALUES[i];
+            int crc = slot.getInt(in, pos);
             int expect = Crc32c.update(-1, in, starts[i], p.lengths()[i]);
             if (crc != expect) {
-                throw new FrameException(name + "/epilogue", streamOffset + pos - r + 1 + 4 * i,
+                throw new FrameException(name + "/epilogue", streamOffset + pos - r + slot.offset(),
                         String.format("segment %d crc %08x, computed %08x", i, crc, expect));
             }
         }
@@ -259,7 +263,7 @@ public final class FrameReader {
 
     private Frame nextSecure(ByteBuf in) {
         int r = in.readerIndex();
-        int headLen = Preamble.SIZE + FrameWriter.SECURE_INLINE_LEN + GcmCipher.TAG_LEN;
+        int headLen = FrameWriter.SECURE_HEAD.size();
         if (pending == null) {
             if (in.readableBytes() < headLen) {
                 return null;
@@ -308,7 +312,8 @@ public final class FrameReader {
                 q += FrameWriter.padded(p.lengths()[i]);
             }
             whole.release();
-            aborted = checkLateStatus(plain[q] & 0xFF, name, streamOffset + pos - r);
+            aborted = checkLateStatus(plain[q + FrameWriter.SECURE_LATE_STATUS.offset()] & 0xFF, name,
+                    streamOffset + pos - r);
             pos += (int) cLen;
         }
         for (int i = 1; i < p.numSegments(); i++) {

@@ -8,6 +8,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.jceph.encoding.Crc32c;
+import org.jceph.encoding.packed.CephStructs;
+import org.jceph.encoding.packed.PackedField;
+import org.jceph.encoding.packed.PackedLayout;
 import org.jceph.messenger.internal.compress.SegmentCodec;
 
 /**
@@ -26,15 +29,44 @@ import org.jceph.messenger.internal.compress.SegmentCodec;
  */
 public final class FrameWriter {
     static final int LATE_STATUS_COMPLETE = 0x0E;
-    static final int CRC_EPILOGUE_LEN = 13;
-    static final int SECURE_INLINE_LEN = 48;
-    static final int SECURE_BLOCK = 16;
+    /** msgr2.1 crc epilogue (frames_v2.h epilogue_crc_rev1_block_t): late_status, crc of segments 1..3. */
+    static final PackedLayout CRC_EPILOGUE = CephStructs.MSGR2_EPILOGUE_CRC_REV1;
+    static final int CRC_EPILOGUE_LEN = CRC_EPILOGUE.size();
+    static final PackedField CRC_LATE_STATUS = CRC_EPILOGUE.field("late_status");
+    /** {@code CRC_VALUES[i]}: the crc of segment i + 1. */
+    static final PackedField[] CRC_VALUES = arrayOf(CRC_EPILOGUE, "crc_values", Frame.MAX_SEGMENTS - 1);
+    /** msgr2.1 secure epilogue: one AES block, late_status then named padding. */
+    static final PackedLayout SECURE_EPILOGUE = CephStructs.MSGR2_EPILOGUE_SECURE_REV1;
+    static final int SECURE_BLOCK = SECURE_EPILOGUE.size();
+    static final PackedField SECURE_LATE_STATUS = SECURE_EPILOGUE.field("late_status");
+    /** The first sealed block: preamble, the first bytes of segment 0, the GCM tag. */
+    static final PackedLayout SECURE_HEAD = CephStructs.MSGR2_SECURE_HEAD;
+    static final int SECURE_INLINE_LEN = SECURE_HEAD.field("segment0_inline").width();
     /** Default segment alignment hints (frames_v2.h segment_t): 8, and a page for message data. */
     static final int ALIGN_DEFAULT = 8;
     static final int ALIGN_PAGE = 4096;
 
-    /** msgr2.0 crc epilogue: u8 late_flags (bit 0 = aborted) and u32 crc[4], after every frame. */
-    static final int REV0_EPILOGUE_LEN = 17;
+    /** msgr2.0 crc epilogue (epilogue_crc_rev0_block_t): late_flags (bit 0 = aborted), crc[4], after every frame. */
+    static final PackedLayout REV0_EPILOGUE = CephStructs.MSGR2_EPILOGUE_CRC_REV0;
+    static final int REV0_EPILOGUE_LEN = REV0_EPILOGUE.size();
+    static final PackedField REV0_LATE_FLAGS = REV0_EPILOGUE.field("late_flags");
+    /** {@code REV0_CRC_VALUES[i]}: the crc of segment i. */
+    static final PackedField[] REV0_CRC_VALUES = arrayOf(REV0_EPILOGUE, "crc_values", Frame.MAX_SEGMENTS);
+
+    static {
+        if (SECURE_HEAD.field("auth_tag").width() != GcmCipher.TAG_LEN
+                || SECURE_HEAD.field("preamble").offset() != 0 || SECURE_HEAD.field("preamble").width() != Preamble.SIZE) {
+            throw new IllegalStateException("CephStructs.MSGR2_SECURE_HEAD disagrees with the cipher or the preamble");
+        }
+    }
+
+    private static PackedField[] arrayOf(PackedLayout l, String name, int n) {
+        PackedField[] out = new PackedField[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = l.field(name + "[" + i + "]");
+        }
+        return out;
+    }
 
     private GcmCipher tx;
     private boolean rev0;
@@ -190,10 +222,10 @@ public final class FrameWriter {
             addPayload(out, segs[i]);
         }
         if (tail) {
-            ByteBuf epi = org.jceph.encoding.CephEncoder.heapBuffer(CRC_EPILOGUE_LEN);
-            epi.writeByte(LATE_STATUS_COMPLETE);
+            ByteBuf epi = org.jceph.encoding.CephEncoder.heapBuffer(CRC_EPILOGUE_LEN).writeZero(CRC_EPILOGUE_LEN);
+            CRC_LATE_STATUS.setLong(epi, 0, LATE_STATUS_COMPLETE);
             for (int i = 1; i < Frame.MAX_SEGMENTS; i++) {
-                epi.writeIntLE(i < num ? segCrc(segs, i) : 0);
+                CRC_VALUES[i - 1].setLong(epi, 0, i < num ? segCrc(segs, i) : 0);
             }
             out.addComponent(true, epi);
         }
@@ -214,10 +246,10 @@ public final class FrameWriter {
         for (int i = 1; i < segs.length; i++) {
             addPayload(out, segs[i]);
         }
-        ByteBuf epi = org.jceph.encoding.CephEncoder.heapBuffer(REV0_EPILOGUE_LEN);
-        epi.writeByte(0); // late_flags: complete
+        ByteBuf epi = org.jceph.encoding.CephEncoder.heapBuffer(REV0_EPILOGUE_LEN).writeZero(REV0_EPILOGUE_LEN);
+        REV0_LATE_FLAGS.setLong(epi, 0, 0); // complete
         for (int i = 0; i < Frame.MAX_SEGMENTS; i++) {
-            epi.writeIntLE(i < num ? segCrc(segs, i) : 0);
+            REV0_CRC_VALUES[i].setLong(epi, 0, i < num ? segCrc(segs, i) : 0);
         }
         out.addComponent(true, epi);
         return out;
@@ -241,7 +273,7 @@ public final class FrameWriter {
                 tailLen += padded(segs[i].readableBytes());
             }
         }
-        int total = Preamble.SIZE + SECURE_INLINE_LEN + GcmCipher.TAG_LEN
+        int total = SECURE_HEAD.size()
                 + (rest0 > 0 ? padded(rest0) + GcmCipher.TAG_LEN : 0) + (tail ? tailLen + GcmCipher.TAG_LEN : 0);
         byte[] wire = new byte[total];
         ByteBuffer out = ByteBuffer.wrap(wire);
@@ -265,7 +297,7 @@ public final class FrameWriter {
                 parts.add(ByteBuffer.allocate(padded(n) - n));
             }
             ByteBuffer epi = ByteBuffer.allocate(SECURE_BLOCK);
-            epi.put(0, (byte) LATE_STATUS_COMPLETE);
+            epi.put(SECURE_LATE_STATUS.offset(), (byte) LATE_STATUS_COMPLETE); // the padding stays zero
             parts.add(epi);
             tx.encrypt(out, parts.toArray(NO_BUFFERS));
         }
