@@ -81,9 +81,11 @@ class CapturedV1SessionTest {
         assertArrayEquals(V1Codec.BANNER, java.util.Arrays.copyOf(hello, 9));
         V1Capture.SentConnect c = (V1Capture.SentConnect) whole.get(1);
         // what jceph advertised when the session was captured (2026-11-25), before it also advertised the
-        // Quincy/Reef/MSR bits (SERVER_QUINCY, SERVER_REEF, RANGE_BLOCKLIST, CRUSH_MSR)
+        // Quincy/Reef/MSR bits (SERVER_QUINCY, SERVER_REEF, RANGE_BLOCKLIST, CRUSH_MSR) and then the
+        // Squid/Tentacle ones (SERVER_SQUID, SERVER_TENTACLE)
         long later = CephFeature.SERVER_QUINCY.bitMask() | CephFeature.SERVER_REEF.bitMask()
-                | CephFeature.RANGE_BLOCKLIST.bitMask() | CephFeature.CRUSH_MSR.bitMask();
+                | CephFeature.RANGE_BLOCKLIST.bitMask() | CephFeature.CRUSH_MSR.bitMask()
+                | CephFeature.SERVER_SQUID.bitMask() | CephFeature.SERVER_TENTACLE.bitMask();
         assertEquals(0x3f01cfb97ffdffffL, c.connect().features());
         assertEquals(CephFeature.CLIENT_SUPPORTED & ~later, c.connect().features() & ~later);
         assertEquals(EntityName.TYPE_CLIENT, c.connect().hostType());

@@ -57,9 +57,11 @@ class StockClientV1CaptureTest {
         // librados' MonClient does not ask for a lossy session; the monitor decides (its reply says LOSSY).
         assertEquals(0, theirs.connect().flags());
         assertEquals(Tags.CONNECT_LOSSY, ((V1Codec.ConnectReply) server(-1).get(1)).flags());
-        // Every feature bit we advertise, Pacific's librados advertises too, except the two that came
-        // after Pacific (SERVER_QUINCY, CRUSH_MSR), which jceph advertises for Reef and Tentacle monitors.
-        long later = CephFeature.SERVER_QUINCY.bitMask() | CephFeature.CRUSH_MSR.bitMask();
+        // Every feature bit we advertise, Pacific's librados advertises too, except those that came
+        // after Pacific (SERVER_QUINCY, CRUSH_MSR, SERVER_SQUID, SERVER_TENTACLE), which jceph
+        // advertises as a Tentacle client does.
+        long later = CephFeature.SERVER_QUINCY.bitMask() | CephFeature.CRUSH_MSR.bitMask()
+                | CephFeature.SERVER_SQUID.bitMask() | CephFeature.SERVER_TENTACLE.bitMask();
         long extra = CephFeature.CLIENT_SUPPORTED & ~theirs.connect().features();
         assertEquals(later, extra, "we advertise 0x" + Long.toHexString(extra & ~later) + " that librados does not");
         V1Reader.Msg first = cw.stream().filter(o -> o instanceof V1Reader.Msg).map(o -> (V1Reader.Msg) o)
