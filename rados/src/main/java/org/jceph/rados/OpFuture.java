@@ -6,6 +6,11 @@ import java.util.concurrent.CompletableFuture;
  * The future of one RADOS op, and of every stage derived from it ({@code thenApply},
  * {@code thenCompose}, ...): cancelling any of them cancels the op itself, which then leaves the
  * Objecter's queue and in-flight budget, and whose reply, if one still comes, is ignored.
+ *
+ * <p>The op's own (root) future is completed on the client's completion executor, never on the
+ * thread that settles it (the messenger's I/O thread for a reply, the timer for a timeout): the
+ * bookkeeping runs at once on that thread, and the first outcome wins ({@link #settled()}), but
+ * the future itself, and so every stage a user chained to it, completes on the executor.
  */
 final class OpFuture<T> extends CompletableFuture<T> {
     /** The op's own future; {@code this} for the root. */
@@ -23,12 +28,51 @@ final class OpFuture<T> extends CompletableFuture<T> {
     private volatile BeforeDone beforeDone;
     private final java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private OpFuture(OpFuture<?> root) {
+    /** Where the root completes (null: on the settling thread, as for derived stages). */
+    private final java.util.concurrent.Executor completer;
+    /** Set by the first outcome of the root, before its completion is handed to {@link #completer}. */
+    private final java.util.concurrent.atomic.AtomicBoolean settledFlag = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private OpFuture(OpFuture<?> root, java.util.concurrent.Executor completer) {
         this.root = root == null ? this : root;
+        this.completer = completer;
+    }
+
+    private OpFuture(OpFuture<?> root) {
+        this(root, null);
     }
 
     static <T> OpFuture<T> root() {
         return new OpFuture<>(null);
+    }
+
+    /**
+     * A root future whose completion runs on {@code completer}.
+     *
+     * @param completer where the op's future completes, and so where stages chained to it run
+     */
+    static <T> OpFuture<T> root(java.util.concurrent.Executor completer) {
+        return new OpFuture<>(null, completer);
+    }
+
+    /**
+     * Whether the op has an outcome: completed, or settled with its completion on its way to the
+     * completion executor. The Objecter tests this, not {@link #isDone()}, before acting on an op.
+     */
+    boolean settled() {
+        return settledFlag.get() || isDone();
+    }
+
+    private boolean completesElsewhere() {
+        return root == this && completer != null;
+    }
+
+    private void dispatch(Runnable completion) {
+        try {
+            completer.execute(completion);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            completion.run(); // the executor is shut down (the client is closing): complete here
+        }
     }
 
     static <T> OpFuture<T> failed(Throwable t) {
@@ -56,12 +100,28 @@ final class OpFuture<T> extends CompletableFuture<T> {
 
     @Override
     public boolean complete(T value) {
+        if (completesElsewhere()) {
+            if (!settledFlag.compareAndSet(false, true) || isDone()) {
+                return false;
+            }
+            cleanUp(null, false);
+            dispatch(() -> super.complete(value));
+            return true;
+        }
         cleanUp(null, false);
         return super.complete(value);
     }
 
     @Override
     public boolean completeExceptionally(Throwable ex) {
+        if (completesElsewhere()) {
+            if (!settledFlag.compareAndSet(false, true) || isDone()) {
+                return false;
+            }
+            cleanUp(ex, false);
+            dispatch(() -> super.completeExceptionally(ex));
+            return true;
+        }
         cleanUp(ex, false);
         return super.completeExceptionally(ex);
     }
@@ -69,7 +129,10 @@ final class OpFuture<T> extends CompletableFuture<T> {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         if (root == this) {
-            cleanUp(null, true);
+            // a cancel is the caller's own act: it takes effect at once, on the caller's thread
+            if (settledFlag.compareAndSet(false, true)) {
+                cleanUp(null, true);
+            }
         }
         boolean mine = super.cancel(mayInterruptIfRunning);
         if (root != this) {

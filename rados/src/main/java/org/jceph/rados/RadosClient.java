@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +46,11 @@ import org.jceph.rados.internal.OsdOpMessages;
  *
  * <p>Connect with {@link #connect(CephConfig)}, then work on objects through an {@link IoCtx}
  * per pool ({@link #ioCtx(String)}). A client is safe to use from several threads. Futures of
- * ops complete on the messenger's I/O thread: dependent stages that block must run on an
- * executor of their own ({@code thenApplyAsync(fn, executor)}).
+ * ops never complete on the messenger's I/O thread: they complete on the client's completion
+ * executor, by default one thread per client ({@code jceph-completion}, as librados' finisher),
+ * so completions arrive in the order the replies did; {@link #connect(CephConfig, Executor)}
+ * takes an executor of your own instead. A blocking jceph call made on the default completion
+ * thread would wait for itself, and is refused with an {@link IllegalStateException}.
  *
  * <p>Timeouts follow librados: rados_osd_op_timeout bounds each OSD op from submission to reply
  * across resends, rados_mon_op_timeout each monitor command, client_mount_timeout the connect;
@@ -82,8 +86,30 @@ public final class RadosClient implements AutoCloseable {
     private static final long MAP_FLAG_PAUSERD = 1 << 2;
     private static final long MAP_FLAG_PAUSEWR = 1 << 3;
 
+    /** Where op futures complete: {@link #ownCompletions} or the user's executor. */
+    private final java.util.concurrent.Executor completions;
+    /** The default completion executor, or null when the user gave one (which we never shut down). */
+    private final java.util.concurrent.ExecutorService ownCompletions;
+    /** Marks the default completion threads, on which a blocking call would wait for itself. */
+    private static final ThreadLocal<Boolean> ON_COMPLETION_THREAD = new ThreadLocal<>();
+    private static final AtomicLong COMPLETION_THREADS = new AtomicLong();
+
     private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout,
-            Duration monOpTimeout) {
+            Duration monOpTimeout, java.util.concurrent.Executor completionExecutor) {
+        if (completionExecutor != null) {
+            this.completions = completionExecutor;
+            this.ownCompletions = null;
+        } else {
+            this.ownCompletions = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(() -> {
+                    ON_COMPLETION_THREAD.set(Boolean.TRUE);
+                    r.run();
+                }, "jceph-completion-" + COMPLETION_THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            this.completions = ownCompletions;
+        }
         this.inflightOps = new java.util.concurrent.Semaphore(Integer.parseInt(config.get("objecter_inflight_ops", "1024")));
         this.maxInflightBytes = (int) Math.min(Integer.MAX_VALUE,
                 Long.parseLong(config.get("objecter_inflight_op_bytes", String.valueOf(100L << 20))));
@@ -108,6 +134,23 @@ public final class RadosClient implements AutoCloseable {
      * @throws IOException when no monitor could be reached, our key was refused, or no OSDMap came
      */
     public static RadosClient connect(CephConfig config) throws IOException {
+        return connect(config, null);
+    }
+
+    /**
+     * Connects as {@link #connect(CephConfig)} does, with op futures completing on
+     * {@code completionExecutor} (and so every stage chained to them running there, unless it
+     * names its own executor). Completions are handed to it in the order the replies arrive; an
+     * executor with several threads may run them in another order. The client never shuts it down.
+     *
+     * @param config the cluster's monitors, our name and key, and the options
+     * @param completionExecutor where op futures complete; null for the default, one thread per client
+     * @return the connected client; close it when done
+     * @throws IOException when no monitor could be reached, our key was refused, or no OSDMap came
+     */
+    public static RadosClient connect(CephConfig config, java.util.concurrent.Executor completionExecutor)
+            throws IOException {
+        java.util.Objects.requireNonNull(config, "config");
         Messenger messenger = Messenger.forConfig(config);
         MonSession mon;
         try {
@@ -119,7 +162,7 @@ public final class RadosClient implements AutoCloseable {
         RadosClient c;
         try {
             c = new RadosClient(config, messenger, mon, Timeouts.option(config, "rados_osd_op_timeout", "30"),
-                    Timeouts.option(config, "rados_mon_op_timeout", "30"));
+                    Timeouts.option(config, "rados_mon_op_timeout", "30"), completionExecutor);
         } catch (IllegalArgumentException e) {
             mon.close();
             messenger.close();
@@ -377,7 +420,7 @@ public final class RadosClient implements AutoCloseable {
         final List<OsdOp> ops;
         final long snapId;
         final SnapContext snapContext;
-        final OpFuture<OsdOpMessages.Reply> future = OpFuture.root();
+        final OpFuture<OsdOpMessages.Reply> future = OpFuture.root(completions);
         /** When the op times out (System.nanoTime), unless {@link #unbounded}. */
         final long deadline;
         final Duration timeout;
@@ -507,7 +550,7 @@ public final class RadosClient implements AutoCloseable {
             return op.future;
         }
         pending.put(op.tid, op);
-        if (op.future.isDone()) {
+        if (op.future.settled()) {
             pending.remove(op.tid); // it timed out or was cancelled before it was queued
         }
         send(op, null);
@@ -527,7 +570,7 @@ public final class RadosClient implements AutoCloseable {
         int expired = 0;
         String first = null;
         for (Op op : pending.values()) {
-            if (!op.unbounded && now - op.deadline >= 0 && !op.future.isDone()) {
+            if (!op.unbounded && now - op.deadline >= 0 && !op.future.settled()) {
                 String message = "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
                         + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
                                 : " (last sent to osd." + op.osd + ")");
@@ -600,7 +643,7 @@ public final class RadosClient implements AutoCloseable {
         Message msg;
         int primary;
         synchronized (op) {
-            if (op.future.isDone()) {
+            if (op.future.settled()) {
                 return;
             }
             Placement p = placement.get();
@@ -709,7 +752,7 @@ public final class RadosClient implements AutoCloseable {
 
     /** After a connection failure: try again shortly (the map may not show the OSD down yet). */
     private void retryLater(Op op) {
-        if (op.future.isDone()) {
+        if (op.future.settled()) {
             return;
         }
         if (!op.unbounded && System.nanoTime() - op.deadline > 0) {
@@ -1066,7 +1109,7 @@ public final class RadosClient implements AutoCloseable {
      */
     private void followRedirect(Op op, OsdOpMessages.Redirect redirect) {
         synchronized (op) {
-            if (op.future.isDone()) {
+            if (op.future.settled()) {
                 return;
             }
             if (++op.redirects > MAX_REDIRECTS) {
@@ -1400,6 +1443,7 @@ public final class RadosClient implements AutoCloseable {
      * A timeout of zero waits as long as it takes (the op's own timeout is then zero too).
      */
     <T> T await(CompletableFuture<T> f, Duration timeout) {
+        checkNotOnCompletionThread(f);
         try {
             return Timeouts.isNone(timeout) ? f.get() : f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -1530,8 +1574,23 @@ public final class RadosClient implements AutoCloseable {
                 new RadosException.ClientClosedException("tid " + op.tid)));
         timer.shutdownNow();
         notifyExecutor.shutdownNow();
+        if (ownCompletions != null) {
+            ownCompletions.shutdown(); // the completions already handed over still run
+        }
         mon.close();
         messenger.close();
+    }
+
+    /**
+     * Refuses to wait for {@code f} on a default completion thread: the wait would hold the very
+     * thread that must complete it (or any op behind it), until the timeout.
+     */
+    static void checkNotOnCompletionThread(java.util.concurrent.Future<?> f) {
+        if (!f.isDone() && Boolean.TRUE.equals(ON_COMPLETION_THREAD.get())) {
+            throw new IllegalStateException("a blocking jceph call on " + Thread.currentThread().getName()
+                    + " would wait for itself: chain the async form (thenCompose) or move the work to an executor of "
+                    + "your own (thenApplyAsync(fn, executor))");
+        }
     }
 
     /** Set by the first {@link #close()}; guarded by {@link #dependents}. */
