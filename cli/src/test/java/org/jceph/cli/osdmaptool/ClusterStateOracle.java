@@ -43,6 +43,8 @@ final class ClusterStateOracle {
     static final AtomicLong LINES = new AtomicLong();
     static final AtomicLong REJECTED = new AtomicLong();
     static final AtomicLong UNSUPPORTED = new AtomicLong();
+    /** pg_upmap_primary entries naming a non-primary member of the PG's up set (they move the primary). */
+    static final AtomicLong UPMAP_PRIMARY_MOVES = new AtomicLong();
     /** --mark-up-in comparisons on maps where an OSD had CRUSH weight 0 (osdmaptool sets it to 1). */
     static final AtomicLong ZERO_WEIGHT_UP_IN = new AtomicLong();
     /** Why crushtool -c or osdmaptool --import-crush refused maps: first stderr line, counted. */
@@ -260,6 +262,14 @@ final class ClusterStateOracle {
 
     /** Builds the map file; null when crushtool or osdmaptool refuse the CRUSH map. */
     static Path build(Spec spec, Path dir) throws IOException {
+        return build(spec, dir, List.of());
+    }
+
+    /**
+     * As {@link #build(Spec, Path)}, plus pg_upmap_primary entries (pool index, ps, OSD: taken
+     * modulo what exists, like the other PG entries); these raise the client section to v10.
+     */
+    static Path build(Spec spec, Path dir, List<PgOsds> upmapPrimaries) throws IOException {
         int maxOsd = Math.max(spec.numOsds(), devices(spec));
         Path map = dir.resolve("base.osdmap");
         Run r = exec(dir, "osdmaptool", "--createsimple", "" + maxOsd, "--with-default-pool", "--pg-bits",
@@ -353,6 +363,21 @@ final class ClusterStateOracle {
                 pairs.add(new int[] {o.get(i), o.get(i + 1)});
             }
             e.pgUpmapItems(pg(t, poolIds, pools), pairs);
+        }
+        if (!upmapPrimaries.isEmpty()) {
+            // mostly an OSD of the PG's up set (as the read balancer picks them; jceph's placement
+            // chooses it, the judge decides), sometimes any OSD
+            org.jceph.osdmap.Placement before = new org.jceph.osdmap.Placement(e.build());
+            for (PgOsds t : upmapPrimaries) {
+                PgId pg = pg(t, poolIds, pools);
+                int pick = osds(t.osds(), 1 << 16, 1).get(0);
+                List<Integer> up = before.pgToUpActing(pg).up().stream().filter(o -> o != OsdMap.ITEM_NONE).toList();
+                int osd = up.isEmpty() || pick % 5 == 4 ? pick % maxOsd : up.get(pick % up.size());
+                e.pgUpmapPrimary(pg, osd);
+                if (up.indexOf(osd) > 0) {
+                    UPMAP_PRIMARY_MOVES.incrementAndGet(); // a replica that is not the primary yet
+                }
+            }
         }
         Path out = dir.resolve("state.osdmap");
         Files.write(out, OsdMapCodec.encode(e.build()));
