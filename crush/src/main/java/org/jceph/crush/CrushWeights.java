@@ -14,10 +14,14 @@ import java.util.List;
  * the item on; tree buckets change the item's leaf node and every node above it; straw2 only the
  * item's weight. Only the first slot holding the item in a bucket changes, as in builder.c.
  *
+ * <p>Weight sets (choose_args) change as CrushWrapper changes them: the item's entries in every
+ * position take the new weight, and each bucket's entry in its parents becomes the sum of its own
+ * weight set, recursively; a bucket that had no weight set in a choose_args map gets one holding
+ * its item weights (Ceph does this even for non-straw2 buckets; such entries are dropped again
+ * when the map is decoded).
+ *
  * <p>Not supported (an {@link UnsupportedCrushFeatureException}): straw (v1) buckets, whose straws
- * Ceph recomputes in floating point (crush_calc_straw), and maps with choose_args weight sets,
- * which CrushWrapper also rewrites so that each bucket's weight-set entries keep summing up the
- * hierarchy.
+ * Ceph recomputes in floating point (crush_calc_straw).
  */
 public final class CrushWeights {
     private CrushWeights() {
@@ -39,51 +43,198 @@ public final class CrushWeights {
     }
 
     /**
-     * {@code map} with {@code item}'s weight set to {@code weight} (16.16) wherever it is held; the
-     * map itself when no bucket holds it.
+     * {@code map} with {@code item}'s weight set to {@code weight} (16.16) wherever it is held, weight
+     * sets included (CrushWrapper::adjust_item_weight with update_weight_sets); the map itself
+     * when no bucket holds it.
      */
     public static CrushMap adjustItemWeight(CrushMap map, int item, int weight) {
-        for (var args : map.chooseArgs().values()) {
-            for (ChooseArg a : args.values()) {
-                if (a.positions() > 0) {
-                    throw new UnsupportedCrushFeatureException(
-                            "changing a CRUSH weight in a map with choose_args weight sets");
-                }
-            }
-        }
-        List<CrushBucket> slots = new ArrayList<>(map.bucketSlots());
-        if (!adjust(slots, item, weight, 0)) {
+        State st = new State(map);
+        if (!st.adjustItemWeight(item, weight, true, 0)) {
             return map;
         }
-        return new CrushMap(map.maxDevicesEncoded(), slots, map.ruleSlots(), map.typeNames(), map.itemNames(),
-                map.ruleNames(), map.tunables(), map.classMap(), map.classNames(), map.classBuckets(),
-                map.chooseArgs(), map.msrDescents(), map.msrCollisionTries(), map.encodedSections(),
-                map.wideNameKeys());
+        return st.build();
     }
 
-    /** Adjusts {@code item} in every bucket holding it, then each changed bucket in its parents. */
-    private static boolean adjust(List<CrushBucket> slots, int item, int weight, int depth) {
-        if (depth > slots.size() + 1) {
-            // a bucket that (indirectly) holds itself: Ceph would recurse until its stack runs out
-            throw new UnsupportedCrushFeatureException("CRUSH hierarchy has a cycle through item " + item);
+    /** A map being changed: bucket slots and, per choose_args key, weight sets by bucket index. */
+    private static final class State {
+        final CrushMap map;
+        final List<CrushBucket> slots;
+        /** choose_args key -&gt; bucket index -&gt; weight set per position (null: none), and the ids. */
+        final java.util.TreeMap<Long, java.util.TreeMap<Integer, int[][]>> sets = new java.util.TreeMap<>();
+        final java.util.TreeMap<Long, java.util.TreeMap<Integer, int[]>> ids = new java.util.TreeMap<>();
+
+        State(CrushMap map) {
+            this.map = map;
+            this.slots = new ArrayList<>(map.bucketSlots());
+            map.chooseArgs().forEach((key, args) -> {
+                java.util.TreeMap<Integer, int[][]> s = new java.util.TreeMap<>();
+                java.util.TreeMap<Integer, int[]> i = new java.util.TreeMap<>();
+                args.forEach((index, a) -> {
+                    int[][] ws = new int[a.positions()][];
+                    for (int p = 0; p < ws.length; p++) {
+                        ws[p] = a.weightSet(p);
+                    }
+                    s.put(index, ws.length == 0 ? null : ws);
+                    i.put(index, a.ids());
+                });
+                sets.put(key, s);
+                ids.put(key, i);
+            });
         }
-        boolean changed = false;
-        for (int bidx = 0; bidx < slots.size(); bidx++) {
-            CrushBucket b = slots.get(bidx);
-            if (b == null) {
-                continue;
+
+        CrushMap build() {
+            java.util.TreeMap<Long, java.util.SortedMap<Integer, ChooseArg>> args = new java.util.TreeMap<>();
+            sets.forEach((key, s) -> {
+                java.util.TreeMap<Integer, ChooseArg> out = new java.util.TreeMap<>();
+                java.util.Set<Integer> indexes = new java.util.TreeSet<>(s.keySet());
+                indexes.addAll(ids.get(key).keySet());
+                for (int index : indexes) {
+                    int[][] ws = s.get(index);
+                    int[] id = ids.get(key).getOrDefault(index, new int[0]);
+                    if ((ws == null || ws.length == 0) && id.length == 0) {
+                        continue; // CrushWrapper::encode skips entries with neither
+                    }
+                    out.put(index, new ChooseArg(ws == null ? new int[0][] : ws, id));
+                }
+                args.put(key, out);
+            });
+            return new CrushMap(map.maxDevicesEncoded(), slots, map.ruleSlots(), map.typeNames(), map.itemNames(),
+                    map.ruleNames(), map.tunables(), map.classMap(), map.classNames(), map.classBuckets(), args,
+                    map.msrDescents(), map.msrCollisionTries(), map.encodedSections(), map.wideNameKeys());
+        }
+
+        private void depth(int depth) {
+            if (depth > 4 * slots.size() + 8) {
+                // a bucket that (indirectly) holds itself: Ceph would recurse until its stack runs out
+                throw new UnsupportedCrushFeatureException("CRUSH hierarchy has a cycle");
             }
+        }
+
+        /** CrushWrapper::adjust_item_weight: every bucket, in index order. */
+        boolean adjustItemWeight(int item, int weight, boolean updateWeightSets, int depth) {
+            depth(depth);
+            boolean changed = false;
+            for (int bidx = 0; bidx < slots.size(); bidx++) {
+                if (slots.get(bidx) != null && adjustInBucket(item, weight, bidx, updateWeightSets, depth)) {
+                    changed = true;
+                }
+            }
+            return changed;
+        }
+
+        /** CrushWrapper::adjust_item_weight_in_bucket. */
+        private boolean adjustInBucket(int item, int weight, int bidx, boolean updateWeightSets, int depth) {
+            boolean changed = false;
+            CrushBucket b = slots.get(bidx);
             for (int i = 0; i < b.size(); i++) {
                 if (b.item(i) == item) {
-                    CrushBucket nb = withItemWeight(b, item, weight);
-                    slots.set(bidx, nb);
-                    adjust(slots, nb.id(), nb.weight(), depth + 1);
+                    if (updateWeightSets) {
+                        int position = indexOf(b, item);
+                        for (var s : sets.values()) {
+                            int[][] ws = s.get(bidx);
+                            if (ws != null) {
+                                for (int[] set : ws) {
+                                    if (position < set.length) {
+                                        set[position] = weight;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    b = withItemWeight(b, item, weight);
+                    slots.set(bidx, b);
+                    adjustItemWeight(b.id(), b.weight(), false, depth + 1);
                     b = slots.get(bidx);
                     changed = true;
                 }
             }
+            // keep every weight set summing up the hierarchy (Ceph does this for each bucket visited)
+            for (var s : sets.values()) {
+                int[][] ws = s.get(bidx);
+                if (ws == null || ws.length == 0) {
+                    continue;
+                }
+                int[] w = new int[ws.length];
+                for (int j = 0; j < ws.length; j++) {
+                    for (int i = 0; i < Math.min(b.size(), ws[j].length); i++) {
+                        w[j] += ws[j][i];
+                    }
+                }
+                chooseArgsAdjust(s, b.id(), w, depth + 1);
+            }
+            return changed;
         }
-        return changed;
+
+        /** CrushWrapper::choose_args_adjust_item_weight in one choose_args map. */
+        private void chooseArgsAdjust(java.util.TreeMap<Integer, int[][]> s, int id, int[] weight, int depth) {
+            depth(depth);
+            for (int bidx = 0; bidx < slots.size(); bidx++) {
+                if (slots.get(bidx) != null) {
+                    chooseArgsAdjustInBucket(s, bidx, id, weight, depth);
+                }
+            }
+        }
+
+        /** CrushWrapper::_choose_args_adjust_item_weight_in_bucket. */
+        private void chooseArgsAdjustInBucket(java.util.TreeMap<Integer, int[][]> s, int bidx, int id, int[] weight,
+                int depth) {
+            CrushBucket b = slots.get(bidx);
+            boolean changed = false;
+            int[][] ws = s.get(bidx);
+            if (ws == null) {
+                // Ceph gives the bucket a weight set of its own item weights (whatever its algorithm)
+                int positions = positions(s);
+                ws = new int[positions][b.size()];
+                for (int p = 0; p < positions; p++) {
+                    for (int i = 0; i < b.size(); i++) {
+                        ws[p][i] = b.itemWeight(i);
+                    }
+                }
+                s.put(bidx, ws);
+                changed = true;
+            }
+            if (ws.length != weight.length) {
+                return;
+            }
+            for (int i = 0; i < b.size(); i++) {
+                if (b.item(i) == id) {
+                    for (int j = 0; j < weight.length; j++) {
+                        if (i < ws[j].length) {
+                            ws[j][i] = weight[j];
+                        }
+                    }
+                    changed = true;
+                }
+            }
+            if (changed) {
+                int[] bucketWeight = new int[weight.length];
+                for (int j = 0; j < weight.length; j++) {
+                    for (int i = 0; i < Math.min(b.size(), ws[j].length); i++) {
+                        bucketWeight[j] += ws[j][i];
+                    }
+                }
+                chooseArgsAdjust(s, b.id(), bucketWeight, depth + 1);
+            }
+        }
+
+        /** CrushWrapper::get_choose_args_positions: the first bucket's (by index) count, else 1. */
+        private static int positions(java.util.TreeMap<Integer, int[][]> s) {
+            for (int[][] ws : s.values()) {
+                if (ws != null && ws.length > 0) {
+                    return ws.length;
+                }
+            }
+            return 1;
+        }
+
+        private static int indexOf(CrushBucket b, int item) {
+            for (int i = 0; i < b.size(); i++) {
+                if (b.item(i) == item) {
+                    return i;
+                }
+            }
+            return -1;
+        }
     }
 
     /** builder.c crush_bucket_adjust_item_weight for one bucket. */

@@ -27,6 +27,28 @@ class MarkUpInZeroCrushWeightTest {
 
     /** Two hosts (of algorithm {@code alg}) under a rack under a root; osd.0 and osd.3 weigh 0. */
     static String crush(String alg, String rootAlg, boolean classes) {
+        return crush(alg, rootAlg, classes, 0);
+    }
+
+    /** As above, with choose_args: 0 none, 1 a compat weight set (key -1), 2 two positions under pool 1. */
+    static String crush(String alg, String rootAlg, boolean classes, int weightSets) {
+        String ws = "";
+        if (weightSets > 0) {
+            String key = weightSets == 1 ? "18446744073709551615" : "1";
+            String h0 = weightSets == 1 ? "[ 0.000 2.000 1.000 ]" : "[ 0.000 2.000 1.000 ]\n      [ 1.000 0.000 3.000 ]";
+            String h1 = weightSets == 1 ? "[ 0.000 0.250 ]" : "[ 0.000 0.250 ]\n      [ 0.500 0.000 ]";
+            String two = weightSets == 1 ? "[ 3.000 0.250 ]" : "[ 3.000 0.250 ]\n      [ 4.000 0.500 ]";
+            String one = weightSets == 1 ? "[ 3.250 ]" : "[ 3.250 ]\n      [ 4.500 ]";
+            ws = "choose_args " + key + " {\n" + arg(-3, h0) + arg(-4, h1) + arg(-2, two) + arg(-1, one) + "}\n";
+        }
+        return crushText(alg, rootAlg, classes) + ws;
+    }
+
+    private static String arg(int bucket, String sets) {
+        return "  {\n    bucket_id " + bucket + "\n    weight_set [\n      " + sets + "\n    ]\n  }\n";
+    }
+
+    static String crushText(String alg, String rootAlg, boolean classes) {
         String hdd = classes ? " class hdd" : "";
         String ssd = classes ? " class ssd" : "";
         return "device 0 osd.0" + hdd + "\ndevice 1 osd.1" + hdd + "\ndevice 2 osd.2" + ssd + "\ndevice 3 osd.3" + hdd
@@ -48,11 +70,13 @@ class MarkUpInZeroCrushWeightTest {
         return r;
     }
 
-    @ParameterizedTest(name = "{0} hosts under {1}, classes {2}")
-    @CsvSource({"list,straw2,false", "tree,straw2,false", "straw2,straw2,false", "list,list,true",
-        "straw2,tree,false", "straw2,straw2,true", "list,straw2,true"})
-    void crushWeightsMatchCrushtoolReweightItem(String alg, String rootAlg, boolean classes) throws Exception {
-        Files.writeString(dir.resolve("c.txt"), crush(alg, rootAlg, classes));
+    @ParameterizedTest(name = "{0} hosts under {1}, classes {2}, weight sets {3}")
+    @CsvSource({"list,straw2,false,0", "tree,straw2,false,0", "straw2,straw2,false,0", "list,list,true,0",
+        "straw2,tree,false,0", "straw2,straw2,true,0", "list,straw2,true,0", "straw2,straw2,false,1",
+        "straw2,straw2,false,2", "straw2,straw2,true,1", "list,straw2,true,2", "tree,list,false,2"})
+    void crushWeightsMatchCrushtoolReweightItem(String alg, String rootAlg, boolean classes, int weightSets)
+            throws Exception {
+        Files.writeString(dir.resolve("c.txt"), crush(alg, rootAlg, classes, weightSets));
         tool("crushtool", "-c", "c.txt", "-o", "c.bin");
         CrushMap ours = CrushMap.decode(Files.readAllBytes(dir.resolve("c.bin")));
         Path in = dir.resolve("c.bin");
@@ -65,11 +89,13 @@ class MarkUpInZeroCrushWeightTest {
         assertEquals(0x10000, CrushWeights.itemWeight(ours, 0));
     }
 
-    @ParameterizedTest(name = "{0} hosts under {1}, classes {2}")
-    @CsvSource({"list,straw2,false", "tree,straw2,false", "straw2,straw2,false", "straw2,list,true",
-        "list,straw2,true", "straw2,tree,false"})
-    void markUpInPrintsWhatOsdmaptoolPrints(String alg, String rootAlg, boolean classes) throws Exception {
-        Files.writeString(dir.resolve("c.txt"), crush(alg, rootAlg, classes));
+    @ParameterizedTest(name = "{0} hosts under {1}, classes {2}, weight sets {3}")
+    @CsvSource({"list,straw2,false,0", "tree,straw2,false,0", "straw2,straw2,false,0", "straw2,list,true,0",
+        "list,straw2,true,0", "straw2,tree,false,0", "straw2,straw2,false,1", "straw2,straw2,true,2",
+        "list,straw2,false,2"})
+    void markUpInPrintsWhatOsdmaptoolPrints(String alg, String rootAlg, boolean classes, int weightSets)
+            throws Exception {
+        Files.writeString(dir.resolve("c.txt"), crush(alg, rootAlg, classes, weightSets));
         tool("crushtool", "-c", "c.txt", "-o", "c.bin");
         Path map = dir.resolve("m.osdmap");
         tool("osdmaptool", "--createsimple", "6", "--with-default-pool", "--pg-bits", "3", map.toString());
