@@ -12,7 +12,8 @@ import java.util.List;
  * <p>Per algorithm, as builder.c's crush_bucket_adjust_item_weight: uniform buckets have one weight
  * for all items (the bucket weighs size × weight); list buckets also shift the running sums from
  * the item on; tree buckets change the item's leaf node and every node above it; straw2 only the
- * item's weight. Only the first slot holding the item in a bucket changes, as in builder.c.
+ * item's weight; straw the item's weight, then every straw. Only the first slot holding the item
+ * in a bucket changes, as in builder.c.
  *
  * <p>Weight sets (choose_args) change as CrushWrapper changes them: the item's entries in every
  * position take the new weight, and each bucket's entry in its parents becomes the sum of its own
@@ -20,8 +21,7 @@ import java.util.List;
  * its item weights (Ceph does this even for non-straw2 buckets; such entries are dropped again
  * when the map is decoded).
  *
- * <p>Not supported (an {@link UnsupportedCrushFeatureException}): straw (v1) buckets, whose straws
- * Ceph recomputes in floating point (crush_calc_straw).
+ * <p>Straw (v1) buckets get their straws recomputed as crush_calc_straw does (see {@link #straws}).
  */
 public final class CrushWeights {
     private CrushWeights() {
@@ -141,7 +141,7 @@ public final class CrushWeights {
                             }
                         }
                     }
-                    b = withItemWeight(b, item, weight);
+                    b = withItemWeight(b, item, weight, map.tunables().strawCalcVersion());
                     slots.set(bidx, b);
                     adjustItemWeight(b.id(), b.weight(), false, depth + 1);
                     b = slots.get(bidx);
@@ -238,7 +238,7 @@ public final class CrushWeights {
     }
 
     /** builder.c crush_bucket_adjust_item_weight for one bucket. */
-    static CrushBucket withItemWeight(CrushBucket b, int item, int weight) {
+    static CrushBucket withItemWeight(CrushBucket b, int item, int weight, int strawCalcVersion) {
         int idx = -1;
         for (int i = 0; i < b.size(); i++) {
             if (b.item(i) == item) {
@@ -279,9 +279,96 @@ public final class CrushWeights {
                 iw[idx] = weight;
                 return CrushBucket.straw2(b.id(), b.type(), b.hash(), b.weight() + diff, items, iw);
             }
+            case CrushBucket.ALG_STRAW -> {
+                int[] iw = b.itemWeights();
+                int diff = weight - iw[idx];
+                iw[idx] = weight;
+                return CrushBucket.straw(b.id(), b.type(), b.hash(), b.weight() + diff, items, iw,
+                        straws(iw, strawCalcVersion));
+            }
             default -> throw new UnsupportedCrushFeatureException("changing an item weight in a "
                     + CrushBucket.algorithmName(b.algorithm()) + " bucket (" + b.id() + ")");
         }
+    }
+
+    /**
+     * builder.c crush_calc_straw: the straw lengths of a straw (v1) bucket from its item weights
+     * (u32), for straw_calc_version 0 (the original, which skips items of equal weight when
+     * counting those left) and 1 and later. Items are visited from the lightest up (a stable
+     * insertion sort); each straw is the running product, scaled by 2^16 and truncated to u32,
+     * and the product grows by (1 / pbelow)^(1 / numleft) at each new weight. The arithmetic is
+     * C's: u32 weights, {@code numleft * (w[i] - w[i-1])} in unsigned 32 bits, the rest in double
+     * with pow() (here Math.pow; C's and Java's pow agree to within an ulp, and a straw only
+     * differs if that ulp crosses an integer after scaling: not observed, see
+     * MarkUpInZeroCrushWeightTest).
+     */
+    static int[] straws(int[] weights, int strawCalcVersion) {
+        int size = weights.length;
+        int[] straws = new int[size];
+        int[] reverse = new int[size];
+        if (size > 0) {
+            reverse[0] = 0;
+        }
+        for (int i = 1; i < size; i++) {
+            int j;
+            for (j = 0; j < i; j++) {
+                if (Integer.compareUnsigned(weights[i], weights[reverse[j]]) < 0) {
+                    for (int k = i; k > j; k--) {
+                        reverse[k] = reverse[k - 1];
+                    }
+                    reverse[j] = i;
+                    break;
+                }
+            }
+            if (j == i) {
+                reverse[i] = i;
+            }
+        }
+        int numleft = size;
+        double straw = 1.0;
+        double wbelow = 0;
+        double lastw = 0;
+        int i = 0;
+        while (i < size) {
+            if (weights[reverse[i]] == 0) {
+                straws[reverse[i]] = 0;
+                i++;
+                if (strawCalcVersion >= 1) {
+                    numleft--;
+                }
+                continue;
+            }
+            straws[reverse[i]] = (int) (long) (straw * 0x10000);
+            i++;
+            if (i == size) {
+                break;
+            }
+            if (strawCalcVersion == 0) {
+                if (weights[reverse[i]] == weights[reverse[i - 1]]) {
+                    continue;
+                }
+                wbelow += (u32(weights[reverse[i - 1]]) - lastw) * numleft;
+                for (int j = i; j < size; j++) {
+                    if (weights[reverse[j]] == weights[reverse[i]]) {
+                        numleft--;
+                    } else {
+                        break;
+                    }
+                }
+            } else {
+                wbelow += (u32(weights[reverse[i - 1]]) - lastw) * numleft;
+                numleft--;
+            }
+            double wnext = u32(numleft * (weights[reverse[i]] - weights[reverse[i - 1]]));
+            double pbelow = wbelow / (wbelow + wnext);
+            straw *= Math.pow(1.0 / pbelow, 1.0 / numleft);
+            lastw = u32(weights[reverse[i - 1]]);
+        }
+        return straws;
+    }
+
+    private static double u32(int v) {
+        return Integer.toUnsignedLong(v);
     }
 
     /** builder.c calc_depth: levels of a tree bucket of {@code size} items. */

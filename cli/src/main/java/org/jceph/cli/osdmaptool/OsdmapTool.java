@@ -35,10 +35,8 @@ import org.jceph.osdmap.Placement;
  *
  * <p>Not supported (an error, never a silent difference): --dump xml and other formats, --tree with a
  * format, pools with hit sets (cache tiering) in --print/--dump, map creation or
- * modification (--createsimple, --import-crush, --upmap, ...), and --mark-up-in on an OSD whose
- * CRUSH weight is 0 when it sits in a straw (v1) bucket (osdmaptool sets such an OSD's CRUSH
- * weight to 1.0; jceph does so for the other bucket algorithms, weight sets included, see
- * {@link CrushWeights}).
+ * modification (--createsimple, --import-crush, --upmap, ...). --mark-up-in on an OSD whose
+ * CRUSH weight is 0 sets that weight to 1.0 as osdmaptool does ({@link CrushWeights}).
  */
 public final class OsdmapTool {
     private static final String ME = "osdmaptool";

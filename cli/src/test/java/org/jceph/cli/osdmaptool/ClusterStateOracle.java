@@ -445,7 +445,7 @@ final class ClusterStateOracle {
             RUNS.incrementAndGet();
             if (mine.rc() != 0 && args.contains("--mark-up-in") && mine.err().contains("is not supported")
                     && theirs.rc() == 0) {
-                UNSUPPORTED.incrementAndGet(); // documented: zero CRUSH weight in a straw (v1) bucket
+                UNSUPPORTED.incrementAndGet(); // CrushWeights refused the CRUSH map (none expected since straw buckets are supported)
                 continue;
             }
             if (args.contains("--mark-up-in") && hasZeroWeightOsd(m)) {

@@ -29,7 +29,7 @@ class GeneratedClusterStateOracleTest {
     static String counts() {
         return "maps judged " + ClusterStateOracle.MAPS.get() + ", tool runs compared " + ClusterStateOracle.RUNS.get()
                 + ", lines matched " + ClusterStateOracle.LINES.get() + ", CRUSH maps refused by crushtool/osdmaptool "
-                + ClusterStateOracle.REJECTED.get() + ", --mark-up-in refused by jceph (documented) "
+                + ClusterStateOracle.REJECTED.get() + ", --mark-up-in refused by jceph "
                 + ClusterStateOracle.UNSUPPORTED.get() + ", --mark-up-in compared with a CRUSH weight 0 OSD "
                 + ClusterStateOracle.ZERO_WEIGHT_UP_IN.get();
     }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code --mark-up-in} on OSDs whose CRUSH weight is 0: osdmaptool (osdmaptool.cc) sets their CRUSH
  * weight to 1.0 with CrushWrapper::adjust_item_weightf, which changes the item in every bucket that
  * holds it (shadow buckets of device classes too) and carries each bucket's new weight up the
- * hierarchy. jceph's {@link CrushWeights} must produce the bytes crushtool's {@code --reweight-item}
+ * hierarchy (and recomputes the straws of straw buckets, under straw_calc_version 0 or 1). jceph's
+ * {@link CrushWeights} must produce the bytes crushtool's {@code --reweight-item}
  * (the same CrushWrapper call) writes, and jceph's osdmaptool must print what Pacific's prints.
  */
 class MarkUpInZeroCrushWeightTest {
@@ -41,7 +42,9 @@ class MarkUpInZeroCrushWeightTest {
             String one = weightSets == 1 ? "[ 3.250 ]" : "[ 3.250 ]\n      [ 4.500 ]";
             ws = "choose_args " + key + " {\n" + arg(-3, h0) + arg(-4, h1) + arg(-2, two) + arg(-1, one) + "}\n";
         }
-        return crushText(alg, rootAlg, classes) + ws;
+        // "straw-v0": straw buckets under straw_calc_version 0 (the original crush_calc_straw)
+        String tunables = alg.equals("straw-v0") || rootAlg.equals("straw-v0") ? "tunable straw_calc_version 0\n" : "";
+        return tunables + crushText(alg.replace("-v0", ""), rootAlg.replace("-v0", ""), classes) + ws;
     }
 
     private static String arg(int bucket, String sets) {
@@ -73,7 +76,9 @@ class MarkUpInZeroCrushWeightTest {
     @ParameterizedTest(name = "{0} hosts under {1}, classes {2}, weight sets {3}")
     @CsvSource({"list,straw2,false,0", "tree,straw2,false,0", "straw2,straw2,false,0", "list,list,true,0",
         "straw2,tree,false,0", "straw2,straw2,true,0", "list,straw2,true,0", "straw2,straw2,false,1",
-        "straw2,straw2,false,2", "straw2,straw2,true,1", "list,straw2,true,2", "tree,list,false,2"})
+        "straw2,straw2,false,2", "straw2,straw2,true,1", "list,straw2,true,2", "tree,list,false,2",
+        "straw,straw2,false,0", "straw-v0,straw2,false,0", "straw,straw,true,0", "straw2,straw-v0,false,0",
+        "straw,straw2,false,2", "straw-v0,straw-v0,true,1"})
     void crushWeightsMatchCrushtoolReweightItem(String alg, String rootAlg, boolean classes, int weightSets)
             throws Exception {
         Files.writeString(dir.resolve("c.txt"), crush(alg, rootAlg, classes, weightSets));
@@ -92,7 +97,7 @@ class MarkUpInZeroCrushWeightTest {
     @ParameterizedTest(name = "{0} hosts under {1}, classes {2}, weight sets {3}")
     @CsvSource({"list,straw2,false,0", "tree,straw2,false,0", "straw2,straw2,false,0", "straw2,list,true,0",
         "list,straw2,true,0", "straw2,tree,false,0", "straw2,straw2,false,1", "straw2,straw2,true,2",
-        "list,straw2,false,2"})
+        "list,straw2,false,2", "straw,straw2,false,0", "straw-v0,straw,true,0", "straw,list,false,2"})
     void markUpInPrintsWhatOsdmaptoolPrints(String alg, String rootAlg, boolean classes, int weightSets)
             throws Exception {
         Files.writeString(dir.resolve("c.txt"), crush(alg, rootAlg, classes, weightSets));
@@ -113,18 +118,5 @@ class MarkUpInZeroCrushWeightTest {
             assertEquals(0, mine.rc());
         }
         assertTrue(tool("osdmaptool", map.toString(), "--mark-up-in", "--tree").out().contains("osd.0"));
-    }
-
-    /** Straw (v1) buckets: Ceph recomputes straws in floating point; jceph says it does not. */
-    @org.junit.jupiter.api.Test
-    void aZeroWeightOsdInAStrawBucketIsRefusedNamingWhy() throws Exception {
-        Files.writeString(dir.resolve("c.txt"), crush("straw", "straw2", false));
-        tool("crushtool", "-c", "c.txt", "-o", "c.bin");
-        Path map = dir.resolve("m.osdmap");
-        tool("osdmaptool", "--createsimple", "6", "--with-default-pool", map.toString());
-        tool("osdmaptool", map.toString(), "--import-crush", "c.bin");
-        ClusterStateOracle.Run mine = ClusterStateOracle.jceph(map.toString(), "--mark-up-in", "--test-map-pgs-dump");
-        assertEquals(1, mine.rc());
-        assertTrue(mine.err().contains("straw bucket") && mine.err().contains("not supported"), mine.err());
     }
 }
