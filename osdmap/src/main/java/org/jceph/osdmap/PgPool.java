@@ -214,6 +214,52 @@ public final class PgPool implements Cloneable {
         }
     }
 
+    /**
+     * A copy of this pool with its placement fields replaced, as the monitor's pool commands would
+     * leave them (for building test maps; the encoding version is unchanged). {@code pgNum} and
+     * {@code pgpNum} are 1..2^31 with pgp_num at most pg_num; the targets are what {@code ceph osd
+     * pool set} asked for (pg_num_target, pgp_num_target: v28 and later).
+     *
+     * @throws IllegalArgumentException on values pg_pool_t cannot hold (a caller's mistake, not input)
+     */
+    public PgPool withPlacement(int type, int size, int minSize, int crushRule, long pgNum, long pgpNum,
+            long pgNumTarget, long pgpNumTarget, long flags) {
+        if ((type != TYPE_REPLICATED && type != TYPE_ERASURE) || size < 1 || size > 255 || minSize < 0
+                || minSize > 255 || crushRule < 0 || crushRule > 255 || pgNum < 1 || pgNum > 0x7fffffffL
+                || pgpNum < 1 || pgpNum > pgNum || pgNumTarget < 1 || pgpNumTarget < 1) {
+            throw new IllegalArgumentException("not a pool: type " + type + " size " + size + " min_size " + minSize
+                    + " rule " + crushRule + " pg_num " + pgNum + " pgp_num " + pgpNum);
+        }
+        PgPool c = copy();
+        c.type = type;
+        c.size = size;
+        c.minSize = minSize;
+        c.crushRule = crushRule;
+        c.pgNum = pgNum;
+        c.pgpNum = pgpNum;
+        c.pgNumTarget = pgNumTarget;
+        c.pgpNumTarget = pgpNumTarget;
+        c.pgNumPending = pgNum;
+        c.wireFlags = flags;
+        return c;
+    }
+
+    /** A copy naming an erasure-code profile and stripe width (as {@code ceph osd pool create ... erasure P}). */
+    public PgPool withErasureCodeProfile(String profile, long stripeWidth) {
+        PgPool c = copy();
+        c.erasureCodeProfile = profile;
+        c.stripeWidth = stripeWidth;
+        return c;
+    }
+
+    private PgPool copy() {
+        try {
+            return (PgPool) super.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     // ---- decode ---------------------------------------------------------------------------------
 
     public static PgPool decode(CephDecoder d) {

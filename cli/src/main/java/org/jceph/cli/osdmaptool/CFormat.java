@@ -92,7 +92,11 @@ final class CFormat {
     }
 
     /** entity_addrvec_t: the address alone when there is one, else [a,b]. */
+    /** operator&lt;&lt;(entity_addrvec_t): nothing when empty, the address when one, else [a,b]. */
     static String addrs(EntityAddrVec v) {
+        if (v.addrs().isEmpty()) {
+            return ""; // an up OSD that never booted (a map built offline) has no addresses
+        }
         if (v.addrs().size() == 1) {
             return addr(v.addrs().get(0));
         }

@@ -337,9 +337,33 @@ final class MapPrinter {
     /**
      * OSDMap::get_min_compat_client, from the client features the map needs: MSR rules need squid,
      * pg_upmap_primary reef (as 18.2.7 and 20.2.4 print it), upmaps or
-     * choose_args need luminous, chooseleaf_stable jewel, straw2 hammer, and firefly for primary
+     * choose_args other than one compat weight set need luminous, chooseleaf_stable jewel, straw2 hammer, and firefly for primary
      * affinity, chooseleaf_vary_r, erasure or cache pools.
      */
+    /**
+     * CrushWrapper::has_incompat_choose_args: choose_args need CRUSH_CHOOSE_ARGS (luminous) unless
+     * they are one compat weight set: the default key only, one position, no id overrides (older
+     * clients get those weights in place of the bucket's own).
+     */
+    static boolean hasIncompatChooseArgs(CrushMap crush) {
+        var all = crush.chooseArgs();
+        if (all.isEmpty()) {
+            return false;
+        }
+        if (all.size() > 1 || all.firstKey() != CrushMap.DEFAULT_CHOOSE_ARGS) {
+            return true;
+        }
+        for (var a : all.get(all.firstKey()).values()) {
+            if (a.positions() == 0 && a.ids().length == 0) {
+                continue;
+            }
+            if (a.positions() != 1 || a.ids().length != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static int minCompatClient(OsdMap m, CrushMap crush) {
         for (CrushRule r : crush.ruleSlots()) {
             if (r != null && (r.type() == CrushRule.TYPE_MSR_FIRSTN || r.type() == CrushRule.TYPE_MSR_INDEP)) {
@@ -349,7 +373,7 @@ final class MapPrinter {
         if (!m.pgUpmapPrimaries().isEmpty()) {
             return REEF;
         }
-        if (!m.pgUpmap().isEmpty() || !m.pgUpmapItems().isEmpty() || !crush.chooseArgs().isEmpty()) {
+        if (!m.pgUpmap().isEmpty() || !m.pgUpmapItems().isEmpty() || hasIncompatChooseArgs(crush)) {
             return 12;
         }
         if (crush.tunables().chooseleafStable() != 0) {

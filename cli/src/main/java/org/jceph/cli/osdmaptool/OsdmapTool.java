@@ -9,10 +9,13 @@ import java.util.List;
 import java.util.Map;
 import org.jceph.crush.CrushBucket;
 import org.jceph.crush.CrushMap;
+import org.jceph.crush.CrushWeights;
+import org.jceph.crush.UnsupportedCrushFeatureException;
 import org.jceph.encoding.DecodeException;
 import org.jceph.encoding.types.PgId;
 import org.jceph.osdmap.OsdMap;
 import org.jceph.osdmap.OsdMapCodec;
+import org.jceph.osdmap.OsdMapEdit;
 import org.jceph.osdmap.PgPool;
 import org.jceph.osdmap.Placement;
 
@@ -32,8 +35,8 @@ import org.jceph.osdmap.Placement;
  *
  * <p>Not supported (an error, never a silent difference): --dump xml and other formats, --tree with a
  * format, pools with hit sets (cache tiering) in --print/--dump, map creation or
- * modification (--createsimple, --import-crush, --upmap, ...), and --mark-up-in on an OSD whose
- * CRUSH weight is 0 (osdmaptool changes the CRUSH map then).
+ * modification (--createsimple, --import-crush, --upmap, ...). --mark-up-in on an OSD whose
+ * CRUSH weight is 0 sets that weight to 1.0 as osdmaptool does ({@link CrushWeights}).
  */
 public final class OsdmapTool {
     private static final String ME = "osdmaptool";
@@ -86,19 +89,14 @@ public final class OsdmapTool {
 
         if (o.markUpIn) {
             out.println("marking all OSDs up and in");
-            List<Long> states = new ArrayList<>(map.maxOsd());
-            List<Long> weights = new ArrayList<>(map.maxOsd());
-            Map<Integer, Integer> crushWeights = crushWeights(crush);
-            for (int i = 0; i < map.maxOsd(); i++) {
-                if (crushWeights.getOrDefault(i, -2) == 0) {
-                    err.println(ME + ": --mark-up-in would change the CRUSH weight of osd." + i
-                            + " (it is 0); not supported");
-                    return 1;
-                }
-                states.add(map.osdState().get(i) | OsdMap.STATE_UP);
-                weights.add(OsdMap.WEIGHT_IN);
+            try {
+                map = upIn(map);
+            } catch (UnsupportedCrushFeatureException e) {
+                err.println(ME + ": --mark-up-in would change a CRUSH weight of 0 to 1: " + e.getMessage()
+                        + " is not supported");
+                return 1;
             }
-            map = map.withOsdStatesAndWeights(states, weights);
+            crush = CrushMap.decode(map.crushBytes());
         }
         OsdMap beforeChanges = map;
         List<String> changes = new ArrayList<>();
@@ -133,7 +131,13 @@ public final class OsdmapTool {
                     return 1;
                 }
                 if (o.markUpIn) {
-                    beforeChanges = upIn(beforeChanges);
+                    try {
+                        beforeChanges = upIn(beforeChanges);
+                    } catch (UnsupportedCrushFeatureException e) {
+                        err.println(ME + ": --mark-up-in on " + o.plotBefore + ": " + e.getMessage()
+                                + " is not supported");
+                        return 1;
+                    }
                 }
                 if (poolFilter != -1 && beforeChanges.pool(poolFilter) == null) {
                     err.println("There is no pool " + poolFilter + " in " + o.plotBefore);
@@ -217,15 +221,28 @@ public final class OsdmapTool {
         return 0;
     }
 
-    /** All OSDs up and in, as --mark-up-in does (CRUSH weights are not touched). */
-    private static OsdMap upIn(OsdMap map) {
+    /**
+     * All OSDs up and in, as --mark-up-in does: every OSD below max_osd gets the UP bit and weight
+     * 1.0 (which makes it exist), and an OSD whose CRUSH weight is 0 gets CRUSH weight 1.0
+     * (osdmaptool.cc: {@code if (crush->get_item_weight(i) == 0) crush->adjust_item_weightf(cct, i,
+     * 1.0)}; an OSD in no bucket is left alone). crush_version is not changed.
+     */
+    static OsdMap upIn(OsdMap map) {
         List<Long> states = new ArrayList<>(map.maxOsd());
         List<Long> weights = new ArrayList<>(map.maxOsd());
+        CrushMap crush = CrushMap.decode(map.crushBytes());
+        boolean crushChanged = false;
         for (int i = 0; i < map.maxOsd(); i++) {
             states.add(map.osdState().get(i) | OsdMap.STATE_UP);
             weights.add(OsdMap.WEIGHT_IN);
+            Integer w = CrushWeights.itemWeight(crush, i);
+            if (w != null && w == 0) {
+                crush = CrushWeights.adjustItemWeight(crush, i, 0x10000);
+                crushChanged = true;
+            }
         }
-        return map.withOsdStatesAndWeights(states, weights);
+        OsdMap out = map.withOsdStatesAndWeights(states, weights);
+        return crushChanged ? OsdMapEdit.of(out).crush(crush.encode()).build() : out;
     }
 
     /** The --test-map-pgs family: every PG of every (or one) pool, then per-OSD statistics. */
@@ -258,15 +275,19 @@ public final class OsdmapTool {
                             .append(") acting (").append(CFormat.vec(osds)).append(", p").append(primary)
                             .append(")\n");
                 }
+                // osdmaptool indexes vectors of max_osd entries with these ids unchecked. Up and
+                // acting sets only hold existing OSDs, but a primary_temp is taken as it is, so an
+                // id at or past max_osd (a map no monitor writes) is an out-of-bounds write there;
+                // such ids are not counted here.
                 for (int osd : osds) {
-                    if (osd != Placement.NONE) {
+                    if (osd != Placement.NONE && osd >= 0 && osd < n) {
                         count[osd]++;
                     }
                 }
-                if (!osds.isEmpty() && osds.get(0) != Placement.NONE) {
+                if (!osds.isEmpty() && osds.get(0) != Placement.NONE && osds.get(0) >= 0 && osds.get(0) < n) {
                     firstCount[osds.get(0)]++;
                 }
-                if (primary >= 0) {
+                if (primary >= 0 && primary < n) {
                     primaryCount[primary]++;
                 }
             }
