@@ -26,7 +26,7 @@ public final class AsyncExample {
             }
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
-            // futures complete on the messenger's I/O thread: hand anything slow to your own executor
+            // futures complete on the client's completion thread: hand anything slow to your own executor
             CompletableFuture<Integer> total = io.readAsync("async-7", 0, 0)
                     .thenApplyAsync(bytes -> new String(bytes, StandardCharsets.UTF_8).length(), work);
             System.out.println("async-7 holds " + total.get(60, TimeUnit.SECONDS) + " characters");
