@@ -316,7 +316,18 @@ public final class IoCtx implements AutoCloseable {
      * @param commands the encoded commands
      */
     public void tmapUpdate(String oid, byte[] commands) {
-        await(run(oid, OsdOp.tmapUpdate(bytes(commands, "commands"))).thenApply(r -> null));
+        await(tmapUpdateAsync(oid, commands));
+    }
+
+    /**
+     * {@link #tmapUpdate} without blocking.
+     *
+     * @param oid the object
+     * @param commands the encoded commands
+     * @return a future completed when the update is applied
+     */
+    public CompletableFuture<Void> tmapUpdateAsync(String oid, byte[] commands) {
+        return run(oid, OsdOp.tmapUpdate(bytes(commands, "commands"))).thenApply(r -> null);
     }
 
     /**
@@ -377,7 +388,18 @@ public final class IoCtx implements AutoCloseable {
      * @param data what to append
      */
     public void append(String oid, byte[] data) {
-        await(run(oid, OsdOp.append(bytes(data, "data"))));
+        await(appendAsync(oid, data));
+    }
+
+    /**
+     * Appends {@code data} to the object, creating it if needed.
+     *
+     * @param oid the object
+     * @param data what to append
+     * @return a future completed when the OSDs have the data durably
+     */
+    public CompletableFuture<Void> appendAsync(String oid, byte[] data) {
+        return run(oid, OsdOp.append(bytes(data, "data"))).thenApply(r -> null);
     }
 
     /**
@@ -387,8 +409,19 @@ public final class IoCtx implements AutoCloseable {
      * @param size the new size, not negative
      */
     public void truncate(String oid, long size) {
+        await(truncateAsync(oid, size));
+    }
+
+    /**
+     * Sets the object's size, cutting or zero-extending it.
+     *
+     * @param oid the object
+     * @param size the new size, not negative
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> truncateAsync(String oid, long size) {
         Args.nonNegative(size, "size");
-        await(run(oid, OsdOp.truncate(size)));
+        return run(oid, OsdOp.truncate(size)).thenApply(r -> null);
     }
 
     /**
@@ -437,7 +470,19 @@ public final class IoCtx implements AutoCloseable {
      * @throws RadosException.ObjectExistsException with {@code exclusive}, when the object exists
      */
     public void create(String oid, boolean exclusive) {
-        await(run(oid, OsdOp.create(exclusive)));
+        await(createAsync(oid, exclusive));
+    }
+
+    /**
+     * Creates an empty object.
+     *
+     * @param oid the object
+     * @param exclusive whether an existing object is an error
+     * @return a future; with {@code exclusive} it fails with
+     *         {@link RadosException.ObjectExistsException} when the object exists
+     */
+    public CompletableFuture<Void> createAsync(String oid, boolean exclusive) {
+        return run(oid, OsdOp.create(exclusive)).thenApply(r -> null);
     }
 
     // ---- xattrs -----------------------------------------------------------------------------
@@ -452,8 +497,20 @@ public final class IoCtx implements AutoCloseable {
      * @throws RadosException.ObjectNotFoundException when the object does not exist
      */
     public byte[] getXattr(String oid, String name) {
+        return await(getXattrAsync(oid, name));
+    }
+
+    /**
+     * One extended attribute of the object.
+     *
+     * @param oid the object
+     * @param name the attribute's name
+     * @return a future of its value; it fails with {@link RadosException.NoDataException} when
+     *         the object has no such attribute
+     */
+    public CompletableFuture<byte[]> getXattrAsync(String oid, String name) {
         Args.notNull(name, "name");
-        return await(run(oid, OsdOp.getXattr(name))).outputs().get(0);
+        return run(oid, OsdOp.getXattr(name)).thenApply(r -> r.outputs().get(0));
     }
 
     /**
@@ -464,8 +521,20 @@ public final class IoCtx implements AutoCloseable {
      * @param value its value
      */
     public void setXattr(String oid, String name, byte[] value) {
+        await(setXattrAsync(oid, name, value));
+    }
+
+    /**
+     * Sets an extended attribute, creating the object if needed.
+     *
+     * @param oid the object
+     * @param name the attribute's name
+     * @param value its value
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> setXattrAsync(String oid, String name, byte[] value) {
         Args.notNull(name, "name");
-        await(run(oid, OsdOp.setXattr(name, bytes(value, "value"))));
+        return run(oid, OsdOp.setXattr(name, bytes(value, "value"))).thenApply(r -> null);
     }
 
     /**
@@ -475,8 +544,19 @@ public final class IoCtx implements AutoCloseable {
      * @param name the attribute's name
      */
     public void rmXattr(String oid, String name) {
+        await(rmXattrAsync(oid, name));
+    }
+
+    /**
+     * Removes an extended attribute.
+     *
+     * @param oid the object
+     * @param name the attribute's name
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> rmXattrAsync(String oid, String name) {
         Args.notNull(name, "name");
-        await(run(oid, OsdOp.rmXattr(name)));
+        return run(oid, OsdOp.rmXattr(name)).thenApply(r -> null);
     }
 
     /**
@@ -486,8 +566,17 @@ public final class IoCtx implements AutoCloseable {
      * @return the attributes
      */
     public SortedMap<String, byte[]> getXattrs(String oid) {
-        byte[] out = await(run(oid, OsdOp.getXattrs())).outputs().get(0);
-        return Operation.decodeXattrs(out);
+        return await(getXattrsAsync(oid));
+    }
+
+    /**
+     * Every extended attribute of the object, by name.
+     *
+     * @param oid the object
+     * @return a future of the attributes
+     */
+    public CompletableFuture<SortedMap<String, byte[]>> getXattrsAsync(String oid) {
+        return run(oid, OsdOp.getXattrs()).thenApply(r -> Operation.decodeXattrs(r.outputs().get(0)));
     }
 
     /**
@@ -550,14 +639,29 @@ public final class IoCtx implements AutoCloseable {
      * @return true when the comparison holds, false when the OSD says ECANCELED
      */
     public boolean cmpXattr(String oid, String name, Comparison op, byte[] value) {
+        return await(cmpXattrAsync(oid, name, op, value));
+    }
+
+    /**
+     * Compares an xattr as librados' cmpxattr does (string comparison).
+     *
+     * @param oid the object
+     * @param name the attribute
+     * @param op the comparison
+     * @param value the value to compare the stored one with
+     * @return a future of true when the comparison holds, false when the OSD says ECANCELED
+     */
+    public CompletableFuture<Boolean> cmpXattrAsync(String oid, String name, Comparison op, byte[] value) {
         Args.notNull(name, "name");
         Args.notNull(op, "op");
-        try {
-            await(run(oid, OsdOp.cmpXattr(name, op.code(), 1, bytes(value, "value"))));
-            return true;
-        } catch (RadosException.CanceledException e) {
-            return false;
-        }
+        return run(oid, OsdOp.cmpXattr(name, op.code(), 1, bytes(value, "value"))).handle((r, e) -> {
+            if (e == null) {
+                return CompletableFuture.completedFuture(Boolean.TRUE);
+            }
+            Throwable cause = RadosException.unwrap(e);
+            return cause instanceof RadosException.CanceledException
+                    ? CompletableFuture.completedFuture(Boolean.FALSE) : CompletableFuture.<Boolean>failedFuture(cause);
+        }).thenCompose(x -> x);
     }
 
     /**
@@ -584,9 +688,24 @@ public final class IoCtx implements AutoCloseable {
      * @return the keys
      */
     public SortedSet<String> omapGetKeys(String oid, String startAfter, long max) {
+        return await(omapGetKeysAsync(oid, startAfter, max));
+    }
+
+    /**
+     * Up to {@code max} omap keys after {@code startAfter}.
+     *
+     * @param oid the object
+     * @param startAfter the key to start after ("" from the first)
+     * @param max how many keys at most, not negative
+     * @return a future of the keys
+     */
+    public CompletableFuture<SortedSet<String>> omapGetKeysAsync(String oid, String startAfter, long max) {
         Args.notNull(startAfter, "startAfter");
         Args.nonNegative(max, "max");
-        byte[] out = await(run(oid, OsdOp.omapGetKeys(startAfter, max))).outputs().get(0);
+        return run(oid, OsdOp.omapGetKeys(startAfter, max)).thenApply(r -> decodeOmapKeys(r.outputs().get(0)));
+    }
+
+    static SortedSet<String> decodeOmapKeys(byte[] out) {
         return new TreeSet<>(CephDecoder.of(out, "omap keys").readSet(4, CephDecoder::readString));
     }
 
@@ -600,11 +719,24 @@ public final class IoCtx implements AutoCloseable {
      * @return the entries by key
      */
     public SortedMap<String, byte[]> omapGetVals(String oid, String startAfter, String prefix, long max) {
+        return await(omapGetValsAsync(oid, startAfter, prefix, max));
+    }
+
+    /**
+     * Up to {@code max} omap entries after {@code startAfter} whose keys start with {@code prefix}.
+     *
+     * @param oid the object
+     * @param startAfter the key to start after ("" from the first)
+     * @param prefix the keys' prefix ("" for any)
+     * @param max how many entries at most, not negative
+     * @return a future of the entries by key
+     */
+    public CompletableFuture<SortedMap<String, byte[]>> omapGetValsAsync(String oid, String startAfter, String prefix,
+            long max) {
         Args.notNull(startAfter, "startAfter");
         Args.notNull(prefix, "prefix");
         Args.nonNegative(max, "max");
-        byte[] out = await(run(oid, OsdOp.omapGetVals(startAfter, prefix, max))).outputs().get(0);
-        return Operation.decodeOmapVals(out);
+        return run(oid, OsdOp.omapGetVals(startAfter, prefix, max)).thenApply(r -> Operation.decodeOmapVals(r.outputs().get(0)));
     }
 
     /**
@@ -615,9 +747,19 @@ public final class IoCtx implements AutoCloseable {
      * @return the entries by key
      */
     public SortedMap<String, byte[]> omapGetValsByKeys(String oid, Collection<String> keys) {
+        return await(omapGetValsByKeysAsync(oid, keys));
+    }
+
+    /**
+     * The omap entries of the given keys (absent keys are left out).
+     *
+     * @param oid the object
+     * @param keys the keys
+     * @return a future of the entries by key
+     */
+    public CompletableFuture<SortedMap<String, byte[]>> omapGetValsByKeysAsync(String oid, Collection<String> keys) {
         Args.notNull(keys, "keys");
-        byte[] out = await(run(oid, OsdOp.omapGetValsByKeys(new TreeSet<>(keys)))).outputs().get(0);
-        return Operation.decodeOmapVals(out);
+        return run(oid, OsdOp.omapGetValsByKeys(new TreeSet<>(keys))).thenApply(r -> Operation.decodeOmapVals(r.outputs().get(0)));
     }
 
     /**
@@ -627,7 +769,17 @@ public final class IoCtx implements AutoCloseable {
      * @return the header, empty when none was set
      */
     public byte[] omapGetHeader(String oid) {
-        return await(run(oid, OsdOp.omapGetHeader())).outputs().get(0);
+        return await(omapGetHeaderAsync(oid));
+    }
+
+    /**
+     * The omap header.
+     *
+     * @param oid the object
+     * @return a future of the header, empty when none was set
+     */
+    public CompletableFuture<byte[]> omapGetHeaderAsync(String oid) {
+        return run(oid, OsdOp.omapGetHeader()).thenApply(r -> r.outputs().get(0));
     }
 
     /**
@@ -637,8 +789,19 @@ public final class IoCtx implements AutoCloseable {
      * @param values the entries by key
      */
     public void omapSetVals(String oid, Map<String, byte[]> values) {
+        await(omapSetValsAsync(oid, values));
+    }
+
+    /**
+     * Sets omap entries, creating the object if needed.
+     *
+     * @param oid the object
+     * @param values the entries by key
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> omapSetValsAsync(String oid, Map<String, byte[]> values) {
         Args.notNull(values, "values");
-        await(run(oid, OsdOp.omapSetVals(new TreeMap<>(values))));
+        return run(oid, OsdOp.omapSetVals(new TreeMap<>(values))).thenApply(r -> null);
     }
 
     /**
@@ -648,7 +811,18 @@ public final class IoCtx implements AutoCloseable {
      * @param header the header
      */
     public void omapSetHeader(String oid, byte[] header) {
-        await(run(oid, OsdOp.omapSetHeader(bytes(header, "header"))));
+        await(omapSetHeaderAsync(oid, header));
+    }
+
+    /**
+     * Sets the omap header.
+     *
+     * @param oid the object
+     * @param header the header
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> omapSetHeaderAsync(String oid, byte[] header) {
+        return run(oid, OsdOp.omapSetHeader(bytes(header, "header"))).thenApply(r -> null);
     }
 
     /**
@@ -658,8 +832,19 @@ public final class IoCtx implements AutoCloseable {
      * @param keys their keys
      */
     public void omapRmKeys(String oid, Collection<String> keys) {
+        await(omapRmKeysAsync(oid, keys));
+    }
+
+    /**
+     * Removes omap entries.
+     *
+     * @param oid the object
+     * @param keys their keys
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> omapRmKeysAsync(String oid, Collection<String> keys) {
         Args.notNull(keys, "keys");
-        await(run(oid, OsdOp.omapRmKeys(keys)));
+        return run(oid, OsdOp.omapRmKeys(keys)).thenApply(r -> null);
     }
 
     /**
@@ -668,7 +853,17 @@ public final class IoCtx implements AutoCloseable {
      * @param oid the object
      */
     public void omapClear(String oid) {
-        await(run(oid, OsdOp.omapClear()));
+        await(omapClearAsync(oid));
+    }
+
+    /**
+     * Removes every omap entry.
+     *
+     * @param oid the object
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> omapClearAsync(String oid) {
+        return run(oid, OsdOp.omapClear()).thenApply(r -> null);
     }
 
     // ---- object classes -----------------------------------------------------------------------
@@ -683,9 +878,22 @@ public final class IoCtx implements AutoCloseable {
      * @return the method's output
      */
     public byte[] exec(String oid, String cls, String method, byte[] input) {
+        return await(execAsync(oid, cls, method, input));
+    }
+
+    /**
+     * Runs a method of an object class on the object.
+     *
+     * @param oid the object
+     * @param cls the class, such as "lock"
+     * @param method the method, such as "get_info"
+     * @param input the method's input
+     * @return a future of the method's output
+     */
+    public CompletableFuture<byte[]> execAsync(String oid, String cls, String method, byte[] input) {
         Args.notNull(cls, "cls");
         Args.notNull(method, "method");
-        return await(run(oid, OsdOp.call(cls, method, bytes(input, "input")))).outputs().get(0);
+        return run(oid, OsdOp.call(cls, method, bytes(input, "input"))).thenApply(r -> r.outputs().get(0));
     }
 
     // ---- listing ------------------------------------------------------------------------------
@@ -774,17 +982,35 @@ public final class IoCtx implements AutoCloseable {
      */
     public void lock(String oid, String name, boolean shared, String cookie, String tag, String description,
             long durationSeconds) {
+        await(lockAsync(oid, name, shared, cookie, tag, description, durationSeconds));
+    }
+
+    /**
+     * {@link #lock} without blocking: the future fails with {@link RadosException.BusyException}
+     * or {@link RadosException.ObjectExistsException} as {@link #lock} throws them.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @param shared shared rather than exclusive
+     * @param cookie our cookie, which tells our holders apart
+     * @param tag the tag shared holders agree on
+     * @param description a description shown to others
+     * @param durationSeconds how long the lock lasts, 0 until unlocked
+     * @return a future completed when we hold the lock
+     */
+    public CompletableFuture<Void> lockAsync(String oid, String name, boolean shared, String cookie, String tag,
+            String description, long durationSeconds) {
         Args.notNull(name, "name");
         Args.notNull(cookie, "cookie");
         Args.notNull(tag, "tag");
         Args.notNull(description, "description");
         Args.nonNegative(durationSeconds, "durationSeconds");
-        exec(oid, "lock", "lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
+        return execAsync(oid, "lock", "lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name).writeU8(shared ? LockInfo.SHARED : LockInfo.EXCLUSIVE).writeString(cookie)
                     .writeString(tag).writeString(description).writeUtime(new UTime(durationSeconds, 0)).writeU8(0);
             e.finishStruct(mark);
-        }));
+        })).thenApply(r -> null);
     }
 
     /**
@@ -796,13 +1022,25 @@ public final class IoCtx implements AutoCloseable {
      * @throws RadosException.ObjectNotFoundException when we do not hold it
      */
     public void unlock(String oid, String name, String cookie) {
+        await(unlockAsync(oid, name, cookie));
+    }
+
+    /**
+     * Gives back a lock we hold.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @param cookie the cookie we took it with
+     * @return a future; it fails with {@link RadosException.ObjectNotFoundException} when we do not hold the lock
+     */
+    public CompletableFuture<Void> unlockAsync(String oid, String name, String cookie) {
         Args.notNull(name, "name");
         Args.notNull(cookie, "cookie");
-        exec(oid, "lock", "unlock", org.jceph.encoding.CephEncoder.toBytes(e -> {
+        return execAsync(oid, "lock", "unlock", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name).writeString(cookie);
             e.finishStruct(mark);
-        }));
+        })).thenApply(r -> null);
     }
 
     /**
@@ -814,16 +1052,30 @@ public final class IoCtx implements AutoCloseable {
      * @param cookie the holder's cookie
      */
     public void breakLock(String oid, String name, org.jceph.encoding.types.EntityName locker, String cookie) {
+        await(breakLockAsync(oid, name, locker, cookie));
+    }
+
+    /**
+     * Breaks another client's lock.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @param locker the holder, as {@link #getLockInfo} names it
+     * @param cookie the holder's cookie
+     * @return a future completed when the lock is broken
+     */
+    public CompletableFuture<Void> breakLockAsync(String oid, String name, org.jceph.encoding.types.EntityName locker,
+            String cookie) {
         Args.notNull(name, "name");
         Args.notNull(locker, "locker");
         Args.notNull(cookie, "cookie");
-        exec(oid, "lock", "break_lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
+        return execAsync(oid, "lock", "break_lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name);
             locker.encode(e);
             e.writeString(cookie);
             e.finishStruct(mark);
-        }));
+        })).thenApply(r -> null);
     }
 
     /**
@@ -834,12 +1086,23 @@ public final class IoCtx implements AutoCloseable {
      * @return the lock (no holders when nobody holds it)
      */
     public LockInfo getLockInfo(String oid, String name) {
+        return await(getLockInfoAsync(oid, name));
+    }
+
+    /**
+     * A lock's type, tag and holders.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @return a future of the lock (no holders when nobody holds it)
+     */
+    public CompletableFuture<LockInfo> getLockInfoAsync(String oid, String name) {
         Args.notNull(name, "name");
-        return LockInfo.decode(exec(oid, "lock", "get_info", org.jceph.encoding.CephEncoder.toBytes(e -> {
+        return execAsync(oid, "lock", "get_info", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name);
             e.finishStruct(mark);
-        })));
+        })).thenApply(LockInfo::decode);
     }
 
     /**
@@ -849,11 +1112,23 @@ public final class IoCtx implements AutoCloseable {
      * @return the names
      */
     public SortedSet<String> listLocks(String oid) {
-        CephDecoder d = CephDecoder.of(exec(oid, "lock", "list_locks", new byte[0]), "cls_lock_list_locks_reply");
-        CephDecoder.Envelope env = d.beginStruct("cls_lock_list_locks_reply", 1);
-        SortedSet<String> out = new TreeSet<>(d.readSet(4, CephDecoder::readString));
-        d.endStruct(env);
-        return out;
+        return await(listLocksAsync(oid));
+    }
+
+    /**
+     * The names of the locks on an object.
+     *
+     * @param oid the object
+     * @return a future of the names
+     */
+    public CompletableFuture<SortedSet<String>> listLocksAsync(String oid) {
+        return execAsync(oid, "lock", "list_locks", new byte[0]).thenApply(out -> {
+            CephDecoder d = CephDecoder.of(out, "cls_lock_list_locks_reply");
+            CephDecoder.Envelope env = d.beginStruct("cls_lock_list_locks_reply", 1);
+            SortedSet<String> names = new TreeSet<>(d.readSet(4, CephDecoder::readString));
+            d.endStruct(env);
+            return names;
+        });
     }
 
     // ---- pool snapshots -------------------------------------------------------------------
