@@ -1139,7 +1139,19 @@ public final class IoCtx implements AutoCloseable {
      * @param name the snapshot's name
      */
     public void snapCreate(String name) {
-        client.createPoolSnap(poolId, Args.notNull(name, "name"));
+        client.awaitMon(snapCreateAsync(name));
+    }
+
+    /**
+     * Creates a snapshot of the whole pool; the future completes once the client's map has it.
+     *
+     * @param name the snapshot's name
+     * @return a future completed when the snapshot exists in our map
+     */
+    public CompletableFuture<Void> snapCreateAsync(String name) {
+        Args.notNull(name, "name");
+        checkOpen();
+        return client.createPoolSnapAsync(poolId, name);
     }
 
     /**
@@ -1148,7 +1160,19 @@ public final class IoCtx implements AutoCloseable {
      * @param name the snapshot's name
      */
     public void snapRemove(String name) {
-        client.removePoolSnap(poolId, Args.notNull(name, "name"));
+        client.awaitMon(snapRemoveAsync(name));
+    }
+
+    /**
+     * Removes a pool snapshot; the future completes once the client's map no longer has it.
+     *
+     * @param name the snapshot's name
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> snapRemoveAsync(String name) {
+        Args.notNull(name, "name");
+        checkOpen();
+        return client.removePoolSnapAsync(poolId, name);
     }
 
     /**
@@ -1186,9 +1210,21 @@ public final class IoCtx implements AutoCloseable {
      * @param snapName the snapshot's name
      */
     public void snapRollback(String oid, String snapName) {
+        await(snapRollbackAsync(oid, snapName));
+    }
+
+    /**
+     * Rolls one object back to a pool snapshot.
+     *
+     * @param oid the object
+     * @param snapName the snapshot's name
+     * @return a future completed when done
+     * @throws RadosException.ObjectNotFoundException at once when the pool has no such snapshot
+     */
+    public CompletableFuture<Void> snapRollbackAsync(String oid, String snapName) {
         Args.oid(oid);
         long id = snapLookup(snapName);
-        await(run(oid, OsdOp.rollback(id)));
+        return run(oid, OsdOp.rollback(id)).thenApply(r -> null);
     }
 
     /**
@@ -1220,7 +1256,17 @@ public final class IoCtx implements AutoCloseable {
      * @return the new id
      */
     public long selfManagedSnapCreate() {
-        return client.createSelfManagedSnap(poolId);
+        return client.awaitMon(selfManagedSnapCreateAsync());
+    }
+
+    /**
+     * Allocates a self-managed snapshot id.
+     *
+     * @return a future of the new id
+     */
+    public CompletableFuture<Long> selfManagedSnapCreateAsync() {
+        checkOpen();
+        return client.createSelfManagedSnapAsync(poolId);
     }
 
     /**
@@ -1229,7 +1275,18 @@ public final class IoCtx implements AutoCloseable {
      * @param snapId the snapshot's id
      */
     public void selfManagedSnapRemove(long snapId) {
-        client.removeSelfManagedSnap(poolId, snapId);
+        client.awaitMon(selfManagedSnapRemoveAsync(snapId));
+    }
+
+    /**
+     * Removes a self-managed snapshot.
+     *
+     * @param snapId the snapshot's id
+     * @return a future completed when the monitor has removed it
+     */
+    public CompletableFuture<Void> selfManagedSnapRemoveAsync(long snapId) {
+        checkOpen();
+        return client.removeSelfManagedSnapAsync(poolId, snapId);
     }
 
     // ---- watch / notify ---------------------------------------------------------------------
@@ -1457,7 +1514,20 @@ public final class IoCtx implements AutoCloseable {
      * @return the watchers
      */
     public List<Watcher> listWatchers(String oid) {
-        byte[] out = await(run(oid, OsdOp.listWatchers())).outputs().get(0);
+        return await(listWatchersAsync(oid));
+    }
+
+    /**
+     * The object's watchers (CEPH_OSD_OP_LIST_WATCHERS).
+     *
+     * @param oid the object
+     * @return a future of the watchers
+     */
+    public CompletableFuture<List<Watcher>> listWatchersAsync(String oid) {
+        return run(oid, OsdOp.listWatchers()).thenApply(r -> decodeWatchers(r.outputs().get(0)));
+    }
+
+    static List<Watcher> decodeWatchers(byte[] out) {
         CephDecoder d = CephDecoder.of(out, "obj_list_watch_response_t");
         CephDecoder.Envelope env = d.beginStruct("obj_list_watch_response_t", 1);
         int n = d.readCountLe("watchers", 20);
@@ -1909,7 +1979,18 @@ public final class IoCtx implements AutoCloseable {
      * @return the version
      */
     public long version(String oid) {
-        return operate(oid, new Operation().assertExists()).version();
+        return await(versionAsync(oid));
+    }
+
+    /**
+     * The object's current version (librados' user version).
+     *
+     * @param oid the object
+     * @return a future of the version; it fails with {@link RadosException.ObjectNotFoundException}
+     *         when the object does not exist
+     */
+    public CompletableFuture<Long> versionAsync(String oid) {
+        return run(oid, OsdOp.stat()).thenApply(r -> r.userVersion());
     }
 
     /**
@@ -1930,11 +2011,24 @@ public final class IoCtx implements AutoCloseable {
      * @return the extents and their data
      */
     public SparseRead sparseRead(String oid, long offset, long length) {
+        return await(sparseReadAsync(oid, offset, length));
+    }
+
+    /**
+     * Reads the extents that hold data in [offset, offset+length).
+     *
+     * @param oid the object
+     * @param offset where, not negative
+     * @param length how many bytes, not negative
+     * @return a future of the extents and their data
+     */
+    public CompletableFuture<SparseRead> sparseReadAsync(String oid, long offset, long length) {
         Args.extent(offset, length);
-        byte[] out = await(run(oid, OsdOp.sparseRead(offset, length))).outputs().get(0);
-        CephDecoder d = CephDecoder.of(out, "sparse read");
-        SortedMap<Long, Long> extents = new TreeMap<>(d.readMap(16, CephDecoder::readU64Le, CephDecoder::readU64Le));
-        return new SparseRead(extents, d.readBlob());
+        return run(oid, OsdOp.sparseRead(offset, length)).thenApply(r -> {
+            CephDecoder d = CephDecoder.of(r.outputs().get(0), "sparse read");
+            SortedMap<Long, Long> extents = new TreeMap<>(d.readMap(16, CephDecoder::readU64Le, CephDecoder::readU64Le));
+            return new SparseRead(extents, d.readBlob());
+        });
     }
 
     /**

@@ -1331,16 +1331,49 @@ public final class RadosClient implements AutoCloseable {
     // ---- snapshots through the monitor (MPoolOp) ------------------------------------------
 
     private org.jceph.rados.internal.PoolOps.Reply poolOp(long pool, int op, long snapId, String name) {
+        return awaitMon(poolOpAsync(pool, op, snapId, name));
+    }
+
+    /**
+     * Sends a pool op to the monitor; the future completes once our map has the epoch the
+     * monitor answered with (the map wait runs on the timer thread, never on the I/O thread).
+     */
+    private CompletableFuture<org.jceph.rados.internal.PoolOps.Reply> poolOpAsync(long pool, int op, long snapId, String name) {
         Message req = org.jceph.rados.internal.PoolOps.request(fsid(), map.get().epoch(), pool, op, snapId, name);
-        Message m = awaitMon(mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY));
-        org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
-        if (r.code() < 0) {
-            throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool
-                    + (name.isEmpty() ? "" : " (" + name + ")"));
-        }
-        long epoch = r.epoch();
-        waitForMap(mm -> mm.epoch() >= epoch, Duration.ofSeconds(30));
-        return r;
+        return mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY).thenComposeAsync(m -> {
+            org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
+            if (r.code() < 0) {
+                throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool
+                        + (name.isEmpty() ? "" : " (" + name + ")"));
+            }
+            long epoch = r.epoch();
+            waitForMap(mm -> mm.epoch() >= epoch, Duration.ofSeconds(30));
+            return CompletableFuture.completedFuture(r);
+        }, mapWaiter);
+    }
+
+    /** Runs the map waits of async pool ops, off the I/O and timer threads. */
+    private final java.util.concurrent.ExecutorService mapWaiter = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "jceph-map-wait");
+        t.setDaemon(true);
+        return t;
+    });
+
+    CompletableFuture<Void> createPoolSnapAsync(long pool, String name) {
+        return poolOpAsync(pool, org.jceph.rados.internal.PoolOps.CREATE_SNAP, 0, name).thenApply(r -> null);
+    }
+
+    CompletableFuture<Void> removePoolSnapAsync(long pool, String name) {
+        return poolOpAsync(pool, org.jceph.rados.internal.PoolOps.DELETE_SNAP, 0, name).thenApply(r -> null);
+    }
+
+    CompletableFuture<Long> createSelfManagedSnapAsync(long pool) {
+        return poolOpAsync(pool, org.jceph.rados.internal.PoolOps.CREATE_UNMANAGED_SNAP, 0, "")
+                .thenApply(r -> org.jceph.encoding.CephDecoder.of(r.data(), "snapid").readU64Le());
+    }
+
+    CompletableFuture<Void> removeSelfManagedSnapAsync(long pool, long snapId) {
+        return poolOpAsync(pool, org.jceph.rados.internal.PoolOps.DELETE_UNMANAGED_SNAP, snapId, "").thenApply(r -> null);
     }
 
     /**
@@ -1530,6 +1563,7 @@ public final class RadosClient implements AutoCloseable {
                 new RadosException.ClientClosedException("tid " + op.tid)));
         timer.shutdownNow();
         notifyExecutor.shutdownNow();
+        mapWaiter.shutdownNow();
         mon.close();
         messenger.close();
     }
