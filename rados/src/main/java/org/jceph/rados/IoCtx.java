@@ -1309,17 +1309,31 @@ public final class IoCtx implements AutoCloseable {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IoCtx.class);
+
     /**
      * Watches {@code oid} (librados watch2). Each notification runs the listener off the I/O
      * thread and is acknowledged with its return value. The watch is kept registered across
      * session faults and primary changes until {@link #unwatch}, {@link #close()} or the client's
-     * close.
+     * close. A listener that throws is logged at WARN and counted
+     * ({@link RadosClientMXBean#getWatchListenerErrors()}); the notifier then receives an empty reply.
      *
      * @param oid the object
      * @param listener who hears the notifications
      * @return the watch's cookie, for {@link #unwatch}
      */
     public long watch(String oid, WatchListener listener) {
+        return await(watchAsync(oid, listener));
+    }
+
+    /**
+     * {@link #watch} without blocking.
+     *
+     * @param oid the object
+     * @param listener who hears the notifications
+     * @return a future of the watch's cookie, completed once the OSD has registered the watch
+     */
+    public CompletableFuture<Long> watchAsync(String oid, WatchListener listener) {
         Args.oid(oid);
         Args.notNull(listener, "listener");
         checkOpen();
@@ -1330,27 +1344,68 @@ public final class IoCtx implements AutoCloseable {
                 try {
                     reply = listener.onNotify(ev.notifyId(), ev.notifierGid(), ev.payload());
                 } catch (RuntimeException e) {
+                    listenerFailed(oid, cookie, "onNotify", e);
                     reply = new byte[0];
                 }
                 run(oid, OsdOp.notifyAck(ev.notifyId(), cookie, reply == null ? new byte[0] : reply));
             } else if (ev.opcode() == WatchNotify.EVENT_DISCONNECT) {
-                listener.onDisconnect();
+                try {
+                    listener.onDisconnect();
+                } catch (RuntimeException e) {
+                    listenerFailed(oid, cookie, "onDisconnect", e);
+                }
             }
         });
+        CompletableFuture<Long> f;
         try {
             RadosClient.Linger linger = client.new Linger(this, oid, cookie);
             linger.osd = client.primaryOf(this, oid);
             linger.interval = client.lingerInterval(linger);
             long faults = client.sessionFaults(linger.osd);
-            await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)));
-            client.lingers.put(cookie, linger);
-            watches.put(cookie, oid);
-            client.reconnectIfFaultedSince(linger, faults);
+            f = run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)).thenApply(r -> {
+                linger.confirmed();
+                client.lingers.put(cookie, linger);
+                watches.put(cookie, oid);
+                client.reconnectIfFaultedSince(linger, faults);
+                return cookie;
+            });
         } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
             throw e;
         }
-        return cookie;
+        f.whenComplete((c, e) -> {
+            if (e != null) {
+                client.watchListeners.remove(cookie);
+            }
+        });
+        return f;
+    }
+
+    private void listenerFailed(String oid, long cookie, String what, RuntimeException e) {
+        client.metrics().watchListenerFailed();
+        LOG.warn("watch {} on {}: the listener's {} threw", cookie, where(oid), what, e);
+    }
+
+    /**
+     * How long ago the OSD last confirmed the watch (librados' watch_check): the registration or
+     * the last ping it answered. Pings go every 5 s, so a healthy watch says less than that.
+     *
+     * @param cookie the cookie {@link #watch} returned
+     * @return the time since the last confirmation
+     * @throws RadosException.WatchBrokenException when the watch is broken (the OSD forgot it or
+     *         its session failed; it is being registered again) or is not a watch of this client
+     */
+    public Duration watchCheck(long cookie) {
+        RadosClient.Linger l = client.lingers.get(cookie);
+        if (l == null) {
+            throw new RadosException.WatchBrokenException("no watch with cookie " + cookie + " in pool '" + poolName + "'");
+        }
+        RadosException broken = l.error;
+        if (broken != null) {
+            throw new RadosException.WatchBrokenException("watch " + cookie + " on " + where(l.oid) + " is broken: "
+                    + broken.getMessage());
+        }
+        return Duration.ofNanos(System.nanoTime() - l.confirmedAt);
     }
 
     /**
@@ -1397,13 +1452,26 @@ public final class IoCtx implements AutoCloseable {
      * @param cookie the cookie {@link #watch} returned
      */
     public void unwatch(String oid, long cookie) {
+        await(unwatchAsync(oid, cookie));
+    }
+
+    /**
+     * Removes a watch.
+     *
+     * @param oid the watched object
+     * @param cookie the cookie {@link #watch} returned
+     * @return a future completed when the OSD has removed it
+     */
+    public CompletableFuture<Void> unwatchAsync(String oid, long cookie) {
         Args.oid(oid);
         client.lingers.remove(cookie);
         watches.remove(cookie);
         try {
-            await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
-        } finally {
+            return run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0))
+                    .whenComplete((r, e) -> client.watchListeners.remove(cookie)).thenApply(r -> null);
+        } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
+            throw e;
         }
     }
 
@@ -1546,12 +1614,21 @@ public final class IoCtx implements AutoCloseable {
     }
 
     /**
+     * One watch, as a notify names it: the watching client's instance id (gid) and the watch's cookie.
+     *
+     * @param gid the watching client's instance id (client.GID)
+     * @param cookie the watch's cookie
+     */
+    public record WatcherId(long gid, long cookie) {
+    }
+
+    /**
      * What a notify gathered.
      *
-     * @param replies each watcher's reply, by (client gid, watch cookie)
-     * @param timedOut the (client gid, watch cookie) of each watcher that did not acknowledge in time
+     * @param replies each watcher's reply, by watch, in the OSD's order
+     * @param timedOut each watch that did not acknowledge in time
      */
-    public record NotifyResult(Map<List<Long>, byte[]> replies, List<List<Long>> timedOut) {
+    public record NotifyResult(Map<WatcherId, byte[]> replies, List<WatcherId> timedOut) {
     }
 
     /**
@@ -1564,6 +1641,19 @@ public final class IoCtx implements AutoCloseable {
      * @return the replies and the watchers that timed out
      */
     public NotifyResult notify(String oid, byte[] payload, int timeoutSeconds) {
+        return client.await(notifyAsync(oid, payload, timeoutSeconds), Duration.ofSeconds(timeoutSeconds + 10L));
+    }
+
+    /**
+     * {@link #notify} without blocking. The future fails with {@link RadosException.TimeoutException}
+     * when no completion arrives within {@code timeoutSeconds} plus 10 s after the OSD took the notify.
+     *
+     * @param oid the object
+     * @param payload what the watchers receive
+     * @param timeoutSeconds how long the OSD waits for the watchers' acks, positive
+     * @return a future of the replies and the watchers that timed out
+     */
+    public CompletableFuture<NotifyResult> notifyAsync(String oid, byte[] payload, int timeoutSeconds) {
         Args.oid(oid);
         bytes(payload, "payload");
         if (timeoutSeconds <= 0) {
@@ -1576,34 +1666,38 @@ public final class IoCtx implements AutoCloseable {
                 done.complete(ev);
             }
         });
+        CompletableFuture<NotifyResult> f;
         try {
-            await(run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)));
-            WatchNotify.Event ev = done.get(timeoutSeconds + 10L, java.util.concurrent.TimeUnit.SECONDS);
-            CephDecoder d = CephDecoder.of(ev.data(), "notify completion");
-            Map<List<Long>, byte[]> replies = new java.util.LinkedHashMap<>();
-            int n = d.readCountLe("notify replies", 20);
-            for (int i = 0; i < n; i++) {
-                List<Long> who = List.of(d.readU64Le(), d.readU64Le());
-                replies.put(who, d.readBlob());
-            }
-            List<List<Long>> missed = new java.util.ArrayList<>();
-            if (d.hasRemaining()) {
-                int m = d.readCountLe("missed", 16);
-                for (int i = 0; i < m; i++) {
-                    missed.add(List.of(d.readU64Le(), d.readU64Le()));
-                }
-            }
-            return new NotifyResult(replies, missed);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new RadosException.TimeoutException("notify on " + where(oid) + " did not complete");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new RadosException(-5, "notify on " + where(oid) + ": " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RadosException(-4, "interrupted while waiting for notify on " + where(oid));
-        } finally {
+            f = run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)).thenCompose(r -> done
+                    .orTimeout(timeoutSeconds + 10L, java.util.concurrent.TimeUnit.SECONDS)
+                    .exceptionally(e -> {
+                        throw new RadosException.TimeoutException("notify on " + where(oid) + " did not complete");
+                    })
+                    .thenApply(ev -> decodeNotifyResult(ev.data())));
+        } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
+            throw e;
         }
+        f.whenComplete((r, e) -> client.watchListeners.remove(cookie));
+        return f;
+    }
+
+    static NotifyResult decodeNotifyResult(byte[] data) {
+        CephDecoder d = CephDecoder.of(data, "notify completion");
+        Map<WatcherId, byte[]> replies = new java.util.LinkedHashMap<>();
+        int n = d.readCountLe("notify replies", 20);
+        for (int i = 0; i < n; i++) {
+            WatcherId who = new WatcherId(d.readU64Le(), d.readU64Le());
+            replies.put(who, d.readBlob());
+        }
+        List<WatcherId> missed = new java.util.ArrayList<>();
+        if (d.hasRemaining()) {
+            int m = d.readCountLe("missed", 16);
+            for (int i = 0; i < m; i++) {
+                missed.add(new WatcherId(d.readU64Le(), d.readU64Le()));
+            }
+        }
+        return new NotifyResult(java.util.Collections.unmodifiableMap(replies), List.copyOf(missed));
     }
 
     // ---- compound operations ------------------------------------------------------------------

@@ -812,11 +812,16 @@ public final class RadosClient implements AutoCloseable {
             if (l.busy.compareAndSet(false, true)) {
                 l.io.pingWatch(l).whenComplete((r, e) -> {
                     l.busy.set(false);
-                    if (e == null || !lingers.containsKey(l.cookie)) {
+                    if (e == null) {
+                        l.confirmed();
+                        return;
+                    }
+                    if (!lingers.containsKey(l.cookie)) {
                         return;
                     }
                     Throwable c = RadosException.unwrap(e);
                     if (c instanceof RadosException re && (re.errno() == -107 || re.errno() == -110)) {
+                        l.error = re;
                         if (re.errno() == -107) {
                             l.expired = true; // forgotten: WATCH again (ETIMEDOUT, disconnected: RECONNECT)
                         }
@@ -841,6 +846,7 @@ public final class RadosClient implements AutoCloseable {
         for (Linger l : lingers.values()) {
             if (l.osd == osd) {
                 watches++;
+                l.error = new RadosException(-107, "the session to osd." + osd + " faulted");
                 timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
@@ -863,6 +869,17 @@ public final class RadosClient implements AutoCloseable {
         volatile boolean expired;
         /** A ping or re-registration is under way: no new ping. */
         final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+
+        /** When the OSD last confirmed the watch (registration or ping), System.nanoTime. */
+        volatile long confirmedAt = System.nanoTime();
+        /** Why the watch is broken now (null while it is confirmed): watch_check reports it. */
+        volatile RadosException error;
+
+        /** The OSD confirmed the watch now. */
+        void confirmed() {
+            confirmedAt = System.nanoTime();
+            error = null;
+        }
 
         Linger(IoCtx io, String oid, long cookie) {
             this.io = io;
@@ -903,6 +920,7 @@ public final class RadosClient implements AutoCloseable {
                 l.osd = target;
                 l.interval = interval;
                 l.expired = false;
+                l.confirmed();
                 reconnectIfFaultedSince(l, faults);
             } else if (lingers.containsKey(l.cookie)) {
                 Throwable c = RadosException.unwrap(e);

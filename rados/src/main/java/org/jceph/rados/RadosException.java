@@ -300,6 +300,23 @@ public class RadosException extends RuntimeException {
         }
     }
 
+    /**
+     * ENOTCONN: a watch is broken (the OSD forgot it, or its session failed and it is being
+     * registered again; notifications meanwhile may be lost), or there is no such watch.
+     */
+    public static final class WatchBrokenException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * A watch that is not confirmed.
+         *
+         * @param what the watch and why
+         */
+        public WatchBrokenException(String what) {
+            super(-107, what);
+        }
+    }
+
     /** ENOTCONN: the {@link RadosClient} was closed before or while the op ran. */
     public static final class ClientClosedException extends RadosException {
         private static final long serialVersionUID = 1L;
