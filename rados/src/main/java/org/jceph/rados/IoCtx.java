@@ -918,50 +918,228 @@ public final class IoCtx implements AutoCloseable {
     }
 
     /**
-     * Every object of namespace {@code ns}, or of all namespaces with {@link #ALL_NAMESPACES}.
+     * Every object of namespace {@code ns}, or of all namespaces with {@link #ALL_NAMESPACES},
+     * collected into a list. For a large pool prefer {@link #objects(String)}, which holds one page
+     * at a time.
      *
      * @param ns the namespace, or {@link #ALL_NAMESPACES}
      * @return the objects
      */
     public List<ListedObject> listObjects(String ns) {
         Args.notNull(ns, "ns");
-        checkOpen();
         List<ListedObject> out = new java.util.ArrayList<>();
-        long pgNum = client.osdMap().pool(poolId).pgNum();
-        // pgs in the order of their hobject ranges (bit-reversed hash), as librados walks them: the
-        // objects then come in the same order as rados ls prints them
-        List<Long> seeds = java.util.stream.LongStream.range(0, pgNum).boxed()
-                .sorted((a, b) -> Integer.compareUnsigned(Integer.reverse(a.intValue()), Integer.reverse(b.intValue())))
-                .toList();
-        for (long ps : seeds) {
-            byte[] cursor = emptyCursor();
-            for (int page = 0; page < 1_000_000; page++) {
-                OsdOpMessages.Reply r = await(client.submitToPg(poolId, ns, ps,
-                        List.of(OsdOp.pgnls(1024, client.osdMap().epoch(), cursor))));
-                if (r.result() < 0) {
-                    throw RadosException.of(r.result(), "listing pg " + poolId + "." + Long.toHexString(ps) + " of pool '" + poolName + "'");
-                }
-                CephDecoder d = CephDecoder.of(r.outputs().get(0), "pg_nls_response_t");
-                CephDecoder.Envelope env = d.beginStruct("pg_nls_response_t", 1);
-                org.jceph.encoding.types.HObject handle = org.jceph.encoding.types.HObject.decode(d);
-                int n = d.readCountLe("entries", 12);
-                for (int i = 0; i < n; i++) {
-                    out.add(new ListedObject(d.readString(), d.readString(), d.readString()));
-                }
-                d.endStruct(env);
-                if (r.result() == 1 || handle.max()) {
-                    break; // the OSD says this pg is exhausted (its handle is where the next pg starts)
-                }
-                cursor = org.jceph.encoding.CephEncoder.toBytes(handle::encode);
-            }
-        }
+        objects(ns).forEach(out::add);
         return out;
     }
 
-    /** hobject_t(): the start of a pg (empty names, snap 0, hash 0, pool INT64_MIN). */
-    private static byte[] emptyCursor() {
-        return org.jceph.encoding.CephEncoder.toBytes(
-                new org.jceph.encoding.types.HObject("", "", 0, 0, false, "", Long.MIN_VALUE, 4)::encode);
+    /**
+     * {@link #listObjects(String)} without blocking.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @return a future of the objects
+     */
+    public CompletableFuture<List<ListedObject>> listObjectsAsync(String ns) {
+        Args.notNull(ns, "ns");
+        checkOpen();
+        List<ListedObject> out = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        return collect(ns, ObjectCursor.BEGIN, ObjectCursor.END, out).thenApply(v -> List.copyOf(out));
+    }
+
+    private CompletableFuture<Void> collect(String ns, ObjectCursor from, ObjectCursor end, List<ListedObject> out) {
+        return listObjectsPageAsync(ns, from, end, DEFAULT_PAGE).thenCompose(page -> {
+            out.addAll(page.objects());
+            return page.done() ? CompletableFuture.completedFuture(null) : collect(ns, page.next(), end, out);
+        });
+    }
+
+    /** How many entries a page of the iterators asks for (librados' rados ls asks 1024 too). */
+    private static final int DEFAULT_PAGE = 1024;
+
+    /**
+     * The start of a listing (librados' object_list_begin).
+     *
+     * @return {@link ObjectCursor#BEGIN}
+     */
+    public ObjectCursor objectListBegin() {
+        return ObjectCursor.BEGIN;
+    }
+
+    /**
+     * The end of a listing (librados' object_list_end).
+     *
+     * @return {@link ObjectCursor#END}
+     */
+    public ObjectCursor objectListEnd() {
+        return ObjectCursor.END;
+    }
+
+    /**
+     * Splits [start, end) into {@code parts} consecutive ranges of about equal share of the hash
+     * space, as librados' object_list_slice does, for parallel workers: listing each range and
+     * joining the results gives the listing of the whole range, each object once.
+     *
+     * @param start where the range starts
+     * @param end where it ends
+     * @param parts how many ranges, positive
+     * @return the ranges, in order; the first starts at {@code start}, the last ends at {@code end}
+     */
+    public List<ObjectCursor.Range> objectListSlice(ObjectCursor start, ObjectCursor end, int parts) {
+        Args.notNull(start, "start");
+        Args.notNull(end, "end");
+        if (parts <= 0) {
+            throw new IllegalArgumentException("parts must be positive: " + parts);
+        }
+        new ObjectCursor.Range(start, end); // start <= end
+        long from = start == ObjectCursor.BEGIN ? 0 : start.reversedHash();
+        long to = end.reversedHash();
+        if (start.isEnd()) {
+            return java.util.Collections.nCopies(parts, new ObjectCursor.Range(ObjectCursor.END, ObjectCursor.END));
+        }
+        long span = to - from;
+        List<ObjectCursor.Range> out = new java.util.ArrayList<>(parts);
+        ObjectCursor prev = start;
+        for (int i = 0; i < parts; i++) {
+            ObjectCursor next = i == parts - 1 ? end
+                    : ObjectCursor.atReversedHash(poolId, from + java.math.BigInteger.valueOf(span)
+                            .multiply(java.math.BigInteger.valueOf(i + 1L)).divide(java.math.BigInteger.valueOf(parts)).longValueExact());
+            if (next.compareTo(prev) < 0) {
+                next = prev; // a slice boundary inside start's hash: an empty range, never a backwards one
+            }
+            if (i < parts - 1 && next.compareTo(end) > 0) {
+                next = end;
+            }
+            out.add(new ObjectCursor.Range(prev, next));
+            prev = next;
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * One page of a listing: the objects, and where the next page starts.
+     *
+     * @param objects the objects of this page, in listing order (possibly none)
+     * @param next where to continue; the range's end when {@code done}
+     * @param done whether the range is exhausted
+     */
+    public record ObjectPage(List<ListedObject> objects, ObjectCursor next, boolean done) {
+    }
+
+    /**
+     * Lists up to {@code maxEntries} objects of namespace {@code ns} (or all with
+     * {@link #ALL_NAMESPACES}) from {@code start} up to, not including, {@code end} (librados'
+     * rados_object_list). Continue from the page's {@link ObjectPage#next()} until
+     * {@link ObjectPage#done()}; a page may hold fewer objects than asked for, even none.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @param start where to start, from {@link #objectListBegin()}, a page, or a slice
+     * @param end where to stop
+     * @param maxEntries how many objects at most, positive
+     * @return the page
+     */
+    public ObjectPage listObjectsPage(String ns, ObjectCursor start, ObjectCursor end, int maxEntries) {
+        return await(listObjectsPageAsync(ns, start, end, maxEntries));
+    }
+
+    /**
+     * {@link #listObjectsPage} without blocking.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @param start where to start
+     * @param end where to stop
+     * @param maxEntries how many objects at most, positive
+     * @return a future of the page
+     */
+    public CompletableFuture<ObjectPage> listObjectsPageAsync(String ns, ObjectCursor start, ObjectCursor end, int maxEntries) {
+        Args.notNull(ns, "ns");
+        new ObjectCursor.Range(start, end);
+        if (maxEntries <= 0) {
+            throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+        }
+        checkOpen();
+        if (start.isEnd() || start.compareTo(end) >= 0) {
+            return CompletableFuture.completedFuture(new ObjectPage(List.of(), end, true));
+        }
+        org.jceph.osdmap.OsdMap map = client.osdMap();
+        org.jceph.osdmap.PgPool pool = map.pool(poolId);
+        if (pool == null) {
+            throw new RadosException.PoolNotFoundException("pool '" + poolName + "'");
+        }
+        long ps = org.jceph.osdmap.Placement.stableMod(start.position().hash(), pool.pgNum(), pool.pgNumMask());
+        return client.submitToPg(poolId, ns, ps, List.of(OsdOp.pgnls(maxEntries, map.epoch(), start.encoded()))).thenApply(r -> {
+            if (r.result() < 0) {
+                throw RadosException.of(r.result(), "listing pg " + poolId + "." + Long.toHexString(ps) + " of pool '" + poolName + "'");
+            }
+            CephDecoder d = CephDecoder.of(r.outputs().get(0), "pg_nls_response_t");
+            CephDecoder.Envelope env = d.beginStruct("pg_nls_response_t", 1);
+            ObjectCursor handle = new ObjectCursor(org.jceph.encoding.types.HObject.decode(d));
+            int n = d.readCountLe("entries", 12);
+            List<ListedObject> objects = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                ListedObject o = new ListedObject(d.readString(), d.readString(), d.readString());
+                if (!end.isEnd()) {
+                    String key = o.locator().isEmpty() ? o.oid() : o.locator();
+                    long hash = Integer.toUnsignedLong(org.jceph.osdmap.Placement.hashKey(pool, key, o.namespace()));
+                    if (ObjectCursor.ofObject(poolId, hash, o.namespace(), o.locator(), o.oid()).compareTo(end) >= 0) {
+                        continue; // past the range's end: the next range's worker lists it
+                    }
+                }
+                objects.add(o);
+            }
+            d.endStruct(env);
+            boolean done = handle.isEnd() || handle.compareTo(end) >= 0;
+            return new ObjectPage(List.copyOf(objects), done ? end : handle, done);
+        });
+    }
+
+    /**
+     * Every object of namespace {@code ns} (or all with {@link #ALL_NAMESPACES}), fetched a page
+     * at a time as the stream is consumed; each page waits at most the op timeout.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @return a lazy, sequential stream of the objects
+     */
+    public java.util.stream.Stream<ListedObject> objects(String ns) {
+        return objects(ns, ObjectCursor.Range.ALL);
+    }
+
+    /**
+     * The objects of namespace {@code ns} (or all with {@link #ALL_NAMESPACES}) in one range, such
+     * as a slice of {@link #objectListSlice}, fetched a page at a time as the stream is consumed.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @param range the range
+     * @return a lazy, sequential stream of the objects
+     */
+    public java.util.stream.Stream<ListedObject> objects(String ns, ObjectCursor.Range range) {
+        Args.notNull(ns, "ns");
+        Args.notNull(range, "range");
+        checkOpen();
+        java.util.Iterator<ListedObject> it = new java.util.Iterator<>() {
+            private java.util.Iterator<ListedObject> page = java.util.Collections.emptyIterator();
+            private ObjectCursor next = range.start();
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                while (!page.hasNext() && !done) {
+                    ObjectPage p = listObjectsPage(ns, next, range.end(), DEFAULT_PAGE);
+                    page = p.objects().iterator();
+                    next = p.next();
+                    done = p.done();
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public ListedObject next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException("no more objects");
+                }
+                return page.next();
+            }
+        };
+        return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(it,
+                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false);
     }
 
     // ---- advisory locks (object class "lock") ------------------------------------------------
