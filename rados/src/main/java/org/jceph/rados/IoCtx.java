@@ -341,7 +341,7 @@ public final class IoCtx implements AutoCloseable {
         return run(oid, OsdOp.stat()).thenApply(r -> decodeStat(r.outputs().get(0)));
     }
 
-    private static ObjectStat decodeStat(byte[] out) {
+    static ObjectStat decodeStat(byte[] out) {
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         long size = b.getLong();
         long sec = Integer.toUnsignedLong(b.getInt());
@@ -1919,6 +1919,92 @@ public final class IoCtx implements AutoCloseable {
     }
 
     /**
+     * Runs a {@link ReadOperation} atomically on the object; each step's {@link StepResult} is
+     * filled when this returns.
+     *
+     * @param oid the object
+     * @param operation the steps
+     * @return the object's user version
+     * @throws IllegalOperationException when the operation has no steps
+     */
+    public long operate(String oid, ReadOperation operation) {
+        return await(operateAsync(oid, operation));
+    }
+
+    /**
+     * {@link #operate(String, ReadOperation)} without blocking: the step results are filled
+     * before the future completes.
+     *
+     * @param oid the object
+     * @param operation the steps
+     * @return a future of the object's user version
+     */
+    public CompletableFuture<Long> operateAsync(String oid, ReadOperation operation) {
+        Args.oid(oid);
+        Args.notNull(operation, "operation");
+        checkOpen();
+        return runCompound(oid, operation, operation.take("read"), readSnap);
+    }
+
+    /**
+     * Runs a {@link WriteOperation} atomically on the object: all its steps apply or none.
+     *
+     * @param oid the object
+     * @param operation the steps
+     * @return the object's user version after the write
+     * @throws IllegalOperationException when the operation has no steps, or only guards
+     */
+    public long operate(String oid, WriteOperation operation) {
+        return await(operateAsync(oid, operation));
+    }
+
+    /**
+     * {@link #operate(String, WriteOperation)} without blocking.
+     *
+     * @param oid the object
+     * @param operation the steps
+     * @return a future of the object's user version after the write
+     */
+    public CompletableFuture<Long> operateAsync(String oid, WriteOperation operation) {
+        Args.oid(oid);
+        Args.notNull(operation, "operation");
+        checkOpen();
+        return runCompound(oid, operation, operation.steps(), OsdOpMessages.NOSNAP);
+    }
+
+    private CompletableFuture<Long> runCompound(String oid, CompoundOp operation, List<OsdOp> steps, long snap) {
+        String where = where(oid);
+        return client.submit(poolId, namespace, locatorKey, oid, steps, snap, writeSnapContext, opTimeout).handle((r, e) -> {
+            if (e != null) {
+                RuntimeException failure = RadosException.unwrap(e) instanceof RuntimeException re ? re
+                        : new RadosException(-5, where + ": " + RadosException.unwrap(e));
+                operation.fail(failure);
+                throw failure;
+            }
+            if (r.result() < 0) {
+                RadosException failure = RadosException.of(r.result(), where);
+                operation.fail(failure);
+                throw failure;
+            }
+            operation.complete(r, where);
+            return r.userVersion();
+        });
+    }
+
+    static OsdOp cmpXattrOp(String name, Comparison op, byte[] value) {
+        Args.notNull(name, "name");
+        Args.notNull(op, "op");
+        return OsdOp.cmpXattr(name, op.code(), 1, Args.notNull(value, "value"));
+    }
+
+    /** cmpxattr in u64 mode: the given value travels as a little-endian u64. */
+    static OsdOp cmpXattrU64Op(String name, Comparison op, long value) {
+        Args.notNull(name, "name");
+        Args.notNull(op, "op");
+        return OsdOp.cmpXattr(name, op.code(), 2, org.jceph.encoding.CephEncoder.toBytes(e -> e.writeU64Le(value)));
+    }
+
+    /**
      * The I/O context of another pool of the same client (a clone's parent may live elsewhere).
      *
      * @param otherPoolId the other pool's id
@@ -1948,7 +2034,10 @@ public final class IoCtx implements AutoCloseable {
      * return). A write mixed with a step that returns data ({@link #read}, {@link #getXattr},
      * {@link #getXattrs}, {@link #omapGetVals}) is refused with an {@link IllegalArgumentException}
      * when it is run, as librados' separate op types refuse it, rather than run with empty outputs.
+     *
+     * @deprecated use {@link ReadOperation} or {@link WriteOperation}, whose steps give typed results
      */
+    @Deprecated(since = "0.1.0")
     public static final class Operation {
         private final List<OsdOp> ops = new java.util.ArrayList<>();
         private final List<String> names = new java.util.ArrayList<>();
@@ -1970,7 +2059,7 @@ public final class IoCtx implements AutoCloseable {
         /** Refuses an empty operation and a write that would lose the outputs of its reads. */
         void check() {
             if (ops.isEmpty()) {
-                throw new IllegalArgumentException("operation has no steps");
+                throw new IllegalOperationException("operation has no steps");
             }
             String write = null;
             String read = null;
@@ -1983,7 +2072,7 @@ public final class IoCtx implements AutoCloseable {
                 }
             }
             if (write != null && read != null) {
-                throw new IllegalArgumentException("operation mixes a write (" + write + ") with a read that returns data ("
+                throw new IllegalOperationException("operation mixes a write (" + write + ") with a read that returns data ("
                         + read + "): the OSD returns no data for a write, so run the read as its own operation");
             }
         }

@@ -80,6 +80,9 @@ public class RadosException extends RuntimeException {
      */
     public static RadosException of(int errno, String what) {
         int e = -Math.abs(errno);
+        if (e <= -CompareMismatchException.MAX_ERRNO) {
+            return new CompareMismatchException(-(long) e - CompareMismatchException.MAX_ERRNO, what);
+        }
         Errno code = Errno.of(e);
         if (code == null) {
             return new RadosException(e, what);
@@ -314,6 +317,38 @@ public class RadosException extends RuntimeException {
          */
         public WatchBrokenException(String what) {
             super(-107, what);
+        }
+    }
+
+    /**
+     * A cmpext guard found different bytes: the OSD answers -MAX_ERRNO - offset, the offset of
+     * the first differing byte relative to the compared extent.
+     */
+    public static final class CompareMismatchException extends RadosException {
+        private static final long serialVersionUID = 1L;
+        /** The kernel's MAX_ERRNO: cmpext results at or below its negation carry an offset. */
+        static final int MAX_ERRNO = 4095;
+        private final long offset;
+
+        /**
+         * A mismatch.
+         *
+         * @param offset the first differing byte, relative to the compared extent
+         * @param what the op
+         */
+        public CompareMismatchException(long offset, String what) {
+            super((int) Math.max(Integer.MIN_VALUE, -MAX_ERRNO - offset), what + ": the data differ at byte " + offset
+                    + " of the compared extent");
+            this.offset = offset;
+        }
+
+        /**
+         * Where the data first differ.
+         *
+         * @return the offset of the first differing byte, relative to the compared extent
+         */
+        public long offset() {
+            return offset;
         }
     }
 

@@ -46,7 +46,9 @@ class ArgumentChecksTest {
         npe("name must not be null", () -> io.getXattr("o", null));
         npe("value must not be null", () -> io.setXattr("o", "n", null));
         npe("listener must not be null", () -> io.watch("o", null));
-        npe("operation must not be null", () -> io.operate("o", null));
+        npe("operation must not be null", () -> io.operate("o", (IoCtx.Operation) null));
+        npe("operation must not be null", () -> io.operate("o", (ReadOperation) null));
+        npe("operation must not be null", () -> io.operate("o", (WriteOperation) null));
         iae("oid must not be empty", () -> io.remove(""));
     }
 
