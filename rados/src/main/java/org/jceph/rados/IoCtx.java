@@ -307,6 +307,148 @@ public final class IoCtx implements AutoCloseable {
         return await(readAsync(oid, offset, length));
     }
 
+    // ---- ByteBuffer and caller's-buffer I/O ------------------------------------------------------
+
+    /**
+     * The remaining bytes of {@code b}, consumed (its position moves to its limit). A heap buffer
+     * whose remaining bytes are its whole backing array is sent as is, without a copy: do not
+     * change it until the op completes. Any other buffer (a slice, a direct or read-only one) is
+     * copied once.
+     */
+    private static byte[] take(ByteBuffer b, String name) {
+        Args.notNull(b, name);
+        if (b.hasArray() && !b.isReadOnly() && b.arrayOffset() == 0 && b.position() == 0 && b.limit() == b.array().length) {
+            byte[] a = b.array();
+            b.position(b.limit());
+            return a;
+        }
+        byte[] copy = new byte[b.remaining()];
+        b.get(copy);
+        return copy;
+    }
+
+    /**
+     * Writes the remaining bytes of {@code data} at {@code offset}; the buffer's position moves to
+     * its limit at once. A heap buffer that spans its whole backing array is sent without a copy
+     * (leave it unchanged until the future completes); other buffers, direct ones included, are
+     * copied once.
+     *
+     * @param oid the object
+     * @param offset where to write, not negative
+     * @param data what to write: its remaining bytes
+     * @return a future completed when the OSDs have the data durably
+     */
+    public CompletableFuture<Void> writeAsync(String oid, long offset, ByteBuffer data) {
+        Args.offset(offset);
+        Args.oid(oid);
+        return writeAsync(oid, offset, take(data, "data"));
+    }
+
+    /**
+     * Writes the remaining bytes of {@code data} at {@code offset}: see {@link #writeAsync(String, long, ByteBuffer)}.
+     *
+     * @param oid the object
+     * @param offset where to write, not negative
+     * @param data what to write: its remaining bytes
+     */
+    public void write(String oid, long offset, ByteBuffer data) {
+        await(writeAsync(oid, offset, data));
+    }
+
+    /**
+     * Replaces the object's data with the remaining bytes of {@code data}.
+     *
+     * @param oid the object
+     * @param data the new content: its remaining bytes
+     * @return a future completed when the OSDs have the data durably
+     */
+    public CompletableFuture<Void> writeFullAsync(String oid, ByteBuffer data) {
+        Args.oid(oid);
+        return writeFullAsync(oid, take(data, "data"));
+    }
+
+    /**
+     * Replaces the object's data with the remaining bytes of {@code data}.
+     *
+     * @param oid the object
+     * @param data the new content: its remaining bytes
+     */
+    public void writeFull(String oid, ByteBuffer data) {
+        await(writeFullAsync(oid, data));
+    }
+
+    /**
+     * Appends the remaining bytes of {@code data} to the object.
+     *
+     * @param oid the object
+     * @param data what to append: its remaining bytes
+     * @return a future completed when the OSDs have the data durably
+     */
+    public CompletableFuture<Void> appendAsync(String oid, ByteBuffer data) {
+        Args.oid(oid);
+        return appendAsync(oid, take(data, "data"));
+    }
+
+    /**
+     * Reads at {@code offset} into {@code dst}, up to its remaining bytes, as
+     * {@code FileChannel.read} does: the bytes land at the buffer's position, which moves past
+     * them when the future completes (leave the buffer alone until then). Heap and direct buffers
+     * both work; the reply's bytes are copied into the buffer once.
+     *
+     * @param oid the object
+     * @param offset where to read from, not negative
+     * @param dst where the bytes go; a buffer without remaining bytes reads nothing
+     * @return a future of how many bytes were read (0 at or past the end of the object)
+     * @throws java.nio.ReadOnlyBufferException at once when {@code dst} is read-only
+     */
+    public CompletableFuture<Integer> readAsync(String oid, long offset, ByteBuffer dst) {
+        Args.oid(oid);
+        Args.offset(offset);
+        Args.notNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
+        int want = dst.remaining();
+        if (want == 0) {
+            checkOpen();
+            return CompletableFuture.completedFuture(0);
+        }
+        return readAsync(oid, offset, want).thenApply(bytes -> {
+            int n = Math.min(bytes.length, want);
+            dst.put(bytes, 0, n);
+            return n;
+        });
+    }
+
+    /**
+     * Reads at {@code offset} into {@code dst}: see {@link #readAsync(String, long, ByteBuffer)}.
+     *
+     * @param oid the object
+     * @param offset where to read from, not negative
+     * @param dst where the bytes go
+     * @return how many bytes were read (0 at or past the end of the object)
+     */
+    public int read(String oid, long offset, ByteBuffer dst) {
+        return await(readAsync(oid, offset, dst));
+    }
+
+    /**
+     * Reads at {@code offset} into {@code buf[off, off+len)}.
+     *
+     * @param oid the object
+     * @param offset where to read from, not negative
+     * @param buf the caller's buffer
+     * @param off where in {@code buf} the bytes go
+     * @param len how many bytes at most
+     * @return how many bytes were read (0 at or past the end of the object)
+     * @throws IndexOutOfBoundsException when {@code off} and {@code len} do not fit {@code buf}
+     */
+    public int read(String oid, long offset, byte[] buf, int off, int len) {
+        Args.notNull(buf, "buf");
+        java.util.Objects.checkFromIndexSize(off, len, buf.length);
+        return read(oid, offset, ByteBuffer.wrap(buf, off, len));
+    }
+
     /**
      * Updates a tmap object (the pre-omap key/value format kept in the object's data) with
      * {@code commands}: each is {@code u8 op} ('s' set, 'c' create, 'r' remove, 'R' remove if
@@ -580,21 +722,22 @@ public final class IoCtx implements AutoCloseable {
     }
 
     /**
-     * A comparison of cmpxattr: how the stored value relates to the given one (as strings).
+     * A comparison of cmpxattr, as the OSD evaluates it: the GIVEN value on the left, the stored
+     * one on the right ({@code GT} holds when the given value is greater than the stored one).
      * The numbers are librados' LIBRADOS_CMPXATTR_OP_* values.
      */
     public enum Comparison {
-        /** The stored value equals the given one. */
+        /** The given value equals the stored one. */
         EQ(1),
-        /** The stored value differs from the given one. */
+        /** The given value differs from the stored one. */
         NE(2),
-        /** The stored value is greater. */
+        /** The given value is greater than the stored one. */
         GT(3),
-        /** The stored value is greater or equal. */
+        /** The given value is greater than or equal to the stored one. */
         GTE(4),
-        /** The stored value is less. */
+        /** The given value is less than the stored one. */
         LT(5),
-        /** The stored value is less or equal. */
+        /** The given value is less than or equal to the stored one. */
         LTE(6);
 
         private final int code;
@@ -1942,8 +2085,9 @@ public final class IoCtx implements AutoCloseable {
     public CompletableFuture<Long> operateAsync(String oid, ReadOperation operation) {
         Args.oid(oid);
         Args.notNull(operation, "operation");
+        List<OsdOp> steps = operation.take("read");
         checkOpen();
-        return runCompound(oid, operation, operation.take("read"), readSnap);
+        return runCompound(oid, operation, steps, readSnap);
     }
 
     /**
@@ -1968,8 +2112,9 @@ public final class IoCtx implements AutoCloseable {
     public CompletableFuture<Long> operateAsync(String oid, WriteOperation operation) {
         Args.oid(oid);
         Args.notNull(operation, "operation");
+        List<OsdOp> steps = operation.steps();
         checkOpen();
-        return runCompound(oid, operation, operation.steps(), OsdOpMessages.NOSNAP);
+        return runCompound(oid, operation, steps, OsdOpMessages.NOSNAP);
     }
 
     private CompletableFuture<Long> runCompound(String oid, CompoundOp operation, List<OsdOp> steps, long snap) {

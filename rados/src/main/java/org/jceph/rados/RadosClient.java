@@ -1177,6 +1177,171 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /**
+     * Sets (or replaces) an erasure-code profile (osd erasure-code-profile set) and waits until our
+     * map has it.
+     *
+     * @param name the profile's name
+     * @param params its parameters, such as {@code k=2, m=1, crush-failure-domain=osd}
+     */
+    public void setErasureCodeProfile(String name, Map<String, String> params) {
+        Args.notNull(name, "name");
+        Args.notNull(params, "params");
+        List<String> profile = params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        monCommand(Map.of("prefix", "osd erasure-code-profile set", "name", name, "profile", profile, "force", true));
+        waitForMap(m -> m.erasureCodeProfiles() != null && m.erasureCodeProfiles().containsKey(name), mapWait());
+    }
+
+    /**
+     * The erasure-code profiles the cluster has, by name, from our map.
+     *
+     * @return each profile's parameters by profile name
+     */
+    public Map<String, Map<String, String>> erasureCodeProfiles() {
+        Map<String, Map<String, String>> p = osdMap().erasureCodeProfiles();
+        return p == null ? Map.of() : Map.copyOf(p);
+    }
+
+    /**
+     * Creates an erasure-coded pool with profile {@code profile} and waits until our map has it.
+     *
+     * @param name the pool's name
+     * @param pgNum its number of placement groups, positive
+     * @param profile the erasure-code profile (see {@link #setErasureCodeProfile}); "default" is the cluster's
+     * @return its id
+     */
+    public long createErasurePool(String name, int pgNum, String profile) {
+        Args.notNull(name, "name");
+        Args.notNull(profile, "profile");
+        if (pgNum <= 0) {
+            throw new IllegalArgumentException("pgNum must be positive: " + pgNum);
+        }
+        monCommand(Map.of("prefix", "osd pool create", "pool", name, "pg_num", pgNum, "pgp_num", pgNum,
+                "pool_type", "erasure", "erasure_code_profile", profile));
+        waitForMap(m -> m.poolNames().containsValue(name), Duration.ofSeconds(60));
+        return poolId(name);
+    }
+
+    /**
+     * A pool's quotas (librados has no call for them; the rados and ceph tools use these commands).
+     *
+     * @param maxObjects the most objects, 0 for no limit
+     * @param maxBytes the most bytes, 0 for no limit
+     */
+    public record PoolQuota(long maxObjects, long maxBytes) {
+        /**
+         * A quota; both limits are non-negative.
+         *
+         * @param maxObjects the most objects, 0 for no limit
+         * @param maxBytes the most bytes, 0 for no limit
+         */
+        public PoolQuota {
+            Args.nonNegative(maxObjects, "maxObjects");
+            Args.nonNegative(maxBytes, "maxBytes");
+        }
+    }
+
+    /**
+     * Sets a pool's quotas (osd pool set-quota) and waits until our map shows them. Writes past a
+     * quota then fail with {@link RadosException.NoSpaceException} (EDQUOT) once the monitors
+     * mark the pool full.
+     *
+     * @param pool the pool's name
+     * @param quota the limits, 0 for none
+     */
+    public void setPoolQuota(String pool, PoolQuota quota) {
+        Args.notNull(pool, "pool");
+        Args.notNull(quota, "quota");
+        long id = poolId(pool);
+        monCommand(Map.of("prefix", "osd pool set-quota", "pool", pool, "field", "max_objects",
+                "val", Long.toString(quota.maxObjects())));
+        monCommand(Map.of("prefix", "osd pool set-quota", "pool", pool, "field", "max_bytes",
+                "val", Long.toString(quota.maxBytes())));
+        waitForMap(m -> m.pool(id) != null && m.pool(id).quotaMaxObjects() == quota.maxObjects()
+                && m.pool(id).quotaMaxBytes() == quota.maxBytes(), mapWait());
+    }
+
+    /**
+     * A pool's quotas, from our map.
+     *
+     * @param pool the pool's name
+     * @return the quotas (0 for no limit)
+     */
+    public PoolQuota poolQuota(String pool) {
+        org.jceph.osdmap.PgPool p = osdMap().pool(poolId(Args.notNull(pool, "pool")));
+        return new PoolQuota(p.quotaMaxObjects(), p.quotaMaxBytes());
+    }
+
+    /**
+     * The applications a pool is tagged with (librados' application_list), from our map.
+     *
+     * @param pool the pool's name
+     * @return the applications' names
+     */
+    public java.util.SortedSet<String> applications(String pool) {
+        org.jceph.osdmap.PgPool p = osdMap().pool(poolId(Args.notNull(pool, "pool")));
+        return new java.util.TreeSet<>(p.applicationMetadata().keySet());
+    }
+
+    /**
+     * An application's metadata on a pool (librados' application_metadata_list), from our map.
+     *
+     * @param pool the pool's name
+     * @param app the application
+     * @return its keys and values (empty when it has none)
+     * @throws RadosException.NotFoundException when the pool is not tagged with {@code app}
+     */
+    public java.util.SortedMap<String, String> applicationMetadata(String pool, String app) {
+        Args.notNull(app, "app");
+        org.jceph.osdmap.PgPool p = osdMap().pool(poolId(Args.notNull(pool, "pool")));
+        Map<String, String> md = p.applicationMetadata().get(app);
+        if (md == null) {
+            throw new RadosException.NotFoundException("application '" + app + "' on pool '" + pool + "'");
+        }
+        return new java.util.TreeMap<>(md);
+    }
+
+    /**
+     * Sets a key of an application's metadata on a pool (librados' application_metadata_set) and
+     * waits until our map shows it. The pool must be tagged with the application.
+     *
+     * @param pool the pool's name
+     * @param app the application
+     * @param key the key
+     * @param value the value
+     */
+    public void applicationMetadataSet(String pool, String app, String key, String value) {
+        Args.notNull(app, "app");
+        Args.notNull(key, "key");
+        Args.notNull(value, "value");
+        long id = poolId(Args.notNull(pool, "pool"));
+        monCommand(Map.of("prefix", "osd pool application set", "pool", pool, "app", app, "key", key, "value", value));
+        waitForMap(m -> m.pool(id) != null && value.equals(m.pool(id).applicationMetadata()
+                .getOrDefault(app, Map.of()).get(key)), mapWait());
+    }
+
+    /**
+     * Removes a key of an application's metadata on a pool (librados' application_metadata_remove)
+     * and waits until our map no longer shows it.
+     *
+     * @param pool the pool's name
+     * @param app the application
+     * @param key the key
+     */
+    public void applicationMetadataRemove(String pool, String app, String key) {
+        Args.notNull(app, "app");
+        Args.notNull(key, "key");
+        long id = poolId(Args.notNull(pool, "pool"));
+        monCommand(Map.of("prefix", "osd pool application rm", "pool", pool, "app", app, "key", key));
+        waitForMap(m -> m.pool(id) != null && !m.pool(id).applicationMetadata()
+                .getOrDefault(app, Map.of()).containsKey(key), mapWait());
+    }
+
+    /** How long a pool-management call waits for the map to show its change. */
+    private Duration mapWait() {
+        return Timeouts.isNone(monOpTimeout) ? Duration.ofSeconds(60) : monOpTimeout;
+    }
+
+    /**
      * Deletes a pool (the monitors must allow it: mon_allow_pool_delete) and waits until our map no
      * longer has it.
      *

@@ -235,7 +235,7 @@ public final class WriteOperation extends CompoundOp {
      * Fails the operation with ECANCELED unless the comparison of an xattr (as strings) holds.
      *
      * @param name the attribute
-     * @param op the comparison (stored value OP given value)
+     * @param op the comparison: given value OP stored value, as the OSD evaluates it
      * @param value the value to compare with
      * @return this operation
      */
@@ -248,7 +248,7 @@ public final class WriteOperation extends CompoundOp {
      * number, with {@code value} holds.
      *
      * @param name the attribute
-     * @param op the comparison (stored value OP given value)
+     * @param op the comparison: given value OP stored value, as the OSD evaluates it
      * @param value the number to compare with
      * @return this operation
      */

@@ -42,7 +42,7 @@ class ArgumentChecksTest {
         npe("oid must not be null", () -> io.read(null, 0, 1));
         npe("oid must not be null", () -> io.writeFull(null, new byte[1]));
         npe("oid must not be null", () -> io.stat(null));
-        npe("data must not be null", () -> io.writeFull("o", null));
+        npe("data must not be null", () -> io.writeFull("o", (byte[]) null));
         npe("name must not be null", () -> io.getXattr("o", null));
         npe("value must not be null", () -> io.setXattr("o", "n", null));
         npe("listener must not be null", () -> io.watch("o", null));
@@ -66,7 +66,7 @@ class ArgumentChecksTest {
         npe("keys must not be null", () -> io.omapRmKeysAsync("o", null));
         iae("oid must not be empty", () -> io.omapClearAsync(""));
         npe("method must not be null", () -> io.execAsync("o", "lock", null, new byte[0]));
-        npe("data must not be null", () -> io.appendAsync("o", null));
+        npe("data must not be null", () -> io.appendAsync("o", (byte[]) null));
         iae("size must not be negative", () -> io.truncateAsync("o", -1));
         npe("cookie must not be null", () -> io.lockAsync("o", "l", false, null, "", "", 0));
         iae("durationSeconds must not be negative", () -> io.lockAsync("o", "l", false, "c", "", "", -1));
@@ -84,6 +84,16 @@ class ArgumentChecksTest {
         npe("name must not be null", () -> io.snapRemoveAsync(null));
         npe("ns must not be null", () -> io.listObjectsAsync(null));
         npe("commands must not be null", () -> io.tmapUpdateAsync("o", null));
+    }
+
+    @Test
+    void bufferFormsCheckArgumentsUpFront() {
+        npe("data must not be null", () -> io.writeFull("o", (java.nio.ByteBuffer) null));
+        npe("dst must not be null", () -> io.read("o", 0, (java.nio.ByteBuffer) null));
+        iae("offset must not be negative", () -> io.read("o", -1, java.nio.ByteBuffer.allocate(1)));
+        assertThrows(java.nio.ReadOnlyBufferException.class, () -> io.readAsync("o", 0, java.nio.ByteBuffer.allocate(1).asReadOnlyBuffer()));
+        assertThrows(IndexOutOfBoundsException.class, () -> io.read("o", 0, new byte[4], 3, 2));
+        npe("oid must not be null", () -> io.write(null, 0, java.nio.ByteBuffer.allocate(1)));
     }
 
     @Test

@@ -116,9 +116,12 @@ class RadosAsyncApiIT {
         assertTrue(c.radosOrThrow("-p", pool, "lssnap").contains("async-snap"));
         get(io.snapRemoveAsync("async-snap"));
         assertFalse(io.snapList().containsValue("async-snap"));
-        long id = get(io.selfManagedSnapCreateAsync());
+        // a pool that had pool snapshots refuses self-managed ones (EINVAL): use a pool of its own
+        client.createPool("async-selfmanaged", 8);
+        IoCtx sm = client.ioCtx("async-selfmanaged");
+        long id = get(sm.selfManagedSnapCreateAsync());
         assertTrue(id > 0);
-        get(io.selfManagedSnapRemoveAsync(id));
+        get(sm.selfManagedSnapRemoveAsync(id));
     }
 
     @Test

@@ -1,0 +1,52 @@
+package org.jceph.rados;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.RealCluster;
+import org.jceph.messenger.config.CephConfig;
+import org.junit.jupiter.api.Test;
+
+/** Erasure-coded pools with a profile, quotas and application metadata, cross-checked with the ceph tool. */
+@RealCluster
+class RadosPoolManagementIT {
+    @Test
+    void erasurePoolsQuotasAndApplicationMetadata(CephCluster c) throws Exception {
+        try (RadosClient client = RadosClient.connect(CephConfig.fromEnvironment("-c", c.confPath().toString()))) {
+            client.setErasureCodeProfile("jceph-k2m1", Map.of("k", "2", "m", "1", "crush-failure-domain", "osd"));
+            assertEquals("2", client.erasureCodeProfiles().get("jceph-k2m1").get("k"));
+            assertTrue(c.cephOrThrow("osd", "erasure-code-profile", "get", "jceph-k2m1").contains("m=1"));
+            long id = client.createErasurePool("jceph-ec", 8, "jceph-k2m1");
+            assertTrue(client.osdMap().pool(id).isErasure());
+            assertEquals("jceph-k2m1", c.cephOrThrow("osd", "pool", "get", "jceph-ec", "erasure_code_profile").split(":")[1].trim());
+            IoCtx ec = client.ioCtx("jceph-ec");
+            byte[] data = "striped over k=2 data chunks and m=1 coding chunk".getBytes(StandardCharsets.UTF_8);
+            ec.writeFull("ec-object", data);
+            assertArrayEquals(data, ec.read("ec-object", 0, 0));
+
+            String pool = c.testPool();
+            client.setPoolQuota(pool, new RadosClient.PoolQuota(1000, 10L << 20));
+            assertEquals(new RadosClient.PoolQuota(1000, 10L << 20), client.poolQuota(pool));
+            String shown = c.cephOrThrow("osd", "pool", "get-quota", pool);
+            assertTrue(shown.contains("1k objects") || shown.contains("1000 objects") || shown.contains("1000"), shown);
+            client.setPoolQuota(pool, new RadosClient.PoolQuota(0, 0));
+            assertEquals(new RadosClient.PoolQuota(0, 0), client.poolQuota(pool));
+            assertThrows(IllegalArgumentException.class, () -> new RadosClient.PoolQuota(-1, 0));
+
+            client.enableApplication(pool, "jceph-app");
+            assertTrue(client.applications(pool).contains("jceph-app"));
+            client.applicationMetadataSet(pool, "jceph-app", "owner", "team-a");
+            assertEquals(Map.of("owner", "team-a"), client.applicationMetadata(pool, "jceph-app"));
+            assertTrue(c.cephOrThrow("osd", "pool", "application", "get", pool, "jceph-app").contains("team-a"));
+            client.applicationMetadataRemove(pool, "jceph-app", "owner");
+            assertEquals(Map.of(), client.applicationMetadata(pool, "jceph-app"));
+            assertThrows(RadosException.NotFoundException.class, () -> client.applicationMetadata(pool, "no-such-app"));
+            assertThrows(RadosException.PoolNotFoundException.class, () -> client.poolQuota("no-such-pool"));
+        }
+    }
+}
