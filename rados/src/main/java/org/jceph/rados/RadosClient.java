@@ -994,6 +994,21 @@ public final class RadosClient implements AutoCloseable {
             onBackoff(osd, blocks, conn, b);
             return;
         }
+        if (m.type() == MSG_COMMAND_REPLY) {
+            CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> f = osdCommands.remove(m.tid());
+            if (f != null) {
+                try {
+                    org.jceph.encoding.CephDecoder d = org.jceph.encoding.CephDecoder.of(m.front(), "MCommandReply");
+                    int r = d.readS32Le();
+                    String status = d.readString();
+                    f.complete(new org.jceph.messenger.mon.MonMessages.CommandReply(m.tid(), r, status, m.dataBytes()));
+                } catch (org.jceph.encoding.DecodeException e) {
+                    malformedMessages.incrementAndGet();
+                    f.completeExceptionally(new RadosException(-5, "osd." + osd + " sent a malformed MCommandReply"));
+                }
+            }
+            return;
+        }
         onOsdMessage(m);
     }
 
@@ -1339,6 +1354,65 @@ public final class RadosClient implements AutoCloseable {
     /** How long a pool-management call waits for the map to show its change. */
     private Duration mapWait() {
         return Timeouts.isNone(monOpTimeout) ? Duration.ofSeconds(60) : monOpTimeout;
+    }
+
+    /** MCommand / MCommandReply (src/messages/MCommand.h): a command to a daemon over its session. */
+    private static final int MSG_COMMAND = 0x61;
+    private static final int MSG_COMMAND_REPLY = 0x62;
+    private final Map<Long, CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply>> osdCommands =
+            new ConcurrentHashMap<>();
+    private final AtomicLong osdCommandTids = new AtomicLong();
+
+    /**
+     * Runs a command on one OSD (librados' osd_command, what {@code ceph tell osd.N} sends): an
+     * MCommand over our session to that OSD, answered by MCommandReply. Waits at most
+     * rados_mon_op_timeout.
+     *
+     * @param osd the OSD's id
+     * @param json the command, such as {@code {"prefix":"version"}}
+     * @return the command's output as text
+     * @throws RadosException the typed error the OSD answered, with its status text
+     */
+    public String osdCommand(int osd, String json) {
+        return awaitMon(osdCommandAsync(osd, json, new byte[0]));
+    }
+
+    /**
+     * {@link #osdCommand} without blocking, with an input.
+     *
+     * @param osd the OSD's id
+     * @param json the command
+     * @param input the command's input (empty for none)
+     * @return a future of the command's output as text; it fails with the typed error the OSD answered
+     */
+    public CompletableFuture<String> osdCommandAsync(int osd, String json, byte[] input) {
+        Args.notNull(json, "json");
+        Args.notNull(input, "input");
+        checkOpen("osd command");
+        OsdMap m = map.get();
+        if (osd < 0 || osd >= m.clientAddrs().size() || !m.isUp(osd)) {
+            throw new RadosException.NotFoundException("osd." + osd + " (not up in epoch " + m.epoch() + ")");
+        }
+        long tid = osdCommandTids.incrementAndGet();
+        byte[] front = org.jceph.encoding.CephEncoder.toBytes(e -> {
+            e.writeUuid(fsid());
+            e.writeList(List.of(json), org.jceph.encoding.CephEncoder::writeString);
+        });
+        CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> reply = new CompletableFuture<>();
+        osdCommands.put(tid, reply);
+        session(osd, m).whenComplete((c, e) -> {
+            if (e != null) {
+                reply.completeExceptionally(e);
+            } else {
+                c.send(new Message(MSG_COMMAND, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input));
+            }
+        });
+        return reply.whenComplete((r, e) -> osdCommands.remove(tid)).thenApply(r -> {
+            if (r.result() < 0) {
+                throw RadosException.of(r.result(), "osd." + osd + " command " + json + ": " + r.status());
+            }
+            return r.outputText();
+        });
     }
 
     /**

@@ -49,4 +49,17 @@ class RadosPoolManagementIT {
             assertThrows(RadosException.PoolNotFoundException.class, () -> client.poolQuota("no-such-pool"));
         }
     }
+
+    @Test
+    void osdCommandAsCephTellDoes(CephCluster c) throws Exception {
+        try (RadosClient client = RadosClient.connect(CephConfig.fromEnvironment("-c", c.confPath().toString()))) {
+            String ours = client.osdCommand(0, "{\"prefix\": \"version\"}");
+            String theirs = c.cephOrThrow("tell", "osd.0", "version");
+            assertTrue(ours.contains("\"version\"") && ours.contains("16.2."), ours);
+            assertTrue(theirs.contains("16.2."), theirs);
+            RadosException bad = assertThrows(RadosException.class, () -> client.osdCommand(1, "{\"prefix\": \"no such command\"}"));
+            assertTrue(bad.getMessage().contains("osd.1 command"), bad.getMessage());
+            assertThrows(RadosException.NotFoundException.class, () -> client.osdCommand(99, "{\"prefix\": \"version\"}"));
+        }
+    }
 }
