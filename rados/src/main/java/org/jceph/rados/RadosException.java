@@ -328,6 +328,7 @@ public class RadosException extends RuntimeException {
         private static final long serialVersionUID = 1L;
         /** The kernel's MAX_ERRNO: cmpext results at or below its negation carry an offset. */
         static final int MAX_ERRNO = 4095;
+        /** The offset of the first differing byte, relative to the compared extent. */
         private final long offset;
 
         /**
