@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.jceph.messenger.config.CephConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 /** ReadOperation and WriteOperation against a live OSD: step results, guards, flags and checksums. */
 @RealCluster
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@CrossRelease
 class RadosOpBuildersIT {
     private RadosClient client;
     private IoCtx io;
