@@ -995,18 +995,7 @@ public final class RadosClient implements AutoCloseable {
             return;
         }
         if (m.type() == MSG_COMMAND_REPLY) {
-            CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> f = osdCommands.remove(m.tid());
-            if (f != null) {
-                try {
-                    org.jceph.encoding.CephDecoder d = org.jceph.encoding.CephDecoder.of(m.front(), "MCommandReply");
-                    int r = d.readS32Le();
-                    String status = d.readString();
-                    f.complete(new org.jceph.messenger.mon.MonMessages.CommandReply(m.tid(), r, status, m.dataBytes()));
-                } catch (org.jceph.encoding.DecodeException e) {
-                    malformedMessages.incrementAndGet();
-                    f.completeExceptionally(new RadosException(-5, "osd." + osd + " sent a malformed MCommandReply"));
-                }
-            }
+            onCommandReply(m);
             return;
         }
         onOsdMessage(m);
@@ -1393,6 +1382,94 @@ public final class RadosClient implements AutoCloseable {
         if (osd < 0 || osd >= m.clientAddrs().size() || !m.isUp(osd)) {
             throw new RadosException.NotFoundException("osd." + osd + " (not up in epoch " + m.epoch() + ")");
         }
+        return session(osd, m).thenCompose(c -> sendCommand(c, "osd." + osd, json, input));
+    }
+
+    /** The session to the active mgr (null until the first mgr command). */
+    private volatile CompletableFuture<Connection> mgrSession;
+
+    /**
+     * Runs a command on the active manager (librados' mgr_command, what {@code ceph} sends for mgr
+     * commands such as {@code balancer status}): an MCommand over a session to the active mgr,
+     * whose address comes from the monitors' {@code mgr dump}. Waits at most rados_mon_op_timeout.
+     *
+     * @param json the command, such as {@code {"prefix":"balancer status"}}
+     * @return the command's output as text
+     * @throws RadosException the typed error the mgr answered, with its status text; ENOENT when no mgr is active
+     */
+    public String mgrCommand(String json) {
+        return awaitMon(mgrCommandAsync(json, new byte[0]));
+    }
+
+    /**
+     * {@link #mgrCommand} without blocking, with an input.
+     *
+     * @param json the command
+     * @param input the command's input (empty for none)
+     * @return a future of the command's output as text
+     */
+    public CompletableFuture<String> mgrCommandAsync(String json, byte[] input) {
+        Args.notNull(json, "json");
+        Args.notNull(input, "input");
+        checkOpen("mgr command");
+        // the first call (and one after the mgr session failed) looks the active mgr up with a
+        // monitor command: off the caller's and the I/O thread
+        return CompletableFuture.supplyAsync(this::mgrConnection, mapWaiter).thenCompose(f -> f)
+                .thenCompose(c -> sendCommand(c, "mgr", json, input));
+    }
+
+    private CompletableFuture<Connection> mgrConnection() {
+        CompletableFuture<Connection> s = mgrSession;
+        if (s != null && !(s.isDone() && (s.isCompletedExceptionally() || s.join().closeFuture().isDone()))) {
+            return s;
+        }
+        synchronized (this) {
+            s = mgrSession;
+            if (s != null && !(s.isDone() && (s.isCompletedExceptionally() || s.join().closeFuture().isDone()))) {
+                return s;
+            }
+            String dump = monCommand(Map.of("prefix", "mgr dump"));
+            EntityAddr target = activeMgrAddr(dump, config.useMsgr2());
+            ServiceTicket ticket = mon.connection().serviceTickets().get(EntityName.TYPE_MGR);
+            List<ConnectionMode> modes = config.clientModes().stream().map(ConnectionMode::parse).toList();
+            s = messenger.connectToService(target, EntityName.TYPE_MGR, config.name(), ticket, mon.connection().globalId(),
+                    modes, config.connectTimeout(), this::onCommandReply);
+            mgrSession = s;
+            return s;
+        }
+    }
+
+    /**
+     * The active mgr's address of the wanted kind (v2, or v1 with ms_jceph_force_msgr1) from the
+     * JSON of {@code mgr dump} ("active_addrs": {"addrvec": [{"type", "addr", "nonce"}...]}).
+     */
+    static EntityAddr activeMgrAddr(String dump, boolean v2) {
+        int at = dump.indexOf("\"active_addrs\"");
+        if (at < 0) {
+            throw new RadosException.NotFoundException("the active mgr (mgr dump has no active_addrs)");
+        }
+        int end = dump.indexOf(']', at);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "\\{\\s*\"type\"\\s*:\\s*\"(v1|v2)\"\\s*,\\s*\"addr\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"nonce\"\\s*:\\s*(\\d+)")
+                .matcher(dump.substring(at, end < 0 ? dump.length() : end));
+        while (m.find()) {
+            if (m.group(1).equals(v2 ? "v2" : "v1")) {
+                String hostPort = m.group(2);
+                int colon = hostPort.lastIndexOf(':');
+                String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+                int port = Integer.parseInt(hostPort.substring(colon + 1));
+                if (port == 0) {
+                    break; // 0.0.0.0:0 when no mgr is active
+                }
+                return EntityAddr.of(v2 ? EntityAddr.TYPE_MSGR2 : EntityAddr.TYPE_LEGACY, Long.parseLong(m.group(3)),
+                        new java.net.InetSocketAddress(host, port));
+            }
+        }
+        throw new RadosException.NotFoundException("the active mgr (no " + (v2 ? "v2" : "v1") + " address in mgr dump)");
+    }
+
+    /** Sends an MCommand on {@code c}; the reply (MCommandReply, same tid) completes the future. */
+    private CompletableFuture<String> sendCommand(Connection c, String who, String json, byte[] input) {
         long tid = osdCommandTids.incrementAndGet();
         byte[] front = org.jceph.encoding.CephEncoder.toBytes(e -> {
             e.writeUuid(fsid());
@@ -1400,19 +1477,33 @@ public final class RadosClient implements AutoCloseable {
         });
         CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> reply = new CompletableFuture<>();
         osdCommands.put(tid, reply);
-        session(osd, m).whenComplete((c, e) -> {
-            if (e != null) {
-                reply.completeExceptionally(e);
-            } else {
-                c.send(new Message(MSG_COMMAND, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input));
-            }
-        });
+        c.send(new Message(MSG_COMMAND, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input));
         return reply.whenComplete((r, e) -> osdCommands.remove(tid)).thenApply(r -> {
             if (r.result() < 0) {
-                throw RadosException.of(r.result(), "osd." + osd + " command " + json + ": " + r.status());
+                throw RadosException.of(r.result(), who + " command " + json + ": " + r.status());
             }
             return r.outputText();
         });
+    }
+
+    /** An MCommandReply from an OSD or the mgr: completes the command with its tid. */
+    private void onCommandReply(Message m) {
+        if (m.type() != MSG_COMMAND_REPLY) {
+            return;
+        }
+        CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> f = osdCommands.remove(m.tid());
+        if (f == null) {
+            return;
+        }
+        try {
+            org.jceph.encoding.CephDecoder d = org.jceph.encoding.CephDecoder.of(m.front(), "MCommandReply");
+            int r = d.readS32Le();
+            String status = d.readString();
+            f.complete(new org.jceph.messenger.mon.MonMessages.CommandReply(m.tid(), r, status, m.dataBytes()));
+        } catch (org.jceph.encoding.DecodeException e) {
+            malformedMessages.incrementAndGet();
+            f.completeExceptionally(new RadosException(-5, "a malformed MCommandReply"));
+        }
     }
 
     /**
@@ -1821,6 +1912,10 @@ public final class RadosClient implements AutoCloseable {
         timer.shutdownNow();
         notifyExecutor.shutdownNow();
         mapWaiter.shutdownNow();
+        CompletableFuture<Connection> ms = mgrSession;
+        if (ms != null) {
+            ms.thenAccept(Connection::close);
+        }
         mon.close();
         messenger.close();
     }

@@ -62,4 +62,17 @@ class RadosPoolManagementIT {
             assertThrows(RadosException.NotFoundException.class, () -> client.osdCommand(99, "{\"prefix\": \"version\"}"));
         }
     }
+
+    @Test
+    void mgrCommandReachesTheActiveMgr(CephCluster c) throws Exception {
+        try (RadosClient client = RadosClient.connect(CephConfig.fromEnvironment("-c", c.confPath().toString()))) {
+            String ours = client.mgrCommand("{\"prefix\": \"mgr module ls\", \"format\": \"json\"}");
+            assertTrue(ours.contains("always_on_modules") || ours.contains("enabled_modules"), ours);
+            // a second command reuses the session
+            assertTrue(client.mgrCommandAsync("{\"prefix\": \"mgr module ls\", \"format\": \"json\"}", new byte[0])
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS).contains("enabled_modules"));
+            RadosException bad = assertThrows(RadosException.class, () -> client.mgrCommand("{\"prefix\": \"no such mgr command\"}"));
+            assertTrue(bad.getMessage().contains("mgr command"), bad.getMessage());
+        }
+    }
 }
