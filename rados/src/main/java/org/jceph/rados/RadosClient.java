@@ -1348,13 +1348,17 @@ public final class RadosClient implements AutoCloseable {
     /** MCommand / MCommandReply (src/messages/MCommand.h): a command to a daemon over its session. */
     private static final int MSG_COMMAND = 0x61;
     private static final int MSG_COMMAND_REPLY = 0x62;
+    /** MMgrCommand / MMgrCommandReply: the same body, for the mgr's command table (MCommand to a mgr is a "tell"). */
+    private static final int MSG_MGR_COMMAND = 0x709;
+    private static final int MSG_MGR_COMMAND_REPLY = 0x70a;
     private final Map<Long, CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply>> osdCommands =
             new ConcurrentHashMap<>();
     private final AtomicLong osdCommandTids = new AtomicLong();
 
     /**
      * Runs a command on one OSD (librados' osd_command, what {@code ceph tell osd.N} sends): an
-     * MCommand over our session to that OSD, answered by MCommandReply. Waits at most
+     * MCommand over our session to that OSD, answered by MCommandReply; the OSD runs it as an
+     * admin-socket command ({@code version}, {@code status}, {@code perf dump}, ...). Waits at most
      * rados_mon_op_timeout.
      *
      * @param osd the OSD's id
@@ -1382,7 +1386,7 @@ public final class RadosClient implements AutoCloseable {
         if (osd < 0 || osd >= m.clientAddrs().size() || !m.isUp(osd)) {
             throw new RadosException.NotFoundException("osd." + osd + " (not up in epoch " + m.epoch() + ")");
         }
-        return session(osd, m).thenCompose(c -> sendCommand(c, "osd." + osd, json, input));
+        return session(osd, m).thenCompose(c -> sendCommand(c, MSG_COMMAND, "osd." + osd, json, input));
     }
 
     /** The session to the active mgr (null until the first mgr command). */
@@ -1390,7 +1394,7 @@ public final class RadosClient implements AutoCloseable {
 
     /**
      * Runs a command on the active manager (librados' mgr_command, what {@code ceph} sends for mgr
-     * commands such as {@code balancer status}): an MCommand over a session to the active mgr,
+     * commands such as {@code pg stat}): an MMgrCommand over a session to the active mgr,
      * whose address comes from the monitors' {@code mgr dump}. Waits at most rados_mon_op_timeout.
      *
      * @param json the command, such as {@code {"prefix":"balancer status"}}
@@ -1415,7 +1419,7 @@ public final class RadosClient implements AutoCloseable {
         // the first call (and one after the mgr session failed) looks the active mgr up with a
         // monitor command: off the caller's and the I/O thread
         return CompletableFuture.supplyAsync(this::mgrConnection, mapWaiter).thenCompose(f -> f)
-                .thenCompose(c -> sendCommand(c, "mgr", json, input));
+                .thenCompose(c -> sendCommand(c, MSG_MGR_COMMAND, "mgr", json, input));
     }
 
     private CompletableFuture<Connection> mgrConnection() {
@@ -1469,7 +1473,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /** Sends an MCommand on {@code c}; the reply (MCommandReply, same tid) completes the future. */
-    private CompletableFuture<String> sendCommand(Connection c, String who, String json, byte[] input) {
+    private CompletableFuture<String> sendCommand(Connection c, int type, String who, String json, byte[] input) {
         long tid = osdCommandTids.incrementAndGet();
         byte[] front = org.jceph.encoding.CephEncoder.toBytes(e -> {
             e.writeUuid(fsid());
@@ -1477,7 +1481,7 @@ public final class RadosClient implements AutoCloseable {
         });
         CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> reply = new CompletableFuture<>();
         osdCommands.put(tid, reply);
-        c.send(new Message(MSG_COMMAND, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input));
+        c.send(new Message(type, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input));
         return reply.whenComplete((r, e) -> osdCommands.remove(tid)).thenApply(r -> {
             if (r.result() < 0) {
                 throw RadosException.of(r.result(), who + " command " + json + ": " + r.status());
@@ -1488,7 +1492,7 @@ public final class RadosClient implements AutoCloseable {
 
     /** An MCommandReply from an OSD or the mgr: completes the command with its tid. */
     private void onCommandReply(Message m) {
-        if (m.type() != MSG_COMMAND_REPLY) {
+        if (m.type() != MSG_COMMAND_REPLY && m.type() != MSG_MGR_COMMAND_REPLY) {
             return;
         }
         CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> f = osdCommands.remove(m.tid());
