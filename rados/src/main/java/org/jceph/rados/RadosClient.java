@@ -1482,6 +1482,14 @@ public final class RadosClient implements AutoCloseable {
         CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> reply = new CompletableFuture<>();
         osdCommands.put(tid, reply);
         c.send(new Message(type, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input));
+        if (!Timeouts.isNone(monOpTimeout)) {
+            // bounded as monitor commands are (rados_mon_op_timeout): a daemon that never answers,
+            // or a session that closes first, ends the command with ETIMEDOUT
+            java.util.concurrent.ScheduledFuture<?> expiry = timer.schedule(() -> reply.completeExceptionally(
+                    new RadosException.TimeoutException(who + " command " + json + ": no reply within "
+                            + monOpTimeout.toMillis() + " ms")), monOpTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            reply.whenComplete((r, e) -> expiry.cancel(false));
+        }
         return reply.whenComplete((r, e) -> osdCommands.remove(tid)).thenApply(r -> {
             if (r.result() < 0) {
                 throw RadosException.of(r.result(), who + " command " + json + ": " + r.status());
