@@ -178,9 +178,10 @@ public final class RadosCommand {
             switch (cmd) {
                 case "ls" -> {
                     if (all) {
-                        io.listObjects(IoCtx.ALL_NAMESPACES).forEach(o -> out.println(o.namespace() + "\t" + o.oid()));
+                        // streamed a page at a time, as rados ls prints while it lists
+                        io.objects(IoCtx.ALL_NAMESPACES).forEach(o -> out.println(o.namespace() + "\t" + o.oid()));
                     } else {
-                        io.listObjects().forEach(o -> out.println(o.oid()));
+                        io.objects(io.namespace()).forEach(o -> out.println(o.oid()));
                     }
                 }
                 case "mksnap" -> {
