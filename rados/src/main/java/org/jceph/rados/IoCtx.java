@@ -20,9 +20,11 @@ import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 
 /**
- * Object I/O in one pool, as librados' IoCtx. Each operation has a blocking form, bounded by the
- * context's op timeout ({@link #opTimeout()}), and many have a {@code CompletableFuture} form with
- * an {@code Async} suffix.
+ * Object I/O in one pool, as librados' IoCtx. Each operation has a {@code CompletableFuture} form
+ * with an {@code Async} suffix and a blocking form that waits on it, bounded by the context's op
+ * timeout ({@link #opTimeout()}; pool snapshots by rados_mon_op_timeout, notify by its own
+ * timeout). Compound operations are {@link ReadOperation} and {@link WriteOperation}; listing is
+ * paged by {@link ObjectCursor} ({@link #objects(String)}, {@link #objectListSlice}).
  *
  * <p>Arguments are checked before anything is sent: a null object name is a
  * {@link NullPointerException} and a negative offset or length an {@link IllegalArgumentException},
