@@ -173,6 +173,28 @@ class RadosAsyncApiIT {
         assertEquals(whole, sub, "the sub-slices, joined in order, list the slice in the same order");
     }
 
+    @Test
+    void cursorListingOfAPoolWhosePgCountIsNoPowerOfTwo() throws Exception {
+        // pg_num 12: seeds 8..15 fold onto 0..7 (ceph_stable_mod), so pg ranges in the hash order differ in size
+        client.createPool("cursor-pg12", 12);
+        IoCtx p = client.ioCtx("cursor-pg12");
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            writes.add(p.writeFullAsync("pg12-" + i, new byte[] {1}));
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        Set<String> theirs = new TreeSet<>(c.radosOrThrow("-p", "cursor-pg12", "ls").lines().toList());
+        assertEquals(80, theirs.size());
+        for (int parts : new int[] {1, 3, 7, 16}) {
+            List<String> joined = new ArrayList<>();
+            for (ObjectCursor.Range r : p.objectListSlice(p.objectListBegin(), p.objectListEnd(), parts)) {
+                pageThrough(p, "", r, 5).forEach(o -> joined.add(o.oid()));
+            }
+            assertEquals(80, joined.size(), parts + " slices: each object once");
+            assertEquals(theirs, new TreeSet<>(joined), parts + " slices");
+        }
+    }
+
     private static List<IoCtx.ListedObject> pageThrough(IoCtx io, String ns, ObjectCursor.Range r, int page) {
         List<IoCtx.ListedObject> out = new ArrayList<>();
         ObjectCursor at = r.start();
