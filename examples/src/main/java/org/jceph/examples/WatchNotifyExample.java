@@ -22,7 +22,7 @@ public final class WatchNotifyExample {
 
             IoCtx.NotifyResult result = notifier.ioCtx(args[1])
                     .notify("bell", "ring".getBytes(StandardCharsets.UTF_8), 10);
-            result.replies().forEach((who, reply) -> System.out.println("client." + who.get(0) + " replied "
+            result.replies().forEach((who, reply) -> System.out.println("client." + who.gid() + " replied "
                     + new String(reply, StandardCharsets.UTF_8)));
 
             wio.unwatch("bell", cookie);

@@ -51,10 +51,16 @@ class ExamplesIT {
     }
 
     @Test
+    void listing(CephCluster c) throws Exception {
+        assertEquals("listed 20 objects in 4 slices\n", run(ListingExample::main, c));
+    }
+
+    @Test
     void compound(CephCluster c) throws Exception {
         String out = run(CompoundExample::main, c);
         assertTrue(out.contains("not bob's: "), out);
         assertTrue(out.contains("v2 owned by alice, version "), out);
+        assertTrue(out.contains(", crc32c "), out);
     }
 
     @Test

@@ -20,9 +20,11 @@ import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 
 /**
- * Object I/O in one pool, as librados' IoCtx. Each operation has a blocking form, bounded by the
- * context's op timeout ({@link #opTimeout()}), and many have a {@code CompletableFuture} form with
- * an {@code Async} suffix.
+ * Object I/O in one pool, as librados' IoCtx. Each operation has a {@code CompletableFuture} form
+ * with an {@code Async} suffix and a blocking form that waits on it, bounded by the context's op
+ * timeout ({@link #opTimeout()}; pool snapshots by rados_mon_op_timeout, notify by its own
+ * timeout). Compound operations are {@link ReadOperation} and {@link WriteOperation}; listing is
+ * paged by {@link ObjectCursor} ({@link #objects(String)}, {@link #objectListSlice}).
  *
  * <p>Arguments are checked before anything is sent: a null object name is a
  * {@link NullPointerException} and a negative offset or length an {@link IllegalArgumentException},
@@ -307,6 +309,148 @@ public final class IoCtx implements AutoCloseable {
         return await(readAsync(oid, offset, length));
     }
 
+    // ---- ByteBuffer and caller's-buffer I/O ------------------------------------------------------
+
+    /**
+     * The remaining bytes of {@code b}, consumed (its position moves to its limit). A heap buffer
+     * whose remaining bytes are its whole backing array is sent as is, without a copy: do not
+     * change it until the op completes. Any other buffer (a slice, a direct or read-only one) is
+     * copied once.
+     */
+    private static byte[] take(ByteBuffer b, String name) {
+        Args.notNull(b, name);
+        if (b.hasArray() && !b.isReadOnly() && b.arrayOffset() == 0 && b.position() == 0 && b.limit() == b.array().length) {
+            byte[] a = b.array();
+            b.position(b.limit());
+            return a;
+        }
+        byte[] copy = new byte[b.remaining()];
+        b.get(copy);
+        return copy;
+    }
+
+    /**
+     * Writes the remaining bytes of {@code data} at {@code offset}; the buffer's position moves to
+     * its limit at once. A heap buffer that spans its whole backing array is sent without a copy
+     * (leave it unchanged until the future completes); other buffers, direct ones included, are
+     * copied once.
+     *
+     * @param oid the object
+     * @param offset where to write, not negative
+     * @param data what to write: its remaining bytes
+     * @return a future completed when the OSDs have the data durably
+     */
+    public CompletableFuture<Void> writeAsync(String oid, long offset, ByteBuffer data) {
+        Args.offset(offset);
+        Args.oid(oid);
+        return writeAsync(oid, offset, take(data, "data"));
+    }
+
+    /**
+     * Writes the remaining bytes of {@code data} at {@code offset}: see {@link #writeAsync(String, long, ByteBuffer)}.
+     *
+     * @param oid the object
+     * @param offset where to write, not negative
+     * @param data what to write: its remaining bytes
+     */
+    public void write(String oid, long offset, ByteBuffer data) {
+        await(writeAsync(oid, offset, data));
+    }
+
+    /**
+     * Replaces the object's data with the remaining bytes of {@code data}.
+     *
+     * @param oid the object
+     * @param data the new content: its remaining bytes
+     * @return a future completed when the OSDs have the data durably
+     */
+    public CompletableFuture<Void> writeFullAsync(String oid, ByteBuffer data) {
+        Args.oid(oid);
+        return writeFullAsync(oid, take(data, "data"));
+    }
+
+    /**
+     * Replaces the object's data with the remaining bytes of {@code data}.
+     *
+     * @param oid the object
+     * @param data the new content: its remaining bytes
+     */
+    public void writeFull(String oid, ByteBuffer data) {
+        await(writeFullAsync(oid, data));
+    }
+
+    /**
+     * Appends the remaining bytes of {@code data} to the object.
+     *
+     * @param oid the object
+     * @param data what to append: its remaining bytes
+     * @return a future completed when the OSDs have the data durably
+     */
+    public CompletableFuture<Void> appendAsync(String oid, ByteBuffer data) {
+        Args.oid(oid);
+        return appendAsync(oid, take(data, "data"));
+    }
+
+    /**
+     * Reads at {@code offset} into {@code dst}, up to its remaining bytes, as
+     * {@code FileChannel.read} does: the bytes land at the buffer's position, which moves past
+     * them when the future completes (leave the buffer alone until then). Heap and direct buffers
+     * both work; the reply's bytes are copied into the buffer once.
+     *
+     * @param oid the object
+     * @param offset where to read from, not negative
+     * @param dst where the bytes go; a buffer without remaining bytes reads nothing
+     * @return a future of how many bytes were read (0 at or past the end of the object)
+     * @throws java.nio.ReadOnlyBufferException at once when {@code dst} is read-only
+     */
+    public CompletableFuture<Integer> readAsync(String oid, long offset, ByteBuffer dst) {
+        Args.oid(oid);
+        Args.offset(offset);
+        Args.notNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
+        int want = dst.remaining();
+        if (want == 0) {
+            checkOpen();
+            return CompletableFuture.completedFuture(0);
+        }
+        return readAsync(oid, offset, want).thenApply(bytes -> {
+            int n = Math.min(bytes.length, want);
+            dst.put(bytes, 0, n);
+            return n;
+        });
+    }
+
+    /**
+     * Reads at {@code offset} into {@code dst}: see {@link #readAsync(String, long, ByteBuffer)}.
+     *
+     * @param oid the object
+     * @param offset where to read from, not negative
+     * @param dst where the bytes go
+     * @return how many bytes were read (0 at or past the end of the object)
+     */
+    public int read(String oid, long offset, ByteBuffer dst) {
+        return await(readAsync(oid, offset, dst));
+    }
+
+    /**
+     * Reads at {@code offset} into {@code buf[off, off+len)}.
+     *
+     * @param oid the object
+     * @param offset where to read from, not negative
+     * @param buf the caller's buffer
+     * @param off where in {@code buf} the bytes go
+     * @param len how many bytes at most
+     * @return how many bytes were read (0 at or past the end of the object)
+     * @throws IndexOutOfBoundsException when {@code off} and {@code len} do not fit {@code buf}
+     */
+    public int read(String oid, long offset, byte[] buf, int off, int len) {
+        Args.notNull(buf, "buf");
+        java.util.Objects.checkFromIndexSize(off, len, buf.length);
+        return read(oid, offset, ByteBuffer.wrap(buf, off, len));
+    }
+
     /**
      * Updates a tmap object (the pre-omap key/value format kept in the object's data) with
      * {@code commands}: each is {@code u8 op} ('s' set, 'c' create, 'r' remove, 'R' remove if
@@ -316,7 +460,18 @@ public final class IoCtx implements AutoCloseable {
      * @param commands the encoded commands
      */
     public void tmapUpdate(String oid, byte[] commands) {
-        await(run(oid, OsdOp.tmapUpdate(bytes(commands, "commands"))).thenApply(r -> null));
+        await(tmapUpdateAsync(oid, commands));
+    }
+
+    /**
+     * {@link #tmapUpdate} without blocking.
+     *
+     * @param oid the object
+     * @param commands the encoded commands
+     * @return a future completed when the update is applied
+     */
+    public CompletableFuture<Void> tmapUpdateAsync(String oid, byte[] commands) {
+        return run(oid, OsdOp.tmapUpdate(bytes(commands, "commands"))).thenApply(r -> null);
     }
 
     /**
@@ -330,7 +485,7 @@ public final class IoCtx implements AutoCloseable {
         return run(oid, OsdOp.stat()).thenApply(r -> decodeStat(r.outputs().get(0)));
     }
 
-    private static ObjectStat decodeStat(byte[] out) {
+    static ObjectStat decodeStat(byte[] out) {
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         long size = b.getLong();
         long sec = Integer.toUnsignedLong(b.getInt());
@@ -377,7 +532,18 @@ public final class IoCtx implements AutoCloseable {
      * @param data what to append
      */
     public void append(String oid, byte[] data) {
-        await(run(oid, OsdOp.append(bytes(data, "data"))));
+        await(appendAsync(oid, data));
+    }
+
+    /**
+     * Appends {@code data} to the object, creating it if needed.
+     *
+     * @param oid the object
+     * @param data what to append
+     * @return a future completed when the OSDs have the data durably
+     */
+    public CompletableFuture<Void> appendAsync(String oid, byte[] data) {
+        return run(oid, OsdOp.append(bytes(data, "data"))).thenApply(r -> null);
     }
 
     /**
@@ -387,8 +553,19 @@ public final class IoCtx implements AutoCloseable {
      * @param size the new size, not negative
      */
     public void truncate(String oid, long size) {
+        await(truncateAsync(oid, size));
+    }
+
+    /**
+     * Sets the object's size, cutting or zero-extending it.
+     *
+     * @param oid the object
+     * @param size the new size, not negative
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> truncateAsync(String oid, long size) {
         Args.nonNegative(size, "size");
-        await(run(oid, OsdOp.truncate(size)));
+        return run(oid, OsdOp.truncate(size)).thenApply(r -> null);
     }
 
     /**
@@ -437,7 +614,19 @@ public final class IoCtx implements AutoCloseable {
      * @throws RadosException.ObjectExistsException with {@code exclusive}, when the object exists
      */
     public void create(String oid, boolean exclusive) {
-        await(run(oid, OsdOp.create(exclusive)));
+        await(createAsync(oid, exclusive));
+    }
+
+    /**
+     * Creates an empty object.
+     *
+     * @param oid the object
+     * @param exclusive whether an existing object is an error
+     * @return a future; with {@code exclusive} it fails with
+     *         {@link RadosException.ObjectExistsException} when the object exists
+     */
+    public CompletableFuture<Void> createAsync(String oid, boolean exclusive) {
+        return run(oid, OsdOp.create(exclusive)).thenApply(r -> null);
     }
 
     // ---- xattrs -----------------------------------------------------------------------------
@@ -452,8 +641,20 @@ public final class IoCtx implements AutoCloseable {
      * @throws RadosException.ObjectNotFoundException when the object does not exist
      */
     public byte[] getXattr(String oid, String name) {
+        return await(getXattrAsync(oid, name));
+    }
+
+    /**
+     * One extended attribute of the object.
+     *
+     * @param oid the object
+     * @param name the attribute's name
+     * @return a future of its value; it fails with {@link RadosException.NoDataException} when
+     *         the object has no such attribute
+     */
+    public CompletableFuture<byte[]> getXattrAsync(String oid, String name) {
         Args.notNull(name, "name");
-        return await(run(oid, OsdOp.getXattr(name))).outputs().get(0);
+        return run(oid, OsdOp.getXattr(name)).thenApply(r -> r.outputs().get(0));
     }
 
     /**
@@ -464,8 +665,20 @@ public final class IoCtx implements AutoCloseable {
      * @param value its value
      */
     public void setXattr(String oid, String name, byte[] value) {
+        await(setXattrAsync(oid, name, value));
+    }
+
+    /**
+     * Sets an extended attribute, creating the object if needed.
+     *
+     * @param oid the object
+     * @param name the attribute's name
+     * @param value its value
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> setXattrAsync(String oid, String name, byte[] value) {
         Args.notNull(name, "name");
-        await(run(oid, OsdOp.setXattr(name, bytes(value, "value"))));
+        return run(oid, OsdOp.setXattr(name, bytes(value, "value"))).thenApply(r -> null);
     }
 
     /**
@@ -475,8 +688,19 @@ public final class IoCtx implements AutoCloseable {
      * @param name the attribute's name
      */
     public void rmXattr(String oid, String name) {
+        await(rmXattrAsync(oid, name));
+    }
+
+    /**
+     * Removes an extended attribute.
+     *
+     * @param oid the object
+     * @param name the attribute's name
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> rmXattrAsync(String oid, String name) {
         Args.notNull(name, "name");
-        await(run(oid, OsdOp.rmXattr(name)));
+        return run(oid, OsdOp.rmXattr(name)).thenApply(r -> null);
     }
 
     /**
@@ -486,26 +710,36 @@ public final class IoCtx implements AutoCloseable {
      * @return the attributes
      */
     public SortedMap<String, byte[]> getXattrs(String oid) {
-        byte[] out = await(run(oid, OsdOp.getXattrs())).outputs().get(0);
-        return Operation.decodeXattrs(out);
+        return await(getXattrsAsync(oid));
     }
 
     /**
-     * A comparison of cmpxattr: how the stored value relates to the given one (as strings).
+     * Every extended attribute of the object, by name.
+     *
+     * @param oid the object
+     * @return a future of the attributes
+     */
+    public CompletableFuture<SortedMap<String, byte[]>> getXattrsAsync(String oid) {
+        return run(oid, OsdOp.getXattrs()).thenApply(r -> Operation.decodeXattrs(r.outputs().get(0)));
+    }
+
+    /**
+     * A comparison of cmpxattr, as the OSD evaluates it: the GIVEN value on the left, the stored
+     * one on the right ({@code GT} holds when the given value is greater than the stored one).
      * The numbers are librados' LIBRADOS_CMPXATTR_OP_* values.
      */
     public enum Comparison {
-        /** The stored value equals the given one. */
+        /** The given value equals the stored one. */
         EQ(1),
-        /** The stored value differs from the given one. */
+        /** The given value differs from the stored one. */
         NE(2),
-        /** The stored value is greater. */
+        /** The given value is greater than the stored one. */
         GT(3),
-        /** The stored value is greater or equal. */
+        /** The given value is greater than or equal to the stored one. */
         GTE(4),
-        /** The stored value is less. */
+        /** The given value is less than the stored one. */
         LT(5),
-        /** The stored value is less or equal. */
+        /** The given value is less than or equal to the stored one. */
         LTE(6);
 
         private final int code;
@@ -550,14 +784,29 @@ public final class IoCtx implements AutoCloseable {
      * @return true when the comparison holds, false when the OSD says ECANCELED
      */
     public boolean cmpXattr(String oid, String name, Comparison op, byte[] value) {
+        return await(cmpXattrAsync(oid, name, op, value));
+    }
+
+    /**
+     * Compares an xattr as librados' cmpxattr does (string comparison).
+     *
+     * @param oid the object
+     * @param name the attribute
+     * @param op the comparison
+     * @param value the value to compare the stored one with
+     * @return a future of true when the comparison holds, false when the OSD says ECANCELED
+     */
+    public CompletableFuture<Boolean> cmpXattrAsync(String oid, String name, Comparison op, byte[] value) {
         Args.notNull(name, "name");
         Args.notNull(op, "op");
-        try {
-            await(run(oid, OsdOp.cmpXattr(name, op.code(), 1, bytes(value, "value"))));
-            return true;
-        } catch (RadosException.CanceledException e) {
-            return false;
-        }
+        return run(oid, OsdOp.cmpXattr(name, op.code(), 1, bytes(value, "value"))).handle((r, e) -> {
+            if (e == null) {
+                return CompletableFuture.completedFuture(Boolean.TRUE);
+            }
+            Throwable cause = RadosException.unwrap(e);
+            return cause instanceof RadosException.CanceledException
+                    ? CompletableFuture.completedFuture(Boolean.FALSE) : CompletableFuture.<Boolean>failedFuture(cause);
+        }).thenCompose(x -> x);
     }
 
     /**
@@ -584,9 +833,24 @@ public final class IoCtx implements AutoCloseable {
      * @return the keys
      */
     public SortedSet<String> omapGetKeys(String oid, String startAfter, long max) {
+        return await(omapGetKeysAsync(oid, startAfter, max));
+    }
+
+    /**
+     * Up to {@code max} omap keys after {@code startAfter}.
+     *
+     * @param oid the object
+     * @param startAfter the key to start after ("" from the first)
+     * @param max how many keys at most, not negative
+     * @return a future of the keys
+     */
+    public CompletableFuture<SortedSet<String>> omapGetKeysAsync(String oid, String startAfter, long max) {
         Args.notNull(startAfter, "startAfter");
         Args.nonNegative(max, "max");
-        byte[] out = await(run(oid, OsdOp.omapGetKeys(startAfter, max))).outputs().get(0);
+        return run(oid, OsdOp.omapGetKeys(startAfter, max)).thenApply(r -> decodeOmapKeys(r.outputs().get(0)));
+    }
+
+    static SortedSet<String> decodeOmapKeys(byte[] out) {
         return new TreeSet<>(CephDecoder.of(out, "omap keys").readSet(4, CephDecoder::readString));
     }
 
@@ -600,11 +864,24 @@ public final class IoCtx implements AutoCloseable {
      * @return the entries by key
      */
     public SortedMap<String, byte[]> omapGetVals(String oid, String startAfter, String prefix, long max) {
+        return await(omapGetValsAsync(oid, startAfter, prefix, max));
+    }
+
+    /**
+     * Up to {@code max} omap entries after {@code startAfter} whose keys start with {@code prefix}.
+     *
+     * @param oid the object
+     * @param startAfter the key to start after ("" from the first)
+     * @param prefix the keys' prefix ("" for any)
+     * @param max how many entries at most, not negative
+     * @return a future of the entries by key
+     */
+    public CompletableFuture<SortedMap<String, byte[]>> omapGetValsAsync(String oid, String startAfter, String prefix,
+            long max) {
         Args.notNull(startAfter, "startAfter");
         Args.notNull(prefix, "prefix");
         Args.nonNegative(max, "max");
-        byte[] out = await(run(oid, OsdOp.omapGetVals(startAfter, prefix, max))).outputs().get(0);
-        return Operation.decodeOmapVals(out);
+        return run(oid, OsdOp.omapGetVals(startAfter, prefix, max)).thenApply(r -> Operation.decodeOmapVals(r.outputs().get(0)));
     }
 
     /**
@@ -615,9 +892,19 @@ public final class IoCtx implements AutoCloseable {
      * @return the entries by key
      */
     public SortedMap<String, byte[]> omapGetValsByKeys(String oid, Collection<String> keys) {
+        return await(omapGetValsByKeysAsync(oid, keys));
+    }
+
+    /**
+     * The omap entries of the given keys (absent keys are left out).
+     *
+     * @param oid the object
+     * @param keys the keys
+     * @return a future of the entries by key
+     */
+    public CompletableFuture<SortedMap<String, byte[]>> omapGetValsByKeysAsync(String oid, Collection<String> keys) {
         Args.notNull(keys, "keys");
-        byte[] out = await(run(oid, OsdOp.omapGetValsByKeys(new TreeSet<>(keys)))).outputs().get(0);
-        return Operation.decodeOmapVals(out);
+        return run(oid, OsdOp.omapGetValsByKeys(new TreeSet<>(keys))).thenApply(r -> Operation.decodeOmapVals(r.outputs().get(0)));
     }
 
     /**
@@ -627,7 +914,17 @@ public final class IoCtx implements AutoCloseable {
      * @return the header, empty when none was set
      */
     public byte[] omapGetHeader(String oid) {
-        return await(run(oid, OsdOp.omapGetHeader())).outputs().get(0);
+        return await(omapGetHeaderAsync(oid));
+    }
+
+    /**
+     * The omap header.
+     *
+     * @param oid the object
+     * @return a future of the header, empty when none was set
+     */
+    public CompletableFuture<byte[]> omapGetHeaderAsync(String oid) {
+        return run(oid, OsdOp.omapGetHeader()).thenApply(r -> r.outputs().get(0));
     }
 
     /**
@@ -637,8 +934,19 @@ public final class IoCtx implements AutoCloseable {
      * @param values the entries by key
      */
     public void omapSetVals(String oid, Map<String, byte[]> values) {
+        await(omapSetValsAsync(oid, values));
+    }
+
+    /**
+     * Sets omap entries, creating the object if needed.
+     *
+     * @param oid the object
+     * @param values the entries by key
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> omapSetValsAsync(String oid, Map<String, byte[]> values) {
         Args.notNull(values, "values");
-        await(run(oid, OsdOp.omapSetVals(new TreeMap<>(values))));
+        return run(oid, OsdOp.omapSetVals(new TreeMap<>(values))).thenApply(r -> null);
     }
 
     /**
@@ -648,7 +956,18 @@ public final class IoCtx implements AutoCloseable {
      * @param header the header
      */
     public void omapSetHeader(String oid, byte[] header) {
-        await(run(oid, OsdOp.omapSetHeader(bytes(header, "header"))));
+        await(omapSetHeaderAsync(oid, header));
+    }
+
+    /**
+     * Sets the omap header.
+     *
+     * @param oid the object
+     * @param header the header
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> omapSetHeaderAsync(String oid, byte[] header) {
+        return run(oid, OsdOp.omapSetHeader(bytes(header, "header"))).thenApply(r -> null);
     }
 
     /**
@@ -658,8 +977,19 @@ public final class IoCtx implements AutoCloseable {
      * @param keys their keys
      */
     public void omapRmKeys(String oid, Collection<String> keys) {
+        await(omapRmKeysAsync(oid, keys));
+    }
+
+    /**
+     * Removes omap entries.
+     *
+     * @param oid the object
+     * @param keys their keys
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> omapRmKeysAsync(String oid, Collection<String> keys) {
         Args.notNull(keys, "keys");
-        await(run(oid, OsdOp.omapRmKeys(keys)));
+        return run(oid, OsdOp.omapRmKeys(keys)).thenApply(r -> null);
     }
 
     /**
@@ -668,7 +998,17 @@ public final class IoCtx implements AutoCloseable {
      * @param oid the object
      */
     public void omapClear(String oid) {
-        await(run(oid, OsdOp.omapClear()));
+        await(omapClearAsync(oid));
+    }
+
+    /**
+     * Removes every omap entry.
+     *
+     * @param oid the object
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> omapClearAsync(String oid) {
+        return run(oid, OsdOp.omapClear()).thenApply(r -> null);
     }
 
     // ---- object classes -----------------------------------------------------------------------
@@ -683,9 +1023,22 @@ public final class IoCtx implements AutoCloseable {
      * @return the method's output
      */
     public byte[] exec(String oid, String cls, String method, byte[] input) {
+        return await(execAsync(oid, cls, method, input));
+    }
+
+    /**
+     * Runs a method of an object class on the object.
+     *
+     * @param oid the object
+     * @param cls the class, such as "lock"
+     * @param method the method, such as "get_info"
+     * @param input the method's input
+     * @return a future of the method's output
+     */
+    public CompletableFuture<byte[]> execAsync(String oid, String cls, String method, byte[] input) {
         Args.notNull(cls, "cls");
         Args.notNull(method, "method");
-        return await(run(oid, OsdOp.call(cls, method, bytes(input, "input")))).outputs().get(0);
+        return run(oid, OsdOp.call(cls, method, bytes(input, "input"))).thenApply(r -> r.outputs().get(0));
     }
 
     // ---- listing ------------------------------------------------------------------------------
@@ -710,50 +1063,228 @@ public final class IoCtx implements AutoCloseable {
     }
 
     /**
-     * Every object of namespace {@code ns}, or of all namespaces with {@link #ALL_NAMESPACES}.
+     * Every object of namespace {@code ns}, or of all namespaces with {@link #ALL_NAMESPACES},
+     * collected into a list. For a large pool prefer {@link #objects(String)}, which holds one page
+     * at a time.
      *
      * @param ns the namespace, or {@link #ALL_NAMESPACES}
      * @return the objects
      */
     public List<ListedObject> listObjects(String ns) {
         Args.notNull(ns, "ns");
-        checkOpen();
         List<ListedObject> out = new java.util.ArrayList<>();
-        long pgNum = client.osdMap().pool(poolId).pgNum();
-        // pgs in the order of their hobject ranges (bit-reversed hash), as librados walks them: the
-        // objects then come in the same order as rados ls prints them
-        List<Long> seeds = java.util.stream.LongStream.range(0, pgNum).boxed()
-                .sorted((a, b) -> Integer.compareUnsigned(Integer.reverse(a.intValue()), Integer.reverse(b.intValue())))
-                .toList();
-        for (long ps : seeds) {
-            byte[] cursor = emptyCursor();
-            for (int page = 0; page < 1_000_000; page++) {
-                OsdOpMessages.Reply r = await(client.submitToPg(poolId, ns, ps,
-                        List.of(OsdOp.pgnls(1024, client.osdMap().epoch(), cursor))));
-                if (r.result() < 0) {
-                    throw RadosException.of(r.result(), "listing pg " + poolId + "." + Long.toHexString(ps) + " of pool '" + poolName + "'");
-                }
-                CephDecoder d = CephDecoder.of(r.outputs().get(0), "pg_nls_response_t");
-                CephDecoder.Envelope env = d.beginStruct("pg_nls_response_t", 1);
-                org.jceph.encoding.types.HObject handle = org.jceph.encoding.types.HObject.decode(d);
-                int n = d.readCountLe("entries", 12);
-                for (int i = 0; i < n; i++) {
-                    out.add(new ListedObject(d.readString(), d.readString(), d.readString()));
-                }
-                d.endStruct(env);
-                if (r.result() == 1 || handle.max()) {
-                    break; // the OSD says this pg is exhausted (its handle is where the next pg starts)
-                }
-                cursor = org.jceph.encoding.CephEncoder.toBytes(handle::encode);
-            }
-        }
+        objects(ns).forEach(out::add);
         return out;
     }
 
-    /** hobject_t(): the start of a pg (empty names, snap 0, hash 0, pool INT64_MIN). */
-    private static byte[] emptyCursor() {
-        return org.jceph.encoding.CephEncoder.toBytes(
-                new org.jceph.encoding.types.HObject("", "", 0, 0, false, "", Long.MIN_VALUE, 4)::encode);
+    /**
+     * {@link #listObjects(String)} without blocking.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @return a future of the objects
+     */
+    public CompletableFuture<List<ListedObject>> listObjectsAsync(String ns) {
+        Args.notNull(ns, "ns");
+        checkOpen();
+        List<ListedObject> out = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        return collect(ns, ObjectCursor.BEGIN, ObjectCursor.END, out).thenApply(v -> List.copyOf(out));
+    }
+
+    private CompletableFuture<Void> collect(String ns, ObjectCursor from, ObjectCursor end, List<ListedObject> out) {
+        return listObjectsPageAsync(ns, from, end, DEFAULT_PAGE).thenCompose(page -> {
+            out.addAll(page.objects());
+            return page.done() ? CompletableFuture.completedFuture(null) : collect(ns, page.next(), end, out);
+        });
+    }
+
+    /** How many entries a page of the iterators asks for (librados' rados ls asks 1024 too). */
+    private static final int DEFAULT_PAGE = 1024;
+
+    /**
+     * The start of a listing (librados' object_list_begin).
+     *
+     * @return {@link ObjectCursor#BEGIN}
+     */
+    public ObjectCursor objectListBegin() {
+        return ObjectCursor.BEGIN;
+    }
+
+    /**
+     * The end of a listing (librados' object_list_end).
+     *
+     * @return {@link ObjectCursor#END}
+     */
+    public ObjectCursor objectListEnd() {
+        return ObjectCursor.END;
+    }
+
+    /**
+     * Splits [start, end) into {@code parts} consecutive ranges of about equal share of the hash
+     * space, as librados' object_list_slice does, for parallel workers: listing each range and
+     * joining the results gives the listing of the whole range, each object once.
+     *
+     * @param start where the range starts
+     * @param end where it ends
+     * @param parts how many ranges, positive
+     * @return the ranges, in order; the first starts at {@code start}, the last ends at {@code end}
+     */
+    public List<ObjectCursor.Range> objectListSlice(ObjectCursor start, ObjectCursor end, int parts) {
+        Args.notNull(start, "start");
+        Args.notNull(end, "end");
+        if (parts <= 0) {
+            throw new IllegalArgumentException("parts must be positive: " + parts);
+        }
+        new ObjectCursor.Range(start, end); // start <= end
+        long from = start == ObjectCursor.BEGIN ? 0 : start.reversedHash();
+        long to = end.reversedHash();
+        if (start.isEnd()) {
+            return java.util.Collections.nCopies(parts, new ObjectCursor.Range(ObjectCursor.END, ObjectCursor.END));
+        }
+        long span = to - from;
+        List<ObjectCursor.Range> out = new java.util.ArrayList<>(parts);
+        ObjectCursor prev = start;
+        for (int i = 0; i < parts; i++) {
+            ObjectCursor next = i == parts - 1 ? end
+                    : ObjectCursor.atReversedHash(poolId, from + java.math.BigInteger.valueOf(span)
+                            .multiply(java.math.BigInteger.valueOf(i + 1L)).divide(java.math.BigInteger.valueOf(parts)).longValueExact());
+            if (next.compareTo(prev) < 0) {
+                next = prev; // a slice boundary inside start's hash: an empty range, never a backwards one
+            }
+            if (i < parts - 1 && next.compareTo(end) > 0) {
+                next = end;
+            }
+            out.add(new ObjectCursor.Range(prev, next));
+            prev = next;
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * One page of a listing: the objects, and where the next page starts.
+     *
+     * @param objects the objects of this page, in listing order (possibly none)
+     * @param next where to continue; the range's end when {@code done}
+     * @param done whether the range is exhausted
+     */
+    public record ObjectPage(List<ListedObject> objects, ObjectCursor next, boolean done) {
+    }
+
+    /**
+     * Lists up to {@code maxEntries} objects of namespace {@code ns} (or all with
+     * {@link #ALL_NAMESPACES}) from {@code start} up to, not including, {@code end} (librados'
+     * rados_object_list). Continue from the page's {@link ObjectPage#next()} until
+     * {@link ObjectPage#done()}; a page may hold fewer objects than asked for, even none.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @param start where to start, from {@link #objectListBegin()}, a page, or a slice
+     * @param end where to stop
+     * @param maxEntries how many objects at most, positive
+     * @return the page
+     */
+    public ObjectPage listObjectsPage(String ns, ObjectCursor start, ObjectCursor end, int maxEntries) {
+        return await(listObjectsPageAsync(ns, start, end, maxEntries));
+    }
+
+    /**
+     * {@link #listObjectsPage} without blocking.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @param start where to start
+     * @param end where to stop
+     * @param maxEntries how many objects at most, positive
+     * @return a future of the page
+     */
+    public CompletableFuture<ObjectPage> listObjectsPageAsync(String ns, ObjectCursor start, ObjectCursor end, int maxEntries) {
+        Args.notNull(ns, "ns");
+        new ObjectCursor.Range(start, end);
+        if (maxEntries <= 0) {
+            throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+        }
+        checkOpen();
+        if (start.isEnd() || start.compareTo(end) >= 0) {
+            return CompletableFuture.completedFuture(new ObjectPage(List.of(), end, true));
+        }
+        org.jceph.osdmap.OsdMap map = client.osdMap();
+        org.jceph.osdmap.PgPool pool = map.pool(poolId);
+        if (pool == null) {
+            throw new RadosException.PoolNotFoundException("pool '" + poolName + "'");
+        }
+        long ps = org.jceph.osdmap.Placement.stableMod(start.position().hash(), pool.pgNum(), pool.pgNumMask());
+        return client.submitToPg(poolId, ns, ps, List.of(OsdOp.pgnls(maxEntries, map.epoch(), start.encoded()))).thenApply(r -> {
+            if (r.result() < 0) {
+                throw RadosException.of(r.result(), "listing pg " + poolId + "." + Long.toHexString(ps) + " of pool '" + poolName + "'");
+            }
+            CephDecoder d = CephDecoder.of(r.outputs().get(0), "pg_nls_response_t");
+            CephDecoder.Envelope env = d.beginStruct("pg_nls_response_t", 1);
+            ObjectCursor handle = new ObjectCursor(org.jceph.encoding.types.HObject.decode(d));
+            int n = d.readCountLe("entries", 12);
+            List<ListedObject> objects = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                ListedObject o = new ListedObject(d.readString(), d.readString(), d.readString());
+                if (!end.isEnd()) {
+                    String key = o.locator().isEmpty() ? o.oid() : o.locator();
+                    long hash = Integer.toUnsignedLong(org.jceph.osdmap.Placement.hashKey(pool, key, o.namespace()));
+                    if (ObjectCursor.ofObject(poolId, hash, o.namespace(), o.locator(), o.oid()).compareTo(end) >= 0) {
+                        continue; // past the range's end: the next range's worker lists it
+                    }
+                }
+                objects.add(o);
+            }
+            d.endStruct(env);
+            boolean done = handle.isEnd() || handle.compareTo(end) >= 0;
+            return new ObjectPage(List.copyOf(objects), done ? end : handle, done);
+        });
+    }
+
+    /**
+     * Every object of namespace {@code ns} (or all with {@link #ALL_NAMESPACES}), fetched a page
+     * at a time as the stream is consumed; each page waits at most the op timeout.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @return a lazy, sequential stream of the objects
+     */
+    public java.util.stream.Stream<ListedObject> objects(String ns) {
+        return objects(ns, ObjectCursor.Range.ALL);
+    }
+
+    /**
+     * The objects of namespace {@code ns} (or all with {@link #ALL_NAMESPACES}) in one range, such
+     * as a slice of {@link #objectListSlice}, fetched a page at a time as the stream is consumed.
+     *
+     * @param ns the namespace, or {@link #ALL_NAMESPACES}
+     * @param range the range
+     * @return a lazy, sequential stream of the objects
+     */
+    public java.util.stream.Stream<ListedObject> objects(String ns, ObjectCursor.Range range) {
+        Args.notNull(ns, "ns");
+        Args.notNull(range, "range");
+        checkOpen();
+        java.util.Iterator<ListedObject> it = new java.util.Iterator<>() {
+            private java.util.Iterator<ListedObject> page = java.util.Collections.emptyIterator();
+            private ObjectCursor next = range.start();
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                while (!page.hasNext() && !done) {
+                    ObjectPage p = listObjectsPage(ns, next, range.end(), DEFAULT_PAGE);
+                    page = p.objects().iterator();
+                    next = p.next();
+                    done = p.done();
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public ListedObject next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException("no more objects");
+                }
+                return page.next();
+            }
+        };
+        return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(it,
+                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false);
     }
 
     // ---- advisory locks (object class "lock") ------------------------------------------------
@@ -774,17 +1305,35 @@ public final class IoCtx implements AutoCloseable {
      */
     public void lock(String oid, String name, boolean shared, String cookie, String tag, String description,
             long durationSeconds) {
+        await(lockAsync(oid, name, shared, cookie, tag, description, durationSeconds));
+    }
+
+    /**
+     * {@link #lock} without blocking: the future fails with {@link RadosException.BusyException}
+     * or {@link RadosException.ObjectExistsException} as {@link #lock} throws them.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @param shared shared rather than exclusive
+     * @param cookie our cookie, which tells our holders apart
+     * @param tag the tag shared holders agree on
+     * @param description a description shown to others
+     * @param durationSeconds how long the lock lasts, 0 until unlocked
+     * @return a future completed when we hold the lock
+     */
+    public CompletableFuture<Void> lockAsync(String oid, String name, boolean shared, String cookie, String tag,
+            String description, long durationSeconds) {
         Args.notNull(name, "name");
         Args.notNull(cookie, "cookie");
         Args.notNull(tag, "tag");
         Args.notNull(description, "description");
         Args.nonNegative(durationSeconds, "durationSeconds");
-        exec(oid, "lock", "lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
+        return execAsync(oid, "lock", "lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name).writeU8(shared ? LockInfo.SHARED : LockInfo.EXCLUSIVE).writeString(cookie)
                     .writeString(tag).writeString(description).writeUtime(new UTime(durationSeconds, 0)).writeU8(0);
             e.finishStruct(mark);
-        }));
+        })).thenApply(r -> null);
     }
 
     /**
@@ -796,13 +1345,25 @@ public final class IoCtx implements AutoCloseable {
      * @throws RadosException.ObjectNotFoundException when we do not hold it
      */
     public void unlock(String oid, String name, String cookie) {
+        await(unlockAsync(oid, name, cookie));
+    }
+
+    /**
+     * Gives back a lock we hold.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @param cookie the cookie we took it with
+     * @return a future; it fails with {@link RadosException.ObjectNotFoundException} when we do not hold the lock
+     */
+    public CompletableFuture<Void> unlockAsync(String oid, String name, String cookie) {
         Args.notNull(name, "name");
         Args.notNull(cookie, "cookie");
-        exec(oid, "lock", "unlock", org.jceph.encoding.CephEncoder.toBytes(e -> {
+        return execAsync(oid, "lock", "unlock", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name).writeString(cookie);
             e.finishStruct(mark);
-        }));
+        })).thenApply(r -> null);
     }
 
     /**
@@ -814,16 +1375,30 @@ public final class IoCtx implements AutoCloseable {
      * @param cookie the holder's cookie
      */
     public void breakLock(String oid, String name, org.jceph.encoding.types.EntityName locker, String cookie) {
+        await(breakLockAsync(oid, name, locker, cookie));
+    }
+
+    /**
+     * Breaks another client's lock.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @param locker the holder, as {@link #getLockInfo} names it
+     * @param cookie the holder's cookie
+     * @return a future completed when the lock is broken
+     */
+    public CompletableFuture<Void> breakLockAsync(String oid, String name, org.jceph.encoding.types.EntityName locker,
+            String cookie) {
         Args.notNull(name, "name");
         Args.notNull(locker, "locker");
         Args.notNull(cookie, "cookie");
-        exec(oid, "lock", "break_lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
+        return execAsync(oid, "lock", "break_lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name);
             locker.encode(e);
             e.writeString(cookie);
             e.finishStruct(mark);
-        }));
+        })).thenApply(r -> null);
     }
 
     /**
@@ -834,12 +1409,23 @@ public final class IoCtx implements AutoCloseable {
      * @return the lock (no holders when nobody holds it)
      */
     public LockInfo getLockInfo(String oid, String name) {
+        return await(getLockInfoAsync(oid, name));
+    }
+
+    /**
+     * A lock's type, tag and holders.
+     *
+     * @param oid the object
+     * @param name the lock's name
+     * @return a future of the lock (no holders when nobody holds it)
+     */
+    public CompletableFuture<LockInfo> getLockInfoAsync(String oid, String name) {
         Args.notNull(name, "name");
-        return LockInfo.decode(exec(oid, "lock", "get_info", org.jceph.encoding.CephEncoder.toBytes(e -> {
+        return execAsync(oid, "lock", "get_info", org.jceph.encoding.CephEncoder.toBytes(e -> {
             int mark = e.beginStruct(1, 1);
             e.writeString(name);
             e.finishStruct(mark);
-        })));
+        })).thenApply(LockInfo::decode);
     }
 
     /**
@@ -849,11 +1435,23 @@ public final class IoCtx implements AutoCloseable {
      * @return the names
      */
     public SortedSet<String> listLocks(String oid) {
-        CephDecoder d = CephDecoder.of(exec(oid, "lock", "list_locks", new byte[0]), "cls_lock_list_locks_reply");
-        CephDecoder.Envelope env = d.beginStruct("cls_lock_list_locks_reply", 1);
-        SortedSet<String> out = new TreeSet<>(d.readSet(4, CephDecoder::readString));
-        d.endStruct(env);
-        return out;
+        return await(listLocksAsync(oid));
+    }
+
+    /**
+     * The names of the locks on an object.
+     *
+     * @param oid the object
+     * @return a future of the names
+     */
+    public CompletableFuture<SortedSet<String>> listLocksAsync(String oid) {
+        return execAsync(oid, "lock", "list_locks", new byte[0]).thenApply(out -> {
+            CephDecoder d = CephDecoder.of(out, "cls_lock_list_locks_reply");
+            CephDecoder.Envelope env = d.beginStruct("cls_lock_list_locks_reply", 1);
+            SortedSet<String> names = new TreeSet<>(d.readSet(4, CephDecoder::readString));
+            d.endStruct(env);
+            return names;
+        });
     }
 
     // ---- pool snapshots -------------------------------------------------------------------
@@ -864,7 +1462,19 @@ public final class IoCtx implements AutoCloseable {
      * @param name the snapshot's name
      */
     public void snapCreate(String name) {
-        client.createPoolSnap(poolId, Args.notNull(name, "name"));
+        client.awaitMon(snapCreateAsync(name));
+    }
+
+    /**
+     * Creates a snapshot of the whole pool; the future completes once the client's map has it.
+     *
+     * @param name the snapshot's name
+     * @return a future completed when the snapshot exists in our map
+     */
+    public CompletableFuture<Void> snapCreateAsync(String name) {
+        Args.notNull(name, "name");
+        checkOpen();
+        return client.createPoolSnapAsync(poolId, name);
     }
 
     /**
@@ -873,7 +1483,19 @@ public final class IoCtx implements AutoCloseable {
      * @param name the snapshot's name
      */
     public void snapRemove(String name) {
-        client.removePoolSnap(poolId, Args.notNull(name, "name"));
+        client.awaitMon(snapRemoveAsync(name));
+    }
+
+    /**
+     * Removes a pool snapshot; the future completes once the client's map no longer has it.
+     *
+     * @param name the snapshot's name
+     * @return a future completed when done
+     */
+    public CompletableFuture<Void> snapRemoveAsync(String name) {
+        Args.notNull(name, "name");
+        checkOpen();
+        return client.removePoolSnapAsync(poolId, name);
     }
 
     /**
@@ -911,9 +1533,21 @@ public final class IoCtx implements AutoCloseable {
      * @param snapName the snapshot's name
      */
     public void snapRollback(String oid, String snapName) {
+        await(snapRollbackAsync(oid, snapName));
+    }
+
+    /**
+     * Rolls one object back to a pool snapshot.
+     *
+     * @param oid the object
+     * @param snapName the snapshot's name
+     * @return a future completed when done
+     * @throws RadosException.ObjectNotFoundException at once when the pool has no such snapshot
+     */
+    public CompletableFuture<Void> snapRollbackAsync(String oid, String snapName) {
         Args.oid(oid);
         long id = snapLookup(snapName);
-        await(run(oid, OsdOp.rollback(id)));
+        return run(oid, OsdOp.rollback(id)).thenApply(r -> null);
     }
 
     /**
@@ -945,7 +1579,17 @@ public final class IoCtx implements AutoCloseable {
      * @return the new id
      */
     public long selfManagedSnapCreate() {
-        return client.createSelfManagedSnap(poolId);
+        return client.awaitMon(selfManagedSnapCreateAsync());
+    }
+
+    /**
+     * Allocates a self-managed snapshot id.
+     *
+     * @return a future of the new id
+     */
+    public CompletableFuture<Long> selfManagedSnapCreateAsync() {
+        checkOpen();
+        return client.createSelfManagedSnapAsync(poolId);
     }
 
     /**
@@ -954,7 +1598,18 @@ public final class IoCtx implements AutoCloseable {
      * @param snapId the snapshot's id
      */
     public void selfManagedSnapRemove(long snapId) {
-        client.removeSelfManagedSnap(poolId, snapId);
+        client.awaitMon(selfManagedSnapRemoveAsync(snapId));
+    }
+
+    /**
+     * Removes a self-managed snapshot.
+     *
+     * @param snapId the snapshot's id
+     * @return a future completed when the monitor has removed it
+     */
+    public CompletableFuture<Void> selfManagedSnapRemoveAsync(long snapId) {
+        checkOpen();
+        return client.removeSelfManagedSnapAsync(poolId, snapId);
     }
 
     // ---- watch / notify ---------------------------------------------------------------------
@@ -977,17 +1632,31 @@ public final class IoCtx implements AutoCloseable {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IoCtx.class);
+
     /**
      * Watches {@code oid} (librados watch2). Each notification runs the listener off the I/O
      * thread and is acknowledged with its return value. The watch is kept registered across
      * session faults and primary changes until {@link #unwatch}, {@link #close()} or the client's
-     * close.
+     * close. A listener that throws is logged at WARN and counted
+     * ({@link RadosClientMXBean#getWatchListenerErrors()}); the notifier then receives an empty reply.
      *
      * @param oid the object
      * @param listener who hears the notifications
      * @return the watch's cookie, for {@link #unwatch}
      */
     public long watch(String oid, WatchListener listener) {
+        return await(watchAsync(oid, listener));
+    }
+
+    /**
+     * {@link #watch} without blocking.
+     *
+     * @param oid the object
+     * @param listener who hears the notifications
+     * @return a future of the watch's cookie, completed once the OSD has registered the watch
+     */
+    public CompletableFuture<Long> watchAsync(String oid, WatchListener listener) {
         Args.oid(oid);
         Args.notNull(listener, "listener");
         checkOpen();
@@ -998,27 +1667,68 @@ public final class IoCtx implements AutoCloseable {
                 try {
                     reply = listener.onNotify(ev.notifyId(), ev.notifierGid(), ev.payload());
                 } catch (RuntimeException e) {
+                    listenerFailed(oid, cookie, "onNotify", e);
                     reply = new byte[0];
                 }
                 run(oid, OsdOp.notifyAck(ev.notifyId(), cookie, reply == null ? new byte[0] : reply));
             } else if (ev.opcode() == WatchNotify.EVENT_DISCONNECT) {
-                listener.onDisconnect();
+                try {
+                    listener.onDisconnect();
+                } catch (RuntimeException e) {
+                    listenerFailed(oid, cookie, "onDisconnect", e);
+                }
             }
         });
+        CompletableFuture<Long> f;
         try {
             RadosClient.Linger linger = client.new Linger(this, oid, cookie);
             linger.osd = client.primaryOf(this, oid);
             linger.interval = client.lingerInterval(linger);
             long faults = client.sessionFaults(linger.osd);
-            await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)));
-            client.lingers.put(cookie, linger);
-            watches.put(cookie, oid);
-            client.reconnectIfFaultedSince(linger, faults);
+            f = run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)).thenApply(r -> {
+                linger.confirmed();
+                client.lingers.put(cookie, linger);
+                watches.put(cookie, oid);
+                client.reconnectIfFaultedSince(linger, faults);
+                return cookie;
+            });
         } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
             throw e;
         }
-        return cookie;
+        f.whenComplete((c, e) -> {
+            if (e != null) {
+                client.watchListeners.remove(cookie);
+            }
+        });
+        return f;
+    }
+
+    private void listenerFailed(String oid, long cookie, String what, RuntimeException e) {
+        client.metrics().watchListenerFailed();
+        LOG.warn("watch {} on {}: the listener's {} threw", cookie, where(oid), what, e);
+    }
+
+    /**
+     * How long ago the OSD last confirmed the watch (librados' watch_check): the registration or
+     * the last ping it answered. Pings go every 5 s, so a healthy watch says less than that.
+     *
+     * @param cookie the cookie {@link #watch} returned
+     * @return the time since the last confirmation
+     * @throws RadosException.WatchBrokenException when the watch is broken (the OSD forgot it or
+     *         its session failed; it is being registered again) or is not a watch of this client
+     */
+    public Duration watchCheck(long cookie) {
+        RadosClient.Linger l = client.lingers.get(cookie);
+        if (l == null) {
+            throw new RadosException.WatchBrokenException("no watch with cookie " + cookie + " in pool '" + poolName + "'");
+        }
+        RadosException broken = l.error;
+        if (broken != null) {
+            throw new RadosException.WatchBrokenException("watch " + cookie + " on " + where(l.oid) + " is broken: "
+                    + broken.getMessage());
+        }
+        return Duration.ofNanos(System.nanoTime() - l.confirmedAt);
     }
 
     /**
@@ -1065,13 +1775,26 @@ public final class IoCtx implements AutoCloseable {
      * @param cookie the cookie {@link #watch} returned
      */
     public void unwatch(String oid, long cookie) {
+        await(unwatchAsync(oid, cookie));
+    }
+
+    /**
+     * Removes a watch.
+     *
+     * @param oid the watched object
+     * @param cookie the cookie {@link #watch} returned
+     * @return a future completed when the OSD has removed it
+     */
+    public CompletableFuture<Void> unwatchAsync(String oid, long cookie) {
         Args.oid(oid);
         client.lingers.remove(cookie);
         watches.remove(cookie);
         try {
-            await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
-        } finally {
+            return run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0))
+                    .whenComplete((r, e) -> client.watchListeners.remove(cookie)).thenApply(r -> null);
+        } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
+            throw e;
         }
     }
 
@@ -1182,7 +1905,20 @@ public final class IoCtx implements AutoCloseable {
      * @return the watchers
      */
     public List<Watcher> listWatchers(String oid) {
-        byte[] out = await(run(oid, OsdOp.listWatchers())).outputs().get(0);
+        return await(listWatchersAsync(oid));
+    }
+
+    /**
+     * The object's watchers (CEPH_OSD_OP_LIST_WATCHERS).
+     *
+     * @param oid the object
+     * @return a future of the watchers
+     */
+    public CompletableFuture<List<Watcher>> listWatchersAsync(String oid) {
+        return run(oid, OsdOp.listWatchers()).thenApply(r -> decodeWatchers(r.outputs().get(0)));
+    }
+
+    static List<Watcher> decodeWatchers(byte[] out) {
         CephDecoder d = CephDecoder.of(out, "obj_list_watch_response_t");
         CephDecoder.Envelope env = d.beginStruct("obj_list_watch_response_t", 1);
         int n = d.readCountLe("watchers", 20);
@@ -1201,12 +1937,21 @@ public final class IoCtx implements AutoCloseable {
     }
 
     /**
+     * One watch, as a notify names it: the watching client's instance id (gid) and the watch's cookie.
+     *
+     * @param gid the watching client's instance id (client.GID)
+     * @param cookie the watch's cookie
+     */
+    public record WatcherId(long gid, long cookie) {
+    }
+
+    /**
      * What a notify gathered.
      *
-     * @param replies each watcher's reply, by (client gid, watch cookie)
-     * @param timedOut the (client gid, watch cookie) of each watcher that did not acknowledge in time
+     * @param replies each watcher's reply, by watch, in the OSD's order
+     * @param timedOut each watch that did not acknowledge in time
      */
-    public record NotifyResult(Map<List<Long>, byte[]> replies, List<List<Long>> timedOut) {
+    public record NotifyResult(Map<WatcherId, byte[]> replies, List<WatcherId> timedOut) {
     }
 
     /**
@@ -1219,6 +1964,19 @@ public final class IoCtx implements AutoCloseable {
      * @return the replies and the watchers that timed out
      */
     public NotifyResult notify(String oid, byte[] payload, int timeoutSeconds) {
+        return client.await(notifyAsync(oid, payload, timeoutSeconds), Duration.ofSeconds(timeoutSeconds + 10L));
+    }
+
+    /**
+     * {@link #notify} without blocking. The future fails with {@link RadosException.TimeoutException}
+     * when no completion arrives within {@code timeoutSeconds} plus 10 s after the OSD took the notify.
+     *
+     * @param oid the object
+     * @param payload what the watchers receive
+     * @param timeoutSeconds how long the OSD waits for the watchers' acks, positive
+     * @return a future of the replies and the watchers that timed out
+     */
+    public CompletableFuture<NotifyResult> notifyAsync(String oid, byte[] payload, int timeoutSeconds) {
         Args.oid(oid);
         bytes(payload, "payload");
         if (timeoutSeconds <= 0) {
@@ -1231,34 +1989,38 @@ public final class IoCtx implements AutoCloseable {
                 done.complete(ev);
             }
         });
+        CompletableFuture<NotifyResult> f;
         try {
-            await(run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)));
-            WatchNotify.Event ev = done.get(timeoutSeconds + 10L, java.util.concurrent.TimeUnit.SECONDS);
-            CephDecoder d = CephDecoder.of(ev.data(), "notify completion");
-            Map<List<Long>, byte[]> replies = new java.util.LinkedHashMap<>();
-            int n = d.readCountLe("notify replies", 20);
-            for (int i = 0; i < n; i++) {
-                List<Long> who = List.of(d.readU64Le(), d.readU64Le());
-                replies.put(who, d.readBlob());
-            }
-            List<List<Long>> missed = new java.util.ArrayList<>();
-            if (d.hasRemaining()) {
-                int m = d.readCountLe("missed", 16);
-                for (int i = 0; i < m; i++) {
-                    missed.add(List.of(d.readU64Le(), d.readU64Le()));
-                }
-            }
-            return new NotifyResult(replies, missed);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new RadosException.TimeoutException("notify on " + where(oid) + " did not complete");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new RadosException(-5, "notify on " + where(oid) + ": " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RadosException(-4, "interrupted while waiting for notify on " + where(oid));
-        } finally {
+            f = run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)).thenCompose(r -> done
+                    .orTimeout(timeoutSeconds + 10L, java.util.concurrent.TimeUnit.SECONDS)
+                    .exceptionally(e -> {
+                        throw new RadosException.TimeoutException("notify on " + where(oid) + " did not complete");
+                    })
+                    .thenApply(ev -> decodeNotifyResult(ev.data())));
+        } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
+            throw e;
         }
+        f.whenComplete((r, e) -> client.watchListeners.remove(cookie));
+        return f;
+    }
+
+    static NotifyResult decodeNotifyResult(byte[] data) {
+        CephDecoder d = CephDecoder.of(data, "notify completion");
+        Map<WatcherId, byte[]> replies = new java.util.LinkedHashMap<>();
+        int n = d.readCountLe("notify replies", 20);
+        for (int i = 0; i < n; i++) {
+            WatcherId who = new WatcherId(d.readU64Le(), d.readU64Le());
+            replies.put(who, d.readBlob());
+        }
+        List<WatcherId> missed = new java.util.ArrayList<>();
+        if (d.hasRemaining()) {
+            int m = d.readCountLe("missed", 16);
+            for (int i = 0; i < m; i++) {
+                missed.add(new WatcherId(d.readU64Le(), d.readU64Le()));
+            }
+        }
+        return new NotifyResult(java.util.Collections.unmodifiableMap(replies), List.copyOf(missed));
     }
 
     // ---- compound operations ------------------------------------------------------------------
@@ -1302,6 +2064,94 @@ public final class IoCtx implements AutoCloseable {
     }
 
     /**
+     * Runs a {@link ReadOperation} atomically on the object; each step's {@link StepResult} is
+     * filled when this returns.
+     *
+     * @param oid the object
+     * @param operation the steps
+     * @return the object's user version
+     * @throws IllegalOperationException when the operation has no steps
+     */
+    public long operate(String oid, ReadOperation operation) {
+        return await(operateAsync(oid, operation));
+    }
+
+    /**
+     * {@link #operate(String, ReadOperation)} without blocking: the step results are filled
+     * before the future completes.
+     *
+     * @param oid the object
+     * @param operation the steps
+     * @return a future of the object's user version
+     */
+    public CompletableFuture<Long> operateAsync(String oid, ReadOperation operation) {
+        Args.oid(oid);
+        Args.notNull(operation, "operation");
+        List<OsdOp> steps = operation.take("read");
+        checkOpen();
+        return runCompound(oid, operation, steps, readSnap);
+    }
+
+    /**
+     * Runs a {@link WriteOperation} atomically on the object: all its steps apply or none.
+     *
+     * @param oid the object
+     * @param operation the steps
+     * @return the object's user version after the write
+     * @throws IllegalOperationException when the operation has no steps, or only guards
+     */
+    public long operate(String oid, WriteOperation operation) {
+        return await(operateAsync(oid, operation));
+    }
+
+    /**
+     * {@link #operate(String, WriteOperation)} without blocking.
+     *
+     * @param oid the object
+     * @param operation the steps
+     * @return a future of the object's user version after the write
+     */
+    public CompletableFuture<Long> operateAsync(String oid, WriteOperation operation) {
+        Args.oid(oid);
+        Args.notNull(operation, "operation");
+        List<OsdOp> steps = operation.steps();
+        checkOpen();
+        return runCompound(oid, operation, steps, OsdOpMessages.NOSNAP);
+    }
+
+    private CompletableFuture<Long> runCompound(String oid, CompoundOp operation, List<OsdOp> steps, long snap) {
+        String where = where(oid);
+        return client.submit(poolId, namespace, locatorKey, oid, steps, snap, writeSnapContext, opTimeout).handle((r, e) -> {
+            if (e != null) {
+                RuntimeException failure = RadosException.unwrap(e) instanceof RuntimeException re ? re
+                        : new RadosException(-5, where + ": " + RadosException.unwrap(e));
+                operation.fail(failure);
+                throw failure;
+            }
+            if (r.result() < 0) {
+                RadosException failure = RadosException.of(r.result(), where);
+                operation.fail(failure);
+                throw failure;
+            }
+            operation.complete(r, where);
+            return r.userVersion();
+        });
+    }
+
+    static OsdOp cmpXattrOp(String name, Comparison op, byte[] value) {
+        Args.notNull(name, "name");
+        Args.notNull(op, "op");
+        return OsdOp.cmpXattr(name, op.code(), 1, Args.notNull(value, "value"));
+    }
+
+    /** cmpxattr in u64 mode: the given value travels as a little-endian u64. */
+    static OsdOp cmpXattrU64Op(String name, Comparison op, long value) {
+        Args.notNull(name, "name");
+        Args.notNull(op, "op");
+        return OsdOp.cmpXattr(name, op.code(), 2, org.jceph.encoding.CephEncoder.toBytes(e -> e.writeU64Le(value)));
+    }
+
+    /**
      * The I/O context of another pool of the same client (a clone's parent may live elsewhere).
      *
      * @param otherPoolId the other pool's id
@@ -1331,7 +2181,10 @@ public final class IoCtx implements AutoCloseable {
      * return). A write mixed with a step that returns data ({@link #read}, {@link #getXattr},
      * {@link #getXattrs}, {@link #omapGetVals}) is refused with an {@link IllegalArgumentException}
      * when it is run, as librados' separate op types refuse it, rather than run with empty outputs.
+     *
+     * @deprecated use {@link ReadOperation} or {@link WriteOperation}, whose steps give typed results
      */
+    @Deprecated(since = "0.1.0")
     public static final class Operation {
         private final List<OsdOp> ops = new java.util.ArrayList<>();
         private final List<String> names = new java.util.ArrayList<>();
@@ -1353,7 +2206,7 @@ public final class IoCtx implements AutoCloseable {
         /** Refuses an empty operation and a write that would lose the outputs of its reads. */
         void check() {
             if (ops.isEmpty()) {
-                throw new IllegalArgumentException("operation has no steps");
+                throw new IllegalOperationException("operation has no steps");
             }
             String write = null;
             String read = null;
@@ -1366,7 +2219,7 @@ public final class IoCtx implements AutoCloseable {
                 }
             }
             if (write != null && read != null) {
-                throw new IllegalArgumentException("operation mixes a write (" + write + ") with a read that returns data ("
+                throw new IllegalOperationException("operation mixes a write (" + write + ") with a read that returns data ("
                         + read + "): the OSD returns no data for a write, so run the read as its own operation");
             }
         }
@@ -1634,7 +2487,18 @@ public final class IoCtx implements AutoCloseable {
      * @return the version
      */
     public long version(String oid) {
-        return operate(oid, new Operation().assertExists()).version();
+        return await(versionAsync(oid));
+    }
+
+    /**
+     * The object's current version (librados' user version).
+     *
+     * @param oid the object
+     * @return a future of the version; it fails with {@link RadosException.ObjectNotFoundException}
+     *         when the object does not exist
+     */
+    public CompletableFuture<Long> versionAsync(String oid) {
+        return run(oid, OsdOp.stat()).thenApply(r -> r.userVersion());
     }
 
     /**
@@ -1655,11 +2519,24 @@ public final class IoCtx implements AutoCloseable {
      * @return the extents and their data
      */
     public SparseRead sparseRead(String oid, long offset, long length) {
+        return await(sparseReadAsync(oid, offset, length));
+    }
+
+    /**
+     * Reads the extents that hold data in [offset, offset+length).
+     *
+     * @param oid the object
+     * @param offset where, not negative
+     * @param length how many bytes, not negative
+     * @return a future of the extents and their data
+     */
+    public CompletableFuture<SparseRead> sparseReadAsync(String oid, long offset, long length) {
         Args.extent(offset, length);
-        byte[] out = await(run(oid, OsdOp.sparseRead(offset, length))).outputs().get(0);
-        CephDecoder d = CephDecoder.of(out, "sparse read");
-        SortedMap<Long, Long> extents = new TreeMap<>(d.readMap(16, CephDecoder::readU64Le, CephDecoder::readU64Le));
-        return new SparseRead(extents, d.readBlob());
+        return run(oid, OsdOp.sparseRead(offset, length)).thenApply(r -> {
+            CephDecoder d = CephDecoder.of(r.outputs().get(0), "sparse read");
+            SortedMap<Long, Long> extents = new TreeMap<>(d.readMap(16, CephDecoder::readU64Le, CephDecoder::readU64Le));
+            return new SparseRead(extents, d.readBlob());
+        });
     }
 
     /**

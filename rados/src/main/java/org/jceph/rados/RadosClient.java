@@ -855,11 +855,16 @@ public final class RadosClient implements AutoCloseable {
             if (l.busy.compareAndSet(false, true)) {
                 l.io.pingWatch(l).whenComplete((r, e) -> {
                     l.busy.set(false);
-                    if (e == null || !lingers.containsKey(l.cookie)) {
+                    if (e == null) {
+                        l.confirmed();
+                        return;
+                    }
+                    if (!lingers.containsKey(l.cookie)) {
                         return;
                     }
                     Throwable c = RadosException.unwrap(e);
                     if (c instanceof RadosException re && (re.errno() == -107 || re.errno() == -110)) {
+                        l.error = re;
                         if (re.errno() == -107) {
                             l.expired = true; // forgotten: WATCH again (ETIMEDOUT, disconnected: RECONNECT)
                         }
@@ -884,6 +889,7 @@ public final class RadosClient implements AutoCloseable {
         for (Linger l : lingers.values()) {
             if (l.osd == osd) {
                 watches++;
+                l.error = new RadosException(-107, "the session to osd." + osd + " faulted");
                 timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
@@ -906,6 +912,17 @@ public final class RadosClient implements AutoCloseable {
         volatile boolean expired;
         /** A ping or re-registration is under way: no new ping. */
         final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+
+        /** When the OSD last confirmed the watch (registration or ping), System.nanoTime. */
+        volatile long confirmedAt = System.nanoTime();
+        /** Why the watch is broken now (null while it is confirmed): watch_check reports it. */
+        volatile RadosException error;
+
+        /** The OSD confirmed the watch now. */
+        void confirmed() {
+            confirmedAt = System.nanoTime();
+            error = null;
+        }
 
         Linger(IoCtx io, String oid, long cookie) {
             this.io = io;
@@ -946,6 +963,7 @@ public final class RadosClient implements AutoCloseable {
                 l.osd = target;
                 l.interval = interval;
                 l.expired = false;
+                l.confirmed();
                 reconnectIfFaultedSince(l, faults);
             } else if (lingers.containsKey(l.cookie)) {
                 Throwable c = RadosException.unwrap(e);
@@ -1017,6 +1035,10 @@ public final class RadosClient implements AutoCloseable {
                 return;
             }
             onBackoff(osd, blocks, conn, b);
+            return;
+        }
+        if (m.type() == MSG_COMMAND_REPLY) {
+            onCommandReply(m);
             return;
         }
         onOsdMessage(m);
@@ -1202,6 +1224,372 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /**
+     * Sets (or replaces) an erasure-code profile (osd erasure-code-profile set) and waits until our
+     * map has it.
+     *
+     * @param name the profile's name
+     * @param params its parameters, such as {@code k=2, m=1, crush-failure-domain=osd}
+     */
+    public void setErasureCodeProfile(String name, Map<String, String> params) {
+        Args.notNull(name, "name");
+        Args.notNull(params, "params");
+        List<String> profile = params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        monCommand(Map.of("prefix", "osd erasure-code-profile set", "name", name, "profile", profile, "force", true));
+        waitForMap(m -> m.erasureCodeProfiles() != null && m.erasureCodeProfiles().containsKey(name), mapWait());
+    }
+
+    /**
+     * The erasure-code profiles the cluster has, by name, from our map.
+     *
+     * @return each profile's parameters by profile name
+     */
+    public Map<String, Map<String, String>> erasureCodeProfiles() {
+        Map<String, Map<String, String>> p = osdMap().erasureCodeProfiles();
+        return p == null ? Map.of() : Map.copyOf(p);
+    }
+
+    /**
+     * Creates an erasure-coded pool with profile {@code profile} and waits until our map has it.
+     *
+     * @param name the pool's name
+     * @param pgNum its number of placement groups, positive
+     * @param profile the erasure-code profile (see {@link #setErasureCodeProfile}); "default" is the cluster's
+     * @return its id
+     */
+    public long createErasurePool(String name, int pgNum, String profile) {
+        Args.notNull(name, "name");
+        Args.notNull(profile, "profile");
+        if (pgNum <= 0) {
+            throw new IllegalArgumentException("pgNum must be positive: " + pgNum);
+        }
+        monCommand(Map.of("prefix", "osd pool create", "pool", name, "pg_num", pgNum, "pgp_num", pgNum,
+                "pool_type", "erasure", "erasure_code_profile", profile));
+        waitForMap(m -> m.poolNames().containsValue(name), Duration.ofSeconds(60));
+        return poolId(name);
+    }
+
+    /**
+     * A pool's quotas (librados has no call for them; the rados and ceph tools use these commands).
+     *
+     * @param maxObjects the most objects, 0 for no limit
+     * @param maxBytes the most bytes, 0 for no limit
+     */
+    public record PoolQuota(long maxObjects, long maxBytes) {
+        /**
+         * A quota; both limits are non-negative.
+         *
+         * @param maxObjects the most objects, 0 for no limit
+         * @param maxBytes the most bytes, 0 for no limit
+         */
+        public PoolQuota {
+            Args.nonNegative(maxObjects, "maxObjects");
+            Args.nonNegative(maxBytes, "maxBytes");
+        }
+    }
+
+    /**
+     * Sets a pool's quotas (osd pool set-quota) and waits until our map shows them. Writes past a
+     * quota then fail with {@link RadosException.NoSpaceException} (EDQUOT) once the monitors
+     * mark the pool full.
+     *
+     * @param pool the pool's name
+     * @param quota the limits, 0 for none
+     */
+    public void setPoolQuota(String pool, PoolQuota quota) {
+        Args.notNull(pool, "pool");
+        Args.notNull(quota, "quota");
+        long id = poolId(pool);
+        monCommand(Map.of("prefix", "osd pool set-quota", "pool", pool, "field", "max_objects",
+                "val", Long.toString(quota.maxObjects())));
+        monCommand(Map.of("prefix", "osd pool set-quota", "pool", pool, "field", "max_bytes",
+                "val", Long.toString(quota.maxBytes())));
+        waitForMap(m -> m.pool(id) != null && m.pool(id).quotaMaxObjects() == quota.maxObjects()
+                && m.pool(id).quotaMaxBytes() == quota.maxBytes(), mapWait());
+    }
+
+    /**
+     * A pool's quotas, from our map.
+     *
+     * @param pool the pool's name
+     * @return the quotas (0 for no limit)
+     */
+    public PoolQuota poolQuota(String pool) {
+        org.jceph.osdmap.PgPool p = osdMap().pool(poolId(Args.notNull(pool, "pool")));
+        return new PoolQuota(p.quotaMaxObjects(), p.quotaMaxBytes());
+    }
+
+    /**
+     * The applications a pool is tagged with (librados' application_list), from our map.
+     *
+     * @param pool the pool's name
+     * @return the applications' names
+     */
+    public java.util.SortedSet<String> applications(String pool) {
+        org.jceph.osdmap.PgPool p = osdMap().pool(poolId(Args.notNull(pool, "pool")));
+        return new java.util.TreeSet<>(p.applicationMetadata().keySet());
+    }
+
+    /**
+     * An application's metadata on a pool (librados' application_metadata_list), from our map.
+     *
+     * @param pool the pool's name
+     * @param app the application
+     * @return its keys and values (empty when it has none)
+     * @throws RadosException.NotFoundException when the pool is not tagged with {@code app}
+     */
+    public java.util.SortedMap<String, String> applicationMetadata(String pool, String app) {
+        Args.notNull(app, "app");
+        org.jceph.osdmap.PgPool p = osdMap().pool(poolId(Args.notNull(pool, "pool")));
+        Map<String, String> md = p.applicationMetadata().get(app);
+        if (md == null) {
+            throw new RadosException.NotFoundException("application '" + app + "' on pool '" + pool + "'");
+        }
+        return new java.util.TreeMap<>(md);
+    }
+
+    /**
+     * Sets a key of an application's metadata on a pool (librados' application_metadata_set) and
+     * waits until our map shows it. The pool must be tagged with the application.
+     *
+     * @param pool the pool's name
+     * @param app the application
+     * @param key the key
+     * @param value the value
+     */
+    public void applicationMetadataSet(String pool, String app, String key, String value) {
+        Args.notNull(app, "app");
+        Args.notNull(key, "key");
+        Args.notNull(value, "value");
+        long id = poolId(Args.notNull(pool, "pool"));
+        monCommand(Map.of("prefix", "osd pool application set", "pool", pool, "app", app, "key", key, "value", value));
+        waitForMap(m -> m.pool(id) != null && value.equals(m.pool(id).applicationMetadata()
+                .getOrDefault(app, Map.of()).get(key)), mapWait());
+    }
+
+    /**
+     * Removes a key of an application's metadata on a pool (librados' application_metadata_remove)
+     * and waits until our map no longer shows it.
+     *
+     * @param pool the pool's name
+     * @param app the application
+     * @param key the key
+     */
+    public void applicationMetadataRemove(String pool, String app, String key) {
+        Args.notNull(app, "app");
+        Args.notNull(key, "key");
+        long id = poolId(Args.notNull(pool, "pool"));
+        monCommand(Map.of("prefix", "osd pool application rm", "pool", pool, "app", app, "key", key));
+        waitForMap(m -> m.pool(id) != null && !m.pool(id).applicationMetadata()
+                .getOrDefault(app, Map.of()).containsKey(key), mapWait());
+    }
+
+    /** How long a pool-management call waits for the map to show its change. */
+    private Duration mapWait() {
+        return Timeouts.isNone(monOpTimeout) ? Duration.ofSeconds(60) : monOpTimeout;
+    }
+
+    /** MCommand / MCommandReply (src/messages/MCommand.h): a command to a daemon over its session. */
+    private static final int MSG_COMMAND = 0x61;
+    private static final int MSG_COMMAND_REPLY = 0x62;
+    /** MMgrCommand / MMgrCommandReply: the same body, for the mgr's command table (MCommand to a mgr is a "tell"). */
+    private static final int MSG_MGR_COMMAND = 0x709;
+    private static final int MSG_MGR_COMMAND_REPLY = 0x70a;
+    private final Map<Long, CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply>> osdCommands =
+            new ConcurrentHashMap<>();
+    private final AtomicLong osdCommandTids = new AtomicLong();
+
+    /**
+     * Runs a command on one OSD (librados' osd_command, what {@code ceph tell osd.N} sends): an
+     * MCommand over our session to that OSD, answered by MCommandReply; the OSD runs it as an
+     * admin-socket command ({@code version}, {@code status}, {@code perf dump}, ...). Waits at most
+     * rados_mon_op_timeout.
+     *
+     * @param osd the OSD's id
+     * @param json the command, such as {@code {"prefix":"version"}}
+     * @return the command's output as text
+     * @throws RadosException the typed error the OSD answered, with its status text
+     */
+    public String osdCommand(int osd, String json) {
+        return awaitMon(osdCommandAsync(osd, json, new byte[0]));
+    }
+
+    /**
+     * {@link #osdCommand} without blocking, with an input.
+     *
+     * @param osd the OSD's id
+     * @param json the command
+     * @param input the command's input (empty for none)
+     * @return a future of the command's output as text; it fails with the typed error the OSD answered
+     */
+    public CompletableFuture<String> osdCommandAsync(int osd, String json, byte[] input) {
+        Args.notNull(json, "json");
+        Args.notNull(input, "input");
+        checkOpen("osd command");
+        OsdMap m = map.get();
+        if (osd < 0 || osd >= m.clientAddrs().size() || !m.isUp(osd)) {
+            throw new RadosException.NotFoundException("osd." + osd + " (not up in epoch " + m.epoch() + ")");
+        }
+        return onCompletionExecutor(session(osd, m).thenCompose(c -> sendCommand(c, MSG_COMMAND, "osd." + osd, json, input)));
+    }
+
+    /**
+     * {@code f} as a future that completes on the completion executor, as op futures do (command
+     * replies arrive on the I/O thread); cancelling it cancels {@code f}.
+     */
+    <T> CompletableFuture<T> onCompletionExecutor(CompletableFuture<T> f) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        f.whenComplete((v, e) -> {
+            Runnable done = () -> {
+                if (e != null) {
+                    out.completeExceptionally(e);
+                } else {
+                    out.complete(v);
+                }
+            };
+            try {
+                completions.execute(done);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                done.run();
+            }
+        });
+        out.whenComplete((v, e) -> {
+            if (out.isCancelled()) {
+                f.cancel(false);
+            }
+        });
+        return out;
+    }
+
+    /** The session to the active mgr (null until the first mgr command). */
+    private volatile CompletableFuture<Connection> mgrSession;
+
+    /**
+     * Runs a command on the active manager (librados' mgr_command, what {@code ceph} sends for mgr
+     * commands such as {@code pg stat}): an MMgrCommand over a session to the active mgr,
+     * whose address comes from the monitors' {@code mgr dump}. Waits at most rados_mon_op_timeout.
+     *
+     * @param json the command, such as {@code {"prefix":"balancer status"}}
+     * @return the command's output as text
+     * @throws RadosException the typed error the mgr answered, with its status text; ENOENT when no mgr is active
+     */
+    public String mgrCommand(String json) {
+        return awaitMon(mgrCommandAsync(json, new byte[0]));
+    }
+
+    /**
+     * {@link #mgrCommand} without blocking, with an input.
+     *
+     * @param json the command
+     * @param input the command's input (empty for none)
+     * @return a future of the command's output as text
+     */
+    public CompletableFuture<String> mgrCommandAsync(String json, byte[] input) {
+        Args.notNull(json, "json");
+        Args.notNull(input, "input");
+        checkOpen("mgr command");
+        // the first call (and one after the mgr session failed) looks the active mgr up with a
+        // monitor command: off the caller's and the I/O thread
+        return onCompletionExecutor(CompletableFuture.supplyAsync(this::mgrConnection, mapWaiter).thenCompose(f -> f)
+                .thenCompose(c -> sendCommand(c, MSG_MGR_COMMAND, "mgr", json, input)));
+    }
+
+    private CompletableFuture<Connection> mgrConnection() {
+        CompletableFuture<Connection> s = mgrSession;
+        if (s != null && !(s.isDone() && (s.isCompletedExceptionally() || s.join().closeFuture().isDone()))) {
+            return s;
+        }
+        synchronized (this) {
+            s = mgrSession;
+            if (s != null && !(s.isDone() && (s.isCompletedExceptionally() || s.join().closeFuture().isDone()))) {
+                return s;
+            }
+            String dump = monCommand(Map.of("prefix", "mgr dump"));
+            EntityAddr target = activeMgrAddr(dump, config.useMsgr2());
+            ServiceTicket ticket = mon.connection().serviceTickets().get(EntityName.TYPE_MGR);
+            List<ConnectionMode> modes = config.clientModes().stream().map(ConnectionMode::parse).toList();
+            s = messenger.connectToService(target, EntityName.TYPE_MGR, config.name(), ticket, mon.connection().globalId(),
+                    modes, config.connectTimeout(), this::onCommandReply);
+            mgrSession = s;
+            return s;
+        }
+    }
+
+    /**
+     * The active mgr's address of the wanted kind (v2, or v1 with ms_jceph_force_msgr1) from the
+     * JSON of {@code mgr dump} ("active_addrs": {"addrvec": [{"type", "addr", "nonce"}...]}).
+     */
+    static EntityAddr activeMgrAddr(String dump, boolean v2) {
+        int at = dump.indexOf("\"active_addrs\"");
+        if (at < 0) {
+            throw new RadosException.NotFoundException("the active mgr (mgr dump has no active_addrs)");
+        }
+        int end = dump.indexOf(']', at);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "\\{\\s*\"type\"\\s*:\\s*\"(v1|v2)\"\\s*,\\s*\"addr\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"nonce\"\\s*:\\s*(\\d+)")
+                .matcher(dump.substring(at, end < 0 ? dump.length() : end));
+        while (m.find()) {
+            if (m.group(1).equals(v2 ? "v2" : "v1")) {
+                String hostPort = m.group(2);
+                int colon = hostPort.lastIndexOf(':');
+                String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+                int port = Integer.parseInt(hostPort.substring(colon + 1));
+                if (port == 0) {
+                    break; // 0.0.0.0:0 when no mgr is active
+                }
+                return EntityAddr.of(v2 ? EntityAddr.TYPE_MSGR2 : EntityAddr.TYPE_LEGACY, Long.parseLong(m.group(3)),
+                        new java.net.InetSocketAddress(host, port));
+            }
+        }
+        throw new RadosException.NotFoundException("the active mgr (no " + (v2 ? "v2" : "v1") + " address in mgr dump)");
+    }
+
+    /** Sends an MCommand on {@code c}; the reply (MCommandReply, same tid) completes the future. */
+    private CompletableFuture<String> sendCommand(Connection c, int type, String who, String json, byte[] input) {
+        long tid = osdCommandTids.incrementAndGet();
+        byte[] front = org.jceph.encoding.CephEncoder.toBytes(e -> {
+            e.writeUuid(fsid());
+            e.writeList(List.of(json), org.jceph.encoding.CephEncoder::writeString);
+        });
+        CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> reply = new CompletableFuture<>();
+        osdCommands.put(tid, reply);
+        c.send(new Message(type, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input));
+        if (!Timeouts.isNone(monOpTimeout)) {
+            // bounded as monitor commands are (rados_mon_op_timeout): a daemon that never answers,
+            // or a session that closes first, ends the command with ETIMEDOUT
+            java.util.concurrent.ScheduledFuture<?> expiry = timer.schedule(() -> reply.completeExceptionally(
+                    new RadosException.TimeoutException(who + " command " + json + ": no reply within "
+                            + monOpTimeout.toMillis() + " ms")), monOpTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            reply.whenComplete((r, e) -> expiry.cancel(false));
+        }
+        return reply.whenComplete((r, e) -> osdCommands.remove(tid)).thenApply(r -> {
+            if (r.result() < 0) {
+                throw RadosException.of(r.result(), who + " command " + json + ": " + r.status());
+            }
+            return r.outputText();
+        });
+    }
+
+    /** An MCommandReply from an OSD or the mgr: completes the command with its tid. */
+    private void onCommandReply(Message m) {
+        if (m.type() != MSG_COMMAND_REPLY && m.type() != MSG_MGR_COMMAND_REPLY) {
+            return;
+        }
+        CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> f = osdCommands.remove(m.tid());
+        if (f == null) {
+            return;
+        }
+        try {
+            org.jceph.encoding.CephDecoder d = org.jceph.encoding.CephDecoder.of(m.front(), "MCommandReply");
+            int r = d.readS32Le();
+            String status = d.readString();
+            f.complete(new org.jceph.messenger.mon.MonMessages.CommandReply(m.tid(), r, status, m.dataBytes()));
+        } catch (org.jceph.encoding.DecodeException e) {
+            malformedMessages.incrementAndGet();
+            f.completeExceptionally(new RadosException(-5, "a malformed MCommandReply"));
+        }
+    }
+
+    /**
      * Deletes a pool (the monitors must allow it: mon_allow_pool_delete) and waits until our map no
      * longer has it.
      *
@@ -1374,16 +1762,49 @@ public final class RadosClient implements AutoCloseable {
     // ---- snapshots through the monitor (MPoolOp) ------------------------------------------
 
     private org.jceph.rados.internal.PoolOps.Reply poolOp(long pool, int op, long snapId, String name) {
+        return awaitMon(poolOpAsync(pool, op, snapId, name));
+    }
+
+    /**
+     * Sends a pool op to the monitor; the future completes once our map has the epoch the
+     * monitor answered with (the map wait runs on the timer thread, never on the I/O thread).
+     */
+    private CompletableFuture<org.jceph.rados.internal.PoolOps.Reply> poolOpAsync(long pool, int op, long snapId, String name) {
         Message req = org.jceph.rados.internal.PoolOps.request(fsid(), map.get().epoch(), pool, op, snapId, name);
-        Message m = awaitMon(mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY));
-        org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
-        if (r.code() < 0) {
-            throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool
-                    + (name.isEmpty() ? "" : " (" + name + ")"));
-        }
-        long epoch = r.epoch();
-        waitForMap(mm -> mm.epoch() >= epoch, Duration.ofSeconds(30));
-        return r;
+        return mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY).thenComposeAsync(m -> {
+            org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
+            if (r.code() < 0) {
+                throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool
+                        + (name.isEmpty() ? "" : " (" + name + ")"));
+            }
+            long epoch = r.epoch();
+            waitForMap(mm -> mm.epoch() >= epoch, Duration.ofSeconds(30));
+            return CompletableFuture.completedFuture(r);
+        }, mapWaiter);
+    }
+
+    /** Runs the map waits of async pool ops, off the I/O and timer threads. */
+    private final java.util.concurrent.ExecutorService mapWaiter = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "jceph-map-wait");
+        t.setDaemon(true);
+        return t;
+    });
+
+    CompletableFuture<Void> createPoolSnapAsync(long pool, String name) {
+        return poolOpAsync(pool, org.jceph.rados.internal.PoolOps.CREATE_SNAP, 0, name).thenApply(r -> null);
+    }
+
+    CompletableFuture<Void> removePoolSnapAsync(long pool, String name) {
+        return poolOpAsync(pool, org.jceph.rados.internal.PoolOps.DELETE_SNAP, 0, name).thenApply(r -> null);
+    }
+
+    CompletableFuture<Long> createSelfManagedSnapAsync(long pool) {
+        return poolOpAsync(pool, org.jceph.rados.internal.PoolOps.CREATE_UNMANAGED_SNAP, 0, "")
+                .thenApply(r -> org.jceph.encoding.CephDecoder.of(r.data(), "snapid").readU64Le());
+    }
+
+    CompletableFuture<Void> removeSelfManagedSnapAsync(long pool, long snapId) {
+        return poolOpAsync(pool, org.jceph.rados.internal.PoolOps.DELETE_UNMANAGED_SNAP, snapId, "").thenApply(r -> null);
     }
 
     /**
@@ -1574,6 +1995,11 @@ public final class RadosClient implements AutoCloseable {
                 new RadosException.ClientClosedException("tid " + op.tid)));
         timer.shutdownNow();
         notifyExecutor.shutdownNow();
+        mapWaiter.shutdownNow();
+        CompletableFuture<Connection> ms = mgrSession;
+        if (ms != null) {
+            ms.thenAccept(Connection::close);
+        }
         if (ownCompletions != null) {
             ownCompletions.shutdown(); // the completions already handed over still run
         }

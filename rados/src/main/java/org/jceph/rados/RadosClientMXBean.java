@@ -117,4 +117,7 @@ public interface RadosClientMXBean {
 
     /** @return watch re-registrations (after a fault, an interval change or an expired watch) */
     long getWatchReconnects();
+
+    /** @return exceptions thrown by watch listeners (each also logged at WARN) */
+    long getWatchListenerErrors();
 }

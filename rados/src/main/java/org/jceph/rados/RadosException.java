@@ -80,6 +80,9 @@ public class RadosException extends RuntimeException {
      */
     public static RadosException of(int errno, String what) {
         int e = -Math.abs(errno);
+        if (e <= -CompareMismatchException.MAX_ERRNO) {
+            return new CompareMismatchException(-(long) e - CompareMismatchException.MAX_ERRNO, what);
+        }
         Errno code = Errno.of(e);
         if (code == null) {
             return new RadosException(e, what);
@@ -297,6 +300,56 @@ public class RadosException extends RuntimeException {
          */
         public BlocklistedException(String what) {
             super(-108, what);
+        }
+    }
+
+    /**
+     * ENOTCONN: a watch is broken (the OSD forgot it, or its session failed and it is being
+     * registered again; notifications meanwhile may be lost), or there is no such watch.
+     */
+    public static final class WatchBrokenException extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * A watch that is not confirmed.
+         *
+         * @param what the watch and why
+         */
+        public WatchBrokenException(String what) {
+            super(-107, what);
+        }
+    }
+
+    /**
+     * A cmpext guard found different bytes: the OSD answers -MAX_ERRNO - offset, the offset of
+     * the first differing byte relative to the compared extent.
+     */
+    public static final class CompareMismatchException extends RadosException {
+        private static final long serialVersionUID = 1L;
+        /** The kernel's MAX_ERRNO: cmpext results at or below its negation carry an offset. */
+        static final int MAX_ERRNO = 4095;
+        /** The offset of the first differing byte, relative to the compared extent. */
+        private final long offset;
+
+        /**
+         * A mismatch.
+         *
+         * @param offset the first differing byte, relative to the compared extent
+         * @param what the op
+         */
+        public CompareMismatchException(long offset, String what) {
+            super((int) Math.max(Integer.MIN_VALUE, -MAX_ERRNO - offset), what + ": the data differ at byte " + offset
+                    + " of the compared extent");
+            this.offset = offset;
+        }
+
+        /**
+         * Where the data first differ.
+         *
+         * @return the offset of the first differing byte, relative to the compared extent
+         */
+        public long offset() {
+            return offset;
         }
     }
 

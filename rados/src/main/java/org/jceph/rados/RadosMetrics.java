@@ -62,6 +62,7 @@ public final class RadosMetrics implements RadosClientMXBean {
     private final LongAdder sessionOpens = new LongAdder();
     private final LongAdder sessionFaults = new LongAdder();
     private final LongAdder watchReconnects = new LongAdder();
+    private final LongAdder watchListenerErrors = new LongAdder();
 
     RadosMetrics(RadosClient client) {
         this.client = client;
@@ -106,6 +107,10 @@ public final class RadosMetrics implements RadosClientMXBean {
 
     void watchReconnected() {
         watchReconnects.increment();
+    }
+
+    void watchListenerFailed() {
+        watchListenerErrors.increment();
     }
 
     // ---- reading, by type and reason -------------------------------------------------------
@@ -352,5 +357,10 @@ public final class RadosMetrics implements RadosClientMXBean {
     @Override
     public long getWatchReconnects() {
         return watchReconnects.sum();
+    }
+
+    @Override
+    public long getWatchListenerErrors() {
+        return watchListenerErrors.sum();
     }
 }

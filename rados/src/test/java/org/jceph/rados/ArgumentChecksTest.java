@@ -42,12 +42,58 @@ class ArgumentChecksTest {
         npe("oid must not be null", () -> io.read(null, 0, 1));
         npe("oid must not be null", () -> io.writeFull(null, new byte[1]));
         npe("oid must not be null", () -> io.stat(null));
-        npe("data must not be null", () -> io.writeFull("o", null));
+        npe("data must not be null", () -> io.writeFull("o", (byte[]) null));
         npe("name must not be null", () -> io.getXattr("o", null));
         npe("value must not be null", () -> io.setXattr("o", "n", null));
         npe("listener must not be null", () -> io.watch("o", null));
-        npe("operation must not be null", () -> io.operate("o", null));
+        npe("operation must not be null", () -> io.operate("o", (IoCtx.Operation) null));
+        npe("operation must not be null", () -> io.operate("o", (ReadOperation) null));
+        npe("operation must not be null", () -> io.operate("o", (WriteOperation) null));
         iae("oid must not be empty", () -> io.remove(""));
+    }
+
+    @Test
+    void asyncFormsCheckArgumentsBeforeReturningAFuture() {
+        npe("name must not be null", () -> io.getXattrAsync("o", null));
+        npe("value must not be null", () -> io.setXattrAsync("o", "n", null));
+        npe("oid must not be null", () -> io.rmXattrAsync(null, "n"));
+        npe("op must not be null", () -> io.cmpXattrAsync("o", "n", null, new byte[0]));
+        npe("startAfter must not be null", () -> io.omapGetKeysAsync("o", null, 1));
+        iae("max must not be negative", () -> io.omapGetValsAsync("o", "", "", -1));
+        npe("keys must not be null", () -> io.omapGetValsByKeysAsync("o", null));
+        npe("values must not be null", () -> io.omapSetValsAsync("o", null));
+        npe("header must not be null", () -> io.omapSetHeaderAsync("o", null));
+        npe("keys must not be null", () -> io.omapRmKeysAsync("o", null));
+        iae("oid must not be empty", () -> io.omapClearAsync(""));
+        npe("method must not be null", () -> io.execAsync("o", "lock", null, new byte[0]));
+        npe("data must not be null", () -> io.appendAsync("o", (byte[]) null));
+        iae("size must not be negative", () -> io.truncateAsync("o", -1));
+        npe("cookie must not be null", () -> io.lockAsync("o", "l", false, null, "", "", 0));
+        iae("durationSeconds must not be negative", () -> io.lockAsync("o", "l", false, "c", "", "", -1));
+        npe("name must not be null", () -> io.unlockAsync("o", null, "c"));
+        npe("locker must not be null", () -> io.breakLockAsync("o", "l", null, "c"));
+        npe("name must not be null", () -> io.getLockInfoAsync("o", null));
+        npe("oid must not be null", () -> io.listLocksAsync(null));
+        npe("listener must not be null", () -> io.watchAsync("o", null));
+        npe("payload must not be null", () -> io.notifyAsync("o", null, 5));
+        iae("timeoutSeconds must be positive: 0", () -> io.notifyAsync("o", new byte[0], 0));
+        npe("oid must not be null", () -> io.unwatchAsync(null, 1));
+        npe("oid must not be null", () -> io.listWatchersAsync(null));
+        iae("length must not be negative", () -> io.sparseReadAsync("o", 0, -1));
+        npe("name must not be null", () -> io.snapCreateAsync(null));
+        npe("name must not be null", () -> io.snapRemoveAsync(null));
+        npe("ns must not be null", () -> io.listObjectsAsync(null));
+        npe("commands must not be null", () -> io.tmapUpdateAsync("o", null));
+    }
+
+    @Test
+    void bufferFormsCheckArgumentsUpFront() {
+        npe("data must not be null", () -> io.writeFull("o", (java.nio.ByteBuffer) null));
+        npe("dst must not be null", () -> io.read("o", 0, (java.nio.ByteBuffer) null));
+        iae("offset must not be negative", () -> io.read("o", -1, java.nio.ByteBuffer.allocate(1)));
+        assertThrows(java.nio.ReadOnlyBufferException.class, () -> io.readAsync("o", 0, java.nio.ByteBuffer.allocate(1).asReadOnlyBuffer()));
+        assertThrows(IndexOutOfBoundsException.class, () -> io.read("o", 0, new byte[4], 3, 2));
+        npe("oid must not be null", () -> io.write(null, 0, java.nio.ByteBuffer.allocate(1)));
     }
 
     @Test

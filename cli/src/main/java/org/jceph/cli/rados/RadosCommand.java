@@ -178,9 +178,10 @@ public final class RadosCommand {
             switch (cmd) {
                 case "ls" -> {
                     if (all) {
-                        io.listObjects(IoCtx.ALL_NAMESPACES).forEach(o -> out.println(o.namespace() + "\t" + o.oid()));
+                        // streamed a page at a time, as rados ls prints while it lists
+                        io.objects(IoCtx.ALL_NAMESPACES).forEach(o -> out.println(o.namespace() + "\t" + o.oid()));
                     } else {
-                        io.listObjects().forEach(o -> out.println(o.oid()));
+                        io.objects(io.namespace()).forEach(o -> out.println(o.oid()));
                     }
                 }
                 case "mksnap" -> {
@@ -236,11 +237,11 @@ public final class RadosCommand {
                     IoCtx.NotifyResult r = io.notify(arg(pos, 1),
                             org.jceph.encoding.CephEncoder.toBytes(e -> e.writeString(arg(pos, 2))), 10);
                     r.replies().forEach((who, reply) -> {
-                        out.println("reply client." + who.get(0) + " cookie " + who.get(1) + " : " + reply.length
+                        out.println("reply client." + who.gid() + " cookie " + who.cookie() + " : " + reply.length
                                 + " bytes");
                         out.print(RadosFormat.hexdump(reply));
                     });
-                    r.timedOut().forEach(who -> out.println("timeout client." + who.get(0) + " cookie " + who.get(1)));
+                    r.timedOut().forEach(who -> out.println("timeout client." + who.gid() + " cookie " + who.cookie()));
                 }
                 case "watch" -> {
                     long[] cookie = new long[1];

@@ -60,6 +60,33 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static final int WATCH_OP_RECONNECT = 5;
     public static final int WATCH_OP_PING = 7;
 
+    /** CHECKSUM (RD, DATA, 31): checksums of an extent, computed on the OSD. */
+    public static final int CHECKSUM = 0x121f;
+    /** CMPEXT (RD, DATA, 32): fails the op with -MAX_ERRNO - offset at the first differing byte. */
+    public static final int CMPEXT = 0x1220;
+    /** SETALLOCHINT (WR, DATA, 35): the expected object and write sizes. */
+    public static final int SETALLOCHINT = 0x2223;
+
+    /** Checksums of {@code length} bytes at {@code offset}, one per {@code chunkSize} (0: one), seeded with {@code init}. */
+    public static OsdOp checksum(int type, long offset, long length, int chunkSize, byte[] init) {
+        return new OsdOp(CHECKSUM, 0, "checksum", new long[] {offset, length, Integer.toUnsignedLong(chunkSize), type}, init);
+    }
+
+    /** Compares the object's bytes at {@code offset} with {@code data}. */
+    public static OsdOp cmpext(long offset, byte[] data) {
+        return extent(CMPEXT, offset, data.length, data);
+    }
+
+    public static OsdOp setAllocHint(long expectedObjectSize, long expectedWriteSize, int flags) {
+        return new OsdOp(SETALLOCHINT, 0, "alloc_hint",
+                new long[] {expectedObjectSize, expectedWriteSize, Integer.toUnsignedLong(flags)}, NONE);
+    }
+
+    /** This op with {@code extra} CEPH_OSD_OP_FLAG_* bits added (FAILOK, FADVISE_*). */
+    public OsdOp withFlags(int extra) {
+        return new OsdOp(op, flags | extra, unionCase, unionValues, input);
+    }
+
     /** CEPH_OSD_OP_FLAG_EXCL: create fails with EEXIST when the object exists. */
     public static final int OP_FLAG_EXCL = 1;
 
