@@ -41,7 +41,12 @@ public final class WatchNotify {
             byte[] data) {
     }
 
-    /** Decodes an MWatchNotify (type 44) front; public for the generated protocol reference. */
+    /**
+     * Decodes an MWatchNotify (type 44) front; public for the generated protocol reference.
+     *
+     * @param m the message
+     * @return the event it carries
+     */
     public static Event decode(Message m) {
         CephDecoder d = CephDecoder.of(m.front(), "MWatchNotify");
         d.readU8();
