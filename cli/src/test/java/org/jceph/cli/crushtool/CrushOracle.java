@@ -13,22 +13,101 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jceph.crush.CrushBucket;
 import org.jceph.crush.CrushMap;
+import org.jceph.fixtures.cluster.CephCluster;
 
 /**
- * The judge for generated maps: compiles the text with the host's real {@code crushtool -c}, then
- * runs {@code crushtool -d} and {@code crushtool -i MAP --test ...} and our {@link CrushTool} (in
- * process) with the same arguments, and compares standard output line by line and the exit
- * status. Fails (does not skip) when crushtool is missing.
+ * The judge for generated maps: compiles the text with a real {@code crushtool -c} of one release
+ * (Pacific: the host's; Tentacle: the chroot's, see {@link #tentacle()}), then runs {@code crushtool
+ * -d}, {@code --dump}, {@code --tree} and {@code --test ...} with that crushtool and with our
+ * {@link CrushTool} (in process, in that release's output mode: {@code --release}), and compares
+ * standard output line by line and the exit status. Fails (does not skip) when the judge's
+ * crushtool is missing.
  */
 final class CrushOracle {
     enum Outcome { MATCH, COMPILE_REJECTED, UNDEFINED, CRUSHTOOL_CRASHED }
 
-    static final AtomicLong MATCHED = new AtomicLong();
-    static final AtomicLong REJECTED = new AtomicLong();
-    static final AtomicLong UNDEFINED = new AtomicLong();
-    static final AtomicLong CRASHED = new AtomicLong();
+    /** The host's crushtool: Pacific 16.2.15. */
+    static final CrushOracle PACIFIC = new CrushOracle("pacific", null);
+    private static volatile CrushOracle tentacle;
 
-    private CrushOracle() {
+    final String release;
+    /** The root crushtool runs in, or null for the host. */
+    private final Path chroot;
+    final AtomicLong matched = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong undefined = new AtomicLong();
+    final AtomicLong crashed = new AtomicLong();
+    final AtomicLong judged = new AtomicLong();
+
+    private CrushOracle(String release, Path chroot) {
+        this.release = release;
+        this.chroot = chroot;
+    }
+
+    /**
+     * Tentacle 20.2's crushtool, in the chroot bin/jceph-chroot builds (CI builds it before the
+     * tests: bin/jceph-test): found as the cluster fixtures find it ({@link
+     * CephCluster#requireRelease}, which builds it when missing, then {@code jceph-chroot path}).
+     * Maps are copied into CHROOT/tmp under a unique directory, deleted after each map.
+     */
+    static CrushOracle tentacle() {
+        CrushOracle t = tentacle;
+        if (t == null) {
+            synchronized (CrushOracle.class) {
+                t = tentacle;
+                if (t == null) {
+                    CephCluster.requireRelease("tentacle");
+                    Path script = CephCluster.launcher().resolveSibling("jceph-chroot");
+                    Run r = exec(List.of("bash", script.toString(), "path", "tentacle"), 60_000);
+                    Path root = Path.of(r.out().strip());
+                    if (r.rc() != 0 || !Files.isExecutable(root.resolve("usr/bin/crushtool"))) {
+                        throw new AssertionError("no crushtool in the tentacle chroot " + root + " (" + r.err().strip()
+                                + "): bin/jceph-chroot build tentacle");
+                    }
+                    t = new CrushOracle("tentacle", root);
+                    tentacle = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    String counts() {
+        return release + ": judged " + judged.get() + ", matched " + matched.get() + ", rejected by crushtool -c "
+                + rejected.get() + ", undefined in crushtool (tree bucket read past its items) " + undefined.get()
+                + ", rule emits bucket ids so crushtool corrupts its heap (mapping lines compared only) "
+                + crashed.get();
+    }
+
+    /** A new directory crushtool can read and write (under the chroot's /tmp for Tentacle). */
+    Path newDir() {
+        try {
+            return chroot == null ? Files.createTempDirectory("crushfuzz")
+                    : Files.createTempDirectory(chroot.resolve("tmp"), "crushfuzz");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Judges {@code spec} in a fresh directory, deleted afterwards. */
+    Outcome judge(CrushMapGen.Spec spec) {
+        Path dir = newDir();
+        try {
+            Outcome o = judge(spec, dir);
+            judged.incrementAndGet();
+            return o;
+        } finally {
+            try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The path crushtool sees for {@code p}. */
+    private String inside(Path p) {
+        return chroot == null ? p.toString() : "/" + chroot.relativize(p);
     }
 
     static String crushtool() {
@@ -78,16 +157,16 @@ final class CrushOracle {
         return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), false);
     }
 
-    /** Compiles {@code text} with crushtool; null when crushtool refuses it. */
-    static byte[] compile(String text, Path dir) {
+    /** Compiles {@code text} with the judge's crushtool into {@code dir}/map.bin; null when it refuses it. */
+    byte[] compile(String text, Path dir) {
         try {
             Path src = dir.resolve("map.txt");
             Path bin = dir.resolve("map.bin");
             Files.writeString(src, text);
-            Run r = exec(List.of(crushtool(), "-c", src.toString(), "-o", bin.toString()), 20_000);
+            Run r = exec(cmd(List.of("-c", inside(src), "-o", inside(bin))), 20_000);
             if (r.rc() != 0 || r.timedOut()) {
                 if (System.getProperty("crushfuzz.logRejects") != null) {
-                    System.out.println("crushfuzz: crushtool -c rejected: " + r.err().strip());
+                    System.out.println("crushfuzz: " + release + " crushtool -c rejected: " + r.err().strip());
                 }
                 return null;
             }
@@ -152,18 +231,30 @@ final class CrushOracle {
         }
     }
 
-    /** Compares -d and --test for a compiled map in {@code dir}/map.bin. */
-    static Outcome judge(CrushMapGen.Spec spec, Path dir) {
+    /**
+     * Compares {@code -d}, {@code --dump}, {@code --tree} and {@code --test} for the compiled map
+     * in {@code dir}/map.bin. jceph prints {@code -d} and {@code --dump} in the judge's release
+     * mode ({@code --release}); {@code --tree} and {@code --test} have no release-dependent output.
+     */
+    Outcome judge(CrushMapGen.Spec spec, Path dir) {
         byte[] bin = compile(spec.text(), dir);
         if (bin == null) {
-            REJECTED.incrementAndGet();
+            rejected.incrementAndGet();
             return Outcome.COMPILE_REJECTED;
         }
-        String mapPath = dir.resolve("map.bin").toString();
-        List<String> d = List.of("-d", mapPath);
-        compare(spec, d, exec(cmd(d), 20_000), jceph(d), false);
-        List<String> test = new ArrayList<>(List.of("-i", mapPath));
+        Path map = dir.resolve("map.bin");
+        String mine = map.toString();
+        String theirs = inside(map);
+        compare(spec, List.of("-d", theirs), exec(cmd(List.of("-d", theirs)), 20_000),
+                jceph(List.of("-d", mine, "--release", release)));
+        compare(spec, List.of("-i", theirs, "--dump"), exec(cmd(List.of("-i", theirs, "--dump")), 20_000),
+                jceph(List.of("-i", mine, "--dump", "--release", release)));
+        compare(spec, List.of("-i", theirs, "--tree"), exec(cmd(List.of("-i", theirs, "--tree")), 20_000),
+                jceph(List.of("-i", mine, "--tree")));
+        List<String> test = new ArrayList<>(List.of("-i", mine));
         test.addAll(spec.testArgs());
+        List<String> testTheirs = new ArrayList<>(List.of("-i", theirs));
+        testTheirs.addAll(spec.testArgs());
         Run ours;
         try {
             ours = jceph(test);
@@ -173,30 +264,29 @@ final class CrushOracle {
         // A rule that emits bucket ids makes CrushTester.cc write per[negative] (heap corruption):
         // crushtool prints the mappings, then usually aborts, and may hang in its crash handler.
         boolean emitsBuckets = EMITS_BUCKET.matcher(ours.out()).find();
-        Run ct = exec(cmd(test), emitsBuckets ? 3_000 : 20_000);
+        Run ct = exec(cmd(testTheirs), emitsBuckets ? 3_000 : 20_000);
         boolean ub = treeReadsHeapGarbage(CrushMap.decode(bin));
         if (ub) {
             if (ct.timedOut() || !ct.out().equals(ours.out())) {
-                UNDEFINED.incrementAndGet();
+                undefined.incrementAndGet();
                 return Outcome.UNDEFINED;
             }
         } else if (emitsBuckets) {
             // crushtool's statistics are corrupted (or never printed): compare the per-x lines it
             // printed; all of them when it exited normally, those before it died otherwise
-            List<String> theirs = mappingLines(ct.out());
-            List<String> mine = mappingLines(ours.out());
+            List<String> t = mappingLines(ct.out());
+            List<String> m = mappingLines(ours.out());
             boolean died = ct.timedOut() || ct.rc() != 0;
-            if (died ? theirs.size() > mine.size() || !theirs.equals(mine.subList(0, theirs.size()))
-                    : !theirs.equals(mine)) {
-                throw new AssertionError("crushtool " + String.join(" ", test) + " (rule emits bucket ids, "
-                        + (died ? "crushtool died" : "statistics not compared") + "): "
-                        + firstDifference(String.join("\n", theirs), String.join("\n", mine)) + "\n" + spec);
+            if (died ? t.size() > m.size() || !t.equals(m.subList(0, t.size())) : !t.equals(m)) {
+                throw new AssertionError(release + " crushtool " + String.join(" ", testTheirs)
+                        + " (rule emits bucket ids, " + (died ? "crushtool died" : "statistics not compared") + "): "
+                        + firstDifference(String.join("\n", t), String.join("\n", m)) + "\n" + spec);
             }
-            CRASHED.incrementAndGet();
+            crashed.incrementAndGet();
             return Outcome.CRUSHTOOL_CRASHED;
         }
-        compare(spec, test, ct, ours, true);
-        MATCHED.incrementAndGet();
+        compare(spec, testTheirs, ct, ours);
+        matched.incrementAndGet();
         return Outcome.MATCH;
     }
 
@@ -207,15 +297,19 @@ final class CrushOracle {
         return out.lines().filter(l -> l.startsWith("CRUSH rule ") || l.startsWith("bad mapping ")).toList();
     }
 
-    private static List<String> cmd(List<String> args) {
+    private List<String> cmd(List<String> args) {
         List<String> c = new ArrayList<>();
-        c.add(crushtool());
+        if (chroot == null) {
+            c.add(crushtool());
+        } else {
+            c.addAll(List.of("chroot", chroot.toString(), "crushtool"));
+        }
         c.addAll(args);
         return c;
     }
 
-    static void compare(CrushMapGen.Spec spec, List<String> args, Run expected, Run actual, boolean test) {
-        String what = "crushtool " + String.join(" ", args);
+    void compare(CrushMapGen.Spec spec, List<String> args, Run expected, Run actual) {
+        String what = release + " crushtool " + String.join(" ", args);
         if (expected.timedOut()) {
             throw new AssertionError(what + " timed out\n" + spec);
         }
