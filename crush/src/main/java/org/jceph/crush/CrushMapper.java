@@ -274,6 +274,13 @@ public final class CrushMapper {
             long endIndex = Math.min(startIndex + totalChildren, resultMax);
             long limit = m.returned + (endIndex - startIndex);
             for (long tries = 0; tries < m.descents && m.returned < limit; tries++) {
+                if (stepno == emit) {
+                    // TAKE directly followed by EMIT passes crush_msr_scan_next, but crush_msr_choose
+                    // then asserts that the step it is given is a CHOOSE_MSR (mapper.c; Tentacle's
+                    // crushtool aborts). Refuse the rule instead of guessing a result.
+                    throw new UnsupportedCrushFeatureException("MSR rule has a TAKE followed by EMIT with no "
+                            + "CHOOSE_MSR step; Ceph's crush_msr_choose asserts on such a rule");
+                }
                 msrChoose(m, root, totalChildren, (int) startIndex, (int) endIndex, stepno, emit, (int) tries);
             }
             startIndex = endIndex;
@@ -368,7 +375,11 @@ public final class CrushMapper {
         int r = ((tryno * m.resultMax + index) << 16) + localTryno; // crush_msr_get_retry_value, u32
         while (true) {
             if (bucket.items.length == 0) {
-                return ITEM_NONE; // Ceph asserts on an empty bucket here; an absent device is out
+                // crush_msr_descend calls crush_bucket_choose without the size check the
+                // conventional descent makes, and crush_bucket_choose asserts the bucket is not
+                // empty (mapper.c; Tentacle's crushtool aborts). Refuse instead of guessing.
+                throw new UnsupportedCrushFeatureException("MSR rule descends into empty bucket " + bucket.id
+                        + "; Ceph's crush_bucket_choose asserts on it");
             }
             int candidate = bucketChoose(m.call, bucket, r, index);
             if (candidate >= 0) {

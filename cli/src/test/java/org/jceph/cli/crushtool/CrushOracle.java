@@ -24,7 +24,7 @@ import org.jceph.fixtures.cluster.CephCluster;
  * crushtool is missing.
  */
 final class CrushOracle {
-    enum Outcome { MATCH, COMPILE_REJECTED, UNDEFINED, CRUSHTOOL_CRASHED }
+    enum Outcome { MATCH, COMPILE_REJECTED, UNDEFINED, CRUSHTOOL_CRASHED, CRUSHTOOL_ASSERTED, CRUSHTOOL_SEGFAULT }
 
     /** The host's crushtool: Pacific 16.2.15. */
     static final CrushOracle PACIFIC = new CrushOracle("pacific", null);
@@ -37,7 +37,10 @@ final class CrushOracle {
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong undefined = new AtomicLong();
     final AtomicLong crashed = new AtomicLong();
+    final AtomicLong asserted = new AtomicLong();
+    final AtomicLong segfaulted = new AtomicLong();
     final AtomicLong judged = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean firstFailure = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CrushOracle(String release, Path chroot) {
         this.release = release;
@@ -76,7 +79,8 @@ final class CrushOracle {
         return release + ": judged " + judged.get() + ", matched " + matched.get() + ", rejected by crushtool -c "
                 + rejected.get() + ", undefined in crushtool (tree bucket read past its items) " + undefined.get()
                 + ", rule emits bucket ids so crushtool corrupts its heap (mapping lines compared only) "
-                + crashed.get();
+                + crashed.get() + ", crushtool asserted in mapper.c (jceph refused the rule) " + asserted.get()
+                + ", crushtool segfaulted on an MSR descent ending at a device " + segfaulted.get();
     }
 
     /** A new directory crushtool can read and write (under the chroot's /tmp for Tentacle). */
@@ -96,6 +100,13 @@ final class CrushOracle {
             Outcome o = judge(spec, dir);
             judged.incrementAndGet();
             return o;
+        } catch (AssertionError e) {
+            judged.incrementAndGet();
+            if (firstFailure.compareAndSet(false, true)) {
+                // jqwik reports only after shrinking, which can take many minutes with a real judge
+                System.out.println("crushfuzz: " + release + ": first failure (shrinking follows): " + e.getMessage());
+            }
+            throw e;
         } finally {
             try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -123,12 +134,24 @@ final class CrushOracle {
     }
 
     static Run exec(List<String> cmd, long timeoutMs) {
+        return exec(cmd, timeoutMs, null);
+    }
+
+    /**
+     * Runs {@code cmd}; {@code crashDir} (as crushtool sees it), when given, receives the crash
+     * report Ceph's signal handler writes when crushtool aborts, instead of /var/lib/ceph/crash.
+     */
+    static Run exec(List<String> cmd, long timeoutMs, String crashDir) {
         try {
             Path errFile = Files.createTempFile("crushfuzz", ".err");
             Path outFile = Files.createTempFile("crushfuzz", ".out");
             try {
-                Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile())
-                        .start();
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(outFile.toFile())
+                        .redirectError(errFile.toFile());
+                if (crashDir != null) {
+                    pb.environment().put("CEPH_ARGS", "--crash_dir=" + crashDir);
+                }
+                Process p = pb.start();
                 if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
                     p.waitFor(5, TimeUnit.SECONDS);
@@ -245,11 +268,12 @@ final class CrushOracle {
         Path map = dir.resolve("map.bin");
         String mine = map.toString();
         String theirs = inside(map);
-        compare(spec, List.of("-d", theirs), exec(cmd(List.of("-d", theirs)), 20_000),
+        String crash = inside(dir);
+        compare(spec, List.of("-d", theirs), exec(cmd(List.of("-d", theirs)), 20_000, crash),
                 jceph(List.of("-d", mine, "--release", release)));
-        compare(spec, List.of("-i", theirs, "--dump"), exec(cmd(List.of("-i", theirs, "--dump")), 20_000),
+        compare(spec, List.of("-i", theirs, "--dump"), exec(cmd(List.of("-i", theirs, "--dump")), 20_000, crash),
                 jceph(List.of("-i", mine, "--dump", "--release", release)));
-        compare(spec, List.of("-i", theirs, "--tree"), exec(cmd(List.of("-i", theirs, "--tree")), 20_000),
+        compare(spec, List.of("-i", theirs, "--tree"), exec(cmd(List.of("-i", theirs, "--tree")), 20_000, crash),
                 jceph(List.of("-i", mine, "--tree")));
         List<String> test = new ArrayList<>(List.of("-i", mine));
         test.addAll(spec.testArgs());
@@ -264,7 +288,7 @@ final class CrushOracle {
         // A rule that emits bucket ids makes CrushTester.cc write per[negative] (heap corruption):
         // crushtool prints the mappings, then usually aborts, and may hang in its crash handler.
         boolean emitsBuckets = EMITS_BUCKET.matcher(ours.out()).find();
-        Run ct = exec(cmd(testTheirs), emitsBuckets ? 3_000 : 20_000);
+        Run ct = exec(cmd(testTheirs), emitsBuckets ? 3_000 : 20_000, crash);
         boolean ub = treeReadsHeapGarbage(CrushMap.decode(bin));
         if (ub) {
             if (ct.timedOut() || !ct.out().equals(ours.out())) {
@@ -274,7 +298,7 @@ final class CrushOracle {
         } else if (emitsBuckets) {
             // crushtool's statistics are corrupted (or never printed): compare the per-x lines it
             // printed; all of them when it exited normally, those before it died otherwise
-            List<String> t = mappingLines(ct.out());
+            List<String> t = mappingLines(completeLines(ct.out()));
             List<String> m = mappingLines(ours.out());
             boolean died = ct.timedOut() || ct.rc() != 0;
             if (died ? t.size() > m.size() || !t.equals(m.subList(0, t.size())) : !t.equals(m)) {
@@ -285,6 +309,33 @@ final class CrushOracle {
             crashed.incrementAndGet();
             return Outcome.CRUSHTOOL_CRASHED;
         }
+        if (!ct.timedOut() && ct.rc() == 134 && ct.err().contains("mapper.c") && ct.err().contains("Assertion")) {
+            // crushtool's mapper asserted (SIGABRT) on a rule Ceph compiles but cannot map: jceph
+            // must refuse it with an error, after printing the same lines crushtool printed
+            String t = completeLines(ct.out());
+            if (ours.rc() == 0 || !ours.out().startsWith(t)) {
+                throw new AssertionError(release + " crushtool " + String.join(" ", testTheirs)
+                        + " asserted in mapper.c; jceph exited " + ours.rc() + " (" + ours.err().strip() + "): "
+                        + firstDifference(t, ours.out().substring(0, Math.min(t.length(), ours.out().length())))
+                        + "\n" + spec);
+            }
+            asserted.incrementAndGet();
+            return Outcome.CRUSHTOOL_ASSERTED;
+        }
+        if (!ct.timedOut() && ct.rc() == 139 && !spec.msrRules().isEmpty()) {
+            // SIGSEGV: crush_msr_choose indexes map->buckets with a device id when a non-leaf
+            // choosemsr step's descent ends on a device (mapper.c), reading out of bounds. jceph
+            // maps nothing for that stride (CrushMapper.msrChoose); compare the lines crushtool
+            // printed before it died.
+            String t = completeLines(ct.out());
+            if (!ours.out().startsWith(t)) {
+                throw new AssertionError(release + " crushtool " + String.join(" ", testTheirs)
+                        + " crashed (SIGSEGV): " + firstDifference(t, ours.out().substring(0,
+                                Math.min(t.length(), ours.out().length()))) + "\n" + spec);
+            }
+            segfaulted.incrementAndGet();
+            return Outcome.CRUSHTOOL_SEGFAULT;
+        }
         compare(spec, testTheirs, ct, ours);
         matched.incrementAndGet();
         return Outcome.MATCH;
@@ -292,6 +343,11 @@ final class CrushOracle {
 
     private static final java.util.regex.Pattern EMITS_BUCKET =
             java.util.regex.Pattern.compile("(?m)^CRUSH rule \\d+ x \\d+ \\[(?:.*,)?-\\d");
+
+    /** {@code out} without a last line crushtool did not finish (it died while printing it). */
+    private static String completeLines(String out) {
+        return out.substring(0, out.lastIndexOf('\n') + 1);
+    }
 
     private static List<String> mappingLines(String out) {
         return out.lines().filter(l -> l.startsWith("CRUSH rule ") || l.startsWith("bad mapping ")).toList();
