@@ -304,6 +304,14 @@ public final class CrushMapper {
             int endStep, int tryno) {
         int[] step = m.steps[stepno];
         long numStrides = step[1] != 0 ? Integer.toUnsignedLong(step[1]) : m.resultMax;
+        if (totalDescendants % numStrides != 0) {
+            // Only when the block's product of counts wraps past 2^32 (e.g. a negative choosemsr
+            // count, which C reads as a count near 2^32): crush_msr_choose asserts total_descendants % num_strides == 0 (mapper.c;
+            // Tentacle's crushtool aborts). Refuse instead of guessing.
+            throw new UnsupportedCrushFeatureException("MSR rule step " + stepno + " (choosemsr " + step[1]
+                    + ") does not divide its block's " + totalDescendants + " positions; Ceph's crush_msr_choose"
+                    + " asserts on it");
+        }
         long strideLength = totalDescendants / numStrides;
         if (strideLength == 0) {
             return 0; // not reachable with the scanned totals; Ceph would loop forever
