@@ -304,14 +304,7 @@ public final class CrushMapper {
             int endStep, int tryno) {
         int[] step = m.steps[stepno];
         long numStrides = step[1] != 0 ? Integer.toUnsignedLong(step[1]) : m.resultMax;
-        if (totalDescendants % numStrides != 0) {
-            // Only when the block's product of counts wraps past 2^32 (e.g. a negative choosemsr
-            // count, which C reads as a count near 2^32): crush_msr_choose asserts total_descendants % num_strides == 0 (mapper.c;
-            // Tentacle's crushtool aborts). Refuse instead of guessing.
-            throw new UnsupportedCrushFeatureException("MSR rule step " + stepno + " (choosemsr " + step[1]
-                    + ") does not divide its block's " + totalDescendants + " positions; Ceph's crush_msr_choose"
-                    + " asserts on it");
-        }
+        requireDivides(totalDescendants, numStrides, stepno, step[1]);
         long strideLength = totalDescendants / numStrides;
         if (strideLength == 0) {
             return 0; // not reachable with the scanned totals; Ceph would loop forever
@@ -355,8 +348,13 @@ public final class CrushMapper {
                 }
                 CrushBucket child = candidate < 0 ? bucketOrNull(candidate) : null;
                 if (child == null) {
-                    // The descent ended at a device above the wanted type (Ceph would index its
-                    // bucket array with that device id): no mapping for this stride.
+                    // The descent ended at a device above the wanted type. Ceph passes
+                    // map->buckets[-1 - device] (read out of bounds) to crush_msr_choose, which
+                    // checks the next step's strides (an assertion) before it touches the bucket,
+                    // then uses it (crushtool segfaults): no mapping for this stride.
+                    int[] next = m.steps[stepno + 1];
+                    requireDivides(strideLength, next[1] != 0 ? Integer.toUnsignedLong(next[1]) : m.resultMax,
+                            stepno + 1, next[1]);
                     continue;
                 }
                 int childMapped = msrChoose(m, child, strideLength, strideStart, strideEnd, stepno + 1, endStep,
@@ -376,6 +374,18 @@ public final class CrushMapper {
             }
         }
         return mapped;
+    }
+
+    /**
+     * crush_msr_choose's BUG_ON(total_descendants % num_strides != 0). It only fails when the
+     * block's product of counts wrapped past 2^32 (e.g. a negative choosemsr count, which C reads
+     * as a count near 2^32); Tentacle's crushtool then aborts. Refused instead of guessing.
+     */
+    private static void requireDivides(long total, long numStrides, int stepno, int count) {
+        if (total % numStrides != 0) {
+            throw new UnsupportedCrushFeatureException("MSR rule step " + stepno + " (choosemsr " + count
+                    + ") does not divide its block's " + total + " positions; Ceph's crush_msr_choose asserts on it");
+        }
     }
 
     /** crush_msr_descend: from {@code bucket} down to a device or a bucket of {@code type}. */
