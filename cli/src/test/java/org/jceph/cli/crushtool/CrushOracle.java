@@ -359,6 +359,13 @@ final class CrushOracle {
             // printed; all of them when it exited normally, those before it died otherwise
             List<String> t = mappingLines(completeLines(ct.out()));
             List<String> m = mappingLines(ours.out());
+            // CrushTester counts per[out[i]]++ after printing an x's lines; the first negative id
+            // writes outside the array and corrupts crushtool's heap, so later lines need not be
+            // Ceph's mapping (Tentacle, seed 270003: a later x of the same rule printed osd.1
+            // where jceph has osd.0). Compare up to and including that x.
+            int cut = firstBucketEmittingX(m);
+            m = m.subList(0, cut);
+            t = t.subList(0, Math.min(t.size(), cut));
             boolean died = ct.timedOut() || ct.rc() != 0;
             if (died ? t.size() > m.size() || !t.equals(m.subList(0, t.size())) : !t.equals(m)) {
                 throw new AssertionError(release + " crushtool " + String.join(" ", testTheirs)
@@ -414,6 +421,28 @@ final class CrushOracle {
     /** {@code out} without a last line crushtool did not finish (it died while printing it). */
     private static String completeLines(String out) {
         return out.substring(0, out.lastIndexOf('\n') + 1);
+    }
+
+    /** The number of lines up to and including those of the first x whose mapping has a bucket id. */
+    static int firstBucketEmittingX(List<String> lines) {
+        java.util.regex.Pattern neg = java.util.regex.Pattern.compile("[\\[,]-\\d");
+        java.util.regex.Pattern x = java.util.regex.Pattern.compile("rule (\\d+) x (\\d+) ");
+        for (int i = 0; i < lines.size(); i++) {
+            if (neg.matcher(lines.get(i)).find()) {
+                java.util.regex.Matcher mx = x.matcher(lines.get(i));
+                String key = mx.find() ? mx.group(1) + " " + mx.group(2) : null;
+                int end = i + 1;
+                while (end < lines.size() && key != null) {
+                    java.util.regex.Matcher n = x.matcher(lines.get(end));
+                    if (!n.find() || !(n.group(1) + " " + n.group(2)).equals(key)) {
+                        break;
+                    }
+                    end++;
+                }
+                return end;
+            }
+        }
+        return lines.size();
     }
 
     private static List<String> mappingLines(String out) {
