@@ -274,6 +274,13 @@ public final class CrushMapper {
             long endIndex = Math.min(startIndex + totalChildren, resultMax);
             long limit = m.returned + (endIndex - startIndex);
             for (long tries = 0; tries < m.descents && m.returned < limit; tries++) {
+                if (stepno == emit) {
+                    // TAKE directly followed by EMIT passes crush_msr_scan_next, but crush_msr_choose
+                    // then asserts that the step it is given is a CHOOSE_MSR (mapper.c; Tentacle's
+                    // crushtool aborts). Refuse the rule instead of guessing a result.
+                    throw new UnsupportedCrushFeatureException("MSR rule has a TAKE followed by EMIT with no "
+                            + "CHOOSE_MSR step; Ceph's crush_msr_choose asserts on such a rule");
+                }
                 msrChoose(m, root, totalChildren, (int) startIndex, (int) endIndex, stepno, emit, (int) tries);
             }
             startIndex = endIndex;
@@ -297,6 +304,7 @@ public final class CrushMapper {
             int endStep, int tryno) {
         int[] step = m.steps[stepno];
         long numStrides = step[1] != 0 ? Integer.toUnsignedLong(step[1]) : m.resultMax;
+        requireDivides(totalDescendants, numStrides, stepno, step[1]);
         long strideLength = totalDescendants / numStrides;
         if (strideLength == 0) {
             return 0; // not reachable with the scanned totals; Ceph would loop forever
@@ -340,8 +348,13 @@ public final class CrushMapper {
                 }
                 CrushBucket child = candidate < 0 ? bucketOrNull(candidate) : null;
                 if (child == null) {
-                    // The descent ended at a device above the wanted type (Ceph would index its
-                    // bucket array with that device id): no mapping for this stride.
+                    // The descent ended at a device above the wanted type. Ceph passes
+                    // map->buckets[-1 - device] (read out of bounds) to crush_msr_choose, which
+                    // checks the next step's strides (an assertion) before it touches the bucket,
+                    // then uses it (crushtool segfaults): no mapping for this stride.
+                    int[] next = m.steps[stepno + 1];
+                    requireDivides(strideLength, next[1] != 0 ? Integer.toUnsignedLong(next[1]) : m.resultMax,
+                            stepno + 1, next[1]);
                     continue;
                 }
                 int childMapped = msrChoose(m, child, strideLength, strideStart, strideEnd, stepno + 1, endStep,
@@ -363,12 +376,28 @@ public final class CrushMapper {
         return mapped;
     }
 
+    /**
+     * crush_msr_choose's BUG_ON(total_descendants % num_strides != 0). It only fails when the
+     * block's product of counts wrapped past 2^32 (e.g. a negative choosemsr count, which C reads
+     * as a count near 2^32); Tentacle's crushtool then aborts. Refused instead of guessing.
+     */
+    private static void requireDivides(long total, long numStrides, int stepno, int count) {
+        if (total % numStrides != 0) {
+            throw new UnsupportedCrushFeatureException("MSR rule step " + stepno + " (choosemsr " + count
+                    + ") does not divide its block's " + total + " positions; Ceph's crush_msr_choose asserts on it");
+        }
+    }
+
     /** crush_msr_descend: from {@code bucket} down to a device or a bucket of {@code type}. */
     private int msrDescend(Msr m, CrushBucket bucket, int type, int tryno, int localTryno, int index) {
         int r = ((tryno * m.resultMax + index) << 16) + localTryno; // crush_msr_get_retry_value, u32
         while (true) {
             if (bucket.items.length == 0) {
-                return ITEM_NONE; // Ceph asserts on an empty bucket here; an absent device is out
+                // crush_msr_descend calls crush_bucket_choose without the size check the
+                // conventional descent makes, and crush_bucket_choose asserts the bucket is not
+                // empty (mapper.c; Tentacle's crushtool aborts). Refuse instead of guessing.
+                throw new UnsupportedCrushFeatureException("MSR rule descends into empty bucket " + bucket.id
+                        + "; Ceph's crush_bucket_choose asserts on it");
             }
             int candidate = bucketChoose(m.call, bucket, r, index);
             if (candidate >= 0) {

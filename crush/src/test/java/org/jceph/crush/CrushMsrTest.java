@@ -109,6 +109,25 @@ class CrushMsrTest {
         assertThrows(UnsupportedCrushFeatureException.class, () -> new CrushMapper(bad).map(1, 0, 3, w, -1));
     }
 
+    /**
+     * A TAKE directly followed by EMIT passes Ceph's scan, then crush_msr_choose asserts (Tentacle's
+     * crushtool aborts; found by cli's TentacleCrushMapOracleIT): refused with a typed error.
+     */
+    @Test
+    void msrBlockWithoutChooseMsrIsRefused() throws IOException {
+        CrushMap m = msrMap();
+        List<CrushRule> rules = new java.util.ArrayList<>(m.ruleSlots());
+        int root = m.rule(3).steps().get(0).arg1();
+        rules.set(1, new CrushRule(1, CrushRule.TYPE_MSR_INDEP, 1, 10,
+                List.of(new RuleStep(RuleStep.TAKE, root, 0), new RuleStep(RuleStep.EMIT, 0, 0))));
+        CrushMap bad = new CrushMap(m.maxDevices(), m.bucketSlots(), rules, m.typeNames(), m.itemNames(),
+                m.ruleNames(), m.tunables(), m.classMap(), m.classNames(), m.classBuckets(), m.chooseArgs(),
+                m.msrDescents(), m.msrCollisionTries(), m.encodedSections(), m.wideNameKeys());
+        int[] w = new int[m.maxDevices()];
+        Arrays.fill(w, 0x10000);
+        assertThrows(UnsupportedCrushFeatureException.class, () -> new CrushMapper(bad).map(1, 0, 3, w, -1));
+    }
+
     /** Malformed MSR rules (a conventional choose step inside, no emit) map to nothing, as in Ceph. */
     @Test
     void malformedMsrRulesMapToNothing() throws IOException {

@@ -57,6 +57,11 @@ final class Decompiler {
         return PACIFIC;
     }
 
+    /** CrushWrapper::has_nondefault_tunables_msr: msr_descents or msr_collision_tries is not 100. */
+    static boolean msrTunablesNondefault(CrushMap map) {
+        return map.msrDescents() != 100 || map.msrCollisionTries() != 100;
+    }
+
     /** printf("%.3f", (float) w / 0x10000) with glibc's exact round-half-even. */
     static String fixedpoint(int w) {
         return fixedpoint(w, 3);
@@ -122,6 +127,12 @@ final class Decompiler {
         }
         if (t.allowedBucketAlgs() != Tunables.LEGACY_ALLOWED_BUCKET_ALGS) {
             out.append("tunable allowed_bucket_algs ").append(Integer.toUnsignedString(t.allowedBucketAlgs())).append('\n');
+        }
+        if (release >= SQUID && msrTunablesNondefault(map)) {
+            // Squid+ CrushCompiler::decompile: both MSR tunables once either differs from 100
+            // (CrushWrapper::has_nondefault_tunables_msr), checked against Tentacle's crushtool
+            out.append("tunable msr_descents ").append(map.msrDescents()).append('\n');
+            out.append("tunable msr_collision_tries ").append(map.msrCollisionTries()).append('\n');
         }
         out.append("\n# devices\n");
         for (int i = 0; i < maxDevices; i++) {
@@ -199,7 +210,7 @@ final class Decompiler {
                         for (int p = 0; p < arg.positions(); p++) {
                             out.append("      [ ");
                             for (int w : arg.weightSet(p)) {
-                                out.append(fixedpoint(w)).append(' ');
+                                out.append(weight(w)).append(' ');
                             }
                             out.append("]\n");
                         }

@@ -202,10 +202,14 @@ final class JsonDumper {
         f.num("straw_calc_version", t.strawCalcVersion()).num("allowed_bucket_algs", t.allowedBucketAlgs());
         boolean base = t.chooseLocalTries() == 0 && t.chooseLocalFallbackTries() == 0 && t.chooseTotalTries() == 50
                 && t.chooseleafDescendOnce() == 1;
+        // Squid+ profiles also require the MSR tunables at their defaults (has_*_tunables)
+        boolean msrTunables = release >= Decompiler.SQUID && Decompiler.msrTunablesNondefault(map);
+        base &= !msrTunables;
         boolean legacyAlgs = t.allowedBucketAlgs() == Tunables.LEGACY_ALLOWED_BUCKET_ALGS;
         boolean hammerAlgs = t.allowedBucketAlgs() == Tunables.HAMMER_ALLOWED_BUCKET_ALGS;
         boolean argonaut = t.chooseLocalTries() == 2 && t.chooseLocalFallbackTries() == 5 && t.chooseTotalTries() == 19
-                && t.chooseleafDescendOnce() == 0 && t.chooseleafVaryR() == 0 && t.chooseleafStable() == 0 && legacyAlgs;
+                && t.chooseleafDescendOnce() == 0 && t.chooseleafVaryR() == 0 && t.chooseleafStable() == 0 && legacyAlgs
+                && !msrTunables;
         boolean bobtail = base && t.chooseleafVaryR() == 0 && t.chooseleafStable() == 0 && legacyAlgs;
         boolean firefly = base && t.chooseleafVaryR() == 1 && t.chooseleafStable() == 0 && legacyAlgs;
         boolean hammer = base && t.chooseleafVaryR() == 1 && t.chooseleafStable() == 0 && hammerAlgs;
@@ -229,7 +233,7 @@ final class JsonDumper {
         for (CrushRule r : map.ruleSlots()) {
             msr |= r != null && r.isMsr();
         }
-        String min = msr ? "squid" : v5 || nondefault5 ? "jewel" : v4 ? "hammer" : nondefault3 ? "firefly"
+        String min = msr || msrTunables ? "squid" : v5 || nondefault5 ? "jewel" : v4 ? "hammer" : nondefault3 ? "firefly"
                 : nondefault2 || nondefault ? "bobtail" : "argonaut";
         f.str("minimum_required_version", min).num("require_feature_tunables", nondefault ? 1 : 0)
                 .num("require_feature_tunables2", nondefault2 ? 1 : 0).num("has_v2_rules", v2 ? 1 : 0)

@@ -70,7 +70,9 @@ final class TreeDumper {
         List<Item> out = new ArrayList<>();
         Deque<Item> queue = new ArrayDeque<>();
         for (int root : roots()) {
-            queue.push(new Item(root, 0, 0, (float) map.bucket(root).weight() / (float) 0x10000));
+            // get_bucket_weightf: the bucket's __u32 weight, unsigned (an item's weight below is the
+            // int crush_get_bucket_item_weight returns, so 2^31 and more prints as "-")
+            queue.push(new Item(root, 0, 0, (float) Integer.toUnsignedLong(map.bucket(root).weight()) / (float) 0x10000));
             while (!queue.isEmpty()) {
                 Item qi = queue.pop();
                 out.add(qi);
@@ -125,7 +127,7 @@ final class TreeDumper {
                             pos++;
                         }
                         if (pos < ws.length) {
-                            cell = weightf((float) ws[pos] / (float) 0x10000);
+                            cell = weightf((float) Integer.toUnsignedLong(ws[pos]) / (float) 0x10000); // __u32 weights
                         }
                     }
                 }

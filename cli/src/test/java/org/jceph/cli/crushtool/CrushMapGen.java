@@ -68,8 +68,32 @@ final class CrushMapGen {
     record Reweight(int device, int value) {
     }
 
+    /**
+     * A step of an MSR rule. kind 0: {@code choosemsr n type T}; 1: {@code set_msr_descents n};
+     * 2: {@code set_msr_collision_tries n}; 3: emit, then take another bucket (a new EMIT block);
+     * 4: a classic {@code CHOOSES[n & 3]} step, which makes the rule malformed for
+     * crush_msr_do_rule (it maps to nothing).
+     */
+    record MsrStep(int kind, int n, int type) {
+    }
+
+    /**
+     * An MSR rule (Squid and later): {@code config} steps (SET_MSR_*) first, then a take (a bucket,
+     * by index; never a device, which crush_msr_do_rule cannot map) and {@code steps}.
+     */
+    record MsrRule(int take, int cls, boolean indep, List<MsrStep> config, List<MsrStep> steps) {
+    }
+
+    /** The map's msr_descents and msr_collision_tries tunables; written only when {@code set}. */
+    record MsrTun(boolean set, int descents, int collisionTries) {
+    }
+
+    /**
+     * A generated map. {@code msrRules} and {@code msrTun} are Squid+ only ({@link #msrSpecs()}):
+     * empty and null in {@link #specs()}, whose maps every release compiles.
+     */
     record Spec(Tun tun, List<Node> roots, List<Rule> rules, List<ChooseArgs> chooseArgs, List<Reweight> reweights,
-            int numRep, int minX, int xCount, int poolId) {
+            int numRep, int minX, int xCount, int poolId, List<MsrRule> msrRules, MsrTun msrTun) {
         String text() {
             return new Renderer(this).render();
         }
@@ -115,7 +139,46 @@ final class CrushMapGen {
         return Combinators.combine(tun, roots, rules, cas, rws, Arbitraries.integers().between(1, 7),
                 Arbitraries.integers().between(0, 100000), Arbitraries.integers().between(1, 64))
                 .flatAs((t, r, ru, ca, rw, nr, mx, xc) -> Arbitraries.integers().between(-1, 3)
-                        .map(pool -> new Spec(t, r, ru, ca, rw, nr, mx, xc, pool)));
+                        .map(pool -> new Spec(t, r, ru, ca, rw, nr, mx, xc, pool, List.of(), null)));
+    }
+
+    /** MSR tunable values: 0 (no descents, so nothing maps), small ones that leave holes, Ceph's default 100. */
+    static final int[] MSR_TUNABLE_VALUES = {100, 0, 1, 2, 3, 5, 10, 25};
+
+    /**
+     * Maps for Squid and later (judged by Tentacle's crushtool): the {@link #specs()} hierarchy,
+     * choose_args, reweights and tunables, with 1 to 3 MSR rules (msr_firstn / msr_indep) after 0 to
+     * 2 classic rules, and the msr_descents / msr_collision_tries tunables (default, or any of
+     * {@link #MSR_TUNABLE_VALUES}).
+     */
+    static Arbitrary<Spec> msrSpecs() {
+        Arbitrary<MsrTun> msrTun = Combinators.combine(Arbitraries.of(false, true),
+                Arbitraries.integers().between(0, MSR_TUNABLE_VALUES.length - 1),
+                Arbitraries.integers().between(0, MSR_TUNABLE_VALUES.length - 1)).as(MsrTun::new);
+        Arbitrary<List<MsrRule>> msr = msrRule().list().ofMinSize(1).ofMaxSize(3);
+        Arbitrary<List<Rule>> classic = rule().list().ofMaxSize(2);
+        return Combinators.combine(specs(), classic, msr, msrTun, Arbitraries.integers().between(1, 10))
+                .as((s, c, m, t, nr) -> new Spec(s.tun(), s.roots(), c, s.chooseArgs(), s.reweights(), nr, s.minX(),
+                        s.xCount(), s.poolId(), m, t));
+    }
+
+    private static Arbitrary<MsrRule> msrRule() {
+        Arbitrary<MsrStep> config = Combinators.combine(Arbitraries.integers().between(1, 2),
+                Arbitraries.integers().between(0, MSR_TUNABLE_VALUES.length - 1), Arbitraries.just(0))
+                .as(MsrStep::new);
+        Arbitrary<Integer> type = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, Arbitraries.just(0)),
+                net.jqwik.api.Tuple.of(4, Arbitraries.integers().between(1, 3)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(4, MAX_TYPE)));
+        Arbitrary<Integer> count = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, Arbitraries.integers().between(0, 4)),
+                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(5, 8)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(-2, -1)));
+        Arbitrary<MsrStep> step = Combinators.combine(
+                Arbitraries.frequency(net.jqwik.api.Tuple.of(20, 0), net.jqwik.api.Tuple.of(1, 1),
+                        net.jqwik.api.Tuple.of(1, 2), net.jqwik.api.Tuple.of(3, 3), net.jqwik.api.Tuple.of(1, 4)),
+                count, type).as(MsrStep::new);
+        return Combinators.combine(Arbitraries.integers().between(0, 40),
+                Arbitraries.integers().between(0, CLASSES.length - 1), Arbitraries.of(false, true),
+                config.list().ofMaxSize(2), step.list().ofMinSize(1).ofMaxSize(4)).as(MsrRule::new);
     }
 
     private static Arbitrary<Node> device() {
@@ -250,6 +313,11 @@ final class CrushMapGen {
             out.append("tunable chooseleaf_stable ").append(p[5]).append('\n');
             out.append("tunable straw_calc_version ").append(t.strawCalc()).append('\n');
             out.append("tunable allowed_bucket_algs ").append(t.profile() == 0 ? 22 : 54).append('\n');
+            MsrTun mt = spec.msrTun();
+            if (mt != null && mt.set()) {
+                out.append("tunable msr_descents ").append(MSR_TUNABLE_VALUES[mt.descents()]).append('\n');
+                out.append("tunable msr_collision_tries ").append(MSR_TUNABLE_VALUES[mt.collisionTries()]).append('\n');
+            }
             for (int[] dc : deviceClasses) {
                 out.append("device ").append(dc[0]).append(" osd.").append(dc[0]);
                 if (CLASSES[dc[1]] != null) {
@@ -277,6 +345,20 @@ final class CrushMapGen {
                         out.append("\tstep emit\n");
                         out.append(take(new Rule(r.take() + s.type() + 1, s.n() < 0, s.n() & 1, false, List.of())));
                     }
+                }
+                out.append("\tstep emit\n");
+                out.append("}\n");
+                id++;
+            }
+            for (MsrRule r : spec.msrRules()) {
+                out.append("rule m").append(id).append(" {\n\tid ").append(id).append("\n\ttype ")
+                        .append(r.indep() ? "msr_indep" : "msr_firstn").append('\n');
+                for (MsrStep c : r.config()) {
+                    msrStep(c, r, out);
+                }
+                out.append(msrTake(r.take(), r.cls()));
+                for (MsrStep s : r.steps()) {
+                    msrStep(s, r, out);
                 }
                 out.append("\tstep emit\n");
                 out.append("}\n");
@@ -321,6 +403,30 @@ final class CrushMapGen {
                 }
             }
             return out.toString();
+        }
+
+        private void msrStep(MsrStep s, MsrRule r, StringBuilder out) {
+            switch (s.kind()) {
+                case 0 -> out.append("\tstep choosemsr ").append(s.n()).append(" type t").append(s.type()).append('\n');
+                case 1 -> out.append("\tstep set_msr_descents ").append(MSR_TUNABLE_VALUES[Math.floorMod(s.n(),
+                        MSR_TUNABLE_VALUES.length)]).append('\n');
+                case 2 -> out.append("\tstep set_msr_collision_tries ").append(MSR_TUNABLE_VALUES[Math.floorMod(s.n(),
+                        MSR_TUNABLE_VALUES.length)]).append('\n');
+                case 3 -> {
+                    out.append("\tstep emit\n");
+                    out.append(msrTake(r.take() + s.type() + 1, Math.floorMod(s.n(), CLASSES.length)));
+                }
+                default -> out.append("\tstep ").append(CHOOSES[s.n() & 3]).append(' ').append(Math.abs(s.n()))
+                        .append(" type t").append(s.type()).append('\n');
+            }
+        }
+
+        /** An MSR take: always a bucket (crush_msr_do_rule cannot map a take of a device). */
+        private String msrTake(int take, int cls) {
+            if (bucketNames.isEmpty()) {
+                return "\tstep take osd.0\n"; // no bucket at all: crushtool -c refuses a take of a missing item
+            }
+            return take(new Rule(take, false, cls, false, List.of()));
         }
 
         private String take(Rule r) {

@@ -13,22 +13,112 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jceph.crush.CrushBucket;
 import org.jceph.crush.CrushMap;
+import org.jceph.fixtures.cluster.CephCluster;
 
 /**
- * The judge for generated maps: compiles the text with the host's real {@code crushtool -c}, then
- * runs {@code crushtool -d} and {@code crushtool -i MAP --test ...} and our {@link CrushTool} (in
- * process) with the same arguments, and compares standard output line by line and the exit
- * status. Fails (does not skip) when crushtool is missing.
+ * The judge for generated maps: compiles the text with a real {@code crushtool -c} of one release
+ * (Pacific: the host's; Tentacle: the chroot's, see {@link #tentacle()}), then runs {@code crushtool
+ * -d}, {@code --dump}, {@code --tree} and {@code --test ...} with that crushtool and with our
+ * {@link CrushTool} (in process, in that release's output mode: {@code --release}), and compares
+ * standard output line by line and the exit status. Fails (does not skip) when the judge's
+ * crushtool is missing.
  */
 final class CrushOracle {
-    enum Outcome { MATCH, COMPILE_REJECTED, UNDEFINED, CRUSHTOOL_CRASHED }
+    enum Outcome { MATCH, COMPILE_REJECTED, UNDEFINED, CRUSHTOOL_CRASHED, CRUSHTOOL_ASSERTED, CRUSHTOOL_SEGFAULT }
 
-    static final AtomicLong MATCHED = new AtomicLong();
-    static final AtomicLong REJECTED = new AtomicLong();
-    static final AtomicLong UNDEFINED = new AtomicLong();
-    static final AtomicLong CRASHED = new AtomicLong();
+    /** The host's crushtool: Pacific 16.2.15. */
+    static final CrushOracle PACIFIC = new CrushOracle("pacific", null);
+    private static volatile CrushOracle tentacle;
 
-    private CrushOracle() {
+    final String release;
+    /** The root crushtool runs in, or null for the host. */
+    private final Path chroot;
+    final AtomicLong matched = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong undefined = new AtomicLong();
+    final AtomicLong crashed = new AtomicLong();
+    final AtomicLong asserted = new AtomicLong();
+    final AtomicLong segfaulted = new AtomicLong();
+    final AtomicLong judged = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean firstFailure = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private CrushOracle(String release, Path chroot) {
+        this.release = release;
+        this.chroot = chroot;
+    }
+
+    /**
+     * Tentacle 20.2's crushtool, in the chroot bin/jceph-chroot builds (CI builds it before the
+     * tests: bin/jceph-test): found as the cluster fixtures find it ({@link
+     * CephCluster#requireRelease}, which builds it when missing, then {@code jceph-chroot path}).
+     * Maps are copied into CHROOT/tmp under a unique directory, deleted after each map.
+     */
+    static CrushOracle tentacle() {
+        CrushOracle t = tentacle;
+        if (t == null) {
+            synchronized (CrushOracle.class) {
+                t = tentacle;
+                if (t == null) {
+                    CephCluster.requireRelease("tentacle");
+                    Path script = CephCluster.launcher().resolveSibling("jceph-chroot");
+                    Run r = exec(List.of("bash", script.toString(), "path", "tentacle"), 60_000);
+                    Path root = Path.of(r.out().strip());
+                    if (r.rc() != 0 || !Files.isExecutable(root.resolve("usr/bin/crushtool"))) {
+                        throw new AssertionError("no crushtool in the tentacle chroot " + root + " (" + r.err().strip()
+                                + "): bin/jceph-chroot build tentacle");
+                    }
+                    t = new CrushOracle("tentacle", root);
+                    tentacle = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    String counts() {
+        return release + ": judged " + judged.get() + ", matched " + matched.get() + ", rejected by crushtool -c "
+                + rejected.get() + ", undefined in crushtool (out-of-bounds read: tree bucket past its items, or MSR bucket array at a device id) " + undefined.get()
+                + ", rule emits bucket ids so crushtool corrupts its heap (mapping lines compared only) "
+                + crashed.get() + ", crushtool asserted in mapper.c (jceph refused the rule) " + asserted.get()
+                + ", crushtool segfaulted on an MSR descent ending at a device " + segfaulted.get();
+    }
+
+    /** A new directory crushtool can read and write (under the chroot's /tmp for Tentacle). */
+    Path newDir() {
+        try {
+            return chroot == null ? Files.createTempDirectory("crushfuzz")
+                    : Files.createTempDirectory(chroot.resolve("tmp"), "crushfuzz");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Judges {@code spec} in a fresh directory, deleted afterwards. */
+    Outcome judge(CrushMapGen.Spec spec) {
+        Path dir = newDir();
+        try {
+            Outcome o = judge(spec, dir);
+            judged.incrementAndGet();
+            return o;
+        } catch (AssertionError e) {
+            judged.incrementAndGet();
+            if (firstFailure.compareAndSet(false, true)) {
+                // jqwik reports only after shrinking, which can take many minutes with a real judge
+                System.out.println("crushfuzz: " + release + ": first failure (shrinking follows): " + e.getMessage());
+            }
+            throw e;
+        } finally {
+            try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The path crushtool sees for {@code p}. */
+    private String inside(Path p) {
+        return chroot == null ? p.toString() : "/" + chroot.relativize(p);
     }
 
     static String crushtool() {
@@ -44,12 +134,24 @@ final class CrushOracle {
     }
 
     static Run exec(List<String> cmd, long timeoutMs) {
+        return exec(cmd, timeoutMs, null);
+    }
+
+    /**
+     * Runs {@code cmd}; {@code crashDir} (as crushtool sees it), when given, receives the crash
+     * report Ceph's signal handler writes when crushtool aborts, instead of /var/lib/ceph/crash.
+     */
+    static Run exec(List<String> cmd, long timeoutMs, String crashDir) {
         try {
             Path errFile = Files.createTempFile("crushfuzz", ".err");
             Path outFile = Files.createTempFile("crushfuzz", ".out");
             try {
-                Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile())
-                        .start();
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(outFile.toFile())
+                        .redirectError(errFile.toFile());
+                if (crashDir != null) {
+                    pb.environment().put("CEPH_ARGS", "--crash_dir=" + crashDir);
+                }
+                Process p = pb.start();
                 if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
                     p.waitFor(5, TimeUnit.SECONDS);
@@ -78,16 +180,16 @@ final class CrushOracle {
         return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), false);
     }
 
-    /** Compiles {@code text} with crushtool; null when crushtool refuses it. */
-    static byte[] compile(String text, Path dir) {
+    /** Compiles {@code text} with the judge's crushtool into {@code dir}/map.bin; null when it refuses it. */
+    byte[] compile(String text, Path dir) {
         try {
             Path src = dir.resolve("map.txt");
             Path bin = dir.resolve("map.bin");
             Files.writeString(src, text);
-            Run r = exec(List.of(crushtool(), "-c", src.toString(), "-o", bin.toString()), 20_000);
+            Run r = exec(cmd(List.of("-c", inside(src), "-o", inside(bin))), 20_000);
             if (r.rc() != 0 || r.timedOut()) {
                 if (System.getProperty("crushfuzz.logRejects") != null) {
-                    System.out.println("crushfuzz: crushtool -c rejected: " + r.err().strip());
+                    System.out.println("crushfuzz: " + release + " crushtool -c rejected: " + r.err().strip());
                 }
                 return null;
             }
@@ -128,6 +230,65 @@ final class CrushOracle {
     }
 
     /**
+     * True when some MSR rule has a non-leaf {@code choosemsr} step followed by another, whose
+     * descent (crush_msr_descend: through buckets until one of the step's type or a device) can
+     * end on a device: crush_msr_choose then indexes map->buckets with that device id.
+     */
+    static boolean msrDescentCanEndOnDevice(CrushMap map) {
+        for (org.jceph.crush.CrushRule r : map.ruleSlots()) {
+            if (r == null || !r.isMsr()) {
+                continue;
+            }
+            List<org.jceph.crush.RuleStep> steps = r.steps();
+            java.util.Set<Integer> at = new java.util.HashSet<>();
+            for (int i = 0; i < steps.size(); i++) {
+                org.jceph.crush.RuleStep st = steps.get(i);
+                if (st.op() == org.jceph.crush.RuleStep.TAKE) {
+                    at = new java.util.HashSet<>(List.of(st.arg1()));
+                } else if (st.op() == org.jceph.crush.RuleStep.CHOOSE_MSR) {
+                    boolean more = i + 1 < steps.size() && steps.get(i + 1).op() == org.jceph.crush.RuleStep.CHOOSE_MSR;
+                    java.util.Set<Integer> next = new java.util.HashSet<>();
+                    boolean device = false;
+                    for (int b : at) {
+                        device |= descend(map, b, st.arg2(), next, new java.util.HashSet<>());
+                    }
+                    if (device && more && st.arg2() != 0) {
+                        return true;
+                    }
+                    at = next;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Collects the buckets of {@code type} a descent from {@code id} can end on; true if a device too. */
+    private static boolean descend(CrushMap map, int id, int type, java.util.Set<Integer> out,
+            java.util.Set<Integer> seen) {
+        if (id >= 0 || !seen.add(id)) {
+            return id >= 0;
+        }
+        CrushBucket b = map.bucket(id);
+        if (b == null) {
+            return false;
+        }
+        boolean device = false;
+        for (int item : b.items()) {
+            if (item >= 0) {
+                device = true;
+            } else {
+                CrushBucket c = map.bucket(item);
+                if (c != null && c.type() == type) {
+                    out.add(item);
+                } else {
+                    device |= descend(map, item, type, out, seen);
+                }
+            }
+        }
+        return device;
+    }
+
+    /**
      * Leaves bucket_tree_choose can end on: t = hash * w >> 32 covers [0, w) (just 0 when w is 0), so
      * the left child is reachable when its weight is not 0 and the right one when t can reach the
      * left weight. crushtool -c leaves node weights of shadow tree buckets uninitialised, so any
@@ -152,18 +313,31 @@ final class CrushOracle {
         }
     }
 
-    /** Compares -d and --test for a compiled map in {@code dir}/map.bin. */
-    static Outcome judge(CrushMapGen.Spec spec, Path dir) {
+    /**
+     * Compares {@code -d}, {@code --dump}, {@code --tree} and {@code --test} for the compiled map
+     * in {@code dir}/map.bin. jceph prints {@code -d} and {@code --dump} in the judge's release
+     * mode ({@code --release}); {@code --tree} and {@code --test} have no release-dependent output.
+     */
+    Outcome judge(CrushMapGen.Spec spec, Path dir) {
         byte[] bin = compile(spec.text(), dir);
         if (bin == null) {
-            REJECTED.incrementAndGet();
+            rejected.incrementAndGet();
             return Outcome.COMPILE_REJECTED;
         }
-        String mapPath = dir.resolve("map.bin").toString();
-        List<String> d = List.of("-d", mapPath);
-        compare(spec, d, exec(cmd(d), 20_000), jceph(d), false);
-        List<String> test = new ArrayList<>(List.of("-i", mapPath));
+        Path map = dir.resolve("map.bin");
+        String mine = map.toString();
+        String theirs = inside(map);
+        String crash = inside(dir);
+        compare(spec, List.of("-d", theirs), exec(cmd(List.of("-d", theirs)), 20_000, crash),
+                jceph(List.of("-d", mine, "--release", release)));
+        compare(spec, List.of("-i", theirs, "--dump"), exec(cmd(List.of("-i", theirs, "--dump")), 20_000, crash),
+                jceph(List.of("-i", mine, "--dump", "--release", release)));
+        compare(spec, List.of("-i", theirs, "--tree"), exec(cmd(List.of("-i", theirs, "--tree")), 20_000, crash),
+                jceph(List.of("-i", mine, "--tree")));
+        List<String> test = new ArrayList<>(List.of("-i", mine));
         test.addAll(spec.testArgs());
+        List<String> testTheirs = new ArrayList<>(List.of("-i", theirs));
+        testTheirs.addAll(spec.testArgs());
         Run ours;
         try {
             ours = jceph(test);
@@ -173,49 +347,111 @@ final class CrushOracle {
         // A rule that emits bucket ids makes CrushTester.cc write per[negative] (heap corruption):
         // crushtool prints the mappings, then usually aborts, and may hang in its crash handler.
         boolean emitsBuckets = EMITS_BUCKET.matcher(ours.out()).find();
-        Run ct = exec(cmd(test), emitsBuckets ? 3_000 : 20_000);
+        Run ct = exec(cmd(testTheirs), emitsBuckets ? 3_000 : 20_000, crash);
         boolean ub = treeReadsHeapGarbage(CrushMap.decode(bin));
         if (ub) {
             if (ct.timedOut() || !ct.out().equals(ours.out())) {
-                UNDEFINED.incrementAndGet();
+                undefined.incrementAndGet();
                 return Outcome.UNDEFINED;
             }
         } else if (emitsBuckets) {
             // crushtool's statistics are corrupted (or never printed): compare the per-x lines it
             // printed; all of them when it exited normally, those before it died otherwise
-            List<String> theirs = mappingLines(ct.out());
-            List<String> mine = mappingLines(ours.out());
+            List<String> t = mappingLines(completeLines(ct.out()));
+            List<String> m = mappingLines(ours.out());
+            // CrushTester counts per[out[i]]++ right after printing an x's mapping line; the first
+            // negative id writes outside the array and corrupts crushtool's heap, so what it prints
+            // after that line need not be Ceph's mapping (Tentacle, seed 270003: per[-7]++ landed
+            // on the result vector itself, and the same x's "bad mapping" line printed [-7,1]
+            // after its mapping line [-7,0]). Compare up to and including that line.
+            int cut = firstBucketEmittingX(m);
+            m = m.subList(0, cut);
+            t = t.subList(0, Math.min(t.size(), cut));
             boolean died = ct.timedOut() || ct.rc() != 0;
-            if (died ? theirs.size() > mine.size() || !theirs.equals(mine.subList(0, theirs.size()))
-                    : !theirs.equals(mine)) {
-                throw new AssertionError("crushtool " + String.join(" ", test) + " (rule emits bucket ids, "
-                        + (died ? "crushtool died" : "statistics not compared") + "): "
-                        + firstDifference(String.join("\n", theirs), String.join("\n", mine)) + "\n" + spec);
+            if (died ? t.size() > m.size() || !t.equals(m.subList(0, t.size())) : !t.equals(m)) {
+                throw new AssertionError(release + " crushtool " + String.join(" ", testTheirs)
+                        + " (rule emits bucket ids, " + (died ? "crushtool died" : "statistics not compared") + "): "
+                        + firstDifference(String.join("\n", t), String.join("\n", m)) + "\n" + spec);
             }
-            CRASHED.incrementAndGet();
+            crashed.incrementAndGet();
             return Outcome.CRUSHTOOL_CRASHED;
         }
-        compare(spec, test, ct, ours, true);
-        MATCHED.incrementAndGet();
+        if (!ct.timedOut() && ct.rc() == 134 && ct.err().contains("mapper.c") && ct.err().contains("Assertion")) {
+            // crushtool's mapper asserted (SIGABRT) on a rule Ceph compiles but cannot map: jceph
+            // must refuse it with an error, after printing the same lines crushtool printed
+            String t = completeLines(ct.out());
+            if (ours.rc() == 0 && ours.out().startsWith(t) && msrDescentCanEndOnDevice(CrushMap.decode(bin))) {
+                // the assertion came after crush_msr_choose was handed map->buckets[-1 - device]
+                // (out of bounds): what that memory holds decides between an assertion (a "size"
+                // of 0 in crush_bucket_choose), a segfault or a mapping. Undefined; jceph maps
+                // nothing for that stride and must not throw.
+                undefined.incrementAndGet();
+                return Outcome.UNDEFINED;
+            }
+            if (ours.rc() == 0 || !ours.out().startsWith(t)) {
+                throw new AssertionError(release + " crushtool " + String.join(" ", testTheirs)
+                        + " asserted in mapper.c; jceph exited " + ours.rc() + " (" + ours.err().strip() + "): "
+                        + firstDifference(t, ours.out().substring(0, Math.min(t.length(), ours.out().length())))
+                        + "\n" + spec);
+            }
+            asserted.incrementAndGet();
+            return Outcome.CRUSHTOOL_ASSERTED;
+        }
+        if (!ct.timedOut() && ct.rc() == 139 && !spec.msrRules().isEmpty()) {
+            // SIGSEGV: crush_msr_choose indexes map->buckets with a device id when a non-leaf
+            // choosemsr step's descent ends on a device (mapper.c), reading out of bounds. jceph
+            // maps nothing for that stride (CrushMapper.msrChoose); compare the lines crushtool
+            // printed before it died.
+            String t = completeLines(ct.out());
+            if (!ours.out().startsWith(t)) {
+                throw new AssertionError(release + " crushtool " + String.join(" ", testTheirs)
+                        + " crashed (SIGSEGV): " + firstDifference(t, ours.out().substring(0,
+                                Math.min(t.length(), ours.out().length()))) + "\n" + spec);
+            }
+            segfaulted.incrementAndGet();
+            return Outcome.CRUSHTOOL_SEGFAULT;
+        }
+        compare(spec, testTheirs, ct, ours);
+        matched.incrementAndGet();
         return Outcome.MATCH;
     }
 
     private static final java.util.regex.Pattern EMITS_BUCKET =
             java.util.regex.Pattern.compile("(?m)^CRUSH rule \\d+ x \\d+ \\[(?:.*,)?-\\d");
 
+    /** {@code out} without a last line crushtool did not finish (it died while printing it). */
+    private static String completeLines(String out) {
+        return out.substring(0, out.lastIndexOf('\n') + 1);
+    }
+
+    /** The number of lines up to and including the first one whose mapping has a bucket id. */
+    static int firstBucketEmittingX(List<String> lines) {
+        java.util.regex.Pattern neg = java.util.regex.Pattern.compile("[\\[,]-\\d");
+        for (int i = 0; i < lines.size(); i++) {
+            if (neg.matcher(lines.get(i)).find()) {
+                return i + 1;
+            }
+        }
+        return lines.size();
+    }
+
     private static List<String> mappingLines(String out) {
         return out.lines().filter(l -> l.startsWith("CRUSH rule ") || l.startsWith("bad mapping ")).toList();
     }
 
-    private static List<String> cmd(List<String> args) {
+    private List<String> cmd(List<String> args) {
         List<String> c = new ArrayList<>();
-        c.add(crushtool());
+        if (chroot == null) {
+            c.add(crushtool());
+        } else {
+            c.addAll(List.of("chroot", chroot.toString(), "crushtool"));
+        }
         c.addAll(args);
         return c;
     }
 
-    static void compare(CrushMapGen.Spec spec, List<String> args, Run expected, Run actual, boolean test) {
-        String what = "crushtool " + String.join(" ", args);
+    void compare(CrushMapGen.Spec spec, List<String> args, Run expected, Run actual) {
+        String what = release + " crushtool " + String.join(" ", args);
         if (expected.timedOut()) {
             throw new AssertionError(what + " timed out\n" + spec);
         }

@@ -103,4 +103,50 @@ class NewerReleaseCrushToolOracleTest {
         assertTrue(want.contains("2147483647"), "the fixture has unfilled INDEP positions");
         assertEquals(want, ours.toString());
     }
+
+    /**
+     * Pinned from the Tentacle generator (fixtures/README.md, crush-msr): non-default MSR
+     * tunables in -d and --dump, weight-set weights with 5 decimals in -d.
+     */
+    @Test
+    void generatedMsrTunablesMapPrintsAsTentacle() throws IOException {
+        Path d = fixtures().resolve("crush-msr");
+        String map = d.resolve("fuzz-msr-tunables.bin").toString();
+        assertEquals(read(d.resolve("fuzz-msr-tunables.d.txt")), run("-d", map, "--release", "tentacle"));
+        assertEquals(read(d.resolve("fuzz-msr-tunables.dump.txt")), run("-i", map, "--dump", "--release", "tentacle"));
+        assertEquals(read(d.resolve("fuzz-msr-tunables.tree.txt")), run("-i", map, "--tree"));
+        assertEquals(read(d.resolve("fuzz-msr-tunables.test.txt")), run("-i", map, "--test", "--show-mappings",
+                "--show-statistics", "--num-rep", "3", "--min-x", "0", "--max-x", "63", "--pool-id", "1"));
+    }
+
+    /**
+     * Pinned from the Tentacle generator: MSR rules Tentacle compiles but whose mapping asserts
+     * (rules 0, 1, 4 and 5: crushtool aborts) are refused with an error, not an exception; a descent
+     * ending on a device where a bucket is needed (rule 2: crushtool segfaults) maps nothing there.
+     */
+    @Test
+    void generatedUnmappableMsrRulesAreRefusedWithoutThrowing() throws IOException {
+        Path d = fixtures().resolve("crush-msr");
+        String map = d.resolve("fuzz-msr-unmappable.bin").toString();
+        assertEquals(read(d.resolve("fuzz-msr-unmappable.d.txt")), run("-d", map, "--release", "tentacle"));
+        assertEquals(read(d.resolve("fuzz-msr-unmappable.dump.txt")), run("-i", map, "--dump", "--release", "tentacle"));
+        assertEquals(read(d.resolve("fuzz-msr-unmappable.tree.txt")), run("-i", map, "--tree"));
+        assertEquals(read(d.resolve("fuzz-msr-unmappable.rule3.test.txt")), run("-i", map, "--test", "--show-mappings",
+                "--show-statistics", "--rule", "3", "--num-rep", "2", "--min-x", "0", "--max-x", "7"));
+        for (String rule : new String[] {"0", "1", "4", "5"}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int rc = CrushTool.run(new String[] {"-i", map, "--test", "--show-mappings", "--rule", rule, "--num-rep",
+                rule.compareTo("4") >= 0 ? "3" : "2", "--min-x", "0", "--max-x", "3"},
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(1, rc, "rule " + rule);
+            assertEquals("", out.toString(StandardCharsets.UTF_8), "rule " + rule);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("asserts"), err.toString(StandardCharsets.UTF_8));
+        }
+        String empty = run("-i", map, "--test", "--show-mappings", "--rule", "2", "--num-rep", "2", "--min-x", "0",
+                "--max-x", "3");
+        assertEquals("CRUSH rule 2 x 0 [2147483647,2147483647]\nCRUSH rule 2 x 1 [2147483647,2147483647]\n"
+                + "CRUSH rule 2 x 2 [2147483647,2147483647]\nCRUSH rule 2 x 3 [2147483647,2147483647]\n", empty);
+    }
 }
