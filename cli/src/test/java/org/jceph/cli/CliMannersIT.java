@@ -41,8 +41,9 @@ class CliMannersIT {
     }
 
     /** stderr without the lines the stock tools add about config files (none with -c, but be exact about it). */
-    private static String errLines(String err) {
+    static String errLines(String err) {
         return err.lines().filter(l -> !l.isBlank()).filter(l -> !l.contains("did not load config file"))
+                .filter(l -> CommandResult.withoutCephLogLines(l).length() > 0)
                 .reduce("", (a, b) -> a + b + "\n");
     }
 

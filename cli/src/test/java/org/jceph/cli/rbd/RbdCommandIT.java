@@ -309,7 +309,7 @@ class RbdCommandIT {
             assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args));
         }
         // the warning for images without fast-diff goes to stderr, as the tool's
-        assertEquals(c.rbd("du", pool + "/dd-plain").stderr(), runRc(c, "du", pool + "/dd-plain").err());
+        assertEquals(c.rbd("du", pool + "/dd-plain").toolStderr(), runRc(c, "du", pool + "/dd-plain").err());
         // nothing between a snapshot and itself: not even the header
         assertEquals("", run(c, "diff", "--from-snap", "x", pool + "/dd-plain@x"));
         Result missing = runRc(c, "diff", "--from-snap", "nope", pool + "/dd-plain");

@@ -132,7 +132,7 @@ class RbdInfoStatusIT {
         Result missing = runRc(c, "snap", "rename", pool + "/snaps@zz", pool + "/snaps@q");
         CommandResult stockMissing = c.rbd("snap", "rename", pool + "/snaps@zz", pool + "/snaps@q");
         assertEquals(stockMissing.exitCode(), missing.rc());
-        assertEquals(stockMissing.stderr(), missing.err());
+        assertEquals(stockMissing.toolStderr(), missing.err());
 
         // limit: ours set, the stock tool is refused past it; ours clear, it may again
         run(c, "snap", "limit", "set", "--limit", "3", pool + "/snaps");
@@ -147,7 +147,7 @@ class RbdInfoStatusIT {
         Result noLimit = runRc(c, "snap", "limit", "set", pool + "/snaps");
         CommandResult stockNoLimit = c.rbd("snap", "limit", "set", pool + "/snaps");
         assertEquals(stockNoLimit.exitCode(), noLimit.rc());
-        assertEquals(stockNoLimit.stderr(), noLimit.err());
+        assertEquals(stockNoLimit.toolStderr(), noLimit.err());
 
         // purge: twins, one purged by each tool, with a protected snapshot left behind
         for (String t : List.of("p-ours", "p-stock")) {
@@ -161,7 +161,7 @@ class RbdInfoStatusIT {
         CommandResult theirs = c.rbd("snap", "purge", pool + "/p-stock");
         assertEquals(theirs.exitCode(), ours.rc());
         assertEquals(theirs.stdout(), ours.out());
-        assertEquals(theirs.stderr(), ours.err());
+        assertEquals(theirs.toolStderr(), ours.err());
         for (String t : List.of("p-ours", "p-stock")) {
             String left = c.rbdOrThrow("snap", "ls", pool + "/" + t);
             assertTrue(left.contains(" y ") && !left.contains(" x ") && !left.contains(" z "), left);
@@ -169,7 +169,7 @@ class RbdInfoStatusIT {
         }
         ours = runRc(c, "snap", "purge", pool + "/p-ours");
         theirs = c.rbd("snap", "purge", pool + "/p-stock");
-        assertEquals(theirs.stderr(), ours.err());
+        assertEquals(theirs.toolStderr(), ours.err());
         assertEquals("", c.rbdOrThrow("snap", "ls", pool + "/p-ours"));
     }
 }

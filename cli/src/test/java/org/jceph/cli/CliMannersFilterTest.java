@@ -1,0 +1,22 @@
+package org.jceph.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The stderr comparison of {@link CliMannersIT} drops Ceph's debug-log lines and nothing else. */
+class CliMannersFilterTest {
+    @Test
+    void dropsOnlyCephLogLines() {
+        String stock = "unrecognized command --bogus; -h or --help for usage\n"
+                + "error 22: (22) Invalid argument\n"
+                + "2026-12-06T09:50:34.487+0000 7f82356f76c0 -1 monclient: get_auth_request but no auth handler is set up\n";
+        assertEquals("unrecognized command --bogus; -h or --help for usage\nerror 22: (22) Invalid argument\n",
+                CliMannersIT.errLines(stock));
+        // a tool message that merely contains a date stays
+        String msg = "error: snapshot 2026-12-06T09:50 not found\n";
+        assertEquals(msg, CliMannersIT.errLines(msg));
+        assertEquals("a\nb", org.jceph.fixtures.cluster.CommandResult.withoutCephLogLines(
+                "a\n2026-12-06T09:50:34.487+0000 7f82356f76c0  0 x\nb"));
+    }
+}
