@@ -1,19 +1,18 @@
 package org.jceph.cli.rbd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.jceph.cli.rbd.JcephRbd.runRc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.jceph.cli.rbd.JcephRbd.Result;
 import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.CommandResult;
 import org.jceph.fixtures.cluster.RealCluster;
@@ -32,20 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RbdDiffIT {
     @TempDir
     Path tmp;
-
-    private record Result(int rc, byte[] out, String err) {
-    }
-
-    private static Result runRc(CephCluster c, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "-c";
-        all[1] = c.confPath().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int rc = RbdCommand.run(all, new PrintStream(out, true), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(rc, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static Result run(CephCluster c, String... args) {
         Result r = runRc(c, args);
@@ -159,7 +144,7 @@ class RbdDiffIT {
             }
             // to stdout: the same stream
             Result piped = run(c, "export-diff", "--no-progress", "--from-snap", "s1", src + "@s2", "-");
-            assertArrayEquals(Files.readAllBytes(ours.get(1)), piped.out());
+            assertArrayEquals(Files.readAllBytes(ours.get(1)), piped.bytes());
             assertEquals("", piped.err());
 
             // chains: the stock tool applies ours, we apply theirs; each step compared with the source
@@ -240,7 +225,7 @@ class RbdDiffIT {
             c.rbdOrThrow("export", "--no-progress", "--export-format", "2", pool + "/" + name, theirs.toString());
             assertArrayEquals(Files.readAllBytes(theirs), Files.readAllBytes(ours), layout + ": export v2 differs");
             assertArrayEquals(Files.readAllBytes(ours),
-                    run(c, "export", "--no-progress", "--export-format", "2", pool + "/" + name, "-").out());
+                    run(c, "export", "--no-progress", "--export-format", "2", pool + "/" + name, "-").bytes());
 
             c.rbdOrThrow("import", "--no-progress", "--export-format", "2", ours.toString(), pool + "/" + name + "-by-stock");
             Result ri = run(c, "import", "--export-format", "2", theirs.toString(), pool + "/" + name + "-by-jceph");

@@ -1,13 +1,13 @@
 package org.jceph.cli.rbd;
 
+import static org.jceph.cli.rbd.JcephRbd.run;
+import static org.jceph.cli.rbd.JcephRbd.runRc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jceph.cli.rbd.JcephRbd.Result;
 import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.CommandResult;
 import org.jceph.fixtures.cluster.RealCluster;
@@ -19,27 +19,6 @@ import org.junit.jupiter.api.Test;
 /** {@code rbd info}, {@code rbd status} and {@code rbd snap rename|purge|limit}: jceph's output against Pacific's tool. */
 @RealCluster
 class RbdInfoStatusIT {
-    private record Result(int rc, String out, String err) {
-    }
-
-    private static Result runRc(CephCluster c, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "-c";
-        all[1] = c.confPath().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int rc = RbdCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static String run(CephCluster c, String... args) {
-        Result r = runRc(c, args);
-        assertEquals(0, r.rc(), r.err());
-        return r.out();
-    }
-
     /** Same output from both tools, in text, json and pretty json. */
     private static void sameAllFormats(CephCluster c, String cmd, String spec) {
         for (List<String> f : List.of(List.<String>of(), List.of("--format", "json"),
