@@ -16,45 +16,15 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.RealCluster;
-import org.jceph.messenger.config.CephConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The async forms of the IoCtx operations that used to be blocking only, cursor listing across
  * namespaces and slices, and the watch/notify additions, against a live cluster and the rados CLI.
  */
 @RealCluster
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RadosAsyncApiIT {
-    private RadosClient client;
-    private IoCtx io;
-    private CephCluster c;
-    private String pool;
-
-    @BeforeAll
-    void connect(CephCluster cluster) throws java.io.IOException {
-        c = cluster;
-        pool = cluster.testPool();
-        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
-        io = client.ioCtx(pool);
-    }
-
-    @AfterAll
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
+class RadosAsyncApiIT extends LiveIoCtxIT {
     private static <T> T get(CompletableFuture<T> f) throws Exception {
         return f.get(30, TimeUnit.SECONDS);
     }

@@ -12,47 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
-import org.jceph.messenger.config.CephConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Xattrs, omap, class calls and the remaining data ops, cross-checked with the rados CLI both ways. */
 @RealCluster
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CrossRelease
-class RadosAttrsOmapExecIT {
-    private RadosClient client;
-    private IoCtx io;
-    private CephCluster c;
-    private String pool;
-
+class RadosAttrsOmapExecIT extends LiveIoCtxIT {
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    void connect(CephCluster cluster) throws IOException {
-        c = cluster;
-        pool = cluster.testPool();
-        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
-        io = client.ioCtx(pool);
-    }
-
-    @AfterAll
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     @Test
     void xattrsCrossBothWays() {

@@ -6,48 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
-import org.jceph.messenger.config.CephConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** ReadOperation and WriteOperation against a live OSD: step results, guards, flags and checksums. */
 @RealCluster
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CrossRelease
-class RadosOpBuildersIT {
-    private RadosClient client;
-    private IoCtx io;
-    private CephCluster c;
-    private String pool;
-
-    @BeforeAll
-    void connect(CephCluster cluster) throws java.io.IOException {
-        c = cluster;
-        pool = cluster.testPool();
-        client = RadosClient.connect(CephConfig.fromEnvironment("-c", cluster.confPath().toString()));
-        io = client.ioCtx(pool);
-    }
-
-    @AfterAll
-    void close() {
-        if (client != null) {
-            client.close();
-        }
-    }
-
-    private static byte[] b(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
+class RadosOpBuildersIT extends LiveIoCtxIT {
     @Test
     void aWriteAppliesAllItsStepsAndTheReadGivesEachStepsResult() {
         long v = io.operate("ops", new WriteOperation().create(false).setAllocHint(4 << 20, 4096, 0)
