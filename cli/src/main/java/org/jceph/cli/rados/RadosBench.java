@@ -1,7 +1,14 @@
 package org.jceph.cli.rados;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,35 +19,213 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jceph.rados.IoCtx;
+import org.jceph.rados.RadosException;
 
 /**
- * {@code rados bench}'s write, seq and rand modes over our client: {@code threads} ops in flight,
- * objects of {@code size} bytes named {@code benchmark_data_jceph_<pid>_object<N>}, a summary in
- * rados bench's shape, plus p99 latency and the process's CPU seconds per op.
+ * {@code rados bench} over our client, interchangeable with the stock tool's: the same object
+ * names ({@code benchmark_data_<host>_<pid>_object<N>}), the same contents ({@code "I'm the %16dth
+ * op!"}, a NUL, then 'z' to the op size) and the same run metadata object
+ * ({@code benchmark_last_metadata}, or {@code --run-name}). So the read modes read whatever the last
+ * write left, whichever tool wrote it, and verify each object's bytes as the stock tool does; and
+ * {@code rados bench seq} reads what we wrote. Write mode cleans up after itself unless
+ * {@code --no-cleanup}; seq and rand need such a write first ("Must write data before running a read
+ * benchmark!", as the stock tool). The summary has the stock tool's lines plus p99 latency and the
+ * process's CPU seconds per op.
  */
 final class RadosBench {
+    /** The stock tool's default run name: the object that records the last write run. */
+    static final String DEFAULT_RUN_NAME = "benchmark_last_metadata";
+
     private final IoCtx io;
     private final PrintStream out;
+    private final PrintStream err;
 
-    RadosBench(IoCtx io, PrintStream out) {
+    RadosBench(IoCtx io, PrintStream out, PrintStream err) {
         this.io = io;
         this.out = out;
+        this.err = err;
     }
 
-    private static String name(long i) {
-        return "benchmark_data_jceph_" + ProcessHandle.current().pid() + "_object" + i;
+    /**
+     * What {@code rados bench write} records for the read modes: le64 object size, le32 number of
+     * objects, le32 writer pid, le64 op size (Pacific's obj_bencher; an older writer left out the op
+     * size, which then equals the object size).
+     */
+    record Metadata(long objectSize, int numObjects, int pid, long opSize) {
+        static final int SIZE = 24;
+
+        byte[] encode() {
+            return ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN).putLong(objectSize).putInt(numObjects)
+                    .putInt(pid).putLong(opSize).array();
+        }
+
+        static Metadata decode(byte[] b) {
+            if (b.length < 16) {
+                throw new IllegalArgumentException("bench metadata of " + b.length + " bytes (at least 16 expected)");
+            }
+            ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            long objectSize = bb.getLong();
+            int n = bb.getInt();
+            int pid = bb.getInt();
+            long opSize = bb.remaining() >= 8 ? bb.getLong() : objectSize;
+            return new Metadata(objectSize, n, pid, opSize);
+        }
     }
 
-    /** Runs one mode for {@code seconds}; returns the number of objects written (write mode). */
-    long run(String mode, int seconds, int size, int threads, long objectsAvailable) throws InterruptedException {
-        byte[] payload = new byte[size];
-        new Random(1).nextBytes(payload);
+    /**
+     * The host name as the stock tool takes it: gethostname into a 30-byte buffer of which 29 may
+     * be used, so longer names are cut to 29 characters.
+     */
+    static String hostname() {
+        String h = null;
+        try {
+            h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            // not Linux: ask the JDK
+        }
+        if (h == null || h.isEmpty()) {
+            try {
+                h = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                h = "localhost";
+            }
+        }
+        return h.length() > 29 ? h.substring(0, 29) : h;
+    }
+
+    static String objectName(String host, int pid, long index) {
+        return "benchmark_data_" + host + "_" + pid + "_object" + index;
+    }
+
+    /**
+     * The bytes the stock tool writes as op {@code index}: {@code snprintf(buf, size, "I'm the
+     * %16dth op!", index)} over a buffer of 'z'. The text, cut to size - 1, is followed by a NUL.
+     */
+    static byte[] contents(long index, int size) {
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) 'z');
+        if (size == 0) {
+            return b;
+        }
+        byte[] text = String.format("I'm the %16dth op!", index).getBytes(StandardCharsets.US_ASCII);
+        int n = Math.min(text.length, size - 1);
+        System.arraycopy(text, 0, b, 0, n);
+        b[n] = 0;
+        return b;
+    }
+
+    /** The metadata of the last write run under this name, or null when there is none. */
+    Metadata metadata(String runName) {
+        try {
+            byte[] b = io.read(runName, 0, Metadata.SIZE);
+            return b.length == 0 ? null : Metadata.decode(b);
+        } catch (RadosException.ObjectNotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Writes {@code size}-byte objects for {@code seconds} with {@code threads} in flight, records
+     * the run's metadata under {@code runName}, and returns it.
+     */
+    Metadata write(int seconds, int size, int threads, String runName) throws InterruptedException {
+        String host = hostname();
+        int pid = (int) ProcessHandle.current().pid();
+        out.printf("Maintaining %d concurrent writes of %d bytes to objects of size %d for up to %d seconds or 0 objects%n",
+                threads, size, size, seconds);
+        out.println("Object prefix: benchmark_data_" + host + "_" + pid);
+        long ops = loop("write", seconds, size, threads, i -> io.writeFullAsync(objectName(host, pid, i),
+                contents(i, size)), Long.MAX_VALUE, null, false);
+        Metadata m = new Metadata(size, (int) ops, pid, size);
+        io.writeFull(runName, m.encode());
+        return m;
+    }
+
+    /**
+     * Reads what the write run {@code m} left: in order (seq, ending early when every object was read)
+     * or at random (rand), for {@code seconds}, verifying each object's bytes unless {@code noVerify}.
+     * Each object that does not hold what the run wrote is named on stderr ("NAME is not correct!",
+     * as the stock tool); returns how many reads found such an object.
+     */
+    long read(String mode, int seconds, int threads, Metadata m, boolean noVerify) throws InterruptedException {
+        String host = hostname();
+        int size = (int) m.opSize();
+        Random pick = new Random(7);
+        AtomicLong next = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        loop(mode, seconds, size, threads, i -> io.readAsync(objectName(host, m.pid(), i), 0, size), m.numObjects(),
+                mode.equals("seq") ? null : pick, noVerify, errors, next, i -> err.println(objectName(host, m.pid(), i)
+                        + " is not correct!"));
+        return errors.get();
+    }
+
+    /** Removes the objects of the run recorded under {@code runName} and the record itself; returns how many. */
+    long cleanup(String runName) throws InterruptedException {
+        Metadata m = metadata(runName);
+        if (m == null) {
+            return -1;
+        }
+        String host = hostname();
+        List<String> names = new ArrayList<>();
+        for (long i = 0; i < m.numObjects(); i++) {
+            names.add(objectName(host, m.pid(), i));
+        }
+        long removed = removeAll(names);
+        io.remove(runName);
+        return removed;
+    }
+
+    /**
+     * Removes these objects, 16 at a time as the stock tool's cleanup does; an object already gone
+     * is not counted. Returns how many were removed.
+     */
+    long removeAll(List<String> names) throws InterruptedException {
+        Semaphore slots = new Semaphore(16);
+        AtomicLong removed = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (String oid : names) {
+            if (failure.get() != null) {
+                break;
+            }
+            if (!slots.tryAcquire(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("removals still in flight after 60 s");
+            }
+            io.removeAsync(oid).whenComplete((v, e) -> {
+                if (e == null) {
+                    removed.incrementAndGet();
+                } else if (!(RadosException.unwrap(e) instanceof RadosException.ObjectNotFoundException)) {
+                    failure.compareAndSet(null, e);
+                }
+                slots.release();
+            });
+        }
+        if (!slots.tryAcquire(16, 60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("removals still in flight after 60 s");
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a removal failed: " + failure.get(), failure.get());
+        }
+        return removed.get();
+    }
+
+    private interface Issue {
+        CompletableFuture<?> start(long index);
+    }
+
+    private long loop(String mode, int seconds, int size, int threads, Issue issue, long objects, Random pick,
+            boolean noVerify) throws InterruptedException {
+        return loop(mode, seconds, size, threads, issue, objects, pick, noVerify, new AtomicLong(), new AtomicLong(),
+                i -> { });
+    }
+
+    private long loop(String mode, int seconds, int size, int threads, Issue issue, long objects, Random pick,
+            boolean noVerify, AtomicLong errors, AtomicLong next, java.util.function.LongConsumer wrong)
+            throws InterruptedException {
         Semaphore slots = new Semaphore(threads);
         AtomicLong ops = new AtomicLong();
-        AtomicLong next = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-        Random pick = new Random(7);
+        boolean verify = !mode.equals("write") && !noVerify;
         long cpu0 = cpuNanos();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -49,28 +234,27 @@ final class RadosBench {
                 continue;
             }
             long i;
-            if (mode.equals("write")) {
+            if (pick == null) {
                 i = next.getAndIncrement();
-            } else if (mode.equals("seq")) {
-                i = next.getAndIncrement();
-                if (i >= objectsAvailable) {
+                if (i >= objects) {
                     slots.release();
                     break;
                 }
             } else {
-                synchronized (pick) {
-                    i = (long) (pick.nextDouble() * objectsAvailable);
-                }
+                i = (long) (pick.nextDouble() * objects);
             }
             long t0 = System.nanoTime();
-            CompletableFuture<?> f = mode.equals("write") ? io.writeFullAsync(name(i), payload)
-                    : io.readAsync(name(i), 0, size);
-            f.whenComplete((r, e) -> {
+            long index = i;
+            issue.start(i).whenComplete((r, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
                 } else {
                     latencies.add(System.nanoTime() - t0);
                     ops.incrementAndGet();
+                    if (verify && !Arrays.equals((byte[]) r, contents(index, size))) {
+                        errors.incrementAndGet();
+                        wrong.accept(index);
+                    }
                 }
                 slots.release();
             });
@@ -84,13 +268,7 @@ final class RadosBench {
             throw new IllegalStateException("an op failed: " + failure.get(), failure.get());
         }
         summary(mode, elapsed, ops.get(), size, latencies, cpu);
-        return mode.equals("write") ? ops.get() : objectsAvailable;
-    }
-
-    void cleanup(long objects) {
-        for (long i = 0; i < objects; i++) {
-            io.remove(name(i));
-        }
+        return ops.get();
     }
 
     private void summary(String mode, long elapsedNanos, long ops, int size, List<Long> lat, long cpuNanos) {

@@ -26,7 +26,7 @@ public final class RadosCommand {
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("lspools", "df", "ls", "mksnap", "rmsnap",
             "lssnap", "rollback", "lock", "notify", "watch", "put", "get", "rm", "stat", "append", "truncate", "create",
             "setxattr", "getxattr", "rmxattr", "listxattr", "setomapval", "getomapval", "listomapkeys", "listomapvals",
-            "rmomapkey", "getomapheader", "setomapheader", "clearomap", "bench");
+            "rmomapkey", "getomapheader", "setomapheader", "clearomap", "bench", "cleanup");
 
     /** The stock tool's refusal of an unknown command or option, and its exit status. */
     private static int unrecognized(PrintStream err, String what) {
@@ -71,8 +71,13 @@ public final class RadosCommand {
         out.println("   setomapheader <obj-name> <val>");
         out.println("   watch <obj-name>                 add watcher on this object");
         out.println("   notify <obj-name> <message>      notify watcher of this object with message");
-        out.println("   bench <seconds> write|seq|rand [-t concurrent_operations] [--no-cleanup]");
+        out.println("   bench <seconds> write|seq|rand [-t concurrent_operations] [--no-cleanup] [--run-name run_name] [--no-hints] [--reuse-bench]");
         out.println("                                    default is 16 concurrent IOs and 4 MB ops");
+        out.println("                                    default is to clean up after write benchmark");
+        out.println("                                    default run-name is 'benchmark_last_metadata'");
+        out.println("   cleanup [--run-name run_name] [--prefix prefix]");
+        out.println("                                    clean up a previous benchmark operation");
+        out.println("                                    default run-name is 'benchmark_last_metadata'");
         out.println();
         out.println("ADVISORY LOCKS");
         out.println("   lock list <obj-name>");
@@ -104,6 +109,9 @@ public final class RadosCommand {
         int size = 4 << 20;
         int threads = 16;
         boolean cleanup = true;
+        boolean noVerify = false;
+        String runName = RadosBench.DEFAULT_RUN_NAME;
+        String prefix = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -111,6 +119,12 @@ public final class RadosCommand {
                 case "-b" -> size = (int) parseSize(value(args, ++i, a));
                 case "-t", "--concurrent-ios" -> threads = Integer.parseInt(value(args, ++i, a));
                 case "--no-cleanup" -> cleanup = false;
+                case "--no-verify" -> noVerify = true;
+                case "--run-name" -> runName = value(args, ++i, a);
+                case "--prefix" -> prefix = value(args, ++i, a);
+                case "--no-hints", "--reuse-bench" -> {
+                    // accepted as the stock tool does; our writes send no allocation hints anyway
+                }
                 case "-N", "--namespace" -> namespace = value(args, ++i, a);
                 case "--all" -> all = true;
                 case "--lock-cookie" -> lockCookie = value(args, ++i, a);
@@ -348,15 +362,52 @@ public final class RadosCommand {
                 case "bench" -> {
                     int seconds = Integer.parseInt(arg(pos, 1));
                     String mode = arg(pos, 2);
-                    RadosBench bench = new RadosBench(io, out);
-                    long written = bench.run("write", mode.equals("write") ? seconds : Math.min(seconds, 10), size,
-                            threads, 0);
-                    if (!mode.equals("write")) {
-                        out.println();
-                        bench.run(mode, seconds, size, threads, written);
+                    RadosBench bench = new RadosBench(io, out, err);
+                    switch (mode) {
+                        case "write" -> {
+                            bench.write(seconds, size, threads, runName);
+                            if (cleanup) {
+                                long t0 = System.nanoTime();
+                                out.println("Cleaning up (deleting benchmark objects)");
+                                out.println("Removed " + bench.cleanup(runName) + " objects");
+                                out.println("Clean up completed and total clean up time :"
+                                        + (System.nanoTime() - t0) / 1e9);
+                            }
+                        }
+                        case "seq", "rand" -> {
+                            RadosBench.Metadata m = bench.metadata(runName);
+                            if (m == null) {
+                                err.println("Must write data before running a read benchmark!");
+                                err.println("error during benchmark: (2) No such file or directory");
+                                err.println("error 2: (2) No such file or directory");
+                                return 1;
+                            }
+                            if (bench.read(mode, seconds, threads, m, noVerify) > 0) {
+                                err.println("error during benchmark: (5) Input/output error");
+                                err.println("error 5: (5) Input/output error");
+                                return 1;
+                            }
+                        }
+                        default -> throw new UsageException("unrecognized bench mode '" + mode + "'");
                     }
-                    if (cleanup) {
-                        bench.cleanup(written);
+                }
+                case "cleanup" -> {
+                    RadosBench bench = new RadosBench(io, out, err);
+                    long removed = prefix == null ? bench.cleanup(runName) : -1;
+                    if (removed < 0) {
+                        // no run recorded (or --prefix): every object under the prefix, as the stock tool's slow path
+                        String p = prefix == null ? "benchmark_data" : prefix;
+                        out.println("Warning: using slow linear search");
+                        List<String> doomed = new ArrayList<>();
+                        io.objects(io.namespace()).forEach(o -> {
+                            if (o.oid().startsWith(p)) {
+                                doomed.add(o.oid());
+                            }
+                        });
+                        removed = bench.removeAll(doomed);
+                    }
+                    if (removed > 0) {
+                        out.println("Removed " + removed + " objects");
                     }
                 }
                 default -> throw new UsageException("unknown rados command '" + cmd + "'");

@@ -13,19 +13,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CommandResult;
 import org.jceph.fixtures.cluster.CrossRelease;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code jceph rados} against the stock {@code rados} tool, both directions, and a short bench. */
+/** {@code jceph rados} against the stock {@code rados} tool, both directions, bench runs included. */
 @RealCluster(config = {"mon allow pool delete = true"}) // its own cluster: pool snapshots need a pool no RBD test has put in self-managed snaps mode
 @CrossRelease
 class RadosCommandIT {
     @TempDir
     Path tmp;
 
-    private static String run(CephCluster c, String... args) {
+    private record Run(int rc, String out, String err) {
+    }
+
+    /** {@code jceph rados -c CONF -p TESTPOOL ARGS...}, in-process. */
+    private static Run runAll(CephCluster c, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] all = new String[args.length + 4];
@@ -36,8 +41,13 @@ class RadosCommandIT {
         System.arraycopy(args, 0, all, 4, args.length);
         int rc = RadosCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
+        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String run(CephCluster c, String... args) {
+        Run r = runAll(c, args);
+        assertEquals(0, r.rc(), r.err());
+        return r.out();
     }
 
     @Test
@@ -64,12 +74,44 @@ class RadosCommandIT {
     }
 
     @Test
-    void benchWritesReadsAndCleansUp(CephCluster c) {
-        String out = run(c, "bench", "2", "seq", "-b", "4096", "-t", "4");
-        assertTrue(out.contains("Total writes made:"), out);
-        assertTrue(out.contains("Total reads made:"), out);
-        assertTrue(out.contains("CPU seconds per op:"), out);
-        assertFalse(c.radosOrThrow("-p", c.testPool(), "ls").contains("benchmark_data_jceph_"), "cleaned up");
+    void benchRunsAreInterchangeableWithTheStockTool(CephCluster c) {
+        String pool = c.testPool();
+        // ours writes and keeps its objects; the stock tool's seq reads and verifies every one of them
+        String w = run(c, "bench", "2", "write", "-b", "4096", "-t", "4", "--no-cleanup");
+        assertTrue(w.contains("Total writes made:") && w.contains("CPU seconds per op:"), w);
+        CommandResult stockSeq = c.rados("-p", pool, "bench", "10", "seq", "-t", "4");
+        assertEquals(0, stockSeq.exitCode(), stockSeq.stderr());
+        assertFalse(stockSeq.stderr().contains("not correct"), stockSeq.stderr());
+        long written = Long.parseLong(w.lines().filter(l -> l.startsWith("Total writes made:")).findFirst()
+                .orElseThrow().replaceAll("\\D", ""));
+        assertTrue(stockSeq.stdout().contains("Total reads made:     " + written), stockSeq.stdout());
+        assertTrue(run(c, "cleanup").contains("Removed " + written + " objects"));
+        assertFalse(c.radosOrThrow("-p", pool, "ls").contains("benchmark_"), "cleaned up");
+
+        // the stock tool writes; ours reads in order and at random, verifying, under a run name
+        c.radosOrThrow("-p", pool, "bench", "2", "write", "-b", "4096", "-t", "4", "--no-cleanup", "--run-name", "r1");
+        assertTrue(run(c, "bench", "2", "seq", "-t", "4", "--run-name", "r1").contains("Total reads made:"));
+        assertTrue(run(c, "bench", "1", "rand", "-t", "4", "--run-name", "r1").contains("Total reads made:"));
+        // an object that does not hold what the run wrote fails the read bench as the stock tool does
+        String victim = c.radosOrThrow("-p", pool, "ls").lines().filter(l -> l.endsWith("_object1")).findFirst()
+                .orElseThrow();
+        c.radosOrThrow("-p", pool, "put", victim, "/etc/hostname");
+        CommandResult theirs = c.rados("-p", pool, "bench", "10", "seq", "-t", "4", "--run-name", "r1");
+        Run ours = runAll(c, "bench", "10", "seq", "-t", "4", "--run-name", "r1");
+        assertEquals(theirs.exitCode(), ours.rc());
+        assertEquals(theirs.toolStderr(), ours.err());
+        assertTrue(ours.err().startsWith(victim + " is not correct!\n"), ours.err());
+        run(c, "cleanup", "--run-name", "r1");
+        assertFalse(c.radosOrThrow("-p", pool, "ls").contains("benchmark_"), "cleaned up");
+
+        // a read bench with no write run before it: the stock tool's words and status
+        theirs = c.rados("-p", pool, "bench", "1", "seq");
+        ours = runAll(c, "bench", "1", "seq");
+        assertEquals(theirs.exitCode(), ours.rc());
+        assertEquals(theirs.toolStderr().replace("hints = 1\n", ""), ours.err());
+        // write without --no-cleanup leaves nothing behind
+        assertTrue(run(c, "bench", "1", "write", "-b", "4096", "-t", "4").contains("Cleaning up (deleting benchmark objects)"));
+        assertFalse(c.radosOrThrow("-p", pool, "ls").contains("benchmark_"), "cleaned up");
     }
 
     @Test

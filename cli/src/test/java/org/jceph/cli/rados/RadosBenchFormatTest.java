@@ -1,0 +1,48 @@
+package org.jceph.cli.rados;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bytes {@code rados bench} leaves in the pool, pinned to what Pacific 16.2.15's tool wrote on a
+ * live cluster ({@code rados bench 2 write -b 4096 -t 4 --no-cleanup}, then {@code rados get}).
+ */
+class RadosBenchFormatTest {
+    @Test
+    void metadataIsTheStockToolsRecord() {
+        // benchmark_last_metadata after 3173 objects of 4096 bytes written by pid 5016
+        byte[] stock = HexFormat.of().parseHex("0010000000000000" + "650c0000" + "98130000" + "0010000000000000");
+        RadosBench.Metadata m = RadosBench.Metadata.decode(stock);
+        assertEquals(new RadosBench.Metadata(4096, 3173, 5016, 4096), m);
+        assertArrayEquals(stock, m.encode());
+        // a writer that left out the op size: it equals the object size
+        assertEquals(new RadosBench.Metadata(4096, 3173, 5016, 4096),
+                RadosBench.Metadata.decode(Arrays.copyOf(stock, 16)));
+        assertThrows(IllegalArgumentException.class, () -> RadosBench.Metadata.decode(new byte[7]));
+    }
+
+    @Test
+    void contentsAreTheStockToolsText() {
+        byte[] o5 = RadosBench.contents(5, 4096);
+        byte[] head = "I'm the                5th op!\0zz".getBytes(StandardCharsets.US_ASCII);
+        assertArrayEquals(head, Arrays.copyOf(o5, head.length));
+        for (int i = 31; i < 4096; i++) {
+            assertEquals('z', o5[i], "byte " + i);
+        }
+        // snprintf cuts the text to size - 1 and ends it with a NUL
+        assertArrayEquals("I'm \0".getBytes(StandardCharsets.US_ASCII), RadosBench.contents(5, 5));
+        assertEquals(0, RadosBench.contents(5, 0).length);
+    }
+
+    @Test
+    void namesAreTheStockToolsNames() {
+        assertEquals("benchmark_data_vm_5016_object2031", RadosBench.objectName("vm", 5016, 2031));
+        assertEquals(true, RadosBench.hostname().length() <= 29);
+    }
+}
