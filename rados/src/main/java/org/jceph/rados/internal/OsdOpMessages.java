@@ -49,6 +49,11 @@ public final class OsdOpMessages {
     public static final int FLAG_IGNORE_CACHE = 0x8000;
     public static final int FLAG_IGNORE_OVERLAY = 0x20000;
     public static final int FLAG_REDIRECTED = 0x200000;
+    /**
+     * CEPH_OSD_FLAG_KNOWN_REDIR: "this client follows redirect replies". librados' Objecter and the
+     * kernel set it on every op they send, and so do we (we follow redirects).
+     */
+    public static final int FLAG_KNOWN_REDIR = 0x400000;
 
     public static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
     private static final PackedLayout OP = CephStructs.CEPH_OSD_OP;
@@ -78,8 +83,23 @@ public final class OsdOpMessages {
                     extraFlags, SPgId.NO_SHARD);
         }
 
+        /**
+         * The flags librados sends: the op's kind, plus ONDISK and KNOWN_REDIR on every op (Pacific's
+         * Objecter sets both whatever the op; ONDISK is kept for pre-Luminous OSDs), plus RETRY on a
+         * resend. Pinned to captured librados bytes by OsdOpGoldenBytesTest.
+         */
         int flags() {
+            return legacyFlags() | FLAG_ONDISK | FLAG_KNOWN_REDIR;
+        }
+
+        /** The flags of the 2010 encoding: no KNOWN_REDIR (2013), ONDISK only on writes. */
+        int legacyFlags() {
             return baseFlags() | (retryAttempt > 0 ? FLAG_RETRY : 0) | extraFlags;
+        }
+
+        /** Whether the op changes the object: then it carries the client's clock as mtime, else zero. */
+        boolean mutates() {
+            return (baseFlags() & FLAG_WRITE) != 0;
         }
 
         private int baseFlags() {
@@ -110,7 +130,7 @@ public final class OsdOpMessages {
         new OsdReqId(new EntityName(0, 0), 0, 0).encode(e);
         e.writeBytes(new byte[24]); // blkin trace: tracing off
         e.writeU32Le(0); // client_inc
-        e.writeUtime(r.mtime());
+        e.writeUtime(r.mutates() ? r.mtime() : UTime.ZERO); // librados leaves a read's mtime zero
         r.locator().encode(e);
         e.writeString(r.oid());
         e.writeU16Le(r.ops().size());
@@ -144,7 +164,7 @@ public final class OsdOpMessages {
         head.at("layout.ol_pgid.ps").setLong(f, base, r.hash() & 0xFFFF);
         head.at("layout.ol_pgid.pool").setLong(f, base, r.pg().pool());
         head.field("osdmap_epoch").setLong(f, base, r.epoch());
-        head.field("flags").setLong(f, base, r.flags());
+        head.field("flags").setLong(f, base, r.legacyFlags());
         head.at("mtime.tv_sec").setLong(f, base, r.mtime().seconds());
         head.at("mtime.tv_nsec").setLong(f, base, r.mtime().nanos());
         head.field("object_len").setLong(f, base, name.length);
