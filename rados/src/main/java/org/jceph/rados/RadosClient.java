@@ -23,6 +23,7 @@ import org.jceph.messenger.Connection;
 import org.jceph.messenger.ConnectionException;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.Messenger;
 import org.jceph.messenger.auth.ServiceTicket;
 import org.jceph.messenger.config.CephConfig;
@@ -1026,7 +1027,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     private void onOsdMessage(int osd, Backoffs.Table blocks, AtomicReference<Connection> conn, Message m) {
-        if (m.type() == Backoffs.MSG_OSD_BACKOFF) {
+        if (MessageType.OSD_BACKOFF.is(m.type())) {
             Backoffs.Backoff b;
             try {
                 b = Backoffs.decode(m);
@@ -1037,7 +1038,7 @@ public final class RadosClient implements AutoCloseable {
             onBackoff(osd, blocks, conn, b);
             return;
         }
-        if (m.type() == MSG_COMMAND_REPLY) {
+        if (MessageType.COMMAND_REPLY.is(m.type())) {
             onCommandReply(m);
             return;
         }
@@ -1077,7 +1078,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     private void onOsdMessage(Message m) {
-        if (m.type() == OsdOpMessages.MSG_OSD_OPREPLY) {
+        if (MessageType.OSD_OPREPLY.is(m.type())) {
             OsdOpMessages.Reply r;
             try {
                 r = OsdOpMessages.decode(m);
@@ -1100,7 +1101,7 @@ public final class RadosClient implements AutoCloseable {
             }
             pending.remove(r.tid());
             op.future.complete(r);
-        } else if (m.type() == org.jceph.messenger.mon.MonMessages.MSG_OSD_MAP) {
+        } else if (MessageType.OSD_MAP.is(m.type())) {
             // OSDs share newer maps with clients whose ops carried an older epoch
             OsdMapUpdate u = org.jceph.messenger.mon.MonMessages.decodeOsdMap(m);
             timer.execute(() -> {
@@ -1112,7 +1113,7 @@ public final class RadosClient implements AutoCloseable {
                     mon.subscribeOsdMap(now.epoch() + 1, false); // a gap: ask the monitor for the rest
                 }
             });
-        } else if (m.type() == WatchNotify.MSG_WATCH_NOTIFY) {
+        } else if (MessageType.WATCH_NOTIFY.is(m.type())) {
             WatchNotify.Event ev = WatchNotify.decode(m);
             java.util.function.Consumer<WatchNotify.Event> l = watchListeners.get(ev.cookie());
             if (l != null) {
@@ -1388,12 +1389,14 @@ public final class RadosClient implements AutoCloseable {
         return Timeouts.isNone(monOpTimeout) ? Duration.ofSeconds(60) : monOpTimeout;
     }
 
-    /** MCommand / MCommandReply (src/messages/MCommand.h): a command to a daemon over its session. */
-    private static final int MSG_COMMAND = 0x61;
-    private static final int MSG_COMMAND_REPLY = 0x62;
-    /** MMgrCommand / MMgrCommandReply: the same body, for the mgr's command table (MCommand to a mgr is a "tell"). */
-    private static final int MSG_MGR_COMMAND = 0x709;
-    private static final int MSG_MGR_COMMAND_REPLY = 0x70a;
+    /*
+     * MCommand / MCommandReply (src/messages/MCommand.h): a command to a daemon over its session.
+     * MMgrCommand / MMgrCommandReply: the same body, for the mgr's command table (MCommand to a
+     * mgr is a "tell"). Both Ceph classes keep Message's default header versions (version 1,
+     * compat 0); jceph sends compat 1, as it always has.
+     */
+    private static final int COMMAND_HEAD_VERSION = 1;
+    private static final int COMMAND_COMPAT_VERSION = 1;
     private final Map<Long, CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply>> osdCommands =
             new ConcurrentHashMap<>();
     private final AtomicLong osdCommandTids = new AtomicLong();
@@ -1429,7 +1432,7 @@ public final class RadosClient implements AutoCloseable {
         if (osd < 0 || osd >= m.clientAddrs().size() || !m.isUp(osd)) {
             throw new RadosException.NotFoundException("osd." + osd + " (not up in epoch " + m.epoch() + ")");
         }
-        return onCompletionExecutor(session(osd, m).thenCompose(c -> sendCommand(c, MSG_COMMAND, "osd." + osd, json, input)));
+        return onCompletionExecutor(session(osd, m).thenCompose(c -> sendCommand(c, MessageType.COMMAND, "osd." + osd, json, input)));
     }
 
     /**
@@ -1490,7 +1493,7 @@ public final class RadosClient implements AutoCloseable {
         // the first call (and one after the mgr session failed) looks the active mgr up with a
         // monitor command: off the caller's and the I/O thread
         return onCompletionExecutor(CompletableFuture.supplyAsync(this::mgrConnection, mapWaiter).thenCompose(f -> f)
-                .thenCompose(c -> sendCommand(c, MSG_MGR_COMMAND, "mgr", json, input)));
+                .thenCompose(c -> sendCommand(c, MessageType.MGR_COMMAND, "mgr", json, input)));
     }
 
     private CompletableFuture<Connection> mgrConnection() {
@@ -1544,7 +1547,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /** Sends an MCommand on {@code c}; the reply (MCommandReply, same tid) completes the future. */
-    private CompletableFuture<String> sendCommand(Connection c, int type, String who, String json, byte[] input) {
+    private CompletableFuture<String> sendCommand(Connection c, MessageType type, String who, String json, byte[] input) {
         long tid = osdCommandTids.incrementAndGet();
         byte[] front = org.jceph.encoding.CephEncoder.toBytes(e -> {
             e.writeUuid(fsid());
@@ -1552,7 +1555,8 @@ public final class RadosClient implements AutoCloseable {
         });
         CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> reply = new CompletableFuture<>();
         osdCommands.put(tid, reply);
-        c.send(new Message(type, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input));
+        c.send(new Message(type.number(), COMMAND_HEAD_VERSION, COMMAND_COMPAT_VERSION, Message.PRIO_DEFAULT, tid, 0, front,
+                new byte[0], input));
         if (!Timeouts.isNone(monOpTimeout)) {
             // bounded as monitor commands are (rados_mon_op_timeout): a daemon that never answers,
             // or a session that closes first, ends the command with ETIMEDOUT
@@ -1571,7 +1575,7 @@ public final class RadosClient implements AutoCloseable {
 
     /** An MCommandReply from an OSD or the mgr: completes the command with its tid. */
     private void onCommandReply(Message m) {
-        if (m.type() != MSG_COMMAND_REPLY && m.type() != MSG_MGR_COMMAND_REPLY) {
+        if (!MessageType.COMMAND_REPLY.is(m.type()) && !MessageType.MGR_COMMAND_REPLY.is(m.type())) {
             return;
         }
         CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> f = osdCommands.remove(m.tid());
@@ -1771,7 +1775,7 @@ public final class RadosClient implements AutoCloseable {
      */
     private CompletableFuture<org.jceph.rados.internal.PoolOps.Reply> poolOpAsync(long pool, int op, long snapId, String name) {
         Message req = org.jceph.rados.internal.PoolOps.request(fsid(), map.get().epoch(), pool, op, snapId, name);
-        return mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY).thenComposeAsync(m -> {
+        return mon.call(req, MessageType.POOLOP_REPLY).thenComposeAsync(m -> {
             org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
             if (r.code() < 0) {
                 throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool

@@ -1,16 +1,14 @@
 package org.jceph.messenger.mon;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jceph.encoding.CephDecoder;
-import org.jceph.encoding.CephEncoder;
 import org.jceph.encoding.DecodeException;
 import org.jceph.messenger.Connection;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.internal.v1.MonAuthV1;
 import org.jceph.messenger.internal.cephx.CephxException;
 import org.jceph.messenger.internal.cephx.CephxHolder;
 import org.jceph.messenger.internal.cephx.CephxMonClient;
@@ -25,8 +23,6 @@ import org.jceph.messenger.internal.cephx.CephxMonClient;
  * session reconnect, which re-authenticates from scratch, remains the backstop).
  */
 final class TicketRenewal implements AutoCloseable {
-    static final int MSG_AUTH = 17;
-    static final int MSG_AUTH_REPLY = 18;
     static final long REPLY_TIMEOUT_MS = 10_000;
     private static final int CEPH_AUTH_CEPHX = 2;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TicketRenewal.class);
@@ -98,12 +94,9 @@ final class TicketRenewal implements AutoCloseable {
         }
     }
 
-    /** MAuth (src/messages/MAuth.h, v1): paxos header, u32 protocol, blob auth_payload, u32 monmap_epoch. */
+    /** A cephx MAuth carrying {@code payload} (the codec is {@link MonAuthV1#auth}). */
     static Message auth(byte[] payload) {
-        ByteBuf b = Unpooled.buffer();
-        new CephEncoder(b).writeU64Le(0).writeU16Le(0xFFFF).writeU64Le(0)
-                .writeU32Le(CEPH_AUTH_CEPHX).writeBlob(payload).writeU32Le(0);
-        return Message.of(MSG_AUTH, 1, 1, CephEncoder.readableBytes(b));
+        return MonAuthV1.auth(CEPH_AUTH_CEPHX, payload);
     }
 
     long renewed() {
