@@ -530,7 +530,8 @@ public final class RadosClient implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OpFuture.failed(new RadosException(-4, "interrupted while waiting for the in-flight budget"));
+            return OpFuture.failed(RadosException.of(Errno.EINTR.negative(),
+                    "interrupted while waiting for the in-flight budget"));
         }
         op.future.beforeDone((failure, cancelled) -> {
             pending.remove(op.tid);
@@ -659,7 +660,8 @@ public final class RadosClient implements AutoCloseable {
             }
             org.jceph.osdmap.PgPool pool = m.pool(op.poolId);
             if (writes && pool.hasFlag(org.jceph.osdmap.PgPool.FLAG_FULL_QUOTA)) {
-                op.future.completeExceptionally(RadosException.of(-122, "pool " + op.poolId + " is at its quota"));
+                op.future.completeExceptionally(RadosException.of(Errno.EDQUOT.negative(),
+                        "pool " + op.poolId + " is at its quota"));
                 return;
             }
             long flags = m.flags();
@@ -864,9 +866,10 @@ public final class RadosClient implements AutoCloseable {
                         return;
                     }
                     Throwable c = RadosException.unwrap(e);
-                    if (c instanceof RadosException re && (re.errno() == -107 || re.errno() == -110)) {
+                    if (c instanceof RadosException re
+                            && (re.errno() == Errno.ENOTCONN.negative() || re.errno() == Errno.ETIMEDOUT.negative())) {
                         l.error = re;
-                        if (re.errno() == -107) {
+                        if (re.errno() == Errno.ENOTCONN.negative()) {
                             l.expired = true; // forgotten: WATCH again (ETIMEDOUT, disconnected: RECONNECT)
                         }
                         timer.execute(() -> reconnect(l));
@@ -890,7 +893,7 @@ public final class RadosClient implements AutoCloseable {
         for (Linger l : lingers.values()) {
             if (l.osd == osd) {
                 watches++;
-                l.error = new RadosException(-107, "the session to osd." + osd + " faulted");
+                l.error = RadosException.of(Errno.ENOTCONN.negative(), "the session to osd." + osd + " faulted");
                 timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
@@ -968,7 +971,7 @@ public final class RadosClient implements AutoCloseable {
                 reconnectIfFaultedSince(l, faults);
             } else if (lingers.containsKey(l.cookie)) {
                 Throwable c = RadosException.unwrap(e);
-                if (c instanceof RadosException re && re.errno() == -107) {
+                if (c instanceof RadosException re && re.errno() == Errno.ENOTCONN.negative()) {
                     // ENOTCONN: the OSD timed the watch out (disconnected longer than its timeout); a
                     // reconnect can never succeed, so register it afresh (notifies meanwhile are lost).
                     l.expired = true;
@@ -1136,7 +1139,7 @@ public final class RadosClient implements AutoCloseable {
                 return;
             }
             if (++op.redirects > MAX_REDIRECTS) {
-                op.future.completeExceptionally(new RadosException(-5, "more than " + MAX_REDIRECTS
+                op.future.completeExceptionally(RadosException.of(Errno.EIO.negative(), "more than " + MAX_REDIRECTS
                         + " redirects for tid " + op.tid + ", last to pool " + redirect.locator().pool()));
                 return;
             }
@@ -1589,7 +1592,7 @@ public final class RadosClient implements AutoCloseable {
             f.complete(new org.jceph.messenger.mon.MonMessages.CommandReply(m.tid(), r, status, m.dataBytes()));
         } catch (org.jceph.encoding.DecodeException e) {
             malformedMessages.incrementAndGet();
-            f.completeExceptionally(new RadosException(-5, "a malformed MCommandReply"));
+            f.completeExceptionally(RadosException.of(Errno.EIO.negative(), "a malformed MCommandReply"));
         }
     }
 
@@ -1732,7 +1735,8 @@ public final class RadosClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.test(map.get())) {
             if (System.nanoTime() > deadline) {
-                throw new RadosException(-110, "the OSDMap did not reach the expected state within " + timeout.toSeconds() + " s");
+                throw RadosException.of(Errno.ETIMEDOUT.negative(),
+                        "the OSDMap did not reach the expected state within " + timeout.toSeconds() + " s");
             }
             try {
                 applyUpdate(mon.subscribeOsdMap(map.get().epoch() + 1, false).get(2, TimeUnit.SECONDS));
@@ -1743,7 +1747,7 @@ public final class RadosClient implements AutoCloseable {
                 // hunts and re-subscribes by itself: ask again once it is back, within the deadline.
                 // Only a session that ended for good fails the wait.
                 if (mon.closeFuture().isDone()) {
-                    throw new RadosException(-5, "monitor session failed: " + e.getCause());
+                    throw RadosException.of(Errno.EIO.negative(), "monitor session failed: " + e.getCause());
                 }
                 try {
                     mon.closeFuture().get(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)),
@@ -1751,14 +1755,14 @@ public final class RadosClient implements AutoCloseable {
                 } catch (TimeoutException stillHunting) {
                     // the session is reconnecting: ask again
                 } catch (ExecutionException | java.util.concurrent.CancellationException ended) {
-                    throw new RadosException(-5, "monitor session failed: " + e.getCause());
+                    throw RadosException.of(Errno.EIO.negative(), "monitor session failed: " + e.getCause());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw new RadosException(-4, "interrupted");
+                    throw RadosException.of(Errno.EINTR.negative(), "interrupted");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RadosException(-4, "interrupted");
+                throw RadosException.of(Errno.EINTR.negative(), "interrupted");
             }
         }
     }
@@ -1879,7 +1883,7 @@ public final class RadosClient implements AutoCloseable {
             if (c instanceof TimeoutException) {
                 throw new RadosException.TimeoutException("no reply within " + timeout.toMillis() + " ms");
             }
-            throw new RadosException(-5, String.valueOf(c));
+            throw RadosException.of(Errno.EIO.negative(), String.valueOf(c));
         } catch (java.util.concurrent.CancellationException e) {
             throw new RadosException.CanceledException("the op was cancelled");
         } catch (TimeoutException e) {
@@ -1888,7 +1892,7 @@ public final class RadosClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.cancel(false);
-            throw new RadosException(-4, "interrupted while waiting for a reply");
+            throw RadosException.of(Errno.EINTR.negative(), "interrupted while waiting for a reply");
         }
     }
 
