@@ -4,7 +4,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.DecodeException;
 import org.jceph.messenger.Connection;
 import org.jceph.messenger.Message;
@@ -75,18 +74,15 @@ final class TicketRenewal implements AutoCloseable {
             return;
         }
         try {
-            CephDecoder d = CephDecoder.of(m.front(), "MAuthReply");
-            d.readU32Le(); // protocol
-            int result = d.readS32Le();
-            d.readU64Le(); // global_id
-            byte[] resultBl = d.readBlob();
-            String msg = d.hasRemaining() ? d.readString() : "";
+            MonAuthV1.Reply reply = MonAuthV1.Reply.decode(m);
+            int result = reply.result();
+            String msg = reply.resultMsg();
             if (result != 0) {
                 lastError = "monitor answered " + result + (msg.isEmpty() ? "" : " (" + msg + ")");
                 LOG.warn("cephx ticket renewal refused: {}", lastError);
                 return;
             }
-            cx.handleRenewalReply(resultBl);
+            cx.handleRenewalReply(reply.resultBl());
             renewed.incrementAndGet();
         } catch (DecodeException | CephxException e) {
             lastError = e.getMessage();

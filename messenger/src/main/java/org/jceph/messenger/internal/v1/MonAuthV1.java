@@ -77,11 +77,18 @@ public final class MonAuthV1 {
         return Message.of(MessageType.AUTH.number(), AUTH_HEAD_VERSION, AUTH_COMPAT_VERSION, CephEncoder.readableBytes(b));
     }
 
-    /** A decoded MAuthReply. */
+    /**
+     * A decoded MAuthReply: the one decoder, for the msgr1 handshake and the ticket renewal on any
+     * session. A front that ends before result_msg reads as an empty message.
+     */
     public record Reply(int protocol, int result, long globalId, byte[] resultBl, String resultMsg) {
         public static Reply decode(Message m) {
             CephDecoder d = CephDecoder.of(m.front(), "MAuthReply");
-            return new Reply((int) d.readU32Le(), d.readS32Le(), d.readU64Le(), d.readBlob(), d.readString());
+            int protocol = (int) d.readU32Le();
+            int result = d.readS32Le();
+            long globalId = d.readU64Le();
+            byte[] resultBl = d.readBlob();
+            return new Reply(protocol, result, globalId, resultBl, d.hasRemaining() ? d.readString() : "");
         }
     }
 
