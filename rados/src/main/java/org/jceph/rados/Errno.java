@@ -71,6 +71,8 @@ public enum Errno {
     ENODATA(61, "No data available"),
     /** Timer expired. */
     ETIME(62, "Timer expired"),
+    /** Bad message: a malformed input, such as an rbd diff stream that does not parse. */
+    EBADMSG(74, "Bad message"),
     /** Value too large for defined data type: a version assertion on a newer object. */
     EOVERFLOW(75, "Value too large for defined data type"),
     /** Invalid or incomplete multibyte or wide character. */

@@ -2124,7 +2124,7 @@ public final class IoCtx implements AutoCloseable {
         return client.submit(poolId, namespace, locatorKey, oid, steps, snap, writeSnapContext, opTimeout).handle((r, e) -> {
             if (e != null) {
                 RuntimeException failure = RadosException.unwrap(e) instanceof RuntimeException re ? re
-                        : new RadosException(-5, where + ": " + RadosException.unwrap(e));
+                        : RadosException.of(Errno.EIO.negative(), where + ": " + RadosException.unwrap(e));
                 operation.fail(failure);
                 throw failure;
             }

@@ -93,7 +93,7 @@ final class MonCommandJson {
             try {
                 return out.isBlank() ? JSON.createObjectNode() : JSON.readTree(out);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new RadosException(-5, "unreadable monitor output: " + e.getOriginalMessage());
+                throw RadosException.of(Errno.EIO.negative(), "unreadable monitor output: " + e.getOriginalMessage());
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.mon.MonMap;
 import org.jceph.messenger.mon.MonMessages;
 import org.jceph.messenger.mon.MonSession;
@@ -36,16 +37,20 @@ final class MonFeatures {
     }
 
     private void dispatch(Message m) {
-        switch (m.type()) {
-            case MonMessages.MSG_MON_MAP -> {
+        MessageType type = MessageType.byNumber(m.type()).orElse(null);
+        if (type == null) {
+            return;
+        }
+        switch (type) {
+            case MON_MAP -> {
                 MonMap next = MonMessages.decodeMonMap(m);
                 monMap.accumulateAndGet(next, (a, b) -> a == null || b.epoch() >= a.epoch() ? b : a);
             }
-            case MonStatMessages.MSG_CONFIG -> {
+            case CONFIG -> {
                 config.set(Map.copyOf(MonStatMessages.decodeConfig(m)));
                 configUpdates.incrementAndGet();
             }
-            case MonStatMessages.MSG_MON_GET_VERSION_REPLY -> {
+            case MON_GET_VERSION_REPLY -> {
                 MonStatMessages.Version v = MonStatMessages.decodeVersion(m);
                 CompletableFuture<MonStatMessages.Version> w = versionWaiters.remove(v.handle());
                 if (w != null) {
@@ -84,12 +89,12 @@ final class MonFeatures {
     }
 
     CompletableFuture<ClusterStat> clusterStat() {
-        return mon.call(MonStatMessages.statfs(mon.fsid()), MonStatMessages.MSG_STATFS_REPLY)
+        return mon.call(MonStatMessages.statfs(mon.fsid()), MessageType.STATFS_REPLY)
                 .thenApply(MonStatMessages::decodeStatfs);
     }
 
     CompletableFuture<Map<String, PoolStat>> poolStats(List<String> pools) {
-        return mon.call(MonStatMessages.poolStats(mon.fsid(), pools), MonStatMessages.MSG_GETPOOLSTATS_REPLY)
+        return mon.call(MonStatMessages.poolStats(mon.fsid(), pools), MessageType.GETPOOLSTATSREPLY)
                 .thenApply(MonStatMessages::decodePoolStats);
     }
 }

@@ -23,6 +23,7 @@ import org.jceph.messenger.Connection;
 import org.jceph.messenger.ConnectionException;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.Messenger;
 import org.jceph.messenger.auth.ServiceTicket;
 import org.jceph.messenger.config.CephConfig;
@@ -529,7 +530,8 @@ public final class RadosClient implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OpFuture.failed(new RadosException(-4, "interrupted while waiting for the in-flight budget"));
+            return OpFuture.failed(RadosException.of(Errno.EINTR.negative(),
+                    "interrupted while waiting for the in-flight budget"));
         }
         op.future.beforeDone((failure, cancelled) -> {
             pending.remove(op.tid);
@@ -658,7 +660,8 @@ public final class RadosClient implements AutoCloseable {
             }
             org.jceph.osdmap.PgPool pool = m.pool(op.poolId);
             if (writes && pool.hasFlag(org.jceph.osdmap.PgPool.FLAG_FULL_QUOTA)) {
-                op.future.completeExceptionally(RadosException.of(-122, "pool " + op.poolId + " is at its quota"));
+                op.future.completeExceptionally(RadosException.of(Errno.EDQUOT.negative(),
+                        "pool " + op.poolId + " is at its quota"));
                 return;
             }
             long flags = m.flags();
@@ -863,9 +866,10 @@ public final class RadosClient implements AutoCloseable {
                         return;
                     }
                     Throwable c = RadosException.unwrap(e);
-                    if (c instanceof RadosException re && (re.errno() == -107 || re.errno() == -110)) {
+                    if (c instanceof RadosException re
+                            && (re.errno() == Errno.ENOTCONN.negative() || re.errno() == Errno.ETIMEDOUT.negative())) {
                         l.error = re;
-                        if (re.errno() == -107) {
+                        if (re.errno() == Errno.ENOTCONN.negative()) {
                             l.expired = true; // forgotten: WATCH again (ETIMEDOUT, disconnected: RECONNECT)
                         }
                         timer.execute(() -> reconnect(l));
@@ -889,7 +893,7 @@ public final class RadosClient implements AutoCloseable {
         for (Linger l : lingers.values()) {
             if (l.osd == osd) {
                 watches++;
-                l.error = new RadosException(-107, "the session to osd." + osd + " faulted");
+                l.error = RadosException.of(Errno.ENOTCONN.negative(), "the session to osd." + osd + " faulted");
                 timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
@@ -967,7 +971,7 @@ public final class RadosClient implements AutoCloseable {
                 reconnectIfFaultedSince(l, faults);
             } else if (lingers.containsKey(l.cookie)) {
                 Throwable c = RadosException.unwrap(e);
-                if (c instanceof RadosException re && re.errno() == -107) {
+                if (c instanceof RadosException re && re.errno() == Errno.ENOTCONN.negative()) {
                     // ENOTCONN: the OSD timed the watch out (disconnected longer than its timeout); a
                     // reconnect can never succeed, so register it afresh (notifies meanwhile are lost).
                     l.expired = true;
@@ -1026,7 +1030,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     private void onOsdMessage(int osd, Backoffs.Table blocks, AtomicReference<Connection> conn, Message m) {
-        if (m.type() == Backoffs.MSG_OSD_BACKOFF) {
+        if (MessageType.OSD_BACKOFF.is(m.type())) {
             Backoffs.Backoff b;
             try {
                 b = Backoffs.decode(m);
@@ -1037,7 +1041,7 @@ public final class RadosClient implements AutoCloseable {
             onBackoff(osd, blocks, conn, b);
             return;
         }
-        if (m.type() == MSG_COMMAND_REPLY) {
+        if (MessageType.COMMAND_REPLY.is(m.type())) {
             onCommandReply(m);
             return;
         }
@@ -1077,7 +1081,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     private void onOsdMessage(Message m) {
-        if (m.type() == OsdOpMessages.MSG_OSD_OPREPLY) {
+        if (MessageType.OSD_OPREPLY.is(m.type())) {
             OsdOpMessages.Reply r;
             try {
                 r = OsdOpMessages.decode(m);
@@ -1100,7 +1104,7 @@ public final class RadosClient implements AutoCloseable {
             }
             pending.remove(r.tid());
             op.future.complete(r);
-        } else if (m.type() == org.jceph.messenger.mon.MonMessages.MSG_OSD_MAP) {
+        } else if (MessageType.OSD_MAP.is(m.type())) {
             // OSDs share newer maps with clients whose ops carried an older epoch
             OsdMapUpdate u = org.jceph.messenger.mon.MonMessages.decodeOsdMap(m);
             timer.execute(() -> {
@@ -1112,7 +1116,7 @@ public final class RadosClient implements AutoCloseable {
                     mon.subscribeOsdMap(now.epoch() + 1, false); // a gap: ask the monitor for the rest
                 }
             });
-        } else if (m.type() == WatchNotify.MSG_WATCH_NOTIFY) {
+        } else if (MessageType.WATCH_NOTIFY.is(m.type())) {
             WatchNotify.Event ev = WatchNotify.decode(m);
             java.util.function.Consumer<WatchNotify.Event> l = watchListeners.get(ev.cookie());
             if (l != null) {
@@ -1135,7 +1139,7 @@ public final class RadosClient implements AutoCloseable {
                 return;
             }
             if (++op.redirects > MAX_REDIRECTS) {
-                op.future.completeExceptionally(new RadosException(-5, "more than " + MAX_REDIRECTS
+                op.future.completeExceptionally(RadosException.of(Errno.EIO.negative(), "more than " + MAX_REDIRECTS
                         + " redirects for tid " + op.tid + ", last to pool " + redirect.locator().pool()));
                 return;
             }
@@ -1388,12 +1392,14 @@ public final class RadosClient implements AutoCloseable {
         return Timeouts.isNone(monOpTimeout) ? Duration.ofSeconds(60) : monOpTimeout;
     }
 
-    /** MCommand / MCommandReply (src/messages/MCommand.h): a command to a daemon over its session. */
-    private static final int MSG_COMMAND = 0x61;
-    private static final int MSG_COMMAND_REPLY = 0x62;
-    /** MMgrCommand / MMgrCommandReply: the same body, for the mgr's command table (MCommand to a mgr is a "tell"). */
-    private static final int MSG_MGR_COMMAND = 0x709;
-    private static final int MSG_MGR_COMMAND_REPLY = 0x70a;
+    /*
+     * MCommand / MCommandReply (src/messages/MCommand.h): a command to a daemon over its session.
+     * MMgrCommand / MMgrCommandReply: the same body, for the mgr's command table (MCommand to a
+     * mgr is a "tell"). Both Ceph classes keep Message's default header versions (version 1,
+     * compat 0); jceph sends compat 1, as it always has.
+     */
+    private static final int COMMAND_HEAD_VERSION = 1;
+    private static final int COMMAND_COMPAT_VERSION = 1;
     private final Map<Long, CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply>> osdCommands =
             new ConcurrentHashMap<>();
     private final AtomicLong osdCommandTids = new AtomicLong();
@@ -1429,7 +1435,7 @@ public final class RadosClient implements AutoCloseable {
         if (osd < 0 || osd >= m.clientAddrs().size() || !m.isUp(osd)) {
             throw new RadosException.NotFoundException("osd." + osd + " (not up in epoch " + m.epoch() + ")");
         }
-        return onCompletionExecutor(session(osd, m).thenCompose(c -> sendCommand(c, MSG_COMMAND, "osd." + osd, json, input)));
+        return onCompletionExecutor(session(osd, m).thenCompose(c -> sendCommand(c, MessageType.COMMAND, "osd." + osd, json, input)));
     }
 
     /**
@@ -1490,7 +1496,7 @@ public final class RadosClient implements AutoCloseable {
         // the first call (and one after the mgr session failed) looks the active mgr up with a
         // monitor command: off the caller's and the I/O thread
         return onCompletionExecutor(CompletableFuture.supplyAsync(this::mgrConnection, mapWaiter).thenCompose(f -> f)
-                .thenCompose(c -> sendCommand(c, MSG_MGR_COMMAND, "mgr", json, input)));
+                .thenCompose(c -> sendCommand(c, MessageType.MGR_COMMAND, "mgr", json, input)));
     }
 
     private CompletableFuture<Connection> mgrConnection() {
@@ -1544,7 +1550,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /** Sends an MCommand on {@code c}; the reply (MCommandReply, same tid) completes the future. */
-    private CompletableFuture<String> sendCommand(Connection c, int type, String who, String json, byte[] input) {
+    private CompletableFuture<String> sendCommand(Connection c, MessageType type, String who, String json, byte[] input) {
         long tid = osdCommandTids.incrementAndGet();
         byte[] front = org.jceph.encoding.CephEncoder.toBytes(e -> {
             e.writeUuid(fsid());
@@ -1552,7 +1558,8 @@ public final class RadosClient implements AutoCloseable {
         });
         CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> reply = new CompletableFuture<>();
         osdCommands.put(tid, reply);
-        c.send(new Message(type, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input));
+        c.send(new Message(type.number(), COMMAND_HEAD_VERSION, COMMAND_COMPAT_VERSION, Message.PRIO_DEFAULT, tid, 0, front,
+                new byte[0], input));
         if (!Timeouts.isNone(monOpTimeout)) {
             // bounded as monitor commands are (rados_mon_op_timeout): a daemon that never answers,
             // or a session that closes first, ends the command with ETIMEDOUT
@@ -1571,7 +1578,7 @@ public final class RadosClient implements AutoCloseable {
 
     /** An MCommandReply from an OSD or the mgr: completes the command with its tid. */
     private void onCommandReply(Message m) {
-        if (m.type() != MSG_COMMAND_REPLY && m.type() != MSG_MGR_COMMAND_REPLY) {
+        if (!MessageType.COMMAND_REPLY.is(m.type()) && !MessageType.MGR_COMMAND_REPLY.is(m.type())) {
             return;
         }
         CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> f = osdCommands.remove(m.tid());
@@ -1585,7 +1592,7 @@ public final class RadosClient implements AutoCloseable {
             f.complete(new org.jceph.messenger.mon.MonMessages.CommandReply(m.tid(), r, status, m.dataBytes()));
         } catch (org.jceph.encoding.DecodeException e) {
             malformedMessages.incrementAndGet();
-            f.completeExceptionally(new RadosException(-5, "a malformed MCommandReply"));
+            f.completeExceptionally(RadosException.of(Errno.EIO.negative(), "a malformed MCommandReply"));
         }
     }
 
@@ -1728,7 +1735,8 @@ public final class RadosClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.test(map.get())) {
             if (System.nanoTime() > deadline) {
-                throw new RadosException(-110, "the OSDMap did not reach the expected state within " + timeout.toSeconds() + " s");
+                throw RadosException.of(Errno.ETIMEDOUT.negative(),
+                        "the OSDMap did not reach the expected state within " + timeout.toSeconds() + " s");
             }
             try {
                 applyUpdate(mon.subscribeOsdMap(map.get().epoch() + 1, false).get(2, TimeUnit.SECONDS));
@@ -1739,7 +1747,7 @@ public final class RadosClient implements AutoCloseable {
                 // hunts and re-subscribes by itself: ask again once it is back, within the deadline.
                 // Only a session that ended for good fails the wait.
                 if (mon.closeFuture().isDone()) {
-                    throw new RadosException(-5, "monitor session failed: " + e.getCause());
+                    throw RadosException.of(Errno.EIO.negative(), "monitor session failed: " + e.getCause());
                 }
                 try {
                     mon.closeFuture().get(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)),
@@ -1747,14 +1755,14 @@ public final class RadosClient implements AutoCloseable {
                 } catch (TimeoutException stillHunting) {
                     // the session is reconnecting: ask again
                 } catch (ExecutionException | java.util.concurrent.CancellationException ended) {
-                    throw new RadosException(-5, "monitor session failed: " + e.getCause());
+                    throw RadosException.of(Errno.EIO.negative(), "monitor session failed: " + e.getCause());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw new RadosException(-4, "interrupted");
+                    throw RadosException.of(Errno.EINTR.negative(), "interrupted");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RadosException(-4, "interrupted");
+                throw RadosException.of(Errno.EINTR.negative(), "interrupted");
             }
         }
     }
@@ -1771,7 +1779,7 @@ public final class RadosClient implements AutoCloseable {
      */
     private CompletableFuture<org.jceph.rados.internal.PoolOps.Reply> poolOpAsync(long pool, int op, long snapId, String name) {
         Message req = org.jceph.rados.internal.PoolOps.request(fsid(), map.get().epoch(), pool, op, snapId, name);
-        return mon.call(req, org.jceph.rados.internal.PoolOps.MSG_POOLOP_REPLY).thenComposeAsync(m -> {
+        return mon.call(req, MessageType.POOLOP_REPLY).thenComposeAsync(m -> {
             org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
             if (r.code() < 0) {
                 throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool
@@ -1875,7 +1883,7 @@ public final class RadosClient implements AutoCloseable {
             if (c instanceof TimeoutException) {
                 throw new RadosException.TimeoutException("no reply within " + timeout.toMillis() + " ms");
             }
-            throw new RadosException(-5, String.valueOf(c));
+            throw RadosException.of(Errno.EIO.negative(), String.valueOf(c));
         } catch (java.util.concurrent.CancellationException e) {
             throw new RadosException.CanceledException("the op was cancelled");
         } catch (TimeoutException e) {
@@ -1884,7 +1892,7 @@ public final class RadosClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.cancel(false);
-            throw new RadosException(-4, "interrupted while waiting for a reply");
+            throw RadosException.of(Errno.EINTR.negative(), "interrupted while waiting for a reply");
         }
     }
 

@@ -108,7 +108,7 @@ public class RadosException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         NotFoundException(String what) {
-            super(-2, what);
+            super(Errno.ENOENT.negative(), what);
         }
     }
 
@@ -162,7 +162,7 @@ public class RadosException extends RuntimeException {
          * @param what what exists
          */
         public ObjectExistsException(String what) {
-            super(-17, what);
+            super(Errno.EEXIST.negative(), what);
         }
     }
 
@@ -176,7 +176,7 @@ public class RadosException extends RuntimeException {
          * @param what what is missing
          */
         public NoDataException(String what) {
-            super(-61, what);
+            super(Errno.ENODATA.negative(), what);
         }
     }
 
@@ -190,7 +190,7 @@ public class RadosException extends RuntimeException {
          * @param what the op
          */
         public CanceledException(String what) {
-            super(-125, what);
+            super(Errno.ECANCELED.negative(), what);
         }
     }
 
@@ -204,7 +204,7 @@ public class RadosException extends RuntimeException {
          * @param what the op
          */
         public OutOfRangeException(String what) {
-            super(-34, what);
+            super(Errno.ERANGE.negative(), what);
         }
     }
 
@@ -218,7 +218,7 @@ public class RadosException extends RuntimeException {
          * @param what the op
          */
         public MessageTooLongException(String what) {
-            super(-90, what);
+            super(Errno.EMSGSIZE.negative(), what);
         }
     }
 
@@ -242,7 +242,7 @@ public class RadosException extends RuntimeException {
          * @return true for EDQUOT
          */
         public boolean quota() {
-            return errno() == -122;
+            return errno() == Errno.EDQUOT.negative();
         }
     }
 
@@ -256,7 +256,7 @@ public class RadosException extends RuntimeException {
          * @param what what is busy
          */
         public BusyException(String what) {
-            super(-16, what);
+            super(Errno.EBUSY.negative(), what);
         }
     }
 
@@ -285,7 +285,7 @@ public class RadosException extends RuntimeException {
          * @param what the op and how long it waited
          */
         public TimeoutException(String what) {
-            super(-110, what);
+            super(Errno.ETIMEDOUT.negative(), what);
         }
     }
 
@@ -299,7 +299,7 @@ public class RadosException extends RuntimeException {
          * @param what the op
          */
         public BlocklistedException(String what) {
-            super(-108, what);
+            super(Errno.EBLOCKLISTED.negative(), what);
         }
     }
 
@@ -316,7 +316,7 @@ public class RadosException extends RuntimeException {
          * @param what the watch and why
          */
         public WatchBrokenException(String what) {
-            super(-107, what);
+            super(Errno.ENOTCONN.negative(), what);
         }
     }
 
@@ -363,7 +363,7 @@ public class RadosException extends RuntimeException {
          * @param what the op
          */
         public ClientClosedException(String what) {
-            super(-107, what + " (the client is closed)");
+            super(Errno.ENOTCONN.negative(), what + " (the client is closed)");
         }
     }
 }

@@ -14,8 +14,6 @@ import org.jceph.messenger.Message;
  * map&lt;(u64 gid, u64 cookie), bufferlist&gt; replies, then list&lt;(u64 gid, u64 cookie)&gt; missed.
  */
 public final class WatchNotify {
-    /** The message type of MWatchNotify. */
-    public static final int MSG_WATCH_NOTIFY = 44;
     /** A notification for a watcher. */
     public static final int EVENT_NOTIFY = 1;
     /** A notify completed: the notifier gets the watchers' replies. */

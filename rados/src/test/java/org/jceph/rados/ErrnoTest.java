@@ -28,6 +28,13 @@ class ErrnoTest {
     }
 
     @Test
+    void badMessageIsInTheTableForTheRbdDiffTools() {
+        assertEquals(74, Errno.EBADMSG.number());
+        assertEquals("Bad message", Errno.strerror(-74));
+        assertEquals("EBADMSG", Errno.nameOf(74));
+    }
+
+    @Test
     void eachErrnoUsersMeetHasItsOwnType() {
         Map<Integer, Class<? extends RadosException>> expected = Map.ofEntries(
                 Map.entry(-2, RadosException.ObjectNotFoundException.class),

@@ -1,5 +1,7 @@
 package org.jceph.rbd;
 
+import org.jceph.rados.Errno;
+
 /**
  * An image operation that cannot be done: unknown image, unsupported features, a lock that cannot
  * be had, bad arguments. Each carries an errno, negative as librbd returns it ({@code -5}, EIO,
@@ -40,7 +42,7 @@ public class RbdException extends RuntimeException {
      */
     public RbdException(String message, Throwable cause) {
         super(message, cause);
-        this.errno = -5;
+        this.errno = Errno.EIO.negative();
     }
 
     /**
@@ -67,7 +69,7 @@ public class RbdException extends RuntimeException {
          * @param pool the pool's name
          */
         public ImageNotFoundException(String image, String pool) {
-            super(-2, "no image " + image + " in pool " + pool);
+            super(Errno.ENOENT.negative(), "no image " + image + " in pool " + pool);
             this.image = image;
             this.pool = pool;
         }
@@ -101,7 +103,7 @@ public class RbdException extends RuntimeException {
          * @param message names the image and pool
          */
         public ImageExistsException(String message) {
-            super(-17, message);
+            super(Errno.EEXIST.negative(), message);
         }
     }
 
@@ -115,7 +117,7 @@ public class RbdException extends RuntimeException {
          * @param message names the image and who uses it
          */
         public ImageBusyException(String message) {
-            super(-16, message);
+            super(Errno.EBUSY.negative(), message);
         }
     }
 
@@ -129,7 +131,7 @@ public class RbdException extends RuntimeException {
          * @param message names the key
          */
         public NoSuchKeyException(String message) {
-            super(-2, message);
+            super(Errno.ENOENT.negative(), message);
         }
     }
 
@@ -143,7 +145,7 @@ public class RbdException extends RuntimeException {
          * @param message names the image and the timeout
          */
         public LockTimeoutException(String message) {
-            super(-110, message);
+            super(Errno.ETIMEDOUT.negative(), message);
         }
     }
 
@@ -160,7 +162,7 @@ public class RbdException extends RuntimeException {
          * @param message names the image and the holder
          */
         public LockBusyException(String message) {
-            super(-16, message);
+            super(Errno.EBUSY.negative(), message);
         }
     }
 
@@ -178,7 +180,8 @@ public class RbdException extends RuntimeException {
          * @param forWrite whether the image was opened for writing
          */
         public UnsupportedFeaturesException(String image, long unsupported, boolean forWrite) {
-            super(-95, "image " + image + " uses features jceph cannot honour" + (forWrite ? " when writing" : "") + ": "
+            super(Errno.EOPNOTSUPP.negative(), "image " + image + " uses features jceph cannot honour"
+                    + (forWrite ? " when writing" : "") + ": "
                     + RbdFeatures.names(unsupported) + (forWrite ? " (open it read-only to read it)" : ""));
             this.unsupported = unsupported;
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
 import org.jceph.encoding.types.SnapContext;
+import org.jceph.rados.Errno;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosException;
 import org.jceph.rbd.lock.ExclusiveLock;
@@ -1731,7 +1732,7 @@ public final class RbdImage implements AutoCloseable {
             md.lock("rbd_header." + id, ExclusiveLock.LOCK_NAME, sharedTag != null, cookie, sharedTag == null ? ""
                     : sharedTag, "", 0);
         } catch (RadosException e) {
-            if (e.errno() == -16 || e.errno() == -17) {
+            if (e.errno() == Errno.EBUSY.negative() || e.errno() == Errno.EEXIST.negative()) {
                 throw new LockHeldException("lock is already held by someone else");
             }
             throw e;

@@ -17,7 +17,7 @@ public final class FrontFields {
 
     /** Whether {@code jceph decode} annotates fronts of this message type field by field. */
     public static boolean known(int type) {
-        return MessageBodies.KNOWN.contains(type);
+        return MessageBodies.known(type);
     }
 
     /** The fields decode names in {@code front} (empty for types it does not know). */

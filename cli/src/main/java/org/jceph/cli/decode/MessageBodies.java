@@ -2,6 +2,7 @@ package org.jceph.cli.decode;
 
 import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.DecodeException;
+import org.jceph.messenger.MessageType;
 
 /**
  * Annotates the front section of the messages a client session carries (monitor session, pool
@@ -14,142 +15,158 @@ final class MessageBodies {
     }
 
     /** The message types annotated field by field. */
-    static final java.util.Set<Integer> KNOWN = java.util.Set.of(4, 13, 14, 15, 16, 17, 18, 19, 20, 41, 42, 43, 44, 48, 49,
-            50, 51, 58, 61, 62);
+    private static final java.util.Set<MessageType> KNOWN = java.util.EnumSet.of(MessageType.MON_MAP,
+            MessageType.STATFS, MessageType.STATFS_REPLY, MessageType.MON_SUBSCRIBE, MessageType.MON_SUBSCRIBE_ACK,
+            MessageType.AUTH, MessageType.AUTH_REPLY, MessageType.MON_GET_VERSION, MessageType.MON_GET_VERSION_REPLY,
+            MessageType.OSD_MAP, MessageType.OSD_OP, MessageType.OSD_OPREPLY, MessageType.WATCH_NOTIFY,
+            MessageType.POOLOP_REPLY, MessageType.POOLOP, MessageType.MON_COMMAND, MessageType.MON_COMMAND_ACK,
+            MessageType.GETPOOLSTATS, MessageType.OSD_BACKOFF, MessageType.CONFIG);
+
+    /** Whether fronts of message type {@code type} are annotated field by field. */
+    static boolean known(int type) {
+        return MessageType.byNumber(type).map(KNOWN::contains).orElse(false);
+    }
 
     static void front(int type, Annotator a) {
         try {
-            switch (type) {
-                case 13 -> {
-                    paxos(a);
-                    a.field("uuid", "fsid", CephDecoder::readUuid);
-                    if (a.remaining() > 0 && a.u8("data_pool.present") != 0) {
-                        a.field("s64", "data_pool", CephDecoder::readS64Le);
-                    }
-                }
-                case 14 -> {
-                    a.field("uuid", "fsid", CephDecoder::readUuid);
-                    a.u64("version");
-                    a.u64("st.kb");
-                    a.u64("st.kb_used");
-                    a.u64("st.kb_avail");
-                    a.u64("st.num_objects");
-                }
-                case 42 -> osdOp(a);
-                case 43 -> osdOpReply(a);
-                case 44 -> {
-                    a.u8("msg_ver");
-                    a.u8("opcode");
-                    a.hex64("cookie");
-                    a.u64("ver");
-                    a.u64("notify_id");
-                    a.blob("payload");
-                    if (a.remaining() >= 4) {
-                        a.s32("return_code");
-                    }
-                    if (a.remaining() >= 8) {
-                        a.u64("notifier_gid");
-                    }
-                }
-                case 48 -> {
-                    paxos(a);
-                    a.field("uuid", "fsid", CephDecoder::readUuid);
-                    a.s32("reply_code");
-                    a.u32("epoch");
-                    if (a.u8("has_response_data") != 0) {
-                        a.blob("response_data");
-                    }
-                }
-                case 49 -> {
-                    paxos(a);
-                    a.field("uuid", "fsid", CephDecoder::readUuid);
-                    a.u32("pool");
-                    a.u32("op");
-                    a.u64("auid");
-                    a.u64("snapid");
-                    a.string("name");
-                    a.u8("pad");
-                    a.field("s16", "crush_rule", CephDecoder::readS16Le);
-                }
-                case 58 -> {
-                    paxos(a);
-                    a.field("uuid", "fsid", CephDecoder::readUuid);
-                    strings(a, "pools");
-                }
-                case 61 -> {
-                    spgT(a, "pgid");
-                    a.u32("map_epoch");
-                    a.u8("op");
-                    a.u64("id");
-                    hobject(a, "begin");
-                    hobject(a, "end");
-                }
-                case 4 -> monMap(a);
-                case 15 -> {
-                    int n = a.field("u32", "what.count", d -> d.readCountLe("subscriptions", 13));
-                    for (int i = 0; i < n; i++) {
-                        a.string("what[" + i + "].name");
-                        a.u64("what[" + i + "].start");
-                        a.u8("what[" + i + "].flags");
-                    }
-                    if (a.remaining() > 0) {
-                        a.string("hostname");
-                    }
-                }
-                case 16 -> {
-                    a.u32("interval");
-                    a.field("uuid", "fsid", CephDecoder::readUuid);
-                }
-                case 17 -> {
-                    paxos(a);
-                    a.field("u32", "protocol", CephDecoder::readU32Le, MessageBodies::authProtocol);
-                    a.blob("auth_payload");
-                    if (a.remaining() >= 4) {
-                        a.u32("monmap_epoch");
-                    }
-                }
-                case 18 -> {
-                    a.field("u32", "protocol", CephDecoder::readU32Le, MessageBodies::authProtocol);
-                    a.s32("result");
-                    a.u64("global_id");
-                    a.blob("result_bl");
-                    a.string("result_msg");
-                }
-                case 19 -> {
-                    a.u64("handle");
-                    a.string("what");
-                }
-                case 20 -> {
-                    a.u64("handle");
-                    a.u64("version");
-                    a.u64("oldest_version");
-                }
-                case 41 -> osdMap(a);
-                case 50 -> {
-                    paxos(a);
-                    a.field("uuid", "fsid", CephDecoder::readUuid);
-                    strings(a, "cmd");
-                }
-                case 51 -> {
-                    paxos(a);
-                    a.s32("r");
-                    a.string("rs");
-                    strings(a, "cmd");
-                }
-                case 62 -> {
-                    int n = a.field("u32", "config.count", d -> d.readCountLe("config", 8));
-                    for (int i = 0; i < n; i++) {
-                        String k = a.string("key[" + i + "]");
-                        a.string(k);
-                    }
-                }
-                default -> {
-                    // shown as a length only
+            MessageType known = MessageType.byNumber(type).filter(KNOWN::contains).orElse(null);
+            if (known != null) {
+                annotate(known, a);
+            }
+            a.rest(known != null ? "(trailing)" : "front");
+        } catch (DecodeException e) {
+            a.note("! front does not decode as " + MessageType.nameOf(type) + ": " + e.getMessage());
+        }
+    }
+
+    private static void annotate(MessageType type, Annotator a) {
+        switch (type) {
+            case STATFS -> {
+                paxos(a);
+                a.field("uuid", "fsid", CephDecoder::readUuid);
+                if (a.remaining() > 0 && a.u8("data_pool.present") != 0) {
+                    a.field("s64", "data_pool", CephDecoder::readS64Le);
                 }
             }
-            a.rest(KNOWN.contains(type) ? "(trailing)" : "front");
-        } catch (DecodeException e) {
-            a.note("! front does not decode as " + MessageTypes.name(type) + ": " + e.getMessage());
+            case STATFS_REPLY -> {
+                a.field("uuid", "fsid", CephDecoder::readUuid);
+                a.u64("version");
+                a.u64("st.kb");
+                a.u64("st.kb_used");
+                a.u64("st.kb_avail");
+                a.u64("st.num_objects");
+            }
+            case OSD_OP -> osdOp(a);
+            case OSD_OPREPLY -> osdOpReply(a);
+            case WATCH_NOTIFY -> {
+                a.u8("msg_ver");
+                a.u8("opcode");
+                a.hex64("cookie");
+                a.u64("ver");
+                a.u64("notify_id");
+                a.blob("payload");
+                if (a.remaining() >= 4) {
+                    a.s32("return_code");
+                }
+                if (a.remaining() >= 8) {
+                    a.u64("notifier_gid");
+                }
+            }
+            case POOLOP_REPLY -> {
+                paxos(a);
+                a.field("uuid", "fsid", CephDecoder::readUuid);
+                a.s32("reply_code");
+                a.u32("epoch");
+                if (a.u8("has_response_data") != 0) {
+                    a.blob("response_data");
+                }
+            }
+            case POOLOP -> {
+                paxos(a);
+                a.field("uuid", "fsid", CephDecoder::readUuid);
+                a.u32("pool");
+                a.u32("op");
+                a.u64("auid");
+                a.u64("snapid");
+                a.string("name");
+                a.u8("pad");
+                a.field("s16", "crush_rule", CephDecoder::readS16Le);
+            }
+            case GETPOOLSTATS -> {
+                paxos(a);
+                a.field("uuid", "fsid", CephDecoder::readUuid);
+                strings(a, "pools");
+            }
+            case OSD_BACKOFF -> {
+                spgT(a, "pgid");
+                a.u32("map_epoch");
+                a.u8("op");
+                a.u64("id");
+                hobject(a, "begin");
+                hobject(a, "end");
+            }
+            case MON_MAP -> monMap(a);
+            case MON_SUBSCRIBE -> {
+                int n = a.field("u32", "what.count", d -> d.readCountLe("subscriptions", 13));
+                for (int i = 0; i < n; i++) {
+                    a.string("what[" + i + "].name");
+                    a.u64("what[" + i + "].start");
+                    a.u8("what[" + i + "].flags");
+                }
+                if (a.remaining() > 0) {
+                    a.string("hostname");
+                }
+            }
+            case MON_SUBSCRIBE_ACK -> {
+                a.u32("interval");
+                a.field("uuid", "fsid", CephDecoder::readUuid);
+            }
+            case AUTH -> {
+                paxos(a);
+                a.field("u32", "protocol", CephDecoder::readU32Le, MessageBodies::authProtocol);
+                a.blob("auth_payload");
+                if (a.remaining() >= 4) {
+                    a.u32("monmap_epoch");
+                }
+            }
+            case AUTH_REPLY -> {
+                a.field("u32", "protocol", CephDecoder::readU32Le, MessageBodies::authProtocol);
+                a.s32("result");
+                a.u64("global_id");
+                a.blob("result_bl");
+                a.string("result_msg");
+            }
+            case MON_GET_VERSION -> {
+                a.u64("handle");
+                a.string("what");
+            }
+            case MON_GET_VERSION_REPLY -> {
+                a.u64("handle");
+                a.u64("version");
+                a.u64("oldest_version");
+            }
+            case OSD_MAP -> osdMap(a);
+            case MON_COMMAND -> {
+                paxos(a);
+                a.field("uuid", "fsid", CephDecoder::readUuid);
+                strings(a, "cmd");
+            }
+            case MON_COMMAND_ACK -> {
+                paxos(a);
+                a.s32("r");
+                a.string("rs");
+                strings(a, "cmd");
+            }
+            case CONFIG -> {
+                int n = a.field("u32", "config.count", d -> d.readCountLe("config", 8));
+                for (int i = 0; i < n; i++) {
+                    String k = a.string("key[" + i + "]");
+                    a.string(k);
+                }
+            }
+            default -> {
+                // not in KNOWN: shown as a length only
+            }
         }
     }
 

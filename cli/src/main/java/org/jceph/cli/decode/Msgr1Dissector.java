@@ -7,6 +7,7 @@ import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.Crc32c;
 import org.jceph.encoding.packed.CephStructs;
 import org.jceph.encoding.packed.PackedLayout;
+import org.jceph.messenger.MessageType;
 
 /**
  * Annotates a msgr1 session (msg/async/ProtocolV1.cc, include/msgr.h): banners and the legacy
@@ -197,7 +198,7 @@ final class Msgr1Dissector {
                     }
                     long needL = 1L + header.size() + front + middle + data + footer.size();
                     if (b.length - p < needL) {
-                        out.add(incomplete(s, client, p, "message " + MessageTypes.name(type) + " (" + needL + " bytes)"));
+                        out.add(incomplete(s, client, p, "message " + MessageType.nameOf(type) + " (" + needL + " bytes)"));
                         return;
                     }
                     need = (int) needL;
@@ -228,7 +229,7 @@ final class Msgr1Dissector {
                     if ((flags & 2) == 0) { // NOCRC not set
                         checkCrc(lines, "data", b, fs + (int) (front + middle), (int) data, field(footer, b, ft, "data_crc"));
                     }
-                    out.add(new Event(s.timeOf(p + need - 1), client, start, "MSG " + MessageTypes.name(type), lines));
+                    out.add(new Event(s.timeOf(p + need - 1), client, start, "MSG " + MessageType.nameOf(type), lines));
                     p += need;
                     continue;
                 }

@@ -9,6 +9,7 @@ import org.jceph.encoding.DecodeException;
 import org.jceph.encoding.packed.CephStructs;
 import org.jceph.encoding.types.EntityAddr;
 import org.jceph.encoding.types.EntityAddrVec;
+import org.jceph.messenger.MessageType;
 
 /**
  * Annotates one direction of a msgr2 session (doc/dev/msgr2.rst, msg/async/frames_v2.h): the
@@ -185,7 +186,7 @@ final class Msgr2Dissector {
                 p += epilogue;
             }
             if (msgType >= 0) {
-                title = "frame MESSAGE " + MessageTypes.name(msgType);
+                title = "frame MESSAGE " + MessageType.nameOf(msgType);
             }
             if (tag == 6 && !fromClient && session.conMode == 2) {
                 session.secureAfterServer = p; // the server encrypts from the frame after AUTH_DONE

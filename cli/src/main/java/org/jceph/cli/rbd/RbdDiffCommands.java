@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.jceph.cli.UsageException;
+import org.jceph.rados.Errno;
 import org.jceph.rados.RadosClient;
 import org.jceph.rbd.DiffStream;
 import org.jceph.rbd.RbdException;
@@ -104,13 +105,13 @@ final class RbdDiffCommands {
             DiffStream.apply(img, src, sparse, length, progress::update);
         } catch (DiffStream.StartSnapshotMissingException e) {
             err.println(e.getMessage());
-            return failed(err, "import-diff", 22, "Invalid argument");
+            return failed(err, "import-diff", Errno.EINVAL);
         } catch (DiffStream.EndSnapshotExistsException e) {
             err.println(e.getMessage());
-            return failed(err, "import-diff", 17, "File exists");
+            return failed(err, "import-diff", Errno.EEXIST);
         } catch (DiffStream.MalformedDiffException e) {
             err.println("rbd: " + e.getMessage());
-            return failed(err, "import-diff", 74, "Bad message");
+            return failed(err, "import-diff", Errno.EBADMSG);
         }
         progress.done();
         return 0;
@@ -146,19 +147,20 @@ final class RbdDiffCommands {
             }
         } catch (NoSuchFileException e) {
             err.println("rbd: failed to open " + e.getFile());
-            return failed(err, "merge-diff", 2, "No such file or directory");
+            return failed(err, "merge-diff", Errno.ENOENT);
         } catch (FileAlreadyExistsException e) {
-            return failed(err, "merge-diff", 17, "File exists");
+            return failed(err, "merge-diff", Errno.EEXIST);
         } catch (RbdException e) {
             err.println("rbd: " + e.getMessage());
-            return failed(err, "merge-diff", 22, "Invalid argument");
+            return failed(err, "merge-diff", Errno.EINVAL);
         }
         progress.done();
         return 0;
     }
 
-    private static int failed(PrintStream err, String what, int errno, String text) {
-        err.println("rbd: " + what + " failed: (" + errno + ") " + text);
-        return errno;
+    /** The stock tool's "rbd: X failed: (errno) strerror" line; the errno is the exit status. */
+    private static int failed(PrintStream err, String what, Errno errno) {
+        err.println("rbd: " + what + " failed: (" + errno.number() + ") " + errno.text());
+        return errno.number();
     }
 }

@@ -20,6 +20,7 @@ import org.jceph.encoding.types.PgId;
 import org.jceph.encoding.types.SPgId;
 import org.jceph.encoding.types.SnapContext;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.internal.v2.Banner;
 import org.jceph.messenger.internal.v2.Frame;
 import org.jceph.messenger.internal.v2.FrameReader;
@@ -158,33 +159,33 @@ final class MessageReference {
         }
         // ---- received: built fronts for what the captures do not hold ---------------------------
         Map<Integer, Entry> built = new TreeMap<>();
-        built.put(14, received("MStatfsReply", "MonStatMessages.decodeStatfs", "built: version 31, 1 TiB, 123 objects",
-                Message.of(14, 1, 1, front(e -> e.writeUuid(FSID).writeU64Le(31).writeU64Le(1L << 30)
+        built.put(MessageType.STATFS_REPLY.number(), received("MStatfsReply", "MonStatMessages.decodeStatfs", "built: version 31, 1 TiB, 123 objects",
+                Message.of(MessageType.STATFS_REPLY.number(), 1, 1, front(e -> e.writeUuid(FSID).writeU64Le(31).writeU64Le(1L << 30)
                         .writeU64Le(1L << 20).writeU64Le((1L << 30) - (1L << 20)).writeU64Le(123))),
                 MonStatMessages::decodeStatfs));
-        built.put(61, received("MOSDBackoff (block)", "Backoffs.decode", "built by Backoffs.encode: a block on one object",
+        built.put(MessageType.OSD_BACKOFF.number(), received("MOSDBackoff (block)", "Backoffs.decode", "built by Backoffs.encode: a block on one object",
                 Backoffs.encode(new Backoffs.Backoff(new SPgId(new PgId(2, 0x1a, -1), SPgId.NO_SHARD), 31,
                         Backoffs.OP_BLOCK, 5, Backoffs.target(2, "", "", "obj", 0x5a3f001aL),
                         Backoffs.target(2, "", "", "obj", 0x5a3f001aL))), Backoffs::decode));
-        built.put(62, received("MConfig", "MonStatMessages.decodeConfig", "built: one option",
-                Message.of(62, 1, 1, front(e -> e.writeMap(new TreeMap<>(Map.of("ms_mon_client_mode", "crc")),
+        built.put(MessageType.CONFIG.number(), received("MConfig", "MonStatMessages.decodeConfig", "built: one option",
+                Message.of(MessageType.CONFIG.number(), 1, 1, front(e -> e.writeMap(new TreeMap<>(Map.of("ms_mon_client_mode", "crc")),
                         CephEncoder::writeString, CephEncoder::writeString))), MonStatMessages::decodeConfig));
-        built.put(20, received("MMonGetVersionReply", "MonStatMessages.decodeVersion", "built: handle 1, newest 31, oldest 1",
-                Message.of(20, 1, 1, front(e -> e.writeU64Le(1).writeU64Le(31).writeU64Le(1))),
+        built.put(MessageType.MON_GET_VERSION_REPLY.number(), received("MMonGetVersionReply", "MonStatMessages.decodeVersion", "built: handle 1, newest 31, oldest 1",
+                Message.of(MessageType.MON_GET_VERSION_REPLY.number(), 1, 1, front(e -> e.writeU64Le(1).writeU64Le(31).writeU64Le(1))),
                 MonStatMessages::decodeVersion));
-        built.put(43, received("MOSDOpReply", "OsdOpMessages.decode", "built: a v8 reply to the read above, 4096 bytes read",
-                new Message(43, 8, 2, Message.PRIO_DEFAULT, 7, 0, osdOpReply(), new byte[0], new byte[4096]),
+        built.put(MessageType.OSD_OPREPLY.number(), received("MOSDOpReply", "OsdOpMessages.decode", "built: a v8 reply to the read above, 4096 bytes read",
+                new Message(MessageType.OSD_OPREPLY.number(), 8, 2, Message.PRIO_DEFAULT, 7, 0, osdOpReply(), new byte[0], new byte[4096]),
                 OsdOpMessages::decode));
-        built.put(44, received("MWatchNotify", "WatchNotify.decode", "built: a v3 notify with a 5-byte payload",
-                new Message(44, 3, 1, Message.PRIO_DEFAULT, 0, 0, front(e -> e.writeU8(1).writeU8(WatchNotify.EVENT_NOTIFY)
+        built.put(MessageType.WATCH_NOTIFY.number(), received("MWatchNotify", "WatchNotify.decode", "built: a v3 notify with a 5-byte payload",
+                new Message(MessageType.WATCH_NOTIFY.number(), 3, 1, Message.PRIO_DEFAULT, 0, 0, front(e -> e.writeU8(1).writeU8(WatchNotify.EVENT_NOTIFY)
                         .writeU64Le(0x10).writeU64Le(3).writeU64Le(0x4242).writeBlob("hello".getBytes())
                         .writeS32Le(0).writeU64Le(4170)), new byte[0], new byte[0]),
                 WatchNotify::decode));
-        built.put(48, received("MPoolOpReply", "PoolOps.decode", "built: success at epoch 32, no data",
-                Message.of(48, 1, 1, front(e -> e.writeU64Le(32).writeU16Le(0xFFFF).writeU64Le(0).writeUuid(FSID)
+        built.put(MessageType.POOLOP_REPLY.number(), received("MPoolOpReply", "PoolOps.decode", "built: success at epoch 32, no data",
+                Message.of(MessageType.POOLOP_REPLY.number(), 1, 1, front(e -> e.writeU64Le(32).writeU16Le(0xFFFF).writeU64Le(0).writeUuid(FSID)
                         .writeS32Le(0).writeU32Le(32).writeU8(0))), PoolOps::decode));
-        built.put(51, received("MMonCommandAck", "MonMessages.decodeCommandAck", "built: r = 0, status \"\"",
-                new Message(51, 1, 1, Message.PRIO_DEFAULT, 9, 0, front(e -> e.writeU64Le(0).writeU16Le(0xFFFF)
+        built.put(MessageType.MON_COMMAND_ACK.number(), received("MMonCommandAck", "MonMessages.decodeCommandAck", "built: r = 0, status \"\"",
+                new Message(MessageType.MON_COMMAND_ACK.number(), 1, 1, Message.PRIO_DEFAULT, 9, 0, front(e -> e.writeU64Le(0).writeU16Le(0xFFFF)
                         .writeU64Le(0).writeS32Le(0).writeString("").writeList(List.of("{\"prefix\": \"status\"}"),
                                 CephEncoder::writeString)), new byte[0], new byte[0]),
                 MonMessages::decodeCommandAck));
@@ -218,34 +219,28 @@ final class MessageReference {
         });
     }
 
+    /** The received messages whose captured fronts the reference shows, and the codec that reads each. */
+    private static final Map<MessageType, Function<Message, ?>> DECODERS = Map.of(
+            MessageType.MON_MAP, MonMessages::decodeMonMap,
+            MessageType.OSD_MAP, MonMessages::decodeOsdMap,
+            MessageType.CONFIG, MonStatMessages::decodeConfig,
+            MessageType.MON_GET_VERSION_REPLY, MonStatMessages::decodeVersion);
+    private static final Map<MessageType, String> CODEC_NAMES = Map.of(
+            MessageType.MON_MAP, "MonMessages.decodeMonMap",
+            MessageType.OSD_MAP, "MonMessages.decodeOsdMap",
+            MessageType.CONFIG, "MonStatMessages.decodeConfig",
+            MessageType.MON_GET_VERSION_REPLY, "MonStatMessages.decodeVersion");
+
     private static Function<Message, ?> decoder(int type) {
-        return switch (type) {
-            case 4 -> MonMessages::decodeMonMap;
-            case 41 -> MonMessages::decodeOsdMap;
-            case 62 -> MonStatMessages::decodeConfig;
-            case 20 -> MonStatMessages::decodeVersion;
-            default -> null;
-        };
+        return MessageType.byNumber(type).map(DECODERS::get).orElse(null);
     }
 
     private static String decoderName(int type) {
-        return switch (type) {
-            case 4 -> "MMonMap";
-            case 41 -> "MOSDMap";
-            case 62 -> "MConfig";
-            case 20 -> "MMonGetVersionReply";
-            default -> "type " + type;
-        };
+        return MessageType.nameOf(type);
     }
 
     private static String codecName(int type) {
-        return switch (type) {
-            case 4 -> "MonMessages.decodeMonMap";
-            case 41 -> "MonMessages.decodeOsdMap";
-            case 62 -> "MonStatMessages.decodeConfig";
-            case 20 -> "MonStatMessages.decodeVersion";
-            default -> "?";
-        };
+        return MessageType.byNumber(type).map(CODEC_NAMES::get).orElse("?");
     }
 
     /** The messages of one captured msgr2.1 crc stream (a peer's bytes from its banner on). */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.jceph.encoding.WireTrace;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.mon.MonMessages;
 import org.jceph.rados.internal.OsdOpMessages;
 import org.junit.jupiter.api.Test;
@@ -33,11 +34,11 @@ class MessageReferenceTest {
             assertTrue(BY_NAME.containsKey(n), n + " is missing from messages.md: " + BY_NAME.keySet());
         }
         MessageReference.Entry op = BY_NAME.get("MOSDOp");
-        assertEquals(OsdOpMessages.MSG_OSD_OP, op.type());
-        assertEquals(OsdOpMessages.OP_VERSION, op.message().version());
-        assertEquals(OsdOpMessages.OP_COMPAT, op.message().compatVersion());
+        assertEquals(MessageType.OSD_OP.number(), op.type());
+        assertEquals(OsdOpMessages.HEAD_VERSION, op.message().version());
+        assertEquals(OsdOpMessages.COMPAT_VERSION, op.message().compatVersion());
         assertEquals(2, types(op).stream().filter("ceph_osd_op"::equals).count(), types(op).toString());
-        assertEquals(MonMessages.MSG_MON_SUBSCRIBE, BY_NAME.get("MMonSubscribe").type());
+        assertEquals(MessageType.MON_SUBSCRIBE.number(), BY_NAME.get("MMonSubscribe").type());
         assertTrue(BY_NAME.get("MOSDMap").sample().startsWith("captured"), BY_NAME.get("MOSDMap").sample());
     }
 

@@ -9,28 +9,35 @@ import java.util.UUID;
 import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 
 /** The monitor-client messages of this slice: their type numbers, versions and front encodings. */
 public final class MonMessages {
     private MonMessages() {
     }
 
-    /** Message type numbers (src/include/ceph_fs.h, src/msg/Message.h). */
-    public static final int MSG_MON_MAP = 4;
-    public static final int MSG_MON_GET_MAP = 5;
-    public static final int MSG_MON_SUBSCRIBE = 15;
-    public static final int MSG_MON_SUBSCRIBE_ACK = 16;
-    public static final int MSG_OSD_MAP = 41;
-    public static final int MSG_CONFIG = 62;
-    public static final int MSG_MON_COMMAND = 50;
-    public static final int MSG_MON_COMMAND_ACK = 51;
+    /**
+     * MMonGetMap header versions. Ceph's class keeps Message's defaults (version 1, compat 0);
+     * jceph has always sent compat 1, kept so that the bytes on the wire do not change.
+     */
+    public static final int GET_MAP_HEAD_VERSION = 1;
+    public static final int GET_MAP_COMPAT_VERSION = 1;
+    /** MMonSubscribe HEAD_VERSION / COMPAT_VERSION (src/messages/MMonSubscribe.h). */
+    public static final int SUBSCRIBE_HEAD_VERSION = 3;
+    public static final int SUBSCRIBE_COMPAT_VERSION = 1;
+    /**
+     * MMonCommand header versions. Ceph's class keeps the defaults (version 1, compat 0); jceph
+     * sends compat 1, as it always has.
+     */
+    public static final int COMMAND_HEAD_VERSION = 1;
+    public static final int COMMAND_COMPAT_VERSION = 1;
 
     /** CEPH_SUBSCRIBE_ONETIME */
     public static final int SUBSCRIBE_ONETIME = 1;
 
     /** MMonGetMap (src/messages/MMonGetMap.h): v1, empty front. The reply is MMonMap. */
     public static Message getMonMap() {
-        return Message.of(MSG_MON_GET_MAP, 1, 1, new byte[0]);
+        return Message.of(MessageType.MON_GET_MAP.number(), GET_MAP_HEAD_VERSION, GET_MAP_COMPAT_VERSION, new byte[0]);
     }
 
     /**
@@ -44,7 +51,7 @@ public final class MonMessages {
                 (e, v) -> e.writeU64Le(v[0]).writeU8((int) v[1])).writeString(hostname);
         byte[] front = new byte[b.readableBytes()];
         b.readBytes(front);
-        return Message.of(MSG_MON_SUBSCRIBE, 3, 1, front);
+        return Message.of(MessageType.MON_SUBSCRIBE.number(), SUBSCRIBE_HEAD_VERSION, SUBSCRIBE_COMPAT_VERSION, front);
     }
 
     /** MMonMap: the front is a blob holding the MonMap encoding. */
@@ -61,7 +68,8 @@ public final class MonMessages {
         e.writeList(cmd, CephEncoder::writeString);
         byte[] front = new byte[b.readableBytes()];
         b.readBytes(front);
-        return new Message(MSG_MON_COMMAND, 1, 1, Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input);
+        return new Message(MessageType.MON_COMMAND.number(), COMMAND_HEAD_VERSION, COMMAND_COMPAT_VERSION,
+                Message.PRIO_DEFAULT, tid, 0, front, new byte[0], input);
     }
 
     /** MMonCommandAck: the header, s32 result, string status, vector&lt;string&gt; cmd; output in data. */

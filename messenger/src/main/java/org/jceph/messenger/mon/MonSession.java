@@ -20,6 +20,7 @@ import org.jceph.encoding.types.EntityAddr;
 import org.jceph.encoding.types.EntityAddrVec;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.Messenger;
 import org.jceph.messenger.auth.AuthenticationException;
 import org.jceph.messenger.auth.CryptoKey;
@@ -96,7 +97,7 @@ public final class MonSession implements AutoCloseable {
     }
 
     /** Other requests answered by a reply of a known type with the request's tid (MPoolOp → MPoolOpReply). */
-    private record PendingCall(Message message, int replyType, CompletableFuture<Message> reply) {
+    private record PendingCall(Message message, MessageType replyType, CompletableFuture<Message> reply) {
     }
 
     private final Map<Long, PendingCall> calls = new java.util.concurrent.ConcurrentHashMap<>();
@@ -340,8 +341,13 @@ public final class MonSession implements AutoCloseable {
     }
 
     private void dispatch(Message m) {
-        switch (m.type()) {
-            case MonMessages.MSG_MON_MAP -> {
+        MessageType type = MessageType.byNumber(m.type()).orElse(null);
+        if (type == null) {
+            dispatchOther(m);
+            return;
+        }
+        switch (type) {
+            case MON_MAP -> {
                 MonMap map = MonMessages.decodeMonMap(m);
                 MonMap before = lastMonMap;
                 if (before != null && map.authEpoch() > before.authEpoch()
@@ -360,7 +366,7 @@ public final class MonSession implements AutoCloseable {
                 }
                 messageListeners.forEach(l -> l.accept(m));
             }
-            case MonMessages.MSG_OSD_MAP -> {
+            case OSD_MAP -> {
                 OsdMapUpdate u = MonMessages.decodeOsdMap(m);
                 fsid = u.fsid();
                 synchronized (standing) {
@@ -376,7 +382,7 @@ public final class MonSession implements AutoCloseable {
                 }
                 osdMapListeners.forEach(l -> l.accept(u));
             }
-            case TicketRenewal.MSG_AUTH_REPLY -> {
+            case AUTH_REPLY -> {
                 TicketRenewal r;
                 synchronized (this) {
                     r = renewal;
@@ -385,22 +391,25 @@ public final class MonSession implements AutoCloseable {
                     r.onReply(connection, m);
                 }
             }
-            case MonMessages.MSG_MON_COMMAND_ACK -> {
+            case MON_COMMAND_ACK -> {
                 MonMessages.CommandReply r = MonMessages.decodeCommandAck(m);
                 PendingCommand pc = commands.remove(r.tid());
                 if (pc != null) {
                     pc.reply().complete(r);
                 }
             }
-            default -> {
-                PendingCall call = calls.get(m.tid());
-                if (call != null && call.replyType() == m.type()) {
-                    calls.remove(m.tid());
-                    call.reply().complete(m.copy()); // m's data is only valid during this call
-                } else {
-                    messageListeners.forEach(l -> l.accept(m)); // MConfig, MMonGetVersionReply, ... (decode now, keep nothing)
-                }
-            }
+            default -> dispatchOther(m);
+        }
+    }
+
+    /** A reply that a {@link #call} waits for, or a message for the listeners. */
+    private void dispatchOther(Message m) {
+        PendingCall call = calls.get(m.tid());
+        if (call != null && call.replyType().is(m.type())) {
+            calls.remove(m.tid());
+            call.reply().complete(m.copy()); // m's data is only valid during this call
+        } else {
+            messageListeners.forEach(l -> l.accept(m)); // MConfig, MMonGetVersionReply, ... (decode now, keep nothing)
         }
     }
 
@@ -439,7 +448,7 @@ public final class MonSession implements AutoCloseable {
      * Sends {@code request} (its tid set from this session's counter) and completes with the reply
      * of type {@code replyType} carrying the same tid; resent after a reconnect. Callers bound the wait.
      */
-    public CompletableFuture<Message> call(Message request, int replyType) {
+    public CompletableFuture<Message> call(Message request, MessageType replyType) {
         long tid = commandTids.incrementAndGet();
         Message m = request.withTid(tid);
         PendingCall pc = new PendingCall(m, replyType, new CompletableFuture<>());

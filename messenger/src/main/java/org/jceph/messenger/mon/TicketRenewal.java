@@ -1,16 +1,13 @@
 package org.jceph.messenger.mon;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.jceph.encoding.CephDecoder;
-import org.jceph.encoding.CephEncoder;
 import org.jceph.encoding.DecodeException;
 import org.jceph.messenger.Connection;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.internal.v1.MonAuthV1;
 import org.jceph.messenger.internal.cephx.CephxException;
 import org.jceph.messenger.internal.cephx.CephxHolder;
 import org.jceph.messenger.internal.cephx.CephxMonClient;
@@ -25,8 +22,6 @@ import org.jceph.messenger.internal.cephx.CephxMonClient;
  * session reconnect, which re-authenticates from scratch, remains the backstop).
  */
 final class TicketRenewal implements AutoCloseable {
-    static final int MSG_AUTH = 17;
-    static final int MSG_AUTH_REPLY = 18;
     static final long REPLY_TIMEOUT_MS = 10_000;
     private static final int CEPH_AUTH_CEPHX = 2;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TicketRenewal.class);
@@ -79,18 +74,15 @@ final class TicketRenewal implements AutoCloseable {
             return;
         }
         try {
-            CephDecoder d = CephDecoder.of(m.front(), "MAuthReply");
-            d.readU32Le(); // protocol
-            int result = d.readS32Le();
-            d.readU64Le(); // global_id
-            byte[] resultBl = d.readBlob();
-            String msg = d.hasRemaining() ? d.readString() : "";
+            MonAuthV1.Reply reply = MonAuthV1.Reply.decode(m);
+            int result = reply.result();
+            String msg = reply.resultMsg();
             if (result != 0) {
                 lastError = "monitor answered " + result + (msg.isEmpty() ? "" : " (" + msg + ")");
                 LOG.warn("cephx ticket renewal refused: {}", lastError);
                 return;
             }
-            cx.handleRenewalReply(resultBl);
+            cx.handleRenewalReply(reply.resultBl());
             renewed.incrementAndGet();
         } catch (DecodeException | CephxException e) {
             lastError = e.getMessage();
@@ -98,12 +90,9 @@ final class TicketRenewal implements AutoCloseable {
         }
     }
 
-    /** MAuth (src/messages/MAuth.h, v1): paxos header, u32 protocol, blob auth_payload, u32 monmap_epoch. */
+    /** A cephx MAuth carrying {@code payload} (the codec is {@link MonAuthV1#auth}). */
     static Message auth(byte[] payload) {
-        ByteBuf b = Unpooled.buffer();
-        new CephEncoder(b).writeU64Le(0).writeU16Le(0xFFFF).writeU64Le(0)
-                .writeU32Le(CEPH_AUTH_CEPHX).writeBlob(payload).writeU32Le(0);
-        return Message.of(MSG_AUTH, 1, 1, CephEncoder.readableBytes(b));
+        return MonAuthV1.auth(CEPH_AUTH_CEPHX, payload);
     }
 
     long renewed() {

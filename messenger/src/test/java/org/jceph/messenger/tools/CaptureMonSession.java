@@ -23,6 +23,7 @@ import org.jceph.messenger.Connection;
 import org.jceph.encoding.types.EntityAddr;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.config.CephConfig;
 import org.jceph.messenger.internal.cephx.CephxMonAuth;
 import org.jceph.messenger.internal.cephx.CephxMonClient;
@@ -55,9 +56,9 @@ public final class CaptureMonSession {
         ProtocolV2Client client = new ProtocolV2Client(new ProtocolV2Client.Params(target, EntityName.TYPE_MON,
                 cfg.name(), auth, List.of(mode), 1, 12345, 1, Duration.ofSeconds(10), Duration.ofSeconds(60),
                 Duration.ofSeconds(120), (Message m) -> {
-                    if (m.type() == MonMessages.MSG_MON_MAP) {
+                    if (m.type() == MessageType.MON_MAP.number()) {
                         gotMonMap.complete(null);
-                    } else if (m.type() == MonMessages.MSG_OSD_MAP) {
+                    } else if (m.type() == MessageType.OSD_MAP.number()) {
                         gotOsdMap.complete(null);
                     }
                 }));

@@ -14,6 +14,7 @@ import org.jceph.encoding.types.HObject;
 import org.jceph.encoding.types.PgId;
 import org.jceph.encoding.types.SPgId;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 
 /**
  * MOSDBackoff (type 61, header v1; src/messages/MOSDBackoff.h) and the per-session table of
@@ -32,7 +33,9 @@ import org.jceph.messenger.Message;
  * session: a new connection starts with none, on both sides.
  */
 public final class Backoffs {
-    public static final int MSG_OSD_BACKOFF = 61;
+    /** MOSDBackoff HEAD_VERSION / COMPAT_VERSION (src/messages/MOSDBackoff.h). */
+    public static final int HEAD_VERSION = 1;
+    public static final int COMPAT_VERSION = 1;
     public static final int OP_BLOCK = 1;
     public static final int OP_ACK_BLOCK = 2;
     public static final int OP_UNBLOCK = 3;
@@ -82,7 +85,8 @@ public final class Backoffs {
         b.end().encode(e);
         byte[] front = new byte[f.readableBytes()];
         f.readBytes(front);
-        return new Message(MSG_OSD_BACKOFF, 1, 1, ACK_PRIORITY, 0, 0, front, new byte[0], new byte[0]);
+        return new Message(MessageType.OSD_BACKOFF.number(), HEAD_VERSION, COMPAT_VERSION, ACK_PRIORITY, 0, 0, front,
+                new byte[0], new byte[0]);
     }
 
     /** Our answer to a BLOCK: the same pg, epoch, id and range (the epoch lets the OSD drop it after a split). */

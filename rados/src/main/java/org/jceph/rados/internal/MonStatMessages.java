@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.rados.ClusterStat;
 import org.jceph.rados.PoolStat;
 
@@ -33,19 +34,28 @@ import org.jceph.rados.PoolStat;
  * reply carries the request's handle in its body.
  */
 public final class MonStatMessages {
-    public static final int MSG_MON_GET_VERSION = 19;
-    public static final int MSG_MON_GET_VERSION_REPLY = 20;
-    public static final int MSG_STATFS = 13;
-    public static final int MSG_STATFS_REPLY = 14;
-    public static final int MSG_GETPOOLSTATS = 58;
-    public static final int MSG_GETPOOLSTATS_REPLY = 59;
-    public static final int MSG_CONFIG = 62;
+    /**
+     * MMonGetVersion header versions. Ceph's class keeps Message's defaults (version 1, compat 0);
+     * jceph sends compat 1, as it always has.
+     */
+    public static final int GET_VERSION_HEAD_VERSION = 1;
+    public static final int GET_VERSION_COMPAT_VERSION = 1;
+    /** MStatfs HEAD_VERSION / COMPAT_VERSION (src/messages/MStatfs.h; v2 added the optional data pool). */
+    public static final int STATFS_HEAD_VERSION = 2;
+    public static final int STATFS_COMPAT_VERSION = 1;
+    /**
+     * MGetPoolStats header versions. Ceph's class keeps the defaults (version 1, compat 0); jceph
+     * sends compat 1, as it always has.
+     */
+    public static final int POOL_STATS_HEAD_VERSION = 1;
+    public static final int POOL_STATS_COMPAT_VERSION = 1;
 
     private MonStatMessages() {
     }
 
     public static Message getVersion(long handle, String what) {
-        return Message.of(MSG_MON_GET_VERSION, 1, 1, CephEncoder.toBytes(e -> e.writeU64Le(handle).writeString(what)));
+        return Message.of(MessageType.MON_GET_VERSION.number(), GET_VERSION_HEAD_VERSION, GET_VERSION_COMPAT_VERSION,
+                CephEncoder.toBytes(e -> e.writeU64Le(handle).writeString(what)));
     }
 
     public record Version(long handle, long newest, long oldest) {
@@ -72,7 +82,8 @@ public final class MonStatMessages {
             e.writeUuid(fsid);
             e.writeU8(0); // no data pool: the whole cluster
         });
-        return new Message(MSG_STATFS, 2, 1, Message.PRIO_DEFAULT, 0, 0, front, new byte[0], new byte[0]);
+        return new Message(MessageType.STATFS.number(), STATFS_HEAD_VERSION, STATFS_COMPAT_VERSION, Message.PRIO_DEFAULT,
+                0, 0, front, new byte[0], new byte[0]);
     }
 
     public static ClusterStat decodeStatfs(Message m) {
@@ -89,7 +100,8 @@ public final class MonStatMessages {
             e.writeU32Le(pools.size());
             pools.forEach(e::writeString);
         });
-        return new Message(MSG_GETPOOLSTATS, 1, 1, Message.PRIO_DEFAULT, 0, 0, front, new byte[0], new byte[0]);
+        return new Message(MessageType.GETPOOLSTATS.number(), POOL_STATS_HEAD_VERSION, POOL_STATS_COMPAT_VERSION,
+                Message.PRIO_DEFAULT, 0, 0, front, new byte[0], new byte[0]);
     }
 
     public static Map<String, PoolStat> decodePoolStats(Message m) {

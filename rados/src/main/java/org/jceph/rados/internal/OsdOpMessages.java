@@ -17,6 +17,7 @@ import org.jceph.encoding.types.SPgId;
 import org.jceph.encoding.types.SnapContext;
 import org.jceph.encoding.types.EntityName;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 
 /**
  * MOSDOp (type 42, header version 8, compat 3) and MOSDOpReply (type 43) as librados sends and
@@ -35,10 +36,16 @@ import org.jceph.messenger.Message;
  * </pre>
  */
 public final class OsdOpMessages {
-    public static final int MSG_OSD_OP = 42;
-    public static final int MSG_OSD_OPREPLY = 43;
-    public static final int OP_VERSION = 8;
-    public static final int OP_COMPAT = 3;
+    /** MOSDOp HEAD_VERSION / COMPAT_VERSION (src/messages/MOSDOp.h): the encoding {@link #encode} writes. */
+    public static final int HEAD_VERSION = 8;
+    public static final int COMPAT_VERSION = 3;
+    /**
+     * The header versions of the 2010 encoding {@link #encodeLegacyV1} writes: version 1 (a
+     * version below 2 selects the packed ceph_osd_request_head in MOSDOp::decode_payload);
+     * compat 1, as jceph has always sent it.
+     */
+    public static final int LEGACY_HEAD_VERSION = 1;
+    public static final int LEGACY_COMPAT_VERSION = 1;
 
     public static final int FLAG_ONDISK = 0x4;
     public static final int FLAG_RETRY = 0x8;
@@ -143,7 +150,8 @@ public final class OsdOpMessages {
         e.writeU64Le(r.features());
         byte[] front = new byte[f.readableBytes()];
         f.readBytes(front);
-        return new Message(MSG_OSD_OP, OP_VERSION, OP_COMPAT, Message.PRIO_DEFAULT, r.tid(), 0, front, new byte[0],
+        return new Message(MessageType.OSD_OP.number(), HEAD_VERSION, COMPAT_VERSION, Message.PRIO_DEFAULT, r.tid(), 0,
+                front, new byte[0],
                 inputs(r.ops()));
     }
 
@@ -181,7 +189,8 @@ public final class OsdOpMessages {
         }
         byte[] front = new byte[f.readableBytes()];
         f.readBytes(front);
-        return new Message(MSG_OSD_OP, 1, 1, Message.PRIO_DEFAULT, r.tid(), 0, front, new byte[0], inputs(r.ops()));
+        return new Message(MessageType.OSD_OP.number(), LEGACY_HEAD_VERSION, LEGACY_COMPAT_VERSION, Message.PRIO_DEFAULT,
+                r.tid(), 0, front, new byte[0], inputs(r.ops()));
     }
 
     /**

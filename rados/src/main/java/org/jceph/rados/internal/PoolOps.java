@@ -4,6 +4,7 @@ import java.util.UUID;
 import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 
 /**
  * MPoolOp (type 49, version 4) and MPoolOpReply (type 48), src/messages/MPoolOp.h: pool snapshot
@@ -15,8 +16,9 @@ import org.jceph.messenger.Message;
  * </pre>
  */
 public final class PoolOps {
-    public static final int MSG_POOLOP = 49;
-    public static final int MSG_POOLOP_REPLY = 48;
+    /** MPoolOp HEAD_VERSION / COMPAT_VERSION (src/messages/MPoolOp.h; v4 made crush_rule an s16). */
+    public static final int HEAD_VERSION = 4;
+    public static final int COMPAT_VERSION = 2;
 
     public static final int CREATE_SNAP = 0x11;
     public static final int DELETE_SNAP = 0x12;
@@ -33,7 +35,8 @@ public final class PoolOps {
             e.writeU32Le(pool).writeU32Le(op).writeU64Le(0).writeU64Le(snapId).writeString(name).writeU8(0)
                     .writeU16Le(0);
         });
-        return new Message(MSG_POOLOP, 4, 2, Message.PRIO_DEFAULT, 0, 0, front, new byte[0], new byte[0]);
+        return new Message(MessageType.POOLOP.number(), HEAD_VERSION, COMPAT_VERSION, Message.PRIO_DEFAULT, 0, 0, front,
+                new byte[0], new byte[0]);
     }
 
     /** The monitor's answer: errno (0 or negative), the osdmap epoch that carries the change, data. */

@@ -9,6 +9,7 @@ import org.jceph.encoding.types.HObject;
 import org.jceph.encoding.types.PgId;
 import org.jceph.encoding.types.SPgId;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.junit.jupiter.api.Test;
 
 class BackoffsTest {
@@ -66,7 +67,7 @@ class BackoffsTest {
         Backoffs.Backoff block = new Backoffs.Backoff(new SPgId(new PgId(3, 1), -1), 17, Backoffs.OP_BLOCK, 42,
                 bound(3, 1), MAX);
         Message ack = Backoffs.ackFor(block);
-        assertEquals(Backoffs.MSG_OSD_BACKOFF, ack.type());
+        assertEquals(MessageType.OSD_BACKOFF.number(), ack.type());
         Backoffs.Backoff back = Backoffs.decode(ack);
         assertEquals(Backoffs.OP_ACK_BLOCK, back.op());
         assertEquals(block.pgid(), back.pgid());

@@ -10,6 +10,7 @@ import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
 import org.jceph.encoding.DecodeException;
 import org.jceph.encoding.types.SnapContext;
+import org.jceph.rados.Errno;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosException;
 import org.jceph.rbd.RbdException;
@@ -101,7 +102,7 @@ public final class Format1Image implements AutoCloseable {
             byte[] out = io.exec(INFO, "rbd", "assign_bid", new byte[0]);
             return CephDecoder.of(out, "assign_bid").readU64Le();
         } catch (RadosException e) {
-            if (e.errno() != -95 && e.errno() != -2) {
+            if (e.errno() != Errno.EOPNOTSUPP.negative() && e.errno() != Errno.ENOENT.negative()) {
                 throw e;
             }
             return RANDOM.nextInt() & 0x7fffffffL;

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import org.jceph.encoding.types.EntityAddr;
+import org.jceph.rados.Errno;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.LockInfo;
 import org.jceph.rados.RadosException;
@@ -154,11 +155,11 @@ public final class ExclusiveLock {
             try {
                 io.lock(watcher.header(), LOCK_NAME, false, cookie(), LOCK_TAG, "", 0);
             } catch (RadosException e) {
-                if (e.errno() == -16) { // EBUSY: someone else holds it
+                if (e.errno() == Errno.EBUSY.negative()) { // EBUSY: someone else holds it
                     handleBusy(deadline, releasesBefore);
                     continue;
                 }
-                if (e.errno() != -17) { // EEXIST: the lock is already ours under this cookie
+                if (e.errno() != Errno.EEXIST.negative()) { // EEXIST: the lock is already ours under this cookie
                     throw e;
                 }
             }

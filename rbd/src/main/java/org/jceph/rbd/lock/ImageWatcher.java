@@ -2,6 +2,7 @@ package org.jceph.rbd.lock;
 
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.jceph.rados.Errno;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosException;
 import org.jceph.rbd.lock.WatchNotifyMessages.ClientId;
@@ -126,7 +127,7 @@ public final class ImageWatcher implements AutoCloseable {
                 if (WatchNotifyMessages.isOwnerRequest(n.op()) && l != null && l.isOwner()) {
                     // Maintenance requests go to the lock owner; we do not run them for others, so we
                     // answer EOPNOTSUPP and librbd asks for the lock instead (then does it itself).
-                    return WatchNotifyMessages.response(-95);
+                    return WatchNotifyMessages.response(Errno.EOPNOTSUPP.negative());
                 }
             }
         }

@@ -3,6 +3,7 @@ package org.jceph.rbd.objectmap;
 import java.util.Optional;
 import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
+import org.jceph.rados.Errno;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.LockInfo;
 import org.jceph.rados.RadosException;
@@ -71,10 +72,10 @@ public final class ObjectMap {
                 io.lock(oid, LOCK_NAME, false, "", "", "", 0);
                 return;
             } catch (RadosException e) {
-                if (e.errno() == -17) {
+                if (e.errno() == Errno.EEXIST.negative()) {
                     return; // ours already
                 }
-                if (e.errno() != -16) {
+                if (e.errno() != Errno.EBUSY.negative()) {
                     throw e;
                 }
             }

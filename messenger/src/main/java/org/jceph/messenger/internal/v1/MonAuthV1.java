@@ -10,6 +10,7 @@ import org.jceph.encoding.CephEncoder;
 import org.jceph.encoding.DecodeException;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.auth.AuthenticationException;
 import org.jceph.messenger.auth.ServiceTicket;
 import org.jceph.messenger.internal.cephx.CephxException;
@@ -30,8 +31,12 @@ import org.jceph.messenger.internal.cephx.CephxMonClient;
  * The cephx payloads are {@link CephxMonClient}'s; only the carrier differs from msgr2.
  */
 public final class MonAuthV1 {
-    public static final int MSG_AUTH = 17;
-    public static final int MSG_AUTH_REPLY = 18;
+    /**
+     * MAuth header versions. Ceph's class keeps the defaults (version 1, compat 0); jceph sends
+     * compat 1, as it always has.
+     */
+    public static final int AUTH_HEAD_VERSION = 1;
+    public static final int AUTH_COMPAT_VERSION = 1;
     private static final int EAGAIN = 11;
 
     private final EntityName self;
@@ -61,18 +66,29 @@ public final class MonAuthV1 {
         return auth(0, CephEncoder.readableBytes(b));
     }
 
-    static Message auth(int protocol, byte[] payload) {
+    /**
+     * The one MAuth encoder (src/messages/MAuth.h): paxos header, u32 protocol, blob auth_payload,
+     * u32 monmap_epoch (0). Used by the msgr1 handshake and by the ticket renewal on any session.
+     */
+    public static Message auth(int protocol, byte[] payload) {
         ByteBuf b = Unpooled.buffer();
         new CephEncoder(b).writeU64Le(0).writeU16Le(0xFFFF).writeU64Le(0)
                 .writeU32Le(protocol).writeBlob(payload).writeU32Le(0);
-        return Message.of(MSG_AUTH, 1, 1, CephEncoder.readableBytes(b));
+        return Message.of(MessageType.AUTH.number(), AUTH_HEAD_VERSION, AUTH_COMPAT_VERSION, CephEncoder.readableBytes(b));
     }
 
-    /** A decoded MAuthReply. */
+    /**
+     * A decoded MAuthReply: the one decoder, for the msgr1 handshake and the ticket renewal on any
+     * session. A front that ends before result_msg reads as an empty message.
+     */
     public record Reply(int protocol, int result, long globalId, byte[] resultBl, String resultMsg) {
         public static Reply decode(Message m) {
             CephDecoder d = CephDecoder.of(m.front(), "MAuthReply");
-            return new Reply((int) d.readU32Le(), d.readS32Le(), d.readU64Le(), d.readBlob(), d.readString());
+            int protocol = (int) d.readU32Le();
+            int result = d.readS32Le();
+            long globalId = d.readU64Le();
+            byte[] resultBl = d.readBlob();
+            return new Reply(protocol, result, globalId, resultBl, d.hasRemaining() ? d.readString() : "");
         }
     }
 

@@ -20,6 +20,7 @@ import org.jceph.messenger.Connection;
 import org.jceph.messenger.ConnectionException;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.auth.AuthenticationException;
 import org.jceph.messenger.auth.ServiceTicket;
 import org.jceph.messenger.internal.Buffers;
@@ -333,7 +334,7 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
         }
         inSeq = m.seq();
         if (state == State.MON_AUTH) {
-            if (m.type() != MonAuthV1.MSG_AUTH_REPLY) {
+            if (!MessageType.AUTH_REPLY.is(m.type())) {
                 return; // nothing else is meant for an unauthenticated session
             }
             MonAuthV1.Step step = p.monAuth().onReply(m, p.self(), p.target() + " (msgr1)");

@@ -13,6 +13,7 @@ import org.jceph.encoding.CephFeature;
 import org.jceph.encoding.types.EntityAddr;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.auth.CryptoKey;
 import org.jceph.messenger.auth.Keyring;
 import org.jceph.messenger.internal.cephx.CephxMonClient;
@@ -96,7 +97,7 @@ class CapturedV1SessionTest {
         assertArrayEquals(c.raw(), c.connect().encode());
 
         List<V1Reader.Msg> msgs = whole.stream().filter(o -> o instanceof V1Reader.Msg).map(o -> (V1Reader.Msg) o).toList();
-        assertEquals(MonAuthV1.MSG_AUTH, msgs.get(0).message().type());
+        assertEquals(MessageType.AUTH.number(), msgs.get(0).message().type());
         assertEquals(-1L, msgs.get(0).srcNum(), "before authentication we are client.?");
         assertTrue(msgs.get(2).srcNum() > 0, "then client.<global_id>");
         assertEquals(0L, whole.get(2), "our in_seq after TAG_SEQ");

@@ -23,6 +23,7 @@ import org.jceph.messenger.Connection;
 import org.jceph.messenger.ConnectionException;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.jceph.messenger.Messenger;
 import org.jceph.messenger.auth.AuthenticationException;
 import org.jceph.messenger.auth.ServiceTicket;
@@ -178,7 +179,7 @@ class FakeV1PeerTest {
         ByteBuf f = Unpooled.buffer();
         new org.jceph.encoding.CephEncoder(f).writeU32Le(protocol).writeU32Le(result).writeU64Le(globalId)
                 .writeBlob(new byte[0]).writeString("");
-        Message m = Message.of(MonAuthV1.MSG_AUTH_REPLY, 1, 1, io.netty.buffer.ByteBufUtil.getBytes(f));
+        Message m = Message.of(MessageType.AUTH_REPLY.number(), 1, 1, io.netty.buffer.ByteBufUtil.getBytes(f));
         return msg(m, 1);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import org.jceph.encoding.CephFeature;
 import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
+import org.jceph.messenger.MessageType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,7 +67,7 @@ class StockClientV1CaptureTest {
         assertEquals(later, extra, "we advertise 0x" + Long.toHexString(extra & ~later) + " that librados does not");
         V1Reader.Msg first = cw.stream().filter(o -> o instanceof V1Reader.Msg).map(o -> (V1Reader.Msg) o)
                 .findFirst().orElseThrow();
-        assertEquals(MonAuthV1.MSG_AUTH, first.message().type());
+        assertEquals(MessageType.AUTH.number(), first.message().type());
         assertEquals(-1L, first.srcNum(), "librados is client.? before authenticating, as we are");
         Message ours = new MonAuthV1(EntityName.client("admin"), new org.jceph.messenger.internal.cephx.CephxMonClient(
                 EntityName.client("admin"), CapturedV1SessionTest.adminKey(), 0, new java.security.SecureRandom()))
