@@ -84,16 +84,10 @@ public final class FeatureUpdate {
      * @param mask the mask for cls_rbd set_features (the changed bits and those they depend on)
      * @param flags the header flags set (enable) or cleared (disable): the object map's invalid flags
      * @param enable whether features are switched on
+     * @param objectMapChanges whether object map objects are created (enable) or removed (disable):
+     *     false when only fast-diff is added to an image that already has object-map
      */
-    public record Plan(long changed, long newFeatures, long mask, long flags, boolean enable) {
-        /**
-         * Whether an object map is created (enable) or removed (disable).
-         *
-         * @return true when object-map itself changes
-         */
-        public boolean objectMapChanges() {
-            return (changed & RbdFeatures.OBJECT_MAP) != 0;
-        }
+    public record Plan(long changed, long newFeatures, long mask, long flags, boolean enable, boolean objectMapChanges) {
     }
 
     /**
@@ -170,7 +164,10 @@ public final class FeatureUpdate {
                 flags |= ObjectMap.FLAG_OBJECT_MAP_INVALID;
             }
         }
-        return new Plan(changed, newFeatures, mask, flags, enable);
+        // librbd ties the two together even when object-map is already on (flags both invalid), but
+        // creates the map objects only when the image had no object map
+        boolean mapChanges = (changed & om) != 0 && (enable ? (current & om) == 0 : true);
+        return new Plan(changed, newFeatures, mask, flags, enable, mapChanges);
     }
 
     /**

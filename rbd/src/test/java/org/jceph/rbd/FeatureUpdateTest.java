@@ -58,10 +58,12 @@ class FeatureUpdateTest {
         assertEquals(L | EL | DF, off.newFeatures());
         assertEquals(INVALID, off.flags()); // cleared
         assertEquals(OM | FD, FeatureUpdate.plan(DEFAULT, OM, false).changed());
-        // an old image with object-map but not fast-diff: fast-diff alone is added
+        // an old image with object-map but not fast-diff: librbd still ties the pair (both flags go
+        // invalid) but keeps the existing map objects
         FeatureUpdate.Plan fd = FeatureUpdate.plan(L | EL | OM, FD, true);
-        assertEquals(FD, fd.changed());
-        assertEquals(ObjectMap.FLAG_FAST_DIFF_INVALID, fd.flags());
+        assertEquals(OM | FD, fd.changed());
+        assertEquals(L | EL | OM | FD, fd.newFeatures());
+        assertEquals(INVALID, fd.flags());
         assertFalse(fd.objectMapChanges());
     }
 

@@ -15,13 +15,14 @@ final class RbdFeatureHelp {
         for (String level : new String[] {"image", "pool"}) {
             String spec = level.equals("image") ? "<image-spec>" : "<pool-name>";
             String c = "config " + level;
-            add.add(c + " get", c + " get", "rbd " + c + " get " + spec + " <key>", "Get a " + level
+            String a = level.equals("image") ? "an " : "a ";
+            add.add(c + " get", c + " get", "rbd " + c + " get " + spec + " <key>", "Get " + a + level
                     + "-level configuration override.");
             add.add(c + " list", c + " list (... ls)", "rbd " + c + " list [--format <format>] [--pretty-format] " + spec,
                     "List " + level + "-level configuration overrides.", c + " ls");
-            add.add(c + " remove", c + " remove (... rm)", "rbd " + c + " remove " + spec + " <key>", "Remove a " + level
+            add.add(c + " remove", c + " remove (... rm)", "rbd " + c + " remove " + spec + " <key>", "Remove " + a + level
                     + "-level configuration override.", c + " rm");
-            add.add(c + " set", c + " set", "rbd " + c + " set " + spec + " <key> <value>", "Set a " + level
+            add.add(c + " set", c + " set", "rbd " + c + " set " + spec + " <key> <value>", "Set " + a + level
                     + "-level configuration override.");
         }
     }
