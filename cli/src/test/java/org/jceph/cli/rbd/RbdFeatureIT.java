@@ -257,16 +257,24 @@ class RbdFeatureIT {
         assertEquals("1M\n", oursOk(c, "config", "pool", "get", pool, "rbd_cache_size"));
         oursOk(c, "config", "pool", "set", pool, "rbd_qos_bps_limit", "1000");
         assertEquals("1000\n", c.rbdOrThrow("config", "pool", "get", pool, "rbd_qos_bps_limit"));
-        // listings: every row, source and the header, plain and json
+        // listings: every row, source and the header, plain and json, against Pacific (whose option
+        // table jceph carries); other releases have other options, so there only the overridden rows
+        boolean pacific = c.release().equals("pacific");
         for (List<String> f : List.of(List.<String>of(), List.of("--format", "json"), List.of("--format", "json", "--pretty-format"))) {
             List<String> a = new ArrayList<>(List.of("config", "image", "list"));
             a.addAll(f);
             a.add(img);
-            assertEquals(c.rbdOrThrow(a.toArray(String[]::new)), oursOk(c, a.toArray(String[]::new)), a.toString());
             List<String> p = new ArrayList<>(List.of("config", "pool", "list"));
             p.addAll(f);
             p.add(pool);
-            assertEquals(c.rbdOrThrow(p.toArray(String[]::new)), oursOk(c, p.toArray(String[]::new)), p.toString());
+            if (pacific) {
+                assertEquals(c.rbdOrThrow(a.toArray(String[]::new)), oursOk(c, a.toArray(String[]::new)), a.toString());
+                assertEquals(c.rbdOrThrow(p.toArray(String[]::new)), oursOk(c, p.toArray(String[]::new)), p.toString());
+            } else if (f.isEmpty()) {
+                assertEquals(4, overridden(c.rbdOrThrow(a.toArray(String[]::new))).size()); // two image, two pool overrides
+                assertEquals(overridden(c.rbdOrThrow(a.toArray(String[]::new))), overridden(oursOk(c, a.toArray(String[]::new))));
+                assertEquals(overridden(c.rbdOrThrow(p.toArray(String[]::new))), overridden(oursOk(c, p.toArray(String[]::new))));
+            }
         }
         // refusals: same words, same status
         String[][] bad = {
@@ -294,7 +302,16 @@ class RbdFeatureIT {
         assertEquals("There are 0 metadata on this image.\n", c.rbdOrThrow("image-meta", "list", img));
         oursOk(c, "config", "pool", "remove", pool, "rbd_cache_size");
         c.rbdOrThrow("config", "pool", "remove", pool, "rbd_qos_bps_limit");
-        assertEquals(c.rbdOrThrow("config", "pool", "list", pool), oursOk(c, "config", "pool", "list", pool));
+        if (pacific) {
+            assertEquals(c.rbdOrThrow("config", "pool", "list", pool), oursOk(c, "config", "pool", "list", pool));
+        }
+        assertEquals(List.of(), overridden(oursOk(c, "config", "pool", "list", pool)));
+    }
+
+    /** The rows of a plain config listing that come from a pool or image override, spaces squeezed. */
+    private static List<String> overridden(String listing) {
+        return listing.lines().filter(l -> l.endsWith(" image ") || l.endsWith(" pool  ")).map(l -> l.replaceAll(" +", " ").strip())
+                .toList();
     }
 
     @Test
