@@ -52,11 +52,12 @@ class RbdFeatureIT {
 
     /**
      * The stock tool's stderr without librbd's log lines, which it may print into the middle of
-     * its own line ("...features: TIMESTAMP THREAD -1 librbd::...\n(22) ...").
+     * its own line ("...features: TIMESTAMP THREAD -1 librbd::...\n\n(22) ...").
      */
     private static String stockErr(CommandResult r) {
         return lines(CommandResult.withoutCephLogLines(
-                r.stderr().replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.+]+ [0-9a-f]+ +-?\\d+ [^\\n]*\\n", "")));
+                r.stderr().replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.+]+ [0-9a-f]+ +-?\\d+ [^\\n]*\\n", "")
+                        .replaceAll(": \\n+", ": "))); // a log line cut "...features: " from its "(22) ..."
     }
 
     /** The non-blank lines (the stock tool's line breaks move with the log lines it interleaves). */
