@@ -207,6 +207,9 @@ public final class FeatureUpdate {
      * @return what was done
      */
     public static Plan update(IoCtx io, String image, long features, boolean enable) {
+        if (org.jceph.rbd.format1.Format1Image.exists(io, image)) {
+            throw new RefusedException("old-format images do not support features");
+        }
         try (RbdImage img = RbdImage.open(io, image, false)) {
             Plan first = plan(img.features(), features, enable); // refused before any lock is taken, as librbd
             if (enable && (first.changed() & RbdFeatures.JOURNALING) != 0) {

@@ -144,6 +144,12 @@ class RbdFeatureIT {
         assertEquals(95, j.rc(), j.err());
         assertTrue(j.err().contains("jceph does not create image journals"), j.err());
         assertEquals("\tfeatures: layering, exclusive-lock", infoLine(c, pool + "/j", "features"));
+        // a format 1 image (made by jceph; Pacific's tool no longer creates them): features are not for it
+        oursOk(c, "create", "--image-format", "1", "--size", "4M", pool + "/old");
+        CommandResult s1 = c.rbd("feature", "enable", pool + "/old", "exclusive-lock");
+        Result o1 = ours(c, "feature", "enable", pool + "/old", "exclusive-lock");
+        assertEquals(s1.exitCode(), o1.rc());
+        assertEquals(stockErr(s1), lines(o1.err()));
         // a missing image: the stock tool's words
         CommandResult sm = c.rbd("feature", "enable", pool + "/nosuch", "exclusive-lock");
         Result om = ours(c, "feature", "enable", pool + "/nosuch", "exclusive-lock");
