@@ -863,6 +863,12 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
+    /** Runs {@code op} as a maintenance operation (FeatureUpdate, ObjectMapRebuild): exclusive lock held, writes paused. */
+    <T> T underMaintenance(java.util.function.Supplier<T> op) {
+        checkWritable();
+        return maintenance(op);
+    }
+
     private boolean mapActive() {
         return objectMap != null;
     }

@@ -43,7 +43,7 @@ public final class RbdCommand {
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
             "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
-            "merge-diff");
+            "merge-diff", "feature", "config");
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a;
@@ -307,6 +307,9 @@ public final class RbdCommand {
                 }
                 case "object-map" -> {
                     String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
+                    if (sub.equals("rebuild")) {
+                        return RbdFeatureCommands.rebuild(a, rados, err);
+                    }
                     if (!sub.equals("check")) {
                         throw new UsageException("usage: rbd object-map check [POOL/]IMAGE[@SNAP]");
                     }
@@ -376,6 +379,12 @@ public final class RbdCommand {
                 }
                 case "status" -> {
                     return RbdSnapStatusCommands.status(a, rados, out);
+                }
+                case "feature" -> {
+                    return RbdFeatureCommands.feature(a, rados, err);
+                }
+                case "config" -> {
+                    return RbdFeatureCommands.config(a, rados, out, err);
                 }
                 case "export-diff", "import-diff", "merge-diff" -> {
                     return RbdDiffCommands.run(cmd, a, rados, out, err);

@@ -22,6 +22,11 @@ final class RbdHelp {
     private static final Map<String, String> ALIASES = new LinkedHashMap<>();
     private static final Map<String, String> LISTED = new LinkedHashMap<>();
 
+    /** Adds one command's help (for the help of commands kept in classes of their own). */
+    interface Adder {
+        void add(String name, String listed, String usage, String description, String... aliases);
+    }
+
     private static void add(String name, String listed, String usage, String description, String... aliases) {
         COMMANDS.put(name, new Entry(usage, description));
         LISTED.put(name, listed);
@@ -38,6 +43,7 @@ final class RbdHelp {
                 "Display children of an image or its snapshot.");
         add("clone", "clone", "rbd clone [--image-feature <image-feature>] [--rbd-default-clone-format <1|2|auto>]\n"
                 + "          <source-snap-spec> <dest-image-spec>", "Clone a snapshot into a CoW child image.");
+        RbdFeatureHelp.register(RbdHelp::add);
         add("create", "create", "rbd create [--image-format <image-format>] [--object-size <object-size>] [--order <order>]\n"
                 + "          [--image-feature <image-feature>] [--stripe-unit <stripe-unit>] [--stripe-count <stripe-count>]\n"
                 + "          [--data-pool <data-pool>] --size <size> <image-spec>", "Create an empty image.");
@@ -91,7 +97,7 @@ final class RbdHelp {
         out.println();
         out.println("Positional arguments:");
         out.println("  <command>");
-        LISTED.forEach((name, listed) -> out.printf("    %-34s%s%n", listed, COMMANDS.get(name).description()));
+        new java.util.TreeMap<>(LISTED).forEach((name, listed) -> out.printf("    %-34s%s%n", listed, COMMANDS.get(name).description()));
         out.println();
         out.println("Optional arguments:");
         out.println("  -c [ --conf ] arg                   path to cluster configuration");
