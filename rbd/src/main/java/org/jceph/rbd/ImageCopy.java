@@ -148,9 +148,17 @@ public final class ImageCopy {
         Sparsify.checkSparseSize(o.sparseSize, Long.MAX_VALUE);
         create(src, dstIo, dstName, o, src.size(), src.features());
         try (RbdImage dst = RbdImage.open(dstIo, dstName, false)) {
+            // whole sparse-size blocks, as librbd writes them (an object's data rounded up to one)
+            long done = 0;
             for (ImageDiff.Extent e : src.diff(null, false)) {
                 if (e.exists()) {
-                    sync(src, dst, e.offset(), e.length(), o.sparseSize, true);
+                    long from = Math.max(done, e.offset() / o.sparseSize * o.sparseSize);
+                    long to = Math.min(src.size(), (e.offset() + e.length() + o.sparseSize - 1) / o.sparseSize
+                            * o.sparseSize);
+                    if (to > from) {
+                        sync(src, dst, from, to - from, o.sparseSize, true);
+                        done = to;
+                    }
                 }
             }
             copyMetadata(src, dst);
@@ -243,12 +251,11 @@ public final class ImageCopy {
         if (o.stripeUnit >= 0) {
             unit = o.stripeUnit;
             count = o.stripeCount;
-        } else if (o.order == null && src.layout().isStriped()) {
+        } else {
+            // librbd takes the source's stripe unit and count even when the order changes: a copy
+            // of a 1 MiB-object image with --object-size 2M gets striping (unit 1 MiB, count 1)
             unit = src.layout().stripeUnit();
             count = src.layout().stripeCount();
-        } else {
-            unit = 0;
-            count = 0;
         }
         RbdImage.create(dstIo, dstName, size, order, features, unit, count, o.dataPool);
     }
@@ -327,6 +334,8 @@ public final class ImageCopy {
     }
 
     private static void copyMetadata(RbdImage src, RbdImage dst) {
-        src.metadataList().forEach(dst::metadataSet);
+        // verbatim, conf_ keys too: they were validated where they were set (librbd copies them the same way)
+        String header = "rbd_header." + dst.id();
+        src.metadataList().forEach((k, v) -> ImageMetadata.setCopied(dst.metadataIo(), header, k, v));
     }
 }

@@ -70,21 +70,41 @@ public final class Sparsify {
         long overlapObjects = parent == null || parent.overlap() <= 0 ? 0
                 : RbdImage.objectCountFor(img.layout(), parent.overlap());
         IoCtx io = img.dataIo();
-        List<CompletableFuture<Void>> window = new ArrayList<>();
+        List<Long> window = new ArrayList<>();
         for (long n = 0; n < objects; n++) {
             if (img.objectMapStateOf(n) == ObjectMap.NONEXISTENT) {
                 continue; // the map says it is not there (librbd skips it too)
             }
-            boolean removeEmpty = n >= overlapObjects;
-            window.add(one(img, io, n, sparseSize, removeEmpty));
+            window.add(n);
             if (window.size() >= CONCURRENCY) {
-                RbdImage.awaitIo(CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)),
-                        "sparsify of image " + img.name());
+                batch(img, io, window, sparseSize, overlapObjects);
                 window.clear();
             }
         }
-        RbdImage.awaitIo(CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)),
+        batch(img, io, window, sparseSize, overlapObjects);
+    }
+
+    /**
+     * Sparsifies a few objects at once. The object map (a blocking update) is marked PENDING for
+     * those that may go before, and EXISTS or NONEXISTENT after, on the caller's thread.
+     */
+    private static void batch(RbdImage img, IoCtx io, List<Long> objects, long sparseSize, long overlapObjects) {
+        List<CompletableFuture<Void>> ops = new ArrayList<>();
+        List<Long> mayGo = new ArrayList<>();
+        for (long n : objects) {
+            boolean removeEmpty = n >= overlapObjects;
+            if (removeEmpty && img.objectMapStateOf(n) >= 0) {
+                img.objectMapSet(n, ObjectMap.PENDING);
+                mayGo.add(n);
+            }
+            ops.add(one(io, RbdImage.dataObjectName(img.objectPrefix(), n), sparseSize, removeEmpty));
+        }
+        RbdImage.awaitIo(CompletableFuture.allOf(ops.toArray(CompletableFuture[]::new)),
                 "sparsify of image " + img.name());
+        for (long n : mayGo) {
+            boolean exists = io.statOrNull(RbdImage.dataObjectName(img.objectPrefix(), n)) != null;
+            img.objectMapSet(n, exists ? ObjectMap.EXISTS : ObjectMap.NONEXISTENT);
+        }
     }
 
     /** The class method's input: the run size (u64) and whether an all-zero object goes (bool). */
@@ -92,23 +112,12 @@ public final class Sparsify {
         return CephEncoder.toBytes(e -> e.writeU64Le(sparseSize).writeBool(removeEmpty));
     }
 
-    private static CompletableFuture<Void> one(RbdImage img, IoCtx io, long n, long sparseSize, boolean removeEmpty) {
-        String oid = RbdImage.dataObjectName(img.objectPrefix(), n);
-        boolean mapped = img.objectMapStateOf(n) >= 0;
-        if (mapped && removeEmpty) {
-            img.objectMapSet(n, ObjectMap.PENDING);
-        }
+    private static CompletableFuture<Void> one(IoCtx io, String oid, long sparseSize, boolean removeEmpty) {
         IoCtx.Operation op = new IoCtx.Operation().exec("rbd", "sparsify", input(sparseSize, removeEmpty));
-        CompletableFuture<Void> f = io.operateAsync(oid, op).<Void>thenApply(r -> null).exceptionallyCompose(err -> {
+        return io.operateAsync(oid, op).<Void>thenApply(r -> null).exceptionallyCompose(err -> {
             Throwable c = RadosException.unwrap(err);
             return c instanceof RadosException.ObjectNotFoundException ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.failedFuture(c);
         });
-        if (!(mapped && removeEmpty)) {
-            return f;
-        }
-        // was the object removed? the map says so afterwards, as librbd's post-update does
-        return f.thenCompose(v -> io.statOrNullAsync(oid)).thenAccept(st ->
-                img.objectMapSet(n, st == null ? ObjectMap.NONEXISTENT : ObjectMap.EXISTS));
     }
 }
