@@ -52,7 +52,7 @@ final class ImageWriteOps {
             boolean whole = bufs.size() == 1 && bufs.get(0)[0] % pattern.length == 0
                     && x.length() % pattern.length == 0;
             if (whole) {
-                parts.add(img.objectStep(x.objectNumber(), op -> op.writeSame(x.offset(), x.length(), pattern)));
+                parts.add(img.objectStep(x.objectNumber(), false, op -> op.writeSame(x.offset(), x.length(), pattern)));
             } else {
                 byte[] piece = new byte[(int) x.length()];
                 int at = 0;
@@ -62,7 +62,7 @@ final class ImageWriteOps {
                     }
                     at += (int) b[1];
                 }
-                parts.add(img.objectStep(x.objectNumber(), op -> op.write(x.offset(), piece)));
+                parts.add(img.objectStep(x.objectNumber(), false, op -> op.write(x.offset(), piece)));
             }
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
@@ -94,7 +94,7 @@ final class ImageWriteOps {
                     + length + " crosses a 512-byte sector or a stripe unit (librbd refuses it too)"));
         }
         ObjectExtent x = Striper.fileToExtents(img.layout(), offset, length).get(0);
-        return img.objectStep(x.objectNumber(), op -> op.cmpExt(x.offset(), compare).write(x.offset(), data))
+        return img.objectStep(x.objectNumber(), true, op -> op.cmpExt(x.offset(), compare).write(x.offset(), data))
                 .exceptionallyCompose(err -> {
                     Throwable c = RadosException.unwrap(err);
                     if (c instanceof RadosException.CompareMismatchException m) {

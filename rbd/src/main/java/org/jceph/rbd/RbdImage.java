@@ -959,11 +959,32 @@ public final class RbdImage implements AutoCloseable {
      * the write gate, the object map marked first, a clone's parent data copied up in the same
      * operation (for {@link ImageWriteOps}).
      */
-    CompletableFuture<Void> objectStep(long n, java.util.function.Consumer<IoCtx.Operation> step) {
+    CompletableFuture<Void> objectStep(long n, boolean readsData, java.util.function.Consumer<IoCtx.Operation> step) {
         checkWritable();
         return permit().thenCompose(p -> guarded(p, () -> gated(() -> withMapUpdate(
-                mapActive() && mapState(n) != ObjectMap.EXISTS, () -> markExists(n), () -> needsCopyup(n)
-                        ? copyupGuarded(n, step) : io.operateAsync(object(n), stepOf(step)).thenApply(r -> null)))));
+                mapActive() && mapState(n) != ObjectMap.EXISTS, () -> markExists(n), () -> !needsCopyup(n)
+                        ? io.operateAsync(object(n), stepOf(step)).thenApply(r -> null)
+                        : readsData ? copyupFirst(n, step) : copyupGuarded(n, step)))));
+    }
+
+    /**
+     * For a step that reads the object (cmpext): the OSD evaluates reads in a write op against
+     * the object as it was before the op, so a copy-up in the same op would not be seen. The
+     * copy-up goes first, on its own (a no-op if the object exists by then), then the step.
+     */
+    private CompletableFuture<Void> copyupFirst(long n, java.util.function.Consumer<IoCtx.Operation> step) {
+        String oid = object(n);
+        IoCtx.Operation first = new IoCtx.Operation().assertExists();
+        step.accept(first);
+        return io.operateAsync(oid, first).<Void>thenApply(r -> null).exceptionallyCompose(err -> {
+            Throwable c = RadosException.unwrap(err);
+            if (!(c instanceof RadosException.ObjectNotFoundException)) {
+                return CompletableFuture.failedFuture(c);
+            }
+            return parentObjectData(n).thenCompose(data -> data.length == 0 ? CompletableFuture.completedFuture(null)
+                    : io.operateAsync(oid, new IoCtx.Operation().exec("rbd", "copyup", data)))
+                    .thenCompose(v -> io.operateAsync(oid, stepOf(step))).thenApply(r -> (Void) null);
+        });
     }
 
     private static IoCtx.Operation stepOf(java.util.function.Consumer<IoCtx.Operation> step) {
