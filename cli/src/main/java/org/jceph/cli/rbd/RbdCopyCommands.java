@@ -21,12 +21,6 @@ final class RbdCopyCommands {
     private RbdCopyCommands() {
     }
 
-    /** Whether {@code cmd} (the first word) is one of these commands. */
-    static boolean handles(RbdCommand.Args a) {
-        String cmd = a.pos().isEmpty() ? "" : a.pos().get(0);
-        return cmd.equals("cp") || cmd.equals("copy") || cmd.equals("sparsify") || cmd.equals("deep");
-    }
-
     static int run(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {
         String cmd = a.pos().get(0);
         if (cmd.equals("sparsify")) {
