@@ -2307,6 +2307,39 @@ public final class IoCtx implements AutoCloseable {
         }
 
         /**
+         * Fails the whole operation with {@link RadosException.CompareMismatchException} unless
+         * the object's bytes at {@code offset} equal {@code data} (the OSD's CMPEXT).
+         *
+         * @param offset where, not negative
+         * @param data the expected bytes
+         * @return this operation
+         */
+        public Operation cmpExt(long offset, byte[] data) {
+            Args.offset(offset);
+            return add("cmpExt", OsdOp.cmpext(offset, bytes(data, "data")));
+        }
+
+        /**
+         * Repeats {@code pattern} across {@code length} bytes at {@code offset} (the OSD's
+         * WRITESAME); the length must be a whole multiple of the pattern's.
+         *
+         * @param offset where, not negative
+         * @param length how many bytes, a multiple of the pattern's length
+         * @param pattern the bytes to repeat, not empty
+         * @return this operation
+         * @throws IllegalArgumentException when the pattern is empty or does not divide the length
+         */
+        public Operation writeSame(long offset, long length, byte[] pattern) {
+            Args.extent(offset, length);
+            byte[] p = bytes(pattern, "pattern");
+            if (p.length == 0 || length % p.length != 0) {
+                throw new IllegalArgumentException("writeSame: the length " + length
+                        + " is not a whole multiple of a non-empty pattern (" + p.length + " bytes)");
+            }
+            return add("writeSame", OsdOp.writesame(offset, length, p));
+        }
+
+        /**
          * Zeroes an extent.
          *
          * @param offset where, not negative

@@ -232,6 +232,27 @@ public final class WriteOperation extends CompoundOp {
     }
 
     /**
+     * Repeats {@code pattern} across {@code length} bytes at {@code offset} (the OSD's WRITESAME);
+     * {@code length} must be a whole multiple of the pattern's length (the OSD answers EINVAL
+     * otherwise).
+     *
+     * @param offset where, not negative
+     * @param length how many bytes, not negative
+     * @param pattern the bytes to repeat, not empty
+     * @return this operation
+     * @throws IllegalArgumentException when the pattern is empty or does not divide the length
+     */
+    public WriteOperation writeSame(long offset, long length, byte[] pattern) {
+        Args.extent(offset, length);
+        Args.notNull(pattern, "pattern");
+        if (pattern.length == 0 || length % pattern.length != 0) {
+            throw new IllegalArgumentException("writeSame: the length " + length
+                    + " is not a whole multiple of a non-empty pattern (" + pattern.length + " bytes)");
+        }
+        return step("writeSame", OsdOp.writesame(offset, length, pattern));
+    }
+
+    /**
      * Fails the operation with ECANCELED unless the comparison of an xattr (as strings) holds.
      *
      * @param name the attribute

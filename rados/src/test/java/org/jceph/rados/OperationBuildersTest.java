@@ -62,6 +62,20 @@ class OperationBuildersTest {
     }
 
     @Test
+    void writeSameCarriesOffsetLengthAndPatternLength() {
+        WriteOperation w = new WriteOperation().writeSame(4096, 12, new byte[] {1, 2, 3});
+        OsdOp ws = w.ops().get(0);
+        assertEquals(OsdOp.WRITESAME, ws.op());
+        assertEquals("writesame", ws.unionCase());
+        assertEquals(List.of(4096L, 12L, 3L), java.util.Arrays.stream(ws.unionValues()).boxed().toList());
+        assertEquals(3, ws.input().length);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new WriteOperation().writeSame(0, 10, new byte[] {1, 2, 3}));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new WriteOperation().writeSame(0, 0, new byte[0]));
+    }
+
+    @Test
     void repliesFillTheStepResultsAndFailokStepsCarryTheirError() {
         ReadOperation r = new ReadOperation();
         StepResult<byte[]> data = r.read(0, 0);

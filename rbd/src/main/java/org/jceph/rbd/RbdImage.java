@@ -961,6 +961,63 @@ public final class RbdImage implements AutoCloseable {
         return dataObjectName(objectPrefix, number);
     }
 
+    /**
+     * Runs {@code step} on data object {@code n} as a write does: under the exclusive lock and
+     * the write gate, the object map marked first, a clone's parent data copied up in the same
+     * operation (for {@link ImageWriteOps}).
+     */
+    CompletableFuture<Void> objectStep(long n, boolean readsData, java.util.function.Consumer<IoCtx.Operation> step) {
+        checkWritable();
+        return permit().thenCompose(p -> guarded(p, () -> gated(() -> withMapUpdate(
+                mapActive() && mapState(n) != ObjectMap.EXISTS, () -> markExists(n), () -> !needsCopyup(n)
+                        ? io.operateAsync(object(n), stepOf(step)).thenApply(r -> null)
+                        : readsData ? copyupFirst(n, step) : copyupGuarded(n, step)))));
+    }
+
+    /**
+     * For a step that reads the object (cmpext): the OSD evaluates reads in a write op against
+     * the object as it was before the op, so a copy-up in the same op would not be seen. The
+     * copy-up goes first, on its own (a no-op if the object exists by then), then the step.
+     */
+    private CompletableFuture<Void> copyupFirst(long n, java.util.function.Consumer<IoCtx.Operation> step) {
+        String oid = object(n);
+        IoCtx.Operation first = new IoCtx.Operation().assertExists();
+        step.accept(first);
+        return io.operateAsync(oid, first).<Void>thenApply(r -> null).exceptionallyCompose(err -> {
+            Throwable c = RadosException.unwrap(err);
+            if (!(c instanceof RadosException.ObjectNotFoundException)) {
+                return CompletableFuture.failedFuture(c);
+            }
+            return parentObjectData(n).thenCompose(data -> data.length == 0 ? CompletableFuture.completedFuture(null)
+                    : io.operateAsync(oid, new IoCtx.Operation().exec("rbd", "copyup", data)))
+                    .thenCompose(v -> io.operateAsync(oid, stepOf(step))).thenApply(r -> (Void) null);
+        });
+    }
+
+    private static IoCtx.Operation stepOf(java.util.function.Consumer<IoCtx.Operation> step) {
+        IoCtx.Operation op = new IoCtx.Operation();
+        step.accept(op);
+        return op;
+    }
+
+    /** {@link #maintenance} for {@link Sparsify}: the exclusive lock held, writes paused. */
+    <T> T whileMaintaining(java.util.function.Supplier<T> op) {
+        checkWritable();
+        return maintenance(op);
+    }
+
+    /** The object map's state of object {@code n}; -1 when there is no (trusted) map. */
+    int objectMapStateOf(long n) {
+        return mapActive() ? mapState(n) : -1;
+    }
+
+    /** Sets object {@code n}'s state in the object map, if there is one. */
+    void objectMapSet(long n, int state) {
+        if (mapActive()) {
+            objectMap.update(n, n + 1, state, java.util.Optional.empty());
+        }
+    }
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** {@code prefix.%016x} without a Formatter (this is on every I/O's path). */
@@ -1988,6 +2045,56 @@ public final class RbdImage implements AutoCloseable {
      */
     public void writeZeroes(long offset, long length) {
         await(writeZeroesAsync(offset, length), "write_zeroes");
+    }
+
+    /**
+     * librbd's writesame: {@code pattern} repeated over {@code length} bytes at {@code offset}
+     * (see {@link ImageWriteOps#writeSame}).
+     *
+     * @param offset where the range starts
+     * @param length its length, a whole multiple of the pattern's
+     * @param pattern the bytes to repeat
+     * @return a future completed when the OSDs have the data
+     */
+    public CompletableFuture<Void> writeSameAsync(long offset, long length, byte[] pattern) {
+        return ImageWriteOps.writeSame(this, offset, length, pattern);
+    }
+
+    /**
+     * {@link #writeSameAsync}, waiting at most the I/O timeout.
+     *
+     * @param offset where the range starts
+     * @param length its length, a whole multiple of the pattern's
+     * @param pattern the bytes to repeat
+     */
+    public void writeSame(long offset, long length, byte[] pattern) {
+        await(writeSameAsync(offset, length, pattern), "writesame");
+    }
+
+    /**
+     * librbd's compare_and_write: writes {@code data} only if the image holds {@code compare} at
+     * {@code offset}; fails with {@link CompareMismatchException} otherwise (see
+     * {@link ImageWriteOps#compareAndWrite}).
+     *
+     * @param offset where
+     * @param compare the bytes expected there
+     * @param data the bytes to write, as long as {@code compare}
+     * @return a future completed when written, or failed with the mismatch
+     */
+    public CompletableFuture<Void> compareAndWriteAsync(long offset, byte[] compare, byte[] data) {
+        return ImageWriteOps.compareAndWrite(this, offset, compare, data);
+    }
+
+    /**
+     * {@link #compareAndWriteAsync}, waiting at most the I/O timeout.
+     *
+     * @param offset where
+     * @param compare the bytes expected there
+     * @param data the bytes to write, as long as {@code compare}
+     * @throws CompareMismatchException when the image's bytes differ from {@code compare}
+     */
+    public void compareAndWrite(long offset, byte[] compare, byte[] data) {
+        await(compareAndWriteAsync(offset, compare, data), "compare_and_write");
     }
 
     /**

@@ -43,7 +43,7 @@ public final class RbdCommand {
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
             "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
-            "merge-diff", "feature", "config");
+            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify");
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a;
@@ -388,6 +388,9 @@ public final class RbdCommand {
                 }
                 case "export-diff", "import-diff", "merge-diff" -> {
                     return RbdDiffCommands.run(cmd, a, rados, out, err);
+                }
+                case "cp", "copy", "deep", "sparsify" -> {
+                    return RbdCopyCommands.run(a, rados, out, err);
                 }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
@@ -946,7 +949,7 @@ public final class RbdCommand {
     private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("data-pool", "format", "from-snap", "image",
             "image-feature", "image-format", "io-pattern", "io-size", "io-threads", "io-total", "io-type", "object-size",
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
-            "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size");
+            "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();
@@ -963,7 +966,7 @@ public final class RbdCommand {
                 case "-l", "--long" -> flags.add("l");
                 case "-h", "--help" -> flags.add("help");
                 case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots",
-                        "--force", "--all" ->
+                        "--force", "--all", "--flatten" ->
                         flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));

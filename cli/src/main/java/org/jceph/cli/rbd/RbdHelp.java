@@ -44,9 +44,18 @@ final class RbdHelp {
         add("clone", "clone", "rbd clone [--image-feature <image-feature>] [--rbd-default-clone-format <1|2|auto>]\n"
                 + "          <source-snap-spec> <dest-image-spec>", "Clone a snapshot into a CoW child image.");
         RbdFeatureHelp.register(RbdHelp::add);
+        add("copy", "copy (cp)", "rbd cp [--pool <pool>] [--snap <snap>] [--dest-pool <dest-pool>] [--order <order>]\n"
+                + "          [--object-size <object-size>] [--image-feature <image-feature>] [--stripe-unit <stripe-unit>]\n"
+                + "          [--stripe-count <stripe-count>] [--data-pool <data-pool>] [--sparse-size <sparse-size>]\n"
+                + "          [--no-progress] <source-image-or-snap-spec> <dest-image-spec>", "Copy src image to dest.", "cp");
         add("create", "create", "rbd create [--image-format <image-format>] [--object-size <object-size>] [--order <order>]\n"
                 + "          [--image-feature <image-feature>] [--stripe-unit <stripe-unit>] [--stripe-count <stripe-count>]\n"
                 + "          [--data-pool <data-pool>] --size <size> <image-spec>", "Create an empty image.");
+        add("deep copy", "deep copy (deep cp)", "rbd deep cp [--pool <pool>] [--snap <snap>] [--dest-pool <dest-pool>]\n"
+                + "          [--order <order>] [--object-size <object-size>] [--image-feature <image-feature>]\n"
+                + "          [--stripe-unit <stripe-unit>] [--stripe-count <stripe-count>] [--data-pool <data-pool>]\n"
+                + "          [--flatten] [--no-progress] <source-image-or-snap-spec> <dest-image-spec>",
+                "Deep copy src image to dest.", "deep cp");
         add("diff", "diff", "rbd diff [--from-snap <from-snap>] [--whole-object] [--format <format>] <image-or-snap-spec>",
                 "Print extents that differ since a previous snap, or image creation.");
         add("disk-usage", "disk-usage (du)", "rbd disk-usage [--from-snap <from-snap>] [--exact] [--format <format>]\n"
@@ -87,6 +96,8 @@ final class RbdHelp {
         add("snap rollback", "snap rollback (snap revert)", "rbd snap rollback [--no-progress] <snap-spec>",
                 "Rollback image to snapshot.", "snap revert");
         add("snap unprotect", "snap unprotect", "rbd snap unprotect <snap-spec>", "Allow a snapshot to be deleted.");
+        add("sparsify", "sparsify", "rbd sparsify [--pool <pool>] [--no-progress] [--sparse-size <sparse-size>]\n"
+                + "          <image-spec>", "Reclaim space for zeroed image extents.");
     }
 
     /** The general help: every command, then the connection options. */

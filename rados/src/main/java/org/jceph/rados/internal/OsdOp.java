@@ -64,6 +64,8 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static final int CHECKSUM = 0x121f;
     /** CMPEXT (RD, DATA, 32): fails the op with -MAX_ERRNO - offset at the first differing byte. */
     public static final int CMPEXT = 0x1220;
+    /** WRITESAME (WR, DATA, 38): repeats a pattern over an extent. */
+    public static final int WRITESAME = 0x2226;
     /** SETALLOCHINT (WR, DATA, 35): the expected object and write sizes. */
     public static final int SETALLOCHINT = 0x2223;
 
@@ -75,6 +77,11 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     /** Compares the object's bytes at {@code offset} with {@code data}. */
     public static OsdOp cmpext(long offset, byte[] data) {
         return extent(CMPEXT, offset, data.length, data);
+    }
+
+    /** Writes {@code pattern} over and over across {@code length} bytes at {@code offset}. */
+    public static OsdOp writesame(long offset, long length, byte[] pattern) {
+        return new OsdOp(WRITESAME, 0, "writesame", new long[] {offset, length, pattern.length}, pattern);
     }
 
     public static OsdOp setAllocHint(long expectedObjectSize, long expectedWriteSize, int flags) {
