@@ -1,20 +1,19 @@
 package org.jceph.cli.rbd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.jceph.cli.rbd.JcephRbd.runRc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.jceph.cli.rbd.JcephRbd.Result;
 import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.CommandResult;
 import org.jceph.fixtures.cluster.RealCluster;
@@ -36,20 +35,6 @@ class RbdCopyIT {
 
     @TempDir
     Path tmp;
-
-    private record Result(int rc, String out, String err) {
-    }
-
-    private static Result runRc(CephCluster c, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "-c";
-        all[1] = c.confPath().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int rc = RbdCommand.run(all, new PrintStream(out, true), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static Result run(CephCluster c, String... args) {
         Result r = runRc(c, args);
