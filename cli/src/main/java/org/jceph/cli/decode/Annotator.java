@@ -52,6 +52,12 @@ final class Annotator {
         return d.remaining();
     }
 
+    /** The next byte, not consumed (the caller checks remaining() first). */
+    int peekU8() {
+        io.netty.buffer.ByteBuf b = d.buffer();
+        return b.getUnsignedByte(b.readerIndex());
+    }
+
     /** Reads one field with {@code reader} and prints it, rendered by {@code render}. */
     <T> T field(String type, String name, Function<CephDecoder, T> reader, Function<T, String> render) {
         int at = d.offset();

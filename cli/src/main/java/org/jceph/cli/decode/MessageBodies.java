@@ -210,8 +210,7 @@ final class MessageBodies {
         a.field("s64", "reqid.name.num", CephDecoder::readS64Le);
         a.u64("reqid.tid");
         a.s32("reqid.inc");
-        a.field("u8[24]", "trace (blkin: trace_id, span_id, parent_span_id)", d -> d.readBytes(24),
-                b -> Annotator.allZero(b) ? "(zero: not traced)" : Annotator.hexString(b));
+        blkinTrace(a);
         a.u32("client_inc");
         a.field("utime", "mtime", CephDecoder::readUtime);
         a.envelope("oloc");
@@ -256,7 +255,15 @@ final class MessageBodies {
         if (a.u8("do_redirect") != 0) {
             a.envelope("redirect");
             a.rest("redirect (object_locator_t, object, osd_instructions) and the trace");
+        } else if (a.remaining() >= 24) {
+            blkinTrace(a); // encode_trace: the OSD's blkin trace ids, zero when not traced
         }
+    }
+
+    /** The 24-byte blkin trace (trace_id, span_id, parent_span_id) MOSDOp and MOSDOpReply carry. */
+    private static void blkinTrace(Annotator a) {
+        a.field("u8[24]", "trace (blkin: trace_id, span_id, parent_span_id)", d -> d.readBytes(24),
+                b -> Annotator.allZero(b) ? "(zero: not traced)" : Annotator.hexString(b));
     }
 
     private static void paxos(Annotator a) {

@@ -308,11 +308,25 @@ final class Msgr2Dissector {
                     a.field("u32", "preferred_modes[" + i + "]", CephDecoder::readU32Le, Msgr2Dissector::conMode);
                 }
                 int plen = a.field("u32", "auth_payload.length", dd -> dd.readLengthLe("auth_payload"));
-                if (method == 2 && plen >= 17) {
-                    a.field("u8", "cephx.auth_mode", CephDecoder::readU8, m -> m + (m == 10 ? " (mon)" : ""));
+                int first = plen > 0 && a.remaining() > 0 ? a.peekU8() : -1;
+                if (method == 2 && plen >= 17 && first == 10) {
+                    // to a monitor: AUTH_MODE_MONITOR, then who we are
+                    a.field("u8", "cephx.auth_mode", CephDecoder::readU8, m -> m + " (mon)");
                     a.field("u32", "cephx.entity.type", CephDecoder::readU32Le, t -> entityType(t.intValue()));
                     a.string("cephx.entity.id");
                     a.u64("cephx.global_id");
+                } else if (method == 2 && plen >= 30 && first == 1) {
+                    // to any other daemon: a CephXAuthorizer (struct_v 1, global_id, service_id, the
+                    // service ticket, then the encrypted CephXAuthorize with its nonce)
+                    a.u8("cephx.authorizer.struct_v");
+                    a.u64("cephx.authorizer.global_id");
+                    a.field("u32", "cephx.authorizer.service_id", CephDecoder::readU32Le,
+                            t -> entityType(t.intValue()));
+                    a.u8("cephx.ticket.struct_v");
+                    a.u64("cephx.ticket.secret_id");
+                    a.field("blob", "cephx.ticket.blob", CephDecoder::readBlob, x -> x.length + " bytes (encrypted)");
+                    a.field("blob", "cephx.authorize", CephDecoder::readBlob,
+                            x -> x.length + " bytes (encrypted: nonce, challenge)");
                 } else if (plen > 0) {
                     a.field("bytes", "auth_payload", dd -> dd.readBytes(plen), x -> x.length + " bytes");
                 }

@@ -74,6 +74,22 @@ class DecodeCommandTest {
     }
 
     @Test
+    void libradosToOsdSessionShowsTheAuthorizerAndEveryReplyField() throws IOException {
+        String text = decode(fixture("pacific-16.2.15-rados-put-osd-crc.pcap"));
+        List<String> t = titles(text);
+        assertTrue(t.contains("C>S frame MESSAGE MOSDOp") && t.contains("S>C frame MESSAGE MOSDOpReply"), t.toString());
+        // to an OSD the cephx payload is an authorizer, not a monitor's auth request
+        assertTrue(text.contains("u64      cephx.authorizer.global_id 4137"), text);
+        assertTrue(text.contains("u32      cephx.authorizer.service_id 4 (osd)"), text);
+        assertTrue(text.contains("cephx.ticket.blob      112 bytes (encrypted)"), text);
+        assertFalse(text.contains("cephx.entity.type"), text);
+        // MOSDOpReply ends with the blkin trace: nothing left unnamed
+        assertTrue(text.contains("0002b4  00 00 00 00 00 00 00 00 00 00 .. u8[24]   trace (blkin"), text);
+        assertFalse(text.contains("(trailing)"), text);
+        assertFalse(text.contains("BAD"), text);
+    }
+
+    @Test
     void ourClientMsgr2CrcSession() throws IOException {
         String text = decode(fixture("pacific-16.2.15-jceph-crc.pcap"));
         assertTrue(text.contains("msgr2 rev1 crc"), text);
