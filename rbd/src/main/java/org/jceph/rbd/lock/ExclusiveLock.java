@@ -48,6 +48,13 @@ public final class ExclusiveLock {
         void acquired();
 
         void releasing();
+
+        /**
+         * Runs on the worker before a requested release drains the writes: the image writes its
+         * cached dirty data back while it still holds the lock.
+         */
+        default void beforeRelease() {
+        }
     }
 
     /** One write running under the lock; close it when the write is done. */
@@ -334,6 +341,7 @@ public final class ExclusiveLock {
 
     /** Runs on the worker: waits for the writes in flight, unlocks, and says RELEASED_LOCK. */
     private void release() {
+        hooks.beforeRelease();
         synchronized (mon) {
             if (!owner) {
                 releasing = false;
