@@ -12,6 +12,10 @@ import org.jceph.rbd.RbdException;
  *
  * <ul>
  *   <li>{@code rbd_cache} (true): cache writes of read-write opens;</li>
+ *   <li>{@code rbd_cache_policy} (writearound, Pacific's default): {@code writeback} holds
+ *       dirty data and writes it back later; {@code writearound} sends every write at once but
+ *       acknowledges it from memory while the bytes in flight stay within max_dirty;
+ *       {@code writethrough} acknowledges writes only once the OSDs have them;</li>
  *   <li>{@code rbd_cache_size} (32 MiB): the most bytes the cache holds;</li>
  *   <li>{@code rbd_cache_max_dirty} (24 MiB): dirty bytes beyond which a write waits for
  *       writeback; 0 makes the cache writethrough;</li>
@@ -25,6 +29,7 @@ import org.jceph.rbd.RbdException;
  * for room in the cache before it fails. Instances are immutable.
  *
  * @param enabled whether the cache is used at all ({@code rbd_cache})
+ * @param policy how writes are handled ({@code rbd_cache_policy})
  * @param size the most bytes the cache holds ({@code rbd_cache_size})
  * @param maxDirty dirty bytes beyond which writes wait; 0 = writethrough ({@code rbd_cache_max_dirty})
  * @param targetDirty dirty bytes beyond which writeback starts ({@code rbd_cache_target_dirty})
@@ -32,11 +37,21 @@ import org.jceph.rbd.RbdException;
  * @param writethroughUntilFlush writethrough until the first user flush ({@code rbd_cache_writethrough_until_flush})
  * @param writeTimeout how long a write waits for room in the cache
  */
-public record CacheSettings(boolean enabled, long size, long maxDirty, long targetDirty, Duration maxDirtyAge,
+public record CacheSettings(boolean enabled, Policy policy, long size, long maxDirty, long targetDirty, Duration maxDirtyAge,
                             boolean writethroughUntilFlush, Duration writeTimeout) {
 
-    /** librbd's defaults. */
-    public static final CacheSettings DEFAULTS = new CacheSettings(true, 32L << 20, 24L << 20, 16L << 20,
+    /** librbd's {@code rbd_cache_policy}. */
+    public enum Policy {
+        /** Dirty data is held and written back later (librbd's ObjectCacher). */
+        WRITEBACK,
+        /** Writes are sent at once and acknowledged from memory within max_dirty in flight. */
+        WRITEAROUND,
+        /** Writes are acknowledged once the OSDs have them. */
+        WRITETHROUGH
+    }
+
+    /** librbd's (Pacific) defaults: on, writearound. */
+    public static final CacheSettings DEFAULTS = new CacheSettings(true, Policy.WRITEAROUND, 32L << 20, 24L << 20, 16L << 20,
             Duration.ofSeconds(1), true, Duration.ofSeconds(300));
 
     /** The cache off: every write is acknowledged by the OSDs (jceph's behaviour without a cache). */
@@ -49,8 +64,8 @@ public record CacheSettings(boolean enabled, long size, long maxDirty, long targ
      * @throws RbdException when they are inconsistent
      */
     public CacheSettings {
-        if (maxDirtyAge == null || writeTimeout == null) {
-            throw new RbdException(-22, "cache durations must not be null");
+        if (policy == null || maxDirtyAge == null || writeTimeout == null) {
+            throw new RbdException(-22, "cache policy and durations must not be null");
         }
         if (size < 0 || maxDirty < 0 || targetDirty < 0 || maxDirtyAge.isNegative() || writeTimeout.isNegative()) {
             throw new RbdException(-22, "cache sizes and durations must not be negative");
@@ -77,6 +92,7 @@ public record CacheSettings(boolean enabled, long size, long maxDirty, long targ
         CacheSettings d = DEFAULTS;
         return new CacheSettings(
                 bool(lookup, "rbd_cache", d.enabled),
+                policy(lookup, d.policy),
                 bytes(lookup, "rbd_cache_size", d.size),
                 bytes(lookup, "rbd_cache_max_dirty", d.maxDirty),
                 bytes(lookup, "rbd_cache_target_dirty", d.targetDirty),
@@ -86,12 +102,24 @@ public record CacheSettings(boolean enabled, long size, long maxDirty, long targ
     }
 
     /**
-     * Whether writes are always written through (max_dirty 0), as librbd's writethrough mode.
+     * Whether writes are always written through (policy writethrough, or max_dirty 0), as
+     * librbd's writethrough mode.
      *
      * @return true when nothing is ever held dirty
      */
     public boolean writethroughOnly() {
-        return maxDirty == 0;
+        return maxDirty == 0 || policy == Policy.WRITETHROUGH;
+    }
+
+    /**
+     * These settings with another policy.
+     *
+     * @param p rbd_cache_policy
+     * @return new settings
+     */
+    public CacheSettings withPolicy(Policy p) {
+        return new CacheSettings(enabled, p, size, maxDirty, targetDirty, maxDirtyAge, writethroughUntilFlush,
+                writeTimeout);
     }
 
     /**
@@ -101,7 +129,7 @@ public record CacheSettings(boolean enabled, long size, long maxDirty, long targ
      * @return new settings
      */
     public CacheSettings withEnabled(boolean on) {
-        return new CacheSettings(on, size, maxDirty, targetDirty, maxDirtyAge, writethroughUntilFlush, writeTimeout);
+        return new CacheSettings(on, policy, size, maxDirty, targetDirty, maxDirtyAge, writethroughUntilFlush, writeTimeout);
     }
 
     /**
@@ -113,7 +141,7 @@ public record CacheSettings(boolean enabled, long size, long maxDirty, long targ
      * @return new settings
      */
     public CacheSettings withSizes(long newSize, long newMaxDirty, long newTargetDirty) {
-        return new CacheSettings(enabled, newSize, newMaxDirty, newTargetDirty, maxDirtyAge, writethroughUntilFlush,
+        return new CacheSettings(enabled, policy, newSize, newMaxDirty, newTargetDirty, maxDirtyAge, writethroughUntilFlush,
                 writeTimeout);
     }
 
@@ -124,7 +152,7 @@ public record CacheSettings(boolean enabled, long size, long maxDirty, long targ
      * @return new settings
      */
     public CacheSettings withMaxDirtyAge(Duration age) {
-        return new CacheSettings(enabled, size, maxDirty, targetDirty, age, writethroughUntilFlush, writeTimeout);
+        return new CacheSettings(enabled, policy, size, maxDirty, targetDirty, age, writethroughUntilFlush, writeTimeout);
     }
 
     /**
@@ -134,7 +162,7 @@ public record CacheSettings(boolean enabled, long size, long maxDirty, long targ
      * @return new settings
      */
     public CacheSettings withWritethroughUntilFlush(boolean on) {
-        return new CacheSettings(enabled, size, maxDirty, targetDirty, maxDirtyAge, on, writeTimeout);
+        return new CacheSettings(enabled, policy, size, maxDirty, targetDirty, maxDirtyAge, on, writeTimeout);
     }
 
     /**
@@ -144,7 +172,24 @@ public record CacheSettings(boolean enabled, long size, long maxDirty, long targ
      * @return new settings
      */
     public CacheSettings withWriteTimeout(Duration timeout) {
-        return new CacheSettings(enabled, size, maxDirty, targetDirty, maxDirtyAge, writethroughUntilFlush, timeout);
+        return new CacheSettings(enabled, policy, size, maxDirty, targetDirty, maxDirtyAge, writethroughUntilFlush, timeout);
+    }
+
+    private static Policy policy(Function<String, Optional<String>> lookup, Policy def) {
+        Optional<String> v = lookup.apply("rbd_cache_policy");
+        if (v.isEmpty()) {
+            return def;
+        }
+        switch (v.get().strip().toLowerCase(Locale.ROOT)) {
+            case "writeback":
+                return Policy.WRITEBACK;
+            case "writearound":
+                return Policy.WRITEAROUND;
+            case "writethrough":
+                return Policy.WRITETHROUGH;
+            default:
+                throw new RbdException(-22, "rbd_cache_policy: not writeback, writearound or writethrough: " + v.get());
+        }
     }
 
     private static boolean bool(Function<String, Optional<String>> lookup, String key, boolean def) {

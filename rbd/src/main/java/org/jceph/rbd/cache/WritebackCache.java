@@ -21,9 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jceph.rbd.RbdException;
 
 /**
- * A client-side writeback cache for one image with librbd's semantics (its ObjectCacher as
- * configured by {@code rbd_cache*}): what it guarantees is what a guest on librbd with the cache
- * on may rely on.
+ * A client-side write cache for one image with librbd's semantics (its ObjectCacher, and its
+ * write-around dispatch, as configured by {@code rbd_cache*}): what it guarantees is what a guest
+ * on librbd with the cache on may rely on. With {@code rbd_cache_policy=writearound} (librbd's
+ * default) dirty data is sent at once, so "writeback" below starts immediately; the
+ * acknowledgement from memory, the max_dirty bound, ordering, reads and flush are the same.
  *
  * <ul>
  *   <li><b>Writethrough until flush.</b> Until the user's first flush (when
@@ -614,9 +616,10 @@ public final class WritebackCache {
     /** Sends the dirty data that is due: flushed, over target, aged, or in the way of a waiting write. */
     private void pump(List<Runnable> after) {
         long now = scheduler.nanoTime();
+        boolean around = settings.policy() == CacheSettings.Policy.WRITEAROUND;
         while (!dirtyBySeq.isEmpty()) {
             Dirty d = dirtyBySeq.first();
-            boolean due = d.seq <= flushUpTo || closed || dirtyBytes > settings.targetDirty() || !waiters.isEmpty()
+            boolean due = around || d.seq <= flushUpTo || closed || dirtyBytes > settings.targetDirty() || !waiters.isEmpty()
                     || now - d.at >= maxAgeNanos;
             if (!due) {
                 break;

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class WritebackCacheTest {
     private static final int IMAGE = 1 << 20;
+    private static final CacheSettings WB = CacheSettings.DEFAULTS.withPolicy(CacheSettings.Policy.WRITEBACK);
+    private static final CacheSettings WA = CacheSettings.DEFAULTS;
 
     private final FakeBackend backend = new FakeBackend(IMAGE);
     private final FakeScheduler clock = new FakeScheduler();
@@ -44,7 +46,7 @@ class WritebackCacheTest {
 
     @Test
     void writesGoThroughUntilTheFirstUserFlushThenAreBuffered() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS);
+        WritebackCache c = cache(WB);
         assertFalse(c.writeback());
         CompletableFuture<Void> w = c.write(0, fill(4096, 1), false);
         assertFalse(w.isDone(), "writethrough: not acknowledged before the OSDs have it");
@@ -66,14 +68,14 @@ class WritebackCacheTest {
 
     @Test
     void withoutWritethroughUntilFlushWritesAreBufferedAtOnce() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS.withWritethroughUntilFlush(false));
+        WritebackCache c = cache(WB.withWritethroughUntilFlush(false));
         assertTrue(c.write(0, fill(512, 1), false).isDone());
         assertEquals(0, backend.inflightCount());
     }
 
     @Test
     void maxDirtyZeroIsWritethroughEvenAfterAFlush() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS.withSizes(32 << 20, 0, 0));
+        WritebackCache c = cache(WB.withSizes(32 << 20, 0, 0));
         c.flush(true).join();
         assertFalse(c.writeback());
         CompletableFuture<Void> w = c.write(0, fill(512, 1), false);
@@ -84,7 +86,7 @@ class WritebackCacheTest {
 
     @Test
     void overlappingWritesCoalesceAndTheBackendEndsWithTheLastBytes() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS);
+        WritebackCache c = cache(WB);
         c.flush(true).join();
         c.write(0, fill(8192, 'A'), false).join();
         c.write(4096, fill(8192, 'B'), false).join();
@@ -107,7 +109,7 @@ class WritebackCacheTest {
     @Test
     void readsSeeUnflushedWritesOverWhatTheOsdsHold() {
         Arrays.fill(backend.disk, 0, 16384, (byte) 'D');
-        WritebackCache c = cache(CacheSettings.DEFAULTS);
+        WritebackCache c = cache(WB);
         c.flush(true).join();
         c.write(4096, fill(100, 'x'), false).join();
         c.write(8000, fill(400, 'y'), false).join();
@@ -124,7 +126,7 @@ class WritebackCacheTest {
 
     @Test
     void readsSeeDataWhoseWritebackIsInFlight() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS);
+        WritebackCache c = cache(WB);
         c.flush(true).join();
         c.write(0, fill(4096, 'a'), false).join();
         CompletableFuture<Void> f = c.flush(true);
@@ -136,7 +138,7 @@ class WritebackCacheTest {
 
     @Test
     void aNewerOverlappingWritebackWaitsForTheOlderOne() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS);
+        WritebackCache c = cache(WB);
         c.flush(true).join();
         c.write(0, fill(8192, 'A'), false).join();
         CompletableFuture<Void> f1 = c.flush(true);
@@ -158,7 +160,7 @@ class WritebackCacheTest {
 
     @Test
     void aDiscardDropsTheDirtyBytesUnderItAndWaitsForWritebackInFlight() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS);
+        WritebackCache c = cache(WB);
         c.flush(true).join();
         c.write(0, fill(4096, 'A'), false).join();
         c.flush(true); // A in flight
@@ -181,7 +183,7 @@ class WritebackCacheTest {
 
     @Test
     void writesWaitForRoomWhenDirtyReachesMaxDirty() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS.withSizes(32768, 8192, 4096));
+        WritebackCache c = cache(WB.withSizes(32768, 8192, 4096));
         c.flush(true).join();
         assertTrue(c.write(0, fill(4096, 1), false).isDone());
         assertEquals(0, backend.inflightCount(), "at target_dirty: nothing sent yet");
@@ -201,7 +203,7 @@ class WritebackCacheTest {
 
     @Test
     void aWriteThatFindsNoRoomFailsAfterTheWriteTimeout() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS.withSizes(32768, 8192, 4096)
+        WritebackCache c = cache(WB.withSizes(32768, 8192, 4096)
                 .withWriteTimeout(Duration.ofSeconds(5)));
         c.flush(true).join();
         c.write(0, fill(8192, 1), false).join();
@@ -217,7 +219,7 @@ class WritebackCacheTest {
 
     @Test
     void aWriteLargerThanMaxDirtyGoesThrough() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS.withSizes(32768, 8192, 4096));
+        WritebackCache c = cache(WB.withSizes(32768, 8192, 4096));
         c.flush(true).join();
         c.write(0, fill(4096, 'a'), false).join();
         CompletableFuture<Void> big = c.write(0, fill(16384, 'b'), false);
@@ -230,7 +232,7 @@ class WritebackCacheTest {
 
     @Test
     void dirtyDataOlderThanMaxDirtyAgeIsWrittenBackByTheTimer() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS.withMaxDirtyAge(Duration.ofSeconds(1)));
+        WritebackCache c = cache(WB.withMaxDirtyAge(Duration.ofSeconds(1)));
         c.flush(true).join();
         c.write(0, fill(4096, 7), false).join();
         clock.advance(Duration.ofMillis(600).toNanos());
@@ -248,7 +250,7 @@ class WritebackCacheTest {
 
     @Test
     void aWritebackErrorFailsTheNextUserFlushOnceAndIsNotLost() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS);
+        WritebackCache c = cache(WB);
         c.flush(true).join();
         c.write(0, fill(4096, 1), false).join();
         backend.failWrites = new RbdException(-28, "no space");
@@ -265,7 +267,7 @@ class WritebackCacheTest {
 
     @Test
     void aFuaWriteCompletesOnlyOnceOnTheOsds() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS);
+        WritebackCache c = cache(WB);
         c.flush(true).join();
         c.write(0, fill(512, 1), false).join();
         CompletableFuture<Void> fua = c.write(4096, fill(512, 2), true);
@@ -277,7 +279,7 @@ class WritebackCacheTest {
 
     @Test
     void closeWritesEverythingBackAndRefusesLaterWrites() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS);
+        WritebackCache c = cache(WB);
         c.flush(true).join();
         c.write(100, fill(300, 9), false).join();
         CompletableFuture<Void> closing = c.close();
@@ -291,7 +293,7 @@ class WritebackCacheTest {
 
     @Test
     void theCacheCopiesBufferedWritesSoTheCallerMayReuseItsArray() {
-        WritebackCache c = cache(CacheSettings.DEFAULTS);
+        WritebackCache c = cache(WB);
         c.flush(true).join();
         byte[] buf = fill(64, 'k');
         c.write(0, buf, false).join();
@@ -321,8 +323,9 @@ class WritebackCacheTest {
         FakeBackend be = new FakeBackend(span);
         FakeScheduler sch = new FakeScheduler();
         long maxDirty = 4096L * (1 + rnd.nextInt(8));
-        CacheSettings s = CacheSettings.DEFAULTS.withSizes(maxDirty * 2, maxDirty, rnd.nextInt((int) maxDirty))
-                .withWritethroughUntilFlush(rnd.nextBoolean());
+        CacheSettings s = WB.withSizes(maxDirty * 2, maxDirty, rnd.nextInt((int) maxDirty))
+                .withWritethroughUntilFlush(rnd.nextBoolean())
+                .withPolicy(CacheSettings.Policy.values()[rnd.nextInt(3)]);
         WritebackCache c = new WritebackCache(be, s, sch, "rnd");
         byte[] model = new byte[span];
         for (int step = 0; step < 400; step++) {
@@ -373,10 +376,43 @@ class WritebackCacheTest {
     }
 
     @Test
+    void writearoundSendsAtOnceAcknowledgesFromMemoryAndBoundsTheBytesInFlight() {
+        WritebackCache c = cache(WA.withSizes(32768, 8192, 4096));
+        CompletableFuture<Void> first = c.write(0, fill(4096, 1), false);
+        assertFalse(first.isDone(), "writethrough until the first user flush, as librbd's write-around");
+        backend.completeAll();
+        c.flush(true).join();
+        assertTrue(c.write(0, fill(4096, 2), false).isDone(), "acknowledged from memory");
+        assertEquals(1, backend.inflightCount(), "and sent at once");
+        assertTrue(c.write(4096, fill(4096, 3), false).isDone());
+        CompletableFuture<Void> third = c.write(8192, fill(4096, 4), false);
+        assertFalse(third.isDone(), "8 KiB in flight = max_dirty: waits");
+        CompletableFuture<Void> f = c.flush(true);
+        backend.complete(0);
+        assertTrue(third.isDone());
+        assertFalse(f.isDone());
+        backend.completeAll();
+        f.join();
+        assertArrayEquals(fill(4096, 4), Arrays.copyOfRange(backend.disk, 8192, 12288));
+        assertEquals(0, clock.pendingTimers(), "nothing waits for an age timer");
+    }
+
+    @Test
+    void writethroughPolicyNeverAcknowledgesFromMemory() {
+        WritebackCache c = cache(WB.withPolicy(CacheSettings.Policy.WRITETHROUGH));
+        c.flush(true).join();
+        CompletableFuture<Void> w = c.write(0, fill(512, 1), false);
+        assertFalse(w.isDone());
+        backend.completeAll();
+        w.join();
+    }
+
+    @Test
     void settingsComeFromConfigWithLibrbdDefaults() {
         CacheSettings d = CacheSettings.fromConfig(k -> java.util.Optional.empty());
         assertEquals(CacheSettings.DEFAULTS, d);
         assertTrue(d.enabled());
+        assertEquals(CacheSettings.Policy.WRITEAROUND, d.policy(), "Pacific's default policy");
         assertEquals(32L << 20, d.size());
         assertEquals(24L << 20, d.maxDirty());
         assertEquals(16L << 20, d.targetDirty());
@@ -384,9 +420,9 @@ class WritebackCacheTest {
         assertTrue(d.writethroughUntilFlush());
         java.util.Map<String, String> conf = java.util.Map.of("rbd_cache", "false", "rbd_cache_size", "64M",
                 "rbd_cache_max_dirty", "33554432", "rbd_cache_target_dirty", "8MiB", "rbd_cache_max_dirty_age", "2.5",
-                "rbd_cache_writethrough_until_flush", "false");
+                "rbd_cache_writethrough_until_flush", "false", "rbd_cache_policy", "writeback");
         CacheSettings s = CacheSettings.fromConfig(k -> java.util.Optional.ofNullable(conf.get(k)));
-        assertEquals(new CacheSettings(false, 64L << 20, 32L << 20, 8L << 20, Duration.ofMillis(2500), false,
+        assertEquals(new CacheSettings(false, CacheSettings.Policy.WRITEBACK, 64L << 20, 32L << 20, 8L << 20, Duration.ofMillis(2500), false,
                 Duration.ofSeconds(300)), s);
         RbdException bad = org.junit.jupiter.api.Assertions.assertThrows(RbdException.class,
                 () -> CacheSettings.fromConfig(k -> java.util.Optional.ofNullable(
