@@ -1169,8 +1169,14 @@ public final class RbdImage implements AutoCloseable {
     public CompletableFuture<Void> writeAsync(long offset, byte[] data, boolean fua) {
         checkWritable();
         checkRange(offset, data.length);
-        org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK
-        return c != null ? c.write(offset, data, fua) : writeUncached(offset, data);
+        org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK: the lock is ours before a write is cached
+        return c != null ? permit().thenCompose(p -> {
+            try {
+                return c.write(offset, data, fua); // taken (buffered, queued or sent): its writeback has its own permit
+            } finally {
+                p.close();
+            }
+        }) : writeUncached(offset, data);
     }
 
     private CompletableFuture<Void> writeUncached(long offset, byte[] data) {
@@ -2159,6 +2165,9 @@ public final class RbdImage implements AutoCloseable {
                 return discardUncached(offset, length);
             }
         }, settings, org.jceph.rbd.cache.WritebackCache.system(), name) : null;
+        if (cache != null) {
+            md.client().registerDependent(this); // closing the client flushes this image first
+        }
     }
 
     /** Writes the cache's dirty data back (not a user flush: writethrough-until-flush stays). */
