@@ -218,13 +218,14 @@ public final class WritebackCache {
         final long off;
         final byte[] data;
         final boolean fua;
+        final long deadline;
         final CompletableFuture<Void> result = new CompletableFuture<>();
-        Timer timeout;
 
-        Waiter(long off, byte[] data, boolean fua) {
+        Waiter(long off, byte[] data, boolean fua, long deadline) {
             this.off = off;
             this.data = data;
             this.fua = fua;
+            this.deadline = deadline;
         }
     }
 
@@ -257,6 +258,8 @@ public final class WritebackCache {
     private boolean userFlushed;
     private Throwable writebackError;
     private Timer ageTimer;
+    /** One timer for the oldest waiting write's deadline (they wait in order, with one timeout). */
+    private Timer waiterTimer;
     private boolean closed;
     private long writebacks;
 
@@ -348,9 +351,12 @@ public final class WritebackCache {
                 pump(after);
                 armAgeTimer();
             } else {
-                Waiter w = new Waiter(offset, data.clone(), fua);
+                long timeout = settings.writeTimeout().toNanos();
+                Waiter w = new Waiter(offset, data.clone(), fua, scheduler.nanoTime() + timeout);
                 waiters.add(w);
-                w.timeout = scheduler.schedule(() -> timedOut(w), settings.writeTimeout().toNanos());
+                if (waiterTimer == null) {
+                    waiterTimer = scheduler.schedule(this::expireWaiters, timeout);
+                }
                 result = w.result;
                 pump(after);
             }
@@ -480,9 +486,12 @@ public final class WritebackCache {
                 ageTimer.cancel();
                 ageTimer = null;
             }
+            if (waiterTimer != null) {
+                waiterTimer.cancel();
+                waiterTimer = null;
+            }
         }
         for (Waiter w : failed) {
-            w.timeout.cancel();
             w.result.completeExceptionally(closedError());
         }
         return flush(false);
@@ -647,12 +656,20 @@ public final class WritebackCache {
         after.forEach(Runnable::run);
     }
 
-    private void timedOut(Waiter w) {
-        boolean removed;
+    /** Fails the waiting writes past their deadline (the oldest first), then waits for the next one's. */
+    private void expireWaiters() {
+        List<Waiter> expired = new ArrayList<>();
         synchronized (this) {
-            removed = waiters.remove(w);
+            waiterTimer = null;
+            long now = scheduler.nanoTime();
+            while (!waiters.isEmpty() && waiters.peek().deadline - now <= 0) {
+                expired.add(waiters.poll());
+            }
+            if (!waiters.isEmpty() && !closed) {
+                waiterTimer = scheduler.schedule(this::expireWaiters, waiters.peek().deadline - now);
+            }
         }
-        if (removed) {
+        for (Waiter w : expired) {
             w.result.completeExceptionally(new RbdException(-110, "write to image " + name
                     + " found no room in the cache within " + settings.writeTimeout())); // ETIMEDOUT
         }
@@ -661,7 +678,6 @@ public final class WritebackCache {
     private void admitWaiters(List<Runnable> after) {
         while (!waiters.isEmpty() && room(waiters.peek().data.length)) {
             Waiter w = waiters.poll();
-            w.timeout.cancel();
             long seq = insertDirty(w.off, w.data);
             if (w.fua) {
                 CompletableFuture<Void> f = flushTo(seq, false, after);
@@ -675,6 +691,10 @@ public final class WritebackCache {
             } else {
                 after.add(() -> w.result.complete(null));
             }
+        }
+        if (waiters.isEmpty() && waiterTimer != null) {
+            waiterTimer.cancel();
+            waiterTimer = null;
         }
     }
 

@@ -215,6 +215,19 @@ class WritebackCacheTest {
         assertEquals(-110, e.errno());
         backend.completeAll();
         assertEquals(0, c.heldBytes(), "the timed-out write was never taken");
+        assertEquals(0, clock.pendingTimers(), "no timer left for waiting writes");
+
+        // two waiting writes, two seconds apart: each fails at its own deadline
+        c.write(0, fill(8192, 5), false).join();
+        CompletableFuture<Void> a = c.write(8192, fill(4096, 6), false);
+        clock.advance(Duration.ofSeconds(2).toNanos());
+        CompletableFuture<Void> b = c.write(12288, fill(4096, 7), false);
+        clock.advance(Duration.ofSeconds(3).toNanos());
+        assertEquals(-110, assertInstanceOf(RbdException.class, failure(a)).errno());
+        assertFalse(b.isDone());
+        backend.completeAll(); // room: b is taken before its deadline
+        assertTrue(b.isDone() && !b.isCompletedExceptionally());
+        assertEquals(0, clock.pendingTimers() - (c.dirtyBytes() > 0 ? 1 : 0), "only the age timer may remain");
     }
 
     @Test
