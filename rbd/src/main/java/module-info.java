@@ -4,6 +4,7 @@ module org.jceph.rbd {
     requires org.slf4j;
 
     exports org.jceph.rbd;
+    exports org.jceph.rbd.cache;
     exports org.jceph.rbd.layout;
     exports org.jceph.rbd.format1;
 }

@@ -6,8 +6,11 @@ import org.jceph.rbd.RbdImage;
 
 /**
  * An RBD image served over NBD: READ/WRITE go to the image's data objects, TRIM and
- * WRITE_ZEROES become discards (absent objects read as zeros), FLUSH completes at once because the
- * OSDs acknowledge writes only once they are durable.
+ * WRITE_ZEROES become discards (absent objects read as zeros), FLUSH is the image's flush. Without
+ * the client cache ({@code rbd_cache=false}) the OSDs acknowledge writes only once they are
+ * durable and FLUSH completes at once; with it FLUSH writes the dirty data back (the first FLUSH
+ * also ends writethrough-until-flush), and a WRITE with FUA completes only once its data is on
+ * the OSDs.
  */
 public final class RbdExport implements NbdExport {
     private final String name;
@@ -57,7 +60,7 @@ public final class RbdExport implements NbdExport {
             bytes = new byte[data.remaining()];
             data.duplicate().get(bytes);
         }
-        return image.writeAsync(offset, bytes);
+        return image.writeAsync(offset, bytes, fua);
     }
 
     @Override

@@ -1688,6 +1688,15 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /**
+     * The configuration this client was connected with (ceph.conf, environment and arguments).
+     *
+     * @return the configuration
+     */
+    public CephConfig config() {
+        return config;
+    }
+
+    /**
      * The central config the monitors hold for us (MConfig, kept current by a subscription).
      *
      * @return the options by name

@@ -64,6 +64,8 @@ public final class RbdImage implements AutoCloseable {
     private ObjectMap objectMap;
     private volatile boolean objectMapInvalid;
     private final WriteGate gate = new WriteGate();
+    /** CACHE-HOOK: the writeback cache of a read-write open, or null (rbd_cache off: uncached path). */
+    private volatile org.jceph.rbd.cache.WritebackCache cache;
     /** The snapshot this handle reads ({@link #atSnapshot}), or NOSNAP for HEAD. */
     private long snapId = NOSNAP;
 
@@ -667,6 +669,7 @@ public final class RbdImage implements AutoCloseable {
             if ((features & RbdFeatures.EXCLUSIVE_LOCK) != 0) {
                 image.startLocking(lockTimeout);
             }
+            image.useCache(cacheSettingsOf(io)); // CACHE-HOOK
         }
         return image;
     }
@@ -785,6 +788,16 @@ public final class RbdImage implements AutoCloseable {
             }
 
             @Override
+            public void beforeRelease() {
+                try {
+                    flushCache("before giving the exclusive lock away"); // CACHE-HOOK
+                } catch (RuntimeException e) {
+                    LOG_CACHE.warn("image {}: flush before releasing the exclusive lock failed: {}", name,
+                            e.getMessage());
+                }
+            }
+
+            @Override
             public void releasing() {
                 if (objectMap != null) {
                     objectMap.unlock();
@@ -848,6 +861,7 @@ public final class RbdImage implements AutoCloseable {
 
     /** Runs a maintenance operation (resize, snapshots) holding the exclusive lock if there is one. */
     private <T> T maintenance(java.util.function.Supplier<T> op) {
+        flushCache("before a snapshot/resize/rollback"); // CACHE-HOOK: every on-disk change sees the writes before it
         ExclusiveLock.Permit p;
         try {
             p = permit().join();
@@ -863,7 +877,7 @@ public final class RbdImage implements AutoCloseable {
         }
     }
 
-    /** Runs {@code op} as a maintenance operation (FeatureUpdate, ObjectMapRebuild): exclusive lock held, writes paused. */
+    /** Runs {@code op} as a maintenance operation (FeatureUpdate, ObjectMapRebuild, Sparsify): cache flushed, exclusive lock held, writes paused. */
     <T> T underMaintenance(java.util.function.Supplier<T> op) {
         checkWritable();
         return maintenance(op);
@@ -1000,12 +1014,6 @@ public final class RbdImage implements AutoCloseable {
         return op;
     }
 
-    /** {@link #maintenance} for {@link Sparsify}: the exclusive lock held, writes paused. */
-    <T> T whileMaintaining(java.util.function.Supplier<T> op) {
-        checkWritable();
-        return maintenance(op);
-    }
-
     /** The object map's state of object {@code n}; -1 when there is no (trusted) map. */
     int objectMapStateOf(long n) {
         return mapActive() ? mapState(n) : -1;
@@ -1054,6 +1062,11 @@ public final class RbdImage implements AutoCloseable {
      */
     public CompletableFuture<byte[]> readAsync(long offset, int length) {
         checkRange(offset, length);
+        org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK
+        return c != null ? c.read(offset, length) : readUncached(offset, length);
+    }
+
+    private CompletableFuture<byte[]> readUncached(long offset, int length) {
         List<ObjectExtent> extents = Striper.fileToExtents(layout, offset, length);
         if (extents.size() == 1 && parent == null && extents.get(0).bufferExtents().size() == 1) {
             // one object, one piece, no parent: the object's bytes are the answer, no second copy
@@ -1198,8 +1211,33 @@ public final class RbdImage implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> writeAsync(long offset, byte[] data) {
+        return writeAsync(offset, data, false);
+    }
+
+    /**
+     * Writes {@code data} at {@code offset}; with {@code fua} (NBD's FUA, forced unit access) the
+     * future completes only once the OSDs have the data, even with the writeback cache on. With
+     * the cache in writeback mode the data is copied and may be changed once the future completes.
+     *
+     * @param offset where to write, within the image
+     * @param data what to write
+     * @param fua force the data to the OSDs before completing
+     * @return a future completed when the write is acknowledged (durable, unless cached)
+     */
+    public CompletableFuture<Void> writeAsync(long offset, byte[] data, boolean fua) {
         checkWritable();
         checkRange(offset, data.length);
+        org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK: the lock is ours before a write is cached
+        return c != null ? permit().thenCompose(p -> {
+            try {
+                return c.write(offset, data, fua); // taken (buffered, queued or sent): its writeback has its own permit
+            } finally {
+                p.close();
+            }
+        }) : writeUncached(offset, data);
+    }
+
+    private CompletableFuture<Void> writeUncached(long offset, byte[] data) {
         return permit().thenCompose(p -> guarded(p, () -> gated(() -> writeUnderLock(offset, data))));
     }
 
@@ -1277,6 +1315,11 @@ public final class RbdImage implements AutoCloseable {
     public CompletableFuture<Void> discardAsync(long offset, long length) {
         checkWritable();
         checkRange(offset, length);
+        org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK
+        return c != null ? c.discard(offset, length) : discardUncached(offset, length);
+    }
+
+    private CompletableFuture<Void> discardUncached(long offset, long length) {
         return permit().thenCompose(p -> guarded(p, () -> gated(() -> discardUnderLock(offset, length))));
     }
 
@@ -2057,7 +2100,7 @@ public final class RbdImage implements AutoCloseable {
      * @return a future completed when the OSDs have the data
      */
     public CompletableFuture<Void> writeSameAsync(long offset, long length, byte[] pattern) {
-        return ImageWriteOps.writeSame(this, offset, length, pattern);
+        return cacheBarrier().thenCompose(v -> ImageWriteOps.writeSame(this, offset, length, pattern));
     }
 
     /**
@@ -2082,7 +2125,17 @@ public final class RbdImage implements AutoCloseable {
      * @return a future completed when written, or failed with the mismatch
      */
     public CompletableFuture<Void> compareAndWriteAsync(long offset, byte[] compare, byte[] data) {
-        return ImageWriteOps.compareAndWrite(this, offset, compare, data);
+        return cacheBarrier().thenCompose(v -> ImageWriteOps.compareAndWrite(this, offset, compare, data));
+    }
+
+    /**
+     * CACHE-HOOK: writesame and compare-and-write go to the OSDs object by object, around the
+     * cache; the dirty data acknowledged before them is written back first, so it can neither be
+     * compared against stale bytes nor land on top of them later. Not a user flush.
+     */
+    private CompletableFuture<Void> cacheBarrier() {
+        org.jceph.rbd.cache.WritebackCache c = cache;
+        return c == null ? CompletableFuture.completedFuture(null) : c.flush(false);
     }
 
     /**
@@ -2098,7 +2151,8 @@ public final class RbdImage implements AutoCloseable {
     }
 
     /**
-     * Waits until every write acknowledged so far is durable: at once, since nothing is buffered here.
+     * Waits (at most the I/O timeout) until every write acknowledged so far is durable; see
+     * {@link #flushAsync()}.
      */
     public void flush() {
         await(flushAsync(), "flush");
@@ -2133,12 +2187,16 @@ public final class RbdImage implements AutoCloseable {
     }
 
     /**
-     * Writes are acknowledged by the OSDs once durable: nothing is buffered here.
+     * Completes once every write acknowledged before the call is on the OSDs. Without the cache
+     * writes are acknowledged by the OSDs once durable, so it is complete at once; with it this is
+     * the writeback cache's flush (the first one also ends writethrough-until-flush), and it
+     * fails with a writeback error no flush has reported yet.
      *
-     * @return a completed future
+     * @return the flush
      */
     public CompletableFuture<Void> flushAsync() {
-        return CompletableFuture.completedFuture(null);
+        org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK
+        return c != null ? c.flush(true) : CompletableFuture.completedFuture(null);
     }
 
     private static byte[] encode(java.util.function.Consumer<CephEncoder> body) {
@@ -2155,10 +2213,22 @@ public final class RbdImage implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        RuntimeException flushError = null;
+        org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK: write the dirty data back first
+        if (c != null) {
+            try {
+                awaitIo(c.close(), "final flush of image " + name);
+            } catch (RuntimeException e) {
+                flushError = e;
+            }
+        }
         try {
             releaseLockAndWatch();
         } finally {
             md.client().unregisterDependent(this);
+        }
+        if (flushError != null) {
+            throw flushError;
         }
     }
 
@@ -2177,6 +2247,85 @@ public final class RbdImage implements AutoCloseable {
             mapWorkers.shutdownNow();
             watcher = null;
         }
+    }
+
+    // ---- CACHE-HOOK: the client writeback cache (org.jceph.rbd.cache) ------------------------
+
+    private static final org.slf4j.Logger LOG_CACHE = org.slf4j.LoggerFactory.getLogger("org.jceph.rbd.cache");
+
+    /** rbd_cache* as the client's configuration (ceph.conf and arguments, then the monitors') says. */
+    private static org.jceph.rbd.cache.CacheSettings cacheSettingsOf(IoCtx io) {
+        org.jceph.rados.RadosClient c = io.client();
+        return org.jceph.rbd.cache.CacheSettings.fromConfig(k -> c.config().get(k)
+                .or(() -> java.util.Optional.ofNullable(c.centralConfig().get(k))));
+    }
+
+    /** Replaces the (still unused) cache: right after open only. */
+    private void useCache(org.jceph.rbd.cache.CacheSettings settings) {
+        org.jceph.rbd.cache.WritebackCache old = cache;
+        if (old != null) {
+            old.close();
+        }
+        cache = settings.enabled() ? new org.jceph.rbd.cache.WritebackCache(new org.jceph.rbd.cache.WritebackCache
+                .Backend() {
+            @Override
+            public CompletableFuture<byte[]> read(long offset, int length) {
+                return readUncached(offset, length);
+            }
+
+            @Override
+            public CompletableFuture<Void> write(long offset, byte[] data) {
+                return writeUncached(offset, data);
+            }
+
+            @Override
+            public CompletableFuture<Void> discard(long offset, long length) {
+                return discardUncached(offset, length);
+            }
+        }, settings, org.jceph.rbd.cache.WritebackCache.system(), name) : null;
+        if (cache != null) {
+            md.client().registerDependent(this); // closing the client flushes this image first
+        }
+    }
+
+    /** Writes the cache's dirty data back (not a user flush: writethrough-until-flush stays). */
+    private void flushCache(String why) {
+        org.jceph.rbd.cache.WritebackCache c = cache;
+        if (c != null) {
+            awaitIo(c.flush(false), "cache flush " + why + " of image " + name);
+        }
+    }
+
+    /**
+     * Opens image {@code name} as {@link #open(IoCtx, String, OpenOptions)} does, with the given
+     * client cache settings instead of those of the client's configuration ({@code rbd_cache*}).
+     * The cache applies to read-write opens only.
+     *
+     * @param io the pool (and namespace) of the image
+     * @param name the image's name
+     * @param options the access mode, snapshot and lock timeout
+     * @param cacheSettings the writeback cache's settings ({@link org.jceph.rbd.cache.CacheSettings#DISABLED}: none)
+     * @return the open image; close it when done
+     */
+    public static RbdImage open(IoCtx io, String name, OpenOptions options,
+                                org.jceph.rbd.cache.CacheSettings cacheSettings) {
+        java.util.Objects.requireNonNull(cacheSettings, "cacheSettings");
+        RbdImage img = open(io, name, options);
+        if (!img.readOnly) {
+            img.useCache(cacheSettings);
+        }
+        return img;
+    }
+
+    /**
+     * The writeback cache's settings, or null when this handle has no cache (read-only, or
+     * {@code rbd_cache} off).
+     *
+     * @return the settings in use
+     */
+    public org.jceph.rbd.cache.CacheSettings cacheSettings() {
+        org.jceph.rbd.cache.WritebackCache c = cache;
+        return c == null ? null : c.settings();
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class Sparsify {
             throw new RbdException("image " + img.name() + " is open read-only");
         }
         checkSparseSize(sparseSize, img.layout().objectSize());
-        img.whileMaintaining(() -> {
+        img.underMaintenance(() -> {
             run(img, sparseSize);
             return null;
         });

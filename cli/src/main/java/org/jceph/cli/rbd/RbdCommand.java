@@ -77,7 +77,10 @@ public final class RbdCommand {
             RbdHelp.usage(out);
             return 1;
         }
-        try (RadosClient rados = RadosClient.connect(CephConfig.fromEnvironment(a.ceph().toArray(String[]::new)))) {
+        // As the stock rbd tool (its init_context): the cache is not writethrough until a flush.
+        CephConfig conf = CephConfig.builder().environment(System.getenv()).args(a.ceph().toArray(String[]::new))
+                .set("rbd_cache_writethrough_until_flush", "false").build();
+        try (RadosClient rados = RadosClient.connect(conf)) {
             switch (cmd) {
                 case "create" -> {
                     String[] spec = spec(a, 1);
@@ -975,6 +978,10 @@ public final class RbdCommand {
                         String k = s.substring(2);
                         int eq = k.indexOf('=');
                         String name = eq >= 0 ? k.substring(0, eq) : k;
+                        if (eq >= 0 && name.startsWith("rbd_cache")) {
+                            ceph.add(s); // a config option, as the stock tool takes --rbd_cache=false
+                            continue;
+                        }
                         if (!VALUE_OPTIONS.contains(name)) {
                             throw new UnknownOption(eq >= 0 ? "--" + name : s);
                         }
@@ -1051,6 +1058,7 @@ public final class RbdCommand {
             if (!slots.tryAcquire(threads, 300, TimeUnit.SECONDS) || failure.get() != null) {
                 throw new RbdException("bench failed: " + failure.get());
             }
+            img.flush(); // as rbd bench: the final flush is timed (a no-op without the client cache)
             double secs = (System.nanoTime() - t0) / 1e9;
             out.printf("elapsed: %d   ops: %d   ops/sec: %.2f   bytes/sec: %s/s%n", Math.round(secs), ops, ops / secs,
                     human(Math.round(ops * (double) ioSize / secs / MIB) * MIB));

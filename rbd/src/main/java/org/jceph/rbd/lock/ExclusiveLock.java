@@ -49,6 +49,13 @@ public final class ExclusiveLock {
         void acquired();
 
         void releasing();
+
+        /**
+         * Runs on the worker before a requested release drains the writes: the image writes its
+         * cached dirty data back while it still holds the lock.
+         */
+        default void beforeRelease() {
+        }
     }
 
     /** One write running under the lock; close it when the write is done. */
@@ -67,6 +74,8 @@ public final class ExclusiveLock {
     private final Object mon = new Object();
     private boolean owner;
     private boolean releasing;
+    /** A requested release is queued on the worker (writes still go until it starts draining). */
+    private boolean releaseQueued;
     private int inflight;
     private long peerReleases;
     private CompletableFuture<Void> acquiring;
@@ -302,10 +311,11 @@ public final class ExclusiveLock {
     /** Called on the notify thread when a peer asks for the lock: answer 0 and release soon. */
     int lockRequested(ClientId requester, boolean force) {
         synchronized (mon) {
-            if (owner && !releasing) {
+            if (owner && !releasing && !releaseQueued) {
                 LOG.info("image {}: client.{} requests the exclusive lock{}: releasing it", image, requester.gid(),
                         force ? " (forced)" : "");
-                releasing = true;
+                // Not "releasing" yet: the image's cache writes back under the lock first (beforeRelease).
+                releaseQueued = true;
                 worker.execute(this::releaseQuietly);
             }
         }
@@ -335,6 +345,13 @@ public final class ExclusiveLock {
 
     /** Runs on the worker: waits for the writes in flight, unlocks, and says RELEASED_LOCK. */
     private void release() {
+        try {
+            hooks.beforeRelease();
+        } finally {
+            synchronized (mon) {
+                releaseQueued = false;
+            }
+        }
         synchronized (mon) {
             if (!owner) {
                 releasing = false;

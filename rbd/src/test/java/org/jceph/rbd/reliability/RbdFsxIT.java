@@ -41,6 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>write_zeroes: jceph's RbdImage has no write_zeroes call; it is exercised as a write of a
  * zero-filled buffer (and discard, which librbd also guarantees reads back as zeros here).
  * Clone/flatten are not in the RbdImage API yet and are not exercised.
+ *
+ * <p>A second run does all of it through the client writeback cache (see
+ * {@link #theImageMatchesItsModelUnderFaultsWithTheWritebackCache}).
  */
 @CrossRelease
 @RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2",
@@ -54,7 +57,7 @@ class RbdFsxIT {
     private static final long STUCK_SECONDS = OP_TIMEOUT.toSeconds() + 30;
     private static final int MAX_SNAPS = 3;
 
-    enum Kind { READ, WRITE, DISCARD, WRITE_ZEROES, RESIZE, SNAP_CREATE, SNAP_ROLLBACK, SNAP_REMOVE, SNAP_READ }
+    enum Kind { READ, WRITE, DISCARD, WRITE_ZEROES, RESIZE, SNAP_CREATE, SNAP_ROLLBACK, SNAP_REMOVE, SNAP_READ, FLUSH }
 
     @TempDir
     Path tmp;
@@ -68,11 +71,33 @@ class RbdFsxIT {
 
     @Test
     void theImageMatchesItsModelUnderFaults(CephCluster c) throws Exception {
-        System.out.println("RbdFsxIT " + profile);
+        run(c, POOL, null, profile.pick(800, 3_000));
+    }
+
+    /**
+     * The same with the client writeback cache on from the first write (rbd_cache_policy
+     * writeback, no writethrough phase, a small max_dirty so that back-pressure and writeback
+     * under target_dirty happen), a flush after about one step in ten (each must succeed), and
+     * a final flush before the stock export is compared. A shorter run: the fault script still
+     * runs once.
+     */
+    @Test
+    void theImageMatchesItsModelUnderFaultsWithTheWritebackCache(CephCluster c) throws Exception {
+        run(c, POOL + "-cache", org.jceph.rbd.cache.CacheSettings.DEFAULTS
+                .withPolicy(org.jceph.rbd.cache.CacheSettings.Policy.WRITEBACK).withWritethroughUntilFlush(false)
+                .withSizes(8 << 20, 6 << 20, 4 << 20), profile.pick(300, 3_000));
+    }
+
+    private String pool = POOL;
+
+    private void run(CephCluster c, String poolName, org.jceph.rbd.cache.CacheSettings cache, long minOps)
+            throws Exception {
+        pool = poolName;
+        System.out.println("RbdFsxIT " + profile + (cache == null ? "" : ", cache " + cache));
         Random gen = new Random(profile.seed());
-        long minOps = profile.pick(800, 3_000);
-        c.cephOrThrow("osd", "pool", "create", POOL, "8", "8");
-        c.cephOrThrow("osd", "pool", "application", "enable", POOL, "rbd");
+        Random flushes = new Random(profile.seed() ^ 0xcac4eL);
+        c.cephOrThrow("osd", "pool", "create", pool, "8", "8");
+        c.cephOrThrow("osd", "pool", "application", "enable", pool, "rbd");
         c.waitForCleanPgs(Duration.ofSeconds(120));
         CephConfig config = CephConfig.builder().confFile(c.confPath())
                 .set("rados_osd_op_timeout", Long.toString(OP_TIMEOUT.toSeconds())).build();
@@ -81,9 +106,10 @@ class RbdFsxIT {
         List<Throwable> faultErrors = Collections.synchronizedList(new ArrayList<>());
         long t0 = System.nanoTime();
         try (RadosClient client = RadosClient.connect(config)) {
-            IoCtx io = client.ioCtx(POOL);
+            IoCtx io = client.ioCtx(pool);
             RbdImage.create(io, IMAGE, 8 << 20, ORDER, RbdFeatures.LAYERING);
-            try (RbdImage img = RbdImage.open(io, IMAGE, false)) {
+            try (RbdImage img = cache == null ? RbdImage.open(io, IMAGE, false)
+                    : RbdImage.open(io, IMAGE, org.jceph.rbd.OpenOptions.readWrite(), cache)) {
                 model = new byte[(int) img.size()];
                 Thread faulter = new Thread(() -> {
                     try {
@@ -91,7 +117,7 @@ class RbdFsxIT {
                         int pg = 8;
                         do {
                             int next = pg * 2 <= 64 ? pg * 2 : 0;
-                            faults.runStandardScript(POOL, next, 500, () -> !failures.isEmpty());
+                            faults.runStandardScript(pool, next, 500, () -> !failures.isEmpty());
                             pg = next > 0 ? next : pg;
                             if (profile.soak() && System.nanoTime() < until && failures.isEmpty()) {
                                 // memstore OSDs lose their data when killed: let recovery finish before the next
@@ -111,6 +137,10 @@ class RbdFsxIT {
                 long ops = 0;
                 while ((ops < minOps || !faultsDone.get()) && failures.isEmpty()) {
                     step(img, gen, ops);
+                    if (cache != null && flushes.nextInt(10) == 0) {
+                        await("flush after op " + ops, img.flushAsync());
+                        done.merge(Kind.FLUSH, 1, Integer::sum);
+                    }
                     ops++;
                     if (ops % 250 == 0) {
                         System.out.printf("[fsx] %d ops, %.0f s, size %d, snaps %s, faults so far %d%n", ops,
@@ -123,6 +153,7 @@ class RbdFsxIT {
                 }
                 long secs = (System.nanoTime() - t0) / 1_000_000_000L;
                 if (failures.isEmpty()) {
+                    await("final flush", img.flushAsync());
                     c.waitForCleanPgs(Duration.ofSeconds(240));
                     check("final read", model, img.readAsync(0, model.length));
                     compareExport(c, IMAGE, model);
@@ -261,7 +292,7 @@ class RbdFsxIT {
 
     private void compareExport(CephCluster c, String spec, byte[] want) throws Exception {
         Path out = tmp.resolve(spec.replace('@', '_') + ".raw");
-        var r = c.rbd(Duration.ofSeconds(120), "export", POOL + "/" + spec, out.toString());
+        var r = c.rbd(Duration.ofSeconds(120), "export", pool + "/" + spec, out.toString());
         if (!r.ok()) {
             failures.add("rbd export " + spec + ": " + r.describeFailure());
             return;
