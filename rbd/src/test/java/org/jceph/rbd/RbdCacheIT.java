@@ -37,6 +37,35 @@ class RbdCacheIT extends LiveRbdTest {
     }
 
     @Test
+    void writeSameAndCompareAndWriteSeeTheDirtyDataBeforeThem() throws Exception {
+        c.rbdOrThrow("create", "--size", "4M", "--object-size", "1M", "--image-feature",
+                "layering,exclusive-lock,object-map,fast-diff", pool + "/cache-caw");
+        byte[] model = new byte[4 << 20];
+        try (RbdImage img = open("cache-caw", WB)) {
+            byte[] dirty = new byte[8192];
+            new java.util.Random(41).nextBytes(dirty);
+            img.write(4096, dirty); // held in the cache: no flush yet
+            System.arraycopy(dirty, 0, model, 4096, dirty.length);
+            // compare-and-write must compare against the cached bytes, not the OSDs' older zeros
+            byte[] cmp = java.util.Arrays.copyOfRange(dirty, 0, 512);
+            byte[] data = new byte[512];
+            java.util.Arrays.fill(data, (byte) 7);
+            img.compareAndWrite(4096, cmp, data);
+            System.arraycopy(data, 0, model, 4096, 512);
+            // writesame over dirty data: the older cached bytes must not land on top of it later
+            img.write(1 << 20, dirty);
+            img.writeSame(1 << 20, 4096, new byte[] {1, 2, 3, 4});
+            for (int i = 0; i < 4096; i++) {
+                model[(1 << 20) + i] = (byte) (1 + i % 4);
+            }
+            System.arraycopy(dirty, 4096, model, (1 << 20) + 4096, 4096);
+            img.flush();
+            assertArrayEquals(model, img.read(0, model.length));
+        }
+        assertArrayEquals(model, export("cache-caw"), "the stock tool reads the final bytes");
+    }
+
+    @Test
     void cachedWritesReadBackBeforeTheFlushAndRbdExportReadsThemAfterIt() throws Exception {
         c.rbdOrThrow("create", "--size", "8M", "--image-feature", "layering", pool + "/cached");
         byte[] model = new byte[8 << 20];
