@@ -77,7 +77,9 @@ public final class RbdCommand {
             RbdHelp.usage(out);
             return 1;
         }
-        try (RadosClient rados = RadosClient.connect(CephConfig.fromEnvironment(a.ceph().toArray(String[]::new)))) {
+        CephConfig config = cmd.equals("bench") ? CephConfig.fromEnvironment(a.ceph().toArray(String[]::new))
+                : org.jceph.cli.CliConfig.shortCommand(a.ceph());
+        try (RadosClient rados = RadosClient.connect(config)) {
             switch (cmd) {
                 case "create" -> {
                     String[] spec = spec(a, 1);
@@ -426,7 +428,10 @@ public final class RbdCommand {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** Jackson's mapper, built on first use: its classes cost ~40 ms of start-up to commands that print no JSON. */
+    private static final class Json {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    }
 
     private static boolean json(Args a) {
         return a.opt("format", "plain").equals("json");
@@ -441,7 +446,7 @@ public final class RbdCommand {
     }
 
     private static String a2(Object o) throws com.fasterxml.jackson.core.JsonProcessingException {
-        return JSON.writeValueAsString(o);
+        return Json.MAPPER.writeValueAsString(o);
     }
 
     /** IMAGE@SNAP split; the snapshot is null when absent. */
