@@ -232,10 +232,14 @@ public final class OsdmapTool {
         List<Long> weights = new ArrayList<>(map.maxOsd());
         CrushMap crush = CrushMap.decode(map.crushBytes());
         boolean crushChanged = false;
+        // each OSD's weight in the first bucket holding it, as CrushWeights.itemWeight finds it, in
+        // one pass (per OSD that is a scan of every bucket: 0.2 s at 10,000 OSDs); adjusting one
+        // OSD's weight changes no other OSD's
+        Map<Integer, Integer> itemWeights = crushWeights(crush);
         for (int i = 0; i < map.maxOsd(); i++) {
             states.add(map.osdState().get(i) | OsdMap.STATE_UP);
             weights.add(OsdMap.WEIGHT_IN);
-            Integer w = CrushWeights.itemWeight(crush, i);
+            Integer w = itemWeights.get(i);
             if (w != null && w == 0) {
                 crush = CrushWeights.adjustItemWeight(crush, i, 0x10000);
                 crushChanged = true;
@@ -290,7 +294,7 @@ public final class OsdmapTool {
         int n = m.count.length;
         for (long ps = from; ps < to; ps++) {
             PgId pg = new PgId(poolId, ps);
-            Placement.Result r = placement.pgToUpActing(pg);
+            Placement.Result r = placement.pgToUpActingOnce(pg);
             List<Integer> osds = r.acting();
             int primary = r.actingPrimary();
             m.size[osds.size()]++;
