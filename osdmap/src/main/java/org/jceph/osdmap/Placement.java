@@ -320,6 +320,22 @@ public final class Placement {
     }
 
     /**
+     * As {@link #pgToUpActing(PgId)}, without the memo of mapped PGs: for a caller that maps each
+     * PG once (osdmaptool --test-map-pgs), where looking every PG up and remembering the first
+     * 65,536 only costs time.
+     *
+     * @param pgOrRaw the PG, raw or folded
+     * @return its up and acting sets and primaries
+     */
+    public Result pgToUpActingOnce(PgId pgOrRaw) {
+        PgPool pool = map.pool(pgOrRaw.pool());
+        if (pool == null) {
+            return new Result(pgOrRaw, List.of(), -1, List.of(), -1);
+        }
+        return compute(pool, pgOrRaw, rawPgToPg(pgOrRaw));
+    }
+
+    /**
      * PGs already mapped with this map, by folded pg: every raw pg (an object's full hash) that
      * folds to the same pg maps alike (placement seeds are folded by pgp_num, temps and upmaps
      * are keyed by the folded pg), so an Objecter sending many ops to one PG runs CRUSH once.

@@ -65,7 +65,7 @@ public final class ExplainCommand {
         OsdMap map;
         try {
             if (cluster) {
-                try (RadosClient c = RadosClient.connect(CephConfig.fromEnvironment(cephArgs.toArray(String[]::new)))) {
+                try (RadosClient c = RadosClient.connect(org.jceph.cli.CliConfig.shortCommand(cephArgs))) {
                     map = c.osdMap();
                 }
             } else {

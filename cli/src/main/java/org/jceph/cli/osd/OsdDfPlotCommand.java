@@ -41,7 +41,7 @@ public final class OsdDfPlotCommand {
         if (positional.size() != 1) {
             throw new UsageException("usage: osd df-plot FILE.svg|FILE.html [--pool POOL] [--save-map FILE]");
         }
-        CephConfig config = CephConfig.fromEnvironment(cephArgs.toArray(String[]::new));
+        CephConfig config = org.jceph.cli.CliConfig.shortCommand(cephArgs);
         OsdMap map;
         try (RadosClient client = RadosClient.connect(config)) {
             map = client.osdMap();

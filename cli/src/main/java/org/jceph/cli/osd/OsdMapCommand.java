@@ -47,7 +47,7 @@ public final class OsdMapCommand {
         }
         String pool = positional.get(0);
         String object = positional.get(1);
-        CephConfig config = CephConfig.fromEnvironment(cephArgs.toArray(String[]::new));
+        CephConfig config = org.jceph.cli.CliConfig.shortCommand(cephArgs);
         try (RadosClient client = RadosClient.connect(config)) {
             OsdMap map = client.osdMap();
             Long poolId = null;

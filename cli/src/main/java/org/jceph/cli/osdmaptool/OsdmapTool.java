@@ -232,10 +232,14 @@ public final class OsdmapTool {
         List<Long> weights = new ArrayList<>(map.maxOsd());
         CrushMap crush = CrushMap.decode(map.crushBytes());
         boolean crushChanged = false;
+        // each OSD's weight in the first bucket holding it, as CrushWeights.itemWeight finds it, in
+        // one pass (per OSD that is a scan of every bucket: 0.2 s at 10,000 OSDs); adjusting one
+        // OSD's weight changes no other OSD's
+        Map<Integer, Integer> itemWeights = crushWeights(crush);
         for (int i = 0; i < map.maxOsd(); i++) {
             states.add(map.osdState().get(i) | OsdMap.STATE_UP);
             weights.add(OsdMap.WEIGHT_IN);
-            Integer w = CrushWeights.itemWeight(crush, i);
+            Integer w = itemWeights.get(i);
             if (w != null && w == 0) {
                 crush = CrushWeights.adjustItemWeight(crush, i, 0x10000);
                 crushChanged = true;
@@ -245,53 +249,138 @@ public final class OsdmapTool {
         return crushChanged ? OsdMapEdit.of(out).crush(crush.encode()).build() : out;
     }
 
-    /** The --test-map-pgs family: every PG of every (or one) pool, then per-OSD statistics. */
-    private static void mapAllPgs(OsdMap map, CrushMap crush, Placement placement, Options o, PrintStream out) {
-        int n = map.maxOsd();
-        int[] count = new int[n];
-        int[] firstCount = new int[n];
-        int[] primaryCount = new int[n];
-        int[] size = new int[30];
-        int maxSize = 0;
-        StringBuilder b = new StringBuilder();
-        for (Map.Entry<Long, PgPool> e : map.pools().entrySet()) {
-            if (o.pool != -1 && e.getKey() != o.pool) {
-                continue;
+    /** Below this many PGs in all the --test-map-pgs family maps on the calling thread only (tests lower it). */
+    static long parallelMinPgs = 1 << 14;
+    /** The fewest PGs in one run handed to a mapping thread (tests lower it). */
+    static long minRunLength = 1024;
+    /** Mapping threads; 0: one per available core (tests set it). */
+    static int mappingThreads = 0;
+
+    /**
+     * What mapping one run of consecutive PGs of one pool produced: the dump lines (when dumping),
+     * acting-set counts per OSD (all, first position, primary) and per set size. Counts add up in
+     * any order; the text is printed in PG order.
+     */
+    private static final class MappedRange {
+        final StringBuilder text = new StringBuilder();
+        final int[] count;
+        final int[] firstCount;
+        final int[] primaryCount;
+        final int[] size = new int[30];
+        int maxSize;
+
+        MappedRange(int maxOsd) {
+            count = new int[maxOsd];
+            firstCount = new int[maxOsd];
+            primaryCount = new int[maxOsd];
+        }
+
+        void add(MappedRange o) {
+            for (int i = 0; i < count.length; i++) {
+                count[i] += o.count[i];
+                firstCount[i] += o.firstCount[i];
+                primaryCount[i] += o.primaryCount[i];
             }
-            b.append("pool ").append(e.getKey()).append(" pg_num ").append(e.getValue().pgNum()).append('\n');
-            for (long ps = 0; ps < e.getValue().pgNum(); ps++) {
-                PgId pg = new PgId(e.getKey(), ps);
-                Placement.Result r = placement.pgToUpActing(pg);
-                List<Integer> osds = r.acting();
-                int primary = r.actingPrimary();
-                size[osds.size()]++;
-                maxSize = Math.max(maxSize, osds.size());
-                if (o.testMapPgsDump) {
-                    b.append(pg).append('\t').append(CFormat.vec(osds)).append('\t').append(primary).append('\n');
-                } else if (o.testMapPgsDumpAll) {
-                    List<Integer> raw = placement.rawOsds(e.getValue(), pg);
-                    b.append(pg).append(" raw (").append(CFormat.vec(raw)).append(", p").append(firstNotNone(raw))
-                            .append(") up (").append(CFormat.vec(r.up())).append(", p").append(r.upPrimary())
-                            .append(") acting (").append(CFormat.vec(osds)).append(", p").append(primary)
-                            .append(")\n");
+            for (int i = 0; i < size.length; i++) {
+                size[i] += o.size[i];
+            }
+            maxSize = Math.max(maxSize, o.maxSize);
+        }
+    }
+
+    /** Maps the PGs [from, to) of one pool into {@code m}, as osdmaptool's --test-map-pgs loop does. */
+    private static void mapRange(Placement placement, long poolId, PgPool pool, long from, long to, Options o,
+            MappedRange m, StringBuilder b) {
+        int n = m.count.length;
+        for (long ps = from; ps < to; ps++) {
+            PgId pg = new PgId(poolId, ps);
+            Placement.Result r = placement.pgToUpActingOnce(pg);
+            List<Integer> osds = r.acting();
+            int primary = r.actingPrimary();
+            m.size[osds.size()]++;
+            m.maxSize = Math.max(m.maxSize, osds.size());
+            if (o.testMapPgsDump) {
+                b.append(pg).append('\t').append(CFormat.vec(osds)).append('\t').append(primary).append('\n');
+            } else if (o.testMapPgsDumpAll) {
+                List<Integer> raw = placement.rawOsds(pool, pg);
+                b.append(pg).append(" raw (").append(CFormat.vec(raw)).append(", p").append(firstNotNone(raw))
+                        .append(") up (").append(CFormat.vec(r.up())).append(", p").append(r.upPrimary())
+                        .append(") acting (").append(CFormat.vec(osds)).append(", p").append(primary)
+                        .append(")\n");
+            }
+            // osdmaptool indexes vectors of max_osd entries with these ids unchecked. Up and
+            // acting sets only hold existing OSDs, but a primary_temp is taken as it is, so an
+            // id at or past max_osd (a map no monitor writes) is an out-of-bounds write there;
+            // such ids are not counted here.
+            for (int osd : osds) {
+                if (osd != Placement.NONE && osd >= 0 && osd < n) {
+                    m.count[osd]++;
                 }
-                // osdmaptool indexes vectors of max_osd entries with these ids unchecked. Up and
-                // acting sets only hold existing OSDs, but a primary_temp is taken as it is, so an
-                // id at or past max_osd (a map no monitor writes) is an out-of-bounds write there;
-                // such ids are not counted here.
-                for (int osd : osds) {
-                    if (osd != Placement.NONE && osd >= 0 && osd < n) {
-                        count[osd]++;
-                    }
-                }
-                if (!osds.isEmpty() && osds.get(0) != Placement.NONE && osds.get(0) >= 0 && osds.get(0) < n) {
-                    firstCount[osds.get(0)]++;
-                }
-                if (primary >= 0 && primary < n) {
-                    primaryCount[primary]++;
-                }
+            }
+            if (!osds.isEmpty() && osds.get(0) != Placement.NONE && osds.get(0) >= 0 && osds.get(0) < n) {
+                m.firstCount[osds.get(0)]++;
+            }
+            if (primary >= 0 && primary < n) {
+                m.primaryCount[primary]++;
             }
         }
+    }
+
+    /** One run of consecutive PGs of one pool; {@code header} is the pool's "pool N pg_num M" line or null. */
+    private record Range(long poolId, PgPool pool, long from, long to, String header) {
+    }
+
+    /**
+     * The --test-map-pgs family: every PG of every (or one) pool, then per-OSD statistics. Each PG
+     * maps independently, so on several cores the PGs are cut into runs mapped by a fixed pool of
+     * threads (one per core); the dump lines are printed run by run in PG order and the counts
+     * summed, so the output is the same as mapping them one after another.
+     */
+    private static void mapAllPgs(OsdMap map, CrushMap crush, Placement placement, Options o, PrintStream out) {
+        int n = map.maxOsd();
+        List<Map.Entry<Long, PgPool>> pools = new ArrayList<>();
+        long totalPgs = 0;
+        for (Map.Entry<Long, PgPool> e : map.pools().entrySet()) {
+            if (o.pool == -1 || e.getKey() == o.pool) {
+                pools.add(e);
+                totalPgs += e.getValue().pgNum();
+            }
+        }
+        int threads = mappingThreads > 0 ? mappingThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
+        // a few runs per thread keeps the cores busy to the end; small enough runs keep the
+        // dump text waiting to be printed small
+        long runLength = Math.max(minRunLength, Math.min(1 << 16, totalPgs / (threads * 8L) + 1));
+        List<Range> ranges = new ArrayList<>();
+        for (Map.Entry<Long, PgPool> e : pools) {
+            long pgNum = e.getValue().pgNum();
+            String header = "pool " + e.getKey() + " pg_num " + pgNum + "\n";
+            if (pgNum == 0) {
+                ranges.add(new Range(e.getKey(), e.getValue(), 0, 0, header));
+            }
+            for (long from = 0; from < pgNum; from += runLength) {
+                ranges.add(new Range(e.getKey(), e.getValue(), from, Math.min(pgNum, from + runLength),
+                        from == 0 ? header : null));
+            }
+        }
+        MappedRange all = new MappedRange(n);
+        if (threads == 1 || totalPgs < parallelMinPgs) {
+            for (Range r : ranges) {
+                if (r.header() != null) {
+                    all.text.append(r.header());
+                }
+                mapRange(placement, r.poolId(), r.pool(), r.from(), r.to(), o, all, all.text);
+            }
+            out.print(all.text);
+            all.text.setLength(0);
+        } else {
+            mapInParallel(placement, ranges, threads, n, o, out, all);
+        }
+        StringBuilder b = all.text;
+        int[] count = all.count;
+        int[] firstCount = all.firstCount;
+        int[] primaryCount = all.primaryCount;
+        int[] size = all.size;
+        int maxSize = all.maxSize;
         long total = 0;
         int in = 0;
         int minOsd = -1;
@@ -342,6 +431,68 @@ public final class OsdmapTool {
             }
         }
         out.print(b);
+    }
+
+    /**
+     * Maps {@code ranges} on {@code threads} threads, printing each range's text in order as soon
+     * as it and every range before it are done, and sums the counts into {@code all}.
+     */
+    private static void mapInParallel(Placement placement, List<Range> ranges, int threads, int maxOsd, Options o,
+            PrintStream out, MappedRange all) {
+        java.util.concurrent.ExecutorService exec = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "osdmaptool-map-pgs");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            // one set of counters per thread, not per range: 10,000 OSDs make them 120 KB each
+            ThreadLocal<MappedRange> counters = new ThreadLocal<>();
+            List<MappedRange> perThread = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<java.util.concurrent.Future<StringBuilder>> texts = new ArrayList<>();
+            for (Range r : ranges) {
+                texts.add(exec.submit(() -> {
+                    MappedRange m = counters.get();
+                    if (m == null) {
+                        m = new MappedRange(maxOsd);
+                        counters.set(m);
+                        perThread.add(m);
+                    }
+                    StringBuilder text = new StringBuilder();
+                    if (r.header() != null) {
+                        text.append(r.header());
+                    }
+                    mapRange(placement, r.poolId(), r.pool(), r.from(), r.to(), o, m, text);
+                    return text;
+                }));
+            }
+            for (java.util.concurrent.Future<StringBuilder> f : texts) {
+                StringBuilder text = f.get();
+                if (text.length() > 0) {
+                    out.print(text);
+                }
+            }
+            exec.shutdown();
+            // every task is done (each future returned): the counters are final
+            synchronized (perThread) {
+                for (MappedRange m : perThread) {
+                    all.add(m);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while mapping PGs", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        } finally {
+            exec.shutdownNow();
+        }
     }
 
     /** A uint64_t converted to double, as C++ does. */

@@ -166,7 +166,9 @@ public final class RadosCommand {
         if (!COMMANDS.contains(pos.get(0))) {
             return unrecognized(err, pos.get(0));
         }
-        try (RadosClient client = RadosClient.connect(CephConfig.fromEnvironment(cephArgs.toArray(String[]::new)))) {
+        CephConfig config = pos.get(0).equals("bench") ? CephConfig.fromEnvironment(cephArgs.toArray(String[]::new))
+                : org.jceph.cli.CliConfig.shortCommand(cephArgs);
+        try (RadosClient client = RadosClient.connect(config)) {
             String cmd = pos.get(0);
             if (cmd.equals("lspools")) {
                 client.listPools().values().forEach(out::println);

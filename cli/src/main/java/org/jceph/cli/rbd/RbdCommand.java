@@ -78,9 +78,14 @@ public final class RbdCommand {
             return 1;
         }
         // As the stock rbd tool (its init_context): the cache is not writethrough until a flush.
-        CephConfig conf = CephConfig.builder().environment(System.getenv()).args(a.ceph().toArray(String[]::new))
-                .set("rbd_cache_writethrough_until_flush", "false").build();
-        try (RadosClient rados = RadosClient.connect(conf)) {
+        // Short commands also leave the JMX bean out (CliConfig.shortCommand); bench keeps it.
+        String[] cephArgs = a.ceph().toArray(String[]::new);
+        CephConfig.Builder cb = CephConfig.builder().environment(System.getenv()).args(cephArgs)
+                .set("rbd_cache_writethrough_until_flush", "false");
+        if (!cmd.equals("bench") && CephConfig.fromEnvironment(cephArgs).get("jceph_metrics_jmx").isEmpty()) {
+            cb.set("jceph_metrics_jmx", "false");
+        }
+        try (RadosClient rados = RadosClient.connect(cb.build())) {
             switch (cmd) {
                 case "create" -> {
                     String[] spec = spec(a, 1);
@@ -441,7 +446,10 @@ public final class RbdCommand {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** Jackson's mapper, built on first use: its classes cost ~40 ms of start-up to commands that print no JSON. */
+    private static final class Json {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    }
 
     private static boolean json(Args a) {
         return a.opt("format", "plain").equals("json");
@@ -456,7 +464,7 @@ public final class RbdCommand {
     }
 
     private static String a2(Object o) throws com.fasterxml.jackson.core.JsonProcessingException {
-        return JSON.writeValueAsString(o);
+        return Json.MAPPER.writeValueAsString(o);
     }
 
     /** IMAGE@SNAP split; the snapshot is null when absent. */
