@@ -338,7 +338,7 @@ final class MapPrinter {
      * OSDMap::get_min_compat_client, from the client features the map needs: MSR rules need squid,
      * pg_upmap_primary reef (as 18.2.7 and 20.2.4 print it), upmaps or
      * choose_args other than one compat weight set need luminous, chooseleaf_stable jewel, straw2 hammer, and firefly for primary
-     * affinity, chooseleaf_vary_r, erasure or cache pools.
+     * affinity, chooseleaf_vary_r or cache pools (not erasure pools: that feature is not a client's).
      */
     /**
      * CrushWrapper::has_incompat_choose_args: choose_args need CRUSH_CHOOSE_ARGS (luminous) unless
@@ -388,8 +388,11 @@ final class MapPrinter {
         for (int i = 0; i < m.maxOsd(); i++) {
             affinity |= m.exists(i) && m.primaryAffinity(i) != OsdMap.DEFAULT_PRIMARY_AFFINITY;
         }
-        boolean ecOrCache = m.pools().values().stream().anyMatch(p -> p.isErasure() || p.tierOf() >= 0);
-        if (affinity || crush.tunables().chooseleafVaryR() != 0 || ecOrCache) {
+        // OSD_CACHEPOOL counts; OSD_ERASURE_CODES does not: OSDMap::get_features adds it for every
+        // entity but clients, and the min compat client is computed from a client's features
+        // (an erasure pool on legacy tunables stays "dumpling"; found by the generated states)
+        boolean cache = m.pools().values().stream().anyMatch(p -> p.tierOf() >= 0 || !p.tiers().isEmpty());
+        if (affinity || crush.tunables().chooseleafVaryR() != 0 || cache) {
             return 6;
         }
         boolean hashpspool = m.pools().values().stream().anyMatch(p -> p.hasFlag(PgPool.FLAG_HASHPSPOOL));

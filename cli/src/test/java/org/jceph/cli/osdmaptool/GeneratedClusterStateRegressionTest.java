@@ -61,4 +61,16 @@ class GeneratedClusterStateRegressionTest {
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().contains("acting ([") && r.out().contains(", p" + (m.maxOsd() + 3) + ")"), r.out());
     }
+
+    /**
+     * Finding 4 (varying seed -9058406949501597767, 2026-12-06): an erasure pool on legacy
+     * tunables printed min_compat_client firefly; osdmaptool prints dumpling, since
+     * OSD_ERASURE_CODES is not a client feature.
+     */
+    @Test
+    void erasurePoolDoesNotRaiseMinCompatClient() throws Exception {
+        ClusterStateOracle.judge(new Spec(1, 0, 0, new Crush(List.of(new Host(0, List.of(0), List.of())), 0, 0, 1, 1, 0,
+                List.of()), List.of(new ClusterStateGen.Pool(true, 1, 0, 1, 1, true)), List.of(), List.of(), List.of(),
+                List.of(), List.of(), List.of(), 0, 0, "obj-a"), dir);
+    }
 }
