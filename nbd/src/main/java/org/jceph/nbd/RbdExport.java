@@ -2,10 +2,11 @@ package org.jceph.nbd;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import org.jceph.rbd.RbdImage;
+import org.jceph.rbd.Image;
 
 /**
- * An RBD image served over NBD: READ/WRITE go to the image's data objects, TRIM and
+ * An RBD image of either format ({@link Image}: {@code RbdImage} or {@code Format1Image}) served
+ * over NBD: READ/WRITE go to the image's data objects, TRIM and
  * WRITE_ZEROES become discards (absent objects read as zeros), FLUSH is the image's flush. Without
  * the client cache ({@code rbd_cache=false}) the OSDs acknowledge writes only once they are
  * durable and FLUSH completes at once; with it FLUSH writes the dirty data back (the first FLUSH
@@ -14,9 +15,15 @@ import org.jceph.rbd.RbdImage;
  */
 public final class RbdExport implements NbdExport {
     private final String name;
-    private final RbdImage image;
+    private final Image image;
 
-    public RbdExport(String name, RbdImage image) {
+    /**
+     * Serves {@code image} under the export name {@code name}.
+     *
+     * @param name the NBD export name
+     * @param image the open image (a snapshot view is served read-only)
+     */
+    public RbdExport(String name, Image image) {
         this.name = name;
         this.image = image;
     }
@@ -28,7 +35,8 @@ public final class RbdExport implements NbdExport {
 
     @Override
     public String description() {
-        return "rbd image " + image.name() + " (" + image.size() + " bytes, " + (1L << image.order()) + "-byte objects)";
+        return (image.format() == 1 ? "rbd format 1 image " : "rbd image ") + image.name() + " (" + image.size()
+                + " bytes, " + (1L << image.order()) + "-byte objects)";
     }
 
     @Override
@@ -78,10 +86,10 @@ public final class RbdExport implements NbdExport {
         return image.discardAsync(offset, length);
     }
 
-    /** base:allocation from which data objects exist (64 objects per answer at most). */
+    /** base:allocation from which data objects exist (64 objects per answer at most), when the image can tell. */
     @Override
     public CompletableFuture<java.util.List<Extent>> allocation(long offset, long length) {
-        return image.allocation(offset, length, 64).thenApply(runs -> runs.stream()
+        return image.allocation(offset, length, 64).thenApply(runs -> runs == null ? null : runs.stream()
                 .map(r -> new Extent(r[0], r[1] == 0, r[1] == 0)).toList());
     }
 }

@@ -36,7 +36,7 @@ import org.jceph.rbd.layout.StripingLayout;
  * the watch; closing the image's {@link org.jceph.rados.RadosClient} does the same for every
  * image still open on it.
  */
-public final class RbdImage implements AutoCloseable {
+public final class RbdImage implements Image {
     private static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -915,6 +915,16 @@ public final class RbdImage implements AutoCloseable {
      */
     public String id() {
         return id;
+    }
+
+    /**
+     * The on-disk format: 2.
+     *
+     * @return 2
+     */
+    @Override
+    public int format() {
+        return 2;
     }
 
     /**

@@ -95,8 +95,7 @@ public final class NbdServeCommand {
                 if (org.jceph.rbd.format1.Format1Image.exists(io, s.image())) {
                     org.jceph.rbd.format1.Format1Image f1 = org.jceph.rbd.format1.Format1Image.open(io, s.image(),
                             readOnly || s.snap() != null);
-                    b.export(new org.jceph.nbd.Format1Export(exportName, s.snap() == null ? f1 : f1.atSnapshot(s.snap()),
-                            readOnly || s.snap() != null));
+                    b.export(new RbdExport(exportName, s.snap() == null ? f1 : f1.atSnapshot(s.snap())));
                     continue;
                 }
                 // a snapshot is served read-only, as qemu serves rbd:pool/image@snap

@@ -29,7 +29,7 @@ import org.jceph.rbd.layout.StripingLayout;
  * <p>Current librbd still opens, reads, writes, snapshots and removes such images, but can no
  * longer create them; this class can.
  */
-public final class Format1Image implements AutoCloseable {
+public final class Format1Image implements org.jceph.rbd.Image {
     /**
      * The pool's directory object, whose tmap lists format 1 images.
      */
@@ -501,6 +501,50 @@ public final class Format1Image implements AutoCloseable {
 
     private static byte[] encode(java.util.function.Consumer<CephEncoder> body) {
         return CephEncoder.toBytes(body);
+    }
+
+    /**
+     * The on-disk format: 1.
+     *
+     * @return 1
+     */
+    @Override
+    public int format() {
+        return 1;
+    }
+
+    /**
+     * Whether writes are refused: opened read-only, or a snapshot view.
+     *
+     * @return true when read-only
+     */
+    @Override
+    public boolean readOnly() {
+        return readOnly || snapId != NOSNAP;
+    }
+
+    /**
+     * {@link #writeAsync(long, byte[])}: a format 1 image has no cache, so every write is durable
+     * when it completes, FUA or not.
+     *
+     * @param offset where
+     * @param data the bytes
+     * @param fua ignored: always durable
+     * @return a future completed when the OSDs have the data
+     */
+    @Override
+    public CompletableFuture<Void> writeAsync(long offset, byte[] data, boolean fua) {
+        return writeAsync(offset, data);
+    }
+
+    /**
+     * Completes at once: the OSDs acknowledge format 1 writes only once they are durable.
+     *
+     * @return a completed future
+     */
+    @Override
+    public CompletableFuture<Void> flushAsync() {
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -1,0 +1,100 @@
+package org.jceph.rbd;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What every RBD image open for I/O offers, whatever its on-disk format: {@link RbdImage} (format
+ * 2) and {@link org.jceph.rbd.format1.Format1Image} (format 1, the 2010 layout). Block-device front
+ * ends, such as the NBD server's export, serve either through it.
+ */
+public interface Image extends AutoCloseable {
+    /**
+     * The image's name.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * The on-disk format: 2 for {@link RbdImage}, 1 for a format 1 image.
+     *
+     * @return 1 or 2
+     */
+    int format();
+
+    /**
+     * The image's size in bytes (for a snapshot view, the snapshot's).
+     *
+     * @return the size
+     */
+    long size();
+
+    /**
+     * log2 of the object size.
+     *
+     * @return the order
+     */
+    int order();
+
+    /**
+     * Whether writes are refused (opened read-only, or a snapshot view).
+     *
+     * @return true when read-only
+     */
+    boolean readOnly();
+
+    /**
+     * Reads a range; absent objects read as zeros.
+     *
+     * @param offset where the range starts
+     * @param length its length
+     * @return a future of the bytes
+     */
+    CompletableFuture<byte[]> readAsync(long offset, int length);
+
+    /**
+     * Writes a range. With {@code fua} (NBD's force unit access) the future completes only once
+     * the data is on the OSDs, whatever a client cache would do.
+     *
+     * @param offset where
+     * @param data the bytes
+     * @param fua whether the write must be durable when it completes
+     * @return a future completed when the write is acknowledged
+     */
+    CompletableFuture<Void> writeAsync(long offset, byte[] data, boolean fua);
+
+    /**
+     * Discards a range: it reads back as zeros.
+     *
+     * @param offset where the range starts
+     * @param length its length
+     * @return a future completed when done
+     */
+    CompletableFuture<Void> discardAsync(long offset, long length);
+
+    /**
+     * Completes once every write acknowledged before the call is on the OSDs.
+     *
+     * @return the flush
+     */
+    CompletableFuture<Void> flushAsync();
+
+    /**
+     * Which parts of a range hold data: {@code {length, allocated ? 1 : 0}} runs from
+     * {@code offset}, at most {@code maxObjects} objects' worth; a future of null when the image
+     * cannot tell (then callers treat the whole range as data).
+     *
+     * @param offset where the range starts
+     * @param length its length
+     * @param maxObjects how many objects to look at, at most
+     * @return a future of the runs, or of null
+     */
+    default CompletableFuture<List<long[]>> allocation(long offset, long length, int maxObjects) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Closes the image (idempotent); unchecked, unlike {@link AutoCloseable#close()}. */
+    @Override
+    void close();
+}
