@@ -877,6 +877,20 @@ public final class RbdImage implements Image {
         }
     }
 
+    /**
+     * A maintenance operation that changes the header (cache written back, exclusive lock held,
+     * writes paused), after which the header's watchers are told to refresh.
+     */
+    private void headerChange(Runnable underLock) {
+        maintenance(() -> {
+            underLock.run();
+            return null;
+        });
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
     /** Runs {@code op} as a maintenance operation (FeatureUpdate, ObjectMapRebuild, Sparsify): cache flushed, exclusive lock held, writes paused. */
     <T> T underMaintenance(java.util.function.Supplier<T> op) {
         checkWritable();
@@ -1381,13 +1395,7 @@ public final class RbdImage implements Image {
         if (newSize < 0) {
             throw new RbdException("negative size");
         }
-        maintenance(() -> {
-            resizeUnderLock(newSize);
-            return null;
-        });
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
+        headerChange(() -> resizeUnderLock(newSize));
     }
 
     private long objectCount(long bytes) {
@@ -1568,13 +1576,7 @@ public final class RbdImage implements Image {
      */
     public void snapRemove(String snapName) {
         checkWritable();
-        maintenance(() -> {
-            snapRemoveUnderLock(snapName);
-            return null;
-        });
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
+        headerChange(() -> snapRemoveUnderLock(snapName));
     }
 
     /**
@@ -1589,13 +1591,8 @@ public final class RbdImage implements Image {
         if (snapshots().stream().anyMatch(x -> x.name().equals(to))) {
             throw new SnapshotExistsException(name + "@" + to);
         }
-        maintenance(() -> {
-            md.exec("rbd_header." + id, "rbd", "snapshot_rename", encode(e -> e.writeU64Le(s.id()).writeString(to)));
-            return null;
-        });
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
+        headerChange(() -> md.exec("rbd_header." + id, "rbd", "snapshot_rename",
+                encode(e -> e.writeU64Le(s.id()).writeString(to))));
     }
 
     /** A snapshot name already in use (EEXIST in the rbd tool). */
@@ -1613,13 +1610,7 @@ public final class RbdImage implements Image {
      */
     public void snapLimitSet(long limit) {
         checkWritable();
-        maintenance(() -> {
-            md.exec("rbd_header." + id, "rbd", "snapshot_set_limit", encode(e -> e.writeU64Le(limit)));
-            return null;
-        });
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
+        headerChange(() -> md.exec("rbd_header." + id, "rbd", "snapshot_set_limit", encode(e -> e.writeU64Le(limit))));
     }
 
     private void snapRemoveUnderLock(String snapName) {
@@ -1709,13 +1700,7 @@ public final class RbdImage implements Image {
      */
     public void snapRollback(String snapName) {
         checkWritable();
-        maintenance(() -> {
-            snapRollbackUnderLock(snapName);
-            return null;
-        });
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
+        headerChange(() -> snapRollbackUnderLock(snapName));
     }
 
     private void snapRollbackUnderLock(String snapName) {
@@ -1778,25 +1763,13 @@ public final class RbdImage implements Image {
      */
     public void metadataSet(String key, String value) {
         checkWritable();
-        maintenance(() -> {
-            ImageMetadata.set(md, "rbd_header." + id, key, value);
-            return null;
-        });
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
+        headerChange(() -> ImageMetadata.set(md, "rbd_header." + id, key, value));
     }
 
     /** Sets a key copied from another image's metadata (import): conf_ keys pass, as their source validated them. */
     void metadataSetCopied(String key, String value) {
         checkWritable();
-        maintenance(() -> {
-            ImageMetadata.setCopied(md, "rbd_header." + id, key, value);
-            return null;
-        });
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
+        headerChange(() -> ImageMetadata.setCopied(md, "rbd_header." + id, key, value));
     }
 
     /**
@@ -1807,13 +1780,7 @@ public final class RbdImage implements Image {
      */
     public void metadataRemove(String key) {
         checkWritable();
-        maintenance(() -> {
-            ImageMetadata.remove(md, "rbd_header." + id, name, key);
-            return null;
-        });
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
+        headerChange(() -> ImageMetadata.remove(md, "rbd_header." + id, name, key));
     }
 
     /**
