@@ -1009,27 +1009,7 @@ public final class RbdImage implements Image {
         return permit().thenCompose(p -> guarded(p, () -> gated(() -> withMapUpdate(
                 mapActive() && mapState(n) != ObjectMap.EXISTS, () -> markExists(n), () -> !needsCopyup(n)
                         ? io.operateAsync(object(n), stepOf(step)).thenApply(r -> null)
-                        : readsData ? copyupFirst(n, step) : copyupGuarded(n, step)))));
-    }
-
-    /**
-     * For a step that reads the object (cmpext): the OSD evaluates reads in a write op against
-     * the object as it was before the op, so a copy-up in the same op would not be seen. The
-     * copy-up goes first, on its own (a no-op if the object exists by then), then the step.
-     */
-    private CompletableFuture<Void> copyupFirst(long n, java.util.function.Consumer<IoCtx.Operation> step) {
-        String oid = object(n);
-        IoCtx.Operation first = new IoCtx.Operation().assertExists();
-        step.accept(first);
-        return io.operateAsync(oid, first).<Void>thenApply(r -> null).exceptionallyCompose(err -> {
-            Throwable c = RadosException.unwrap(err);
-            if (!(c instanceof RadosException.ObjectNotFoundException)) {
-                return CompletableFuture.failedFuture(c);
-            }
-            return parentObjectData(n).thenCompose(data -> data.length == 0 ? CompletableFuture.completedFuture(null)
-                    : io.operateAsync(oid, new IoCtx.Operation().exec("rbd", "copyup", data)))
-                    .thenCompose(v -> io.operateAsync(oid, stepOf(step))).thenApply(r -> (Void) null);
-        });
+                        : copyupGuarded(n, step, readsData)))));
     }
 
     private static IoCtx.Operation stepOf(java.util.function.Consumer<IoCtx.Operation> step) {
@@ -1183,13 +1163,22 @@ public final class RbdImage implements Image {
         return p != null && objectStart(n) < p.overlap();
     }
 
+    private CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step) {
+        return copyupGuarded(n, step, false);
+    }
+
     /**
      * Applies {@code step} to object {@code n} of a clone as librbd does: guarded by
      * assert-exists; when the object is absent, the parent's bytes for it are copied up (cls rbd
-     * copyup, a no-op if another writer got there first) in the same operation as the step.
-     * {@code whenAbsentAndParentEmpty} is what to send instead when the parent holds only zeros.
+     * copyup, a no-op if another writer got there first), then the step runs.
+     *
+     * <p>The copy-up goes in the same operation as the step, unless {@code stepReadsObject}: the
+     * OSD evaluates reads in a write op (cmpext) against the object as it was before the op, so
+     * such a step would not see a copy-up sent with it. Then the copy-up is its own operation
+     * first, and the step follows.
      */
-    private CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step) {
+    private CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step,
+            boolean stepReadsObject) {
         String oid = object(n);
         IoCtx.Operation first = new IoCtx.Operation().assertExists();
         step.accept(first);
@@ -1199,10 +1188,13 @@ public final class RbdImage implements Image {
                 return CompletableFuture.failedFuture(c);
             }
             return parentObjectData(n).thenCompose(data -> {
-                IoCtx.Operation op = new IoCtx.Operation();
-                if (data.length > 0) {
-                    op.exec("rbd", "copyup", data);
+                IoCtx.Operation copyup = data.length == 0 ? null : new IoCtx.Operation().exec("rbd", "copyup", data);
+                if (stepReadsObject) {
+                    CompletableFuture<?> before = copyup == null ? CompletableFuture.completedFuture(null)
+                            : io.operateAsync(oid, copyup);
+                    return before.thenCompose(v -> io.operateAsync(oid, stepOf(step))).thenApply(r -> (Void) null);
                 }
+                IoCtx.Operation op = copyup == null ? new IoCtx.Operation() : copyup;
                 step.accept(op);
                 return io.operateAsync(oid, op).thenApply(r -> (Void) null);
             });
