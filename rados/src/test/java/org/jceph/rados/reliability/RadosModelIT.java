@@ -143,37 +143,14 @@ class RadosModelIT {
                 .set("objecter_inflight_ops", Integer.toString(inflight * 2)).build();
         long t0 = System.nanoTime();
         ClusterFaults faults = new ClusterFaults(c, new Random(profile.seed() ^ 0x5eed));
-        AtomicBoolean faultsDone = new AtomicBoolean();
-        List<Throwable> faultErrors = Collections.synchronizedList(new ArrayList<>());
         try (RadosClient client = RadosClient.connect(config)) {
             IoCtx io = client.ioCtx(POOL);
-            Thread faulter = new Thread(() -> {
-                try {
-                    long until = System.nanoTime() + profile.soakTime().toNanos();
-                    int pg = PG_NUM;
-                    do {
-                        int next = pg * 2 <= 64 ? pg * 2 : 0; // splits up to 64 PGs, then none
-                        faults.runStandardScript(POOL, next, 500, () -> !failures.isEmpty());
-                        pg = next > 0 ? next : pg;
-                        if (profile.soak() && System.nanoTime() < until && failures.isEmpty()) {
-                            // memstore OSDs lose their data when killed: let recovery finish before the next
-                            // kill, or two overlapping disk losses lose data for real (seen in a soak run:
-                            // "N objects unfound and apparently lost", then a stale read).
-                            c.waitForCleanPgs(Duration.ofSeconds(600));
-                        }
-                    } while (profile.soak() && System.nanoTime() < until && failures.isEmpty());
-                } catch (Throwable e) {
-                    faultErrors.add(e);
-                } finally {
-                    faultsDone.set(true);
-                }
-            }, "faults");
-            faulter.setDaemon(true);
-            faulter.start();
+            ClusterFaults.Background faulter = faults.startInBackground(POOL, PG_NUM, profile.soak(),
+                    profile.soakTime(), () -> !failures.isEmpty());
 
             Semaphore budget = new Semaphore(inflight);
             long issued = 0;
-            while ((issued < minOps || !faultsDone.get()) && failures.isEmpty()) {
+            while ((issued < minOps || !faulter.done()) && failures.isEmpty()) {
                 checkStuck();
                 if (!budget.tryAcquire(1, TimeUnit.SECONDS)) {
                     continue;
@@ -229,9 +206,9 @@ class RadosModelIT {
             if (!budget.tryAcquire(inflight, STUCK.toSeconds(), TimeUnit.SECONDS) && failures.isEmpty()) {
                 failures.add("ops stuck past " + STUCK.toSeconds() + " s: " + inFlight.values());
             }
-            faulter.join(TimeUnit.MINUTES.toMillis(5));
-            if (!faultErrors.isEmpty()) {
-                failures.add("the fault script failed: " + faultErrors.get(0));
+            Throwable faultError = faulter.join(Duration.ofMinutes(5));
+            if (faultError != null) {
+                failures.add("the fault script failed: " + faultError);
             }
             long workloadSecs = (System.nanoTime() - t0) / 1_000_000_000L;
             if (failures.isEmpty()) {

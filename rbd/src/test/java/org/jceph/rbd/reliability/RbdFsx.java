@@ -16,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.ClusterFaults;
 import org.jceph.fixtures.cluster.RealCluster;
@@ -84,8 +83,6 @@ abstract class RbdFsx {
         CephConfig config = CephConfig.builder().confFile(c.confPath())
                 .set("rados_osd_op_timeout", Long.toString(OP_TIMEOUT.toSeconds())).build();
         ClusterFaults faults = new ClusterFaults(c, new Random(profile.seed() ^ 0xf5c));
-        AtomicBoolean faultsDone = new AtomicBoolean();
-        List<Throwable> faultErrors = Collections.synchronizedList(new ArrayList<>());
         long t0 = System.nanoTime();
         try (RadosClient client = RadosClient.connect(config)) {
             IoCtx io = client.ioCtx(pool);
@@ -93,31 +90,10 @@ abstract class RbdFsx {
             try (RbdImage img = cache == null ? RbdImage.open(io, IMAGE, false)
                     : RbdImage.open(io, IMAGE, org.jceph.rbd.OpenOptions.readWrite(), cache)) {
                 model = new byte[(int) img.size()];
-                Thread faulter = new Thread(() -> {
-                    try {
-                        long until = System.nanoTime() + profile.soakTime().toNanos();
-                        int pg = 8;
-                        do {
-                            int next = pg * 2 <= 64 ? pg * 2 : 0;
-                            faults.runStandardScript(pool, next, 500, () -> !failures.isEmpty());
-                            pg = next > 0 ? next : pg;
-                            if (profile.soak() && System.nanoTime() < until && failures.isEmpty()) {
-                                // memstore OSDs lose their data when killed: let recovery finish before the next
-                                // kill, or two overlapping disk losses lose data for real (seen in a soak run:
-                                // "N objects unfound and apparently lost", then a stale read).
-                                c.waitForCleanPgs(Duration.ofSeconds(600));
-                            }
-                        } while (profile.soak() && System.nanoTime() < until && failures.isEmpty());
-                    } catch (Throwable e) {
-                        faultErrors.add(e);
-                    } finally {
-                        faultsDone.set(true);
-                    }
-                }, "faults");
-                faulter.setDaemon(true);
-                faulter.start();
+                ClusterFaults.Background faulter = faults.startInBackground(pool, 8, profile.soak(),
+                        profile.soakTime(), () -> !failures.isEmpty());
                 long ops = 0;
-                while ((ops < minOps || !faultsDone.get()) && failures.isEmpty()) {
+                while ((ops < minOps || !faulter.done()) && failures.isEmpty()) {
                     step(img, gen, ops);
                     if (cache != null && flushes.nextInt(10) == 0) {
                         await("flush after op " + ops, img.flushAsync());
@@ -129,9 +105,9 @@ abstract class RbdFsx {
                                 (System.nanoTime() - t0) / 1e9, model.length, snaps.keySet(), faults.count());
                     }
                 }
-                faulter.join(TimeUnit.MINUTES.toMillis(5));
-                if (!faultErrors.isEmpty()) {
-                    failures.add("the fault script failed: " + faultErrors.get(0));
+                Throwable faultError = faulter.join(Duration.ofMinutes(5));
+                if (faultError != null) {
+                    failures.add("the fault script failed: " + faultError);
                 }
                 long secs = (System.nanoTime() - t0) / 1_000_000_000L;
                 if (failures.isEmpty()) {
