@@ -15,23 +15,10 @@
 # contents and record, so each can read what the other wrote.
 # Write cells get a fresh cluster per tool: memstore never gives freed memory back.
 # Prints each tool's summary and the whole process's CPU seconds (bash `time`: user+sys).
-set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/side-by-side.sh" bench
 SECS=${1:-10}
-DIR=$(mktemp -d /tmp/jceph-bench.XXXXXX)
-trap '"$ROOT/bin/jceph-cluster" stop "$DIR/c" >/dev/null 2>&1 || true; rm -rf "$DIR"' EXIT
-"$ROOT/bin/jceph" help >/dev/null   # build once, outside the timings
-JCEPH=(java -cp "$ROOT/cli/target/jceph-cli-0.1.0-SNAPSHOT.jar:$ROOT/cli/target/lib/*" org.jceph.cli.Main)
-RELEASE=${JCEPH_RELEASE:-pacific}
-RADOS=("$ROOT/bin/jceph-cluster" tool "$DIR/c" -- rados)
-TIMEFORMAT='process cpu seconds: %U user + %S sys (%R s elapsed)'
-
-fresh() {
-  "$ROOT/bin/jceph-cluster" stop "$DIR/c" >/dev/null 2>&1 || true
-  rm -rf "$DIR/c"
-  JCEPH_OSD_BYTES=$((6 << 30)) "$ROOT/bin/jceph-cluster" start "$DIR/c" --release "$RELEASE" >/dev/null
-  CONF="$DIR/c/ceph.conf"
-}
+bench_tool rados; RADOS=("${TOOL_CMD[@]}")
+fresh() { bench_cluster; }
 
 for size in ${JCEPH_BENCH_SIZES:-4096 4194304}; do
   echo "=== $RELEASE: write, $size-byte objects, 16 in flight, ${SECS}s"

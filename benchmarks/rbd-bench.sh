@@ -8,18 +8,10 @@
 # JCEPH_RELEASE (default pacific) picks the cluster's release; the stock `rbd` is that release's
 # own, run through `bin/jceph-cluster tool` (in the release's chroot for reef and tentacle; bash
 # `time` of it still counts the whole child process tree).
-set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/side-by-side.sh" rbdbench
 T4K=${1:-64M}; T4M=${2:-2G}
-W=$(mktemp -d /tmp/jceph-rbdbench.XXXXXX)
-trap '"$ROOT/bin/jceph-cluster" stop "$W/c" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
-RELEASE=${JCEPH_RELEASE:-pacific}
-RBD=("$ROOT/bin/jceph-cluster" tool "$W/c" -- rbd)
-JCEPH_OSD_BYTES=$((6 << 30)) "$ROOT/bin/jceph-cluster" start "$W/c" --release "$RELEASE" >/dev/null
-CONF="$W/c/ceph.conf"
-"$ROOT/bin/jceph" help >/dev/null
-JCEPH=(java -cp "$ROOT/cli/target/jceph-cli-0.1.0-SNAPSHOT.jar:$ROOT/cli/target/lib/*" org.jceph.cli.Main)
-TIMEFORMAT='process cpu seconds: %U user + %S sys (%R s elapsed)'
+bench_tool rbd; RBD=("${TOOL_CMD[@]}")
+bench_cluster
 for img in librbd librbd-nocache jceph; do "${RBD[@]}" -c "$CONF" create --size 1G --image-feature layering "jceph-test/bench-$img"; done
 for spec in "write 4096 rand $T4K" "read 4096 rand $T4K" "write 4194304 seq $T4M" "read 4194304 seq $T4M"; do
   set -- $spec

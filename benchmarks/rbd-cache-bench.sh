@@ -8,18 +8,10 @@
 # written at random take ~18 GB across three OSDs (seen: the host ran out and OSD ops stalled).
 # Policies: writearound (Pacific's default rbd_cache_policy), writeback (the ObjectCacher), and
 # rbd_cache=false for reference.
-set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/side-by-side.sh" rbdcachebench
 TOTAL=${1:-64M}; ROUNDS=${2:-3}; SIZE=${3:-128M}
-W=$(mktemp -d /tmp/jceph-rbdcachebench.XXXXXX)
-trap '"$ROOT/bin/jceph-cluster" stop "$W/c" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
-RELEASE=${JCEPH_RELEASE:-pacific}
-RBD=("$ROOT/bin/jceph-cluster" tool "$W/c" -- rbd)
-JCEPH_OSD_BYTES=$((6 << 30)) "$ROOT/bin/jceph-cluster" start "$W/c" --release "$RELEASE" >/dev/null
-CONF="$W/c/ceph.conf"
-"$ROOT/bin/jceph" help >/dev/null
-JCEPH=(java -cp "$ROOT/cli/target/jceph-cli-0.1.0-SNAPSHOT.jar:$ROOT/cli/target/lib/*" org.jceph.cli.Main)
-TIMEFORMAT='process cpu seconds: %U user + %S sys (%R s elapsed)'
+bench_tool rbd; RBD=("${TOOL_CMD[@]}")
+bench_cluster
 MODES=("--rbd_cache_policy=writearound" "--rbd_cache_policy=writeback" "--rbd_cache=false")
 for side in librbd jceph; do
   for m in around back off; do "${RBD[@]}" -c "$CONF" create --size "$SIZE" --image-feature layering "jceph-test/$side-$m"; done
