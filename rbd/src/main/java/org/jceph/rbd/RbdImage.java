@@ -760,13 +760,12 @@ public final class RbdImage implements Image {
             lockTimeout = java.time.Duration.ofDays(3650); // 0: no limit, as librados' timeouts
         }
         String header = "rbd_header." + id;
-        worker = java.util.concurrent.Executors.newSingleThreadExecutor(daemon("rbd-lock-" + name));
-        mapWorkers = java.util.concurrent.Executors.newFixedThreadPool(4, daemon("rbd-objmap-" + name));
+        worker = ImageThreads.lockWorker(name);
+        mapWorkers = ImageThreads.mapUpdates();
         try {
             watcher = new ImageWatcher(md, header, worker);
         } catch (RuntimeException e) {
             worker.shutdownNow();
-            mapWorkers.shutdownNow();
             throw e;
         }
         if ((features & RbdFeatures.OBJECT_MAP) != 0) {
@@ -804,15 +803,6 @@ public final class RbdImage implements Image {
                 }
             }
         }, name);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Re-reads size and snapshot context from the header (after a peer's HEADER_UPDATE or on lock). */
@@ -2213,7 +2203,6 @@ public final class RbdImage implements Image {
         } finally {
             watcher.close();
             worker.shutdownNow();
-            mapWorkers.shutdownNow();
             watcher = null;
         }
     }

@@ -60,6 +60,32 @@ class RbdCloseIT extends LiveRbdTest {
     }
 
     @Test
+    void openImagesShareTheirObjectMapThreads() {
+        int images = 20;
+        List<RbdImage> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < images; i++) {
+                RbdImage.create(io(), "threads-" + i, 8 << 20, 22, FEATURES | RbdFeatures.OBJECT_MAP);
+                RbdImage img = RbdImage.open(io(), "threads-" + i, false);
+                open.add(img);
+                img.write(4096L * i, new byte[] {(byte) i}); // takes the lock and updates the object map
+            }
+            long mapThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("jceph-rbd-objmap-")).count();
+            long lockThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("rbd-lock-threads-")).count();
+            // Before: 4 object-map threads per image (80 here) and one lock thread each.
+            assertTrue(mapThreads >= 1 && mapThreads <= ImageThreads.MAP_UPDATE_THREADS, "object-map threads: " + mapThreads);
+            assertTrue(lockThreads <= images, "lock threads: " + lockThreads);
+            for (int i = 0; i < images; i++) {
+                assertArrayEquals(new byte[] {(byte) i}, open.get(i).read(4096L * i, 1));
+            }
+        } finally {
+            open.forEach(RbdImage::close);
+        }
+    }
+
+    @Test
     void closingAnImageTwiceIsQuietAndForgetsIt() {
         RbdImage.create(io(), "close-twice", 4 << 20, 22, FEATURES);
         RbdImage img = RbdImage.open(io(), "close-twice", false);

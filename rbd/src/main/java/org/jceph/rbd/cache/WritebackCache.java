@@ -126,13 +126,19 @@ public final class WritebackCache {
     private static final class SystemScheduler implements Scheduler {
         private static final ScheduledThreadPoolExecutor TIMER;
         private static final ExecutorService WORK;
+        private static final int WORK_QUEUE_BOUND = 1 << 16;
 
         static {
             AtomicInteger n = new AtomicInteger();
             TIMER = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "jceph-rbd-cache-timer"));
             TIMER.setRemoveOnCancelPolicy(true);
-            WORK = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                    r -> daemon(r, "jceph-rbd-cache-writeback-" + n.incrementAndGet()));
+            // One task per completed writeback (or timer tick), so what waits here is bounded by
+            // the dirty data of every open image; the queue's own bound is a backstop far above
+            // that. Past it the timer thread runs the task (slower, never lost): never the
+            // submitting thread, which may be the one that completes the writes a task waits for.
+            WORK = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(WORK_QUEUE_BOUND),
+                    r -> daemon(r, "jceph-rbd-cache-writeback-" + n.incrementAndGet()),
+                    (r, pool) -> TIMER.execute(r));
             ((ThreadPoolExecutor) WORK).allowCoreThreadTimeOut(true);
         }
 
