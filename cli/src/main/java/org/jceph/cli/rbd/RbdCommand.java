@@ -53,6 +53,11 @@ public final class RbdCommand {
             err.println("rbd: unrecognised option '" + e.getMessage() + "'");
             return 1;
         }
+        String outputFormat = a.opts().get("format");
+        if (outputFormat != null && !java.util.Set.of("plain", "json", "xml").contains(outputFormat)) {
+            err.println("rbd: the argument for option '--format' is invalid"); // as boost's parser refuses it
+            return 1;
+        }
         // help never connects: rbd, rbd --help and rbd help print the commands; rbd help CMD one command
         if (a.flags().contains("help") || a.pos().isEmpty()) {
             RbdHelp.usage(out);
@@ -143,37 +148,26 @@ public final class RbdCommand {
                         for (String pn : rados.listPools().values()) {
                             pools.add(rados.ioCtx(pn));
                         }
-                        img.children(snap, pools).forEach(out::println);
+                        List<String> children = img.children(snap, pools);
+                        if (CephJson.formatted(a)) {
+                            List<Object> list = new ArrayList<>();
+                            for (String child : children) {
+                                String[] parts = child.split("/", -1);
+                                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                                m.put("pool", parts[0]);
+                                m.put("pool_namespace", parts.length == 3 ? parts[1] : "");
+                                m.put("image", parts[parts.length - 1]);
+                                list.add(m);
+                            }
+                            CephJson.print(out, a, "children", new CephJson.Items("child", list));
+                        } else {
+                            children.forEach(out::println);
+                        }
                     }
                 }
                 case "ls", "list" -> {
                     String pool = a.pos().size() > 1 ? a.pos().get(1) : a.opt("pool", "rbd");
-                    IoCtx io = rados.ioCtx(pool);
-                    boolean longFormat = a.flags().contains("l") || a.flags().contains("long");
-                    if (longFormat) {
-                        out.printf("%-16s %7s %-7s %s%n", "NAME", "SIZE", "PARENT", "FMT");
-                    }
-                    java.util.TreeMap<String, Integer> names = new java.util.TreeMap<>();
-                    RbdImage.list(io).keySet().forEach(n -> names.put(n, 2));
-                    org.jceph.rbd.format1.Format1Image.list(io).forEach(n -> names.put(n, 1));
-                    for (var e : names.entrySet()) {
-                        String name = e.getKey();
-                        if (!longFormat) {
-                            out.println(name);
-                        } else if (e.getValue() == 1) {
-                            try (var img = org.jceph.rbd.format1.Format1Image.open(io, name, true)) {
-                                out.printf("%-16s %7s %-7s %d%n", name, human(img.size()), "", 1);
-                            } catch (RbdException ex) {
-                                out.printf("%-16s %7s %-7s %d%n", name, "?", "", 1);
-                            }
-                        } else {
-                            try (RbdImage img = RbdImage.open(io, name, true)) {
-                                out.printf("%-16s %7s %-7s %d%n", name, human(img.size()), parentSpec(rados, img), 2);
-                            } catch (RbdException ex) {
-                                out.printf("%-16s %7s %-7s %d%n", name, "?", "", 2);
-                            }
-                        }
-                    }
+                    RbdList.list(rados, rados.ioCtx(pool), a.flags().contains("l") || a.flags().contains("long"), a, out, err);
                 }
                 case "info" -> {
                     String[] spec = spec(a, 1);
@@ -352,7 +346,7 @@ public final class RbdCommand {
                             err.println("rbd: diff error: (2) No such file or directory"); // as the rbd tool says it
                             return 2;
                         }
-                        if (json(a)) {
+                        if (CephJson.formatted(a)) {
                             List<Map<String, Object>> list = new ArrayList<>();
                             for (org.jceph.rbd.ImageDiff.Extent x : extents) {
                                 Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -361,7 +355,7 @@ public final class RbdCommand {
                                 m.put("exists", x.exists() ? "true" : "false");
                                 list.add(m);
                             }
-                            out.println(toJson(list));
+                            CephJson.print(out, a, "extents", new CephJson.Items("extent", list));
                         } else if (!extents.isEmpty()) { // the rbd tool prints nothing, not even the header, for no change
                             TextTable t = new TextTable(new String[] {"Offset", "Length", "Type"},
                                     new boolean[] {false, false, false});
@@ -446,27 +440,6 @@ public final class RbdCommand {
         }
     }
 
-    /** Jackson's mapper, built on first use: its classes cost ~40 ms of start-up to commands that print no JSON. */
-    private static final class Json {
-        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
-    }
-
-    private static boolean json(Args a) {
-        return a.opt("format", "plain").equals("json");
-    }
-
-    private static String toJson(Object o) {
-        try {
-            return a2(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String a2(Object o) throws com.fasterxml.jackson.core.JsonProcessingException {
-        return Json.MAPPER.writeValueAsString(o);
-    }
-
     /** IMAGE@SNAP split; the snapshot is null when absent. */
     static String[] splitSnap(String image) {
         int at = image.indexOf('@');
@@ -495,8 +468,8 @@ public final class RbdCommand {
             m.put("timestamp", when);
             json.add(m);
         }
-        if (json(a)) {
-            out.println(toJson(json));
+        if (CephJson.formatted(a)) {
+            CephJson.print(out, a, "snapshots", new CephJson.Items("snapshot", json));
             return;
         }
         if (rows.isEmpty()) {
@@ -520,8 +493,8 @@ public final class RbdCommand {
                 case "remove", "rm" -> img.metadataRemove(arg(a, 3, "KEY"));
                 case "list", "ls" -> {
                     java.util.SortedMap<String, String> all = img.metadataList();
-                    if (json(a)) {
-                        out.println(toJson(all));
+                    if (CephJson.formatted(a)) {
+                        CephJson.print(out, a, "metadatas", all);
                     } else if (all.isEmpty()) {
                         out.println("There are 0 metadata on this image.");
                     } else {
@@ -556,7 +529,7 @@ public final class RbdCommand {
                 case "remove", "rm" -> img.lockRemove(arg(a, 3, "lock id"), arg(a, 4, "locker"));
                 case "ls", "list" -> {
                     org.jceph.rados.LockInfo info = img.lockers();
-                    if (json(a)) {
+                    if (CephJson.formatted(a)) {
                         List<Map<String, String>> list = new ArrayList<>();
                         for (org.jceph.rados.LockInfo.Locker l : info.lockers()) {
                             Map<String, String> m = new java.util.LinkedHashMap<>();
@@ -565,7 +538,7 @@ public final class RbdCommand {
                             m.put("address", address(l.addr()));
                             list.add(m);
                         }
-                        out.println(toJson(list));
+                        CephJson.print(out, a, "locks", new CephJson.Items("lock", list));
                         return 0;
                     }
                     int n = info.lockers().size();
@@ -648,7 +621,7 @@ public final class RbdCommand {
                 }
             }
         }
-        if (json(a)) {
+        if (CephJson.formatted(a)) {
             List<Map<String, Object>> images = new ArrayList<>();
             for (org.jceph.rbd.DiskUsage.Usage u : rows) {
                 Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -663,12 +636,12 @@ public final class RbdCommand {
                 images.add(m);
             }
             Map<String, Object> doc = new java.util.LinkedHashMap<>();
-            doc.put("images", images);
+            doc.put("images", new CephJson.Items("image", images));
             if (!oneImage) {
                 doc.put("total_provisioned_size", totalProvisioned);
                 doc.put("total_used_size", totalUsed);
             }
-            out.println(toJson(doc));
+            CephJson.print(out, a, "stats", doc);
             return 0;
         }
         if (names.isEmpty()) {

@@ -171,8 +171,7 @@ final class RbdFeatureCommands {
     }
 
     private static void printList(List<ImageConfig.Entry> entries, RbdCommand.Args a, PrintStream out, boolean image) {
-        String format = a.opt("format", "plain");
-        if (format.equals("json")) {
+        if (CephJson.formatted(a)) {
             List<Object> rows = new ArrayList<>();
             for (ImageConfig.Entry e : entries) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -181,7 +180,7 @@ final class RbdFeatureCommands {
                 m.put("source", e.source().word());
                 rows.add(m);
             }
-            out.print(CephJson.render(rows, a.flags().contains("pretty-format")));
+            CephJson.print(out, a, "config", new CephJson.Items("option", rows));
             out.flush();
             return;
         }

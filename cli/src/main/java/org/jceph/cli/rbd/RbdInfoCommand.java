@@ -49,9 +49,10 @@ final class RbdInfoCommand {
             }
             m.put("block_name_prefix", v.objectPrefix());
             m.put("format", 2);
-            m.put("features", List.of(RbdFeatures.names(v.features()).split(", ")).stream().filter(s -> !s.isEmpty()).toList());
-            m.put("op_features", ImageInfo.opFeatureNames(info.opFeatures()));
-            m.put("flags", ImageInfo.flagNames(info.flags()));
+            m.put("features", new CephJson.Items("feature",
+                    List.of(RbdFeatures.names(v.features()).split(", ")).stream().filter(s -> !s.isEmpty()).toList()));
+            m.put("op_features", new CephJson.Items("op_feature", ImageInfo.opFeatureNames(info.opFeatures())));
+            m.put("flags", new CephJson.Items("flag", ImageInfo.flagNames(info.flags())));
             if (info.created() != null) {
                 m.put("create_timestamp", ctime(info.created()));
             }
@@ -89,8 +90,8 @@ final class RbdInfoCommand {
                 m.put("stripe_unit", v.layout().stripeUnit());
                 m.put("stripe_count", v.layout().stripeCount());
             }
-            if (a.opt("format", "plain").equals("json")) {
-                out.print(CephJson.render(m, a.flags().contains("pretty-format")));
+            if (CephJson.formatted(a)) {
+                CephJson.print(out, a, "image", m);
                 out.flush();
                 return 0;
             }

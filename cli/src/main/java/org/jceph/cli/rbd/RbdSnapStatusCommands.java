@@ -32,7 +32,7 @@ final class RbdSnapStatusCommands {
         try (RbdImage img = RbdImage.open(io, spec[1], true)) {
             watchers = io.listWatchers("rbd_header." + img.id());
         }
-        if (a.opt("format", "plain").equals("json")) {
+        if (CephJson.formatted(a)) {
             List<Object> list = new ArrayList<>();
             for (IoCtx.Watcher w : watchers) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -42,8 +42,8 @@ final class RbdSnapStatusCommands {
                 list.add(m);
             }
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("watchers", list);
-            out.print(CephJson.render(doc, a.flags().contains("pretty-format")));
+            doc.put("watchers", new CephJson.Items("watcher", list));
+            CephJson.print(out, a, "status", doc);
         } else if (watchers.isEmpty()) {
             out.println("Watchers: none");
         } else {

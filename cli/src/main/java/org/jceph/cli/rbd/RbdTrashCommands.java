@@ -72,7 +72,7 @@ final class RbdTrashCommands {
         List<Trash.Entry> entries = new ArrayList<>(Trash.list(io));
         entries.removeIf(e -> e.state() != Trash.STATE_NORMAL && e.state() != Trash.STATE_REMOVING && !a.flags().contains("all"));
         boolean longFormat = a.flags().contains("l");
-        if (a.opt("format", "plain").equals("json")) {
+        if (CephJson.formatted(a)) {
             List<Object> list = new ArrayList<>();
             for (Trash.Entry e : entries) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -85,7 +85,7 @@ final class RbdTrashCommands {
                 }
                 list.add(m);
             }
-            out.print(CephJson.render(list, a.flags().contains("pretty-format")));
+            CephJson.print(out, a, "trash", new CephJson.Items("image", list));
         } else if (!longFormat) {
             for (Trash.Entry e : entries) {
                 out.println(e.id() + " " + e.name());
