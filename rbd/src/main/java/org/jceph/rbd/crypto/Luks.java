@@ -59,7 +59,8 @@ public final class Luks {
      * @param passphrase the passphrase bytes (zeroed on return)
      * @param kdf the key slot costs
      * @throws LuksException ENOSPC when the image cannot hold the header, EEXIST for an
-     *         already loaded image, EINVAL for the format LUKS or an empty passphrase
+     *         already loaded image, EINVAL for the format LUKS or an empty passphrase, ENOTSUP
+     *         for a clone (Pacific formats flat images only)
      */
     public static void format(Image image, EncryptionFormat format, CipherAlgorithm algorithm, byte[] passphrase,
             KdfOptions kdf) {
@@ -70,6 +71,10 @@ public final class Luks {
             }
             if (image.readOnly()) {
                 throw new LuksException(-30, "image " + image.name() + " is read-only");
+            }
+            if (image instanceof org.jceph.rbd.RbdImage && ((org.jceph.rbd.RbdImage) image).parent() != null) {
+                // as Pacific's librbd: "cannot format a cloned image"
+                throw new LuksException(-95, "cannot format a cloned image");
             }
             if (format == EncryptionFormat.LUKS || format == null || algorithm == null) {
                 throw new LuksException(-22, "format needs LUKS1 or LUKS2 and a cipher algorithm");
