@@ -123,6 +123,9 @@ class LuksInteropIT extends LiveRbdTest {
             assertArrayEquals(Arrays.copyOfRange(data, 1000, 777_777),
                     img.readAsync(1000, 776_777).get(60, TimeUnit.SECONDS));
         }
+        if (format == EncryptionFormat.LUKS1) {
+            return; // a wrong passphrase costs a whole PBKDF2 run: 4 million iterations, tested on LUKS2 only
+        }
         try (RbdImage raw = RbdImage.open(io(), name, true)) {
             LuksException e = org.junit.jupiter.api.Assertions.assertThrows(
                     LuksException.WrongPassphraseException.class,

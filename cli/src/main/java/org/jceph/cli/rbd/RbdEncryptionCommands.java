@@ -57,7 +57,7 @@ final class RbdEncryptionCommands {
             try {
                 passphrase = Files.readAllBytes(Path.of(passFile));
             } catch (NoSuchFileException e) {
-                err.println("rbd: unable to open passphrase file '" + passFile + "': (2) No such file or directory");
+                err.println("rbd: unable to open passphrase file " + passFile + ": (2) No such file or directory");
                 return 2;
             }
             EncryptionFormat format;

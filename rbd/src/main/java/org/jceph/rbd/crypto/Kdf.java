@@ -4,13 +4,11 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Locale;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * The key derivations LUKS uses: PBKDF2 (RFC 8018) on the JDK's HMAC, over raw passphrase bytes
+ * The key derivations LUKS uses: PBKDF2 (RFC 8018) with HMAC over the JDK's MessageDigest, on raw passphrase bytes
  * (the JDK's own PBKDF2 takes a char[] and would re-encode it), and Argon2i/Argon2id from
  * BouncyCastle. Hash names are LUKS's: {@code sha1}, {@code sha256}, {@code sha512}...
  */
@@ -42,29 +40,53 @@ final class Kdf {
         if (iterations < 1 || iterations > Integer.MAX_VALUE) {
             throw new LuksException(-22, "PBKDF2 iteration count " + iterations + " out of range");
         }
-        String macName = "Hmac" + jdkDigest(luksHash).replace("-", "");
+        // HMAC with the ipad and opad states computed once: each iteration then costs two hash
+        // compressions instead of the four a fresh HMAC takes (javax.crypto.Mac re-hashes the pads)
+        MessageDigest md = digest(luksHash);
+        int block = blockSize(luksHash);
+        int hLen = md.getDigestLength();
+        byte[] key = password.length > block ? md.digest(password) : password;
+        byte[] ipad = new byte[block];
+        byte[] opad = new byte[block];
+        for (int i = 0; i < block; i++) {
+            byte k = i < key.length ? key[i] : 0;
+            ipad[i] = (byte) (k ^ 0x36);
+            opad[i] = (byte) (k ^ 0x5c);
+        }
+        if (key != password) {
+            Arrays.fill(key, (byte) 0);
+        }
         try {
-            Mac mac = Mac.getInstance(macName);
-            // HMAC pads its key with zeros, so one zero byte is the empty key (SecretKeySpec refuses empty)
-            byte[] k = password.length == 0 ? new byte[1] : password;
-            mac.init(new SecretKeySpec(k, macName));
-            int hLen = mac.getMacLength();
+            MessageDigest inner = digest(luksHash);
+            inner.update(ipad);
+            MessageDigest outer = digest(luksHash);
+            outer.update(opad);
+            Arrays.fill(ipad, (byte) 0);
+            Arrays.fill(opad, (byte) 0);
             byte[] out = new byte[length];
             byte[] u = new byte[hLen];
             byte[] t = new byte[hLen];
             byte[] counter = new byte[4];
-            for (int block = 1, pos = 0; pos < length; block++, pos += hLen) {
-                counter[0] = (byte) (block >>> 24);
-                counter[1] = (byte) (block >>> 16);
-                counter[2] = (byte) (block >>> 8);
-                counter[3] = (byte) block;
-                mac.update(salt);
-                mac.update(counter);
-                mac.doFinal(u, 0);
+            for (int blockNo = 1, pos = 0; pos < length; blockNo++, pos += hLen) {
+                counter[0] = (byte) (blockNo >>> 24);
+                counter[1] = (byte) (blockNo >>> 16);
+                counter[2] = (byte) (blockNo >>> 8);
+                counter[3] = (byte) blockNo;
+                MessageDigest i = (MessageDigest) inner.clone();
+                i.update(salt);
+                i.update(counter);
+                i.digest(u, 0, hLen);
+                MessageDigest o = (MessageDigest) outer.clone();
+                o.update(u);
+                o.digest(u, 0, hLen);
                 System.arraycopy(u, 0, t, 0, hLen);
-                for (long i = 1; i < iterations; i++) {
-                    mac.update(u);
-                    mac.doFinal(u, 0);
+                for (long n = 1; n < iterations; n++) {
+                    i = (MessageDigest) inner.clone();
+                    i.update(u);
+                    i.digest(u, 0, hLen);
+                    o = (MessageDigest) outer.clone();
+                    o.update(u);
+                    o.digest(u, 0, hLen);
                     for (int j = 0; j < hLen; j++) {
                         t[j] ^= u[j];
                     }
@@ -74,8 +96,19 @@ final class Kdf {
             Arrays.fill(u, (byte) 0);
             Arrays.fill(t, (byte) 0);
             return out;
-        } catch (GeneralSecurityException e) {
-            throw new LuksException(-95, "HMAC " + macName + " is not available");
+        } catch (CloneNotSupportedException | java.security.DigestException e) {
+            throw new LuksException(-95, "hash " + luksHash + " cannot be used for HMAC here");
+        }
+    }
+
+    /** The hash's input block size, HMAC's pad length. */
+    private static int blockSize(String luksHash) {
+        switch (jdkDigest(luksHash)) {
+            case "SHA-384":
+            case "SHA-512":
+                return 128;
+            default:
+                return 64;
         }
     }
 

@@ -66,10 +66,19 @@ public final class KdfOptions {
     public static KdfOptions defaults() {
         byte[] pw = new byte[16];
         byte[] salt = new byte[32];
-        int probe = 20_000;
-        long start = System.nanoTime();
-        Kdf.pbkdf2("sha256", pw, salt, probe, 32);
-        long nanos = Math.max(1, System.nanoTime() - start);
+        // warm the JIT up, then double the probe until it runs for a quarter second at least
+        Kdf.pbkdf2("sha256", pw, salt, 20_000, 32);
+        long probe = 20_000;
+        long nanos;
+        while (true) {
+            long start = System.nanoTime();
+            Kdf.pbkdf2("sha256", pw, salt, probe, 32);
+            nanos = Math.max(1, System.nanoTime() - start);
+            if (nanos >= 250_000_000L || probe >= 1L << 26) {
+                break;
+            }
+            probe *= 2;
+        }
         long perTwoSeconds = probe * 2_000_000_000L / nanos;
         int slot = (int) Math.max(1000, Math.min(Integer.MAX_VALUE / 2, perTwoSeconds));
         int digest = Math.max(1000, slot / 16);
