@@ -127,9 +127,14 @@ final class Kdf {
                 .withSalt(salt)
                 .build();
         Argon2BytesGenerator gen = new Argon2BytesGenerator();
-        gen.init(params);
         byte[] out = new byte[length];
-        gen.generateBytes(password, out);
+        try {
+            gen.init(params);
+            gen.generateBytes(password, out);
+        } catch (OutOfMemoryError e) {
+            // the key slot's memory cost is the header's choice: say what the heap lacked
+            throw new LuksException(-12, "Argon2 needs " + memoryKiB + " KiB, more than the JVM heap has free");
+        }
         return out;
     }
 }
