@@ -16,7 +16,9 @@ import org.jceph.rbd.RbdImage;
 
 /**
  * {@code jceph nbd serve rbd:POOL/IMAGE[@SNAP] [rbd:...] [--socket PATH | --bind ADDR:PORT]
- * [--read-only] [--export-name NAME]}: serves RBD images to any NBD client. SIGTERM (or Ctrl-C)
+ * [--read-only] [--export-name NAME] [--encryption-format luks1|luks2|luks --encryption-passphrase-file FILE]}:
+ * serves RBD images to any NBD client, decrypted when an encryption format is given (as librbd's
+ * encryption load; the passphrase is the file's bytes). SIGTERM (or Ctrl-C)
  * stops it cleanly: requests already received finish and are flushed first.
  */
 public final class NbdServeCommand {
@@ -45,7 +47,7 @@ public final class NbdServeCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || !args[0].equals("serve")) {
             throw new UsageException("usage: nbd serve rbd:POOL/IMAGE[@SNAP]... [--socket PATH | --bind ADDR:PORT] "
-                    + "[--read-only] [--export-name NAME]");
+                    + "[--read-only] [--export-name NAME] [--encryption-format luks1|luks2|luks --encryption-passphrase-file FILE]");
         }
         List<Spec> specs = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -54,6 +56,8 @@ public final class NbdServeCommand {
         InetSocketAddress bind = null;
         boolean readOnly = false;
         int queueDepth = 64;
+        String encFormat = null;
+        Path encPassFile = null;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -69,6 +73,8 @@ public final class NbdServeCommand {
                 case "--read-only" -> readOnly = true;
                 case "--export-name" -> names.add(value(args, ++i, a));
                 case "--queue-depth" -> queueDepth = Integer.parseInt(value(args, ++i, a));
+                case "--encryption-format" -> encFormat = value(args, ++i, a);
+                case "--encryption-passphrase-file" -> encPassFile = Path.of(value(args, ++i, a));
                 case "-c", "--conf", "--id", "-i", "--name", "-n", "--keyring", "-k", "-m" -> {
                     cephArgs.add(a);
                     cephArgs.add(value(args, ++i, a));
@@ -85,6 +91,15 @@ public final class NbdServeCommand {
         if (socket != null && bind != null) {
             throw new UsageException("--socket and --bind exclude each other");
         }
+        if ((encFormat == null) != (encPassFile == null)) {
+            throw new UsageException("--encryption-format and --encryption-passphrase-file go together");
+        }
+        org.jceph.rbd.crypto.EncryptionFormat encryption = encFormat == null ? null : switch (encFormat) {
+            case "luks1" -> org.jceph.rbd.crypto.EncryptionFormat.LUKS1;
+            case "luks2" -> org.jceph.rbd.crypto.EncryptionFormat.LUKS2;
+            case "luks" -> org.jceph.rbd.crypto.EncryptionFormat.LUKS;
+            default -> throw new UsageException("--encryption-format must be luks1, luks2 or luks");
+        };
         try (RadosClient rados = RadosClient.connect(CephConfig.fromEnvironment(cephArgs.toArray(String[]::new)))) {
             NbdServer.Builder b = NbdServer.builder().queueDepth(queueDepth);
             List<RbdImage> images = new java.util.ArrayList<>();
@@ -95,13 +110,15 @@ public final class NbdServeCommand {
                 if (org.jceph.rbd.format1.Format1Image.exists(io, s.image())) {
                     org.jceph.rbd.format1.Format1Image f1 = org.jceph.rbd.format1.Format1Image.open(io, s.image(),
                             readOnly || s.snap() != null);
-                    b.export(new RbdExport(exportName, s.snap() == null ? f1 : f1.atSnapshot(s.snap())));
+                    b.export(new RbdExport(exportName, decrypted(s.snap() == null ? f1 : f1.atSnapshot(s.snap()),
+                            encryption, encPassFile)));
                     continue;
                 }
                 // a snapshot is served read-only, as qemu serves rbd:pool/image@snap
                 RbdImage image = RbdImage.open(io, s.image(), readOnly || s.snap() != null);
                 images.add(image);
-                b.export(new RbdExport(exportName, s.snap() == null ? image : image.atSnapshot(s.snap())));
+                b.export(new RbdExport(exportName, decrypted(s.snap() == null ? image : image.atSnapshot(s.snap()),
+                        encryption, encPassFile)));
             }
             if (socket != null) {
                 b.bindUnix(socket);
@@ -133,6 +150,15 @@ public final class NbdServeCommand {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** The image itself, or its decrypted view when encryption was asked for (librbd's encryption load). */
+    private static org.jceph.rbd.Image decrypted(org.jceph.rbd.Image image, org.jceph.rbd.crypto.EncryptionFormat format,
+            Path passphraseFile) throws IOException {
+        if (format == null) {
+            return image;
+        }
+        return org.jceph.rbd.crypto.Luks.load(image, format, java.nio.file.Files.readAllBytes(passphraseFile));
     }
 
     private static String value(String[] args, int i, String option) {

@@ -43,7 +43,7 @@ public final class RbdCommand {
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
             "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
-            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify");
+            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "encryption");
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a;
@@ -251,8 +251,10 @@ public final class RbdCommand {
                     } else {
                         RbdImage img = RbdImage.open(io, name, true);
                         RbdImage view = snap == null ? img : img.atSnapshot(snap);
-                        size = view.size();
-                        read = view::readAsync;
+                        // --encryption-format/--encryption-passphrase-file: the decrypted bytes
+                        org.jceph.rbd.Image plain = RbdEncryptionCommands.maybeLoad(a, view);
+                        size = plain.size();
+                        read = plain::readAsync;
                         handle = img;
                     }
                     Progress progress = new Progress(a, err, "Exporting image");
@@ -393,6 +395,9 @@ public final class RbdCommand {
                 }
                 case "cp", "copy", "deep", "sparsify" -> {
                     return RbdCopyCommands.run(a, rados, out, err);
+                }
+                case "encryption" -> {
+                    return RbdEncryptionCommands.run(a, rados, out, err);
                 }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
@@ -933,7 +938,8 @@ public final class RbdCommand {
     private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("data-pool", "format", "from-snap", "image",
             "image-feature", "image-format", "io-pattern", "io-size", "io-threads", "io-total", "io-type", "object-size",
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
-            "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool");
+            "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool",
+            "cipher-alg", "encryption-format", "encryption-passphrase-file");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();

@@ -98,6 +98,8 @@ final class RbdHelp {
         add("snap unprotect", "snap unprotect", "rbd snap unprotect <snap-spec>", "Allow a snapshot to be deleted.");
         add("sparsify", "sparsify", "rbd sparsify [--pool <pool>] [--no-progress] [--sparse-size <sparse-size>]\n"
                 + "          <image-spec>", "Reclaim space for zeroed image extents.");
+        add("encryption format", "encryption format", "rbd encryption format [--pool <pool>] [--cipher-alg <cipher-alg>]\n"
+                + "          <image-spec> <format> <passphrase-file>", "Format image to an encrypted format.");
     }
 
     /** The general help: every command, then the connection options. */

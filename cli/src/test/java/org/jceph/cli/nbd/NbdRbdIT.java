@@ -119,6 +119,46 @@ class NbdRbdIT {
     }
 
     @Test
+    void anEncryptedImageIsServedDecryptedAndLibrbdDecryptsWhatWasWritten(CephCluster c) throws Exception {
+        requireClients(c);
+        String pool = c.testPool();
+        c.rbdOrThrow("create", "--size", "40M", "--image-feature", "layering", pool + "/nbdenc");
+        Path pass = tmp.resolve("pass");
+        Files.write(pass, "nbd luks passphrase".getBytes(StandardCharsets.US_ASCII));
+        try (org.jceph.rados.RadosClient rados = org.jceph.rados.RadosClient.connect(
+                org.jceph.messenger.config.CephConfig.fromEnvironment("-c", c.confPath().toString()));
+                org.jceph.rbd.RbdImage img = org.jceph.rbd.RbdImage.open(rados.ioCtx(pool), "nbdenc", false)) {
+            org.jceph.rbd.crypto.Luks.format(img, org.jceph.rbd.crypto.EncryptionFormat.LUKS2,
+                    org.jceph.rbd.crypto.CipherAlgorithm.AES256, Files.readAllBytes(pass),
+                    org.jceph.rbd.crypto.KdfOptions.insecureFast());
+        }
+        Path sock = tmp.resolve("nbdenc.sock");
+        serve(c, "rbd:" + pool + "/nbdenc", "--socket", sock.toString(), "--encryption-format", "luks2",
+                "--encryption-passphrase-file", pass.toString());
+        String uri = "nbd+unix:///nbdenc?socket=" + sock;
+        // 40 MiB less the 16 MiB LUKS2 header area, as librbd shows it
+        assertTrue(run(c, "qemu-img", "info", "--output=json", uri).contains("\"virtual-size\": 25165824"));
+        byte[] data = new byte[24 << 20];
+        new Random(12).nextBytes(data);
+        Path raw = tmp.resolve("enc-in.raw");
+        Files.write(raw, data);
+        run(c, "qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", raw.toString(), uri);
+        String io = run(c, "qemu-io", "-f", "raw", "-c", "write -P 0x3c 1000 5000", "-c", "discard 1M 64k", uri);
+        assertTrue(!io.contains("failed"), io);
+        Arrays.fill(data, 1000, 6000, (byte) 0x3c);
+        Arrays.fill(data, 1 << 20, (1 << 20) + (64 << 10), (byte) 0);
+        server.destroy();
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+
+        // qemu's librbd with librbd's own encryption load reads the plaintext
+        Path back = tmp.resolve("enc-back.raw");
+        run(c, "qemu-img", "convert", "--object", "secret,id=sec0,file=" + pass, "--image-opts",
+                "driver=raw,file.driver=rbd,file.pool=" + pool + ",file.image=nbdenc,file.conf=" + c.confPath()
+                        + ",file.encrypt.format=luks2,file.encrypt.key-secret=sec0", "-O", "raw", back.toString());
+        assertArrayEquals(data, Files.readAllBytes(back));
+    }
+
+    @Test
     void qemuAndLibnbdClientsWriteAnImageThatLibrbdReadsBack(CephCluster c) throws Exception {
         requireClients(c);
         c.rbdOrThrow("create", "--size", "24M", "--image-feature", "layering", c.testPool() + "/nbdimg");

@@ -1,0 +1,114 @@
+package org.jceph.cli.rbd;
+
+import static org.jceph.cli.rbd.JcephRbd.runRc;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.jceph.cli.rbd.JcephRbd.Result;
+import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CommandResult;
+import org.jceph.fixtures.cluster.RealCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code rbd encryption format} side by side with Pacific's tool (exit status and message of each
+ * refusal), an image jceph formatted opened by qemu's librbd, and
+ * {@code rbd export --encryption-format} giving the plaintext qemu wrote through librbd.
+ */
+@RealCluster
+class RbdEncryptionIT {
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path tmp;
+
+    private Path passFile(String text) throws Exception {
+        Path p = tmp.resolve("pass-" + System.nanoTime());
+        Files.writeString(p, text, StandardCharsets.US_ASCII);
+        return p;
+    }
+
+    private String qemu(CephCluster c, String... args) throws Exception {
+        Path out = tmp.resolve("qemu-" + System.nanoTime());
+        List<String> cmd = c.toolCommand("qemu-img", args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + cmd);
+        }
+        String text = Files.readString(out);
+        assertEquals(0, p.exitValue(), cmd + ": " + text);
+        return text;
+    }
+
+    private static String opts(CephCluster c, String image, String luks) {
+        return "driver=raw,file.driver=rbd,file.pool=" + c.testPool() + ",file.image=" + image + ",file.conf="
+                + c.confPath() + ",file.encrypt.format=" + luks + ",file.encrypt.key-secret=sec0";
+    }
+
+    @Test
+    void weFormatQemuWritesOurExportDecrypts(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        Path pass = passFile("cli passphrase\n"); // the newline is part of the passphrase, as for rbd
+        c.rbdOrThrow("create", "--size", "40M", pool + "/enc-cli");
+        Result r = runRc(c, "encryption", "format", pool + "/enc-cli", "luks2", pass.toString());
+        assertEquals(0, r.rc(), r.err());
+        String info = qemu(c, "info", "--object", "secret,id=sec0,file=" + pass, "--image-opts",
+                opts(c, "enc-cli", "luks2"));
+        assertTrue(info.contains("virtual size: 24 MiB"), info);
+
+        byte[] data = new byte[(int) (5 * MIB + 12345)];
+        new Random(3).nextBytes(data);
+        Path src = tmp.resolve("src");
+        Files.write(src, data);
+        qemu(c, "convert", "-n", "--object", "secret,id=sec0,file=" + pass, "-f", "raw", "--target-image-opts",
+                src.toString(), opts(c, "enc-cli", "luks2"));
+        Path ours = tmp.resolve("ours");
+        Result e = runRc(c, "export", "--encryption-format", "luks2", "--encryption-passphrase-file", pass.toString(),
+                pool + "/enc-cli", ours.toString(), "--no-progress");
+        assertEquals(0, e.rc(), e.err());
+        byte[] plain = Files.readAllBytes(ours);
+        assertEquals(24 * MIB, plain.length);
+        assertArrayEquals(data, Arrays.copyOf(plain, data.length));
+
+        Result wrong = runRc(c, "export", "--encryption-format", "luks", "--encryption-passphrase-file",
+                passFile("cli passphrase").toString(), pool + "/enc-cli", tmp.resolve("no").toString());
+        assertEquals(1, wrong.rc());
+        assertTrue(!wrong.err().contains("cli passphrase"), wrong.err());
+    }
+
+    /** Our exit status and last stderr line against Pacific's for the same refusal. */
+    private void sameRefusal(CephCluster c, String... args) {
+        CommandResult stock = c.rbd(Duration.ofSeconds(180), args);
+        Result ours = runRc(c, args);
+        assertEquals(stock.exitCode(), ours.rc(), "stock: " + stock.toolStderr() + " ours: " + ours.err());
+        List<String> s = stock.toolStderr().strip().lines().toList();
+        List<String> o = ours.err().strip().lines().toList();
+        assertEquals(s.get(s.size() - 1), o.get(o.size() - 1));
+    }
+
+    @Test
+    void refusalsAsPacificsTool(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        String pass = passFile("x").toString();
+        c.rbdOrThrow("create", "--size", "4M", pool + "/enc-small");
+        sameRefusal(c, "encryption", "format", pool + "/enc-small", "luks1", pass);
+        sameRefusal(c, "encryption", "format", pool + "/enc-small", "luks3", pass);
+        c.rbdOrThrow("create", "--size", "40M", pool + "/enc-parent");
+        c.rbdOrThrow("snap", "create", pool + "/enc-parent@s");
+        c.rbdOrThrow("snap", "protect", pool + "/enc-parent@s");
+        c.rbdOrThrow("clone", pool + "/enc-parent@s", pool + "/enc-child");
+        sameRefusal(c, "encryption", "format", pool + "/enc-child", "luks2", pass);
+        sameRefusal(c, "encryption", "format", pool + "/enc-parent", "luks2", tmp.resolve("missing").toString());
+    }
+}

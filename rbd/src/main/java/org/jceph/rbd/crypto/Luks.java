@@ -1,0 +1,217 @@
+package org.jceph.rbd.crypto;
+
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jceph.rbd.Image;
+import org.jceph.rbd.RbdException;
+
+/**
+ * librbd's LUKS encryption of RBD images ({@code rbd_encryption_format} and
+ * {@code rbd_encryption_load}), interoperable with Pacific's librbd.
+ *
+ * <p>The LUKS header sits at offset 0 of the image, as libcryptsetup writes it; the encrypted
+ * data starts at the header's data offset, which librbd aligns to the object size (4 MiB for
+ * LUKS1 and 16 MiB for LUKS2 with 4 MiB objects). The data is AES-XTS with dm-crypt's plain64 IV,
+ * the sector number in 512-byte units counted from the data offset, over 512-byte sectors (LUKS1)
+ * or 4096-byte sectors (LUKS2). The loaded image is {@link #load an EncryptedImage} whose size is
+ * the image's less the data offset, as librbd reports it once encryption is loaded.
+ *
+ * <p>Passphrases are byte arrays (the passphrase file's bytes, as the rbd tool passes them); each
+ * method zeroes the array it was given before it returns, whatever the outcome.
+ */
+public final class Luks {
+    /** Bound of the header reads and writes. */
+    static final long IO_TIMEOUT_SECONDS = 120;
+    /** LUKS2 data offset librbd's libcryptsetup picks: 16 MiB, then aligned to the object size. */
+    static final long LUKS2_DATA_OFFSET = 16 << 20;
+
+    private Luks() {
+    }
+
+    /**
+     * Formats an image with LUKS, costs as {@link KdfOptions#defaults()}.
+     *
+     * @param image the image, open for writing and not loaded with encryption
+     * @param format LUKS1 or LUKS2
+     * @param algorithm AES128 or AES256
+     * @param passphrase the passphrase bytes (zeroed on return)
+     * @throws LuksException ENOSPC when the image cannot hold the header, EEXIST for an
+     *         already loaded image, EINVAL for the format LUKS
+     */
+    public static void format(Image image, EncryptionFormat format, CipherAlgorithm algorithm, byte[] passphrase) {
+        try {
+            format(image, format, algorithm, passphrase, KdfOptions.defaults());
+        } finally {
+            Arrays.fill(passphrase, (byte) 0);
+        }
+    }
+
+    /**
+     * Formats an image with LUKS: writes a header with a new random volume key in key slot 0,
+     * opened by the passphrase. The data area is left as it was (its old bytes read as noise).
+     *
+     * @param image the image, open for writing and not loaded with encryption
+     * @param format LUKS1 or LUKS2
+     * @param algorithm AES128 or AES256
+     * @param passphrase the passphrase bytes (zeroed on return)
+     * @param kdf the key slot costs
+     * @throws LuksException ENOSPC when the image cannot hold the header, EEXIST for an
+     *         already loaded image, EINVAL for the format LUKS or an empty passphrase, ENOTSUP
+     *         for a clone (Pacific formats flat images only)
+     */
+    public static void format(Image image, EncryptionFormat format, CipherAlgorithm algorithm, byte[] passphrase,
+            KdfOptions kdf) {
+        byte[] volumeKey = null;
+        try {
+            if (image instanceof EncryptedImage) {
+                throw new LuksException(-17, "image " + image.name() + " is already loaded with encryption");
+            }
+            if (image.readOnly()) {
+                throw new LuksException(-30, "image " + image.name() + " is read-only");
+            }
+            if (image instanceof org.jceph.rbd.RbdImage && ((org.jceph.rbd.RbdImage) image).parent() != null) {
+                // as Pacific's librbd: "cannot format a cloned image"
+                throw new LuksException(-95, "cannot format a cloned image");
+            }
+            if (format == EncryptionFormat.LUKS || format == null || algorithm == null) {
+                throw new LuksException(-22, "format needs LUKS1 or LUKS2 and a cipher algorithm");
+            }
+            if (passphrase.length == 0) {
+                throw new LuksException(-22, "empty passphrase");
+            }
+            long objectSize = 1L << image.order();
+            int keyBytes = algorithm.keyBytes();
+            SecureRandom random = new SecureRandom();
+            volumeKey = new byte[keyBytes];
+            random.nextBytes(volumeKey);
+            long dataOffset;
+            if (format == EncryptionFormat.LUKS1) {
+                long slotBytes = LuksHeader.roundUp(LuksHeader.roundUp(keyBytes * LuksHeader.STRIPES, 512), 4096);
+                long end = 4096 + Luks1Header.SLOTS * slotBytes;
+                dataOffset = roundUp(end, objectSize);
+            } else {
+                dataOffset = roundUp(LUKS2_DATA_OFFSET, objectSize);
+            }
+            if (dataOffset >= image.size()) {
+                throw new LuksException(-28, "image is too small: format needs more than " + dataOffset + " bytes");
+            }
+            byte[] header = format == EncryptionFormat.LUKS1
+                    ? Luks1Header.format(keyBytes, volumeKey, passphrase, dataOffset, kdf, random)
+                    : Luks2Header.format(keyBytes, volumeKey, passphrase, dataOffset, 4096, kdf, random);
+            await(image.writeAsync(0, header, true), "writing the LUKS header");
+        } finally {
+            Arrays.fill(passphrase, (byte) 0);
+            if (volumeKey != null) {
+                Arrays.fill(volumeKey, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * Loads an encrypted image for I/O ({@code rbd_encryption_load}): the returned view reads and
+     * writes plaintext through AES-XTS, and owns {@code image} (closing it closes the image).
+     *
+     * @param image the image
+     * @param format LUKS1 or LUKS2 (the header must be that version), or LUKS for either
+     * @param passphrase the passphrase bytes (zeroed on return)
+     * @return the decrypted view
+     * @throws LuksException.WrongPassphraseException (EPERM) when no key slot opens
+     * @throws LuksException.NotEncryptedException (EINVAL) when there is no such LUKS header
+     * @throws LuksException ENOTSUP for a cipher other than aes-xts-plain64, EINVAL for a
+     *         damaged header or one whose data offset the image cannot hold
+     */
+    public static EncryptedImage load(Image image, EncryptionFormat format, byte[] passphrase) {
+        byte[] key = null;
+        try {
+            if (image instanceof EncryptedImage) {
+                throw new LuksException(-17, "image " + image.name() + " is already loaded with encryption");
+            }
+            LuksHeader h = readHeader(image, format);
+            if (!"aes".equals(h.cipher())) {
+                throw new LuksException(-95, "unsupported cipher: " + h.cipher());
+            }
+            if (!"xts-plain64".equals(h.cipherMode())) {
+                throw new LuksException(-95, "unsupported cipher mode: " + h.cipherMode());
+            }
+            if (h.keyBytes() != 32 && h.keyBytes() != 64) {
+                throw new LuksException(-95, "unsupported key size: " + h.keyBytes());
+            }
+            long size = image.size();
+            if (h.dataOffset() > size || h.dataOffset() % h.sectorSize() != 0) {
+                throw new LuksException(-22, "image is too small or misaligned for data offset " + h.dataOffset());
+            }
+            if (h.dataOffset() % (1L << image.order()) != 0) {
+                throw new LuksException(-22, "incompatible layout, data offset " + h.dataOffset());
+            }
+            key = h.unlock(passphrase, (off, len) -> {
+                if (off < 0 || off + len > h.dataOffset() || off + len > size) {
+                    throw new LuksException(-22, "LUKS key slot area " + off + "+" + len + " outside the header");
+                }
+                return await(image.readAsync(off, len), "reading a LUKS key slot");
+            });
+            return new EncryptedImage(image, new AesXts(key), h.dataOffset(), h.sectorSize(), h.version());
+        } finally {
+            Arrays.fill(passphrase, (byte) 0);
+            if (key != null) {
+                Arrays.fill(key, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * The LUKS version at the start of an image, without a passphrase.
+     *
+     * @param image the image
+     * @return 1, 2, or 0 when the image does not start with a LUKS header
+     */
+    public static int probe(Image image) {
+        int len = (int) Math.min(4096, image.size());
+        return LuksHeader.probe(await(image.readAsync(0, len), "reading the LUKS header"));
+    }
+
+    private static LuksHeader readHeader(Image image, EncryptionFormat format) {
+        long size = image.size();
+        byte[] head = await(image.readAsync(0, (int) Math.min(size, 2 * Luks2Header.DEFAULT_HDR_SIZE)),
+                "reading the LUKS header");
+        int version = LuksHeader.probe(head);
+        if (version == 0 || (version != 1 && version != 2)) {
+            throw new LuksException.NotEncryptedException("image " + image.name() + " has no LUKS header");
+        }
+        if ((format == EncryptionFormat.LUKS1 && version != 1) || (format == EncryptionFormat.LUKS2 && version != 2)) {
+            throw new LuksException.NotEncryptedException("image " + image.name() + " has a LUKS" + version
+                    + " header, not " + format);
+        }
+        if (version == 1) {
+            return Luks1Header.parse(head);
+        }
+        long hdr = Luks2Header.headerSize(head);
+        if (hdr > 0 && 2 * hdr > head.length && 2 * hdr <= size) {
+            head = await(image.readAsync(0, (int) (2 * hdr)), "reading the LUKS2 header");
+        }
+        return Luks2Header.parse(head);
+    }
+
+    private static long roundUp(long v, long to) {
+        return (v + to - 1) / to * to;
+    }
+
+    static <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) {
+        try {
+            return f.get(IO_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RbdException(-4, what + ": interrupted");
+        } catch (TimeoutException e) {
+            throw new RbdException(-110, what + ": no answer in " + IO_TIMEOUT_SECONDS + " s");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            throw new RbdException(what + " failed", c);
+        }
+    }
+}
