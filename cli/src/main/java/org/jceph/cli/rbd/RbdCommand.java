@@ -125,10 +125,11 @@ public final class RbdCommand {
                 }
                 case "flatten" -> {
                     String[] spec = spec(a, 1);
+                    Progress progress = new Progress(a, err, "Image flatten");
                     try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false)) {
-                        img.flatten();
+                        img.flatten(progress);
                     }
-                    done(a, err, "Image flatten");
+                    progress.done();
                 }
                 case "children" -> {
                     String[] spec = spec(a, 1);
@@ -196,7 +197,7 @@ public final class RbdCommand {
                     if (org.jceph.rbd.format1.Format1Image.exists(rados.ioCtx(spec[0]), spec[1])) {
                         org.jceph.rbd.format1.Format1Image.remove(rados.ioCtx(spec[0]), spec[1]);
                     } else {
-                        RbdImage.remove(rados.ioCtx(spec[0]), spec[1]);
+                        RbdImage.remove(rados.ioCtx(spec[0]), spec[1], new Progress(a, err, "Removing image"));
                     }
                     done(a, err, "Removing image");
                 }
@@ -208,7 +209,7 @@ public final class RbdCommand {
                             err.println("rbd: shrinking an image is only allowed with the --allow-shrink flag");
                             return 22;
                         }
-                        img.resize(size);
+                        img.resize(size, new Progress(a, err, "Resizing image"));
                     }
                     done(a, err, "Resizing image");
                 }
@@ -248,27 +249,30 @@ public final class RbdCommand {
                     long size;
                     java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read;
                     AutoCloseable handle;
+                    long period;
                     if (org.jceph.rbd.format1.Format1Image.exists(io, name)) {
                         var f1 = org.jceph.rbd.format1.Format1Image.open(io, name, true);
                         var view = snap == null ? f1 : f1.atSnapshot(snap);
                         size = view.size();
                         read = view::readAsync;
+                        period = 1L << f1.order();
                         handle = f1;
                     } else {
                         RbdImage img = RbdImage.open(io, name, true);
                         RbdImage view = snap == null ? img : img.atSnapshot(snap);
                         size = view.size();
                         read = view::readAsync;
+                        period = img.layout().objectSetSize();
                         handle = img;
                     }
                     Progress progress = new Progress(a, err, "Exporting image");
                     try (handle) {
                         if (file.equals("-")) {
-                            copyOut(size, read, out, progress);
+                            copyOut(size, read, out, progress, period);
                             out.flush();
                         } else {
                             try (OutputStream o = Files.newOutputStream(Path.of(file))) {
-                                copyOut(size, read, o, progress);
+                                copyOut(size, read, o, progress, period);
                             }
                         }
                     } catch (IOException | RuntimeException e) {
@@ -296,11 +300,14 @@ public final class RbdCommand {
                         switch (sub) {
                             case "ls", "list" -> snapList(img, a, out);
                             case "create", "add" -> img.snapCreate(needSnap(snap));
-                            case "rm", "remove" -> img.snapRemove(needSnap(snap));
+                            case "rm", "remove" -> {
+                                img.snapRemove(needSnap(snap));
+                                done(a, err, "Removing snap");
+                            }
                             case "protect" -> img.snapProtect(needSnap(snap));
                             case "unprotect" -> img.snapUnprotect(needSnap(snap));
                             case "rollback", "revert" -> {
-                                img.snapRollback(needSnap(snap));
+                                img.snapRollback(needSnap(snap), new Progress(a, err, "Rolling back to snapshot"));
                                 done(a, err, "Rolling back to snapshot");
                             }
                             default -> throw new UsageException("unknown snap command '" + sub + "'");
@@ -730,17 +737,17 @@ public final class RbdCommand {
         }
     }
 
-    /** Writes the data in 4 MiB pieces, 8 in flight. */
     /**
-     * rbd's progress line on stderr: "\rWHAT: N% complete..." as the work advances, then
-     * "\rWHAT: 100% complete...done." (nothing with --no-progress). The stock tool prints it the
-     * same way whether or not stderr is a terminal.
+     * rbd's progress line on stderr (its ProgressContext): "\rWHAT: N% complete..." each time the
+     * whole percentage grows past the last one shown (0% is never shown), then
+     * "\rWHAT: 100% complete...done." or "\rWHAT: N% complete...failed." (nothing with
+     * --no-progress). The stock tool prints it the same way whether or not stderr is a terminal.
      */
-    static final class Progress {
+    static final class Progress implements org.jceph.rbd.ProgressListener {
         private final PrintStream err;
         private final String what;
         private final boolean quiet;
-        private int shown = -1;
+        private int shown;
 
         Progress(Args a, PrintStream err, String what) {
             this.err = err;
@@ -748,9 +755,10 @@ public final class RbdCommand {
             this.quiet = a.flags().contains("no-progress");
         }
 
-        synchronized void update(long done, long total) {
-            int pct = total <= 0 ? 100 : (int) (done * 100 / total);
-            if (!quiet && pct != shown && pct < 100) {
+        @Override
+        public synchronized void update(long done, long total) {
+            int pct = total <= 0 ? 0 : (int) (done * 100 / total);
+            if (!quiet && pct > shown) {
                 shown = pct;
                 err.print("\r" + what + ": " + pct + "% complete...");
                 err.flush();
@@ -762,29 +770,46 @@ public final class RbdCommand {
                 err.println("\r" + what + ": 100% complete...done.");
             }
         }
+
+        /** The failure line: the last percentage shown, then "failed.". */
+        synchronized void fail() {
+            if (!quiet) {
+                err.println("\r" + what + ": " + shown + "% complete...failed.");
+            }
+        }
     }
 
     private static void done(Args a, PrintStream err, String what) {
         new Progress(a, err, what).done();
     }
 
-    private static void copyIn(RbdImage img, byte[] data) throws InterruptedException {
-        copyIn(img, data, null);
+    /**
+     * The piece size for import and export: 4 MiB, or the object set when it is smaller or 4 MiB
+     * does not divide it, so that every object set starts a piece (progress is reported there).
+     */
+    static int chunkFor(long period) {
+        int mib4 = 4 << 20;
+        return period <= mib4 || period % mib4 != 0 ? (int) Math.min(period, Integer.MAX_VALUE - 8) : mib4;
     }
 
+    /**
+     * Writes the data in 4 MiB pieces, 8 in flight. Progress as rbd import reports it: the
+     * offset of each object set as its writes start (so the last report is short of 100%).
+     */
     private static void copyIn(RbdImage img, byte[] data, Progress progress) throws InterruptedException {
-        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        long period = img.layout().objectSetSize();
         Semaphore slots = new Semaphore(8);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        int chunk = 4 << 20;
+        int chunk = chunkFor(period);
         for (int off = 0; off < data.length && failure.get() == null; off += chunk) {
             slots.acquire();
             byte[] piece = java.util.Arrays.copyOfRange(data, off, Math.min(data.length, off + chunk));
+            if (progress != null && off % period == 0) {
+                progress.update(off, data.length);
+            }
             img.writeAsync(off, piece).whenComplete((v, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
-                } else if (progress != null) {
-                    progress.update(written.addAndGet(piece.length), data.length);
                 }
                 slots.release();
             });
@@ -794,20 +819,14 @@ public final class RbdCommand {
         }
     }
 
-    private static void copyOut(RbdImage img, OutputStream o) throws IOException {
-        copyOut(img.size(), img::readAsync, o);
-    }
-
-    /** Reads {@code size} bytes in 4 MiB chunks, 8 in flight, writing them in order. */
+    /**
+     * Reads {@code size} bytes in 4 MiB chunks, 8 in flight, writing them in order. Progress as
+     * rbd export reports it: the offset of each {@code period} (an object set) as it starts.
+     */
     private static void copyOut(long size, java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read,
-                                OutputStream o) throws IOException {
-        copyOut(size, read, o, null);
-    }
-
-    private static void copyOut(long size, java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read,
-                                OutputStream o, Progress progress) throws IOException {
+                                OutputStream o, Progress progress, long period) throws IOException {
         long written = 0;
-        int chunk = 4 << 20;
+        int chunk = chunkFor(period);
         List<CompletableFuture<byte[]>> window = new ArrayList<>();
         long next = 0;
         while (next < size || !window.isEmpty()) {
@@ -817,11 +836,11 @@ public final class RbdCommand {
                 next += n;
             }
             byte[] piece = window.remove(0).join();
-            o.write(piece);
-            written += piece.length;
-            if (progress != null) {
+            if (progress != null && written % period == 0) {
                 progress.update(written, size);
             }
+            o.write(piece);
+            written += piece.length;
         }
     }
 
