@@ -755,6 +755,11 @@ public final class RbdImage implements Image {
         return md;
     }
 
+    /** The exclusive lock (null without the feature or on a read-only handle): ImageLocks' hook. */
+    ExclusiveLock exclusiveLock() {
+        return lock;
+    }
+
     /** The snapshot this handle reads (NOSNAP, the largest id, for HEAD). */
     long viewSnapId() {
         return snapId;

@@ -318,7 +318,7 @@ public final class RbdCommand {
                     return imageMeta(rados, a, out, err);
                 }
                 case "lock" -> {
-                    return lock(rados, a, out, err);
+                    return RbdLockCommands.run(a, rados, out, err);
                 }
                 case "object-map" -> {
                     String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
@@ -553,56 +553,6 @@ public final class RbdCommand {
         return a.pos().get(i);
     }
 
-    /** rbd lock add/ls/remove: advisory locks on the header, as the stock tool prints them. */
-    private static int lock(RadosClient rados, Args a, PrintStream out, PrintStream err) {
-        String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
-        String[] spec = spec(a, 2);
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], true)) {
-            switch (sub) {
-                case "add" -> img.lockAdd(arg(a, 3, "lock id"), a.opt("shared", null));
-                case "remove", "rm" -> img.lockRemove(arg(a, 3, "lock id"), arg(a, 4, "locker"));
-                case "ls", "list" -> {
-                    org.jceph.rados.LockInfo info = img.lockers();
-                    if (json(a)) {
-                        List<Map<String, String>> list = new ArrayList<>();
-                        for (org.jceph.rados.LockInfo.Locker l : info.lockers()) {
-                            Map<String, String> m = new java.util.LinkedHashMap<>();
-                            m.put("id", l.cookie());
-                            m.put("locker", l.name().toString());
-                            m.put("address", address(l.addr()));
-                            list.add(m);
-                        }
-                        out.println(toJson(list));
-                        return 0;
-                    }
-                    int n = info.lockers().size();
-                    if (n == 0) {
-                        return 0;
-                    }
-                    boolean shared = info.type() == org.jceph.rados.LockInfo.SHARED;
-                    out.println((n == 1 ? "There is 1 " : "There are " + n + " ") + (shared ? "shared" : "exclusive")
-                            + " lock" + (n == 1 ? "" : "s") + " on this image.");
-                    if (shared) {
-                        out.println("Lock tag: " + info.tag());
-                    }
-                    TextTable t = new TextTable(new String[] {"Locker", "ID", "Address"}, new boolean[] {false, false, false});
-                    for (org.jceph.rados.LockInfo.Locker l : info.lockers()) {
-                        t.row(l.name().toString(), l.cookie(), address(l.addr()));
-                    }
-                    t.print(out);
-                }
-                default -> throw new UsageException("usage: rbd lock <add|ls|remove> [POOL/]IMAGE [LOCK-ID [LOCKER]] [--shared TAG]");
-            }
-        }
-        return 0;
-    }
-
-    /** An address as Ceph prints a client's: ip:port/nonce. */
-    private static String address(org.jceph.encoding.types.EntityAddr addr) {
-        String s = addr.toString();
-        int colon = s.indexOf(':');
-        return colon > 0 && s.substring(0, colon).matches("any|v1|v2") ? s.substring(colon + 1) : s;
-    }
 
     /**
      * rbd du [POOL/]IMAGE[@SNAP] | rbd du [-p POOL], with --from-snap, --exact and
