@@ -770,7 +770,7 @@ public final class RbdImage implements Image {
         return io;
     }
 
-    private RbdImage atSnapshotId(long snapId) {
+    RbdImage atSnapshotId(long snapId) {
         for (Snapshot s : snapshots()) {
             if (s.id() == snapId) {
                 return atSnapshot(s.name());

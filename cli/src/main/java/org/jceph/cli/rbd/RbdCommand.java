@@ -132,20 +132,7 @@ public final class RbdCommand {
                     progress.done();
                 }
                 case "children" -> {
-                    String[] spec = spec(a, 1);
-                    int at = spec[1].indexOf('@');
-                    String snap = at < 0 ? a.opt("snap", null) : spec[1].substring(at + 1);
-                    if (snap == null) {
-                        throw new UsageException("usage: rbd children [POOL/]IMAGE@SNAP");
-                    }
-                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), at < 0 ? spec[1] : spec[1].substring(0, at),
-                            true)) {
-                        List<IoCtx> pools = new ArrayList<>();
-                        for (String pn : rados.listPools().values()) {
-                            pools.add(rados.ioCtx(pn));
-                        }
-                        img.children(snap, pools).forEach(out::println);
-                    }
+                    return children(rados, a, out, err);
                 }
                 case "ls", "list" -> {
                     String pool = a.pos().size() > 1 ? a.pos().get(1) : a.opt("pool", "rbd");
@@ -301,8 +288,19 @@ public final class RbdCommand {
                             case "ls", "list" -> snapList(img, a, out);
                             case "create", "add" -> img.snapCreate(needSnap(snap));
                             case "rm", "remove" -> {
-                                img.snapRemove(needSnap(snap));
-                                done(a, err, "Removing snap");
+                                String byId = a.opt("snap-id", null);
+                                if (byId == null) {
+                                    img.snapRemove(needSnap(snap));
+                                    done(a, err, "Removing snap");
+                                } else {
+                                    // by id the stock tool removes without a progress line
+                                    try {
+                                        org.jceph.rbd.SnapshotIds.remove(img, parseSnapId(byId));
+                                    } catch (RbdException.NoSuchKeyException e) {
+                                        err.println("rbd: failed to remove snapshot: (2) No such file or directory");
+                                        return 2;
+                                    }
+                                }
                             }
                             case "protect" -> img.snapProtect(needSnap(snap));
                             case "unprotect" -> img.snapUnprotect(needSnap(snap));
@@ -513,6 +511,41 @@ public final class RbdCommand {
                 new boolean[] {true, false, false, false, false});
         rows.forEach(r -> t.row(r));
         t.print(out);
+    }
+
+    /**
+     * rbd children [--descendants] [POOL/]IMAGE[@SNAP]: the clones of that snapshot (of every
+     * snapshot without one), with --descendants their clones too, to any depth; one
+     * pool/[namespace/]image a line, or the stock tool's JSON.
+     */
+    private static int children(RadosClient rados, Args a, PrintStream out, PrintStream err) {
+        String[] spec = spec(a, 1);
+        String[] snap = splitSnap(spec[1]);
+        String snapName = snap[1] != null ? snap[1] : a.opt("snap", null);
+        List<org.jceph.rbd.Descendants.Child> found;
+        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), snap[0], true)) {
+            if (snapName != null && img.snapshots().stream().noneMatch(s -> s.name().equals(snapName))) {
+                err.println("rbd: snapshot does not exist.");
+                return 2;
+            }
+            found = a.flags().contains("descendants") ? org.jceph.rbd.Descendants.list(img, snapName, rados)
+                    : org.jceph.rbd.Descendants.children(img, snapName, rados);
+        }
+        if (json(a)) {
+            List<Object> list = new ArrayList<>();
+            for (org.jceph.rbd.Descendants.Child ch : found) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("pool", ch.pool());
+                m.put("pool_namespace", ch.namespace());
+                m.put("image", ch.image());
+                list.add(m);
+            }
+            out.print(CephJson.render(list, a.flags().contains("pretty-format")));
+        } else {
+            found.forEach(out::println);
+        }
+        out.flush();
+        return 0;
     }
 
     /** rbd image-meta get/set/list/remove, with the stock tool's output. */
@@ -794,6 +827,14 @@ public final class RbdCommand {
         }
     }
 
+    private static long parseSnapId(String id) {
+        try {
+            return Long.parseUnsignedLong(id);
+        } catch (NumberFormatException e) {
+            throw new UsageException("rbd: the argument ('" + id + "') for option '--snap-id' is invalid");
+        }
+    }
+
     private static String needSnap(String snap) {
         if (snap == null || snap.isEmpty()) {
             throw new UsageException("name a snapshot: IMAGE@SNAP");
@@ -929,7 +970,7 @@ public final class RbdCommand {
     private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("data-pool", "format", "from-snap", "image",
             "image-feature", "image-format", "io-pattern", "io-size", "io-threads", "io-total", "io-type", "object-size",
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
-            "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool");
+            "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool", "snap-id");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();
@@ -946,7 +987,7 @@ public final class RbdCommand {
                 case "-l", "--long" -> flags.add("l");
                 case "-h", "--help" -> flags.add("help");
                 case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots",
-                        "--force", "--all", "--flatten" ->
+                        "--force", "--all", "--flatten", "--descendants" ->
                         flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));
