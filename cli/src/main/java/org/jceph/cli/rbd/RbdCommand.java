@@ -43,7 +43,7 @@ public final class RbdCommand {
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
             "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
-            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify");
+            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "pool");
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a;
@@ -404,6 +404,9 @@ public final class RbdCommand {
                 }
                 case "cp", "copy", "deep", "sparsify" -> {
                     return RbdCopyCommands.run(a, rados, out, err);
+                }
+                case "pool" -> {
+                    return RbdPoolCommands.run(a, rados, out, err);
                 }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
