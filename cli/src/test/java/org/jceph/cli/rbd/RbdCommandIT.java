@@ -132,6 +132,13 @@ class RbdCommandIT {
         String shared = c.rbdOrThrow("lock", "ls", img);
         assertTrue(shared.contains("There are 2 shared locks on this image.\nLock tag: tagx\n"), shared);
         assertEquals(shared, run(c, "lock", "ls", img));
+        assertEquals(c.rbdOrThrow("lock", "ls", "--format", "json", "--pretty-format", img),
+                run(c, "lock", "ls", "--format", "json", "--pretty-format", img));
+        // a lock that is not there: the same words and status
+        var stockMissing = c.rbd("lock", "rm", img, "nope", "client.1");
+        Result ourMissing = runRc(c, "lock", "rm", img, "nope", "client.1");
+        assertEquals(stockMissing.exitCode(), ourMissing.rc());
+        assertEquals(stockMissing.toolStderr(), ourMissing.err());
     }
 
     @Test
