@@ -50,11 +50,10 @@ public final class DiffStream {
     /** How many extent reads or writes are in flight at once (rbd_concurrent_management_ops is 10). */
     private static final int WINDOW = 10;
 
-    /** Progress as the stock tool reports it: a position out of a total. */
+    /** Progress as the stock tool reports it: a position out of a total (a {@link ProgressListener}). */
     @FunctionalInterface
-    public interface Progress {
-        void update(long done, long total);
-
+    public interface Progress extends ProgressListener {
+        /** A progress that ignores every report. */
         Progress NONE = (d, t) -> { };
     }
 

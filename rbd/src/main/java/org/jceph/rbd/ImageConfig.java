@@ -31,7 +31,7 @@ import org.jceph.rados.IoCtx;
  * config database are not looked up.
  */
 public final class ImageConfig {
-    private static final String PREFIX = "conf_";
+    static final String PREFIX = "conf_";
     private static final String POOL_OBJECT = "rbd_info";
 
     /** An option's name, type and default. */

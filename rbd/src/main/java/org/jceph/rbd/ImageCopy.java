@@ -144,7 +144,23 @@ public final class ImageCopy {
      * @throws RbdException.ImageExistsException when the destination exists
      */
     public static void copy(RbdImage src, IoCtx dstIo, String dstName, Options options) {
+        copy(src, dstIo, dstName, options, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #copy(RbdImage, IoCtx, String, Options)} with progress (librbd's
+     * {@code rbd_copy_with_progress*}): {@code (k, N)} as the k-th of the source's N objects is
+     * copied, up to {@code (N, N)}.
+     *
+     * @param src the source, open (read-only is enough)
+     * @param dstIo the destination's pool
+     * @param dstName the destination's name
+     * @param options layout and features (null: the source's)
+     * @param progress told of each object copied (null: nobody)
+     */
+    public static void copy(RbdImage src, IoCtx dstIo, String dstName, Options options, ProgressListener progress) {
         Options o = options == null ? new Options() : options;
+        ObjectProgress objects = new ObjectProgress(progress, src.layout(), src.size());
         Sparsify.checkSparseSize(o.sparseSize, Long.MAX_VALUE);
         create(src, dstIo, dstName, o, src.size(), src.features());
         try (RbdImage dst = RbdImage.open(dstIo, dstName, false)) {
@@ -156,11 +172,12 @@ public final class ImageCopy {
                     long to = Math.min(src.size(), (e.offset() + e.length() + o.sparseSize - 1) / o.sparseSize
                             * o.sparseSize);
                     if (to > from) {
-                        sync(src, dst, from, to - from, o.sparseSize, true);
+                        sync(src, dst, from, to - from, o.sparseSize, true, objects);
                         done = to;
                     }
                 }
             }
+            objects.finish();
             copyMetadata(src, dst);
         }
     }
@@ -176,6 +193,24 @@ public final class ImageCopy {
      * @throws RbdException.ImageExistsException when the destination exists
      */
     public static void deepCopy(RbdImage src, IoCtx dstIo, String dstName, Options options) {
+        deepCopy(src, dstIo, dstName, options, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #deepCopy(RbdImage, IoCtx, String, Options)} with progress (librbd's
+     * {@code rbd_deep_copy_with_progress}): {@code (k, N)} over the N objects of the largest
+     * size copied. librbd copies object by object through every snapshot; we copy snapshot by
+     * snapshot, so the counts advance while the last one (HEAD, or the snapshot the source is
+     * open at) is copied.
+     *
+     * @param src the source, open (read-only is enough)
+     * @param dstIo the destination's pool
+     * @param dstName the destination's name
+     * @param options layout, features, flatten (null: as the source)
+     * @param progress told of each object copied (null: nobody)
+     */
+    public static void deepCopy(RbdImage src, IoCtx dstIo, String dstName, Options options,
+                                ProgressListener progress) {
         Options o = options == null ? new Options() : options;
         long end = src.viewSnapId();
         List<RbdImage.Snapshot> snaps = new ArrayList<>();
@@ -203,11 +238,18 @@ public final class ImageCopy {
         } else if (snaps.isEmpty()) {
             cloneFrom(src, parent, dstIo, dstName, o);
         }
+        long largest = src.size();
+        for (RbdImage.Snapshot s : snaps) {
+            largest = Math.max(largest, s.size());
+        }
+        ObjectProgress objects = new ObjectProgress(progress, src.layout(), largest);
         try (RbdImage dst = RbdImage.open(dstIo, dstName, false)) {
             String prev = null;
-            for (RbdImage.Snapshot s : snaps) {
+            for (int i = 0; i < snaps.size(); i++) {
+                RbdImage.Snapshot s = snaps.get(i);
+                boolean last = end != NOSNAP && i == snaps.size() - 1;
                 try (RbdImage view = src.atSnapshot(s.name())) {
-                    replay(view, prev, dst);
+                    replay(view, prev, dst, last ? objects : null);
                 }
                 dst.snapCreate(s.name());
                 if (src.isProtected(s.name())) {
@@ -216,8 +258,9 @@ public final class ImageCopy {
                 prev = s.name();
             }
             if (end == NOSNAP) {
-                replay(src, prev, dst);
+                replay(src, prev, dst, objects);
             }
+            objects.finish();
             copyMetadata(src, dst);
         }
     }
@@ -261,13 +304,13 @@ public final class ImageCopy {
     }
 
     /** Brings {@code dst}'s HEAD to what {@code view} reads: size, then the bytes that differ. */
-    private static void replay(RbdImage view, String prevSnap, RbdImage dst) {
+    private static void replay(RbdImage view, String prevSnap, RbdImage dst, ObjectProgress objects) {
         if (dst.size() != view.size()) {
             dst.resize(view.size());
         }
         List<ImageDiff.Extent> changed = view.diff(prevSnap, false);
         for (ImageDiff.Extent e : changed) {
-            sync(view, dst, e.offset(), e.length(), Sparsify.DEFAULT_SPARSE_SIZE, false);
+            sync(view, dst, e.offset(), e.length(), Sparsify.DEFAULT_SPARSE_SIZE, false, objects);
         }
     }
 
@@ -276,7 +319,8 @@ public final class ImageCopy {
      * {@code sparse} bytes (aligned to image offsets), blocks already equal are left alone, zero
      * blocks become write-zeroes (none at all when {@code dstEmpty}: a new image reads zeros).
      */
-    static void sync(RbdImage src, RbdImage dst, long off, long len, long sparse, boolean dstEmpty) {
+    static void sync(RbdImage src, RbdImage dst, long off, long len, long sparse, boolean dstEmpty,
+                     ObjectProgress objects) {
         long end = Math.min(off + len, Math.min(src.size(), dst.size()));
         long at = off;
         while (at < end) {
@@ -295,6 +339,9 @@ public final class ImageCopy {
             RbdImage.awaitIo(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)), "copy to "
                     + dst.name());
             at = chunkEnd;
+            if (objects != null) {
+                objects.doneBefore(at);
+            }
         }
     }
 

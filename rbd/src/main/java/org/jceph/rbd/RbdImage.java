@@ -238,19 +238,31 @@ public final class RbdImage implements Image {
      * @throws RbdException.ImageBusyException when another client has it open
      */
     public static void remove(IoCtx io, String name) {
+        remove(io, name, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #remove(IoCtx, String)} with progress (librbd's {@code rbd_remove_with_progress}):
+     * data object {@code n} of {@code N} reported as its removal starts.
+     *
+     * @param io the pool (and namespace) of the image
+     * @param name the image's name
+     * @param progress told of each object (null: nobody)
+     */
+    public static void remove(IoCtx io, String name, ProgressListener progress) {
         try (RbdImage img = open(io, name, false)) {
-            removeOpened(io, img, name, true);
+            removeOpened(io, img, name, true, ProgressListener.orNone(progress));
         }
     }
 
     /** Removes a trashed image (known by id; its name is no longer linked in the pool). */
-    static void removeTrashed(IoCtx io, String id, String name) {
+    static void removeTrashed(IoCtx io, String id, String name, ProgressListener progress) {
         try (RbdImage img = openWithId(io, name, id, false, DEFAULT_LOCK_TIMEOUT, 0)) {
-            removeOpened(io, img, name, false);
+            removeOpened(io, img, name, false, progress);
         }
     }
 
-    private static void removeOpened(IoCtx io, RbdImage img, String name, boolean linked) {
+    private static void removeOpened(IoCtx io, RbdImage img, String name, boolean linked, ProgressListener progress) {
         if (img.lock != null) {
             long others = io.listWatchers("rbd_header." + img.id).stream()
                     .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
@@ -266,9 +278,13 @@ public final class RbdImage implements Image {
             throw new RbdException("image " + name + " has snapshots: remove them first");
         }
         long sets = (img.size + img.layout.objectSetSize() - 1) / img.layout.objectSetSize();
+        long total = objectCountFor(img.layout, img.size);
         List<CompletableFuture<Void>> removals = new ArrayList<>();
         for (long n = 0; n < sets * img.layout.stripeCount(); n++) {
             removals.add(ignoreMissing(img.io.removeAsync(img.object(n)))); // the data pool, if any
+            if (n < total) {
+                progress.update(n, total);
+            }
         }
         CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
         img.releaseLockAndWatch(); // the lock and watch go before the header they live on
@@ -415,6 +431,17 @@ public final class RbdImage implements Image {
      * Refused while the clone has snapshots, which would still need the parent.
      */
     public void flatten() {
+        flatten(ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #flatten()} with progress (librbd's {@code rbd_flatten_with_progress}): object
+     * {@code n} of the {@code N} the parent overlap spans, reported as its copy-up starts.
+     *
+     * @param progress told of each object (null: nobody)
+     */
+    public void flatten(ProgressListener progress) {
+        ProgressListener pl = ProgressListener.orNone(progress);
         checkWritable();
         Parent p = parent;
         if (p == null) {
@@ -437,6 +464,7 @@ public final class RbdImage implements Image {
                     return withMapUpdate(update, () -> markExists(obj), () -> io.operateAsync(object(obj),
                             new IoCtx.Operation().exec("rbd", "copyup", data)).thenApply(r -> (Void) null));
                 }));
+                pl.update(n, objects);
                 if (parts.size() >= 16) { // bounded: at most 16 objects in flight
                     CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
                     parts.clear();
@@ -727,6 +755,11 @@ public final class RbdImage implements Image {
         return md;
     }
 
+    /** The exclusive lock (null without the feature or on a read-only handle): ImageLocks' hook. */
+    ExclusiveLock exclusiveLock() {
+        return lock;
+    }
+
     /** The snapshot this handle reads (NOSNAP, the largest id, for HEAD). */
     long viewSnapId() {
         return snapId;
@@ -737,7 +770,7 @@ public final class RbdImage implements Image {
         return io;
     }
 
-    private RbdImage atSnapshotId(long snapId) {
+    RbdImage atSnapshotId(long snapId) {
         for (Snapshot s : snapshots()) {
             if (s.id() == snapId) {
                 return atSnapshot(s.name());
@@ -1373,11 +1406,23 @@ public final class RbdImage implements Image {
      * @param newSize the new size in bytes
      */
     public void resize(long newSize) {
+        resize(newSize, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #resize(long)} with progress (librbd's {@code rbd_resize_with_progress}): when
+     * shrinking, each object {@code n} past the new end reported out of the old object count as
+     * its removal starts; growing reports nothing.
+     *
+     * @param newSize the new size in bytes
+     * @param progress told of each object removed (null: nobody)
+     */
+    public void resize(long newSize, ProgressListener progress) {
         checkWritable();
         if (newSize < 0) {
             throw new RbdException("negative size");
         }
-        headerChange(() -> resizeUnderLock(newSize));
+        headerChange(() -> resizeUnderLock(newSize, ProgressListener.orNone(progress)));
     }
 
     private long objectCount(long bytes) {
@@ -1397,7 +1442,7 @@ public final class RbdImage implements Image {
         return sets == full ? full * layout.stripeCount() : full * layout.stripeCount() + inLast;
     }
 
-    private void resizeUnderLock(long newSize) {
+    private void resizeUnderLock(long newSize, ProgressListener progress) {
         long old = size;
         if (mapActive() && newSize > old) {
             objectMap.resize(objectCount(newSize));
@@ -1415,6 +1460,7 @@ public final class RbdImage implements Image {
                 List<CompletableFuture<Void>> parts = new ArrayList<>();
                 for (long n = keep; n < end; n++) {
                     parts.add(ignoreMissing(io.removeAsync(object(n))));
+                    progress.update(n, end);
                 }
                 CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
                 if (mapActive()) {
@@ -1681,11 +1727,23 @@ public final class RbdImage implements Image {
      * @param snapName the snapshot's name
      */
     public void snapRollback(String snapName) {
-        checkWritable();
-        headerChange(() -> snapRollbackUnderLock(snapName));
+        snapRollback(snapName, ProgressListener.NONE);
     }
 
-    private void snapRollbackUnderLock(String snapName) {
+    /**
+     * {@link #snapRollback(String)} with progress (librbd's
+     * {@code rbd_snap_rollback_with_progress}): object {@code n} of the {@code N} the snapshot's
+     * size spans, reported as its rollback starts.
+     *
+     * @param snapName the snapshot's name
+     * @param progress told of each object (null: nobody)
+     */
+    public void snapRollback(String snapName, ProgressListener progress) {
+        checkWritable();
+        headerChange(() -> snapRollbackUnderLock(snapName, ProgressListener.orNone(progress)));
+    }
+
+    private void snapRollbackUnderLock(String snapName, ProgressListener progress) {
         Snapshot s = snapshot(snapName);
         long span = Math.max(size, s.size());
         if (s.size() != size) {
@@ -1696,8 +1754,12 @@ public final class RbdImage implements Image {
         }
         long sets = (span + layout.objectSetSize() - 1) / layout.objectSetSize();
         List<CompletableFuture<Void>> parts = new ArrayList<>();
+        long total = objectCountFor(layout, s.size());
         for (long n = 0; n < sets * layout.stripeCount(); n++) {
             parts.add(ignoreMissing(io.selfManagedSnapRollbackAsync(object(n), s.id())));
+            if (n < total) {
+                progress.update(n, total);
+            }
         }
         CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
         size = s.size();

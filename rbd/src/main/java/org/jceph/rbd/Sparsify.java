@@ -54,17 +54,30 @@ public final class Sparsify {
      * @throws RbdException with EINVAL for a bad sparse size, or the OSD's error
      */
     public static void sparsify(RbdImage img, long sparseSize) {
+        sparsify(img, sparseSize, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #sparsify(RbdImage, long)} with progress (librbd's
+     * {@code rbd_sparsify_with_progress}): object {@code n} of {@code N} reported as it is
+     * reached.
+     *
+     * @param img the image (HEAD, writable)
+     * @param sparseSize the zero-run size: a power of two, at least 4 KiB
+     * @param progress told of each object (null: nobody)
+     */
+    public static void sparsify(RbdImage img, long sparseSize, ProgressListener progress) {
         if (img.readOnly()) {
             throw new RbdException("image " + img.name() + " is open read-only");
         }
         checkSparseSize(sparseSize, img.layout().objectSize());
         img.underMaintenance(() -> {
-            run(img, sparseSize);
+            run(img, sparseSize, ProgressListener.orNone(progress));
             return null;
         });
     }
 
-    private static void run(RbdImage img, long sparseSize) {
+    private static void run(RbdImage img, long sparseSize, ProgressListener progress) {
         long objects = RbdImage.objectCountFor(img.layout(), img.size());
         RbdImage.Parent parent = img.parent();
         long overlapObjects = parent == null || parent.overlap() <= 0 ? 0
@@ -72,6 +85,7 @@ public final class Sparsify {
         IoCtx io = img.dataIo();
         List<Long> window = new ArrayList<>();
         for (long n = 0; n < objects; n++) {
+            progress.update(n, objects);
             if (img.objectMapStateOf(n) == ObjectMap.NONEXISTENT) {
                 continue; // the map says it is not there (librbd skips it too)
             }

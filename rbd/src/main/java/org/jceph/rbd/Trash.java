@@ -184,6 +184,20 @@ public final class Trash {
      * {@code force}. The image must have no snapshots (as {@link RbdImage#remove}).
      */
     public static void remove(IoCtx io, String id, boolean force) {
+        remove(io, id, force, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #remove(IoCtx, String, boolean)} with progress (librbd's
+     * {@code rbd_trash_remove_with_progress}): data object {@code n} of {@code N} reported as
+     * its removal starts, as {@link RbdImage#remove(IoCtx, String, ProgressListener)} does.
+     *
+     * @param io the pool
+     * @param id the trashed image's id
+     * @param force whether to remove before the deferment end
+     * @param progress told of each object (null: nobody)
+     */
+    public static void remove(IoCtx io, String id, boolean force, ProgressListener progress) {
         Entry e = getOrNull(io, id);
         if (e == null) {
             throw new RbdException.NoSuchKeyException("no image " + id + " in the trash of pool " + io.poolName());
@@ -197,7 +211,7 @@ public final class Trash {
             throw new RbdException("image " + id + " is busy in the trash (state " + e.state() + ")");
         }
         try {
-            RbdImage.removeTrashed(io, id, e.name());
+            RbdImage.removeTrashed(io, id, e.name(), ProgressListener.orNone(progress));
         } catch (RuntimeException x) {
             setState(io, id, STATE_NORMAL, STATE_REMOVING);
             throw x;
@@ -207,12 +221,32 @@ public final class Trash {
 
     /** rbd trash purge: removes every entry whose deferment ended before {@code before}; returns their ids. */
     public static List<String> purge(IoCtx io, Instant before) {
-        List<String> gone = new ArrayList<>();
+        return purge(io, before, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #purge(IoCtx, Instant)} with progress (librbd's
+     * {@code rbd_trash_purge_with_progress}): {@code (k, K)} after the k-th of the K images due
+     * is removed.
+     *
+     * @param io the pool
+     * @param before entries whose deferment ended before this go
+     * @param progress told of each image removed (null: nobody)
+     * @return the removed images' ids
+     */
+    public static List<String> purge(IoCtx io, Instant before, ProgressListener progress) {
+        ProgressListener pl = ProgressListener.orNone(progress);
+        List<Entry> due = new ArrayList<>();
         for (Entry e : list(io)) {
             if (e.source() == SOURCE_USER && e.state() == STATE_NORMAL && !e.defermentEnd().isAfter(before)) {
-                remove(io, e.id(), true);
-                gone.add(e.id());
+                due.add(e);
             }
+        }
+        List<String> gone = new ArrayList<>();
+        for (Entry e : due) {
+            remove(io, e.id(), true);
+            gone.add(e.id());
+            pl.update(gone.size(), due.size());
         }
         return gone;
     }

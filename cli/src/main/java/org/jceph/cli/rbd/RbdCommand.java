@@ -43,7 +43,7 @@ public final class RbdCommand {
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
             "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
-            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "encryption");
+            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "encryption", "pool");
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a;
@@ -130,40 +130,14 @@ public final class RbdCommand {
                 }
                 case "flatten" -> {
                     String[] spec = spec(a, 1);
+                    Progress progress = new Progress(a, err, "Image flatten");
                     try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false)) {
-                        img.flatten();
+                        img.flatten(progress);
                     }
-                    done(a, err, "Image flatten");
+                    progress.done();
                 }
                 case "children" -> {
-                    String[] spec = spec(a, 1);
-                    int at = spec[1].indexOf('@');
-                    String snap = at < 0 ? a.opt("snap", null) : spec[1].substring(at + 1);
-                    if (snap == null) {
-                        throw new UsageException("usage: rbd children [POOL/]IMAGE@SNAP");
-                    }
-                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), at < 0 ? spec[1] : spec[1].substring(0, at),
-                            true)) {
-                        List<IoCtx> pools = new ArrayList<>();
-                        for (String pn : rados.listPools().values()) {
-                            pools.add(rados.ioCtx(pn));
-                        }
-                        List<String> children = img.children(snap, pools);
-                        if (CephJson.formatted(a)) {
-                            List<Object> list = new ArrayList<>();
-                            for (String child : children) {
-                                String[] parts = child.split("/", -1);
-                                Map<String, Object> m = new java.util.LinkedHashMap<>();
-                                m.put("pool", parts[0]);
-                                m.put("pool_namespace", parts.length == 3 ? parts[1] : "");
-                                m.put("image", parts[parts.length - 1]);
-                                list.add(m);
-                            }
-                            CephJson.print(out, a, "children", new CephJson.Items("child", list));
-                        } else {
-                            children.forEach(out::println);
-                        }
-                    }
+                    return children(rados, a, out, err);
                 }
                 case "ls", "list" -> {
                     String pool = a.pos().size() > 1 ? a.pos().get(1) : a.opt("pool", "rbd");
@@ -190,7 +164,7 @@ public final class RbdCommand {
                     if (org.jceph.rbd.format1.Format1Image.exists(rados.ioCtx(spec[0]), spec[1])) {
                         org.jceph.rbd.format1.Format1Image.remove(rados.ioCtx(spec[0]), spec[1]);
                     } else {
-                        RbdImage.remove(rados.ioCtx(spec[0]), spec[1]);
+                        RbdImage.remove(rados.ioCtx(spec[0]), spec[1], new Progress(a, err, "Removing image"));
                     }
                     done(a, err, "Removing image");
                 }
@@ -202,7 +176,7 @@ public final class RbdCommand {
                             err.println("rbd: shrinking an image is only allowed with the --allow-shrink flag");
                             return 22;
                         }
-                        img.resize(size);
+                        img.resize(size, new Progress(a, err, "Resizing image"));
                     }
                     done(a, err, "Resizing image");
                 }
@@ -242,11 +216,13 @@ public final class RbdCommand {
                     long size;
                     java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read;
                     AutoCloseable handle;
+                    long period;
                     if (org.jceph.rbd.format1.Format1Image.exists(io, name)) {
                         var f1 = org.jceph.rbd.format1.Format1Image.open(io, name, true);
                         var view = snap == null ? f1 : f1.atSnapshot(snap);
                         size = view.size();
                         read = view::readAsync;
+                        period = 1L << f1.order();
                         handle = f1;
                     } else {
                         RbdImage img = RbdImage.open(io, name, true);
@@ -255,16 +231,17 @@ public final class RbdCommand {
                         org.jceph.rbd.Image plain = RbdEncryptionCommands.maybeLoad(a, view);
                         size = plain.size();
                         read = plain::readAsync;
+                        period = img.layout().objectSetSize();
                         handle = img;
                     }
                     Progress progress = new Progress(a, err, "Exporting image");
                     try (handle) {
                         if (file.equals("-")) {
-                            copyOut(size, read, out, progress);
+                            copyOut(size, read, out, progress, period);
                             out.flush();
                         } else {
                             try (OutputStream o = Files.newOutputStream(Path.of(file))) {
-                                copyOut(size, read, o, progress);
+                                copyOut(size, read, o, progress, period);
                             }
                         }
                     } catch (IOException | RuntimeException e) {
@@ -292,11 +269,25 @@ public final class RbdCommand {
                         switch (sub) {
                             case "ls", "list" -> snapList(img, a, out);
                             case "create", "add" -> img.snapCreate(needSnap(snap));
-                            case "rm", "remove" -> img.snapRemove(needSnap(snap));
+                            case "rm", "remove" -> {
+                                String byId = a.opt("snap-id", null);
+                                if (byId == null) {
+                                    img.snapRemove(needSnap(snap));
+                                    done(a, err, "Removing snap");
+                                } else {
+                                    // by id the stock tool removes without a progress line
+                                    try {
+                                        org.jceph.rbd.SnapshotIds.remove(img, parseSnapId(byId));
+                                    } catch (RbdException.NoSuchKeyException e) {
+                                        err.println("rbd: failed to remove snapshot: (2) No such file or directory");
+                                        return 2;
+                                    }
+                                }
+                            }
                             case "protect" -> img.snapProtect(needSnap(snap));
                             case "unprotect" -> img.snapUnprotect(needSnap(snap));
                             case "rollback", "revert" -> {
-                                img.snapRollback(needSnap(snap));
+                                img.snapRollback(needSnap(snap), new Progress(a, err, "Rolling back to snapshot"));
                                 done(a, err, "Rolling back to snapshot");
                             }
                             default -> throw new UsageException("unknown snap command '" + sub + "'");
@@ -307,7 +298,7 @@ public final class RbdCommand {
                     return imageMeta(rados, a, out, err);
                 }
                 case "lock" -> {
-                    return lock(rados, a, out, err);
+                    return RbdLockCommands.run(a, rados, out, err);
                 }
                 case "object-map" -> {
                     String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
@@ -399,6 +390,9 @@ public final class RbdCommand {
                 case "encryption" -> {
                     return RbdEncryptionCommands.run(a, rados, out, err);
                 }
+                case "pool" -> {
+                    return RbdPoolCommands.run(a, rados, out, err);
+                }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
             return 0;
@@ -486,6 +480,41 @@ public final class RbdCommand {
         t.print(out);
     }
 
+    /**
+     * rbd children [--descendants] [POOL/]IMAGE[@SNAP]: the clones of that snapshot (of every
+     * snapshot without one), with --descendants their clones too, to any depth; one
+     * pool/[namespace/]image a line, or the stock tool's JSON.
+     */
+    private static int children(RadosClient rados, Args a, PrintStream out, PrintStream err) {
+        String[] spec = spec(a, 1);
+        String[] snap = splitSnap(spec[1]);
+        String snapName = snap[1] != null ? snap[1] : a.opt("snap", null);
+        List<org.jceph.rbd.Descendants.Child> found;
+        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), snap[0], true)) {
+            if (snapName != null && img.snapshots().stream().noneMatch(s -> s.name().equals(snapName))) {
+                err.println("rbd: snapshot does not exist.");
+                return 2;
+            }
+            found = a.flags().contains("descendants") ? org.jceph.rbd.Descendants.list(img, snapName, rados)
+                    : org.jceph.rbd.Descendants.children(img, snapName, rados);
+        }
+        if (CephJson.formatted(a)) {
+            List<Object> list = new ArrayList<>();
+            for (org.jceph.rbd.Descendants.Child ch : found) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("pool", ch.pool());
+                m.put("pool_namespace", ch.namespace());
+                m.put("image", ch.image());
+                list.add(m);
+            }
+            CephJson.print(out, a, "children", new CephJson.Items("child", list));
+        } else {
+            found.forEach(out::println);
+        }
+        out.flush();
+        return 0;
+    }
+
     /** rbd image-meta get/set/list/remove, with the stock tool's output. */
     private static int imageMeta(RadosClient rados, Args a, PrintStream out, PrintStream err) {
         String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
@@ -524,56 +553,6 @@ public final class RbdCommand {
         return a.pos().get(i);
     }
 
-    /** rbd lock add/ls/remove: advisory locks on the header, as the stock tool prints them. */
-    private static int lock(RadosClient rados, Args a, PrintStream out, PrintStream err) {
-        String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
-        String[] spec = spec(a, 2);
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], true)) {
-            switch (sub) {
-                case "add" -> img.lockAdd(arg(a, 3, "lock id"), a.opt("shared", null));
-                case "remove", "rm" -> img.lockRemove(arg(a, 3, "lock id"), arg(a, 4, "locker"));
-                case "ls", "list" -> {
-                    org.jceph.rados.LockInfo info = img.lockers();
-                    if (CephJson.formatted(a)) {
-                        List<Map<String, String>> list = new ArrayList<>();
-                        for (org.jceph.rados.LockInfo.Locker l : info.lockers()) {
-                            Map<String, String> m = new java.util.LinkedHashMap<>();
-                            m.put("id", l.cookie());
-                            m.put("locker", l.name().toString());
-                            m.put("address", address(l.addr()));
-                            list.add(m);
-                        }
-                        CephJson.print(out, a, "locks", new CephJson.Items("lock", list));
-                        return 0;
-                    }
-                    int n = info.lockers().size();
-                    if (n == 0) {
-                        return 0;
-                    }
-                    boolean shared = info.type() == org.jceph.rados.LockInfo.SHARED;
-                    out.println((n == 1 ? "There is 1 " : "There are " + n + " ") + (shared ? "shared" : "exclusive")
-                            + " lock" + (n == 1 ? "" : "s") + " on this image.");
-                    if (shared) {
-                        out.println("Lock tag: " + info.tag());
-                    }
-                    TextTable t = new TextTable(new String[] {"Locker", "ID", "Address"}, new boolean[] {false, false, false});
-                    for (org.jceph.rados.LockInfo.Locker l : info.lockers()) {
-                        t.row(l.name().toString(), l.cookie(), address(l.addr()));
-                    }
-                    t.print(out);
-                }
-                default -> throw new UsageException("usage: rbd lock <add|ls|remove> [POOL/]IMAGE [LOCK-ID [LOCKER]] [--shared TAG]");
-            }
-        }
-        return 0;
-    }
-
-    /** An address as Ceph prints a client's: ip:port/nonce. */
-    private static String address(org.jceph.encoding.types.EntityAddr addr) {
-        String s = addr.toString();
-        int colon = s.indexOf(':');
-        return colon > 0 && s.substring(0, colon).matches("any|v1|v2") ? s.substring(colon + 1) : s;
-    }
 
     /**
      * rbd du [POOL/]IMAGE[@SNAP] | rbd du [-p POOL], with --from-snap, --exact and
@@ -708,17 +687,17 @@ public final class RbdCommand {
         }
     }
 
-    /** Writes the data in 4 MiB pieces, 8 in flight. */
     /**
-     * rbd's progress line on stderr: "\rWHAT: N% complete..." as the work advances, then
-     * "\rWHAT: 100% complete...done." (nothing with --no-progress). The stock tool prints it the
-     * same way whether or not stderr is a terminal.
+     * rbd's progress line on stderr (its ProgressContext): "\rWHAT: N% complete..." each time the
+     * whole percentage grows past the last one shown (0% is never shown), then
+     * "\rWHAT: 100% complete...done." or "\rWHAT: N% complete...failed." (nothing with
+     * --no-progress). The stock tool prints it the same way whether or not stderr is a terminal.
      */
-    static final class Progress {
+    static final class Progress implements org.jceph.rbd.ProgressListener {
         private final PrintStream err;
         private final String what;
         private final boolean quiet;
-        private int shown = -1;
+        private int shown;
 
         Progress(Args a, PrintStream err, String what) {
             this.err = err;
@@ -726,9 +705,10 @@ public final class RbdCommand {
             this.quiet = a.flags().contains("no-progress");
         }
 
-        synchronized void update(long done, long total) {
-            int pct = total <= 0 ? 100 : (int) (done * 100 / total);
-            if (!quiet && pct != shown && pct < 100) {
+        @Override
+        public synchronized void update(long done, long total) {
+            int pct = total <= 0 ? 0 : (int) (done * 100 / total);
+            if (!quiet && pct > shown) {
                 shown = pct;
                 err.print("\r" + what + ": " + pct + "% complete...");
                 err.flush();
@@ -740,29 +720,46 @@ public final class RbdCommand {
                 err.println("\r" + what + ": 100% complete...done.");
             }
         }
+
+        /** The failure line: the last percentage shown, then "failed.". */
+        synchronized void fail() {
+            if (!quiet) {
+                err.println("\r" + what + ": " + shown + "% complete...failed.");
+            }
+        }
     }
 
     private static void done(Args a, PrintStream err, String what) {
         new Progress(a, err, what).done();
     }
 
-    private static void copyIn(RbdImage img, byte[] data) throws InterruptedException {
-        copyIn(img, data, null);
+    /**
+     * The piece size for import and export: 4 MiB, or the object set when it is smaller or 4 MiB
+     * does not divide it, so that every object set starts a piece (progress is reported there).
+     */
+    static int chunkFor(long period) {
+        int mib4 = 4 << 20;
+        return period <= mib4 || period % mib4 != 0 ? (int) Math.min(period, Integer.MAX_VALUE - 8) : mib4;
     }
 
+    /**
+     * Writes the data in 4 MiB pieces, 8 in flight. Progress as rbd import reports it: the
+     * offset of each object set as its writes start (so the last report is short of 100%).
+     */
     private static void copyIn(RbdImage img, byte[] data, Progress progress) throws InterruptedException {
-        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        long period = img.layout().objectSetSize();
         Semaphore slots = new Semaphore(8);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        int chunk = 4 << 20;
+        int chunk = chunkFor(period);
         for (int off = 0; off < data.length && failure.get() == null; off += chunk) {
             slots.acquire();
             byte[] piece = java.util.Arrays.copyOfRange(data, off, Math.min(data.length, off + chunk));
+            if (progress != null && off % period == 0) {
+                progress.update(off, data.length);
+            }
             img.writeAsync(off, piece).whenComplete((v, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
-                } else if (progress != null) {
-                    progress.update(written.addAndGet(piece.length), data.length);
                 }
                 slots.release();
             });
@@ -772,20 +769,14 @@ public final class RbdCommand {
         }
     }
 
-    private static void copyOut(RbdImage img, OutputStream o) throws IOException {
-        copyOut(img.size(), img::readAsync, o);
-    }
-
-    /** Reads {@code size} bytes in 4 MiB chunks, 8 in flight, writing them in order. */
+    /**
+     * Reads {@code size} bytes in 4 MiB chunks, 8 in flight, writing them in order. Progress as
+     * rbd export reports it: the offset of each {@code period} (an object set) as it starts.
+     */
     private static void copyOut(long size, java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read,
-                                OutputStream o) throws IOException {
-        copyOut(size, read, o, null);
-    }
-
-    private static void copyOut(long size, java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read,
-                                OutputStream o, Progress progress) throws IOException {
+                                OutputStream o, Progress progress, long period) throws IOException {
         long written = 0;
-        int chunk = 4 << 20;
+        int chunk = chunkFor(period);
         List<CompletableFuture<byte[]>> window = new ArrayList<>();
         long next = 0;
         while (next < size || !window.isEmpty()) {
@@ -795,11 +786,19 @@ public final class RbdCommand {
                 next += n;
             }
             byte[] piece = window.remove(0).join();
-            o.write(piece);
-            written += piece.length;
-            if (progress != null) {
+            if (progress != null && written % period == 0) {
                 progress.update(written, size);
             }
+            o.write(piece);
+            written += piece.length;
+        }
+    }
+
+    private static long parseSnapId(String id) {
+        try {
+            return Long.parseUnsignedLong(id);
+        } catch (NumberFormatException e) {
+            throw new UsageException("rbd: the argument ('" + id + "') for option '--snap-id' is invalid");
         }
     }
 
@@ -939,7 +938,7 @@ public final class RbdCommand {
             "image-feature", "image-format", "io-pattern", "io-size", "io-threads", "io-total", "io-type", "object-size",
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
             "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool",
-            "cipher-alg", "encryption-format", "encryption-passphrase-file");
+            "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();
@@ -956,7 +955,7 @@ public final class RbdCommand {
                 case "-l", "--long" -> flags.add("l");
                 case "-h", "--help" -> flags.add("help");
                 case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots",
-                        "--force", "--all", "--flatten" ->
+                        "--force", "--all", "--flatten", "--descendants" ->
                         flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));

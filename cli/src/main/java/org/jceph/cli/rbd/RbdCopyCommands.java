@@ -45,23 +45,22 @@ final class RbdCopyCommands {
         ImageCopy.Options o = options(a, rados, deep);
         IoCtx dstIo = rados.ioCtx(dst[0]);
         String what = deep ? "Image deep copy" : "Image copy";
+        RbdCommand.Progress progress = new RbdCommand.Progress(a, err, what);
         try (RbdImage img = RbdImage.open(rados.ioCtx(src[0]), image,
                 snap == null ? OpenOptions.readOnlyHead() : OpenOptions.atSnapshot(snap))) {
             if (deep) {
-                ImageCopy.deepCopy(img, dstIo, dst[1], o);
+                ImageCopy.deepCopy(img, dstIo, dst[1], o, progress);
             } else {
-                ImageCopy.copy(img, dstIo, dst[1], o);
+                ImageCopy.copy(img, dstIo, dst[1], o, progress);
             }
         } catch (RbdException.ImageNotFoundException e) {
             throw e;
         } catch (RbdException e) {
-            if (!a.flags().contains("no-progress")) {
-                err.println(what + ": 0% complete...failed.");
-            }
+            progress.fail();
             err.println("rbd: " + (deep ? "deep copy" : "copy") + " failed: " + strerror(e));
             return Math.min(255, Math.abs(e.errno()));
         }
-        new RbdCommand.Progress(a, err, what).done();
+        progress.done();
         return 0;
     }
 
@@ -110,18 +109,17 @@ final class RbdCopyCommands {
             err.println("rbd: sparse size should be power of two not less than 4096");
             return 22;
         }
+        RbdCommand.Progress progress = new RbdCommand.Progress(a, err, "Image sparsify");
         try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false)) {
-            Sparsify.sparsify(img, sparse);
+            Sparsify.sparsify(img, sparse, progress);
         } catch (RbdException.ImageNotFoundException e) {
             throw e;
         } catch (RbdException e) {
-            if (!a.flags().contains("no-progress")) {
-                err.println("Image sparsify: 0% complete...failed.");
-            }
+            progress.fail();
             err.println("rbd: sparsify error: " + strerror(e));
             return Math.min(255, Math.abs(e.errno()));
         }
-        new RbdCommand.Progress(a, err, "Image sparsify").done();
+        progress.done();
         return 0;
     }
 

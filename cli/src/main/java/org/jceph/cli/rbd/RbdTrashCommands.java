@@ -122,8 +122,9 @@ final class RbdTrashCommands {
     private static int remove(RbdCommand.Args a, RadosClient rados, PrintStream err) {
         String[] spec = idSpec(a);
         boolean quiet = a.flags().contains("no-progress");
+        RbdCommand.Progress progress = new RbdCommand.Progress(a, err, "Removing image");
         try {
-            Trash.remove(rados.ioCtx(spec[0]), spec[1], a.flags().contains("force"));
+            Trash.remove(rados.ioCtx(spec[0]), spec[1], a.flags().contains("force"), progress);
         } catch (Trash.DefermentNotExpiredException e) {
             err.println("Deferment time has not expired, please use --force if you really want to remove the image");
             if (!quiet) {
@@ -134,19 +135,16 @@ final class RbdTrashCommands {
             err.println("rbd: remove error: (2) No such file or directory");
             return 2;
         }
-        if (!quiet) {
-            err.println("Removing image: 100% complete...done.");
-        }
+        progress.done();
         return 0;
     }
 
     private static int purge(RbdCommand.Args a, RadosClient rados, PrintStream err) {
         IoCtx io = pool(a, rados, 2);
         String before = a.opt("expired-before", null);
-        Trash.purge(io, before == null ? Instant.now() : parseDate(before));
-        if (!a.flags().contains("no-progress")) {
-            err.println("Removing images: 100% complete...done.");
-        }
+        RbdCommand.Progress progress = new RbdCommand.Progress(a, err, "Removing images");
+        Trash.purge(io, before == null ? Instant.now() : parseDate(before), progress);
+        progress.done();
         return 0;
     }
 

@@ -132,6 +132,13 @@ class RbdCommandIT {
         String shared = c.rbdOrThrow("lock", "ls", img);
         assertTrue(shared.contains("There are 2 shared locks on this image.\nLock tag: tagx\n"), shared);
         assertEquals(shared, run(c, "lock", "ls", img));
+        assertEquals(c.rbdOrThrow("lock", "ls", "--format", "json", "--pretty-format", img),
+                run(c, "lock", "ls", "--format", "json", "--pretty-format", img));
+        // a lock that is not there: the same words and status
+        var stockMissing = c.rbd("lock", "rm", img, "nope", "client.1");
+        Result ourMissing = runRc(c, "lock", "rm", img, "nope", "client.1");
+        assertEquals(stockMissing.exitCode(), ourMissing.rc());
+        assertEquals(stockMissing.toolStderr(), ourMissing.err());
     }
 
     @Test
@@ -359,7 +366,12 @@ class RbdCommandIT {
         assertTrue(ours.err().endsWith(done) && ours.err().startsWith("\rExporting image: "), ours.err());
         Result quiet = runRc(c, "export", "--no-progress", pool + "/progress", tmp.resolve("p3.raw").toString());
         assertEquals("", quiet.err());
+        // a 3-object image: object n of 3 reported as its removal starts (33%, 66%), then done.
+        c.rbdOrThrow("create", "--size", "12M", "--image-feature", "layering", pool + "/progress2");
+        var stockRm = c.rbd("rm", pool + "/progress2");
         Result rm = runRc(c, "rm", pool + "/progress");
-        assertEquals("\rRemoving image: 100% complete...done.\n", rm.err());
+        assertEquals(stockRm.toolStderr(), rm.err());
+        assertEquals("\rRemoving image: 33% complete...\rRemoving image: 66% complete..."
+                + "\rRemoving image: 100% complete...done.\n", rm.err());
     }
 }

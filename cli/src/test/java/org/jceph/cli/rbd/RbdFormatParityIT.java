@@ -58,7 +58,7 @@ class RbdFormatParityIT {
             {"lock", "ls", pool + "/a"}, {"lock", "ls", pool + "/plain"}, {"image-meta", "list", pool + "/a"},
             {"snap", "ls", pool + "/a"}, {"info", pool + "/a"}, {"info", pool + "/b"}, {"info", pool + "/a@s1"},
             {"trash", "ls", pool}, {"trash", "ls", "-l", pool}, {"config", "image", "list", pool + "/a"},
-            {"config", "pool", "list", pool}};
+            {"config", "pool", "list", pool}, {"children", "--descendants", pool + "/a"}, {"pool", "stats", pool}};
         for (String[] cmd : commands) {
             for (List<String> format : FORMATS) {
                 List<String> args = new ArrayList<>(List.of(cmd));

@@ -109,6 +109,22 @@ public final class ExclusiveLock {
         return acquisitions;
     }
 
+    /**
+     * Manual mode, librbd's StandardPolicy (what rbd_lock_acquire switches an image to): a peer's
+     * request for the lock is refused with EROFS instead of handing the lock over, and without
+     * the lock, writes fail with EROFS instead of asking for it.
+     */
+    private volatile boolean manual;
+
+    /**
+     * Whether the lock is taken and given up only on the user's word (rbd_lock_acquire/release).
+     *
+     * @return true in manual mode
+     */
+    public boolean isManual() {
+        return manual;
+    }
+
     /** A permit for one write: immediate while we hold the lock, otherwise after acquiring it. */
     public CompletableFuture<Permit> begin() {
         return begin(System.nanoTime() + acquireTimeout.toNanos());
@@ -122,6 +138,10 @@ public final class ExclusiveLock {
             }
             if (System.nanoTime() - deadline > 0) {
                 return CompletableFuture.failedFuture(timeout());
+            }
+            if (manual && !manualAcquire) {
+                return CompletableFuture.failedFuture(new RbdException(Errno.EROFS.negative(), "image " + image
+                        + ": the exclusive lock was released by the user (rbd_lock_release): acquire it first"));
             }
             if (acquiring == null || acquiring.isDone()) {
                 acquiring = CompletableFuture.runAsync(() -> acquire(deadline), worker);
@@ -308,8 +328,13 @@ public final class ExclusiveLock {
         }
     }
 
-    /** Called on the notify thread when a peer asks for the lock: answer 0 and release soon. */
+    /** Called on the notify thread when a peer asks for the lock: answer 0 and release soon (EROFS in manual mode). */
     int lockRequested(ClientId requester, boolean force) {
+        if (manual) {
+            LOG.info("image {}: client.{} requests the exclusive lock: refused, it was acquired by the user", image,
+                    requester.gid());
+            return Errno.EROFS.negative();
+        }
         synchronized (mon) {
             if (owner && !releasing && !releaseQueued) {
                 LOG.info("image {}: client.{} requests the exclusive lock{}: releasing it", image, requester.gid(),
@@ -417,6 +442,22 @@ public final class ExclusiveLock {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RbdException("interrupted while releasing the exclusive lock of " + image);
+        }
+    }
+
+    /** Set while {@link #acquireManually()} takes the lock (in manual mode only that may). */
+    private volatile boolean manualAcquire;
+
+    /**
+     * Takes the lock in manual mode (rbd_lock_acquire) and keeps it until {@link #shutdown()}.
+     */
+    public void acquireManually() {
+        manual = true;
+        manualAcquire = true;
+        try {
+            join(begin()).close();
+        } finally {
+            manualAcquire = false;
         }
     }
 
