@@ -37,6 +37,7 @@ import org.jceph.osdmap.Placement;
 import org.jceph.rados.internal.Backoffs;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
+import org.jceph.rados.internal.Ticker;
 
 /**
  * A RADOS client, as librados' Rados: a monitor session for maps and commands, and a session per
@@ -95,8 +96,13 @@ public final class RadosClient implements AutoCloseable {
     private static final ThreadLocal<Boolean> ON_COMPLETION_THREAD = new ThreadLocal<>();
     private static final AtomicLong COMPLETION_THREADS = new AtomicLong();
 
+    /** The clock every deadline, latency and op timestamp is read from (injected: tests move it by hand). */
+    private final Ticker ticker;
+
     private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout,
-            Duration monOpTimeout, java.util.concurrent.Executor completionExecutor) {
+            Duration monOpTimeout, java.util.concurrent.Executor completionExecutor, Ticker ticker) {
+        this.ticker = java.util.Objects.requireNonNull(ticker, "ticker");
+        this.cookies = new AtomicLong(ticker.nanoTime() & 0xFFFFFFFFL);
         if (completionExecutor != null) {
             this.completions = completionExecutor;
             this.ownCompletions = null;
@@ -163,7 +169,7 @@ public final class RadosClient implements AutoCloseable {
         RadosClient c;
         try {
             c = new RadosClient(config, messenger, mon, Timeouts.option(config, "rados_osd_op_timeout", "30"),
-                    Timeouts.option(config, "rados_mon_op_timeout", "30"), completionExecutor);
+                    Timeouts.option(config, "rados_mon_op_timeout", "30"), completionExecutor, Ticker.SYSTEM);
         } catch (IllegalArgumentException e) {
             mon.close();
             messenger.close();
@@ -404,8 +410,8 @@ public final class RadosClient implements AutoCloseable {
      */
     private final class Op {
         final long tid = tids.incrementAndGet();
-        /** When the op was submitted (System.nanoTime), for its latency. */
-        final long start = System.nanoTime();
+        /** When the op was submitted ({@link Ticker#nanoTime}), for its latency. */
+        final long start = ticker.nanoTime();
         /** Its metrics type, set at submit. */
         RadosMetrics.OpType type = RadosMetrics.OpType.READ;
         // where the op goes: changed only by a redirect from an OSD
@@ -422,7 +428,7 @@ public final class RadosClient implements AutoCloseable {
         final long snapId;
         final SnapContext snapContext;
         final OpFuture<OsdOpMessages.Reply> future = OpFuture.root(completions);
-        /** When the op times out (System.nanoTime), unless {@link #unbounded}. */
+        /** When the op times out ({@link Ticker#nanoTime}), unless {@link #unbounded}. */
         final long deadline;
         final Duration timeout;
         /** A timeout of 0: the op waits as long as it takes (librados' meaning of 0). */
@@ -513,7 +519,7 @@ public final class RadosClient implements AutoCloseable {
                 }
             } else {
                 if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
-                    metrics.opCompleted(op.type, System.nanoTime() - op.start, true);
+                    metrics.opCompleted(op.type, ticker.nanoTime() - op.start, true);
                     metrics.opTimedOut();
                     LOG.debug("tid {} timed out waiting for the in-flight op budget", op.tid);
                     return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
@@ -521,7 +527,7 @@ public final class RadosClient implements AutoCloseable {
                 }
                 if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
                     inflightOps.release();
-                    metrics.opCompleted(op.type, System.nanoTime() - op.start, true);
+                    metrics.opCompleted(op.type, ticker.nanoTime() - op.start, true);
                     metrics.opTimedOut();
                     LOG.debug("tid {} timed out waiting for the in-flight byte budget", op.tid);
                     return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
@@ -541,7 +547,7 @@ public final class RadosClient implements AutoCloseable {
             if (cancelled) {
                 opsCancelled.incrementAndGet();
             } else {
-                metrics.opCompleted(op.type, System.nanoTime() - op.start, failure != null);
+                metrics.opCompleted(op.type, ticker.nanoTime() - op.start, failure != null);
                 if (failure instanceof RadosException.TimeoutException) {
                     metrics.opTimedOut();
                 }
@@ -568,7 +574,7 @@ public final class RadosClient implements AutoCloseable {
 
     /** Ends every queued op whose deadline has passed with {@link RadosException.TimeoutException}. */
     private void sweepTimeouts() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         int expired = 0;
         String first = null;
         for (Op op : pending.values()) {
@@ -591,8 +597,8 @@ public final class RadosClient implements AutoCloseable {
         }
     }
 
-    private static long remainingMillis(Op op) {
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(op.deadline - System.nanoTime()));
+    private long remainingMillis(Op op) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(op.deadline - ticker.nanoTime()));
     }
 
     private final AtomicLong opsCancelled = new AtomicLong();
@@ -698,7 +704,7 @@ public final class RadosClient implements AutoCloseable {
             }
             op.sentIn = org.jceph.rados.internal.TargetInterval.of(target, m, op.poolId);
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
-                    new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(java.time.Instant.now()),
+                    new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(ticker.wallClock()),
                     CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt, op.extraFlags,
                     primaryShard(pool, target));
             msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
@@ -758,7 +764,7 @@ public final class RadosClient implements AutoCloseable {
         if (op.future.settled()) {
             return;
         }
-        if (!op.unbounded && System.nanoTime() - op.deadline > 0) {
+        if (!op.unbounded && ticker.nanoTime() - op.deadline > 0) {
             op.future.completeExceptionally(new RadosException.TimeoutException("no reply within "
                     + op.timeout.toMillis() + " ms for tid " + op.tid));
             return;
@@ -917,14 +923,14 @@ public final class RadosClient implements AutoCloseable {
         /** A ping or re-registration is under way: no new ping. */
         final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
 
-        /** When the OSD last confirmed the watch (registration or ping), System.nanoTime. */
-        volatile long confirmedAt = System.nanoTime();
+        /** When the OSD last confirmed the watch (registration or ping), {@link Ticker#nanoTime}. */
+        volatile long confirmedAt = ticker.nanoTime();
         /** Why the watch is broken now (null while it is confirmed): watch_check reports it. */
         volatile RadosException error;
 
         /** The OSD confirmed the watch now. */
         void confirmed() {
-            confirmedAt = System.nanoTime();
+            confirmedAt = ticker.nanoTime();
             error = null;
         }
 
@@ -1166,7 +1172,13 @@ public final class RadosClient implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    final AtomicLong cookies = new AtomicLong(System.nanoTime() & 0xFFFFFFFFL);
+    /** Watch and notify cookies; the first is seeded from the clock, as before. */
+    final AtomicLong cookies;
+
+    /** The client's clock. */
+    Ticker ticker() {
+        return ticker;
+    }
 
     // ---- monitor commands and pools -------------------------------------------------------
 
@@ -1741,9 +1753,9 @@ public final class RadosClient implements AutoCloseable {
      * @throws RadosException.TimeoutException when the map does not get there in time
      */
     public void waitForMap(java.util.function.Predicate<OsdMap> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = ticker.nanoTime() + timeout.toNanos();
         while (!condition.test(map.get())) {
-            if (System.nanoTime() > deadline) {
+            if (ticker.nanoTime() > deadline) {
                 throw RadosException.of(Errno.ETIMEDOUT.negative(),
                         "the OSDMap did not reach the expected state within " + timeout.toSeconds() + " s");
             }
@@ -1759,7 +1771,7 @@ public final class RadosClient implements AutoCloseable {
                     throw RadosException.of(Errno.EIO.negative(), "monitor session failed: " + e.getCause());
                 }
                 try {
-                    mon.closeFuture().get(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)),
+                    mon.closeFuture().get(Math.max(1, Math.min(100, (deadline - ticker.nanoTime()) / 1_000_000)),
                             TimeUnit.MILLISECONDS);
                 } catch (TimeoutException stillHunting) {
                     // the session is reconnecting: ask again
