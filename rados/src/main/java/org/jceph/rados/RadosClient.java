@@ -30,14 +30,13 @@ import org.jceph.messenger.config.CephConfig;
 import org.jceph.messenger.mon.MonSession;
 import org.jceph.messenger.mon.OsdMapUpdate;
 import org.jceph.messenger.v2.ConnectionMode;
-import org.jceph.osdmap.Incremental;
 import org.jceph.osdmap.OsdMap;
-import org.jceph.osdmap.OsdMapCodec;
 import org.jceph.osdmap.Placement;
 import org.jceph.rados.internal.Backoffs;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 import org.jceph.rados.internal.Ticker;
+import org.jceph.rados.internal.mon.MapKeeper;
 
 /**
  * A RADOS client, as librados' Rados: a monitor session for maps and commands, and a session per
@@ -70,8 +69,8 @@ public final class RadosClient implements AutoCloseable {
     private final MonSession mon;
     private final Duration opTimeout;
     private final Duration monOpTimeout;
-    private final AtomicReference<OsdMap> map = new AtomicReference<>();
-    private final AtomicReference<Placement> placement = new AtomicReference<>();
+    /** Applies each OSDMap update once, on its own thread, and publishes immutable snapshots. */
+    private final MapKeeper keeper;
     private final Map<Integer, CompletableFuture<Connection>> osdSessions = new ConcurrentHashMap<>();
     private final Map<Long, Op> pending = new ConcurrentHashMap<>();
     private static final Duration RETRY_DELAY = Duration.ofMillis(500);
@@ -126,6 +125,18 @@ public final class RadosClient implements AutoCloseable {
         this.mon = mon;
         this.opTimeout = opTimeout;
         this.monOpTimeout = monOpTimeout;
+        this.keeper = new MapKeeper(new MapKeeper.MapSource() {
+            @Override
+            public void requestFullMap() {
+                mon.subscribeOsdMap(0, false); // from 0: the monitor answers with its newest full map
+            }
+
+            @Override
+            public void requestFrom(long epoch) {
+                mon.subscribeOsdMap(epoch, false);
+            }
+        });
+        keeper.onNewMap(s -> retarget());
         timer.scheduleWithFixedDelay(this::sweepTimeouts, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::pingWatches, WATCH_PING_MILLIS, WATCH_PING_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -176,14 +187,23 @@ public final class RadosClient implements AutoCloseable {
             throw e;
         }
         try {
-            mon.onOsdMap(c::applyUpdate);
+            // every MOSDMap reaches the keeper once, through this listener; the subscription's own
+            // future only tells us that one arrived (the session completes it after the listeners)
+            mon.onOsdMap(c.keeper::offer);
             c.monFeatures = new MonFeatures(mon);
             Duration mount = Timeouts.option(config, "client_mount_timeout", "300");
+            long mountStart = c.ticker.nanoTime();
             java.util.concurrent.Future<OsdMapUpdate> firstMap = mon.subscribeOsdMap(0, false);
             OsdMapUpdate first = Timeouts.isNone(mount) ? firstMap.get()
                     : firstMap.get(mount.toMillis(), TimeUnit.MILLISECONDS);
-            c.applyUpdate(first);
-            if (c.map.get() == null) {
+            java.util.concurrent.Future<MapKeeper.Snapshot> applied = c.keeper.sync();
+            if (Timeouts.isNone(mount)) {
+                applied.get();
+            } else {
+                applied.get(Math.max(1, mount.toMillis() - (c.ticker.nanoTime() - mountStart) / 1_000_000),
+                        TimeUnit.MILLISECONDS);
+            }
+            if (c.keeper.current() == null) {
                 throw new IOException("the monitor sent no full OSDMap: " + first);
             }
             if (Boolean.parseBoolean(config.get("jceph_metrics_jmx", "true"))) {
@@ -216,7 +236,13 @@ public final class RadosClient implements AutoCloseable {
      * @return the newest map this client has (immutable)
      */
     public OsdMap osdMap() {
-        return map.get();
+        MapKeeper.Snapshot s = keeper.current();
+        return s == null ? null : s.map();
+    }
+
+    /** The current placement calculator (over {@link #osdMap()}). */
+    private Placement placement() {
+        return keeper.current().placement();
     }
 
     /**
@@ -296,7 +322,7 @@ public final class RadosClient implements AutoCloseable {
      */
     public IoCtx ioCtx(long poolId) {
         checkOpen("ioCtx");
-        String name = map.get().poolNames().get(poolId);
+        String name = osdMap().poolNames().get(poolId);
         if (name == null) {
             throw new RadosException.PoolNotFoundException(String.valueOf(poolId));
         }
@@ -318,62 +344,6 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /**
-     * Applies one MOSDMap: the newest full map if it is newer than ours, then each incremental that
-     * follows on. Every incremental's result is checked against its full_crc; on a mismatch (our
-     * map and the cluster's have diverged) the result is dropped and the newest full map asked for
-     * instead, which the standing subscription then delivers here.
-     */
-    private synchronized void applyUpdate(OsdMapUpdate u) {
-        OsdMap current = map.get();
-        if (!u.fullMaps().isEmpty()) {
-            Map.Entry<Long, byte[]> newest = u.fullMaps().entrySet().stream().reduce((a, b) -> b).orElseThrow();
-            if (current == null || newest.getKey() > current.epoch()) {
-                long had = current == null ? 0 : current.epoch();
-                current = OsdMapCodec.decode(newest.getValue());
-                mapsFull.incrementAndGet();
-                injectedDivergence.set(false);
-                if (had == 0) {
-                    LOG.debug("osdmap e{}: first full map", current.epoch());
-                } else {
-                    LOG.info("osdmap e{}: full map replaces e{}", current.epoch(), had);
-                }
-            }
-        }
-        boolean diverged = false;
-        for (Map.Entry<Long, byte[]> inc : u.incrementalMaps().entrySet()) {
-            if (current != null && inc.getKey() == current.epoch() + 1) {
-                Incremental i = Incremental.decode(inc.getValue());
-                OsdMap next = i.applyTo(current);
-                if (injectedDivergence.get() || !i.verifies(next)) {
-                    crcMismatches.incrementAndGet();
-                    diverged = true;
-                    break;
-                }
-                current = next;
-                mapsIncremental.incrementAndGet();
-                LOG.debug("osdmap e{}: incremental applied", current.epoch());
-            }
-        }
-        if (current != null && current != map.get()) {
-            map.set(current);
-            placement.set(new Placement(current));
-            retarget();
-        }
-        if (diverged) {
-            LOG.warn("osdmap: an incremental after e{} failed its CRC check; asking the monitor for a full map",
-                    current == null ? 0 : current.epoch());
-            fullMapRequests.incrementAndGet();
-            mon.subscribeOsdMap(0, false); // from 0: the monitor answers with its newest full map
-        }
-    }
-
-    private final AtomicLong mapsFull = new AtomicLong();
-    private final AtomicLong mapsIncremental = new AtomicLong();
-    private final AtomicLong crcMismatches = new AtomicLong();
-    private final AtomicLong fullMapRequests = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean injectedDivergence = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
      * How our OSDMap was kept current.
      *
      * @param fullMaps full maps decoded
@@ -390,7 +360,8 @@ public final class RadosClient implements AutoCloseable {
      * @return the counters
      */
     public MapStats mapStats() {
-        return new MapStats(mapsFull.get(), mapsIncremental.get(), crcMismatches.get(), fullMapRequests.get());
+        MapKeeper.Counters c = keeper.counters();
+        return new MapStats(c.fullMaps(), c.incrementals(), c.crcMismatches(), c.fullMapRequests());
     }
 
     /**
@@ -400,7 +371,7 @@ public final class RadosClient implements AutoCloseable {
      * subscription is renewed) fails again, so only a full map can end it.
      */
     void injectDivergence() {
-        injectedDivergence.set(true);
+        keeper.injectDivergence();
     }
 
     /**
@@ -654,7 +625,7 @@ public final class RadosClient implements AutoCloseable {
             if (op.future.settled()) {
                 return;
             }
-            Placement p = placement.get();
+            Placement p = placement();
             OsdMap m = p.map();
             if (m.pool(op.poolId) == null) {
                 op.future.completeExceptionally(new RadosException.PoolNotFoundException(String.valueOf(op.poolId)));
@@ -729,7 +700,7 @@ public final class RadosClient implements AutoCloseable {
     private CompletableFuture<Void> sendInOrder(int osd, Message msg) {
         CompletableFuture<Void>[] sent = new CompletableFuture[1];
         sendChains.compute(osd, (id, previous) -> {
-            CompletableFuture<Connection> s = session(osd, placement.get().map());
+            CompletableFuture<Connection> s = session(osd, placement().map());
             CompletableFuture<Void> after = previous == null || previous.isDone() ? s.thenCompose(c -> c.send(msg))
                     : previous.handle((ok, err) -> null).thenCompose(v -> s).thenCompose(c -> c.send(msg));
             sent[0] = after;
@@ -775,7 +746,7 @@ public final class RadosClient implements AutoCloseable {
 
     /** A new map: resend every op whose target moved (primary, acting set or pg), or that was parked. */
     private void retarget() {
-        Placement p = placement.get();
+        Placement p = placement();
         for (Linger l : lingers.values()) {
             // a new interval of the watched object's pg (a primary change, and also a split) drops the
             // OSD's in-memory watch: register it again, as the Objecter resends its linger ops
@@ -945,14 +916,14 @@ public final class RadosClient implements AutoCloseable {
 
     /** The watched object's pg interval in the current map. */
     org.jceph.rados.internal.TargetInterval lingerInterval(Linger l) {
-        Placement p = placement.get();
+        Placement p = placement();
         Placement.Result r = p.pgToUpActing(p.objectToRawPg(l.io.poolId(), l.oid, l.io.locatorKey(), l.io.namespace()));
         return org.jceph.rados.internal.TargetInterval.of(r, p.map(), l.io.poolId());
     }
 
     /** Where the linger's object lives now. */
     int primaryOf(IoCtx io, String oid) {
-        Placement p = placement.get();
+        Placement p = placement();
         return p.pgToUpActing(p.objectToRawPg(io.poolId(), oid, io.locatorKey(), io.namespace())).actingPrimary();
     }
 
@@ -1083,7 +1054,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     private org.jceph.encoding.types.HObject hobjectOf(Op op) {
-        return Backoffs.target(op.poolId, op.namespace, op.key, op.oid, rawPg(placement.get(), op).seed());
+        return Backoffs.target(op.poolId, op.namespace, op.key, op.oid, rawPg(placement(), op).seed());
     }
 
     private void onOsdMessage(Message m) {
@@ -1112,16 +1083,8 @@ public final class RadosClient implements AutoCloseable {
             op.future.complete(r);
         } else if (MessageType.OSD_MAP.is(m.type())) {
             // OSDs share newer maps with clients whose ops carried an older epoch
-            OsdMapUpdate u = org.jceph.messenger.mon.MonMessages.decodeOsdMap(m);
-            timer.execute(() -> {
-                applyUpdate(u);
-                OsdMap now = map.get();
-                long newest = Math.max(u.fullMaps().isEmpty() ? 0 : u.fullMaps().lastKey(),
-                        u.incrementalMaps().isEmpty() ? 0 : u.incrementalMaps().lastKey());
-                if (now != null && newest > now.epoch()) {
-                    mon.subscribeOsdMap(now.epoch() + 1, false); // a gap: ask the monitor for the rest
-                }
-            });
+            // applied on the keeper's thread, which asks the monitor for the rest after a gap
+            keeper.offerFromOsd(org.jceph.messenger.mon.MonMessages.decodeOsdMap(m));
         } else if (MessageType.WATCH_NOTIFY.is(m.type())) {
             WatchNotify.Event ev = WatchNotify.decode(m);
             java.util.function.Consumer<WatchNotify.Event> l = watchListeners.get(ev.cookie());
@@ -1443,7 +1406,7 @@ public final class RadosClient implements AutoCloseable {
         Args.notNull(json, "json");
         Args.notNull(input, "input");
         checkOpen("osd command");
-        OsdMap m = map.get();
+        OsdMap m = osdMap();
         if (osd < 0 || osd >= m.clientAddrs().size() || !m.isUp(osd)) {
             throw new RadosException.NotFoundException("osd." + osd + " (not up in epoch " + m.epoch() + ")");
         }
@@ -1637,7 +1600,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the names by id
      */
     public java.util.SortedMap<Long, String> listPools() {
-        return new java.util.TreeMap<>(map.get().poolNames());
+        return new java.util.TreeMap<>(osdMap().poolNames());
     }
 
     /**
@@ -1648,7 +1611,7 @@ public final class RadosClient implements AutoCloseable {
      * @throws RadosException.PoolNotFoundException when there is no such pool
      */
     public long poolId(String name) {
-        for (Map.Entry<Long, String> e : map.get().poolNames().entrySet()) {
+        for (Map.Entry<Long, String> e : osdMap().poolNames().entrySet()) {
             if (e.getValue().equals(name)) {
                 return e.getKey();
             }
@@ -1732,7 +1695,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the fsid
      */
     public java.util.UUID fsid() {
-        return map.get().fsid();
+        return osdMap().fsid();
     }
 
     /**
@@ -1754,13 +1717,16 @@ public final class RadosClient implements AutoCloseable {
      */
     public void waitForMap(java.util.function.Predicate<OsdMap> condition, Duration timeout) {
         long deadline = ticker.nanoTime() + timeout.toNanos();
-        while (!condition.test(map.get())) {
+        while (!condition.test(osdMap())) {
             if (ticker.nanoTime() > deadline) {
                 throw RadosException.of(Errno.ETIMEDOUT.negative(),
                         "the OSDMap did not reach the expected state within " + timeout.toSeconds() + " s");
             }
             try {
-                applyUpdate(mon.subscribeOsdMap(map.get().epoch() + 1, false).get(2, TimeUnit.SECONDS));
+                // the keeper applies what arrives (through the session's listener, before this
+                // future completes); wait until it has, then test the condition again
+                mon.subscribeOsdMap(osdMap().epoch() + 1, false).get(2, TimeUnit.SECONDS);
+                keeper.sync().get(2, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 // no newer map yet: ask again
             } catch (ExecutionException e) {
@@ -1799,7 +1765,7 @@ public final class RadosClient implements AutoCloseable {
      * monitor answered with (the map wait runs on the timer thread, never on the I/O thread).
      */
     private CompletableFuture<org.jceph.rados.internal.PoolOps.Reply> poolOpAsync(long pool, int op, long snapId, String name) {
-        Message req = org.jceph.rados.internal.PoolOps.request(fsid(), map.get().epoch(), pool, op, snapId, name);
+        Message req = org.jceph.rados.internal.PoolOps.request(fsid(), osdMap().epoch(), pool, op, snapId, name);
         return mon.call(req, MessageType.POOLOP_REPLY).thenComposeAsync(m -> {
             org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
             if (r.code() < 0) {
@@ -2023,6 +1989,7 @@ public final class RadosClient implements AutoCloseable {
         pending.values().forEach(op -> op.future.completeExceptionally(
                 new RadosException.ClientClosedException("tid " + op.tid)));
         timer.shutdownNow();
+        keeper.close();
         notifyExecutor.shutdownNow();
         mapWaiter.shutdownNow();
         CompletableFuture<Connection> ms = mgrSession;
