@@ -28,7 +28,6 @@ import org.jceph.messenger.Messenger;
 import org.jceph.messenger.auth.ServiceTicket;
 import org.jceph.messenger.config.CephConfig;
 import org.jceph.messenger.mon.MonSession;
-import org.jceph.messenger.mon.OsdMapUpdate;
 import org.jceph.messenger.v2.ConnectionMode;
 import org.jceph.osdmap.OsdMap;
 import org.jceph.osdmap.Placement;
@@ -37,6 +36,7 @@ import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 import org.jceph.rados.internal.Ticker;
 import org.jceph.rados.internal.mon.MapKeeper;
+import org.jceph.rados.internal.mon.MonClient;
 
 /**
  * A RADOS client, as librados' Rados: a monitor session for maps and commands, and a session per
@@ -69,7 +69,9 @@ public final class RadosClient implements AutoCloseable {
     private final MonSession mon;
     private final Duration opTimeout;
     private final Duration monOpTimeout;
-    /** Applies each OSDMap update once, on its own thread, and publishes immutable snapshots. */
+    /** Subscriptions, map waits, monitor commands, pool ops and stats. */
+    private final MonClient monClient;
+    /** The monitor client's keeper: applies each OSDMap update once, on its own thread, and publishes immutable snapshots. */
     private final MapKeeper keeper;
     private final Map<Integer, CompletableFuture<Connection>> osdSessions = new ConcurrentHashMap<>();
     private final Map<Long, Op> pending = new ConcurrentHashMap<>();
@@ -125,17 +127,8 @@ public final class RadosClient implements AutoCloseable {
         this.mon = mon;
         this.opTimeout = opTimeout;
         this.monOpTimeout = monOpTimeout;
-        this.keeper = new MapKeeper(new MapKeeper.MapSource() {
-            @Override
-            public void requestFullMap() {
-                mon.subscribeOsdMap(0, false); // from 0: the monitor answers with its newest full map
-            }
-
-            @Override
-            public void requestFrom(long epoch) {
-                mon.subscribeOsdMap(epoch, false);
-            }
-        });
+        this.monClient = new MonClient(MonClient.link(mon), ticker);
+        this.keeper = monClient.keeper();
         keeper.onNewMap(s -> retarget());
         timer.scheduleWithFixedDelay(this::sweepTimeouts, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::pingWatches, WATCH_PING_MILLIS, WATCH_PING_MILLIS, TimeUnit.MILLISECONDS);
@@ -187,25 +180,7 @@ public final class RadosClient implements AutoCloseable {
             throw e;
         }
         try {
-            // every MOSDMap reaches the keeper once, through this listener; the subscription's own
-            // future only tells us that one arrived (the session completes it after the listeners)
-            mon.onOsdMap(c.keeper::offer);
-            c.monFeatures = new MonFeatures(mon);
-            Duration mount = Timeouts.option(config, "client_mount_timeout", "300");
-            long mountStart = c.ticker.nanoTime();
-            java.util.concurrent.Future<OsdMapUpdate> firstMap = mon.subscribeOsdMap(0, false);
-            OsdMapUpdate first = Timeouts.isNone(mount) ? firstMap.get()
-                    : firstMap.get(mount.toMillis(), TimeUnit.MILLISECONDS);
-            java.util.concurrent.Future<MapKeeper.Snapshot> applied = c.keeper.sync();
-            if (Timeouts.isNone(mount)) {
-                applied.get();
-            } else {
-                applied.get(Math.max(1, mount.toMillis() - (c.ticker.nanoTime() - mountStart) / 1_000_000),
-                        TimeUnit.MILLISECONDS);
-            }
-            if (c.keeper.current() == null) {
-                throw new IOException("the monitor sent no full OSDMap: " + first);
-            }
+            c.monClient.awaitFirstMap(Timeouts.option(config, "client_mount_timeout", "300"));
             if (Boolean.parseBoolean(config.get("jceph_metrics_jmx", "true"))) {
                 c.registerMBean();
             }
@@ -1156,7 +1131,7 @@ public final class RadosClient implements AutoCloseable {
     public String monCommand(String json) {
         Args.notNull(json, "json");
         checkOpen("mon command");
-        org.jceph.messenger.mon.MonMessages.CommandReply r = awaitMon(mon.command(json, new byte[0]));
+        org.jceph.messenger.mon.MonMessages.CommandReply r = awaitMon(monClient.command(json, new byte[0]));
         if (r.result() < 0) {
             throw RadosException.of(r.result(), "mon command " + json + ": " + r.status());
         }
@@ -1470,7 +1445,7 @@ public final class RadosClient implements AutoCloseable {
         checkOpen("mgr command");
         // the first call (and one after the mgr session failed) looks the active mgr up with a
         // monitor command: off the caller's and the I/O thread
-        return onCompletionExecutor(CompletableFuture.supplyAsync(this::mgrConnection, mapWaiter).thenCompose(f -> f)
+        return onCompletionExecutor(CompletableFuture.supplyAsync(this::mgrConnection, monClient.blockingExecutor()).thenCompose(f -> f)
                 .thenCompose(c -> sendCommand(c, MessageType.MGR_COMMAND, "mgr", json, input)));
     }
 
@@ -1619,8 +1594,6 @@ public final class RadosClient implements AutoCloseable {
         throw new RadosException.PoolNotFoundException(name);
     }
 
-    private volatile MonFeatures monFeatures;
-
     /**
      * Waits until our OSDMap is at least the newest the monitors have (asked with MMonGetVersion),
      * as librados' wait_for_latest_osdmap.
@@ -1629,7 +1602,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the monitors' newest epoch
      */
     public long waitForLatestOsdMap(Duration timeout) {
-        long newest = await(monFeatures.version("osdmap", timeout), timeout).newest();
+        long newest = await(monClient.version("osdmap", timeout), timeout).newest();
         waitForMap(m -> m.epoch() >= newest, timeout);
         return newest;
     }
@@ -1640,7 +1613,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the capacity and object count
      */
     public ClusterStat clusterStat() {
-        return awaitMon(monFeatures.clusterStat());
+        return awaitMon(monClient.clusterStat());
     }
 
     /**
@@ -1650,7 +1623,7 @@ public final class RadosClient implements AutoCloseable {
      * @return each pool's usage, by name
      */
     public Map<String, PoolStat> poolStats(List<String> pools) {
-        return awaitMon(monFeatures.poolStats(pools));
+        return awaitMon(monClient.poolStats(pools));
     }
 
     /**
@@ -1659,7 +1632,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the monmap
      */
     public org.jceph.messenger.mon.MonMap monMap() {
-        return monFeatures.monMap();
+        return monClient.monMap();
     }
 
     /**
@@ -1677,7 +1650,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the options by name
      */
     public Map<String, String> centralConfig() {
-        return monFeatures.config();
+        return monClient.config();
     }
 
     /**
@@ -1686,7 +1659,7 @@ public final class RadosClient implements AutoCloseable {
      * @return how many
      */
     public long centralConfigUpdates() {
-        return monFeatures.configUpdates();
+        return monClient.configUpdates();
     }
 
     /**
@@ -1716,42 +1689,7 @@ public final class RadosClient implements AutoCloseable {
      * @throws RadosException.TimeoutException when the map does not get there in time
      */
     public void waitForMap(java.util.function.Predicate<OsdMap> condition, Duration timeout) {
-        long deadline = ticker.nanoTime() + timeout.toNanos();
-        while (!condition.test(osdMap())) {
-            if (ticker.nanoTime() > deadline) {
-                throw RadosException.of(Errno.ETIMEDOUT.negative(),
-                        "the OSDMap did not reach the expected state within " + timeout.toSeconds() + " s");
-            }
-            try {
-                // the keeper applies what arrives (through the session's listener, before this
-                // future completes); wait until it has, then test the condition again
-                mon.subscribeOsdMap(osdMap().epoch() + 1, false).get(2, TimeUnit.SECONDS);
-                keeper.sync().get(2, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                // no newer map yet: ask again
-            } catch (ExecutionException e) {
-                // A fault of the monitor connection fails the waiting subscription, but the session
-                // hunts and re-subscribes by itself: ask again once it is back, within the deadline.
-                // Only a session that ended for good fails the wait.
-                if (mon.closeFuture().isDone()) {
-                    throw RadosException.of(Errno.EIO.negative(), "monitor session failed: " + e.getCause());
-                }
-                try {
-                    mon.closeFuture().get(Math.max(1, Math.min(100, (deadline - ticker.nanoTime()) / 1_000_000)),
-                            TimeUnit.MILLISECONDS);
-                } catch (TimeoutException stillHunting) {
-                    // the session is reconnecting: ask again
-                } catch (ExecutionException | java.util.concurrent.CancellationException ended) {
-                    throw RadosException.of(Errno.EIO.negative(), "monitor session failed: " + e.getCause());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw RadosException.of(Errno.EINTR.negative(), "interrupted");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw RadosException.of(Errno.EINTR.negative(), "interrupted");
-            }
-        }
+        monClient.waitForMap(condition, timeout);
     }
 
     // ---- snapshots through the monitor (MPoolOp) ------------------------------------------
@@ -1762,28 +1700,11 @@ public final class RadosClient implements AutoCloseable {
 
     /**
      * Sends a pool op to the monitor; the future completes once our map has the epoch the
-     * monitor answered with (the map wait runs on the timer thread, never on the I/O thread).
+     * monitor answered with (see {@link MonClient#poolOp}).
      */
     private CompletableFuture<org.jceph.rados.internal.PoolOps.Reply> poolOpAsync(long pool, int op, long snapId, String name) {
-        Message req = org.jceph.rados.internal.PoolOps.request(fsid(), osdMap().epoch(), pool, op, snapId, name);
-        return mon.call(req, MessageType.POOLOP_REPLY).thenComposeAsync(m -> {
-            org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
-            if (r.code() < 0) {
-                throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool
-                        + (name.isEmpty() ? "" : " (" + name + ")"));
-            }
-            long epoch = r.epoch();
-            waitForMap(mm -> mm.epoch() >= epoch, Duration.ofSeconds(30));
-            return CompletableFuture.completedFuture(r);
-        }, mapWaiter);
+        return monClient.poolOp(pool, op, snapId, name);
     }
-
-    /** Runs the map waits of async pool ops, off the I/O and timer threads. */
-    private final java.util.concurrent.ExecutorService mapWaiter = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "jceph-map-wait");
-        t.setDaemon(true);
-        return t;
-    });
 
     CompletableFuture<Void> createPoolSnapAsync(long pool, String name) {
         return poolOpAsync(pool, org.jceph.rados.internal.PoolOps.CREATE_SNAP, 0, name).thenApply(r -> null);
@@ -1989,9 +1910,7 @@ public final class RadosClient implements AutoCloseable {
         pending.values().forEach(op -> op.future.completeExceptionally(
                 new RadosException.ClientClosedException("tid " + op.tid)));
         timer.shutdownNow();
-        keeper.close();
         notifyExecutor.shutdownNow();
-        mapWaiter.shutdownNow();
         CompletableFuture<Connection> ms = mgrSession;
         if (ms != null) {
             ms.thenAccept(Connection::close);
@@ -1999,7 +1918,7 @@ public final class RadosClient implements AutoCloseable {
         if (ownCompletions != null) {
             ownCompletions.shutdown(); // the completions already handed over still run
         }
-        mon.close();
+        monClient.close(); // its keeper, its map waits, and the monitor session
         messenger.close();
     }
 
