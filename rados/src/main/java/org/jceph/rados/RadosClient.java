@@ -37,6 +37,8 @@ import org.jceph.rados.internal.OsdOpMessages;
 import org.jceph.rados.internal.Ticker;
 import org.jceph.rados.internal.mon.MapKeeper;
 import org.jceph.rados.internal.mon.MonClient;
+import org.jceph.rados.internal.objecter.OpState;
+import org.jceph.rados.internal.objecter.Target;
 
 /**
  * A RADOS client, as librados' Rados: a monitor session for maps and commands, and a session per
@@ -84,10 +86,6 @@ public final class RadosClient implements AutoCloseable {
             });
     private final AtomicLong tids = new AtomicLong();
     private volatile boolean legacyOpEncoding;
-    /** OSDMap flags the Objecter obeys (src/include/rados.h CEPH_OSDMAP_*). */
-    private static final long MAP_FLAG_FULL = 1 << 1;
-    private static final long MAP_FLAG_PAUSERD = 1 << 2;
-    private static final long MAP_FLAG_PAUSEWR = 1 << 3;
 
     /** Where op futures complete: {@link #ownCompletions} or the user's executor. */
     private final java.util.concurrent.Executor completions;
@@ -382,10 +380,18 @@ public final class RadosClient implements AutoCloseable {
         /** The block that holds this op (not sent) until the OSD lifts it, or null. */
         Backoffs.Backoff heldBy;
         int attempt = -1;
+        /** Where the op stands; {@link #osd}, {@link #target} and {@link #heldBy} mean what it says. */
+        volatile OpState state = OpState.UNSENT;
+        /** The OSD the op was sent to or is held by (SENT, BACKED_OFF), else -1. */
         int osd = -1;
         Placement.Result target;
         /** The interval the op was last sent in (null until sent). */
         org.jceph.rados.internal.TargetInterval sentIn;
+
+        /** Where the op is addressed now (a redirect changes it). */
+        Target.Address address() {
+            return new Target.Address(poolId, namespace, key, oid, pgSeed);
+        }
 
         Op(long poolId, String oid, String namespace, String key, long pgSeed, List<OsdOp> ops, long snapId,
                 SnapContext snapContext, Duration timeout) {
@@ -486,6 +492,7 @@ public final class RadosClient implements AutoCloseable {
                     "interrupted while waiting for the in-flight budget"));
         }
         op.future.beforeDone((failure, cancelled) -> {
+            op.state = OpState.DONE;
             pending.remove(op.tid);
             inflightOps.release();
             inflightBytes.release(bytes);
@@ -526,7 +533,7 @@ public final class RadosClient implements AutoCloseable {
         for (Op op : pending.values()) {
             if (!op.unbounded && now - op.deadline >= 0 && !op.future.settled()) {
                 String message = "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
-                        + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
+                        + (op.heldBy != null ? " (held by " + op.heldBy + ")" : !op.state.atOsd() ? " (waiting for a usable map)"
                                 : " (last sent to osd." + op.osd + ")");
                 if (op.future.completeExceptionally(new RadosException.TimeoutException(message))) {
                     expired++;
@@ -602,45 +609,53 @@ public final class RadosClient implements AutoCloseable {
             }
             Placement p = placement();
             OsdMap m = p.map();
-            if (m.pool(op.poolId) == null) {
-                op.future.completeExceptionally(new RadosException.PoolNotFoundException(String.valueOf(op.poolId)));
-                return;
-            }
             boolean writes = false;
             for (OsdOp o : op.ops) {
                 writes |= o.writes();
             }
-            org.jceph.osdmap.PgPool pool = m.pool(op.poolId);
-            if (writes && pool.hasFlag(org.jceph.osdmap.PgPool.FLAG_FULL_QUOTA)) {
-                op.future.completeExceptionally(RadosException.of(Errno.EDQUOT.negative(),
-                        "pool " + op.poolId + " is at its quota"));
-                return;
+            Target t = Target.calc(p, op.address(), writes, backoffTables::get);
+            switch (t.action()) {
+                case POOL_GONE -> {
+                    op.future.completeExceptionally(new RadosException.PoolNotFoundException(String.valueOf(op.poolId)));
+                    return;
+                }
+                case POOL_QUOTA -> {
+                    op.future.completeExceptionally(RadosException.of(Errno.EDQUOT.negative(),
+                            "pool " + op.poolId + " is at its quota"));
+                    return;
+                }
+                case PAUSED -> {
+                    // held until a map lifts pause/full; the op's deadline still runs
+                    op.state = OpState.PAUSED;
+                    op.osd = -1;
+                    op.target = null;
+                    return;
+                }
+                case NO_PRIMARY -> {
+                    // parked until a map gives the pg a primary
+                    op.state = OpState.NO_PRIMARY;
+                    op.osd = -1;
+                    op.target = t.placement();
+                    return;
+                }
+                case BACKED_OFF -> {
+                    op.state = OpState.BACKED_OFF;
+                    op.osd = t.primary();
+                    op.target = t.placement();
+                    op.heldBy = t.heldBy();
+                    opsHeldByBackoff.incrementAndGet(); // sent again when the OSD lifts the block
+                    return;
+                }
+                case SEND -> {
+                    op.state = OpState.SENT;
+                    op.osd = t.primary();
+                    op.target = t.placement();
+                    op.heldBy = null;
+                }
             }
-            long flags = m.flags();
-            boolean paused = writes ? (flags & (MAP_FLAG_PAUSEWR | MAP_FLAG_FULL)) != 0
-                    || pool.hasFlag(org.jceph.osdmap.PgPool.FLAG_FULL) : (flags & MAP_FLAG_PAUSERD) != 0;
-            if (paused) {
-                op.osd = -1; // held until a map lifts pause/full; the op's deadline still runs
-                op.target = null;
-                return;
-            }
-            PgId raw = rawPg(p, op);
-            Placement.Result target = p.pgToUpActing(raw);
-            op.target = target;
-            primary = target.actingPrimary();
-            op.osd = primary;
-            if (primary < 0 || !m.isUp(primary)) {
-                op.osd = -1; // parked until a map gives the pg a primary
-                return;
-            }
-            Backoffs.Table blocks = backoffTables.get(primary);
-            Backoffs.Backoff block = blocks == null ? null : blocks.blocking(target.pg(),
-                    Backoffs.target(op.poolId, op.namespace, op.key, op.oid, raw.seed()));
-            op.heldBy = block;
-            if (block != null) {
-                opsHeldByBackoff.incrementAndGet(); // sent again when the OSD lifts the block
-                return;
-            }
+            primary = t.primary();
+            Placement.Result target = t.placement();
+            PgId raw = t.rawPg();
             op.attempt++;
             if (op.attempt > 0) {
                 RadosMetrics.ResendReason reason = why == null ? RadosMetrics.ResendReason.MAP_WAIT : why;
@@ -652,7 +667,7 @@ public final class RadosClient implements AutoCloseable {
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
                     new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(ticker.wallClock()),
                     CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt, op.extraFlags,
-                    primaryShard(pool, target));
+                    t.shard());
             msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
         }
         sendInOrder(primary, msg).whenComplete((ok, err) -> {
@@ -687,22 +702,13 @@ public final class RadosClient implements AutoCloseable {
         return sent[0];
     }
 
-    /** Objecter::_calc_target: an EC pool's op goes to the primary's shard (its acting position). */
+    /** Objecter::_calc_target: an EC pool's op goes to the primary's shard (see {@link Target#primaryShard}). */
     static int primaryShard(org.jceph.osdmap.PgPool pool, Placement.Result target) {
-        if (!pool.isErasure()) {
-            return org.jceph.encoding.types.SPgId.NO_SHARD;
-        }
-        List<Integer> acting = target.acting();
-        for (int i = 0; i < acting.size(); i++) {
-            if (acting.get(i) == target.actingPrimary()) {
-                return i;
-            }
-        }
-        return org.jceph.encoding.types.SPgId.NO_SHARD;
+        return Target.primaryShard(pool, target);
     }
 
     private static PgId rawPg(Placement p, Op op) {
-        return op.pgSeed >= 0 ? new PgId(op.poolId, op.pgSeed) : p.objectToRawPg(op.poolId, op.oid, op.key, op.namespace);
+        return op.address().rawPg(p);
     }
 
     /** After a connection failure: try again shortly (the map may not show the OSD down yet). */
@@ -740,7 +746,7 @@ public final class RadosClient implements AutoCloseable {
                 before = op.target;
                 sentIn = op.sentIn;
             }
-            if (op.osd < 0 || before == null || sentIn == null) {
+            if (!op.state.atOsd() || before == null || sentIn == null) {
                 send(op, RadosMetrics.ResendReason.MAP_WAIT);
                 continue;
             }
@@ -837,7 +843,7 @@ public final class RadosClient implements AutoCloseable {
         int ops = 0;
         int watches = 0;
         for (Op op : pendingInTidOrder()) {
-            if (op.osd == osd) {
+            if (op.state.atOsd() && op.osd == osd) {
                 ops++;
                 retryLater(op);
             }
@@ -1018,7 +1024,7 @@ public final class RadosClient implements AutoCloseable {
             backoffUnblocks.incrementAndGet();
             blocks.unblock(b.id());
             List<Op> release = pendingInTidOrder().stream()
-                    .filter(op -> op.osd == osd && op.target != null && op.target.pg().equals(b.pgid().pgid())
+                    .filter(op -> op.state.atOsd() && op.osd == osd && op.target != null && op.target.pg().equals(b.pgid().pgid())
                             && (op.heldBy != null && op.heldBy.id() == b.id() || b.covers(hobjectOf(op))))
                     .toList();
             LOG.debug("osd.{} backoff unblock {}: releasing {} op(s)", osd, b, release.size());
@@ -1029,7 +1035,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     private org.jceph.encoding.types.HObject hobjectOf(Op op) {
-        return Backoffs.target(op.poolId, op.namespace, op.key, op.oid, rawPg(placement(), op).seed());
+        return op.address().hobject(rawPg(placement(), op).seed());
     }
 
     private void onOsdMessage(Message m) {
