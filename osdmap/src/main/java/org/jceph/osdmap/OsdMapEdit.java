@@ -139,6 +139,12 @@ public final class OsdMapEdit {
         return this;
     }
 
+    /** The map's CEPH_OSDMAP_* flags (pauserd, pausewr, full, ...). */
+    public OsdMapEdit flags(long flags) {
+        m.flags = flags;
+        return this;
+    }
+
     public OsdMapEdit epoch(long epoch) {
         m.epoch = epoch;
         return this;

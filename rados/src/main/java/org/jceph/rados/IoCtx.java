@@ -1728,7 +1728,7 @@ public final class IoCtx implements AutoCloseable {
             throw new RadosException.WatchBrokenException("watch " + cookie + " on " + where(l.oid) + " is broken: "
                     + broken.getMessage());
         }
-        return Duration.ofNanos(System.nanoTime() - l.confirmedAt);
+        return Duration.ofNanos(client.ticker().nanoTime() - l.confirmedAt);
     }
 
     /**

@@ -28,15 +28,17 @@ import org.jceph.messenger.Messenger;
 import org.jceph.messenger.auth.ServiceTicket;
 import org.jceph.messenger.config.CephConfig;
 import org.jceph.messenger.mon.MonSession;
-import org.jceph.messenger.mon.OsdMapUpdate;
 import org.jceph.messenger.v2.ConnectionMode;
-import org.jceph.osdmap.Incremental;
 import org.jceph.osdmap.OsdMap;
-import org.jceph.osdmap.OsdMapCodec;
 import org.jceph.osdmap.Placement;
 import org.jceph.rados.internal.Backoffs;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
+import org.jceph.rados.internal.Ticker;
+import org.jceph.rados.internal.mon.MapKeeper;
+import org.jceph.rados.internal.mon.MonClient;
+import org.jceph.rados.internal.objecter.OpState;
+import org.jceph.rados.internal.objecter.Target;
 
 /**
  * A RADOS client, as librados' Rados: a monitor session for maps and commands, and a session per
@@ -69,8 +71,10 @@ public final class RadosClient implements AutoCloseable {
     private final MonSession mon;
     private final Duration opTimeout;
     private final Duration monOpTimeout;
-    private final AtomicReference<OsdMap> map = new AtomicReference<>();
-    private final AtomicReference<Placement> placement = new AtomicReference<>();
+    /** Subscriptions, map waits, monitor commands, pool ops and stats. */
+    private final MonClient monClient;
+    /** The monitor client's keeper: applies each OSDMap update once, on its own thread, and publishes immutable snapshots. */
+    private final MapKeeper keeper;
     private final Map<Integer, CompletableFuture<Connection>> osdSessions = new ConcurrentHashMap<>();
     private final Map<Long, Op> pending = new ConcurrentHashMap<>();
     private static final Duration RETRY_DELAY = Duration.ofMillis(500);
@@ -82,10 +86,6 @@ public final class RadosClient implements AutoCloseable {
             });
     private final AtomicLong tids = new AtomicLong();
     private volatile boolean legacyOpEncoding;
-    /** OSDMap flags the Objecter obeys (src/include/rados.h CEPH_OSDMAP_*). */
-    private static final long MAP_FLAG_FULL = 1 << 1;
-    private static final long MAP_FLAG_PAUSERD = 1 << 2;
-    private static final long MAP_FLAG_PAUSEWR = 1 << 3;
 
     /** Where op futures complete: {@link #ownCompletions} or the user's executor. */
     private final java.util.concurrent.Executor completions;
@@ -95,8 +95,13 @@ public final class RadosClient implements AutoCloseable {
     private static final ThreadLocal<Boolean> ON_COMPLETION_THREAD = new ThreadLocal<>();
     private static final AtomicLong COMPLETION_THREADS = new AtomicLong();
 
+    /** The clock every deadline, latency and op timestamp is read from (injected: tests move it by hand). */
+    private final Ticker ticker;
+
     private RadosClient(CephConfig config, Messenger messenger, MonSession mon, Duration opTimeout,
-            Duration monOpTimeout, java.util.concurrent.Executor completionExecutor) {
+            Duration monOpTimeout, java.util.concurrent.Executor completionExecutor, Ticker ticker) {
+        this.ticker = java.util.Objects.requireNonNull(ticker, "ticker");
+        this.cookies = new AtomicLong(ticker.nanoTime() & 0xFFFFFFFFL);
         if (completionExecutor != null) {
             this.completions = completionExecutor;
             this.ownCompletions = null;
@@ -120,6 +125,9 @@ public final class RadosClient implements AutoCloseable {
         this.mon = mon;
         this.opTimeout = opTimeout;
         this.monOpTimeout = monOpTimeout;
+        this.monClient = new MonClient(MonClient.link(mon), ticker);
+        this.keeper = monClient.keeper();
+        keeper.onNewMap(s -> retarget());
         timer.scheduleWithFixedDelay(this::sweepTimeouts, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::pingWatches, WATCH_PING_MILLIS, WATCH_PING_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -163,23 +171,14 @@ public final class RadosClient implements AutoCloseable {
         RadosClient c;
         try {
             c = new RadosClient(config, messenger, mon, Timeouts.option(config, "rados_osd_op_timeout", "30"),
-                    Timeouts.option(config, "rados_mon_op_timeout", "30"), completionExecutor);
+                    Timeouts.option(config, "rados_mon_op_timeout", "30"), completionExecutor, Ticker.SYSTEM);
         } catch (IllegalArgumentException e) {
             mon.close();
             messenger.close();
             throw e;
         }
         try {
-            mon.onOsdMap(c::applyUpdate);
-            c.monFeatures = new MonFeatures(mon);
-            Duration mount = Timeouts.option(config, "client_mount_timeout", "300");
-            java.util.concurrent.Future<OsdMapUpdate> firstMap = mon.subscribeOsdMap(0, false);
-            OsdMapUpdate first = Timeouts.isNone(mount) ? firstMap.get()
-                    : firstMap.get(mount.toMillis(), TimeUnit.MILLISECONDS);
-            c.applyUpdate(first);
-            if (c.map.get() == null) {
-                throw new IOException("the monitor sent no full OSDMap: " + first);
-            }
+            c.monClient.awaitFirstMap(Timeouts.option(config, "client_mount_timeout", "300"));
             if (Boolean.parseBoolean(config.get("jceph_metrics_jmx", "true"))) {
                 c.registerMBean();
             }
@@ -210,7 +209,13 @@ public final class RadosClient implements AutoCloseable {
      * @return the newest map this client has (immutable)
      */
     public OsdMap osdMap() {
-        return map.get();
+        MapKeeper.Snapshot s = keeper.current();
+        return s == null ? null : s.map();
+    }
+
+    /** The current placement calculator (over {@link #osdMap()}). */
+    private Placement placement() {
+        return keeper.current().placement();
     }
 
     /**
@@ -290,7 +295,7 @@ public final class RadosClient implements AutoCloseable {
      */
     public IoCtx ioCtx(long poolId) {
         checkOpen("ioCtx");
-        String name = map.get().poolNames().get(poolId);
+        String name = osdMap().poolNames().get(poolId);
         if (name == null) {
             throw new RadosException.PoolNotFoundException(String.valueOf(poolId));
         }
@@ -312,62 +317,6 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /**
-     * Applies one MOSDMap: the newest full map if it is newer than ours, then each incremental that
-     * follows on. Every incremental's result is checked against its full_crc; on a mismatch (our
-     * map and the cluster's have diverged) the result is dropped and the newest full map asked for
-     * instead, which the standing subscription then delivers here.
-     */
-    private synchronized void applyUpdate(OsdMapUpdate u) {
-        OsdMap current = map.get();
-        if (!u.fullMaps().isEmpty()) {
-            Map.Entry<Long, byte[]> newest = u.fullMaps().entrySet().stream().reduce((a, b) -> b).orElseThrow();
-            if (current == null || newest.getKey() > current.epoch()) {
-                long had = current == null ? 0 : current.epoch();
-                current = OsdMapCodec.decode(newest.getValue());
-                mapsFull.incrementAndGet();
-                injectedDivergence.set(false);
-                if (had == 0) {
-                    LOG.debug("osdmap e{}: first full map", current.epoch());
-                } else {
-                    LOG.info("osdmap e{}: full map replaces e{}", current.epoch(), had);
-                }
-            }
-        }
-        boolean diverged = false;
-        for (Map.Entry<Long, byte[]> inc : u.incrementalMaps().entrySet()) {
-            if (current != null && inc.getKey() == current.epoch() + 1) {
-                Incremental i = Incremental.decode(inc.getValue());
-                OsdMap next = i.applyTo(current);
-                if (injectedDivergence.get() || !i.verifies(next)) {
-                    crcMismatches.incrementAndGet();
-                    diverged = true;
-                    break;
-                }
-                current = next;
-                mapsIncremental.incrementAndGet();
-                LOG.debug("osdmap e{}: incremental applied", current.epoch());
-            }
-        }
-        if (current != null && current != map.get()) {
-            map.set(current);
-            placement.set(new Placement(current));
-            retarget();
-        }
-        if (diverged) {
-            LOG.warn("osdmap: an incremental after e{} failed its CRC check; asking the monitor for a full map",
-                    current == null ? 0 : current.epoch());
-            fullMapRequests.incrementAndGet();
-            mon.subscribeOsdMap(0, false); // from 0: the monitor answers with its newest full map
-        }
-    }
-
-    private final AtomicLong mapsFull = new AtomicLong();
-    private final AtomicLong mapsIncremental = new AtomicLong();
-    private final AtomicLong crcMismatches = new AtomicLong();
-    private final AtomicLong fullMapRequests = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean injectedDivergence = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
      * How our OSDMap was kept current.
      *
      * @param fullMaps full maps decoded
@@ -384,7 +333,8 @@ public final class RadosClient implements AutoCloseable {
      * @return the counters
      */
     public MapStats mapStats() {
-        return new MapStats(mapsFull.get(), mapsIncremental.get(), crcMismatches.get(), fullMapRequests.get());
+        MapKeeper.Counters c = keeper.counters();
+        return new MapStats(c.fullMaps(), c.incrementals(), c.crcMismatches(), c.fullMapRequests());
     }
 
     /**
@@ -394,7 +344,7 @@ public final class RadosClient implements AutoCloseable {
      * subscription is renewed) fails again, so only a full map can end it.
      */
     void injectDivergence() {
-        injectedDivergence.set(true);
+        keeper.injectDivergence();
     }
 
     /**
@@ -404,8 +354,8 @@ public final class RadosClient implements AutoCloseable {
      */
     private final class Op {
         final long tid = tids.incrementAndGet();
-        /** When the op was submitted (System.nanoTime), for its latency. */
-        final long start = System.nanoTime();
+        /** When the op was submitted ({@link Ticker#nanoTime}), for its latency. */
+        final long start = ticker.nanoTime();
         /** Its metrics type, set at submit. */
         RadosMetrics.OpType type = RadosMetrics.OpType.READ;
         // where the op goes: changed only by a redirect from an OSD
@@ -422,7 +372,7 @@ public final class RadosClient implements AutoCloseable {
         final long snapId;
         final SnapContext snapContext;
         final OpFuture<OsdOpMessages.Reply> future = OpFuture.root(completions);
-        /** When the op times out (System.nanoTime), unless {@link #unbounded}. */
+        /** When the op times out ({@link Ticker#nanoTime}), unless {@link #unbounded}. */
         final long deadline;
         final Duration timeout;
         /** A timeout of 0: the op waits as long as it takes (librados' meaning of 0). */
@@ -430,10 +380,18 @@ public final class RadosClient implements AutoCloseable {
         /** The block that holds this op (not sent) until the OSD lifts it, or null. */
         Backoffs.Backoff heldBy;
         int attempt = -1;
+        /** Where the op stands; {@link #osd}, {@link #target} and {@link #heldBy} mean what it says. */
+        volatile OpState state = OpState.UNSENT;
+        /** The OSD the op was sent to or is held by (SENT, BACKED_OFF), else -1. */
         int osd = -1;
         Placement.Result target;
         /** The interval the op was last sent in (null until sent). */
         org.jceph.rados.internal.TargetInterval sentIn;
+
+        /** Where the op is addressed now (a redirect changes it). */
+        Target.Address address() {
+            return new Target.Address(poolId, namespace, key, oid, pgSeed);
+        }
 
         Op(long poolId, String oid, String namespace, String key, long pgSeed, List<OsdOp> ops, long snapId,
                 SnapContext snapContext, Duration timeout) {
@@ -513,7 +471,7 @@ public final class RadosClient implements AutoCloseable {
                 }
             } else {
                 if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
-                    metrics.opCompleted(op.type, System.nanoTime() - op.start, true);
+                    metrics.opCompleted(op.type, ticker.nanoTime() - op.start, true);
                     metrics.opTimedOut();
                     LOG.debug("tid {} timed out waiting for the in-flight op budget", op.tid);
                     return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
@@ -521,7 +479,7 @@ public final class RadosClient implements AutoCloseable {
                 }
                 if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
                     inflightOps.release();
-                    metrics.opCompleted(op.type, System.nanoTime() - op.start, true);
+                    metrics.opCompleted(op.type, ticker.nanoTime() - op.start, true);
                     metrics.opTimedOut();
                     LOG.debug("tid {} timed out waiting for the in-flight byte budget", op.tid);
                     return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
@@ -534,6 +492,7 @@ public final class RadosClient implements AutoCloseable {
                     "interrupted while waiting for the in-flight budget"));
         }
         op.future.beforeDone((failure, cancelled) -> {
+            op.state = OpState.DONE;
             pending.remove(op.tid);
             inflightOps.release();
             inflightBytes.release(bytes);
@@ -541,7 +500,7 @@ public final class RadosClient implements AutoCloseable {
             if (cancelled) {
                 opsCancelled.incrementAndGet();
             } else {
-                metrics.opCompleted(op.type, System.nanoTime() - op.start, failure != null);
+                metrics.opCompleted(op.type, ticker.nanoTime() - op.start, failure != null);
                 if (failure instanceof RadosException.TimeoutException) {
                     metrics.opTimedOut();
                 }
@@ -568,13 +527,13 @@ public final class RadosClient implements AutoCloseable {
 
     /** Ends every queued op whose deadline has passed with {@link RadosException.TimeoutException}. */
     private void sweepTimeouts() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         int expired = 0;
         String first = null;
         for (Op op : pending.values()) {
             if (!op.unbounded && now - op.deadline >= 0 && !op.future.settled()) {
                 String message = "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
-                        + (op.heldBy != null ? " (held by " + op.heldBy + ")" : op.osd < 0 ? " (waiting for a usable map)"
+                        + (op.heldBy != null ? " (held by " + op.heldBy + ")" : !op.state.atOsd() ? " (waiting for a usable map)"
                                 : " (last sent to osd." + op.osd + ")");
                 if (op.future.completeExceptionally(new RadosException.TimeoutException(message))) {
                     expired++;
@@ -591,8 +550,8 @@ public final class RadosClient implements AutoCloseable {
         }
     }
 
-    private static long remainingMillis(Op op) {
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(op.deadline - System.nanoTime()));
+    private long remainingMillis(Op op) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(op.deadline - ticker.nanoTime()));
     }
 
     private final AtomicLong opsCancelled = new AtomicLong();
@@ -648,47 +607,55 @@ public final class RadosClient implements AutoCloseable {
             if (op.future.settled()) {
                 return;
             }
-            Placement p = placement.get();
+            Placement p = placement();
             OsdMap m = p.map();
-            if (m.pool(op.poolId) == null) {
-                op.future.completeExceptionally(new RadosException.PoolNotFoundException(String.valueOf(op.poolId)));
-                return;
-            }
             boolean writes = false;
             for (OsdOp o : op.ops) {
                 writes |= o.writes();
             }
-            org.jceph.osdmap.PgPool pool = m.pool(op.poolId);
-            if (writes && pool.hasFlag(org.jceph.osdmap.PgPool.FLAG_FULL_QUOTA)) {
-                op.future.completeExceptionally(RadosException.of(Errno.EDQUOT.negative(),
-                        "pool " + op.poolId + " is at its quota"));
-                return;
+            Target t = Target.calc(p, op.address(), writes, backoffTables::get);
+            switch (t.action()) {
+                case POOL_GONE -> {
+                    op.future.completeExceptionally(new RadosException.PoolNotFoundException(String.valueOf(op.poolId)));
+                    return;
+                }
+                case POOL_QUOTA -> {
+                    op.future.completeExceptionally(RadosException.of(Errno.EDQUOT.negative(),
+                            "pool " + op.poolId + " is at its quota"));
+                    return;
+                }
+                case PAUSED -> {
+                    // held until a map lifts pause/full; the op's deadline still runs
+                    op.state = OpState.PAUSED;
+                    op.osd = -1;
+                    op.target = null;
+                    return;
+                }
+                case NO_PRIMARY -> {
+                    // parked until a map gives the pg a primary
+                    op.state = OpState.NO_PRIMARY;
+                    op.osd = -1;
+                    op.target = t.placement();
+                    return;
+                }
+                case BACKED_OFF -> {
+                    op.state = OpState.BACKED_OFF;
+                    op.osd = t.primary();
+                    op.target = t.placement();
+                    op.heldBy = t.heldBy();
+                    opsHeldByBackoff.incrementAndGet(); // sent again when the OSD lifts the block
+                    return;
+                }
+                case SEND -> {
+                    op.state = OpState.SENT;
+                    op.osd = t.primary();
+                    op.target = t.placement();
+                    op.heldBy = null;
+                }
             }
-            long flags = m.flags();
-            boolean paused = writes ? (flags & (MAP_FLAG_PAUSEWR | MAP_FLAG_FULL)) != 0
-                    || pool.hasFlag(org.jceph.osdmap.PgPool.FLAG_FULL) : (flags & MAP_FLAG_PAUSERD) != 0;
-            if (paused) {
-                op.osd = -1; // held until a map lifts pause/full; the op's deadline still runs
-                op.target = null;
-                return;
-            }
-            PgId raw = rawPg(p, op);
-            Placement.Result target = p.pgToUpActing(raw);
-            op.target = target;
-            primary = target.actingPrimary();
-            op.osd = primary;
-            if (primary < 0 || !m.isUp(primary)) {
-                op.osd = -1; // parked until a map gives the pg a primary
-                return;
-            }
-            Backoffs.Table blocks = backoffTables.get(primary);
-            Backoffs.Backoff block = blocks == null ? null : blocks.blocking(target.pg(),
-                    Backoffs.target(op.poolId, op.namespace, op.key, op.oid, raw.seed()));
-            op.heldBy = block;
-            if (block != null) {
-                opsHeldByBackoff.incrementAndGet(); // sent again when the OSD lifts the block
-                return;
-            }
+            primary = t.primary();
+            Placement.Result target = t.placement();
+            PgId raw = t.rawPg();
             op.attempt++;
             if (op.attempt > 0) {
                 RadosMetrics.ResendReason reason = why == null ? RadosMetrics.ResendReason.MAP_WAIT : why;
@@ -698,9 +665,9 @@ public final class RadosClient implements AutoCloseable {
             }
             op.sentIn = org.jceph.rados.internal.TargetInterval.of(target, m, op.poolId);
             OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
-                    new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(java.time.Instant.now()),
+                    new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(ticker.wallClock()),
                     CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt, op.extraFlags,
-                    primaryShard(pool, target));
+                    t.shard());
             msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
         }
         sendInOrder(primary, msg).whenComplete((ok, err) -> {
@@ -723,7 +690,7 @@ public final class RadosClient implements AutoCloseable {
     private CompletableFuture<Void> sendInOrder(int osd, Message msg) {
         CompletableFuture<Void>[] sent = new CompletableFuture[1];
         sendChains.compute(osd, (id, previous) -> {
-            CompletableFuture<Connection> s = session(osd, placement.get().map());
+            CompletableFuture<Connection> s = session(osd, placement().map());
             CompletableFuture<Void> after = previous == null || previous.isDone() ? s.thenCompose(c -> c.send(msg))
                     : previous.handle((ok, err) -> null).thenCompose(v -> s).thenCompose(c -> c.send(msg));
             sent[0] = after;
@@ -735,22 +702,13 @@ public final class RadosClient implements AutoCloseable {
         return sent[0];
     }
 
-    /** Objecter::_calc_target: an EC pool's op goes to the primary's shard (its acting position). */
+    /** Objecter::_calc_target: an EC pool's op goes to the primary's shard (see {@link Target#primaryShard}). */
     static int primaryShard(org.jceph.osdmap.PgPool pool, Placement.Result target) {
-        if (!pool.isErasure()) {
-            return org.jceph.encoding.types.SPgId.NO_SHARD;
-        }
-        List<Integer> acting = target.acting();
-        for (int i = 0; i < acting.size(); i++) {
-            if (acting.get(i) == target.actingPrimary()) {
-                return i;
-            }
-        }
-        return org.jceph.encoding.types.SPgId.NO_SHARD;
+        return Target.primaryShard(pool, target);
     }
 
     private static PgId rawPg(Placement p, Op op) {
-        return op.pgSeed >= 0 ? new PgId(op.poolId, op.pgSeed) : p.objectToRawPg(op.poolId, op.oid, op.key, op.namespace);
+        return op.address().rawPg(p);
     }
 
     /** After a connection failure: try again shortly (the map may not show the OSD down yet). */
@@ -758,7 +716,7 @@ public final class RadosClient implements AutoCloseable {
         if (op.future.settled()) {
             return;
         }
-        if (!op.unbounded && System.nanoTime() - op.deadline > 0) {
+        if (!op.unbounded && ticker.nanoTime() - op.deadline > 0) {
             op.future.completeExceptionally(new RadosException.TimeoutException("no reply within "
                     + op.timeout.toMillis() + " ms for tid " + op.tid));
             return;
@@ -769,7 +727,7 @@ public final class RadosClient implements AutoCloseable {
 
     /** A new map: resend every op whose target moved (primary, acting set or pg), or that was parked. */
     private void retarget() {
-        Placement p = placement.get();
+        Placement p = placement();
         for (Linger l : lingers.values()) {
             // a new interval of the watched object's pg (a primary change, and also a split) drops the
             // OSD's in-memory watch: register it again, as the Objecter resends its linger ops
@@ -788,7 +746,7 @@ public final class RadosClient implements AutoCloseable {
                 before = op.target;
                 sentIn = op.sentIn;
             }
-            if (op.osd < 0 || before == null || sentIn == null) {
+            if (!op.state.atOsd() || before == null || sentIn == null) {
                 send(op, RadosMetrics.ResendReason.MAP_WAIT);
                 continue;
             }
@@ -885,7 +843,7 @@ public final class RadosClient implements AutoCloseable {
         int ops = 0;
         int watches = 0;
         for (Op op : pendingInTidOrder()) {
-            if (op.osd == osd) {
+            if (op.state.atOsd() && op.osd == osd) {
                 ops++;
                 retryLater(op);
             }
@@ -917,14 +875,14 @@ public final class RadosClient implements AutoCloseable {
         /** A ping or re-registration is under way: no new ping. */
         final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
 
-        /** When the OSD last confirmed the watch (registration or ping), System.nanoTime. */
-        volatile long confirmedAt = System.nanoTime();
+        /** When the OSD last confirmed the watch (registration or ping), {@link Ticker#nanoTime}. */
+        volatile long confirmedAt = ticker.nanoTime();
         /** Why the watch is broken now (null while it is confirmed): watch_check reports it. */
         volatile RadosException error;
 
         /** The OSD confirmed the watch now. */
         void confirmed() {
-            confirmedAt = System.nanoTime();
+            confirmedAt = ticker.nanoTime();
             error = null;
         }
 
@@ -939,14 +897,14 @@ public final class RadosClient implements AutoCloseable {
 
     /** The watched object's pg interval in the current map. */
     org.jceph.rados.internal.TargetInterval lingerInterval(Linger l) {
-        Placement p = placement.get();
+        Placement p = placement();
         Placement.Result r = p.pgToUpActing(p.objectToRawPg(l.io.poolId(), l.oid, l.io.locatorKey(), l.io.namespace()));
         return org.jceph.rados.internal.TargetInterval.of(r, p.map(), l.io.poolId());
     }
 
     /** Where the linger's object lives now. */
     int primaryOf(IoCtx io, String oid) {
-        Placement p = placement.get();
+        Placement p = placement();
         return p.pgToUpActing(p.objectToRawPg(io.poolId(), oid, io.locatorKey(), io.namespace())).actingPrimary();
     }
 
@@ -1066,7 +1024,7 @@ public final class RadosClient implements AutoCloseable {
             backoffUnblocks.incrementAndGet();
             blocks.unblock(b.id());
             List<Op> release = pendingInTidOrder().stream()
-                    .filter(op -> op.osd == osd && op.target != null && op.target.pg().equals(b.pgid().pgid())
+                    .filter(op -> op.state.atOsd() && op.osd == osd && op.target != null && op.target.pg().equals(b.pgid().pgid())
                             && (op.heldBy != null && op.heldBy.id() == b.id() || b.covers(hobjectOf(op))))
                     .toList();
             LOG.debug("osd.{} backoff unblock {}: releasing {} op(s)", osd, b, release.size());
@@ -1077,7 +1035,7 @@ public final class RadosClient implements AutoCloseable {
     }
 
     private org.jceph.encoding.types.HObject hobjectOf(Op op) {
-        return Backoffs.target(op.poolId, op.namespace, op.key, op.oid, rawPg(placement.get(), op).seed());
+        return op.address().hobject(rawPg(placement(), op).seed());
     }
 
     private void onOsdMessage(Message m) {
@@ -1106,16 +1064,8 @@ public final class RadosClient implements AutoCloseable {
             op.future.complete(r);
         } else if (MessageType.OSD_MAP.is(m.type())) {
             // OSDs share newer maps with clients whose ops carried an older epoch
-            OsdMapUpdate u = org.jceph.messenger.mon.MonMessages.decodeOsdMap(m);
-            timer.execute(() -> {
-                applyUpdate(u);
-                OsdMap now = map.get();
-                long newest = Math.max(u.fullMaps().isEmpty() ? 0 : u.fullMaps().lastKey(),
-                        u.incrementalMaps().isEmpty() ? 0 : u.incrementalMaps().lastKey());
-                if (now != null && newest > now.epoch()) {
-                    mon.subscribeOsdMap(now.epoch() + 1, false); // a gap: ask the monitor for the rest
-                }
-            });
+            // applied on the keeper's thread, which asks the monitor for the rest after a gap
+            keeper.offerFromOsd(org.jceph.messenger.mon.MonMessages.decodeOsdMap(m));
         } else if (MessageType.WATCH_NOTIFY.is(m.type())) {
             WatchNotify.Event ev = WatchNotify.decode(m);
             java.util.function.Consumer<WatchNotify.Event> l = watchListeners.get(ev.cookie());
@@ -1166,7 +1116,13 @@ public final class RadosClient implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    final AtomicLong cookies = new AtomicLong(System.nanoTime() & 0xFFFFFFFFL);
+    /** Watch and notify cookies; the first is seeded from the clock, as before. */
+    final AtomicLong cookies;
+
+    /** The client's clock. */
+    Ticker ticker() {
+        return ticker;
+    }
 
     // ---- monitor commands and pools -------------------------------------------------------
 
@@ -1181,7 +1137,7 @@ public final class RadosClient implements AutoCloseable {
     public String monCommand(String json) {
         Args.notNull(json, "json");
         checkOpen("mon command");
-        org.jceph.messenger.mon.MonMessages.CommandReply r = awaitMon(mon.command(json, new byte[0]));
+        org.jceph.messenger.mon.MonMessages.CommandReply r = awaitMon(monClient.command(json, new byte[0]));
         if (r.result() < 0) {
             throw RadosException.of(r.result(), "mon command " + json + ": " + r.status());
         }
@@ -1431,7 +1387,7 @@ public final class RadosClient implements AutoCloseable {
         Args.notNull(json, "json");
         Args.notNull(input, "input");
         checkOpen("osd command");
-        OsdMap m = map.get();
+        OsdMap m = osdMap();
         if (osd < 0 || osd >= m.clientAddrs().size() || !m.isUp(osd)) {
             throw new RadosException.NotFoundException("osd." + osd + " (not up in epoch " + m.epoch() + ")");
         }
@@ -1495,7 +1451,7 @@ public final class RadosClient implements AutoCloseable {
         checkOpen("mgr command");
         // the first call (and one after the mgr session failed) looks the active mgr up with a
         // monitor command: off the caller's and the I/O thread
-        return onCompletionExecutor(CompletableFuture.supplyAsync(this::mgrConnection, mapWaiter).thenCompose(f -> f)
+        return onCompletionExecutor(CompletableFuture.supplyAsync(this::mgrConnection, monClient.blockingExecutor()).thenCompose(f -> f)
                 .thenCompose(c -> sendCommand(c, MessageType.MGR_COMMAND, "mgr", json, input)));
     }
 
@@ -1625,7 +1581,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the names by id
      */
     public java.util.SortedMap<Long, String> listPools() {
-        return new java.util.TreeMap<>(map.get().poolNames());
+        return new java.util.TreeMap<>(osdMap().poolNames());
     }
 
     /**
@@ -1636,15 +1592,13 @@ public final class RadosClient implements AutoCloseable {
      * @throws RadosException.PoolNotFoundException when there is no such pool
      */
     public long poolId(String name) {
-        for (Map.Entry<Long, String> e : map.get().poolNames().entrySet()) {
+        for (Map.Entry<Long, String> e : osdMap().poolNames().entrySet()) {
             if (e.getValue().equals(name)) {
                 return e.getKey();
             }
         }
         throw new RadosException.PoolNotFoundException(name);
     }
-
-    private volatile MonFeatures monFeatures;
 
     /**
      * Waits until our OSDMap is at least the newest the monitors have (asked with MMonGetVersion),
@@ -1654,7 +1608,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the monitors' newest epoch
      */
     public long waitForLatestOsdMap(Duration timeout) {
-        long newest = await(monFeatures.version("osdmap", timeout), timeout).newest();
+        long newest = await(monClient.version("osdmap", timeout), timeout).newest();
         waitForMap(m -> m.epoch() >= newest, timeout);
         return newest;
     }
@@ -1665,7 +1619,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the capacity and object count
      */
     public ClusterStat clusterStat() {
-        return awaitMon(monFeatures.clusterStat());
+        return awaitMon(monClient.clusterStat());
     }
 
     /**
@@ -1675,7 +1629,7 @@ public final class RadosClient implements AutoCloseable {
      * @return each pool's usage, by name
      */
     public Map<String, PoolStat> poolStats(List<String> pools) {
-        return awaitMon(monFeatures.poolStats(pools));
+        return awaitMon(monClient.poolStats(pools));
     }
 
     /**
@@ -1684,7 +1638,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the monmap
      */
     public org.jceph.messenger.mon.MonMap monMap() {
-        return monFeatures.monMap();
+        return monClient.monMap();
     }
 
     /**
@@ -1702,7 +1656,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the options by name
      */
     public Map<String, String> centralConfig() {
-        return monFeatures.config();
+        return monClient.config();
     }
 
     /**
@@ -1711,7 +1665,7 @@ public final class RadosClient implements AutoCloseable {
      * @return how many
      */
     public long centralConfigUpdates() {
-        return monFeatures.configUpdates();
+        return monClient.configUpdates();
     }
 
     /**
@@ -1720,7 +1674,7 @@ public final class RadosClient implements AutoCloseable {
      * @return the fsid
      */
     public java.util.UUID fsid() {
-        return map.get().fsid();
+        return osdMap().fsid();
     }
 
     /**
@@ -1741,39 +1695,7 @@ public final class RadosClient implements AutoCloseable {
      * @throws RadosException.TimeoutException when the map does not get there in time
      */
     public void waitForMap(java.util.function.Predicate<OsdMap> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.test(map.get())) {
-            if (System.nanoTime() > deadline) {
-                throw RadosException.of(Errno.ETIMEDOUT.negative(),
-                        "the OSDMap did not reach the expected state within " + timeout.toSeconds() + " s");
-            }
-            try {
-                applyUpdate(mon.subscribeOsdMap(map.get().epoch() + 1, false).get(2, TimeUnit.SECONDS));
-            } catch (TimeoutException e) {
-                // no newer map yet: ask again
-            } catch (ExecutionException e) {
-                // A fault of the monitor connection fails the waiting subscription, but the session
-                // hunts and re-subscribes by itself: ask again once it is back, within the deadline.
-                // Only a session that ended for good fails the wait.
-                if (mon.closeFuture().isDone()) {
-                    throw RadosException.of(Errno.EIO.negative(), "monitor session failed: " + e.getCause());
-                }
-                try {
-                    mon.closeFuture().get(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)),
-                            TimeUnit.MILLISECONDS);
-                } catch (TimeoutException stillHunting) {
-                    // the session is reconnecting: ask again
-                } catch (ExecutionException | java.util.concurrent.CancellationException ended) {
-                    throw RadosException.of(Errno.EIO.negative(), "monitor session failed: " + e.getCause());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw RadosException.of(Errno.EINTR.negative(), "interrupted");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw RadosException.of(Errno.EINTR.negative(), "interrupted");
-            }
-        }
+        monClient.waitForMap(condition, timeout);
     }
 
     // ---- snapshots through the monitor (MPoolOp) ------------------------------------------
@@ -1784,28 +1706,11 @@ public final class RadosClient implements AutoCloseable {
 
     /**
      * Sends a pool op to the monitor; the future completes once our map has the epoch the
-     * monitor answered with (the map wait runs on the timer thread, never on the I/O thread).
+     * monitor answered with (see {@link MonClient#poolOp}).
      */
     private CompletableFuture<org.jceph.rados.internal.PoolOps.Reply> poolOpAsync(long pool, int op, long snapId, String name) {
-        Message req = org.jceph.rados.internal.PoolOps.request(fsid(), map.get().epoch(), pool, op, snapId, name);
-        return mon.call(req, MessageType.POOLOP_REPLY).thenComposeAsync(m -> {
-            org.jceph.rados.internal.PoolOps.Reply r = org.jceph.rados.internal.PoolOps.decode(m);
-            if (r.code() < 0) {
-                throw RadosException.of(r.code(), "pool op " + Integer.toHexString(op) + " on pool " + pool
-                        + (name.isEmpty() ? "" : " (" + name + ")"));
-            }
-            long epoch = r.epoch();
-            waitForMap(mm -> mm.epoch() >= epoch, Duration.ofSeconds(30));
-            return CompletableFuture.completedFuture(r);
-        }, mapWaiter);
+        return monClient.poolOp(pool, op, snapId, name);
     }
-
-    /** Runs the map waits of async pool ops, off the I/O and timer threads. */
-    private final java.util.concurrent.ExecutorService mapWaiter = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "jceph-map-wait");
-        t.setDaemon(true);
-        return t;
-    });
 
     CompletableFuture<Void> createPoolSnapAsync(long pool, String name) {
         return poolOpAsync(pool, org.jceph.rados.internal.PoolOps.CREATE_SNAP, 0, name).thenApply(r -> null);
@@ -2012,7 +1917,6 @@ public final class RadosClient implements AutoCloseable {
                 new RadosException.ClientClosedException("tid " + op.tid)));
         timer.shutdownNow();
         notifyExecutor.shutdownNow();
-        mapWaiter.shutdownNow();
         CompletableFuture<Connection> ms = mgrSession;
         if (ms != null) {
             ms.thenAccept(Connection::close);
@@ -2020,7 +1924,7 @@ public final class RadosClient implements AutoCloseable {
         if (ownCompletions != null) {
             ownCompletions.shutdown(); // the completions already handed over still run
         }
-        mon.close();
+        monClient.close(); // its keeper, its map waits, and the monitor session
         messenger.close();
     }
 

@@ -376,11 +376,13 @@ public final class MonSession implements AutoCloseable {
                         sub[0] = last + 1; // after a reconnect, continue where we are
                     }
                 }
+                // listeners first: a waiter that wakes up may rely on them having seen the update
+                // (the rados MapKeeper is fed by a listener; a waiter then waits for it to apply)
+                osdMapListeners.forEach(l -> l.accept(u));
                 CompletableFuture<OsdMapUpdate> w;
                 while ((w = osdMapWaiters.poll()) != null) {
                     w.complete(u);
                 }
-                osdMapListeners.forEach(l -> l.accept(u));
             }
             case AUTH_REPLY -> {
                 TicketRenewal r;
@@ -546,7 +548,10 @@ public final class MonSession implements AutoCloseable {
         c.send(m);
     }
 
-    /** Every MOSDMap from now on, across reconnects. */
+    /**
+     * Every MOSDMap from now on, across reconnects; run on the I/O thread, must not block. Listeners
+     * hear an update before the futures of {@link #subscribeOsdMap} waiting for it complete.
+     */
     public void onOsdMap(Consumer<OsdMapUpdate> listener) {
         osdMapListeners.add(listener);
     }
