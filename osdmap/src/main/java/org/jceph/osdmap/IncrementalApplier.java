@@ -371,6 +371,10 @@ final class IncrementalApplier {
         m.osdUuid = frozen(uuid);
         m.clientVersion = canonicalClientVersion(m.clientVersion, m.requireOsdRelease);
         m.pools = canonicalPools(m.pools, m.requireOsdRelease);
+        // as OSDMap::apply_incremental: the new map's crc is the one the incremental announces
+        // (verifies() checks that it is what the new map's encoding gives), not the previous map's
+        m.crc = inc.fullCrc;
+        m.crcDefined = inc.haveCrc;
         return m;
     }
 

@@ -52,6 +52,8 @@ class IncrementalTest {
                 fail("epoch " + e + ": applied map differs from the monitor's, " + TestBytes.firstDifference(want, got));
             }
             assertTrue(inc.verifies(next), "full_crc of epoch " + e);
+            assertEquals(inc.fullCrc(), next.crc(), "the applied map carries its own crc, not its predecessor's");
+            assertEquals(OsdMapCodec.computeCrc(next), next.crc());
             map = next; // chain: every later epoch builds on our own result
         }
     }
