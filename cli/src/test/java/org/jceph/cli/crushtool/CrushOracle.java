@@ -186,7 +186,7 @@ final class CrushOracle {
             Path src = dir.resolve("map.txt");
             Path bin = dir.resolve("map.bin");
             Files.writeString(src, text);
-            Run r = exec(cmd(List.of("-c", inside(src), "-o", inside(bin))), 20_000);
+            Run r = exec(cmd(List.of("-c", inside(src), "-o", inside(bin))), 20_000, inside(dir));
             if (r.rc() != 0 || r.timedOut()) {
                 if (System.getProperty("crushfuzz.logRejects") != null) {
                     System.out.println("crushfuzz: " + release + " crushtool -c rejected: " + r.err().strip());
