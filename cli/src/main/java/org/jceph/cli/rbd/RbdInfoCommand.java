@@ -52,6 +52,12 @@ final class RbdInfoCommand {
             m.put("features", List.of(RbdFeatures.names(v.features()).split(", ")).stream().filter(s -> !s.isEmpty()).toList());
             m.put("op_features", ImageInfo.opFeatureNames(info.opFeatures()));
             m.put("flags", ImageInfo.flagNames(info.flags()));
+            org.jceph.rbd.Groups.ImageGroup group = org.jceph.rbd.Groups.imageGroup(io, v.id());
+            String groupText = group == null ? null : group.poolName() + "/"
+                    + (io.namespace().isEmpty() ? "" : io.namespace() + "/") + group.groupName();
+            if (groupText != null) {
+                m.put("group", groupText);
+            }
             if (info.created() != null) {
                 m.put("create_timestamp", ctime(info.created()));
             }
@@ -108,6 +114,9 @@ final class RbdInfoCommand {
             t.append("\tfeatures: ").append(RbdFeatures.names(v.features())).append('\n');
             t.append("\top_features: ").append(String.join(", ", ImageInfo.opFeatureNames(info.opFeatures()))).append('\n');
             t.append("\tflags: ").append(String.join(", ", ImageInfo.flagNames(info.flags()))).append('\n');
+            if (groupText != null) {
+                t.append("\tgroup: ").append(groupText).append('\n');
+            }
             for (String k : List.of("create_timestamp", "access_timestamp", "modify_timestamp")) {
                 if (m.containsKey(k)) {
                     t.append('\t').append(k).append(": ").append(m.get(k)).append('\n');
