@@ -262,8 +262,8 @@ public final class RbdImage implements Image {
         }
         SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
                 new byte[0]), "get_snapcontext"));
-        if (!snapc.snaps().isEmpty()) {
-            throw new RbdException("image " + name + " has snapshots: remove them first");
+        if (!snapc.snaps().isEmpty()) { // ENOTEMPTY, as librbd's pre-remove (group snapshots count too)
+            throw new RbdException(Errno.ENOTEMPTY.negative(), "image " + name + " has snapshots: remove them first");
         }
         Groups.refuseIfGrouped(io, img.id, name); // after the snapshot check, as librbd's pre-remove
         long sets = (img.size + img.layout.objectSetSize() - 1) / img.layout.objectSetSize();

@@ -205,6 +205,16 @@ public final class RbdCommand {
                             err.println("rbd: error: image belongs to a group " + e.group());
                             err.println("Remove the image from the group and try again.");
                             return 31; // EMLINK
+                        } catch (RbdException e) {
+                            if (e.errno() != -39) {
+                                throw e;
+                            }
+                            if (!a.flags().contains("no-progress")) {
+                                err.print("\rRemoving image: 0% complete...failed.\n");
+                            }
+                            err.println("rbd: image has snapshots - these must be deleted with 'rbd snap purge' before the"
+                                    + " image can be removed.");
+                            return 39; // ENOTEMPTY
                         }
                     }
                     done(a, err, "Removing image");
