@@ -21,6 +21,32 @@ final class RbdGroupCommands {
     private RbdGroupCommands() {
     }
 
+    /** Help for the group commands, in Pacific's words. */
+    static void registerHelp(RbdHelp.Adder add) {
+        add.add("group create", "group create", "rbd group create <group-spec>", "Create a group.");
+        add.add("group image add", "group image add", "rbd group image add [--pool <pool>] <group-spec> <image-spec>",
+                "Add an image to a group.");
+        add.add("group image list", "group image list (... ls)", "rbd group image list [--format <format>] [--pretty-format]\n"
+                + "          <group-spec>", "List images in a group.", "group image ls");
+        add.add("group image remove", "group image remove (... rm)", "rbd group image remove [--pool <pool>] [--image-id <image-id>]\n"
+                + "          <group-spec> [<image-spec>]", "Remove an image from a group.", "group image rm");
+        add.add("group list", "group list (group ls)", "rbd group list [--pool <pool>] [--format <format>] [--pretty-format]",
+                "List rbd groups.", "group ls");
+        add.add("group remove", "group remove (group rm)", "rbd group remove <group-spec>", "Delete a group.", "group rm");
+        add.add("group rename", "group rename", "rbd group rename <source-group-spec> <dest-group-spec>",
+                "Rename a group within pool.");
+        add.add("group snap create", "group snap create", "rbd group snap create <group-snap-spec>",
+                "Make a snapshot of a group.");
+        add.add("group snap list", "group snap list (... ls)", "rbd group snap list [--format <format>] [--pretty-format]\n"
+                + "          <group-spec>", "List snapshots of a group.", "group snap ls");
+        add.add("group snap remove", "group snap remove (... rm)", "rbd group snap remove <group-snap-spec>",
+                "Remove a snapshot from a group.", "group snap rm");
+        add.add("group snap rename", "group snap rename", "rbd group snap rename <group-snap-spec> <dest-snap>",
+                "Rename group's snapshot.");
+        add.add("group snap rollback", "group snap rollback", "rbd group snap rollback [--no-progress] <group-snap-spec>",
+                "Rollback group to snapshot.");
+    }
+
     static int run(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {
         String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
         return switch (sub) {
