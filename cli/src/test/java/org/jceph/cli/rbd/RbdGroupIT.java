@@ -191,4 +191,39 @@ class RbdGroupIT {
             assertEquals(stock.stdout(), ours.out(), String.join(" ", a));
         }
     }
+
+    /**
+     * What an interrupted librbd leaves (a group snapshot record still INCOMPLETE, a member still
+     * INCOMPLETE), written into the group header by hand, is listed by both tools alike.
+     */
+    @Test
+    void incompleteRecordsAreListedAsPacificListsThem(CephCluster c) throws Exception {
+        String pool = c.testPool();
+        c.rbdOrThrow("create", "--size", "1M", pool + "/half-a");
+        c.rbdOrThrow("group", "create", pool + "/half-g");
+        c.rbdOrThrow("group", "image", "add", pool + "/half-g", pool + "/half-a");
+        c.rbdOrThrow("group", "snap", "create", pool + "/half-g@whole");
+        try (org.jceph.rados.RadosClient client = org.jceph.rados.RadosClient.connect(
+                org.jceph.messenger.config.CephConfig.fromEnvironment("-c", c.confPath().toString()))) {
+            org.jceph.rados.IoCtx io = client.ioCtx(pool);
+            String groupId = org.jceph.rbd.Groups.idOf(io, "half-g");
+            String imageId = org.jceph.rbd.RbdImage.list(io).get("half-a");
+            // GroupSnapshot v1 {id "deadbeef", name "half", state 0 (incomplete), no member snapshots}
+            byte[] record = java.util.HexFormat.of().parseHex("010119000000" + "08000000" + "6465616462656566"
+                    + "04000000" + "68616c66" + "00" + "00000000");
+            io.omapSetVals(org.jceph.rbd.Groups.header(groupId), java.util.Map.of(
+                    "snapshot_deadbeef", record,
+                    String.format("image_%016x_%s", io.poolId(), imageId), new byte[] {1}));
+        }
+        sameListing(c, List.of("group", "snap", "ls"), pool + "/half-g");
+        sameListing(c, List.of("group", "image", "ls"), pool + "/half-g");
+        assertTrue(run(c, "group", "snap", "ls", pool + "/half-g").lines()
+                .anyMatch(l -> l.startsWith("half ") && l.endsWith(" incomplete")));
+        assertTrue(run(c, "group", "image", "ls", pool + "/half-g").contains("/half-a incomplete"));
+        // both remove what was left: the half snapshot has no member snapshot to remove
+        run(c, "group", "snap", "rm", pool + "/half-g@half");
+        c.rbdOrThrow("group", "rm", pool + "/half-g");
+        assertEquals("", c.rbdOrThrow("snap", "ls", "--all", pool + "/half-a"));
+        run(c, "rm", "--no-progress", pool + "/half-a");
+    }
 }
