@@ -274,9 +274,10 @@ public final class RbdImage implements Image {
         }
         SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
                 new byte[0]), "get_snapcontext"));
-        if (!snapc.snaps().isEmpty()) {
-            throw new RbdException("image " + name + " has snapshots: remove them first");
+        if (!snapc.snaps().isEmpty()) { // ENOTEMPTY, as librbd's pre-remove (group snapshots count too)
+            throw new RbdException(Errno.ENOTEMPTY.negative(), "image " + name + " has snapshots: remove them first");
         }
+        Groups.refuseIfGrouped(io, img.id, name); // after the snapshot check, as librbd's pre-remove
         long sets = (img.size + img.layout.objectSetSize() - 1) / img.layout.objectSetSize();
         long total = objectCountFor(img.layout, img.size);
         List<CompletableFuture<Void>> removals = new ArrayList<>();
@@ -1581,13 +1582,44 @@ public final class RbdImage implements Image {
         return s;
     }
 
+    /**
+     * Group hook: a snapshot in a non-user namespace ({@code namespace} writes the whole
+     * cls::rbd::SnapshotNamespace struct), taken as {@link #snapCreate} takes user snapshots.
+     */
+    Snapshot snapCreateInNamespace(String snapName, java.util.function.Consumer<CephEncoder> namespace) {
+        checkWritable();
+        Snapshot s = maintenance(() -> snapCreateUnderLock(snapName, namespace));
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+        return s;
+    }
+
+    /** Group hook: removes a snapshot of any namespace (public {@link #snapRemove} takes user ones only). */
+    void snapRemoveAnyNamespace(String snapName) {
+        checkWritable();
+        headerChange(() -> snapRemoveUnderLock(snapName));
+    }
+
+    /** Group hook: rolls back to a snapshot of any namespace. */
+    void snapRollbackAnyNamespace(String snapName) {
+        checkWritable();
+        headerChange(() -> snapRollbackUnderLock(snapName, ProgressListener.NONE));
+    }
+
     private Snapshot snapCreateUnderLock(String snapName) {
-        long snapId = io.selfManagedSnapCreate();
-        md.exec("rbd_header." + id, "rbd", "snapshot_add", encode(e -> {
-            e.writeString(snapName).writeU64Le(snapId);
+        return snapCreateUnderLock(snapName, e -> {
             int mark = e.beginStruct(1, 1);
             e.writeU32Le(0); // SnapshotNamespace USER
             e.finishStruct(mark);
+        });
+    }
+
+    private Snapshot snapCreateUnderLock(String snapName, java.util.function.Consumer<CephEncoder> namespace) {
+        long snapId = io.selfManagedSnapCreate();
+        md.exec("rbd_header." + id, "rbd", "snapshot_add", encode(e -> {
+            e.writeString(snapName).writeU64Le(snapId);
+            namespace.accept(e);
         }));
         refreshSnapContext();
         if (mapActive()) {
@@ -1604,6 +1636,7 @@ public final class RbdImage implements Image {
      */
     public void snapRemove(String snapName) {
         checkWritable();
+        userSnapshot(snapName);
         headerChange(() -> snapRemoveUnderLock(snapName));
     }
 
@@ -1654,6 +1687,13 @@ public final class RbdImage implements Image {
         md.exec("rbd_header." + id, "rbd", "snapshot_remove", encode(e -> e.writeU64Le(s.id())));
         io.selfManagedSnapRemove(s.id());
         refreshSnapContext();
+    }
+
+    /** As librbd looks names up in the user namespace: group (and other) snapshots are not found by name. */
+    private void userSnapshot(String snapName) {
+        if (snapshots().stream().noneMatch(x -> x.name().equals(snapName) && x.isUser())) {
+            throw new RbdException.NoSuchKeyException("image " + name + " has no snapshot " + snapName);
+        }
     }
 
     private Snapshot snapshot(String snapName) {
@@ -1740,6 +1780,7 @@ public final class RbdImage implements Image {
      */
     public void snapRollback(String snapName, ProgressListener progress) {
         checkWritable();
+        userSnapshot(snapName);
         headerChange(() -> snapRollbackUnderLock(snapName, ProgressListener.orNone(progress)));
     }
 

@@ -43,7 +43,7 @@ public final class RbdCommand {
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
             "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
-            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "encryption", "pool");
+            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "encryption", "pool", "group");
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a;
@@ -164,7 +164,23 @@ public final class RbdCommand {
                     if (org.jceph.rbd.format1.Format1Image.exists(rados.ioCtx(spec[0]), spec[1])) {
                         org.jceph.rbd.format1.Format1Image.remove(rados.ioCtx(spec[0]), spec[1]);
                     } else {
-                        RbdImage.remove(rados.ioCtx(spec[0]), spec[1], new Progress(a, err, "Removing image"));
+                        Progress progress = new Progress(a, err, "Removing image");
+                        try {
+                            RbdImage.remove(rados.ioCtx(spec[0]), spec[1], progress);
+                        } catch (org.jceph.rbd.Groups.ImageInGroupException e) {
+                            progress.fail();
+                            err.println("rbd: error: image belongs to a group " + e.group());
+                            err.println("Remove the image from the group and try again.");
+                            return 31; // EMLINK
+                        } catch (RbdException e) {
+                            if (e.errno() != -39) {
+                                throw e;
+                            }
+                            progress.fail();
+                            err.println("rbd: image has snapshots - these must be deleted with 'rbd snap purge' before the"
+                                    + " image can be removed.");
+                            return 39; // ENOTEMPTY
+                        }
                     }
                     done(a, err, "Removing image");
                 }
@@ -267,7 +283,7 @@ public final class RbdCommand {
                     boolean write = !sub.equals("ls") && !sub.equals("list");
                     try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !write)) {
                         switch (sub) {
-                            case "ls", "list" -> snapList(img, a, out);
+                            case "ls", "list" -> snapList(img, rados.ioCtx(spec[0]), a, out);
                             case "create", "add" -> img.snapCreate(needSnap(snap));
                             case "rm", "remove" -> {
                                 String byId = a.opt("snap-id", null);
@@ -393,6 +409,9 @@ public final class RbdCommand {
                 case "pool" -> {
                     return RbdPoolCommands.run(a, rados, out, err);
                 }
+                case "group" -> {
+                    return RbdGroupCommands.run(a, rados, out, err);
+                }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
             return 0;
@@ -449,22 +468,34 @@ public final class RbdCommand {
     private static final java.time.format.DateTimeFormatter CTIME =
             java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.ROOT);
 
-    /** rbd snap ls: the user's snapshots, with protection and creation time, as the rbd tool lists them. */
-    private static void snapList(RbdImage img, Args a, PrintStream out) {
-        List<RbdImage.Snapshot> snaps = img.userSnapshots();
+    /**
+     * rbd snap ls: the user's snapshots, with protection and creation time, as the rbd tool lists
+     * them; with --all every namespace's, and a NAMESPACE column ("user", "group (POOL/GROUP@SNAP)").
+     */
+    private static void snapList(RbdImage img, IoCtx io, Args a, PrintStream out) {
+        boolean all = a.flags().contains("all");
+        List<RbdImage.Snapshot> snaps = all ? img.snapshots() : img.userSnapshots();
         List<String[]> rows = new ArrayList<>();
-        List<Map<String, Object>> json = new ArrayList<>();
+        List<Object> json = new ArrayList<>();
         for (RbdImage.Snapshot s : snaps) {
             boolean prot = img.isProtected(s.name());
             String when = s.timestamp() == null ? ""
                     : CTIME.format(s.timestamp().atZone(java.time.ZoneId.systemDefault()));
-            rows.add(new String[] {Long.toString(s.id()), s.name(), human(s.size()), prot ? "yes" : "", when});
             Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("id", s.id());
             m.put("name", s.name());
             m.put("size", s.size());
             m.put("protected", prot ? "true" : "false");
             m.put("timestamp", when);
+            String[] row = {Long.toString(s.id()), s.name(), human(s.size()), prot ? "yes" : "", when};
+            if (all) {
+                Map<String, Object> ns = new java.util.LinkedHashMap<>();
+                String text = namespaceOf(img, io, s, ns);
+                m.put("namespace", ns);
+                row = java.util.Arrays.copyOf(row, 6);
+                row[5] = text;
+            }
+            rows.add(row);
             json.add(m);
         }
         if (CephJson.formatted(a)) {
@@ -474,8 +505,11 @@ public final class RbdCommand {
         if (rows.isEmpty()) {
             return; // the rbd tool prints nothing, not even the header
         }
-        TextTable t = new TextTable(new String[] {"SNAPID", "NAME", "SIZE", "PROTECTED", "TIMESTAMP"},
-                new boolean[] {true, false, false, false, false});
+        TextTable t = all
+                ? new TextTable(new String[] {"SNAPID", "NAME", "SIZE", "PROTECTED", "TIMESTAMP", "NAMESPACE"},
+                        new boolean[] {true, false, false, false, false, false})
+                : new TextTable(new String[] {"SNAPID", "NAME", "SIZE", "PROTECTED", "TIMESTAMP"},
+                        new boolean[] {true, false, false, false, false});
         rows.forEach(r -> t.row(r));
         t.print(out);
     }
@@ -516,6 +550,43 @@ public final class RbdCommand {
     }
 
     /** rbd image-meta get/set/list/remove, with the stock tool's output. */
+
+    /** A snapshot's namespace as rbd snap ls --all shows it: the column text, and the JSON object in {@code ns}. */
+    private static String namespaceOf(RbdImage img, IoCtx io, RbdImage.Snapshot s, Map<String, Object> ns) {
+        switch (s.namespaceType()) {
+            case RbdImage.Snapshot.NAMESPACE_USER -> {
+                ns.put("type", "user");
+                return "user";
+            }
+            case org.jceph.rbd.Groups.NAMESPACE_GROUP -> {
+                ns.put("type", "group");
+                org.jceph.rbd.Groups.GroupNamespace g = org.jceph.rbd.Groups.namespaceOf(io, img.id(), s.id());
+                IoCtx gio = io.client().ioCtx(g.groupPool());
+                gio.setNamespace(io.namespace());
+                String group = org.jceph.rbd.Groups.nameOrNull(gio, g.groupId());
+                String snap = group == null ? null : org.jceph.rbd.Groups.snapshots(gio, group).stream()
+                        .filter(x -> x.id().equals(g.groupSnapId())).map(org.jceph.rbd.Groups.GroupSnap::name)
+                        .findFirst().orElse(null);
+                ns.put("pool", gio.poolName());
+                ns.put("group", group == null ? "" : group);
+                ns.put("group snap", snap == null ? "" : snap);
+                return "group (" + gio.poolName() + "/" + (group == null ? "" : group) + "@" + (snap == null ? "" : snap) + ")";
+            }
+            case 2 -> {
+                ns.put("type", "trash");
+                return "trash";
+            }
+            case 3 -> {
+                ns.put("type", "mirror");
+                return "mirror";
+            }
+            default -> {
+                ns.put("type", "unknown");
+                return "unknown";
+            }
+        }
+    }
+
     private static int imageMeta(RadosClient rados, Args a, PrintStream out, PrintStream err) {
         String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
         String[] spec = spec(a, 2);
@@ -938,7 +1009,7 @@ public final class RbdCommand {
             "image-feature", "image-format", "io-pattern", "io-size", "io-threads", "io-total", "io-type", "object-size",
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
             "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool",
-            "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id");
+            "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id", "group", "image-id", "dest-snap");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();

@@ -44,6 +44,7 @@ final class RbdHelp {
         add("clone", "clone", "rbd clone [--image-feature <image-feature>] [--rbd-default-clone-format <1|2|auto>]\n"
                 + "          <source-snap-spec> <dest-image-spec>", "Clone a snapshot into a CoW child image.");
         RbdFeatureHelp.register(RbdHelp::add);
+        RbdGroupCommands.registerHelp(RbdHelp::add);
         add("copy", "copy (cp)", "rbd cp [--pool <pool>] [--snap <snap>] [--dest-pool <dest-pool>] [--order <order>]\n"
                 + "          [--object-size <object-size>] [--image-feature <image-feature>] [--stripe-unit <stripe-unit>]\n"
                 + "          [--stripe-count <stripe-count>] [--data-pool <data-pool>] [--sparse-size <sparse-size>]\n"
@@ -89,7 +90,7 @@ final class RbdHelp {
         add("resize", "resize", "rbd resize --size <size> [--allow-shrink] [--no-progress] <image-spec>",
                 "Resize (expand or shrink) image.");
         add("snap create", "snap create (snap add)", "rbd snap create <snap-spec>", "Create a snapshot.", "snap add");
-        add("snap list", "snap list (snap ls)", "rbd snap list [--format <format>] <image-spec>",
+        add("snap list", "snap list (snap ls)", "rbd snap list [--all] [--format <format>] [--pretty-format] <image-spec>",
                 "Dump list of image snapshots.", "snap ls");
         add("snap protect", "snap protect", "rbd snap protect <snap-spec>", "Prevent a snapshot from being deleted.");
         add("snap remove", "snap remove (snap rm)", "rbd snap remove <snap-spec>", "Delete a snapshot.", "snap rm");

@@ -53,6 +53,12 @@ final class RbdInfoCommand {
                     List.of(RbdFeatures.names(v.features()).split(", ")).stream().filter(s -> !s.isEmpty()).toList()));
             m.put("op_features", new CephJson.Items("op_feature", ImageInfo.opFeatureNames(info.opFeatures())));
             m.put("flags", new CephJson.Items("flag", ImageInfo.flagNames(info.flags())));
+            org.jceph.rbd.Groups.ImageGroup group = org.jceph.rbd.Groups.imageGroup(io, v.id());
+            String groupText = group == null ? null : group.poolName() + "/"
+                    + (io.namespace().isEmpty() ? "" : io.namespace() + "/") + group.groupName();
+            if (groupText != null) {
+                m.put("group", groupText);
+            }
             if (info.created() != null) {
                 m.put("create_timestamp", ctime(info.created()));
             }
@@ -109,6 +115,9 @@ final class RbdInfoCommand {
             t.append("\tfeatures: ").append(RbdFeatures.names(v.features())).append('\n');
             t.append("\top_features: ").append(String.join(", ", ImageInfo.opFeatureNames(info.opFeatures()))).append('\n');
             t.append("\tflags: ").append(String.join(", ", ImageInfo.flagNames(info.flags()))).append('\n');
+            if (groupText != null) {
+                t.append("\tgroup: ").append(groupText).append('\n');
+            }
             for (String k : List.of("create_timestamp", "access_timestamp", "modify_timestamp")) {
                 if (m.containsKey(k)) {
                     t.append('\t').append(k).append(": ").append(m.get(k)).append('\n');

@@ -74,9 +74,16 @@ class RbdCommandIT {
         c.rbdOrThrow("group", "snap", "create", pool + "/snapgroup@gs");
         assertTrue(c.rbdOrThrow("snap", "ls", "--all", pool + "/snapcmd").contains("group ("));
         for (String[] args : new String[][] {{"snap", "ls", pool + "/snapcmd"}, {"snap", "ls", "--format", "json", pool + "/snapcmd"},
-            {"du", pool + "/snapcmd"}}) {
+            {"du", pool + "/snapcmd"}, {"snap", "ls", "--all", pool + "/snapcmd"},
+            {"snap", "ls", "--all", "--format", "json", "--pretty-format", pool + "/snapcmd"},
+            {"snap", "ls", "--format", "json", "--pretty-format", pool + "/snapcmd"}, {"info", pool + "/snapcmd"}}) {
             assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args)); // ids, names, sizes, "yes", timestamps
         }
+        // the group snapshot is not a user snapshot: neither tool removes it by name
+        String member = c.rbdOrThrow("snap", "ls", "--all", "--format", "json", pool + "/snapcmd").replaceAll(
+                "(?s).*\"name\":\"(\\.group\\.[^\"]+)\".*", "$1");
+        assertEquals(c.rbd("snap", "rm", pool + "/snapcmd@" + member).exitCode(),
+                JcephRbd.runRc(c, "snap", "rm", "--no-progress", pool + "/snapcmd@" + member).rc());
         c.rbdOrThrow("group", "snap", "rm", pool + "/snapgroup@gs");
         c.rbdOrThrow("group", "image", "remove", pool + "/snapgroup", pool + "/snapcmd");
         c.rbdOrThrow("group", "rm", pool + "/snapgroup");

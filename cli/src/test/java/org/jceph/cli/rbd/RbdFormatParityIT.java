@@ -46,6 +46,9 @@ class RbdFormatParityIT {
         c.rbdOrThrow("image-meta", "set", pool + "/a", "key one", "v&<\"'>");
         c.rbdOrThrow("image-meta", "set", pool + "/a", "k2", "plain");
         c.rbdOrThrow("config", "image", "set", pool + "/a", "rbd_cache_max_dirty", "1000000");
+        c.rbdOrThrow("group", "create", pool + "/g1");
+        c.rbdOrThrow("group", "image", "add", pool + "/g1", pool + "/plain");
+        c.rbdOrThrow("group", "snap", "create", pool + "/g1@gs");
         c.rbdOrThrow("create", "--size", "1M", pool + "/gone");
         c.rbdOrThrow("trash", "mv", pool + "/gone");
         c.rbdOrThrow("bench", "--io-type", "write", "--io-total", "1M", "--io-size", "64K", pool + "/a");
@@ -58,7 +61,9 @@ class RbdFormatParityIT {
             {"lock", "ls", pool + "/a"}, {"lock", "ls", pool + "/plain"}, {"image-meta", "list", pool + "/a"},
             {"snap", "ls", pool + "/a"}, {"info", pool + "/a"}, {"info", pool + "/b"}, {"info", pool + "/a@s1"},
             {"trash", "ls", pool}, {"trash", "ls", "-l", pool}, {"config", "image", "list", pool + "/a"},
-            {"config", "pool", "list", pool}, {"children", "--descendants", pool + "/a"}, {"pool", "stats", pool}};
+            {"config", "pool", "list", pool}, {"children", "--descendants", pool + "/a"}, {"pool", "stats", pool},
+            {"group", "ls", pool}, {"group", "image", "list", pool + "/g1"}, {"group", "snap", "list", pool + "/g1"},
+            {"snap", "ls", "--all", pool + "/plain"}, {"info", pool + "/plain"}};
         for (String[] cmd : commands) {
             for (List<String> format : FORMATS) {
                 List<String> args = new ArrayList<>(List.of(cmd));
