@@ -3,6 +3,7 @@ module org.jceph.benchmarks {
     requires org.jceph.crush;
     requires org.jceph.osdmap;
     requires org.jceph.encoding;
+    requires org.jceph.messenger;
     requires jmh.core;
     requires io.netty.buffer;
 }
