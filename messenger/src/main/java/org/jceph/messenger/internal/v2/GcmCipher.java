@@ -150,16 +150,41 @@ public final class GcmCipher {
      * is sent under the nonce, so reusing it for the check gives an eavesdropper nothing.
      */
     public byte[] decrypt(ByteBuffer[] parts, int sealedLen) throws GeneralSecurityException {
+        if (sealedLen < TAG_LEN) {
+            checkMode(Cipher.DECRYPT_MODE);
+            throw new javax.crypto.AEADBadTagException("sealed block of " + sealedLen + " bytes is shorter than its tag");
+        }
+        byte[] plain = new byte[sealedLen - TAG_LEN];
+        decrypt(parts, sealedLen, ByteBuffer.wrap(plain));
+        return plain;
+    }
+
+    /**
+     * As {@link #decrypt(ByteBuffer[], int)}, the plaintext written into {@code dests} in order
+     * (heap buffers whose remaining bytes together are {@code sealedLen - 16}; their positions
+     * move). On a bad tag every destination is zeroed before the exception.
+     */
+    public void decrypt(ByteBuffer[] parts, int sealedLen, ByteBuffer... dests) throws GeneralSecurityException {
         checkMode(Cipher.DECRYPT_MODE);
         if (sealedLen < TAG_LEN) {
             throw new javax.crypto.AEADBadTagException("sealed block of " + sealedLen + " bytes is shorter than its tag");
         }
         byte[] nonce = nonce();
+        int len = sealedLen - TAG_LEN;
+        int room = 0;
+        for (ByteBuffer d : dests) {
+            room += d.remaining();
+        }
+        if (room != len) {
+            advance();
+            throw new IllegalArgumentException(room + " bytes of room for " + len + " bytes of plaintext");
+        }
+        int[] starts = new int[dests.length];
+        for (int i = 0; i < dests.length; i++) {
+            starts[i] = dests[i].position();
+        }
         try {
-            int len = sealedLen - TAG_LEN;
-            byte[] plain = new byte[len];
             byte[] tag = new byte[TAG_LEN];
-            ByteBuffer plainOut = ByteBuffer.wrap(plain);
             ByteBuffer tagOut = ByteBuffer.wrap(tag);
             // GCM's counter blocks are nonce | u32be: J0 = nonce | 1 seals the tag, the data starts at
             // J0 + 1. GCM wraps only the low 32 bits, CTR carries into the nonce: the same for any
@@ -168,10 +193,16 @@ public final class GcmCipher {
             counter0[AES_BLOCK - 1] = 2;
             ctr.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(counter0));
             int left = len;
+            int d = 0;
             for (ByteBuffer part : parts) {
-                int n = Math.min(left, part.remaining());
-                feed(ctr, part, n, plainOut);
-                left -= n;
+                while (left > 0 && part.hasRemaining()) {
+                    while (!dests[d].hasRemaining()) {
+                        d++;
+                    }
+                    int n = Math.min(part.remaining(), dests[d].remaining());
+                    feed(ctr, part, n, dests[d]);
+                    left -= n;
+                }
                 int t = Math.min(part.remaining(), tagOut.remaining());
                 if (t > 0) {
                     tagOut.put(tagOut.position(), part, part.position(), t);
@@ -179,19 +210,27 @@ public final class GcmCipher {
                     part.position(part.position() + t);
                 }
             }
-            if (left != 0 || plainOut.hasRemaining() || tagOut.hasRemaining()) {
+            if (left != 0 || tagOut.hasRemaining()) {
                 throw new javax.crypto.AEADBadTagException("parts hold fewer than the " + sealedLen + " sealed bytes");
             }
             tagger.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LEN * 8, nonce));
-            for (int off = 0; off < len; off += CHUNK) {
-                tagger.update(plain, off, Math.min(CHUNK, len - off), scratch, 0);
+            ByteBuffer sink = ByteBuffer.wrap(scratch);
+            for (int i = 0; i < dests.length; i++) {
+                ByteBuffer p = dests[i].duplicate().position(starts[i]).limit(dests[i].position());
+                while (p.hasRemaining()) {
+                    sink.clear();
+                    feed(tagger, p, Math.min(CHUNK, p.remaining()), sink);
+                }
             }
-            int last = tagger.doFinal(scratch, 0); // the unaligned rest of the ciphertext, then the tag
+            sink.clear();
+            int last = tagger.doFinal(EMPTY, sink); // the unaligned rest of the ciphertext, then the tag
             if (!MessageDigest.isEqual(tag, java.util.Arrays.copyOfRange(scratch, last - TAG_LEN, last))) {
-                java.util.Arrays.fill(plain, (byte) 0);
+                for (int i = 0; i < dests.length; i++) {
+                    ByteBuffer p = dests[i];
+                    java.util.Arrays.fill(p.array(), p.arrayOffset() + starts[i], p.arrayOffset() + p.position(), (byte) 0);
+                }
                 throw new javax.crypto.AEADBadTagException("GCM tag mismatch");
             }
-            return plain;
         } finally {
             advance();
         }
