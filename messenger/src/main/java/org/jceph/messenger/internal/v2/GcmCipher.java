@@ -37,6 +37,8 @@ public final class GcmCipher {
     private final Cipher ctr;
     private final Cipher tagger;
     private final byte[] scratch;
+    /** Staging for input from direct buffers (see {@link #feed}). */
+    private final byte[] stage = new byte[CHUNK];
 
     /**
      * The largest slice handed to the JDK cipher in one call (a multiple of the AES block): see
@@ -110,7 +112,8 @@ public final class GcmCipher {
 
     /**
      * Encrypts the concatenation of {@code parts} (read in place, positions moved) into {@code out}:
-     * ciphertext then the 16-byte tag. One nonce used. {@code out} must have room for both.
+     * ciphertext then the 16-byte tag. One nonce used. {@code out}, a heap buffer, must have room
+     * for both.
      *
      * <p>The parts go to the cipher in slices of at most {@value #CHUNK} bytes. That is for
      * speed, not correctness: the JDK runs AES-CTR and GHASH as CPU intrinsics (AES-NI, CLMUL)
@@ -236,17 +239,28 @@ public final class GcmCipher {
         }
     }
 
-    /** Hands {@code n} bytes of {@code part} to {@code c} (output to {@code out}) in slices of at most {@value #CHUNK}. */
-    private static void feed(Cipher c, ByteBuffer part, int n, ByteBuffer out) throws ShortBufferException {
-        int end = part.limit();
+    /**
+     * Hands {@code n} bytes of {@code part} to {@code c} in slices of at most {@value #CHUNK},
+     * through the cipher's array API: the output goes to the heap buffer {@code out} (its position
+     * moves), a heap part is read in place, a direct (or read-only) one through a reused staging
+     * array. The JDK's ByteBuffer API would allocate a temporary array per call for a direct
+     * input, 4 MiB of garbage per 4 MiB frame.
+     */
+    private void feed(Cipher c, ByteBuffer part, int n, ByteBuffer out) throws ShortBufferException {
+        byte[] o = out.array();
         int stop = part.position() + n;
-        try {
-            while (part.position() < stop) {
-                part.limit(Math.min(stop, part.position() + CHUNK));
-                c.update(part, out);
+        while (part.position() < stop) {
+            int k = Math.min(CHUNK, stop - part.position());
+            int at = out.arrayOffset() + out.position();
+            int made;
+            if (part.hasArray()) {
+                made = c.update(part.array(), part.arrayOffset() + part.position(), k, o, at);
+            } else {
+                part.get(part.position(), stage, 0, k);
+                made = c.update(stage, 0, k, o, at);
             }
-        } finally {
-            part.limit(end);
+            part.position(part.position() + k);
+            out.position(out.position() + made);
         }
     }
 
