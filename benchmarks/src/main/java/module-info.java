@@ -4,6 +4,8 @@ module org.jceph.benchmarks {
     requires org.jceph.osdmap;
     requires org.jceph.encoding;
     requires org.jceph.messenger;
+    // FrameCpu: per-thread CPU time and allocated bytes
+    requires jdk.management;
     requires jmh.core;
     requires io.netty.buffer;
 }
