@@ -3,6 +3,9 @@ module org.jceph.benchmarks {
     requires org.jceph.crush;
     requires org.jceph.osdmap;
     requires org.jceph.encoding;
+    requires org.jceph.messenger;
+    // FrameCpu: per-thread CPU time and allocated bytes
+    requires jdk.management;
     requires jmh.core;
     requires io.netty.buffer;
 }

@@ -17,6 +17,7 @@ module org.jceph.messenger {
     exports org.jceph.messenger.v2;
     // the codecs, for `jceph decode --pcap` to inflate compressed msgr2 frames
     exports org.jceph.messenger.internal.compress to org.jceph.cli;
-    // the frame reader, for the generated protocol reference to take message fronts from captures
-    exports org.jceph.messenger.internal.v2 to org.jceph.cli;
+    // the frame reader, for the generated protocol reference to take message fronts from captures,
+    // and the frame codec for its JMH benchmarks
+    exports org.jceph.messenger.internal.v2 to org.jceph.cli, org.jceph.benchmarks;
 }

@@ -2,6 +2,7 @@ package org.jceph.rados.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import org.jceph.encoding.CephDecoder;
@@ -240,6 +241,19 @@ public final class OsdOpMessages {
         }
     }
 
+    /**
+     * The array behind {@code b} when {@code b} is exactly all of an unpooled heap array (what the
+     * frame readers wrap their own decrypted or decompressed arrays in), else null. Pooled buffers
+     * never qualify: their arrays go back to the pool and are reused.
+     */
+    static byte[] wholeArray(ByteBuf b) {
+        if (b.hasArray() && b.alloc() == UnpooledByteBufAllocator.DEFAULT && !b.isReadOnly()
+                && b.arrayOffset() + b.readerIndex() == 0 && b.readableBytes() == b.array().length) {
+            return b.array();
+        }
+        return null;
+    }
+
     public static Reply decode(Message m) {
         CephDecoder d = CephDecoder.of(m.front(), "MOSDOpReply");
         String oid = d.readString();
@@ -263,10 +277,18 @@ public final class OsdOpMessages {
         long userVersion = d.readU64Le();
         Redirect redirect = d.readBool() ? Redirect.decode(d) : null;
         List<byte[]> outputs = new ArrayList<>(n);
-        // m.data() is a view of the receive buffers: each output is copied out once, here.
-        CephDecoder data = new CephDecoder(m.data().duplicate(), "MOSDOpReply data");
-        for (int i = 0; i < n; i++) {
-            outputs.add(data.readBytes(outLens[i]));
+        // m.data() is a view of the receive buffers (crc mode): each output is copied out once,
+        // here. In secure mode (and for decompressed frames) it is an array of its own that the
+        // frame reader filled: an output that is all of it is handed over as it is.
+        ByteBuf all = m.data();
+        byte[] whole = n == 1 ? wholeArray(all) : null;
+        if (whole != null && whole.length == outLens[0]) {
+            outputs.add(whole);
+        } else {
+            CephDecoder data = new CephDecoder(all.duplicate(), "MOSDOpReply data");
+            for (int i = 0; i < n; i++) {
+                outputs.add(data.readBytes(outLens[i]));
+            }
         }
         return new Reply(m.tid(), oid, pg, flags, result, epoch, rvals, outputs, userVersion, redirect, retryAttempt);
     }

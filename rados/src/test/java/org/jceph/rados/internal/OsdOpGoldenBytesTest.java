@@ -3,6 +3,7 @@ package org.jceph.rados.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -209,5 +210,30 @@ class OsdOpGoldenBytesTest {
         assertEquals(List.of(0), get.rvals());
         assertArrayEquals(PAYLOAD, get.outputs().get(0), "the read's data, split by the reply op's payload_len");
         assertEquals(1, get.userVersion());
+    }
+
+    /**
+     * A read reply's data that is all of an unpooled array of its own (what the secure-mode and
+     * decompressing frame readers hand up) becomes the output as it is; any other buffer (a view
+     * of pooled or direct receive buffers, as in crc mode) is copied out.
+     */
+    @Test
+    void aReadsDataIsHandedOverWithoutACopyOnlyWhenItIsAWholeUnpooledArray() throws IOException {
+        MessageFrame f = only(messages(load("pacific-16.2.15-rados-get-osd-crc-server.bin")), 43);
+        byte[] own = f.data().clone();
+        OsdOpMessages.Reply whole = OsdOpMessages.decode(new Message(43, 8, 2, 127, 1, 1, f.front(), new byte[0], own));
+        assertTrue(whole.outputs().get(0) == own, "the reply's own array was copied");
+
+        io.netty.buffer.ByteBuf pooled = io.netty.buffer.PooledByteBufAllocator.DEFAULT.heapBuffer(own.length);
+        io.netty.buffer.ByteBuf direct = io.netty.buffer.Unpooled.directBuffer(own.length);
+        io.netty.buffer.ByteBuf slice = io.netty.buffer.Unpooled.wrappedBuffer(new byte[own.length + 8]).slice(4, own.length);
+        for (io.netty.buffer.ByteBuf b : List.of(pooled, direct, slice)) {
+            b.writerIndex(0);
+            b.writeBytes(own);
+            OsdOpMessages.Reply r = OsdOpMessages.decode(new Message(43, 8, 2, 127, 1, 1, f.front(), new byte[0], b));
+            assertArrayEquals(PAYLOAD, r.outputs().get(0));
+            assertTrue(!b.hasArray() || r.outputs().get(0) != b.array(), "a shared array was handed over: " + b);
+            b.release();
+        }
     }
 }

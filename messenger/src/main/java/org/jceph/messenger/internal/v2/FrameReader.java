@@ -1,6 +1,7 @@
 package org.jceph.messenger.internal.v2;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import io.netty.buffer.Unpooled;
 import org.jceph.encoding.Crc32c;
@@ -17,8 +18,9 @@ import org.jceph.messenger.v2.FrameException;
  * every length against the caps before allocating.
  *
  * <p>Segments 0..2 of a returned frame are small copies; the data segment (3) is a retained view
- * of {@code in}, not a copy (in secure mode, of the decrypted plaintext), taken only once every
- * check of the frame has passed: release the frame when done with it. Fed the clients' composite
+ * of {@code in}, not a copy, taken only once every check of the frame has passed: release the
+ * frame when done with it. In secure mode segments 1..3 are each an array of their own holding
+ * the decrypted bytes (the decryption being the one copy), wrapped whole. Fed the clients' composite
  * cumulation, the view holds the received buffers themselves and outlives the cumulation's
  * discarding them.
  *
@@ -303,16 +305,29 @@ public final class FrameReader {
         segs[0] = Unpooled.wrappedBuffer(seg0);
         boolean aborted = false;
         if (p.hasTail()) {
-            // Decrypting is the one copy secure mode needs: the segments are views of the plaintext.
-            byte[] plain = open(in, pos, (int) cLen, name + "/tail", streamOffset + pos - r);
-            ByteBuf whole = Unpooled.wrappedBuffer(plain);
-            int q = 0;
-            for (int i = 1; i < p.numSegments(); i++) {
-                segs[i] = whole.retainedSlice(q, p.lengths()[i]);
-                q += FrameWriter.padded(p.lengths()[i]);
+            // Decrypting is the one copy secure mode needs: each segment is decrypted into an
+            // array of its own (handed up whole: a front or an object's data is then used as it
+            // is, not copied again), the padding and the epilogue into one small array.
+            int num = p.numSegments();
+            byte[] pads = new byte[FrameWriter.SECURE_BLOCK * num];
+            ByteBuffer[] dests = new ByteBuffer[2 * (num - 1) + 1];
+            byte[][] arrays = new byte[num][];
+            int padAt = 0;
+            for (int i = 1; i < num; i++) {
+                int n = p.lengths()[i];
+                arrays[i] = new byte[n];
+                dests[2 * (i - 1)] = ByteBuffer.wrap(arrays[i]);
+                int pad = FrameWriter.padded(n) - n;
+                dests[2 * (i - 1) + 1] = ByteBuffer.wrap(pads, padAt, pad);
+                padAt += pad;
             }
-            whole.release();
-            aborted = checkLateStatus(plain[q + FrameWriter.SECURE_LATE_STATUS.offset()] & 0xFF, name,
+            int epi = padAt;
+            dests[dests.length - 1] = ByteBuffer.wrap(pads, epi, FrameWriter.SECURE_BLOCK);
+            open(in, pos, (int) cLen, name + "/tail", streamOffset + pos - r, dests);
+            for (int i = 1; i < num; i++) {
+                segs[i] = arrays[i].length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(arrays[i]);
+            }
+            aborted = checkLateStatus(pads[epi + FrameWriter.SECURE_LATE_STATUS.offset()] & 0xFF, name,
                     streamOffset + pos - r);
             pos += (int) cLen;
         }
@@ -345,6 +360,15 @@ public final class FrameReader {
     private byte[] open(ByteBuf in, int index, int len, String what, long offset) {
         try {
             return rx.decrypt(in.nioBuffers(index, len), len);
+        } catch (GeneralSecurityException e) {
+            throw new FrameException(what, offset, "AES-GCM authentication failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Decrypts {@code len} sealed bytes of {@code in} from {@code index}, read in place, into {@code dests}. */
+    private void open(ByteBuf in, int index, int len, String what, long offset, ByteBuffer... dests) {
+        try {
+            rx.decrypt(in.nioBuffers(index, len), len, dests);
         } catch (GeneralSecurityException e) {
             throw new FrameException(what, offset, "AES-GCM authentication failed (" + e.getClass().getSimpleName() + ")");
         }

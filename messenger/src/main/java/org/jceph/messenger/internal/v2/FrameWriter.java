@@ -255,12 +255,39 @@ public final class FrameWriter {
         return out;
     }
 
-    private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
+    /** Zero padding for the secure layout (less than one AES block at a time). */
+    private static final byte[] ZEROS = new byte[SECURE_BLOCK];
+    /** The secure epilogue's plaintext: late_status complete, then zero padding. */
+    private static final byte[] SECURE_EPILOGUE_COMPLETE = new byte[SECURE_BLOCK];
 
-    private static ByteBuffer[] views(ByteBuf b, int index, int len) {
-        return len == 0 ? NO_BUFFERS : b.nioBuffers(index, len);
+    static {
+        SECURE_EPILOGUE_COMPLETE[SECURE_LATE_STATUS.offset()] = (byte) LATE_STATUS_COMPLETE;
     }
 
+    /** Adds the nio views of {@code len} bytes of {@code b} from {@code index} to {@code parts}. */
+    private static void addViews(List<ByteBuffer> parts, ByteBuf b, int index, int len) {
+        if (len == 0) {
+            return;
+        }
+        if (b.nioBufferCount() == 1) {
+            parts.add(b.nioBuffer(index, len));
+        } else {
+            parts.addAll(List.of(b.nioBuffers(index, len)));
+        }
+    }
+
+    private static void addPadding(List<ByteBuffer> parts, int len) {
+        int pad = padded(len) - len;
+        if (pad > 0) {
+            parts.add(ByteBuffer.wrap(ZEROS, 0, pad));
+        }
+    }
+
+    /**
+     * The secure layout: the preamble and segment 0's first bytes are copied into the first
+     * block's plaintext (80 bytes); everything else is read in place by the cipher, which writes
+     * the whole frame into one array (the one copy secure mode needs on the way out).
+     */
     private ByteBuf secure(byte[] pre, ByteBuf[] segs, boolean tail) {
         ByteBuf seg0 = segs[0];
         int len0 = seg0.readableBytes();
@@ -278,27 +305,24 @@ public final class FrameWriter {
         byte[] wire = new byte[total];
         ByteBuffer out = ByteBuffer.wrap(wire);
         // preamble + the first 48 bytes of segment 0, zero padded
+        byte[] head = new byte[Preamble.SIZE + SECURE_INLINE_LEN];
+        System.arraycopy(pre, 0, head, 0, Preamble.SIZE);
+        seg0.getBytes(seg0.readerIndex(), head, Preamble.SIZE, inline);
+        tx.encrypt(out, ByteBuffer.wrap(head));
         List<ByteBuffer> parts = new ArrayList<>();
-        parts.add(ByteBuffer.wrap(pre));
-        parts.addAll(List.of(views(seg0, seg0.readerIndex(), inline)));
-        parts.add(ByteBuffer.allocate(SECURE_INLINE_LEN - inline));
-        tx.encrypt(out, parts.toArray(NO_BUFFERS));
         if (rest0 > 0) {
-            parts.clear();
-            parts.addAll(List.of(views(seg0, seg0.readerIndex() + inline, rest0)));
-            parts.add(ByteBuffer.allocate(padded(rest0) - rest0));
+            addViews(parts, seg0, seg0.readerIndex() + inline, rest0);
+            addPadding(parts, rest0);
             tx.encrypt(out, parts.toArray(NO_BUFFERS));
         }
         if (tail) {
             parts.clear();
             for (int i = 1; i < segs.length; i++) {
                 int n = segs[i].readableBytes();
-                parts.addAll(List.of(views(segs[i], segs[i].readerIndex(), n)));
-                parts.add(ByteBuffer.allocate(padded(n) - n));
+                addViews(parts, segs[i], segs[i].readerIndex(), n);
+                addPadding(parts, n);
             }
-            ByteBuffer epi = ByteBuffer.allocate(SECURE_BLOCK);
-            epi.put(SECURE_LATE_STATUS.offset(), (byte) LATE_STATUS_COMPLETE); // the padding stays zero
-            parts.add(epi);
+            parts.add(ByteBuffer.wrap(SECURE_EPILOGUE_COMPLETE)); // the cipher only reads it
             tx.encrypt(out, parts.toArray(NO_BUFFERS));
         }
         if (out.hasRemaining()) {
@@ -306,6 +330,8 @@ public final class FrameWriter {
         }
         return Unpooled.wrappedBuffer(wire);
     }
+
+    private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
 
     static int padded(int len) {
         return (len + SECURE_BLOCK - 1) / SECURE_BLOCK * SECURE_BLOCK;

@@ -3,8 +3,11 @@ package org.jceph.messenger.internal.v2;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import javax.crypto.Cipher;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -30,6 +33,20 @@ public final class GcmCipher {
     private long counter;
     private final long firstCounter;
     private final Cipher cipher;
+    /** Receiving side only: AES-CTR for the plaintext and a GCM encryptor for the tag (see {@link #decrypt(ByteBuffer[], int)}). */
+    private final Cipher ctr;
+    private final Cipher tagger;
+    private final byte[] scratch;
+    /** Staging for input from direct buffers (see {@link #feed}). */
+    private final byte[] stage = new byte[CHUNK];
+
+    /**
+     * The largest slice handed to the JDK cipher in one call (a multiple of the AES block): see
+     * {@link #encrypt(ByteBuffer, ByteBuffer...)} for why large inputs are sliced.
+     */
+    static final int CHUNK = 4096;
+    private static final int AES_BLOCK = 16;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private GcmCipher(byte[] key, byte[] nonce, int mode) {
         this.key = new SecretKeySpec(key, "AES");
@@ -40,8 +57,11 @@ public final class GcmCipher {
         this.firstCounter = counter;
         try {
             this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            this.ctr = mode == Cipher.DECRYPT_MODE ? Cipher.getInstance("AES/CTR/NoPadding") : null;
+            this.tagger = mode == Cipher.DECRYPT_MODE ? Cipher.getInstance("AES/GCM/NoPadding") : null;
+            this.scratch = mode == Cipher.DECRYPT_MODE ? new byte[CHUNK + 2 * TAG_LEN] : null;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks AES/GCM/NoPadding", e);
+            throw new IllegalStateException("the JDK lacks AES/GCM/NoPadding or AES/CTR/NoPadding", e);
         }
     }
 
@@ -70,17 +90,18 @@ public final class GcmCipher {
 
     /** Encrypts {@code len} bytes: returns ciphertext followed by the 16-byte tag. One nonce used. */
     public byte[] encrypt(byte[] plain, int off, int len) {
-        if (mode != Cipher.ENCRYPT_MODE) {
-            throw new IllegalStateException("rx cipher used to encrypt");
-        }
-        return run(plain, off, len);
+        byte[] out = new byte[len + TAG_LEN];
+        encrypt(ByteBuffer.wrap(out), ByteBuffer.wrap(plain, off, len));
+        return out;
     }
 
-    /** Decrypts ciphertext+tag; throws {@link javax.crypto.AEADBadTagException} (wrapped) on a bad tag. */
+    /** Decrypts ciphertext+tag; throws {@link javax.crypto.AEADBadTagException} on a bad tag. One nonce used. */
     public byte[] decrypt(byte[] sealed, int off, int len) throws GeneralSecurityException {
-        if (mode != Cipher.DECRYPT_MODE) {
-            throw new IllegalStateException("tx cipher used to decrypt");
+        if (len > CHUNK) {
+            return decrypt(new ByteBuffer[] {ByteBuffer.wrap(sealed, off, len)}, len);
         }
+        checkMode(Cipher.DECRYPT_MODE);
+        // Small blocks (the 96-byte head of every frame): the JDK's GCM decryption in one call.
         try {
             cipher.init(mode, key, new GCMParameterSpec(TAG_LEN * 8, nonce()));
             return cipher.doFinal(sealed, off, len);
@@ -91,18 +112,24 @@ public final class GcmCipher {
 
     /**
      * Encrypts the concatenation of {@code parts} (read in place, positions moved) into {@code out}:
-     * ciphertext then the 16-byte tag. One nonce used. {@code out} must have room for both.
+     * ciphertext then the 16-byte tag. One nonce used. {@code out}, a heap buffer, must have room
+     * for both.
+     *
+     * <p>The parts go to the cipher in slices of at most {@value #CHUNK} bytes. That is for
+     * speed, not correctness: the JDK runs AES-CTR and GHASH as CPU intrinsics (AES-NI, CLMUL)
+     * only in code its optimizing compiler has compiled, and it compiles them after a few thousand
+     * calls. One call per 4 MiB segment (the JDK splits it into six) would take thousands of
+     * writes to get there and runs the plain-Java GHASH at about 75 MB/s until then; 4 KiB slices
+     * get there within the first 20 MiB (docs/BENCHMARKS.md, secure mode).
      */
     public void encrypt(ByteBuffer out, ByteBuffer... parts) {
-        if (mode != Cipher.ENCRYPT_MODE) {
-            throw new IllegalStateException("rx cipher used to encrypt");
-        }
+        checkMode(Cipher.ENCRYPT_MODE);
         try {
             cipher.init(mode, key, new GCMParameterSpec(TAG_LEN * 8, nonce()));
             for (ByteBuffer part : parts) {
-                cipher.update(part, out);
+                feed(cipher, part, part.remaining(), out);
             }
-            cipher.doFinal(ByteBuffer.allocate(0), out);
+            cipher.doFinal(EMPTY, out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed", e);
         } finally {
@@ -112,40 +139,134 @@ public final class GcmCipher {
 
     /**
      * Decrypts ciphertext+tag given as consecutive {@code parts} of {@code sealedLen} bytes in all
-     * (read in place); returns the plaintext. Throws on a bad tag. One nonce used.
+     * (read in place, positions moved); returns the plaintext. Throws
+     * {@link javax.crypto.AEADBadTagException} on a bad tag. One nonce used.
+     *
+     * <p>Not through the JDK's GCM decryption, which keeps all the ciphertext in a growing buffer
+     * until {@code doFinal} and then runs it in six large calls (so, as for encryption, its
+     * intrinsics would take thousands of frames to be compiled in). GCM is CTR mode plus a GHASH
+     * of the ciphertext, so it is done in two passes the JDK runs fast in {@value #CHUNK}-byte
+     * calls: AES-CTR from GCM's first data counter block ({@code nonce | 2}) turns the ciphertext
+     * into the plaintext; then GCM <em>encryption</em> of that plaintext under the same nonce, its
+     * output dropped, yields the tag of exactly that ciphertext, which must equal the one received
+     * (compared in constant time). No plaintext leaves this method unless the tags match. Nothing
+     * is sent under the nonce, so reusing it for the check gives an eavesdropper nothing.
      */
     public byte[] decrypt(ByteBuffer[] parts, int sealedLen) throws GeneralSecurityException {
-        if (mode != Cipher.DECRYPT_MODE) {
-            throw new IllegalStateException("tx cipher used to decrypt");
+        if (sealedLen < TAG_LEN) {
+            checkMode(Cipher.DECRYPT_MODE);
+            throw new javax.crypto.AEADBadTagException("sealed block of " + sealedLen + " bytes is shorter than its tag");
         }
+        byte[] plain = new byte[sealedLen - TAG_LEN];
+        decrypt(parts, sealedLen, ByteBuffer.wrap(plain));
+        return plain;
+    }
+
+    /**
+     * As {@link #decrypt(ByteBuffer[], int)}, the plaintext written into {@code dests} in order
+     * (heap buffers whose remaining bytes together are {@code sealedLen - 16}; their positions
+     * move). On a bad tag every destination is zeroed before the exception.
+     */
+    public void decrypt(ByteBuffer[] parts, int sealedLen, ByteBuffer... dests) throws GeneralSecurityException {
+        checkMode(Cipher.DECRYPT_MODE);
         if (sealedLen < TAG_LEN) {
             throw new javax.crypto.AEADBadTagException("sealed block of " + sealedLen + " bytes is shorter than its tag");
         }
+        byte[] nonce = nonce();
+        int len = sealedLen - TAG_LEN;
+        int room = 0;
+        for (ByteBuffer d : dests) {
+            room += d.remaining();
+        }
+        if (room != len) {
+            advance();
+            throw new IllegalArgumentException(room + " bytes of room for " + len + " bytes of plaintext");
+        }
+        int[] starts = new int[dests.length];
+        for (int i = 0; i < dests.length; i++) {
+            starts[i] = dests[i].position();
+        }
         try {
-            cipher.init(mode, key, new GCMParameterSpec(TAG_LEN * 8, nonce()));
-            byte[] plain = new byte[sealedLen - TAG_LEN];
-            ByteBuffer out = ByteBuffer.wrap(plain);
+            byte[] tag = new byte[TAG_LEN];
+            ByteBuffer tagOut = ByteBuffer.wrap(tag);
+            // GCM's counter blocks are nonce | u32be: J0 = nonce | 1 seals the tag, the data starts at
+            // J0 + 1. GCM wraps only the low 32 bits, CTR carries into the nonce: the same for any
+            // frame under 2^32 blocks (64 GiB), and frames here are under 2 GiB.
+            byte[] counter0 = java.util.Arrays.copyOf(nonce, AES_BLOCK);
+            counter0[AES_BLOCK - 1] = 2;
+            ctr.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(counter0));
+            int left = len;
+            int d = 0;
             for (ByteBuffer part : parts) {
-                cipher.update(part, out);
+                while (left > 0 && part.hasRemaining()) {
+                    while (!dests[d].hasRemaining()) {
+                        d++;
+                    }
+                    int n = Math.min(part.remaining(), dests[d].remaining());
+                    feed(ctr, part, n, dests[d]);
+                    left -= n;
+                }
+                int t = Math.min(part.remaining(), tagOut.remaining());
+                if (t > 0) {
+                    tagOut.put(tagOut.position(), part, part.position(), t);
+                    tagOut.position(tagOut.position() + t);
+                    part.position(part.position() + t);
+                }
             }
-            cipher.doFinal(ByteBuffer.allocate(0), out);
-            if (out.position() != plain.length) {
-                throw new javax.crypto.AEADBadTagException("decrypted " + out.position() + " bytes, expected " + plain.length);
+            if (left != 0 || tagOut.hasRemaining()) {
+                throw new javax.crypto.AEADBadTagException("parts hold fewer than the " + sealedLen + " sealed bytes");
             }
-            return plain;
+            tagger.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LEN * 8, nonce));
+            ByteBuffer sink = ByteBuffer.wrap(scratch);
+            for (int i = 0; i < dests.length; i++) {
+                ByteBuffer p = dests[i].duplicate().position(starts[i]).limit(dests[i].position());
+                while (p.hasRemaining()) {
+                    sink.clear();
+                    feed(tagger, p, Math.min(CHUNK, p.remaining()), sink);
+                }
+            }
+            sink.clear();
+            int last = tagger.doFinal(EMPTY, sink); // the unaligned rest of the ciphertext, then the tag
+            if (!MessageDigest.isEqual(tag, java.util.Arrays.copyOfRange(scratch, last - TAG_LEN, last))) {
+                for (int i = 0; i < dests.length; i++) {
+                    ByteBuffer p = dests[i];
+                    java.util.Arrays.fill(p.array(), p.arrayOffset() + starts[i], p.arrayOffset() + p.position(), (byte) 0);
+                }
+                throw new javax.crypto.AEADBadTagException("GCM tag mismatch");
+            }
         } finally {
             advance();
         }
     }
 
-    private byte[] run(byte[] in, int off, int len) {
-        try {
-            cipher.init(mode, key, new GCMParameterSpec(TAG_LEN * 8, nonce()));
-            return cipher.doFinal(in, off, len);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM failed", e);
-        } finally {
-            advance();
+    /**
+     * Hands {@code n} bytes of {@code part} to {@code c} in slices of at most {@value #CHUNK},
+     * through the cipher's array API: the output goes to the heap buffer {@code out} (its position
+     * moves), a heap part is read in place, a direct (or read-only) one through a reused staging
+     * array. The JDK's ByteBuffer API would allocate a temporary array per call for a direct
+     * input, 4 MiB of garbage per 4 MiB frame.
+     */
+    private void feed(Cipher c, ByteBuffer part, int n, ByteBuffer out) throws ShortBufferException {
+        byte[] o = out.array();
+        int stop = part.position() + n;
+        while (part.position() < stop) {
+            int k = Math.min(CHUNK, stop - part.position());
+            int at = out.arrayOffset() + out.position();
+            int made;
+            if (part.hasArray()) {
+                made = c.update(part.array(), part.arrayOffset() + part.position(), k, o, at);
+            } else {
+                part.get(part.position(), stage, 0, k);
+                made = c.update(stage, 0, k, o, at);
+            }
+            part.position(part.position() + k);
+            out.position(out.position() + made);
+        }
+    }
+
+    private void checkMode(int expected) {
+        if (mode != expected) {
+            throw new IllegalStateException(mode == Cipher.ENCRYPT_MODE ? "tx cipher used to decrypt" : "rx cipher used to encrypt");
         }
     }
 
