@@ -66,6 +66,52 @@ public final class DiskUsage {
         return out;
     }
 
+    /**
+     * {@link #of(RbdImage, String, String, boolean)} for a format 1 image (its id is empty, as
+     * the rbd tool prints it; usage always from the OSDs' snap sets).
+     *
+     * @param io the image's pool
+     * @param img the open image
+     * @param fromSnap count only the snapshots after this one (null: all)
+     * @param toSnap stop at this snapshot (null: all, then HEAD)
+     * @param exact sum changed extents rather than whole objects
+     * @return one entry per snapshot counted (and HEAD)
+     */
+    public static List<Usage> ofFormat1(org.jceph.rados.IoCtx io, org.jceph.rbd.format1.Format1Image img, String fromSnap,
+                                        String toSnap, boolean exact) {
+        List<org.jceph.rbd.format1.Format1Header.Snap> snaps = new ArrayList<>(img.snapshots());
+        snaps.sort(Comparator.comparing(org.jceph.rbd.format1.Format1Header.Snap::id, Long::compareUnsigned));
+        var from = snaps.stream().filter(s -> s.name().equals(fromSnap)).findFirst().orElse(null);
+        var to = snaps.stream().filter(s -> s.name().equals(toSnap)).findFirst().orElse(null);
+        if ((fromSnap != null && from == null) || (toSnap != null && to == null)) {
+            throw new RbdException.NoSuchKeyException("specified snapshot is not found.");
+        }
+        if (from != null && to != null && Long.compareUnsigned(from.id(), to.id()) > 0) {
+            throw new RbdException("snapshot " + fromSnap + " is newer than " + toSnap);
+        }
+        List<Usage> out = new ArrayList<>();
+        if (from != null && to != null && from.id() == to.id()) {
+            return out;
+        }
+        boolean counting = fromSnap == null;
+        long previous = 0;
+        for (var s : snaps) {
+            if (counting) {
+                out.add(new Usage(img.name(), "", s.name(), s.id(), s.imageSize(),
+                        used(ImageDiff.ofFormat1(img, io, s.imageSize(), previous, s.id(), !exact))));
+            } else if (s.name().equals(fromSnap)) {
+                counting = true;
+            }
+            if (s.name().equals(toSnap)) {
+                return out;
+            }
+            previous = s.id();
+        }
+        out.add(new Usage(img.name(), "", null, 0, img.size(),
+                used(ImageDiff.ofFormat1(img, io, img.size(), previous, org.jceph.rados.IoCtx.CloneInfo.HEAD, !exact))));
+        return out;
+    }
+
     private static RbdImage.Snapshot find(List<RbdImage.Snapshot> snaps, String name) {
         return name == null ? null : snaps.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }

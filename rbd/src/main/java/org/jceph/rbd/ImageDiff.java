@@ -131,6 +131,24 @@ public final class ImageDiff {
     }
 
     /**
+     * The changes of a format 1 image (no object map, no parent, not striped) between snapshot
+     * ids {@code fromId} (0: the beginning) and {@code endId} ({@link IoCtx.CloneInfo#HEAD}: the
+     * head), over its first {@code size} bytes, from the OSDs' snap sets as librbd's DiffIterate
+     * asks them for such an image.
+     */
+    static List<Extent> ofFormat1(org.jceph.rbd.format1.Format1Image img, IoCtx io, long size, long fromId, long endId,
+                                  boolean wholeObject) {
+        if (fromId == endId) {
+            return List.of();
+        }
+        org.jceph.rbd.layout.StripingLayout layout = org.jceph.rbd.layout.StripingLayout.ofOrder(img.order());
+        long os = layout.objectSize();
+        Probe probe = (n, in) -> io.listSnapsAsync(img.object(n))
+                .thenApply(ss -> ss == null ? Change.PARENT : objectDelta(ss, fromId, endId, in, wholeObject, os));
+        return walk(layout, size, probe, null);
+    }
+
+    /**
      * One object's delta from its snap set, as librbd's ObjectListSnapsRequest computes it for
      * snap ids {from, end}: the size at {@code from} is learnt first; then the bytes that differ
      * (whole object if asked and anything differs) are data where the object exists at the end,

@@ -640,7 +640,13 @@ public final class RbdCommand {
             names = List.of(spec[1]);
         } else {
             pool = a.opt("pool", "rbd");
-            names = new ArrayList<>(RbdImage.list(rados.ioCtx(pool)).keySet());
+            // librbd's list2 order: format 1 images first, then format 2, each by name
+            names = new ArrayList<>(new java.util.TreeSet<>(org.jceph.rbd.format1.Format1Image.list(rados.ioCtx(pool))));
+            for (String n : RbdImage.list(rados.ioCtx(pool)).keySet()) {
+                if (!names.contains(n)) {
+                    names.add(n);
+                }
+            }
         }
         String fromSnap = a.opt("from-snap", null);
         boolean exact = a.flags().contains("exact");
@@ -651,11 +657,15 @@ public final class RbdCommand {
         long totalUsed = 0;
         for (String n : names) {
             String[] snap = splitSnap(n);
-            try (RbdImage img = RbdImage.open(rados.ioCtx(pool), snap[0], true)) {
-                if ((img.features() & org.jceph.rbd.RbdFeatures.FAST_DIFF) == 0) {
-                    err.println("warning: fast-diff map is not enabled for " + img.name() + ". operation may be slow.");
+            IoCtx duIo = rados.ioCtx(pool);
+            try (org.jceph.rbd.Image img = org.jceph.rbd.format1.Format1Image.exists(duIo, snap[0])
+                    ? org.jceph.rbd.format1.Format1Image.open(duIo, snap[0], true) : RbdImage.open(duIo, snap[0], true)) {
+                boolean fastDiff = img instanceof RbdImage f2 && (f2.features() & org.jceph.rbd.RbdFeatures.FAST_DIFF) != 0;
+                if (!fastDiff) {
+                    err.println("warning: fast-diff map is not enabled for " + snap[0] + ". operation may be slow.");
                 }
-                List<org.jceph.rbd.DiskUsage.Usage> usage = img.diskUsage(fromSnap, snap[1], exact);
+                List<org.jceph.rbd.DiskUsage.Usage> usage = img instanceof RbdImage f2 ? f2.diskUsage(fromSnap, snap[1], exact)
+                        : org.jceph.rbd.DiskUsage.ofFormat1(duIo, (org.jceph.rbd.format1.Format1Image) img, fromSnap, snap[1], exact);
                 long imageUsed = 0;
                 for (org.jceph.rbd.DiskUsage.Usage u : usage) {
                     count++;

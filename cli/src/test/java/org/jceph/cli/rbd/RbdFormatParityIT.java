@@ -34,13 +34,15 @@ class RbdFormatParityIT {
         c.rbdOrThrow("snap", "create", pool + "/a@s2");
         c.rbdOrThrow("clone", pool + "/a@s1", pool + "/b");
         c.rbdOrThrow("snap", "create", pool + "/b@cs");
-        // format 1 images (Pacific's librbd no longer creates them) in a pool of their own: jceph's du
-        // does not read format 1 images
+        // format 1 images (Pacific's librbd no longer creates them, but still writes them) in a pool of their own
         String oldPool = "rbdx-formats-v1";
         c.cephOrThrow("osd", "pool", "create", oldPool, "8");
         c.rbdOrThrow("pool", "init", oldPool);
         JcephRbd.run(c, "create", "--size", "3M", "--image-format", "1", oldPool + "/old");
+        c.rbdOrThrow("bench", "--io-type", "write", "--io-total", "512K", "--io-size", "64K", oldPool + "/old");
         c.rbdOrThrow("snap", "create", oldPool + "/old@first");
+        c.rbdOrThrow("bench", "--io-type", "write", "--io-total", "256K", "--io-size", "64K", "--io-pattern", "rand",
+                oldPool + "/old");
         c.rbdOrThrow("create", "--size", "2M", oldPool + "/new");
         c.rbdOrThrow("create", "--size", "1M", "--image-feature", "layering", pool + "/plain");
         c.rbdOrThrow("image-meta", "set", pool + "/a", "key one", "v&<\"'>");
@@ -56,7 +58,8 @@ class RbdFormatParityIT {
         c.rbdOrThrow("lock", "add", pool + "/a", "L1");
 
         List<String> mismatches = new ArrayList<>();
-        String[][] commands = {{"ls", pool}, {"ls", "-l", pool}, {"ls", oldPool}, {"ls", "-l", oldPool}, {"children", pool + "/a@s1"}, {"du", pool + "/a"},
+        String[][] commands = {{"ls", pool}, {"ls", "-l", pool}, {"ls", oldPool}, {"ls", "-l", oldPool}, {"du", "-p", oldPool},
+            {"du", oldPool + "/old"}, {"du", "--exact", oldPool + "/old"}, {"children", pool + "/a@s1"}, {"du", pool + "/a"},
             {"du", "-p", pool}, {"diff", pool + "/a"}, {"diff", "--from-snap", "s2", pool + "/a"}, {"status", pool + "/a"},
             {"lock", "ls", pool + "/a"}, {"lock", "ls", pool + "/plain"}, {"image-meta", "list", pool + "/a"},
             {"snap", "ls", pool + "/a"}, {"info", pool + "/a"}, {"info", pool + "/b"}, {"info", pool + "/a@s1"},
