@@ -94,8 +94,9 @@ class ObservabilityIT {
             assertFalse(resends.isEmpty(), summary());
             assertTrue(resends.stream().allMatch(e -> Arrays.stream(RadosMetrics.ResendReason.values())
                     .anyMatch(r -> e.message().endsWith(": " + r.tag()))), "every resend line names its reason");
-            // map epochs at DEBUG
-            assertFalse(events(at(org.slf4j.event.Level.DEBUG, RadosClient.class, "osdmap e", "incremental applied"))
+            // map epochs at DEBUG, from the map keeper that applies them
+            assertFalse(events(at(org.slf4j.event.Level.DEBUG, org.jceph.rados.internal.mon.MapKeeper.class, "osdmap e",
+                    "incremental applied"))
                     .isEmpty(), summary());
             // the same story in the metrics
             RadosMetrics m = client.metrics();

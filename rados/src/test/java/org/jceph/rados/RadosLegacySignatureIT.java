@@ -34,12 +34,22 @@ class RadosLegacySignatureIT {
             io.writeFull("legacy-signed", data);
             assertArrayEquals(data, io.read("legacy-signed", 0, 4096));
         }
-        String osdLog = Files.readString(cluster.logDir().resolve("osd.0.log"));
-        // ProtocolV1 (server side) logs "accept features N" for each accepted connection.
-        Matcher m = Pattern.compile("accept features (\\d+)").matcher(osdLog);
+        // ProtocolV1 (server side) logs "accept features N" for each accepted connection. The
+        // daemon's log thread writes asynchronously: on a loaded host the lines can lag the ops,
+        // so read the log again (bounded) until they are there.
+        String osdLog = "";
         boolean sawLegacyPeer = false;
-        while (m.find()) {
-            sawLegacyPeer |= !CephFeature.CEPHX_V2.isIn(Long.parseUnsignedLong(m.group(1)));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            osdLog = Files.readString(cluster.logDir().resolve("osd.0.log"));
+            Matcher m = Pattern.compile("accept features (\\d+)").matcher(osdLog);
+            while (m.find()) {
+                sawLegacyPeer |= !CephFeature.CEPHX_V2.isIn(Long.parseUnsignedLong(m.group(1)));
+            }
+            if ((sawLegacyPeer && osdLog.contains("_calc_signature")) || System.nanoTime() > deadline) {
+                break;
+            }
+            org.jceph.fixtures.cluster.ClusterFaults.sleep(java.time.Duration.ofMillis(200));
         }
         assertTrue(sawLegacyPeer, "the OSD accepted no msgr1 session without CEPHX_V2");
         assertTrue(osdLog.contains("_calc_signature"), "the OSD computed no message signatures");
