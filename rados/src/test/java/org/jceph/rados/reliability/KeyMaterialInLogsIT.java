@@ -188,7 +188,7 @@ class KeyMaterialInLogsIT {
         // Other suites' kept cluster directories (failed runs keep their logs and keyring).
         try (Stream<Path> dirs = Files.list(c.dir().getParent())) {
             for (Path d : (Iterable<Path>) dirs.filter(p -> p.getFileName().toString().startsWith("ceph-cluster-")
-                    && !p.equals(c.dir()) && Files.isRegularFile(p.resolve("keyring")))::iterator) {
+                    && !p.equals(c.dir()) && Files.isRegularFile(p.resolve("keyring")) && !cephLogsSecrets(p))::iterator) {
                 String key = keyOf(d.resolve("keyring"));
                 if (key != null) {
                     Secret other = Secret.of("client.admin secret of " + d.getFileName(), CryptoKey.fromBase64(key).secret());
@@ -201,6 +201,26 @@ class KeyMaterialInLogsIT {
                 + " client output and %d bytes of daemon logs: %s%n", secrets.size(), secrets.size() - 2,
                 clientText.length(), scanned, found.isEmpty() ? "none found" : found);
         assertEquals(Map.of(), found, "key material found");
+    }
+
+    /**
+     * True for a kept cluster whose suite raised {@code debug auth} to 10 or more: there the
+     * monitor itself writes service secrets into its log ("build_service_ticket_reply encoding 1
+     * tickets with secret ..."), whoever the client, so its logs say nothing about jceph.
+     */
+    private static boolean cephLogsSecrets(Path clusterDir) {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*debug[_ ]auth\\s*=\\s*(\\d+)")
+                    .matcher(Files.readString(clusterDir.resolve("ceph.conf")));
+            while (m.find()) {
+                if (Integer.parseInt(m.group(1)) >= 10) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static long scanLogDir(Path logDir, List<Secret> secrets, Map<String, String> found) throws IOException {
