@@ -18,5 +18,10 @@ class CliMannersFilterTest {
         assertEquals(msg, CliMannersIT.errLines(msg));
         assertEquals("a\nb", org.jceph.fixtures.cluster.CommandResult.withoutCephLogLines(
                 "a\n2026-12-06T09:50:34.487+0000 7f82356f76c0  0 x\nb"));
+        // an entry the log thread wrote in the middle of the tool's line (seen with rbd group rename)
+        assertEquals("rbd: failed to rename group: (17) File exists\n",
+                org.jceph.fixtures.cluster.CommandResult.withoutCephLogLines("rbd: failed to rename group: "
+                        + "2026-12-06T15:30:26.672+0000 7fce27eb8380 -1 librbd::api::Group: rename: error renaming group"
+                        + " from directory\n(17) File exists\n"));
     }
 }
