@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -21,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.jceph.fixtures.ProjectRoot;
 import org.jceph.messenger.mon.OsdMapUpdate;
 import org.jceph.osdmap.OsdMap;
 import org.junit.jupiter.api.AfterEach;
@@ -61,12 +56,7 @@ class MapKeeperTest {
     }
 
     private static byte[] epochFile(String name) {
-        Path p = ProjectRoot.get().resolve("fixtures/src/main/resources/fixtures/osdmap/epochs").resolve(name);
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.jceph.rados.internal.CapturedEpochs.bytes(name);
     }
 
     private static OsdMapUpdate full(long epoch) {

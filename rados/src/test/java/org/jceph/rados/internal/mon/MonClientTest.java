@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jceph.encoding.CephEncoder;
-import org.jceph.fixtures.ProjectRoot;
 import org.jceph.messenger.ConnectionException;
 import org.jceph.messenger.Message;
 import org.jceph.messenger.MessageType;
@@ -155,12 +150,7 @@ class MonClientTest {
     }
 
     private static byte[] epochFile(String name) {
-        Path p = ProjectRoot.get().resolve("fixtures/src/main/resources/fixtures/osdmap/epochs").resolve(name);
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.jceph.rados.internal.CapturedEpochs.bytes(name);
     }
 
     static OsdMapUpdate full(long epoch) {

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Map;
 import org.jceph.encoding.types.PgId;
 import org.jceph.encoding.types.SPgId;
-import org.jceph.fixtures.ProjectRoot;
 import org.jceph.osdmap.OsdMap;
 import org.jceph.osdmap.OsdMapCodec;
 import org.jceph.osdmap.OsdMapEdit;
@@ -33,8 +31,7 @@ class TargetTest {
 
     @BeforeAll
     static void load() throws IOException {
-        base = OsdMapCodec.decode(Files.readAllBytes(ProjectRoot.get()
-                .resolve("fixtures/src/main/resources/fixtures/osdmap/epochs/full.47")));
+        base = OsdMapCodec.decode(org.jceph.rados.internal.CapturedEpochs.bytes("full.47"));
         pool = base.pools().entrySet().stream().filter(e -> !e.getValue().isErasure()).findFirst().orElseThrow().getKey();
     }
 
