@@ -324,9 +324,14 @@ public final class RbdImage implements Image {
      * @param childName the new image's name
      * @param features the child's features (layering is added)
      * @param format how the child is registered with its parent
+     * @throws RbdException EXDEV for a v1 clone into another namespace
      */
     public static void clone(IoCtx parentIo, String parentName, String snapName, IoCtx childIo, String childName,
                              long features, CloneFormat format) {
+        if (format == CloneFormat.V1 && !parentIo.namespace().equals(childIo.namespace())) {
+            // v1 children are listed in the parent's namespace only, so librbd refuses too
+            throw new RbdException(Errno.EXDEV.negative(), "clone v2 required for cross-namespace clones");
+        }
         Snapshot snap;
         String parentId;
         int order;

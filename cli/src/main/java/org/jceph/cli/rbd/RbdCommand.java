@@ -43,7 +43,8 @@ public final class RbdCommand {
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
             "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
-            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "encryption", "pool", "group");
+            "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "encryption", "pool", "group",
+            "namespace");
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a;
@@ -100,9 +101,9 @@ public final class RbdCommand {
                     if (format.equals("1")) {
                         // librbd no longer creates these; we still can (the 2010 driver's format)
                         err.println("rbd: image format 1 is deprecated");
-                        org.jceph.rbd.format1.Format1Image.create(rados.ioCtx(spec[0]), spec[1], size, order);
+                        org.jceph.rbd.format1.Format1Image.create(io(rados, spec[0]), spec[1], size, order);
                     } else if (format.equals("2")) {
-                        createImage(rados, rados.ioCtx(spec[0]), spec[1], size, order, a);
+                        createImage(rados, io(rados, spec[0]), spec[1], size, order, a);
                     } else {
                         throw new UsageException("--image-format must be 1 or 2");
                     }
@@ -114,7 +115,7 @@ public final class RbdCommand {
                     if (at < 0) {
                         throw new UsageException("usage: rbd clone [POOL/]PARENT@SNAP [POOL/]CHILD");
                     }
-                    IoCtx pio = rados.ioCtx(parent[0]);
+                    IoCtx pio = io(rados, parent[0]);
                     String mode = a.opt("rbd-default-clone-format", "auto");
                     RbdImage.CloneFormat format = switch (mode) {
                         case "1" -> RbdImage.CloneFormat.V1;
@@ -125,13 +126,18 @@ public final class RbdCommand {
                         default -> throw new UsageException("--rbd-default-clone-format must be 1, 2 or auto");
                     };
                     long feats = a.opt("image-feature", null) == null ? RbdFeatures.LIBRBD_DEFAULT : features(a);
-                    RbdImage.clone(pio, parent[1].substring(0, at), parent[1].substring(at + 1),
-                            rados.ioCtx(child[0]), child[1], feats, format);
+                    IoCtx cio = io(rados, child[0]);
+                    if (format == RbdImage.CloneFormat.V1 && !pio.namespace().equals(cio.namespace())) {
+                        err.println("rbd: clone v2 required for cross-namespace clones.");
+                        return 18;
+                    }
+                    RbdImage.clone(pio, parent[1].substring(0, at), parent[1].substring(at + 1), cio, child[1], feats,
+                            format);
                 }
                 case "flatten" -> {
                     String[] spec = spec(a, 1);
                     Progress progress = new Progress(a, err, "Image flatten");
-                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false)) {
+                    try (RbdImage img = RbdImage.open(io(rados, spec[0]), spec[1], false)) {
                         img.flatten(progress);
                     }
                     progress.done();
@@ -140,13 +146,13 @@ public final class RbdCommand {
                     return children(rados, a, out, err);
                 }
                 case "ls", "list" -> {
-                    String pool = a.pos().size() > 1 ? a.pos().get(1) : a.opt("pool", "rbd");
-                    RbdList.list(rados, rados.ioCtx(pool), a.flags().contains("l") || a.flags().contains("long"), a, out, err);
+                    String pool = poolArg(a, 1);
+                    RbdList.list(rados, io(rados, pool), a.flags().contains("l") || a.flags().contains("long"), a, out, err);
                 }
                 case "info" -> {
                     String[] spec = spec(a, 1);
-                    if (org.jceph.rbd.format1.Format1Image.exists(rados.ioCtx(spec[0]), spec[1])) {
-                        try (var img = org.jceph.rbd.format1.Format1Image.open(rados.ioCtx(spec[0]), spec[1], true)) {
+                    if (org.jceph.rbd.format1.Format1Image.exists(io(rados, spec[0]), spec[1])) {
+                        try (var img = org.jceph.rbd.format1.Format1Image.open(io(rados, spec[0]), spec[1], true)) {
                             out.println("rbd image '" + spec[1] + "':");
                             out.println("\tsize " + human(img.size()) + " in " + ((img.size() + (1L << img.order()) - 1)
                                     >> img.order()) + " objects");
@@ -161,12 +167,12 @@ public final class RbdCommand {
                 }
                 case "rm", "remove" -> {
                     String[] spec = spec(a, 1);
-                    if (org.jceph.rbd.format1.Format1Image.exists(rados.ioCtx(spec[0]), spec[1])) {
-                        org.jceph.rbd.format1.Format1Image.remove(rados.ioCtx(spec[0]), spec[1]);
+                    if (org.jceph.rbd.format1.Format1Image.exists(io(rados, spec[0]), spec[1])) {
+                        org.jceph.rbd.format1.Format1Image.remove(io(rados, spec[0]), spec[1]);
                     } else {
                         Progress progress = new Progress(a, err, "Removing image");
                         try {
-                            RbdImage.remove(rados.ioCtx(spec[0]), spec[1], progress);
+                            RbdImage.remove(io(rados, spec[0]), spec[1], progress);
                         } catch (org.jceph.rbd.Groups.ImageInGroupException e) {
                             progress.fail();
                             err.println("rbd: error: image belongs to a group " + e.group());
@@ -187,7 +193,7 @@ public final class RbdCommand {
                 case "resize" -> {
                     String[] spec = spec(a, 1);
                     long size = parseSize(a.opt("size", a.opt("s", null)), "--size");
-                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false)) {
+                    try (RbdImage img = RbdImage.open(io(rados, spec[0]), spec[1], false)) {
                         if (size < img.size() && !a.flags().contains("allow-shrink")) {
                             err.println("rbd: shrinking an image is only allowed with the --allow-shrink flag");
                             return 22;
@@ -202,7 +208,7 @@ public final class RbdCommand {
                     if (!from[0].equals(to[0])) {
                         throw new UsageException("mv works within one pool");
                     }
-                    RbdImage.rename(rados.ioCtx(from[0]), from[1], to[1]);
+                    RbdImage.rename(io(rados, from[0]), from[1], to[1]);
                 }
                 case "import" -> {
                     if (!a.opt("export-format", "1").equals("1")) {
@@ -211,7 +217,7 @@ public final class RbdCommand {
                     String file = a.pos().get(1);
                     String[] spec = spec(a, 2);
                     byte[] data = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
-                    IoCtx io = rados.ioCtx(spec[0]);
+                    IoCtx io = io(rados, spec[0]);
                     createImage(rados, io, spec[1], data.length, orderOf(a), a);
                     Progress progress = new Progress(a, err, "Importing image");
                     try (RbdImage img = RbdImage.open(io, spec[1], false)) {
@@ -228,7 +234,7 @@ public final class RbdCommand {
                     int at = spec[1].indexOf('@');
                     String name = at < 0 ? spec[1] : spec[1].substring(0, at);
                     String snap = at < 0 ? null : spec[1].substring(at + 1);
-                    IoCtx io = rados.ioCtx(spec[0]);
+                    IoCtx io = io(rados, spec[0]);
                     long size;
                     java.util.function.BiFunction<Long, Integer, CompletableFuture<byte[]>> read;
                     AutoCloseable handle;
@@ -281,9 +287,9 @@ public final class RbdCommand {
                     String snap = at < 0 ? a.opt("snap", null) : target.substring(at + 1);
                     String[] spec = spec(new Args(List.of("snap", image), a.ceph(), a.opts(), a.flags()), 1);
                     boolean write = !sub.equals("ls") && !sub.equals("list");
-                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !write)) {
+                    try (RbdImage img = RbdImage.open(io(rados, spec[0]), spec[1], !write)) {
                         switch (sub) {
-                            case "ls", "list" -> snapList(img, rados.ioCtx(spec[0]), a, out);
+                            case "ls", "list" -> snapList(img, io(rados, spec[0]), a, out);
                             case "create", "add" -> img.snapCreate(needSnap(snap));
                             case "rm", "remove" -> {
                                 String byId = a.opt("snap-id", null);
@@ -326,7 +332,7 @@ public final class RbdCommand {
                     }
                     String[] spec = spec(a, 2);
                     String[] snap = splitSnap(spec[1]);
-                    try (RbdImage head = RbdImage.open(rados.ioCtx(spec[0]), snap[0], true);
+                    try (RbdImage head = RbdImage.open(io(rados, spec[0]), snap[0], true);
                             RbdImage img = snap[1] == null ? null : head.atSnapshot(snap[1])) {
                         RbdImage target = img == null ? head : img;
                         List<RbdImage.ObjectMapMismatch> bad = target.objectMapCheck();
@@ -346,7 +352,7 @@ public final class RbdCommand {
                 case "diff" -> {
                     String[] spec = spec(a, 1);
                     String[] snap = splitSnap(spec[1]);
-                    try (RbdImage head = RbdImage.open(rados.ioCtx(spec[0]), snap[0], true);
+                    try (RbdImage head = RbdImage.open(io(rados, spec[0]), snap[0], true);
                             RbdImage at = snap[1] == null ? null : head.atSnapshot(snap[1])) {
                         List<org.jceph.rbd.ImageDiff.Extent> extents;
                         try {
@@ -379,7 +385,7 @@ public final class RbdCommand {
                 }
                 case "bench" -> {
                     String[] spec = spec(a, 1);
-                    try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], a.opt("io-type", "write").equals("read"))) {
+                    try (RbdImage img = RbdImage.open(io(rados, spec[0]), spec[1], a.opt("io-type", "write").equals("read"))) {
                         new RbdBench(img, out).run(a.opt("io-type", "write"), (int) parseSize(a.opt("io-size", "4096"), "--io-size"),
                                 Integer.parseInt(a.opt("io-threads", "16")), parseSize(a.opt("io-total", "1G"), "--io-total"),
                                 a.opt("io-pattern", "seq"), Integer.parseInt(a.opt("rw-mix-read", "50")));
@@ -412,6 +418,9 @@ public final class RbdCommand {
                 case "group" -> {
                     return RbdGroupCommands.run(a, rados, out, err);
                 }
+                case "namespace" -> {
+                    return RbdNamespaceCommands.run(a, rados, out, err);
+                }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
             return 0;
@@ -439,6 +448,12 @@ public final class RbdCommand {
             return 2;
         } catch (RbdException.NoSuchKeyException e) {
             err.println("rbd: " + e.getMessage() + ": (2) No such file or directory");
+            return 2;
+        } catch (org.jceph.rbd.Namespaces.NamespaceNotFoundException e) {
+            err.println("rbd: namespace '" + e.namespace() + "' does not exist.");
+            if (cmd.equals("ls") || cmd.equals("list")) {
+                err.println("rbd: listing images failed: (2) No such file or directory");
+            }
             return 2;
         } catch (RbdImage.LockHeldException e) {
             err.println("rbd: " + e.getMessage());
@@ -524,7 +539,7 @@ public final class RbdCommand {
         String[] snap = splitSnap(spec[1]);
         String snapName = snap[1] != null ? snap[1] : a.opt("snap", null);
         List<org.jceph.rbd.Descendants.Child> found;
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), snap[0], true)) {
+        try (RbdImage img = RbdImage.open(io(rados, spec[0]), snap[0], true)) {
             if (snapName != null && img.snapshots().stream().noneMatch(s -> s.name().equals(snapName))) {
                 err.println("rbd: snapshot does not exist.");
                 return 2;
@@ -591,7 +606,7 @@ public final class RbdCommand {
         String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
         String[] spec = spec(a, 2);
         boolean write = sub.equals("set") || sub.equals("remove") || sub.equals("rm");
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !write)) {
+        try (RbdImage img = RbdImage.open(io(rados, spec[0]), spec[1], !write)) {
             switch (sub) {
                 case "get" -> out.println(img.metadataGet(arg(a, 3, "KEY")));
                 case "set" -> img.metadataSet(arg(a, 3, "KEY"), arg(a, 4, "VALUE"));
@@ -639,10 +654,10 @@ public final class RbdCommand {
             pool = spec[0];
             names = List.of(spec[1]);
         } else {
-            pool = a.opt("pool", "rbd");
+            pool = poolArg(a, 99);
             // librbd's list2 order: format 1 images first, then format 2, each by name
-            names = new ArrayList<>(new java.util.TreeSet<>(org.jceph.rbd.format1.Format1Image.list(rados.ioCtx(pool))));
-            for (String n : RbdImage.list(rados.ioCtx(pool)).keySet()) {
+            names = new ArrayList<>(new java.util.TreeSet<>(org.jceph.rbd.format1.Format1Image.list(io(rados, pool))));
+            for (String n : RbdImage.list(io(rados, pool)).keySet()) {
                 if (!names.contains(n)) {
                     names.add(n);
                 }
@@ -657,7 +672,7 @@ public final class RbdCommand {
         long totalUsed = 0;
         for (String n : names) {
             String[] snap = splitSnap(n);
-            IoCtx duIo = rados.ioCtx(pool);
+            IoCtx duIo = io(rados, pool);
             try (org.jceph.rbd.Image img = org.jceph.rbd.format1.Format1Image.exists(duIo, snap[0])
                     ? org.jceph.rbd.format1.Format1Image.open(duIo, snap[0], true) : RbdImage.open(duIo, snap[0], true)) {
                 boolean fastDiff = img instanceof RbdImage f2 && (f2.features() & org.jceph.rbd.RbdFeatures.FAST_DIFF) != 0;
@@ -684,6 +699,13 @@ public final class RbdCommand {
                         }
                     }
                 }
+            } catch (RbdException.ImageNotFoundException e) {
+                if (!oneImage) {
+                    throw e;
+                }
+                err.println("specified image " + snap[0] + " is not found.");
+                err.println("rbd: du failed: (2) No such file or directory");
+                return 2;
             }
         }
         if (CephJson.formatted(a)) {
@@ -931,7 +953,6 @@ public final class RbdCommand {
         return Integer.parseInt(a.opt("order", "22"));
     }
 
-    /** [POOL/]IMAGE or rbd:POOL/IMAGE; --pool/--image options override. */
     /** A clone's parent as rbd prints it: pool/image@snap (empty for other images). */
     private static String parentSpec(RadosClient rados, RbdImage img) {
         RbdImage.Parent p = img.parent();
@@ -944,16 +965,66 @@ public final class RbdCommand {
                 + p.image().name() + "@" + snap;
     }
 
+    /**
+     * [POOL/[NAMESPACE/]]IMAGE[@SNAP] (or rbd:...) at position {@code index}, else --image; the pool
+     * and namespace default to --pool ("rbd") and --namespace (none). Returns the pool spec
+     * (POOL or POOL/NAMESPACE, opened with {@link #io}) and IMAGE[@SNAP].
+     */
     static String[] spec(Args a, int index) {
-        String s = index < a.pos().size() ? a.pos().get(index) : a.opt("image", null);
+        return spec(a, index, "image");
+    }
+
+    /** {@link #spec(Args, int)} for another kind of name (--group for groups). */
+    static String[] spec(Args a, int index, String option) {
+        String s = index < a.pos().size() ? a.pos().get(index) : a.opt(option, null);
         if (s == null) {
-            throw new UsageException("name an image: [POOL/]IMAGE");
+            throw new UsageException("name an " + option + ": [POOL/[NAMESPACE/]]" + option.toUpperCase(java.util.Locale.ROOT));
         }
         if (s.startsWith("rbd:")) {
             s = s.substring(4);
         }
+        int at = s.indexOf('@');
+        String name = at < 0 ? s : s.substring(0, at);
+        String snap = at < 0 ? "" : s.substring(at);
+        String[] parts = name.split("/", -1);
+        return switch (parts.length) {
+            case 1 -> new String[] {poolSpec(a.opt("pool", "rbd"), a.opt("namespace", "")), s};
+            case 2 -> new String[] {poolSpec(parts[0], a.opt("namespace", "")), parts[1] + snap};
+            case 3 -> new String[] {poolSpec(parts[0], parts[1]), parts[2] + snap};
+            default -> throw new UsageException("rbd: invalid spec '" + s + "'");
+        };
+    }
+
+    /** POOL, or POOL/NAMESPACE when {@code namespace} is not empty. */
+    static String poolSpec(String pool, String namespace) {
+        return namespace == null || namespace.isEmpty() ? pool : pool + "/" + namespace;
+    }
+
+    /** The pool of a pool spec (POOL or POOL/NAMESPACE). */
+    static String poolOf(String poolSpec) {
+        int slash = poolSpec.indexOf('/');
+        return slash < 0 ? poolSpec : poolSpec.substring(0, slash);
+    }
+
+    /** The namespace of a pool spec ("" for the default one). */
+    static String namespaceOf(String poolSpec) {
+        int slash = poolSpec.indexOf('/');
+        return slash < 0 ? "" : poolSpec.substring(slash + 1);
+    }
+
+    /**
+     * The IoCtx of a pool spec: POOL, or POOL/NAMESPACE in that namespace, which must exist
+     * (as the rbd tool checks before any command).
+     */
+    static IoCtx io(RadosClient rados, String poolSpec) {
+        return org.jceph.rbd.Namespaces.open(rados.ioCtx(poolOf(poolSpec)), namespaceOf(poolSpec));
+    }
+
+    /** [POOL[/NAMESPACE]] at position {@code index}, else --pool ("rbd") and --namespace. */
+    static String poolArg(Args a, int index) {
+        String s = index < a.pos().size() ? a.pos().get(index) : a.opt("pool", "rbd");
         int slash = s.indexOf('/');
-        return slash < 0 ? new String[] {a.opt("pool", "rbd"), s} : new String[] {s.substring(0, slash), s.substring(slash + 1)};
+        return slash < 0 ? poolSpec(s, a.opt("namespace", "")) : s;
     }
 
     /** rbd's sizes: a plain number is MiB; suffixes B, K, M, G, T. */
@@ -1019,7 +1090,8 @@ public final class RbdCommand {
             "image-feature", "image-format", "io-pattern", "io-size", "io-threads", "io-total", "io-type", "object-size",
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
             "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool",
-            "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id", "group", "image-id", "dest-snap");
+            "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id", "group", "image-id", "dest-snap",
+            "namespace", "dest-namespace");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();

@@ -36,17 +36,18 @@ final class RbdCopyCommands {
         int first = deep ? 2 : 1;
         String[] src = RbdCommand.spec(a, first);
         String[] dst = RbdCommand.spec(a, first + 1);
-        if (a.opts().containsKey("dest-pool")) {
-            dst[0] = a.opt("dest-pool", dst[0]);
+        if (a.opts().containsKey("dest-pool") || a.opts().containsKey("dest-namespace")) {
+            dst[0] = RbdCommand.poolSpec(a.opt("dest-pool", RbdCommand.poolOf(dst[0])),
+                    a.opt("dest-namespace", RbdCommand.namespaceOf(dst[0])));
         }
         int at = src[1].indexOf('@');
         String snap = at < 0 ? a.opt("snap", null) : src[1].substring(at + 1);
         String image = at < 0 ? src[1] : src[1].substring(0, at);
         ImageCopy.Options o = options(a, rados, deep);
-        IoCtx dstIo = rados.ioCtx(dst[0]);
+        IoCtx dstIo = RbdCommand.io(rados, dst[0]);
         String what = deep ? "Image deep copy" : "Image copy";
         RbdCommand.Progress progress = new RbdCommand.Progress(a, err, what);
-        try (RbdImage img = RbdImage.open(rados.ioCtx(src[0]), image,
+        try (RbdImage img = RbdImage.open(RbdCommand.io(rados, src[0]), image,
                 snap == null ? OpenOptions.readOnlyHead() : OpenOptions.atSnapshot(snap))) {
             if (deep) {
                 ImageCopy.deepCopy(img, dstIo, dst[1], o, progress);
@@ -110,7 +111,7 @@ final class RbdCopyCommands {
             return 22;
         }
         RbdCommand.Progress progress = new RbdCommand.Progress(a, err, "Image sparsify");
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false)) {
+        try (RbdImage img = RbdImage.open(RbdCommand.io(rados, spec[0]), spec[1], false)) {
             Sparsify.sparsify(img, sparse, progress);
         } catch (RbdException.ImageNotFoundException e) {
             throw e;

@@ -47,7 +47,7 @@ final class RbdDiffCommands {
         String from = a.opt("from-snap", null);
         RbdCommand.Progress progress = new RbdCommand.Progress(a, err, "Exporting image");
         Path file = path.equals("-") ? null : Path.of(path);
-        try (RbdImage head = RbdImage.open(rados.ioCtx(spec[0]), snap[0], true)) {
+        try (RbdImage head = RbdImage.open(RbdCommand.io(rados, spec[0]), snap[0], true)) {
             RbdImage view = snap[1] == null ? head : head.atSnapshot(snap[1]);
             if (from != null && view.snapshots().stream().noneMatch(s -> s.name().equals(from))) {
                 err.println("rbd: export-diff error: (2) No such file or directory");
@@ -100,7 +100,7 @@ final class RbdDiffCommands {
                 return 2;
             }
         }
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false);
+        try (RbdImage img = RbdImage.open(RbdCommand.io(rados, spec[0]), spec[1], false);
                 InputStream src = new java.io.BufferedInputStream(in, 1 << 20)) {
             DiffStream.apply(img, src, sparse, length, progress::update);
         } catch (DiffStream.StartSnapshotMissingException e) {

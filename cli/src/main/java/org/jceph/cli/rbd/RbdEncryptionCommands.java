@@ -52,7 +52,7 @@ final class RbdEncryptionCommands {
                 return 22;
             }
         }
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false)) {
+        try (RbdImage img = RbdImage.open(RbdCommand.io(rados, spec[0]), spec[1], false)) {
             byte[] passphrase;
             try {
                 passphrase = Files.readAllBytes(Path.of(passFile));

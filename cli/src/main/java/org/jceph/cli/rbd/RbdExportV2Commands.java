@@ -37,7 +37,7 @@ final class RbdExportV2Commands {
         String path = a.pos().get(2);
         String name = RbdCommand.splitSnap(spec[1])[0]; // the stock tool exports HEAD and every snapshot regardless
         RbdCommand.Progress progress = new RbdCommand.Progress(a, err, "Exporting image");
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), name, true)) {
+        try (RbdImage img = RbdImage.open(RbdCommand.io(rados, spec[0]), name, true)) {
             if (path.equals("-")) {
                 ImageExportV2.export(img, out, progress::update);
             } else {
@@ -69,7 +69,7 @@ final class RbdExportV2Commands {
         }
         String path = a.pos().get(1);
         String[] spec = RbdCommand.spec(a, 2);
-        IoCtx io = rados.ioCtx(spec[0]);
+        IoCtx io = RbdCommand.io(rados, spec[0]);
         Integer order = a.opts().containsKey("object-size") || a.opts().containsKey("order") ? RbdCommand.orderOf(a) : null;
         Long features = a.opts().containsKey("image-feature") ? RbdCommand.features(a) : null;
         Long unit = a.opts().containsKey("stripe-unit")

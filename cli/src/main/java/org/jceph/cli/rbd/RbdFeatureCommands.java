@@ -62,7 +62,7 @@ final class RbdFeatureCommands {
             return 22;
         }
         try {
-            FeatureUpdate.update(rados.ioCtx(spec[0]), spec[1], bits, sub.equals("enable"));
+            FeatureUpdate.update(RbdCommand.io(rados, spec[0]), spec[1], bits, sub.equals("enable"));
         } catch (FeatureUpdate.RefusedException e) {
             err.println("rbd: failed to update image features: (22) Invalid argument");
             return 22;
@@ -81,7 +81,7 @@ final class RbdFeatureCommands {
         String snapName = snap[1] != null ? snap[1] : a.opt("snap", null);
         boolean progress = !a.flags().contains("no-progress");
         try {
-            ObjectMapRebuild.rebuild(rados.ioCtx(spec[0]), snap[0], snapName);
+            ObjectMapRebuild.rebuild(RbdCommand.io(rados, spec[0]), snap[0], snapName);
         } catch (RbdException.NoSuchKeyException e) {
             err.println("error setting snapshot context: (2) No such file or directory");
             return 2;
@@ -115,7 +115,7 @@ final class RbdFeatureCommands {
             if (image) {
                 String[] spec = RbdCommand.spec(a, 3);
                 boolean write = sub.equals("set") || sub.equals("remove") || sub.equals("rm");
-                try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], !write)) {
+                try (RbdImage img = RbdImage.open(RbdCommand.io(rados, spec[0]), spec[1], !write)) {
                     return configOp(sub, key, a, out, err, () -> ImageConfig.list(img), () -> ImageConfig.get(img, key),
                             v -> ImageConfig.set(img, key, v), () -> ImageConfig.remove(img, key), true);
                 }

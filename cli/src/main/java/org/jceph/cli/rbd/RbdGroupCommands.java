@@ -53,7 +53,7 @@ final class RbdGroupCommands {
             case "create" -> create(a, rados, err);
             case "remove", "rm" -> {
                 String[] g = groupSpec(a, 2);
-                Groups.remove(rados.ioCtx(g[0]), g[1]);
+                Groups.remove(RbdCommand.io(rados, g[0]), g[1]);
                 yield 0;
             }
             case "list", "ls" -> list(a, rados, out);
@@ -64,14 +64,13 @@ final class RbdGroupCommands {
         };
     }
 
-    /** [POOL/]GROUP at position {@code index} (or --group), the pool from --pool or "rbd". */
+    /** [POOL/[NAMESPACE/]]GROUP at position {@code index} (or --group), the pool from --pool or "rbd". */
     private static String[] groupSpec(RbdCommand.Args a, int index) {
         String s = index < a.pos().size() ? a.pos().get(index) : a.opt("group", null);
         if (s == null || s.isEmpty()) {
             throw new UsageException("rbd: group name was not specified");
         }
-        int slash = s.indexOf('/');
-        return slash < 0 ? new String[] {a.opt("pool", "rbd"), s} : new String[] {s.substring(0, slash), s.substring(slash + 1)};
+        return RbdCommand.spec(a, index, "group");
     }
 
     /** [POOL/]GROUP@SNAP (or --snap): pool, group, snapshot (null when absent). */
@@ -106,7 +105,7 @@ final class RbdGroupCommands {
     private static int create(RbdCommand.Args a, RadosClient rados, PrintStream err) {
         String[] g = groupSpec(a, 2);
         try {
-            Groups.create(rados.ioCtx(g[0]), g[1]);
+            Groups.create(RbdCommand.io(rados, g[0]), g[1]);
             return 0;
         } catch (Groups.GroupExistsException e) {
             return fail(err, "create error", e);
@@ -114,7 +113,7 @@ final class RbdGroupCommands {
     }
 
     private static int list(RbdCommand.Args a, RadosClient rados, PrintStream out) {
-        IoCtx io = rados.ioCtx(a.pos().size() > 2 ? a.pos().get(2) : a.opt("pool", "rbd"));
+        IoCtx io = RbdCommand.io(rados, RbdCommand.poolArg(a, 2));
         List<String> names = Groups.list(io);
         if (json(a)) {
             CephJson.print(out, a, "groups", new CephJson.Items("name", new ArrayList<Object>(names)));
@@ -129,7 +128,7 @@ final class RbdGroupCommands {
         String[] from = groupSpec(a, 2);
         String[] to = groupSpec(a, 3);
         try {
-            Groups.rename(rados.ioCtx(from[0]), from[1], to[1]);
+            Groups.rename(RbdCommand.io(rados, from[0]), from[1], to[1]);
             return 0;
         } catch (RbdException e) {
             return fail(err, "failed to rename group", e);
@@ -149,7 +148,7 @@ final class RbdGroupCommands {
                 String[] g = groupSpec(a, 3);
                 String[] i = RbdCommand.spec(a, 4);
                 try {
-                    Groups.imageAdd(rados.ioCtx(g[0]), g[1], rados.ioCtx(i[0]), i[1]);
+                    Groups.imageAdd(RbdCommand.io(rados, g[0]), g[1], RbdCommand.io(rados, i[0]), i[1]);
                     return 0;
                 } catch (RbdException | RadosException.ObjectNotFoundException e) {
                     return fail(err, "add image error", e);
@@ -160,10 +159,10 @@ final class RbdGroupCommands {
                 String byId = a.opt("image-id", null);
                 try {
                     if (byId != null) {
-                        Groups.imageRemoveById(rados.ioCtx(g[0]), g[1], rados.ioCtx(a.opt("pool", g[0])), byId);
+                        Groups.imageRemoveById(RbdCommand.io(rados, g[0]), g[1], RbdCommand.io(rados, a.opt("pool", g[0])), byId);
                     } else {
                         String[] i = RbdCommand.spec(a, 4);
-                        Groups.imageRemove(rados.ioCtx(g[0]), g[1], rados.ioCtx(i[0]), i[1]);
+                        Groups.imageRemove(RbdCommand.io(rados, g[0]), g[1], RbdCommand.io(rados, i[0]), i[1]);
                     }
                     return 0;
                 } catch (RbdException | RadosException.ObjectNotFoundException e) {
@@ -184,7 +183,7 @@ final class RbdGroupCommands {
      */
     private static int imageList(RbdCommand.Args a, RadosClient rados, PrintStream out) {
         String[] g = groupSpec(a, 3);
-        IoCtx io = rados.ioCtx(g[0]);
+        IoCtx io = RbdCommand.io(rados, g[0]);
         List<Groups.Member> members;
         try {
             members = Groups.imageList(io, g[1]);
@@ -227,7 +226,7 @@ final class RbdGroupCommands {
                     yield 22;
                 }
                 try {
-                    Groups.snapCreate(rados.ioCtx(s[0]), s[1], s[2]);
+                    Groups.snapCreate(RbdCommand.io(rados, s[0]), s[1], s[2]);
                     yield 0;
                 } catch (Groups.GroupExistsException | Groups.GroupNotFoundException e) {
                     yield errno(e); // the stock tool prints nothing here
@@ -239,7 +238,7 @@ final class RbdGroupCommands {
                     yield 22;
                 }
                 try {
-                    Groups.snapRemove(rados.ioCtx(s[0]), s[1], s[2]);
+                    Groups.snapRemove(RbdCommand.io(rados, s[0]), s[1], s[2]);
                     yield 0;
                 } catch (RbdException e) {
                     yield fail(err, "failed to remove group snapshot", e);
@@ -256,7 +255,7 @@ final class RbdGroupCommands {
                     yield 22;
                 }
                 try {
-                    Groups.snapRename(rados.ioCtx(s[0]), s[1], s[2], to);
+                    Groups.snapRename(RbdCommand.io(rados, s[0]), s[1], s[2], to);
                     yield 0;
                 } catch (RbdException e) {
                     yield fail(err, "failed to rename group snapshot", e);
@@ -281,7 +280,7 @@ final class RbdGroupCommands {
         String[] g = groupSpec(a, 3);
         List<Groups.GroupSnap> snaps;
         try {
-            snaps = Groups.snapshots(rados.ioCtx(g[0]), g[1]);
+            snaps = Groups.snapshots(RbdCommand.io(rados, g[0]), g[1]);
         } catch (Groups.GroupNotFoundException e) {
             snaps = List.of();
         }
@@ -312,7 +311,7 @@ final class RbdGroupCommands {
         }
         RbdCommand.Progress progress = new RbdCommand.Progress(a, err, "Rolling back to group snapshot");
         try {
-            Groups.snapRollback(rados.ioCtx(s[0]), s[1], s[2], progress::update);
+            Groups.snapRollback(RbdCommand.io(rados, s[0]), s[1], s[2], progress::update);
         } catch (RbdException e) {
             if (!a.flags().contains("no-progress")) {
                 err.println("\rRolling back to group snapshot: 0% complete...failed.");

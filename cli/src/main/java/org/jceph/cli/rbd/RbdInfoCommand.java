@@ -29,7 +29,7 @@ final class RbdInfoCommand {
 
     static int run(RbdCommand.Args a, RadosClient rados, String pool, String spec, PrintStream out) {
         String[] snap = RbdCommand.splitSnap(spec);
-        IoCtx io = rados.ioCtx(pool);
+        IoCtx io = RbdCommand.io(rados, pool);
         try (RbdImage head = RbdImage.open(io, snap[0], true);
                 RbdImage img = snap[1] == null ? null : head.atSnapshot(snap[1])) {
             RbdImage v = img == null ? head : img;

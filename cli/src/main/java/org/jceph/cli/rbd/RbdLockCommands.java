@@ -23,7 +23,7 @@ final class RbdLockCommands {
     static int run(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {
         String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
         String[] spec = RbdCommand.spec(a, 2);
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], true)) {
+        try (RbdImage img = RbdImage.open(RbdCommand.io(rados, spec[0]), spec[1], true)) {
             switch (sub) {
                 case "add" -> img.lockAdd(arg(a, 3, "lock id"), a.opt("shared", null));
                 case "remove", "rm" -> {

@@ -15,7 +15,7 @@ final class RbdPoolCommands {
 
     static int run(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {
         String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
-        IoCtx io = rados.ioCtx(a.pos().size() > 2 ? a.pos().get(2) : a.opt("pool", "rbd"));
+        IoCtx io = RbdCommand.io(rados, RbdCommand.poolArg(a, 2));
         return switch (sub) {
             case "init" -> init(a, io, err);
             case "stats" -> stats(a, io, out);

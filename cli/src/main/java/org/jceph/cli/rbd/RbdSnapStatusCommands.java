@@ -27,7 +27,7 @@ final class RbdSnapStatusCommands {
     /** rbd status [POOL/]IMAGE: "Watchers: none" or one "\twatcher=ADDR client.N cookie=C" line each. */
     static int status(RbdCommand.Args a, RadosClient rados, PrintStream out) {
         String[] spec = RbdCommand.spec(a, 1);
-        IoCtx io = rados.ioCtx(spec[0]);
+        IoCtx io = RbdCommand.io(rados, spec[0]);
         List<IoCtx.Watcher> watchers;
         try (RbdImage img = RbdImage.open(io, spec[1], true)) {
             watchers = io.listWatchers("rbd_header." + img.id());
@@ -81,7 +81,7 @@ final class RbdSnapStatusCommands {
         String[] src = RbdCommand.spec(a, 2);
         String[] img = RbdCommand.splitSnap(src[1]);
         String dest = a.pos().get(3);
-        String[] dst = RbdCommand.splitSnap(dest.contains("/") ? dest.substring(dest.indexOf('/') + 1) : dest);
+        String[] dst = RbdCommand.splitSnap(dest.contains("/") ? dest.substring(dest.lastIndexOf('/', dest.indexOf('@') < 0 ? dest.length() : dest.indexOf('@')) + 1) : dest);
         String to = dst[1] != null ? dst[1] : dst[0];
         if (img[1] == null) {
             throw new UsageException("rbd: snapshot name was not specified");
@@ -90,7 +90,7 @@ final class RbdSnapStatusCommands {
             err.println("rbd: source and destination image names must be the same");
             return 22;
         }
-        try (RbdImage image = RbdImage.open(rados.ioCtx(src[0]), img[0], false)) {
+        try (RbdImage image = RbdImage.open(RbdCommand.io(rados, src[0]), img[0], false)) {
             image.snapRename(img[1], to);
         } catch (RbdException.NoSuchKeyException e) {
             err.println("rbd: renaming snap failed: (2) No such file or directory");
@@ -111,7 +111,7 @@ final class RbdSnapStatusCommands {
         String[] spec = RbdCommand.spec(a, 2);
         boolean quiet = a.flags().contains("no-progress");
         String what = "Removing all snapshots";
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), RbdCommand.splitSnap(spec[1])[0], false)) {
+        try (RbdImage img = RbdImage.open(RbdCommand.io(rados, spec[0]), RbdCommand.splitSnap(spec[1])[0], false)) {
             List<RbdImage.Snapshot> snaps = new ArrayList<>(img.userSnapshots());
             snaps.sort((x, y) -> Long.compareUnsigned(x.id(), y.id()));
             if (snaps.isEmpty()) {
@@ -168,7 +168,7 @@ final class RbdSnapStatusCommands {
             throw new UsageException("usage: rbd snap limit set --limit N [POOL/]IMAGE | rbd snap limit clear [POOL/]IMAGE");
         }
         String[] spec = RbdCommand.spec(a, 3);
-        try (RbdImage img = RbdImage.open(rados.ioCtx(spec[0]), spec[1], false)) {
+        try (RbdImage img = RbdImage.open(RbdCommand.io(rados, spec[0]), spec[1], false)) {
             img.snapLimitSet(limit);
         }
         return 0;

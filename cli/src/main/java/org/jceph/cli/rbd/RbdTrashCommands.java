@@ -59,12 +59,12 @@ final class RbdTrashCommands {
         if (until != null && until.isBefore(Instant.now())) {
             throw new UsageException("rbd: cannot use a date in the past as an expiration date");
         }
-        Trash.move(rados.ioCtx(spec[0]), spec[1], until);
+        Trash.move(RbdCommand.io(rados, spec[0]), spec[1], until);
         return 0;
     }
 
     private static IoCtx pool(RbdCommand.Args a, RadosClient rados, int index) {
-        return rados.ioCtx(index < a.pos().size() ? a.pos().get(index) : a.opt("pool", "rbd"));
+        return RbdCommand.io(rados, RbdCommand.poolArg(a, index));
     }
 
     private static int list(RbdCommand.Args a, RadosClient rados, PrintStream out) {
@@ -111,7 +111,7 @@ final class RbdTrashCommands {
     private static int restore(RbdCommand.Args a, RadosClient rados, PrintStream err) {
         String[] spec = idSpec(a);
         try {
-            Trash.restore(rados.ioCtx(spec[0]), spec[1], a.opt("image", null));
+            Trash.restore(RbdCommand.io(rados, spec[0]), spec[1], a.opt("image", null));
         } catch (RbdException.NoSuchKeyException e) {
             err.println("rbd: restore error: (2) No such file or directory");
             return 2;
@@ -124,7 +124,7 @@ final class RbdTrashCommands {
         boolean quiet = a.flags().contains("no-progress");
         RbdCommand.Progress progress = new RbdCommand.Progress(a, err, "Removing image");
         try {
-            Trash.remove(rados.ioCtx(spec[0]), spec[1], a.flags().contains("force"), progress);
+            Trash.remove(RbdCommand.io(rados, spec[0]), spec[1], a.flags().contains("force"), progress);
         } catch (Trash.DefermentNotExpiredException e) {
             err.println("Deferment time has not expired, please use --force if you really want to remove the image");
             if (!quiet) {
