@@ -290,7 +290,9 @@ public final class RbdCommand {
                     try (RbdImage img = RbdImage.open(io(rados, spec[0]), spec[1], !write)) {
                         switch (sub) {
                             case "ls", "list" -> snapList(img, io(rados, spec[0]), a, out);
-                            case "create", "add" -> img.snapCreate(needSnap(snap));
+                            case "create", "add" -> {
+                                return snapCreate(img, needSnap(snap), a, err);
+                            }
                             case "rm", "remove" -> {
                                 String byId = a.opt("snap-id", null);
                                 if (byId == null) {
@@ -830,6 +832,35 @@ public final class RbdCommand {
                 err.println("\r" + what + ": " + shown + "% complete...failed.");
             }
         }
+    }
+
+    /**
+     * rbd snap create with the stock tool's progress: an existing name fails at 0% (librbd checks
+     * before it asks the watchers to quiesce), otherwise 10% (librbd reports its first quiesce
+     * notification, one of rbd_quiesce_notification_attempts = 10; jceph sends none) and 100%.
+     */
+    private static int snapCreate(RbdImage img, String name, Args a, PrintStream err) {
+        Progress progress = new Progress(a, err, "Creating snap");
+        boolean exists = img.snapshots().stream().anyMatch(x -> x.name().equals(name));
+        if (!exists) {
+            progress.update(1, 10);
+            try {
+                img.snapCreate(name);
+                progress.done();
+                return 0;
+            } catch (RadosException | RbdException e) {
+                int n = Math.abs(e instanceof RadosException r ? r.errno() : ((RbdException) e).errno());
+                if (n == 0) {
+                    throw e;
+                }
+                progress.fail();
+                err.println("rbd: failed to create snapshot: (" + n + ") " + org.jceph.rados.Errno.strerror(n));
+                return n;
+            }
+        }
+        progress.fail();
+        err.println("rbd: failed to create snapshot: (17) File exists");
+        return 17;
     }
 
     private static void done(Args a, PrintStream err, String what) {

@@ -118,6 +118,9 @@ class RbdInfoStatusIT {
         assertTrue(c.rbdOrThrow("info", pool + "/snaps").contains("\tsnapshot_limit: 3\n"));
         CommandResult over = c.rbd("snap", "create", pool + "/snaps@d");
         assertEquals(122, over.exitCode(), over.stderr());
+        Result ourOver = runRc(c, "snap", "create", pool + "/snaps@d");
+        assertEquals(122, ourOver.rc(), ourOver.err());
+        assertEquals(over.toolStderr(), ourOver.err());
         run(c, "snap", "limit", "clear", pool + "/snaps");
         assertFalse(c.rbdOrThrow("info", pool + "/snaps").contains("snapshot_limit"));
         c.rbdOrThrow("snap", "create", pool + "/snaps@d");

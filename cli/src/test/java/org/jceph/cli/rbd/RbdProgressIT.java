@@ -67,6 +67,11 @@ class RbdProgressIT {
             c.rbdOrThrow("bench", "--io-type", "write", "--io-size", "4M", "--io-total", "40M", pool + "/a-" + w);
             c.rbdOrThrow("snap", "create", "--no-progress", pool + "/a-" + w + "@one");
         }
+        String snap = same(c, w -> new String[] {"snap", "create", pool + "/a-" + w + "@two"});
+        assertEquals("\rCreating snap: 10% complete...\rCreating snap: 100% complete...done.\n", snap);
+        String again = same(c, w -> new String[] {"snap", "create", pool + "/a-" + w + "@two"});
+        assertEquals("\rCreating snap: 0% complete...failed.\nrbd: failed to create snapshot: (17) File exists\n", again);
+        same(c, w -> new String[] {"snap", "rm", pool + "/a-" + w + "@two"});
         same(c, w -> new String[] {"snap", "rollback", pool + "/a-" + w + "@one"});
         same(c, w -> new String[] {"snap", "rm", pool + "/a-" + w + "@one"});
         String cp = same(c, w -> new String[] {"cp", pool + "/a-" + w, pool + "/b-" + w});
