@@ -61,6 +61,20 @@ final class ImageThreads {
         return e;
     }
 
+    /** How many peers' requests an image's owner queues before answering EBUSY. */
+    static final int REMOTE_OP_QUEUE_BOUND = 16;
+
+    /**
+     * A new serial executor for the requests an image runs for its peers as the lock owner
+     * (snapshots librbd asks for): one at a time, a bounded queue, a thread that ends when idle.
+     */
+    static ExecutorService remoteOps(String image) {
+        ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, IDLE.toNanos(), TimeUnit.NANOSECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(REMOTE_OP_QUEUE_BOUND), daemon("rbd-remote-op-" + image));
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
+
     static ThreadFactory daemon(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {

@@ -58,6 +58,8 @@ public final class RbdImage implements Image {
 
     // Present for read-write opens of images with exclusive-lock (and object-map).
     private java.util.concurrent.ExecutorService worker;
+    /** Runs peers' snapshot requests while we own the lock (ImageWatcher.OwnerOps). */
+    private java.util.concurrent.ExecutorService remoteOps;
     private java.util.concurrent.ExecutorService mapWorkers;
     private ImageWatcher watcher;
     private ExclusiveLock lock;
@@ -811,6 +813,8 @@ public final class RbdImage implements Image {
             objectMap = new ObjectMap(md, id);
         }
         watcher.onHeaderUpdate(n -> refreshQuietly());
+        remoteOps = ImageThreads.remoteOps(name);
+        watcher.onOwnerRequests((snap, ns) -> snapCreateInNamespace(snap, e -> e.writeBytes(ns)), remoteOps);
         // closing the client first gives the lock back and drops the watch, as closing this image does
         md.client().registerDependent(this);
         lock = new ExclusiveLock(md, watcher, worker, lockTimeout, new ExclusiveLock.Hooks() {
@@ -2311,6 +2315,7 @@ public final class RbdImage implements Image {
         } finally {
             watcher.close();
             worker.shutdownNow();
+            remoteOps.shutdownNow();
             watcher = null;
         }
     }

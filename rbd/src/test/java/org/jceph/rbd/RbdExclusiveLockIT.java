@@ -214,11 +214,21 @@ class RbdExclusiveLockIT extends LiveRbdTest {
         try (RbdImage img = RbdImage.open(io(), "snapped", false)) {
             img.writeAsync(0, before).get(30, TimeUnit.SECONDS);
             assertTrue(img.holdsExclusiveLock());
-            // librbd asks the owner to snapshot; we decline the remote op, it takes the lock and does it
-            CommandResult r = c.rbd(Duration.ofSeconds(120), "snap", "create", pool + "/snapped@theirs");
+            long acquisitions = img.lockAcquisitions();
+            // librbd asks the owner to snapshot; we run it as librbd's owner does and keep the lock
+            CommandResult r = c.rbd(Duration.ofSeconds(120), "snap", "create", pool + "/snapped@theirs",
+                    "--log_to_stderr=false", "--err_to_stderr=false");
             assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+            assertEquals("\rCreating snap: 10% complete...\rCreating snap: 100% complete...done.\n", r.toolStderr());
+            assertTrue(img.holdsExclusiveLock());
+            assertEquals(acquisitions, img.lockAcquisitions(), "the lock never left us");
+            // a name that exists: our owner's EEXIST reaches the stock tool
+            CommandResult again = c.rbd(Duration.ofSeconds(120), "snap", "create", "--no-progress",
+                    pool + "/snapped@theirs", "--log_to_stderr=false", "--err_to_stderr=false");
+            assertEquals(17, again.exitCode(), again.stderr());
             img.writeAsync(0, new byte[1 << 20]).get(60, TimeUnit.SECONDS); // zeros over the snapshotted data
             assertTrue(img.holdsExclusiveLock());
+            assertEquals(acquisitions, img.lockAcquisitions());
             assertEquals(java.util.List.of("theirs"), img.snapshots().stream().map(RbdImage.Snapshot::name).toList());
         }
         Path out = tmp.resolve("theirs.snap");

@@ -30,6 +30,23 @@ public final class ImageWatcher implements AutoCloseable {
     private volatile ExclusiveLock lock;
     private volatile Consumer<Notification> headerUpdateListener = n -> {
     };
+    private volatile OwnerOps ownerOps;
+    private volatile Executor ownerRunner;
+    /** Peers' requests we run as the lock owner and have not finished: a resent one is not run twice. */
+    private final java.util.Set<WatchNotifyMessages.AsyncRequestId> running =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * What the lock owner runs for its peers, as librbd's owner does instead of handing the lock
+     * over (librbd sends these to the owner first; an EOPNOTSUPP answer makes it take the lock).
+     */
+    public interface OwnerOps {
+        /**
+         * Creates snapshot {@code name} in the namespace given as the encoded
+         * cls::rbd::SnapshotNamespace struct.
+         */
+        void snapCreate(String name, byte[] namespace);
+    }
 
     public ImageWatcher(IoCtx io, String header, Executor worker) {
         this.io = io;
@@ -97,6 +114,73 @@ public final class ImageWatcher implements AutoCloseable {
         this.headerUpdateListener = listener;
     }
 
+    /**
+     * Lets this client, while it owns the lock, run peers' snapshot requests on {@code runner}
+     * (which must not be the lock worker: the operation takes the lock's permit). A runner that
+     * refuses the task answers EBUSY.
+     */
+    public void onOwnerRequests(OwnerOps ops, Executor runner) {
+        this.ownerRunner = runner;
+        this.ownerOps = ops;
+    }
+
+    /**
+     * librbd's remote request protocol: the owner acknowledges at once (ResponseMessage 0), reports
+     * progress, runs the request and ends it with ASYNC_COMPLETE naming the request id; the peer
+     * waits for that completion (rbd_request_timed_out_seconds, 30 s by default).
+     */
+    private byte[] ownerSnapCreate(byte[] payload) {
+        OwnerOps ops = ownerOps;
+        Executor runner = ownerRunner;
+        WatchNotifyMessages.SnapCreateRequest r;
+        try {
+            r = WatchNotifyMessages.decodeSnapCreate(payload);
+        } catch (RuntimeException e) {
+            return WatchNotifyMessages.response(Errno.EOPNOTSUPP.negative());
+        }
+        if (ops == null || r == null || me.equals(r.id().client())) {
+            return WatchNotifyMessages.response(Errno.EOPNOTSUPP.negative());
+        }
+        if (!running.add(r.id())) {
+            return WatchNotifyMessages.response(0); // a resend of one we are running
+        }
+        try {
+            runner.execute(() -> {
+                int result = 0;
+                try {
+                    LOG.debug("{}: client.{} asks us, the lock owner, for snapshot {}", header, r.id().client().gid(),
+                            r.snapName());
+                    notifyQuietly(WatchNotifyMessages.asyncProgress(r.id(), 1, 10));
+                    ops.snapCreate(r.snapName(), r.namespace());
+                    LOG.info("{}: created snapshot {} for client.{}", header, r.snapName(), r.id().client().gid());
+                } catch (org.jceph.rbd.RbdException e) {
+                    result = e.errno() == 0 ? Errno.EIO.negative() : e.errno();
+                } catch (RadosException e) {
+                    result = e.errno();
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: snapshot {} for client.{} failed", header, r.snapName(), r.id().client().gid(), e);
+                    result = Errno.EIO.negative();
+                } finally {
+                    running.remove(r.id());
+                }
+                notifyQuietly(WatchNotifyMessages.asyncComplete(r.id(), result));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            running.remove(r.id());
+            return WatchNotifyMessages.response(Errno.EBUSY.negative());
+        }
+        return WatchNotifyMessages.response(0);
+    }
+
+    private void notifyQuietly(byte[] message) {
+        try {
+            notify(message);
+        } catch (RadosException e) {
+            // the peer times its request out and asks again, as with librbd's owner
+            LOG.debug("{}: notification to peers failed: {}", header, e.toString());
+        }
+    }
+
     private byte[] handle(byte[] payload) {
         Notification n;
         try {
@@ -123,6 +207,11 @@ public final class ImageWatcher implements AutoCloseable {
                 }
             }
             case WatchNotifyMessages.HEADER_UPDATE -> worker.execute(() -> headerUpdateListener.accept(n));
+            case WatchNotifyMessages.SNAP_CREATE -> {
+                if (l != null && l.isOwner()) {
+                    return ownerSnapCreate(payload);
+                }
+            }
             default -> {
                 if (WatchNotifyMessages.isOwnerRequest(n.op()) && l != null && l.isOwner()) {
                     // Maintenance requests go to the lock owner; we do not run them for others, so we

@@ -37,6 +37,29 @@ class WatchNotifyMessagesTest {
     }
 
     @Test
+    void snapCreateRequestsAndAsyncRepliesAreLibrbdsV7Payloads() {
+        // ENCODE_START(7, 1) | op 8 | string "s1" | SnapshotNamespace ENCODE_START(1, 1) {u32 type 0 (user)}
+        // | AsyncRequestId {ClientId {gid 9, handle 10}, request 3} | u64 flags 0
+        byte[] req = hex("07 01 34000000 08000000 02000000 7331 0101 04000000 00000000"
+                + " 0900000000000000 0a00000000000000 0300000000000000 0000000000000000");
+        WatchNotifyMessages.SnapCreateRequest r = WatchNotifyMessages.decodeSnapCreate(req);
+        assertEquals("s1", r.snapName());
+        assertArrayEquals(hex("0101 04000000 00000000"), r.namespace());
+        assertEquals(new WatchNotifyMessages.AsyncRequestId(new ClientId(9, 10), 3), r.id());
+        assertEquals(0, r.flags());
+        assertEquals(WatchNotifyMessages.SNAP_CREATE, WatchNotifyMessages.decode(req).op());
+        // a v6 sender (no request id) and other ops are not ours to run
+        assertNull(WatchNotifyMessages.decodeSnapCreate(hex("06 01 14000000 08000000 02000000 7331 0101 04000000 00000000")));
+        assertNull(WatchNotifyMessages.decodeSnapCreate(WatchNotifyMessages.headerUpdate()));
+        // ASYNC_PROGRESS {id, offset, total} and ASYNC_COMPLETE {id, s32 result}
+        WatchNotifyMessages.AsyncRequestId id = r.id();
+        assertArrayEquals(hex("07 01 2c000000 04000000 0900000000000000 0a00000000000000 0300000000000000"
+                + " 0100000000000000 0a00000000000000"), WatchNotifyMessages.asyncProgress(id, 1, 10));
+        assertArrayEquals(hex("07 01 20000000 05000000 0900000000000000 0a00000000000000 0300000000000000 efffffff"),
+                WatchNotifyMessages.asyncComplete(id, -17));
+    }
+
+    @Test
     void olderVersionsAndUnknownOpsDecode() {
         // version 1 lock messages had no client id; a later, longer payload is skipped by its length
         Notification v1 = WatchNotifyMessages.decode(hex("01 01 04000000 02000000"));
