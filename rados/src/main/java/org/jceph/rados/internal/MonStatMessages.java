@@ -43,10 +43,7 @@ public final class MonStatMessages {
     /** MStatfs HEAD_VERSION / COMPAT_VERSION (src/messages/MStatfs.h; v2 added the optional data pool). */
     public static final int STATFS_HEAD_VERSION = 2;
     public static final int STATFS_COMPAT_VERSION = 1;
-    /**
-     * MGetPoolStats header versions. Ceph's class keeps the defaults (version 1, compat 0); jceph
-     * sends compat 1, as it always has.
-     */
+    /** MGetPoolStats header versions: version 1, compat 1, as librados sends them (StatMessagesGoldenBytesTest). */
     public static final int POOL_STATS_HEAD_VERSION = 1;
     public static final int POOL_STATS_COMPAT_VERSION = 1;
 
@@ -77,8 +74,16 @@ public final class MonStatMessages {
     }
 
     public static Message statfs(UUID fsid) {
+        return statfs(fsid, 0);
+    }
+
+    /**
+     * MStatfs naming {@code seenVersion}, the stats version of the last stats reply, as librados
+     * sends it (0 before any: the monitor answers from what it has either way).
+     */
+    public static Message statfs(UUID fsid, long seenVersion) {
         byte[] front = CephEncoder.toBytes(e -> {
-            paxosHeader(e);
+            e.writeU64Le(seenVersion).writeU16Le(0xFFFF).writeU64Le(0);
             e.writeUuid(fsid);
             e.writeU8(0); // no data pool: the whole cluster
         });
@@ -93,9 +98,26 @@ public final class MonStatMessages {
         return new ClusterStat(d.readU64Le(), d.readU64Le(), d.readU64Le(), d.readU64Le());
     }
 
+    /**
+     * The stats version a reply names (MStatfsReply after its fsid, MGetPoolStatsReply in its
+     * PaxosServiceMessage header), which librados sends back in its next request.
+     */
+    public static long statsVersionOf(int type, byte[] front) {
+        CephDecoder d = CephDecoder.of(front, "stats reply");
+        if (type == MessageType.STATFS_REPLY.number()) {
+            d.readUuid();
+        }
+        return d.readU64Le();
+    }
+
     public static Message poolStats(UUID fsid, List<String> pools) {
+        return poolStats(fsid, pools, 0);
+    }
+
+    /** MGetPoolStats naming {@code seenVersion} (see {@link #statfs(UUID, long)}). */
+    public static Message poolStats(UUID fsid, List<String> pools, long seenVersion) {
         byte[] front = CephEncoder.toBytes(e -> {
-            paxosHeader(e);
+            e.writeU64Le(seenVersion).writeU16Le(0xFFFF).writeU64Le(0);
             e.writeUuid(fsid);
             e.writeU32Le(pools.size());
             pools.forEach(e::writeString);

@@ -37,13 +37,13 @@ class OsdOpGoldenBytesTest {
     private static final long LIBRADOS_FEATURES = 0x3f01cfbdfffdffffL; // CEPH_FEATURES_SUPPORTED_DEFAULT of 16.2.15
 
     /** One msgr2 MESSAGE frame's segments: header2, front, middle, data. */
-    private record MessageFrame(byte[] header, byte[] front, byte[] data) {
+    record MessageFrame(byte[] header, byte[] front, byte[] data) {
         int type() {
             return (header[16] & 0xFF) | (header[17] & 0xFF) << 8;
         }
     }
 
-    private static byte[] load(String name) throws IOException {
+    static byte[] load(String name) throws IOException {
         try (InputStream in = OsdOpGoldenBytesTest.class.getResourceAsStream("/fixtures/messenger/" + name)) {
             if (in == null) {
                 throw new IOException("no fixture " + name);
@@ -53,7 +53,7 @@ class OsdOpGoldenBytesTest {
     }
 
     /** The MESSAGE frames of a msgr2.1 crc-mode stream (banner, then frames, per CephStructs' layouts). */
-    private static List<MessageFrame> messages(byte[] s) {
+    static List<MessageFrame> messages(byte[] s) {
         ByteBuf b = Unpooled.wrappedBuffer(s);
         PackedLayout pre = CephStructs.MSGR2_PREAMBLE;
         List<MessageFrame> out = new ArrayList<>();
@@ -84,14 +84,14 @@ class OsdOpGoldenBytesTest {
         return out;
     }
 
-    private static MessageFrame only(List<MessageFrame> frames, int type) {
+    static MessageFrame only(List<MessageFrame> frames, int type) {
         List<MessageFrame> of = frames.stream().filter(f -> f.type() == type).toList();
         assertEquals(1, of.size(), "messages of type " + type);
         return of.get(0);
     }
 
     /** A front as named fields: the captured bytes must be exactly their concatenation. */
-    private static byte[] table(String[][] fields) {
+    static byte[] table(String[][] fields) {
         StringBuilder hex = new StringBuilder();
         for (String[] f : fields) {
             hex.append(f[1]);
@@ -100,7 +100,7 @@ class OsdOpGoldenBytesTest {
     }
 
     /** Compares field by field, so that a difference names the field. */
-    private static void assertFields(String[][] fields, byte[] actual, String who) {
+    static void assertFields(String[][] fields, byte[] actual, String who) {
         int at = 0;
         for (String[] f : fields) {
             int n = f[1].length() / 2;
