@@ -29,6 +29,7 @@ import org.jceph.rados.internal.OsdOpMessages;
 import org.jceph.rados.internal.Ticker;
 import org.jceph.rados.internal.mon.MapKeeper;
 import org.jceph.rados.internal.mon.MonClient;
+import org.jceph.rados.internal.objecter.LingerManager;
 import org.jceph.rados.internal.objecter.MessengerTransport;
 import org.jceph.rados.internal.objecter.Objecter;
 import org.jceph.rados.internal.objecter.Scheduler;
@@ -118,9 +119,11 @@ public final class RadosClient implements AutoCloseable {
         this.objecter = new Objecter(LOG, new MessengerTransport(messenger, mon, config), scheduler,
                 () -> keeper.current().placement(), completions, objecterEvents(),
                 new Objecter.Limits(maxOps, maxBytes, opTimeout), this::onOsdMessage);
-        objecter.onFault(this::onSessionFault);
+        this.lingerManager = new LingerManager(LOG, scheduler, () -> keeper.current().placement(), objecter::sessionFaults,
+                watchOps(), metrics::watchReconnected);
+        this.lingers = lingerManager.view();
+        objecter.onFault(lingerManager::onFault);
         keeper.onNewMap(s -> retarget());
-        scheduler.every(this::pingWatches, Duration.ofMillis(WATCH_PING_MILLIS));
     }
 
     /**
@@ -432,16 +435,7 @@ public final class RadosClient implements AutoCloseable {
 
     /** A new map: the watches whose pg's interval changed are registered again, then the Objecter resends its ops. */
     private void retarget() {
-        Placement p = placement();
-        for (Linger l : lingers.values()) {
-            // a new interval of the watched object's pg (a primary change, and also a split) drops the
-            // OSD's in-memory watch: register it again, as the Objecter resends its linger ops
-            org.jceph.rados.internal.TargetInterval was = l.interval;
-            if (l.osd >= 0 && (was == null ? primaryOf(l.io, l.oid) != l.osd
-                    : was.needsResend(lingerInterval(l), p.map().pool(l.io.poolId())))) {
-                scheduler.execute(() -> reconnect(l));
-            }
-        }
+        lingerManager.onNewMap();
         objecter.onNewMap();
     }
 
@@ -449,143 +443,30 @@ public final class RadosClient implements AutoCloseable {
         return objecter.sessionFaults(osd);
     }
 
-    /**
-     * After a watch (re)registration on {@code l.osd}: if that OSD's session faulted meanwhile, the
-     * fault may have been handled before the watch was known there, so register it again.
-     */
-    void reconnectIfFaultedSince(Linger l, long faultsBefore) {
-        if (sessionFaults(l.osd) != faultsBefore && lingers.containsKey(l.cookie)) {
-            scheduler.schedule(() -> reconnect(l), RETRY_DELAY);
-        }
-    }
+    /** The watches this client keeps registered (and the wait for notify completions). */
+    final LingerManager lingerManager;
+    /** The registered watches by cookie, a read-only live view. */
+    final Map<Long, LingerManager.Linger> lingers;
 
-    /** How often each watch is pinged (librados: objecter_watch_ping... every 5 s as well). */
-    private static final long WATCH_PING_MILLIS = 5000;
-
-    /**
-     * Pings every watch not already being re-registered; one the OSD no longer has connected is
-     * registered again. The safety net under fault handling: whatever race drops a watch on the
-     * OSD's side, notifies resume within a ping period or two.
-     */
-    private void pingWatches() {
-        for (Linger l : lingers.values()) {
-            if (l.busy.compareAndSet(false, true)) {
-                l.io.pingWatch(l).whenComplete((r, e) -> {
-                    l.busy.set(false);
-                    if (e == null) {
-                        l.confirmed();
-                        return;
-                    }
-                    if (!lingers.containsKey(l.cookie)) {
-                        return;
-                    }
-                    Throwable c = RadosException.unwrap(e);
-                    if (c instanceof RadosException re
-                            && (re.errno() == Errno.ENOTCONN.negative() || re.errno() == Errno.ETIMEDOUT.negative())) {
-                        l.error = re;
-                        if (re.errno() == Errno.ENOTCONN.negative()) {
-                            l.expired = true; // forgotten: WATCH again (ETIMEDOUT, disconnected: RECONNECT)
-                        }
-                        scheduler.execute(() -> reconnect(l));
-                    }
-                });
-            }
-        }
-    }
-
-    /** A session fault: every watch on that OSD is registered again shortly (the Objecter resends the ops). */
-    private int onSessionFault(int osd, Throwable err) {
-        int watches = 0;
-        for (Linger l : lingers.values()) {
-            if (l.osd == osd) {
-                watches++;
-                l.error = RadosException.of(Errno.ENOTCONN.negative(), "the session to osd." + osd + " faulted");
-                scheduler.schedule(() -> reconnect(l), RETRY_DELAY);
-            }
-        }
-        return watches;
-    }
-
-    /**
-     * A registered watch: re-sent (WATCH_OP_RECONNECT) when the session to its OSD fails or the
-     * object's primary changes, so notifications keep coming after faults and OSD restarts.
-     */
-    final class Linger {
-        final IoCtx io;
-        final String oid;
-        final long cookie;
-        volatile int osd = -1;
-        /** The pg interval the watch was last registered in. */
-        volatile org.jceph.rados.internal.TargetInterval interval;
-        /** The OSD no longer knows the watch: the next attempt registers it again (WATCH, not RECONNECT). */
-        volatile boolean expired;
-        /** A ping or re-registration is under way: no new ping. */
-        final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
-
-        /** When the OSD last confirmed the watch (registration or ping), {@link Ticker#nanoTime}. */
-        volatile long confirmedAt = ticker.nanoTime();
-        /** Why the watch is broken now (null while it is confirmed): watch_check reports it. */
-        volatile RadosException error;
-
-        /** The OSD confirmed the watch now. */
-        void confirmed() {
-            confirmedAt = ticker.nanoTime();
-            error = null;
-        }
-
-        Linger(IoCtx io, String oid, long cookie) {
-            this.io = io;
-            this.oid = oid;
-            this.cookie = cookie;
-        }
-    }
-
-    final Map<Long, Linger> lingers = new ConcurrentHashMap<>();
-
-    /** The watched object's pg interval in the current map. */
-    org.jceph.rados.internal.TargetInterval lingerInterval(Linger l) {
-        Placement p = placement();
-        Placement.Result r = p.pgToUpActing(p.objectToRawPg(l.io.poolId(), l.oid, l.io.locatorKey(), l.io.namespace()));
-        return org.jceph.rados.internal.TargetInterval.of(r, p.map(), l.io.poolId());
-    }
-
-    /** Where the linger's object lives now. */
+    /** Where {@code oid} of {@code io} lives now: its pg's acting primary. */
     int primaryOf(IoCtx io, String oid) {
         Placement p = placement();
         return p.pgToUpActing(p.objectToRawPg(io.poolId(), oid, io.locatorKey(), io.namespace())).actingPrimary();
     }
 
-    private void reconnect(Linger l) {
-        if (!lingers.containsKey(l.cookie)) {
-            return;
-        }
-        int target = primaryOf(l.io, l.oid);
-        org.jceph.rados.internal.TargetInterval interval = lingerInterval(l);
-        long faults = sessionFaults(target);
-        l.busy.set(true);
-        l.io.reconnectWatch(l).whenComplete((r, e) -> {
-            l.busy.set(false);
-            if (e == null) {
-                metrics.watchReconnected();
-                LOG.info("watch {} on {} re-registered{} with osd.{}", l.cookie, l.oid,
-                        l.expired ? " afresh (the OSD had expired it)" : "", target);
-                l.osd = target;
-                l.interval = interval;
-                l.expired = false;
-                l.confirmed();
-                reconnectIfFaultedSince(l, faults);
-            } else if (lingers.containsKey(l.cookie)) {
-                Throwable c = RadosException.unwrap(e);
-                if (c instanceof RadosException re && re.errno() == Errno.ENOTCONN.negative()) {
-                    // ENOTCONN: the OSD timed the watch out (disconnected longer than its timeout); a
-                    // reconnect can never succeed, so register it afresh (notifies meanwhile are lost).
-                    l.expired = true;
-                }
-                LOG.debug("watch {} on {}: re-registration with osd.{} failed ({}); trying again", l.cookie, l.oid,
-                        target, c.toString());
-                scheduler.schedule(() -> reconnect(l), RETRY_DELAY.multipliedBy(2));
+    /** What the linger manager sends: watch pings and re-registrations, through the watch's I/O context. */
+    private LingerManager.WatchOps watchOps() {
+        return new LingerManager.WatchOps() {
+            @Override
+            public CompletableFuture<?> ping(LingerManager.Linger l) {
+                return ((IoCtx) l.owner()).pingWatch(l);
             }
-        });
+
+            @Override
+            public CompletableFuture<?> reconnect(LingerManager.Linger l) {
+                return ((IoCtx) l.owner()).reconnectWatch(l);
+            }
+        };
     }
 
     /** OSD messages the Objecter leaves to the client: command replies, maps, watch events. */
@@ -1397,9 +1278,9 @@ public final class RadosClient implements AutoCloseable {
                 // best effort: the client goes away regardless; the OSDs expire what is left
             }
         }
-        for (Linger l : List.copyOf(lingers.values())) {
+        for (LingerManager.Linger l : lingerManager.all()) {
             try {
-                l.io.unwatchOnClose(l);
+                ((IoCtx) l.owner()).unwatchOnClose(l);
             } catch (RuntimeException e) {
                 // best effort, as above: the OSD times the watch out after its timeout
             }
@@ -1408,6 +1289,7 @@ public final class RadosClient implements AutoCloseable {
             return;
         }
         unregisterMBean();
+        lingerManager.close();
         objecter.close(); // its sessions, and the ops still in flight fail
         scheduler.close();
         notifyExecutor.shutdownNow();
