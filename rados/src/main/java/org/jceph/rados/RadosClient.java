@@ -13,17 +13,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jceph.encoding.types.EntityAddr;
 import org.jceph.encoding.types.SnapContext;
-import org.jceph.messenger.Connection;
-import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
 import org.jceph.messenger.MessageType;
 import org.jceph.messenger.Messenger;
-import org.jceph.messenger.auth.ServiceTicket;
 import org.jceph.messenger.config.CephConfig;
 import org.jceph.messenger.mon.MonSession;
-import org.jceph.messenger.v2.ConnectionMode;
 import org.jceph.osdmap.OsdMap;
 import org.jceph.osdmap.Placement;
+import org.jceph.rados.internal.DaemonCommands;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 import org.jceph.rados.internal.Ticker;
@@ -54,6 +51,17 @@ import org.jceph.rados.internal.objecter.Target;
  * across resends, rados_mon_op_timeout each monitor command, client_mount_timeout the connect;
  * 0 means no timeout. {@link #close()} is idempotent and first closes what was registered with
  * {@link #registerDependent} (open RBD images), then removes the watches still registered.
+ *
+ * <p>Structure: this class is the facade over the parts that do the work. The
+ * {@link org.jceph.rados.internal.objecter.Objecter} owns the op table, the in-flight budget, the
+ * OSD sessions, resends, backoffs, redirects and timeouts; the
+ * {@link org.jceph.rados.internal.objecter.LingerManager} keeps watches registered; the
+ * {@link org.jceph.rados.internal.mon.MonClient} and its MapKeeper own subscriptions, maps, monitor
+ * commands, pool ops and stats; {@link org.jceph.rados.internal.DaemonCommands} the OSD and mgr
+ * commands. All share one {@link org.jceph.rados.internal.objecter.Scheduler} (time and delayed
+ * work). Its length (over the project's ~600-line guide) is the documented public surface of
+ * librados' Rados: some sixty public methods (pools, quotas, applications, snapshots, commands,
+ * stats, metrics) whose bodies are a few lines each.
  */
 public final class RadosClient implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RadosClient.class);
@@ -119,6 +127,9 @@ public final class RadosClient implements AutoCloseable {
         this.objecter = new Objecter(LOG, new MessengerTransport(messenger, mon, config), scheduler,
                 () -> keeper.current().placement(), completions, objecterEvents(),
                 new Objecter.Limits(maxOps, maxBytes, opTimeout), this::onOsdMessage);
+        this.commands = new DaemonCommands(messenger, mon, config,
+                () -> activeMgrAddr(monCommand(Map.of("prefix", "mgr dump")), config.useMsgr2()),
+                this::fsid, scheduler, monOpTimeout);
         this.lingerManager = new LingerManager(LOG, scheduler, () -> keeper.current().placement(), objecter::sessionFaults,
                 watchOps(), metrics::watchReconnected);
         this.lingers = lingerManager.view();
@@ -425,9 +436,6 @@ public final class RadosClient implements AutoCloseable {
                 c.redirectsFollowed(), c.activeBackoffs());
     }
 
-    /** Malformed messages from OSDs and the mgr (dropped). */
-    private final AtomicLong malformedMessages = new AtomicLong();
-
     /** Objecter::_calc_target: an EC pool's op goes to the primary's shard (see {@link Target#primaryShard}). */
     static int primaryShard(org.jceph.osdmap.PgPool pool, Placement.Result target) {
         return Target.primaryShard(pool, target);
@@ -442,6 +450,9 @@ public final class RadosClient implements AutoCloseable {
     long sessionFaults(int osd) {
         return objecter.sessionFaults(osd);
     }
+
+    /** Commands to OSDs and the mgr (MCommand, MMgrCommand) and the mgr's session. */
+    private final DaemonCommands commands;
 
     /** The watches this client keeps registered (and the wait for notify completions). */
     final LingerManager lingerManager;
@@ -472,7 +483,7 @@ public final class RadosClient implements AutoCloseable {
     /** OSD messages the Objecter leaves to the client: command replies, maps, watch events. */
     private void onOsdMessage(Message m) {
         if (MessageType.COMMAND_REPLY.is(m.type())) {
-            onCommandReply(m);
+            commands.onReply(m);
         } else if (MessageType.OSD_MAP.is(m.type())) {
             // OSDs share newer maps with clients whose ops carried an older epoch
             // applied on the keeper's thread, which asks the monitor for the rest after a gap
@@ -725,18 +736,6 @@ public final class RadosClient implements AutoCloseable {
         return Timeouts.isNone(monOpTimeout) ? Duration.ofSeconds(60) : monOpTimeout;
     }
 
-    /*
-     * MCommand / MCommandReply (src/messages/MCommand.h): a command to a daemon over its session.
-     * MMgrCommand / MMgrCommandReply: the same body, for the mgr's command table (MCommand to a
-     * mgr is a "tell"). Both Ceph classes keep Message's default header versions (version 1,
-     * compat 0); jceph sends compat 1, as it always has.
-     */
-    private static final int COMMAND_HEAD_VERSION = 1;
-    private static final int COMMAND_COMPAT_VERSION = 1;
-    private final Map<Long, CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply>> osdCommands =
-            new ConcurrentHashMap<>();
-    private final AtomicLong osdCommandTids = new AtomicLong();
-
     /**
      * Runs a command on one OSD (librados' osd_command, what {@code ceph tell osd.N} sends): an
      * MCommand over our session to that OSD, answered by MCommandReply; the OSD runs it as an
@@ -768,7 +767,7 @@ public final class RadosClient implements AutoCloseable {
         if (osd < 0 || osd >= m.clientAddrs().size() || !m.isUp(osd)) {
             throw new RadosException.NotFoundException("osd." + osd + " (not up in epoch " + m.epoch() + ")");
         }
-        return onCompletionExecutor(objecter.link(osd, m).thenCompose(c -> sendCommand(c::send, MessageType.COMMAND, "osd." + osd, json, input)));
+        return onCompletionExecutor(objecter.link(osd, m).thenCompose(c -> commands.send(c::send, MessageType.COMMAND, "osd." + osd, json, input)));
     }
 
     /**
@@ -799,9 +798,6 @@ public final class RadosClient implements AutoCloseable {
         return out;
     }
 
-    /** The session to the active mgr (null until the first mgr command). */
-    private volatile CompletableFuture<Connection> mgrSession;
-
     /**
      * Runs a command on the active manager (librados' mgr_command, what {@code ceph} sends for mgr
      * commands such as {@code pg stat}): an MMgrCommand over a session to the active mgr,
@@ -828,29 +824,8 @@ public final class RadosClient implements AutoCloseable {
         checkOpen("mgr command");
         // the first call (and one after the mgr session failed) looks the active mgr up with a
         // monitor command: off the caller's and the I/O thread
-        return onCompletionExecutor(CompletableFuture.supplyAsync(this::mgrConnection, monClient.blockingExecutor()).thenCompose(f -> f)
-                .thenCompose(c -> sendCommand(c::send, MessageType.MGR_COMMAND, "mgr", json, input)));
-    }
-
-    private CompletableFuture<Connection> mgrConnection() {
-        CompletableFuture<Connection> s = mgrSession;
-        if (s != null && !(s.isDone() && (s.isCompletedExceptionally() || s.join().closeFuture().isDone()))) {
-            return s;
-        }
-        synchronized (this) {
-            s = mgrSession;
-            if (s != null && !(s.isDone() && (s.isCompletedExceptionally() || s.join().closeFuture().isDone()))) {
-                return s;
-            }
-            String dump = monCommand(Map.of("prefix", "mgr dump"));
-            EntityAddr target = activeMgrAddr(dump, config.useMsgr2());
-            ServiceTicket ticket = mon.connection().serviceTickets().get(EntityName.TYPE_MGR);
-            List<ConnectionMode> modes = config.clientModes().stream().map(ConnectionMode::parse).toList();
-            s = messenger.connectToService(target, EntityName.TYPE_MGR, config.name(), ticket, mon.connection().globalId(),
-                    modes, config.connectTimeout(), this::onCommandReply);
-            mgrSession = s;
-            return s;
-        }
+        return onCompletionExecutor(CompletableFuture.supplyAsync(commands::mgrConnection, monClient.blockingExecutor()).thenCompose(f -> f)
+                .thenCompose(c -> commands.send(c::send, MessageType.MGR_COMMAND, "mgr", json, input)));
     }
 
     /**
@@ -882,52 +857,6 @@ public final class RadosClient implements AutoCloseable {
         throw new RadosException.NotFoundException("the active mgr (no " + (v2 ? "v2" : "v1") + " address in mgr dump)");
     }
 
-    /** Sends an MCommand on {@code c}; the reply (MCommandReply, same tid) completes the future. */
-    private CompletableFuture<String> sendCommand(java.util.function.Consumer<Message> c, MessageType type, String who, String json, byte[] input) {
-        long tid = osdCommandTids.incrementAndGet();
-        byte[] front = org.jceph.encoding.CephEncoder.toBytes(e -> {
-            e.writeUuid(fsid());
-            e.writeList(List.of(json), org.jceph.encoding.CephEncoder::writeString);
-        });
-        CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> reply = new CompletableFuture<>();
-        osdCommands.put(tid, reply);
-        c.accept(new Message(type.number(), COMMAND_HEAD_VERSION, COMMAND_COMPAT_VERSION, Message.PRIO_DEFAULT, tid, 0, front,
-                new byte[0], input));
-        if (!Timeouts.isNone(monOpTimeout)) {
-            // bounded as monitor commands are (rados_mon_op_timeout): a daemon that never answers,
-            // or a session that closes first, ends the command with ETIMEDOUT
-            Scheduler.Cancellable expiry = scheduler.schedule(() -> reply.completeExceptionally(
-                    new RadosException.TimeoutException(who + " command " + json + ": no reply within "
-                            + monOpTimeout.toMillis() + " ms")), monOpTimeout);
-            reply.whenComplete((r, e) -> expiry.cancel());
-        }
-        return reply.whenComplete((r, e) -> osdCommands.remove(tid)).thenApply(r -> {
-            if (r.result() < 0) {
-                throw RadosException.of(r.result(), who + " command " + json + ": " + r.status());
-            }
-            return r.outputText();
-        });
-    }
-
-    /** An MCommandReply from an OSD or the mgr: completes the command with its tid. */
-    private void onCommandReply(Message m) {
-        if (!MessageType.COMMAND_REPLY.is(m.type()) && !MessageType.MGR_COMMAND_REPLY.is(m.type())) {
-            return;
-        }
-        CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> f = osdCommands.remove(m.tid());
-        if (f == null) {
-            return;
-        }
-        try {
-            org.jceph.encoding.CephDecoder d = org.jceph.encoding.CephDecoder.of(m.front(), "MCommandReply");
-            int r = d.readS32Le();
-            String status = d.readString();
-            f.complete(new org.jceph.messenger.mon.MonMessages.CommandReply(m.tid(), r, status, m.dataBytes()));
-        } catch (org.jceph.encoding.DecodeException e) {
-            malformedMessages.incrementAndGet();
-            f.completeExceptionally(RadosException.of(Errno.EIO.negative(), "a malformed MCommandReply"));
-        }
-    }
 
     /**
      * Deletes a pool (the monitors must allow it: mon_allow_pool_delete) and waits until our map no
@@ -1293,10 +1222,7 @@ public final class RadosClient implements AutoCloseable {
         objecter.close(); // its sessions, and the ops still in flight fail
         scheduler.close();
         notifyExecutor.shutdownNow();
-        CompletableFuture<Connection> ms = mgrSession;
-        if (ms != null) {
-            ms.thenAccept(Connection::close);
-        }
+        commands.close();
         if (ownCompletions != null) {
             ownCompletions.shutdown(); // the completions already handed over still run
         }

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +41,12 @@ import org.jceph.rados.internal.TargetInterval;
  * placement, and {@link #onNewMap()} called once per map), the OSDs ({@link Transport}), time
  * and delayed work ({@link Scheduler}), and where op futures complete. A unit test drives it with
  * a fake OSD, maps of its own and a manual clock.
+ *
+ * <p>Its length (about 490 lines of code, the rest comments, over the project's ~600-line guide)
+ * is kept on purpose: every transition of an op's {@link OpState} (submit, map, reply, redirect,
+ * backoff, fault, tick, cancel, close) is in this one file, under one locking rule (an op's
+ * mutable fields change only under its monitor). The budget ({@link Budget}), the per-OSD
+ * session ({@link OsdSession}) and the target decision ({@link Target}) are apart already.
  */
 public final class Objecter implements AutoCloseable {
     /** After a connection failure an op is sent again this much later (the map may not show the OSD down yet). */
@@ -136,12 +141,8 @@ public final class Objecter implements AutoCloseable {
     /** Session faults seen per OSD: a watch registered across a fault must be registered again. */
     private final Map<Integer, AtomicLong> faultCounts = new ConcurrentHashMap<>();
     private final AtomicLong tids = new AtomicLong();
-    /**
-     * The in-flight budget: a caller beyond it waits (back-pressure) up to the op timeout, then
-     * fails with ETIMEDOUT; no queue grows without bound.
-     */
-    private final Semaphore inflightOps;
-    private final Semaphore inflightBytes;
+    /** The in-flight budget: a caller beyond it waits (back-pressure), at most its op's timeout. */
+    private final Budget budget;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Scheduler.Cancellable sweep;
     private volatile boolean legacyOpEncoding;
@@ -173,8 +174,7 @@ public final class Objecter implements AutoCloseable {
         this.events = events;
         this.limits = limits;
         this.otherMessages = otherMessages;
-        this.inflightOps = new Semaphore(limits.maxOps());
-        this.inflightBytes = new Semaphore(limits.maxBytes());
+        this.budget = new Budget(limits.maxOps(), limits.maxBytes());
         this.sweep = scheduler.every(() -> tick(scheduler.ticker().nanoTime()), TIMEOUT_SWEEP);
     }
 
@@ -206,24 +206,11 @@ public final class Objecter implements AutoCloseable {
             payload += o.input().length;
         }
         events.opStarted(op.type);
-        int bytes = (int) Math.min(limits.maxBytes(), payload);
+        int bytes = budget.bytesOf(payload);
         try {
-            if (op.unbounded) {
-                inflightOps.acquire();
-                try {
-                    inflightBytes.acquire(bytes);
-                } catch (InterruptedException e) {
-                    inflightOps.release();
-                    throw e;
-                }
-            } else {
-                if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
-                    return budgetTimeout(op, "op");
-                }
-                if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
-                    inflightOps.release();
-                    return budgetTimeout(op, "byte");
-                }
+            Budget.Exhausted full = budget.acquire(bytes, op.unbounded, () -> remainingMillis(op));
+            if (full != null) {
+                return budgetTimeout(op, full.what);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -233,8 +220,7 @@ public final class Objecter implements AutoCloseable {
         op.future.beforeDone((failure, cancelled) -> {
             op.state = OpState.DONE;
             pending.remove(op.tid);
-            inflightOps.release();
-            inflightBytes.release(bytes);
+            budget.release(bytes);
             // counted before the future completes: whoever waits on it sees the metrics include it
             if (cancelled) {
                 opsCancelled.incrementAndGet();
@@ -658,16 +644,16 @@ public final class Objecter implements AutoCloseable {
      * @return the bytes
      */
     public long bytesInFlight() {
-        return limits.maxBytes() - (long) inflightBytes.availablePermits();
+        return budget.bytesInFlight();
     }
 
     /**
      * Callers waiting for budget now (back-pressure).
      *
-     * @return an estimate, as {@link Semaphore#getQueueLength()}
+     * @return an estimate
      */
     public int budgetWaiters() {
-        return inflightOps.getQueueLength() + inflightBytes.getQueueLength();
+        return budget.waiters();
     }
 
     /**

@@ -389,6 +389,19 @@ class ObjecterTest {
     }
 
     @Test
+    void aSubmitterWhoseTimeoutEndsWhileTheBudgetIsFullFailsWithEtimedout() {
+        start(new Objecter.Limits(1, 100, TIMEOUT));
+        write("a");
+        // 1 ns of timeout: no time left to wait for room, so the answer is immediate
+        CompletableFuture<OsdOpMessages.Reply> f = submit("b", OsdOp.write(0, new byte[1]), Duration.ofNanos(1));
+        RadosException.TimeoutException t = assertInstanceOf(RadosException.TimeoutException.class, failure(f));
+        assertTrue(t.getMessage().contains("in-flight op budget exhausted"), t.getMessage());
+        assertEquals(1, timedOut);
+        assertEquals(1, objecter.opsInFlight(), "the first op still holds the budget");
+        assertEquals(1, osds.ops().size());
+    }
+
+    @Test
     void anOpLargerThanTheByteBudgetStillGoesAlone() throws Exception {
         start(new Objecter.Limits(10, 2, TIMEOUT));
         CompletableFuture<OsdOpMessages.Reply> f = write("a"); // 4 bytes, counted as the whole budget
