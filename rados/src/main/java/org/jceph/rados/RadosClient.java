@@ -82,7 +82,6 @@ public final class RadosClient implements AutoCloseable {
     private final Objecter objecter;
     /** The clock and delayed work: retries, the timeout tick, watch pings, command expiry. */
     private final Scheduler scheduler;
-    private static final Duration RETRY_DELAY = Objecter.RETRY_DELAY;
 
     /** Where op futures complete: {@link #ownCompletions} or the user's executor. */
     private final java.util.concurrent.Executor completions;

@@ -288,13 +288,7 @@ public final class LingerManager {
     void ping() {
         for (Linger l : lingers.values()) {
             if (l.busy.compareAndSet(false, true)) {
-                CompletableFuture<?> f;
-                try {
-                    f = ops.ping(l);
-                } catch (RuntimeException e) {
-                    f = CompletableFuture.failedFuture(e);
-                }
-                f.whenComplete((r, e) -> {
+                send(() -> ops.ping(l)).whenComplete((r, e) -> {
                     l.busy.set(false);
                     if (e == null) {
                         confirmed(l);
@@ -317,6 +311,15 @@ public final class LingerManager {
         }
     }
 
+    /** A watch op's future; one that throws instead of failing its future fails it all the same. */
+    private static CompletableFuture<?> send(Supplier<CompletableFuture<?>> op) {
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     private void reconnect(Linger l) {
         if (!lingers.containsKey(l.cookie)) {
             return;
@@ -325,13 +328,7 @@ public final class LingerManager {
         TargetInterval interval = intervalOf(l);
         long faultsBefore = faults.applyAsLong(target);
         l.busy.set(true);
-        CompletableFuture<?> f;
-        try {
-            f = ops.reconnect(l);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        f.whenComplete((r, e) -> {
+        send(() -> ops.reconnect(l)).whenComplete((r, e) -> {
             l.busy.set(false);
             if (e == null) {
                 onReconnected.run();

@@ -73,6 +73,16 @@ final class FakeOsds implements Transport {
     final List<Link> links = new CopyOnWriteArrayList<>();
     /** OSDs that refuse sessions. */
     final Set<Integer> refusing = ConcurrentHashMap.newKeySet();
+    /** While set, sessions open only when {@link #finishOpens()} is called (an OSD slow to accept). */
+    volatile boolean deferOpens;
+    private final List<Runnable> deferred = new CopyOnWriteArrayList<>();
+
+    /** Completes the opens held by {@link #deferOpens}, in order. */
+    void finishOpens() {
+        List<Runnable> now = List.copyOf(deferred);
+        deferred.clear();
+        now.forEach(Runnable::run);
+    }
 
     @Override
     public CompletableFuture<Transport.Link> open(int osd, OsdMap map, Consumer<Message> inbound) {
@@ -81,6 +91,11 @@ final class FakeOsds implements Transport {
         }
         Link l = new Link(osd, inbound);
         links.add(l);
+        if (deferOpens) {
+            CompletableFuture<Transport.Link> f = new CompletableFuture<>();
+            deferred.add(() -> f.complete(l));
+            return f;
+        }
         return CompletableFuture.completedFuture(l);
     }
 

@@ -170,6 +170,20 @@ class ObjecterTest {
     }
 
     @Test
+    void opsQueuedWhileTheSessionOpensGoOutInSubmissionOrder() {
+        osds.deferOpens = true;
+        write("a");
+        read("a");
+        write("b");
+        assertEquals(0, osds.ops().size(), "the session is still opening");
+        osds.finishOpens();
+        List<Long> tids = osds.ops().stream().filter(o -> o.osd() == placementOf("a").actingPrimary())
+                .map(FakeOsds.SentOp::tid).toList();
+        assertEquals(tids.stream().sorted().toList(), tids, "the read stays behind the write it was queued after");
+        assertTrue(tids.size() >= 2);
+    }
+
+    @Test
     void anIntervalChangeResendsWithTheSameTidAndAStaleReplyIsIgnored() throws Exception {
         CompletableFuture<OsdOpMessages.Reply> f = write("a");
         FakeOsds.SentOp first = osds.last();
