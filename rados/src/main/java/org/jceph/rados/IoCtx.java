@@ -18,6 +18,8 @@ import org.jceph.encoding.UTime;
 import org.jceph.encoding.types.SnapContext;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
+import org.jceph.rados.internal.objecter.LingerManager;
+import org.jceph.rados.internal.objecter.Target;
 
 /**
  * Object I/O in one pool, as librados' IoCtx. Each operation has a {@code CompletableFuture} form
@@ -1681,15 +1683,12 @@ public final class IoCtx implements AutoCloseable {
         });
         CompletableFuture<Long> f;
         try {
-            RadosClient.Linger linger = client.new Linger(this, oid, cookie);
-            linger.osd = client.primaryOf(this, oid);
-            linger.interval = client.lingerInterval(linger);
-            long faults = client.sessionFaults(linger.osd);
+            LingerManager.Linger linger = client.lingerManager.create(this,
+                    new Target.Address(poolId, namespace, locatorKey, oid, -1), cookie);
+            long faults = client.lingerManager.faultsAt(linger);
             f = run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)).thenApply(r -> {
-                linger.confirmed();
-                client.lingers.put(cookie, linger);
+                client.lingerManager.registered(linger, faults);
                 watches.put(cookie, oid);
-                client.reconnectIfFaultedSince(linger, faults);
                 return cookie;
             });
         } catch (RuntimeException e) {
@@ -1719,29 +1718,29 @@ public final class IoCtx implements AutoCloseable {
      *         its session failed; it is being registered again) or is not a watch of this client
      */
     public Duration watchCheck(long cookie) {
-        RadosClient.Linger l = client.lingers.get(cookie);
+        LingerManager.Linger l = client.lingers.get(cookie);
         if (l == null) {
             throw new RadosException.WatchBrokenException("no watch with cookie " + cookie + " in pool '" + poolName + "'");
         }
-        RadosException broken = l.error;
+        RadosException broken = l.error();
         if (broken != null) {
-            throw new RadosException.WatchBrokenException("watch " + cookie + " on " + where(l.oid) + " is broken: "
+            throw new RadosException.WatchBrokenException("watch " + cookie + " on " + where(l.oid()) + " is broken: "
                     + broken.getMessage());
         }
-        return Duration.ofNanos(client.ticker().nanoTime() - l.confirmedAt);
+        return Duration.ofNanos(client.lingerManager.now() - l.confirmedAt());
     }
 
     /**
      * Asks the OSD whether the watch is still connected (WATCH_OP_PING): ENOTCONN when it has
      * forgotten the watch, ETIMEDOUT when the watch lost its session; both mean register again.
      */
-    CompletableFuture<OsdOpMessages.Reply> pingWatch(RadosClient.Linger l) {
-        return run(l.oid, OsdOp.watch(l.cookie, OsdOp.WATCH_OP_PING, 30), java.time.Duration.ofSeconds(10));
+    CompletableFuture<OsdOpMessages.Reply> pingWatch(LingerManager.Linger l) {
+        return run(l.oid(), OsdOp.watch(l.cookie(), OsdOp.WATCH_OP_PING, 30), java.time.Duration.ofSeconds(10));
     }
 
     /** Re-registers a watch after a fault or a primary change (WATCH_OP_RECONNECT). */
-    CompletableFuture<OsdOpMessages.Reply> reconnectWatch(RadosClient.Linger l) {
-        return run(l.oid, OsdOp.watch(l.cookie, l.expired ? OsdOp.WATCH_OP_WATCH : OsdOp.WATCH_OP_RECONNECT, 30));
+    CompletableFuture<OsdOpMessages.Reply> reconnectWatch(LingerManager.Linger l) {
+        return run(l.oid(), OsdOp.watch(l.cookie(), l.expired() ? OsdOp.WATCH_OP_WATCH : OsdOp.WATCH_OP_RECONNECT, 30));
     }
 
     /**
@@ -1756,15 +1755,15 @@ public final class IoCtx implements AutoCloseable {
     private static final Duration UNWATCH_ON_CLOSE = Duration.ofSeconds(5);
 
     /** The client is closing: remove the watch on its OSD, waiting a few seconds at most. */
-    void unwatchOnClose(RadosClient.Linger l) {
-        client.lingers.remove(l.cookie);
-        watches.remove(l.cookie);
+    void unwatchOnClose(LingerManager.Linger l) {
+        client.lingerManager.remove(l.cookie());
+        watches.remove(l.cookie());
         try {
-            client.await(client.submit(poolId, l.io.namespace(), l.io.locatorKey(), l.oid,
-                    List.of(OsdOp.watch(l.cookie, OsdOp.WATCH_OP_UNWATCH, 0)), OsdOpMessages.NOSNAP,
+            client.await(client.submit(poolId, l.address().namespace(), l.address().key(), l.oid(),
+                    List.of(OsdOp.watch(l.cookie(), OsdOp.WATCH_OP_UNWATCH, 0)), OsdOpMessages.NOSNAP,
                     SnapContext.EMPTY, UNWATCH_ON_CLOSE), UNWATCH_ON_CLOSE);
         } finally {
-            client.watchListeners.remove(l.cookie);
+            client.watchListeners.remove(l.cookie());
         }
     }
 
@@ -1787,7 +1786,7 @@ public final class IoCtx implements AutoCloseable {
      */
     public CompletableFuture<Void> unwatchAsync(String oid, long cookie) {
         Args.oid(oid);
-        client.lingers.remove(cookie);
+        client.lingerManager.remove(cookie);
         watches.remove(cookie);
         try {
             return run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0))
@@ -1991,11 +1990,9 @@ public final class IoCtx implements AutoCloseable {
         });
         CompletableFuture<NotifyResult> f;
         try {
-            f = run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)).thenCompose(r -> done
-                    .orTimeout(timeoutSeconds + 10L, java.util.concurrent.TimeUnit.SECONDS)
-                    .exceptionally(e -> {
-                        throw new RadosException.TimeoutException("notify on " + where(oid) + " did not complete");
-                    })
+            f = run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)).thenCompose(r -> client.lingerManager
+                    .awaitNotifyCompletion(done, Duration.ofSeconds(timeoutSeconds + 10L),
+                            "notify on " + where(oid) + " did not complete")
                     .thenApply(ev -> decodeNotifyResult(ev.data())));
         } catch (RuntimeException e) {
             client.watchListeners.remove(cookie);
@@ -2587,7 +2584,7 @@ public final class IoCtx implements AutoCloseable {
             return;
         }
         for (Long cookie : Set.copyOf(watches.keySet())) {
-            RadosClient.Linger l = client.lingers.get(cookie);
+            LingerManager.Linger l = client.lingers.get(cookie);
             if (l != null) {
                 try {
                     unwatchOnClose(l);

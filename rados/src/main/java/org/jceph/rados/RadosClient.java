@@ -11,33 +11,25 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jceph.encoding.CephFeature;
-import org.jceph.encoding.UTime;
 import org.jceph.encoding.types.EntityAddr;
-import org.jceph.encoding.types.EntityAddrVec;
-import org.jceph.encoding.types.ObjectLocator;
-import org.jceph.encoding.types.PgId;
 import org.jceph.encoding.types.SnapContext;
-import org.jceph.messenger.Connection;
-import org.jceph.messenger.ConnectionException;
-import org.jceph.messenger.EntityName;
 import org.jceph.messenger.Message;
 import org.jceph.messenger.MessageType;
 import org.jceph.messenger.Messenger;
-import org.jceph.messenger.auth.ServiceTicket;
 import org.jceph.messenger.config.CephConfig;
 import org.jceph.messenger.mon.MonSession;
-import org.jceph.messenger.v2.ConnectionMode;
 import org.jceph.osdmap.OsdMap;
 import org.jceph.osdmap.Placement;
-import org.jceph.rados.internal.Backoffs;
+import org.jceph.rados.internal.DaemonCommands;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 import org.jceph.rados.internal.Ticker;
 import org.jceph.rados.internal.mon.MapKeeper;
 import org.jceph.rados.internal.mon.MonClient;
-import org.jceph.rados.internal.objecter.OpState;
+import org.jceph.rados.internal.objecter.LingerManager;
+import org.jceph.rados.internal.objecter.MessengerTransport;
+import org.jceph.rados.internal.objecter.Objecter;
+import org.jceph.rados.internal.objecter.Scheduler;
 import org.jceph.rados.internal.objecter.Target;
 
 /**
@@ -59,6 +51,17 @@ import org.jceph.rados.internal.objecter.Target;
  * across resends, rados_mon_op_timeout each monitor command, client_mount_timeout the connect;
  * 0 means no timeout. {@link #close()} is idempotent and first closes what was registered with
  * {@link #registerDependent} (open RBD images), then removes the watches still registered.
+ *
+ * <p>Structure: this class is the facade over the parts that do the work. The
+ * {@link org.jceph.rados.internal.objecter.Objecter} owns the op table, the in-flight budget, the
+ * OSD sessions, resends, backoffs, redirects and timeouts; the
+ * {@link org.jceph.rados.internal.objecter.LingerManager} keeps watches registered; the
+ * {@link org.jceph.rados.internal.mon.MonClient} and its MapKeeper own subscriptions, maps, monitor
+ * commands, pool ops and stats; {@link org.jceph.rados.internal.DaemonCommands} the OSD and mgr
+ * commands. All share one {@link org.jceph.rados.internal.objecter.Scheduler} (time and delayed
+ * work). Its length (over the project's ~600-line guide) is the documented public surface of
+ * librados' Rados: some sixty public methods (pools, quotas, applications, snapshots, commands,
+ * stats, metrics) whose bodies are a few lines each.
  */
 public final class RadosClient implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RadosClient.class);
@@ -75,17 +78,10 @@ public final class RadosClient implements AutoCloseable {
     private final MonClient monClient;
     /** The monitor client's keeper: applies each OSDMap update once, on its own thread, and publishes immutable snapshots. */
     private final MapKeeper keeper;
-    private final Map<Integer, CompletableFuture<Connection>> osdSessions = new ConcurrentHashMap<>();
-    private final Map<Long, Op> pending = new ConcurrentHashMap<>();
-    private static final Duration RETRY_DELAY = Duration.ofMillis(500);
-    private final java.util.concurrent.ScheduledExecutorService timer =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "jceph-objecter-timer");
-                t.setDaemon(true);
-                return t;
-            });
-    private final AtomicLong tids = new AtomicLong();
-    private volatile boolean legacyOpEncoding;
+    /** The op path: the op table, the in-flight budget, OSD sessions, resends, backoffs, timeouts. */
+    private final Objecter objecter;
+    /** The clock and delayed work: retries, the timeout tick, watch pings, command expiry. */
+    private final Scheduler scheduler;
 
     /** Where op futures complete: {@link #ownCompletions} or the user's executor. */
     private final java.util.concurrent.Executor completions;
@@ -116,10 +112,10 @@ public final class RadosClient implements AutoCloseable {
             });
             this.completions = ownCompletions;
         }
-        this.inflightOps = new java.util.concurrent.Semaphore(Integer.parseInt(config.get("objecter_inflight_ops", "1024")));
-        this.maxInflightBytes = (int) Math.min(Integer.MAX_VALUE,
+        int maxOps = Integer.parseInt(config.get("objecter_inflight_ops", "1024"));
+        int maxBytes = (int) Math.min(Integer.MAX_VALUE,
                 Long.parseLong(config.get("objecter_inflight_op_bytes", String.valueOf(100L << 20))));
-        this.inflightBytes = new java.util.concurrent.Semaphore(maxInflightBytes);
+        this.scheduler = Scheduler.system("jceph-objecter-timer");
         this.config = config;
         this.messenger = messenger;
         this.mon = mon;
@@ -127,9 +123,17 @@ public final class RadosClient implements AutoCloseable {
         this.monOpTimeout = monOpTimeout;
         this.monClient = new MonClient(MonClient.link(mon), ticker);
         this.keeper = monClient.keeper();
+        this.objecter = new Objecter(LOG, new MessengerTransport(messenger, mon, config), scheduler,
+                () -> keeper.current().placement(), completions, objecterEvents(),
+                new Objecter.Limits(maxOps, maxBytes, opTimeout), this::onOsdMessage);
+        this.commands = new DaemonCommands(messenger, mon, config,
+                () -> activeMgrAddr(monCommand(Map.of("prefix", "mgr dump")), config.useMsgr2()),
+                this::fsid, scheduler, monOpTimeout);
+        this.lingerManager = new LingerManager(LOG, scheduler, () -> keeper.current().placement(), objecter::sessionFaults,
+                watchOps(), metrics::watchReconnected);
+        this.lingers = lingerManager.view();
+        objecter.onFault(lingerManager::onFault);
         keeper.onNewMap(s -> retarget());
-        timer.scheduleWithFixedDelay(this::sweepTimeouts, TIMEOUT_SWEEP_MILLIS, TIMEOUT_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::pingWatches, WATCH_PING_MILLIS, WATCH_PING_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -200,7 +204,7 @@ public final class RadosClient implements AutoCloseable {
      * @param legacy true for the 2010 encoding, false for v8 (the default)
      */
     public void useLegacyOpEncoding(boolean legacy) {
-        this.legacyOpEncoding = legacy;
+        objecter.useLegacyOpEncoding(legacy);
     }
 
     /**
@@ -274,15 +278,12 @@ public final class RadosClient implements AutoCloseable {
 
     /** Payload bytes of the ops in flight, as the in-flight byte budget counts them. */
     long bytesInFlight() {
-        return maxInflightBytes - (long) inflightBytes.availablePermits();
+        return objecter.bytesInFlight();
     }
 
     /** The OSDs a session is open to now, ascending. */
     int[] openOsdSessions() {
-        return osdSessions.entrySet().stream()
-                .filter(e -> e.getValue().isDone() && !e.getValue().isCompletedExceptionally()
-                        && !e.getValue().join().closeFuture().isDone())
-                .mapToInt(Map.Entry::getKey).sorted().toArray();
+        return objecter.openSessions();
     }
 
     /**
@@ -347,68 +348,6 @@ public final class RadosClient implements AutoCloseable {
         keeper.injectDivergence();
     }
 
-    /**
-     * One op in flight. It keeps its tid across resends (the OSD's pg log recognises a replayed
-     * write by client and tid), counting attempts in retry_attempt; a reply to an older attempt is
-     * ignored.
-     */
-    private final class Op {
-        final long tid = tids.incrementAndGet();
-        /** When the op was submitted ({@link Ticker#nanoTime}), for its latency. */
-        final long start = ticker.nanoTime();
-        /** Its metrics type, set at submit. */
-        RadosMetrics.OpType type = RadosMetrics.OpType.READ;
-        // where the op goes: changed only by a redirect from an OSD
-        volatile long poolId;
-        volatile String oid;
-        volatile String namespace;
-        volatile String key;
-        /** REDIRECTED | IGNORE_CACHE | IGNORE_OVERLAY once the op has been redirected. */
-        int extraFlags;
-        int redirects;
-        /** For pg ops (listing): the pg's seed; the op goes to that pg, not to an object's. */
-        final long pgSeed;
-        final List<OsdOp> ops;
-        final long snapId;
-        final SnapContext snapContext;
-        final OpFuture<OsdOpMessages.Reply> future = OpFuture.root(completions);
-        /** When the op times out ({@link Ticker#nanoTime}), unless {@link #unbounded}. */
-        final long deadline;
-        final Duration timeout;
-        /** A timeout of 0: the op waits as long as it takes (librados' meaning of 0). */
-        final boolean unbounded;
-        /** The block that holds this op (not sent) until the OSD lifts it, or null. */
-        Backoffs.Backoff heldBy;
-        int attempt = -1;
-        /** Where the op stands; {@link #osd}, {@link #target} and {@link #heldBy} mean what it says. */
-        volatile OpState state = OpState.UNSENT;
-        /** The OSD the op was sent to or is held by (SENT, BACKED_OFF), else -1. */
-        int osd = -1;
-        Placement.Result target;
-        /** The interval the op was last sent in (null until sent). */
-        org.jceph.rados.internal.TargetInterval sentIn;
-
-        /** Where the op is addressed now (a redirect changes it). */
-        Target.Address address() {
-            return new Target.Address(poolId, namespace, key, oid, pgSeed);
-        }
-
-        Op(long poolId, String oid, String namespace, String key, long pgSeed, List<OsdOp> ops, long snapId,
-                SnapContext snapContext, Duration timeout) {
-            this.poolId = poolId;
-            this.oid = oid;
-            this.namespace = namespace;
-            this.key = key;
-            this.pgSeed = pgSeed;
-            this.ops = ops;
-            this.snapId = snapId;
-            this.snapContext = snapContext;
-            this.timeout = timeout == null ? opTimeout : timeout;
-            this.unbounded = Timeouts.isNone(this.timeout);
-            this.deadline = unbounded ? 0 : start + this.timeout.toNanos();
-        }
-    }
-
     /** Runs {@code ops} on one object, at the acting primary of its placement group. */
     CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String key, String oid, List<OsdOp> ops,
             long snapId, SnapContext snapContext) {
@@ -418,22 +357,14 @@ public final class RadosClient implements AutoCloseable {
     /** As above with its own whole-operation timeout ({@code null}: rados_osd_op_timeout). */
     CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String key, String oid, List<OsdOp> ops,
             long snapId, SnapContext snapContext, Duration timeout) {
-        return submit(new Op(poolId, oid, namespace, key, -1, ops, snapId, snapContext, timeout));
+        return objecter.submit(new Objecter.Request(poolId, namespace, key, oid, -1, ops, snapId, snapContext, timeout));
     }
 
     /** Runs pg ops (PGNLS) on placement group {@code seed} of the pool. */
     CompletableFuture<OsdOpMessages.Reply> submitToPg(long poolId, String namespace, long seed, List<OsdOp> ops) {
-        return submit(new Op(poolId, "", namespace, "", seed, ops, OsdOpMessages.NOSNAP, SnapContext.EMPTY, null));
+        return objecter.submit(new Objecter.Request(poolId, namespace, "", "", seed, ops, OsdOpMessages.NOSNAP,
+                SnapContext.EMPTY, null));
     }
-
-    /**
-     * The in-flight budget (librados' objecter_inflight_ops / objecter_inflight_op_bytes): a
-     * caller beyond it waits (back-pressure) up to the op timeout, then fails with ETIMEDOUT; no
-     * queue grows without bound.
-     */
-    private final java.util.concurrent.Semaphore inflightOps;
-    private final java.util.concurrent.Semaphore inflightBytes;
-    private final int maxInflightBytes;
 
     /**
      * Ops admitted and not yet completed (within the in-flight budget).
@@ -441,125 +372,43 @@ public final class RadosClient implements AutoCloseable {
      * @return how many
      */
     public int opsInFlight() {
-        return pending.size();
+        return objecter.opsInFlight();
     }
 
-    /**
-     * Admits {@code op} within the in-flight budget and sends it. The returned future (and every
-     * future derived from it with thenApply and the like) cancels the op: it leaves the queue and
-     * the budget at once, and a reply that comes later is ignored. The op's timeout runs from here,
-     * across the wait for budget and every resend, and ends it with {@link RadosException.TimeoutException}.
-     */
-    private CompletableFuture<OsdOpMessages.Reply> submit(Op op) {
-        long payload = 0;
-        boolean writes = false;
-        for (OsdOp o : op.ops) {
-            payload += o.input().length;
-            writes |= o.writes();
-        }
-        op.type = op.pgSeed >= 0 ? RadosMetrics.OpType.OTHER : writes ? RadosMetrics.OpType.WRITE : RadosMetrics.OpType.READ;
-        metrics.opStarted(op.type);
-        int bytes = (int) Math.min(maxInflightBytes, payload);
-        try {
-            if (op.unbounded) {
-                inflightOps.acquire();
-                try {
-                    inflightBytes.acquire(bytes);
-                } catch (InterruptedException e) {
-                    inflightOps.release();
-                    throw e;
-                }
-            } else {
-                if (!inflightOps.tryAcquire(remainingMillis(op), TimeUnit.MILLISECONDS)) {
-                    metrics.opCompleted(op.type, ticker.nanoTime() - op.start, true);
-                    metrics.opTimedOut();
-                    LOG.debug("tid {} timed out waiting for the in-flight op budget", op.tid);
-                    return OpFuture.failed(new RadosException.TimeoutException("in-flight op budget exhausted for "
-                            + op.timeout.toMillis() + " ms"));
-                }
-                if (!inflightBytes.tryAcquire(bytes, remainingMillis(op), TimeUnit.MILLISECONDS)) {
-                    inflightOps.release();
-                    metrics.opCompleted(op.type, ticker.nanoTime() - op.start, true);
-                    metrics.opTimedOut();
-                    LOG.debug("tid {} timed out waiting for the in-flight byte budget", op.tid);
-                    return OpFuture.failed(new RadosException.TimeoutException("in-flight byte budget exhausted for "
-                            + op.timeout.toMillis() + " ms"));
-                }
+    /** The Objecter's reports, into the client's metrics. */
+    private Objecter.Events objecterEvents() {
+        return new Objecter.Events() {
+            @Override
+            public void opStarted(RadosMetrics.OpType type) {
+                metrics.opStarted(type);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return OpFuture.failed(RadosException.of(Errno.EINTR.negative(),
-                    "interrupted while waiting for the in-flight budget"));
-        }
-        op.future.beforeDone((failure, cancelled) -> {
-            op.state = OpState.DONE;
-            pending.remove(op.tid);
-            inflightOps.release();
-            inflightBytes.release(bytes);
-            // counted before the future completes: whoever waits on it sees the metrics include it
-            if (cancelled) {
-                opsCancelled.incrementAndGet();
-            } else {
-                metrics.opCompleted(op.type, ticker.nanoTime() - op.start, failure != null);
-                if (failure instanceof RadosException.TimeoutException) {
-                    metrics.opTimedOut();
-                }
+
+            @Override
+            public void opCompleted(RadosMetrics.OpType type, long nanos, boolean failed) {
+                metrics.opCompleted(type, nanos, failed);
             }
-        });
-        if (closed.get()) {
-            op.future.completeExceptionally(new RadosException.ClientClosedException("tid " + op.tid));
-            return op.future;
-        }
-        pending.put(op.tid, op);
-        if (op.future.settled()) {
-            pending.remove(op.tid); // it timed out or was cancelled before it was queued
-        }
-        send(op, null);
-        return op.future;
-    }
 
-    /**
-     * How often queued ops are checked against their deadlines. One sweep over the queue (bounded
-     * by the in-flight budget) replaces a timer task per op, whose scheduling and cancelling cost
-     * more than the rest of a small op's bookkeeping; a timeout fires at most this late.
-     */
-    private static final long TIMEOUT_SWEEP_MILLIS = 20;
-
-    /** Ends every queued op whose deadline has passed with {@link RadosException.TimeoutException}. */
-    private void sweepTimeouts() {
-        long now = ticker.nanoTime();
-        int expired = 0;
-        String first = null;
-        for (Op op : pending.values()) {
-            if (!op.unbounded && now - op.deadline >= 0 && !op.future.settled()) {
-                String message = "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
-                        + (op.heldBy != null ? " (held by " + op.heldBy + ")" : !op.state.atOsd() ? " (waiting for a usable map)"
-                                : " (last sent to osd." + op.osd + ")");
-                if (op.future.completeExceptionally(new RadosException.TimeoutException(message))) {
-                    expired++;
-                    if (first == null) {
-                        first = message;
-                    }
-                    LOG.debug("op timed out: {}", message);
-                }
+            @Override
+            public void opTimedOut() {
+                metrics.opTimedOut();
             }
-        }
-        if (expired > 0) {
-            // one line per sweep, not per op: a stuck OSD can time out the whole in-flight budget at once
-            LOG.info("{} op(s) timed out, e.g. {}", expired, first);
-        }
-    }
 
-    private long remainingMillis(Op op) {
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(op.deadline - ticker.nanoTime()));
-    }
+            @Override
+            public void resent(RadosMetrics.ResendReason why) {
+                metrics.resent(why);
+            }
 
-    private final AtomicLong opsCancelled = new AtomicLong();
-    private final AtomicLong backoffBlocks = new AtomicLong();
-    private final AtomicLong backoffUnblocks = new AtomicLong();
-    private final AtomicLong opsHeldByBackoff = new AtomicLong();
-    /** The blocks each OSD's current session holds (MOSDBackoff), by OSD id. */
-    private final Map<Integer, Backoffs.Table> backoffTables = new ConcurrentHashMap<>();
+            @Override
+            public void sessionOpened() {
+                metrics.sessionOpened();
+            }
+
+            @Override
+            public void sessionFaulted() {
+                metrics.sessionFaulted();
+            }
+        };
+    }
 
     /**
      * Counters for tests and operators: how often the OSDs pushed back, and what we did about it.
@@ -581,125 +430,9 @@ public final class RadosClient implements AutoCloseable {
      * @return the counters
      */
     public Stats stats() {
-        return new Stats(backoffBlocks.get(), backoffUnblocks.get(), opsHeldByBackoff.get(), opsCancelled.get(),
-                redirectsFollowed.get(), backoffTables.values().stream().mapToInt(Backoffs.Table::size).sum());
-    }
-
-    private final AtomicLong redirectsFollowed = new AtomicLong();
-    private final AtomicLong malformedMessages = new AtomicLong();
-
-    /**
-     * (Re)computes the op's target from the current map and sends it there. With no usable
-     * primary the op waits for the next map; a deleted pool fails it with ENOENT.
-     */
-    private void send(Op op) {
-        send(op, RadosMetrics.ResendReason.MAP_WAIT);
-    }
-
-    /**
-     * As above; {@code why} is the reason if this turns out to be a resend (null for the first
-     * send), counted and logged at DEBUG only when the op actually goes out again.
-     */
-    private void send(Op op, RadosMetrics.ResendReason why) {
-        Message msg;
-        int primary;
-        synchronized (op) {
-            if (op.future.settled()) {
-                return;
-            }
-            Placement p = placement();
-            OsdMap m = p.map();
-            boolean writes = false;
-            for (OsdOp o : op.ops) {
-                writes |= o.writes();
-            }
-            Target t = Target.calc(p, op.address(), writes, backoffTables::get);
-            switch (t.action()) {
-                case POOL_GONE -> {
-                    op.future.completeExceptionally(new RadosException.PoolNotFoundException(String.valueOf(op.poolId)));
-                    return;
-                }
-                case POOL_QUOTA -> {
-                    op.future.completeExceptionally(RadosException.of(Errno.EDQUOT.negative(),
-                            "pool " + op.poolId + " is at its quota"));
-                    return;
-                }
-                case PAUSED -> {
-                    // held until a map lifts pause/full; the op's deadline still runs
-                    op.state = OpState.PAUSED;
-                    op.osd = -1;
-                    op.target = null;
-                    return;
-                }
-                case NO_PRIMARY -> {
-                    // parked until a map gives the pg a primary
-                    op.state = OpState.NO_PRIMARY;
-                    op.osd = -1;
-                    op.target = t.placement();
-                    return;
-                }
-                case BACKED_OFF -> {
-                    op.state = OpState.BACKED_OFF;
-                    op.osd = t.primary();
-                    op.target = t.placement();
-                    op.heldBy = t.heldBy();
-                    opsHeldByBackoff.incrementAndGet(); // sent again when the OSD lifts the block
-                    return;
-                }
-                case SEND -> {
-                    op.state = OpState.SENT;
-                    op.osd = t.primary();
-                    op.target = t.placement();
-                    op.heldBy = null;
-                }
-            }
-            primary = t.primary();
-            Placement.Result target = t.placement();
-            PgId raw = t.rawPg();
-            op.attempt++;
-            if (op.attempt > 0) {
-                RadosMetrics.ResendReason reason = why == null ? RadosMetrics.ResendReason.MAP_WAIT : why;
-                metrics.resent(reason);
-                LOG.debug("resending tid {} (attempt {}) to osd.{} in e{}: {}", op.tid, op.attempt, primary,
-                        m.epoch(), reason.tag());
-            }
-            op.sentIn = org.jceph.rados.internal.TargetInterval.of(target, m, op.poolId);
-            OsdOpMessages.Request request = new OsdOpMessages.Request(op.tid, target.pg(), raw.seed(), m.epoch(), op.oid,
-                    new ObjectLocator(op.poolId, op.key, op.namespace), op.ops, UTime.of(ticker.wallClock()),
-                    CephFeature.CLIENT_SUPPORTED, op.snapId, op.snapContext, op.attempt, op.extraFlags,
-                    t.shard());
-            msg = legacyOpEncoding ? OsdOpMessages.encodeLegacyV1(request) : OsdOpMessages.encode(request);
-        }
-        sendInOrder(primary, msg).whenComplete((ok, err) -> {
-            if (err != null) {
-                retryLater(op);
-            }
-        });
-    }
-
-    /** Per OSD, the last send queued: each send waits for the one before it. */
-    private final Map<Integer, CompletableFuture<Void>> sendChains = new ConcurrentHashMap<>();
-
-    /**
-     * Sends {@code msg} to {@code osd} after every message queued for it before, even while the
-     * session is still being opened (dependents of one future run in no promised order, so ops
-     * resent together to a connecting OSD could otherwise overtake each other: a read before the
-     * write it was queued behind).
-     */
-    @SuppressWarnings("unchecked")
-    private CompletableFuture<Void> sendInOrder(int osd, Message msg) {
-        CompletableFuture<Void>[] sent = new CompletableFuture[1];
-        sendChains.compute(osd, (id, previous) -> {
-            CompletableFuture<Connection> s = session(osd, placement().map());
-            CompletableFuture<Void> after = previous == null || previous.isDone() ? s.thenCompose(c -> c.send(msg))
-                    : previous.handle((ok, err) -> null).thenCompose(v -> s).thenCompose(c -> c.send(msg));
-            sent[0] = after;
-            return after;
-        });
-        if (sent[0].isDone()) {
-            sendChains.remove(osd, sent[0]); // nothing to wait for: keep the map small
-        }
-        return sent[0];
+        Objecter.Counters c = objecter.counters();
+        return new Stats(c.backoffBlocks(), c.backoffUnblocks(), c.opsHeldByBackoff(), c.opsCancelled(),
+                c.redirectsFollowed(), c.activeBackoffs());
     }
 
     /** Objecter::_calc_target: an EC pool's op goes to the primary's shard (see {@link Target#primaryShard}). */
@@ -707,361 +440,49 @@ public final class RadosClient implements AutoCloseable {
         return Target.primaryShard(pool, target);
     }
 
-    private static PgId rawPg(Placement p, Op op) {
-        return op.address().rawPg(p);
-    }
-
-    /** After a connection failure: try again shortly (the map may not show the OSD down yet). */
-    private void retryLater(Op op) {
-        if (op.future.settled()) {
-            return;
-        }
-        if (!op.unbounded && ticker.nanoTime() - op.deadline > 0) {
-            op.future.completeExceptionally(new RadosException.TimeoutException("no reply within "
-                    + op.timeout.toMillis() + " ms for tid " + op.tid));
-            return;
-        }
-        timer.schedule(() -> send(op, RadosMetrics.ResendReason.SESSION_FAULT), RETRY_DELAY.toMillis(),
-                TimeUnit.MILLISECONDS);
-    }
-
-    /** A new map: resend every op whose target moved (primary, acting set or pg), or that was parked. */
+    /** A new map: the watches whose pg's interval changed are registered again, then the Objecter resends its ops. */
     private void retarget() {
-        Placement p = placement();
-        for (Linger l : lingers.values()) {
-            // a new interval of the watched object's pg (a primary change, and also a split) drops the
-            // OSD's in-memory watch: register it again, as the Objecter resends its linger ops
-            org.jceph.rados.internal.TargetInterval was = l.interval;
-            if (l.osd >= 0 && (was == null ? primaryOf(l.io, l.oid) != l.osd
-                    : was.needsResend(lingerInterval(l), p.map().pool(l.io.poolId())))) {
-                timer.execute(() -> reconnect(l));
-            }
-        }
-        int[] resent = new int[RadosMetrics.ResendReason.values().length];
-        int total = 0;
-        for (Op op : pendingInTidOrder()) {
-            Placement.Result before;
-            org.jceph.rados.internal.TargetInterval sentIn;
-            synchronized (op) {
-                before = op.target;
-                sentIn = op.sentIn;
-            }
-            if (!op.state.atOsd() || before == null || sentIn == null) {
-                send(op, RadosMetrics.ResendReason.MAP_WAIT);
-                continue;
-            }
-            if (p.map().pool(op.poolId) == null) {
-                send(op); // fails it with ENOENT
-                continue;
-            }
-            Placement.Result now = p.pgToUpActing(rawPg(p, op));
-            org.jceph.rados.internal.TargetInterval interval = org.jceph.rados.internal.TargetInterval.of(now, p.map(), op.poolId);
-            if (sentIn.needsResend(interval, p.map().pool(op.poolId))) {
-                RadosMetrics.ResendReason why = !p.map().isUp(sentIn.actingPrimary()) ? RadosMetrics.ResendReason.OSD_DOWN
-                        : sentIn.pgNum() != interval.pgNum() ? RadosMetrics.ResendReason.PG_SPLIT
-                        : RadosMetrics.ResendReason.INTERVAL_CHANGE;
-                resent[why.ordinal()]++;
-                total++;
-                send(op, why);
-            }
-        }
-        if (total > 0) {
-            StringBuilder reasons = new StringBuilder();
-            for (RadosMetrics.ResendReason r : RadosMetrics.ResendReason.values()) {
-                if (resent[r.ordinal()] > 0) {
-                    reasons.append(reasons.length() == 0 ? "" : ", ").append(resent[r.ordinal()]).append(' ').append(r.tag());
-                }
-            }
-            // one line per map, not per op
-            LOG.info("osdmap e{}: resending {} op(s) whose target changed ({})", p.map().epoch(), total, reasons);
-        }
+        lingerManager.onNewMap();
+        objecter.onNewMap();
     }
-
-    /**
-     * The pending ops, oldest first: resends keep tid order, so that an OSD sees two ops on one
-     * object in the order they were submitted (a read queued after a write reads what it wrote).
-     */
-    private List<Op> pendingInTidOrder() {
-        return pending.values().stream().sorted(java.util.Comparator.comparingLong(op -> op.tid)).toList();
-    }
-
-    /** Session faults seen per OSD: a watch registered across a fault must be registered again. */
-    private final Map<Integer, AtomicLong> faultCounts = new ConcurrentHashMap<>();
 
     long sessionFaults(int osd) {
-        AtomicLong n = faultCounts.get(osd);
-        return n == null ? 0 : n.get();
+        return objecter.sessionFaults(osd);
     }
 
-    /**
-     * After a watch (re)registration on {@code l.osd}: if that OSD's session faulted meanwhile, the
-     * fault may have been handled before the watch was known there, so register it again.
-     */
-    void reconnectIfFaultedSince(Linger l, long faultsBefore) {
-        if (sessionFaults(l.osd) != faultsBefore && lingers.containsKey(l.cookie)) {
-            timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
+    /** Commands to OSDs and the mgr (MCommand, MMgrCommand) and the mgr's session. */
+    private final DaemonCommands commands;
 
-    /** How often each watch is pinged (librados: objecter_watch_ping... every 5 s as well). */
-    private static final long WATCH_PING_MILLIS = 5000;
+    /** The watches this client keeps registered (and the wait for notify completions). */
+    final LingerManager lingerManager;
+    /** The registered watches by cookie, a read-only live view. */
+    final Map<Long, LingerManager.Linger> lingers;
 
-    /**
-     * Pings every watch not already being re-registered; one the OSD no longer has connected is
-     * registered again. The safety net under fault handling: whatever race drops a watch on the
-     * OSD's side, notifies resume within a ping period or two.
-     */
-    private void pingWatches() {
-        for (Linger l : lingers.values()) {
-            if (l.busy.compareAndSet(false, true)) {
-                l.io.pingWatch(l).whenComplete((r, e) -> {
-                    l.busy.set(false);
-                    if (e == null) {
-                        l.confirmed();
-                        return;
-                    }
-                    if (!lingers.containsKey(l.cookie)) {
-                        return;
-                    }
-                    Throwable c = RadosException.unwrap(e);
-                    if (c instanceof RadosException re
-                            && (re.errno() == Errno.ENOTCONN.negative() || re.errno() == Errno.ETIMEDOUT.negative())) {
-                        l.error = re;
-                        if (re.errno() == Errno.ENOTCONN.negative()) {
-                            l.expired = true; // forgotten: WATCH again (ETIMEDOUT, disconnected: RECONNECT)
-                        }
-                        timer.execute(() -> reconnect(l));
-                    }
-                });
-            }
-        }
-    }
-
-    private void onSessionFault(int osd, Throwable err) {
-        faultCounts.computeIfAbsent(osd, k -> new AtomicLong()).incrementAndGet();
-        metrics.sessionFaulted();
-        int ops = 0;
-        int watches = 0;
-        for (Op op : pendingInTidOrder()) {
-            if (op.state.atOsd() && op.osd == osd) {
-                ops++;
-                retryLater(op);
-            }
-        }
-        for (Linger l : lingers.values()) {
-            if (l.osd == osd) {
-                watches++;
-                l.error = RadosException.of(Errno.ENOTCONN.negative(), "the session to osd." + osd + " faulted");
-                timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        }
-        LOG.info("osd.{} session faulted ({}); resending {} op(s) (session_fault) and re-registering {} watch(es)",
-                osd, RadosException.unwrap(err).toString(), ops, watches);
-    }
-
-    /**
-     * A registered watch: re-sent (WATCH_OP_RECONNECT) when the session to its OSD fails or the
-     * object's primary changes, so notifications keep coming after faults and OSD restarts.
-     */
-    final class Linger {
-        final IoCtx io;
-        final String oid;
-        final long cookie;
-        volatile int osd = -1;
-        /** The pg interval the watch was last registered in. */
-        volatile org.jceph.rados.internal.TargetInterval interval;
-        /** The OSD no longer knows the watch: the next attempt registers it again (WATCH, not RECONNECT). */
-        volatile boolean expired;
-        /** A ping or re-registration is under way: no new ping. */
-        final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
-
-        /** When the OSD last confirmed the watch (registration or ping), {@link Ticker#nanoTime}. */
-        volatile long confirmedAt = ticker.nanoTime();
-        /** Why the watch is broken now (null while it is confirmed): watch_check reports it. */
-        volatile RadosException error;
-
-        /** The OSD confirmed the watch now. */
-        void confirmed() {
-            confirmedAt = ticker.nanoTime();
-            error = null;
-        }
-
-        Linger(IoCtx io, String oid, long cookie) {
-            this.io = io;
-            this.oid = oid;
-            this.cookie = cookie;
-        }
-    }
-
-    final Map<Long, Linger> lingers = new ConcurrentHashMap<>();
-
-    /** The watched object's pg interval in the current map. */
-    org.jceph.rados.internal.TargetInterval lingerInterval(Linger l) {
-        Placement p = placement();
-        Placement.Result r = p.pgToUpActing(p.objectToRawPg(l.io.poolId(), l.oid, l.io.locatorKey(), l.io.namespace()));
-        return org.jceph.rados.internal.TargetInterval.of(r, p.map(), l.io.poolId());
-    }
-
-    /** Where the linger's object lives now. */
+    /** Where {@code oid} of {@code io} lives now: its pg's acting primary. */
     int primaryOf(IoCtx io, String oid) {
         Placement p = placement();
         return p.pgToUpActing(p.objectToRawPg(io.poolId(), oid, io.locatorKey(), io.namespace())).actingPrimary();
     }
 
-    private void reconnect(Linger l) {
-        if (!lingers.containsKey(l.cookie)) {
-            return;
-        }
-        int target = primaryOf(l.io, l.oid);
-        org.jceph.rados.internal.TargetInterval interval = lingerInterval(l);
-        long faults = sessionFaults(target);
-        l.busy.set(true);
-        l.io.reconnectWatch(l).whenComplete((r, e) -> {
-            l.busy.set(false);
-            if (e == null) {
-                metrics.watchReconnected();
-                LOG.info("watch {} on {} re-registered{} with osd.{}", l.cookie, l.oid,
-                        l.expired ? " afresh (the OSD had expired it)" : "", target);
-                l.osd = target;
-                l.interval = interval;
-                l.expired = false;
-                l.confirmed();
-                reconnectIfFaultedSince(l, faults);
-            } else if (lingers.containsKey(l.cookie)) {
-                Throwable c = RadosException.unwrap(e);
-                if (c instanceof RadosException re && re.errno() == Errno.ENOTCONN.negative()) {
-                    // ENOTCONN: the OSD timed the watch out (disconnected longer than its timeout); a
-                    // reconnect can never succeed, so register it afresh (notifies meanwhile are lost).
-                    l.expired = true;
-                }
-                LOG.debug("watch {} on {}: re-registration with osd.{} failed ({}); trying again", l.cookie, l.oid,
-                        target, c.toString());
-                timer.schedule(() -> reconnect(l), RETRY_DELAY.toMillis() * 2, TimeUnit.MILLISECONDS);
+    /** What the linger manager sends: watch pings and re-registrations, through the watch's I/O context. */
+    private LingerManager.WatchOps watchOps() {
+        return new LingerManager.WatchOps() {
+            @Override
+            public CompletableFuture<?> ping(LingerManager.Linger l) {
+                return ((IoCtx) l.owner()).pingWatch(l);
             }
-        });
+
+            @Override
+            public CompletableFuture<?> reconnect(LingerManager.Linger l) {
+                return ((IoCtx) l.owner()).reconnectWatch(l);
+            }
+        };
     }
 
-    private CompletableFuture<Connection> session(int osd, OsdMap m) {
-        return osdSessions.compute(osd, (id, existing) -> {
-            if (existing != null && !(existing.isDone() && (existing.isCompletedExceptionally()
-                    || existing.join().closeFuture().isDone()))) {
-                return existing;
-            }
-            EntityAddrVec addrs = m.clientAddrs().get(osd);
-            // v2 unless the OSD has only a legacy address or ms_jceph_force_msgr1 is set: then msgr1
-            EntityAddr v2 = org.jceph.messenger.AddressPolicy.pick(addrs, config.useMsgr2());
-            if (v2 == null) {
-                return CompletableFuture.failedFuture(new ConnectionException("osd." + osd + " has no "
-                        + org.jceph.messenger.AddressPolicy.wanted(config.useMsgr2()) + " in epoch " + m.epoch()));
-            }
-            ServiceTicket ticket = mon.connection().serviceTickets().get(EntityName.TYPE_OSD);
-            List<ConnectionMode> modes = config.clientModes().stream().map(ConnectionMode::parse).toList();
-            // a new session starts with no blocks: the OSD forgets its own when the old one resets
-            Backoffs.Table blocks = new Backoffs.Table();
-            backoffTables.put(osd, blocks);
-            AtomicReference<Connection> conn = new AtomicReference<>();
-            CompletableFuture<Connection> f = messenger.connectToService(v2, EntityName.TYPE_OSD, config.name(), ticket,
-                    mon.connection().globalId(), modes, config.connectTimeout(),
-                    msg -> onOsdMessage(osd, blocks, conn, msg));
-            f.thenAccept(c -> {
-                conn.set(c);
-                metrics.sessionOpened();
-                LOG.debug("osd.{} session open at {}", osd, v2);
-                c.closeFuture().whenComplete((ok, err) -> {
-                    osdSessions.remove(osd, f);
-                    backoffTables.remove(osd, blocks);
-                    if (err != null) {
-                        onSessionFault(osd, err);
-                    }
-                });
-            });
-            f.whenComplete((c, err) -> {
-                if (err != null) {
-                    backoffTables.remove(osd, blocks);
-                    // DEBUG: retried every RETRY_DELAY while the OSD is down; its fault was logged at INFO
-                    LOG.debug("could not open a session to osd.{} at {}: {}", osd, v2,
-                            RadosException.unwrap(err).toString());
-                }
-            });
-            return f;
-        });
-    }
-
-    private void onOsdMessage(int osd, Backoffs.Table blocks, AtomicReference<Connection> conn, Message m) {
-        if (MessageType.OSD_BACKOFF.is(m.type())) {
-            Backoffs.Backoff b;
-            try {
-                b = Backoffs.decode(m);
-            } catch (org.jceph.encoding.DecodeException e) {
-                malformedMessages.incrementAndGet(); // dropped: held ops still end at their timeout
-                return;
-            }
-            onBackoff(osd, blocks, conn, b);
-            return;
-        }
-        if (MessageType.COMMAND_REPLY.is(m.type())) {
-            onCommandReply(m);
-            return;
-        }
-        onOsdMessage(m);
-    }
-
-    /**
-     * MOSDBackoff. BLOCK: remember the range for this session and ack it (ops in it are held by
-     * {@link #send}). UNBLOCK: forget it and send, in tid order, every op of this session's pg whose
-     * object lies in the released range (the OSD dropped those it received while blocked).
-     */
-    private void onBackoff(int osd, Backoffs.Table blocks, AtomicReference<Connection> conn, Backoffs.Backoff b) {
-        Connection c = conn.get();
-        if (b.op() == Backoffs.OP_BLOCK) {
-            backoffBlocks.incrementAndGet();
-            LOG.debug("osd.{} backoff block {}", osd, b);
-            blocks.block(b);
-            if (c != null) {
-                c.send(Backoffs.ackFor(b));
-            }
-        } else if (b.op() == Backoffs.OP_UNBLOCK) {
-            backoffUnblocks.incrementAndGet();
-            blocks.unblock(b.id());
-            List<Op> release = pendingInTidOrder().stream()
-                    .filter(op -> op.state.atOsd() && op.osd == osd && op.target != null && op.target.pg().equals(b.pgid().pgid())
-                            && (op.heldBy != null && op.heldBy.id() == b.id() || b.covers(hobjectOf(op))))
-                    .toList();
-            LOG.debug("osd.{} backoff unblock {}: releasing {} op(s)", osd, b, release.size());
-            if (!release.isEmpty()) {
-                timer.execute(() -> release.forEach(op -> send(op, RadosMetrics.ResendReason.BACKOFF_RELEASED)));
-            }
-        }
-    }
-
-    private org.jceph.encoding.types.HObject hobjectOf(Op op) {
-        return op.address().hobject(rawPg(placement(), op).seed());
-    }
-
+    /** OSD messages the Objecter leaves to the client: command replies, maps, watch events. */
     private void onOsdMessage(Message m) {
-        if (MessageType.OSD_OPREPLY.is(m.type())) {
-            OsdOpMessages.Reply r;
-            try {
-                r = OsdOpMessages.decode(m);
-            } catch (org.jceph.encoding.DecodeException e) {
-                malformedMessages.incrementAndGet(); // its op is resent on the next fault or ends at its timeout
-                return;
-            }
-            Op op = pending.get(r.tid());
-            if (op == null) {
-                return;
-            }
-            synchronized (op) {
-                if (r.retryAttempt() < op.attempt) {
-                    return; // an answer to a send we have since replaced
-                }
-            }
-            if (r.redirect() != null) {
-                followRedirect(op, r.redirect());
-                return;
-            }
-            pending.remove(r.tid());
-            op.future.complete(r);
+        if (MessageType.COMMAND_REPLY.is(m.type())) {
+            commands.onReply(m);
         } else if (MessageType.OSD_MAP.is(m.type())) {
             // OSDs share newer maps with clients whose ops carried an older epoch
             // applied on the keeper's thread, which asks the monitor for the rest after a gap
@@ -1073,40 +494,6 @@ public final class RadosClient implements AutoCloseable {
                 notifyExecutor.execute(() -> l.accept(ev));
             }
         }
-    }
-
-    /** At most this many redirects per op: two tiers pointing at each other must not loop forever. */
-    private static final int MAX_REDIRECTS = 8;
-
-    /**
-     * An OSD answered with a request_redirect_t (a cache tier in readonly mode redirects writes of
-     * objects it does not hold to its base pool): send the op again to the new locator (and name),
-     * flagged REDIRECTED, IGNORE_CACHE and IGNORE_OVERLAY so that it is not bounced back.
-     */
-    private void followRedirect(Op op, OsdOpMessages.Redirect redirect) {
-        synchronized (op) {
-            if (op.future.settled()) {
-                return;
-            }
-            if (++op.redirects > MAX_REDIRECTS) {
-                op.future.completeExceptionally(RadosException.of(Errno.EIO.negative(), "more than " + MAX_REDIRECTS
-                        + " redirects for tid " + op.tid + ", last to pool " + redirect.locator().pool()));
-                return;
-            }
-            ObjectLocator next = redirect.applyTo(new ObjectLocator(op.poolId, op.key, op.namespace));
-            op.poolId = next.pool();
-            op.key = next.key();
-            op.namespace = next.nspace();
-            if (!redirect.object().isEmpty()) {
-                op.oid = redirect.object();
-            }
-            op.extraFlags |= OsdOpMessages.FLAG_REDIRECTED | OsdOpMessages.FLAG_IGNORE_CACHE
-                    | OsdOpMessages.FLAG_IGNORE_OVERLAY;
-            op.target = null;
-        }
-        redirectsFollowed.incrementAndGet();
-        LOG.debug("tid {} redirected to pool {}", op.tid, redirect.locator().pool());
-        timer.execute(() -> send(op, RadosMetrics.ResendReason.REDIRECT));
     }
 
     /** Who hears MWatchNotify events, by watch or notify cookie; run off the I/O thread. */
@@ -1348,18 +735,6 @@ public final class RadosClient implements AutoCloseable {
         return Timeouts.isNone(monOpTimeout) ? Duration.ofSeconds(60) : monOpTimeout;
     }
 
-    /*
-     * MCommand / MCommandReply (src/messages/MCommand.h): a command to a daemon over its session.
-     * MMgrCommand / MMgrCommandReply: the same body, for the mgr's command table (MCommand to a
-     * mgr is a "tell"). Both Ceph classes keep Message's default header versions (version 1,
-     * compat 0); jceph sends compat 1, as it always has.
-     */
-    private static final int COMMAND_HEAD_VERSION = 1;
-    private static final int COMMAND_COMPAT_VERSION = 1;
-    private final Map<Long, CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply>> osdCommands =
-            new ConcurrentHashMap<>();
-    private final AtomicLong osdCommandTids = new AtomicLong();
-
     /**
      * Runs a command on one OSD (librados' osd_command, what {@code ceph tell osd.N} sends): an
      * MCommand over our session to that OSD, answered by MCommandReply; the OSD runs it as an
@@ -1391,7 +766,7 @@ public final class RadosClient implements AutoCloseable {
         if (osd < 0 || osd >= m.clientAddrs().size() || !m.isUp(osd)) {
             throw new RadosException.NotFoundException("osd." + osd + " (not up in epoch " + m.epoch() + ")");
         }
-        return onCompletionExecutor(session(osd, m).thenCompose(c -> sendCommand(c, MessageType.COMMAND, "osd." + osd, json, input)));
+        return onCompletionExecutor(objecter.link(osd, m).thenCompose(c -> commands.send(c::send, MessageType.COMMAND, "osd." + osd, json, input)));
     }
 
     /**
@@ -1422,9 +797,6 @@ public final class RadosClient implements AutoCloseable {
         return out;
     }
 
-    /** The session to the active mgr (null until the first mgr command). */
-    private volatile CompletableFuture<Connection> mgrSession;
-
     /**
      * Runs a command on the active manager (librados' mgr_command, what {@code ceph} sends for mgr
      * commands such as {@code pg stat}): an MMgrCommand over a session to the active mgr,
@@ -1451,29 +823,8 @@ public final class RadosClient implements AutoCloseable {
         checkOpen("mgr command");
         // the first call (and one after the mgr session failed) looks the active mgr up with a
         // monitor command: off the caller's and the I/O thread
-        return onCompletionExecutor(CompletableFuture.supplyAsync(this::mgrConnection, monClient.blockingExecutor()).thenCompose(f -> f)
-                .thenCompose(c -> sendCommand(c, MessageType.MGR_COMMAND, "mgr", json, input)));
-    }
-
-    private CompletableFuture<Connection> mgrConnection() {
-        CompletableFuture<Connection> s = mgrSession;
-        if (s != null && !(s.isDone() && (s.isCompletedExceptionally() || s.join().closeFuture().isDone()))) {
-            return s;
-        }
-        synchronized (this) {
-            s = mgrSession;
-            if (s != null && !(s.isDone() && (s.isCompletedExceptionally() || s.join().closeFuture().isDone()))) {
-                return s;
-            }
-            String dump = monCommand(Map.of("prefix", "mgr dump"));
-            EntityAddr target = activeMgrAddr(dump, config.useMsgr2());
-            ServiceTicket ticket = mon.connection().serviceTickets().get(EntityName.TYPE_MGR);
-            List<ConnectionMode> modes = config.clientModes().stream().map(ConnectionMode::parse).toList();
-            s = messenger.connectToService(target, EntityName.TYPE_MGR, config.name(), ticket, mon.connection().globalId(),
-                    modes, config.connectTimeout(), this::onCommandReply);
-            mgrSession = s;
-            return s;
-        }
+        return onCompletionExecutor(CompletableFuture.supplyAsync(commands::mgrConnection, monClient.blockingExecutor()).thenCompose(f -> f)
+                .thenCompose(c -> commands.send(c::send, MessageType.MGR_COMMAND, "mgr", json, input)));
     }
 
     /**
@@ -1505,52 +856,6 @@ public final class RadosClient implements AutoCloseable {
         throw new RadosException.NotFoundException("the active mgr (no " + (v2 ? "v2" : "v1") + " address in mgr dump)");
     }
 
-    /** Sends an MCommand on {@code c}; the reply (MCommandReply, same tid) completes the future. */
-    private CompletableFuture<String> sendCommand(Connection c, MessageType type, String who, String json, byte[] input) {
-        long tid = osdCommandTids.incrementAndGet();
-        byte[] front = org.jceph.encoding.CephEncoder.toBytes(e -> {
-            e.writeUuid(fsid());
-            e.writeList(List.of(json), org.jceph.encoding.CephEncoder::writeString);
-        });
-        CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> reply = new CompletableFuture<>();
-        osdCommands.put(tid, reply);
-        c.send(new Message(type.number(), COMMAND_HEAD_VERSION, COMMAND_COMPAT_VERSION, Message.PRIO_DEFAULT, tid, 0, front,
-                new byte[0], input));
-        if (!Timeouts.isNone(monOpTimeout)) {
-            // bounded as monitor commands are (rados_mon_op_timeout): a daemon that never answers,
-            // or a session that closes first, ends the command with ETIMEDOUT
-            java.util.concurrent.ScheduledFuture<?> expiry = timer.schedule(() -> reply.completeExceptionally(
-                    new RadosException.TimeoutException(who + " command " + json + ": no reply within "
-                            + monOpTimeout.toMillis() + " ms")), monOpTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            reply.whenComplete((r, e) -> expiry.cancel(false));
-        }
-        return reply.whenComplete((r, e) -> osdCommands.remove(tid)).thenApply(r -> {
-            if (r.result() < 0) {
-                throw RadosException.of(r.result(), who + " command " + json + ": " + r.status());
-            }
-            return r.outputText();
-        });
-    }
-
-    /** An MCommandReply from an OSD or the mgr: completes the command with its tid. */
-    private void onCommandReply(Message m) {
-        if (!MessageType.COMMAND_REPLY.is(m.type()) && !MessageType.MGR_COMMAND_REPLY.is(m.type())) {
-            return;
-        }
-        CompletableFuture<org.jceph.messenger.mon.MonMessages.CommandReply> f = osdCommands.remove(m.tid());
-        if (f == null) {
-            return;
-        }
-        try {
-            org.jceph.encoding.CephDecoder d = org.jceph.encoding.CephDecoder.of(m.front(), "MCommandReply");
-            int r = d.readS32Le();
-            String status = d.readString();
-            f.complete(new org.jceph.messenger.mon.MonMessages.CommandReply(m.tid(), r, status, m.dataBytes()));
-        } catch (org.jceph.encoding.DecodeException e) {
-            malformedMessages.incrementAndGet();
-            f.completeExceptionally(RadosException.of(Errno.EIO.negative(), "a malformed MCommandReply"));
-        }
-    }
 
     /**
      * Deletes a pool (the monitors must allow it: mon_allow_pool_delete) and waits until our map no
@@ -1901,9 +1206,9 @@ public final class RadosClient implements AutoCloseable {
                 // best effort: the client goes away regardless; the OSDs expire what is left
             }
         }
-        for (Linger l : List.copyOf(lingers.values())) {
+        for (LingerManager.Linger l : lingerManager.all()) {
             try {
-                l.io.unwatchOnClose(l);
+                ((IoCtx) l.owner()).unwatchOnClose(l);
             } catch (RuntimeException e) {
                 // best effort, as above: the OSD times the watch out after its timeout
             }
@@ -1912,15 +1217,11 @@ public final class RadosClient implements AutoCloseable {
             return;
         }
         unregisterMBean();
-        osdSessions.values().forEach(f -> f.thenAccept(Connection::close));
-        pending.values().forEach(op -> op.future.completeExceptionally(
-                new RadosException.ClientClosedException("tid " + op.tid)));
-        timer.shutdownNow();
+        lingerManager.close();
+        objecter.close(); // its sessions, and the ops still in flight fail
+        scheduler.close();
         notifyExecutor.shutdownNow();
-        CompletableFuture<Connection> ms = mgrSession;
-        if (ms != null) {
-            ms.thenAccept(Connection::close);
-        }
+        commands.close();
         if (ownCompletions != null) {
             ownCompletions.shutdown(); // the completions already handed over still run
         }

@@ -1,4 +1,4 @@
-package org.jceph.rados;
+package org.jceph.rados.internal.objecter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.jceph.rados.RadosException;
 import org.junit.jupiter.api.Test;
 
 class OpFutureTest {

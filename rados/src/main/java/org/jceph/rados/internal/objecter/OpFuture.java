@@ -1,9 +1,9 @@
-package org.jceph.rados;
+package org.jceph.rados.internal.objecter;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The future of one RADOS op, and of every stage derived from it ({@code thenApply},
+ * The future of one RADOS op (internal: callers see it as a CompletableFuture), and of every stage derived from it ({@code thenApply},
  * {@code thenCompose}, ...): cancelling any of them cancels the op itself, which then leaves the
  * Objecter's queue and in-flight budget, and whose reply, if one still comes, is ignored.
  *
@@ -12,11 +12,11 @@ import java.util.concurrent.CompletableFuture;
  * bookkeeping runs at once on that thread, and the first outcome wins ({@link #settled()}), but
  * the future itself, and so every stage a user chained to it, completes on the executor.
  */
-final class OpFuture<T> extends CompletableFuture<T> {
+public final class OpFuture<T> extends CompletableFuture<T> {
     /** The op's own future; {@code this} for the root. */
     private final OpFuture<?> root;
     /** What runs just before the root completes: told how it ends. */
-    interface BeforeDone {
+    public interface BeforeDone {
         /**
          * @param failure the exception it fails with, null when it succeeds or is cancelled
          * @param cancelled whether it was cancelled
@@ -42,7 +42,7 @@ final class OpFuture<T> extends CompletableFuture<T> {
         this(root, null);
     }
 
-    static <T> OpFuture<T> root() {
+    public static <T> OpFuture<T> root() {
         return new OpFuture<>(null);
     }
 
@@ -51,7 +51,7 @@ final class OpFuture<T> extends CompletableFuture<T> {
      *
      * @param completer where the op's future completes, and so where stages chained to it run
      */
-    static <T> OpFuture<T> root(java.util.concurrent.Executor completer) {
+    public static <T> OpFuture<T> root(java.util.concurrent.Executor completer) {
         return new OpFuture<>(null, completer);
     }
 
@@ -59,7 +59,7 @@ final class OpFuture<T> extends CompletableFuture<T> {
      * Whether the op has an outcome: completed, or settled with its completion on its way to the
      * completion executor. The Objecter tests this, not {@link #isDone()}, before acting on an op.
      */
-    boolean settled() {
+    public boolean settled() {
         return settledFlag.get() || isDone();
     }
 
@@ -75,7 +75,7 @@ final class OpFuture<T> extends CompletableFuture<T> {
         }
     }
 
-    static <T> OpFuture<T> failed(Throwable t) {
+    public static <T> OpFuture<T> failed(Throwable t) {
         OpFuture<T> f = new OpFuture<>(null);
         f.completeExceptionally(t);
         return f;
@@ -87,7 +87,7 @@ final class OpFuture<T> extends CompletableFuture<T> {
     }
 
     /** Sets the bookkeeping to run before the op's future completes, whoever completes it. */
-    void beforeDone(BeforeDone r) {
+    public void beforeDone(BeforeDone r) {
         beforeDone = r;
     }
 
