@@ -1,8 +1,6 @@
 package org.jceph.rbd;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,20 +36,19 @@ import org.jceph.rbd.layout.StripingLayout;
  */
 public final class RbdImage implements Image {
     private static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Data objects: carries the image's snapshot context (librbd's data_ctx). */
-    private final IoCtx io;
+    final IoCtx io;
     /** Header and object map: no snapshot context, so they are never cloned (librbd's md_ctx). */
-    private final IoCtx md;
+    final IoCtx md;
     private final String name;
-    private final String id;
+    final String id;
     private final String objectPrefix;
-    private final int order;
-    private final long features;
-    private final StripingLayout layout;
+    final int order;
+    final long features;
+    final StripingLayout layout;
     private final boolean readOnly;
-    private volatile long size;
+    volatile long size;
     /** Lock acquisition deadline for writes (librbd has none; we bound every wait). */
     public static final java.time.Duration DEFAULT_LOCK_TIMEOUT = java.time.Duration.ofSeconds(
             Long.getLong("jceph.rbd.lockTimeoutSeconds", 120));
@@ -59,8 +56,8 @@ public final class RbdImage implements Image {
     // Present for read-write opens of images with exclusive-lock (and object-map).
     private java.util.concurrent.ExecutorService worker;
     private java.util.concurrent.ExecutorService mapWorkers;
-    private ImageWatcher watcher;
-    private ExclusiveLock lock;
+    ImageWatcher watcher;
+    ExclusiveLock lock;
     private ObjectMap objectMap;
     private volatile boolean objectMapInvalid;
     private final WriteGate gate = new WriteGate();
@@ -70,7 +67,7 @@ public final class RbdImage implements Image {
     private long snapId = NOSNAP;
 
     /** The parent of a clone (opened read-only at the parent snapshot), or null. */
-    private volatile Parent parent;
+    volatile Parent parent;
 
     /**
      * A clone's parent: the image at its snapshot, and how many bytes of the child still read
@@ -150,54 +147,7 @@ public final class RbdImage implements Image {
      */
     public static void create(IoCtx io, String name, long size, int order, long features, long stripeUnit,
                               long stripeCount, IoCtx dataPool) {
-        if (order < 12 || order > 25) {
-            throw new RbdException("order " + order + " is outside 12..25");
-        }
-        long objectSize = 1L << order;
-        boolean striped = stripeUnit != 0 && !(stripeUnit == objectSize && stripeCount == 1);
-        if (striped) {
-            if (stripeUnit < 0 || stripeCount < 1 || objectSize % stripeUnit != 0) {
-                throw new RbdException("stripe unit " + stripeUnit + " must divide the object size " + objectSize
-                        + " and stripe count " + stripeCount + " must be at least 1");
-            }
-            features |= RbdFeatures.STRIPINGV2;
-        } else if ((features & RbdFeatures.STRIPINGV2) != 0) {
-            throw new RbdException("the striping feature needs a stripe unit and count");
-        }
-        long dataPoolId = dataPool == null || dataPool.poolId() == io.poolId() ? -1 : dataPool.poolId();
-        if (dataPoolId >= 0) {
-            features |= RbdFeatures.DATA_POOL;
-        }
-        if ((features & ~RbdFeatures.WRITABLE) != 0) {
-            throw new RbdException.UnsupportedFeaturesException(name, features & ~RbdFeatures.WRITABLE, true);
-        }
-        final long feats = features;
-        RbdFeatures.validateDependencies(feats);
-        byte[] idBytes = new byte[6];
-        RANDOM.nextBytes(idBytes);
-        String id = HexFormat.of().formatHex(idBytes);
-        String idObject = "rbd_id." + name;
-        try {
-            io.create(idObject, true);
-        } catch (RadosException.ObjectExistsException e) {
-            throw new RbdException.ImageExistsException("image " + name + " already exists in pool " + io.poolName());
-        }
-        io.exec(idObject, "rbd", "set_id", encode(e -> e.writeString(id)));
-        io.exec("rbd_directory", "rbd", "dir_add_image", encode(e -> e.writeString(name).writeString(id)));
-        String header = "rbd_header." + id;
-        io.create(header, true);
-        // with a data pool the object prefix names that pool, as librbd writes it
-        String prefix = dataPoolId >= 0 ? String.format("rbd_data.%d.%s", io.poolId(), id) : "rbd_data." + id;
-        io.exec(header, "rbd", "create", encode(e -> e.writeU64Le(size).writeU8(order).writeU64Le(feats)
-                .writeString(prefix).writeS64Le(dataPoolId)));
-        if (striped) {
-            io.exec(header, "rbd", "set_stripe_unit_count", encode(e -> e.writeU64Le(stripeUnit).writeU64Le(stripeCount)));
-        }
-        if ((feats & RbdFeatures.OBJECT_MAP) != 0) {
-            StripingLayout l = striped ? new StripingLayout(objectSize, stripeUnit, stripeCount)
-                    : StripingLayout.ofOrder(order);
-            ObjectMap.create(io, id, objectCountFor(l, size));
-        }
+        ImageAdmin.create(io, name, size, order, features, stripeUnit, stripeCount, dataPool);
     }
 
     /**
@@ -207,24 +157,7 @@ public final class RbdImage implements Image {
      * @return image ids by image name
      */
     public static java.util.SortedMap<String, String> list(IoCtx io) {
-        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-        String after = "";
-        while (true) {
-            final String start = after;
-            byte[] raw;
-            try {
-                raw = io.exec("rbd_directory", "rbd", "dir_list", encode(e -> e.writeString(start).writeU64Le(1024)));
-            } catch (RadosException.ObjectNotFoundException e) {
-                return out; // no image was ever created in this pool
-            }
-            java.util.Map<String, String> page = CephDecoder.of(raw, "dir_list")
-                    .readMap(8, CephDecoder::readString, CephDecoder::readString);
-            out.putAll(page);
-            if (page.size() < 1024) {
-                return out;
-            }
-            after = ((java.util.SortedMap<String, String>) new java.util.TreeMap<>(page)).lastKey();
-        }
+        return ImageAdmin.list(io);
     }
 
     /**
@@ -251,56 +184,15 @@ public final class RbdImage implements Image {
      */
     public static void remove(IoCtx io, String name, ProgressListener progress) {
         try (RbdImage img = open(io, name, false)) {
-            removeOpened(io, img, name, true, ProgressListener.orNone(progress));
+            ImageAdmin.removeOpened(io, img, name, true, ProgressListener.orNone(progress));
         }
     }
 
     /** Removes a trashed image (known by id; its name is no longer linked in the pool). */
     static void removeTrashed(IoCtx io, String id, String name, ProgressListener progress) {
-        try (RbdImage img = openWithId(io, name, id, false, DEFAULT_LOCK_TIMEOUT, 0)) {
-            removeOpened(io, img, name, false, progress);
-        }
+        ImageAdmin.removeTrashed(io, id, name, progress);
     }
 
-    private static void removeOpened(IoCtx io, RbdImage img, String name, boolean linked, ProgressListener progress) {
-        if (img.lock != null) {
-            long others = io.listWatchers("rbd_header." + img.id).stream()
-                    .filter(w -> w.cookie() != img.watcher.handle() || w.name().num() != io.client().instanceId()).count();
-            if (others > 0) {
-                throw new RbdException.ImageBusyException("image " + name + " still has watchers: it is open elsewhere (rbd status shows"
-                        + " them); close it there first");
-            }
-            img.maintenance(() -> null); // take the lock, as librbd's remove does
-        }
-        SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
-                new byte[0]), "get_snapcontext"));
-        if (!snapc.snaps().isEmpty()) { // ENOTEMPTY, as librbd's pre-remove (group snapshots count too)
-            throw new RbdException(Errno.ENOTEMPTY.negative(), "image " + name + " has snapshots: remove them first");
-        }
-        Groups.refuseIfGrouped(io, img.id, name); // after the snapshot check, as librbd's pre-remove
-        long sets = (img.size + img.layout.objectSetSize() - 1) / img.layout.objectSetSize();
-        long total = objectCountFor(img.layout, img.size);
-        List<CompletableFuture<Void>> removals = new ArrayList<>();
-        for (long n = 0; n < sets * img.layout.stripeCount(); n++) {
-            removals.add(ignoreMissing(img.io.removeAsync(img.object(n)))); // the data pool, if any
-            if (n < total) {
-                progress.update(n, total);
-            }
-        }
-        CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
-        img.releaseLockAndWatch(); // the lock and watch go before the header they live on
-        if ((img.features & RbdFeatures.OBJECT_MAP) != 0) {
-            ObjectMap.removeAll(io, img.id, List.of());
-        }
-        if (img.parent != null) {
-            detachFromParent(img.md, img.id, img.parent);
-        }
-        io.remove("rbd_header." + img.id);
-        if (linked) {
-            io.remove("rbd_id." + name);
-            io.exec("rbd_directory", "rbd", "dir_remove_image", encode(e -> e.writeString(name).writeString(img.id)));
-        }
-    }
 
     /** The two ways librbd links a clone to its parent. */
     public enum CloneFormat {
@@ -327,56 +219,9 @@ public final class RbdImage implements Image {
      */
     public static void clone(IoCtx parentIo, String parentName, String snapName, IoCtx childIo, String childName,
                              long features, CloneFormat format) {
-        Snapshot snap;
-        String parentId;
-        int order;
-        try (RbdImage p = open(parentIo, parentName, true)) {
-            snap = p.snapshot(snapName);
-            parentId = p.id;
-            order = p.order;
-            if (format == CloneFormat.V1 && !p.isProtected(snapName)) {
-                throw new RbdException("parent snapshot " + parentName + "@" + snapName
-                        + " must be protected for a v1 clone (rbd snap protect)");
-            }
-        }
-        create(childIo, childName, snap.size(), order, features | RbdFeatures.LAYERING);
-        String childId = CephDecoder.of(childIo.exec("rbd_id." + childName, "rbd", "get_id", new byte[0]), "get_id")
-                .readString();
-        try {
-            childIo.exec("rbd_header." + childId, "rbd", "parent_attach", encode(e -> {
-                int m = e.beginStruct(1, 1);
-                e.writeS64Le(parentIo.poolId()).writeString(parentIo.namespace()).writeString(parentId)
-                        .writeU64Le(snap.id());
-                e.finishStruct(m);
-                e.writeU64Le(snap.size()).writeBool(false);
-            }));
-            if (format == CloneFormat.V2) {
-                parentIo.exec("rbd_header." + parentId, "rbd", "child_attach", encode(e -> {
-                    e.writeU64Le(snap.id());
-                    childSpec(e, childIo.poolId(), childIo.namespace(), childId);
-                }));
-                childIo.exec("rbd_header." + childId, "rbd", "op_features_set",
-                        encode(e -> e.writeU64Le(OP_FEATURE_CLONE_CHILD).writeU64Le(OP_FEATURE_CLONE_CHILD)));
-            } else {
-                childIo.exec("rbd_children", "rbd", "add_child", encode(e -> e.writeS64Le(parentIo.poolId())
-                        .writeString(parentId).writeU64Le(snap.id()).writeString(childId)));
-            }
-        } catch (RuntimeException e) {
-            try {
-                remove(childIo, childName);
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
+        ImageAdmin.clone(parentIo, parentName, snapName, childIo, childName, features, format);
     }
 
-    /** cls::rbd::ChildImageSpec v2: pool, image id, then the namespace (added in v2, hence last). */
-    private static void childSpec(CephEncoder e, long pool, String ns, String id) {
-        int m = e.beginStruct(2, 1);
-        e.writeS64Le(pool).writeString(id).writeString(ns);
-        e.finishStruct(m);
-    }
 
     /**
      * The clones of {@code snapName}, as "pool/image" names: v2 children from the header's
@@ -387,44 +232,9 @@ public final class RbdImage implements Image {
      * @return the children as "pool/image"
      */
     public List<String> children(String snapName, List<IoCtx> pools) {
-        long sid = snapshot(snapName).id();
-        java.util.TreeSet<String> out = new java.util.TreeSet<>();
-        try {
-            CephDecoder d = CephDecoder.of(md.exec("rbd_header." + id, "rbd", "children_list",
-                    encode(e -> e.writeU64Le(sid))), "children_list");
-            int n = d.readCountLe("children", 14);
-            for (int i = 0; i < n; i++) {
-                CephDecoder.Envelope env = d.beginStruct("ChildImageSpec", 2);
-                long pool = d.readS64Le();
-                String childId = d.readString();
-                String ns = env.version() >= 2 ? d.readString() : "";
-                d.endStruct(env);
-                IoCtx cio = md.forPool(pool);
-                cio.setNamespace(ns);
-                out.add(cio.poolName() + "/" + (ns.isEmpty() ? "" : ns + "/") + nameOf(cio, childId));
-            }
-        } catch (RadosException.ObjectNotFoundException e) {
-            // no v2 child was ever attached to this snapshot
-        }
-        for (IoCtx cio : pools) {
-            try {
-                CephDecoder d = CephDecoder.of(cio.exec("rbd_children", "rbd", "get_children", encode(e -> e
-                        .writeS64Le(md.poolId()).writeString(id).writeU64Le(sid))), "get_children");
-                int n = d.readCountLe("children", 4);
-                for (int i = 0; i < n; i++) {
-                    out.add(cio.poolName() + "/" + nameOf(cio, d.readString()));
-                }
-            } catch (RadosException.ObjectNotFoundException e) {
-                // no v1 clone in that pool
-            }
-        }
-        return List.copyOf(out);
+        return ImageAdmin.children(this, snapName, pools);
     }
 
-    private static String nameOf(IoCtx io, String imageId) {
-        return CephDecoder.of(io.exec("rbd_directory", "rbd", "dir_get_name", encode(e -> e.writeString(imageId))),
-                "dir_get_name").readString();
-    }
 
     /**
      * Makes a clone independent (rbd flatten): every object the parent still backs is copied up
@@ -472,7 +282,7 @@ public final class RbdImage implements Image {
                 }
             }
             CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
-            detachFromParent(md, id, p);
+            ImageAdmin.detachFromParent(md, id, p);
             parent = null;
             return null;
         });
@@ -481,33 +291,6 @@ public final class RbdImage implements Image {
         }
     }
 
-    /** Removes the parent link: parent_detach on the child, and the parent's record of the child. */
-    private static void detachFromParent(IoCtx io, String childId, Parent p) {
-        long opFeatures = CephDecoder.of(io.exec("rbd_header." + childId, "rbd", "op_features_get", new byte[0]),
-                "op_features_get").readU64Le();
-        io.exec("rbd_header." + childId, "rbd", "parent_detach", new byte[0]);
-        IoCtx pio = io.forPool(p.poolId());
-        pio.setNamespace(p.poolNamespace());
-        if ((opFeatures & OP_FEATURE_CLONE_CHILD) != 0) {
-            try {
-                pio.exec("rbd_header." + p.imageId(), "rbd", "child_detach", encode(e -> {
-                    e.writeU64Le(p.snapId());
-                    childSpec(e, io.poolId(), io.namespace(), childId);
-                }));
-            } catch (RadosException.ObjectNotFoundException e) {
-                // the parent no longer lists us
-            }
-            io.exec("rbd_header." + childId, "rbd", "op_features_set",
-                    encode(e -> e.writeU64Le(0).writeU64Le(OP_FEATURE_CLONE_CHILD)));
-        } else {
-            try {
-                io.exec("rbd_children", "rbd", "remove_child", encode(e -> e.writeS64Le(p.poolId())
-                        .writeString(p.imageId()).writeU64Le(p.snapId()).writeString(childId)));
-            } catch (RadosException.ObjectNotFoundException e) {
-                // already gone
-            }
-        }
-    }
 
     /**
      * Renames an image: a new id object, the directory entry moved, the old id object removed.
@@ -518,21 +301,10 @@ public final class RbdImage implements Image {
      * @throws RbdException.ImageExistsException when {@code to} exists
      */
     public static void rename(IoCtx io, String from, String to) {
-        try (RbdImage img = open(io, from, true)) {
-            String newIdObject = "rbd_id." + to;
-            try {
-                io.create(newIdObject, true);
-            } catch (RadosException.ObjectExistsException e) {
-                throw new RbdException.ImageExistsException("image " + to + " already exists in pool " + io.poolName());
-            }
-            io.exec(newIdObject, "rbd", "set_id", encode(e -> e.writeString(img.id)));
-            io.exec("rbd_directory", "rbd", "dir_rename_image",
-                    encode(e -> e.writeString(from).writeString(to).writeString(img.id)));
-            io.remove("rbd_id." + from);
-        }
+        ImageAdmin.rename(io, from, to);
     }
 
-    private static CompletableFuture<Void> ignoreMissing(CompletableFuture<Void> f) {
+    static CompletableFuture<Void> ignoreMissing(CompletableFuture<Void> f) {
         return f.handle((v, err) -> {
             Throwable c = RadosException.unwrap(err);
             if (c != null && !(c instanceof RadosException.ObjectNotFoundException)) {
@@ -609,7 +381,7 @@ public final class RbdImage implements Image {
         }
         String name;
         try {
-            name = nameOf(io, imageId);
+            name = ImageAdmin.nameOf(io, imageId);
         } catch (RadosException.ObjectNotFoundException e) {
             Trash.Entry t = Trash.getOrNull(io, imageId);
             if (t == null) {
@@ -884,7 +656,7 @@ public final class RbdImage implements Image {
     }
 
     /** Runs a maintenance operation (resize, snapshots) holding the exclusive lock if there is one. */
-    private <T> T maintenance(java.util.function.Supplier<T> op) {
+    <T> T maintenance(java.util.function.Supplier<T> op) {
         flushCache("before a snapshot/resize/rollback"); // CACHE-HOOK: every on-disk change sees the writes before it
         ExclusiveLock.Permit p;
         try {
@@ -1019,7 +791,7 @@ public final class RbdImage implements Image {
         return layout;
     }
 
-    private String object(long number) {
+    String object(long number) {
         return dataObjectName(objectPrefix, number);
     }
 
@@ -1696,7 +1468,7 @@ public final class RbdImage implements Image {
         }
     }
 
-    private Snapshot snapshot(String snapName) {
+    Snapshot snapshot(String snapName) {
         return snapshots().stream().filter(x -> x.name().equals(snapName)).findFirst()
                 .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
     }
@@ -2261,7 +2033,7 @@ public final class RbdImage implements Image {
         return c != null ? c.flush(true) : CompletableFuture.completedFuture(null);
     }
 
-    private static byte[] encode(java.util.function.Consumer<CephEncoder> body) {
+    static byte[] encode(java.util.function.Consumer<CephEncoder> body) {
         return CephEncoder.toBytes(body);
     }
 
@@ -2297,7 +2069,7 @@ public final class RbdImage implements Image {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Gives back the exclusive lock (after the writes in flight) and drops the header watch. */
-    private void releaseLockAndWatch() {
+    void releaseLockAndWatch() {
         if (watcher == null) {
             return;
         }
