@@ -41,7 +41,7 @@ public final class RbdImage implements Image {
     final IoCtx io;
     /** Header and object map: no snapshot context, so they are never cloned (librbd's md_ctx). */
     final IoCtx md;
-    private final String name;
+    final String name;
     final String id;
     private final String objectPrefix;
     final int order;
@@ -58,9 +58,11 @@ public final class RbdImage implements Image {
     private java.util.concurrent.ExecutorService mapWorkers;
     ImageWatcher watcher;
     ExclusiveLock lock;
-    private ObjectMap objectMap;
+    ObjectMap objectMap;
     private volatile boolean objectMapInvalid;
     private final WriteGate gate = new WriteGate();
+    /** Snapshot create, remove, rename, protect, rollback and limits ({@link ImageSnapshots}). */
+    private final ImageSnapshots snaps = new ImageSnapshots(this);
     /** CACHE-HOOK: the writeback cache of a read-write open, or null (rbd_cache off: uncached path). */
     private volatile org.jceph.rbd.cache.WritebackCache cache;
     /** The snapshot this handle reads ({@link #atSnapshot}), or NOSNAP for HEAD. */
@@ -677,7 +679,7 @@ public final class RbdImage implements Image {
      * A maintenance operation that changes the header (cache written back, exclusive lock held,
      * writes paused), after which the header's watchers are told to refresh.
      */
-    private void headerChange(Runnable underLock) {
+    void headerChange(Runnable underLock) {
         maintenance(() -> {
             underLock.run();
             return null;
@@ -693,7 +695,7 @@ public final class RbdImage implements Image {
         return maintenance(op);
     }
 
-    private boolean mapActive() {
+    boolean mapActive() {
         return objectMap != null;
     }
 
@@ -847,7 +849,7 @@ public final class RbdImage implements Image {
         }
     }
 
-    private void checkWritable() {
+    void checkWritable() {
         if (readOnly) {
             throw new RbdException("image " + name + " is open read-only");
         }
@@ -1316,27 +1318,7 @@ public final class RbdImage implements Image {
      * @return the snapshots of every namespace
      */
     public List<Snapshot> snapshots() {
-        String header = "rbd_header." + id;
-        SnapContext snapc = SnapContext.decode(CephDecoder.of(md.exec(header, "rbd", "get_snapcontext", new byte[0]),
-                "get_snapcontext"));
-        List<Snapshot> out = new ArrayList<>();
-        for (int i = snapc.snaps().size() - 1; i >= 0; i--) {
-            long snapId = snapc.snaps().get(i);
-            CephDecoder d = CephDecoder.of(md.exec(header, "rbd", "snapshot_get", encode(e -> e.writeU64Le(snapId))),
-                    "snapshot_get");
-            CephDecoder.Envelope env = d.beginStruct("cls::rbd::SnapshotInfo", 1);
-            long sid = d.readU64Le();
-            CephDecoder.Envelope ns = d.beginStruct("SnapshotNamespace", 1);
-            int nsType = (int) d.readU32Le();
-            d.endStruct(ns); // the namespace's own fields (group, trash or mirror details) are skipped
-            String snapName = d.readString();
-            long snapSize = d.readU64Le();
-            long sec = d.readU32Le();
-            long nsec = d.readU32Le();
-            d.endStruct(env); // child_count follows; not needed here
-            out.add(new Snapshot(sid, snapName, snapSize, nsType, java.time.Instant.ofEpochSecond(sec, nsec)));
-        }
-        return out;
+        return snaps.snapshots();
     }
 
     /**
@@ -1346,12 +1328,7 @@ public final class RbdImage implements Image {
      * @return the new snapshot
      */
     public Snapshot snapCreate(String snapName) {
-        checkWritable();
-        Snapshot s = maintenance(() -> snapCreateUnderLock(snapName));
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
-        return s;
+        return snaps.snapCreate(snapName);
     }
 
     /**
@@ -1359,46 +1336,20 @@ public final class RbdImage implements Image {
      * cls::rbd::SnapshotNamespace struct), taken as {@link #snapCreate} takes user snapshots.
      */
     Snapshot snapCreateInNamespace(String snapName, java.util.function.Consumer<CephEncoder> namespace) {
-        checkWritable();
-        Snapshot s = maintenance(() -> snapCreateUnderLock(snapName, namespace));
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
-        return s;
+        return snaps.snapCreateInNamespace(snapName, namespace);
     }
 
     /** Group hook: removes a snapshot of any namespace (public {@link #snapRemove} takes user ones only). */
     void snapRemoveAnyNamespace(String snapName) {
-        checkWritable();
-        headerChange(() -> snapRemoveUnderLock(snapName));
+        snaps.snapRemoveAnyNamespace(snapName);
     }
 
     /** Group hook: rolls back to a snapshot of any namespace. */
     void snapRollbackAnyNamespace(String snapName) {
-        checkWritable();
-        headerChange(() -> snapRollbackUnderLock(snapName, ProgressListener.NONE));
+        snaps.snapRollbackAnyNamespace(snapName);
     }
 
-    private Snapshot snapCreateUnderLock(String snapName) {
-        return snapCreateUnderLock(snapName, e -> {
-            int mark = e.beginStruct(1, 1);
-            e.writeU32Le(0); // SnapshotNamespace USER
-            e.finishStruct(mark);
-        });
-    }
 
-    private Snapshot snapCreateUnderLock(String snapName, java.util.function.Consumer<CephEncoder> namespace) {
-        long snapId = io.selfManagedSnapCreate();
-        md.exec("rbd_header." + id, "rbd", "snapshot_add", encode(e -> {
-            e.writeString(snapName).writeU64Le(snapId);
-            namespace.accept(e);
-        }));
-        refreshSnapContext();
-        if (mapActive()) {
-            objectMap.snapshotCreated(snapId, (features & RbdFeatures.FAST_DIFF) != 0);
-        }
-        return new Snapshot(snapId, snapName, size);
-    }
 
     /**
      * Removes a snapshot (rbd snap rm): unregistered from the header, its snap id
@@ -1407,9 +1358,7 @@ public final class RbdImage implements Image {
      * @param snapName the snapshot's name
      */
     public void snapRemove(String snapName) {
-        checkWritable();
-        userSnapshot(snapName);
-        headerChange(() -> snapRemoveUnderLock(snapName));
+        snaps.snapRemove(snapName);
     }
 
     /**
@@ -1418,14 +1367,7 @@ public final class RbdImage implements Image {
      * {@link RbdException} when the new name is taken).
      */
     public void snapRename(String from, String to) {
-        checkWritable();
-        Snapshot s = snapshots().stream().filter(x -> x.name().equals(from)).findFirst()
-                .orElseThrow(() -> new RbdException.NoSuchKeyException("image " + name + " has no snapshot " + from));
-        if (snapshots().stream().anyMatch(x -> x.name().equals(to))) {
-            throw new SnapshotExistsException(name + "@" + to);
-        }
-        headerChange(() -> md.exec("rbd_header." + id, "rbd", "snapshot_rename",
-                encode(e -> e.writeU64Le(s.id()).writeString(to))));
+        snaps.snapRename(from, to);
     }
 
     /** A snapshot name already in use (EEXIST in the rbd tool). */
@@ -1442,35 +1384,13 @@ public final class RbdImage implements Image {
      * Past the limit, cls_rbd's snapshot_add refuses new snapshots with EDQUOT.
      */
     public void snapLimitSet(long limit) {
-        checkWritable();
-        headerChange(() -> md.exec("rbd_header." + id, "rbd", "snapshot_set_limit", encode(e -> e.writeU64Le(limit))));
+        snaps.snapLimitSet(limit);
     }
 
-    private void snapRemoveUnderLock(String snapName) {
-        Snapshot s = snapshot(snapName);
-        if (isProtected(snapName)) {
-            throw new RbdException("snapshot " + name + "@" + snapName + " is protected: unprotect it first");
-        }
-        if (mapActive()) {
-            Long next = snapshots().stream().map(Snapshot::id).filter(i -> Long.compareUnsigned(i, s.id()) > 0)
-                    .min(Long::compareUnsigned).orElse(null);
-            objectMap.snapshotRemoved(s.id(), next, (features & RbdFeatures.FAST_DIFF) != 0);
-        }
-        md.exec("rbd_header." + id, "rbd", "snapshot_remove", encode(e -> e.writeU64Le(s.id())));
-        io.selfManagedSnapRemove(s.id());
-        refreshSnapContext();
-    }
 
-    /** As librbd looks names up in the user namespace: group (and other) snapshots are not found by name. */
-    private void userSnapshot(String snapName) {
-        if (snapshots().stream().noneMatch(x -> x.name().equals(snapName) && x.isUser())) {
-            throw new RbdException.NoSuchKeyException("image " + name + " has no snapshot " + snapName);
-        }
-    }
 
     Snapshot snapshot(String snapName) {
-        return snapshots().stream().filter(x -> x.name().equals(snapName)).findFirst()
-                .orElseThrow(() -> new RbdException("image " + name + " has no snapshot " + snapName));
+        return snaps.snapshot(snapName);
     }
 
     /**
@@ -1480,9 +1400,7 @@ public final class RbdImage implements Image {
      * @return true unless the snapshot is unprotected
      */
     public boolean isProtected(String snapName) {
-        long sid = snapshot(snapName).id();
-        byte[] out = md.exec("rbd_header." + id, "rbd", "get_protection_status", encode(e -> e.writeU64Le(sid)));
-        return CephDecoder.of(out, "protection status").readU8() != 0;
+        return snaps.isProtected(snapName);
     }
 
     /**
@@ -1491,8 +1409,7 @@ public final class RbdImage implements Image {
      * @param snapName the snapshot's name
      */
     public void snapProtect(String snapName) {
-        checkWritable();
-        setProtection(snapshot(snapName).id(), 2);
+        snaps.snapProtect(snapName);
     }
 
     /**
@@ -1502,35 +1419,9 @@ public final class RbdImage implements Image {
      * @param snapName the snapshot's name
      */
     public void snapUnprotect(String snapName) {
-        checkWritable();
-        long sid = snapshot(snapName).id();
-        setProtection(sid, 1);
-        long clones;
-        try {
-            byte[] children = md.exec("rbd_header." + id, "rbd", "children_list", encode(e -> e.writeU64Le(sid)));
-            clones = CephDecoder.of(children, "children_list").readU32Le();
-        } catch (RadosException.ObjectNotFoundException e) {
-            clones = 0; // cls rbd answers ENOENT when the snapshot never had a clone-v2 child
-        }
-        if (clones == 0) {
-            try { // v1 clones in this pool are listed in rbd_children
-                byte[] v1 = md.exec("rbd_children", "rbd", "get_children",
-                        encode(e -> e.writeS64Le(md.poolId()).writeString(id).writeU64Le(sid)));
-                clones = CephDecoder.of(v1, "get_children").readU32Le();
-            } catch (RadosException.ObjectNotFoundException e) {
-                clones = 0;
-            }
-        }
-        if (clones != 0) {
-            setProtection(sid, 2);
-            throw new RbdException("snapshot " + name + "@" + snapName + " has clones: flatten or remove them first");
-        }
-        setProtection(sid, 0);
+        snaps.snapUnprotect(snapName);
     }
 
-    private void setProtection(long sid, int status) {
-        md.exec("rbd_header." + id, "rbd", "set_protection_status", encode(e -> e.writeU64Le(sid).writeU8(status)));
-    }
 
     /**
      * Rolls the whole image back to a snapshot (rbd snap rollback): the size it had, then every
@@ -1551,36 +1442,12 @@ public final class RbdImage implements Image {
      * @param progress told of each object (null: nobody)
      */
     public void snapRollback(String snapName, ProgressListener progress) {
-        checkWritable();
-        userSnapshot(snapName);
-        headerChange(() -> snapRollbackUnderLock(snapName, ProgressListener.orNone(progress)));
+        snaps.snapRollback(snapName, progress);
     }
 
-    private void snapRollbackUnderLock(String snapName, ProgressListener progress) {
-        Snapshot s = snapshot(snapName);
-        long span = Math.max(size, s.size());
-        if (s.size() != size) {
-            md.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(s.size())));
-        }
-        if (mapActive()) {
-            objectMap.rolledBack(s.id());
-        }
-        long sets = (span + layout.objectSetSize() - 1) / layout.objectSetSize();
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        long total = objectCountFor(layout, s.size());
-        for (long n = 0; n < sets * layout.stripeCount(); n++) {
-            parts.add(ignoreMissing(io.selfManagedSnapRollbackAsync(object(n), s.id())));
-            if (n < total) {
-                progress.update(n, total);
-            }
-        }
-        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
-        size = s.size();
-    }
 
     private void refreshSnapContext() {
-        io.setSelfManagedSnapWriteContext(SnapContext.decode(CephDecoder.of(md.exec("rbd_header." + id, "rbd",
-                "get_snapcontext", new byte[0]), "get_snapcontext")));
+        snaps.refreshSnapContext();
     }
 
     /**
