@@ -63,6 +63,8 @@ public final class RbdImage implements Image {
     private final WriteGate gate = new WriteGate();
     /** Snapshot create, remove, rename, protect, rollback and limits ({@link ImageSnapshots}). */
     private final ImageSnapshots snaps = new ImageSnapshots(this);
+    /** A clone's parent read-through and copy-up ({@link ParentIo}). */
+    final ParentIo parentIo = new ParentIo(this);
     /** CACHE-HOOK: the writeback cache of a read-write open, or null (rbd_cache off: uncached path). */
     private volatile org.jceph.rbd.cache.WritebackCache cache;
     /** The snapshot this handle reads ({@link #atSnapshot}), or NOSNAP for HEAD. */
@@ -254,43 +256,7 @@ public final class RbdImage implements Image {
      * @param progress told of each object (null: nobody)
      */
     public void flatten(ProgressListener progress) {
-        ProgressListener pl = ProgressListener.orNone(progress);
-        checkWritable();
-        Parent p = parent;
-        if (p == null) {
-            throw new RbdException("image " + name + " is not a clone");
-        }
-        if (!snapshots().isEmpty()) {
-            throw new RbdException("image " + name + " has snapshots: flattening would leave them reading through "
-                    + "to the parent; remove them first");
-        }
-        maintenance(() -> {
-            long objects = (p.overlap() + layout.objectSize() - 1) / layout.objectSize();
-            List<CompletableFuture<Void>> parts = new ArrayList<>();
-            for (long n = 0; n < objects; n++) {
-                final long obj = n;
-                parts.add(parentObjectData(obj).thenCompose(data -> {
-                    if (data.length == 0) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    boolean update = mapActive() && mapState(obj) != ObjectMap.EXISTS;
-                    return withMapUpdate(update, () -> markExists(obj), () -> io.operateAsync(object(obj),
-                            new IoCtx.Operation().exec("rbd", "copyup", data)).thenApply(r -> (Void) null));
-                }));
-                pl.update(n, objects);
-                if (parts.size() >= 16) { // bounded: at most 16 objects in flight
-                    CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
-                    parts.clear();
-                }
-            }
-            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
-            ImageAdmin.detachFromParent(md, id, p);
-            parent = null;
-            return null;
-        });
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
+        parentIo.flatten(progress);
     }
 
 
@@ -703,7 +669,7 @@ public final class RbdImage implements Image {
      * Runs the object map updates {@code updates} needs before the data I/O, off the caller's
      * thread when there is anything to send; then the I/O.
      */
-    private CompletableFuture<Void> withMapUpdate(boolean needed, Runnable updates,
+    CompletableFuture<Void> withMapUpdate(boolean needed, Runnable updates,
             java.util.function.Supplier<CompletableFuture<Void>> io) {
         if (!needed) {
             return io.get();
@@ -711,12 +677,12 @@ public final class RbdImage implements Image {
         return CompletableFuture.runAsync(updates, mapWorkers).thenCompose(v -> io.get());
     }
 
-    private int mapState(long objectNo) {
+    int mapState(long objectNo) {
         // An invalid map is not trusted: every object may exist and every update is sent.
         return objectMapInvalid ? -1 : objectMap.state(objectNo);
     }
 
-    private void markExists(long objectNo) {
+    void markExists(long objectNo) {
         objectMap.update(objectNo, objectNo + 1, ObjectMap.EXISTS, java.util.Optional.empty());
     }
 
@@ -805,12 +771,12 @@ public final class RbdImage implements Image {
     CompletableFuture<Void> objectStep(long n, boolean readsData, java.util.function.Consumer<IoCtx.Operation> step) {
         checkWritable();
         return permit().thenCompose(p -> guarded(p, () -> gated(() -> withMapUpdate(
-                mapActive() && mapState(n) != ObjectMap.EXISTS, () -> markExists(n), () -> !needsCopyup(n)
+                mapActive() && mapState(n) != ObjectMap.EXISTS, () -> markExists(n), () -> !parentIo.needsCopyup(n)
                         ? io.operateAsync(object(n), stepOf(step)).thenApply(r -> null)
-                        : copyupGuarded(n, step, readsData)))));
+                        : parentIo.copyupGuarded(n, step, readsData)))));
     }
 
-    private static IoCtx.Operation stepOf(java.util.function.Consumer<IoCtx.Operation> step) {
+    static IoCtx.Operation stepOf(java.util.function.Consumer<IoCtx.Operation> step) {
         IoCtx.Operation op = new IoCtx.Operation();
         step.accept(op);
         return op;
@@ -891,7 +857,7 @@ public final class RbdImage implements Image {
                 if (err != null) {
                     Throwable c = RadosException.unwrap(err);
                     if (c instanceof RadosException.ObjectNotFoundException) {
-                        return readFromParent(offset, x, out); // never written: the parent's bytes, or zeros
+                        return parentIo.readFromParent(offset, x, out); // never written: the parent's bytes, or zeros
                     }
                     throw c instanceof RuntimeException re ? re : new CompletionException(c);
                 }
@@ -911,110 +877,15 @@ public final class RbdImage implements Image {
         if (parent == null) {
             return all.thenApply(v -> out); // no clone: no read-through bookkeeping on the read path
         }
-        return all.thenCompose(v -> CompletableFuture.allOf(parentReads(out))).thenApply(v -> out);
+        return all.thenCompose(v -> CompletableFuture.allOf(parentIo.parentReads(out))).thenApply(v -> out);
     }
 
-    /**
-     * Reads through to the parent for the parts of an absent object below the overlap. The reads
-     * are collected per output buffer and awaited by {@link #readAsync} (we are on an I/O
-     * thread here and must not block).
-     */
-    private Void readFromParent(long offset, ObjectExtent x, byte[] out) {
-        Parent p = parent;
-        if (p == null) {
-            return null;
-        }
-        for (long[] b : x.bufferExtents()) {
-            long imageOff = offset + b[0];
-            long n = Math.min(b[1], p.overlap() - imageOff);
-            if (n <= 0) {
-                continue;
-            }
-            int at = (int) b[0];
-            CompletableFuture<Void> f = p.image().readAsync(imageOff, (int) n)
-                    .thenAccept(d -> System.arraycopy(d, 0, out, at, d.length));
-            synchronized (pendingParentReads) {
-                pendingParentReads.computeIfAbsent(out, k -> new ArrayList<>()).add(f);
-            }
-        }
-        return null;
-    }
 
-    private final java.util.Map<byte[], List<CompletableFuture<Void>>> pendingParentReads =
-            new java.util.IdentityHashMap<>();
 
-    private CompletableFuture<?>[] parentReads(byte[] out) {
-        synchronized (pendingParentReads) {
-            List<CompletableFuture<Void>> l = pendingParentReads.remove(out);
-            return l == null ? new CompletableFuture<?>[0] : l.toArray(CompletableFuture[]::new);
-        }
-    }
 
-    /** The image range [start, end) that object {@code n} holds (non-striped layouts). */
-    private long objectStart(long n) {
-        return n * layout.objectSize();
-    }
 
-    /** True when writes to object {@code n} must first copy the parent's data up. */
-    private boolean needsCopyup(long n) {
-        Parent p = parent;
-        return p != null && objectStart(n) < p.overlap();
-    }
 
-    private CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step) {
-        return copyupGuarded(n, step, false);
-    }
 
-    /**
-     * Applies {@code step} to object {@code n} of a clone as librbd does: guarded by
-     * assert-exists; when the object is absent, the parent's bytes for it are copied up (cls rbd
-     * copyup, a no-op if another writer got there first), then the step runs.
-     *
-     * <p>The copy-up goes in the same operation as the step, unless {@code stepReadsObject}: the
-     * OSD evaluates reads in a write op (cmpext) against the object as it was before the op, so
-     * such a step would not see a copy-up sent with it. Then the copy-up is its own operation
-     * first, and the step follows.
-     */
-    private CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step,
-            boolean stepReadsObject) {
-        String oid = object(n);
-        IoCtx.Operation first = new IoCtx.Operation().assertExists();
-        step.accept(first);
-        return io.operateAsync(oid, first).<Void>thenApply(r -> null).exceptionallyCompose(err -> {
-            Throwable c = RadosException.unwrap(err);
-            if (!(c instanceof RadosException.ObjectNotFoundException)) {
-                return CompletableFuture.failedFuture(c);
-            }
-            return parentObjectData(n).thenCompose(data -> {
-                IoCtx.Operation copyup = data.length == 0 ? null : new IoCtx.Operation().exec("rbd", "copyup", data);
-                if (stepReadsObject) {
-                    CompletableFuture<?> before = copyup == null ? CompletableFuture.completedFuture(null)
-                            : io.operateAsync(oid, copyup);
-                    return before.thenCompose(v -> io.operateAsync(oid, stepOf(step))).thenApply(r -> (Void) null);
-                }
-                IoCtx.Operation op = copyup == null ? new IoCtx.Operation() : copyup;
-                step.accept(op);
-                return io.operateAsync(oid, op).thenApply(r -> (Void) null);
-            });
-        });
-    }
-
-    /** The parent's bytes backing object {@code n}, trailing zeros trimmed (empty: all zeros). */
-    private CompletableFuture<byte[]> parentObjectData(long n) {
-        Parent p = parent;
-        long start = objectStart(n);
-        long len = p == null ? 0 : Math.min(layout.objectSize(), p.overlap() - start);
-        if (len <= 0) {
-            return CompletableFuture.completedFuture(new byte[0]);
-        }
-        return p.image().readAsync(start, (int) len).thenApply(d -> {
-            int end = d.length;
-            while (end > 0 && d[end - 1] == 0) {
-                end--;
-            }
-            return end == d.length ? d : java.util.Arrays.copyOf(d, end);
-        });
-    }
 
     /**
      * Writes {@code data} at {@code offset}. As with librbd's aio_write, the array must not change
@@ -1099,7 +970,7 @@ public final class RbdImage implements Image {
             long objectNo = x.objectNumber();
             boolean update = mapActive() && mapState(objectNo) != ObjectMap.EXISTS;
             parts.add(withMapUpdate(update, () -> markExists(objectNo),
-                    () -> needsCopyup(objectNo) ? copyupGuarded(objectNo, op -> op.write(x.offset(), piece))
+                    () -> parentIo.needsCopyup(objectNo) ? parentIo.copyupGuarded(objectNo, op -> op.write(x.offset(), piece))
                             : io.writeAsync(object(objectNo), x.offset(), piece)));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
@@ -1143,11 +1014,11 @@ public final class RbdImage implements Image {
             long objectNo = x.objectNumber();
             String obj = object(objectNo);
             boolean whole = x.offset() == 0 && x.length() == layout.objectSize();
-            if (needsCopyup(objectNo)) {
+            if (parentIo.needsCopyup(objectNo)) {
                 // removing the object would let the parent's bytes show through again: zero it
                 boolean update = mapActive() && mapState(objectNo) != ObjectMap.EXISTS;
                 parts.add(withMapUpdate(update, () -> markExists(objectNo),
-                        () -> copyupGuarded(objectNo, op -> op.zero(x.offset(), x.length()))));
+                        () -> parentIo.copyupGuarded(objectNo, op -> op.zero(x.offset(), x.length()))));
                 continue;
             }
             if (!mapActive()) {
@@ -1691,9 +1562,9 @@ public final class RbdImage implements Image {
             final long obj = n;
             if (states != null && n < states.length) {
                 // the object map answers, as librbd's does: only NONEXISTENT is a hole
-                exists.add(CompletableFuture.completedFuture(states[(int) n] != ObjectMap.NONEXISTENT || needsCopyup(obj)));
+                exists.add(CompletableFuture.completedFuture(states[(int) n] != ObjectMap.NONEXISTENT || parentIo.needsCopyup(obj)));
             } else {
-                exists.add(io.statAsync(object(n)).handle((st, err) -> err == null || needsCopyup(obj)));
+                exists.add(io.statAsync(object(n)).handle((st, err) -> err == null || parentIo.needsCopyup(obj)));
             }
         }
         return CompletableFuture.allOf(exists.toArray(CompletableFuture[]::new)).thenApply(v -> {
