@@ -140,7 +140,7 @@ final class ParentIo {
                 if (stepReadsObject) {
                     CompletableFuture<?> before = copyup == null ? CompletableFuture.completedFuture(null)
                             : img.io.operateAsync(oid, copyup);
-                    return before.thenCompose(v -> img.io.operateAsync(oid, RbdImage.stepOf(step))).thenApply(r -> (Void) null);
+                    return before.thenCompose(v -> img.io.operateAsync(oid, ImageIo.stepOf(step))).thenApply(r -> (Void) null);
                 }
                 IoCtx.Operation op = copyup == null ? new IoCtx.Operation() : copyup;
                 step.accept(op);

@@ -55,16 +55,18 @@ public final class RbdImage implements Image {
 
     // Present for read-write opens of images with exclusive-lock (and object-map).
     private java.util.concurrent.ExecutorService worker;
-    private java.util.concurrent.ExecutorService mapWorkers;
+    java.util.concurrent.ExecutorService mapWorkers;
     ImageWatcher watcher;
     ExclusiveLock lock;
     ObjectMap objectMap;
     private volatile boolean objectMapInvalid;
-    private final WriteGate gate = new WriteGate();
+    final WriteGate gate = new WriteGate();
     /** Snapshot create, remove, rename, protect, rollback and limits ({@link ImageSnapshots}). */
     private final ImageSnapshots snaps = new ImageSnapshots(this);
     /** A clone's parent read-through and copy-up ({@link ParentIo}). */
     final ParentIo parentIo = new ParentIo(this);
+    /** Object requests below the cache: read, write, discard and per-object steps ({@link ImageIo}). */
+    private final ImageIo objectIo = new ImageIo(this);
     /** CACHE-HOOK: the writeback cache of a read-write open, or null (rbd_cache off: uncached path). */
     private volatile org.jceph.rbd.cache.WritebackCache cache;
     /** The snapshot this handle reads ({@link #atSnapshot}), or NOSNAP for HEAD. */
@@ -615,7 +617,7 @@ public final class RbdImage implements Image {
     }
 
     /** A permit for one write: the exclusive lock when the image has the feature. */
-    private CompletableFuture<ExclusiveLock.Permit> permit() {
+    CompletableFuture<ExclusiveLock.Permit> permit() {
         if (lock == null) {
             return CompletableFuture.completedFuture(() -> {
             });
@@ -769,18 +771,9 @@ public final class RbdImage implements Image {
      * operation (for {@link ImageWriteOps}).
      */
     CompletableFuture<Void> objectStep(long n, boolean readsData, java.util.function.Consumer<IoCtx.Operation> step) {
-        checkWritable();
-        return permit().thenCompose(p -> guarded(p, () -> gated(() -> withMapUpdate(
-                mapActive() && mapState(n) != ObjectMap.EXISTS, () -> markExists(n), () -> !parentIo.needsCopyup(n)
-                        ? io.operateAsync(object(n), stepOf(step)).thenApply(r -> null)
-                        : parentIo.copyupGuarded(n, step, readsData)))));
+        return objectIo.objectStep(n, readsData, step);
     }
 
-    static IoCtx.Operation stepOf(java.util.function.Consumer<IoCtx.Operation> step) {
-        IoCtx.Operation op = new IoCtx.Operation();
-        step.accept(op);
-        return op;
-    }
 
     /** The object map's state of object {@code n}; -1 when there is no (trusted) map. */
     int objectMapStateOf(long n) {
@@ -831,54 +824,9 @@ public final class RbdImage implements Image {
     public CompletableFuture<byte[]> readAsync(long offset, int length) {
         checkRange(offset, length);
         org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK
-        return c != null ? c.read(offset, length) : readUncached(offset, length);
+        return c != null ? c.read(offset, length) : objectIo.readUncached(offset, length);
     }
 
-    private CompletableFuture<byte[]> readUncached(long offset, int length) {
-        List<ObjectExtent> extents = Striper.fileToExtents(layout, offset, length);
-        if (extents.size() == 1 && parent == null && extents.get(0).bufferExtents().size() == 1) {
-            // one object, one piece, no parent: the object's bytes are the answer, no second copy
-            ObjectExtent x = extents.get(0);
-            return io.readAsync(object(x.objectNumber()), x.offset(), length).handle((data, err) -> {
-                if (err != null) {
-                    Throwable c = RadosException.unwrap(err);
-                    if (c instanceof RadosException.ObjectNotFoundException) {
-                        return new byte[length]; // never written: zeros
-                    }
-                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
-                }
-                return data.length == length ? data : java.util.Arrays.copyOf(data, length); // short object: zeros after
-            });
-        }
-        byte[] out = new byte[length];
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        for (ObjectExtent x : extents) {
-            parts.add(io.readAsync(object(x.objectNumber()), x.offset(), (int) x.length()).handle((data, err) -> {
-                if (err != null) {
-                    Throwable c = RadosException.unwrap(err);
-                    if (c instanceof RadosException.ObjectNotFoundException) {
-                        return parentIo.readFromParent(offset, x, out); // never written: the parent's bytes, or zeros
-                    }
-                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
-                }
-                int at = 0;
-                for (long[] b : x.bufferExtents()) {
-                    if (at >= data.length) {
-                        break; // the object ends here: the rest of the extent reads as zeros
-                    }
-                    int n = (int) Math.min(b[1], data.length - at);
-                    System.arraycopy(data, at, out, (int) b[0], n);
-                    at += (int) b[1];
-                }
-                return null;
-            }));
-        }
-        CompletableFuture<Void> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
-        if (parent == null) {
-            return all.thenApply(v -> out); // no clone: no read-through bookkeeping on the read path
-        }
-        return all.thenCompose(v -> CompletableFuture.allOf(parentIo.parentReads(out))).thenApply(v -> out);
-    }
 
 
 
@@ -919,62 +867,12 @@ public final class RbdImage implements Image {
             } finally {
                 p.close();
             }
-        }) : writeUncached(offset, data);
+        }) : objectIo.writeUncached(offset, data);
     }
 
-    private CompletableFuture<Void> writeUncached(long offset, byte[] data) {
-        return permit().thenCompose(p -> guarded(p, () -> gated(() -> writeUnderLock(offset, data))));
-    }
 
-    private static CompletableFuture<Void> guarded(ExclusiveLock.Permit p,
-            java.util.function.Supplier<CompletableFuture<Void>> op) {
-        CompletableFuture<Void> f;
-        try {
-            f = op.get();
-        } catch (RuntimeException e) {
-            p.close();
-            return CompletableFuture.failedFuture(e);
-        }
-        return f.whenComplete((v, err) -> p.close());
-    }
 
-    /** Runs {@code op} once no snapshot/resize/rollback is changing the image, counted until it completes. */
-    private CompletableFuture<Void> gated(java.util.function.Supplier<CompletableFuture<Void>> op) {
-        return gate.begin().thenCompose(v -> {
-            CompletableFuture<Void> f;
-            try {
-                f = op.get();
-            } catch (RuntimeException e) {
-                gate.end();
-                return CompletableFuture.failedFuture(e);
-            }
-            return f.whenComplete((x, err) -> gate.end());
-        });
-    }
 
-    private CompletableFuture<Void> writeUnderLock(long offset, byte[] data) {
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        List<ObjectExtent> extents = Striper.fileToExtents(layout, offset, data.length);
-        for (ObjectExtent x : extents) {
-            byte[] piece;
-            if (extents.size() == 1 && x.length() == data.length) {
-                piece = data; // one object, all of it: no copy
-            } else {
-                piece = new byte[(int) x.length()];
-                int at = 0;
-                for (long[] b : x.bufferExtents()) {
-                    System.arraycopy(data, (int) b[0], piece, at, (int) b[1]);
-                    at += (int) b[1];
-                }
-            }
-            long objectNo = x.objectNumber();
-            boolean update = mapActive() && mapState(objectNo) != ObjectMap.EXISTS;
-            parts.add(withMapUpdate(update, () -> markExists(objectNo),
-                    () -> parentIo.needsCopyup(objectNo) ? parentIo.copyupGuarded(objectNo, op -> op.write(x.offset(), piece))
-                            : io.writeAsync(object(objectNo), x.offset(), piece)));
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
-    }
 
     /**
      * librbd's write_zeroes: the range reads back as zeros afterwards, whatever a clone's parent
@@ -1001,48 +899,10 @@ public final class RbdImage implements Image {
         checkWritable();
         checkRange(offset, length);
         org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK
-        return c != null ? c.discard(offset, length) : discardUncached(offset, length);
+        return c != null ? c.discard(offset, length) : objectIo.discardUncached(offset, length);
     }
 
-    private CompletableFuture<Void> discardUncached(long offset, long length) {
-        return permit().thenCompose(p -> guarded(p, () -> gated(() -> discardUnderLock(offset, length))));
-    }
 
-    private CompletableFuture<Void> discardUnderLock(long offset, long length) {
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        for (ObjectExtent x : Striper.fileToExtents(layout, offset, length)) {
-            long objectNo = x.objectNumber();
-            String obj = object(objectNo);
-            boolean whole = x.offset() == 0 && x.length() == layout.objectSize();
-            if (parentIo.needsCopyup(objectNo)) {
-                // removing the object would let the parent's bytes show through again: zero it
-                boolean update = mapActive() && mapState(objectNo) != ObjectMap.EXISTS;
-                parts.add(withMapUpdate(update, () -> markExists(objectNo),
-                        () -> parentIo.copyupGuarded(objectNo, op -> op.zero(x.offset(), x.length()))));
-                continue;
-            }
-            if (!mapActive()) {
-                parts.add(ignoreMissing(whole ? io.removeAsync(obj) : io.zeroAsync(obj, x.offset(), x.length())));
-                continue;
-            }
-            int state = mapState(objectNo);
-            if (state == ObjectMap.NONEXISTENT) {
-                continue; // the map says there is nothing there (librbd skips the op too)
-            }
-            if (whole) {
-                // PENDING before the removal, NONEXISTENT after it, as librbd's discard does.
-                parts.add(CompletableFuture.runAsync(() -> objectMap.update(objectNo, objectNo + 1, ObjectMap.PENDING,
-                        java.util.Optional.empty()), mapWorkers)
-                        .thenCompose(v -> ignoreMissing(io.removeAsync(obj)))
-                        .thenRunAsync(() -> objectMap.update(objectNo, objectNo + 1, ObjectMap.NONEXISTENT,
-                                java.util.Optional.of(ObjectMap.PENDING)), mapWorkers));
-            } else {
-                parts.add(withMapUpdate(state != ObjectMap.EXISTS, () -> markExists(objectNo),
-                        () -> ignoreMissing(io.zeroAsync(obj, x.offset(), x.length()))));
-            }
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
-    }
 
     /**
      * Resizes the image. Shrinking removes the objects past the new end and truncates the one
@@ -1841,17 +1701,17 @@ public final class RbdImage implements Image {
                 .Backend() {
             @Override
             public CompletableFuture<byte[]> read(long offset, int length) {
-                return readUncached(offset, length);
+                return objectIo.readUncached(offset, length);
             }
 
             @Override
             public CompletableFuture<Void> write(long offset, byte[] data) {
-                return writeUncached(offset, data);
+                return objectIo.writeUncached(offset, data);
             }
 
             @Override
             public CompletableFuture<Void> discard(long offset, long length) {
-                return discardUncached(offset, length);
+                return objectIo.discardUncached(offset, length);
             }
         }, settings, org.jceph.rbd.cache.WritebackCache.system(), name) : null;
         if (cache != null) {
