@@ -20,12 +20,14 @@ import org.jceph.rados.RadosException;
 import org.jceph.rbd.RbdImage.CloneFormat;
 import org.jceph.rbd.RbdImage.Parent;
 import org.jceph.rbd.RbdImage.Snapshot;
+import org.jceph.rbd.layout.ObjectExtent;
+import org.jceph.rbd.layout.Striper;
 import org.jceph.rbd.layout.StripingLayout;
 import org.jceph.rbd.objectmap.ObjectMap;
 
 /**
  * The image administration {@link RbdImage}'s static API delegates to: creating, listing,
- * removing, cloning and renaming format 2 images, and a clone's links to its parent (the
+ * removing, cloning, renaming and resizing format 2 images, and a clone's links to its parent (the
  * child records on both sides). The bodies are librbd's image requests (CreateRequest,
  * RemoveRequest, CloneRequest, DetachParentRequest) written against cls rbd.
  */
@@ -288,5 +290,59 @@ final class ImageAdmin {
                     encode(e -> e.writeString(from).writeString(to).writeString(img.id)));
             io.remove("rbd_id." + from);
         }
+    }
+
+    /** Shrinks (objects trimmed, then the object map) or grows the image; the header records the new size last. */
+    static void resizeUnderLock(RbdImage img, long newSize, ProgressListener progress) {
+        long old = img.size;
+        if (img.mapActive() && newSize > old) {
+            img.objectMap.resize(img.objectCount(newSize));
+        }
+        if (newSize < old) {
+            // Whole objects past the new end go (PENDING, removed, NONEXISTENT), then what is left
+            // of the cut range inside the remaining objects is truncated or zeroed, then the map
+            // shrinks: librbd's TrimRequest order.
+            long keep = img.objectCount(newSize);
+            long end = img.objectCount(old);
+            if (keep < end) {
+                if (img.mapActive()) {
+                    img.objectMap.update(keep, end, ObjectMap.PENDING, java.util.Optional.of(ObjectMap.EXISTS));
+                }
+                List<CompletableFuture<Void>> parts = new ArrayList<>();
+                for (long n = keep; n < end; n++) {
+                    parts.add(ignoreMissing(img.io.removeAsync(img.object(n))));
+                    progress.update(n, end);
+                }
+                CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+                if (img.mapActive()) {
+                    img.objectMap.update(keep, end, ObjectMap.NONEXISTENT, java.util.Optional.of(ObjectMap.PENDING));
+                }
+            }
+            if (img.layout.isStriped()) {
+                for (ObjectExtent x : Striper.fileToExtents(img.layout, newSize, old - newSize)) {
+                    long n = x.objectNumber();
+                    if (n >= keep || (img.mapActive() && img.mapState(n) == ObjectMap.NONEXISTENT)) {
+                        continue;
+                    }
+                    if (img.mapActive()) {
+                        img.markExists(n);
+                    }
+                    ignoreMissing(img.io.zeroAsync(img.object(n), x.offset(), x.length())).join();
+                }
+            } else {
+                long os = img.layout.objectSize();
+                if (newSize % os != 0 && img.io.statOrNull(img.object(newSize / os)) != null) {
+                    if (img.mapActive()) {
+                        img.markExists(newSize / os);
+                    }
+                    img.io.truncate(img.object(newSize / os), newSize % os);
+                }
+            }
+            if (img.mapActive()) {
+                img.objectMap.resize(keep);
+            }
+        }
+        img.md.exec("rbd_header." + img.id, "rbd", "set_size", encode(e -> e.writeU64Le(newSize)));
+        img.size = newSize;
     }
 }

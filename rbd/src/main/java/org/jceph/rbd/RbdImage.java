@@ -928,10 +928,10 @@ public final class RbdImage implements Image {
         if (newSize < 0) {
             throw new RbdException("negative size");
         }
-        headerChange(() -> resizeUnderLock(newSize, ProgressListener.orNone(progress)));
+        headerChange(() -> ImageAdmin.resizeUnderLock(this, newSize, ProgressListener.orNone(progress)));
     }
 
-    private long objectCount(long bytes) {
+    long objectCount(long bytes) {
         return objectCountFor(layout, bytes);
     }
 
@@ -948,58 +948,6 @@ public final class RbdImage implements Image {
         return sets == full ? full * layout.stripeCount() : full * layout.stripeCount() + inLast;
     }
 
-    private void resizeUnderLock(long newSize, ProgressListener progress) {
-        long old = size;
-        if (mapActive() && newSize > old) {
-            objectMap.resize(objectCount(newSize));
-        }
-        if (newSize < old) {
-            // Whole objects past the new end go (PENDING, removed, NONEXISTENT), then what is left
-            // of the cut range inside the remaining objects is truncated or zeroed, then the map
-            // shrinks: librbd's TrimRequest order.
-            long keep = objectCount(newSize);
-            long end = objectCount(old);
-            if (keep < end) {
-                if (mapActive()) {
-                    objectMap.update(keep, end, ObjectMap.PENDING, java.util.Optional.of(ObjectMap.EXISTS));
-                }
-                List<CompletableFuture<Void>> parts = new ArrayList<>();
-                for (long n = keep; n < end; n++) {
-                    parts.add(ignoreMissing(io.removeAsync(object(n))));
-                    progress.update(n, end);
-                }
-                CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
-                if (mapActive()) {
-                    objectMap.update(keep, end, ObjectMap.NONEXISTENT, java.util.Optional.of(ObjectMap.PENDING));
-                }
-            }
-            if (layout.isStriped()) {
-                for (ObjectExtent x : Striper.fileToExtents(layout, newSize, old - newSize)) {
-                    long n = x.objectNumber();
-                    if (n >= keep || (mapActive() && mapState(n) == ObjectMap.NONEXISTENT)) {
-                        continue;
-                    }
-                    if (mapActive()) {
-                        markExists(n);
-                    }
-                    ignoreMissing(io.zeroAsync(object(n), x.offset(), x.length())).join();
-                }
-            } else {
-                long os = layout.objectSize();
-                if (newSize % os != 0 && io.statOrNull(object(newSize / os)) != null) {
-                    if (mapActive()) {
-                        markExists(newSize / os);
-                    }
-                    io.truncate(object(newSize / os), newSize % os);
-                }
-            }
-            if (mapActive()) {
-                objectMap.resize(keep);
-            }
-        }
-        md.exec("rbd_header." + id, "rbd", "set_size", encode(e -> e.writeU64Le(newSize)));
-        size = newSize;
-    }
 
     // ---- snapshots (self-managed snap ids, registered in the header with cls rbd) ------------
 
