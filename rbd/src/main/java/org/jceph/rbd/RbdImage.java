@@ -6,14 +6,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
-import org.jceph.encoding.types.SnapContext;
 import org.jceph.rados.Errno;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosException;
 import org.jceph.rbd.lock.ExclusiveLock;
 import org.jceph.rbd.lock.ImageWatcher;
 import org.jceph.rbd.objectmap.ObjectMap;
-import org.jceph.rbd.layout.ObjectExtent;
 import org.jceph.rbd.layout.Striper;
 import org.jceph.rbd.layout.StripingLayout;
 
@@ -35,7 +33,7 @@ import org.jceph.rbd.layout.StripingLayout;
  * image still open on it.
  */
 public final class RbdImage implements Image {
-    private static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
+    static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
 
     /** Data objects: carries the image's snapshot context (librbd's data_ctx). */
     final IoCtx io;
@@ -84,11 +82,11 @@ public final class RbdImage implements Image {
     }
 
     /** Clones nest; a chain longer than this is refused rather than followed. */
-    private static final int MAX_PARENT_DEPTH = 16;
+    static final int MAX_PARENT_DEPTH = 16;
     /** CEPH_OPERATION_FEATURE_CLONE_CHILD: the image is a clone v2 child. */
     static final long OP_FEATURE_CLONE_CHILD = 1L << 1;
 
-    private RbdImage(IoCtx io, IoCtx md, String name, String id, String objectPrefix, int order, long size,
+    RbdImage(IoCtx io, IoCtx md, String name, String id, String objectPrefix, int order, long size,
             long features, StripingLayout layout, boolean readOnly, Parent parent) {
         this.parent = parent;
         this.io = io;
@@ -309,7 +307,7 @@ public final class RbdImage implements Image {
      * @return the open image; close it when done
      */
     public static RbdImage open(IoCtx io, String name, boolean readOnly, java.time.Duration lockTimeout) {
-        return open(io, name, readOnly, lockTimeout, 0);
+        return ImageOpen.open(io, name, readOnly, lockTimeout, 0);
     }
 
     /**
@@ -328,7 +326,7 @@ public final class RbdImage implements Image {
         java.util.Objects.requireNonNull(io, "io");
         java.util.Objects.requireNonNull(name, "name");
         java.util.Objects.requireNonNull(options, "options");
-        return atSnapshotOf(open(io, name, options.readOnly(), options.lockTimeout(), 0), options);
+        return ImageOpen.atSnapshotOf(ImageOpen.open(io, name, options.readOnly(), options.lockTimeout(), 0), options);
     }
 
     /**
@@ -343,146 +341,17 @@ public final class RbdImage implements Image {
      * @throws RbdException.NoSuchKeyException when the image has no such snapshot
      */
     public static RbdImage openById(IoCtx io, String imageId, OpenOptions options) {
-        java.util.Objects.requireNonNull(io, "io");
-        java.util.Objects.requireNonNull(imageId, "imageId");
-        java.util.Objects.requireNonNull(options, "options");
-        if (imageId.isEmpty()) {
-            throw new IllegalArgumentException("image id is empty");
-        }
-        String name;
-        try {
-            name = ImageAdmin.nameOf(io, imageId);
-        } catch (RadosException.ObjectNotFoundException e) {
-            Trash.Entry t = Trash.getOrNull(io, imageId);
-            if (t == null) {
-                throw new RbdException.ImageNotFoundException("id " + imageId, io.poolName());
-            }
-            name = t.name();
-        }
-        try {
-            io.stat("rbd_header." + imageId);
-        } catch (RadosException.ObjectNotFoundException e) {
-            throw new RbdException.ImageNotFoundException("id " + imageId, io.poolName());
-        }
-        return atSnapshotOf(openWithId(io, name, imageId, options.readOnly(), options.lockTimeout(), 0), options);
+        return ImageOpen.openById(io, imageId, options);
     }
 
-    /** {@code head} itself, or (closing head) its read-only view at the options' snapshot. */
-    private static RbdImage atSnapshotOf(RbdImage head, OpenOptions options) {
-        if (options.snapshot() == null) {
-            return head;
-        }
-        try {
-            return head.atSnapshot(options.snapshot());
-        } finally {
-            head.close();
-        }
-    }
 
-    private static RbdImage open(IoCtx io, String name, boolean readOnly, java.time.Duration lockTimeout, int depth) {
-        String id;
-        try {
-            id = CephDecoder.of(io.exec("rbd_id." + name, "rbd", "get_id", new byte[0]), "get_id").readString();
-        } catch (RadosException.ObjectNotFoundException e) {
-            if (io.statOrNull(name + ".rbd") != null) {
-                throw new RbdException("image " + name + " is format 1: open it with Format1Image");
-            }
-            throw new RbdException.ImageNotFoundException(name, io.poolName());
-        }
-        return openWithId(io, name, id, readOnly, lockTimeout, depth);
-    }
 
     /** Opens an image by its id (one in the trash has no rbd_id object and no directory entry). */
     static RbdImage openWithId(IoCtx io, String name, String id, boolean readOnly, java.time.Duration lockTimeout,
                                int depth) {
-        String header = "rbd_header." + id;
-        CephDecoder sz = CephDecoder.of(io.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
-        int order = sz.readU8();
-        long size = sz.readU64Le();
-        CephDecoder f = CephDecoder.of(io.exec(header, "rbd", "get_features",
-                encode(e -> e.writeU64Le(NOSNAP).writeBool(readOnly))), "get_features");
-        long features = f.readU64Le();
-        long incompatible = f.readU64Le();
-        long supported = readOnly ? RbdFeatures.READABLE : RbdFeatures.WRITABLE;
-        long unsupported = (features | incompatible) & ~supported;
-        if (unsupported != 0) {
-            throw new RbdException.UnsupportedFeaturesException(name, unsupported, !readOnly);
-        }
-        String prefix = CephDecoder.of(io.exec(header, "rbd", "get_object_prefix", new byte[0]), "get_object_prefix")
-                .readString();
-        StripingLayout layout = StripingLayout.ofOrder(order);
-        if ((features & RbdFeatures.STRIPINGV2) != 0) {
-            CephDecoder s = CephDecoder.of(io.exec(header, "rbd", "get_stripe_unit_count", new byte[0]), "stripe");
-            layout = new StripingLayout(1L << order, s.readU64Le(), s.readU64Le());
-        }
-        Parent parent = loadParent(io, header, NOSNAP, depth);
-        if (parent != null && !readOnly && layout.isStriped()) {
-            throw new RbdException("image " + name + " is a striped clone: writing it (copy-up across stripes) is "
-                    + "not supported; open it read-only");
-        }
-        // The caller's IoCtx keeps its own snapshot settings; a data pool holds the data objects
-        // (and gives the snapshot ids), the header's pool everything else.
-        IoCtx data = io.duplicate();
-        if ((features & RbdFeatures.DATA_POOL) != 0) {
-            long dataPool = CephDecoder.of(io.exec(header, "rbd", "get_data_pool", new byte[0]), "get_data_pool")
-                    .readS64Le();
-            if (dataPool >= 0 && dataPool != io.poolId()) {
-                data = io.forPool(dataPool);
-                data.setNamespace(io.namespace());
-            }
-        }
-        RbdImage image = new RbdImage(data, io.duplicate(), name, id, prefix, order, size, features, layout, readOnly,
-                parent);
-        if (!readOnly) {
-            SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec(header, "rbd", "get_snapcontext",
-                    new byte[0]), "get_snapcontext"));
-            data.setSelfManagedSnapWriteContext(snapc);
-            if ((features & RbdFeatures.EXCLUSIVE_LOCK) != 0) {
-                image.startLocking(lockTimeout);
-            }
-            image.useCache(cacheSettingsOf(io)); // CACHE-HOOK
-        }
-        return image;
+        return ImageOpen.openWithId(io, name, id, readOnly, lockTimeout, depth);
     }
 
-    /**
-     * The parent of the image at {@code snapId} (NOSNAP for the head): parent_get names it,
-     * parent_overlap_get says how much of it shows through (absent: detached at that snapshot).
-     */
-    private static Parent loadParent(IoCtx io, String header, long snapId, int depth) {
-        CephDecoder p = CephDecoder.of(io.exec(header, "rbd", "parent_get", new byte[0]), "parent_get");
-        CephDecoder.Envelope env = p.beginStruct("ParentImageSpec", 1);
-        long pool = p.readS64Le();
-        String ns = p.readString();
-        String imageId = p.readString();
-        long parentSnap = p.readU64Le();
-        p.endStruct(env);
-        if (pool == -1) {
-            return null;
-        }
-        CephDecoder o = CephDecoder.of(io.exec(header, "rbd", "parent_overlap_get", encode(e -> e.writeU64Le(snapId))),
-                "parent_overlap_get");
-        if (o.readU8() == 0) {
-            return null;
-        }
-        long overlap = o.readU64Le();
-        if (depth >= MAX_PARENT_DEPTH) {
-            throw new RbdException("clone chain deeper than " + MAX_PARENT_DEPTH + " at " + header);
-        }
-        IoCtx pio = io.forPool(pool);
-        pio.setNamespace(ns);
-        String parentName;
-        try {
-            parentName = CephDecoder.of(pio.exec("rbd_directory", "rbd", "dir_get_name",
-                    encode(e -> e.writeString(imageId))), "dir_get_name").readString();
-        } catch (RadosException e) {
-            throw new RbdException("parent image id " + imageId + " of " + header + " is not in pool " + pool
-                    + "'s directory (" + e.getMessage() + ")");
-        }
-        RbdImage head = open(pio, parentName, true, DEFAULT_LOCK_TIMEOUT, depth + 1);
-        RbdImage atSnap = head.atSnapshotId(parentSnap);
-        return new Parent(pool, ns, imageId, parentSnap, overlap, atSnap);
-    }
 
     /**
      * The parent of this clone, or null.
@@ -531,7 +400,7 @@ public final class RbdImage implements Image {
         return name;
     }
 
-    private void startLocking(java.time.Duration lockTimeout) {
+    void startLocking(java.time.Duration lockTimeout) {
         if (lockTimeout.isZero()) {
             lockTimeout = java.time.Duration.ofDays(3650); // 0: no limit, as librados' timeouts
         }
@@ -1140,7 +1009,7 @@ public final class RbdImage implements Image {
                 .orElseThrow(() -> new RbdException.NoSuchKeyException("image " + name + " has no snapshot " + snapName));
         IoCtx snapIo = io.duplicate();
         snapIo.setReadSnap(s.id());
-        Parent p = loadParent(md, "rbd_header." + id, s.id(), 0);
+        Parent p = ImageOpen.loadParent(md, "rbd_header." + id, s.id(), 0);
         RbdImage at = new RbdImage(snapIo, md, name, id, objectPrefix, order, s.size(), features, layout, true, p);
         at.snapId = s.id();
         return at;
@@ -1633,14 +1502,14 @@ public final class RbdImage implements Image {
     private static final org.slf4j.Logger LOG_CACHE = org.slf4j.LoggerFactory.getLogger("org.jceph.rbd.cache");
 
     /** rbd_cache* as the client's configuration (ceph.conf and arguments, then the monitors') says. */
-    private static org.jceph.rbd.cache.CacheSettings cacheSettingsOf(IoCtx io) {
+    static org.jceph.rbd.cache.CacheSettings cacheSettingsOf(IoCtx io) {
         org.jceph.rados.RadosClient c = io.client();
         return org.jceph.rbd.cache.CacheSettings.fromConfig(k -> c.config().get(k)
                 .or(() -> java.util.Optional.ofNullable(c.centralConfig().get(k))));
     }
 
     /** Replaces the (still unused) cache: right after open only. */
-    private void useCache(org.jceph.rbd.cache.CacheSettings settings) {
+    void useCache(org.jceph.rbd.cache.CacheSettings settings) {
         org.jceph.rbd.cache.WritebackCache old = cache;
         if (old != null) {
             old.close();
