@@ -65,10 +65,12 @@ public final class RbdImage implements Image {
     final ParentIo parentIo = new ParentIo(this);
     /** Object requests below the cache: read, write, discard and per-object steps ({@link ImageIo}). */
     private final ImageIo objectIo = new ImageIo(this);
+    /** Allocation queries and the object map check ({@link ImageAllocation}). */
+    private final ImageAllocation allocations = new ImageAllocation(this);
     /** CACHE-HOOK: the writeback cache of a read-write open, or null (rbd_cache off: uncached path). */
     private volatile org.jceph.rbd.cache.WritebackCache cache;
     /** The snapshot this handle reads ({@link #atSnapshot}), or NOSNAP for HEAD. */
-    private long snapId = NOSNAP;
+    long snapId = NOSNAP;
 
     /** The parent of a clone (opened read-only at the parent snapshot), or null. */
     volatile Parent parent;
@@ -671,7 +673,7 @@ public final class RbdImage implements Image {
         return new String(c);
     }
 
-    private void checkRange(long offset, long length) {
+    void checkRange(long offset, long length) {
         if (offset < 0 || length < 0 || offset > size - length) {
             throw new RbdException("range " + offset + "+" + length + " is outside the image (" + size + " bytes)");
         }
@@ -1135,33 +1137,7 @@ public final class RbdImage implements Image {
      * @return the objects whose state disagrees, empty when the map is right
      */
     public List<ObjectMapMismatch> objectMapCheck() {
-        if ((features & RbdFeatures.OBJECT_MAP) == 0) {
-            throw new RbdException("image " + name + " does not have the object-map feature");
-        }
-        int[] states = ObjectMap.decodeStates(md.read(ObjectMap.name(id, snapId), 0, 0));
-        long count = layout.isStriped() ? objectCount(size) : (size + layout.objectSize() - 1) / layout.objectSize();
-        List<CompletableFuture<ObjectMapMismatch>> checks = new ArrayList<>();
-        for (long n = 0; n < count; n++) {
-            final long objectNo = n;
-            int st = n < states.length ? states[(int) n] : -1;
-            checks.add(io.statAsync(object(n)).handle((stat, err) -> {
-                Throwable c = RadosException.unwrap(err);
-                if (c != null && !(c instanceof RadosException.ObjectNotFoundException)) {
-                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
-                }
-                boolean exists = c == null;
-                boolean ok = exists ? st == ObjectMap.EXISTS || st == ObjectMap.EXISTS_CLEAN : st == ObjectMap.NONEXISTENT;
-                return ok ? null : new ObjectMapMismatch(objectNo, st, exists);
-            }));
-        }
-        List<ObjectMapMismatch> out = new ArrayList<>();
-        for (CompletableFuture<ObjectMapMismatch> f : checks) {
-            ObjectMapMismatch m = f.join();
-            if (m != null) {
-                out.add(m);
-            }
-        }
-        return out;
+        return allocations.objectMapCheck();
     }
 
     /**
@@ -1226,71 +1202,9 @@ public final class RbdImage implements Image {
      * @return a future of the {length, allocated} runs
      */
     public CompletableFuture<List<long[]>> allocation(long offset, long length, int maxObjects) {
-        checkRange(offset, length);
-        long os = layout.objectSize();
-        if (layout.isStriped() || length == 0) {
-            return CompletableFuture.completedFuture(List.of(new long[] {length, 1}));
-        }
-        long first = offset / os;
-        long last = Math.min((offset + length - 1) / os, first + Math.max(1, maxObjects) - 1);
-        int[] states = allocationMap();
-        List<CompletableFuture<Boolean>> exists = new ArrayList<>();
-        for (long n = first; n <= last; n++) {
-            final long obj = n;
-            if (states != null && n < states.length) {
-                // the object map answers, as librbd's does: only NONEXISTENT is a hole
-                exists.add(CompletableFuture.completedFuture(states[(int) n] != ObjectMap.NONEXISTENT || parentIo.needsCopyup(obj)));
-            } else {
-                exists.add(io.statAsync(object(n)).handle((st, err) -> err == null || parentIo.needsCopyup(obj)));
-            }
-        }
-        return CompletableFuture.allOf(exists.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<long[]> runs = new ArrayList<>();
-            long pos = offset;
-            long end = Math.min(offset + length, (last + 1) * os);
-            for (int i = 0; pos < end; i++) {
-                long objEnd = Math.min(end, (first + i + 1) * os);
-                long state = exists.get(i).join() ? 1 : 0;
-                long[] prev = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-                if (prev != null && prev[1] == state) {
-                    prev[0] += objEnd - pos;
-                } else {
-                    runs.add(new long[] {objEnd - pos, state});
-                }
-                pos = objEnd;
-            }
-            return runs;
-        });
+        return allocations.allocation(offset, length, maxObjects);
     }
 
-    private volatile int[] cachedStates;
-    private volatile long cachedStatesAt;
-
-    /**
-     * The HEAD object map's states for allocation queries (re-read at most once a second), or
-     * null when the image has no valid object map or this handle reads a snapshot.
-     */
-    private int[] allocationMap() {
-        if ((features & RbdFeatures.OBJECT_MAP) == 0 || snapId != NOSNAP) {
-            return null;
-        }
-        long now = System.nanoTime();
-        int[] c = cachedStates;
-        if (c != null && now - cachedStatesAt < 1_000_000_000L) {
-            return c;
-        }
-        try {
-            if ((ObjectMap.flags(md, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0) {
-                return null;
-            }
-            c = ObjectMap.decodeStates(md.exec(ObjectMap.name(id), "rbd", "object_map_load", new byte[0]));
-        } catch (RuntimeException e) {
-            return null; // fall back to asking the OSDs object by object
-        }
-        cachedStates = c;
-        cachedStatesAt = now;
-        return c;
-    }
 
     // ---- blocking forms (librbd's rbd_read/rbd_write/...): each bounded by the I/O timeout ------
 
