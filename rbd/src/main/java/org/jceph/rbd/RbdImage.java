@@ -1074,7 +1074,7 @@ public final class RbdImage implements Image {
      * @return the lock and its holders
      */
     public org.jceph.rados.LockInfo lockers() {
-        return md.getLockInfo("rbd_header." + id, ExclusiveLock.LOCK_NAME);
+        return ImageLocks.lockers(this);
     }
 
     /**
@@ -1085,15 +1085,7 @@ public final class RbdImage implements Image {
      * @param sharedTag the tag for a shared lock, null for an exclusive one
      */
     public void lockAdd(String cookie, String sharedTag) {
-        try {
-            md.lock("rbd_header." + id, ExclusiveLock.LOCK_NAME, sharedTag != null, cookie, sharedTag == null ? ""
-                    : sharedTag, "", 0);
-        } catch (RadosException e) {
-            if (e.errno() == Errno.EBUSY.negative() || e.errno() == Errno.EEXIST.negative()) {
-                throw new LockHeldException("lock is already held by someone else");
-            }
-            throw e;
-        }
+        ImageLocks.lockAdd(this, cookie, sharedTag);
     }
 
     /**
@@ -1103,15 +1095,7 @@ public final class RbdImage implements Image {
      * @param locker the holder, "client.N"
      */
     public void lockRemove(String cookie, String locker) {
-        if (!locker.matches("client\\.\\d+")) {
-            throw new RbdException("locker must be client.<id>, not " + locker);
-        }
-        try {
-            md.breakLock("rbd_header." + id, ExclusiveLock.LOCK_NAME, new org.jceph.encoding.types.EntityName(
-                    org.jceph.encoding.types.EntityName.TYPE_CLIENT, Long.parseLong(locker.substring(7))), cookie);
-        } catch (RadosException.ObjectNotFoundException e) {
-            throw new RbdException.NoSuchKeyException("no lock " + cookie + " held by " + locker + " on image " + name);
-        }
+        ImageLocks.lockRemove(this, cookie, locker);
     }
 
     /** An advisory lock that someone else holds (EBUSY/EEXIST). */
