@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
-import org.jceph.rados.Errno;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosException;
 import org.jceph.rbd.lock.ExclusiveLock;
@@ -52,23 +50,25 @@ public final class RbdImage implements Image {
             Long.getLong("jceph.rbd.lockTimeoutSeconds", 120));
 
     // Present for read-write opens of images with exclusive-lock (and object-map).
-    private java.util.concurrent.ExecutorService worker;
+    java.util.concurrent.ExecutorService worker;
     java.util.concurrent.ExecutorService mapWorkers;
     ImageWatcher watcher;
     ExclusiveLock lock;
     ObjectMap objectMap;
-    private volatile boolean objectMapInvalid;
+    volatile boolean objectMapInvalid;
     final WriteGate gate = new WriteGate();
     /** Snapshot create, remove, rename, protect, rollback and limits ({@link ImageSnapshots}). */
     private final ImageSnapshots snaps = new ImageSnapshots(this);
     /** A clone's parent read-through and copy-up ({@link ParentIo}). */
     final ParentIo parentIo = new ParentIo(this);
     /** Object requests below the cache: read, write, discard and per-object steps ({@link ImageIo}). */
-    private final ImageIo objectIo = new ImageIo(this);
+    final ImageIo objectIo = new ImageIo(this);
     /** Allocation queries and the object map check ({@link ImageAllocation}). */
     private final ImageAllocation allocations = new ImageAllocation(this);
+    /** Watch, exclusive lock, cache and maintenance operations ({@link ImageLifecycle}). */
+    private final ImageLifecycle lifecycle = new ImageLifecycle(this);
     /** CACHE-HOOK: the writeback cache of a read-write open, or null (rbd_cache off: uncached path). */
-    private volatile org.jceph.rbd.cache.WritebackCache cache;
+    volatile org.jceph.rbd.cache.WritebackCache cache;
     /** The snapshot this handle reads ({@link #atSnapshot}), or NOSNAP for HEAD. */
     long snapId = NOSNAP;
 
@@ -403,71 +403,10 @@ public final class RbdImage implements Image {
     }
 
     void startLocking(java.time.Duration lockTimeout) {
-        if (lockTimeout.isZero()) {
-            lockTimeout = java.time.Duration.ofDays(3650); // 0: no limit, as librados' timeouts
-        }
-        String header = "rbd_header." + id;
-        worker = ImageThreads.lockWorker(name);
-        mapWorkers = ImageThreads.mapUpdates();
-        try {
-            watcher = new ImageWatcher(md, header, worker);
-        } catch (RuntimeException e) {
-            worker.shutdownNow();
-            throw e;
-        }
-        if ((features & RbdFeatures.OBJECT_MAP) != 0) {
-            objectMap = new ObjectMap(md, id);
-        }
-        watcher.onHeaderUpdate(n -> refreshQuietly());
-        // closing the client first gives the lock back and drops the watch, as closing this image does
-        md.client().registerDependent(this);
-        lock = new ExclusiveLock(md, watcher, worker, lockTimeout, new ExclusiveLock.Hooks() {
-            @Override
-            public void acquired() {
-                // librbd's post-acquire: refresh the header, then lock and load the object map.
-                refreshHeader();
-                if (objectMap != null) {
-                    objectMap.lock();
-                    objectMap.load();
-                    objectMapInvalid = (ObjectMap.flags(md, id) & ObjectMap.FLAG_OBJECT_MAP_INVALID) != 0;
-                }
-            }
-
-            @Override
-            public void beforeRelease() {
-                try {
-                    flushCache("before giving the exclusive lock away"); // CACHE-HOOK
-                } catch (RuntimeException e) {
-                    LOG_CACHE.warn("image {}: flush before releasing the exclusive lock failed: {}", name,
-                            e.getMessage());
-                }
-            }
-
-            @Override
-            public void releasing() {
-                if (objectMap != null) {
-                    objectMap.unlock();
-                }
-            }
-        }, name);
+        lifecycle.startLocking(lockTimeout);
     }
 
-    /** Re-reads size and snapshot context from the header (after a peer's HEADER_UPDATE or on lock). */
-    private void refreshHeader() {
-        String header = "rbd_header." + id;
-        CephDecoder sz = CephDecoder.of(md.exec(header, "rbd", "get_size", encode(e -> e.writeU64Le(NOSNAP))), "get_size");
-        sz.readU8();
-        size = sz.readU64Le();
-        refreshSnapContext();
-    }
 
-    private void refreshQuietly() {
-        try {
-            refreshHeader();
-        } catch (RuntimeException e) {
-            // The next lock acquisition refreshes again.
-        }
-    }
 
     /**
      * Whether we hold the image's exclusive lock now (false for images without the feature).
@@ -498,20 +437,7 @@ public final class RbdImage implements Image {
 
     /** Runs a maintenance operation (resize, snapshots) holding the exclusive lock if there is one. */
     <T> T maintenance(java.util.function.Supplier<T> op) {
-        flushCache("before a snapshot/resize/rollback"); // CACHE-HOOK: every on-disk change sees the writes before it
-        ExclusiveLock.Permit p;
-        try {
-            p = permit().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
-        }
-        gate.pause(name);
-        try {
-            return op.get();
-        } finally {
-            gate.resume();
-            p.close();
-        }
+        return lifecycle.maintenance(op);
     }
 
     /**
@@ -519,13 +445,7 @@ public final class RbdImage implements Image {
      * writes paused), after which the header's watchers are told to refresh.
      */
     void headerChange(Runnable underLock) {
-        maintenance(() -> {
-            underLock.run();
-            return null;
-        });
-        if (watcher != null) {
-            watcher.notifyHeaderUpdate();
-        }
+        lifecycle.headerChange(underLock);
     }
 
     /** Runs {@code op} as a maintenance operation (FeatureUpdate, ObjectMapRebuild, Sparsify): cache flushed, exclusive lock held, writes paused. */
@@ -996,7 +916,7 @@ public final class RbdImage implements Image {
     }
 
 
-    private void refreshSnapContext() {
+    void refreshSnapContext() {
         snaps.refreshSnapContext();
     }
 
@@ -1383,21 +1303,10 @@ public final class RbdImage implements Image {
 
     /** Gives back the exclusive lock (after the writes in flight) and drops the header watch. */
     void releaseLockAndWatch() {
-        if (watcher == null) {
-            return;
-        }
-        try {
-            lock.shutdown();
-        } finally {
-            watcher.close();
-            worker.shutdownNow();
-            watcher = null;
-        }
+        lifecycle.releaseLockAndWatch();
     }
 
     // ---- CACHE-HOOK: the client writeback cache (org.jceph.rbd.cache) ------------------------
-
-    private static final org.slf4j.Logger LOG_CACHE = org.slf4j.LoggerFactory.getLogger("org.jceph.rbd.cache");
 
     /** rbd_cache* as the client's configuration (ceph.conf and arguments, then the monitors') says. */
     static org.jceph.rbd.cache.CacheSettings cacheSettingsOf(IoCtx io) {
@@ -1408,39 +1317,9 @@ public final class RbdImage implements Image {
 
     /** Replaces the (still unused) cache: right after open only. */
     void useCache(org.jceph.rbd.cache.CacheSettings settings) {
-        org.jceph.rbd.cache.WritebackCache old = cache;
-        if (old != null) {
-            old.close();
-        }
-        cache = settings.enabled() ? new org.jceph.rbd.cache.WritebackCache(new org.jceph.rbd.cache.WritebackCache
-                .Backend() {
-            @Override
-            public CompletableFuture<byte[]> read(long offset, int length) {
-                return objectIo.readUncached(offset, length);
-            }
-
-            @Override
-            public CompletableFuture<Void> write(long offset, byte[] data) {
-                return objectIo.writeUncached(offset, data);
-            }
-
-            @Override
-            public CompletableFuture<Void> discard(long offset, long length) {
-                return objectIo.discardUncached(offset, length);
-            }
-        }, settings, org.jceph.rbd.cache.WritebackCache.system(), name) : null;
-        if (cache != null) {
-            md.client().registerDependent(this); // closing the client flushes this image first
-        }
+        lifecycle.useCache(settings);
     }
 
-    /** Writes the cache's dirty data back (not a user flush: writethrough-until-flush stays). */
-    private void flushCache(String why) {
-        org.jceph.rbd.cache.WritebackCache c = cache;
-        if (c != null) {
-            awaitIo(c.flush(false), "cache flush " + why + " of image " + name);
-        }
-    }
 
     /**
      * Opens image {@code name} as {@link #open(IoCtx, String, OpenOptions)} does, with the given
