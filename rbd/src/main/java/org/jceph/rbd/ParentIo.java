@@ -127,26 +127,105 @@ final class ParentIo {
      */
     CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step,
             boolean stepReadsObject) {
-        String oid = img.object(n);
-        IoCtx.Operation first = new IoCtx.Operation().assertExists();
-        step.accept(first);
-        return img.io.operateAsync(oid, first).<Void>thenApply(r -> null).exceptionallyCompose(err -> {
-            Throwable c = RadosException.unwrap(err);
-            if (!(c instanceof RadosException.ObjectNotFoundException)) {
-                return CompletableFuture.failedFuture(c);
-            }
+        return new CopyUp(n, step, stepReadsObject).start();
+    }
+
+    /**
+     * The states of one write to a clone's object, as the kernel's rbd.c draws
+     * rbd_obj_write_state and its copyup states:
+     *
+     * <pre>
+     *   GUARDED_STEP   assert-exists + the step, one op
+     *      |   \
+     *      |    \ the object exists: the step is done ------------------------------> DONE
+     *      | ENOENT (the object is absent)
+     *      v
+     *   READ_PARENT    the parent's bytes for the object (parentObjectData, trailing
+     *      |           zeros trimmed; none: no copyup call at all)
+     *      +-- the step only writes ---------> COPYUP_WITH_STEP  copyup + step, one op --> DONE
+     *      |
+     *      +-- the step reads the object ----> COPYUP  copyup alone (cmpext would not
+     *                                            |     see a copyup in its own op)
+     *                                            v
+     *                                          STEP    the step alone -------------------> DONE
+     * </pre>
+     *
+     * A failure in any state fails the write (the object map was marked before, as librbd does).
+     */
+    enum CopyUpState {
+        GUARDED_STEP,
+        READ_PARENT,
+        COPYUP_WITH_STEP,
+        COPYUP,
+        STEP,
+        DONE
+    }
+
+    /** One write to object {@code n} of a clone, walked through {@link CopyUpState}. */
+    private final class CopyUp {
+        private final long n;
+        private final String oid;
+        private final java.util.function.Consumer<IoCtx.Operation> step;
+        private final boolean stepReadsObject;
+        private volatile CopyUpState state = CopyUpState.GUARDED_STEP;
+
+        CopyUp(long n, java.util.function.Consumer<IoCtx.Operation> step, boolean stepReadsObject) {
+            this.n = n;
+            this.oid = img.object(n);
+            this.step = step;
+            this.stepReadsObject = stepReadsObject;
+        }
+
+        /** GUARDED_STEP: the step under assert-exists; ENOENT leads to READ_PARENT. */
+        CompletableFuture<Void> start() {
+            IoCtx.Operation first = new IoCtx.Operation().assertExists();
+            step.accept(first);
+            return img.io.operateAsync(oid, first).<Void>thenApply(r -> done()).exceptionallyCompose(err -> {
+                Throwable c = RadosException.unwrap(err);
+                if (!(c instanceof RadosException.ObjectNotFoundException)) {
+                    return CompletableFuture.failedFuture(c);
+                }
+                return readParent();
+            });
+        }
+
+        /** READ_PARENT: the parent's data for the object, then the copy-up with or before the step. */
+        private CompletableFuture<Void> readParent() {
+            state = CopyUpState.READ_PARENT;
             return parentObjectData(n).thenCompose(data -> {
                 IoCtx.Operation copyup = data.length == 0 ? null : new IoCtx.Operation().exec("rbd", "copyup", data);
-                if (stepReadsObject) {
-                    CompletableFuture<?> before = copyup == null ? CompletableFuture.completedFuture(null)
-                            : img.io.operateAsync(oid, copyup);
-                    return before.thenCompose(v -> img.io.operateAsync(oid, ImageIo.stepOf(step))).thenApply(r -> (Void) null);
-                }
-                IoCtx.Operation op = copyup == null ? new IoCtx.Operation() : copyup;
-                step.accept(op);
-                return img.io.operateAsync(oid, op).thenApply(r -> (Void) null);
+                return stepReadsObject ? copyUpThenStep(copyup) : copyUpWithStep(copyup);
             });
-        });
+        }
+
+        /** COPYUP, then STEP: two operations, so that the step's reads see the copied-up data. */
+        private CompletableFuture<Void> copyUpThenStep(IoCtx.Operation copyup) {
+            state = CopyUpState.COPYUP;
+            CompletableFuture<?> before = copyup == null ? CompletableFuture.completedFuture(null)
+                    : img.io.operateAsync(oid, copyup);
+            return before.thenCompose(v -> {
+                state = CopyUpState.STEP;
+                return img.io.operateAsync(oid, ImageIo.stepOf(step));
+            }).thenApply(r -> done());
+        }
+
+        /** COPYUP_WITH_STEP: the copy-up (if the parent has data there) and the step in one operation. */
+        private CompletableFuture<Void> copyUpWithStep(IoCtx.Operation copyup) {
+            state = CopyUpState.COPYUP_WITH_STEP;
+            IoCtx.Operation op = copyup == null ? new IoCtx.Operation() : copyup;
+            step.accept(op);
+            return img.io.operateAsync(oid, op).thenApply(r -> done());
+        }
+
+        private Void done() {
+            state = CopyUpState.DONE;
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return "copy-up of " + oid + " (" + state + ")";
+        }
     }
 
     /** The parent's bytes backing object {@code n}, trailing zeros trimmed (empty: all zeros). */
