@@ -2,9 +2,7 @@ package org.jceph.rbd;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
@@ -289,24 +287,7 @@ public final class Groups {
 
     /** Group ids by name. */
     public static SortedMap<String, String> listWithIds(IoCtx io) {
-        SortedMap<String, String> out = new TreeMap<>();
-        String last = "";
-        while (true) {
-            String after = last;
-            byte[] raw;
-            try {
-                raw = io.exec(DIRECTORY, "rbd", "group_dir_list", CephEncoder.toBytes(e -> e.writeString(after).writeU64Le(1024)));
-            } catch (RadosException.ObjectNotFoundException e) {
-                return out; // no group was ever created in this pool
-            }
-            Map<String, String> page = CephDecoder.of(raw, "group_dir_list").readMap(8, CephDecoder::readString,
-                    CephDecoder::readString);
-            out.putAll(page);
-            if (page.size() < 1024) {
-                return out;
-            }
-            last = new TreeMap<>(page).lastKey();
-        }
+        return ClsPager.directory(io, DIRECTORY, "group_dir_list"); // empty: no group was ever created in this pool
     }
 
     /** rbd group rename (within the pool). */
@@ -435,31 +416,9 @@ public final class Groups {
     }
 
     private static List<Member> rawMembers(IoCtx io, String groupId) {
-        List<Member> out = new ArrayList<>();
-        String lastId = "";
-        long lastPool = INVALID_POOL;
-        while (true) {
-            String afterId = lastId;
-            long afterPool = lastPool;
-            byte[] raw;
-            try {
-                raw = io.exec(header(groupId), "rbd", "group_image_list",
-                        CephEncoder.toBytes(e -> {
-                            encodeGroupImageSpec(e, afterId, afterPool);
-                            e.writeU64Le(1024);
-                        }));
-            } catch (RadosException.ObjectNotFoundException e) {
-                return out;
-            }
-            List<Member> page = CephDecoder.of(raw, "group_image_list").readList(6 + 4 + 8 + 6 + 1,
-                    Groups::decodeGroupImageStatus);
-            out.addAll(page);
-            if (page.size() < 1024) {
-                return out;
-            }
-            lastId = page.get(page.size() - 1).imageId();
-            lastPool = page.get(page.size() - 1).poolId();
-        }
+        return ClsPager.all(io, header(groupId), "group_image_list", new Member(INVALID_POOL, "", null, 0),
+                (e, after) -> encodeGroupImageSpec(e, after.imageId(), after.poolId()),
+                d -> d.readList(6 + 4 + 8 + 6 + 1, Groups::decodeGroupImageStatus), m -> m);
     }
 
     /** rbd group image ls: the members, with their names (null when an image's name is not linked). */
@@ -516,27 +475,8 @@ public final class Groups {
 
     /** The group's snapshot records (group_snap_list, paged). */
     static List<GroupSnap> snapList(IoCtx io, String groupId) {
-        List<GroupSnap> out = new ArrayList<>();
-        GroupSnap last = new GroupSnap("", "", SNAP_INCOMPLETE, List.of());
-        while (true) {
-            GroupSnap after = last;
-            byte[] raw;
-            try {
-                raw = io.exec(header(groupId), "rbd", "group_snap_list", CephEncoder.toBytes(e -> {
-                    encodeGroupSnapshot(e, after);
-                    e.writeU64Le(1024);
-                }));
-            } catch (RadosException.ObjectNotFoundException e) {
-                return out;
-            }
-            List<GroupSnap> page = CephDecoder.of(raw, "group_snap_list").readList(6 + 4 + 4 + 1 + 4,
-                    Groups::decodeGroupSnapshot);
-            out.addAll(page);
-            if (page.size() < 1024) {
-                return out;
-            }
-            last = page.get(page.size() - 1);
-        }
+        return ClsPager.all(io, header(groupId), "group_snap_list", new GroupSnap("", "", SNAP_INCOMPLETE, List.of()),
+                Groups::encodeGroupSnapshot, d -> d.readList(6 + 4 + 4 + 1 + 4, Groups::decodeGroupSnapshot), s -> s);
     }
 
     /** rbd group snap ls: the group's snapshots, in the order cls_rbd keeps them (by id). */

@@ -90,24 +90,7 @@ final class ImageAdmin {
     }
 
     static java.util.SortedMap<String, String> list(IoCtx io) {
-        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-        String after = "";
-        while (true) {
-            final String start = after;
-            byte[] raw;
-            try {
-                raw = io.exec("rbd_directory", "rbd", "dir_list", encode(e -> e.writeString(start).writeU64Le(1024)));
-            } catch (RadosException.ObjectNotFoundException e) {
-                return out; // no image was ever created in this pool
-            }
-            java.util.Map<String, String> page = CephDecoder.of(raw, "dir_list")
-                    .readMap(8, CephDecoder::readString, CephDecoder::readString);
-            out.putAll(page);
-            if (page.size() < 1024) {
-                return out;
-            }
-            after = ((java.util.SortedMap<String, String>) new java.util.TreeMap<>(page)).lastKey();
-        }
+        return ClsPager.directory(io, "rbd_directory", "dir_list"); // empty: no image was ever created in this pool
     }
 
     static void removeTrashed(IoCtx io, String id, String name, ProgressListener progress) {
