@@ -365,11 +365,9 @@ public final class Groups {
         String groupId = idOf(groupIo, group);
         String imageId = imageIdOf(imageIo, image);
         String gh = header(groupId);
-        groupIo.exec(gh, "rbd", "group_image_set",
-                CephEncoder.toBytes(e -> encodeGroupImageStatus(e, imageId, imageIo.poolId(), LINK_INCOMPLETE)));
+        setLink(groupIo, gh, imageId, imageIo.poolId(), LINK_INCOMPLETE);
         try {
-            imageIo.exec("rbd_header." + imageId, "rbd", "image_group_add",
-                    CephEncoder.toBytes(e -> encodeGroupSpec(e, new GroupRef(groupIo.poolId(), groupId))));
+            linkImage(imageIo, imageId, "image_group_add", groupIo, groupId);
         } catch (RadosException e) {
             try {
                 groupIo.exec(gh, "rbd", "group_image_remove",
@@ -383,8 +381,7 @@ public final class Groups {
             throw e;
         }
         FeatureUpdate.notifyUpdate(imageIo, "rbd_header." + imageId);
-        groupIo.exec(gh, "rbd", "group_image_set",
-                CephEncoder.toBytes(e -> encodeGroupImageStatus(e, imageId, imageIo.poolId(), LINK_ATTACHED)));
+        setLink(groupIo, gh, imageId, imageIo.poolId(), LINK_ATTACHED);
     }
 
     /** rbd group image rm: by image name. */
@@ -400,13 +397,23 @@ public final class Groups {
         detach(groupIo, groupId, imageIo, imageId);
     }
 
+    /** group_image_set: a member's link state in the group's header. */
+    private static void setLink(IoCtx groupIo, String gh, String imageId, long imagePool, int state) {
+        groupIo.exec(gh, "rbd", "group_image_set",
+                CephEncoder.toBytes(e -> encodeGroupImageStatus(e, imageId, imagePool, state)));
+    }
+
+    /** image_group_add or image_group_remove on the image's header, naming the group. */
+    private static void linkImage(IoCtx imageIo, String imageId, String method, IoCtx groupIo, String groupId) {
+        imageIo.exec("rbd_header." + imageId, "rbd", method,
+                CephEncoder.toBytes(e -> encodeGroupSpec(e, new GroupRef(groupIo.poolId(), groupId))));
+    }
+
     private static void detach(IoCtx groupIo, String groupId, IoCtx imageIo, String imageId) {
         String gh = header(groupId);
-        groupIo.exec(gh, "rbd", "group_image_set",
-                CephEncoder.toBytes(e -> encodeGroupImageStatus(e, imageId, imageIo.poolId(), LINK_INCOMPLETE)));
+        setLink(groupIo, gh, imageId, imageIo.poolId(), LINK_INCOMPLETE);
         try {
-            imageIo.exec("rbd_header." + imageId, "rbd", "image_group_remove",
-                    CephEncoder.toBytes(e -> encodeGroupSpec(e, new GroupRef(groupIo.poolId(), groupId))));
+            linkImage(imageIo, imageId, "image_group_remove", groupIo, groupId);
             FeatureUpdate.notifyUpdate(imageIo, "rbd_header." + imageId);
         } catch (RadosException.ObjectNotFoundException e) {
             // the image is gone, or no longer links this group
