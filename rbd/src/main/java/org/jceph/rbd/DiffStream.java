@@ -170,12 +170,8 @@ public final class DiffStream {
         long size = img.size();
         long total = streamLength;
         ArrayDeque<CompletableFuture<Void>> inflight = new ArrayDeque<>();
-        while (true) {
-            int tag = r.u8();
-            if (tag == TAG_END) {
-                break;
-            }
-            long len = format == 2 ? r.u64() : -1;
+        for (int tag = r.nextTag(format); tag != TAG_END; tag = r.nextTag(format)) {
+            long len = r.recordLength;
             switch (tag) {
                 case TAG_FROM -> {
                     from = r.string();
@@ -303,12 +299,8 @@ public final class DiffStream {
         boolean prot = false;
         long size = -1;
         List<Record> recs = new ArrayList<>();
-        while (true) {
-            int tag = r.u8();
-            if (tag == TAG_END) {
-                break;
-            }
-            long len = format == 2 ? r.u64() : -1;
+        for (int tag = r.nextTag(format); tag != TAG_END; tag = r.nextTag(format)) {
+            long len = r.recordLength;
             switch (tag) {
                 case TAG_FROM -> from = r.string();
                 case TAG_TO -> to = r.string();
@@ -502,6 +494,16 @@ public final class DiffStream {
 
         int u8() throws IOException {
             return bytes(1)[0] & 0xff;
+        }
+
+        /** The length of the record {@link #nextTag} began (v2 streams), or -1. */
+        long recordLength;
+
+        /** The next record's tag (TAG_END at the end); a v2 record's length goes to {@link #recordLength}. */
+        int nextTag(int format) throws IOException {
+            int tag = u8();
+            recordLength = tag != TAG_END && format == 2 ? u64() : -1;
+            return tag;
         }
 
         long u64() throws IOException {

@@ -11,7 +11,8 @@ import org.jceph.rados.RadosException;
 import org.jceph.rbd.lock.ExclusiveLock;
 
 /**
- * librbd's lock calls beyond taking and listing advisory locks: {@code rbd_unlock} (give up an
+ * librbd's lock calls: advisory locks listed, taken and broken (what {@link RbdImage#lockers},
+ * {@link RbdImage#lockAdd} and {@link RbdImage#lockRemove} do), {@code rbd_unlock} (give up an
  * advisory lock we hold), and the exclusive lock that librbd manages on the header: taken and
  * given up on the user's word ({@code rbd_lock_acquire}, {@code rbd_lock_release}), inspected
  * and broken ({@code rbd_lock_get_owners}, {@code rbd_lock_break}).
@@ -166,5 +167,38 @@ public final class ImageLocks {
         String s = l.addr().toString();
         int colon = s.indexOf(':');
         return colon > 0 && s.substring(0, colon).matches("any|v1|v2|none|type\\d+") ? s.substring(colon + 1) : s;
+    }
+
+    // ---- advisory locks (rbd lock add/ls/rm), for RbdImage's API ------------------------------
+
+    /** The advisory (or librbd-managed) lock on the header: type, tag and holders ({@link RbdImage#lockers}). */
+    static org.jceph.rados.LockInfo lockers(RbdImage img) {
+        return img.md.getLockInfo("rbd_header." + img.id, ExclusiveLock.LOCK_NAME);
+    }
+
+    /** Takes an advisory lock, exclusive or shared ({@link RbdImage#lockAdd}). */
+    static void lockAdd(RbdImage img, String cookie, String sharedTag) {
+        try {
+            img.md.lock("rbd_header." + img.id, ExclusiveLock.LOCK_NAME, sharedTag != null, cookie, sharedTag == null ? ""
+                    : sharedTag, "", 0);
+        } catch (RadosException e) {
+            if (e.errno() == Errno.EBUSY.negative() || e.errno() == Errno.EEXIST.negative()) {
+                throw new RbdImage.LockHeldException("lock is already held by someone else");
+            }
+            throw e;
+        }
+    }
+
+    /** Breaks an advisory lock held by "client.N" ({@link RbdImage#lockRemove}). */
+    static void lockRemove(RbdImage img, String cookie, String locker) {
+        if (!locker.matches("client\\.\\d+")) {
+            throw new RbdException("locker must be client.<id>, not " + locker);
+        }
+        try {
+            img.md.breakLock("rbd_header." + img.id, ExclusiveLock.LOCK_NAME, new org.jceph.encoding.types.EntityName(
+                    org.jceph.encoding.types.EntityName.TYPE_CLIENT, Long.parseLong(locker.substring(7))), cookie);
+        } catch (RadosException.ObjectNotFoundException e) {
+            throw new RbdException.NoSuchKeyException("no lock " + cookie + " held by " + locker + " on image " + img.name);
+        }
     }
 }

@@ -76,27 +76,15 @@ public final class Trash {
 
     /** Every entry, by id (cls_rbd trash_list, paged). */
     public static List<Entry> list(IoCtx io) {
-        List<Entry> out = new ArrayList<>();
-        String last = "";
-        while (true) {
-            String after = last;
-            byte[] raw;
-            try {
-                raw = io.exec(OBJECT, "rbd", "trash_list", CephEncoder.toBytes(e -> e.writeString(after).writeU64Le(1024)));
-            } catch (RadosException.ObjectNotFoundException e) {
-                return out;
-            }
-            CephDecoder d = CephDecoder.of(raw, "trash_list");
+        return ClsPager.all(io, OBJECT, "trash_list", "", (e, after) -> e.writeString(after), d -> {
             int n = d.readCountLe("trash entries", 4 + 10);
+            List<Entry> page = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String id = d.readString();
-                out.add(decodeSpec(id, d));
-                last = id;
+                page.add(decodeSpec(id, d));
             }
-            if (n < 1024) {
-                return out;
-            }
-        }
+            return page;
+        }, Entry::id);
     }
 
     private static Entry decodeSpec(String id, CephDecoder d) {

@@ -53,19 +53,22 @@ abstract class LuksHeader {
         if (!"aes-xts-plain64".equals(encryption)) {
             throw new LuksException(-95, "unsupported key slot encryption " + encryption);
         }
-        AesXts xts = new AesXts(key);
-        try {
-            xts.decrypt(area, 0, area.length, 0, 512, 1);
-        } finally {
-            xts.destroy();
-        }
-        return area;
+        return crypt(key, area, false);
     }
 
     static byte[] encryptArea(byte[] key, byte[] area) {
+        return crypt(key, area, true);
+    }
+
+    /** AES-XTS over a key slot's area in place, 512-byte sectors from 0; the key schedule is wiped after. */
+    private static byte[] crypt(byte[] key, byte[] area, boolean encrypt) {
         AesXts xts = new AesXts(key);
         try {
-            xts.encrypt(area, 0, area.length, 0, 512, 1);
+            if (encrypt) {
+                xts.encrypt(area, 0, area.length, 0, 512, 1);
+            } else {
+                xts.decrypt(area, 0, area.length, 0, 512, 1);
+            }
         } finally {
             xts.destroy();
         }

@@ -71,11 +71,43 @@ public final class ExclusiveLock {
     private final Hooks hooks;
     private final String image;
 
+    /**
+     * Where the lock stands, as the kernel's rbd.c keeps rbd_lock_state (UNLOCKED, LOCKED,
+     * RELEASING), with librbd's queued release between the last two. Guarded by {@code mon}.
+     *
+     * <pre>
+     *                 acquire() on the worker: cls_lock lock, hooks.acquired(), ACQUIRED_LOCK
+     *   UNLOCKED ------------------------------------------------------------------------> LOCKED
+     *      ^  ^                                                                        |   ^
+     *      |  | watchReplaced(): set_cookie failed (a peer broke our lock)             |   |
+     *      |  +--------------------------------------------------- (from LOCKED or ----+   |
+     *      |                                                        RELEASE_QUEUED)    |   |
+     *      |                                        lockRequested() from a peer        |   |
+     *      |                                                                           v   |
+     *      |                                                            RELEASE_QUEUED     |
+     *      |                                      (permits still given out while the       |
+     *      |                                       cache writes back: beforeRelease)       |
+     *      |                                                                 |             |
+     *      |        release() on the worker (also shutdown() from LOCKED)    v             |
+     *      |  hooks.releasing(), unlock, RELEASED_LOCK                   RELEASING --------+
+     *      +------------------------------------------------------------ (no new permits;
+     *                                                                     drains the writes
+     *                                                                     in flight; on a drain
+     *                                                                     timeout or interrupt
+     *                                                                     back to LOCKED)
+     * </pre>
+     */
+    enum State {
+        UNLOCKED,
+        LOCKED,
+        /** A peer asked for the lock; the release is queued on the worker (writes still go until it drains). */
+        RELEASE_QUEUED,
+        /** Draining the writes in flight before unlocking: no new permits. */
+        RELEASING
+    }
+
     private final Object mon = new Object();
-    private boolean owner;
-    private boolean releasing;
-    /** A requested release is queued on the worker (writes still go until it starts draining). */
-    private boolean releaseQueued;
+    private State state = State.UNLOCKED;
     private int inflight;
     private long peerReleases;
     private CompletableFuture<Void> acquiring;
@@ -100,7 +132,7 @@ public final class ExclusiveLock {
 
     public boolean isOwner() {
         synchronized (mon) {
-            return owner;
+            return state != State.UNLOCKED;
         }
     }
 
@@ -132,7 +164,7 @@ public final class ExclusiveLock {
 
     private CompletableFuture<Permit> begin(long deadline) {
         synchronized (mon) {
-            if (owner && !releasing) {
+            if (state == State.LOCKED || state == State.RELEASE_QUEUED) {
                 inflight++;
                 return CompletableFuture.completedFuture(this::end);
             }
@@ -168,7 +200,7 @@ public final class ExclusiveLock {
     private void acquire(long deadline) {
         while (true) {
             synchronized (mon) {
-                if (owner) {
+                if (state != State.UNLOCKED) {
                     return;
                 }
             }
@@ -199,7 +231,7 @@ public final class ExclusiveLock {
                 throw e;
             }
             synchronized (mon) {
-                owner = true;
+                state = State.LOCKED;
                 acquisitions++;
                 peerOwner = null;
             }
@@ -306,7 +338,7 @@ public final class ExclusiveLock {
     /** Runs on the worker after a re-watch: our lock follows the new watch handle (set_cookie). */
     void watchReplaced(long oldHandle) {
         synchronized (mon) {
-            if (!owner) {
+            if (state == State.UNLOCKED) {
                 return;
             }
         }
@@ -322,7 +354,7 @@ public final class ExclusiveLock {
         } catch (RadosException e) {
             LOG.warn("image {}: exclusive lock lost (broken by a peer?): {}", image, e.getMessage());
             synchronized (mon) {
-                owner = false; // broken by a peer (after fencing us): ask again on the next write
+                state = State.UNLOCKED; // broken by a peer (after fencing us): ask again on the next write
                 mon.notifyAll();
             }
         }
@@ -336,11 +368,11 @@ public final class ExclusiveLock {
             return Errno.EROFS.negative();
         }
         synchronized (mon) {
-            if (owner && !releasing && !releaseQueued) {
+            if (state == State.LOCKED) {
                 LOG.info("image {}: client.{} requests the exclusive lock{}: releasing it", image, requester.gid(),
                         force ? " (forced)" : "");
                 // Not "releasing" yet: the image's cache writes back under the lock first (beforeRelease).
-                releaseQueued = true;
+                state = State.RELEASE_QUEUED;
                 worker.execute(this::releaseQuietly);
             }
         }
@@ -374,27 +406,28 @@ public final class ExclusiveLock {
             hooks.beforeRelease();
         } finally {
             synchronized (mon) {
-                releaseQueued = false;
+                if (state == State.RELEASE_QUEUED) {
+                    state = State.LOCKED;
+                }
             }
         }
         synchronized (mon) {
-            if (!owner) {
-                releasing = false;
+            if (state == State.UNLOCKED) {
                 return;
             }
-            releasing = true;
+            state = State.RELEASING;
             long until = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
             while (inflight > 0) {
                 long left = (until - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
-                    releasing = false;
+                    state = State.LOCKED;
                     throw new RbdException("writes to image " + image + " did not finish: keeping the lock");
                 }
                 try {
                     mon.wait(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    releasing = false;
+                    state = State.LOCKED;
                     throw new RbdException("interrupted while releasing the exclusive lock of " + image);
                 }
             }
@@ -404,8 +437,7 @@ public final class ExclusiveLock {
         } finally {
             unlockQuietly();
             synchronized (mon) {
-                owner = false;
-                releasing = false;
+                state = State.UNLOCKED;
                 mon.notifyAll();
             }
         }

@@ -1,0 +1,188 @@
+package org.jceph.rbd;
+
+import static org.jceph.rbd.RbdImage.ignoreMissing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.jceph.rados.IoCtx;
+import org.jceph.rados.RadosException;
+import org.jceph.rbd.lock.ExclusiveLock;
+import org.jceph.rbd.layout.ObjectExtent;
+import org.jceph.rbd.layout.Striper;
+import org.jceph.rbd.objectmap.ObjectMap;
+
+/**
+ * An image's object requests below the client cache: reads mapped onto data objects (absent
+ * objects read as zeros, or through to a clone's parent), writes and discards under the
+ * exclusive lock's permit and the write gate, the object map marked before the data I/O, and
+ * the copy-up of a clone's objects done by {@link ParentIo}. Writesame and compare-and-write
+ * ({@link ImageWriteOps}) run their per-object steps through {@link #objectStep}.
+ */
+final class ImageIo {
+    private final RbdImage img;
+
+    ImageIo(RbdImage img) {
+        this.img = img;
+    }
+
+    /**
+     * Runs {@code step} on data object {@code n} as a write does: under the exclusive lock and
+     * the write gate, the object map marked first, a clone's parent data copied up in the same
+     * operation (for {@link ImageWriteOps}).
+     */
+    CompletableFuture<Void> objectStep(long n, boolean readsData, java.util.function.Consumer<IoCtx.Operation> step) {
+        img.checkWritable();
+        return img.permit().thenCompose(p -> guarded(p, () -> gated(() -> img.withMapUpdate(
+                img.mapActive() && img.mapState(n) != ObjectMap.EXISTS, () -> img.markExists(n), () -> !img.parentIo.needsCopyup(n)
+                        ? img.io.operateAsync(img.object(n), stepOf(step)).thenApply(r -> null)
+                        : img.parentIo.copyupGuarded(n, step, readsData)))));
+    }
+
+    static IoCtx.Operation stepOf(java.util.function.Consumer<IoCtx.Operation> step) {
+        IoCtx.Operation op = new IoCtx.Operation();
+        step.accept(op);
+        return op;
+    }
+
+    CompletableFuture<byte[]> readUncached(long offset, int length) {
+        List<ObjectExtent> extents = Striper.fileToExtents(img.layout, offset, length);
+        if (extents.size() == 1 && img.parent == null && extents.get(0).bufferExtents().size() == 1) {
+            // one object, one piece, no parent: the object's bytes are the answer, no second copy
+            ObjectExtent x = extents.get(0);
+            return img.io.readAsync(img.object(x.objectNumber()), x.offset(), length).handle((data, err) -> {
+                if (err != null) {
+                    Throwable c = RadosException.unwrap(err);
+                    if (c instanceof RadosException.ObjectNotFoundException) {
+                        return new byte[length]; // never written: zeros
+                    }
+                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
+                }
+                return data.length == length ? data : java.util.Arrays.copyOf(data, length); // short object: zeros after
+            });
+        }
+        byte[] out = new byte[length];
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (ObjectExtent x : extents) {
+            parts.add(img.io.readAsync(img.object(x.objectNumber()), x.offset(), (int) x.length()).handle((data, err) -> {
+                if (err != null) {
+                    Throwable c = RadosException.unwrap(err);
+                    if (c instanceof RadosException.ObjectNotFoundException) {
+                        return img.parentIo.readFromParent(offset, x, out); // never written: the parent's bytes, or zeros
+                    }
+                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
+                }
+                int at = 0;
+                for (long[] b : x.bufferExtents()) {
+                    if (at >= data.length) {
+                        break; // the object ends here: the rest of the extent reads as zeros
+                    }
+                    int n = (int) Math.min(b[1], data.length - at);
+                    System.arraycopy(data, at, out, (int) b[0], n);
+                    at += (int) b[1];
+                }
+                return null;
+            }));
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        if (img.parent == null) {
+            return all.thenApply(v -> out); // no clone: no read-through bookkeeping on the read path
+        }
+        return all.thenCompose(v -> CompletableFuture.allOf(img.parentIo.parentReads(out))).thenApply(v -> out);
+    }
+
+    CompletableFuture<Void> writeUncached(long offset, byte[] data) {
+        return img.permit().thenCompose(p -> guarded(p, () -> gated(() -> writeUnderLock(offset, data))));
+    }
+
+    private static CompletableFuture<Void> guarded(ExclusiveLock.Permit p,
+            java.util.function.Supplier<CompletableFuture<Void>> op) {
+        CompletableFuture<Void> f;
+        try {
+            f = op.get();
+        } catch (RuntimeException e) {
+            p.close();
+            return CompletableFuture.failedFuture(e);
+        }
+        return f.whenComplete((v, err) -> p.close());
+    }
+
+    /** Runs {@code op} once no snapshot/resize/rollback is changing the image, counted until it completes. */
+    private CompletableFuture<Void> gated(java.util.function.Supplier<CompletableFuture<Void>> op) {
+        return img.gate.begin().thenCompose(v -> {
+            CompletableFuture<Void> f;
+            try {
+                f = op.get();
+            } catch (RuntimeException e) {
+                img.gate.end();
+                return CompletableFuture.failedFuture(e);
+            }
+            return f.whenComplete((x, err) -> img.gate.end());
+        });
+    }
+
+    private CompletableFuture<Void> writeUnderLock(long offset, byte[] data) {
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        List<ObjectExtent> extents = Striper.fileToExtents(img.layout, offset, data.length);
+        for (ObjectExtent x : extents) {
+            byte[] piece;
+            if (extents.size() == 1 && x.length() == data.length) {
+                piece = data; // one object, all of it: no copy
+            } else {
+                piece = new byte[(int) x.length()];
+                int at = 0;
+                for (long[] b : x.bufferExtents()) {
+                    System.arraycopy(data, (int) b[0], piece, at, (int) b[1]);
+                    at += (int) b[1];
+                }
+            }
+            long objectNo = x.objectNumber();
+            boolean update = img.mapActive() && img.mapState(objectNo) != ObjectMap.EXISTS;
+            parts.add(img.withMapUpdate(update, () -> img.markExists(objectNo),
+                    () -> img.parentIo.needsCopyup(objectNo) ? img.parentIo.copyupGuarded(objectNo, op -> op.write(x.offset(), piece))
+                            : img.io.writeAsync(img.object(objectNo), x.offset(), piece)));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    CompletableFuture<Void> discardUncached(long offset, long length) {
+        return img.permit().thenCompose(p -> guarded(p, () -> gated(() -> discardUnderLock(offset, length))));
+    }
+
+    private CompletableFuture<Void> discardUnderLock(long offset, long length) {
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (ObjectExtent x : Striper.fileToExtents(img.layout, offset, length)) {
+            long objectNo = x.objectNumber();
+            String obj = img.object(objectNo);
+            boolean whole = x.offset() == 0 && x.length() == img.layout.objectSize();
+            if (img.parentIo.needsCopyup(objectNo)) {
+                // removing the object would let the parent's bytes show through again: zero it
+                boolean update = img.mapActive() && img.mapState(objectNo) != ObjectMap.EXISTS;
+                parts.add(img.withMapUpdate(update, () -> img.markExists(objectNo),
+                        () -> img.parentIo.copyupGuarded(objectNo, op -> op.zero(x.offset(), x.length()))));
+                continue;
+            }
+            if (!img.mapActive()) {
+                parts.add(ignoreMissing(whole ? img.io.removeAsync(obj) : img.io.zeroAsync(obj, x.offset(), x.length())));
+                continue;
+            }
+            int state = img.mapState(objectNo);
+            if (state == ObjectMap.NONEXISTENT) {
+                continue; // the map says there is nothing there (librbd skips the op too)
+            }
+            if (whole) {
+                // PENDING before the removal, NONEXISTENT after it, as librbd's discard does.
+                parts.add(CompletableFuture.runAsync(() -> img.objectMap.update(objectNo, objectNo + 1, ObjectMap.PENDING,
+                        java.util.Optional.empty()), img.mapWorkers)
+                        .thenCompose(v -> ignoreMissing(img.io.removeAsync(obj)))
+                        .thenRunAsync(() -> img.objectMap.update(objectNo, objectNo + 1, ObjectMap.NONEXISTENT,
+                                java.util.Optional.of(ObjectMap.PENDING)), img.mapWorkers));
+            } else {
+                parts.add(img.withMapUpdate(state != ObjectMap.EXISTS, () -> img.markExists(objectNo),
+                        () -> ignoreMissing(img.io.zeroAsync(obj, x.offset(), x.length()))));
+            }
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+}

@@ -1,0 +1,247 @@
+package org.jceph.rbd;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jceph.rados.IoCtx;
+import org.jceph.rados.RadosException;
+import org.jceph.rbd.RbdImage.Parent;
+import org.jceph.rbd.layout.ObjectExtent;
+import org.jceph.rbd.objectmap.ObjectMap;
+
+/**
+ * A clone's I/O against its parent, in one place: reads of absent objects fall through to the
+ * parent within the overlap ({@link #readFromParent}, awaited through {@link #parentReads}),
+ * writes to objects the parent still backs copy the parent's bytes up first
+ * ({@link #needsCopyup}, {@link #copyupGuarded}, {@link #parentObjectData}), and flatten copies
+ * every such object up before the link goes. {@link RbdImage} and its object I/O call these;
+ * the parent is {@link RbdImage#parent()}, an image opened read-only at the parent snapshot.
+ */
+final class ParentIo {
+    private final RbdImage img;
+
+    ParentIo(RbdImage img) {
+        this.img = img;
+    }
+
+    void flatten(ProgressListener progress) {
+        ProgressListener pl = ProgressListener.orNone(progress);
+        img.checkWritable();
+        Parent p = img.parent;
+        if (p == null) {
+            throw new RbdException("image " + img.name + " is not a clone");
+        }
+        if (!img.snapshots().isEmpty()) {
+            throw new RbdException("image " + img.name + " has snapshots: flattening would leave them reading through "
+                    + "to the parent; remove them first");
+        }
+        img.maintenance(() -> {
+            long objects = (p.overlap() + img.layout.objectSize() - 1) / img.layout.objectSize();
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            for (long n = 0; n < objects; n++) {
+                final long obj = n;
+                parts.add(parentObjectData(obj).thenCompose(data -> {
+                    if (data.length == 0) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    boolean update = img.mapActive() && img.mapState(obj) != ObjectMap.EXISTS;
+                    return img.withMapUpdate(update, () -> img.markExists(obj), () -> img.io.operateAsync(img.object(obj),
+                            new IoCtx.Operation().exec("rbd", "copyup", data)).thenApply(r -> (Void) null));
+                }));
+                pl.update(n, objects);
+                if (parts.size() >= 16) { // bounded: at most 16 objects in flight
+                    CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+                    parts.clear();
+                }
+            }
+            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+            ImageAdmin.detachFromParent(img.md, img.id, p);
+            img.parent = null;
+            return null;
+        });
+        if (img.watcher != null) {
+            img.watcher.notifyHeaderUpdate();
+        }
+    }
+
+    /**
+     * Reads through to the parent for the parts of an absent object below the overlap. The reads
+     * are collected per output buffer and awaited by {@link RbdImage#readAsync} (we are on an I/O
+     * thread here and must not block).
+     */
+    Void readFromParent(long offset, ObjectExtent x, byte[] out) {
+        Parent p = img.parent;
+        if (p == null) {
+            return null;
+        }
+        for (long[] b : x.bufferExtents()) {
+            long imageOff = offset + b[0];
+            long n = Math.min(b[1], p.overlap() - imageOff);
+            if (n <= 0) {
+                continue;
+            }
+            int at = (int) b[0];
+            CompletableFuture<Void> f = p.image().readAsync(imageOff, (int) n)
+                    .thenAccept(d -> System.arraycopy(d, 0, out, at, d.length));
+            synchronized (pendingParentReads) {
+                pendingParentReads.computeIfAbsent(out, k -> new ArrayList<>()).add(f);
+            }
+        }
+        return null;
+    }
+
+    private final java.util.Map<byte[], List<CompletableFuture<Void>>> pendingParentReads =
+            new java.util.IdentityHashMap<>();
+
+    CompletableFuture<?>[] parentReads(byte[] out) {
+        synchronized (pendingParentReads) {
+            List<CompletableFuture<Void>> l = pendingParentReads.remove(out);
+            return l == null ? new CompletableFuture<?>[0] : l.toArray(CompletableFuture[]::new);
+        }
+    }
+
+    /** The image range [start, end) that object {@code n} holds (non-striped layouts). */
+    private long objectStart(long n) {
+        return n * img.layout.objectSize();
+    }
+
+    /** True when writes to object {@code n} must first copy the parent's data up. */
+    boolean needsCopyup(long n) {
+        Parent p = img.parent;
+        return p != null && objectStart(n) < p.overlap();
+    }
+
+    CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step) {
+        return copyupGuarded(n, step, false);
+    }
+
+    /**
+     * Applies {@code step} to object {@code n} of a clone as librbd does: guarded by
+     * assert-exists; when the object is absent, the parent's bytes for it are copied up (cls rbd
+     * copyup, a no-op if another writer got there first), then the step runs.
+     *
+     * <p>The copy-up goes in the same operation as the step, unless {@code stepReadsObject}: the
+     * OSD evaluates reads in a write op (cmpext) against the object as it was before the op, so
+     * such a step would not see a copy-up sent with it. Then the copy-up is its own operation
+     * first, and the step follows.
+     */
+    CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step,
+            boolean stepReadsObject) {
+        return new CopyUp(n, step, stepReadsObject).start();
+    }
+
+    /**
+     * The states of one write to a clone's object, as the kernel's rbd.c draws
+     * rbd_obj_write_state and its copyup states:
+     *
+     * <pre>
+     *   GUARDED_STEP   assert-exists + the step, one op
+     *      |   \
+     *      |    \ the object exists: the step is done ------------------------------> DONE
+     *      | ENOENT (the object is absent)
+     *      v
+     *   READ_PARENT    the parent's bytes for the object (parentObjectData, trailing
+     *      |           zeros trimmed; none: no copyup call at all)
+     *      +-- the step only writes ---------> COPYUP_WITH_STEP  copyup + step, one op --> DONE
+     *      |
+     *      +-- the step reads the object ----> COPYUP  copyup alone (cmpext would not
+     *                                            |     see a copyup in its own op)
+     *                                            v
+     *                                          STEP    the step alone -------------------> DONE
+     * </pre>
+     *
+     * A failure in any state fails the write (the object map was marked before, as librbd does).
+     */
+    enum CopyUpState {
+        GUARDED_STEP,
+        READ_PARENT,
+        COPYUP_WITH_STEP,
+        COPYUP,
+        STEP,
+        DONE
+    }
+
+    /** One write to object {@code n} of a clone, walked through {@link CopyUpState}. */
+    private final class CopyUp {
+        private final long n;
+        private final String oid;
+        private final java.util.function.Consumer<IoCtx.Operation> step;
+        private final boolean stepReadsObject;
+        private volatile CopyUpState state = CopyUpState.GUARDED_STEP;
+
+        CopyUp(long n, java.util.function.Consumer<IoCtx.Operation> step, boolean stepReadsObject) {
+            this.n = n;
+            this.oid = img.object(n);
+            this.step = step;
+            this.stepReadsObject = stepReadsObject;
+        }
+
+        /** GUARDED_STEP: the step under assert-exists; ENOENT leads to READ_PARENT. */
+        CompletableFuture<Void> start() {
+            IoCtx.Operation first = new IoCtx.Operation().assertExists();
+            step.accept(first);
+            return img.io.operateAsync(oid, first).<Void>thenApply(r -> done()).exceptionallyCompose(err -> {
+                Throwable c = RadosException.unwrap(err);
+                if (!(c instanceof RadosException.ObjectNotFoundException)) {
+                    return CompletableFuture.failedFuture(c);
+                }
+                return readParent();
+            });
+        }
+
+        /** READ_PARENT: the parent's data for the object, then the copy-up with or before the step. */
+        private CompletableFuture<Void> readParent() {
+            state = CopyUpState.READ_PARENT;
+            return parentObjectData(n).thenCompose(data -> {
+                IoCtx.Operation copyup = data.length == 0 ? null : new IoCtx.Operation().exec("rbd", "copyup", data);
+                return stepReadsObject ? copyUpThenStep(copyup) : copyUpWithStep(copyup);
+            });
+        }
+
+        /** COPYUP, then STEP: two operations, so that the step's reads see the copied-up data. */
+        private CompletableFuture<Void> copyUpThenStep(IoCtx.Operation copyup) {
+            state = CopyUpState.COPYUP;
+            CompletableFuture<?> before = copyup == null ? CompletableFuture.completedFuture(null)
+                    : img.io.operateAsync(oid, copyup);
+            return before.thenCompose(v -> {
+                state = CopyUpState.STEP;
+                return img.io.operateAsync(oid, ImageIo.stepOf(step));
+            }).thenApply(r -> done());
+        }
+
+        /** COPYUP_WITH_STEP: the copy-up (if the parent has data there) and the step in one operation. */
+        private CompletableFuture<Void> copyUpWithStep(IoCtx.Operation copyup) {
+            state = CopyUpState.COPYUP_WITH_STEP;
+            IoCtx.Operation op = copyup == null ? new IoCtx.Operation() : copyup;
+            step.accept(op);
+            return img.io.operateAsync(oid, op).thenApply(r -> done());
+        }
+
+        private Void done() {
+            state = CopyUpState.DONE;
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return "copy-up of " + oid + " (" + state + ")";
+        }
+    }
+
+    /** The parent's bytes backing object {@code n}, trailing zeros trimmed (empty: all zeros). */
+    private CompletableFuture<byte[]> parentObjectData(long n) {
+        Parent p = img.parent;
+        long start = objectStart(n);
+        long len = p == null ? 0 : Math.min(img.layout.objectSize(), p.overlap() - start);
+        if (len <= 0) {
+            return CompletableFuture.completedFuture(new byte[0]);
+        }
+        return p.image().readAsync(start, (int) len).thenApply(d -> {
+            int end = d.length;
+            while (end > 0 && d[end - 1] == 0) {
+                end--;
+            }
+            return end == d.length ? d : java.util.Arrays.copyOf(d, end);
+        });
+    }
+}
