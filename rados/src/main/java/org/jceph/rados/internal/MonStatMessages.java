@@ -63,8 +63,9 @@ public final class MonStatMessages {
         return new Version(d.readU64Le(), d.readU64Le(), d.readU64Le());
     }
 
-    private static void paxosHeader(CephEncoder e) {
-        e.writeU64Le(0).writeU16Le(0xFFFF).writeU64Le(0);
+    /** PaxosServiceMessage's fields: the version the sender has seen, two deprecated session fields. */
+    private static void paxosHeader(CephEncoder e, long seenVersion) {
+        e.writeU64Le(seenVersion).writeU16Le(0xFFFF).writeU64Le(0);
     }
 
     private static void skipPaxosHeader(CephDecoder d) {
@@ -83,7 +84,7 @@ public final class MonStatMessages {
      */
     public static Message statfs(UUID fsid, long seenVersion) {
         byte[] front = CephEncoder.toBytes(e -> {
-            e.writeU64Le(seenVersion).writeU16Le(0xFFFF).writeU64Le(0);
+            paxosHeader(e, seenVersion);
             e.writeUuid(fsid);
             e.writeU8(0); // no data pool: the whole cluster
         });
@@ -117,7 +118,7 @@ public final class MonStatMessages {
     /** MGetPoolStats naming {@code seenVersion} (see {@link #statfs(UUID, long)}). */
     public static Message poolStats(UUID fsid, List<String> pools, long seenVersion) {
         byte[] front = CephEncoder.toBytes(e -> {
-            e.writeU64Le(seenVersion).writeU16Le(0xFFFF).writeU64Le(0);
+            paxosHeader(e, seenVersion);
             e.writeUuid(fsid);
             e.writeU32Le(pools.size());
             pools.forEach(e::writeString);
