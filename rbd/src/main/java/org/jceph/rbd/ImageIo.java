@@ -110,16 +110,7 @@ final class ImageIo {
 
     /** Runs {@code op} once no snapshot/resize/rollback is changing the image, counted until it completes. */
     private CompletableFuture<Void> gated(java.util.function.Supplier<CompletableFuture<Void>> op) {
-        return img.gate.begin().thenCompose(v -> {
-            CompletableFuture<Void> f;
-            try {
-                f = op.get();
-            } catch (RuntimeException e) {
-                img.gate.end();
-                return CompletableFuture.failedFuture(e);
-            }
-            return f.whenComplete((x, err) -> img.gate.end());
-        });
+        return img.gate.around(op);
     }
 
     private CompletableFuture<Void> writeUnderLock(long offset, byte[] data) {

@@ -97,19 +97,31 @@ final class ImageLifecycle {
 
     /** Runs a maintenance operation (resize, snapshots) holding the exclusive lock if there is one. */
     <T> T maintenance(java.util.function.Supplier<T> op) {
-        flushCache("before a snapshot/resize/rollback"); // CACHE-HOOK: every on-disk change sees the writes before it
-        ExclusiveLock.Permit p;
-        try {
-            p = img.permit().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
+        // CACHE-HOOK: new writes wait, the ones taken are written back, so every on-disk change
+        // sees exactly the writes acknowledged before it began (librbd: block writes, then flush)
+        boolean cached = img.cache != null;
+        if (cached) {
+            img.cacheGate.pause(img.name);
         }
-        img.gate.pause(img.name);
         try {
-            return op.get();
+            flushCache("before a snapshot/resize/rollback");
+            ExclusiveLock.Permit p;
+            try {
+                p = img.permit().join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+            img.gate.pause(img.name);
+            try {
+                return op.get();
+            } finally {
+                img.gate.resume();
+                p.close();
+            }
         } finally {
-            img.gate.resume();
-            p.close();
+            if (cached) {
+                img.cacheGate.resume();
+            }
         }
     }
 

@@ -70,6 +70,12 @@ public final class RbdImage implements Image {
     ObjectMap objectMap;
     volatile boolean objectMapInvalid;
     final WriteGate gate = new WriteGate();
+    /**
+     * CACHE-HOOK: holds new writes back from the cache while a maintenance operation flushes it,
+     * as librbd blocks writes before it flushes for a snapshot: a snapshot holds every write
+     * acknowledged before it began, and the flush does not race writers refilling the cache.
+     */
+    final WriteGate cacheGate = new WriteGate();
     /** Snapshot create, remove, rename, protect, rollback and limits ({@link ImageSnapshots}). */
     private final ImageSnapshots snaps = new ImageSnapshots(this);
     /** A clone's parent read-through and copy-up ({@link ParentIo}). */
@@ -666,13 +672,13 @@ public final class RbdImage implements Image {
         checkWritable();
         checkRange(offset, data.length);
         org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK: the lock is ours before a write is cached
-        return c != null ? permit().thenCompose(p -> {
+        return c != null ? cacheGate.around(() -> permit().thenCompose(p -> {
             try {
                 return c.write(offset, data, fua); // taken (buffered, queued or sent): its writeback has its own permit
             } finally {
                 p.close();
             }
-        }) : objectIo.writeUncached(offset, data);
+        })) : objectIo.writeUncached(offset, data);
     }
 
 
@@ -704,7 +710,7 @@ public final class RbdImage implements Image {
         checkWritable();
         checkRange(offset, length);
         org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK
-        return c != null ? c.discard(offset, length) : objectIo.discardUncached(offset, length);
+        return c != null ? cacheGate.around(() -> c.discard(offset, length)) : objectIo.discardUncached(offset, length);
     }
 
 

@@ -34,6 +34,20 @@ final class WriteGate {
         }
     }
 
+    /** Runs {@code op} once the gate lets it go, counted in flight until its future completes. */
+    CompletableFuture<Void> around(java.util.function.Supplier<CompletableFuture<Void>> op) {
+        return begin().thenCompose(v -> {
+            CompletableFuture<Void> f;
+            try {
+                f = op.get();
+            } catch (RuntimeException e) {
+                end();
+                return CompletableFuture.failedFuture(e);
+            }
+            return f.whenComplete((x, err) -> end());
+        });
+    }
+
     /** Stops new writes and waits for the ones in flight. */
     synchronized void pause(String image) {
         pausers++;
