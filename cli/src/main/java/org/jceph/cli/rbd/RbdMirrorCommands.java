@@ -76,7 +76,7 @@ final class RbdMirrorCommands {
         if (scope.equals("pool")) {
             return switch (sub) {
                 case "enable" -> poolEnable(a, rados, out, err);
-                case "disable" -> poolDisable(a, rados, err);
+                case "disable" -> poolDisable(a, rados, out);
                 case "info" -> poolInfo(a, rados, out);
                 case "status" -> poolStatus(a, rados, out, err);
                 case "peer" -> peer(a, rados, out, err);
@@ -125,16 +125,23 @@ final class RbdMirrorCommands {
         }
         String site = a.opt("site-name", null);
         try {
-            if (site != null) {
+            boolean updated = false;
+            if (site != null && !site.equals(MirrorPool.siteNameGet(rados))) {
                 MirrorPool.siteNameSet(rados, site);
+                updated = true;
             }
+            // these words go to standard output, as the stock tool prints them
             Mode current = MirrorPool.modeGet(io);
             if (current == mode) {
-                err.println("rbd: mirroring is already configured for " + mode.text() + " mode");
+                if (!updated) {
+                    out.println("rbd: mirroring is already configured for " + mode.text() + " mode");
+                }
+                out.flush();
                 return 0;
             }
             if (current != Mode.DISABLED) {
-                err.println("note: changing mirroring mode from " + current.text() + " to " + mode.text());
+                out.println("note: changing mirroring mode from " + current.text() + " to " + mode.text());
+                out.flush();
             }
             MirrorPool.modeSet(io, mode);
             return 0;
@@ -143,11 +150,12 @@ final class RbdMirrorCommands {
         }
     }
 
-    private static int poolDisable(RbdCommand.Args a, RadosClient rados, PrintStream err) {
+    private static int poolDisable(RbdCommand.Args a, RadosClient rados, PrintStream out) {
         IoCtx io = pool(a, rados, 3);
         try {
             if (MirrorPool.modeGet(io) == Mode.DISABLED) {
-                err.println("rbd: mirroring is already disabled");
+                out.println("rbd: mirroring is already disabled");
+                out.flush();
                 return 0;
             }
             MirrorPool.modeSet(io, Mode.DISABLED);
@@ -199,9 +207,16 @@ final class RbdMirrorCommands {
                 out.println();
                 out.println("UUID: " + p.uuid());
                 out.println("Name: " + p.siteName());
-                out.println("Mirror UUID: " + p.mirrorUuid());
+                if (p.direction() != Direction.RX_ONLY || !p.mirrorUuid().isEmpty()) {
+                    out.println("Mirror UUID: " + p.mirrorUuid());
+                }
                 out.println("Direction: " + p.direction().text());
-                out.println("Client: " + p.clientName());
+                if (p.direction() != Direction.TX_ONLY || !p.clientName().isEmpty()) {
+                    out.println("Client: " + p.clientName());
+                }
+                if (!p.siteName().equals(peers.get(peers.size() - 1).siteName())) {
+                    out.println();
+                }
             }
         }
         out.flush();
@@ -280,6 +295,16 @@ final class RbdMirrorCommands {
         return 0;
     }
 
+    private static final String UUID_RE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+    private static boolean poolEnabled(IoCtx io, PrintStream err) {
+        if (MirrorPool.modeGet(io) == Mode.DISABLED) {
+            err.println("rbd: mirroring not enabled on the pool");
+            return false;
+        }
+        return true;
+    }
+
     private static int peer(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {
         String op = pos(a, 3);
         IoCtx io = pool(a, rados, 4);
@@ -287,22 +312,26 @@ final class RbdMirrorCommands {
             case "add" -> {
                 String spec = pos(a, 5);
                 String client = a.opt("remote-client-name", "client.admin");
-                String cluster = a.opt("remote-cluster", null);
-                if (!spec.isEmpty()) {
-                    int at = spec.indexOf('@');
-                    if (at >= 0) {
-                        client = spec.substring(0, at);
-                        cluster = spec.substring(at + 1);
-                    } else {
-                        cluster = spec;
-                    }
+                String cluster = a.opt("remote-cluster", "");
+                if (a.opts().containsKey("remote-mon-host") || a.opts().containsKey("remote-key-file")) {
+                    err.println("rbd: peer attributes (mon host, key) are not supported by jceph");
+                    return 95;
                 }
-                if (cluster == null || cluster.isEmpty()) {
+                if (!spec.isEmpty()) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:(client\\.[^@]+)@)?([^/@]+)$")
+                            .matcher(spec);
+                    if (!m.matches()) {
+                        err.println("rbd: invalid spec '" + spec + "'");
+                        return 22;
+                    }
+                    if (m.group(1) != null) {
+                        client = m.group(1);
+                    }
+                    cluster = m.group(2);
+                }
+                if (cluster.isEmpty()) {
                     err.println("rbd: remote cluster was not specified");
                     return 22;
-                }
-                if (!client.startsWith("client.")) {
-                    client = "client." + client;
                 }
                 Direction dir;
                 String d = a.opt("direction", "rx-tx");
@@ -314,11 +343,13 @@ final class RbdMirrorCommands {
                     err.println("rbd: the argument for option '--direction' is invalid");
                     return 1;
                 }
-                for (Peer p : MirrorPool.peers(io)) {
-                    if (p.direction() != Direction.TX_ONLY) {
-                        err.println("rbd: multiple RX peers are not currently supported");
-                        return 22;
-                    }
+                if (!poolEnabled(io, err)) {
+                    return 22;
+                }
+                // as the stock tool: one rx peer at most (tx-only ones do not count)
+                if (MirrorPool.peers(io).stream().anyMatch(p -> p.direction() != Direction.TX_ONLY)) {
+                    err.println("rbd: multiple RX peers are not currently supported");
+                    return 22;
                 }
                 try {
                     out.println(MirrorPool.peerAdd(io, cluster, client, dir));
@@ -326,14 +357,21 @@ final class RbdMirrorCommands {
                     return 0;
                 } catch (RbdException | RadosException e) {
                     int n = errno(e);
-                    err.println("rbd: error adding mirror peer");
+                    err.println(n == 17 ? "rbd: mirror peer already exists" : "rbd: error adding mirror peer");
                     return n;
                 }
             }
             case "remove", "rm" -> {
                 String uuid = pos(a, 5);
-                if (!uuid.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+                if (uuid.isEmpty()) {
+                    err.println("rbd: must specify peer uuid");
+                    return 22;
+                }
+                if (!uuid.matches(UUID_RE)) {
                     err.println("rbd: invalid uuid '" + uuid + "'");
+                    return 22;
+                }
+                if (!poolEnabled(io, err)) {
                     return 22;
                 }
                 try {
@@ -349,29 +387,51 @@ final class RbdMirrorCommands {
                 String uuid = pos(a, 5);
                 String key = pos(a, 6);
                 String value = pos(a, 7);
-                if (!uuid.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+                if (uuid.isEmpty()) {
+                    err.println("rbd: must specify peer uuid");
+                    return 22;
+                }
+                if (!uuid.matches(UUID_RE)) {
                     err.println("rbd: invalid uuid '" + uuid + "'");
                     return 22;
                 }
-                if (MirrorPool.peers(io).stream().noneMatch(p -> p.uuid().equals(uuid))) {
-                    err.println("rbd: mirror peer " + uuid + " does not exist");
-                    return 2;
+                if (!List.of("client", "cluster", "direction", "key-file", "mon-host", "site-name").contains(key)) {
+                    err.println("rbd: must specify 'client', 'cluster', 'direction', 'key-file', 'mon-host', 'site-name' key.");
+                    return 22;
+                }
+                if (key.equals("key-file") || key.equals("mon-host")) {
+                    err.println("rbd: peer attributes (mon host, key) are not supported by jceph");
+                    return 95;
+                }
+                if (!poolEnabled(io, err)) {
+                    return 22;
                 }
                 try {
                     switch (key) {
-                        case "client" -> MirrorPool.peerSetClient(io, uuid,
-                                value.startsWith("client.") ? value : "client." + value);
+                        case "client" -> MirrorPool.peerSetClient(io, uuid, value);
                         case "site-name", "cluster" -> MirrorPool.peerSetName(io, uuid, value);
-                        case "direction" -> MirrorPool.peerSetDirection(io, uuid, Direction.parse(value));
                         default -> {
-                            err.println("rbd: must specify 'client', 'site-name' or 'direction' key.");
-                            return 22;
+                            Direction dir;
+                            try {
+                                dir = Direction.parse(value);
+                            } catch (RbdException e) {
+                                err.println("rbd: invalid direction");
+                                return 22;
+                            }
+                            if (dir != Direction.TX_ONLY && MirrorPool.peers(io).stream()
+                                    .anyMatch(p -> !p.uuid().equals(uuid) && p.direction() != Direction.TX_ONLY)) {
+                                err.println("rbd: multiple RX peers are not currently supported");
+                                return 22;
+                            }
+                            MirrorPool.peerSetDirection(io, uuid, dir);
                         }
                     }
                     return 0;
                 } catch (RbdException | RadosException e) {
                     int n = errno(e);
-                    err.println("rbd: error updating mirror peer");
+                    if (n == 2) {
+                        err.println("rbd: mirror peer " + uuid + " does not exist");
+                    }
                     return n;
                 }
             }
