@@ -170,6 +170,7 @@ public final class MirrorImages {
         String globalId = UUID.randomUUID().toString();
         withWritable(img, rw -> createPrimarySnapshot(rw, globalId, false, true));
         setRecord(md, img.id(), new MirrorImage(mode, globalId, ImageState.ENABLED));
+        MirroringNotify.send(md, MirroringNotify.imageUpdated(ImageState.ENABLED, img.id(), globalId));
     }
 
     /**
@@ -191,14 +192,16 @@ public final class MirrorImages {
                     "mirrored image is not primary, add force option to disable mirroring");
         }
         setRecord(md, img.id(), new MirrorImage(m.mode(), m.globalId(), ImageState.DISABLING));
+        MirroringNotify.send(md, MirroringNotify.imageUpdated(ImageState.DISABLING, img.id(), m.globalId()));
         setNonPrimary(md, img.id(), false);
         withWritable(img, rw -> {
             for (MirrorSnapshot s : snaps) {
-                MirrorAccess.snapRemove(rw, s.name());
+                removeSnapshot(rw, s);
             }
             return null;
         });
         md.exec(MirrorPool.OBJECT, "rbd", "mirror_image_remove", CephEncoder.toBytes(e -> e.writeString(img.id())));
+        MirroringNotify.send(md, MirroringNotify.imageUpdated(ImageState.DISABLED, img.id(), m.globalId()));
     }
 
     /**
@@ -350,6 +353,7 @@ public final class MirrorImages {
             e.writeU64Le(on ? RbdFeatures.NON_PRIMARY : 0);
             e.writeU64Le(RbdFeatures.NON_PRIMARY);
         }));
+        notifyHeaderUpdate(md, imageId);
     }
 
     private static MirrorImage snapshotRecord(RbdImage img) {
@@ -383,10 +387,18 @@ public final class MirrorImages {
         if (peers.isEmpty() && !ignoreEmptyPeers) {
             throw new RbdException(Errno.EINVAL.negative(), "no mirror tx peers configured for the pool");
         }
-        SnapNamespace ns = new SnapNamespace(demoted ? SnapState.PRIMARY_DEMOTED : SnapState.PRIMARY, true, peers,
+        // librbd's order: the snapshot incomplete, the image state rbd-mirror reads, then complete
+        SnapNamespace ns = new SnapNamespace(demoted ? SnapState.PRIMARY_DEMOTED : SnapState.PRIMARY, false, peers,
                 "", NOSNAP, 0, Map.of());
         String name = ".mirror.primary." + globalId + "." + UUID.randomUUID();
         RbdImage.Snapshot s = MirrorAccess.snapCreate(img, name, e -> MirrorCodec.encodeNamespace(e, ns));
+        ImageStateWriter.write(img, s.id());
+        md.exec("rbd_header." + img.id(), "rbd", "mirror_image_snapshot_set_copy_progress", CephEncoder.toBytes(e -> {
+            e.writeU64Le(s.id());
+            e.writeBool(true);
+            e.writeU64Le(0);
+        }));
+        notifyHeaderUpdate(md, img.id()); // rbd-mirror looks again once the snapshot is complete
         prune(img, peers);
         return s;
     }
@@ -447,7 +459,7 @@ public final class MirrorImages {
         Set<String> links = s.namespace().peerUuids();
         boolean newest = snaps.get(snaps.size() - 1).id() == s.id();
         if (!newest && (links.isEmpty() || (links.size() == 1 && links.contains(peer)))) {
-            MirrorAccess.snapRemove(img, s.name());
+            removeSnapshot(img, s);
             return;
         }
         if (links.contains(peer)) {
@@ -457,6 +469,21 @@ public final class MirrorImages {
                         e.writeString(peer);
                     }));
         }
+    }
+
+    /** Tells the header's watchers (rbd-mirror's replayer among them) to refresh; best effort, as librbd. */
+    static void notifyHeaderUpdate(IoCtx md, String imageId) {
+        try {
+            md.notify("rbd_header." + imageId, org.jceph.rbd.lock.WatchNotifyMessages.headerUpdate(), 5);
+        } catch (RadosException e) {
+            // watchers also refresh when they next look
+        }
+    }
+
+    /** Removes a mirror snapshot and its image state objects, as librbd's snapshot removal does. */
+    private static void removeSnapshot(RbdImage img, MirrorSnapshot s) {
+        MirrorAccess.snapRemove(img, s.name());
+        ImageStateWriter.remove(MirrorAccess.metadataIo(img), img.id(), s.id());
     }
 
     /** For peer removal: unlinks {@code peer} from the snapshots of every snapshot-mirrored image of the pool. */

@@ -101,6 +101,7 @@ public final class MirrorPool {
             }
         }
         io.exec(OBJECT, "rbd", "mirror_mode_set", CephEncoder.toBytes(e -> e.writeU32Le(mode.code())));
+        MirroringNotify.send(io, MirroringNotify.modeUpdated(mode));
     }
 
     /**
