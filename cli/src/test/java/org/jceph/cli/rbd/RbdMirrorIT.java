@@ -52,6 +52,25 @@ class RbdMirrorIT {
         assertEquals(stock.toolStderr(), ours.err(), what + " (ours: rc " + ours.rc() + ", out [" + ours.out() + "])");
     }
 
+    private static String lastSnapId(CephCluster c, String image) {
+        List<String> lines = c.rbdOrThrow("snap", "ls", "--all", image).lines().toList();
+        return lines.get(lines.size() - 1).trim().split(" +")[0];
+    }
+
+    /** Piece 0 of a mirror snapshot's image state, hex. */
+    private static String stateObject(CephCluster c, String pool, String imageId, String snapId) {
+        java.nio.file.Path f;
+        try {
+            f = java.nio.file.Files.createTempFile("imgstate", ".bin");
+            c.radosOrThrow("-p", pool, "get", "rbd_mirror_snapshot." + imageId + "." + snapId + ".0", f.toString());
+            String hex = java.util.HexFormat.of().formatHex(java.nio.file.Files.readAllBytes(f));
+            java.nio.file.Files.delete(f);
+            return hex;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void snapshotMirroringInteroperatesBothWays(CephCluster c) {
         String pool = "mirx";
@@ -116,6 +135,22 @@ class RbdMirrorIT {
         assertTrue(c.rbdOrThrow("info", pool + "/b").contains("mirroring primary: true"));
         sameListing(c, false, "mirror", "pool", "status", pool);
         sameListing(c, false, "mirror", "pool", "status", "--verbose", pool);
+
+        // the image state rbd-mirror reads beside each primary snapshot: jceph writes librbd's bytes
+        c.rbdOrThrow("create", "--size", "4M", pool + "/st");
+        c.rbdOrThrow("image-meta", "set", pool + "/st", "k1", "v1");
+        c.rbdOrThrow("snap", "create", pool + "/st@u1");
+        c.rbdOrThrow("snap", "protect", pool + "/st@u1");
+        c.rbdOrThrow("mirror", "image", "enable", pool + "/st", "snapshot");
+        String stockSnap = lastSnapId(c, pool + "/st");
+        run(c, "mirror", "image", "snapshot", pool + "/st");
+        String ourSnap = lastSnapId(c, pool + "/st");
+        String id = c.rbdOrThrow("info", pool + "/st").lines().filter(l -> l.startsWith("\tid: ")).findFirst()
+                .orElseThrow().substring(5);
+        assertEquals(stateObject(c, pool, id, stockSnap), stateObject(c, pool, id, ourSnap));
+        assertEquals("Mirroring disabled\n", run(c, "mirror", "image", "disable", pool + "/st"));
+        assertTrue(c.radosOrThrow("-p", pool, "ls").lines().noneMatch(l -> l.startsWith("rbd_mirror_snapshot." + id)),
+                "image state objects left behind");
 
         // peers: jceph changes one, the stock tool sees it
         assertEquals("", run(c, "mirror", "pool", "peer", "set", pool, peer, "client", "client.mirror"));
