@@ -1022,7 +1022,8 @@ public final class RbdCommand {
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
             "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool",
             "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id", "group", "image-id", "dest-snap",
-            "site-name", "direction", "remote-client-name", "remote-cluster");
+            "site-name", "direction", "remote-client-name", "remote-cluster", "remote-mon-host",
+            "remote-key-file");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();

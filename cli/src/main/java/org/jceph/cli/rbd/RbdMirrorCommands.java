@@ -167,6 +167,7 @@ final class RbdMirrorCommands {
 
     private static int poolInfo(RbdCommand.Args a, RadosClient rados, PrintStream out) {
         IoCtx io = pool(a, rados, 3);
+        boolean all = a.flags().contains("all");
         Mode mode = MirrorPool.modeGet(io);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("mode", mode.text());
@@ -184,6 +185,9 @@ final class RbdMirrorCommands {
                 m.put("site_name", p.siteName());
                 m.put("mirror_uuid", p.mirrorUuid());
                 m.put("client_name", p.clientName());
+                if (all) {
+                    m.putAll(MirrorPool.peerAttributes(io, p.uuid()));
+                }
                 list.add(m);
             }
             doc.put("peers", new CephJson.Items("peer", list));
@@ -213,6 +217,11 @@ final class RbdMirrorCommands {
                 out.println("Direction: " + p.direction().text());
                 if (p.direction() != Direction.TX_ONLY || !p.clientName().isEmpty()) {
                     out.println("Client: " + p.clientName());
+                }
+                if (all) {
+                    Map<String, String> attrs = MirrorPool.peerAttributes(io, p.uuid());
+                    out.println("Mon Host: " + attrs.getOrDefault(MirrorPool.ATTR_MON_HOST, ""));
+                    out.println("Key: " + attrs.getOrDefault(MirrorPool.ATTR_KEY, ""));
                 }
                 if (!p.siteName().equals(peers.get(peers.size() - 1).siteName())) {
                     out.println();
@@ -313,9 +322,16 @@ final class RbdMirrorCommands {
                 String spec = pos(a, 5);
                 String client = a.opt("remote-client-name", "client.admin");
                 String cluster = a.opt("remote-cluster", "");
-                if (a.opts().containsKey("remote-mon-host") || a.opts().containsKey("remote-key-file")) {
-                    err.println("rbd: peer attributes (mon host, key) are not supported by jceph");
-                    return 95;
+                Map<String, String> attrs = new TreeMap<>();
+                if (a.opts().containsKey("remote-mon-host")) {
+                    attrs.put(MirrorPool.ATTR_MON_HOST, a.opt("remote-mon-host", ""));
+                }
+                if (a.opts().containsKey("remote-key-file")) {
+                    String key = readKeyFile(a.opt("remote-key-file", ""), err);
+                    if (key == null) {
+                        return 22;
+                    }
+                    attrs.put(MirrorPool.ATTR_KEY, key);
                 }
                 if (!spec.isEmpty()) {
                     java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:(client\\.[^@]+)@)?([^/@]+)$")
@@ -351,15 +367,27 @@ final class RbdMirrorCommands {
                     err.println("rbd: multiple RX peers are not currently supported");
                     return 22;
                 }
+                String uuid;
                 try {
-                    out.println(MirrorPool.peerAdd(io, cluster, client, dir));
-                    out.flush();
-                    return 0;
+                    uuid = MirrorPool.peerAdd(io, cluster, client, dir);
                 } catch (RbdException | RadosException e) {
                     int n = errno(e);
                     err.println(n == 17 ? "rbd: mirror peer already exists" : "rbd: error adding mirror peer");
                     return n;
                 }
+                if (!attrs.isEmpty()) {
+                    try {
+                        MirrorPool.peerSetAttributes(io, uuid, attrs);
+                    } catch (RbdException | RadosException e) {
+                        int n = errno(e);
+                        err.println(n == 1 || n == 13 ? "rbd: permission denied attempting to set peer config-key secrets in the monitor"
+                                : "rbd: failed to update mirroring peer config: (" + n + ") " + org.jceph.rados.Errno.strerror(n));
+                        return n;
+                    }
+                }
+                out.println(uuid);
+                out.flush();
+                return 0;
             }
             case "remove", "rm" -> {
                 String uuid = pos(a, 5);
@@ -399,9 +427,11 @@ final class RbdMirrorCommands {
                     err.println("rbd: must specify 'client', 'cluster', 'direction', 'key-file', 'mon-host', 'site-name' key.");
                     return 22;
                 }
-                if (key.equals("key-file") || key.equals("mon-host")) {
-                    err.println("rbd: peer attributes (mon host, key) are not supported by jceph");
-                    return 95;
+                if (key.equals("key-file")) {
+                    value = readKeyFile(value, err);
+                    if (value == null) {
+                        return 22;
+                    }
                 }
                 if (!poolEnabled(io, err)) {
                     return 22;
@@ -410,6 +440,16 @@ final class RbdMirrorCommands {
                     switch (key) {
                         case "client" -> MirrorPool.peerSetClient(io, uuid, value);
                         case "site-name", "cluster" -> MirrorPool.peerSetName(io, uuid, value);
+                        case "mon-host", "key-file" -> {
+                            String attr = key.equals("mon-host") ? MirrorPool.ATTR_MON_HOST : MirrorPool.ATTR_KEY;
+                            Map<String, String> attrs = MirrorPool.peerAttributes(io, uuid);
+                            if (value.isEmpty()) {
+                                attrs.remove(attr);
+                            } else {
+                                attrs.put(attr, value);
+                            }
+                            MirrorPool.peerSetAttributes(io, uuid, attrs);
+                        }
                         default -> {
                             Direction dir;
                             try {
@@ -436,6 +476,17 @@ final class RbdMirrorCommands {
                 }
             }
             default -> throw new UsageException("usage: rbd mirror pool peer <add|remove|set> ...");
+        }
+    }
+
+    /** The first line of a key file, as the stock tool reads --remote-key-file; null (after its message) when unreadable. */
+    private static String readKeyFile(String path, PrintStream err) {
+        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(path))) {
+            String line = r.readLine();
+            return line == null ? "" : line;
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            err.println("rbd: failed to open " + path);
+            return null;
         }
     }
 

@@ -52,6 +52,18 @@ class RbdMirrorIT {
         assertEquals(stock.toolStderr(), ours.err(), what + " (ours: rc " + ours.rc() + ", out [" + ours.out() + "])");
     }
 
+    /** A made-up cephx key in a file, as --remote-key-file and peer set key-file read it. */
+    private static java.nio.file.Path keyFile() {
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("peerkey", ".txt");
+            f.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(f, "AQBmYWtlLWtleS1mb3ItdGVzdHMtb25seS0wMDAwMA==\n");
+            return f;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static String lastSnapId(CephCluster c, String image) {
         List<String> lines = c.rbdOrThrow("snap", "ls", "--all", image).lines().toList();
         return lines.get(lines.size() - 1).trim().split(" +")[0];
@@ -156,12 +168,22 @@ class RbdMirrorIT {
         assertEquals("", run(c, "mirror", "pool", "peer", "set", pool, peer, "client", "client.mirror"));
         assertEquals("", run(c, "mirror", "pool", "peer", "set", pool, peer, "site-name", "site-z"));
         sameListing(c, true, "mirror", "pool", "info", pool);
+        // peer attributes (config-key rbd/mirror/peer/POOL/UUID): set by either tool, shown alike by info --all
+        java.nio.file.Path keyFile = keyFile();
+        assertEquals("", run(c, "mirror", "pool", "peer", "set", pool, peer, "key-file", keyFile.toString()));
+        assertEquals("", run(c, "mirror", "pool", "peer", "set", pool, peer, "mon-host", "[v2:127.0.0.1:3300/0]"));
+        sameListing(c, true, "mirror", "pool", "info", "--all", pool);
+        c.rbdOrThrow("mirror", "pool", "peer", "set", pool, peer, "mon-host", "[v2:127.0.0.2:3300/0]");
+        sameListing(c, true, "mirror", "pool", "info", "--all", pool);
+        same(c, "mirror", "pool", "peer", "set", pool, peer, "nonsense", "x");
         same(c, "mirror", "pool", "peer", "set", pool, "11111111-2222-3333-4444-555555555555", "client", "x");
         same(c, "mirror", "pool", "peer", "remove", pool, "1234");
 
         // disabling: images first (the pool refuses while they are mirrored), then peers, then the pool
         same(c, "mirror", "pool", "peer", "remove", pool, peer); // both: fine, gone for the stock run
-        String peer2 = c.rbdOrThrow("mirror", "pool", "peer", "add", pool, "client.admin@site-b").trim();
+        String peer2 = run(c, "mirror", "pool", "peer", "add", pool, "client.admin@site-b", "--remote-mon-host",
+                "[v2:127.0.0.3:3300/0]", "--remote-key-file", keyFile.toString()).trim();
+        sameListing(c, true, "mirror", "pool", "info", "--all", pool);
         assertEquals("", run(c, "mirror", "pool", "peer", "remove", pool, peer2));
         assertTrue(c.rbdOrThrow("mirror", "pool", "info", pool).contains("Peer Sites: none"));
         assertEquals(22, runRc(c, "mirror", "pool", "disable", pool).rc());

@@ -193,6 +193,11 @@ public final class MirrorPool {
      * @param uuid the peer's uuid
      */
     public static void peerRemove(IoCtx io, String uuid) {
+        try {
+            io.client().monCommand(Map.of("prefix", "config-key rm", "key", peerKey(io, uuid)));
+        } catch (RadosException.NotFoundException e) {
+            // no attributes were set
+        }
         MirrorImages.unlinkPeerEverywhere(io, uuid);
         io.exec(OBJECT, "rbd", "mirror_peer_remove", CephEncoder.toBytes(e -> e.writeString(uuid)));
     }
@@ -240,6 +245,57 @@ public final class MirrorPool {
             e.writeString(uuid);
             e.writeU8(direction.code());
         }));
+    }
+
+    /** The config-key prefix of peer attributes: then the pool id, "/", the peer uuid. */
+    public static final String PEER_KEY_PREFIX = "rbd/mirror/peer/";
+
+    /** Peer attribute: the peer cluster's monitors. */
+    public static final String ATTR_MON_HOST = "mon_host";
+
+    /** Peer attribute: the cephx key that reaches the peer (a secret: never logged). */
+    public static final String ATTR_KEY = "key";
+
+    private static String peerKey(IoCtx io, String uuid) {
+        return PEER_KEY_PREFIX + io.poolId() + "/" + uuid;
+    }
+
+    /**
+     * rbd_mirror_peer_site_get_attributes: what reaches the peer (mon_host, key), kept in the
+     * monitors' config-key store as librbd keeps it.
+     *
+     * @param io the pool
+     * @param uuid the peer
+     * @return the attributes, empty when none were set
+     */
+    public static java.util.SortedMap<String, String> peerAttributes(IoCtx io, String uuid) {
+        String v;
+        try {
+            v = io.client().monCommand(Map.of("prefix", "config-key get", "key", peerKey(io, uuid)));
+        } catch (RadosException.NotFoundException e) {
+            return new TreeMap<>();
+        }
+        return FlatJson.parse(v);
+    }
+
+    /**
+     * rbd_mirror_peer_site_set_attributes: replaces the peer's attributes (ENOENT for an unknown peer).
+     *
+     * @param io the pool
+     * @param uuid the peer
+     * @param attributes mon_host and key, or fewer
+     */
+    public static void peerSetAttributes(IoCtx io, String uuid, Map<String, String> attributes) {
+        if (peers(io).stream().noneMatch(p -> p.uuid().equals(uuid))) {
+            throw new RbdException(Errno.ENOENT.negative(), "mirror peer " + uuid + " does not exist");
+        }
+        try {
+            io.client().monCommand(Map.of("prefix", "config-key set", "key", peerKey(io, uuid), "val",
+                    FlatJson.write(new TreeMap<>(attributes))));
+        } catch (RadosException e) {
+            // the monitor command's text holds the key: the error must not carry it
+            throw RadosException.of(e.errno(), "config-key set " + peerKey(io, uuid) + " failed");
+        }
     }
 
     /**
