@@ -84,6 +84,22 @@ class RbdMirrorIT {
     }
 
     @Test
+    void helpDescribesTheCommandsAsPacific(CephCluster c) {
+        for (String cmd : List.of("mirror pool enable", "mirror pool disable", "mirror pool info", "mirror pool status",
+                "mirror pool peer add", "mirror pool peer remove", "mirror pool peer set", "mirror image enable",
+                "mirror image disable", "mirror image promote", "mirror image demote", "mirror image resync",
+                "mirror image snapshot", "mirror image status")) {
+            String[] a = args(List.of("help"), cmd.split(" "));
+            Result ours = runRc(c, a);
+            assertEquals(0, ours.rc(), cmd);
+            String stock = c.rbdOrThrow(a);
+            String desc = ours.out().lines().reduce((x, y) -> y).orElseThrow();
+            assertTrue(stock.contains("\n" + desc + "\n"), cmd + ": " + desc);
+            assertTrue(ours.out().startsWith("usage: rbd " + cmd + " ") && stock.startsWith("usage: rbd " + cmd + " "), cmd);
+        }
+    }
+
+    @Test
     void snapshotMirroringInteroperatesBothWays(CephCluster c) {
         String pool = "mirx";
         c.cephOrThrow("osd", "pool", "create", pool, "8");
