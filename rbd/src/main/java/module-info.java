@@ -5,6 +5,7 @@ module org.jceph.rbd {
     requires org.bouncycastle.provider;
 
     exports org.jceph.rbd;
+    exports org.jceph.rbd.mirror;
     exports org.jceph.rbd.cache;
     exports org.jceph.rbd.layout;
     exports org.jceph.rbd.format1;

@@ -59,10 +59,11 @@ public final class RbdFeatures {
 
     /**
      * What we can open read-only: data objects are authoritative, so lock and object map only
-     * matter to writers.
+     * matter to writers. A non-primary (mirrored, demoted or replica) image reads as any other;
+     * it is refused for writing, as librbd refuses it the exclusive lock.
      */
     public static final long READABLE = LAYERING | STRIPINGV2 | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN | DATA_POOL
-            | OPERATIONS;
+            | OPERATIONS | NON_PRIMARY;
     /**
      * What we can write without corrupting the image for librbd: the exclusive lock and the object
      * map (with fast-diff) are kept as librbd keeps them; journaling is not.

@@ -44,7 +44,7 @@ public final class RbdCommand {
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
             "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
             "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "encryption", "pool", "group",
-            "namespace");
+            "namespace", "mirror");
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         Args a;
@@ -423,6 +423,9 @@ public final class RbdCommand {
                 case "namespace" -> {
                     return RbdNamespaceCommands.run(a, rados, out, err);
                 }
+                case "mirror" -> {
+                    return RbdMirrorCommands.run(a, rados, out, err);
+                }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
             return 0;
@@ -593,9 +596,8 @@ public final class RbdCommand {
                 ns.put("type", "trash");
                 return "trash";
             }
-            case 3 -> {
-                ns.put("type", "mirror");
-                return "mirror";
+            case org.jceph.rbd.mirror.MirrorTypes.SnapNamespace.TYPE -> {
+                return RbdMirrorCommands.snapNamespace(img, s, ns);
             }
             default -> {
                 ns.put("type", "unknown");
@@ -1122,7 +1124,10 @@ public final class RbdCommand {
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
             "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool",
             "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id", "group", "image-id", "dest-snap",
-            "namespace", "dest-namespace");
+            "namespace", "dest-namespace",
+
+            "site-name", "direction", "remote-client-name", "remote-cluster", "remote-mon-host",
+            "remote-key-file");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();
@@ -1139,7 +1144,7 @@ public final class RbdCommand {
                 case "-l", "--long" -> flags.add("l");
                 case "-h", "--help" -> flags.add("help");
                 case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots",
-                        "--force", "--all", "--flatten", "--descendants" ->
+                        "--force", "--all", "--flatten", "--descendants", "--verbose" ->
                         flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));

@@ -46,6 +46,7 @@ final class RbdHelp {
         RbdFeatureHelp.register(RbdHelp::add);
         RbdGroupCommands.registerHelp(RbdHelp::add);
         RbdNamespaceCommands.registerHelp(RbdHelp::add);
+        RbdMirrorCommands.registerHelp(RbdHelp::add);
         add("copy", "copy (cp)", "rbd cp [--pool <pool>] [--snap <snap>] [--dest-pool <dest-pool>] [--order <order>]\n"
                 + "          [--object-size <object-size>] [--image-feature <image-feature>] [--stripe-unit <stripe-unit>]\n"
                 + "          [--stripe-count <stripe-count>] [--data-pool <data-pool>] [--sparse-size <sparse-size>]\n"

@@ -96,6 +96,17 @@ final class RbdInfoCommand {
                 m.put("stripe_unit", v.layout().stripeUnit());
                 m.put("stripe_count", v.layout().stripeCount());
             }
+            org.jceph.rbd.mirror.MirrorTypes.MirrorImage mirror = org.jceph.rbd.mirror.MirrorImages.record(io, v.id());
+            boolean mirrorPrimary = false;
+            if (mirror != null) {
+                mirrorPrimary = org.jceph.rbd.mirror.MirrorImages.info(head).primary();
+                Map<String, Object> mm = new LinkedHashMap<>();
+                mm.put("mode", mirror.mode().text());
+                mm.put("state", mirror.state().text());
+                mm.put("global_id", mirror.globalId());
+                mm.put("primary", mirrorPrimary);
+                m.put("mirroring", mm);
+            }
             if (CephJson.formatted(a)) {
                 CephJson.print(out, a, "image", m);
                 out.flush();
@@ -136,6 +147,12 @@ final class RbdInfoCommand {
             if ((v.features() & RbdFeatures.STRIPINGV2) != 0) {
                 t.append("\tstripe unit: ").append(RbdCommand.human(v.layout().stripeUnit())).append('\n');
                 t.append("\tstripe count: ").append(v.layout().stripeCount()).append('\n');
+            }
+            if (mirror != null) {
+                t.append("\tmirroring state: ").append(mirror.state().text()).append('\n');
+                t.append("\tmirroring mode: ").append(mirror.mode().text()).append('\n');
+                t.append("\tmirroring global id: ").append(mirror.globalId()).append('\n');
+                t.append("\tmirroring primary: ").append(mirrorPrimary).append('\n');
             }
             out.print(t);
             out.flush();

@@ -1,0 +1,359 @@
+package org.jceph.rbd.mirror;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jceph.rbd.RbdException;
+import org.jceph.rados.Errno;
+
+/**
+ * The types of snapshot-based RBD mirroring, as cls_rbd stores them (cls::rbd::MirrorMode,
+ * MirrorPeer, MirrorImage, MirrorSnapshotNamespace) and as the rbd tool names them.
+ */
+public final class MirrorTypes {
+    private MirrorTypes() {
+    }
+
+    /** A pool's mirroring mode (cls::rbd::MirrorMode, a u32 in the rbd_mirroring object). */
+    public enum Mode {
+        /** Mirroring off. */
+        DISABLED(0, "disabled"),
+        /** Images are mirrored one by one, when enabled. */
+        IMAGE(1, "image"),
+        /** Every journaling image is mirrored. */
+        POOL(2, "pool");
+
+        private final int code;
+        private final String text;
+
+        Mode(int code, String text) {
+            this.code = code;
+            this.text = text;
+        }
+
+        /** @return cls_rbd's value */
+        public int code() {
+            return code;
+        }
+
+        /** @return the rbd tool's word */
+        public String text() {
+            return text;
+        }
+
+        /**
+         * The mode of a cls_rbd value.
+         *
+         * @param code the value
+         * @return the mode
+         */
+        public static Mode of(long code) {
+            for (Mode m : values()) {
+                if (m.code == code) {
+                    return m;
+                }
+            }
+            throw new RbdException(Errno.EINVAL.negative(), "unknown mirror mode " + code);
+        }
+
+        /**
+         * The mode the rbd tool names {@code text}.
+         *
+         * @param text disabled, image or pool
+         * @return the mode
+         */
+        public static Mode parse(String text) {
+            for (Mode m : values()) {
+                if (m.text.equals(text)) {
+                    return m;
+                }
+            }
+            throw new RbdException(Errno.EINVAL.negative(), "invalid mirror mode: " + text);
+        }
+    }
+
+    /** A peer's direction (cls::rbd::MirrorPeerDirection, a u8). */
+    public enum Direction {
+        /** We only receive from the peer. */
+        RX_ONLY(0, "rx-only"),
+        /** We only send to the peer. */
+        TX_ONLY(1, "tx-only"),
+        /** Both ways. */
+        RX_TX(2, "rx-tx");
+
+        private final int code;
+        private final String text;
+
+        Direction(int code, String text) {
+            this.code = code;
+            this.text = text;
+        }
+
+        /** @return cls_rbd's value */
+        public int code() {
+            return code;
+        }
+
+        /** @return the rbd tool's word */
+        public String text() {
+            return text;
+        }
+
+        /**
+         * The direction of a cls_rbd value.
+         *
+         * @param code the value
+         * @return the direction
+         */
+        public static Direction of(int code) {
+            for (Direction d : values()) {
+                if (d.code == code) {
+                    return d;
+                }
+            }
+            throw new RbdException(Errno.EINVAL.negative(), "unknown mirror peer direction " + code);
+        }
+
+        /**
+         * The direction the rbd tool names {@code text}.
+         *
+         * @param text rx-only, tx-only or rx-tx
+         * @return the direction
+         */
+        public static Direction parse(String text) {
+            for (Direction d : values()) {
+                if (d.text.equals(text)) {
+                    return d;
+                }
+            }
+            throw new RbdException(Errno.EINVAL.negative(), "invalid mirror peer direction: " + text);
+        }
+    }
+
+    /**
+     * A peer site of a pool (cls::rbd::MirrorPeer v2).
+     *
+     * @param uuid the peer's uuid in this pool
+     * @param direction which way images flow
+     * @param siteName the peer's site name
+     * @param mirrorUuid the peer's mirror uuid, once rbd-mirror saw it ("" before)
+     * @param clientName the client (client.admin) that reaches the peer
+     * @param lastSeenSec when rbd-mirror last saw the peer (seconds; 0 never)
+     * @param lastSeenNsec its nanoseconds
+     */
+    public record Peer(String uuid, Direction direction, String siteName, String mirrorUuid, String clientName,
+            long lastSeenSec, long lastSeenNsec) {
+    }
+
+    /** An image's mirroring mode (cls::rbd::MirrorImageMode). */
+    public enum ImageMode {
+        /** Journal-based. */
+        JOURNAL(0, "journal"),
+        /** Snapshot-based. */
+        SNAPSHOT(1, "snapshot");
+
+        private final int code;
+        private final String text;
+
+        ImageMode(int code, String text) {
+            this.code = code;
+            this.text = text;
+        }
+
+        /** @return cls_rbd's value */
+        public int code() {
+            return code;
+        }
+
+        /** @return the rbd tool's word */
+        public String text() {
+            return text;
+        }
+
+        /**
+         * The image mode of a cls_rbd value.
+         *
+         * @param code the value
+         * @return the mode
+         */
+        public static ImageMode of(int code) {
+            for (ImageMode m : values()) {
+                if (m.code == code) {
+                    return m;
+                }
+            }
+            throw new RbdException(Errno.EINVAL.negative(), "unknown mirror image mode " + code);
+        }
+
+        /**
+         * The image mode the rbd tool names {@code text}.
+         *
+         * @param text journal or snapshot
+         * @return the mode
+         */
+        public static ImageMode parse(String text) {
+            for (ImageMode m : values()) {
+                if (m.text.equals(text)) {
+                    return m;
+                }
+            }
+            throw new RbdException(Errno.EINVAL.negative(), "invalid mirror image mode: " + text);
+        }
+    }
+
+    /** An image's mirroring state (cls::rbd::MirrorImageState). */
+    public enum ImageState {
+        /** Being disabled. */
+        DISABLING(0, "disabling"),
+        /** Mirrored. */
+        ENABLED(1, "enabled"),
+        /** Not mirrored. */
+        DISABLED(2, "disabled"),
+        /** Being created by rbd-mirror. */
+        CREATING(3, "creating");
+
+        private final int code;
+        private final String text;
+
+        ImageState(int code, String text) {
+            this.code = code;
+            this.text = text;
+        }
+
+        /** @return cls_rbd's value */
+        public int code() {
+            return code;
+        }
+
+        /** @return the rbd tool's word */
+        public String text() {
+            return text;
+        }
+
+        /**
+         * The state of a cls_rbd value.
+         *
+         * @param code the value
+         * @return the state
+         */
+        public static ImageState of(int code) {
+            for (ImageState s : values()) {
+                if (s.code == code) {
+                    return s;
+                }
+            }
+            throw new RbdException(Errno.EINVAL.negative(), "unknown mirror image state " + code);
+        }
+    }
+
+    /**
+     * An image's mirroring record in rbd_mirroring (cls::rbd::MirrorImage v2).
+     *
+     * @param mode journal or snapshot
+     * @param globalId the image's id across sites
+     * @param state its state
+     */
+    public record MirrorImage(ImageMode mode, String globalId, ImageState state) {
+    }
+
+    /** A mirror snapshot's state (cls::rbd::MirrorSnapshotState, a u8). */
+    public enum SnapState {
+        /** Taken on the primary. */
+        PRIMARY(0, "primary"),
+        /** Taken on the primary as it was demoted. */
+        PRIMARY_DEMOTED(1, "demoted"),
+        /** Copied from the primary by rbd-mirror. */
+        NON_PRIMARY(2, "non-primary"),
+        /** A copied demotion snapshot. */
+        NON_PRIMARY_DEMOTED(3, "non-primary-demoted");
+
+        private final int code;
+        private final String text;
+
+        SnapState(int code, String text) {
+            this.code = code;
+            this.text = text;
+        }
+
+        /** @return cls_rbd's value */
+        public int code() {
+            return code;
+        }
+
+        /** @return the word rbd snap ls --all shows */
+        public String text() {
+            return text;
+        }
+
+        /** @return whether this is a primary state (demoted or not) */
+        public boolean primary() {
+            return this == PRIMARY || this == PRIMARY_DEMOTED;
+        }
+
+        /**
+         * The state of a cls_rbd value.
+         *
+         * @param code the value
+         * @return the state
+         */
+        public static SnapState of(int code) {
+            for (SnapState s : values()) {
+                if (s.code == code) {
+                    return s;
+                }
+            }
+            throw new RbdException(Errno.EINVAL.negative(), "unknown mirror snapshot state " + code);
+        }
+    }
+
+    /**
+     * The namespace of a mirror snapshot (cls::rbd::MirrorSnapshotNamespace, SnapshotNamespace type 3).
+     *
+     * @param state primary, demoted, non-primary...
+     * @param complete whether the snapshot is whole (a non-primary one once copied)
+     * @param peerUuids the peers the snapshot is linked to (still to be copied to)
+     * @param primaryMirrorUuid for a non-primary snapshot, the primary site's mirror uuid
+     * @param primarySnapId for a non-primary snapshot, the primary's snap id (CEPH_NOSNAP otherwise)
+     * @param lastCopiedObjectNumber copy progress of a non-primary snapshot
+     * @param snapSeqs the primary-to-local snap id map of a non-primary snapshot
+     */
+    public record SnapNamespace(SnapState state, boolean complete, Set<String> peerUuids, String primaryMirrorUuid,
+            long primarySnapId, long lastCopiedObjectNumber, Map<Long, Long> snapSeqs) {
+        /** SnapshotNamespaceType of mirror snapshots. */
+        public static final int TYPE = 3;
+    }
+
+    /**
+     * A mirror snapshot of an image.
+     *
+     * @param id its snap id
+     * @param name its name (.mirror.primary.GLOBAL_ID.UUID)
+     * @param namespace its mirror namespace
+     */
+    public record MirrorSnapshot(long id, String name, SnapNamespace namespace) {
+    }
+
+    /**
+     * What librbd's mirror_image_get_info returns.
+     *
+     * @param globalId the image's global id
+     * @param state its mirroring state
+     * @param primary whether this site holds the primary
+     */
+    public record ImageInfo(String globalId, ImageState state, boolean primary) {
+    }
+
+    /**
+     * An image's status as far as known without rbd-mirror: its record, the local status
+     * (null when no rbd-mirror daemon reported one) and, on a primary, its mirror snapshots.
+     *
+     * @param name the image's name
+     * @param mirror its mirroring record
+     * @param primary whether it is primary here
+     * @param statusFound whether a daemon reported a status
+     * @param snapshots its mirror snapshots (oldest first)
+     */
+    public record ImageStatus(String name, MirrorImage mirror, boolean primary, boolean statusFound,
+            List<MirrorSnapshot> snapshots) {
+    }
+}
