@@ -38,6 +38,8 @@ import org.jceph.rbd.layout.StripingLayout;
  */
 public final class RbdImage implements Image {
     private static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
+    /** CEPH_NOSNAP, for the package (MIGRATION-HOOK). */
+    static final long NOSNAP_ID = NOSNAP;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Data objects: carries the image's snapshot context (librbd's data_ctx). */
@@ -78,6 +80,15 @@ public final class RbdImage implements Image {
      */
     public record Parent(long poolId, String poolNamespace, String imageId, long snapId, long overlap,
                          RbdImage image) {
+        /**
+         * MIGRATION-HOOK: true when this is the source of a live migration (read at its head,
+         * librbd's parent spec with snap id CEPH_NOSNAP), not a clone's parent snapshot.
+         *
+         * @return whether the "parent" is a migration source
+         */
+        public boolean isMigrationSource() {
+            return snapId == NOSNAP;
+        }
     }
 
     /** Clones nest; a chain longer than this is refused rather than followed. */
@@ -274,6 +285,10 @@ public final class RbdImage implements Image {
         }
         SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
                 new byte[0]), "get_snapcontext"));
+        if ((img.features & RbdFeatures.MIGRATING) != 0) { // MIGRATION-HOOK: librbd refuses too
+            throw new RbdException(Errno.EBUSY.negative(), "image " + name + " is being migrated: commit or abort "
+                    + "the migration first");
+        }
         if (!snapc.snaps().isEmpty()) { // ENOTEMPTY, as librbd's pre-remove (group snapshots count too)
             throw new RbdException(Errno.ENOTEMPTY.negative(), "image " + name + " has snapshots: remove them first");
         }
@@ -292,7 +307,7 @@ public final class RbdImage implements Image {
         if ((img.features & RbdFeatures.OBJECT_MAP) != 0) {
             ObjectMap.removeAll(io, img.id, List.of());
         }
-        if (img.parent != null) {
+        if (img.parent != null && !img.parent.isMigrationSource()) {
             detachFromParent(img.md, img.id, img.parent);
         }
         io.remove("rbd_header." + img.id);
@@ -448,30 +463,16 @@ public final class RbdImage implements Image {
         if (p == null) {
             throw new RbdException("image " + name + " is not a clone");
         }
+        if (p.isMigrationSource()) { // MIGRATION-HOOK
+            throw new RbdException(Errno.EBUSY.negative(), "image " + name + " is being migrated: execute the "
+                    + "migration instead");
+        }
         if (!snapshots().isEmpty()) {
             throw new RbdException("image " + name + " has snapshots: flattening would leave them reading through "
                     + "to the parent; remove them first");
         }
         maintenance(() -> {
-            long objects = (p.overlap() + layout.objectSize() - 1) / layout.objectSize();
-            List<CompletableFuture<Void>> parts = new ArrayList<>();
-            for (long n = 0; n < objects; n++) {
-                final long obj = n;
-                parts.add(parentObjectData(obj).thenCompose(data -> {
-                    if (data.length == 0) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    boolean update = mapActive() && mapState(obj) != ObjectMap.EXISTS;
-                    return withMapUpdate(update, () -> markExists(obj), () -> io.operateAsync(object(obj),
-                            new IoCtx.Operation().exec("rbd", "copyup", data)).thenApply(r -> (Void) null));
-                }));
-                pl.update(n, objects);
-                if (parts.size() >= 16) { // bounded: at most 16 objects in flight
-                    CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
-                    parts.clear();
-                }
-            }
-            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+            copyUpAll(p, pl);
             detachFromParent(md, id, p);
             parent = null;
             return null;
@@ -479,6 +480,54 @@ public final class RbdImage implements Image {
         if (watcher != null) {
             watcher.notifyHeaderUpdate();
         }
+    }
+
+    /**
+     * MIGRATION-HOOK: copies up every object the parent (or migration source) still backs, as
+     * flatten and migration execute do: a no-op where this image already has the object.
+     * Runs under {@link #maintenance}.
+     *
+     * @param progress told of each object
+     */
+    void copyUpAll(ProgressListener progress) {
+        checkWritable();
+        Parent p = parent;
+        if (p == null) {
+            return;
+        }
+        maintenance(() -> {
+            copyUpAll(p, ProgressListener.orNone(progress));
+            return null;
+        });
+    }
+
+    /** MIGRATION-HOOK: tells other openers to re-read the header (a no-op without a watch). */
+    void notifyHeaderUpdate() {
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
+    }
+
+    private void copyUpAll(Parent p, ProgressListener pl) {
+        long objects = (p.overlap() + layout.objectSize() - 1) / layout.objectSize();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (long n = 0; n < objects; n++) {
+            final long obj = n;
+            parts.add(parentObjectData(obj).thenCompose(data -> {
+                if (data.length == 0) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                boolean update = mapActive() && mapState(obj) != ObjectMap.EXISTS;
+                return withMapUpdate(update, () -> markExists(obj), () -> io.operateAsync(object(obj),
+                        new IoCtx.Operation().exec("rbd", "copyup", data)).thenApply(r -> (Void) null));
+            }));
+            pl.update(n, objects);
+            if (parts.size() >= 16) { // bounded: at most 16 objects in flight
+                CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+                parts.clear();
+            }
+        }
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
     }
 
     /** Removes the parent link: parent_detach on the child, and the parent's record of the child. */
@@ -662,7 +711,8 @@ public final class RbdImage implements Image {
         long features = f.readU64Le();
         long incompatible = f.readU64Le();
         long supported = readOnly ? RbdFeatures.READABLE : RbdFeatures.WRITABLE;
-        long unsupported = (features | incompatible) & ~supported;
+        // MIGRATION-HOOK: the migrating bit is handled by Migration.ioParent below
+        long unsupported = (features | incompatible) & ~supported & ~RbdFeatures.MIGRATING;
         if (unsupported != 0) {
             throw new RbdException.UnsupportedFeaturesException(name, unsupported, !readOnly);
         }
@@ -673,7 +723,9 @@ public final class RbdImage implements Image {
             CephDecoder s = CephDecoder.of(io.exec(header, "rbd", "get_stripe_unit_count", new byte[0]), "stripe");
             layout = new StripingLayout(1L << order, s.readU64Le(), s.readU64Le());
         }
-        Parent parent = loadParent(io, header, NOSNAP, depth);
+        Parent parent = (features & RbdFeatures.MIGRATING) != 0 // MIGRATION-HOOK
+                ? Migration.ioParent(io, id, name, size, readOnly, depth)
+                : loadParent(io, header, NOSNAP, depth);
         if (parent != null && !readOnly && layout.isStriped()) {
             throw new RbdException("image " + name + " is a striped clone: writing it (copy-up across stripes) is "
                     + "not supported; open it read-only");
@@ -707,7 +759,7 @@ public final class RbdImage implements Image {
      * The parent of the image at {@code snapId} (NOSNAP for the head): parent_get names it,
      * parent_overlap_get says how much of it shows through (absent: detached at that snapshot).
      */
-    private static Parent loadParent(IoCtx io, String header, long snapId, int depth) {
+    static Parent loadParent(IoCtx io, String header, long snapId, int depth) {
         CephDecoder p = CephDecoder.of(io.exec(header, "rbd", "parent_get", new byte[0]), "parent_get");
         CephDecoder.Envelope env = p.beginStruct("ParentImageSpec", 1);
         long pool = p.readS64Le();
@@ -2261,7 +2313,7 @@ public final class RbdImage implements Image {
         return c != null ? c.flush(true) : CompletableFuture.completedFuture(null);
     }
 
-    private static byte[] encode(java.util.function.Consumer<CephEncoder> body) {
+    static byte[] encode(java.util.function.Consumer<CephEncoder> body) {
         return CephEncoder.toBytes(body);
     }
 

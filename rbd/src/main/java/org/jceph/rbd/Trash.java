@@ -134,6 +134,11 @@ public final class Trash {
      * (null: at once). Refused while another client has it open. Returns its id.
      */
     public static String move(IoCtx io, String name, Instant defermentEnd) {
+        return move(io, name, defermentEnd, SOURCE_USER);
+    }
+
+    /** {@link #move(IoCtx, String, Instant)} recording who moved it ({@link #SOURCE_MIGRATION}: a migration). */
+    static String move(IoCtx io, String name, Instant defermentEnd, int source) {
         String id;
         try (RbdImage img = RbdImage.open(io, name, false)) {
             id = img.id();
@@ -147,7 +152,7 @@ public final class Trash {
         Instant until = defermentEnd == null ? now : defermentEnd;
         io.exec(OBJECT, "rbd", "trash_add", CephEncoder.toBytes(e -> {
             e.writeString(id);
-            encodeSpec(e, SOURCE_USER, name, now, until, STATE_MOVING);
+            encodeSpec(e, source, name, now, until, STATE_MOVING);
         }));
         io.remove("rbd_id." + name);
         io.exec("rbd_directory", "rbd", "dir_remove_image", CephEncoder.toBytes(e -> e.writeString(name).writeString(id)));

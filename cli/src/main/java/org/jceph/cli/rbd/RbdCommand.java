@@ -42,7 +42,7 @@ public final class RbdCommand {
     /** The commands run() knows; anything else is refused before connecting. */
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
-            "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
+            "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "migration", "export-diff", "import-diff",
             "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "encryption", "pool", "group");
 
     public static int run(String[] argv, PrintStream out, PrintStream err) {
@@ -411,6 +411,9 @@ public final class RbdCommand {
                 }
                 case "group" -> {
                     return RbdGroupCommands.run(a, rados, out, err);
+                }
+                case "migration" -> {
+                    return RbdMigrationCommands.run(a, rados, out, err);
                 }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
@@ -1019,7 +1022,8 @@ public final class RbdCommand {
             "image-feature", "image-format", "io-pattern", "io-size", "io-threads", "io-total", "io-type", "object-size",
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
             "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool",
-            "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id", "group", "image-id", "dest-snap");
+            "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id", "group", "image-id", "dest-snap",
+            "source-spec", "source-spec-path");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();
@@ -1036,7 +1040,7 @@ public final class RbdCommand {
                 case "-l", "--long" -> flags.add("l");
                 case "-h", "--help" -> flags.add("help");
                 case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots",
-                        "--force", "--all", "--flatten", "--descendants" ->
+                        "--force", "--all", "--flatten", "--descendants", "--import-only" ->
                         flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));
