@@ -726,7 +726,8 @@ public final class RbdImage implements Image {
         Parent parent = (features & RbdFeatures.MIGRATING) != 0 // MIGRATION-HOOK
                 ? Migration.ioParent(io, id, name, size, readOnly, depth)
                 : loadParent(io, header, NOSNAP, depth);
-        if (parent != null && !readOnly && layout.isStriped()) {
+        // stripe count 1 keeps each object a contiguous image range, which is all copy-up needs
+        if (parent != null && !readOnly && layout.stripeCount() > 1) {
             throw new RbdException("image " + name + " is a striped clone: writing it (copy-up across stripes) is "
                     + "not supported; open it read-only");
         }
