@@ -337,20 +337,91 @@ public final class Migration {
      * @param progress told of each destination object removed
      */
     public static void abort(IoCtx io, String name, ProgressListener progress) {
+        ProgressListener pl = ProgressListener.orNone(progress);
         Pair p = pair(io, name);
-        setBoth(p, MigrationSpec.STATE_ABORTING);
-        if (p.dst != null && p.dst.id != null && !p.dst.id.isEmpty()) {
+        boolean dstThere = p.dst.spec != null;
+        boolean srcMarked = p.src.spec != null;
+        if (dstThere) {
+            long others = p.dst.io.listWatchers(p.dst.header()).size();
+            if (others > 0) { // librbd: "image has watchers - cannot abort migration"
+                throw new RbdException(Errno.EBUSY.negative(), "image " + p.dst.name + " is open elsewhere: "
+                        + "close it there before aborting its migration");
+            }
+            if (srcMarked) {
+                setState(p.src.io, p.src.id, MigrationSpec.STATE_ABORTING, "");
+            }
+            setState(p.dst.io, p.dst.id, MigrationSpec.STATE_ABORTING, "");
+        }
+        // librbd's two steps: the destination's HEAD copied back to the source, then its removal
+        ProgressListener first = (done, total) -> pl.update(done, 2 * total);
+        ProgressListener second = (done, total) -> pl.update(total + done, 2 * total);
+        if (srcMarked) {
+            remove(p.src.io, p.src.id); // the source takes writes again (librbd opens it ignoring the header)
+        }
+        if (dstThere) {
+            revertData(p, first);
+            remove(p.dst.io, p.dst.id);
             try {
-                remove(p.dst.io, p.dst.id);
-                RbdImage.remove(p.dst.io, p.dst.name, progress);
-            } catch (RbdException.ImageNotFoundException | RadosException.ObjectNotFoundException e) {
+                RbdImage.remove(p.dst.io, p.dst.name, second);
+            } catch (RbdException.ImageNotFoundException e) {
                 // already gone: an abort that failed half way
             }
         }
         if (Trash.contains(p.src.io, p.src.id)) {
             Trash.restore(p.src.io, p.src.id, p.src.name);
         }
-        remove(p.src.io, p.src.id);
+    }
+
+    /**
+     * Copies what the destination holds back into the source (librbd's revert_data): every
+     * object the destination has (written or copied up while prepared) is read through the
+     * destination and written to the source at the same image range, so writes made during the
+     * migration survive the abort.
+     */
+    private static void revertData(Pair p, ProgressListener progress) {
+        try (RbdImage dst = RbdImage.openWithId(p.dst.io, p.dst.name, p.dst.id, true, RbdImage.DEFAULT_LOCK_TIMEOUT,
+                0);
+             RbdImage src = RbdImage.openWithId(p.src.io, p.src.name, p.src.id, false,
+                RbdImage.DEFAULT_LOCK_TIMEOUT, 0)) {
+            long size = Math.min(dst.size(), src.size());
+            long objectSize = dst.layout().objectSize();
+            boolean contiguous = dst.layout().stripeCount() == 1;
+            long objects = contiguous ? (size + objectSize - 1) / objectSize : 1;
+            for (long n = 0; n < objects; n++) {
+                progress.update(n, objects);
+                long start = contiguous ? n * objectSize : 0;
+                long len = contiguous ? Math.min(objectSize, size - start) : size;
+                if (contiguous && dst.dataIo().statOrNull(RbdImage.dataObjectName(dst.objectPrefix(), n)) == null) {
+                    continue; // still only on the source
+                }
+                for (long off = start; off < start + len; off += CHUNK) {
+                    int l = (int) Math.min(CHUNK, start + len - off);
+                    byte[] data = await(dst.readAsync(off, l));
+                    await(src.writeAsync(off, data));
+                }
+            }
+            src.flush();
+            progress.update(objects, objects);
+        }
+    }
+
+    private static final int CHUNK = 4 << 20;
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(RbdImage.DEFAULT_LOCK_TIMEOUT.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RbdException("interrupted while reverting migrated data");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new RbdException("reverting migrated data failed: " + c);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RbdException(Errno.ETIMEDOUT.negative(), "reverting migrated data timed out");
+        }
     }
 
     /**
@@ -384,6 +455,10 @@ public final class Migration {
     // ---- helpers -------------------------------------------------------------------------------
 
     private static void setBoth(Pair p, int state) {
+        if (p.src.spec == null || p.dst.spec == null) {
+            throw new RbdException(Errno.EINVAL.negative(), "the migration of " + p.dst.name + " was half aborted: "
+                    + "abort it again");
+        }
         setState(p.src.io, p.src.id, state, "");
         setState(p.dst.io, p.dst.id, state, "");
     }
