@@ -243,7 +243,7 @@ public final class Migration {
                 }
                 RbdImage.remove(dstIo, dstName);
             }
-            Trash.restore(srcIo, srcId, null);
+            Trash.restore(srcIo, srcId, null, true);
             if (srcMarked) {
                 remove(srcIo, srcId);
             }
@@ -368,7 +368,7 @@ public final class Migration {
             }
         }
         if (Trash.contains(p.src.io, p.src.id)) {
-            Trash.restore(p.src.io, p.src.id, p.src.name);
+            Trash.restore(p.src.io, p.src.id, p.src.name, true);
         }
     }
 

@@ -184,6 +184,39 @@ class MigrationIT extends LiveRbdTest {
     }
 
     @Test
+    void clonesMigrateWithTheirParentBothWays() throws Exception {
+        byte[] parent = source("m-parent");
+        c.rbdOrThrow("snap", "create", pool + "/m-parent@s");
+        c.rbdOrThrow("snap", "protect", pool + "/m-parent@s");
+        c.rbdOrThrow("clone", pool + "/m-parent@s", pool + "/m-child1");
+        c.rbdOrThrow("clone", pool + "/m-parent@s", pool + "/m-child2");
+        byte[] one;
+        byte[] two;
+        try (RbdImage a = RbdImage.open(io(), "m-child1", false); RbdImage b = RbdImage.open(io(), "m-child2", false)) {
+            one = exercise(a, parent);
+            two = exercise(b, parent);
+        }
+        // ours: the destination is a clone of the same parent snapshot, reading through the source first
+        Migration.prepare(io(), "m-child1", io2(), "m-child1", null);
+        assertTrue(c.rbdOrThrow("info", pool2 + "/m-child1").contains("parent: " + pool + "/m-parent@s"));
+        assertArrayEquals(one, exportOf(pool2 + "/m-child1"));
+        c.rbdOrThrow("migration", "execute", "--no-progress", pool2 + "/m-child1");
+        c.rbdOrThrow("migration", "commit", "--no-progress", pool2 + "/m-child1");
+        assertArrayEquals(one, exportOf(pool2 + "/m-child1"));
+        // Pacific's: we read through the source to its parent, execute and commit
+        c.rbdOrThrow("migration", "prepare", pool + "/m-child2", pool2 + "/m-child2");
+        try (RbdImage dst = RbdImage.open(io2(), "m-child2", true)) {
+            assertArrayEquals(two, dst.readAsync(0, SIZE).get(60, TimeUnit.SECONDS));
+        }
+        Migration.execute(io2(), "m-child2");
+        Migration.commit(io2(), "m-child2");
+        assertArrayEquals(two, exportOf(pool2 + "/m-child2"));
+        String children = c.rbdOrThrow("children", pool + "/m-parent@s");
+        assertEquals(List.of(pool2 + "/m-child1", pool2 + "/m-child2"),
+                children.lines().map(String::trim).filter(l -> !l.isEmpty()).sorted().toList());
+    }
+
+    @Test
     void refusals() throws Exception {
         source("m-plain");
         assertEquals(-22, assertThrows(RbdException.class, () -> Migration.execute(io(), "m-plain")).errno());

@@ -173,6 +173,14 @@ public final class RbdCommand {
                             err.println("Remove the image from the group and try again.");
                             return 31; // EMLINK
                         } catch (RbdException e) {
+                            if (e.errno() == -16) {
+                                // in use, or being migrated: the stock tool says watchers for both
+                                progress.fail();
+                                err.println("rbd: error: image still has watchers");
+                                err.println("This means the image is still open or the client using it crashed. Try again"
+                                        + " after closing/unmapping it or waiting 30s for the crashed client to timeout.");
+                                return 16;
+                            }
                             if (e.errno() != -39) {
                                 throw e;
                             }

@@ -121,6 +121,14 @@ class RbdMigrationIT {
         c.rbdOrThrow("migration", "prepare", "--object-size", "2M", p + "/cm2", p + "/cm2");
         sameViews(c, p + "/cm2", p);
         sameFailure(c, "migration", "commit", p + "/cm2"); // not executed yet: EINVAL
+        // the source waits in the trash, out of reach; the destination cannot be removed
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"source_image_id\":\"([0-9a-f]+)\"")
+                .matcher(c.rbdOrThrow("status", "--format", "json", p + "/cm2"));
+        assertTrue(m.find());
+        sameFailure(c, "trash", "rm", p + "/" + m.group(1));
+        sameFailure(c, "trash", "restore", p + "/" + m.group(1));
+        sameFailure(c, "trash", "mv", p + "/cm2");
+        sameFailure(c, "rm", p + "/cm2");
         Result exec = runRc(c, "migration", "execute", p + "/cm2");
         assertEquals(0, exec.rc(), exec.err());
         assertTrue(exec.err().endsWith("\rImage migration: 100% complete...done.\n"), exec.err());
