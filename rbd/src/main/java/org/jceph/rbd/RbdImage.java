@@ -168,7 +168,8 @@ public final class RbdImage implements Image {
         boolean striped = stripeUnit != 0 && !(stripeUnit == objectSize && stripeCount == 1);
         if (striped) {
             if (stripeUnit < 0 || stripeCount < 1 || objectSize % stripeUnit != 0) {
-                throw new RbdException("stripe unit " + stripeUnit + " must divide the object size " + objectSize
+                throw new RbdException(Errno.EINVAL.negative(), "stripe unit " + stripeUnit // as librbd's validate_striping
+                        + " must divide the object size " + objectSize
                         + " and stripe count " + stripeCount + " must be at least 1");
             }
             features |= RbdFeatures.STRIPINGV2;

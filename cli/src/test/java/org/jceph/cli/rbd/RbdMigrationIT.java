@@ -144,5 +144,9 @@ class RbdMigrationIT {
         sameFailure(c, "migration", "commit", p + "/cm2");
         sameFailure(c, "migration", "abort", p + "/cm2");
         sameFailure(c, "migration", "abort", p + "/no-such-image");
+        // a smaller object keeps the source's 1 MiB stripe unit: EINVAL, and the source stays as it was
+        sameFailure(c, "migration", "prepare", "--object-size", "512K", p + "/cm2", p + "/cm2-small");
+        assertArrayEquals(bytes, export(c, p + "/cm2"));
+        assertEquals("", c.rbdOrThrow("trash", "ls", "--all", p));
     }
 }
