@@ -1031,7 +1031,7 @@ public final class RbdCommand {
             "order", "pool", "rbd-default-clone-format", "rw-mix-read", "size", "snap", "stripe-count", "stripe-unit",
             "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool",
             "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id", "group", "image-id", "dest-snap",
-            "source-spec", "source-spec-path");
+            "source-spec", "source-spec-path", "dest");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();

@@ -41,11 +41,19 @@ final class RbdMigrationCommands {
             return 95;
         }
         String[] src = RbdCommand.spec(a, 2);
-        // as rbd cp: the destination spec's pool, else --dest-pool, else --pool/rbd; no destination
-        // spec: the source's name
-        String[] dst = a.pos().size() > 3 ? RbdCommand.spec(a, 3) : new String[] {a.opt("pool", "rbd"), src[1]};
-        if (a.pos().size() <= 3 || a.pos().get(3).indexOf('/') < 0) {
-            dst[0] = a.opt("dest-pool", a.pos().size() > 3 ? dst[0] : src[0]);
+        // the destination's pool: its spec's, else --dest-pool, else the default pool "rbd" (not
+        // the source's: Pacific's `rbd migration prepare POOL/IMAGE` alone opens pool rbd)
+        String dstSpec = a.pos().size() > 3 ? a.pos().get(3) : a.opt("dest", null);
+        String[] dst;
+        if (dstSpec == null) {
+            dst = new String[] {a.opt("dest-pool", "rbd"), src[1]};
+        } else {
+            if (dstSpec.startsWith("rbd:")) {
+                dstSpec = dstSpec.substring(4);
+            }
+            int slash = dstSpec.indexOf('/');
+            dst = slash < 0 ? new String[] {a.opt("dest-pool", "rbd"), dstSpec}
+                    : new String[] {dstSpec.substring(0, slash), dstSpec.substring(slash + 1)};
         }
         ImageCopy.Options o = RbdCopyCommands.options(a, rados, true);
         try {

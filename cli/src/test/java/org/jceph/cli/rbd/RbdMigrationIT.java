@@ -144,6 +144,7 @@ class RbdMigrationIT {
         sameFailure(c, "migration", "commit", p + "/cm2");
         sameFailure(c, "migration", "abort", p + "/cm2");
         sameFailure(c, "migration", "abort", p + "/no-such-image");
+        sameFailure(c, "migration", "prepare", p + "/cm2"); // no destination: pool rbd, which this cluster lacks
         // a smaller object keeps the source's 1 MiB stripe unit: EINVAL, and the source stays as it was
         sameFailure(c, "migration", "prepare", "--object-size", "512K", p + "/cm2", p + "/cm2-small");
         assertArrayEquals(bytes, export(c, p + "/cm2"));
