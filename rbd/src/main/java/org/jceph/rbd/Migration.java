@@ -157,6 +157,17 @@ public final class Migration {
                 Math.min(size, spec.overlap()), source);
     }
 
+    /**
+     * Whether destination {@code id} still reads through to its source: its header says prepared,
+     * executing or aborting (RbdImage's refresh drops the source otherwise).
+     */
+    static boolean readsThrough(IoCtx io, String id) {
+        MigrationSpec spec = get(io, id);
+        return spec != null && spec.headerType() == MigrationSpec.TYPE_DST
+                && (spec.state() == MigrationSpec.STATE_PREPARED || spec.state() == MigrationSpec.STATE_EXECUTING
+                || spec.state() == MigrationSpec.STATE_ABORTING);
+    }
+
     // ---- the operations ------------------------------------------------------------------------
 
     /**

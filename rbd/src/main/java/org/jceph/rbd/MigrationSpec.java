@@ -39,16 +39,23 @@ public record MigrationSpec(int headerType, long poolId, String poolNamespace, S
     /** The header of the image being migrated to. */
     public static final int TYPE_DST = 2;
 
+    /** The migration failed (librbd records why in the description). */
     public static final int STATE_ERROR = 0;
+    /** prepare is under way. */
     public static final int STATE_PREPARING = 1;
+    /** Prepared: the destination reads through to the source. */
     public static final int STATE_PREPARED = 2;
+    /** execute is copying objects. */
     public static final int STATE_EXECUTING = 3;
+    /** Executed: every object copied; commit or abort next. */
     public static final int STATE_EXECUTED = 4;
+    /** abort is under way: the destination opens read-only only. */
     public static final int STATE_ABORTING = 5;
 
     /** The omap key of the header object that holds the encoded spec. */
     static final String OMAP_KEY = "migration";
 
+    /** Normalizes nulls to empty values and copies the snapshot map. */
     public MigrationSpec {
         poolNamespace = poolNamespace == null ? "" : poolNamespace;
         imageName = imageName == null ? "" : imageName;

@@ -900,6 +900,12 @@ public final class RbdImage implements Image {
         sz.readU8();
         size = sz.readU64Le();
         refreshSnapContext();
+        Parent p = parent;
+        if (p != null && p.isMigrationSource() && !Migration.readsThrough(md, id)) { // MIGRATION-HOOK
+            // executed (or committed) elsewhere: the destination stands on its own (or its clone parent)
+            parent = loadParent(md, header, NOSNAP, 0);
+            p.image().close();
+        }
     }
 
     private void refreshQuietly() {

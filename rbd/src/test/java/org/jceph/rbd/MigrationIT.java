@@ -108,12 +108,20 @@ class MigrationIT extends LiveRbdTest {
         try (RbdImage dst = RbdImage.open(io2(), "m-ours-dst", false)) {
             assertTrue(dst.parent().isMigrationSource());
             model = exercise(dst, model);
+            assertArrayEquals(model, exportOf(pool2 + "/m-ours-dst"), "librbd sees our copy-ups and writes");
+            // Pacific executes and commits while we keep the destination open (the lock handed over)
+            c.rbdOrThrow("migration", "execute", "--no-progress", pool2 + "/m-ours-dst");
+            assertEquals("executed", stockStatus(pool2 + "/m-ours-dst").get("state").asText());
+            c.rbdOrThrow("migration", "commit", "--no-progress", pool2 + "/m-ours-dst");
+            assertEquals(List.of(), stockTrashAll(pool));
+            // taking the lock back refreshes the header: the source is gone, so no more copy-up from it
+            byte[] d = new byte[4096];
+            Arrays.fill(d, (byte) 9);
+            await(dst.writeAsync(3L * MIB + 8192, d)); // object 3: a hole on the source
+            System.arraycopy(d, 0, model, 3 * MIB + 8192, d.length);
+            assertNull(dst.parent());
+            assertArrayEquals(model, dst.readAsync(0, SIZE).get(60, TimeUnit.SECONDS));
         }
-        assertArrayEquals(model, exportOf(pool2 + "/m-ours-dst"), "librbd sees our copy-ups and writes");
-        c.rbdOrThrow("migration", "execute", "--no-progress", pool2 + "/m-ours-dst");
-        assertEquals("executed", stockStatus(pool2 + "/m-ours-dst").get("state").asText());
-        c.rbdOrThrow("migration", "commit", "--no-progress", pool2 + "/m-ours-dst");
-        assertEquals(List.of(), stockTrashAll(pool));
         assertArrayEquals(model, exportOf(pool2 + "/m-ours-dst"));
         try (RbdImage dst = RbdImage.open(io2(), "m-ours-dst", true)) {
             assertNull(dst.parent());
