@@ -55,12 +55,13 @@ public final class Migration {
                          long destPoolId, String destPoolNamespace, String destImageName, String destImageId,
                          int state, String stateDescription) {
         /**
-         * The state as {@code rbd status} prints it.
+         * The state as {@code rbd status} prints it: Pacific's rbd_migration_status maps no
+         * "aborting" (a half-done abort reads "unknown").
          *
          * @return "prepared", "executed", ...
          */
         public String stateName() {
-            return MigrationSpec.stateName(state);
+            return state == MigrationSpec.STATE_ABORTING ? "unknown" : MigrationSpec.stateName(state);
         }
     }
 
