@@ -46,7 +46,8 @@ final class ImageAdmin {
         boolean striped = stripeUnit != 0 && !(stripeUnit == objectSize && stripeCount == 1);
         if (striped) {
             if (stripeUnit < 0 || stripeCount < 1 || objectSize % stripeUnit != 0) {
-                throw new RbdException("stripe unit " + stripeUnit + " must divide the object size " + objectSize
+                throw new RbdException(Errno.EINVAL.negative(), "stripe unit " + stripeUnit // as librbd's validate_striping
+                        + " must divide the object size " + objectSize
                         + " and stripe count " + stripeCount + " must be at least 1");
             }
             features |= RbdFeatures.STRIPINGV2;
@@ -111,6 +112,10 @@ final class ImageAdmin {
         }
         SnapContext snapc = SnapContext.decode(CephDecoder.of(io.exec("rbd_header." + img.id, "rbd", "get_snapcontext",
                 new byte[0]), "get_snapcontext"));
+        if ((img.features & RbdFeatures.MIGRATING) != 0) { // MIGRATION-HOOK: librbd refuses too
+            throw new RbdException(Errno.EBUSY.negative(), "image " + name + " is being migrated: commit or abort "
+                    + "the migration first");
+        }
         if (!snapc.snaps().isEmpty()) { // ENOTEMPTY, as librbd's pre-remove (group snapshots count too)
             throw new RbdException(Errno.ENOTEMPTY.negative(), "image " + name + " has snapshots: remove them first");
         }
@@ -129,7 +134,7 @@ final class ImageAdmin {
         if ((img.features & RbdFeatures.OBJECT_MAP) != 0) {
             ObjectMap.removeAll(io, img.id, List.of());
         }
-        if (img.parent != null) {
+        if (img.parent != null && !img.parent.isMigrationSource()) {
             detachFromParent(img.md, img.id, img.parent);
         }
         io.remove("rbd_header." + img.id);

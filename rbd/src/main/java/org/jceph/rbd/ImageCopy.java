@@ -121,6 +121,11 @@ public final class ImageCopy {
             return this;
         }
 
+        /** Whether {@link #flatten(boolean)} was asked for (Migration reads it). */
+        boolean flattening() {
+            return flatten;
+        }
+
         /**
          * Deep copy of a clone: how the destination clone registers with the parent (default:
          * v1 when the parent snapshot is protected, else v2).
@@ -265,7 +270,7 @@ public final class ImageCopy {
         }
     }
 
-    private static void cloneFrom(RbdImage src, RbdImage.Parent parent, IoCtx dstIo, String dstName, Options o) {
+    static void cloneFrom(RbdImage src, RbdImage.Parent parent, IoCtx dstIo, String dstName, Options o) {
         RbdImage p = parent.image();
         String snapName = null;
         boolean isProtected = false;
@@ -286,7 +291,7 @@ public final class ImageCopy {
         RbdImage.clone(p.metadataIo(), p.name(), snapName, dstIo, dstName, features, format);
     }
 
-    private static void create(RbdImage src, IoCtx dstIo, String dstName, Options o, long size, long srcFeatures) {
+    static void create(RbdImage src, IoCtx dstIo, String dstName, Options o, long size, long srcFeatures) {
         int order = o.order != null ? o.order : src.order();
         long features = o.features != null ? o.features : srcFeatures & ~IMPLICIT;
         long unit;
@@ -380,7 +385,7 @@ public final class ImageCopy {
         return true;
     }
 
-    private static void copyMetadata(RbdImage src, RbdImage dst) {
+    static void copyMetadata(RbdImage src, RbdImage dst) {
         // verbatim, conf_ keys too: they were validated where they were set (librbd copies them the same way)
         String header = "rbd_header." + dst.id();
         src.metadataList().forEach((k, v) -> ImageMetadata.setCopied(dst.metadataIo(), header, k, v));

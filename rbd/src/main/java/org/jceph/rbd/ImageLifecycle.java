@@ -85,6 +85,12 @@ final class ImageLifecycle {
         sz.readU8();
         img.size = sz.readU64Le();
         img.refreshSnapContext();
+        RbdImage.Parent p = img.parent;
+        if (p != null && p.isMigrationSource() && !Migration.readsThrough(img.md, img.id)) { // MIGRATION-HOOK
+            // executed (or committed) elsewhere: the destination stands on its own (or its clone parent)
+            img.parent = ImageOpen.loadParent(img.md, header, RbdImage.NOSNAP, 0);
+            p.image().close();
+        }
     }
 
     private void refreshQuietly() {

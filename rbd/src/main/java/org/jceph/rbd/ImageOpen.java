@@ -86,7 +86,8 @@ final class ImageOpen {
         long features = f.readU64Le();
         long incompatible = f.readU64Le();
         long supported = readOnly ? RbdFeatures.READABLE : RbdFeatures.WRITABLE;
-        long unsupported = (features | incompatible) & ~supported;
+        // MIGRATION-HOOK: the migrating bit is handled by Migration.ioParent below
+        long unsupported = (features | incompatible) & ~supported & ~RbdFeatures.MIGRATING;
         if (unsupported != 0) {
             throw new RbdException.UnsupportedFeaturesException(name, unsupported, !readOnly);
         }
@@ -97,8 +98,11 @@ final class ImageOpen {
             CephDecoder s = CephDecoder.of(io.exec(header, "rbd", "get_stripe_unit_count", new byte[0]), "stripe");
             layout = new StripingLayout(1L << order, s.readU64Le(), s.readU64Le());
         }
-        Parent parent = loadParent(io, header, NOSNAP, depth);
-        if (parent != null && !readOnly && layout.isStriped()) {
+        Parent parent = (features & RbdFeatures.MIGRATING) != 0 // MIGRATION-HOOK
+                ? Migration.ioParent(io, id, name, size, readOnly, depth)
+                : loadParent(io, header, NOSNAP, depth);
+        // stripe count 1 keeps each object a contiguous image range, which is all copy-up needs
+        if (parent != null && !readOnly && layout.stripeCount() > 1) {
             throw new RbdException("image " + name + " is a striped clone: writing it (copy-up across stripes) is "
                     + "not supported; open it read-only");
         }

@@ -3,6 +3,7 @@ package org.jceph.rbd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jceph.rados.Errno;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosException;
 import org.jceph.rbd.RbdImage.Parent;
@@ -31,30 +32,16 @@ final class ParentIo {
         if (p == null) {
             throw new RbdException("image " + img.name + " is not a clone");
         }
+        if (p.isMigrationSource()) { // MIGRATION-HOOK
+            throw new RbdException(Errno.EBUSY.negative(), "image " + img.name + " is being migrated: execute the "
+                    + "migration instead");
+        }
         if (!img.snapshots().isEmpty()) {
             throw new RbdException("image " + img.name + " has snapshots: flattening would leave them reading through "
                     + "to the parent; remove them first");
         }
         img.maintenance(() -> {
-            long objects = (p.overlap() + img.layout.objectSize() - 1) / img.layout.objectSize();
-            List<CompletableFuture<Void>> parts = new ArrayList<>();
-            for (long n = 0; n < objects; n++) {
-                final long obj = n;
-                parts.add(parentObjectData(obj).thenCompose(data -> {
-                    if (data.length == 0) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    boolean update = img.mapActive() && img.mapState(obj) != ObjectMap.EXISTS;
-                    return img.withMapUpdate(update, () -> img.markExists(obj), () -> img.io.operateAsync(img.object(obj),
-                            new IoCtx.Operation().exec("rbd", "copyup", data)).thenApply(r -> (Void) null));
-                }));
-                pl.update(n, objects);
-                if (parts.size() >= 16) { // bounded: at most 16 objects in flight
-                    CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
-                    parts.clear();
-                }
-            }
-            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+            copyUpAll(p, pl);
             ImageAdmin.detachFromParent(img.md, img.id, p);
             img.parent = null;
             return null;
@@ -62,6 +49,47 @@ final class ParentIo {
         if (img.watcher != null) {
             img.watcher.notifyHeaderUpdate();
         }
+    }
+
+    /**
+     * MIGRATION-HOOK: copies up every object the parent (or migration source) still backs, as
+     * flatten and migration execute do: a no-op where this image already has the object.
+     * Runs under maintenance.
+     *
+     * @param progress told of each object
+     */
+    void copyUpAll(ProgressListener progress) {
+        img.checkWritable();
+        Parent p = img.parent;
+        if (p == null) {
+            return;
+        }
+        img.maintenance(() -> {
+            copyUpAll(p, ProgressListener.orNone(progress));
+            return null;
+        });
+    }
+
+    private void copyUpAll(Parent p, ProgressListener pl) {
+        long objects = (p.overlap() + img.layout.objectSize() - 1) / img.layout.objectSize();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (long n = 0; n < objects; n++) {
+            final long obj = n;
+            parts.add(parentObjectData(obj).thenCompose(data -> {
+                if (data.length == 0) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                boolean update = img.mapActive() && img.mapState(obj) != ObjectMap.EXISTS;
+                return img.withMapUpdate(update, () -> img.markExists(obj), () -> img.io.operateAsync(img.object(obj),
+                        new IoCtx.Operation().exec("rbd", "copyup", data)).thenApply(r -> (Void) null));
+            }));
+            pl.update(n, objects);
+            if (parts.size() >= 16) { // bounded: at most 16 objects in flight
+                CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
+                parts.clear();
+            }
+        }
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
     }
 
     /**

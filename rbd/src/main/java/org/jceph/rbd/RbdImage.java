@@ -43,6 +43,8 @@ import org.jceph.rbd.layout.StripingLayout;
  */
 public final class RbdImage implements Image {
     static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
+    /** CEPH_NOSNAP, for the package (MIGRATION-HOOK). */
+    static final long NOSNAP_ID = NOSNAP;
 
     /** Data objects: carries the image's snapshot context (librbd's data_ctx). */
     final IoCtx io;
@@ -100,6 +102,15 @@ public final class RbdImage implements Image {
      */
     public record Parent(long poolId, String poolNamespace, String imageId, long snapId, long overlap,
                          RbdImage image) {
+        /**
+         * MIGRATION-HOOK: true when this is the source of a live migration (read at its head,
+         * librbd's parent spec with snap id CEPH_NOSNAP), not a clone's parent snapshot.
+         *
+         * @return whether the "parent" is a migration source
+         */
+        public boolean isMigrationSource() {
+            return snapId == NOSNAP;
+        }
     }
 
     /** Clones nest; a chain longer than this is refused rather than followed. */
@@ -1284,6 +1295,18 @@ public final class RbdImage implements Image {
     public CompletableFuture<Void> flushAsync() {
         org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK
         return c != null ? c.flush(true) : CompletableFuture.completedFuture(null);
+    }
+
+    /** MIGRATION-HOOK: copies up every object the parent (or migration source) still backs ({@link ParentIo#copyUpAll}). */
+    void copyUpAll(ProgressListener progress) {
+        parentIo.copyUpAll(progress);
+    }
+
+    /** MIGRATION-HOOK: tells other openers to re-read the header (a no-op without a watch). */
+    void notifyHeaderUpdate() {
+        if (watcher != null) {
+            watcher.notifyHeaderUpdate();
+        }
     }
 
     static byte[] encode(java.util.function.Consumer<CephEncoder> body) {

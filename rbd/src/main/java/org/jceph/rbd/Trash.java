@@ -122,9 +122,19 @@ public final class Trash {
      * (null: at once). Refused while another client has it open. Returns its id.
      */
     public static String move(IoCtx io, String name, Instant defermentEnd) {
+        return move(io, name, defermentEnd, SOURCE_USER);
+    }
+
+    /** {@link #move(IoCtx, String, Instant)} recording who moved it ({@link #SOURCE_MIGRATION}: a migration). */
+    static String move(IoCtx io, String name, Instant defermentEnd, int source) {
         String id;
         try (RbdImage img = RbdImage.open(io, name, false)) {
             id = img.id();
+            if (source == SOURCE_USER && (img.features() & RbdFeatures.MIGRATING) != 0) {
+                // librbd's trash move refuses a migration's destination the same way
+                throw new RbdException(org.jceph.rados.Errno.EBUSY.negative(), "image " + name
+                        + " is being migrated: commit or abort the migration first");
+            }
             long others = io.listWatchers("rbd_header." + id).stream()
                     .filter(w -> w.name().num() != io.client().instanceId()).count();
             if (others > 0) {
@@ -135,7 +145,7 @@ public final class Trash {
         Instant until = defermentEnd == null ? now : defermentEnd;
         io.exec(OBJECT, "rbd", "trash_add", CephEncoder.toBytes(e -> {
             e.writeString(id);
-            encodeSpec(e, SOURCE_USER, name, now, until, STATE_MOVING);
+            encodeSpec(e, source, name, now, until, STATE_MOVING);
         }));
         io.remove("rbd_id." + name);
         io.exec("rbd_directory", "rbd", "dir_remove_image", CephEncoder.toBytes(e -> e.writeString(name).writeString(id)));
@@ -145,9 +155,21 @@ public final class Trash {
 
     /** rbd trash restore: links image {@code id} again under {@code newName} (null: its old name). */
     public static void restore(IoCtx io, String id, String newName) {
+        restore(io, id, newName, false);
+    }
+
+    /**
+     * Restores an entry; only a migration (abort) may restore its own source ({@code migration}),
+     * as librbd's trash restore accepts only user and mirroring entries otherwise (EINVAL).
+     */
+    static void restore(IoCtx io, String id, String newName, boolean migration) {
         Entry e = getOrNull(io, id);
         if (e == null) {
             throw new RbdException.NoSuchKeyException("no image " + id + " in the trash of pool " + io.poolName());
+        }
+        if (e.source() == SOURCE_MIGRATION && !migration) {
+            throw new RbdException(org.jceph.rados.Errno.EINVAL.negative(), "image " + id + " is the source of a "
+                    + "migration: abort the migration to restore it");
         }
         if (e.state() != STATE_NORMAL && e.state() != STATE_RESTORING) {
             throw new RbdException("image " + id + " is busy in the trash (state " + e.state() + ")");

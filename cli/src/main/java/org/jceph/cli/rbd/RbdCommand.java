@@ -42,7 +42,7 @@ public final class RbdCommand {
     /** The commands run() knows; anything else is refused before connecting. */
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("create", "clone", "flatten", "children", "ls",
             "list", "info", "rm", "remove", "resize", "mv", "rename", "import", "export", "snap", "image-meta", "lock",
-            "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "export-diff", "import-diff",
+            "object-map", "diff", "du", "disk-usage", "bench", "trash", "status", "migration", "export-diff", "import-diff",
             "merge-diff", "feature", "config", "cp", "copy", "deep", "sparsify", "encryption", "pool", "group",
             "namespace", "mirror");
 
@@ -179,6 +179,14 @@ public final class RbdCommand {
                             err.println("Remove the image from the group and try again.");
                             return 31; // EMLINK
                         } catch (RbdException e) {
+                            if (e.errno() == -16) {
+                                // in use, or being migrated: the stock tool says watchers for both
+                                progress.fail();
+                                err.println("rbd: error: image still has watchers");
+                                err.println("This means the image is still open or the client using it crashed. Try again"
+                                        + " after closing/unmapping it or waiting 30s for the crashed client to timeout.");
+                                return 16;
+                            }
                             if (e.errno() != -39) {
                                 throw e;
                             }
@@ -425,6 +433,9 @@ public final class RbdCommand {
                 }
                 case "mirror" -> {
                     return RbdMirrorCommands.run(a, rados, out, err);
+                }
+                case "migration" -> {
+                    return RbdMigrationCommands.run(a, rados, out, err);
                 }
                 default -> throw new UsageException("unknown rbd command '" + cmd + "'");
             }
@@ -1125,9 +1136,8 @@ public final class RbdCommand {
             "shared", "expired-before", "expires-at", "export-format", "limit", "path", "sparse-size", "dest-pool",
             "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id", "group", "image-id", "dest-snap",
             "namespace", "dest-namespace",
-
             "site-name", "direction", "remote-client-name", "remote-cluster", "remote-mon-host",
-            "remote-key-file");
+            "remote-key-file", "source-spec", "source-spec-path", "dest");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();
@@ -1144,7 +1154,7 @@ public final class RbdCommand {
                 case "-l", "--long" -> flags.add("l");
                 case "-h", "--help" -> flags.add("help");
                 case "--allow-shrink", "--no-progress", "--pretty-format", "--whole-object", "--exact", "--merge-snapshots",
-                        "--force", "--all", "--flatten", "--descendants", "--verbose" ->
+                        "--force", "--all", "--flatten", "--descendants", "--verbose", "--import-only" ->
                         flags.add(s.substring(2));
                 case "-p" -> opts.put("pool", value(argv, ++i, s));
                 case "-s" -> opts.put("size", value(argv, ++i, s));

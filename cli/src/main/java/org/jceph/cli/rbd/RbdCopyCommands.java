@@ -65,7 +65,7 @@ final class RbdCopyCommands {
         return 0;
     }
 
-    private static ImageCopy.Options options(RbdCommand.Args a, RadosClient rados, boolean deep) {
+    static ImageCopy.Options options(RbdCommand.Args a, RadosClient rados, boolean deep) {
         ImageCopy.Options o = new ImageCopy.Options();
         if (a.opts().containsKey("order") || a.opts().containsKey("object-size")) {
             o.order(RbdCommand.orderOf(a));

@@ -74,7 +74,8 @@ final class RbdInfoCommand {
             if (info.snapshotLimit() != ImageInfo.NO_LIMIT) {
                 m.put("snapshot_limit", info.snapshotLimit());
             }
-            RbdImage.Parent p = v.parent();
+            // a migration's source is no parent to rbd info
+            RbdImage.Parent p = v.parent() != null && v.parent().isMigrationSource() ? null : v.parent();
             String parentText = null;
             if (p != null) {
                 String ppool = rados.ioCtx(p.poolId()).poolName();

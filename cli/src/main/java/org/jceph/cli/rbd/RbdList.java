@@ -69,6 +69,9 @@ final class RbdList {
             m.put("id", img.id());
             m.put("size", img.size());
             RbdImage.Parent p = img.parent();
+            if (p != null && p.isMigrationSource()) {
+                p = null; // rbd ls -l shows no parent for a migration's source
+            }
             Map<String, Object> parent = parentOf(rados, p);
             if (parent != null) {
                 m.put("parent", parent);

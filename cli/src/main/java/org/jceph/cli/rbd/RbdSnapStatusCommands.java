@@ -9,6 +9,7 @@ import org.jceph.cli.UsageException;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosClient;
 import org.jceph.rbd.RbdException;
+import org.jceph.rbd.Migration;
 import org.jceph.rbd.RbdImage;
 
 /**
@@ -29,8 +30,10 @@ final class RbdSnapStatusCommands {
         String[] spec = RbdCommand.spec(a, 1);
         IoCtx io = RbdCommand.io(rados, spec[0]);
         List<IoCtx.Watcher> watchers;
+        Migration.Status migration;
         try (RbdImage img = RbdImage.open(io, spec[1], true)) {
             watchers = io.listWatchers("rbd_header." + img.id());
+            migration = Migration.statusOf(img);
         }
         if (CephJson.formatted(a)) {
             List<Object> list = new ArrayList<>();
@@ -43,6 +46,9 @@ final class RbdSnapStatusCommands {
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("watchers", new CephJson.Items("watcher", list));
+            if (migration != null) {
+                doc.put("migration", RbdMigrationCommands.statusDoc(rados, migration));
+            }
             CephJson.print(out, a, "status", doc);
         } else if (watchers.isEmpty()) {
             out.println("Watchers: none");
@@ -52,6 +58,9 @@ final class RbdSnapStatusCommands {
                 out.println("\twatcher=" + address(w) + " client." + w.name().num() + " cookie="
                         + Long.toUnsignedString(w.cookie()));
             }
+        }
+        if (migration != null && !CephJson.formatted(a)) {
+            RbdMigrationCommands.printStatus(rados, migration, out);
         }
         out.flush();
         return 0;

@@ -31,7 +31,7 @@ final class RbdTrashCommands {
     static int run(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {
         String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
         return switch (sub) {
-            case "mv", "move" -> move(a, rados);
+            case "mv", "move" -> move(a, rados, err);
             case "ls", "list" -> list(a, rados, out);
             case "restore" -> restore(a, rados, err);
             case "rm", "remove" -> remove(a, rados, err);
@@ -52,14 +52,25 @@ final class RbdTrashCommands {
         }
     }
 
-    private static int move(RbdCommand.Args a, RadosClient rados) {
+    private static int move(RbdCommand.Args a, RadosClient rados, PrintStream err) {
         String[] spec = RbdCommand.spec(a, 2);
         String expires = a.opt("expires-at", null);
         Instant until = expires == null ? null : parseDate(expires);
         if (until != null && until.isBefore(Instant.now())) {
             throw new UsageException("rbd: cannot use a date in the past as an expiration date");
         }
-        Trash.move(RbdCommand.io(rados, spec[0]), spec[1], until);
+        try {
+            Trash.move(RbdCommand.io(rados, spec[0]), spec[1], until);
+        } catch (RbdException.ImageNotFoundException e) {
+            throw e;
+        } catch (RbdException e) {
+            if (e.errno() != -16) {
+                throw e;
+            }
+            // a migrating image, as the stock tool words it
+            err.println("rbd: deferred delete error: (16) Device or resource busy");
+            return 16;
+        }
         return 0;
     }
 
@@ -115,6 +126,12 @@ final class RbdTrashCommands {
         } catch (RbdException.NoSuchKeyException e) {
             err.println("rbd: restore error: (2) No such file or directory");
             return 2;
+        } catch (RbdException e) {
+            if (e.errno() != -22) {
+                throw e;
+            }
+            err.println("rbd: restore error: (22) Invalid argument"); // a migration's source
+            return 22;
         }
         return 0;
     }
@@ -134,6 +151,14 @@ final class RbdTrashCommands {
         } catch (RbdException.NoSuchKeyException e) {
             err.println("rbd: remove error: (2) No such file or directory");
             return 2;
+        } catch (RbdException e) {
+            if (e.errno() != -30) {
+                throw e;
+            }
+            // a migration's source opens read-only only: the stock tool's words and order
+            err.println("rbd: remove error: (30) Read-only file system");
+            progress.fail();
+            return 30;
         }
         progress.done();
         return 0;
