@@ -12,11 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.RealCluster;
@@ -147,35 +151,60 @@ class TentacleAes256kIT {
         ceph(Duration.ofSeconds(60), "config", "set", "mon", "auth_service_ticket_ttl", "12");
         ceph(Duration.ofSeconds(60), "config", "set", "mon", "auth_mon_ticket_ttl", "16");
         try {
-            for (String[] mode : List.of(MODES[0], MODES[2])) {
-                CephConfig cfg = config(admin(), "client.admin", mode);
-                try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {
-                    var first = s.connection();
-                    ServiceTicket osdBefore = first.serviceTickets().get(EntityName.TYPE_OSD);
-                    ServiceTicket authBefore = first.serviceTickets().get(EntityName.TYPE_AUTH);
-                    assertEquals(12, osdBefore.validUntil().seconds());
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                    Map<Integer, ServiceTicket> now = first.serviceTickets();
-                    while (System.nanoTime() < deadline && !(s.ticketRenewals() >= 2
-                            && changed(authBefore, now.get(EntityName.TYPE_AUTH))
-                            && changed(osdBefore, now.get(EntityName.TYPE_OSD)))) {
-                        try { // wakes early only if the session dies
-                            s.closeFuture().handle((v, e) -> null).get(250, TimeUnit.MILLISECONDS);
-                            throw new AssertionError("the monitor session ended while waiting for renewals");
-                        } catch (java.util.concurrent.TimeoutException stillOpen) {
-                            now = s.connection().serviceTickets();
-                        }
-                    }
-                    assertTrue(s.ticketRenewals() >= 2, "renewals: " + s.ticketRenewals());
-                    assertTrue(changed(authBefore, now.get(EntityName.TYPE_AUTH)), "AUTH ticket renewed");
-                    assertTrue(changed(osdBefore, now.get(EntityName.TYPE_OSD)), "OSD ticket renewed");
-                    assertEquals(CryptoKey.TYPE_AES256KRB5, now.get(EntityName.TYPE_OSD).sessionKeyType());
-                    assertSame(first, s.connection(), "renewed in place");
+            // both connection modes at once: each session waits out the same ticket lifetimes
+            ExecutorService sides = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<?>> runs = new ArrayList<>();
+                for (String[] mode : List.of(MODES[0], MODES[2])) {
+                    runs.add(sides.submit(() -> {
+                        ticketsRenewedInPlace(mode);
+                        return null;
+                    }));
                 }
+                for (Future<?> f : runs) {
+                    try {
+                        f.get(120, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof Error err) {
+                            throw err;
+                        }
+                        throw (Exception) e.getCause();
+                    }
+                }
+            } finally {
+                sides.shutdownNow();
             }
         } finally {
             ceph(Duration.ofSeconds(60), "config", "rm", "mon", "auth_service_ticket_ttl");
             ceph(Duration.ofSeconds(60), "config", "rm", "mon", "auth_mon_ticket_ttl");
+        }
+    }
+
+    /** One session in {@code mode}: both its tickets renewed in place, the OSD one still aes256k. */
+    private void ticketsRenewedInPlace(String[] mode) throws Exception {
+        CephConfig cfg = config(admin(), "client.admin", mode);
+        try (Messenger m = new Messenger(); MonSession s = MonSession.connect(cfg, m)) {
+            var first = s.connection();
+            ServiceTicket osdBefore = first.serviceTickets().get(EntityName.TYPE_OSD);
+            ServiceTicket authBefore = first.serviceTickets().get(EntityName.TYPE_AUTH);
+            assertEquals(12, osdBefore.validUntil().seconds());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Map<Integer, ServiceTicket> now = first.serviceTickets();
+            while (System.nanoTime() < deadline && !(s.ticketRenewals() >= 2
+                    && changed(authBefore, now.get(EntityName.TYPE_AUTH))
+                    && changed(osdBefore, now.get(EntityName.TYPE_OSD)))) {
+                try { // wakes early only if the session dies
+                    s.closeFuture().handle((v, e) -> null).get(250, TimeUnit.MILLISECONDS);
+                    throw new AssertionError("the monitor session ended while waiting for renewals");
+                } catch (java.util.concurrent.TimeoutException stillOpen) {
+                    now = s.connection().serviceTickets();
+                }
+            }
+            assertTrue(s.ticketRenewals() >= 2, "renewals: " + s.ticketRenewals());
+            assertTrue(changed(authBefore, now.get(EntityName.TYPE_AUTH)), "AUTH ticket renewed");
+            assertTrue(changed(osdBefore, now.get(EntityName.TYPE_OSD)), "OSD ticket renewed");
+            assertEquals(CryptoKey.TYPE_AES256KRB5, now.get(EntityName.TYPE_OSD).sessionKeyType());
+            assertSame(first, s.connection(), "renewed in place");
         }
     }
 

@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jceph.crush.CrushBucket;
@@ -172,6 +176,33 @@ final class CrushOracle {
         }
     }
 
+    /** Runs the stock processes of {@link #judge(CrushMapGen.Spec, Path)} (daemon threads). */
+    private static final ExecutorService STOCK_RUNS = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "crushtool-oracle");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** {@link #exec(List, long, String)} on another thread. */
+    static CompletableFuture<Run> execAsync(List<String> cmd, long timeoutMs, String crashDir) {
+        return CompletableFuture.supplyAsync(() -> exec(cmd, timeoutMs, crashDir), STOCK_RUNS);
+    }
+
+    /** The run's result; its failure (an I/O error, an interrupt) rethrown as it was. */
+    private static Run result(CompletableFuture<Run> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
     static Run jceph(List<String> args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -328,26 +359,41 @@ final class CrushOracle {
         String mine = map.toString();
         String theirs = inside(map);
         String crash = inside(dir);
-        compare(spec, List.of("-d", theirs), exec(cmd(List.of("-d", theirs)), 20_000, crash),
-                jceph(List.of("-d", mine, "--release", release)));
-        compare(spec, List.of("-i", theirs, "--dump"), exec(cmd(List.of("-i", theirs, "--dump")), 20_000, crash),
-                jceph(List.of("-i", mine, "--dump", "--release", release)));
-        compare(spec, List.of("-i", theirs, "--tree"), exec(cmd(List.of("-i", theirs, "--tree")), 20_000, crash),
-                jceph(List.of("-i", mine, "--tree")));
         List<String> test = new ArrayList<>(List.of("-i", mine));
         test.addAll(spec.testArgs());
         List<String> testTheirs = new ArrayList<>(List.of("-i", theirs));
         testTheirs.addAll(spec.testArgs());
-        Run ours;
+        Run ours = null;
+        RuntimeException oursThrew = null;
         try {
             ours = jceph(test);
         } catch (RuntimeException e) {
-            throw new AssertionError("jceph crushtool " + String.join(" ", test) + " threw on\n" + spec, e);
+            oursThrew = e;
         }
         // A rule that emits bucket ids makes CrushTester.cc write per[negative] (heap corruption):
         // crushtool prints the mappings, then usually aborts, and may hang in its crash handler.
-        boolean emitsBuckets = EMITS_BUCKET.matcher(ours.out()).find();
-        Run ct = exec(cmd(testTheirs), emitsBuckets ? 3_000 : 20_000, crash);
+        boolean emitsBuckets = ours != null && EMITS_BUCKET.matcher(ours.out()).find();
+        // The four stock runs do not depend on each other and the tool's start-up is most of each:
+        // they run side by side; the comparisons below go in the same order as before.
+        List<CompletableFuture<Run>> stock = List.of(execAsync(cmd(List.of("-d", theirs)), 20_000, crash),
+                execAsync(cmd(List.of("-i", theirs, "--dump")), 20_000, crash),
+                execAsync(cmd(List.of("-i", theirs, "--tree")), 20_000, crash),
+                oursThrew != null ? CompletableFuture.completedFuture(null)
+                        : execAsync(cmd(testTheirs), emitsBuckets ? 3_000 : 20_000, crash));
+        Run ct;
+        try {
+            compare(spec, List.of("-d", theirs), result(stock.get(0)), jceph(List.of("-d", mine, "--release", release)));
+            compare(spec, List.of("-i", theirs, "--dump"), result(stock.get(1)),
+                    jceph(List.of("-i", mine, "--dump", "--release", release)));
+            compare(spec, List.of("-i", theirs, "--tree"), result(stock.get(2)), jceph(List.of("-i", mine, "--tree")));
+            if (oursThrew != null) {
+                throw new AssertionError("jceph crushtool " + String.join(" ", test) + " threw on\n" + spec, oursThrew);
+            }
+            ct = result(stock.get(3));
+        } finally {
+            // none still running when the caller deletes the directory
+            CompletableFuture.allOf(stock.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        }
         boolean ub = treeReadsHeapGarbage(CrushMap.decode(bin));
         if (ub) {
             if (ct.timedOut() || !ct.out().equals(ours.out())) {

@@ -11,8 +11,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jceph.cli.rbd.JcephRbd.Result;
 import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.CommandResult;
@@ -54,6 +61,25 @@ class RbdCopyIT {
 
     private static void await(java.util.concurrent.CompletableFuture<?> f) throws Exception {
         f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Stock commands run beside ours (daemon threads: the common pool has one thread on 2 cores). */
+    private static final ExecutorService STOCK = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "stock-rbd");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static <T> CompletableFuture<T> beside(Supplier<T> stock) {
+        return CompletableFuture.supplyAsync(stock, STOCK);
+    }
+
+    private byte[] stockExportUnchecked(CephCluster c, String spec) {
+        try {
+            return stockExport(c, spec);
+        } catch (Exception e) {
+            throw new AssertionError("stock export of " + spec, e);
+        }
     }
 
     private byte[] stockExport(CephCluster c, String spec) throws Exception {
@@ -154,9 +180,11 @@ class RbdCopyIT {
             build(c, pool, "src-" + tag, true);
             for (String from : List.of(src, src + "@s1")) {
                 String suffix = tag + (from.contains("@") ? "-s1" : "");
+                // the two copies only read the source: the stock one goes beside ours
+                CompletableFuture<CommandResult> stockCp = beside(() -> c.rbd("cp", from, pool + "/stock-" + suffix));
                 Result r = run(c, "cp", from, pool + "/ours-" + suffix);
                 assertTrue(r.err().endsWith("Image copy: 100% complete...done.\n"), r.err());
-                CommandResult st = c.rbd("cp", from, pool + "/stock-" + suffix);
+                CommandResult st = stockCp.get(5, TimeUnit.MINUTES);
                 assertEquals(0, st.exitCode(), st.stderr());
                 // the same image as the stock tool makes: layout, features, no snapshots, metadata
                 assertEquals(infoShape(c, pool + "/stock-" + suffix), infoShape(c, pool + "/ours-" + suffix), from);
@@ -200,14 +228,18 @@ class RbdCopyIT {
             String src = pool + "/src-" + tag;
             c.rbdOrThrow("create", "--size", "12M", "--object-size", "1M", "--image-feature", features, src);
             build(c, pool, "src-" + tag, true);
+            CompletableFuture<String> stockCp = beside(() -> c.rbdOrThrow("deep", "cp", "--no-progress", src,
+                    pool + "/stock-" + tag));
             run(c, "deep", "cp", "--no-progress", src, pool + "/ours-" + tag);
-            c.rbdOrThrow("deep", "cp", "--no-progress", src, pool + "/stock-" + tag);
+            stockCp.get(5, TimeUnit.MINUTES);
+            // the source does not change from here on: each of its exports is taken once
+            Map<String, byte[]> source = new HashMap<>();
             for (String who : List.of("ours-", "stock-")) {
                 String dst = pool + "/" + who + tag;
                 assertEquals(snaps(c, src), snaps(c, dst), "snap ls of " + dst);
                 assertEquals(infoShape(c, pool + "/stock-" + tag), infoShape(c, dst));
                 for (String snap : List.of("@s1", "@s2", "")) {
-                    byte[] want = stockExport(c, src + snap);
+                    byte[] want = source.computeIfAbsent(snap, sn -> stockExportUnchecked(c, src + sn));
                     assertArrayEquals(want, stockExport(c, dst + snap), "stock export of " + dst + snap);
                     assertArrayEquals(want, ourRead(c, pool, who + tag, snap.isEmpty() ? null : snap.substring(1)),
                             "our read of " + dst + snap);
@@ -215,11 +247,13 @@ class RbdCopyIT {
                 assertEquals(c.rbdOrThrow("image-meta", "list", src), c.rbdOrThrow("image-meta", "list", dst));
             }
             // a deep copy of a snapshot: the snapshots up to it, the head as that snapshot
+            CompletableFuture<String> stockAt = beside(() -> c.rbdOrThrow("deep", "cp", "--no-progress", src + "@s1",
+                    pool + "/stock-at-" + tag));
             run(c, "deep", "cp", "--no-progress", src + "@s1", pool + "/ours-at-" + tag);
-            c.rbdOrThrow("deep", "cp", "--no-progress", src + "@s1", pool + "/stock-at-" + tag);
+            stockAt.get(5, TimeUnit.MINUTES);
             assertEquals(snaps(c, pool + "/stock-at-" + tag), snaps(c, pool + "/ours-at-" + tag));
             assertEquals(infoShape(c, pool + "/stock-at-" + tag), infoShape(c, pool + "/ours-at-" + tag));
-            assertArrayEquals(stockExport(c, src + "@s1"), stockExport(c, pool + "/ours-at-" + tag));
+            assertArrayEquals(source.get("@s1"), stockExport(c, pool + "/ours-at-" + tag));
         }
     }
 

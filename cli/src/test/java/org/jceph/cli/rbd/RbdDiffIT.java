@@ -12,6 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jceph.cli.rbd.JcephRbd.Result;
 import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.CommandResult;
@@ -87,6 +91,15 @@ class RbdDiffIT {
 
     @Test
     void exportDiffIsByteIdenticalAndChainsBothWays(CephCluster c) throws Exception {
+        ExecutorService side = Executors.newFixedThreadPool(2);
+        try {
+            exportDiffIsByteIdenticalAndChainsBothWays(c, side);
+        } finally {
+            side.shutdownNow();
+        }
+    }
+
+    private void exportDiffIsByteIdenticalAndChainsBothWays(CephCluster c, ExecutorService side) throws Exception {
         String pool = ownPool(c);
         for (String features : List.of("layering,exclusive-lock,object-map,fast-diff,deep-flatten", "layering")) {
             String tag = features.equals("layering") ? "plain" : "fd";
@@ -114,11 +127,13 @@ class RbdDiffIT {
                     args.add(st[1]);
                     List<String> oa = new ArrayList<>(args);
                     oa.add(o.toString());
-                    Result r = run(c, oa.toArray(String[]::new));
-                    assertTrue(r.err().endsWith("\rExporting image: 100% complete...done.\n"), r.err());
                     List<String> ta = new ArrayList<>(args);
                     ta.add(t.toString());
-                    CommandResult cr = c.rbd(ta.toArray(String[]::new));
+                    // both read the same snapshots only: the stock run goes beside ours
+                    Future<CommandResult> stock = side.submit(() -> c.rbd(ta.toArray(String[]::new)));
+                    Result r = run(c, oa.toArray(String[]::new));
+                    assertTrue(r.err().endsWith("\rExporting image: 100% complete...done.\n"), r.err());
+                    CommandResult cr = stock.get(5, TimeUnit.MINUTES);
                     assertEquals(0, cr.exitCode(), cr.stderr());
                     assertTrue(cr.stderr().endsWith("\rExporting image: 100% complete...done.\n"), cr.stderr());
                     assertArrayEquals(Files.readAllBytes(t), Files.readAllBytes(o),
@@ -154,12 +169,19 @@ class RbdDiffIT {
             c.rbdOrThrow("create", "--size", "1M", "--object-size", "1M", "--image-feature", features,
                     pool + "/by-jceph-" + tag);
             for (int i = 0; i < 4; i++) {
-                c.rbdOrThrow("import-diff", "--no-progress", ours.get(i).toString(), pool + "/by-stock-" + tag);
+                // two different target images: the stock import goes beside ours, the three exports together
+                String ourDiff = ours.get(i).toString();
+                Future<String> stockImport = side.submit(() -> c.rbdOrThrow("import-diff", "--no-progress", ourDiff,
+                        pool + "/by-stock-" + tag));
                 Result r = run(c, "import-diff", theirs.get(i).toString(), pool + "/by-jceph-" + tag);
                 assertTrue(r.err().endsWith("\rImporting image diff: 100% complete...done.\n"), r.err());
+                stockImport.get(5, TimeUnit.MINUTES);
+                String end = ends[i];
+                Future<byte[]> byStock = side.submit(() -> stockExport(c, pool + "/by-stock-" + tag + end));
+                Future<byte[]> byJceph = side.submit(() -> stockExport(c, pool + "/by-jceph-" + tag + end));
                 byte[] want = stockExport(c, src + ends[i]);
-                assertArrayEquals(want, stockExport(c, pool + "/by-stock-" + tag + ends[i]), "stock import of ours, step " + i);
-                assertArrayEquals(want, stockExport(c, pool + "/by-jceph-" + tag + ends[i]), "our import of theirs, step " + i);
+                assertArrayEquals(want, byStock.get(5, TimeUnit.MINUTES), "stock import of ours, step " + i);
+                assertArrayEquals(want, byJceph.get(5, TimeUnit.MINUTES), "our import of theirs, step " + i);
             }
             // the end snapshots exist on both targets, as import-diff creates them
             for (String t : List.of("by-stock-", "by-jceph-")) {

@@ -12,6 +12,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,16 +39,43 @@ import org.junit.jupiter.api.Test;
 @RealCluster(osds = 1, config = {"auth service ticket ttl = 12", "auth mon ticket ttl = 16"})
 @CrossRelease
 class TicketRenewalIT {
+    /**
+     * Over msgr2 and over msgr1, side by side: both sessions wait out the same ticket lifetimes, so
+     * they wait once (each keeps its own connection, tickets and assertions).
+     */
     @Test
-    void overMsgr2(CephCluster cluster) throws Exception {
-        ticketsAreRenewedInPlaceAndTheFreshOnesOpenOsdSessions(
-                MonSessionIT.config(cluster).set("ms_mon_client_mode", "crc").build(), cluster);
+    void overMsgr2AndOverMsgr1AtOnce(CephCluster cluster) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> v2 = pool.submit(() -> {
+                ticketsAreRenewedInPlaceAndTheFreshOnesOpenOsdSessions(
+                        MonSessionIT.config(cluster).set("ms_mon_client_mode", "crc").build(), cluster);
+                return null;
+            });
+            Future<?> v1 = pool.submit(() -> {
+                ticketsAreRenewedInPlaceAndTheFreshOnesOpenOsdSessions(
+                        MonSessionIT.config(cluster).set("ms_jceph_force_msgr1", "true").build(), cluster);
+                return null;
+            });
+            join("msgr2", v2);
+            join("msgr1", v1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
-    @Test
-    void overMsgr1(CephCluster cluster) throws Exception {
-        ticketsAreRenewedInPlaceAndTheFreshOnesOpenOsdSessions(
-                MonSessionIT.config(cluster).set("ms_jceph_force_msgr1", "true").build(), cluster);
+    /** Waits for one side (bounded: its own waits are) and rethrows its failure as it was. */
+    private static void join(String side, Future<?> f) throws Exception {
+        try {
+            f.get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            cause.addSuppressed(new AssertionError("over " + side));
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw (Exception) cause;
+        }
     }
 
     private void ticketsAreRenewedInPlaceAndTheFreshOnesOpenOsdSessions(CephConfig cfg, CephCluster cluster)

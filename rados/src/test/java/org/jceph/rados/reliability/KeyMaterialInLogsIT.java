@@ -18,6 +18,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -127,9 +129,18 @@ class KeyMaterialInLogsIT {
                 io.writeFull("keys-watched", new byte[0]);
                 io.watch("keys-watched", (id, gid, p) -> new byte[0]);
                 faults.injectSocketFailures(100);
-                for (int i = 0; i < 200; i++) {
-                    io.writeFull("keys-" + (i % 20), ("payload " + i).getBytes(StandardCharsets.UTF_8));
+                // the 200 writes as 20 chains, one per object, side by side (each object's writes in order)
+                List<CompletableFuture<Void>> chains = new ArrayList<>();
+                for (int k = 0; k < 20; k++) {
+                    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+                    for (int i = k; i < 200; i += 20) {
+                        String oid = "keys-" + k;
+                        byte[] payload = ("payload " + i).getBytes(StandardCharsets.UTF_8);
+                        chain = chain.thenCompose(v -> io.writeFullAsync(oid, payload));
+                    }
+                    chains.add(chain);
                 }
+                CompletableFuture.allOf(chains.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
                 faults.killAndRestartOsd(Duration.ofSeconds(5));
                 faults.restartMon(false);
                 for (int i = 0; i < 50; i++) {

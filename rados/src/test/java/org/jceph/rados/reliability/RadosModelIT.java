@@ -123,7 +123,7 @@ class RadosModelIT {
         System.out.println("RadosModelIT " + profile);
         int objects = profile.pick(200, 500);
         int inflight = profile.pick(32, 64);
-        long minOps = profile.pick(6000, 20_000);
+        long minOps = profile.pick(c, 6000, 3000, 20_000); // Reef and Tentacle: a smaller CI budget
         head = new Obj[objects];
         Arrays.fill(head, Obj.ABSENT);
         Semaphore[] objectLocks = new Semaphore[objects];
