@@ -38,20 +38,22 @@ import org.jceph.rados.internal.objecter.Target;
  * watches registered through this context; the context is unusable afterwards.
  */
 public final class IoCtx implements AutoCloseable {
-    private final RadosClient client;
-    private final long poolId;
-    private final String poolName;
-    private volatile SnapContext writeSnapContext = SnapContext.EMPTY;
-    private volatile long readSnap = OsdOpMessages.NOSNAP;
-    private volatile String namespace = "";
-    private volatile String locatorKey = "";
-    private volatile Duration opTimeout;
+    final RadosClient client;
+    final long poolId;
+    final String poolName;
+    volatile SnapContext writeSnapContext = SnapContext.EMPTY;
+    volatile long readSnap = OsdOpMessages.NOSNAP;
+    volatile String namespace = "";
+    volatile String locatorKey = "";
+    volatile Duration opTimeout;
     private volatile boolean closed;
     /** Watches registered through this context (cookie to object), removed by {@link #close()}. */
-    private final Map<Long, String> watches = new ConcurrentHashMap<>();
+    final Map<Long, String> watches = new ConcurrentHashMap<>();
 
     /** librados' LIBRADOS_ALL_NSPACES: list every namespace. */
     public static final String ALL_NAMESPACES = "\u0001";
+
+    private final WatchNotifyOps watchOps = new WatchNotifyOps(this);
 
     IoCtx(RadosClient client, long poolId, String poolName) {
         this.client = client;
@@ -191,7 +193,7 @@ public final class IoCtx implements AutoCloseable {
         return opTimeout == null ? client.opTimeout() : opTimeout;
     }
 
-    private <T> T await(CompletableFuture<T> f) {
+    <T> T await(CompletableFuture<T> f) {
         return client.await(f, opTimeout());
     }
 
@@ -200,7 +202,7 @@ public final class IoCtx implements AutoCloseable {
         return "object '" + oid + "' in pool '" + poolName + "'" + (namespace.isEmpty() ? "" : " namespace '" + namespace + "'");
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("this IoCtx of pool '" + poolName + "' is closed");
         }
@@ -216,12 +218,12 @@ public final class IoCtx implements AutoCloseable {
     public record ObjectStat(long size, UTime mtime) {
     }
 
-    private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op) {
+    CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op) {
         return run(oid, op, opTimeout);
     }
 
     /** As {@link #run(String, OsdOp)} with its own timeout (null: the client's). */
-    private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op, java.time.Duration timeout) {
+    CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op, java.time.Duration timeout) {
         Args.oid(oid);
         checkOpen();
         return client.submit(poolId, namespace, locatorKey, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
@@ -233,7 +235,7 @@ public final class IoCtx implements AutoCloseable {
         });
     }
 
-    private static byte[] bytes(byte[] data, String name) {
+    static byte[] bytes(byte[] data, String name) {
         return Args.notNull(data, name);
     }
 
@@ -1634,8 +1636,6 @@ public final class IoCtx implements AutoCloseable {
         }
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IoCtx.class);
-
     /**
      * Watches {@code oid} (librados watch2). Each notification runs the listener off the I/O
      * thread and is acknowledged with its return value. The watch is kept registered across
@@ -1659,53 +1659,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the watch's cookie, completed once the OSD has registered the watch
      */
     public CompletableFuture<Long> watchAsync(String oid, WatchListener listener) {
-        Args.oid(oid);
-        Args.notNull(listener, "listener");
-        checkOpen();
-        long cookie = client.cookies.incrementAndGet();
-        client.watchListeners.put(cookie, ev -> {
-            if (ev.opcode() == WatchNotify.EVENT_NOTIFY) {
-                byte[] reply;
-                try {
-                    reply = listener.onNotify(ev.notifyId(), ev.notifierGid(), ev.payload());
-                } catch (RuntimeException e) {
-                    listenerFailed(oid, cookie, "onNotify", e);
-                    reply = new byte[0];
-                }
-                run(oid, OsdOp.notifyAck(ev.notifyId(), cookie, reply == null ? new byte[0] : reply));
-            } else if (ev.opcode() == WatchNotify.EVENT_DISCONNECT) {
-                try {
-                    listener.onDisconnect();
-                } catch (RuntimeException e) {
-                    listenerFailed(oid, cookie, "onDisconnect", e);
-                }
-            }
-        });
-        CompletableFuture<Long> f;
-        try {
-            LingerManager.Linger linger = client.lingerManager.create(this,
-                    new Target.Address(poolId, namespace, locatorKey, oid, -1), cookie);
-            long faults = client.lingerManager.faultsAt(linger);
-            f = run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)).thenApply(r -> {
-                client.lingerManager.registered(linger, faults);
-                watches.put(cookie, oid);
-                return cookie;
-            });
-        } catch (RuntimeException e) {
-            client.watchListeners.remove(cookie);
-            throw e;
-        }
-        f.whenComplete((c, e) -> {
-            if (e != null) {
-                client.watchListeners.remove(cookie);
-            }
-        });
-        return f;
-    }
-
-    private void listenerFailed(String oid, long cookie, String what, RuntimeException e) {
-        client.metrics().watchListenerFailed();
-        LOG.warn("watch {} on {}: the listener's {} threw", cookie, where(oid), what, e);
+        return watchOps.watchAsync(oid, listener);
     }
 
     /**
@@ -1718,16 +1672,7 @@ public final class IoCtx implements AutoCloseable {
      *         its session failed; it is being registered again) or is not a watch of this client
      */
     public Duration watchCheck(long cookie) {
-        LingerManager.Linger l = client.lingers.get(cookie);
-        if (l == null) {
-            throw new RadosException.WatchBrokenException("no watch with cookie " + cookie + " in pool '" + poolName + "'");
-        }
-        RadosException broken = l.error();
-        if (broken != null) {
-            throw new RadosException.WatchBrokenException("watch " + cookie + " on " + where(l.oid()) + " is broken: "
-                    + broken.getMessage());
-        }
-        return Duration.ofNanos(client.lingerManager.now() - l.confirmedAt());
+        return watchOps.watchCheck(cookie);
     }
 
     /**
@@ -1735,12 +1680,12 @@ public final class IoCtx implements AutoCloseable {
      * forgotten the watch, ETIMEDOUT when the watch lost its session; both mean register again.
      */
     CompletableFuture<OsdOpMessages.Reply> pingWatch(LingerManager.Linger l) {
-        return run(l.oid(), OsdOp.watch(l.cookie(), OsdOp.WATCH_OP_PING, 30), java.time.Duration.ofSeconds(10));
+        return watchOps.pingWatch(l);
     }
 
     /** Re-registers a watch after a fault or a primary change (WATCH_OP_RECONNECT). */
     CompletableFuture<OsdOpMessages.Reply> reconnectWatch(LingerManager.Linger l) {
-        return run(l.oid(), OsdOp.watch(l.cookie(), l.expired() ? OsdOp.WATCH_OP_WATCH : OsdOp.WATCH_OP_RECONNECT, 30));
+        return watchOps.reconnectWatch(l);
     }
 
     /**
@@ -1748,23 +1693,12 @@ public final class IoCtx implements AutoCloseable {
      * watch without the client noticing looks like (tests of the ping that finds and mends it).
      */
     void dropOnOsdOnly(String oid, long cookie) {
-        await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
+        watchOps.dropOnOsdOnly(oid, cookie);
     }
-
-    /** How long closing waits for each watch's removal on its OSD. */
-    private static final Duration UNWATCH_ON_CLOSE = Duration.ofSeconds(5);
 
     /** The client is closing: remove the watch on its OSD, waiting a few seconds at most. */
     void unwatchOnClose(LingerManager.Linger l) {
-        client.lingerManager.remove(l.cookie());
-        watches.remove(l.cookie());
-        try {
-            client.await(client.submit(poolId, l.address().namespace(), l.address().key(), l.oid(),
-                    List.of(OsdOp.watch(l.cookie(), OsdOp.WATCH_OP_UNWATCH, 0)), OsdOpMessages.NOSNAP,
-                    SnapContext.EMPTY, UNWATCH_ON_CLOSE), UNWATCH_ON_CLOSE);
-        } finally {
-            client.watchListeners.remove(l.cookie());
-        }
+        watchOps.unwatchOnClose(l);
     }
 
     /**
@@ -1785,16 +1719,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSD has removed it
      */
     public CompletableFuture<Void> unwatchAsync(String oid, long cookie) {
-        Args.oid(oid);
-        client.lingerManager.remove(cookie);
-        watches.remove(cookie);
-        try {
-            return run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0))
-                    .whenComplete((r, e) -> client.watchListeners.remove(cookie)).thenApply(r -> null);
-        } catch (RuntimeException e) {
-            client.watchListeners.remove(cookie);
-            throw e;
-        }
+        return watchOps.unwatchAsync(oid, cookie);
     }
 
     /**
@@ -1914,25 +1839,11 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the watchers
      */
     public CompletableFuture<List<Watcher>> listWatchersAsync(String oid) {
-        return run(oid, OsdOp.listWatchers()).thenApply(r -> decodeWatchers(r.outputs().get(0)));
+        return watchOps.listWatchersAsync(oid);
     }
 
     static List<Watcher> decodeWatchers(byte[] out) {
-        CephDecoder d = CephDecoder.of(out, "obj_list_watch_response_t");
-        CephDecoder.Envelope env = d.beginStruct("obj_list_watch_response_t", 1);
-        int n = d.readCountLe("watchers", 20);
-        List<Watcher> list = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            CephDecoder.Envelope item = d.beginStruct("watch_item_t", 1);
-            org.jceph.encoding.types.EntityName name = org.jceph.encoding.types.EntityName.decode(d);
-            long cookie = d.readU64Le();
-            int timeout = (int) d.readU32Le();
-            org.jceph.encoding.types.EntityAddr addr = org.jceph.encoding.types.EntityAddr.decode(d);
-            d.endStruct(item);
-            list.add(new Watcher(name, cookie, timeout, addr));
-        }
-        d.endStruct(env);
-        return list;
+        return WatchNotifyOps.decodeWatchers(out);
     }
 
     /**
@@ -1976,48 +1887,11 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the replies and the watchers that timed out
      */
     public CompletableFuture<NotifyResult> notifyAsync(String oid, byte[] payload, int timeoutSeconds) {
-        Args.oid(oid);
-        bytes(payload, "payload");
-        if (timeoutSeconds <= 0) {
-            throw new IllegalArgumentException("timeoutSeconds must be positive: " + timeoutSeconds);
-        }
-        long cookie = client.cookies.incrementAndGet();
-        CompletableFuture<WatchNotify.Event> done = new CompletableFuture<>();
-        client.watchListeners.put(cookie, ev -> {
-            if (ev.opcode() == WatchNotify.EVENT_NOTIFY_COMPLETE) {
-                done.complete(ev);
-            }
-        });
-        CompletableFuture<NotifyResult> f;
-        try {
-            f = run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)).thenCompose(r -> client.lingerManager
-                    .awaitNotifyCompletion(done, Duration.ofSeconds(timeoutSeconds + 10L),
-                            "notify on " + where(oid) + " did not complete")
-                    .thenApply(ev -> decodeNotifyResult(ev.data())));
-        } catch (RuntimeException e) {
-            client.watchListeners.remove(cookie);
-            throw e;
-        }
-        f.whenComplete((r, e) -> client.watchListeners.remove(cookie));
-        return f;
+        return watchOps.notifyAsync(oid, payload, timeoutSeconds);
     }
 
     static NotifyResult decodeNotifyResult(byte[] data) {
-        CephDecoder d = CephDecoder.of(data, "notify completion");
-        Map<WatcherId, byte[]> replies = new java.util.LinkedHashMap<>();
-        int n = d.readCountLe("notify replies", 20);
-        for (int i = 0; i < n; i++) {
-            WatcherId who = new WatcherId(d.readU64Le(), d.readU64Le());
-            replies.put(who, d.readBlob());
-        }
-        List<WatcherId> missed = new java.util.ArrayList<>();
-        if (d.hasRemaining()) {
-            int m = d.readCountLe("missed", 16);
-            for (int i = 0; i < m; i++) {
-                missed.add(new WatcherId(d.readU64Le(), d.readU64Le()));
-            }
-        }
-        return new NotifyResult(java.util.Collections.unmodifiableMap(replies), List.copyOf(missed));
+        return WatchNotifyOps.decodeNotifyResult(data);
     }
 
     // ---- compound operations ------------------------------------------------------------------
