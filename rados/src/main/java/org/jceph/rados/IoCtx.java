@@ -55,6 +55,7 @@ public final class IoCtx implements AutoCloseable {
 
     private final WatchNotifyOps watchOps = new WatchNotifyOps(this);
     private final ObjectListing listing = new ObjectListing(this);
+    private final ClsLockOps locks = new ClsLockOps(this);
 
     IoCtx(RadosClient client, long poolId, String poolName) {
         this.client = client;
@@ -1219,17 +1220,7 @@ public final class IoCtx implements AutoCloseable {
      */
     public CompletableFuture<Void> lockAsync(String oid, String name, boolean shared, String cookie, String tag,
             String description, long durationSeconds) {
-        Args.notNull(name, "name");
-        Args.notNull(cookie, "cookie");
-        Args.notNull(tag, "tag");
-        Args.notNull(description, "description");
-        Args.nonNegative(durationSeconds, "durationSeconds");
-        return execAsync(oid, "lock", "lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
-            int mark = e.beginStruct(1, 1);
-            e.writeString(name).writeU8(shared ? LockInfo.SHARED : LockInfo.EXCLUSIVE).writeString(cookie)
-                    .writeString(tag).writeString(description).writeUtime(new UTime(durationSeconds, 0)).writeU8(0);
-            e.finishStruct(mark);
-        })).thenApply(r -> null);
+        return locks.lockAsync(oid, name, shared, cookie, tag, description, durationSeconds);
     }
 
     /**
@@ -1253,13 +1244,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future; it fails with {@link RadosException.ObjectNotFoundException} when we do not hold the lock
      */
     public CompletableFuture<Void> unlockAsync(String oid, String name, String cookie) {
-        Args.notNull(name, "name");
-        Args.notNull(cookie, "cookie");
-        return execAsync(oid, "lock", "unlock", org.jceph.encoding.CephEncoder.toBytes(e -> {
-            int mark = e.beginStruct(1, 1);
-            e.writeString(name).writeString(cookie);
-            e.finishStruct(mark);
-        })).thenApply(r -> null);
+        return locks.unlockAsync(oid, name, cookie);
     }
 
     /**
@@ -1285,16 +1270,7 @@ public final class IoCtx implements AutoCloseable {
      */
     public CompletableFuture<Void> breakLockAsync(String oid, String name, org.jceph.encoding.types.EntityName locker,
             String cookie) {
-        Args.notNull(name, "name");
-        Args.notNull(locker, "locker");
-        Args.notNull(cookie, "cookie");
-        return execAsync(oid, "lock", "break_lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
-            int mark = e.beginStruct(1, 1);
-            e.writeString(name);
-            locker.encode(e);
-            e.writeString(cookie);
-            e.finishStruct(mark);
-        })).thenApply(r -> null);
+        return locks.breakLockAsync(oid, name, locker, cookie);
     }
 
     /**
@@ -1316,12 +1292,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the lock (no holders when nobody holds it)
      */
     public CompletableFuture<LockInfo> getLockInfoAsync(String oid, String name) {
-        Args.notNull(name, "name");
-        return execAsync(oid, "lock", "get_info", org.jceph.encoding.CephEncoder.toBytes(e -> {
-            int mark = e.beginStruct(1, 1);
-            e.writeString(name);
-            e.finishStruct(mark);
-        })).thenApply(LockInfo::decode);
+        return locks.getLockInfoAsync(oid, name);
     }
 
     /**
@@ -1341,13 +1312,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the names
      */
     public CompletableFuture<SortedSet<String>> listLocksAsync(String oid) {
-        return execAsync(oid, "lock", "list_locks", new byte[0]).thenApply(out -> {
-            CephDecoder d = CephDecoder.of(out, "cls_lock_list_locks_reply");
-            CephDecoder.Envelope env = d.beginStruct("cls_lock_list_locks_reply", 1);
-            SortedSet<String> names = new TreeSet<>(d.readSet(4, CephDecoder::readString));
-            d.endStruct(env);
-            return names;
-        });
+        return locks.listLocksAsync(oid);
     }
 
     // ---- pool snapshots -------------------------------------------------------------------
