@@ -56,6 +56,7 @@ public final class IoCtx implements AutoCloseable {
     private final WatchNotifyOps watchOps = new WatchNotifyOps(this);
     private final ObjectListing listing = new ObjectListing(this);
     private final ClsLockOps locks = new ClsLockOps(this);
+    private final SnapOps snaps = new SnapOps(this);
 
     IoCtx(RadosClient client, long poolId, String poolName) {
         this.client = client;
@@ -1333,9 +1334,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the snapshot exists in our map
      */
     public CompletableFuture<Void> snapCreateAsync(String name) {
-        Args.notNull(name, "name");
-        checkOpen();
-        return client.createPoolSnapAsync(poolId, name);
+        return snaps.snapCreateAsync(name);
     }
 
     /**
@@ -1354,9 +1353,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> snapRemoveAsync(String name) {
-        Args.notNull(name, "name");
-        checkOpen();
-        return client.removePoolSnapAsync(poolId, name);
+        return snaps.snapRemoveAsync(name);
     }
 
     /**
@@ -1365,9 +1362,7 @@ public final class IoCtx implements AutoCloseable {
      * @return the snapshots' names by id
      */
     public SortedMap<Long, String> snapList() {
-        SortedMap<Long, String> out = new TreeMap<>();
-        client.osdMap().pool(poolId).snaps().forEach((id, info) -> out.put(id, info.name()));
-        return out;
+        return snaps.snapList();
     }
 
     /**
@@ -1378,13 +1373,7 @@ public final class IoCtx implements AutoCloseable {
      * @throws RadosException.ObjectNotFoundException when the pool has no such snapshot
      */
     public long snapLookup(String name) {
-        Args.notNull(name, "name");
-        for (Map.Entry<Long, String> e : snapList().entrySet()) {
-            if (e.getValue().equals(name)) {
-                return e.getKey();
-            }
-        }
-        throw new RadosException.ObjectNotFoundException("snapshot '" + name + "' of pool '" + poolName + "'");
+        return snaps.snapLookup(name);
     }
 
     /**
@@ -1406,9 +1395,7 @@ public final class IoCtx implements AutoCloseable {
      * @throws RadosException.ObjectNotFoundException at once when the pool has no such snapshot
      */
     public CompletableFuture<Void> snapRollbackAsync(String oid, String snapName) {
-        Args.oid(oid);
-        long id = snapLookup(snapName);
-        return run(oid, OsdOp.rollback(id)).thenApply(r -> null);
+        return snaps.snapRollbackAsync(oid, snapName);
     }
 
     /**
@@ -1429,7 +1416,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> selfManagedSnapRollbackAsync(String oid, long snapId) {
-        return run(oid, OsdOp.rollback(snapId)).thenApply(r -> null);
+        return snaps.selfManagedSnapRollbackAsync(oid, snapId);
     }
 
     // ---- self-managed snapshots -----------------------------------------------------------
@@ -1449,8 +1436,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the new id
      */
     public CompletableFuture<Long> selfManagedSnapCreateAsync() {
-        checkOpen();
-        return client.createSelfManagedSnapAsync(poolId);
+        return snaps.selfManagedSnapCreateAsync();
     }
 
     /**
@@ -1469,8 +1455,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the monitor has removed it
      */
     public CompletableFuture<Void> selfManagedSnapRemoveAsync(long snapId) {
-        checkOpen();
-        return client.removeSelfManagedSnapAsync(poolId, snapId);
+        return snaps.selfManagedSnapRemoveAsync(snapId);
     }
 
     // ---- watch / notify ---------------------------------------------------------------------
@@ -1630,9 +1615,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the snap set; it completes with null when the object has neither a head nor a clone
      */
     public CompletableFuture<SnapSet> listSnapsAsync(String oid) {
-        IoCtx snapdir = duplicate();
-        snapdir.setReadSnap(-1L); // CEPH_SNAPDIR
-        return orNullWhenAbsent(snapdir.run(oid, OsdOp.listSnaps()).thenApply(r -> decodeSnapSet(r.outputs().get(0))));
+        return snaps.listSnapsAsync(oid);
     }
 
     /**
@@ -1645,7 +1628,7 @@ public final class IoCtx implements AutoCloseable {
         return orNullWhenAbsent(statAsync(oid));
     }
 
-    private static <T> CompletableFuture<T> orNullWhenAbsent(CompletableFuture<T> f) {
+    static <T> CompletableFuture<T> orNullWhenAbsent(CompletableFuture<T> f) {
         return f.handle((v, e) -> {
             if (e == null) {
                 return CompletableFuture.completedFuture(v);
@@ -1654,29 +1637,6 @@ public final class IoCtx implements AutoCloseable {
             return cause instanceof RadosException.ObjectNotFoundException
                     ? CompletableFuture.<T>completedFuture(null) : CompletableFuture.<T>failedFuture(cause);
         }).thenCompose(x -> x);
-    }
-
-    private static SnapSet decodeSnapSet(byte[] out) {
-        CephDecoder d = CephDecoder.of(out, "obj_list_snap_response_t");
-        CephDecoder.Envelope env = d.beginStruct("obj_list_snap_response_t", 2);
-        int n = d.readCountLe("clones", 28);
-        List<CloneInfo> clones = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            CephDecoder.Envelope c = d.beginStruct("clone_info", 1);
-            long id = d.readU64Le();
-            List<Long> snaps = d.readList(8, CephDecoder::readU64Le);
-            int m = d.readCountLe("overlap", 16);
-            List<long[]> overlap = new java.util.ArrayList<>();
-            for (int j = 0; j < m; j++) {
-                overlap.add(new long[] {d.readU64Le(), d.readU64Le()});
-            }
-            long size = d.readU64Le();
-            d.endStruct(c);
-            clones.add(new CloneInfo(id, List.copyOf(snaps), List.copyOf(overlap), size));
-        }
-        long seq = env.version() >= 2 ? d.readU64Le() : -2L;
-        d.endStruct(env);
-        return new SnapSet(List.copyOf(clones), seq);
     }
 
     /**
