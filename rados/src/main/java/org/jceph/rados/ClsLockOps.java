@@ -10,13 +10,7 @@ import org.jceph.encoding.UTime;
  * The advisory locks of {@link IoCtx}: the requests of object class "lock" (lock, unlock,
  * break_lock, get_info, list_locks) encoded for {@link IoCtx#execAsync} and their replies decoded.
  */
-final class ClsLockOps {
-
-    private final IoCtx io;
-
-    ClsLockOps(IoCtx io) {
-        this.io = io;
-    }
+record ClsLockOps(IoCtx io) {
 
     CompletableFuture<Void> lockAsync(String oid, String name, boolean shared, String cookie, String tag,
             String description, long durationSeconds) {

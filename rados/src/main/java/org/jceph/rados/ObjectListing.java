@@ -11,13 +11,7 @@ import org.jceph.rados.internal.OsdOp;
  * The listing half of {@link IoCtx}: PGNLS pages between {@link ObjectCursor}s, the slicing of
  * the hash space for parallel workers, and the list and stream forms built on the pages.
  */
-final class ObjectListing {
-
-    private final IoCtx io;
-
-    ObjectListing(IoCtx io) {
-        this.io = io;
-    }
+record ObjectListing(IoCtx io) {
 
     List<ListedObject> listObjects(String ns) {
         Args.notNull(ns, "ns");

@@ -14,13 +14,7 @@ import org.jceph.rados.internal.OsdOp;
  * The snapshots of {@link IoCtx}: pool snapshots (through the monitors), self-managed ones,
  * rolling an object back to either, and an object's clone list (list_snaps).
  */
-final class SnapOps {
-
-    private final IoCtx io;
-
-    SnapOps(IoCtx io) {
-        this.io = io;
-    }
+record SnapOps(IoCtx io) {
 
     CompletableFuture<Void> snapCreateAsync(String name) {
         Args.notNull(name, "name");

@@ -20,13 +20,7 @@ import org.jceph.rados.internal.objecter.Target;
  * lingers the client keeps registered across faults), the listener glue that acks each
  * notification, notify itself and the decoding of watcher lists and notify completions.
  */
-final class WatchNotifyOps {
-
-    private final IoCtx io;
-
-    WatchNotifyOps(IoCtx io) {
-        this.io = io;
-    }
+record WatchNotifyOps(IoCtx io) {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IoCtx.class);
 
