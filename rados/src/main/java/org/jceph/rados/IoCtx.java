@@ -57,6 +57,7 @@ public final class IoCtx implements AutoCloseable {
     private final ObjectListing listing = new ObjectListing(this);
     private final ClsLockOps locks = new ClsLockOps(this);
     private final SnapOps snaps = new SnapOps(this);
+    private final AttrOps attrs = new AttrOps(this);
 
     IoCtx(RadosClient client, long poolId, String poolName) {
         this.client = client;
@@ -660,8 +661,7 @@ public final class IoCtx implements AutoCloseable {
      *         the object has no such attribute
      */
     public CompletableFuture<byte[]> getXattrAsync(String oid, String name) {
-        Args.notNull(name, "name");
-        return run(oid, OsdOp.getXattr(name)).thenApply(r -> r.outputs().get(0));
+        return attrs.getXattrAsync(oid, name);
     }
 
     /**
@@ -684,8 +684,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> setXattrAsync(String oid, String name, byte[] value) {
-        Args.notNull(name, "name");
-        return run(oid, OsdOp.setXattr(name, bytes(value, "value"))).thenApply(r -> null);
+        return attrs.setXattrAsync(oid, name, value);
     }
 
     /**
@@ -706,8 +705,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> rmXattrAsync(String oid, String name) {
-        Args.notNull(name, "name");
-        return run(oid, OsdOp.rmXattr(name)).thenApply(r -> null);
+        return attrs.rmXattrAsync(oid, name);
     }
 
     /**
@@ -727,7 +725,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the attributes
      */
     public CompletableFuture<SortedMap<String, byte[]>> getXattrsAsync(String oid) {
-        return run(oid, OsdOp.getXattrs()).thenApply(r -> Operation.decodeXattrs(r.outputs().get(0)));
+        return attrs.getXattrsAsync(oid);
     }
 
     /**
@@ -804,16 +802,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of true when the comparison holds, false when the OSD says ECANCELED
      */
     public CompletableFuture<Boolean> cmpXattrAsync(String oid, String name, Comparison op, byte[] value) {
-        Args.notNull(name, "name");
-        Args.notNull(op, "op");
-        return run(oid, OsdOp.cmpXattr(name, op.code(), 1, bytes(value, "value"))).handle((r, e) -> {
-            if (e == null) {
-                return CompletableFuture.completedFuture(Boolean.TRUE);
-            }
-            Throwable cause = RadosException.unwrap(e);
-            return cause instanceof RadosException.CanceledException
-                    ? CompletableFuture.completedFuture(Boolean.FALSE) : CompletableFuture.<Boolean>failedFuture(cause);
-        }).thenCompose(x -> x);
+        return attrs.cmpXattrAsync(oid, name, op, value);
     }
 
     /**
@@ -852,13 +841,11 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the keys
      */
     public CompletableFuture<SortedSet<String>> omapGetKeysAsync(String oid, String startAfter, long max) {
-        Args.notNull(startAfter, "startAfter");
-        Args.nonNegative(max, "max");
-        return run(oid, OsdOp.omapGetKeys(startAfter, max)).thenApply(r -> decodeOmapKeys(r.outputs().get(0)));
+        return attrs.omapGetKeysAsync(oid, startAfter, max);
     }
 
     static SortedSet<String> decodeOmapKeys(byte[] out) {
-        return new TreeSet<>(CephDecoder.of(out, "omap keys").readSet(4, CephDecoder::readString));
+        return AttrOps.decodeOmapKeys(out);
     }
 
     /**
@@ -885,10 +872,7 @@ public final class IoCtx implements AutoCloseable {
      */
     public CompletableFuture<SortedMap<String, byte[]>> omapGetValsAsync(String oid, String startAfter, String prefix,
             long max) {
-        Args.notNull(startAfter, "startAfter");
-        Args.notNull(prefix, "prefix");
-        Args.nonNegative(max, "max");
-        return run(oid, OsdOp.omapGetVals(startAfter, prefix, max)).thenApply(r -> Operation.decodeOmapVals(r.outputs().get(0)));
+        return attrs.omapGetValsAsync(oid, startAfter, prefix, max);
     }
 
     /**
@@ -910,8 +894,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the entries by key
      */
     public CompletableFuture<SortedMap<String, byte[]>> omapGetValsByKeysAsync(String oid, Collection<String> keys) {
-        Args.notNull(keys, "keys");
-        return run(oid, OsdOp.omapGetValsByKeys(new TreeSet<>(keys))).thenApply(r -> Operation.decodeOmapVals(r.outputs().get(0)));
+        return attrs.omapGetValsByKeysAsync(oid, keys);
     }
 
     /**
@@ -931,7 +914,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the header, empty when none was set
      */
     public CompletableFuture<byte[]> omapGetHeaderAsync(String oid) {
-        return run(oid, OsdOp.omapGetHeader()).thenApply(r -> r.outputs().get(0));
+        return attrs.omapGetHeaderAsync(oid);
     }
 
     /**
@@ -952,8 +935,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> omapSetValsAsync(String oid, Map<String, byte[]> values) {
-        Args.notNull(values, "values");
-        return run(oid, OsdOp.omapSetVals(new TreeMap<>(values))).thenApply(r -> null);
+        return attrs.omapSetValsAsync(oid, values);
     }
 
     /**
@@ -974,7 +956,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> omapSetHeaderAsync(String oid, byte[] header) {
-        return run(oid, OsdOp.omapSetHeader(bytes(header, "header"))).thenApply(r -> null);
+        return attrs.omapSetHeaderAsync(oid, header);
     }
 
     /**
@@ -995,8 +977,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> omapRmKeysAsync(String oid, Collection<String> keys) {
-        Args.notNull(keys, "keys");
-        return run(oid, OsdOp.omapRmKeys(keys)).thenApply(r -> null);
+        return attrs.omapRmKeysAsync(oid, keys);
     }
 
     /**
@@ -1015,7 +996,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> omapClearAsync(String oid) {
-        return run(oid, OsdOp.omapClear()).thenApply(r -> null);
+        return attrs.omapClearAsync(oid);
     }
 
     // ---- object classes -----------------------------------------------------------------------
@@ -1043,9 +1024,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the method's output
      */
     public CompletableFuture<byte[]> execAsync(String oid, String cls, String method, byte[] input) {
-        Args.notNull(cls, "cls");
-        Args.notNull(method, "method");
-        return run(oid, OsdOp.call(cls, method, bytes(input, "input"))).thenApply(r -> r.outputs().get(0));
+        return attrs.execAsync(oid, cls, method, input);
     }
 
     // ---- listing ------------------------------------------------------------------------------
@@ -2173,7 +2152,7 @@ public final class IoCtx implements AutoCloseable {
          * @return the attributes by name
          */
         public static SortedMap<String, byte[]> decodeXattrs(byte[] output) {
-            return new TreeMap<>(CephDecoder.of(output, "xattrs").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+            return AttrOps.decodeXattrs(output);
         }
 
         /**
@@ -2183,7 +2162,7 @@ public final class IoCtx implements AutoCloseable {
          * @return the entries by key
          */
         public static SortedMap<String, byte[]> decodeOmapVals(byte[] output) {
-            return new TreeMap<>(CephDecoder.of(output, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+            return AttrOps.decodeOmapVals(output);
         }
 
         /**
