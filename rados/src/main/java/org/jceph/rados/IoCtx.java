@@ -58,6 +58,7 @@ public final class IoCtx implements AutoCloseable {
     private final ClsLockOps locks = new ClsLockOps(this);
     private final SnapOps snaps = new SnapOps(this);
     private final AttrOps attrs = new AttrOps(this);
+    private final ObjectDataOps dataOps = new ObjectDataOps(this);
 
     IoCtx(RadosClient client, long poolId, String poolName) {
         this.client = client;
@@ -253,7 +254,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> writeFullAsync(String oid, byte[] data) {
-        return run(oid, OsdOp.writeFull(bytes(data, "data"))).thenApply(r -> null);
+        return dataOps.writeFullAsync(oid, data);
     }
 
     /**
@@ -275,8 +276,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> writeAsync(String oid, long offset, byte[] data) {
-        Args.offset(offset);
-        return run(oid, OsdOp.write(offset, bytes(data, "data"))).thenApply(r -> null);
+        return dataOps.writeAsync(oid, offset, data);
     }
 
     /**
@@ -301,8 +301,7 @@ public final class IoCtx implements AutoCloseable {
      *         when the object does not exist
      */
     public CompletableFuture<byte[]> readAsync(String oid, long offset, int length) {
-        Args.extent(offset, length);
-        return run(oid, OsdOp.read(offset, length)).thenApply(r -> r.outputs().get(0));
+        return dataOps.readAsync(oid, offset, length);
     }
 
     /**
@@ -320,24 +319,6 @@ public final class IoCtx implements AutoCloseable {
     // ---- ByteBuffer and caller's-buffer I/O ------------------------------------------------------
 
     /**
-     * The remaining bytes of {@code b}, consumed (its position moves to its limit). A heap buffer
-     * whose remaining bytes are its whole backing array is sent as is, without a copy: do not
-     * change it until the op completes. Any other buffer (a slice, a direct or read-only one) is
-     * copied once.
-     */
-    private static byte[] take(ByteBuffer b, String name) {
-        Args.notNull(b, name);
-        if (b.hasArray() && !b.isReadOnly() && b.arrayOffset() == 0 && b.position() == 0 && b.limit() == b.array().length) {
-            byte[] a = b.array();
-            b.position(b.limit());
-            return a;
-        }
-        byte[] copy = new byte[b.remaining()];
-        b.get(copy);
-        return copy;
-    }
-
-    /**
      * Writes the remaining bytes of {@code data} at {@code offset}; the buffer's position moves to
      * its limit at once. A heap buffer that spans its whole backing array is sent without a copy
      * (leave it unchanged until the future completes); other buffers, direct ones included, are
@@ -349,9 +330,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> writeAsync(String oid, long offset, ByteBuffer data) {
-        Args.offset(offset);
-        Args.oid(oid);
-        return writeAsync(oid, offset, take(data, "data"));
+        return dataOps.writeAsync(oid, offset, data);
     }
 
     /**
@@ -373,8 +352,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> writeFullAsync(String oid, ByteBuffer data) {
-        Args.oid(oid);
-        return writeFullAsync(oid, take(data, "data"));
+        return dataOps.writeFullAsync(oid, data);
     }
 
     /**
@@ -395,8 +373,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> appendAsync(String oid, ByteBuffer data) {
-        Args.oid(oid);
-        return appendAsync(oid, take(data, "data"));
+        return dataOps.appendAsync(oid, data);
     }
 
     /**
@@ -412,22 +389,7 @@ public final class IoCtx implements AutoCloseable {
      * @throws java.nio.ReadOnlyBufferException at once when {@code dst} is read-only
      */
     public CompletableFuture<Integer> readAsync(String oid, long offset, ByteBuffer dst) {
-        Args.oid(oid);
-        Args.offset(offset);
-        Args.notNull(dst, "dst");
-        if (dst.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
-        }
-        int want = dst.remaining();
-        if (want == 0) {
-            checkOpen();
-            return CompletableFuture.completedFuture(0);
-        }
-        return readAsync(oid, offset, want).thenApply(bytes -> {
-            int n = Math.min(bytes.length, want);
-            dst.put(bytes, 0, n);
-            return n;
-        });
+        return dataOps.readAsync(oid, offset, dst);
     }
 
     /**
@@ -454,9 +416,7 @@ public final class IoCtx implements AutoCloseable {
      * @throws IndexOutOfBoundsException when {@code off} and {@code len} do not fit {@code buf}
      */
     public int read(String oid, long offset, byte[] buf, int off, int len) {
-        Args.notNull(buf, "buf");
-        java.util.Objects.checkFromIndexSize(off, len, buf.length);
-        return read(oid, offset, ByteBuffer.wrap(buf, off, len));
+        return dataOps.read(oid, offset, buf, off, len);
     }
 
     /**
@@ -479,7 +439,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the update is applied
      */
     public CompletableFuture<Void> tmapUpdateAsync(String oid, byte[] commands) {
-        return run(oid, OsdOp.tmapUpdate(bytes(commands, "commands"))).thenApply(r -> null);
+        return dataOps.tmapUpdateAsync(oid, commands);
     }
 
     /**
@@ -490,15 +450,11 @@ public final class IoCtx implements AutoCloseable {
      *         when the object does not exist
      */
     public CompletableFuture<ObjectStat> statAsync(String oid) {
-        return run(oid, OsdOp.stat()).thenApply(r -> decodeStat(r.outputs().get(0)));
+        return dataOps.statAsync(oid);
     }
 
     static ObjectStat decodeStat(byte[] out) {
-        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-        long size = b.getLong();
-        long sec = Integer.toUnsignedLong(b.getInt());
-        long nsec = Integer.toUnsignedLong(b.getInt());
-        return new ObjectStat(size, new UTime(sec, nsec));
+        return ObjectDataOps.decodeStat(out);
     }
 
     /**
@@ -520,7 +476,7 @@ public final class IoCtx implements AutoCloseable {
      *         object does not exist
      */
     public CompletableFuture<Void> removeAsync(String oid) {
-        return run(oid, OsdOp.delete()).thenApply(r -> null);
+        return dataOps.removeAsync(oid);
     }
 
     /**
@@ -551,7 +507,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> appendAsync(String oid, byte[] data) {
-        return run(oid, OsdOp.append(bytes(data, "data"))).thenApply(r -> null);
+        return dataOps.appendAsync(oid, data);
     }
 
     /**
@@ -572,8 +528,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> truncateAsync(String oid, long size) {
-        Args.nonNegative(size, "size");
-        return run(oid, OsdOp.truncate(size)).thenApply(r -> null);
+        return dataOps.truncateAsync(oid, size);
     }
 
     /**
@@ -596,8 +551,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> zeroAsync(String oid, long offset, long length) {
-        Args.extent(offset, length);
-        return run(oid, OsdOp.zero(offset, length)).thenApply(r -> null);
+        return dataOps.zeroAsync(oid, offset, length);
     }
 
     /**
@@ -607,11 +561,7 @@ public final class IoCtx implements AutoCloseable {
      * @return the stat, or null
      */
     public ObjectStat statOrNull(String oid) {
-        try {
-            return stat(oid);
-        } catch (RadosException.ObjectNotFoundException e) {
-            return null;
-        }
+        return dataOps.statOrNull(oid);
     }
 
     /**
@@ -634,7 +584,7 @@ public final class IoCtx implements AutoCloseable {
      *         {@link RadosException.ObjectExistsException} when the object exists
      */
     public CompletableFuture<Void> createAsync(String oid, boolean exclusive) {
-        return run(oid, OsdOp.create(exclusive)).thenApply(r -> null);
+        return dataOps.createAsync(oid, exclusive);
     }
 
     // ---- xattrs -----------------------------------------------------------------------------
@@ -1604,18 +1554,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the stat, completed with null when the object does not exist
      */
     public CompletableFuture<ObjectStat> statOrNullAsync(String oid) {
-        return orNullWhenAbsent(statAsync(oid));
-    }
-
-    static <T> CompletableFuture<T> orNullWhenAbsent(CompletableFuture<T> f) {
-        return f.handle((v, e) -> {
-            if (e == null) {
-                return CompletableFuture.completedFuture(v);
-            }
-            Throwable cause = RadosException.unwrap(e);
-            return cause instanceof RadosException.ObjectNotFoundException
-                    ? CompletableFuture.<T>completedFuture(null) : CompletableFuture.<T>failedFuture(cause);
-        }).thenCompose(x -> x);
+        return dataOps.statOrNullAsync(oid);
     }
 
     /**
@@ -2198,7 +2137,7 @@ public final class IoCtx implements AutoCloseable {
      *         when the object does not exist
      */
     public CompletableFuture<Long> versionAsync(String oid) {
-        return run(oid, OsdOp.stat()).thenApply(r -> r.userVersion());
+        return dataOps.versionAsync(oid);
     }
 
     /**
@@ -2231,12 +2170,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the extents and their data
      */
     public CompletableFuture<SparseRead> sparseReadAsync(String oid, long offset, long length) {
-        Args.extent(offset, length);
-        return run(oid, OsdOp.sparseRead(offset, length)).thenApply(r -> {
-            CephDecoder d = CephDecoder.of(r.outputs().get(0), "sparse read");
-            SortedMap<Long, Long> extents = new TreeMap<>(d.readMap(16, CephDecoder::readU64Le, CephDecoder::readU64Le));
-            return new SparseRead(extents, d.readBlob());
-        });
+        return dataOps.sparseReadAsync(oid, offset, length);
     }
 
     /**

@@ -67,7 +67,7 @@ record SnapOps(IoCtx io) {
     CompletableFuture<SnapSet> listSnapsAsync(String oid) {
         IoCtx snapdir = io.duplicate();
         snapdir.setReadSnap(-1L); // CEPH_SNAPDIR
-        return IoCtx.orNullWhenAbsent(snapdir.run(oid, OsdOp.listSnaps()).thenApply(r -> decodeSnapSet(r.outputs().get(0))));
+        return ObjectDataOps.orNullWhenAbsent(snapdir.run(oid, OsdOp.listSnaps()).thenApply(r -> decodeSnapSet(r.outputs().get(0))));
     }
 
     private static SnapSet decodeSnapSet(byte[] out) {
