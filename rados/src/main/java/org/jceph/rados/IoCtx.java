@@ -59,6 +59,7 @@ public final class IoCtx implements AutoCloseable {
     private final SnapOps snaps = new SnapOps(this);
     private final AttrOps attrs = new AttrOps(this);
     private final ObjectDataOps dataOps = new ObjectDataOps(this);
+    private final CompoundOps compound = new CompoundOps(this);
 
     IoCtx(RadosClient client, long poolId, String poolName) {
         this.client = client;
@@ -453,10 +454,6 @@ public final class IoCtx implements AutoCloseable {
         return dataOps.statAsync(oid);
     }
 
-    static ObjectStat decodeStat(byte[] out) {
-        return ObjectDataOps.decodeStat(out);
-    }
-
     /**
      * The object's size and modification time.
      *
@@ -792,10 +789,6 @@ public final class IoCtx implements AutoCloseable {
      */
     public CompletableFuture<SortedSet<String>> omapGetKeysAsync(String oid, String startAfter, long max) {
         return attrs.omapGetKeysAsync(oid, startAfter, max);
-    }
-
-    static SortedSet<String> decodeOmapKeys(byte[] out) {
-        return AttrOps.decodeOmapKeys(out);
     }
 
     /**
@@ -1577,10 +1570,6 @@ public final class IoCtx implements AutoCloseable {
         return watchOps.listWatchersAsync(oid);
     }
 
-    static List<Watcher> decodeWatchers(byte[] out) {
-        return WatchNotifyOps.decodeWatchers(out);
-    }
-
     /**
      * One watch, as a notify names it: the watching client's instance id (gid) and the watch's cookie.
      *
@@ -1654,19 +1643,7 @@ public final class IoCtx implements AutoCloseable {
      *         with reads that return data
      */
     public CompletableFuture<OperationResult> operateAsync(String oid, Operation operation) {
-        Args.oid(oid);
-        Args.notNull(operation, "operation");
-        operation.check();
-        checkOpen();
-        boolean writes = operation.ops().stream().anyMatch(OsdOp::writes);
-        List<OsdOp> steps = List.copyOf(operation.ops());
-        return client.submit(poolId, namespace, locatorKey, oid, steps,
-                writes ? OsdOpMessages.NOSNAP : readSnap, writeSnapContext, opTimeout).thenApply(r -> {
-            if (r.result() < 0) {
-                throw RadosException.of(r.result(), where(oid));
-            }
-            return new OperationResult(r.outputs(), r.rvals(), r.userVersion());
-        });
+        return compound.operateAsync(oid, operation);
     }
 
     /**
@@ -1691,11 +1668,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the object's user version
      */
     public CompletableFuture<Long> operateAsync(String oid, ReadOperation operation) {
-        Args.oid(oid);
-        Args.notNull(operation, "operation");
-        List<OsdOp> steps = operation.take("read");
-        checkOpen();
-        return runCompound(oid, operation, steps, readSnap);
+        return compound.operateAsync(oid, operation);
     }
 
     /**
@@ -1718,45 +1691,10 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the object's user version after the write
      */
     public CompletableFuture<Long> operateAsync(String oid, WriteOperation operation) {
-        Args.oid(oid);
-        Args.notNull(operation, "operation");
-        List<OsdOp> steps = operation.steps();
-        checkOpen();
-        return runCompound(oid, operation, steps, OsdOpMessages.NOSNAP);
-    }
-
-    private CompletableFuture<Long> runCompound(String oid, CompoundOp operation, List<OsdOp> steps, long snap) {
-        String where = where(oid);
-        return client.submit(poolId, namespace, locatorKey, oid, steps, snap, writeSnapContext, opTimeout).handle((r, e) -> {
-            if (e != null) {
-                RuntimeException failure = RadosException.unwrap(e) instanceof RuntimeException re ? re
-                        : RadosException.of(Errno.EIO.negative(), where + ": " + RadosException.unwrap(e));
-                operation.fail(failure);
-                throw failure;
-            }
-            if (r.result() < 0) {
-                RadosException failure = RadosException.of(r.result(), where);
-                operation.fail(failure);
-                throw failure;
-            }
-            operation.complete(r, where);
-            return r.userVersion();
-        });
-    }
-
-    static OsdOp cmpXattrOp(String name, Comparison op, byte[] value) {
-        Args.notNull(name, "name");
-        Args.notNull(op, "op");
-        return OsdOp.cmpXattr(name, op.code(), 1, Args.notNull(value, "value"));
+        return compound.operateAsync(oid, operation);
     }
 
     /** cmpxattr in u64 mode: the given value travels as a little-endian u64. */
-    static OsdOp cmpXattrU64Op(String name, Comparison op, long value) {
-        Args.notNull(name, "name");
-        Args.notNull(op, "op");
-        return OsdOp.cmpXattr(name, op.code(), 2, org.jceph.encoding.CephEncoder.toBytes(e -> e.writeU64Le(value)));
-    }
-
     /**
      * The I/O context of another pool of the same client (a clone's parent may live elsewhere).
      *

@@ -261,7 +261,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation cmpXattr(String name, IoCtx.Comparison op, byte[] value) {
-        return step("cmpXattr", IoCtx.cmpXattrOp(name, op, value));
+        return step("cmpXattr", CompoundOps.cmpXattrOp(name, op, value));
     }
 
     /**
@@ -274,7 +274,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation cmpXattr(String name, IoCtx.Comparison op, long value) {
-        return step("cmpXattr", IoCtx.cmpXattrU64Op(name, op, value));
+        return step("cmpXattr", CompoundOps.cmpXattrU64Op(name, op, value));
     }
 
     /**
