@@ -2,7 +2,6 @@ package org.jceph.rados;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.jceph.rados.IoCtx.Comparison;
 import org.jceph.rados.IoCtx.OperationResult;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
@@ -10,7 +9,7 @@ import org.jceph.rados.internal.OsdOpMessages;
 /**
  * The compound operations of {@link IoCtx}: running a {@link ReadOperation}, a
  * {@link WriteOperation} or the deprecated {@code IoCtx.Operation} as one OSD request, handing
- * the reply's per-step results back to the operation, and the cmpxattr steps both builders share.
+ * the reply's per-step results back to the operation.
  */
 record CompoundOps(IoCtx io) {
 
@@ -64,17 +63,5 @@ record CompoundOps(IoCtx io) {
             operation.complete(r, where);
             return r.userVersion();
         });
-    }
-
-    static OsdOp cmpXattrOp(String name, Comparison op, byte[] value) {
-        Args.notNull(name, "name");
-        Args.notNull(op, "op");
-        return OsdOp.cmpXattr(name, op.code(), 1, Args.notNull(value, "value"));
-    }
-
-    static OsdOp cmpXattrU64Op(String name, Comparison op, long value) {
-        Args.notNull(name, "name");
-        Args.notNull(op, "op");
-        return OsdOp.cmpXattr(name, op.code(), 2, org.jceph.encoding.CephEncoder.toBytes(e -> e.writeU64Le(value)));
     }
 }

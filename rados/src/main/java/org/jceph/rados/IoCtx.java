@@ -1815,8 +1815,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation write(long offset, byte[] data) {
-            Args.offset(offset);
-            return add("write", OsdOp.write(offset, bytes(data, "data")));
+            return add("write", OpSteps.write(offset, data));
         }
 
         /**
@@ -1826,7 +1825,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation writeFull(byte[] data) {
-            return add("writeFull", OsdOp.writeFull(bytes(data, "data")));
+            return add("writeFull", OpSteps.writeFull(data));
         }
 
         /**
@@ -1836,7 +1835,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation append(byte[] data) {
-            return add("append", OsdOp.append(bytes(data, "data")));
+            return add("append", OpSteps.append(data));
         }
 
         /**
@@ -1846,8 +1845,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation truncate(long size) {
-            Args.nonNegative(size, "size");
-            return add("truncate", OsdOp.truncate(size));
+            return add("truncate", OpSteps.truncate(size));
         }
 
         /**
@@ -1859,8 +1857,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation cmpExt(long offset, byte[] data) {
-            Args.offset(offset);
-            return add("cmpExt", OsdOp.cmpext(offset, bytes(data, "data")));
+            return add("cmpExt", OpSteps.cmpExt(offset, data));
         }
 
         /**
@@ -1874,13 +1871,7 @@ public final class IoCtx implements AutoCloseable {
          * @throws IllegalArgumentException when the pattern is empty or does not divide the length
          */
         public Operation writeSame(long offset, long length, byte[] pattern) {
-            Args.extent(offset, length);
-            byte[] p = bytes(pattern, "pattern");
-            if (p.length == 0 || length % p.length != 0) {
-                throw new IllegalArgumentException("writeSame: the length " + length
-                        + " is not a whole multiple of a non-empty pattern (" + p.length + " bytes)");
-            }
-            return add("writeSame", OsdOp.writesame(offset, length, p));
+            return add("writeSame", OpSteps.writeSame(offset, length, pattern));
         }
 
         /**
@@ -1891,8 +1882,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation zero(long offset, long length) {
-            Args.extent(offset, length);
-            return add("zero", OsdOp.zero(offset, length));
+            return add("zero", OpSteps.zero(offset, length));
         }
 
         /**
@@ -1912,8 +1902,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation setXattr(String name, byte[] value) {
-            Args.notNull(name, "name");
-            return add("setXattr", OsdOp.setXattr(name, bytes(value, "value")));
+            return add("setXattr", OpSteps.setXattr(name, value));
         }
 
         /**
@@ -1925,9 +1914,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation cmpXattr(String name, Comparison op, byte[] value) {
-            Args.notNull(name, "name");
-            Args.notNull(op, "op");
-            return add("cmpXattr", OsdOp.cmpXattr(name, op.code(), 1, bytes(value, "value")));
+            return add("cmpXattr", OpSteps.cmpXattr(name, op, value));
         }
 
         /**
@@ -1949,8 +1936,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation omapSetVals(Map<String, byte[]> values) {
-            Args.notNull(values, "values");
-            return add("omapSetVals", OsdOp.omapSetVals(new TreeMap<>(values)));
+            return add("omapSetVals", OpSteps.omapSetVals(values));
         }
 
         /**
@@ -1983,8 +1969,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation rmXattr(String name) {
-            Args.notNull(name, "name");
-            return add("rmXattr", OsdOp.rmXattr(name));
+            return add("rmXattr", OpSteps.rmXattr(name));
         }
 
         /**
@@ -2003,8 +1988,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation omapRmKeys(Collection<String> keys) {
-            Args.notNull(keys, "keys");
-            return add("omapRmKeys", OsdOp.omapRmKeys(keys));
+            return add("omapRmKeys", OpSteps.omapRmKeys(keys));
         }
 
         /**
@@ -2051,9 +2035,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation exec(String cls, String method, byte[] input) {
-            Args.notNull(cls, "cls");
-            Args.notNull(method, "method");
-            return add("exec", OsdOp.call(cls, method, bytes(input, "input")));
+            return add("exec", OpSteps.exec(cls, method, input));
         }
     }
 

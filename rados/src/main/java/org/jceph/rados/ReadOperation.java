@@ -216,7 +216,7 @@ public final class ReadOperation extends CompoundOp {
      * @return this operation
      */
     public ReadOperation cmpXattr(String name, IoCtx.Comparison op, byte[] value) {
-        add("cmpXattr", CompoundOps.cmpXattrOp(name, op, value), null);
+        add("cmpXattr", OpSteps.cmpXattr(name, op, value), null);
         return this;
     }
 
@@ -230,7 +230,7 @@ public final class ReadOperation extends CompoundOp {
      * @return this operation
      */
     public ReadOperation cmpXattr(String name, IoCtx.Comparison op, long value) {
-        add("cmpXattr", CompoundOps.cmpXattrU64Op(name, op, value), null);
+        add("cmpXattr", OpSteps.cmpXattrU64(name, op, value), null);
         return this;
     }
 
