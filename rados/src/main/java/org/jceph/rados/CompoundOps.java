@@ -64,4 +64,37 @@ record CompoundOps(IoCtx io) {
             return r.userVersion();
         });
     }
+
+    /**
+     * Refuses an empty {@code IoCtx.Operation} and one whose write would lose the outputs of its
+     * reads; {@code names} are its steps' names, for the message.
+     */
+    static void check(List<OsdOp> ops, List<String> names) {
+        if (ops.isEmpty()) {
+            throw new IllegalOperationException("operation has no steps");
+        }
+        String write = null;
+        String read = null;
+        for (int i = 0; i < ops.size(); i++) {
+            OsdOp o = ops.get(i);
+            if (o.writes() && write == null) {
+                write = names.get(i);
+            } else if (returnsData(o) && read == null) {
+                read = names.get(i);
+            }
+        }
+        if (write != null && read != null) {
+            throw new IllegalOperationException("operation mixes a write (" + write + ") with a read that returns data ("
+                    + read + "): the OSD returns no data for a write, so run the read as its own operation");
+        }
+    }
+
+    private static boolean returnsData(OsdOp o) {
+        return switch (o.op()) {
+            case OsdOp.READ, OsdOp.SPARSE_READ, OsdOp.GETXATTR, OsdOp.GETXATTRS, OsdOp.OMAPGETKEYS,
+                    OsdOp.OMAPGETVALS, OsdOp.OMAPGETHEADER, OsdOp.OMAPGETVALSBYKEYS, OsdOp.LIST_WATCHERS,
+                    OsdOp.LIST_SNAPS -> true;
+            default -> false;
+        };
+    }
 }

@@ -1749,32 +1749,7 @@ public final class IoCtx implements AutoCloseable {
 
         /** Refuses an empty operation and a write that would lose the outputs of its reads. */
         void check() {
-            if (ops.isEmpty()) {
-                throw new IllegalOperationException("operation has no steps");
-            }
-            String write = null;
-            String read = null;
-            for (int i = 0; i < ops.size(); i++) {
-                OsdOp o = ops.get(i);
-                if (o.writes() && write == null) {
-                    write = names.get(i);
-                } else if (returnsData(o) && read == null) {
-                    read = names.get(i);
-                }
-            }
-            if (write != null && read != null) {
-                throw new IllegalOperationException("operation mixes a write (" + write + ") with a read that returns data ("
-                        + read + "): the OSD returns no data for a write, so run the read as its own operation");
-            }
-        }
-
-        private static boolean returnsData(OsdOp o) {
-            return switch (o.op()) {
-                case OsdOp.READ, OsdOp.SPARSE_READ, OsdOp.GETXATTR, OsdOp.GETXATTRS, OsdOp.OMAPGETKEYS,
-                        OsdOp.OMAPGETVALS, OsdOp.OMAPGETHEADER, OsdOp.OMAPGETVALSBYKEYS, OsdOp.LIST_WATCHERS,
-                        OsdOp.LIST_SNAPS -> true;
-                default -> false;
-            };
+            CompoundOps.check(ops, names);
         }
 
         /**
