@@ -36,6 +36,15 @@ import org.jceph.rados.internal.objecter.Target;
  * <p>An IoCtx is safe to use from several threads; its settings (namespace, locator key, snapshot
  * and timeout) apply to the operations started after they are set. {@link #close()} removes the
  * watches registered through this context; the context is unusable afterwards.
+ *
+ * <p>Why this class stays over 600 lines: it is the public API, and mirrors librados' IoCtx
+ * method for method (blocking and {@code Async} forms, the nested records, the deprecated
+ * {@link Operation}); about half of it is their javadoc. It holds the context's settings and
+ * one-line delegations; the code is in package-private classes: {@code ObjectDataOps} (object
+ * data), {@code AttrOps} (xattrs, omap, exec), {@code ClsLockOps} (advisory locks),
+ * {@code SnapOps} (pool and self-managed snapshots, list_snaps), {@code ObjectListing} (PGNLS
+ * pages and cursors), {@code WatchNotifyOps} (watch/notify), {@code CompoundOps} (running
+ * compound operations) and {@code OpSteps} (their checked steps).
  */
 public final class IoCtx implements AutoCloseable {
     final RadosClient client;
