@@ -1,7 +1,6 @@
 package org.jceph.rados;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -9,17 +8,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.UTime;
 import org.jceph.encoding.types.SnapContext;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 import org.jceph.rados.internal.objecter.LingerManager;
-import org.jceph.rados.internal.objecter.Target;
 
 /**
  * Object I/O in one pool, as librados' IoCtx. Each operation has a {@code CompletableFuture} form

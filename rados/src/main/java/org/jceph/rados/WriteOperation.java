@@ -2,7 +2,6 @@ package org.jceph.rados;
 
 import java.util.Collection;
 import java.util.Map;
-import java.util.TreeMap;
 import org.jceph.rados.internal.OsdOp;
 
 /**
