@@ -1,7 +1,6 @@
 package org.jceph.rados;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -9,17 +8,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.UTime;
 import org.jceph.encoding.types.SnapContext;
 import org.jceph.rados.internal.OsdOp;
 import org.jceph.rados.internal.OsdOpMessages;
 import org.jceph.rados.internal.objecter.LingerManager;
-import org.jceph.rados.internal.objecter.Target;
 
 /**
  * Object I/O in one pool, as librados' IoCtx. Each operation has a {@code CompletableFuture} form
@@ -36,22 +31,39 @@ import org.jceph.rados.internal.objecter.Target;
  * <p>An IoCtx is safe to use from several threads; its settings (namespace, locator key, snapshot
  * and timeout) apply to the operations started after they are set. {@link #close()} removes the
  * watches registered through this context; the context is unusable afterwards.
+ *
+ * <p>Why this class stays over 600 lines: it is the public API, and mirrors librados' IoCtx
+ * method for method (blocking and {@code Async} forms, the nested records, the deprecated
+ * {@link Operation}); about half of it is their javadoc. It holds the context's settings and
+ * one-line delegations; the code is in package-private classes: {@code ObjectDataOps} (object
+ * data), {@code AttrOps} (xattrs, omap, exec), {@code ClsLockOps} (advisory locks),
+ * {@code SnapOps} (pool and self-managed snapshots, list_snaps), {@code ObjectListing} (PGNLS
+ * pages and cursors), {@code WatchNotifyOps} (watch/notify), {@code CompoundOps} (running
+ * compound operations) and {@code OpSteps} (their checked steps).
  */
 public final class IoCtx implements AutoCloseable {
-    private final RadosClient client;
-    private final long poolId;
-    private final String poolName;
-    private volatile SnapContext writeSnapContext = SnapContext.EMPTY;
-    private volatile long readSnap = OsdOpMessages.NOSNAP;
-    private volatile String namespace = "";
-    private volatile String locatorKey = "";
-    private volatile Duration opTimeout;
+    final RadosClient client;
+    final long poolId;
+    final String poolName;
+    volatile SnapContext writeSnapContext = SnapContext.EMPTY;
+    volatile long readSnap = OsdOpMessages.NOSNAP;
+    volatile String namespace = "";
+    volatile String locatorKey = "";
+    volatile Duration opTimeout;
     private volatile boolean closed;
     /** Watches registered through this context (cookie to object), removed by {@link #close()}. */
-    private final Map<Long, String> watches = new ConcurrentHashMap<>();
+    final Map<Long, String> watches = new ConcurrentHashMap<>();
 
     /** librados' LIBRADOS_ALL_NSPACES: list every namespace. */
     public static final String ALL_NAMESPACES = "\u0001";
+
+    private final WatchNotifyOps watchOps = new WatchNotifyOps(this);
+    private final ObjectListing listing = new ObjectListing(this);
+    private final ClsLockOps locks = new ClsLockOps(this);
+    private final SnapOps snaps = new SnapOps(this);
+    private final AttrOps attrs = new AttrOps(this);
+    private final ObjectDataOps dataOps = new ObjectDataOps(this);
+    private final CompoundOps compound = new CompoundOps(this);
 
     IoCtx(RadosClient client, long poolId, String poolName) {
         this.client = client;
@@ -191,7 +203,7 @@ public final class IoCtx implements AutoCloseable {
         return opTimeout == null ? client.opTimeout() : opTimeout;
     }
 
-    private <T> T await(CompletableFuture<T> f) {
+    <T> T await(CompletableFuture<T> f) {
         return client.await(f, opTimeout());
     }
 
@@ -200,7 +212,7 @@ public final class IoCtx implements AutoCloseable {
         return "object '" + oid + "' in pool '" + poolName + "'" + (namespace.isEmpty() ? "" : " namespace '" + namespace + "'");
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("this IoCtx of pool '" + poolName + "' is closed");
         }
@@ -216,12 +228,12 @@ public final class IoCtx implements AutoCloseable {
     public record ObjectStat(long size, UTime mtime) {
     }
 
-    private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op) {
+    CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op) {
         return run(oid, op, opTimeout);
     }
 
     /** As {@link #run(String, OsdOp)} with its own timeout (null: the client's). */
-    private CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op, java.time.Duration timeout) {
+    CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op, java.time.Duration timeout) {
         Args.oid(oid);
         checkOpen();
         return client.submit(poolId, namespace, locatorKey, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
@@ -233,7 +245,7 @@ public final class IoCtx implements AutoCloseable {
         });
     }
 
-    private static byte[] bytes(byte[] data, String name) {
+    static byte[] bytes(byte[] data, String name) {
         return Args.notNull(data, name);
     }
 
@@ -247,7 +259,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> writeFullAsync(String oid, byte[] data) {
-        return run(oid, OsdOp.writeFull(bytes(data, "data"))).thenApply(r -> null);
+        return dataOps.writeFullAsync(oid, data);
     }
 
     /**
@@ -269,8 +281,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> writeAsync(String oid, long offset, byte[] data) {
-        Args.offset(offset);
-        return run(oid, OsdOp.write(offset, bytes(data, "data"))).thenApply(r -> null);
+        return dataOps.writeAsync(oid, offset, data);
     }
 
     /**
@@ -295,8 +306,7 @@ public final class IoCtx implements AutoCloseable {
      *         when the object does not exist
      */
     public CompletableFuture<byte[]> readAsync(String oid, long offset, int length) {
-        Args.extent(offset, length);
-        return run(oid, OsdOp.read(offset, length)).thenApply(r -> r.outputs().get(0));
+        return dataOps.readAsync(oid, offset, length);
     }
 
     /**
@@ -314,24 +324,6 @@ public final class IoCtx implements AutoCloseable {
     // ---- ByteBuffer and caller's-buffer I/O ------------------------------------------------------
 
     /**
-     * The remaining bytes of {@code b}, consumed (its position moves to its limit). A heap buffer
-     * whose remaining bytes are its whole backing array is sent as is, without a copy: do not
-     * change it until the op completes. Any other buffer (a slice, a direct or read-only one) is
-     * copied once.
-     */
-    private static byte[] take(ByteBuffer b, String name) {
-        Args.notNull(b, name);
-        if (b.hasArray() && !b.isReadOnly() && b.arrayOffset() == 0 && b.position() == 0 && b.limit() == b.array().length) {
-            byte[] a = b.array();
-            b.position(b.limit());
-            return a;
-        }
-        byte[] copy = new byte[b.remaining()];
-        b.get(copy);
-        return copy;
-    }
-
-    /**
      * Writes the remaining bytes of {@code data} at {@code offset}; the buffer's position moves to
      * its limit at once. A heap buffer that spans its whole backing array is sent without a copy
      * (leave it unchanged until the future completes); other buffers, direct ones included, are
@@ -343,9 +335,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> writeAsync(String oid, long offset, ByteBuffer data) {
-        Args.offset(offset);
-        Args.oid(oid);
-        return writeAsync(oid, offset, take(data, "data"));
+        return dataOps.writeAsync(oid, offset, data);
     }
 
     /**
@@ -367,8 +357,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> writeFullAsync(String oid, ByteBuffer data) {
-        Args.oid(oid);
-        return writeFullAsync(oid, take(data, "data"));
+        return dataOps.writeFullAsync(oid, data);
     }
 
     /**
@@ -389,8 +378,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> appendAsync(String oid, ByteBuffer data) {
-        Args.oid(oid);
-        return appendAsync(oid, take(data, "data"));
+        return dataOps.appendAsync(oid, data);
     }
 
     /**
@@ -406,22 +394,7 @@ public final class IoCtx implements AutoCloseable {
      * @throws java.nio.ReadOnlyBufferException at once when {@code dst} is read-only
      */
     public CompletableFuture<Integer> readAsync(String oid, long offset, ByteBuffer dst) {
-        Args.oid(oid);
-        Args.offset(offset);
-        Args.notNull(dst, "dst");
-        if (dst.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
-        }
-        int want = dst.remaining();
-        if (want == 0) {
-            checkOpen();
-            return CompletableFuture.completedFuture(0);
-        }
-        return readAsync(oid, offset, want).thenApply(bytes -> {
-            int n = Math.min(bytes.length, want);
-            dst.put(bytes, 0, n);
-            return n;
-        });
+        return dataOps.readAsync(oid, offset, dst);
     }
 
     /**
@@ -448,9 +421,7 @@ public final class IoCtx implements AutoCloseable {
      * @throws IndexOutOfBoundsException when {@code off} and {@code len} do not fit {@code buf}
      */
     public int read(String oid, long offset, byte[] buf, int off, int len) {
-        Args.notNull(buf, "buf");
-        java.util.Objects.checkFromIndexSize(off, len, buf.length);
-        return read(oid, offset, ByteBuffer.wrap(buf, off, len));
+        return dataOps.read(oid, offset, buf, off, len);
     }
 
     /**
@@ -473,7 +444,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the update is applied
      */
     public CompletableFuture<Void> tmapUpdateAsync(String oid, byte[] commands) {
-        return run(oid, OsdOp.tmapUpdate(bytes(commands, "commands"))).thenApply(r -> null);
+        return dataOps.tmapUpdateAsync(oid, commands);
     }
 
     /**
@@ -484,15 +455,7 @@ public final class IoCtx implements AutoCloseable {
      *         when the object does not exist
      */
     public CompletableFuture<ObjectStat> statAsync(String oid) {
-        return run(oid, OsdOp.stat()).thenApply(r -> decodeStat(r.outputs().get(0)));
-    }
-
-    static ObjectStat decodeStat(byte[] out) {
-        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-        long size = b.getLong();
-        long sec = Integer.toUnsignedLong(b.getInt());
-        long nsec = Integer.toUnsignedLong(b.getInt());
-        return new ObjectStat(size, new UTime(sec, nsec));
+        return dataOps.statAsync(oid);
     }
 
     /**
@@ -514,7 +477,7 @@ public final class IoCtx implements AutoCloseable {
      *         object does not exist
      */
     public CompletableFuture<Void> removeAsync(String oid) {
-        return run(oid, OsdOp.delete()).thenApply(r -> null);
+        return dataOps.removeAsync(oid);
     }
 
     /**
@@ -545,7 +508,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSDs have the data durably
      */
     public CompletableFuture<Void> appendAsync(String oid, byte[] data) {
-        return run(oid, OsdOp.append(bytes(data, "data"))).thenApply(r -> null);
+        return dataOps.appendAsync(oid, data);
     }
 
     /**
@@ -566,8 +529,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> truncateAsync(String oid, long size) {
-        Args.nonNegative(size, "size");
-        return run(oid, OsdOp.truncate(size)).thenApply(r -> null);
+        return dataOps.truncateAsync(oid, size);
     }
 
     /**
@@ -590,8 +552,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> zeroAsync(String oid, long offset, long length) {
-        Args.extent(offset, length);
-        return run(oid, OsdOp.zero(offset, length)).thenApply(r -> null);
+        return dataOps.zeroAsync(oid, offset, length);
     }
 
     /**
@@ -601,11 +562,7 @@ public final class IoCtx implements AutoCloseable {
      * @return the stat, or null
      */
     public ObjectStat statOrNull(String oid) {
-        try {
-            return stat(oid);
-        } catch (RadosException.ObjectNotFoundException e) {
-            return null;
-        }
+        return dataOps.statOrNull(oid);
     }
 
     /**
@@ -628,7 +585,7 @@ public final class IoCtx implements AutoCloseable {
      *         {@link RadosException.ObjectExistsException} when the object exists
      */
     public CompletableFuture<Void> createAsync(String oid, boolean exclusive) {
-        return run(oid, OsdOp.create(exclusive)).thenApply(r -> null);
+        return dataOps.createAsync(oid, exclusive);
     }
 
     // ---- xattrs -----------------------------------------------------------------------------
@@ -655,8 +612,7 @@ public final class IoCtx implements AutoCloseable {
      *         the object has no such attribute
      */
     public CompletableFuture<byte[]> getXattrAsync(String oid, String name) {
-        Args.notNull(name, "name");
-        return run(oid, OsdOp.getXattr(name)).thenApply(r -> r.outputs().get(0));
+        return attrs.getXattrAsync(oid, name);
     }
 
     /**
@@ -679,8 +635,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> setXattrAsync(String oid, String name, byte[] value) {
-        Args.notNull(name, "name");
-        return run(oid, OsdOp.setXattr(name, bytes(value, "value"))).thenApply(r -> null);
+        return attrs.setXattrAsync(oid, name, value);
     }
 
     /**
@@ -701,8 +656,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> rmXattrAsync(String oid, String name) {
-        Args.notNull(name, "name");
-        return run(oid, OsdOp.rmXattr(name)).thenApply(r -> null);
+        return attrs.rmXattrAsync(oid, name);
     }
 
     /**
@@ -722,7 +676,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the attributes
      */
     public CompletableFuture<SortedMap<String, byte[]>> getXattrsAsync(String oid) {
-        return run(oid, OsdOp.getXattrs()).thenApply(r -> Operation.decodeXattrs(r.outputs().get(0)));
+        return attrs.getXattrsAsync(oid);
     }
 
     /**
@@ -799,16 +753,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of true when the comparison holds, false when the OSD says ECANCELED
      */
     public CompletableFuture<Boolean> cmpXattrAsync(String oid, String name, Comparison op, byte[] value) {
-        Args.notNull(name, "name");
-        Args.notNull(op, "op");
-        return run(oid, OsdOp.cmpXattr(name, op.code(), 1, bytes(value, "value"))).handle((r, e) -> {
-            if (e == null) {
-                return CompletableFuture.completedFuture(Boolean.TRUE);
-            }
-            Throwable cause = RadosException.unwrap(e);
-            return cause instanceof RadosException.CanceledException
-                    ? CompletableFuture.completedFuture(Boolean.FALSE) : CompletableFuture.<Boolean>failedFuture(cause);
-        }).thenCompose(x -> x);
+        return attrs.cmpXattrAsync(oid, name, op, value);
     }
 
     /**
@@ -847,13 +792,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the keys
      */
     public CompletableFuture<SortedSet<String>> omapGetKeysAsync(String oid, String startAfter, long max) {
-        Args.notNull(startAfter, "startAfter");
-        Args.nonNegative(max, "max");
-        return run(oid, OsdOp.omapGetKeys(startAfter, max)).thenApply(r -> decodeOmapKeys(r.outputs().get(0)));
-    }
-
-    static SortedSet<String> decodeOmapKeys(byte[] out) {
-        return new TreeSet<>(CephDecoder.of(out, "omap keys").readSet(4, CephDecoder::readString));
+        return attrs.omapGetKeysAsync(oid, startAfter, max);
     }
 
     /**
@@ -880,10 +819,7 @@ public final class IoCtx implements AutoCloseable {
      */
     public CompletableFuture<SortedMap<String, byte[]>> omapGetValsAsync(String oid, String startAfter, String prefix,
             long max) {
-        Args.notNull(startAfter, "startAfter");
-        Args.notNull(prefix, "prefix");
-        Args.nonNegative(max, "max");
-        return run(oid, OsdOp.omapGetVals(startAfter, prefix, max)).thenApply(r -> Operation.decodeOmapVals(r.outputs().get(0)));
+        return attrs.omapGetValsAsync(oid, startAfter, prefix, max);
     }
 
     /**
@@ -905,8 +841,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the entries by key
      */
     public CompletableFuture<SortedMap<String, byte[]>> omapGetValsByKeysAsync(String oid, Collection<String> keys) {
-        Args.notNull(keys, "keys");
-        return run(oid, OsdOp.omapGetValsByKeys(new TreeSet<>(keys))).thenApply(r -> Operation.decodeOmapVals(r.outputs().get(0)));
+        return attrs.omapGetValsByKeysAsync(oid, keys);
     }
 
     /**
@@ -926,7 +861,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the header, empty when none was set
      */
     public CompletableFuture<byte[]> omapGetHeaderAsync(String oid) {
-        return run(oid, OsdOp.omapGetHeader()).thenApply(r -> r.outputs().get(0));
+        return attrs.omapGetHeaderAsync(oid);
     }
 
     /**
@@ -947,8 +882,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> omapSetValsAsync(String oid, Map<String, byte[]> values) {
-        Args.notNull(values, "values");
-        return run(oid, OsdOp.omapSetVals(new TreeMap<>(values))).thenApply(r -> null);
+        return attrs.omapSetValsAsync(oid, values);
     }
 
     /**
@@ -969,7 +903,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> omapSetHeaderAsync(String oid, byte[] header) {
-        return run(oid, OsdOp.omapSetHeader(bytes(header, "header"))).thenApply(r -> null);
+        return attrs.omapSetHeaderAsync(oid, header);
     }
 
     /**
@@ -990,8 +924,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> omapRmKeysAsync(String oid, Collection<String> keys) {
-        Args.notNull(keys, "keys");
-        return run(oid, OsdOp.omapRmKeys(keys)).thenApply(r -> null);
+        return attrs.omapRmKeysAsync(oid, keys);
     }
 
     /**
@@ -1010,7 +943,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> omapClearAsync(String oid) {
-        return run(oid, OsdOp.omapClear()).thenApply(r -> null);
+        return attrs.omapClearAsync(oid);
     }
 
     // ---- object classes -----------------------------------------------------------------------
@@ -1038,9 +971,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the method's output
      */
     public CompletableFuture<byte[]> execAsync(String oid, String cls, String method, byte[] input) {
-        Args.notNull(cls, "cls");
-        Args.notNull(method, "method");
-        return run(oid, OsdOp.call(cls, method, bytes(input, "input"))).thenApply(r -> r.outputs().get(0));
+        return attrs.execAsync(oid, cls, method, input);
     }
 
     // ---- listing ------------------------------------------------------------------------------
@@ -1073,10 +1004,7 @@ public final class IoCtx implements AutoCloseable {
      * @return the objects
      */
     public List<ListedObject> listObjects(String ns) {
-        Args.notNull(ns, "ns");
-        List<ListedObject> out = new java.util.ArrayList<>();
-        objects(ns).forEach(out::add);
-        return out;
+        return listing.listObjects(ns);
     }
 
     /**
@@ -1086,21 +1014,8 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the objects
      */
     public CompletableFuture<List<ListedObject>> listObjectsAsync(String ns) {
-        Args.notNull(ns, "ns");
-        checkOpen();
-        List<ListedObject> out = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        return collect(ns, ObjectCursor.BEGIN, ObjectCursor.END, out).thenApply(v -> List.copyOf(out));
+        return listing.listObjectsAsync(ns);
     }
-
-    private CompletableFuture<Void> collect(String ns, ObjectCursor from, ObjectCursor end, List<ListedObject> out) {
-        return listObjectsPageAsync(ns, from, end, DEFAULT_PAGE).thenCompose(page -> {
-            out.addAll(page.objects());
-            return page.done() ? CompletableFuture.completedFuture(null) : collect(ns, page.next(), end, out);
-        });
-    }
-
-    /** How many entries a page of the iterators asks for (librados' rados ls asks 1024 too). */
-    private static final int DEFAULT_PAGE = 1024;
 
     /**
      * The start of a listing (librados' object_list_begin).
@@ -1131,34 +1046,7 @@ public final class IoCtx implements AutoCloseable {
      * @return the ranges, in order; the first starts at {@code start}, the last ends at {@code end}
      */
     public List<ObjectCursor.Range> objectListSlice(ObjectCursor start, ObjectCursor end, int parts) {
-        Args.notNull(start, "start");
-        Args.notNull(end, "end");
-        if (parts <= 0) {
-            throw new IllegalArgumentException("parts must be positive: " + parts);
-        }
-        new ObjectCursor.Range(start, end); // start <= end
-        long from = start == ObjectCursor.BEGIN ? 0 : start.reversedHash();
-        long to = end.reversedHash();
-        if (start.isEnd()) {
-            return java.util.Collections.nCopies(parts, new ObjectCursor.Range(ObjectCursor.END, ObjectCursor.END));
-        }
-        long span = to - from;
-        List<ObjectCursor.Range> out = new java.util.ArrayList<>(parts);
-        ObjectCursor prev = start;
-        for (int i = 0; i < parts; i++) {
-            ObjectCursor next = i == parts - 1 ? end
-                    : ObjectCursor.atReversedHash(poolId, from + java.math.BigInteger.valueOf(span)
-                            .multiply(java.math.BigInteger.valueOf(i + 1L)).divide(java.math.BigInteger.valueOf(parts)).longValueExact());
-            if (next.compareTo(prev) < 0) {
-                next = prev; // a slice boundary inside start's hash: an empty range, never a backwards one
-            }
-            if (i < parts - 1 && next.compareTo(end) > 0) {
-                next = end;
-            }
-            out.add(new ObjectCursor.Range(prev, next));
-            prev = next;
-        }
-        return List.copyOf(out);
+        return listing.objectListSlice(start, end, parts);
     }
 
     /**
@@ -1197,45 +1085,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the page
      */
     public CompletableFuture<ObjectPage> listObjectsPageAsync(String ns, ObjectCursor start, ObjectCursor end, int maxEntries) {
-        Args.notNull(ns, "ns");
-        new ObjectCursor.Range(start, end);
-        if (maxEntries <= 0) {
-            throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
-        }
-        checkOpen();
-        if (start.isEnd() || start.compareTo(end) >= 0) {
-            return CompletableFuture.completedFuture(new ObjectPage(List.of(), end, true));
-        }
-        org.jceph.osdmap.OsdMap map = client.osdMap();
-        org.jceph.osdmap.PgPool pool = map.pool(poolId);
-        if (pool == null) {
-            throw new RadosException.PoolNotFoundException("pool '" + poolName + "'");
-        }
-        long ps = org.jceph.osdmap.Placement.stableMod(start.position().hash(), pool.pgNum(), pool.pgNumMask());
-        return client.submitToPg(poolId, ns, ps, List.of(OsdOp.pgnls(maxEntries, map.epoch(), start.encoded()))).thenApply(r -> {
-            if (r.result() < 0) {
-                throw RadosException.of(r.result(), "listing pg " + poolId + "." + Long.toHexString(ps) + " of pool '" + poolName + "'");
-            }
-            CephDecoder d = CephDecoder.of(r.outputs().get(0), "pg_nls_response_t");
-            CephDecoder.Envelope env = d.beginStruct("pg_nls_response_t", 1);
-            ObjectCursor handle = new ObjectCursor(org.jceph.encoding.types.HObject.decode(d));
-            int n = d.readCountLe("entries", 12);
-            List<ListedObject> objects = new java.util.ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                ListedObject o = new ListedObject(d.readString(), d.readString(), d.readString());
-                if (!end.isEnd()) {
-                    String key = o.locator().isEmpty() ? o.oid() : o.locator();
-                    long hash = Integer.toUnsignedLong(org.jceph.osdmap.Placement.hashKey(pool, key, o.namespace()));
-                    if (ObjectCursor.ofObject(poolId, hash, o.namespace(), o.locator(), o.oid()).compareTo(end) >= 0) {
-                        continue; // past the range's end: the next range's worker lists it
-                    }
-                }
-                objects.add(o);
-            }
-            d.endStruct(env);
-            boolean done = handle.isEnd() || handle.compareTo(end) >= 0;
-            return new ObjectPage(List.copyOf(objects), done ? end : handle, done);
-        });
+        return listing.listObjectsPageAsync(ns, start, end, maxEntries);
     }
 
     /**
@@ -1258,35 +1108,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a lazy, sequential stream of the objects
      */
     public java.util.stream.Stream<ListedObject> objects(String ns, ObjectCursor.Range range) {
-        Args.notNull(ns, "ns");
-        Args.notNull(range, "range");
-        checkOpen();
-        java.util.Iterator<ListedObject> it = new java.util.Iterator<>() {
-            private java.util.Iterator<ListedObject> page = java.util.Collections.emptyIterator();
-            private ObjectCursor next = range.start();
-            private boolean done;
-
-            @Override
-            public boolean hasNext() {
-                while (!page.hasNext() && !done) {
-                    ObjectPage p = listObjectsPage(ns, next, range.end(), DEFAULT_PAGE);
-                    page = p.objects().iterator();
-                    next = p.next();
-                    done = p.done();
-                }
-                return page.hasNext();
-            }
-
-            @Override
-            public ListedObject next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException("no more objects");
-                }
-                return page.next();
-            }
-        };
-        return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(it,
-                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false);
+        return listing.objects(ns, range);
     }
 
     // ---- advisory locks (object class "lock") ------------------------------------------------
@@ -1325,17 +1147,7 @@ public final class IoCtx implements AutoCloseable {
      */
     public CompletableFuture<Void> lockAsync(String oid, String name, boolean shared, String cookie, String tag,
             String description, long durationSeconds) {
-        Args.notNull(name, "name");
-        Args.notNull(cookie, "cookie");
-        Args.notNull(tag, "tag");
-        Args.notNull(description, "description");
-        Args.nonNegative(durationSeconds, "durationSeconds");
-        return execAsync(oid, "lock", "lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
-            int mark = e.beginStruct(1, 1);
-            e.writeString(name).writeU8(shared ? LockInfo.SHARED : LockInfo.EXCLUSIVE).writeString(cookie)
-                    .writeString(tag).writeString(description).writeUtime(new UTime(durationSeconds, 0)).writeU8(0);
-            e.finishStruct(mark);
-        })).thenApply(r -> null);
+        return locks.lockAsync(oid, name, shared, cookie, tag, description, durationSeconds);
     }
 
     /**
@@ -1359,13 +1171,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future; it fails with {@link RadosException.ObjectNotFoundException} when we do not hold the lock
      */
     public CompletableFuture<Void> unlockAsync(String oid, String name, String cookie) {
-        Args.notNull(name, "name");
-        Args.notNull(cookie, "cookie");
-        return execAsync(oid, "lock", "unlock", org.jceph.encoding.CephEncoder.toBytes(e -> {
-            int mark = e.beginStruct(1, 1);
-            e.writeString(name).writeString(cookie);
-            e.finishStruct(mark);
-        })).thenApply(r -> null);
+        return locks.unlockAsync(oid, name, cookie);
     }
 
     /**
@@ -1391,16 +1197,7 @@ public final class IoCtx implements AutoCloseable {
      */
     public CompletableFuture<Void> breakLockAsync(String oid, String name, org.jceph.encoding.types.EntityName locker,
             String cookie) {
-        Args.notNull(name, "name");
-        Args.notNull(locker, "locker");
-        Args.notNull(cookie, "cookie");
-        return execAsync(oid, "lock", "break_lock", org.jceph.encoding.CephEncoder.toBytes(e -> {
-            int mark = e.beginStruct(1, 1);
-            e.writeString(name);
-            locker.encode(e);
-            e.writeString(cookie);
-            e.finishStruct(mark);
-        })).thenApply(r -> null);
+        return locks.breakLockAsync(oid, name, locker, cookie);
     }
 
     /**
@@ -1422,12 +1219,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the lock (no holders when nobody holds it)
      */
     public CompletableFuture<LockInfo> getLockInfoAsync(String oid, String name) {
-        Args.notNull(name, "name");
-        return execAsync(oid, "lock", "get_info", org.jceph.encoding.CephEncoder.toBytes(e -> {
-            int mark = e.beginStruct(1, 1);
-            e.writeString(name);
-            e.finishStruct(mark);
-        })).thenApply(LockInfo::decode);
+        return locks.getLockInfoAsync(oid, name);
     }
 
     /**
@@ -1447,13 +1239,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the names
      */
     public CompletableFuture<SortedSet<String>> listLocksAsync(String oid) {
-        return execAsync(oid, "lock", "list_locks", new byte[0]).thenApply(out -> {
-            CephDecoder d = CephDecoder.of(out, "cls_lock_list_locks_reply");
-            CephDecoder.Envelope env = d.beginStruct("cls_lock_list_locks_reply", 1);
-            SortedSet<String> names = new TreeSet<>(d.readSet(4, CephDecoder::readString));
-            d.endStruct(env);
-            return names;
-        });
+        return locks.listLocksAsync(oid);
     }
 
     // ---- pool snapshots -------------------------------------------------------------------
@@ -1474,9 +1260,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the snapshot exists in our map
      */
     public CompletableFuture<Void> snapCreateAsync(String name) {
-        Args.notNull(name, "name");
-        checkOpen();
-        return client.createPoolSnapAsync(poolId, name);
+        return snaps.snapCreateAsync(name);
     }
 
     /**
@@ -1495,9 +1279,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> snapRemoveAsync(String name) {
-        Args.notNull(name, "name");
-        checkOpen();
-        return client.removePoolSnapAsync(poolId, name);
+        return snaps.snapRemoveAsync(name);
     }
 
     /**
@@ -1506,9 +1288,7 @@ public final class IoCtx implements AutoCloseable {
      * @return the snapshots' names by id
      */
     public SortedMap<Long, String> snapList() {
-        SortedMap<Long, String> out = new TreeMap<>();
-        client.osdMap().pool(poolId).snaps().forEach((id, info) -> out.put(id, info.name()));
-        return out;
+        return snaps.snapList();
     }
 
     /**
@@ -1519,13 +1299,7 @@ public final class IoCtx implements AutoCloseable {
      * @throws RadosException.ObjectNotFoundException when the pool has no such snapshot
      */
     public long snapLookup(String name) {
-        Args.notNull(name, "name");
-        for (Map.Entry<Long, String> e : snapList().entrySet()) {
-            if (e.getValue().equals(name)) {
-                return e.getKey();
-            }
-        }
-        throw new RadosException.ObjectNotFoundException("snapshot '" + name + "' of pool '" + poolName + "'");
+        return snaps.snapLookup(name);
     }
 
     /**
@@ -1547,9 +1321,7 @@ public final class IoCtx implements AutoCloseable {
      * @throws RadosException.ObjectNotFoundException at once when the pool has no such snapshot
      */
     public CompletableFuture<Void> snapRollbackAsync(String oid, String snapName) {
-        Args.oid(oid);
-        long id = snapLookup(snapName);
-        return run(oid, OsdOp.rollback(id)).thenApply(r -> null);
+        return snaps.snapRollbackAsync(oid, snapName);
     }
 
     /**
@@ -1570,7 +1342,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when done
      */
     public CompletableFuture<Void> selfManagedSnapRollbackAsync(String oid, long snapId) {
-        return run(oid, OsdOp.rollback(snapId)).thenApply(r -> null);
+        return snaps.selfManagedSnapRollbackAsync(oid, snapId);
     }
 
     // ---- self-managed snapshots -----------------------------------------------------------
@@ -1590,8 +1362,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the new id
      */
     public CompletableFuture<Long> selfManagedSnapCreateAsync() {
-        checkOpen();
-        return client.createSelfManagedSnapAsync(poolId);
+        return snaps.selfManagedSnapCreateAsync();
     }
 
     /**
@@ -1610,8 +1381,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the monitor has removed it
      */
     public CompletableFuture<Void> selfManagedSnapRemoveAsync(long snapId) {
-        checkOpen();
-        return client.removeSelfManagedSnapAsync(poolId, snapId);
+        return snaps.selfManagedSnapRemoveAsync(snapId);
     }
 
     // ---- watch / notify ---------------------------------------------------------------------
@@ -1633,8 +1403,6 @@ public final class IoCtx implements AutoCloseable {
         default void onDisconnect() {
         }
     }
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IoCtx.class);
 
     /**
      * Watches {@code oid} (librados watch2). Each notification runs the listener off the I/O
@@ -1659,53 +1427,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the watch's cookie, completed once the OSD has registered the watch
      */
     public CompletableFuture<Long> watchAsync(String oid, WatchListener listener) {
-        Args.oid(oid);
-        Args.notNull(listener, "listener");
-        checkOpen();
-        long cookie = client.cookies.incrementAndGet();
-        client.watchListeners.put(cookie, ev -> {
-            if (ev.opcode() == WatchNotify.EVENT_NOTIFY) {
-                byte[] reply;
-                try {
-                    reply = listener.onNotify(ev.notifyId(), ev.notifierGid(), ev.payload());
-                } catch (RuntimeException e) {
-                    listenerFailed(oid, cookie, "onNotify", e);
-                    reply = new byte[0];
-                }
-                run(oid, OsdOp.notifyAck(ev.notifyId(), cookie, reply == null ? new byte[0] : reply));
-            } else if (ev.opcode() == WatchNotify.EVENT_DISCONNECT) {
-                try {
-                    listener.onDisconnect();
-                } catch (RuntimeException e) {
-                    listenerFailed(oid, cookie, "onDisconnect", e);
-                }
-            }
-        });
-        CompletableFuture<Long> f;
-        try {
-            LingerManager.Linger linger = client.lingerManager.create(this,
-                    new Target.Address(poolId, namespace, locatorKey, oid, -1), cookie);
-            long faults = client.lingerManager.faultsAt(linger);
-            f = run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_WATCH, 30)).thenApply(r -> {
-                client.lingerManager.registered(linger, faults);
-                watches.put(cookie, oid);
-                return cookie;
-            });
-        } catch (RuntimeException e) {
-            client.watchListeners.remove(cookie);
-            throw e;
-        }
-        f.whenComplete((c, e) -> {
-            if (e != null) {
-                client.watchListeners.remove(cookie);
-            }
-        });
-        return f;
-    }
-
-    private void listenerFailed(String oid, long cookie, String what, RuntimeException e) {
-        client.metrics().watchListenerFailed();
-        LOG.warn("watch {} on {}: the listener's {} threw", cookie, where(oid), what, e);
+        return watchOps.watchAsync(oid, listener);
     }
 
     /**
@@ -1718,16 +1440,7 @@ public final class IoCtx implements AutoCloseable {
      *         its session failed; it is being registered again) or is not a watch of this client
      */
     public Duration watchCheck(long cookie) {
-        LingerManager.Linger l = client.lingers.get(cookie);
-        if (l == null) {
-            throw new RadosException.WatchBrokenException("no watch with cookie " + cookie + " in pool '" + poolName + "'");
-        }
-        RadosException broken = l.error();
-        if (broken != null) {
-            throw new RadosException.WatchBrokenException("watch " + cookie + " on " + where(l.oid()) + " is broken: "
-                    + broken.getMessage());
-        }
-        return Duration.ofNanos(client.lingerManager.now() - l.confirmedAt());
+        return watchOps.watchCheck(cookie);
     }
 
     /**
@@ -1735,12 +1448,12 @@ public final class IoCtx implements AutoCloseable {
      * forgotten the watch, ETIMEDOUT when the watch lost its session; both mean register again.
      */
     CompletableFuture<OsdOpMessages.Reply> pingWatch(LingerManager.Linger l) {
-        return run(l.oid(), OsdOp.watch(l.cookie(), OsdOp.WATCH_OP_PING, 30), java.time.Duration.ofSeconds(10));
+        return watchOps.pingWatch(l);
     }
 
     /** Re-registers a watch after a fault or a primary change (WATCH_OP_RECONNECT). */
     CompletableFuture<OsdOpMessages.Reply> reconnectWatch(LingerManager.Linger l) {
-        return run(l.oid(), OsdOp.watch(l.cookie(), l.expired() ? OsdOp.WATCH_OP_WATCH : OsdOp.WATCH_OP_RECONNECT, 30));
+        return watchOps.reconnectWatch(l);
     }
 
     /**
@@ -1748,23 +1461,12 @@ public final class IoCtx implements AutoCloseable {
      * watch without the client noticing looks like (tests of the ping that finds and mends it).
      */
     void dropOnOsdOnly(String oid, long cookie) {
-        await(run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0)));
+        watchOps.dropOnOsdOnly(oid, cookie);
     }
-
-    /** How long closing waits for each watch's removal on its OSD. */
-    private static final Duration UNWATCH_ON_CLOSE = Duration.ofSeconds(5);
 
     /** The client is closing: remove the watch on its OSD, waiting a few seconds at most. */
     void unwatchOnClose(LingerManager.Linger l) {
-        client.lingerManager.remove(l.cookie());
-        watches.remove(l.cookie());
-        try {
-            client.await(client.submit(poolId, l.address().namespace(), l.address().key(), l.oid(),
-                    List.of(OsdOp.watch(l.cookie(), OsdOp.WATCH_OP_UNWATCH, 0)), OsdOpMessages.NOSNAP,
-                    SnapContext.EMPTY, UNWATCH_ON_CLOSE), UNWATCH_ON_CLOSE);
-        } finally {
-            client.watchListeners.remove(l.cookie());
-        }
+        watchOps.unwatchOnClose(l);
     }
 
     /**
@@ -1785,16 +1487,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future completed when the OSD has removed it
      */
     public CompletableFuture<Void> unwatchAsync(String oid, long cookie) {
-        Args.oid(oid);
-        client.lingerManager.remove(cookie);
-        watches.remove(cookie);
-        try {
-            return run(oid, OsdOp.watch(cookie, OsdOp.WATCH_OP_UNWATCH, 0))
-                    .whenComplete((r, e) -> client.watchListeners.remove(cookie)).thenApply(r -> null);
-        } catch (RuntimeException e) {
-            client.watchListeners.remove(cookie);
-            throw e;
-        }
+        return watchOps.unwatchAsync(oid, cookie);
     }
 
     /**
@@ -1848,9 +1541,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the snap set; it completes with null when the object has neither a head nor a clone
      */
     public CompletableFuture<SnapSet> listSnapsAsync(String oid) {
-        IoCtx snapdir = duplicate();
-        snapdir.setReadSnap(-1L); // CEPH_SNAPDIR
-        return orNullWhenAbsent(snapdir.run(oid, OsdOp.listSnaps()).thenApply(r -> decodeSnapSet(r.outputs().get(0))));
+        return snaps.listSnapsAsync(oid);
     }
 
     /**
@@ -1860,41 +1551,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the stat, completed with null when the object does not exist
      */
     public CompletableFuture<ObjectStat> statOrNullAsync(String oid) {
-        return orNullWhenAbsent(statAsync(oid));
-    }
-
-    private static <T> CompletableFuture<T> orNullWhenAbsent(CompletableFuture<T> f) {
-        return f.handle((v, e) -> {
-            if (e == null) {
-                return CompletableFuture.completedFuture(v);
-            }
-            Throwable cause = RadosException.unwrap(e);
-            return cause instanceof RadosException.ObjectNotFoundException
-                    ? CompletableFuture.<T>completedFuture(null) : CompletableFuture.<T>failedFuture(cause);
-        }).thenCompose(x -> x);
-    }
-
-    private static SnapSet decodeSnapSet(byte[] out) {
-        CephDecoder d = CephDecoder.of(out, "obj_list_snap_response_t");
-        CephDecoder.Envelope env = d.beginStruct("obj_list_snap_response_t", 2);
-        int n = d.readCountLe("clones", 28);
-        List<CloneInfo> clones = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            CephDecoder.Envelope c = d.beginStruct("clone_info", 1);
-            long id = d.readU64Le();
-            List<Long> snaps = d.readList(8, CephDecoder::readU64Le);
-            int m = d.readCountLe("overlap", 16);
-            List<long[]> overlap = new java.util.ArrayList<>();
-            for (int j = 0; j < m; j++) {
-                overlap.add(new long[] {d.readU64Le(), d.readU64Le()});
-            }
-            long size = d.readU64Le();
-            d.endStruct(c);
-            clones.add(new CloneInfo(id, List.copyOf(snaps), List.copyOf(overlap), size));
-        }
-        long seq = env.version() >= 2 ? d.readU64Le() : -2L;
-        d.endStruct(env);
-        return new SnapSet(List.copyOf(clones), seq);
+        return dataOps.statOrNullAsync(oid);
     }
 
     /**
@@ -1914,25 +1571,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the watchers
      */
     public CompletableFuture<List<Watcher>> listWatchersAsync(String oid) {
-        return run(oid, OsdOp.listWatchers()).thenApply(r -> decodeWatchers(r.outputs().get(0)));
-    }
-
-    static List<Watcher> decodeWatchers(byte[] out) {
-        CephDecoder d = CephDecoder.of(out, "obj_list_watch_response_t");
-        CephDecoder.Envelope env = d.beginStruct("obj_list_watch_response_t", 1);
-        int n = d.readCountLe("watchers", 20);
-        List<Watcher> list = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            CephDecoder.Envelope item = d.beginStruct("watch_item_t", 1);
-            org.jceph.encoding.types.EntityName name = org.jceph.encoding.types.EntityName.decode(d);
-            long cookie = d.readU64Le();
-            int timeout = (int) d.readU32Le();
-            org.jceph.encoding.types.EntityAddr addr = org.jceph.encoding.types.EntityAddr.decode(d);
-            d.endStruct(item);
-            list.add(new Watcher(name, cookie, timeout, addr));
-        }
-        d.endStruct(env);
-        return list;
+        return watchOps.listWatchersAsync(oid);
     }
 
     /**
@@ -1976,48 +1615,11 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the replies and the watchers that timed out
      */
     public CompletableFuture<NotifyResult> notifyAsync(String oid, byte[] payload, int timeoutSeconds) {
-        Args.oid(oid);
-        bytes(payload, "payload");
-        if (timeoutSeconds <= 0) {
-            throw new IllegalArgumentException("timeoutSeconds must be positive: " + timeoutSeconds);
-        }
-        long cookie = client.cookies.incrementAndGet();
-        CompletableFuture<WatchNotify.Event> done = new CompletableFuture<>();
-        client.watchListeners.put(cookie, ev -> {
-            if (ev.opcode() == WatchNotify.EVENT_NOTIFY_COMPLETE) {
-                done.complete(ev);
-            }
-        });
-        CompletableFuture<NotifyResult> f;
-        try {
-            f = run(oid, OsdOp.notify(cookie, timeoutSeconds, payload)).thenCompose(r -> client.lingerManager
-                    .awaitNotifyCompletion(done, Duration.ofSeconds(timeoutSeconds + 10L),
-                            "notify on " + where(oid) + " did not complete")
-                    .thenApply(ev -> decodeNotifyResult(ev.data())));
-        } catch (RuntimeException e) {
-            client.watchListeners.remove(cookie);
-            throw e;
-        }
-        f.whenComplete((r, e) -> client.watchListeners.remove(cookie));
-        return f;
+        return watchOps.notifyAsync(oid, payload, timeoutSeconds);
     }
 
     static NotifyResult decodeNotifyResult(byte[] data) {
-        CephDecoder d = CephDecoder.of(data, "notify completion");
-        Map<WatcherId, byte[]> replies = new java.util.LinkedHashMap<>();
-        int n = d.readCountLe("notify replies", 20);
-        for (int i = 0; i < n; i++) {
-            WatcherId who = new WatcherId(d.readU64Le(), d.readU64Le());
-            replies.put(who, d.readBlob());
-        }
-        List<WatcherId> missed = new java.util.ArrayList<>();
-        if (d.hasRemaining()) {
-            int m = d.readCountLe("missed", 16);
-            for (int i = 0; i < m; i++) {
-                missed.add(new WatcherId(d.readU64Le(), d.readU64Le()));
-            }
-        }
-        return new NotifyResult(java.util.Collections.unmodifiableMap(replies), List.copyOf(missed));
+        return WatchNotifyOps.decodeNotifyResult(data);
     }
 
     // ---- compound operations ------------------------------------------------------------------
@@ -2045,19 +1647,7 @@ public final class IoCtx implements AutoCloseable {
      *         with reads that return data
      */
     public CompletableFuture<OperationResult> operateAsync(String oid, Operation operation) {
-        Args.oid(oid);
-        Args.notNull(operation, "operation");
-        operation.check();
-        checkOpen();
-        boolean writes = operation.ops().stream().anyMatch(OsdOp::writes);
-        List<OsdOp> steps = List.copyOf(operation.ops());
-        return client.submit(poolId, namespace, locatorKey, oid, steps,
-                writes ? OsdOpMessages.NOSNAP : readSnap, writeSnapContext, opTimeout).thenApply(r -> {
-            if (r.result() < 0) {
-                throw RadosException.of(r.result(), where(oid));
-            }
-            return new OperationResult(r.outputs(), r.rvals(), r.userVersion());
-        });
+        return compound.operateAsync(oid, operation);
     }
 
     /**
@@ -2082,11 +1672,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the object's user version
      */
     public CompletableFuture<Long> operateAsync(String oid, ReadOperation operation) {
-        Args.oid(oid);
-        Args.notNull(operation, "operation");
-        List<OsdOp> steps = operation.take("read");
-        checkOpen();
-        return runCompound(oid, operation, steps, readSnap);
+        return compound.operateAsync(oid, operation);
     }
 
     /**
@@ -2109,45 +1695,10 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the object's user version after the write
      */
     public CompletableFuture<Long> operateAsync(String oid, WriteOperation operation) {
-        Args.oid(oid);
-        Args.notNull(operation, "operation");
-        List<OsdOp> steps = operation.steps();
-        checkOpen();
-        return runCompound(oid, operation, steps, OsdOpMessages.NOSNAP);
-    }
-
-    private CompletableFuture<Long> runCompound(String oid, CompoundOp operation, List<OsdOp> steps, long snap) {
-        String where = where(oid);
-        return client.submit(poolId, namespace, locatorKey, oid, steps, snap, writeSnapContext, opTimeout).handle((r, e) -> {
-            if (e != null) {
-                RuntimeException failure = RadosException.unwrap(e) instanceof RuntimeException re ? re
-                        : RadosException.of(Errno.EIO.negative(), where + ": " + RadosException.unwrap(e));
-                operation.fail(failure);
-                throw failure;
-            }
-            if (r.result() < 0) {
-                RadosException failure = RadosException.of(r.result(), where);
-                operation.fail(failure);
-                throw failure;
-            }
-            operation.complete(r, where);
-            return r.userVersion();
-        });
-    }
-
-    static OsdOp cmpXattrOp(String name, Comparison op, byte[] value) {
-        Args.notNull(name, "name");
-        Args.notNull(op, "op");
-        return OsdOp.cmpXattr(name, op.code(), 1, Args.notNull(value, "value"));
+        return compound.operateAsync(oid, operation);
     }
 
     /** cmpxattr in u64 mode: the given value travels as a little-endian u64. */
-    static OsdOp cmpXattrU64Op(String name, Comparison op, long value) {
-        Args.notNull(name, "name");
-        Args.notNull(op, "op");
-        return OsdOp.cmpXattr(name, op.code(), 2, org.jceph.encoding.CephEncoder.toBytes(e -> e.writeU64Le(value)));
-    }
-
     /**
      * The I/O context of another pool of the same client (a clone's parent may live elsewhere).
      *
@@ -2202,32 +1753,7 @@ public final class IoCtx implements AutoCloseable {
 
         /** Refuses an empty operation and a write that would lose the outputs of its reads. */
         void check() {
-            if (ops.isEmpty()) {
-                throw new IllegalOperationException("operation has no steps");
-            }
-            String write = null;
-            String read = null;
-            for (int i = 0; i < ops.size(); i++) {
-                OsdOp o = ops.get(i);
-                if (o.writes() && write == null) {
-                    write = names.get(i);
-                } else if (returnsData(o) && read == null) {
-                    read = names.get(i);
-                }
-            }
-            if (write != null && read != null) {
-                throw new IllegalOperationException("operation mixes a write (" + write + ") with a read that returns data ("
-                        + read + "): the OSD returns no data for a write, so run the read as its own operation");
-            }
-        }
-
-        private static boolean returnsData(OsdOp o) {
-            return switch (o.op()) {
-                case OsdOp.READ, OsdOp.SPARSE_READ, OsdOp.GETXATTR, OsdOp.GETXATTRS, OsdOp.OMAPGETKEYS,
-                        OsdOp.OMAPGETVALS, OsdOp.OMAPGETHEADER, OsdOp.OMAPGETVALSBYKEYS, OsdOp.LIST_WATCHERS,
-                        OsdOp.LIST_SNAPS -> true;
-                default -> false;
-            };
+            CompoundOps.check(ops, names);
         }
 
         /**
@@ -2268,8 +1794,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation write(long offset, byte[] data) {
-            Args.offset(offset);
-            return add("write", OsdOp.write(offset, bytes(data, "data")));
+            return add("write", OpSteps.write(offset, data));
         }
 
         /**
@@ -2279,7 +1804,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation writeFull(byte[] data) {
-            return add("writeFull", OsdOp.writeFull(bytes(data, "data")));
+            return add("writeFull", OpSteps.writeFull(data));
         }
 
         /**
@@ -2289,7 +1814,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation append(byte[] data) {
-            return add("append", OsdOp.append(bytes(data, "data")));
+            return add("append", OpSteps.append(data));
         }
 
         /**
@@ -2299,8 +1824,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation truncate(long size) {
-            Args.nonNegative(size, "size");
-            return add("truncate", OsdOp.truncate(size));
+            return add("truncate", OpSteps.truncate(size));
         }
 
         /**
@@ -2312,8 +1836,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation cmpExt(long offset, byte[] data) {
-            Args.offset(offset);
-            return add("cmpExt", OsdOp.cmpext(offset, bytes(data, "data")));
+            return add("cmpExt", OpSteps.cmpExt(offset, data));
         }
 
         /**
@@ -2327,13 +1850,7 @@ public final class IoCtx implements AutoCloseable {
          * @throws IllegalArgumentException when the pattern is empty or does not divide the length
          */
         public Operation writeSame(long offset, long length, byte[] pattern) {
-            Args.extent(offset, length);
-            byte[] p = bytes(pattern, "pattern");
-            if (p.length == 0 || length % p.length != 0) {
-                throw new IllegalArgumentException("writeSame: the length " + length
-                        + " is not a whole multiple of a non-empty pattern (" + p.length + " bytes)");
-            }
-            return add("writeSame", OsdOp.writesame(offset, length, p));
+            return add("writeSame", OpSteps.writeSame(offset, length, pattern));
         }
 
         /**
@@ -2344,8 +1861,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation zero(long offset, long length) {
-            Args.extent(offset, length);
-            return add("zero", OsdOp.zero(offset, length));
+            return add("zero", OpSteps.zero(offset, length));
         }
 
         /**
@@ -2365,8 +1881,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation setXattr(String name, byte[] value) {
-            Args.notNull(name, "name");
-            return add("setXattr", OsdOp.setXattr(name, bytes(value, "value")));
+            return add("setXattr", OpSteps.setXattr(name, value));
         }
 
         /**
@@ -2378,9 +1893,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation cmpXattr(String name, Comparison op, byte[] value) {
-            Args.notNull(name, "name");
-            Args.notNull(op, "op");
-            return add("cmpXattr", OsdOp.cmpXattr(name, op.code(), 1, bytes(value, "value")));
+            return add("cmpXattr", OpSteps.cmpXattr(name, op, value));
         }
 
         /**
@@ -2402,8 +1915,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation omapSetVals(Map<String, byte[]> values) {
-            Args.notNull(values, "values");
-            return add("omapSetVals", OsdOp.omapSetVals(new TreeMap<>(values)));
+            return add("omapSetVals", OpSteps.omapSetVals(values));
         }
 
         /**
@@ -2436,8 +1948,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation rmXattr(String name) {
-            Args.notNull(name, "name");
-            return add("rmXattr", OsdOp.rmXattr(name));
+            return add("rmXattr", OpSteps.rmXattr(name));
         }
 
         /**
@@ -2456,8 +1967,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation omapRmKeys(Collection<String> keys) {
-            Args.notNull(keys, "keys");
-            return add("omapRmKeys", OsdOp.omapRmKeys(keys));
+            return add("omapRmKeys", OpSteps.omapRmKeys(keys));
         }
 
         /**
@@ -2482,7 +1992,7 @@ public final class IoCtx implements AutoCloseable {
          * @return the attributes by name
          */
         public static SortedMap<String, byte[]> decodeXattrs(byte[] output) {
-            return new TreeMap<>(CephDecoder.of(output, "xattrs").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+            return AttrOps.decodeXattrs(output);
         }
 
         /**
@@ -2492,7 +2002,7 @@ public final class IoCtx implements AutoCloseable {
          * @return the entries by key
          */
         public static SortedMap<String, byte[]> decodeOmapVals(byte[] output) {
-            return new TreeMap<>(CephDecoder.of(output, "omap values").readMap(8, CephDecoder::readString, CephDecoder::readBlob));
+            return AttrOps.decodeOmapVals(output);
         }
 
         /**
@@ -2504,9 +2014,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation exec(String cls, String method, byte[] input) {
-            Args.notNull(cls, "cls");
-            Args.notNull(method, "method");
-            return add("exec", OsdOp.call(cls, method, bytes(input, "input")));
+            return add("exec", OpSteps.exec(cls, method, input));
         }
     }
 
@@ -2528,7 +2036,7 @@ public final class IoCtx implements AutoCloseable {
      *         when the object does not exist
      */
     public CompletableFuture<Long> versionAsync(String oid) {
-        return run(oid, OsdOp.stat()).thenApply(r -> r.userVersion());
+        return dataOps.versionAsync(oid);
     }
 
     /**
@@ -2561,12 +2069,7 @@ public final class IoCtx implements AutoCloseable {
      * @return a future of the extents and their data
      */
     public CompletableFuture<SparseRead> sparseReadAsync(String oid, long offset, long length) {
-        Args.extent(offset, length);
-        return run(oid, OsdOp.sparseRead(offset, length)).thenApply(r -> {
-            CephDecoder d = CephDecoder.of(r.outputs().get(0), "sparse read");
-            SortedMap<Long, Long> extents = new TreeMap<>(d.readMap(16, CephDecoder::readU64Le, CephDecoder::readU64Le));
-            return new SparseRead(extents, d.readBlob());
-        });
+        return dataOps.sparseReadAsync(oid, offset, length);
     }
 
     /**

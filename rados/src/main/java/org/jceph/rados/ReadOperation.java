@@ -29,7 +29,7 @@ public final class ReadOperation extends CompoundOp {
      * @return the step's result
      */
     public StepResult<IoCtx.ObjectStat> stat() {
-        return add("stat", OsdOp.stat(), IoCtx::decodeStat);
+        return add("stat", OsdOp.stat(), ObjectDataOps::decodeStat);
     }
 
     /**
@@ -54,7 +54,7 @@ public final class ReadOperation extends CompoundOp {
     public StepResult<SortedSet<String>> omapGetKeys(String startAfter, long max) {
         Args.notNull(startAfter, "startAfter");
         Args.nonNegative(max, "max");
-        return add("omapGetKeys", OsdOp.omapGetKeys(startAfter, max), IoCtx::decodeOmapKeys);
+        return add("omapGetKeys", OsdOp.omapGetKeys(startAfter, max), AttrOps::decodeOmapKeys);
     }
 
     /**
@@ -69,7 +69,7 @@ public final class ReadOperation extends CompoundOp {
         Args.notNull(startAfter, "startAfter");
         Args.notNull(prefix, "prefix");
         Args.nonNegative(max, "max");
-        return add("omapGetVals", OsdOp.omapGetVals(startAfter, prefix, max), IoCtx.Operation::decodeOmapVals);
+        return add("omapGetVals", OsdOp.omapGetVals(startAfter, prefix, max), AttrOps::decodeOmapVals);
     }
 
     /**
@@ -80,7 +80,7 @@ public final class ReadOperation extends CompoundOp {
      */
     public StepResult<SortedMap<String, byte[]>> omapGetValsByKeys(Collection<String> keys) {
         Args.notNull(keys, "keys");
-        return add("omapGetValsByKeys", OsdOp.omapGetValsByKeys(new TreeSet<>(keys)), IoCtx.Operation::decodeOmapVals);
+        return add("omapGetValsByKeys", OsdOp.omapGetValsByKeys(new TreeSet<>(keys)), AttrOps::decodeOmapVals);
     }
 
     /**
@@ -109,7 +109,7 @@ public final class ReadOperation extends CompoundOp {
      * @return the step's result: the attributes by name
      */
     public StepResult<SortedMap<String, byte[]>> getXattrs() {
-        return add("getXattrs", OsdOp.getXattrs(), IoCtx.Operation::decodeXattrs);
+        return add("getXattrs", OsdOp.getXattrs(), AttrOps::decodeXattrs);
     }
 
     /**
@@ -155,7 +155,7 @@ public final class ReadOperation extends CompoundOp {
      * @return the step's result: the watchers
      */
     public StepResult<List<IoCtx.Watcher>> listWatchers() {
-        return add("listWatchers", OsdOp.listWatchers(), IoCtx::decodeWatchers);
+        return add("listWatchers", OsdOp.listWatchers(), WatchNotifyOps::decodeWatchers);
     }
 
     /**
@@ -216,7 +216,7 @@ public final class ReadOperation extends CompoundOp {
      * @return this operation
      */
     public ReadOperation cmpXattr(String name, IoCtx.Comparison op, byte[] value) {
-        add("cmpXattr", IoCtx.cmpXattrOp(name, op, value), null);
+        add("cmpXattr", OpSteps.cmpXattr(name, op, value), null);
         return this;
     }
 
@@ -230,7 +230,7 @@ public final class ReadOperation extends CompoundOp {
      * @return this operation
      */
     public ReadOperation cmpXattr(String name, IoCtx.Comparison op, long value) {
-        add("cmpXattr", IoCtx.cmpXattrU64Op(name, op, value), null);
+        add("cmpXattr", OpSteps.cmpXattrU64(name, op, value), null);
         return this;
     }
 

@@ -2,7 +2,6 @@ package org.jceph.rados;
 
 import java.util.Collection;
 import java.util.Map;
-import java.util.TreeMap;
 import org.jceph.rados.internal.OsdOp;
 
 /**
@@ -51,8 +50,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation write(long offset, byte[] data) {
-        Args.offset(offset);
-        return step("write", OsdOp.write(offset, Args.notNull(data, "data")));
+        return step("write", OpSteps.write(offset, data));
     }
 
     /**
@@ -62,7 +60,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation writeFull(byte[] data) {
-        return step("writeFull", OsdOp.writeFull(Args.notNull(data, "data")));
+        return step("writeFull", OpSteps.writeFull(data));
     }
 
     /**
@@ -72,7 +70,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation append(byte[] data) {
-        return step("append", OsdOp.append(Args.notNull(data, "data")));
+        return step("append", OpSteps.append(data));
     }
 
     /**
@@ -82,8 +80,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation truncate(long size) {
-        Args.nonNegative(size, "size");
-        return step("truncate", OsdOp.truncate(size));
+        return step("truncate", OpSteps.truncate(size));
     }
 
     /**
@@ -94,8 +91,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation zero(long offset, long length) {
-        Args.extent(offset, length);
-        return step("zero", OsdOp.zero(offset, length));
+        return step("zero", OpSteps.zero(offset, length));
     }
 
     /**
@@ -115,8 +111,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation setXattr(String name, byte[] value) {
-        Args.notNull(name, "name");
-        return step("setXattr", OsdOp.setXattr(name, Args.notNull(value, "value")));
+        return step("setXattr", OpSteps.setXattr(name, value));
     }
 
     /**
@@ -126,8 +121,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation rmXattr(String name) {
-        Args.notNull(name, "name");
-        return step("rmXattr", OsdOp.rmXattr(name));
+        return step("rmXattr", OpSteps.rmXattr(name));
     }
 
     /**
@@ -137,8 +131,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation omapSetVals(Map<String, byte[]> values) {
-        Args.notNull(values, "values");
-        return step("omapSetVals", OsdOp.omapSetVals(new TreeMap<>(values)));
+        return step("omapSetVals", OpSteps.omapSetVals(values));
     }
 
     /**
@@ -158,8 +151,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation omapRmKeys(Collection<String> keys) {
-        Args.notNull(keys, "keys");
-        return step("omapRmKeys", OsdOp.omapRmKeys(keys));
+        return step("omapRmKeys", OpSteps.omapRmKeys(keys));
     }
 
     /**
@@ -194,9 +186,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation exec(String cls, String method, byte[] input) {
-        Args.notNull(cls, "cls");
-        Args.notNull(method, "method");
-        return step("exec", OsdOp.call(cls, method, Args.notNull(input, "input")));
+        return step("exec", OpSteps.exec(cls, method, input));
     }
 
     /**
@@ -227,8 +217,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation cmpExt(long offset, byte[] data) {
-        Args.offset(offset);
-        return step("cmpExt", OsdOp.cmpext(offset, Args.notNull(data, "data")));
+        return step("cmpExt", OpSteps.cmpExt(offset, data));
     }
 
     /**
@@ -243,13 +232,7 @@ public final class WriteOperation extends CompoundOp {
      * @throws IllegalArgumentException when the pattern is empty or does not divide the length
      */
     public WriteOperation writeSame(long offset, long length, byte[] pattern) {
-        Args.extent(offset, length);
-        Args.notNull(pattern, "pattern");
-        if (pattern.length == 0 || length % pattern.length != 0) {
-            throw new IllegalArgumentException("writeSame: the length " + length
-                    + " is not a whole multiple of a non-empty pattern (" + pattern.length + " bytes)");
-        }
-        return step("writeSame", OsdOp.writesame(offset, length, pattern));
+        return step("writeSame", OpSteps.writeSame(offset, length, pattern));
     }
 
     /**
@@ -261,7 +244,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation cmpXattr(String name, IoCtx.Comparison op, byte[] value) {
-        return step("cmpXattr", IoCtx.cmpXattrOp(name, op, value));
+        return step("cmpXattr", OpSteps.cmpXattr(name, op, value));
     }
 
     /**
@@ -274,7 +257,7 @@ public final class WriteOperation extends CompoundOp {
      * @return this operation
      */
     public WriteOperation cmpXattr(String name, IoCtx.Comparison op, long value) {
-        return step("cmpXattr", IoCtx.cmpXattrU64Op(name, op, value));
+        return step("cmpXattr", OpSteps.cmpXattrU64(name, op, value));
     }
 
     /**
