@@ -14,8 +14,37 @@ public final class MirrorTypes {
     private MirrorTypes() {
     }
 
+    /** The enums below: cls_rbd's number for each value and the rbd tool's word for it. */
+    public interface Coded {
+        /** @return cls_rbd's value */
+        int code();
+
+        /** @return the rbd tool's word */
+        String text();
+    }
+
+    /** The value of {@code values} whose cls_rbd number is {@code code} (EINVAL: {@code what} + code). */
+    static <E extends Coded> E byCode(E[] values, long code, String what) {
+        for (E e : values) {
+            if (e.code() == code) {
+                return e;
+            }
+        }
+        throw new RbdException(Errno.EINVAL.negative(), what + code);
+    }
+
+    /** The value of {@code values} the rbd tool names {@code text} (EINVAL: {@code what} + text). */
+    static <E extends Coded> E byText(E[] values, String text, String what) {
+        for (E e : values) {
+            if (e.text().equals(text)) {
+                return e;
+            }
+        }
+        throw new RbdException(Errno.EINVAL.negative(), what + text);
+    }
+
     /** A pool's mirroring mode (cls::rbd::MirrorMode, a u32 in the rbd_mirroring object). */
-    public enum Mode {
+    public enum Mode implements Coded {
         /** Mirroring off. */
         DISABLED(0, "disabled"),
         /** Images are mirrored one by one, when enabled. */
@@ -48,12 +77,7 @@ public final class MirrorTypes {
          * @return the mode
          */
         public static Mode of(long code) {
-            for (Mode m : values()) {
-                if (m.code == code) {
-                    return m;
-                }
-            }
-            throw new RbdException(Errno.EINVAL.negative(), "unknown mirror mode " + code);
+            return byCode(values(), code, "unknown mirror mode ");
         }
 
         /**
@@ -63,17 +87,12 @@ public final class MirrorTypes {
          * @return the mode
          */
         public static Mode parse(String text) {
-            for (Mode m : values()) {
-                if (m.text.equals(text)) {
-                    return m;
-                }
-            }
-            throw new RbdException(Errno.EINVAL.negative(), "invalid mirror mode: " + text);
+            return byText(values(), text, "invalid mirror mode: ");
         }
     }
 
     /** A peer's direction (cls::rbd::MirrorPeerDirection, a u8). */
-    public enum Direction {
+    public enum Direction implements Coded {
         /** We only receive from the peer. */
         RX_ONLY(0, "rx-only"),
         /** We only send to the peer. */
@@ -106,12 +125,7 @@ public final class MirrorTypes {
          * @return the direction
          */
         public static Direction of(int code) {
-            for (Direction d : values()) {
-                if (d.code == code) {
-                    return d;
-                }
-            }
-            throw new RbdException(Errno.EINVAL.negative(), "unknown mirror peer direction " + code);
+            return byCode(values(), code, "unknown mirror peer direction ");
         }
 
         /**
@@ -121,12 +135,7 @@ public final class MirrorTypes {
          * @return the direction
          */
         public static Direction parse(String text) {
-            for (Direction d : values()) {
-                if (d.text.equals(text)) {
-                    return d;
-                }
-            }
-            throw new RbdException(Errno.EINVAL.negative(), "invalid mirror peer direction: " + text);
+            return byText(values(), text, "invalid mirror peer direction: ");
         }
     }
 
@@ -146,7 +155,7 @@ public final class MirrorTypes {
     }
 
     /** An image's mirroring mode (cls::rbd::MirrorImageMode). */
-    public enum ImageMode {
+    public enum ImageMode implements Coded {
         /** Journal-based. */
         JOURNAL(0, "journal"),
         /** Snapshot-based. */
@@ -177,12 +186,7 @@ public final class MirrorTypes {
          * @return the mode
          */
         public static ImageMode of(int code) {
-            for (ImageMode m : values()) {
-                if (m.code == code) {
-                    return m;
-                }
-            }
-            throw new RbdException(Errno.EINVAL.negative(), "unknown mirror image mode " + code);
+            return byCode(values(), code, "unknown mirror image mode ");
         }
 
         /**
@@ -192,17 +196,12 @@ public final class MirrorTypes {
          * @return the mode
          */
         public static ImageMode parse(String text) {
-            for (ImageMode m : values()) {
-                if (m.text.equals(text)) {
-                    return m;
-                }
-            }
-            throw new RbdException(Errno.EINVAL.negative(), "invalid mirror image mode: " + text);
+            return byText(values(), text, "invalid mirror image mode: ");
         }
     }
 
     /** An image's mirroring state (cls::rbd::MirrorImageState). */
-    public enum ImageState {
+    public enum ImageState implements Coded {
         /** Being disabled. */
         DISABLING(0, "disabling"),
         /** Mirrored. */
@@ -237,12 +236,7 @@ public final class MirrorTypes {
          * @return the state
          */
         public static ImageState of(int code) {
-            for (ImageState s : values()) {
-                if (s.code == code) {
-                    return s;
-                }
-            }
-            throw new RbdException(Errno.EINVAL.negative(), "unknown mirror image state " + code);
+            return byCode(values(), code, "unknown mirror image state ");
         }
     }
 
@@ -257,7 +251,7 @@ public final class MirrorTypes {
     }
 
     /** A mirror snapshot's state (cls::rbd::MirrorSnapshotState, a u8). */
-    public enum SnapState {
+    public enum SnapState implements Coded {
         /** Taken on the primary. */
         PRIMARY(0, "primary"),
         /** Taken on the primary as it was demoted. */
@@ -297,12 +291,7 @@ public final class MirrorTypes {
          * @return the state
          */
         public static SnapState of(int code) {
-            for (SnapState s : values()) {
-                if (s.code == code) {
-                    return s;
-                }
-            }
-            throw new RbdException(Errno.EINVAL.negative(), "unknown mirror snapshot state " + code);
+            return byCode(values(), code, "unknown mirror snapshot state ");
         }
     }
 
