@@ -862,12 +862,12 @@ public final class RbdCommand {
                 progress.done();
                 return 0;
             } catch (RadosException | RbdException e) {
-                int n = Math.abs(e instanceof RadosException r ? r.errno() : ((RbdException) e).errno());
+                int n = errnoOf(e);
                 if (n == 0) {
                     throw e;
                 }
                 progress.fail();
-                err.println("rbd: failed to create snapshot: (" + n + ") " + org.jceph.rados.Errno.strerror(n));
+                err.println("rbd: failed to create snapshot: " + strerror(n));
                 return n;
             }
         }
@@ -1037,6 +1037,23 @@ public final class RbdCommand {
             case 3 -> new String[] {poolSpec(parts[0], parts[1]), parts[2] + snap};
             default -> throw new UsageException("rbd: invalid spec '" + s + "'");
         };
+    }
+
+    /** The positive errno of a jceph RBD or RADOS failure (anything else is rethrown). */
+    static int errnoOf(RuntimeException e) {
+        if (e instanceof RbdException r) {
+            return Math.abs(r.errno());
+        }
+        if (e instanceof RadosException r) {
+            return Math.abs(r.errno());
+        }
+        throw e;
+    }
+
+    /** The stock tool's "(N) Message" for an errno (either sign). */
+    static String strerror(int errno) {
+        int n = Math.abs(errno);
+        return "(" + n + ") " + org.jceph.rados.Errno.strerror(n);
     }
 
     /** POOL, or POOL/NAMESPACE when {@code namespace} is not empty. */

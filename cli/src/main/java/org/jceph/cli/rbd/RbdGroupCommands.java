@@ -82,18 +82,12 @@ final class RbdGroupCommands {
     }
 
     private static int errno(RuntimeException e) {
-        if (e instanceof RbdException r) {
-            return Math.abs(r.errno());
-        }
-        if (e instanceof RadosException r) {
-            return Math.abs(r.errno());
-        }
-        throw e;
+        return RbdCommand.errnoOf(e);
     }
 
     /** The stock tool's "(N) Message" for an errno. */
     private static String strerror(int errno) {
-        return "(" + errno + ") " + org.jceph.rados.Errno.strerror(errno);
+        return RbdCommand.strerror(errno);
     }
 
     private static int fail(PrintStream err, String what, RuntimeException e) {

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jceph.cli.UsageException;
-import org.jceph.rados.Errno;
 import org.jceph.rados.RadosClient;
 import org.jceph.rados.RadosException;
 import org.jceph.rbd.ImageCopy;
@@ -103,7 +102,7 @@ final class RbdMigrationCommands {
     }
 
     private static String strerror(int errno) {
-        return "(" + Math.abs(errno) + ") " + Errno.strerror(errno);
+        return RbdCommand.strerror(errno);
     }
 
     private static String poolName(RadosClient rados, long poolId) {

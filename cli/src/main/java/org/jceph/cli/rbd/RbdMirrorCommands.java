@@ -98,13 +98,7 @@ final class RbdMirrorCommands {
     }
 
     private static int errno(RuntimeException e) {
-        if (e instanceof RbdException r) {
-            return Math.abs(r.errno());
-        }
-        if (e instanceof RadosException r) {
-            return Math.abs(r.errno());
-        }
-        throw e;
+        return RbdCommand.errnoOf(e);
     }
 
     // ---- pool ------------------------------------------------------------------------------

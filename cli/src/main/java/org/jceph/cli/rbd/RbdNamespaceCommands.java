@@ -42,7 +42,7 @@ final class RbdNamespaceCommands {
                 try {
                     Namespaces.create(pool, name);
                 } catch (RadosException e) {
-                    err.println("rbd: failed to created namespace: " + strerror(e.errno()));
+                    err.println("rbd: failed to created namespace: " + RbdCommand.strerror(e.errno()));
                     return Math.abs(e.errno());
                 }
                 return 0;
@@ -61,7 +61,7 @@ final class RbdNamespaceCommands {
                     err.println("rbd: namespace does not exist.");
                     return 2;
                 } catch (RadosException e) {
-                    err.println("rbd: failed to remove namespace: " + strerror(e.errno()));
+                    err.println("rbd: failed to remove namespace: " + RbdCommand.strerror(e.errno()));
                     return Math.abs(e.errno());
                 }
                 return 0;
@@ -90,9 +90,4 @@ final class RbdNamespaceCommands {
         }
     }
 
-    /** The stock tool's "(N) Message". */
-    private static String strerror(int errno) {
-        int n = Math.abs(errno);
-        return "(" + n + ") " + org.jceph.rados.Errno.strerror(n);
-    }
 }
