@@ -119,8 +119,10 @@ public final class ReadBalance {
 
         // set_rbi
         if (totalWeightedPa / totalOsdWeight < 1.0 / (float) pool.size()) {
-            return Info.error(EINVAL, String.format("pool %d average primary affinity is lower than %.2f, read "
-                    + "balance score is not reliable", poolId, 1.0 / (float) pool.size()));
+            return Info.error(EINVAL, "pool " + poolId + " average primary affinity is lower than "
+                    + new java.math.BigDecimal(1.0 / (float) pool.size()).setScale(2, java.math.RoundingMode.HALF_EVEN)
+                            .toPlainString()
+                    + ", read balance score is not reliable");
         }
         float paWeighted = totalWeightedPa;
         float paWeightedAvg = round(paWeighted / totalOsdWeight);

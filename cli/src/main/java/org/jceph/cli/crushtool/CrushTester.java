@@ -285,11 +285,11 @@ final class CrushTester {
                         if (showUtilization) {
                             if (expected[i] > 0 && per[i] > 0) {
                                 out.println("  device " + i + ":\t\t stored : " + per[i] + "\t expected : "
-                                        + CephFloat.g(expected[i]));
+                                        + org.jceph.cli.CStdio.g(expected[i]));
                             }
                         } else if (showUtilizationAll) {
                             out.println("  device " + i + ":\t\t stored : " + per[i] + "\t expected : "
-                                    + CephFloat.g(expected[i]));
+                                    + org.jceph.cli.CStdio.g(expected[i]));
                         }
                     }
                 }

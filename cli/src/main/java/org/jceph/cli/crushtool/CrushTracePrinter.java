@@ -53,7 +53,7 @@ public final class CrushTracePrinter implements MappingTracer {
         }
         out.println("    " + name(item) + ": u = hash(x, " + hashId + ", r=" + r + ") & 0xffff = " + u
                 + "; ln = crush_ln(u) - 2^48 = " + ln + "; draw = ln / weight(0x" + Integer.toHexString(weight)
-                + " = " + String.format("%.5f", (weight & 0xffffffffL) / 65536.0) + ") = " + draw);
+                + " = " + org.jceph.cli.CStdio.fixed((weight & 0xffffffffL) / 65536.0, 5) + ") = " + draw);
     }
 
     @Override

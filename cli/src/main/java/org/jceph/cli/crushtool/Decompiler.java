@@ -1,7 +1,5 @@
 package org.jceph.cli.crushtool;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -69,8 +67,7 @@ final class Decompiler {
 
     /** printf("%.Nf", (float) w / 0x10000): 3 decimals up to Pacific, 5 from Quincy on. */
     static String fixedpoint(int w, int decimals) {
-        float f = (float) w / (float) 0x10000;
-        return new BigDecimal(f).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+        return org.jceph.cli.CStdio.fixed((float) w / (float) 0x10000, decimals);
     }
 
     private String weight(int w) {

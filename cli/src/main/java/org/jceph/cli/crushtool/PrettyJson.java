@@ -55,7 +55,7 @@ final class PrettyJson {
 
     PrettyJson dbl(String key, double v) {
         name(key);
-        out.append(CephFloat.g(v, 17));
+        out.append(org.jceph.cli.CStdio.g(v, 17));
         return this;
     }
 

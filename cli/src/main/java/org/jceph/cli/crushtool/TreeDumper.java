@@ -1,7 +1,5 @@
 package org.jceph.cli.crushtool;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,15 +28,9 @@ final class TreeDumper {
     record Item(int id, int parent, int depth, float weight) {
     }
 
-    /** weightf_t's stream form: "-" if negative, "0" if zero, else %.5f of the float. */
+    /** weightf_t on a stream ({@link org.jceph.cli.CStdio#weightf}). */
     static String weightf(float w) {
-        if (w < -0.01F) {
-            return "-";
-        }
-        if (w < 0.000001F) {
-            return "0";
-        }
-        return new BigDecimal(w).setScale(5, RoundingMode.HALF_EVEN).toPlainString();
+        return org.jceph.cli.CStdio.weightf(w);
     }
 
     /** Buckets that no bucket lists as an item (CrushWrapper::find_roots), ascending. */

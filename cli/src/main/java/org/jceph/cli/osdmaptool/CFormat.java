@@ -1,7 +1,5 @@
 package org.jceph.cli.osdmaptool;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -19,37 +17,12 @@ final class CFormat {
 
     /** A double through an ostream with default flags: printf's %g with 6 significant digits. */
     static String g(double v) {
-        return g(v, 6);
+        return org.jceph.cli.CStdio.g(v);
     }
 
     /** printf's %.{precision}g, as an ostream with setprecision(precision) prints a double. */
     static String g(double v, int precision) {
-        if (Double.isNaN(v)) {
-            return Double.doubleToRawLongBits(v) < 0 ? "-nan" : "nan";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
-        }
-        if (v == 0) {
-            return (1 / v < 0) ? "-0" : "0";
-        }
-        BigDecimal rounded = new BigDecimal(v).round(new MathContext(precision, java.math.RoundingMode.HALF_EVEN));
-        int exp = rounded.precision() - rounded.scale() - 1;
-        if (exp < -4 || exp >= precision) {
-            BigDecimal mant = rounded.movePointLeft(exp);
-            String m = strip(mant.setScale(precision - 1, java.math.RoundingMode.UNNECESSARY).toPlainString());
-            return m + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
-        }
-        return strip(rounded.setScale(Math.max(0, precision - 1 - exp), java.math.RoundingMode.UNNECESSARY)
-                .toPlainString());
-    }
-
-    private static String strip(String s) {
-        if (!s.contains(".")) {
-            return s;
-        }
-        s = s.replaceAll("0+$", "");
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        return org.jceph.cli.CStdio.g(v, precision);
     }
 
     /** vector&lt;int&gt;: [1,2,3]. */

@@ -135,7 +135,7 @@ final class MapPrinter {
             if (release >= REEF && p.type() == PgPool.TYPE_REPLICATED) {
                 rb = ReadBalance.compute(placement, id);
                 if (rb.rc() >= 0) {
-                    b.append(String.format(" read_balance_score %.2f", (double) rb.actingAdjScore()));
+                    b.append(" read_balance_score " + org.jceph.cli.CStdio.fixed(rb.actingAdjScore(), 2));
                 }
             }
             b.append('\n');

@@ -1,8 +1,6 @@
 package org.jceph.cli.osdmaptool;
 
 import java.io.PrintStream;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -32,15 +30,9 @@ final class TreePrinter {
     private TreePrinter() {
     }
 
-    /** weightf_t: "-" below -0.01, "0" below 1e-6, else fixed with 5 decimals. */
+    /** weightf_t on a stream ({@link org.jceph.cli.CStdio#weightf}). */
     static String weightf(float w) {
-        if (w < -0.01f) {
-            return "-";
-        }
-        if (w < 0.000001f) {
-            return "0";
-        }
-        return new BigDecimal(w).setScale(5, RoundingMode.HALF_EVEN).toPlainString();
+        return org.jceph.cli.CStdio.weightf(w);
     }
 
     static void print(OsdMap m, CrushMap crush, PrintStream out) {

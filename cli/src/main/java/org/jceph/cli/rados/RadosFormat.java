@@ -13,34 +13,9 @@ final class RadosFormat {
     private RadosFormat() {
     }
 
-    private static final String[] UNITS = {" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"};
-
-    /**
-     * A byte count as Ceph's byte_u_t prints it: whole units when exact, else the most decimals
-     * (2, 1, 0) that keep the text within 7 characters, unit included ("6.0 GiB", "11 KiB", "5 B").
-     */
+    /** A byte count as Ceph's byte_u_t prints it ({@link org.jceph.cli.CStdio#bytes}). */
     static String bytes(long v) {
-        long n = v;
-        int index = 0;
-        while (Long.compareUnsigned(n, 1024) >= 0 && index < UNITS.length - 1) {
-            n = Long.divideUnsigned(n, 1024);
-            index++;
-        }
-        if (index == 0) {
-            return n + UNITS[0];
-        }
-        long mult = 1L << (10 * index);
-        if (Long.remainderUnsigned(v, mult) == 0) {
-            return n + UNITS[index];
-        }
-        String s = null;
-        for (int p = 2; p >= 0; p--) {
-            s = String.format(Locale.ROOT, "%." + p + "f%s", (double) v / mult, UNITS[index]);
-            if (s.length() <= 7) {
-                break;
-            }
-        }
-        return s;
+        return org.jceph.cli.CStdio.bytes(v);
     }
 
     /**

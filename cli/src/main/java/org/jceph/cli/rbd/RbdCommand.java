@@ -1112,29 +1112,9 @@ public final class RbdCommand {
         return Long.parseLong(t) * mult;
     }
 
-    /**
-     * Ceph's byte_u_t: the largest binary unit the value reaches; whole multiples without a
-     * fraction, others with the most decimals (2, 1 or 0) that keep the text within 7 characters.
-     */
+    /** A byte count as Ceph's byte_u_t prints it ({@link org.jceph.cli.CStdio#bytes}). */
     static String human(long bytes) {
-        String[] units = {" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"};
-        int index = 0;
-        long mult = 1;
-        while (index < units.length - 1 && Long.compareUnsigned(bytes, mult * 1024) >= 0) {
-            mult *= 1024;
-            index++;
-        }
-        if (index == 0 || bytes % mult == 0) {
-            return Long.toUnsignedString(bytes / mult) + units[index];
-        }
-        String text = "";
-        for (int decimals = 2; decimals >= 0; decimals--) {
-            text = String.format(java.util.Locale.ROOT, "%." + decimals + "f%s", (double) bytes / mult, units[index]);
-            if (text.length() <= 7) {
-                break;
-            }
-        }
-        return text;
+        return org.jceph.cli.CStdio.bytes(bytes);
     }
 
     /** An option the tool does not know: refused, as the stock tool refuses it. */
