@@ -46,7 +46,7 @@ record CompoundOps(IoCtx io) {
         return runCompound(oid, operation, steps, OsdOpMessages.NOSNAP);
     }
 
-    private CompletableFuture<Long> runCompound(String oid, CompoundOp operation, List<OsdOp> steps, long snap) {
+    private CompletableFuture<Long> runCompound(String oid, CompoundOp<?> operation, List<OsdOp> steps, long snap) {
         String where = io.where(oid);
         return io.client.submit(io.poolId, io.namespace, io.locatorKey, oid, steps, snap, io.writeSnapContext, io.opTimeout).handle((r, e) -> {
             if (e != null) {
@@ -67,9 +67,10 @@ record CompoundOps(IoCtx io) {
 
     /**
      * Refuses an empty {@code IoCtx.Operation} and one whose write would lose the outputs of its
-     * reads; {@code names} are its steps' names, for the message.
+     * reads, naming the steps.
      */
-    static void check(List<OsdOp> ops, List<String> names) {
+    static void check(CompoundOp<?> operation) {
+        List<OsdOp> ops = operation.ops();
         if (ops.isEmpty()) {
             throw new IllegalOperationException("operation has no steps");
         }
@@ -78,9 +79,9 @@ record CompoundOps(IoCtx io) {
         for (int i = 0; i < ops.size(); i++) {
             OsdOp o = ops.get(i);
             if (o.writes() && write == null) {
-                write = names.get(i);
+                write = operation.stepName(i);
             } else if (returnsData(o) && read == null) {
-                read = names.get(i);
+                read = operation.stepName(i);
             }
         }
         if (write != null && read != null) {

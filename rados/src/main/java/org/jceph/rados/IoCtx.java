@@ -39,7 +39,8 @@ import org.jceph.rados.internal.objecter.LingerManager;
  * data), {@code AttrOps} (xattrs, omap, exec), {@code ClsLockOps} (advisory locks),
  * {@code SnapOps} (pool and self-managed snapshots, list_snaps), {@code ObjectListing} (PGNLS
  * pages and cursors), {@code WatchNotifyOps} (watch/notify), {@code CompoundOps} (running
- * compound operations) and {@code OpSteps} (their checked steps).
+ * compound operations), {@code CompoundOp} and {@code WriteSteps} (the steps of compound
+ * operations, each declared and encoded once for all three builders).
  */
 public final class IoCtx implements AutoCloseable {
     final RadosClient client;
@@ -1698,7 +1699,6 @@ public final class IoCtx implements AutoCloseable {
         return compound.operateAsync(oid, operation);
     }
 
-    /** cmpxattr in u64 mode: the given value travels as a little-endian u64. */
     /**
      * The I/O context of another pool of the same client (a clone's parent may live elsewhere).
      *
@@ -1733,167 +1733,14 @@ public final class IoCtx implements AutoCloseable {
      * @deprecated use {@link ReadOperation} or {@link WriteOperation}, whose steps give typed results
      */
     @Deprecated(since = "0.1.0")
-    public static final class Operation {
-        private final List<OsdOp> ops = new java.util.ArrayList<>();
-        private final List<String> names = new java.util.ArrayList<>();
-
+    public static final class Operation extends WriteSteps<Operation> {
         /** An empty operation: add steps with the builder methods. */
         public Operation() {
         }
 
-        List<OsdOp> ops() {
-            return ops;
-        }
-
-        private Operation add(String name, OsdOp op) {
-            ops.add(op);
-            names.add(name);
-            return this;
-        }
-
         /** Refuses an empty operation and a write that would lose the outputs of its reads. */
         void check() {
-            CompoundOps.check(ops, names);
-        }
-
-        /**
-         * Fails the operation with ENOENT unless the object exists (a STAT step, as librados does it).
-         *
-         * @return this operation
-         */
-        public Operation assertExists() {
-            return add("assertExists", OsdOp.stat());
-        }
-
-        /**
-         * Fails the operation with ERANGE (object newer) or EOVERFLOW (older) unless the object's
-         * version is exactly {@code version}.
-         *
-         * @param version the expected user version
-         * @return this operation
-         */
-        public Operation assertVersion(long version) {
-            return add("assertVersion", OsdOp.assertVersion(version));
-        }
-
-        /**
-         * Creates the object.
-         *
-         * @param exclusive whether an existing object fails the operation with EEXIST
-         * @return this operation
-         */
-        public Operation create(boolean exclusive) {
-            return add("create", OsdOp.create(exclusive));
-        }
-
-        /**
-         * Writes {@code data} at {@code offset}.
-         *
-         * @param offset where, not negative
-         * @param data what
-         * @return this operation
-         */
-        public Operation write(long offset, byte[] data) {
-            return add("write", OpSteps.write(offset, data));
-        }
-
-        /**
-         * Replaces the object's data.
-         *
-         * @param data the new content
-         * @return this operation
-         */
-        public Operation writeFull(byte[] data) {
-            return add("writeFull", OpSteps.writeFull(data));
-        }
-
-        /**
-         * Appends to the object.
-         *
-         * @param data what to append
-         * @return this operation
-         */
-        public Operation append(byte[] data) {
-            return add("append", OpSteps.append(data));
-        }
-
-        /**
-         * Sets the object's size.
-         *
-         * @param size the new size, not negative
-         * @return this operation
-         */
-        public Operation truncate(long size) {
-            return add("truncate", OpSteps.truncate(size));
-        }
-
-        /**
-         * Fails the whole operation with {@link RadosException.CompareMismatchException} unless
-         * the object's bytes at {@code offset} equal {@code data} (the OSD's CMPEXT).
-         *
-         * @param offset where, not negative
-         * @param data the expected bytes
-         * @return this operation
-         */
-        public Operation cmpExt(long offset, byte[] data) {
-            return add("cmpExt", OpSteps.cmpExt(offset, data));
-        }
-
-        /**
-         * Repeats {@code pattern} across {@code length} bytes at {@code offset} (the OSD's
-         * WRITESAME); the length must be a whole multiple of the pattern's.
-         *
-         * @param offset where, not negative
-         * @param length how many bytes, a multiple of the pattern's length
-         * @param pattern the bytes to repeat, not empty
-         * @return this operation
-         * @throws IllegalArgumentException when the pattern is empty or does not divide the length
-         */
-        public Operation writeSame(long offset, long length, byte[] pattern) {
-            return add("writeSame", OpSteps.writeSame(offset, length, pattern));
-        }
-
-        /**
-         * Zeroes an extent.
-         *
-         * @param offset where, not negative
-         * @param length how many bytes, not negative
-         * @return this operation
-         */
-        public Operation zero(long offset, long length) {
-            return add("zero", OpSteps.zero(offset, length));
-        }
-
-        /**
-         * Removes the object.
-         *
-         * @return this operation
-         */
-        public Operation remove() {
-            return add("remove", OsdOp.delete());
-        }
-
-        /**
-         * Sets an extended attribute.
-         *
-         * @param name the attribute
-         * @param value its value
-         * @return this operation
-         */
-        public Operation setXattr(String name, byte[] value) {
-            return add("setXattr", OpSteps.setXattr(name, value));
-        }
-
-        /**
-         * Fails the operation with ECANCELED unless the comparison of an xattr holds.
-         *
-         * @param name the attribute
-         * @param op the comparison
-         * @param value the value to compare with
-         * @return this operation
-         */
-        public Operation cmpXattr(String name, Comparison op, byte[] value) {
-            return add("cmpXattr", OpSteps.cmpXattr(name, op, value));
+            CompoundOps.check(this);
         }
 
         /**
@@ -1909,16 +1756,6 @@ public final class IoCtx implements AutoCloseable {
         }
 
         /**
-         * Sets omap entries.
-         *
-         * @param values the entries by key
-         * @return this operation
-         */
-        public Operation omapSetVals(Map<String, byte[]> values) {
-            return add("omapSetVals", OpSteps.omapSetVals(values));
-        }
-
-        /**
          * Reads an extent; the step's output holds the bytes.
          *
          * @param offset where, not negative
@@ -1926,8 +1763,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation read(long offset, long length) {
-            Args.extent(offset, length);
-            return add("read", OsdOp.read(offset, length));
+            return step("read", readStep(offset, length));
         }
 
         /**
@@ -1937,18 +1773,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation getXattr(String name) {
-            Args.notNull(name, "name");
-            return add("getXattr", OsdOp.getXattr(name));
-        }
-
-        /**
-         * Removes an extended attribute.
-         *
-         * @param name the attribute
-         * @return this operation
-         */
-        public Operation rmXattr(String name) {
-            return add("rmXattr", OpSteps.rmXattr(name));
+            return step("getXattr", getXattrStep(name));
         }
 
         /**
@@ -1957,17 +1782,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation getXattrs() {
-            return add("getXattrs", OsdOp.getXattrs());
-        }
-
-        /**
-         * Removes omap entries.
-         *
-         * @param keys their keys
-         * @return this operation
-         */
-        public Operation omapRmKeys(Collection<String> keys) {
-            return add("omapRmKeys", OpSteps.omapRmKeys(keys));
+            return step("getXattrs", OsdOp.getXattrs());
         }
 
         /**
@@ -1979,10 +1794,7 @@ public final class IoCtx implements AutoCloseable {
          * @return this operation
          */
         public Operation omapGetVals(String startAfter, String prefix, long max) {
-            Args.notNull(startAfter, "startAfter");
-            Args.notNull(prefix, "prefix");
-            Args.nonNegative(max, "max");
-            return add("omapGetVals", OsdOp.omapGetVals(startAfter, prefix, max));
+            return step("omapGetVals", omapGetValsStep(startAfter, prefix, max));
         }
 
         /**
@@ -2003,18 +1815,6 @@ public final class IoCtx implements AutoCloseable {
          */
         public static SortedMap<String, byte[]> decodeOmapVals(byte[] output) {
             return AttrOps.decodeOmapVals(output);
-        }
-
-        /**
-         * Runs an object class method. In a write operation its output is not returned.
-         *
-         * @param cls the class
-         * @param method the method
-         * @param input its input
-         * @return this operation
-         */
-        public Operation exec(String cls, String method, byte[] input) {
-            return add("exec", OpSteps.exec(cls, method, input));
         }
     }
 

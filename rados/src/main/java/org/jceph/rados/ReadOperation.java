@@ -18,7 +18,7 @@ import org.jceph.rados.internal.OsdOp;
  *
  * <p>An operation runs once; its handles belong to that run. It is not thread-safe while built.
  */
-public final class ReadOperation extends CompoundOp {
+public final class ReadOperation extends CompoundOp<ReadOperation> {
     /** An empty read operation: add steps with the methods below. */
     public ReadOperation() {
     }
@@ -40,8 +40,7 @@ public final class ReadOperation extends CompoundOp {
      * @return the step's result: the bytes read
      */
     public StepResult<byte[]> read(long offset, long length) {
-        Args.extent(offset, length);
-        return add("read", OsdOp.read(offset, length), b -> b);
+        return add("read", readStep(offset, length), b -> b);
     }
 
     /**
@@ -66,10 +65,7 @@ public final class ReadOperation extends CompoundOp {
      * @return the step's result: the entries by key
      */
     public StepResult<SortedMap<String, byte[]>> omapGetVals(String startAfter, String prefix, long max) {
-        Args.notNull(startAfter, "startAfter");
-        Args.notNull(prefix, "prefix");
-        Args.nonNegative(max, "max");
-        return add("omapGetVals", OsdOp.omapGetVals(startAfter, prefix, max), AttrOps::decodeOmapVals);
+        return add("omapGetVals", omapGetValsStep(startAfter, prefix, max), AttrOps::decodeOmapVals);
     }
 
     /**
@@ -99,8 +95,7 @@ public final class ReadOperation extends CompoundOp {
      * @return the step's result: its value
      */
     public StepResult<byte[]> getXattr(String name) {
-        Args.notNull(name, "name");
-        return add("getXattr", OsdOp.getXattr(name), b -> b);
+        return add("getXattr", getXattrStep(name), b -> b);
     }
 
     /**
@@ -167,82 +162,6 @@ public final class ReadOperation extends CompoundOp {
      * @return the step's result: the method's output
      */
     public StepResult<byte[]> exec(String cls, String method, byte[] input) {
-        Args.notNull(cls, "cls");
-        Args.notNull(method, "method");
-        return add("exec", OsdOp.call(cls, method, Args.notNull(input, "input")), b -> b);
-    }
-
-    /**
-     * Fails the operation with ENOENT unless the object exists.
-     *
-     * @return this operation
-     */
-    public ReadOperation assertExists() {
-        add("assertExists", OsdOp.stat(), null);
-        return this;
-    }
-
-    /**
-     * Fails the operation with ERANGE or EOVERFLOW unless the object's version is {@code version}.
-     *
-     * @param version the expected user version
-     * @return this operation
-     */
-    public ReadOperation assertVersion(long version) {
-        add("assertVersion", OsdOp.assertVersion(version), null);
-        return this;
-    }
-
-    /**
-     * Fails the operation with {@link RadosException.CompareMismatchException} (naming the first
-     * differing offset) unless the object's bytes at {@code offset} equal {@code data}.
-     *
-     * @param offset where, not negative
-     * @param data the expected bytes
-     * @return this operation
-     */
-    public ReadOperation cmpExt(long offset, byte[] data) {
-        Args.offset(offset);
-        add("cmpExt", OsdOp.cmpext(offset, Args.notNull(data, "data")), null);
-        return this;
-    }
-
-    /**
-     * Fails the operation with ECANCELED unless the comparison of an xattr (as strings) holds.
-     *
-     * @param name the attribute
-     * @param op the comparison: given value OP stored value, as the OSD evaluates it
-     * @param value the value to compare with
-     * @return this operation
-     */
-    public ReadOperation cmpXattr(String name, IoCtx.Comparison op, byte[] value) {
-        add("cmpXattr", OpSteps.cmpXattr(name, op, value), null);
-        return this;
-    }
-
-    /**
-     * Fails the operation with ECANCELED unless the comparison of an xattr, read as a decimal
-     * number, with {@code value} holds (librados' u64 mode).
-     *
-     * @param name the attribute
-     * @param op the comparison: given value OP stored value, as the OSD evaluates it
-     * @param value the number to compare with
-     * @return this operation
-     */
-    public ReadOperation cmpXattr(String name, IoCtx.Comparison op, long value) {
-        add("cmpXattr", OpSteps.cmpXattrU64(name, op, value), null);
-        return this;
-    }
-
-    /**
-     * Adds flags to the last step added (librados' set_op_flags2): {@link OpFlag#FAILOK} lets it
-     * fail without failing the operation, the FADVISE flags hint the OSD.
-     *
-     * @param flags the flags
-     * @return this operation
-     */
-    public ReadOperation setFlags(OpFlag... flags) {
-        flagLast(flags);
-        return this;
+        return add("exec", execStep(cls, method, input), b -> b);
     }
 }
