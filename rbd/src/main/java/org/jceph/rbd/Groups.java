@@ -524,13 +524,7 @@ public final class Groups {
 
     /** The group namespace of snapshot {@code snapId} (snapshot_get), or null for another namespace. */
     public static GroupNamespace namespaceOf(IoCtx imageIo, String imageId, long snapId) {
-        CephDecoder d = CephDecoder.of(imageIo.exec("rbd_header." + imageId, "rbd", "snapshot_get",
-                CephEncoder.toBytes(e -> e.writeU64Le(snapId))), "snapshot_get");
-        CephDecoder.Envelope env = d.beginStruct("cls::rbd::SnapshotInfo", 1);
-        d.readU64Le();
-        GroupNamespace ns = decodeNamespace(d);
-        d.endStruct(env);
-        return ns;
+        return ImageSnapshots.snapshotGet(imageIo, imageId, snapId, Groups::decodeNamespace);
     }
 
     /**

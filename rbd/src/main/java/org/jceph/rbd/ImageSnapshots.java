@@ -35,21 +35,40 @@ final class ImageSnapshots {
         List<Snapshot> out = new ArrayList<>();
         for (int i = snapc.snaps().size() - 1; i >= 0; i--) {
             long snapId = snapc.snaps().get(i);
-            CephDecoder d = CephDecoder.of(img.md.exec(header, "rbd", "snapshot_get", encode(e -> e.writeU64Le(snapId))),
-                    "snapshot_get");
-            CephDecoder.Envelope env = d.beginStruct("cls::rbd::SnapshotInfo", 1);
-            long sid = d.readU64Le();
-            CephDecoder.Envelope ns = d.beginStruct("SnapshotNamespace", 1);
-            int nsType = (int) d.readU32Le();
-            d.endStruct(ns); // the namespace's own fields (group, trash or mirror details) are skipped
-            String snapName = d.readString();
-            long snapSize = d.readU64Le();
-            long sec = d.readU32Le();
-            long nsec = d.readU32Le();
-            d.endStruct(env); // child_count follows; not needed here
-            out.add(new Snapshot(sid, snapName, snapSize, nsType, java.time.Instant.ofEpochSecond(sec, nsec)));
+            out.add(snapshotGet(img.md, img.id, snapId, d -> {
+                CephDecoder.Envelope ns = d.beginStruct("SnapshotNamespace", 1);
+                int nsType = (int) d.readU32Le();
+                d.endStruct(ns); // the namespace's own fields (group, trash or mirror details) are skipped
+                String snapName = d.readString();
+                long snapSize = d.readU64Le();
+                long sec = d.readU32Le();
+                long nsec = d.readU32Le();
+                return new Snapshot(snapId, snapName, snapSize, nsType, java.time.Instant.ofEpochSecond(sec, nsec));
+            }));
         }
         return out;
+    }
+
+    /**
+     * Reads snapshot {@code snapId}'s cls::rbd::SnapshotInfo from image {@code imageId}'s header
+     * (cls rbd snapshot_get): {@code rest} decodes what follows the snapshot id, the
+     * SnapshotNamespace first; what it leaves unread (child_count, newer fields) is skipped.
+     *
+     * @param md the image's metadata context
+     * @param imageId the image's id
+     * @param snapId the snapshot
+     * @param rest decodes the fields after the id
+     * @param <T> what {@code rest} makes of them
+     * @return what {@code rest} returned
+     */
+    static <T> T snapshotGet(org.jceph.rados.IoCtx md, String imageId, long snapId, java.util.function.Function<CephDecoder, T> rest) {
+        CephDecoder d = CephDecoder.of(md.exec("rbd_header." + imageId, "rbd", "snapshot_get", encode(e -> e.writeU64Le(snapId))),
+                "snapshot_get");
+        CephDecoder.Envelope env = d.beginStruct("cls::rbd::SnapshotInfo", 1);
+        d.readU64Le(); // the id asked for
+        T value = rest.apply(d);
+        d.endStruct(env);
+        return value;
     }
 
     Snapshot snapCreate(String snapName) {

@@ -44,4 +44,19 @@ public final class MirrorAccess {
     public static IoCtx metadataIo(RbdImage img) {
         return img.metadataIo();
     }
+
+    /**
+     * The namespace of snapshot {@code snapId} (cls rbd snapshot_get), decoded by {@code namespace}.
+     *
+     * @param md the image's metadata context
+     * @param imageId the image's id
+     * @param snapId the snapshot
+     * @param namespace decodes the cls::rbd::SnapshotNamespace
+     * @param <T> the decoded namespace
+     * @return what {@code namespace} returned
+     */
+    public static <T> T snapshotNamespace(IoCtx md, String imageId, long snapId,
+            java.util.function.Function<org.jceph.encoding.CephDecoder, T> namespace) {
+        return ImageSnapshots.snapshotGet(md, imageId, snapId, namespace);
+    }
 }

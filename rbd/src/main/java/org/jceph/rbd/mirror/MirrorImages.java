@@ -100,13 +100,7 @@ public final class MirrorImages {
      * @return the namespace, or null
      */
     public static SnapNamespace namespaceOf(IoCtx md, String imageId, long snapId) {
-        CephDecoder d = CephDecoder.of(md.exec("rbd_header." + imageId, "rbd", "snapshot_get",
-                CephEncoder.toBytes(e -> e.writeU64Le(snapId))), "snapshot_get");
-        CephDecoder.Envelope env = d.beginStruct("cls::rbd::SnapshotInfo", 1);
-        d.readU64Le();
-        SnapNamespace ns = MirrorCodec.decodeNamespace(d);
-        d.endStruct(env);
-        return ns;
+        return MirrorAccess.snapshotNamespace(md, imageId, snapId, MirrorCodec::decodeNamespace);
     }
 
     /**

@@ -14,13 +14,22 @@ public final class MirrorTypes {
     private MirrorTypes() {
     }
 
-    /** The enums below: cls_rbd's number for each value and the rbd tool's word for it. */
+    /**
+     * The enums below: cls_rbd's number for each value and the rbd tool's word for it. cls_rbd
+     * numbers each of these types' values from 0 in the order they are declared here, and the
+     * rbd tool names a value by its constant's name in lower case with dashes for underscores;
+     * a value the tool names otherwise overrides {@link #text()}.
+     */
     public interface Coded {
-        /** @return cls_rbd's value */
-        int code();
+        /** @return cls_rbd's value: the constant's position in its enum */
+        default int code() {
+            return ((Enum<?>) this).ordinal();
+        }
 
         /** @return the rbd tool's word */
-        String text();
+        default String text() {
+            return ((Enum<?>) this).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
     }
 
     /** The value of {@code values} whose cls_rbd number is {@code code} (EINVAL: {@code what} + code). */
@@ -46,29 +55,11 @@ public final class MirrorTypes {
     /** A pool's mirroring mode (cls::rbd::MirrorMode, a u32 in the rbd_mirroring object). */
     public enum Mode implements Coded {
         /** Mirroring off. */
-        DISABLED(0, "disabled"),
+        DISABLED,
         /** Images are mirrored one by one, when enabled. */
-        IMAGE(1, "image"),
+        IMAGE,
         /** Every journaling image is mirrored. */
-        POOL(2, "pool");
-
-        private final int code;
-        private final String text;
-
-        Mode(int code, String text) {
-            this.code = code;
-            this.text = text;
-        }
-
-        /** @return cls_rbd's value */
-        public int code() {
-            return code;
-        }
-
-        /** @return the rbd tool's word */
-        public String text() {
-            return text;
-        }
+        POOL;
 
         /**
          * The mode of a cls_rbd value.
@@ -94,29 +85,11 @@ public final class MirrorTypes {
     /** A peer's direction (cls::rbd::MirrorPeerDirection, a u8). */
     public enum Direction implements Coded {
         /** We only receive from the peer. */
-        RX_ONLY(0, "rx-only"),
+        RX_ONLY,
         /** We only send to the peer. */
-        TX_ONLY(1, "tx-only"),
+        TX_ONLY,
         /** Both ways. */
-        RX_TX(2, "rx-tx");
-
-        private final int code;
-        private final String text;
-
-        Direction(int code, String text) {
-            this.code = code;
-            this.text = text;
-        }
-
-        /** @return cls_rbd's value */
-        public int code() {
-            return code;
-        }
-
-        /** @return the rbd tool's word */
-        public String text() {
-            return text;
-        }
+        RX_TX;
 
         /**
          * The direction of a cls_rbd value.
@@ -157,27 +130,9 @@ public final class MirrorTypes {
     /** An image's mirroring mode (cls::rbd::MirrorImageMode). */
     public enum ImageMode implements Coded {
         /** Journal-based. */
-        JOURNAL(0, "journal"),
+        JOURNAL,
         /** Snapshot-based. */
-        SNAPSHOT(1, "snapshot");
-
-        private final int code;
-        private final String text;
-
-        ImageMode(int code, String text) {
-            this.code = code;
-            this.text = text;
-        }
-
-        /** @return cls_rbd's value */
-        public int code() {
-            return code;
-        }
-
-        /** @return the rbd tool's word */
-        public String text() {
-            return text;
-        }
+        SNAPSHOT;
 
         /**
          * The image mode of a cls_rbd value.
@@ -203,31 +158,13 @@ public final class MirrorTypes {
     /** An image's mirroring state (cls::rbd::MirrorImageState). */
     public enum ImageState implements Coded {
         /** Being disabled. */
-        DISABLING(0, "disabling"),
+        DISABLING,
         /** Mirrored. */
-        ENABLED(1, "enabled"),
+        ENABLED,
         /** Not mirrored. */
-        DISABLED(2, "disabled"),
+        DISABLED,
         /** Being created by rbd-mirror. */
-        CREATING(3, "creating");
-
-        private final int code;
-        private final String text;
-
-        ImageState(int code, String text) {
-            this.code = code;
-            this.text = text;
-        }
-
-        /** @return cls_rbd's value */
-        public int code() {
-            return code;
-        }
-
-        /** @return the rbd tool's word */
-        public String text() {
-            return text;
-        }
+        CREATING;
 
         /**
          * The state of a cls_rbd value.
@@ -253,30 +190,18 @@ public final class MirrorTypes {
     /** A mirror snapshot's state (cls::rbd::MirrorSnapshotState, a u8). */
     public enum SnapState implements Coded {
         /** Taken on the primary. */
-        PRIMARY(0, "primary"),
+        PRIMARY,
         /** Taken on the primary as it was demoted. */
-        PRIMARY_DEMOTED(1, "demoted"),
+        PRIMARY_DEMOTED,
         /** Copied from the primary by rbd-mirror. */
-        NON_PRIMARY(2, "non-primary"),
+        NON_PRIMARY,
         /** A copied demotion snapshot. */
-        NON_PRIMARY_DEMOTED(3, "non-primary-demoted");
+        NON_PRIMARY_DEMOTED;
 
-        private final int code;
-        private final String text;
-
-        SnapState(int code, String text) {
-            this.code = code;
-            this.text = text;
-        }
-
-        /** @return cls_rbd's value */
-        public int code() {
-            return code;
-        }
-
-        /** @return the word rbd snap ls --all shows */
+        /** @return the word rbd snap ls --all shows ("demoted" for {@link #PRIMARY_DEMOTED}) */
+        @Override
         public String text() {
-            return text;
+            return this == PRIMARY_DEMOTED ? "demoted" : Coded.super.text();
         }
 
         /** @return whether this is a primary state (demoted or not) */

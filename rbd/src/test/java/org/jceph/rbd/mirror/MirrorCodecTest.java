@@ -94,4 +94,26 @@ class MirrorCodecTest {
         assertThrows(RbdException.class, () -> MirrorTypes.Mode.parse("journal"));
         assertEquals(MirrorTypes.Mode.POOL, MirrorTypes.Mode.of(2));
     }
+
+    /** Every value's cls_rbd number (cls_rbd_types.h) and rbd word, so a reordered constant fails here. */
+    @Test
+    void codesAndWordsAreClsRbdsAndTheTools() {
+        assertEquals("0 disabled,1 image,2 pool", table(MirrorTypes.Mode.values()));
+        assertEquals("0 rx-only,1 tx-only,2 rx-tx", table(Direction.values()));
+        assertEquals("0 journal,1 snapshot", table(ImageMode.values()));
+        assertEquals("0 disabling,1 enabled,2 disabled,3 creating", table(ImageState.values()));
+        assertEquals("0 primary,1 demoted,2 non-primary,3 non-primary-demoted", table(SnapState.values()));
+        assertEquals(Direction.TX_ONLY, Direction.parse("tx-only"));
+        assertEquals(ImageMode.SNAPSHOT, ImageMode.of(1));
+        assertEquals(ImageState.CREATING, ImageState.of(3));
+        assertEquals(SnapState.PRIMARY_DEMOTED, SnapState.of(1));
+    }
+
+    private static String table(MirrorTypes.Coded[] values) {
+        StringBuilder b = new StringBuilder();
+        for (MirrorTypes.Coded c : values) {
+            b.append(b.length() == 0 ? "" : ",").append(c.code()).append(' ').append(c.text());
+        }
+        return b.toString();
+    }
 }
