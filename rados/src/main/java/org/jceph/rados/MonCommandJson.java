@@ -1,6 +1,7 @@
 package org.jceph.rados;
 
 import java.util.Map;
+import org.jceph.encoding.JsonStrings;
 
 /**
  * Monitor commands as JSON. Encoding needs no library; parsing the output uses Jackson, which
@@ -20,7 +21,7 @@ final class MonCommandJson {
                 b.append(',');
             }
             first = false;
-            string(b, Args.notNull(e.getKey(), "argument name"));
+            JsonStrings.appendQuoted(b, Args.notNull(e.getKey(), "argument name"));
             b.append(':');
             value(b, e.getKey(), e.getValue());
         }
@@ -31,7 +32,7 @@ final class MonCommandJson {
         if (v == null) {
             b.append("null");
         } else if (v instanceof CharSequence s) {
-            string(b, s.toString());
+            JsonStrings.appendQuoted(b, s.toString());
         } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Short
                 || v instanceof Byte) {
             b.append(v);
@@ -56,28 +57,6 @@ final class MonCommandJson {
             throw new IllegalArgumentException("argument " + key + " must be a string, number, boolean or list, not "
                     + v.getClass().getName());
         }
-    }
-
-    private static void string(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 
     /** Jackson's tree of a command's output. */

@@ -66,7 +66,7 @@ final class PrettyJson {
     }
 
     static String escape(String s) {
-        String q = org.jceph.cli.CephJsonText.quoted(s);
+        String q = org.jceph.encoding.JsonStrings.quoted(s);
         return q.substring(1, q.length() - 1);
     }
 

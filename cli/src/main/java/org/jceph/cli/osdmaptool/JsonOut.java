@@ -26,7 +26,7 @@ final class JsonOut {
     }
 
     private void str(String s) {
-        org.jceph.cli.CephJsonText.appendQuoted(b, s);
+        org.jceph.encoding.JsonStrings.appendQuoted(b, s);
     }
 
     JsonOut openObject(String name) {

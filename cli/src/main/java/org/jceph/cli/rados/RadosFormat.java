@@ -95,6 +95,6 @@ final class RadosFormat {
 
     /** A JSON string literal as Ceph's JSON formatter writes it. */
     static String json(String s) {
-        return org.jceph.cli.CephJsonText.quoted(s);
+        return org.jceph.encoding.JsonStrings.quoted(s);
     }
 }

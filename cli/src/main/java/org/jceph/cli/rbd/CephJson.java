@@ -83,7 +83,7 @@ final class CephJson {
         } else if (v instanceof List<?> l) {
             section(b, l.stream().map(x -> new Object[] {null, x}).toList(), '[', ']', pretty, depth);
         } else if (v instanceof String s) {
-            org.jceph.cli.CephJsonText.appendQuoted(b, s);
+            org.jceph.encoding.JsonStrings.appendQuoted(b, s);
         } else {
             b.append(v);
         }
@@ -100,7 +100,7 @@ final class CephJson {
             }
             Object[] kv = items.get(i);
             if (kv[0] != null) {
-                org.jceph.cli.CephJsonText.appendQuoted(b, kv[0].toString());
+                org.jceph.encoding.JsonStrings.appendQuoted(b, kv[0].toString());
                 b.append(pretty ? ": " : ":");
             }
             json(b, kv[1], pretty, depth + 1);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jceph.encoding.JsonStrings;
 
 /**
  * Just enough JSON for the LUKS2 metadata area: parses objects (insertion-ordered maps), arrays
@@ -199,7 +200,7 @@ final class Json {
                     b.append(',');
                 }
                 first = false;
-                writeString(b, e.getKey());
+                JsonStrings.appendQuoted(b, e.getKey());
                 b.append(':');
                 write(b, e.getValue());
             }
@@ -216,27 +217,12 @@ final class Json {
             }
             b.append(']');
         } else if (v instanceof String) {
-            writeString(b, (String) v);
+            JsonStrings.appendQuoted(b, (String) v);
         } else if (v == null) {
             b.append("null");
         } else {
             b.append(v);
         }
-    }
-
-    private static void writeString(StringBuilder b, String str) {
-        b.append('"');
-        for (int i = 0; i < str.length(); i++) {
-            char c = str.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        b.append('"');
     }
 
     // typed accessors for the metadata, each a LuksException when the shape is wrong

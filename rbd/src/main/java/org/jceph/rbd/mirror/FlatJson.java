@@ -3,6 +3,7 @@ package org.jceph.rbd.mirror;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jceph.encoding.JsonStrings;
 import org.jceph.rados.Errno;
 import org.jceph.rbd.RbdException;
 
@@ -22,33 +23,11 @@ final class FlatJson {
                 b.append(", ");
             }
             first = false;
-            quote(b, e.getKey());
+            JsonStrings.appendQuoted(b, e.getKey());
             b.append(": ");
-            quote(b, e.getValue());
+            JsonStrings.appendQuoted(b, e.getValue());
         }
         return b.append('}').toString();
-    }
-
-    private static void quote(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 
     /** Parses an object of string values; anything else is a typed EINVAL (librbd: corrupt peer config). */

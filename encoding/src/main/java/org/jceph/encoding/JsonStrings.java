@@ -1,14 +1,16 @@
-package org.jceph.cli;
+package org.jceph.encoding;
 
 /**
- * JSON string literals as Ceph's formatters write them (escape_json_attr in src/common/escape.cc):
- * {@code "} and {@code \} escaped with a backslash, tab and newline as {@code \t} and {@code \n},
- * every other control character (carriage return included) and DEL as {@code \}{@code u00XX},
- * everything else (the slash, and every character above DEL) as is. Every command that prints JSON the
- * way a stock tool does quotes its strings here, so they agree byte for byte.
+ * JSON string literals, written once for every module that writes JSON: monitor commands,
+ * librbd's mirroring peer attributes, LUKS2 metadata and the CLI's output. The rules are Ceph's
+ * own formatters' (escape_json_attr in src/common/escape.cc), so output meant to match a stock
+ * tool byte for byte can use them too: {@code "} and {@code \} escaped with a backslash, tab and
+ * newline as {@code \t} and {@code \n}, every other control character (carriage return
+ * included) and DEL as {@code \}{@code u00XX}, everything else (the slash, and every character
+ * above DEL) as is. Any JSON reader reads them back to the same string.
  */
-public final class CephJsonText {
-    private CephJsonText() {
+public final class JsonStrings {
+    private JsonStrings() {
     }
 
     /**
