@@ -79,8 +79,12 @@ public final class MonStatMessages {
     }
 
     /**
-     * MStatfs naming {@code seenVersion}, the stats version of the last stats reply, as librados
-     * sends it (0 before any: the monitor answers from what it has either way).
+     * MStatfs naming {@code seenVersion} in its PaxosServiceMessage header: the newest version a
+     * stats reply (MStatfsReply or MGetPoolStatsReply, both from the monitors' mgrstat service)
+     * named, which librados' Objecter sends as {@code last_seen_pgmap_version} so that a monitor
+     * behind that version waits until it has caught up rather than answer from older stats. Not
+     * the OSDMap epoch: the monitor waits for {@code seenVersion} of the mgrstat service, whose
+     * versions count apart from the OSDMap's epochs. 0 before any reply.
      */
     public static Message statfs(UUID fsid, long seenVersion) {
         byte[] front = CephEncoder.toBytes(e -> {

@@ -209,6 +209,11 @@ public final class MonClient implements AutoCloseable {
     private final AtomicReference<Map<String, String>> config = new AtomicReference<>(Map.of());
     private final AtomicLong configUpdates = new AtomicLong();
     private final AtomicLong handles = new AtomicLong();
+    /**
+     * The newest version a stats reply named (librados' last_seen_pgmap_version): sent in the
+     * next MStatfs and MGetPoolStats (see {@link MonStatMessages#statfs(UUID, long)}).
+     */
+    private final AtomicLong lastSeenStatsVersion = new AtomicLong();
     private final Map<Long, CompletableFuture<MonStatMessages.Version>> versionWaiters = new ConcurrentHashMap<>();
     /** Runs the map waits of async pool ops (and other blocking monitor work), off the I/O and timer threads. */
     private final ExecutorService blocking = Executors.newCachedThreadPool(r -> {
@@ -466,7 +471,7 @@ public final class MonClient implements AutoCloseable {
      * @return the answer; the caller bounds the wait
      */
     public CompletableFuture<ClusterStat> clusterStat() {
-        return mon.call(MonStatMessages.statfs(mon.fsid()), MessageType.STATFS_REPLY)
+        return statsCall(MonStatMessages.statfs(mon.fsid(), lastSeenStatsVersion.get()), MessageType.STATFS_REPLY)
                 .thenApply(MonStatMessages::decodeStatfs);
     }
 
@@ -477,8 +482,16 @@ public final class MonClient implements AutoCloseable {
      * @return each pool's usage by name; the caller bounds the wait
      */
     public CompletableFuture<Map<String, PoolStat>> poolStats(List<String> pools) {
-        return mon.call(MonStatMessages.poolStats(mon.fsid(), pools), MessageType.GETPOOLSTATSREPLY)
-                .thenApply(MonStatMessages::decodePoolStats);
+        return statsCall(MonStatMessages.poolStats(mon.fsid(), pools, lastSeenStatsVersion.get()),
+                MessageType.GETPOOLSTATSREPLY).thenApply(MonStatMessages::decodePoolStats);
+    }
+
+    /** Sends a stats request and keeps the newest stats version its reply names, for the next request. */
+    private CompletableFuture<Message> statsCall(Message request, MessageType replyType) {
+        return mon.call(request, replyType).thenApply(reply -> {
+            lastSeenStatsVersion.accumulateAndGet(MonStatMessages.statsVersionOf(reply.type(), reply.front()), Math::max);
+            return reply;
+        });
     }
 
     /** Stops the keeper and the map waits, and closes the session. */

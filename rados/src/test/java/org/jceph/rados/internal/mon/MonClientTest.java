@@ -56,7 +56,9 @@ class MonClientTest {
         /** When set, a subscription fails with this (a fault of the monitor connection). */
         volatile Throwable fault;
         volatile int sent;
+        /** What {@link #call} answers with. */
         volatile Message poolOpReply;
+        final List<Message> calls = new CopyOnWriteArrayList<>();
         volatile long poolOpPublishes;
 
         FakeMon(Ticker.Manual ticker) {
@@ -110,6 +112,7 @@ class MonClientTest {
         @Override
         public CompletableFuture<Message> call(Message request, MessageType replyType) {
             requests.add("call " + MessageType.byNumber(request.type()).orElseThrow() + " -> " + replyType);
+            calls.add(request);
             newest += poolOpPublishes; // the monitor publishes the epoch that carries the change
             return CompletableFuture.completedFuture(poolOpReply);
         }
@@ -248,6 +251,49 @@ class MonClientTest {
         RadosException re = assertInstanceOf(RadosException.class, RadosException.unwrap(e.getCause()));
         assertEquals(Errno.ENOENT.negative(), re.errno());
         assertTrue(re.getMessage().contains("nosuch"), re.getMessage());
+    }
+
+    /** An MStatfsReply naming stats version {@code version} (MonStatMessages' layout). */
+    static Message statfsReply(long version) {
+        byte[] front = CephEncoder.toBytes(e -> {
+            e.writeUuid(FSID).writeU64Le(version);
+            for (int i = 0; i < 4; i++) {
+                e.writeU64Le(i);
+            }
+        });
+        return Message.of(MessageType.STATFS_REPLY.number(), 1, 1, front);
+    }
+
+    /** An MGetPoolStatsReply v2 with no pools naming {@code version} in its PaxosServiceMessage header. */
+    static Message poolStatsReply(long version) {
+        byte[] front = CephEncoder.toBytes(e -> {
+            e.writeU64Le(version).writeU16Le(0xFFFF).writeU64Le(0);
+            e.writeUuid(FSID).writeU32Le(0).writeBool(true);
+        });
+        return Message.of(MessageType.GETPOOLSTATSREPLY.number(), 2, 1, front);
+    }
+
+    /** The PaxosServiceMessage version a stats request carries (the first u64 of its front). */
+    private long sentStatsVersion(int call) {
+        return org.jceph.encoding.CephDecoder.of(mon.calls.get(call).front(), "request").readU64Le();
+    }
+
+    @Test
+    void statsRequestsCarryTheNewestStatsVersionSeenAsLibradosDoes() throws Exception {
+        mon.poolOpReply = statfsReply(1257);
+        client.clusterStat().get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(0, sentStatsVersion(0), "nothing seen yet");
+        mon.poolOpReply = poolStatsReply(1300);
+        client.poolStats(List.of("rbd")).get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(1257, sentStatsVersion(1), "the statfs reply's version, in MGetPoolStats");
+        mon.poolOpReply = statfsReply(5); // an older (lagging) monitor's answer does not lower it
+        client.clusterStat().get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(1300, sentStatsVersion(2), "the pool stats reply's version, in MStatfs");
+        mon.poolOpReply = poolStatsReply(7);
+        client.poolStats(List.of("rbd")).get(WAIT_S, TimeUnit.SECONDS);
+        assertEquals(1300, sentStatsVersion(3));
+        assertEquals(List.of(MessageType.STATFS.number(), MessageType.GETPOOLSTATS.number(), MessageType.STATFS.number(),
+                MessageType.GETPOOLSTATS.number()), mon.calls.stream().map(Message::type).toList());
     }
 
     @Test
