@@ -522,10 +522,19 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
      */
     private void sendNow(Message m, CompletableFuture<Void> done) {
         boolean last = queuedSends.decrementAndGet() == 0;
-        if (state != State.READY) {
+        try {
+            writeMessage(m, done);
+        } catch (RuntimeException e) { // a message we cannot frame fails its own send, not the loop
+            done.completeExceptionally(new ConnectionException("could not send to " + p.target() + ": " + e, e));
+        } finally {
             if (last) {
-                ctx.flush(); // what earlier sends of the burst wrote
+                ctx.flush(); // this frame and those the sends queued before it wrote
             }
+        }
+    }
+
+    private void writeMessage(Message m, CompletableFuture<Void> done) {
+        if (state != State.READY) {
             done.completeExceptionally(new ConnectionException("connection to " + p.target() + " is " + state));
             return;
         }
@@ -544,7 +553,7 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
         // front, middle and data go out as they are: components of the frame, not copies
         ByteBuf frame = writer.encode(Tag.MESSAGE, header, Unpooled.wrappedBuffer(m.front()),
                 Unpooled.wrappedBuffer(m.middle()), m.data());
-        (last ? ctx.writeAndFlush(frame) : ctx.write(frame)).addListener(w -> {
+        ctx.write(frame).addListener(w -> {
             if (w.isSuccess()) {
                 done.complete(null);
             } else {
