@@ -65,8 +65,6 @@ public final class OsdOpMessages {
 
     public static final long NOSNAP = 0xFFFF_FFFF_FFFF_FFFEL;
     private static final PackedLayout OP = CephStructs.CEPH_OSD_OP;
-    /** Looked up once: {@link PackedLayout#field} is a map lookup, and decode reads it per op per reply. */
-    private static final org.jceph.encoding.packed.PackedField OP_PAYLOAD_LEN = OP.field("payload_len");
 
     private OsdOpMessages() {
     }
@@ -268,7 +266,7 @@ public final class OsdOpMessages {
         int[] outLens = new int[n];
         for (int i = 0; i < n; i++) {
             ByteBuf b = d.readSlice(OP.size());
-            outLens[i] = (int) OP_PAYLOAD_LEN.getLong(b, b.readerIndex());
+            outLens[i] = (int) OP.field("payload_len").getLong(b, b.readerIndex());
         }
         int retryAttempt = d.readS32Le();
         List<Integer> rvals = new ArrayList<>(n);
