@@ -4,6 +4,7 @@ module org.jceph.benchmarks {
     requires org.jceph.osdmap;
     requires org.jceph.encoding;
     requires org.jceph.messenger;
+    requires org.jceph.rados;
     // FrameCpu: per-thread CPU time and allocated bytes
     requires jdk.management;
     requires jmh.core;

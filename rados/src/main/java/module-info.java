@@ -9,6 +9,7 @@ module org.jceph.rados {
     requires static com.fasterxml.jackson.databind;
 
     exports org.jceph.rados;
-    // the message codecs, for the generated protocol reference (docs/protocol/messages.md)
-    exports org.jceph.rados.internal to org.jceph.cli;
+    // the message codecs, for the generated protocol reference (docs/protocol/messages.md) and
+    // the JMH benchmark of reply decoding
+    exports org.jceph.rados.internal to org.jceph.cli, org.jceph.benchmarks;
 }

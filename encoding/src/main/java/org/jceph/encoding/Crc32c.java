@@ -82,13 +82,6 @@ public final class Crc32c {
         return register;
     }
 
-    private static int tableUpdate(int register, ByteBuf b, int index, int len) {
-        for (int i = index; i < index + len; i++) {
-            register = (register >>> 8) ^ TABLE[(register ^ b.getByte(i)) & 0xFF];
-        }
-        return register;
-    }
-
     private static int fromJdk(int seed, long jdkValue, long len) {
         int withFullSeed = ~(int) jdkValue;
         if (seed == 0xFFFF_FFFF) {
@@ -121,7 +114,15 @@ public final class Crc32c {
     /** CRC of {@code length} bytes of {@code buf} from {@code index}; no index is moved, nothing is copied. */
     public static int update(int seed, ByteBuf buf, int index, int length) {
         if (length < SHORT_INPUT) {
-            return tableUpdate(seed, buf, index, length);
+            if (buf.hasArray()) {
+                return tableUpdate(seed, buf.array(), buf.arrayOffset() + index, length);
+            }
+            // One bulk copy instead of a getByte per byte: on a composite buffer (the receive
+            // cumulation, a frame being written) each getByte finds its component and checks the
+            // reference count, which made the 28-byte preamble and 53-byte header CRCs a hot spot.
+            byte[] small = new byte[length];
+            buf.getBytes(index, small);
+            return tableUpdate(seed, small, 0, length);
         }
         if (buf.hasArray()) {
             CRC32C crc = new CRC32C();

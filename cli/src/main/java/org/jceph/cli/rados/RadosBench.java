@@ -107,11 +107,51 @@ final class RadosBench {
         if (size == 0) {
             return b;
         }
-        byte[] text = String.format("I'm the %16dth op!", index).getBytes(StandardCharsets.US_ASCII);
+        byte[] text = text(index);
         int n = Math.min(text.length, size - 1);
         System.arraycopy(text, 0, b, 0, n);
         b[n] = 0;
         return b;
+    }
+
+    /**
+     * Whether {@code got} is {@link #contents contents(index, size)}, compared in place: the text,
+     * its NUL, then the run of 'z' against {@code zs} (at least {@code size} bytes of 'z'). Every
+     * byte is checked, as the stock tool's memcmp does, without building the expected object per
+     * read (that, with String.format, was two thirds of the completion thread's time).
+     */
+    static boolean matches(byte[] got, long index, int size, byte[] zs) {
+        if (got.length != size) {
+            return false;
+        }
+        if (size == 0) {
+            return true;
+        }
+        byte[] text = text(index);
+        int n = Math.min(text.length, size - 1);
+        return Arrays.equals(got, 0, n, text, 0, n) && got[n] == 0
+                && Arrays.equals(got, n + 1, size, zs, n + 1, size);
+    }
+
+    /** {@code "I'm the %16dth op!"} of {@code index}, built without a Formatter. */
+    static byte[] text(long index) {
+        String digits = Long.toString(index);
+        int pad = Math.max(0, 16 - digits.length());
+        byte[] t = new byte[8 + pad + digits.length() + 6];
+        int k = 0;
+        for (char c : "I'm the ".toCharArray()) {
+            t[k++] = (byte) c;
+        }
+        for (int i = 0; i < pad; i++) {
+            t[k++] = ' ';
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            t[k++] = (byte) digits.charAt(i);
+        }
+        for (char c : "th op!".toCharArray()) {
+            t[k++] = (byte) c;
+        }
+        return t;
     }
 
     /** The metadata of the last write run under this name, or null when there is none. */
@@ -226,6 +266,8 @@ final class RadosBench {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         boolean verify = !mode.equals("write") && !noVerify;
+        byte[] zs = new byte[size];
+        Arrays.fill(zs, (byte) 'z');
         long cpu0 = cpuNanos();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -251,7 +293,7 @@ final class RadosBench {
                 } else {
                     latencies.add(System.nanoTime() - t0);
                     ops.incrementAndGet();
-                    if (verify && !Arrays.equals((byte[]) r, contents(index, size))) {
+                    if (verify && !matches((byte[]) r, index, size, zs)) {
                         errors.incrementAndGet();
                         wrong.accept(index);
                     }

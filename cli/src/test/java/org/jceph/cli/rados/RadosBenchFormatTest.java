@@ -2,7 +2,9 @@ package org.jceph.cli.rados;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -38,6 +40,27 @@ class RadosBenchFormatTest {
         // snprintf cuts the text to size - 1 and ends it with a NUL
         assertArrayEquals("I'm \0".getBytes(StandardCharsets.US_ASCII), RadosBench.contents(5, 5));
         assertEquals(0, RadosBench.contents(5, 0).length);
+    }
+
+    @Test
+    void readsAreVerifiedInPlaceByteForByte() {
+        byte[] zs = new byte[4096];
+        Arrays.fill(zs, (byte) 'z');
+        for (long index : new long[] {0, 5, 2031, 1234567890123456L, 12345678901234567L}) {
+            assertEquals(String.format("I'm the %16dth op!", index),
+                    new String(RadosBench.text(index), StandardCharsets.US_ASCII));
+            for (int size : new int[] {0, 1, 5, 30, 31, 32, 4096}) {
+                byte[] good = RadosBench.contents(index, size);
+                assertTrue(RadosBench.matches(good, index, size, zs), index + "/" + size);
+                for (int i = 0; i < size; i++) { // any one byte changed is caught
+                    byte[] bad = good.clone();
+                    bad[i] ^= 1;
+                    assertFalse(RadosBench.matches(bad, index, size, zs), index + "/" + size + " byte " + i);
+                }
+                assertFalse(RadosBench.matches(Arrays.copyOf(good, size + 1), index, size, zs));
+            }
+        }
+        assertFalse(RadosBench.matches(RadosBench.contents(6, 4096), 5, 4096, zs));
     }
 
     @Test

@@ -115,7 +115,8 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     private CompressionAlgorithm compression = CompressionAlgorithm.NONE;
     private long outSeq;
     private long inSeq;
-    private long ackedIn;
+    /** Sends handed to the event loop and not yet written there (see {@link #sendNow}). */
+    private final java.util.concurrent.atomic.AtomicInteger queuedSends = new java.util.concurrent.atomic.AtomicInteger();
     private long lastRxNanos;
     private ScheduledFuture<?> handshakeTimer;
     private ScheduledFuture<?> keepaliveTimer;
@@ -162,7 +163,9 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
         try {
             process();
             cumulation.discardReadComponents();
-            sendAckIfNeeded();
+            // No standalone ACK: our sessions are lossy, and on a lossy session ProtocolV2 keeps no
+            // sent messages to trim and never sends or needs one (handle_message counts ack_left
+            // only for lossless policies). The seq we have seen rides in each MESSAGE header.
         } catch (AuthenticationException | ConnectionException e) {
             fail(e);
         } catch (DecodeException | CephxException | IllegalStateException | IllegalArgumentException e) {
@@ -478,13 +481,6 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
         return "0x" + Long.toHexString(features);
     }
 
-    private void sendAckIfNeeded() {
-        if (state == State.READY && inSeq > ackedIn) {
-            ackedIn = inSeq;
-            sendFrame(Tag.ACK, ControlFrames.u64(inSeq));
-        }
-    }
-
     private void startKeepalive() {
         long every = p.keepaliveInterval().toMillis();
         keepaliveTimer = ctx.executor().scheduleAtFixedRate(() -> {
@@ -509,36 +505,61 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
     public CompletableFuture<Void> send(Message m) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Channel ch = ctx.channel();
-        ch.eventLoop().execute(() -> {
-            if (state != State.READY) {
-                done.completeExceptionally(new ConnectionException("connection to " + p.target() + " is " + state));
-                return;
-            }
-            long seq = ++outSeq;
-            ByteBuf header = org.jceph.encoding.CephEncoder.heapBuffer(H2.size()).writeZero(H2.size());
-            H2_SEQ.setLong(header, 0, seq);
-            H2_TID.setLong(header, 0, m.tid());
-            H2_TYPE.setLong(header, 0, m.type());
-            H2_PRIORITY.setLong(header, 0, m.priority());
-            H2_VERSION.setLong(header, 0, m.version());
-            H2_DATA_PRE_PADDING.setLong(header, 0, 0);
-            H2_DATA_OFF.setLong(header, 0, 0);
-            H2_ACK_SEQ.setLong(header, 0, inSeq);
-            H2_FLAGS.setLong(header, 0, MSG_FLAGS);
-            H2_COMPAT.setLong(header, 0, m.compatVersion());
-            ackedIn = inSeq;
-            // front, middle and data go out as they are: components of the frame, not copies
-            ByteBuf frame = writer.encode(Tag.MESSAGE, header, Unpooled.wrappedBuffer(m.front()),
-                    Unpooled.wrappedBuffer(m.middle()), m.data());
-            ctx.writeAndFlush(frame).addListener(w -> {
-                if (w.isSuccess()) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(new ConnectionException("write to " + p.target() + " failed", w.cause()));
-                }
-            });
-        });
+        queuedSends.incrementAndGet();
+        try {
+            ch.eventLoop().execute(() -> sendNow(m, done));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            queuedSends.decrementAndGet();
+            throw e;
+        }
         return done;
+    }
+
+    /**
+     * On the event loop: frames {@code m} and writes it; flushes (one write system call for all the
+     * frames written since the last flush) only when no other send is queued behind this one, so a
+     * burst of sends from the objecter leaves in one write instead of one each.
+     */
+    private void sendNow(Message m, CompletableFuture<Void> done) {
+        boolean last = queuedSends.decrementAndGet() == 0;
+        try {
+            writeMessage(m, done);
+        } catch (RuntimeException e) { // a message we cannot frame fails its own send, not the loop
+            done.completeExceptionally(new ConnectionException("could not send to " + p.target() + ": " + e, e));
+        } finally {
+            if (last) {
+                ctx.flush(); // this frame and those the sends queued before it wrote
+            }
+        }
+    }
+
+    private void writeMessage(Message m, CompletableFuture<Void> done) {
+        if (state != State.READY) {
+            done.completeExceptionally(new ConnectionException("connection to " + p.target() + " is " + state));
+            return;
+        }
+        long seq = ++outSeq;
+        ByteBuf header = org.jceph.encoding.CephEncoder.heapBuffer(H2.size()).writeZero(H2.size());
+        H2_SEQ.setLong(header, 0, seq);
+        H2_TID.setLong(header, 0, m.tid());
+        H2_TYPE.setLong(header, 0, m.type());
+        H2_PRIORITY.setLong(header, 0, m.priority());
+        H2_VERSION.setLong(header, 0, m.version());
+        H2_DATA_PRE_PADDING.setLong(header, 0, 0);
+        H2_DATA_OFF.setLong(header, 0, 0);
+        H2_ACK_SEQ.setLong(header, 0, inSeq);
+        H2_FLAGS.setLong(header, 0, MSG_FLAGS);
+        H2_COMPAT.setLong(header, 0, m.compatVersion());
+        // front, middle and data go out as they are: components of the frame, not copies
+        ByteBuf frame = writer.encode(Tag.MESSAGE, header, Unpooled.wrappedBuffer(m.front()),
+                Unpooled.wrappedBuffer(m.middle()), m.data());
+        ctx.write(frame).addListener(w -> {
+            if (w.isSuccess()) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(new ConnectionException("write to " + p.target() + " failed", w.cause()));
+            }
+        });
     }
 
     @Override
