@@ -962,7 +962,8 @@ public final class RbdImage implements Image {
                 .orElseThrow(() -> new RbdException.NoSuchKeyException("image " + name + " has no snapshot " + snapName));
         IoCtx snapIo = io.duplicate();
         snapIo.setReadSnap(s.id());
-        Parent p = ImageOpen.loadParent(md, "rbd_header." + id, s.id(), 0);
+        Parent p = (features & RbdFeatures.MIGRATING) != 0 ? Migration.snapshotParent(md, id, s) // MIGRATION-HOOK
+                : ImageOpen.loadParent(md, "rbd_header." + id, s.id(), 0);
         RbdImage at = new RbdImage(snapIo, md, name, id, objectPrefix, order, s.size(), features, layout, true, p);
         at.snapId = s.id();
         return at;

@@ -10,7 +10,7 @@ import java.util.Map;
  * (lists), strings, integers (longs), booleans and null; writes the same shapes compactly, as
  * libcryptsetup does. Malformed input is a {@link LuksException} (EINVAL).
  */
-final class Json {
+public final class Json {
     private final String s;
     private int p;
 
@@ -18,7 +18,14 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    /**
+     * Parses one JSON value.
+     *
+     * @param text the JSON text
+     * @return a Map, List, String, Long, Boolean or null
+     * @throws LuksException (EINVAL) when malformed
+     */
+    public static Object parse(String text) {
         Json j = new Json(text);
         j.ws();
         Object v = j.value(0);
@@ -183,7 +190,13 @@ final class Json {
         }
     }
 
-    static String write(Object v) {
+    /**
+     * Writes a value of the shapes {@link #parse} returns, compactly.
+     *
+     * @param v the value
+     * @return its JSON text
+     */
+    public static String write(Object v) {
         StringBuilder b = new StringBuilder();
         write(b, v);
         return b.toString();
