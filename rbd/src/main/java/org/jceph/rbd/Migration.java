@@ -29,8 +29,14 @@ import org.jceph.rados.RadosException;
  *       trash; abort removes the destination and restores the source under its old name.</li>
  * </ul>
  *
- * <p>Not done here (refused with EOPNOTSUPP): sources with snapshots, import-only migrations
- * (a source spec instead of a source image) and format 1 sources.
+ * <p>Sources with snapshots: the destination gets the source's snapshots and a snap id map
+ * ({@code snap_seqs}); its snapshot views read through to the mapped source snapshots
+ * ({@link #snapshotParent}). jceph's prepare deep-copies the whole image there and then (librbd
+ * leaves the snapshots empty and deep-copies per object); jceph's execute of a stock-prepared
+ * migration deep-copies per object. Import-only migrations ({@link #prepareImport}) of native
+ * sources are supported; raw and qcow sources, format 1 sources, trash/group/mirror snapshots and
+ * deep copy-up on write (writes to absent objects of a destination with snapshots) are refused
+ * with EOPNOTSUPP.
  */
 public final class Migration {
     private static final int EOPNOTSUPP = 95;
@@ -188,8 +194,10 @@ public final class Migration {
         }
         RbdImage head = openSource(io, spec, 0, false);
         RbdImage at = head.atSnapshotId(srcSnap);
-        return new RbdImage.Parent(head.metadataIo().poolId(), head.metadataIo().namespace(), head.id(), srcSnap,
-                snap.size(), at);
+        // snap id NOSNAP in the spec marks a migration source (isMigrationSource: not shown as a
+        // parent); the view itself reads the source snapshot
+        return new RbdImage.Parent(head.metadataIo().poolId(), head.metadataIo().namespace(), head.id(),
+                RbdImage.NOSNAP_ID, snap.size(), at);
     }
 
     /**
@@ -917,13 +925,13 @@ public final class Migration {
         if (spec == null) {
             throw new RbdException(Errno.EINVAL.negative(), "image " + name + " is not migrating");
         }
+        Side me = new Side(io, name, id, spec);
+        if (spec.headerType() == MigrationSpec.TYPE_DST && !spec.sourceSpec().isEmpty()) {
+            return new Pair(null, me); // import-only: the source is not linked to the migration
+        }
         IoCtx other = io.forPool(spec.poolId());
         other.setNamespace(spec.poolNamespace());
-        Side me = new Side(io, name, id, spec);
         if (spec.headerType() == MigrationSpec.TYPE_DST) {
-            if (!spec.sourceSpec().isEmpty()) {
-                return new Pair(null, me); // import-only: the source is not linked to the migration
-            }
             return new Pair(new Side(other, spec.imageName(), spec.imageId(), get(other, spec.imageId())), me);
         }
         String dstId = spec.imageId();
