@@ -159,8 +159,10 @@ public final class Migration {
                     + MigrationSpec.stateName(spec.state()));
         }
         RbdImage source = openSource(io, spec, depth, true);
+        // an import at a snapshot smaller than the source's head: Pacific sizes the destination
+        // (and the overlap) by the head; nothing is read past the snapshot's end
         return new RbdImage.Parent(source.metadataIo().poolId(), source.metadataIo().namespace(), source.id(),
-                RbdImage.NOSNAP_ID, Math.min(size, spec.overlap()), source);
+                RbdImage.NOSNAP_ID, Math.min(Math.min(size, spec.overlap()), source.size()), source);
     }
 
     /**
@@ -190,14 +192,14 @@ public final class Migration {
         if (srcSnap == null) {
             RbdImage source = openSource(io, spec, 0, true);
             return new RbdImage.Parent(source.metadataIo().poolId(), source.metadataIo().namespace(), source.id(),
-                    RbdImage.NOSNAP_ID, Math.min(snap.size(), spec.overlap()), source);
+                    RbdImage.NOSNAP_ID, Math.min(Math.min(snap.size(), spec.overlap()), source.size()), source);
         }
         RbdImage head = openSource(io, spec, 0, false);
         RbdImage at = head.atSnapshotId(srcSnap);
         // snap id NOSNAP in the spec marks a migration source (isMigrationSource: not shown as a
         // parent); the view itself reads the source snapshot
         return new RbdImage.Parent(head.metadataIo().poolId(), head.metadataIo().namespace(), head.id(),
-                RbdImage.NOSNAP_ID, snap.size(), at);
+                RbdImage.NOSNAP_ID, Math.min(snap.size(), at.size()), at);
     }
 
     /**
@@ -594,11 +596,13 @@ public final class Migration {
             for (RbdImage.Snapshot snap : dstSnaps) {
                 Long x = reverse.get(snap.id());
                 if (x != null) {
-                    stages.add(new Stage(snap.id(), srcHead.atSnapshotId(x), snap.size()));
+                    RbdImage view = srcHead.atSnapshotId(x);
+                    stages.add(new Stage(snap.id(), view, Math.min(snap.size(), view.size())));
                 }
             }
             long lastMapped = stages.isEmpty() ? 0 : stages.get(stages.size() - 1).dstSnap();
-            stages.add(new Stage(RbdImage.NOSNAP_ID, headParent.image(), headParent.overlap()));
+            stages.add(new Stage(RbdImage.NOSNAP_ID, headParent.image(),
+                    Math.min(headParent.overlap(), headParent.image().size())));
             // the destination snapshots taken after prepare see what HEAD's stage writes
             List<Long> later = dstSnaps.stream().map(RbdImage.Snapshot::id)
                     .filter(id -> Long.compareUnsigned(id, lastMapped) > 0).toList();
@@ -712,6 +716,7 @@ public final class Migration {
             remove(p.src.io, p.src.id);
         }
         if (Trash.contains(p.src.io, p.src.id)) {
+            removeSnapshots(p.src);
             Trash.remove(p.src.io, p.src.id, true, progress);
         }
         notifyUpdate(p.dst);
@@ -772,6 +777,23 @@ public final class Migration {
         }
         if (Trash.contains(p.src.io, p.src.id)) {
             Trash.restore(p.src.io, p.src.id, p.src.name, true);
+        }
+    }
+
+    /**
+     * Removes the committed source's snapshots (unprotecting them first), as librbd's commit
+     * does before it removes the image: the destination has its own copies.
+     */
+    private static void removeSnapshots(Side src) {
+        try (RbdImage img = RbdImage.openById(src.io, src.id, OpenOptions.readWrite())) {
+            List<RbdImage.Snapshot> snaps = img.userSnapshots();
+            for (int i = snaps.size() - 1; i >= 0; i--) {
+                String name = snaps.get(i).name();
+                if (img.isProtected(name)) {
+                    img.snapUnprotect(name);
+                }
+                img.snapRemove(name);
+            }
         }
     }
 
