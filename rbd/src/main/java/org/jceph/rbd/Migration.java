@@ -770,6 +770,7 @@ public final class Migration {
             revertData(p, first);
             remove(p.dst.io, p.dst.id);
             try {
+                removeSnapshots(p.dst);
                 RbdImage.remove(p.dst.io, p.dst.name, second);
             } catch (RbdException.ImageNotFoundException e) {
                 // already gone: an abort that failed half way
@@ -781,11 +782,11 @@ public final class Migration {
     }
 
     /**
-     * Removes the committed source's snapshots (unprotecting them first), as librbd's commit
-     * does before it removes the image: the destination has its own copies.
+     * Removes an image's user snapshots (unprotecting them first), as librbd does before it
+     * removes the committed source or the aborted destination.
      */
-    private static void removeSnapshots(Side src) {
-        try (RbdImage img = RbdImage.openById(src.io, src.id, OpenOptions.readWrite())) {
+    private static void removeSnapshots(Side side) {
+        try (RbdImage img = RbdImage.openById(side.io, side.id, OpenOptions.readWrite())) {
             List<RbdImage.Snapshot> snaps = img.userSnapshots();
             for (int i = snaps.size() - 1; i >= 0; i--) {
                 String name = snaps.get(i).name();
@@ -807,6 +808,7 @@ public final class Migration {
         setState(p.dst.io, p.dst.id, MigrationSpec.STATE_ABORTING, "");
         remove(p.dst.io, p.dst.id);
         try {
+            removeSnapshots(p.dst);
             RbdImage.remove(p.dst.io, p.dst.name, pl);
         } catch (RbdException.ImageNotFoundException e) {
             // already gone: an abort that failed half way
