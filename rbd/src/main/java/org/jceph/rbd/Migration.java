@@ -648,8 +648,15 @@ public final class Migration {
                         for (long u : later) {
                             setSnapMapState(dst, u, n, state);
                         }
-                        dst.markExists(n);
+                        if (dst.mapActive()) {
+                            dst.markExists(n);
+                        }
                     }
+                }
+                if (objectMap && prev == null && dst.mapActive()) {
+                    // nothing at HEAD: a write refused earlier (no deep copy-up) may have marked
+                    // the object; librbd's deep copy leaves HEAD's state as the copy found it
+                    dst.markNonexistent(n);
                 }
             }
             pl.update(objects, objects);

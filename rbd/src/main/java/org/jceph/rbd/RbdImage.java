@@ -510,6 +510,11 @@ public final class RbdImage implements Image {
         objectMap.update(objectNo, objectNo + 1, ObjectMap.EXISTS, java.util.Optional.empty());
     }
 
+    /** MIGRATION-HOOK: a migration's deep copy found nothing for the object: HEAD's map says so. */
+    void markNonexistent(long objectNo) {
+        objectMap.update(objectNo, objectNo + 1, ObjectMap.NONEXISTENT, java.util.Optional.empty());
+    }
+
     /**
      * The image's id (the suffix of rbd_header.ID and of its data objects' names).
      *
