@@ -169,6 +169,15 @@ public final class IoCtx implements AutoCloseable {
     }
 
     /**
+     * The snapshot context sent with writes ({@link #setSelfManagedSnapWriteContext}).
+     *
+     * @return the context (empty until one is set)
+     */
+    public SnapContext selfManagedSnapWriteContext() {
+        return writeSnapContext;
+    }
+
+    /**
      * Reads go to this snapshot from now on ({@code -2 = CEPH_NOSNAP}, the head, by default).
      *
      * @param snapId the snapshot id, or -2 for the head
@@ -1707,6 +1716,17 @@ public final class IoCtx implements AutoCloseable {
      */
     public IoCtx forPool(long otherPoolId) {
         return client.ioCtx(otherPoolId);
+    }
+
+    /**
+     * The I/O context of another pool of the same client, by name.
+     *
+     * @param otherPoolName the other pool's name
+     * @return a new context on that pool
+     * @throws RadosException.PoolNotFoundException when there is no such pool
+     */
+    public IoCtx forPool(String otherPoolName) {
+        return client.ioCtx(otherPoolName);
     }
 
     /**

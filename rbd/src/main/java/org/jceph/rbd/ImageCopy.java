@@ -121,6 +121,21 @@ public final class ImageCopy {
             return this;
         }
 
+        /**
+         * Import-only migrations: librbd's defaults (4 MiB objects, no striping) where no order
+         * or striping was given, instead of the source's layout.
+         */
+        Options withDefaultLayout() {
+            if (order == null) {
+                order = 22;
+            }
+            if (stripeUnit < 0) {
+                stripeUnit = 1L << order;
+                stripeCount = 1;
+            }
+            return this;
+        }
+
         /** Whether {@link #flatten(boolean)} was asked for (Migration reads it). */
         boolean flattening() {
             return flatten;

@@ -1,5 +1,6 @@
 package org.jceph.rbd;
 
+import java.util.List;
 import java.util.Map;
 import org.jceph.encoding.CephDecoder;
 import org.jceph.rados.Errno;
@@ -28,8 +29,14 @@ import org.jceph.rados.RadosException;
  *       trash; abort removes the destination and restores the source under its old name.</li>
  * </ul>
  *
- * <p>Not done here (refused with EOPNOTSUPP): sources with snapshots, import-only migrations
- * (a source spec instead of a source image) and format 1 sources.
+ * <p>Sources with snapshots: the destination gets the source's snapshots and a snap id map
+ * ({@code snap_seqs}); its snapshot views read through to the mapped source snapshots
+ * ({@link #snapshotParent}). jceph's prepare deep-copies the whole image there and then (librbd
+ * leaves the snapshots empty and deep-copies per object); jceph's execute of a stock-prepared
+ * migration deep-copies per object. Import-only migrations ({@link #prepareImport}) of native
+ * sources are supported; raw and qcow sources, format 1 sources, trash/group/mirror snapshots and
+ * deep copy-up on write (writes to absent objects of a destination with snapshots) are refused
+ * with EOPNOTSUPP.
  */
 public final class Migration {
     private static final int EOPNOTSUPP = 95;
@@ -50,10 +57,12 @@ public final class Migration {
      * @param destImageId its id
      * @param state one of {@link MigrationSpec}'s {@code STATE_} constants
      * @param stateDescription its description
+     * @param sourceSpec an import-only migration's source spec (the source fields are then empty,
+     *     pool -1), else empty
      */
     public record Status(long sourcePoolId, String sourcePoolNamespace, String sourceImageName, String sourceImageId,
                          long destPoolId, String destPoolNamespace, String destImageName, String destImageId,
-                         int state, String stateDescription) {
+                         int state, String stateDescription, String sourceSpec) {
         /**
          * The state as {@code rbd status} prints it: Pacific's rbd_migration_status maps no
          * "aborting" (a half-done abort reads "unknown").
@@ -72,8 +81,11 @@ public final class Migration {
         }
     }
 
-    /** Both sides, found from either image's name. */
+    /** Both sides, found from either image's name; {@code src} is null for an import-only migration. */
     private record Pair(Side src, Side dst) {
+        boolean importOnly() {
+            return src == null;
+        }
     }
 
     // ---- cls_rbd calls -------------------------------------------------------------------------
@@ -131,10 +143,6 @@ public final class Migration {
             }
             return ImageOpen.loadParent(io, header, RbdImage.NOSNAP_ID, depth);
         }
-        if (!spec.sourceSpec().isEmpty()) {
-            throw new RbdException(EOPNOTSUPP, "image " + name + " is the destination of an import-only migration: "
-                    + "jceph cannot read its source");
-        }
         switch (spec.state()) {
             case MigrationSpec.STATE_PREPARED, MigrationSpec.STATE_EXECUTING -> {
             }
@@ -150,12 +158,69 @@ public final class Migration {
             default -> throw new RbdException(Errno.EBUSY.negative(), "image " + name + " is in migration state "
                     + MigrationSpec.stateName(spec.state()));
         }
+        RbdImage source = openSource(io, spec, depth, true);
+        // an import at a snapshot smaller than the source's head: Pacific sizes the destination
+        // (and the overlap) by the head; nothing is read past the snapshot's end
+        return new RbdImage.Parent(source.metadataIo().poolId(), source.metadataIo().namespace(), source.id(),
+                RbdImage.NOSNAP_ID, Math.min(Math.min(size, spec.overlap()), source.size()), source);
+    }
+
+    /**
+     * MIGRATION-HOOK for {@link RbdImage#atSnapshot}: what a migrating destination's snapshot
+     * reads through to, as librbd's refresh gives each snapshot a parent: a snapshot copied from
+     * the source (in the header's snap id map) reads the source at that source snapshot, with the
+     * snapshot's size as overlap; a snapshot taken on the destination after prepare reads the
+     * source's head. Objects the destination has at that snapshot (already deep-copied) are read
+     * from the destination. Not migrating (or executed): the snapshot's own clone parent.
+     *
+     * @param io the destination's metadata pool
+     * @param id its id
+     * @param snap the snapshot
+     * @return the parent of the snapshot view, or null
+     */
+    static RbdImage.Parent snapshotParent(IoCtx io, String id, RbdImage.Snapshot snap) {
+        MigrationSpec spec = get(io, id);
+        if (spec == null || spec.headerType() != MigrationSpec.TYPE_DST || !readsThrough(spec)) {
+            return ImageOpen.loadParent(io, "rbd_header." + id, snap.id(), 0);
+        }
+        Long srcSnap = null;
+        for (Map.Entry<Long, Long> e : spec.snapSeqs().entrySet()) {
+            if (e.getValue() == snap.id()) {
+                srcSnap = e.getKey();
+            }
+        }
+        if (srcSnap == null) {
+            RbdImage source = openSource(io, spec, 0, true);
+            return new RbdImage.Parent(source.metadataIo().poolId(), source.metadataIo().namespace(), source.id(),
+                    RbdImage.NOSNAP_ID, Math.min(Math.min(snap.size(), spec.overlap()), source.size()), source);
+        }
+        RbdImage head = openSource(io, spec, 0, false);
+        RbdImage at = head.atSnapshotId(srcSnap);
+        // snap id NOSNAP in the spec marks a migration source (isMigrationSource: not shown as a
+        // parent); the view itself reads the source snapshot
+        return new RbdImage.Parent(head.metadataIo().poolId(), head.metadataIo().namespace(), head.id(),
+                RbdImage.NOSNAP_ID, Math.min(snap.size(), at.size()), at);
+    }
+
+    /**
+     * The source of destination spec {@code spec}, read-only: a linked source image at its head,
+     * or an import-only native source (at its spec's snapshot when {@code atSpecSnap}, else at
+     * its head).
+     */
+    private static RbdImage openSource(IoCtx io, MigrationSpec spec, int depth, boolean atSpecSnap) {
+        if (!spec.sourceSpec().isEmpty()) {
+            NativeSource ns = NativeSource.parse(spec.sourceSpec());
+            return atSpecSnap ? ns.open(io, depth) : ns.openHead(io, depth);
+        }
         IoCtx sio = io.forPool(spec.poolId());
         sio.setNamespace(spec.poolNamespace());
-        RbdImage source = RbdImage.openWithId(sio, spec.imageName(), spec.imageId(), true,
-                RbdImage.DEFAULT_LOCK_TIMEOUT, depth + 1);
-        return new RbdImage.Parent(spec.poolId(), spec.poolNamespace(), spec.imageId(), RbdImage.NOSNAP_ID,
-                Math.min(size, spec.overlap()), source);
+        return RbdImage.openWithId(sio, spec.imageName(), spec.imageId(), true, RbdImage.DEFAULT_LOCK_TIMEOUT,
+                depth + 1);
+    }
+
+    private static boolean readsThrough(MigrationSpec spec) {
+        return spec.state() == MigrationSpec.STATE_PREPARED || spec.state() == MigrationSpec.STATE_EXECUTING
+                || spec.state() == MigrationSpec.STATE_ABORTING;
     }
 
     /**
@@ -164,9 +229,7 @@ public final class Migration {
      */
     static boolean readsThrough(IoCtx io, String id) {
         MigrationSpec spec = get(io, id);
-        return spec != null && spec.headerType() == MigrationSpec.TYPE_DST
-                && (spec.state() == MigrationSpec.STATE_PREPARED || spec.state() == MigrationSpec.STATE_EXECUTING
-                || spec.state() == MigrationSpec.STATE_ABORTING);
+        return spec != null && spec.headerType() == MigrationSpec.TYPE_DST && readsThrough(spec);
     }
 
     // ---- the operations ------------------------------------------------------------------------
@@ -192,14 +255,16 @@ public final class Migration {
         boolean samePlace = srcIo.poolId() == dstIo.poolId() && srcIo.namespace().equals(dstIo.namespace());
         String srcId;
         long size;
+        boolean withSnaps;
         try (RbdImage src = RbdImage.open(srcIo, srcName, true)) {
             if ((src.features() & RbdFeatures.MIGRATING) != 0) {
                 throw new RbdException(Errno.EBUSY.negative(), "image " + srcName + " is already being migrated");
             }
-            if (!src.snapshots().isEmpty()) {
-                throw new RbdException(EOPNOTSUPP, "image " + srcName + " has snapshots: jceph does not migrate "
-                        + "snapshots yet");
+            if (src.snapshots().stream().anyMatch(s -> !s.isUser())) {
+                throw new RbdException(EOPNOTSUPP, "image " + srcName + " has trash, group or mirror snapshots: "
+                        + "jceph migrates user snapshots only");
             }
+            withSnaps = !src.snapshots().isEmpty();
             srcId = src.id();
             size = src.size();
             if (!samePlace || !dstImage.equals(srcName)) {
@@ -213,21 +278,35 @@ public final class Migration {
         Trash.move(srcIo, srcName, null, Trash.SOURCE_MIGRATION);
         String dstId = null;
         boolean srcMarked = false;
+        Map<Long, Long> snapSeqs = Map.of();
         try {
             try (RbdImage src = RbdImage.openWithId(srcIo, srcName, srcId, true, RbdImage.DEFAULT_LOCK_TIMEOUT, 0)) {
                 RbdImage.Parent parent = src.parent();
-                if (parent != null && !o.flattening()) {
+                if (withSnaps) {
+                    // librbd creates the destination's snapshots empty and deep-copies each object
+                    // (all its snapshots) on copy-up or execute; jceph deep-copies the whole image
+                    // here, snapshot by snapshot, so the destination holds every object already and
+                    // execute finds nothing left to copy. The snap id map is what librbd keeps.
+                    try {
+                        ImageCopy.deepCopy(src, dstIo, dstImage, o);
+                    } finally {
+                        dstId = idOrNull(dstIo, dstImage);
+                    }
+                    snapSeqs = snapSeqs(src, dstIo, dstImage, dstId);
+                } else if (parent != null && !o.flattening()) {
                     ImageCopy.cloneFrom(src, parent, dstIo, dstImage, o);
                 } else {
                     ImageCopy.create(src, dstIo, dstImage, o, size, src.features());
                 }
-                dstId = idOf(dstIo, dstImage);
-                try (RbdImage dst = RbdImage.openWithId(dstIo, dstImage, dstId, false, RbdImage.DEFAULT_LOCK_TIMEOUT,
-                        0)) {
-                    if (dst.size() != size) {
-                        dst.resize(size);
+                if (!withSnaps) {
+                    dstId = idOf(dstIo, dstImage);
+                    try (RbdImage dst = RbdImage.openWithId(dstIo, dstImage, dstId, false,
+                            RbdImage.DEFAULT_LOCK_TIMEOUT, 0)) {
+                        if (dst.size() != size) {
+                            dst.resize(size);
+                        }
+                        ImageCopy.copyMetadata(src, dst);
                     }
-                    ImageCopy.copyMetadata(src, dst);
                 }
             }
             // cls migration_set refuses a second set, so the source is marked once its destination
@@ -236,7 +315,7 @@ public final class Migration {
                     dstId, "", Map.of(), 0, o.flattening(), false, 0, MigrationSpec.STATE_PREPARING, ""));
             srcMarked = true;
             set(dstIo, dstId, new MigrationSpec(MigrationSpec.TYPE_DST, srcIo.poolId(), srcIo.namespace(), srcName,
-                    srcId, "", Map.of(), size, o.flattening(), false, 0, MigrationSpec.STATE_PREPARING, ""));
+                    srcId, "", snapSeqs, size, o.flattening(), false, 0, MigrationSpec.STATE_PREPARING, ""));
             setState(srcIo, srcId, MigrationSpec.STATE_PREPARED, "");
             setState(dstIo, dstId, MigrationSpec.STATE_PREPARED, "");
         } catch (RuntimeException e) {
@@ -261,6 +340,184 @@ public final class Migration {
             }
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * The source's snapshot ids mapped to the destination's snapshots of the same names (the
+     * {@code snap_seqs} of librbd's destination migration header).
+     */
+    private static Map<Long, Long> snapSeqs(RbdImage src, IoCtx dstIo, String dstName, String dstId) {
+        Map<String, Long> dstIds = new java.util.HashMap<>();
+        try (RbdImage dst = RbdImage.openWithId(dstIo, dstName, dstId, true, RbdImage.DEFAULT_LOCK_TIMEOUT, 0)) {
+            for (RbdImage.Snapshot s : dst.userSnapshots()) {
+                dstIds.put(s.name(), s.id());
+            }
+        }
+        Map<Long, Long> seqs = new java.util.TreeMap<>();
+        for (RbdImage.Snapshot s : src.userSnapshots()) {
+            Long d = dstIds.get(s.name());
+            if (d == null) {
+                throw new RbdException("snapshot " + s.name() + " was not copied to " + dstName);
+            }
+            seqs.put(s.id(), d);
+        }
+        return seqs;
+    }
+
+    /**
+     * rbd_migration_prepare_import with a native source spec
+     * ({@code {"type":"native","pool_name":...,"image_name":...,"snap_name":...}}, or
+     * {@code pool_id}, {@code pool_namespace}, {@code image_id}, {@code snap_id}): a new
+     * destination that reads through to the source image (at the snapshot, if named); the source
+     * is left as it is (not moved to the trash, not marked) and commit does not remove it.
+     *
+     * <p>As librbd does, the destination takes the pool's defaults for its layout and features
+     * unless the options say otherwise (not the source's), gets the source's snapshots up to
+     * the named one with a snap id map, its image metadata, and a migration header with the
+     * source spec (keys sorted, compact, as librbd's json_spirit writes it) and flatten set.
+     * Unlike librbd, jceph copies the data here (snapshot by snapshot); execute then has nothing
+     * left to copy. Other source types (raw, qcow) are refused with EOPNOTSUPP.
+     *
+     * @param sourceSpec the JSON source spec
+     * @param dstIo the destination's pool (and namespace)
+     * @param dstName the destination's name
+     * @param options the destination's layout and features (null: defaults)
+     * @throws RbdException with EINVAL for a malformed spec, EOPNOTSUPP for a non-native one
+     * @throws RbdException.ImageExistsException when the destination name is taken
+     */
+    public static void prepareImport(String sourceSpec, IoCtx dstIo, String dstName, ImageCopy.Options options) {
+        java.util.Objects.requireNonNull(sourceSpec, "sourceSpec");
+        java.util.Objects.requireNonNull(dstIo, "dstIo");
+        if (dstName == null || dstName.isEmpty()) {
+            throw new RbdException(Errno.EINVAL.negative(), "an import-only migration needs a destination name");
+        }
+        NativeSource ns = NativeSource.parse(sourceSpec);
+        ImageCopy.Options o = options == null ? new ImageCopy.Options() : options;
+        o = o.withDefaultLayout().flatten(true);
+        if (dstIo.statOrNull("rbd_id." + dstName) != null) {
+            throw new RbdException.ImageExistsException("image " + dstName + " already exists in pool "
+                    + dstIo.poolName());
+        }
+        String dstId = null;
+        try (RbdImage src = ns.open(dstIo, 0)) {
+            if (src.snapshots().stream().anyMatch(s -> !s.isUser())) {
+                throw new RbdException(EOPNOTSUPP, "the source has trash, group or mirror snapshots: jceph imports "
+                        + "user snapshots only");
+            }
+            try {
+                ImageCopy.deepCopy(src, dstIo, dstName, o);
+            } finally {
+                dstId = idOrNull(dstIo, dstName);
+            }
+            Map<Long, Long> seqs = new java.util.TreeMap<>();
+            Map<String, Long> dstIds = new java.util.HashMap<>();
+            try (RbdImage dst = RbdImage.openWithId(dstIo, dstName, dstId, true, RbdImage.DEFAULT_LOCK_TIMEOUT, 0)) {
+                dst.userSnapshots().forEach(s -> dstIds.put(s.name(), s.id()));
+            }
+            long end = src.viewSnapId();
+            for (RbdImage.Snapshot s : src.userSnapshots()) {
+                if (Long.compareUnsigned(s.id(), end) <= 0 && dstIds.containsKey(s.name())) {
+                    seqs.put(s.id(), dstIds.get(s.name()));
+                }
+            }
+            set(dstIo, dstId, new MigrationSpec(MigrationSpec.TYPE_DST, -1, "", "", "", ns.normalized(), seqs,
+                    src.size(), true, false, 0, MigrationSpec.STATE_PREPARING, ""));
+            setState(dstIo, dstId, MigrationSpec.STATE_PREPARED, "");
+        } catch (RuntimeException e) {
+            if (dstId != null) {
+                try {
+                    if (get(dstIo, dstId) != null) {
+                        remove(dstIo, dstId);
+                    }
+                    RbdImage.remove(dstIo, dstName);
+                } catch (RuntimeException r) {
+                    e.addSuppressed(r);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A native source spec: the image (by pool name or id, namespace, image name or id) and the
+     * snapshot it is read at (by name or id; none: its head).
+     */
+    record NativeSource(Long poolId, String poolName, String poolNamespace, String imageName, String imageId,
+                        String snapName, Long snapId, String normalized) {
+        static NativeSource parse(String json) {
+            Object v;
+            try {
+                v = org.jceph.rbd.crypto.Json.parse(json);
+            } catch (RbdException e) {
+                throw new RbdException(Errno.EINVAL.negative(), "invalid source spec: " + e.getMessage());
+            }
+            if (!(v instanceof Map<?, ?> m)) {
+                throw new RbdException(Errno.EINVAL.negative(), "invalid source spec: not a JSON object");
+            }
+            Object type = m.get("type");
+            if (!"native".equals(type)) {
+                throw new RbdException(EOPNOTSUPP, "source spec type " + type + ": jceph imports native sources only");
+            }
+            java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                sorted.put(String.valueOf(e.getKey()), e.getValue());
+            }
+            NativeSource n = new NativeSource(num(m, "pool_id"), str(m, "pool_name"), str(m, "pool_namespace"),
+                    str(m, "image_name"), str(m, "image_id"), str(m, "snap_name"), num(m, "snap_id"),
+                    org.jceph.rbd.crypto.Json.write(sorted));
+            if ((n.poolId == null) == (n.poolName == null)) {
+                throw new RbdException(Errno.EINVAL.negative(), "invalid source spec: pool_name or pool_id needed");
+            }
+            if (n.imageName == null) {
+                throw new RbdException(Errno.EINVAL.negative(), "invalid source spec: image_name needed");
+            }
+            if (n.snapName != null && n.snapId != null) {
+                throw new RbdException(Errno.EINVAL.negative(), "invalid source spec: snap_name and snap_id both set");
+            }
+            return n;
+        }
+
+        private static String str(Map<?, ?> m, String key) {
+            Object v = m.get(key);
+            if (v != null && !(v instanceof String)) {
+                throw new RbdException(Errno.EINVAL.negative(), "invalid source spec: " + key + " is not a string");
+            }
+            return (String) v;
+        }
+
+        private static Long num(Map<?, ?> m, String key) {
+            Object v = m.get(key);
+            if (v != null && !(v instanceof Long)) {
+                throw new RbdException(Errno.EINVAL.negative(), "invalid source spec: " + key + " is not a number");
+            }
+            return (Long) v;
+        }
+
+        /** The source image at its head, read-only. */
+        RbdImage openHead(IoCtx any, int depth) {
+            IoCtx io;
+            try {
+                io = poolId != null ? any.forPool(poolId) : any.forPool(poolName);
+            } catch (RadosException.NotFoundException e) {
+                throw new RbdException(Errno.ENOENT.negative(), "the source spec's pool does not exist");
+            }
+            io.setNamespace(poolNamespace == null ? "" : poolNamespace);
+            return imageId != null
+                    ? RbdImage.openWithId(io, imageName, imageId, true, RbdImage.DEFAULT_LOCK_TIMEOUT, depth + 1)
+                    : ImageOpen.open(io, imageName, true, RbdImage.DEFAULT_LOCK_TIMEOUT, depth + 1);
+        }
+
+        /** The source, read-only, at the named snapshot (or its head). */
+        RbdImage open(IoCtx any, int depth) {
+            RbdImage head = openHead(any, depth);
+            if (snapName != null) {
+                return head.atSnapshot(snapName);
+            }
+            if (snapId != null) {
+                return head.atSnapshotId(snapId);
+            }
+            return head;
         }
     }
 
@@ -291,10 +548,147 @@ public final class Migration {
         setBoth(p, MigrationSpec.STATE_EXECUTING);
         try (RbdImage dst = RbdImage.openWithId(p.dst.io, p.dst.name, p.dst.id, false, RbdImage.DEFAULT_LOCK_TIMEOUT,
                 0)) {
-            dst.copyUpAll(progress);
+            if (dst.snapshots().isEmpty()) {
+                dst.copyUpAll(progress);
+            } else {
+                dst.underMaintenance(() -> {
+                    deepCopyObjects(p, dst, ProgressListener.orNone(progress));
+                    return null;
+                });
+            }
             setBoth(p, MigrationSpec.STATE_EXECUTED);
             dst.notifyHeaderUpdate();
         }
+    }
+
+    /** One step of a per-object deep copy: a destination snapshot (or HEAD) and what it reads. */
+    private record Stage(long dstSnap, RbdImage view, long limit) {
+    }
+
+    /**
+     * librbd's deep copy-up (deep_copy::ObjectCopyRequest with the migration's snap map), for
+     * every object the destination does not have at all (neither a head nor a clone): the
+     * object's bytes at each source snapshot mapped to a destination snapshot, oldest first, then
+     * at the source's head, each written (or removed) with a snapshot context that ends just
+     * before the destination snapshot it belongs to, so that the OSD's clones give each
+     * destination snapshot exactly the source snapshot's bytes. Stages equal to the one before
+     * are not written (the clone covers both). The destination's snapshot object maps (and HEAD's)
+     * are set where the object exists. Objects the destination already has were copied up or
+     * written since prepare (or prepared by jceph, which copies everything) and are left alone.
+     */
+    private static void deepCopyObjects(Pair p, RbdImage dst, ProgressListener pl) {
+        if (dst.layout().stripeCount() > 1) {
+            throw new RbdException(EOPNOTSUPP, "image " + dst.name() + " is striped: jceph deep-copies migrations "
+                    + "with snapshots for stripe count 1 only");
+        }
+        RbdImage.Parent headParent = dst.parent();
+        if (headParent == null) {
+            return; // nothing reads through any more
+        }
+        MigrationSpec spec = p.dst.spec;
+        Map<Long, Long> reverse = new java.util.HashMap<>();
+        spec.snapSeqs().forEach((src, d) -> reverse.put(d, src));
+        List<RbdImage.Snapshot> dstSnaps = dst.snapshots();
+        boolean objectMap = (dst.features() & RbdFeatures.OBJECT_MAP) != 0;
+        boolean fastDiff = (dst.features() & RbdFeatures.FAST_DIFF) != 0;
+        try (RbdImage srcHead = openSource(p.dst.io, spec, 0, false)) {
+            List<Stage> stages = new java.util.ArrayList<>();
+            for (RbdImage.Snapshot snap : dstSnaps) {
+                Long x = reverse.get(snap.id());
+                if (x != null) {
+                    RbdImage view = srcHead.atSnapshotId(x);
+                    stages.add(new Stage(snap.id(), view, Math.min(snap.size(), view.size())));
+                }
+            }
+            long lastMapped = stages.isEmpty() ? 0 : stages.get(stages.size() - 1).dstSnap();
+            stages.add(new Stage(RbdImage.NOSNAP_ID, headParent.image(),
+                    Math.min(headParent.overlap(), headParent.image().size())));
+            // the destination snapshots taken after prepare see what HEAD's stage writes
+            List<Long> later = dstSnaps.stream().map(RbdImage.Snapshot::id)
+                    .filter(id -> Long.compareUnsigned(id, lastMapped) > 0).toList();
+            long os = dst.layout().objectSize();
+            long end = 0;
+            for (Stage st : stages) {
+                end = Math.max(end, st.limit());
+            }
+            long objects = (end + os - 1) / os;
+            IoCtx data = dst.dataIo();
+            for (long n = 0; n < objects; n++) {
+                pl.update(n, objects);
+                String oid = dst.object(n);
+                if (data.listSnaps(oid) != null) {
+                    continue;
+                }
+                byte[] prev = null;
+                for (int i = 0; i < stages.size(); i++) {
+                    Stage st = stages.get(i);
+                    long start = n * os;
+                    long len = Math.min(os, st.limit() - start);
+                    byte[] d = len <= 0 ? null : trimmed(await(st.view().readAsync(start, (int) len)));
+                    boolean changed = !java.util.Arrays.equals(d, prev);
+                    if (changed) {
+                        IoCtx w = data.duplicate();
+                        w.setSelfManagedSnapWriteContext(snapContextBefore(dstSnaps, i == 0 ? 0
+                                : stages.get(i - 1).dstSnap()));
+                        if (d == null) {
+                            w.remove(oid);
+                        } else {
+                            w.writeFull(oid, d);
+                        }
+                    }
+                    prev = d;
+                    if (!objectMap || d == null) {
+                        continue;
+                    }
+                    int state = changed || !fastDiff ? org.jceph.rbd.objectmap.ObjectMap.EXISTS
+                            : org.jceph.rbd.objectmap.ObjectMap.EXISTS_CLEAN;
+                    if (st.dstSnap() != RbdImage.NOSNAP_ID) {
+                        setSnapMapState(dst, st.dstSnap(), n, state);
+                    } else {
+                        for (long u : later) {
+                            setSnapMapState(dst, u, n, state);
+                        }
+                        if (dst.mapActive()) {
+                            dst.markExists(n);
+                        }
+                    }
+                }
+                if (objectMap && prev == null && dst.mapActive()) {
+                    // nothing at HEAD: a write refused earlier (no deep copy-up) may have marked
+                    // the object; librbd's deep copy leaves HEAD's state as the copy found it
+                    dst.markNonexistent(n);
+                }
+            }
+            pl.update(objects, objects);
+        }
+    }
+
+    /** The destination's snapshots up to {@code seq}, newest first, as a write's snap context. */
+    private static org.jceph.encoding.types.SnapContext snapContextBefore(List<RbdImage.Snapshot> snaps, long seq) {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (RbdImage.Snapshot s : snaps) {
+            if (Long.compareUnsigned(s.id(), seq) <= 0) {
+                ids.add(0, s.id());
+            }
+        }
+        return new org.jceph.encoding.types.SnapContext(seq, ids);
+    }
+
+    /** cls_rbd object_map_update on a snapshot's object map (no lock: snapshot maps are not locked). */
+    private static void setSnapMapState(RbdImage dst, long snapId, long objectNo, int state) {
+        byte[] in = RbdImage.encode(e -> e.writeU64Le(objectNo).writeU64Le(objectNo + 1).writeU8(state)
+                .writeBool(false));
+        dst.metadataIo().exec(org.jceph.rbd.objectmap.ObjectMap.name(dst.id(), snapId), "rbd", "object_map_update",
+                in);
+    }
+
+    /** The bytes with trailing zeros dropped; null when all zero. */
+    private static byte[] trimmed(byte[] d) {
+        int end = d.length;
+        while (end > 0 && d[end - 1] == 0) {
+            end--;
+        }
+        return end == 0 ? null : end == d.length ? d : java.util.Arrays.copyOf(d, end);
     }
 
     /**
@@ -321,10 +715,15 @@ public final class Migration {
                     + MigrationSpec.stateName(p.dst.spec.state()) + ", not executed");
         }
         remove(p.dst.io, p.dst.id);
+        if (p.importOnly()) { // the source was never linked: it stays as it is
+            notifyUpdate(p.dst);
+            return;
+        }
         if (get(p.src.io, p.src.id) != null) {
             remove(p.src.io, p.src.id);
         }
         if (Trash.contains(p.src.io, p.src.id)) {
+            removeSnapshots(p.src);
             Trash.remove(p.src.io, p.src.id, true, progress);
         }
         notifyUpdate(p.dst);
@@ -351,6 +750,10 @@ public final class Migration {
     public static void abort(IoCtx io, String name, ProgressListener progress) {
         ProgressListener pl = ProgressListener.orNone(progress);
         Pair p = pair(io, name);
+        if (p.importOnly()) {
+            abortImport(p, pl);
+            return;
+        }
         boolean dstThere = p.dst.spec != null;
         boolean srcMarked = p.src.spec != null;
         if (dstThere) {
@@ -374,6 +777,7 @@ public final class Migration {
             revertData(p, first);
             remove(p.dst.io, p.dst.id);
             try {
+                removeSnapshots(p.dst);
                 RbdImage.remove(p.dst.io, p.dst.name, second);
             } catch (RbdException.ImageNotFoundException e) {
                 // already gone: an abort that failed half way
@@ -381,6 +785,40 @@ public final class Migration {
         }
         if (Trash.contains(p.src.io, p.src.id)) {
             Trash.restore(p.src.io, p.src.id, p.src.name, true);
+        }
+    }
+
+    /**
+     * Removes an image's user snapshots (unprotecting them first), as librbd does before it
+     * removes the committed source or the aborted destination.
+     */
+    private static void removeSnapshots(Side side) {
+        try (RbdImage img = RbdImage.openById(side.io, side.id, OpenOptions.readWrite())) {
+            List<RbdImage.Snapshot> snaps = img.userSnapshots();
+            for (int i = snaps.size() - 1; i >= 0; i--) {
+                String name = snaps.get(i).name();
+                if (img.isProtected(name)) {
+                    img.snapUnprotect(name);
+                }
+                img.snapRemove(name);
+            }
+        }
+    }
+
+    /** Aborts an import-only migration: the destination goes, the source was never touched. */
+    private static void abortImport(Pair p, ProgressListener pl) {
+        long others = p.dst.io.listWatchers(p.dst.header()).size();
+        if (others > 0) {
+            throw new RbdException(Errno.EBUSY.negative(), "image " + p.dst.name + " is open elsewhere: "
+                    + "close it there before aborting its migration");
+        }
+        setState(p.dst.io, p.dst.id, MigrationSpec.STATE_ABORTING, "");
+        remove(p.dst.io, p.dst.id);
+        try {
+            removeSnapshots(p.dst);
+            RbdImage.remove(p.dst.io, p.dst.name, pl);
+        } catch (RbdException.ImageNotFoundException e) {
+            // already gone: an abort that failed half way
         }
     }
 
@@ -446,9 +884,14 @@ public final class Migration {
      */
     public static Status status(IoCtx io, String name) {
         Pair p = pair(io, name);
+        if (p.importOnly()) {
+            MigrationSpec s = p.dst.spec;
+            return new Status(-1, "", "", "", p.dst.io.poolId(), p.dst.io.namespace(), p.dst.name, p.dst.id,
+                    s.state(), s.stateDescription(), s.sourceSpec());
+        }
         MigrationSpec s = p.dst.spec != null ? p.dst.spec : p.src.spec;
         return new Status(p.src.io.poolId(), p.src.io.namespace(), p.src.name, p.src.id, p.dst.io.poolId(),
-                p.dst.io.namespace(), p.dst.name, p.dst.id, s.state(), s.stateDescription());
+                p.dst.io.namespace(), p.dst.name, p.dst.id, s.state(), s.stateDescription(), "");
     }
 
     /**
@@ -467,6 +910,10 @@ public final class Migration {
     // ---- helpers -------------------------------------------------------------------------------
 
     private static void setBoth(Pair p, int state) {
+        if (p.importOnly()) {
+            setState(p.dst.io, p.dst.id, state, "");
+            return;
+        }
         if (p.src.spec == null || p.dst.spec == null) {
             throw new RbdException(Errno.EINVAL.negative(), "the migration of " + p.dst.name + " was half aborted: "
                     + "abort it again");
@@ -481,6 +928,14 @@ public final class Migration {
             s.io.notify(s.header(), org.jceph.rbd.lock.WatchNotifyMessages.headerUpdate(), 5);
         } catch (RadosException e) {
             // watchers re-read the header on their next refresh anyway
+        }
+    }
+
+    private static String idOrNull(IoCtx io, String name) {
+        try {
+            return idOf(io, name);
+        } catch (RbdException.ImageNotFoundException e) {
+            return null;
         }
     }
 
@@ -501,14 +956,13 @@ public final class Migration {
         if (spec == null) {
             throw new RbdException(Errno.EINVAL.negative(), "image " + name + " is not migrating");
         }
+        Side me = new Side(io, name, id, spec);
+        if (spec.headerType() == MigrationSpec.TYPE_DST && !spec.sourceSpec().isEmpty()) {
+            return new Pair(null, me); // import-only: the source is not linked to the migration
+        }
         IoCtx other = io.forPool(spec.poolId());
         other.setNamespace(spec.poolNamespace());
-        Side me = new Side(io, name, id, spec);
         if (spec.headerType() == MigrationSpec.TYPE_DST) {
-            if (!spec.sourceSpec().isEmpty()) {
-                throw new RbdException(EOPNOTSUPP, "image " + name + " is the destination of an import-only "
-                        + "migration: jceph does not run those");
-            }
             return new Pair(new Side(other, spec.imageName(), spec.imageId(), get(other, spec.imageId())), me);
         }
         String dstId = spec.imageId();

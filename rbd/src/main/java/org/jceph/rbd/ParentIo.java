@@ -220,6 +220,14 @@ final class ParentIo {
         /** READ_PARENT: the parent's data for the object, then the copy-up with or before the step. */
         private CompletableFuture<Void> readParent() {
             state = CopyUpState.READ_PARENT;
+            Parent p = img.parent;
+            if (p != null && p.isMigrationSource() && !img.io.selfManagedSnapWriteContext().snaps().isEmpty()) { // MIGRATION-HOOK
+                // librbd deep-copies the object's snapshots on this copy-up; a head-only copy-up
+                // would leave the destination's snapshots empty once the migration is committed
+                return CompletableFuture.failedFuture(new RbdException(Errno.EOPNOTSUPP.negative(), "writing "
+                        + oid + " of " + img.name + " needs a deep copy-up of the migration's snapshots, which jceph "
+                        + "does not do: execute the migration first"));
+            }
             return parentObjectData(n).thenCompose(data -> {
                 IoCtx.Operation copyup = data.length == 0 ? null : new IoCtx.Operation().exec("rbd", "copyup", data);
                 return stepReadsObject ? copyUpThenStep(copyup) : copyUpWithStep(copyup);

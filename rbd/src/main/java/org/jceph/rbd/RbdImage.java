@@ -510,6 +510,11 @@ public final class RbdImage implements Image {
         objectMap.update(objectNo, objectNo + 1, ObjectMap.EXISTS, java.util.Optional.empty());
     }
 
+    /** MIGRATION-HOOK: a migration's deep copy found nothing for the object: HEAD's map says so. */
+    void markNonexistent(long objectNo) {
+        objectMap.update(objectNo, objectNo + 1, ObjectMap.NONEXISTENT, java.util.Optional.empty());
+    }
+
     /**
      * The image's id (the suffix of rbd_header.ID and of its data objects' names).
      *
@@ -962,7 +967,8 @@ public final class RbdImage implements Image {
                 .orElseThrow(() -> new RbdException.NoSuchKeyException("image " + name + " has no snapshot " + snapName));
         IoCtx snapIo = io.duplicate();
         snapIo.setReadSnap(s.id());
-        Parent p = ImageOpen.loadParent(md, "rbd_header." + id, s.id(), 0);
+        Parent p = (features & RbdFeatures.MIGRATING) != 0 ? Migration.snapshotParent(md, id, s) // MIGRATION-HOOK
+                : ImageOpen.loadParent(md, "rbd_header." + id, s.id(), 0);
         RbdImage at = new RbdImage(snapIo, md, name, id, objectPrefix, order, s.size(), features, layout, true, p);
         at.snapId = s.id();
         return at;

@@ -240,12 +240,18 @@ class MigrationIT extends LiveRbdTest {
         }
         assertEquals(-16, assertThrows(RbdException.class, () -> RbdImage.remove(io(), "m-plain2")).errno());
         Migration.abort(io(), "m-plain2");
-        try (RbdImage img = RbdImage.open(io(), "m-plain", false)) {
-            img.snapCreate("s");
-        }
-        assertEquals(-95, assertThrows(RbdException.class, () -> Migration.prepare(io(), "m-plain", io(), "m-p3",
-                null)).errno(), "snapshots are not migrated by jceph yet");
-        assertTrue(c.rbdOrThrow("ls", pool).lines().anyMatch("m-plain"::equals), "a refused prepare changes nothing");
+        assertEquals(-95, assertThrows(RbdException.class, () -> Migration.prepareImport(
+                "{\"type\":\"raw\",\"stream\":{\"type\":\"file\",\"file_path\":\"/x\"}}", io(), "m-p3", null))
+                .errno(), "raw import sources are not supported");
+        assertEquals(-22, assertThrows(RbdException.class, () -> Migration.prepareImport("{\"type\":\"native\"",
+                io(), "m-p3", null)).errno(), "malformed JSON");
+        assertEquals(-22, assertThrows(RbdException.class, () -> Migration.prepareImport(
+                "{\"type\":\"native\",\"image_name\":\"m-plain\"}", io(), "m-p3", null)).errno(), "no pool");
+        assertEquals(-2, assertThrows(RbdException.class, () -> Migration.prepareImport(
+                "{\"type\":\"native\",\"pool_name\":\"no-such-pool\",\"image_name\":\"m-plain\"}", io(), "m-p3",
+                null)).errno(), "no such pool");
+        assertTrue(c.rbdOrThrow("ls", pool).lines().anyMatch("m-plain"::equals), "the source is untouched");
+        assertTrue(c.rbdOrThrow("ls", pool).lines().noneMatch("m-p3"::equals), "a refused prepare creates nothing");
     }
 
     private byte[] exportOf(String spec) throws Exception {

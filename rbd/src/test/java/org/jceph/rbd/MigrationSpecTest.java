@@ -42,6 +42,30 @@ class MigrationSpecTest {
         assertArrayEquals(hex(PACIFIC_DST), s.toBytes());
     }
 
+    /**
+     * An import-only destination: Pacific 16.2.15's {@code rbd migration prepare --import-only
+     * --source-spec '{"type":"native","pool_name":"rbd","image_name":"s1","snap_name":"b"}' imp1},
+     * source snapshots 4 and 5 copied as 6 and 7, 4 MiB overlap, flatten set.
+     */
+    private static final String PACIFIC_IMPORT = "03039200000002ffffffffffffffff000000000000000000000000020000000400"
+            + "00000000000006000000000000000500000000000000070000000000000000004000000000000100020000000000450000007b"
+            + "22696d6167655f6e616d65223a227331222c22706f6f6c5f6e616d65223a22726264222c22736e61705f6e616d65223a2262"
+            + "222c2274797065223a226e6174697665227d";
+
+    @Test
+    void decodesPacificsImportOnlyDestinationWithSnapSeqsAndEncodesItBack() {
+        MigrationSpec s = MigrationSpec.decode(hex(PACIFIC_IMPORT));
+        assertEquals(MigrationSpec.TYPE_DST, s.headerType());
+        assertEquals(-1, s.poolId());
+        assertEquals("", s.imageName());
+        assertEquals(Map.of(4L, 6L, 5L, 7L), s.snapSeqs());
+        assertEquals(4L << 20, s.overlap());
+        assertEquals(true, s.flatten());
+        assertEquals("{\"image_name\":\"s1\",\"pool_name\":\"rbd\",\"snap_name\":\"b\",\"type\":\"native\"}",
+                s.sourceSpec());
+        assertArrayEquals(hex(PACIFIC_IMPORT), s.toBytes());
+    }
+
     @Test
     void encodesTheSourceHeaderAsPacificDoes() {
         MigrationSpec s = new MigrationSpec(MigrationSpec.TYPE_SRC, 2, "", "b", "10298d21411", "", Map.of(), 0, false,

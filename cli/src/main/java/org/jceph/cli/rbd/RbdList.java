@@ -90,7 +90,9 @@ final class RbdList {
                 boolean prot = img.isProtected(s.name());
                 Map<String, Object> sp;
                 try (RbdImage at = img.atSnapshot(s.name())) {
-                    sp = parentOf(rados, at.parent());
+                    RbdImage.Parent ap = at.parent();
+                    // a migrating destination's snapshots read through to the source: not a parent
+                    sp = parentOf(rados, ap != null && ap.isMigrationSource() ? null : ap);
                 }
                 Map<String, Object> sm = new LinkedHashMap<>();
                 sm.put("image", name);

@@ -11,7 +11,7 @@ import org.jceph.encoding.JsonStrings;
  * (lists), strings, integers (longs), booleans and null; writes the same shapes compactly, as
  * libcryptsetup does. Malformed input is a {@link LuksException} (EINVAL).
  */
-final class Json {
+public final class Json {
     private final String s;
     private int p;
 
@@ -19,7 +19,14 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    /**
+     * Parses one JSON value.
+     *
+     * @param text the JSON text
+     * @return a Map, List, String, Long, Boolean or null
+     * @throws LuksException (EINVAL) when malformed
+     */
+    public static Object parse(String text) {
         Json j = new Json(text);
         j.ws();
         Object v = j.value(0);
@@ -184,7 +191,13 @@ final class Json {
         }
     }
 
-    static String write(Object v) {
+    /**
+     * Writes a value of the shapes {@link #parse} returns, compactly.
+     *
+     * @param v the value
+     * @return its JSON text
+     */
+    public static String write(Object v) {
         StringBuilder b = new StringBuilder();
         write(b, v);
         return b.toString();
