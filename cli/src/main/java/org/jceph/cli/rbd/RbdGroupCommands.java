@@ -269,7 +269,14 @@ final class RbdGroupCommands {
         return spec;
     }
 
-    /** rbd group snap ls: NAME and STATUS ("ok" or "incomplete"); nothing at all when there is none. */
+    /** The first release (Squid) whose rbd group snap ls shows ID, NAME and STATE ("complete"). */
+    private static final int RELEASE_SQUID = 19;
+
+    /**
+     * rbd group snap ls: NAME and STATUS ("ok" or "incomplete"); from Squid on ID, NAME and STATE
+     * ("complete" or "incomplete"), as the tool of the cluster's release prints them; nothing at
+     * all when there is none.
+     */
     private static int snapList(RbdCommand.Args a, RadosClient rados, PrintStream out) {
         String[] g = groupSpec(a, 3);
         List<Groups.GroupSnap> snaps;
@@ -278,19 +285,31 @@ final class RbdGroupCommands {
         } catch (Groups.GroupNotFoundException e) {
             snaps = List.of();
         }
+        boolean squid = rados.osdMap().requireOsdRelease() >= RELEASE_SQUID;
+        String done = squid ? "complete" : "ok";
         if (json(a)) {
             List<Object> list = new ArrayList<>();
             for (Groups.GroupSnap s : snaps) {
                 Map<String, Object> m = new LinkedHashMap<>();
+                if (squid) {
+                    m.put("id", s.id());
+                }
                 m.put("snapshot", s.name());
-                m.put("state", s.complete() ? "ok" : "incomplete");
+                m.put("state", s.complete() ? done : "incomplete");
                 list.add(m);
             }
             CephJson.print(out, a, "group_snaps", new CephJson.Items("group_snap", list));
         } else if (!snaps.isEmpty()) {
-            RbdCommand.TextTable t = new RbdCommand.TextTable(new String[] {"NAME", "STATUS"}, new boolean[] {false, true});
+            RbdCommand.TextTable t = squid
+                    ? new RbdCommand.TextTable(new String[] {"ID", "NAME", "STATE"}, new boolean[] {false, false, true})
+                    : new RbdCommand.TextTable(new String[] {"NAME", "STATUS"}, new boolean[] {false, true});
             for (Groups.GroupSnap s : snaps) {
-                t.row(s.name(), s.complete() ? "ok" : "incomplete");
+                String state = s.complete() ? done : "incomplete";
+                if (squid) {
+                    t.row(s.id(), s.name(), state);
+                } else {
+                    t.row(s.name(), state);
+                }
             }
             t.print(out);
         }

@@ -158,6 +158,9 @@ final class RbdMirrorCommands {
         }
     }
 
+    /** The first release (Squid) whose tool's mirror pool info shows the mirror uuid and remote namespace. */
+    private static final int RELEASE_SQUID = 19;
+
     private static int poolInfo(RbdCommand.Args a, RadosClient rados, PrintStream out) {
         IoCtx io = pool(a, rados, 3);
         boolean all = a.flags().contains("all");
@@ -166,10 +169,20 @@ final class RbdMirrorCommands {
         doc.put("mode", mode.text());
         List<Peer> peers = List.of();
         String site = null;
+        // from Squid on the tool also shows the pool's mirror uuid and the remote namespace
+        boolean squid = rados.osdMap().requireOsdRelease() >= RELEASE_SQUID;
+        String uuid = null;
+        String remoteNamespace = null;
         if (mode != Mode.DISABLED) {
             site = MirrorPool.siteNameGet(rados);
             peers = MirrorPool.peers(io);
             doc.put("site_name", site);
+            if (squid) {
+                uuid = java.util.Objects.requireNonNullElse(MirrorPool.uuidGet(io), "");
+                remoteNamespace = MirrorPool.remoteNamespaceGet(io);
+                doc.put("mirror_uuid", uuid);
+                doc.put("remote_namespace", remoteNamespace);
+            }
             List<Object> list = new ArrayList<>();
             for (Peer p : peers) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -195,6 +208,10 @@ final class RbdMirrorCommands {
             return 0;
         }
         out.println("Site Name: " + site);
+        if (squid) {
+            out.println("Mirror UUID: " + uuid);
+            out.println("Remote Namespace: " + remoteNamespace);
+        }
         out.println();
         if (peers.isEmpty()) {
             out.println("Peer Sites: none");
