@@ -275,17 +275,20 @@ final class RbdGroupCommands {
     /**
      * rbd group snap ls: NAME and STATUS ("ok" or "incomplete"); from Squid on ID, NAME and STATE
      * ("complete" or "incomplete"), as the tool of the cluster's release prints them; nothing at
-     * all when there is none.
+     * all when there is none (and for a missing group: Pacific's exit 0, Squid's ENOENT).
      */
     private static int snapList(RbdCommand.Args a, RadosClient rados, PrintStream out) {
         String[] g = groupSpec(a, 3);
+        boolean squid = rados.osdMap().requireOsdRelease() >= RELEASE_SQUID;
         List<Groups.GroupSnap> snaps;
         try {
             snaps = Groups.snapshots(RbdCommand.io(rados, g[0]), g[1]);
         } catch (Groups.GroupNotFoundException e) {
-            snaps = List.of();
+            if (squid) {
+                return 2; // Squid's tool fails with ENOENT, saying nothing but in librbd's log
+            }
+            snaps = List.of(); // Pacific's lists nothing
         }
-        boolean squid = rados.osdMap().requireOsdRelease() >= RELEASE_SQUID;
         String done = squid ? "complete" : "ok";
         if (json(a)) {
             List<Object> list = new ArrayList<>();
