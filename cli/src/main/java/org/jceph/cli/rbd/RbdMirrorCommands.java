@@ -173,12 +173,20 @@ final class RbdMirrorCommands {
         boolean squid = rados.osdMap().requireOsdRelease() >= RELEASE_SQUID;
         String uuid = null;
         String remoteNamespace = null;
+        // for a namespace the tool shows no site and no peers: Pacific's and Reef's the mode
+        // alone, Squid's the mode, the uuid and the remote namespace
+        boolean namespaceOnly = !io.namespace().isEmpty();
         if (mode != Mode.DISABLED) {
             site = MirrorPool.siteNameGet(rados);
-            peers = MirrorPool.peers(io);
-            doc.put("site_name", site);
+            peers = namespaceOnly ? List.of() : MirrorPool.peers(io);
+            if (!namespaceOnly) {
+                doc.put("site_name", site);
+            }
             if (squid) {
-                uuid = java.util.Objects.requireNonNullElse(MirrorPool.uuidGet(io), "");
+                // the pool's uuid (its default namespace's), also when asked about a namespace
+                IoCtx root = io.duplicate();
+                root.setNamespace("");
+                uuid = java.util.Objects.requireNonNullElse(MirrorPool.uuidGet(root), "");
                 remoteNamespace = MirrorPool.remoteNamespaceGet(io);
                 doc.put("mirror_uuid", uuid);
                 doc.put("remote_namespace", remoteNamespace);
@@ -196,7 +204,9 @@ final class RbdMirrorCommands {
                 }
                 list.add(m);
             }
-            doc.put("peers", new CephJson.Items("peer", list));
+            if (!namespaceOnly) {
+                doc.put("peers", new CephJson.Items("peer", list));
+            }
         }
         if (CephJson.formatted(a)) {
             CephJson.print(out, a, "mirror", doc);
@@ -207,12 +217,20 @@ final class RbdMirrorCommands {
             out.flush();
             return 0;
         }
-        out.println("Site Name: " + site);
+        if (!namespaceOnly) {
+            out.println("Site Name: " + site);
+        }
         if (squid) {
             out.println("Mirror UUID: " + uuid);
             out.println("Remote Namespace: " + remoteNamespace);
+            out.println();
+        } else if (!namespaceOnly) {
+            out.println();
         }
-        out.println();
+        if (namespaceOnly) {
+            out.flush();
+            return 0;
+        }
         if (peers.isEmpty()) {
             out.println("Peer Sites: none");
         } else {

@@ -104,6 +104,11 @@ class RbdBeyondIoReleasesIT {
         assertEquals("", run(c, "mirror", "pool", "enable", POOL, "image", "--site-name", "site-a"));
         String peer = run(c, "mirror", "pool", "peer", "add", POOL, "client.admin@site-b").trim();
         sameListing(c, "mirror", "pool", "info", POOL);
+        // a namespace's own mirroring (Squid's info shows its uuid and remote namespace, no peers)
+        c.rbdOrThrow("mirror", "pool", "enable", POOL + "/ours", "image");
+        sameListing(c, "mirror", "pool", "info", POOL + "/ours");
+        assertEquals("", run(c, "mirror", "pool", "disable", POOL + "/ours"));
+        sameListing(c, "mirror", "pool", "info", POOL + "/ours");
         assertEquals("Mirroring enabled\n", run(c, "mirror", "image", "enable", POOL + "/m1", "snapshot"));
         assertTrue(c.rbdOrThrow("mirror", "image", "snapshot", POOL + "/m1").startsWith("Snapshot ID: "));
         c.rbdOrThrow("mirror", "image", "enable", POOL + "/m2", "snapshot");
