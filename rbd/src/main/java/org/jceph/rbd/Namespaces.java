@@ -17,6 +17,7 @@ import org.jceph.rados.RadosException;
  * "name_NAME" → empty. A namespace exists, for librbd and the rbd tool, when its own
  * {@code rbd_directory} says READY (cls_rbd dir_state_assert; the state is one byte in the
  * directory's omap). Creating one is namespace_add, then dir_state_set READY in the namespace
+ * (and, from Reef on, an empty rbd_trash there),
  * (undone on failure). Removing one first disables additions to its directory and deletes the
  * directory in one operation (cls_rbd refuses with EBUSY while images are listed), refuses while
  * its trash holds an image, disables mirroring, deletes the namespace's pool-level objects, and
@@ -74,6 +75,7 @@ public final class Namespaces {
         IoCtx ns = in(pool, name);
         try {
             ns.exec(DIRECTORY, "rbd", "dir_state_set", CephEncoder.toBytes(e -> e.writeU8(DIRECTORY_READY)));
+            RbdPool.createTrashObject(ns); // Reef's librbd makes the namespace's trash here too
         } catch (RuntimeException failed) {
             // as librbd: the directory may have been created before the call failed
             try {
@@ -188,6 +190,7 @@ public final class Namespaces {
     private static void reopen(IoCtx ns) {
         try {
             ns.exec(DIRECTORY, "rbd", "dir_state_set", CephEncoder.toBytes(e -> e.writeU8(DIRECTORY_READY)));
+            RbdPool.createTrashObject(ns); // Reef's librbd makes the namespace's trash here too
         } catch (RadosException e) {
             // librbd also carries on: the refusal is what the caller must see
         }

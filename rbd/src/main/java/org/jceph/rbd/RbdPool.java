@@ -43,7 +43,8 @@ public final class RbdPool {
 
     /**
      * Prepares a pool for RBD as librbd's pool init does: tags it with the {@code rbd}
-     * application (waiting for the OSD map that says so), then, once, proves that it takes
+     * application (waiting for the OSD map that says so), creates {@code rbd_trash} when the cluster
+     * is Reef or newer (as that librbd does), then, once, proves that it takes
      * self-managed snapshots and overwrites: a snapshot id is allocated and dropped, and
      * {@code rbd_info} is written "validate", then overwritten "overwrite validated" (a pool
      * that already says so is left alone).
@@ -70,7 +71,23 @@ public final class RbdPool {
             client.waitForMap(m -> m.pool(poolId) != null && m.pool(poolId).applicationMetadata().containsKey("rbd"),
                     APPLICATION_WAIT);
         }
+        createTrashObject(io);
         validate(io);
+    }
+
+    /** The first Ceph release whose librbd creates {@code rbd_trash} at pool init and namespace create. */
+    static final int RELEASE_EAGER_TRASH = 18;
+
+    /**
+     * Creates the namespace's (empty) {@code rbd_trash} as librbd does from Reef on (18.2.4, Ceph
+     * tracker 64800: an image can then be moved to the trash, so removed, even when the OSDs are
+     * full). Pacific's librbd creates it at the first removal; against a Pacific cluster (by
+     * require_osd_release) we leave it to that, as its tool does.
+     */
+    static void createTrashObject(IoCtx io) {
+        if (io.client().osdMap().requireOsdRelease() >= RELEASE_EAGER_TRASH) {
+            io.operate(Trash.OBJECT, new IoCtx.Operation().create(false));
+        }
     }
 
     private static void validate(IoCtx pool) {

@@ -269,28 +269,50 @@ final class RbdGroupCommands {
         return spec;
     }
 
-    /** rbd group snap ls: NAME and STATUS ("ok" or "incomplete"); nothing at all when there is none. */
+    /** The first release (Squid) whose rbd group snap ls shows ID, NAME and STATE ("complete"). */
+    private static final int RELEASE_SQUID = 19;
+
+    /**
+     * rbd group snap ls: NAME and STATUS ("ok" or "incomplete"); from Squid on ID, NAME and STATE
+     * ("complete" or "incomplete"), as the tool of the cluster's release prints them; nothing at
+     * all when there is none (and for a missing group: Pacific's exit 0, Squid's ENOENT).
+     */
     private static int snapList(RbdCommand.Args a, RadosClient rados, PrintStream out) {
         String[] g = groupSpec(a, 3);
+        boolean squid = rados.osdMap().requireOsdRelease() >= RELEASE_SQUID;
         List<Groups.GroupSnap> snaps;
         try {
             snaps = Groups.snapshots(RbdCommand.io(rados, g[0]), g[1]);
         } catch (Groups.GroupNotFoundException e) {
-            snaps = List.of();
+            if (squid) {
+                return 2; // Squid's tool fails with ENOENT, saying nothing but in librbd's log
+            }
+            snaps = List.of(); // Pacific's lists nothing
         }
+        String done = squid ? "complete" : "ok";
         if (json(a)) {
             List<Object> list = new ArrayList<>();
             for (Groups.GroupSnap s : snaps) {
                 Map<String, Object> m = new LinkedHashMap<>();
+                if (squid) {
+                    m.put("id", s.id());
+                }
                 m.put("snapshot", s.name());
-                m.put("state", s.complete() ? "ok" : "incomplete");
+                m.put("state", s.complete() ? done : "incomplete");
                 list.add(m);
             }
             CephJson.print(out, a, "group_snaps", new CephJson.Items("group_snap", list));
         } else if (!snaps.isEmpty()) {
-            RbdCommand.TextTable t = new RbdCommand.TextTable(new String[] {"NAME", "STATUS"}, new boolean[] {false, true});
+            RbdCommand.TextTable t = squid
+                    ? new RbdCommand.TextTable(new String[] {"ID", "NAME", "STATE"}, new boolean[] {false, false, true})
+                    : new RbdCommand.TextTable(new String[] {"NAME", "STATUS"}, new boolean[] {false, true});
             for (Groups.GroupSnap s : snaps) {
-                t.row(s.name(), s.complete() ? "ok" : "incomplete");
+                String state = s.complete() ? done : "incomplete";
+                if (squid) {
+                    t.row(s.id(), s.name(), state);
+                } else {
+                    t.row(s.name(), state);
+                }
             }
             t.print(out);
         }

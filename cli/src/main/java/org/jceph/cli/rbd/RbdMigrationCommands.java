@@ -45,20 +45,26 @@ final class RbdMigrationCommands {
         // the destination's pool: its spec's, else --dest-pool, else the default pool "rbd" (not
         // the source's: Pacific's `rbd migration prepare POOL/IMAGE` alone opens pool rbd)
         String dstSpec = a.pos().size() > 3 ? a.pos().get(3) : a.opt("dest", null);
+        // [POOL/[NAMESPACE/]]IMAGE, the parts not given from --dest-pool and --dest-namespace
+        String dstNamespace = a.opt("dest-namespace", "");
         String[] dst;
         if (dstSpec == null) {
-            dst = new String[] {a.opt("dest-pool", "rbd"), src[1]};
+            dst = new String[] {RbdCommand.poolSpec(a.opt("dest-pool", "rbd"), dstNamespace), src[1]};
         } else {
             if (dstSpec.startsWith("rbd:")) {
                 dstSpec = dstSpec.substring(4);
             }
-            int slash = dstSpec.indexOf('/');
-            dst = slash < 0 ? new String[] {a.opt("dest-pool", "rbd"), dstSpec}
-                    : new String[] {dstSpec.substring(0, slash), dstSpec.substring(slash + 1)};
+            String[] parts = dstSpec.split("/", -1);
+            dst = switch (parts.length) {
+                case 1 -> new String[] {RbdCommand.poolSpec(a.opt("dest-pool", "rbd"), dstNamespace), dstSpec};
+                case 2 -> new String[] {RbdCommand.poolSpec(parts[0], dstNamespace), parts[1]};
+                case 3 -> new String[] {RbdCommand.poolSpec(parts[0], parts[1]), parts[2]};
+                default -> throw new UsageException("rbd: invalid spec '" + dstSpec + "'");
+            };
         }
         ImageCopy.Options o = RbdCopyCommands.options(a, rados, true);
         try {
-            Migration.prepare(rados.ioCtx(src[0]), src[1], rados.ioCtx(dst[0]), dst[1], o);
+            Migration.prepare(RbdCommand.io(rados, src[0]), src[1], RbdCommand.io(rados, dst[0]), dst[1], o);
         } catch (RbdException e) {
             err.println("rbd: preparing migration failed: " + strerror(e.errno()));
             return Math.min(255, Math.abs(e.errno()));
@@ -153,7 +159,7 @@ final class RbdMigrationCommands {
         String[] spec = RbdCommand.spec(a, 2);
         RbdCommand.Progress progress = new RbdCommand.Progress(a, err, what);
         try {
-            step.run(rados.ioCtx(spec[0]), spec[1], progress);
+            step.run(RbdCommand.io(rados, spec[0]), spec[1], progress);
         } catch (RbdException e) {
             progress.fail();
             err.println("rbd: " + failure + ": " + strerror(e.errno()));
@@ -170,7 +176,7 @@ final class RbdMigrationCommands {
     private static int commit(RbdCommand.Args a, RadosClient rados, PrintStream err) {
         String[] spec = RbdCommand.spec(a, 2);
         try {
-            Migration.status(rados.ioCtx(spec[0]), spec[1]);
+            Migration.status(RbdCommand.io(rados, spec[0]), spec[1]);
         } catch (RbdException e) {
             // the stock tool asks for the status first and stops there
             err.println("rbd: getting migration status failed: " + strerror(e.errno()));

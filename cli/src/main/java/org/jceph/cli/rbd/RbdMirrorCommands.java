@@ -158,6 +158,9 @@ final class RbdMirrorCommands {
         }
     }
 
+    /** The first release (Squid) whose tool's mirror pool info shows the mirror uuid and remote namespace. */
+    private static final int RELEASE_SQUID = 19;
+
     private static int poolInfo(RbdCommand.Args a, RadosClient rados, PrintStream out) {
         IoCtx io = pool(a, rados, 3);
         boolean all = a.flags().contains("all");
@@ -166,10 +169,28 @@ final class RbdMirrorCommands {
         doc.put("mode", mode.text());
         List<Peer> peers = List.of();
         String site = null;
+        // from Squid on the tool also shows the pool's mirror uuid and the remote namespace
+        boolean squid = rados.osdMap().requireOsdRelease() >= RELEASE_SQUID;
+        String uuid = null;
+        String remoteNamespace = null;
+        // for a namespace the tool shows no site and no peers: Pacific's and Reef's the mode
+        // alone, Squid's the mode, the uuid and the remote namespace
+        boolean namespaceOnly = !io.namespace().isEmpty();
         if (mode != Mode.DISABLED) {
             site = MirrorPool.siteNameGet(rados);
-            peers = MirrorPool.peers(io);
-            doc.put("site_name", site);
+            peers = namespaceOnly ? List.of() : MirrorPool.peers(io);
+            if (!namespaceOnly) {
+                doc.put("site_name", site);
+            }
+            if (squid) {
+                // the pool's uuid (its default namespace's), also when asked about a namespace
+                IoCtx root = io.duplicate();
+                root.setNamespace("");
+                uuid = java.util.Objects.requireNonNullElse(MirrorPool.uuidGet(root), "");
+                remoteNamespace = MirrorPool.remoteNamespaceGet(io);
+                doc.put("mirror_uuid", uuid);
+                doc.put("remote_namespace", remoteNamespace);
+            }
             List<Object> list = new ArrayList<>();
             for (Peer p : peers) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -183,7 +204,9 @@ final class RbdMirrorCommands {
                 }
                 list.add(m);
             }
-            doc.put("peers", new CephJson.Items("peer", list));
+            if (!namespaceOnly) {
+                doc.put("peers", new CephJson.Items("peer", list));
+            }
         }
         if (CephJson.formatted(a)) {
             CephJson.print(out, a, "mirror", doc);
@@ -194,8 +217,20 @@ final class RbdMirrorCommands {
             out.flush();
             return 0;
         }
-        out.println("Site Name: " + site);
-        out.println();
+        if (!namespaceOnly) {
+            out.println("Site Name: " + site);
+        }
+        if (squid) {
+            out.println("Mirror UUID: " + uuid);
+            out.println("Remote Namespace: " + remoteNamespace);
+            out.println();
+        } else if (!namespaceOnly) {
+            out.println();
+        }
+        if (namespaceOnly) {
+            out.flush();
+            return 0;
+        }
         if (peers.isEmpty()) {
             out.println("Peer Sites: none");
         } else {

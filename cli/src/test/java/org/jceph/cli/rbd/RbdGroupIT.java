@@ -91,9 +91,19 @@ class RbdGroupIT {
         c.rbdOrThrow("group", "create", pool + "/empty");
 
         sameListing(c, List.of("group", "ls"), pool);
-        for (String g : List.of("ours", "theirs", "empty", "missing")) {
+        for (String g : List.of("ours", "theirs", "empty")) {
             sameListing(c, List.of("group", "image", "ls"), pool + "/" + g);
             sameListing(c, List.of("group", "snap", "ls"), pool + "/" + g);
+        }
+        sameListing(c, List.of("group", "image", "ls"), pool + "/missing");
+        // a missing group's snapshots: Pacific's tool lists none, Squid's fails with ENOENT (exit 2)
+        for (List<String> f : FORMATS) {
+            String[] a = args(List.of("group", "snap", "ls"), f, pool + "/missing");
+            CommandResult stock = c.rbd(args(List.of(a), List.of("--log_to_stderr=false", "--err_to_stderr=false")));
+            Result ours = runRc(c, a);
+            assertEquals(stock.exitCode(), ours.rc(), String.join(" ", a));
+            assertEquals(stock.stdout(), ours.out(), String.join(" ", a));
+            assertEquals(stockErr(stock), ours.err(), String.join(" ", a));
         }
         for (String i : List.of("o1", "o2", "s1", "s2")) {
             sameListing(c, List.of("snap", "ls", "--all"), pool + "/" + i);
@@ -221,7 +231,7 @@ class RbdGroupIT {
         sameListing(c, List.of("group", "snap", "ls"), pool + "/half-g");
         sameListing(c, List.of("group", "image", "ls"), pool + "/half-g");
         assertTrue(run(c, "group", "snap", "ls", pool + "/half-g").lines()
-                .anyMatch(l -> l.startsWith("half ") && l.endsWith(" incomplete")));
+                .anyMatch(l -> l.matches("(deadbeef +)?half +incomplete"))); // Squid's tool shows the id first
         assertTrue(run(c, "group", "image", "ls", pool + "/half-g").contains("/half-a incomplete"));
         // both remove what was left: the half snapshot has no member snapshot to remove
         run(c, "group", "snap", "rm", pool + "/half-g@half");

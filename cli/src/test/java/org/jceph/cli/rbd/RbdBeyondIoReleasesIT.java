@@ -1,0 +1,128 @@
+package org.jceph.cli.rbd;
+
+import static org.jceph.cli.rbd.JcephRbd.run;
+import static org.jceph.cli.rbd.JcephRbd.runRc;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jceph.cli.rbd.JcephRbd.Result;
+import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.RealCluster;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RBD beyond I/O against the newer releases, compactly: namespaces, live migration and snapshot
+ * mirroring, each used by jceph and by that release's stock tool on the other's work, with the
+ * listings both print compared. The full suites ({@link RbdNamespaceIT}, {@link RbdMigrationIT},
+ * {@link RbdMirrorIT}) run on Pacific; this one runs in the it-reef and it-tentacle executions
+ * only (tag {@value #TAG}), to keep their cost to seconds.
+ */
+@RealCluster
+@Tag(RbdBeyondIoReleasesIT.TAG)
+class RbdBeyondIoReleasesIT {
+    /** The JUnit tag the it-reef and it-tentacle executions select besides cross-release. */
+    static final String TAG = "newer-releases";
+
+    private static final String POOL = "rbdx-rel";
+
+    @TempDir
+    Path tmp;
+
+    /** Both tools print the same, in plain text and JSON. */
+    private static void sameListing(CephCluster c, String... cmd) {
+        for (List<String> f : List.of(List.<String>of(), List.of("--format", "json"))) {
+            String[] a = java.util.stream.Stream.concat(List.of(cmd).stream(), f.stream()).toArray(String[]::new);
+            assertEquals(c.rbdOrThrow(a), run(c, a), String.join(" ", a));
+        }
+    }
+
+    private byte[] random(long seed) throws Exception {
+        byte[] bytes = new byte[2 << 20];
+        new java.util.Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private Path file(String name, byte[] bytes) throws Exception {
+        Path f = tmp.resolve(name);
+        Files.write(f, bytes);
+        return f;
+    }
+
+    private byte[] stockExport(CephCluster c, String spec) throws Exception {
+        Path p = tmp.resolve("export-" + System.nanoTime());
+        c.rbdOrThrow("export", "--no-progress", spec, p.toString());
+        return Files.readAllBytes(p);
+    }
+
+    private static byte[] ourExport(CephCluster c, String spec) {
+        Result r = runRc(c, "export", "--no-progress", spec, "-");
+        assertEquals(0, r.rc(), r.err());
+        return r.bytes();
+    }
+
+    @Test
+    void namespacesMigrationAndMirroringInteroperate(CephCluster c) throws Exception {
+        c.cephOrThrow("osd", "pool", "create", POOL, "8");
+        c.rbdOrThrow("pool", "init", POOL);
+
+        // namespaces: each tool creates one, both list both; images written by one, read by the other
+        run(c, "namespace", "create", POOL + "/ours");
+        c.rbdOrThrow("namespace", "create", POOL + "/theirs");
+        sameListing(c, "namespace", "ls", POOL);
+        byte[] a = random(1);
+        byte[] b = random(2);
+        run(c, "import", "--no-progress", file("a", a).toString(), POOL + "/theirs/a");
+        c.rbdOrThrow("import", "--no-progress", file("b", b).toString(), POOL + "/ours/b");
+        assertArrayEquals(a, stockExport(c, POOL + "/theirs/a"));
+        assertArrayEquals(b, ourExport(c, POOL + "/ours/b"));
+        assertEquals("a\n", c.rbdOrThrow("ls", POOL + "/theirs"));
+        sameListing(c, "ls", "-l", POOL + "/ours");
+
+        // migration across namespaces, each tool preparing and committing what the other executes
+        run(c, "migration", "prepare", POOL + "/theirs/a", POOL + "/ours/a2");
+        sameListing(c, "status", POOL + "/ours/a2");
+        c.rbdOrThrow("migration", "execute", "--no-progress", POOL + "/ours/a2");
+        sameListing(c, "status", POOL + "/ours/a2");
+        run(c, "migration", "commit", "--no-progress", POOL + "/ours/a2");
+        assertArrayEquals(a, stockExport(c, POOL + "/ours/a2"));
+        c.rbdOrThrow("migration", "prepare", POOL + "/ours/b", POOL + "/theirs/b2");
+        sameListing(c, "status", POOL + "/theirs/b2");
+        run(c, "migration", "execute", "--no-progress", POOL + "/theirs/b2");
+        c.rbdOrThrow("migration", "commit", "--no-progress", POOL + "/theirs/b2");
+        assertArrayEquals(b, ourExport(c, POOL + "/theirs/b2"));
+        assertEquals("b2\n", c.rbdOrThrow("ls", POOL + "/theirs"));
+
+        // snapshot mirroring in the default namespace: jceph enables, the stock tool snapshots, and back
+        c.rbdOrThrow("create", "--size", "4M", POOL + "/m1");
+        c.rbdOrThrow("create", "--size", "4M", POOL + "/m2");
+        assertEquals("", run(c, "mirror", "pool", "enable", POOL, "image", "--site-name", "site-a"));
+        String peer = run(c, "mirror", "pool", "peer", "add", POOL, "client.admin@site-b").trim();
+        sameListing(c, "mirror", "pool", "info", POOL);
+        // a namespace's own mirroring (Squid's info shows its uuid and remote namespace, no peers)
+        c.rbdOrThrow("mirror", "pool", "enable", POOL + "/ours", "image");
+        sameListing(c, "mirror", "pool", "info", POOL + "/ours");
+        assertEquals("", run(c, "mirror", "pool", "disable", POOL + "/ours"));
+        sameListing(c, "mirror", "pool", "info", POOL + "/ours");
+        assertEquals("Mirroring enabled\n", run(c, "mirror", "image", "enable", POOL + "/m1", "snapshot"));
+        assertTrue(c.rbdOrThrow("mirror", "image", "snapshot", POOL + "/m1").startsWith("Snapshot ID: "));
+        c.rbdOrThrow("mirror", "image", "enable", POOL + "/m2", "snapshot");
+        assertTrue(run(c, "mirror", "image", "snapshot", POOL + "/m2").startsWith("Snapshot ID: "));
+        for (String img : List.of("m1", "m2")) {
+            sameListing(c, "mirror", "image", "status", POOL + "/" + img);
+            sameListing(c, "snap", "ls", "--all", POOL + "/" + img);
+        }
+        sameListing(c, "mirror", "pool", "status", POOL);
+        assertEquals("Mirroring disabled\n", c.rbdOrThrow("mirror", "image", "disable", POOL + "/m1"));
+        assertEquals("Mirroring disabled\n", run(c, "mirror", "image", "disable", POOL + "/m2"));
+        c.rbdOrThrow("mirror", "pool", "peer", "remove", POOL, peer);
+        assertEquals("", run(c, "mirror", "pool", "disable", POOL));
+        sameListing(c, "mirror", "pool", "info", POOL);
+        c.cephOrThrow("osd", "pool", "rm", POOL, POOL, "--yes-i-really-really-mean-it");
+    }
+}
