@@ -306,6 +306,17 @@ public final class ImageCopy {
         RbdImage.clone(p.metadataIo(), p.name(), snapName, dstIo, dstName, features, format);
     }
 
+    /**
+     * A new image with no source to take after: the options' layout (after
+     * {@link Options#withDefaultLayout}) and features, else librbd's default features
+     * (an import-only migration from a raw file).
+     */
+    static void createFresh(IoCtx dstIo, String dstName, Options o, long size) {
+        o.withDefaultLayout();
+        long features = o.features != null ? o.features : RbdFeatures.LIBRBD_DEFAULT;
+        RbdImage.create(dstIo, dstName, size, o.order, features, o.stripeUnit, o.stripeCount, o.dataPool);
+    }
+
     static void create(RbdImage src, IoCtx dstIo, String dstName, Options o, long size, long srcFeatures) {
         int order = o.order != null ? o.order : src.order();
         long features = o.features != null ? o.features : srcFeatures & ~IMPLICIT;

@@ -103,7 +103,10 @@ public final class ImageDiff {
         }
         List<Extent> parentData = null;
         RbdImage.Parent parent = img.parent();
-        if (includeParent && fromId == 0 && parent != null && parent.overlap() > 0) {
+        if (includeParent && fromId == 0 && parent != null && parent.overlap() > 0 && parent.image() == null) {
+            // MIGRATION-HOOK: a raw file source has no allocation map: all of it counts as data
+            parentData = List.of(new Extent(0, Math.min(parent.overlap(), size), true));
+        } else if (includeParent && fromId == 0 && parent != null && parent.overlap() > 0) {
             RbdImage p = parent.image();
             parentData = onlyData(of(p, p.metadataIo(), p.dataIo(), parent.snapId(), null, wholeObject, true),
                     Math.min(parent.overlap(), size));

@@ -38,7 +38,7 @@ public record ImageInfo(long opFeatures, long flags, Instant created, Instant ac
         long limit = u64(md, header, "snapshot_get_limit", new byte[0], NO_LIMIT);
         boolean parentTrash = false;
         RbdImage.Parent p = img.parent();
-        if (p != null) {
+        if (p != null && p.image() != null) { // MIGRATION-HOOK: a raw file source is in no trash
             parentTrash = Trash.contains(p.image().metadataIo(), p.imageId());
         }
         return new ImageInfo(op, flags, time(md, header, "get_create_timestamp"), time(md, header, "get_access_timestamp"),

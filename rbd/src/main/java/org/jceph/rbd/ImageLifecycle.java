@@ -89,7 +89,7 @@ final class ImageLifecycle {
         if (p != null && p.isMigrationSource() && !Migration.readsThrough(img.md, img.id)) { // MIGRATION-HOOK
             // executed (or committed) elsewhere: the destination stands on its own (or its clone parent)
             img.parent = ImageOpen.loadParent(img.md, header, RbdImage.NOSNAP, 0);
-            p.image().close();
+            p.closeSource();
         }
     }
 

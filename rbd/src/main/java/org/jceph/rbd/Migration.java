@@ -34,7 +34,8 @@ import org.jceph.rados.RadosException;
  * ({@link #snapshotParent}). jceph's prepare deep-copies the whole image there and then (librbd
  * leaves the snapshots empty and deep-copies per object); jceph's execute of a stock-prepared
  * migration deep-copies per object. Import-only migrations ({@link #prepareImport}) of native
- * sources are supported; raw and qcow sources, format 1 sources, trash/group/mirror snapshots and
+ * and raw file sources ({@link RawFileSource}) are supported; qcow sources, raw sources with
+ * snapshots or http/s3 streams, format 1 sources, trash/group/mirror snapshots and
  * deep copy-up on write (writes to absent objects of a destination with snapshots) are refused
  * with EOPNOTSUPP.
  */
@@ -158,6 +159,10 @@ public final class Migration {
             default -> throw new RbdException(Errno.EBUSY.negative(), "image " + name + " is in migration state "
                     + MigrationSpec.stateName(spec.state()));
         }
+        RbdImage.Parent raw = rawParent(spec, size);
+        if (raw != null) {
+            return raw;
+        }
         RbdImage source = openSource(io, spec, depth, true);
         // an import at a snapshot smaller than the source's head: Pacific sizes the destination
         // (and the overlap) by the head; nothing is read past the snapshot's end
@@ -190,6 +195,10 @@ public final class Migration {
             }
         }
         if (srcSnap == null) {
+            RbdImage.Parent raw = rawParent(spec, snap.size());
+            if (raw != null) {
+                return raw;
+            }
             RbdImage source = openSource(io, spec, 0, true);
             return new RbdImage.Parent(source.metadataIo().poolId(), source.metadataIo().namespace(), source.id(),
                     RbdImage.NOSNAP_ID, Math.min(Math.min(snap.size(), spec.overlap()), source.size()), source);
@@ -203,13 +212,28 @@ public final class Migration {
     }
 
     /**
+     * MIGRATION-HOOK: the parent of a destination whose import-only source is a raw file (opened
+     * here, read-only: the file must be readable on this client, as with librbd), or null for
+     * other sources.
+     */
+    private static RbdImage.Parent rawParent(MigrationSpec spec, long size) {
+        if (spec.sourceSpec().isEmpty() || !(parseSource(spec.sourceSpec()) instanceof RawFileSource raw)) {
+            return null;
+        }
+        raw.open();
+        return RbdImage.Parent.rawSource(Math.min(Math.min(size, spec.overlap()), raw.size()), raw);
+    }
+
+    /**
      * The source of destination spec {@code spec}, read-only: a linked source image at its head,
      * or an import-only native source (at its spec's snapshot when {@code atSpecSnap}, else at
      * its head).
      */
     private static RbdImage openSource(IoCtx io, MigrationSpec spec, int depth, boolean atSpecSnap) {
         if (!spec.sourceSpec().isEmpty()) {
-            NativeSource ns = NativeSource.parse(spec.sourceSpec());
+            if (!(parseSource(spec.sourceSpec()) instanceof NativeSource ns)) {
+                throw new RbdException(EOPNOTSUPP, "the migration's raw source is read through its parent only");
+            }
             return atSpecSnap ? ns.open(io, depth) : ns.openHead(io, depth);
         }
         IoCtx sio = io.forPool(spec.poolId());
@@ -377,7 +401,9 @@ public final class Migration {
      * the named one with a snap id map, its image metadata, and a migration header with the
      * source spec (keys sorted, compact, as librbd's json_spirit writes it) and flatten set.
      * Unlike librbd, jceph copies the data here (snapshot by snapshot); execute then has nothing
-     * left to copy. Other source types (raw, qcow) are refused with EOPNOTSUPP.
+     * left to copy. A raw file spec ({@code {"type":"raw","stream":{"type":"file","file_path":...}}})
+     * gives a destination of the file's size that reads through to the file until execute
+     * ({@link RawFileSource}). qcow, http/s3 streams and raw snapshots are refused with EOPNOTSUPP.
      *
      * @param sourceSpec the JSON source spec
      * @param dstIo the destination's pool (and namespace)
@@ -392,13 +418,18 @@ public final class Migration {
         if (dstName == null || dstName.isEmpty()) {
             throw new RbdException(Errno.EINVAL.negative(), "an import-only migration needs a destination name");
         }
-        NativeSource ns = NativeSource.parse(sourceSpec);
+        Object source = parseSource(sourceSpec);
         ImageCopy.Options o = options == null ? new ImageCopy.Options() : options;
         o = o.withDefaultLayout().flatten(true);
         if (dstIo.statOrNull("rbd_id." + dstName) != null) {
             throw new RbdException.ImageExistsException("image " + dstName + " already exists in pool "
                     + dstIo.poolName());
         }
+        if (source instanceof RawFileSource raw) {
+            prepareRawImport(raw, dstIo, dstName, o);
+            return;
+        }
+        NativeSource ns = (NativeSource) source;
         String dstId = null;
         try (RbdImage src = ns.open(dstIo, 0)) {
             if (src.snapshots().stream().anyMatch(s -> !s.isUser())) {
@@ -440,12 +471,70 @@ public final class Migration {
     }
 
     /**
+     * librbd's prepare_import of a raw file: a new image of the file's size (the pool's default
+     * layout and features unless the options say otherwise) with a destination migration header
+     * holding the normalized source spec, flatten set and the file's size as overlap. No data is
+     * copied: the destination reads through to the file until execute copies it up (all-zero
+     * objects skipped), as librbd.
+     */
+    private static void prepareRawImport(RawFileSource raw, IoCtx dstIo, String dstName, ImageCopy.Options o) {
+        long size;
+        try (RawFileSource f = raw.open()) {
+            size = f.size();
+        }
+        String dstId = null;
+        try {
+            try {
+                ImageCopy.createFresh(dstIo, dstName, o, size);
+            } finally {
+                dstId = idOrNull(dstIo, dstName);
+            }
+            set(dstIo, dstId, new MigrationSpec(MigrationSpec.TYPE_DST, -1, "", "", "", raw.normalized(), Map.of(),
+                    size, true, false, 0, MigrationSpec.STATE_PREPARING, ""));
+            setState(dstIo, dstId, MigrationSpec.STATE_PREPARED, "");
+        } catch (RuntimeException e) {
+            if (dstId != null) {
+                try {
+                    if (get(dstIo, dstId) != null) {
+                        remove(dstIo, dstId);
+                    }
+                    RbdImage.remove(dstIo, dstName);
+                } catch (RuntimeException r) {
+                    e.addSuppressed(r);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Parses an import-only source spec: a {@link NativeSource} or a {@link RawFileSource} (not
+     * opened); qcow and other formats are refused with EOPNOTSUPP, malformed JSON with EINVAL.
+     *
+     * @param json the spec
+     * @return the source
+     */
+    static Object parseSource(String json) {
+        Map<?, ?> m = NativeSource.specObject(json);
+        Object type = m.get("type");
+        if ("raw".equals(type)) {
+            return RawFileSource.fromSpec(m);
+        }
+        return NativeSource.fromSpec(m);
+    }
+
+    /**
      * A native source spec: the image (by pool name or id, namespace, image name or id) and the
      * snapshot it is read at (by name or id; none: its head).
      */
     record NativeSource(Long poolId, String poolName, String poolNamespace, String imageName, String imageId,
                         String snapName, Long snapId, String normalized) {
         static NativeSource parse(String json) {
+            return fromSpec(specObject(json));
+        }
+
+        /** The spec's JSON object (EINVAL when it is none). */
+        static Map<?, ?> specObject(String json) {
             Object v;
             try {
                 v = org.jceph.rbd.crypto.Json.parse(json);
@@ -455,9 +544,16 @@ public final class Migration {
             if (!(v instanceof Map<?, ?> m)) {
                 throw new RbdException(Errno.EINVAL.negative(), "invalid source spec: not a JSON object");
             }
+            return m;
+        }
+
+        /** A native spec from its JSON object (EOPNOTSUPP for qcow and unknown formats). */
+        static NativeSource fromSpec(Map<?, ?> m) {
             Object type = m.get("type");
             if (!"native".equals(type)) {
-                throw new RbdException(EOPNOTSUPP, "source spec type " + type + ": jceph imports native sources only");
+                // librbd: "unknown or unsupported format type" (jceph reads no qcow images)
+                throw new RbdException(EOPNOTSUPP, "unknown or unsupported format type: " + type
+                        + " (jceph imports native and raw sources only)");
             }
             java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {
@@ -584,6 +680,10 @@ public final class Migration {
         RbdImage.Parent headParent = dst.parent();
         if (headParent == null) {
             return; // nothing reads through any more
+        }
+        if (headParent.raw() != null) {
+            throw new RbdException(EOPNOTSUPP, "image " + dst.name() + " has snapshots taken since its raw import "
+                    + "was prepared: jceph executes raw imports without snapshots only");
         }
         MigrationSpec spec = p.dst.spec;
         Map<Long, Long> reverse = new java.util.HashMap<>();

@@ -101,7 +101,52 @@ public final class RbdImage implements Image {
      * through to it (the overlap; it only shrinks).
      */
     public record Parent(long poolId, String poolNamespace, String imageId, long snapId, long overlap,
-                         RbdImage image) {
+                         RbdImage image, RawFileSource raw) {
+        /**
+         * A clone's parent or an image migration source: {@code raw} is null.
+         *
+         * @param poolId the parent's pool
+         * @param poolNamespace its namespace
+         * @param imageId its id
+         * @param snapId the parent snapshot (NOSNAP for a migration source)
+         * @param overlap bytes of the child backed by the parent
+         * @param image the parent, opened read-only at the snapshot
+         */
+        public Parent(long poolId, String poolNamespace, String imageId, long snapId, long overlap, RbdImage image) {
+            this(poolId, poolNamespace, imageId, snapId, overlap, image, null);
+        }
+
+        /**
+         * MIGRATION-HOOK: an import-only migration's raw file source (no image: {@link #image()} is null).
+         *
+         * @param overlap bytes of the destination backed by the file
+         * @param raw the file
+         * @return the parent
+         */
+        static Parent rawSource(long overlap, RawFileSource raw) {
+            return new Parent(-1, "", "", NOSNAP, overlap, null, raw);
+        }
+
+        /**
+         * MIGRATION-HOOK: reads the parent's bytes (from the image, or the raw source file).
+         *
+         * @param offset image offset
+         * @param len bytes
+         * @return the bytes
+         */
+        java.util.concurrent.CompletableFuture<byte[]> readAsync(long offset, int len) {
+            return raw != null ? raw.readAsync(offset, len) : image.readAsync(offset, len);
+        }
+
+        /** MIGRATION-HOOK: closes what the parent holds open. */
+        void closeSource() {
+            if (raw != null) {
+                raw.close();
+            } else {
+                image.close();
+            }
+        }
+
         /**
          * MIGRATION-HOOK: true when this is the source of a live migration (read at its head,
          * librbd's parent spec with snap id CEPH_NOSNAP), not a clone's parent snapshot.

@@ -1000,7 +1000,7 @@ public final class RbdCommand {
     /** A clone's parent as rbd prints it: pool/image@snap (empty for other images). */
     private static String parentSpec(RadosClient rados, RbdImage img) {
         RbdImage.Parent p = img.parent();
-        if (p == null) {
+        if (p == null || p.image() == null) {
             return "";
         }
         String snap = p.image().snapshots().stream().filter(x -> x.id() == p.snapId()).map(RbdImage.Snapshot::name)

@@ -142,7 +142,7 @@ final class RbdList {
     }
 
     private static Map<String, Object> parentOf(RadosClient rados, RbdImage.Parent p) {
-        if (p == null) {
+        if (p == null || p.image() == null) {
             return null;
         }
         String snap = p.image().snapshots().stream().filter(x -> x.id() == p.snapId()).map(RbdImage.Snapshot::name)
