@@ -294,9 +294,83 @@ class RbdMigrationIT {
         assertEquals(0, abort.rc(), abort.err());
         assertTrue(!List.of(c.rbdOrThrow("ls", p).split("\n")).contains("ci-imp3"));
         sameSnapshots(c, p + "/ci", src);
-        Result raw = runRc(c, "migration", "prepare", "--import-only", "--source-spec",
-                "{\"type\":\"raw\",\"stream\":{\"type\":\"file\",\"file_path\":\"/nonexistent\"}}", p + "/ci-raw");
-        assertEquals(95, raw.rc(), raw.err());
-        assertEquals("rbd: preparing import migration failed: (95) Operation not supported\n", raw.err());
+        Result qcow = runRc(c, "migration", "prepare", "--import-only", "--source-spec",
+                "{\"type\":\"qcow\",\"stream\":{\"type\":\"file\",\"file_path\":\"/nonexistent\"}}", p + "/ci-q");
+        assertEquals(95, qcow.rc(), qcow.err());
+        assertEquals("rbd: preparing import migration failed: (95) Operation not supported\n", qcow.err());
+    }
+
+    private static long size(CephCluster c, String spec) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"size\":(\\d+)")
+                .matcher(c.rbdOrThrow("info", "--format", "json", spec));
+        assertTrue(m.find());
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The image's data objects, by object number. */
+    private static java.util.Set<Long> dataObjects(CephCluster c, String pool, String spec) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"block_name_prefix\":\"([^\"]+)\"")
+                .matcher(c.rbdOrThrow("info", "--format", "json", pool + "/" + spec));
+        assertTrue(m.find());
+        String prefix = m.group(1) + ".";
+        java.util.Set<Long> out = new java.util.TreeSet<>();
+        for (String o : c.radosOrThrow("-p", pool, "ls").split("\n")) {
+            if (o.startsWith(prefix)) {
+                out.add(Long.parseLong(o.substring(prefix.length()), 16));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void importOnlyRawFileBothWays(CephCluster c) throws Exception {
+        String p = c.testPool();
+        // 3.5 MiB + 12 KiB of random bytes; object 1 (of 1 MiB objects) all zero
+        byte[] bytes = new byte[(7 << 19) + (12 << 10)];
+        new java.util.Random(21).nextBytes(bytes);
+        java.util.Arrays.fill(bytes, 1 << 20, 2 << 20, (byte) 0);
+        Path f = tmp.resolve("img.raw");
+        Files.write(f, bytes);
+        String json = "{\"type\": \"raw\", \"stream\": {\"type\": \"file\", \"file_path\": \"" + f + "\"}}";
+        String stored = "\tsource: {\"stream\":{\"file_path\":\"" + f + "\",\"type\":\"file\"},\"type\":\"raw\"}\n";
+
+        // jceph prepares; the stock tool reads through to the file, executes and commits
+        Result prep = runRc(c, "migration", "prepare", "--import-only", "--object-size", "1M", "--source-spec", json,
+                p + "/rw1");
+        assertEquals(0, prep.rc(), prep.err());
+        sameViews(c, p + "/rw1", p);
+        assertTrue(c.rbdOrThrow("status", p + "/rw1").contains(stored), c.rbdOrThrow("status", p + "/rw1"));
+        assertEquals(java.util.Set.of(), dataObjects(c, p, "rw1"), "prepare copies nothing");
+        assertArrayEquals(bytes, export(c, p + "/rw1"));
+        c.rbdOrThrow("migration", "execute", "--no-progress", p + "/rw1");
+        c.rbdOrThrow("migration", "commit", "--no-progress", p + "/rw1");
+        assertArrayEquals(bytes, export(c, p + "/rw1"));
+
+        // the stock tool prepares; jceph reads through to the file, executes and commits
+        c.rbdOrThrow("migration", "prepare", "--import-only", "--object-size", "1M", "--source-spec", json,
+                p + "/rw2");
+        sameViews(c, p + "/rw2", p);
+        assertTrue(c.rbdOrThrow("status", p + "/rw2").contains(stored), "the header holds what jceph stores");
+        assertEquals(size(c, p + "/rw1"), size(c, p + "/rw2"));
+        assertEquals(bytes.length, size(c, p + "/rw2"));
+        assertArrayEquals(bytes, runRc(c, "export", "--no-progress", p + "/rw2", "-").bytes());
+        Result exec = runRc(c, "migration", "execute", "--no-progress", p + "/rw2");
+        assertEquals(0, exec.rc(), exec.err());
+        assertEquals(java.util.Set.of(0L, 2L, 3L), dataObjects(c, p, "rw2"), "the zero object is not copied");
+        sameViews(c, p + "/rw2", p);
+        Result commit = runRc(c, "migration", "commit", "--no-progress", p + "/rw2");
+        assertEquals(0, commit.rc(), commit.err());
+        assertArrayEquals(bytes, export(c, p + "/rw2"));
+        assertArrayEquals(bytes, Files.readAllBytes(f), "commit leaves the file alone");
+
+        // abort removes the destination only; a missing file fails as the stock tool's prepare
+        assertEquals(0, runRc(c, "migration", "prepare", "--import-only", "--source-spec", json, p + "/rw3").rc());
+        Result abort = runRc(c, "migration", "abort", "--no-progress", p + "/rw3");
+        assertEquals(0, abort.rc(), abort.err());
+        assertTrue(!List.of(c.rbdOrThrow("ls", p).split("\n")).contains("rw3"));
+        assertArrayEquals(bytes, Files.readAllBytes(f));
+        sameFailure(c, "migration", "prepare", "--import-only", "--source-spec",
+                "{\"type\":\"raw\",\"stream\":{\"type\":\"file\",\"file_path\":\"" + tmp.resolve("none") + "\"}}",
+                p + "/rw4");
     }
 }
