@@ -1387,6 +1387,10 @@ public final class RbdImage implements Image {
             releaseLockAndWatch();
         } finally {
             md.client().unregisterDependent(this);
+            Parent p = parent;
+            if (p != null && p.raw() != null) { // MIGRATION-HOOK: the raw source file's descriptor
+                p.raw().close();
+            }
         }
         if (flushError != null) {
             throw flushError;

@@ -241,8 +241,11 @@ class MigrationIT extends LiveRbdTest {
         assertEquals(-16, assertThrows(RbdException.class, () -> RbdImage.remove(io(), "m-plain2")).errno());
         Migration.abort(io(), "m-plain2");
         assertEquals(-95, assertThrows(RbdException.class, () -> Migration.prepareImport(
-                "{\"type\":\"raw\",\"stream\":{\"type\":\"file\",\"file_path\":\"/x\"}}", io(), "m-p3", null))
-                .errno(), "raw import sources are not supported");
+                "{\"type\":\"qcow\",\"stream\":{\"type\":\"file\",\"file_path\":\"/x\"}}", io(), "m-p3", null))
+                .errno(), "qcow import sources are not supported");
+        assertEquals(-2, assertThrows(RbdException.class, () -> Migration.prepareImport(
+                "{\"type\":\"raw\",\"stream\":{\"type\":\"file\",\"file_path\":\"/nonexistent/x.raw\"}}", io(),
+                "m-p3", null)).errno(), "a raw file that is not there");
         assertEquals(-22, assertThrows(RbdException.class, () -> Migration.prepareImport("{\"type\":\"native\"",
                 io(), "m-p3", null)).errno(), "malformed JSON");
         assertEquals(-22, assertThrows(RbdException.class, () -> Migration.prepareImport(

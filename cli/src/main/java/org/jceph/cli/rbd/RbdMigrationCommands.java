@@ -76,8 +76,8 @@ final class RbdMigrationCommands {
      * {@code rbd migration prepare --import-only}: the source from {@code --source-spec JSON},
      * {@code --source-spec-path FILE} (then the only positional is the destination), or a native
      * spec built from the source image spec POOL/[NS/]IMAGE@SNAP (the snapshot is required, as
-     * the stock tool's "rbd: snapshot name was not specified"). Native sources only: jceph refuses
-     * raw and qcow specs with EOPNOTSUPP.
+     * the stock tool's "rbd: snapshot name was not specified"). Native and raw file sources: jceph refuses
+     * qcow specs with EOPNOTSUPP (raw file specs are read as librbd).
      */
     private static int prepareImport(RbdCommand.Args a, RadosClient rados, PrintStream err) {
         String json = a.opt("source-spec", null);
