@@ -34,10 +34,16 @@ final class ImageIo {
      */
     CompletableFuture<Void> objectStep(long n, boolean readsData, java.util.function.Consumer<IoCtx.Operation> step) {
         img.checkWritable();
-        return img.permit().thenCompose(p -> guarded(p, () -> gated(() -> img.withMapUpdate(
+        return img.permit().thenCompose(p -> guarded(p, () -> gated(() -> refusedOr(n, () -> img.withMapUpdate(
                 img.mapActive() && img.mapState(n) != ObjectMap.EXISTS, () -> img.markExists(n), () -> !img.parentIo.needsCopyup(n)
                         ? img.io.operateAsync(img.object(n), stepOf(step)).thenApply(r -> null)
-                        : img.parentIo.copyupGuarded(n, step, readsData)))));
+                        : img.parentIo.copyupGuarded(n, step, readsData))))));
+    }
+
+    /** MIGRATION-HOOK: a write's refused deep copy-up fails before the object map is marked. */
+    private CompletableFuture<Void> refusedOr(long n, java.util.function.Supplier<CompletableFuture<Void>> write) {
+        RbdException refused = img.parentIo.refusalBeforeMapUpdate(n);
+        return refused != null ? CompletableFuture.failedFuture(refused) : write.get();
     }
 
     static IoCtx.Operation stepOf(java.util.function.Consumer<IoCtx.Operation> step) {
@@ -130,9 +136,9 @@ final class ImageIo {
             }
             long objectNo = x.objectNumber();
             boolean update = img.mapActive() && img.mapState(objectNo) != ObjectMap.EXISTS;
-            parts.add(img.withMapUpdate(update, () -> img.markExists(objectNo),
+            parts.add(refusedOr(objectNo, () -> img.withMapUpdate(update, () -> img.markExists(objectNo),
                     () -> img.parentIo.needsCopyup(objectNo) ? img.parentIo.copyupGuarded(objectNo, op -> op.write(x.offset(), piece))
-                            : img.io.writeAsync(img.object(objectNo), x.offset(), piece)));
+                            : img.io.writeAsync(img.object(objectNo), x.offset(), piece))));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
@@ -150,8 +156,8 @@ final class ImageIo {
             if (img.parentIo.needsCopyup(objectNo)) {
                 // removing the object would let the parent's bytes show through again: zero it
                 boolean update = img.mapActive() && img.mapState(objectNo) != ObjectMap.EXISTS;
-                parts.add(img.withMapUpdate(update, () -> img.markExists(objectNo),
-                        () -> img.parentIo.copyupGuarded(objectNo, op -> op.zero(x.offset(), x.length()))));
+                parts.add(refusedOr(objectNo, () -> img.withMapUpdate(update, () -> img.markExists(objectNo),
+                        () -> img.parentIo.copyupGuarded(objectNo, op -> op.zero(x.offset(), x.length())))));
                 continue;
             }
             if (!img.mapActive()) {

@@ -669,7 +669,7 @@ public final class Migration {
      * before the destination snapshot it belongs to, so that the OSD's clones give each
      * destination snapshot exactly the source snapshot's bytes. Stages equal to the one before
      * are not written (the clone covers both). The destination's snapshot object maps (and HEAD's)
-     * are set where the object exists. Objects the destination already has were copied up or
+     * are then set from the object's snap set, as librbd's object map check reads it. Objects the destination already has were copied up or
      * written since prepare (or prepared by jceph, which copies everything) and are left alone.
      */
     private static void deepCopyObjects(Pair p, RbdImage dst, ProgressListener pl) {
@@ -700,12 +700,8 @@ public final class Migration {
                     stages.add(new Stage(snap.id(), view, Math.min(snap.size(), view.size())));
                 }
             }
-            long lastMapped = stages.isEmpty() ? 0 : stages.get(stages.size() - 1).dstSnap();
             stages.add(new Stage(RbdImage.NOSNAP_ID, headParent.image(),
                     Math.min(headParent.overlap(), headParent.image().size())));
-            // the destination snapshots taken after prepare see what HEAD's stage writes
-            List<Long> later = dstSnaps.stream().map(RbdImage.Snapshot::id)
-                    .filter(id -> Long.compareUnsigned(id, lastMapped) > 0).toList();
             long os = dst.layout().objectSize();
             long end = 0;
             for (Stage st : stages) {
@@ -713,6 +709,16 @@ public final class Migration {
             }
             long objects = (end + os - 1) / os;
             IoCtx data = dst.dataIo();
+            // each snapshot's map as prepare left it, so that only differing states are sent
+            Map<Long, int[]> snapMaps = new java.util.TreeMap<>(Long::compareUnsigned);
+            if (objectMap) {
+                for (RbdImage.Snapshot snap : dstSnaps) {
+                    int[] states = org.jceph.rbd.objectmap.ObjectMap.decodeStates(dst.metadataIo().exec(
+                            org.jceph.rbd.objectmap.ObjectMap.name(dst.id(), snap.id()), "rbd", "object_map_load",
+                            new byte[0]));
+                    snapMaps.put(snap.id(), states);
+                }
+            }
             for (long n = 0; n < objects; n++) {
                 pl.update(n, objects);
                 String oid = dst.object(n);
@@ -737,30 +743,82 @@ public final class Migration {
                         }
                     }
                     prev = d;
-                    if (!objectMap || d == null) {
-                        continue;
-                    }
-                    int state = changed || !fastDiff ? org.jceph.rbd.objectmap.ObjectMap.EXISTS
-                            : org.jceph.rbd.objectmap.ObjectMap.EXISTS_CLEAN;
-                    if (st.dstSnap() != RbdImage.NOSNAP_ID) {
-                        setSnapMapState(dst, st.dstSnap(), n, state);
-                    } else {
-                        for (long u : later) {
-                            setSnapMapState(dst, u, n, state);
-                        }
-                        if (dst.mapActive()) {
-                            dst.markExists(n);
-                        }
-                    }
                 }
-                if (objectMap && prev == null && dst.mapActive()) {
-                    // nothing at HEAD: a write refused earlier (no deep copy-up) may have marked
-                    // the object; librbd's deep copy leaves HEAD's state as the copy found it
-                    dst.markNonexistent(n);
+                if (objectMap) {
+                    setMapStates(dst, snapMaps, n, data.listSnaps(oid), fastDiff);
                 }
             }
             pl.update(objects, objects);
         }
+    }
+
+    /**
+     * Sets object {@code n}'s state in every snapshot map that covers it and in HEAD's map to what
+     * librbd's object map check (ObjectMapIterateRequest) derives from the object's snap set:
+     * for an image snapshot S, the clone (or head) that serves S gives OBJECT_EXISTS when S is the
+     * first image snapshot at or after the clone's oldest snap (the head's: after the snap set's
+     * seq), OBJECT_EXISTS_CLEAN for the later ones with fast-diff; no clone serving S gives
+     * OBJECT_NONEXISTENT. HEAD is the last such "snapshot": unchanged since the newest image
+     * snapshot (written under a snap context older than it) means EXISTS_CLEAN, not EXISTS.
+     * Deriving the states from what the OSD reports, rather than from which stages were written,
+     * makes them right for any layout (stages skipped as unchanged, removed objects, snapshots
+     * taken after prepare). HEAD's map is set also where a refused write had marked it.
+     */
+    private static void setMapStates(RbdImage dst, Map<Long, int[]> snapMaps, long n, IoCtx.SnapSet ss,
+            boolean fastDiff) {
+        java.util.NavigableSet<Long> ids = new java.util.TreeSet<>(Long::compareUnsigned);
+        ids.addAll(snapMaps.keySet());
+        for (Map.Entry<Long, int[]> e : snapMaps.entrySet()) {
+            int[] states = e.getValue();
+            if (n >= states.length) {
+                continue; // past the snapshot's size: the check does not look there
+            }
+            int want = expectedState(ss, e.getKey(), ids, fastDiff);
+            if (states[(int) n] != want) {
+                setSnapMapState(dst, e.getKey(), n, want);
+                states[(int) n] = want;
+            }
+        }
+        if (dst.mapActive()) {
+            dst.markState(n, expectedState(ss, RbdImage.NOSNAP_ID, ids, fastDiff));
+        }
+    }
+
+    /** The state librbd's object map check expects for the object with snap set {@code ss} at {@code snapId}. */
+    static int expectedState(IoCtx.SnapSet ss, long snapId, java.util.NavigableSet<Long> imageSnaps,
+            boolean fastDiff) {
+        if (ss == null) {
+            return org.jceph.rbd.objectmap.ObjectMap.NONEXISTENT;
+        }
+        for (IoCtx.CloneInfo c : ss.clones()) {
+            long from;
+            long to;
+            if (c.cloneId() == IoCtx.CloneInfo.HEAD) {
+                from = nextSnapAtOrAfter(imageSnaps, ss.seq() + 1);
+                to = RbdImage.NOSNAP_ID;
+            } else {
+                if (c.snaps().isEmpty()) {
+                    continue;
+                }
+                from = nextSnapAtOrAfter(imageSnaps, c.snaps().get(0));
+                to = c.snaps().get(c.snaps().size() - 1);
+            }
+            if (Long.compareUnsigned(to, snapId) < 0) {
+                continue;
+            }
+            if (Long.compareUnsigned(snapId, from) < 0) {
+                break;
+            }
+            return fastDiff && from != snapId ? org.jceph.rbd.objectmap.ObjectMap.EXISTS_CLEAN
+                    : org.jceph.rbd.objectmap.ObjectMap.EXISTS;
+        }
+        return org.jceph.rbd.objectmap.ObjectMap.NONEXISTENT;
+    }
+
+    /** The first image snapshot id at or after {@code id} (unsigned), or CEPH_NOSNAP. */
+    private static long nextSnapAtOrAfter(java.util.NavigableSet<Long> imageSnaps, long id) {
+        Long s = imageSnaps.ceiling(id);
+        return s == null ? RbdImage.NOSNAP_ID : s;
     }
 
     /** The destination's snapshots up to {@code seq}, newest first, as a write's snap context. */

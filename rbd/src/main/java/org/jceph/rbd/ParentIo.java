@@ -139,6 +139,35 @@ final class ParentIo {
         return p != null && objectStart(n) < p.overlap();
     }
 
+    /**
+     * MIGRATION-HOOK: the refusal of a copy-up of object {@code n} from a migration source when the
+     * destination has snapshots (librbd deep-copies the object's snapshots on that copy-up; a
+     * head-only copy-up would leave the destination's snapshots empty once the migration is
+     * committed), or null when a copy-up may go ahead.
+     */
+    RbdException deepCopyupRefusal(long n) {
+        Parent p = img.parent;
+        if (p == null || !p.isMigrationSource() || img.io.selfManagedSnapWriteContext().snaps().isEmpty()) {
+            return null;
+        }
+        return new RbdException(Errno.EOPNOTSUPP.negative(), "writing " + img.object(n) + " of " + img.name
+                + " needs a deep copy-up of the migration's snapshots, which jceph does not do: execute the "
+                + "migration first");
+    }
+
+    /**
+     * MIGRATION-HOOK: {@link #deepCopyupRefusal} decided before a write marks the object map,
+     * where HEAD's (valid) map already says the object is absent (so a copy-up is certain): a
+     * refused write then leaves no trace. Null when the write may go on (to its copy-up, which
+     * checks again when the map cannot tell).
+     */
+    RbdException refusalBeforeMapUpdate(long n) {
+        if (!needsCopyup(n) || !img.mapActive() || img.mapState(n) != org.jceph.rbd.objectmap.ObjectMap.NONEXISTENT) {
+            return null;
+        }
+        return deepCopyupRefusal(n);
+    }
+
     CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step) {
         return copyupGuarded(n, step, false);
     }
@@ -220,13 +249,9 @@ final class ParentIo {
         /** READ_PARENT: the parent's data for the object, then the copy-up with or before the step. */
         private CompletableFuture<Void> readParent() {
             state = CopyUpState.READ_PARENT;
-            Parent p = img.parent;
-            if (p != null && p.isMigrationSource() && !img.io.selfManagedSnapWriteContext().snaps().isEmpty()) { // MIGRATION-HOOK
-                // librbd deep-copies the object's snapshots on this copy-up; a head-only copy-up
-                // would leave the destination's snapshots empty once the migration is committed
-                return CompletableFuture.failedFuture(new RbdException(Errno.EOPNOTSUPP.negative(), "writing "
-                        + oid + " of " + img.name + " needs a deep copy-up of the migration's snapshots, which jceph "
-                        + "does not do: execute the migration first"));
+            RbdException refused = deepCopyupRefusal(n);
+            if (refused != null) { // MIGRATION-HOOK
+                return CompletableFuture.failedFuture(refused);
             }
             return parentObjectData(n).thenCompose(data -> {
                 IoCtx.Operation copyup = data.length == 0 ? null : new IoCtx.Operation().exec("rbd", "copyup", data);

@@ -555,9 +555,12 @@ public final class RbdImage implements Image {
         objectMap.update(objectNo, objectNo + 1, ObjectMap.EXISTS, java.util.Optional.empty());
     }
 
-    /** MIGRATION-HOOK: a migration's deep copy found nothing for the object: HEAD's map says so. */
-    void markNonexistent(long objectNo) {
-        objectMap.update(objectNo, objectNo + 1, ObjectMap.NONEXISTENT, java.util.Optional.empty());
+    /** MIGRATION-HOOK: a migration's deep copy sets HEAD's state of the object to what its snap set implies. */
+    void markState(long objectNo, int state) {
+        if (objectNo >= objectMap.size()) {
+            return; // past HEAD's end (a snapshot is larger): HEAD's map has no such object
+        }
+        objectMap.update(objectNo, objectNo + 1, state, java.util.Optional.empty());
     }
 
     /**
