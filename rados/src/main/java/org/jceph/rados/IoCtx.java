@@ -244,10 +244,16 @@ public final class IoCtx implements AutoCloseable {
 
     /** As {@link #run(String, OsdOp)} with its own timeout (null: the client's). */
     CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op, java.time.Duration timeout) {
+        return run(oid, op, timeout, null);
+    }
+
+    /** As above, {@code op}'s output delivered into {@code sink}'s buffer when it is not null. */
+    CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op, java.time.Duration timeout,
+            org.jceph.rados.internal.ReadInto sink) {
         Args.oid(oid);
         checkOpen();
         return client.submit(poolId, namespace, locatorKey, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
-                writeSnapContext, timeout).thenApply(r -> {
+                writeSnapContext, timeout, sink).thenApply(r -> {
             if (r.result() < 0) {
                 throw RadosException.of(r.result(), where(oid));
             }
