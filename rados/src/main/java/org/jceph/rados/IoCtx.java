@@ -401,7 +401,10 @@ public final class IoCtx implements AutoCloseable {
      * Reads at {@code offset} into {@code dst}, up to its remaining bytes, as
      * {@code FileChannel.read} does: the bytes land at the buffer's position, which moves past
      * them when the future completes (leave the buffer alone until then). Heap and direct buffers
-     * both work; the reply's bytes are copied into the buffer once.
+     * both work; the reply's bytes are copied into the buffer once, straight from the received
+     * message (no intermediate array), and only from the reply that completes the op: a reply to
+     * an earlier send, or one that comes after a timeout or a cancel, never touches the buffer.
+     * A short read fills only its bytes; the rest of the buffer is left as it was.
      *
      * @param oid the object
      * @param offset where to read from, not negative
