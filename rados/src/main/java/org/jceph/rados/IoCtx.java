@@ -244,10 +244,16 @@ public final class IoCtx implements AutoCloseable {
 
     /** As {@link #run(String, OsdOp)} with its own timeout (null: the client's). */
     CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op, java.time.Duration timeout) {
+        return run(oid, op, timeout, null);
+    }
+
+    /** As above, {@code op}'s output delivered into {@code sink}'s buffer when it is not null. */
+    CompletableFuture<OsdOpMessages.Reply> run(String oid, OsdOp op, java.time.Duration timeout,
+            org.jceph.rados.internal.ReadInto sink) {
         Args.oid(oid);
         checkOpen();
         return client.submit(poolId, namespace, locatorKey, oid, List.of(op), op.writes() ? OsdOpMessages.NOSNAP : readSnap,
-                writeSnapContext, timeout).thenApply(r -> {
+                writeSnapContext, timeout, sink).thenApply(r -> {
             if (r.result() < 0) {
                 throw RadosException.of(r.result(), where(oid));
             }
@@ -395,7 +401,10 @@ public final class IoCtx implements AutoCloseable {
      * Reads at {@code offset} into {@code dst}, up to its remaining bytes, as
      * {@code FileChannel.read} does: the bytes land at the buffer's position, which moves past
      * them when the future completes (leave the buffer alone until then). Heap and direct buffers
-     * both work; the reply's bytes are copied into the buffer once.
+     * both work; the reply's bytes are copied into the buffer once, straight from the received
+     * message (no intermediate array), and only from the reply that completes the op: a reply to
+     * an earlier send, or one that comes after a timeout or a cancel, never touches the buffer.
+     * A short read fills only its bytes; the rest of the buffer is left as it was.
      *
      * @param oid the object
      * @param offset where to read from, not negative

@@ -10,6 +10,7 @@ import org.jceph.encoding.UTime;
 import org.jceph.rados.IoCtx.ObjectStat;
 import org.jceph.rados.IoCtx.SparseRead;
 import org.jceph.rados.internal.OsdOp;
+import org.jceph.rados.internal.ReadInto;
 
 /**
  * The object data half of {@link IoCtx}: whole-object and extent writes, reads (into arrays and
@@ -78,9 +79,15 @@ record ObjectDataOps(IoCtx io) {
             io.checkOpen();
             return CompletableFuture.completedFuture(0);
         }
-        return readAsync(oid, offset, want).thenApply(bytes -> {
-            int n = Math.min(bytes.length, want);
-            dst.put(bytes, 0, n);
+        // The reply's bytes go straight from the received buffer into dst (one copy, as
+        // rados_read), written before the future completes and only for the reply that wins the
+        // op; dst's position moves when it completes. A short read leaves the rest untouched.
+        Args.extent(offset, want);
+        int start = dst.position();
+        ReadInto sink = new ReadInto(0, dst);
+        return io.run(oid, OsdOp.read(offset, want), io.opTimeout, sink).thenApply(r -> {
+            int n = sink.count();
+            dst.position(start + n);
             return n;
         });
     }

@@ -357,7 +357,14 @@ public final class RadosClient implements AutoCloseable {
     /** As above with its own whole-operation timeout ({@code null}: rados_osd_op_timeout). */
     CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String key, String oid, List<OsdOp> ops,
             long snapId, SnapContext snapContext, Duration timeout) {
-        return objecter.submit(new Objecter.Request(poolId, namespace, key, oid, -1, ops, snapId, snapContext, timeout));
+        return submit(poolId, namespace, key, oid, ops, snapId, snapContext, timeout, null);
+    }
+
+    /** As above, one read step's output delivered into {@code sink}'s buffer (null: none). */
+    CompletableFuture<OsdOpMessages.Reply> submit(long poolId, String namespace, String key, String oid, List<OsdOp> ops,
+            long snapId, SnapContext snapContext, Duration timeout, org.jceph.rados.internal.ReadInto sink) {
+        return objecter.submit(new Objecter.Request(poolId, namespace, key, oid, -1, ops, snapId, snapContext, timeout,
+                sink));
     }
 
     /** Runs pg ops (PGNLS) on placement group {@code seed} of the pool. */

@@ -60,10 +60,19 @@ class RadosByteBufferIT {
             ByteBuffer small = ByteBuffer.allocate(4);
             assertEquals(4, io.readAsync("theirs", 0, small).get(30, TimeUnit.SECONDS), "at most the remaining bytes");
             assertArrayEquals("from".getBytes(StandardCharsets.US_ASCII), small.array());
+            assertEquals(4, small.limit(), "the limit is the caller's");
 
             byte[] buf = new byte[20];
+            java.util.Arrays.fill(buf, (byte) '#');
             assertEquals(13, io.read("theirs", 0, buf, 5, 15));
-            assertEquals("from librados", new String(buf, 5, 13, StandardCharsets.US_ASCII));
+            assertEquals("#####from librados##", new String(buf, StandardCharsets.US_ASCII),
+                    "a short read fills its bytes only; the rest of the buffer is untouched");
+
+            ByteBuffer missing = ByteBuffer.allocate(8);
+            missing.position(2);
+            assertThrows(RadosException.ObjectNotFoundException.class, () -> io.read("no-such-object", 0, missing));
+            assertEquals(2, missing.position(), "a failed read leaves the position");
+            assertArrayEquals(new byte[8], missing.array());
             assertEquals(0, io.read("theirs", 100, ByteBuffer.allocate(8)), "past the end: nothing");
 
             assertThrows(java.nio.ReadOnlyBufferException.class, () -> io.read("theirs", 0, ByteBuffer.allocate(4).asReadOnlyBuffer()));

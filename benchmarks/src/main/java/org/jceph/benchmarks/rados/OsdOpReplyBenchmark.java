@@ -12,6 +12,7 @@ import org.jceph.encoding.types.PgId;
 import org.jceph.messenger.Message;
 import org.jceph.messenger.MessageType;
 import org.jceph.rados.internal.OsdOpMessages;
+import org.jceph.rados.internal.ReadInto;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,6 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * is a view of direct receive buffers, as crc mode hands it up (the reply's bytes split across
  * two 64 KiB socket reads, so the view is a composite). Run with {@code -prof gc} for the bytes
  * allocated per reply.
+ *
+ * <p>{@code readIntoTwoCopies} and {@code readIntoOneCopy} are a read into a caller's buffer
+ * ({@code IoCtx.read(oid, off, ByteBuffer)}) before and after issue 16: the reply's data into a
+ * fresh array and that array into the buffer, against the data copied once from the receive
+ * buffers into the buffer ({@code dst}: a heap or a direct one).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +47,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class OsdOpReplyBenchmark {
     @Param({"4096"})
     public int size;
+
+    @Param({"heap"})
+    public String dst;
+
+    private java.nio.ByteBuffer target;
 
     private byte[] front;
     private CompositeByteBuf data;
@@ -71,6 +82,7 @@ public class OsdOpReplyBenchmark {
         int first = size / 3;
         data.addComponent(true, ByteBufAllocator.DEFAULT.directBuffer(first).writeZero(first));
         data.addComponent(true, ByteBufAllocator.DEFAULT.directBuffer(size - first).writeZero(size - first));
+        target = "direct".equals(dst) ? java.nio.ByteBuffer.allocateDirect(size) : java.nio.ByteBuffer.allocate(size);
     }
 
     @TearDown
@@ -78,9 +90,30 @@ public class OsdOpReplyBenchmark {
         data.release();
     }
 
+    private Message reply() {
+        return new Message(MessageType.OSD_OPREPLY.number(), 8, 2, 127, 1, 1, front, new byte[0], data.duplicate());
+    }
+
     @Benchmark
     public Object decode() {
-        return OsdOpMessages.decode(new Message(MessageType.OSD_OPREPLY.number(), 8, 2, 127, 1, 1, front,
-                new byte[0], data.duplicate()));
+        return OsdOpMessages.decode(reply());
+    }
+
+    /** Before issue 16: the data into a fresh array, then into the caller's buffer. */
+    @Benchmark
+    public int readIntoTwoCopies() {
+        byte[] out = OsdOpMessages.decode(reply()).outputs().get(0);
+        target.clear();
+        target.put(out, 0, Math.min(out.length, target.remaining()));
+        return target.position();
+    }
+
+    /** After: the data copied once, from the receive buffers into the caller's buffer. */
+    @Benchmark
+    public int readIntoOneCopy() {
+        target.clear();
+        ReadInto sink = new ReadInto(0, target);
+        OsdOpMessages.decodeHead(reply()).finish(sink);
+        return sink.count();
     }
 }

@@ -255,6 +255,62 @@ public final class OsdOpMessages {
     }
 
     public static Reply decode(Message m) {
+        return decodeHead(m).finish(null);
+    }
+
+    /**
+     * A reply whose front is decoded and whose data is checked to hold every op's output, but not
+     * yet copied out: {@link #finish} does that, while the message's buffers are still valid (on
+     * the thread that received it). The Objecter decodes the head first, decides whether it takes
+     * the reply, and only then copies its data, into arrays or a caller's buffer.
+     */
+    public record Head(long tid, String oid, PgId pg, long flags, int result, long epoch, List<Integer> rvals,
+            int[] outLens, long userVersion, Redirect redirect, int retryAttempt, ByteBuf data) {
+        /**
+         * The reply, each op's output copied out of the message once: into {@code sink}'s buffer
+         * for the op it names (that output is then an empty array; the count is the sink's), into
+         * an array of its own for every other op.
+         *
+         * @param sink where one op's output goes, or null
+         * @return the reply
+         */
+        public Reply finish(ReadInto sink) {
+            int n = outLens.length;
+            List<byte[]> outputs = new ArrayList<>(n);
+            // data is a view of the receive buffers (crc mode): each output is copied out once,
+            // here. In secure mode (and for decompressed frames) it is an array of its own that the
+            // frame reader filled: an output that is all of it is handed over as it is.
+            byte[] whole = n == 1 && sink == null ? wholeArray(data) : null;
+            if (whole != null && whole.length == outLens[0]) {
+                outputs.add(whole);
+            } else {
+                int at = data.readerIndex();
+                for (int i = 0; i < n; i++) {
+                    if (sink != null && sink.opIndex() == i) {
+                        sink.deliver(data, at, outLens[i]);
+                        outputs.add(NO_BYTES);
+                    } else {
+                        byte[] out = new byte[outLens[i]];
+                        data.getBytes(at, out);
+                        outputs.add(out);
+                    }
+                    at += outLens[i];
+                }
+            }
+            return new Reply(tid, oid, pg, flags, result, epoch, rvals, outputs, userVersion, redirect, retryAttempt);
+        }
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /**
+     * The front of a reply, and a check that its data holds the outputs the ops say it does.
+     *
+     * @param m the MOSDOpReply
+     * @return the head; its data is the message's own buffer, valid while the message is
+     * @throws org.jceph.encoding.DecodeException when the front is malformed or the data short
+     */
+    public static Head decodeHead(Message m) {
         CephDecoder d = CephDecoder.of(m.front(), "MOSDOpReply");
         String oid = d.readString();
         PgId pg = PgId.decode(d);
@@ -264,9 +320,11 @@ public final class OsdOpMessages {
         long epoch = d.readU32Le();
         int n = d.readCountLe("ops", OP.size());
         int[] outLens = new int[n];
+        long total = 0;
         for (int i = 0; i < n; i++) {
             ByteBuf b = d.readSlice(OP.size());
             outLens[i] = (int) OP.field("payload_len").getLong(b, b.readerIndex());
+            total += Integer.toUnsignedLong(outLens[i]);
         }
         int retryAttempt = d.readS32Le();
         List<Integer> rvals = new ArrayList<>(n);
@@ -276,20 +334,13 @@ public final class OsdOpMessages {
         EVersion.decode(d); // replay_version
         long userVersion = d.readU64Le();
         Redirect redirect = d.readBool() ? Redirect.decode(d) : null;
-        List<byte[]> outputs = new ArrayList<>(n);
-        // m.data() is a view of the receive buffers (crc mode): each output is copied out once,
-        // here. In secure mode (and for decompressed frames) it is an array of its own that the
-        // frame reader filled: an output that is all of it is handed over as it is.
         ByteBuf all = m.data();
-        byte[] whole = n == 1 ? wholeArray(all) : null;
-        if (whole != null && whole.length == outLens[0]) {
-            outputs.add(whole);
-        } else {
+        if (total > all.readableBytes()) {
             CephDecoder data = new CephDecoder(all.duplicate(), "MOSDOpReply data");
-            for (int i = 0; i < n; i++) {
-                outputs.add(data.readBytes(outLens[i]));
+            for (int len : outLens) {
+                data.readSlice(len); // throws for the first output the data does not hold
             }
         }
-        return new Reply(m.tid(), oid, pg, flags, result, epoch, rvals, outputs, userVersion, redirect, retryAttempt);
+        return new Head(m.tid(), oid, pg, flags, result, epoch, rvals, outLens, userVersion, redirect, retryAttempt, all);
     }
 }

@@ -72,9 +72,16 @@ public final class Objecter implements AutoCloseable {
      * @param snapId the snapshot read from (NOSNAP for the head)
      * @param snapContext the write snap context
      * @param timeout the whole op's timeout, null for the Objecter's default
+     * @param sink where one read step's output goes (a caller's buffer), or null: it is copied
+     *     there from the accepted reply only, before the op's future completes, and never after a
+     *     timeout or cancel has ended the op
      */
     public record Request(long poolId, String namespace, String key, String oid, long pgSeed, List<OsdOp> ops,
-            long snapId, SnapContext snapContext, Duration timeout) {
+            long snapId, SnapContext snapContext, Duration timeout, org.jceph.rados.internal.ReadInto sink) {
+        public Request(long poolId, String namespace, String key, String oid, long pgSeed, List<OsdOp> ops,
+                long snapId, SnapContext snapContext, Duration timeout) {
+            this(poolId, namespace, key, oid, pgSeed, ops, snapId, snapContext, timeout, null);
+        }
     }
 
     /**
@@ -548,28 +555,47 @@ public final class Objecter implements AutoCloseable {
     }
 
     private void onReply(Message m) {
-        OsdOpMessages.Reply r;
+        OsdOpMessages.Head h;
         try {
-            r = OsdOpMessages.decode(m);
+            h = OsdOpMessages.decodeHead(m);
         } catch (org.jceph.encoding.DecodeException e) {
             malformedMessages.incrementAndGet(); // its op is resent on the next fault or ends at its timeout
             return;
         }
-        Op op = pending.get(r.tid());
+        Op op = pending.get(h.tid());
         if (op == null) {
             return;
         }
         synchronized (op) {
-            if (r.retryAttempt() < op.attempt) {
+            if (h.retryAttempt() < op.attempt) {
                 return; // an answer to a send we have since replaced
             }
         }
-        if (r.redirect() != null) {
-            followRedirect(op, r.redirect());
+        if (h.redirect() != null) {
+            followRedirect(op, h.redirect());
             return;
         }
-        pending.remove(r.tid());
-        op.future.complete(r);
+        if (op.sink == null) {
+            OsdOpMessages.Reply r = h.finish(null);
+            pending.remove(h.tid());
+            op.future.complete(r);
+            return;
+        }
+        // The caller's buffer is written only once this reply has won the op: a timeout or a
+        // cancel that came first keeps it untouched, and one that comes during the copy waits
+        // for it (OpFuture.claim), so nothing lands in the buffer after the caller has its answer.
+        if (!op.future.claim()) {
+            return;
+        }
+        OsdOpMessages.Reply r;
+        try {
+            r = h.finish(op.sink);
+        } catch (RuntimeException e) {
+            op.future.completeClaimed(null, e);
+            return;
+        }
+        pending.remove(h.tid());
+        op.future.completeClaimed(r, null);
     }
 
     /**

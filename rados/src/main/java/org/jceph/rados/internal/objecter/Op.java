@@ -36,6 +36,8 @@ final class Op {
     final long snapId;
     final SnapContext snapContext;
     final OpFuture<OsdOpMessages.Reply> future;
+    /** Where a read step's output goes instead of an array, or null. */
+    final org.jceph.rados.internal.ReadInto sink;
     /** When the op times out, unless {@link #unbounded}. */
     final long deadline;
     final Duration timeout;
@@ -73,6 +75,7 @@ final class Op {
         this.unbounded = timeout.isZero();
         this.deadline = unbounded ? 0 : start + timeout.toNanos();
         this.future = OpFuture.root(completions);
+        this.sink = r.sink();
     }
 
     /** Where the op is addressed now (a redirect changes it). */

@@ -98,6 +98,72 @@ public final class OpFuture<T> extends CompletableFuture<T> {
         }
     }
 
+    /** True from {@link #claim} until the claimed reply's data is delivered; guarded by this. */
+    private boolean delivering;
+    /** How long a cancel waits at most for a claimed reply's copy into a caller's buffer. */
+    private static final long DELIVERY_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * Settles the root for a reply that still has data to deliver into a caller's buffer: after
+     * this nothing else (timeout, close) can end the op, and a cancel waits until
+     * {@link #completeClaimed} before it takes effect, so the caller never sees the op over while
+     * its buffer is still being written. The op's bookkeeping (queue, budget, metrics) runs here.
+     *
+     * @return false when the op already has an outcome: then the reply must be dropped, its data
+     *     not delivered
+     */
+    public boolean claim() {
+        if (root != this || !settledFlag.compareAndSet(false, true) || isDone()) {
+            return false;
+        }
+        synchronized (this) {
+            delivering = true;
+        }
+        cleanUp(null, false);
+        return true;
+    }
+
+    /**
+     * Completes a root {@link #claim}ed before, once the reply's data is delivered.
+     *
+     * @param value the reply, when {@code failure} is null
+     * @param failure what went wrong, or null
+     */
+    public void completeClaimed(T value, Throwable failure) {
+        synchronized (this) {
+            delivering = false;
+            notifyAll();
+        }
+        Runnable completion = failure == null ? () -> super.complete(value) : () -> super.completeExceptionally(failure);
+        if (completesElsewhere()) {
+            dispatch(completion);
+        } else {
+            completion.run();
+        }
+    }
+
+    /** Waits (bounded) while a claimed reply is still being copied into the caller's buffer. */
+    private void awaitDelivery() {
+        boolean interrupted = false;
+        synchronized (this) {
+            long end = System.nanoTime() + DELIVERY_WAIT_NANOS;
+            while (delivering) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public boolean complete(T value) {
         if (completesElsewhere()) {
@@ -107,6 +173,9 @@ public final class OpFuture<T> extends CompletableFuture<T> {
             cleanUp(null, false);
             dispatch(() -> super.complete(value));
             return true;
+        }
+        if (root == this && !settledFlag.compareAndSet(false, true)) {
+            return false; // it already has an outcome (or a claimed reply owns it)
         }
         cleanUp(null, false);
         return super.complete(value);
@@ -122,6 +191,9 @@ public final class OpFuture<T> extends CompletableFuture<T> {
             dispatch(() -> super.completeExceptionally(ex));
             return true;
         }
+        if (root == this && !settledFlag.compareAndSet(false, true)) {
+            return false;
+        }
         cleanUp(ex, false);
         return super.completeExceptionally(ex);
     }
@@ -132,7 +204,11 @@ public final class OpFuture<T> extends CompletableFuture<T> {
             // a cancel is the caller's own act: it takes effect at once, on the caller's thread
             if (settledFlag.compareAndSet(false, true)) {
                 cleanUp(null, true);
+            } else {
+                awaitDelivery(); // a reply owns the op: let its copy into the caller's buffer finish
             }
+        } else {
+            root.awaitDelivery();
         }
         boolean mine = super.cancel(mayInterruptIfRunning);
         if (root != this) {

@@ -202,6 +202,44 @@ final class FakeOsds implements Transport {
                 new byte[0], new byte[0]));
     }
 
+    /** The OSD answers a one-step read with {@code data} (one READ op whose payload_len is its length). */
+    void replyData(SentOp op, byte[] data) {
+        replyData(op, data, data.length);
+    }
+
+    /** As above, the op's payload_len saying {@code claimed} bytes (a malformed reply when more than the data). */
+    void replyData(SentOp op, byte[] data, int claimed) {
+        byte[] front = CephEncoder.toBytes(e -> {
+            e.writeString(op.oid());
+            op.pg().pgid().encode(e);
+            e.writeU64Le(OsdOpMessages.FLAG_ONDISK | OsdOpMessages.FLAG_READ).writeS32Le(0);
+            EVersion.ZERO.encode(e);
+            e.writeU32Le(op.epoch()).writeU32Le(1); // epoch, one op
+            io.netty.buffer.ByteBuf o = io.netty.buffer.Unpooled.buffer(CephStructs.CEPH_OSD_OP.size());
+            o.writeZero(CephStructs.CEPH_OSD_OP.size());
+            CephStructs.CEPH_OSD_OP.field("op").setLong(o, 0, 0x1201);
+            CephStructs.CEPH_OSD_OP.field("payload_len").setLong(o, 0, claimed);
+            byte[] packed = new byte[o.readableBytes()];
+            o.readBytes(packed);
+            e.writeBytes(packed);
+            e.writeS32Le(op.attempt());
+            e.writeS32Le(0); // rval
+            EVersion.ZERO.encode(e);
+            e.writeU64Le(0); // user version
+            e.writeBool(false);
+            e.writeBytes(new byte[24]);
+        });
+        // the data as a view of a pooled direct buffer, as the frame reader hands it up in crc mode
+        io.netty.buffer.ByteBuf d = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(data.length);
+        d.writeBytes(data);
+        try {
+            link(op.osd()).inbound.accept(new Message(MessageType.OSD_OPREPLY.number(), 8, 2, 127, op.tid(), 1, front,
+                    new byte[0], d));
+        } finally {
+            d.release();
+        }
+    }
+
     /** {@code osd} sends MOSDBackoff. */
     void backoff(int osd, Backoffs.Backoff b) {
         link(osd).inbound.accept(Backoffs.encode(b));

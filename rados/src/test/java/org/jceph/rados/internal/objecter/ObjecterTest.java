@@ -1,5 +1,6 @@
 package org.jceph.rados.internal.objecter;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -379,6 +380,74 @@ class ObjecterTest {
         CompletableFuture<OsdOpMessages.Reply> next = write("b"); // the one slot is free again, at once
         osds.reply(osds.last(), 0);
         assertEquals(0, next.get(0, TimeUnit.SECONDS).result());
+    }
+
+    // ---- reads into a caller's buffer (issue 16) --------------------------------------------
+
+    private CompletableFuture<OsdOpMessages.Reply> readInto(String oid, org.jceph.rados.internal.ReadInto sink,
+            Duration timeout) {
+        return objecter.submit(new Objecter.Request(pool, "", "", oid, -1, List.of(OsdOp.read(0, 4)),
+                OsdOpMessages.NOSNAP, SnapContext.EMPTY, timeout, sink));
+    }
+
+    @Test
+    void aReadIntoABufferTakesOnlyTheAcceptedAttemptsData() throws Exception {
+        java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocate(6);
+        var sink = new org.jceph.rados.internal.ReadInto(0, dst);
+        CompletableFuture<OsdOpMessages.Reply> f = readInto("a", sink, null);
+        FakeOsds.SentOp first = osds.last();
+        Placement.Result was = placementOf("a");
+        int next = was.acting().stream().filter(o -> o != was.actingPrimary()).findFirst().orElseThrow();
+        publish(e -> e.primaryTemp(was.pg(), next));
+        FakeOsds.SentOp again = osds.last();
+        assertEquals(1, again.attempt());
+        osds.replyData(first, new byte[] {9, 9, 9, 9}); // attempt 0's answer, late
+        assertFalse(f.isDone());
+        assertArrayEquals(new byte[6], dst.array(), "a reply to a replaced send never touches the buffer");
+        osds.replyData(again, new byte[] {1, 2, 3});
+        OsdOpMessages.Reply r = f.get(0, TimeUnit.SECONDS);
+        assertEquals(0, r.result());
+        assertEquals(0, r.outputs().get(0).length, "the output went to the buffer, not to an array");
+        assertEquals(3, sink.count());
+        assertArrayEquals(new byte[] {1, 2, 3, 0, 0, 0}, dst.array(), "a short read leaves the rest untouched");
+        assertEquals(0, dst.position(), "the sink does not move the caller's position");
+        assertEquals(0, objecter.opsInFlight());
+        osds.replyData(again, new byte[] {7, 7, 7}); // a duplicate after completion
+        assertArrayEquals(new byte[] {1, 2, 3, 0, 0, 0}, dst.array());
+    }
+
+    @Test
+    void aReplyAfterATimeoutOrACancelLeavesTheBufferUntouched() throws Exception {
+        java.nio.ByteBuffer timedOutDst = java.nio.ByteBuffer.allocateDirect(4);
+        var timedOutSink = new org.jceph.rados.internal.ReadInto(0, timedOutDst);
+        CompletableFuture<OsdOpMessages.Reply> timed = readInto("a", timedOutSink, Duration.ofSeconds(1));
+        FakeOsds.SentOp timedSent = osds.last();
+        clock.advance(Duration.ofSeconds(1).plus(Objecter.TIMEOUT_SWEEP));
+        assertInstanceOf(RadosException.TimeoutException.class, failure(timed));
+        osds.replyData(timedSent, new byte[] {5, 5, 5, 5});
+        assertEquals(0, timedOutDst.getInt(0), "the late reply was not copied");
+        assertEquals(0, timedOutSink.count());
+
+        java.nio.ByteBuffer cancelledDst = java.nio.ByteBuffer.allocate(4);
+        CompletableFuture<OsdOpMessages.Reply> cancelled = readInto("b",
+                new org.jceph.rados.internal.ReadInto(0, cancelledDst), null);
+        FakeOsds.SentOp cancelledSent = osds.last();
+        assertTrue(cancelled.thenApply(OsdOpMessages.Reply::result).cancel(false));
+        osds.replyData(cancelledSent, new byte[] {6, 6, 6, 6});
+        assertArrayEquals(new byte[4], cancelledDst.array());
+        assertEquals(0, objecter.opsInFlight());
+    }
+
+    @Test
+    void aReadIntoABufferWhoseDataIsShortIsDroppedAsMalformed() {
+        java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocate(4);
+        CompletableFuture<OsdOpMessages.Reply> f = readInto("a", new org.jceph.rados.internal.ReadInto(0, dst), null);
+        FakeOsds.SentOp sent = osds.last();
+        osds.replyData(sent, new byte[] {8, 8}, 4); // says 4 bytes, carries 2
+        assertFalse(f.isDone(), "a malformed reply is dropped; the op waits for a good one or its timeout");
+        assertArrayEquals(new byte[4], dst.array(), "nothing of it was copied");
+        osds.replyData(sent, new byte[] {4, 3, 2, 1});
+        assertArrayEquals(new byte[] {4, 3, 2, 1}, dst.array());
     }
 
     @Test

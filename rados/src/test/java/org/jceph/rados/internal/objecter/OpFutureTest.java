@@ -84,4 +84,52 @@ class OpFutureTest {
         assertTrue(f.complete("x"));
         assertTrue(f.isDone() && f.settled());
     }
+
+    @Test
+    void aClaimedReplyBeatsATimeoutAndACancelWaitsForItsDelivery() throws Exception {
+        Held exec = new Held();
+        OpFuture<String> f = OpFuture.root(exec);
+        List<String> cleanup = new ArrayList<>();
+        f.beforeDone((failure, cancelled) -> cleanup.add(cancelled ? "cancelled" : "ok"));
+        CompletableFuture<Integer> derived = f.thenApply(String::length);
+        assertTrue(f.claim());
+        assertEquals(List.of("ok"), cleanup, "the op leaves the queue when its reply is claimed");
+        assertFalse(f.claim(), "one claim only");
+        assertFalse(f.completeExceptionally(new RadosException.TimeoutException("late timer")), "the claim won");
+
+        java.util.concurrent.atomic.AtomicBoolean cancelReturned = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread canceller = new Thread(() -> {
+            derived.cancel(false);
+            cancelReturned.set(true);
+        });
+        canceller.start();
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (canceller.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        assertEquals(Thread.State.TIMED_WAITING, canceller.getState(), "the cancel waits for the delivery");
+        assertFalse(cancelReturned.get());
+        assertFalse(derived.isDone(), "the caller does not see the op end while its buffer is written");
+        f.completeClaimed("reply", null);
+        canceller.join(30_000);
+        assertTrue(cancelReturned.get());
+        assertTrue(derived.isCancelled());
+        assertEquals(List.of("ok"), cleanup, "the bookkeeping ran once");
+        exec.runAll();
+    }
+
+    @Test
+    void aSettledRootCannotBeClaimed() {
+        OpFuture<String> timedOut = OpFuture.root(Runnable::run);
+        assertTrue(timedOut.completeExceptionally(new RadosException.TimeoutException("timer")));
+        assertFalse(timedOut.claim());
+        OpFuture<String> cancelled = OpFuture.root(Runnable::run);
+        assertTrue(cancelled.cancel(false));
+        assertFalse(cancelled.claim());
+        OpFuture<String> plain = OpFuture.root();
+        assertTrue(plain.claim());
+        assertFalse(plain.complete("other"), "without an executor too, the claim wins");
+        plain.completeClaimed("reply", null);
+        assertEquals("reply", plain.join());
+    }
 }
