@@ -66,6 +66,17 @@ class RbdMirrorBootstrapIT {
     }
 
     @Test
+    void helpDescribesBootstrapAsPacific(CephCluster c) {
+        for (String cmd : List.of("create", "import")) {
+            String[] h = {"help", "mirror", "pool", "peer", "bootstrap", cmd};
+            Result ours = runRc(c, h);
+            assertEquals(0, ours.rc(), cmd);
+            String desc = ours.out().lines().reduce((x, y) -> y).orElseThrow();
+            assertTrue(c.rbdOrThrow(h).contains("\n" + desc + "\n"), cmd + ": " + desc);
+        }
+    }
+
+    @Test
     void createGivesStockTokenAndImportRefusesOwnCluster(CephCluster c) throws IOException {
         String pool = "mboot";
         mirrorPool(c, pool);
@@ -109,7 +120,7 @@ class RbdMirrorBootstrapIT {
     void importFromAnotherClusterLeavesTheStockPeers(CephCluster a) throws IOException {
         try (CephCluster b = CephCluster.startInTarget(1, List.of())) {
             // B's pools mirror; its token comes from the stock tool
-            for (String p : List.of("mimp", "mimq")) {
+            for (String p : List.of("mimp", "mimq", "mimr", "mims")) {
                 mirrorPool(b, p);
                 a.cephOrThrow("osd", "pool", "create", p, "8");
                 a.rbdOrThrow("pool", "init", p);
@@ -139,8 +150,25 @@ class RbdMirrorBootstrapIT {
             assertTrue(info.contains("Key: " + keyB + "\n"), "A's peer key is not B's bootstrap key (not shown)");
             assertFalse(info.contains("Direction: rx-only"), masked(info));
 
+            // rx-only (given as the QA suite gives it: --pool, then the token): a local peer only,
+            // the remote pools get none; jceph into A/mimr, stock into A/mims
+            String tokenR = b.rbdOrThrow("mirror", "pool", "peer", "bootstrap", "create", "mimr");
+            Path fileR = file(tokenR);
+            Result r = runRc(a, "--pool", "mimr", "mirror", "pool", "peer", "bootstrap", "import", fileR.toString(),
+                    "--direction", "rx-only");
+            assertEquals(0, r.rc(), r.err());
+            a.rbdOrThrow("--pool", "mims", "mirror", "pool", "peer", "bootstrap", "import", fileR.toString(),
+                    "--direction", "rx-only");
+            String ar = a.rbdOrThrow("mirror", "pool", "info", "--all", "mimr");
+            assertEquals(masked(a.rbdOrThrow("mirror", "pool", "info", "--all", "mims")), masked(ar));
+            assertTrue(ar.contains("Direction: rx-only\n"), masked(ar));
+            for (String p : List.of("mimr", "mims")) {
+                assertTrue(b.rbdOrThrow("mirror", "pool", "info", p).contains("Peer Sites: none"), p);
+            }
+
             // importing again is idempotent for both tools (the one peer is reused)
-            assertEquals(0, runRc(a, "mirror", "pool", "peer", "bootstrap", "import", "mimp", token.toString()).rc());
+            assertEquals(0, runRc(a, "mirror", "pool", "peer", "bootstrap", "import", "--token-path", token.toString(),
+                    "mimp").rc());
             assertEquals(masked(a.rbdOrThrow("mirror", "pool", "info", "--all", "mimq")),
                     masked(a.rbdOrThrow("mirror", "pool", "info", "--all", "mimp")));
         }
