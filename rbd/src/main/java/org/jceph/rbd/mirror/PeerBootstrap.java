@@ -221,6 +221,12 @@ public final class PeerBootstrap {
             throw new RbdException(Errno.ENOTCONN.negative(), "failed to connect to peer cluster");
         } catch (RadosException e) {
             throw new RbdException(e.errno(), "failed to connect to peer cluster");
+        } catch (org.jceph.encoding.DecodeException e) {
+            throw new RbdException(Errno.EINVAL.negative(), "bootstrap token's key is not a cephx key");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // an unusable mon_host: none at all is librados' "no monitors" (ENOENT)
+            throw new RbdException(t.monHost().isBlank() ? Errno.ENOENT.negative() : Errno.EINVAL.negative(),
+                    "bootstrap token's mon_host is not usable");
         }
         try (remote) {
             String remoteFsid = remote.fsid().toString();
