@@ -1134,7 +1134,7 @@ public final class RbdCommand {
             "cipher-alg", "encryption-format", "encryption-passphrase-file", "snap-id", "group", "image-id", "dest-snap",
             "namespace", "dest-namespace",
             "site-name", "direction", "remote-client-name", "remote-cluster", "remote-mon-host",
-            "remote-key-file", "source-spec", "source-spec-path", "dest");
+            "remote-key-file", "source-spec", "source-spec-path", "dest", "token-path");
 
     private static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();

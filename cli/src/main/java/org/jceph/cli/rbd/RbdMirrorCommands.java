@@ -26,7 +26,7 @@ import org.jceph.rbd.mirror.MirrorTypes.Mode;
 import org.jceph.rbd.mirror.MirrorTypes.Peer;
 
 /**
- * {@code rbd mirror pool enable|disable|info|status|peer add|remove|set} and
+ * {@code rbd mirror pool enable|disable|info|status|peer add|remove|set|bootstrap create|import} and
  * {@code rbd mirror image enable|disable|promote|demote|resync|snapshot|status}, snapshot-based
  * mirroring only, with Pacific's output, messages and exit statuses (including where the stock
  * tool says nothing). Status is what can be known without an rbd-mirror daemon.
@@ -61,6 +61,13 @@ final class RbdMirrorCommands {
         add.add("mirror pool peer add", "mirror pool peer add", "rbd mirror pool peer add [--remote-client-name <name>]\n"
                 + "          [--remote-cluster <name>] [--direction <direction>] <pool-name> <remote-cluster-spec>",
                 "Add a mirroring peer to a pool.");
+        add.add("mirror pool peer bootstrap create", "mirror pool peer bootstrap create",
+                "rbd mirror pool peer bootstrap create [--site-name <site-name>]\n          <pool-name>",
+                "Create a peer bootstrap token to import in a remote cluster");
+        add.add("mirror pool peer bootstrap import", "mirror pool peer bootstrap import",
+                "rbd mirror pool peer bootstrap import [--site-name <site-name>]\n"
+                + "          [--token-path <token-path>] [--direction <direction>]\n          <pool-name> <token-path>",
+                "Import a peer bootstrap token created from a remote cluster");
         add.add("mirror pool peer remove", "mirror pool peer remove", "rbd mirror pool peer remove <pool-name> <uuid>",
                 "Remove a mirroring peer from a pool.");
         add.add("mirror pool peer set", "mirror pool peer set", "rbd mirror pool peer set <pool-name> <uuid> <key> <value>",
@@ -342,8 +349,94 @@ final class RbdMirrorCommands {
         return true;
     }
 
+    /**
+     * {@code rbd mirror pool peer bootstrap create [--site-name N] POOL} and
+     * {@code ... import [--site-name N] [--direction rx-only|rx-tx] POOL TOKEN_PATH}, with
+     * Pacific's messages and exit statuses (create's quirk included: a caps mismatch prints its
+     * message, then an empty token, and exits 0).
+     */
+    private static int bootstrap(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {
+        String op = pos(a, 4);
+        boolean poolOpt = a.opts().containsKey("pool");
+        int next = poolOpt ? 5 : 6;
+        IoCtx io = poolOpt ? RbdCommand.io(rados, RbdCommand.poolArg(a, Integer.MAX_VALUE)) : pool(a, rados, 5);
+        String site = a.opt("site-name", null);
+        switch (op) {
+            case "create" -> {
+                if (!poolEnabled(io, err)) {
+                    return 22;
+                }
+                if (site != null) {
+                    MirrorPool.siteNameSet(rados, site);
+                }
+                String token;
+                try {
+                    token = org.jceph.rbd.mirror.PeerBootstrap.create(io);
+                } catch (RbdException | RadosException e) {
+                    int n = errno(e);
+                    if (n != 17) {
+                        err.println("rbd: failed to create mirroring bootstrap token: " + RbdCommand.strerror(n));
+                        return n;
+                    }
+                    err.println("rbd: mismatch with pre-existing RBD mirroring peer user caps");
+                    token = "";
+                }
+                out.println(token);
+                out.flush();
+                return 0;
+            }
+            case "import" -> {
+                String path = a.opt("token-path", pos(a, next));
+                if (path.isEmpty()) {
+                    err.println("rbd: token path was not specified");
+                    return 22;
+                }
+                Direction dir;
+                switch (a.opt("direction", "rx-tx")) {
+                    case "rx-only" -> dir = Direction.RX_ONLY;
+                    case "rx-tx" -> dir = Direction.RX_TX;
+                    default -> {
+                        // tx-only too: the stock tool's option check refuses it before librbd would
+                        err.println("rbd: the argument for option '--direction' is invalid");
+                        return 1;
+                    }
+                }
+                String token;
+                try (java.io.InputStream in = path.equals("-") ? null
+                        : java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
+                    // as the stock tool: at most 1023 bytes of the file
+                    byte[] raw = (in == null ? System.in : in).readNBytes(1023);
+                    token = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+                } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+                    err.println("rbd: error opening " + path);
+                    return e instanceof java.nio.file.NoSuchFileException ? 2 : 13;
+                } catch (java.io.IOException e) {
+                    err.println("rbd: error reading token file: " + RbdCommand.strerror(5));
+                    return 5;
+                }
+                if (site != null) {
+                    MirrorPool.siteNameSet(rados, site);
+                }
+                try {
+                    org.jceph.rbd.mirror.PeerBootstrap.importToken(io, dir, token,
+                            org.jceph.rbd.mirror.PeerBootstrap.DEFAULT_CONNECTOR);
+                } catch (RbdException | RadosException e) {
+                    int n = errno(e);
+                    err.println(n == 38 ? "rbd: mirroring is not enabled on remote peer"
+                            : "rbd: failed to import peer bootstrap token");
+                    return n;
+                }
+                return 0;
+            }
+            default -> throw new UsageException("usage: rbd mirror pool peer bootstrap <create|import> ...");
+        }
+    }
+
     private static int peer(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {
         String op = pos(a, 3);
+        if (op.equals("bootstrap")) {
+            return bootstrap(a, rados, out, err);
+        }
         IoCtx io = pool(a, rados, 4);
         switch (op) {
             case "add" -> {
