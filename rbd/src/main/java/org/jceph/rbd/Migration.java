@@ -348,16 +348,31 @@ public final class Migration {
         }
     }
 
+    /** Undoes a failed import-only prepare: the destination removed (the source was never touched). */
+    private static void rollBackImport(IoCtx dstIo, String dstName, String dstId, RuntimeException failure) {
+        try {
+            removeDestination(dstIo, dstName, dstId);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** The half-made destination of a failed prepare, its migration header first; nothing if never created. */
+    private static void removeDestination(IoCtx dstIo, String dstName, String dstId) {
+        if (dstId == null) {
+            return;
+        }
+        if (get(dstIo, dstId) != null) {
+            remove(dstIo, dstId);
+        }
+        RbdImage.remove(dstIo, dstName);
+    }
+
     /** Undoes a failed prepare: the destination removed, the source linked again and unmarked. */
     private static void rollBackPrepare(IoCtx srcIo, String srcId, boolean srcMarked, IoCtx dstIo, String dstName,
             String dstId, RuntimeException failure) {
         try {
-            if (dstId != null) {
-                if (get(dstIo, dstId) != null) {
-                    remove(dstIo, dstId);
-                }
-                RbdImage.remove(dstIo, dstName);
-            }
+            removeDestination(dstIo, dstName, dstId);
             Trash.restore(srcIo, srcId, null, true);
             if (srcMarked) {
                 remove(srcIo, srcId);
@@ -456,16 +471,7 @@ public final class Migration {
                     src.size(), true, false, 0, MigrationSpec.STATE_PREPARING, ""));
             setState(dstIo, dstId, MigrationSpec.STATE_PREPARED, "");
         } catch (RuntimeException e) {
-            if (dstId != null) {
-                try {
-                    if (get(dstIo, dstId) != null) {
-                        remove(dstIo, dstId);
-                    }
-                    RbdImage.remove(dstIo, dstName);
-                } catch (RuntimeException r) {
-                    e.addSuppressed(r);
-                }
-            }
+            rollBackImport(dstIo, dstName, dstId, e);
             throw e;
         }
     }
@@ -493,16 +499,7 @@ public final class Migration {
                     size, true, false, 0, MigrationSpec.STATE_PREPARING, ""));
             setState(dstIo, dstId, MigrationSpec.STATE_PREPARED, "");
         } catch (RuntimeException e) {
-            if (dstId != null) {
-                try {
-                    if (get(dstIo, dstId) != null) {
-                        remove(dstIo, dstId);
-                    }
-                    RbdImage.remove(dstIo, dstName);
-                } catch (RuntimeException r) {
-                    e.addSuppressed(r);
-                }
-            }
+            rollBackImport(dstIo, dstName, dstId, e);
             throw e;
         }
     }
@@ -787,38 +784,8 @@ public final class Migration {
     /** The state librbd's object map check expects for the object with snap set {@code ss} at {@code snapId}. */
     static int expectedState(IoCtx.SnapSet ss, long snapId, java.util.NavigableSet<Long> imageSnaps,
             boolean fastDiff) {
-        if (ss == null) {
-            return org.jceph.rbd.objectmap.ObjectMap.NONEXISTENT;
-        }
-        for (IoCtx.CloneInfo c : ss.clones()) {
-            long from;
-            long to;
-            if (c.cloneId() == IoCtx.CloneInfo.HEAD) {
-                from = nextSnapAtOrAfter(imageSnaps, ss.seq() + 1);
-                to = RbdImage.NOSNAP_ID;
-            } else {
-                if (c.snaps().isEmpty()) {
-                    continue;
-                }
-                from = nextSnapAtOrAfter(imageSnaps, c.snaps().get(0));
-                to = c.snaps().get(c.snaps().size() - 1);
-            }
-            if (Long.compareUnsigned(to, snapId) < 0) {
-                continue;
-            }
-            if (Long.compareUnsigned(snapId, from) < 0) {
-                break;
-            }
-            return fastDiff && from != snapId ? org.jceph.rbd.objectmap.ObjectMap.EXISTS_CLEAN
-                    : org.jceph.rbd.objectmap.ObjectMap.EXISTS;
-        }
-        return org.jceph.rbd.objectmap.ObjectMap.NONEXISTENT;
-    }
-
-    /** The first image snapshot id at or after {@code id} (unsigned), or CEPH_NOSNAP. */
-    private static long nextSnapAtOrAfter(java.util.NavigableSet<Long> imageSnaps, long id) {
-        Long s = imageSnaps.ceiling(id);
-        return s == null ? RbdImage.NOSNAP_ID : s;
+        return ss == null ? org.jceph.rbd.objectmap.ObjectMap.NONEXISTENT
+                : ObjectMapRebuild.stateAt(ss, snapId, imageSnaps, fastDiff);
     }
 
     /** The destination's snapshots up to {@code seq}, newest first, as a write's snap context. */
