@@ -17,6 +17,10 @@ import org.jceph.crush.internal.CrushLn;
  * {@link UnsupportedCrushFeatureException}: a hash other than rjenkins1. MSR rules (Squid and later,
  * rule types msr_firstn / msr_indep) map through {@link #msrDoRule} (crush_msr_do_rule); MSR steps
  * in a conventional rule are ignored, as crush_do_rule_no_retry ignores unknown ops.
+ *
+ * <p>Why one class of ~1,000 lines (over the project's ~600): it is mapper.c, whose bucket choosers,
+ * firstn/indep descents, retry rules and MSR variant share one workspace and one set of tunables and
+ * must stay bit-exact together; split across files, each half would need the other's private state.
  */
 public final class CrushMapper {
     /** CRUSH_ITEM_NONE: a position that could not be filled. */
