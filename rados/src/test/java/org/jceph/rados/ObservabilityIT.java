@@ -34,7 +34,10 @@ import org.junit.jupiter.api.Test;
  * line; and the metrics of its MXBean, read through the platform MBean server, matching the ops
  * done. The SLF4J events come from the test binding {@link LogCapture}, at every level.
  */
-@RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2"})
+// The fault-injection spec: ObservabilityIT, RadosFailoverIT, RadosWatchCheckIT, WatchFaultsIT and
+// RadosModelIT ask for the very same cluster, so they share one (each leaves every OSD running).
+@RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2",
+        "mon osd down out interval = 0", "osd pool default pg autoscale mode = off", "osd snap trim sleep = 0.005"})
 class ObservabilityIT {
     private static RadosClient connect(CephCluster c) throws Exception {
         return RadosClient.connect(CephConfig.builder().confFile(c.confPath()).set("rados_osd_op_timeout", "120").build());

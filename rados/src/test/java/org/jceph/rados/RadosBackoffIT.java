@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * hold the ops, and send them again once the OSD returns and lifts the block: every op completes,
  * with the right bytes, and the blocks were really seen.
  */
-@RealCluster(config = {"osd heartbeat grace = 6", "osd heartbeat interval = 2", "debug osd = 10",
-        "mon pg warn min per osd = 0"})
+// RadosBackoffIT, RadosRedirectIT and RadosMapChangesIT ask for the very same cluster, so they share one.
+@RealCluster(config = {"mon pg warn min per osd = 0", "osd pool default min size = 1",
+        "osd heartbeat grace = 6", "osd heartbeat interval = 2", "mon allow pool delete = true", "debug osd = 10"})
 class RadosBackoffIT {
     @TempDir
     Path tmp;

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The client follows the cluster: ops whose primary dies are resent once the map says where the
  * pg went, nothing acknowledged is lost, and a deleted pool fails its ops with ENOENT.
  */
-@RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2"})
+// The fault-injection spec: ObservabilityIT, RadosFailoverIT, RadosWatchCheckIT, WatchFaultsIT and
+// RadosModelIT ask for the very same cluster, so they share one (each leaves every OSD running).
+@RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2",
+        "mon osd down out interval = 0", "osd pool default pg autoscale mode = off", "osd snap trim sleep = 0.005"})
 class RadosFailoverIT {
     @TempDir
     Path tmp;

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * down, a pool deleted under held ops. The map pipeline itself (incrementals CRC-checked, a
  * mismatch answered by a full map) is in {@link RadosMapPipelineIT}, which runs on every release.
  */
+// RadosBackoffIT, RadosRedirectIT and RadosMapChangesIT ask for the very same cluster, so they share one.
 @RealCluster(config = {"mon pg warn min per osd = 0", "osd pool default min size = 1",
-        "osd heartbeat grace = 6", "osd heartbeat interval = 2", "mon allow pool delete = true"})
+        "osd heartbeat grace = 6", "osd heartbeat interval = 2", "mon allow pool delete = true", "debug osd = 10"})
 class RadosMapChangesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 

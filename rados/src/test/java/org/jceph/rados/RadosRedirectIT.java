@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (PrimaryLogPG::maybe_handle_cache_detail, do_cache_redirect). We follow it and the write lands
  * in the base pool, where the stock rados CLI reads it.
  */
-@RealCluster(config = {"mon pg warn min per osd = 0", "debug osd = 10"})
+// RadosBackoffIT, RadosRedirectIT and RadosMapChangesIT ask for the very same cluster, so they share one.
+@RealCluster(config = {"mon pg warn min per osd = 0", "osd pool default min size = 1",
+        "osd heartbeat grace = 6", "osd heartbeat interval = 2", "mon allow pool delete = true", "debug osd = 10"})
 class RadosRedirectIT {
     @TempDir
     Path tmp;

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
  * primary is gone, and confirmed again (less than a ping period ago) once it is re-registered
  * with the new primary; a throwing listener is logged at WARN and counted.
  */
-@RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2"})
+// The fault-injection spec: ObservabilityIT, RadosFailoverIT, RadosWatchCheckIT, WatchFaultsIT and
+// RadosModelIT ask for the very same cluster, so they share one (each leaves every OSD running).
+@RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2",
+        "mon osd down out interval = 0", "osd pool default pg autoscale mode = off", "osd snap trim sleep = 0.005"})
 class RadosWatchCheckIT {
     @Test
     void aBrokenWatchIsReportedUntilItIsReRegistered(CephCluster c) throws Exception {

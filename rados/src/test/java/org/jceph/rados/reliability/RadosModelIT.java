@@ -50,6 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * head and at every live snapshot after the faults, some also through the stock {@code rados}
  * CLI), zero ops stuck past their deadline. The seed is printed, and is in every failure message.
  */
+// The fault-injection spec: ObservabilityIT, RadosFailoverIT, RadosWatchCheckIT, WatchFaultsIT and
+// RadosModelIT ask for the very same cluster, so they share one (each leaves every OSD running).
 @RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2",
         "mon osd down out interval = 0", "osd pool default pg autoscale mode = off", "osd snap trim sleep = 0.005"})
 @CrossRelease

@@ -29,9 +29,11 @@ import org.junit.jupiter.api.Test;
  * watch stays registered; a notify sent (by another client) after each fault is over is heard by
  * every watcher and acknowledged, with no watcher reported as timed out.
  */
+// The fault-injection spec: ObservabilityIT, RadosFailoverIT, RadosWatchCheckIT, WatchFaultsIT and
+// RadosModelIT ask for the very same cluster, so they share one (each leaves every OSD running).
 @CrossRelease
 @RealCluster(config = {"osd pool default min size = 2", "osd heartbeat grace = 6", "osd heartbeat interval = 2",
-        "mon osd down out interval = 0"})
+        "mon osd down out interval = 0", "osd pool default pg autoscale mode = off", "osd snap trim sleep = 0.005"})
 class WatchFaultsIT {
     private static final int WATCHES = 4;
     private static final String CONFIRM = " (confirm)";
