@@ -348,7 +348,19 @@ public final class CephDecoder {
 
     /** {@code vector}/{@code list}/{@code deque}: u32 count then the elements. */
     public <T> List<T> readList(int minElementBytes, Reader<T> element) {
-        int n = readCountLe("list", minElementBytes);
+        return readList("list", minElementBytes, element);
+    }
+
+    /**
+     * {@link #readList(int, Reader)} of a list a malformed count names as {@code what}.
+     *
+     * @param what the list's name in a {@link DecodeException} (and a wire trace)
+     * @param minElementBytes the fewest bytes one element takes, to refuse a count that cannot fit
+     * @param element reads one element
+     * @return the elements, unmodifiable
+     */
+    public <T> List<T> readList(String what, int minElementBytes, Reader<T> element) {
+        int n = readCountLe(what, minElementBytes);
         List<T> out = new ArrayList<>(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
             out.add(element.read(this));

@@ -39,23 +39,21 @@ public record LockInfo(int type, String tag, List<Locker> lockers) {
     static LockInfo decode(byte[] bytes) {
         CephDecoder d = CephDecoder.of(bytes, "cls_lock_get_info_reply");
         CephDecoder.Envelope env = d.beginStruct("cls_lock_get_info_reply", 1);
-        int n = d.readCountLe("lockers", 20);
-        List<Locker> lockers = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            CephDecoder.Envelope id = d.beginStruct("locker_id_t", 1);
-            EntityName name = EntityName.decode(d);
-            String cookie = d.readString();
-            d.endStruct(id);
-            CephDecoder.Envelope info = d.beginStruct("locker_info_t", 1);
-            UTime exp = d.readUtime();
-            EntityAddr addr = EntityAddr.decode(d);
-            String desc = d.readString();
-            d.endStruct(info);
-            lockers.add(new Locker(name, cookie, exp, addr, desc));
-        }
+        List<Locker> lockers = d.readList("lockers", 20, x -> {
+            CephDecoder.Envelope id = x.beginStruct("locker_id_t", 1);
+            EntityName name = EntityName.decode(x);
+            String cookie = x.readString();
+            x.endStruct(id);
+            CephDecoder.Envelope info = x.beginStruct("locker_info_t", 1);
+            UTime exp = x.readUtime();
+            EntityAddr addr = EntityAddr.decode(x);
+            String desc = x.readString();
+            x.endStruct(info);
+            return new Locker(name, cookie, exp, addr, desc);
+        });
         int type = d.readU8();
         String tag = d.readString();
         d.endStruct(env);
-        return new LockInfo(type, tag, List.copyOf(lockers));
+        return new LockInfo(type, tag, lockers);
     }
 }

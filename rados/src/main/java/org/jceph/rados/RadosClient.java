@@ -121,7 +121,7 @@ public final class RadosClient implements AutoCloseable {
         this.mon = mon;
         this.opTimeout = opTimeout;
         this.monOpTimeout = monOpTimeout;
-        this.monClient = new MonClient(MonClient.link(mon), ticker);
+        this.monClient = new MonClient(mon, ticker);
         this.keeper = monClient.keeper();
         this.objecter = new Objecter(LOG, new MessengerTransport(messenger, mon, config), scheduler,
                 () -> keeper.current().placement(), completions, objecterEvents(),

@@ -73,23 +73,17 @@ record SnapOps(IoCtx io) {
     private static SnapSet decodeSnapSet(byte[] out) {
         CephDecoder d = CephDecoder.of(out, "obj_list_snap_response_t");
         CephDecoder.Envelope env = d.beginStruct("obj_list_snap_response_t", 2);
-        int n = d.readCountLe("clones", 28);
-        List<CloneInfo> clones = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            CephDecoder.Envelope c = d.beginStruct("clone_info", 1);
-            long id = d.readU64Le();
-            List<Long> snaps = d.readList(8, CephDecoder::readU64Le);
-            int m = d.readCountLe("overlap", 16);
-            List<long[]> overlap = new java.util.ArrayList<>();
-            for (int j = 0; j < m; j++) {
-                overlap.add(new long[] {d.readU64Le(), d.readU64Le()});
-            }
-            long size = d.readU64Le();
-            d.endStruct(c);
-            clones.add(new CloneInfo(id, List.copyOf(snaps), List.copyOf(overlap), size));
-        }
+        List<CloneInfo> clones = d.readList("clones", 28, x -> {
+            CephDecoder.Envelope c = x.beginStruct("clone_info", 1);
+            long id = x.readU64Le();
+            List<Long> snaps = x.readList(8, CephDecoder::readU64Le);
+            List<long[]> overlap = x.readList("overlap", 16, y -> new long[] {y.readU64Le(), y.readU64Le()});
+            long size = x.readU64Le();
+            x.endStruct(c);
+            return new CloneInfo(id, snaps, overlap, size);
+        });
         long seq = env.version() >= 2 ? d.readU64Le() : -2L;
         d.endStruct(env);
-        return new SnapSet(List.copyOf(clones), seq);
+        return new SnapSet(clones, seq);
     }
 }

@@ -134,19 +134,17 @@ record WatchNotifyOps(IoCtx io) {
     static List<Watcher> decodeWatchers(byte[] out) {
         CephDecoder d = CephDecoder.of(out, "obj_list_watch_response_t");
         CephDecoder.Envelope env = d.beginStruct("obj_list_watch_response_t", 1);
-        int n = d.readCountLe("watchers", 20);
-        List<Watcher> list = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            CephDecoder.Envelope item = d.beginStruct("watch_item_t", 1);
-            org.jceph.encoding.types.EntityName name = org.jceph.encoding.types.EntityName.decode(d);
-            long cookie = d.readU64Le();
-            int timeout = (int) d.readU32Le();
-            org.jceph.encoding.types.EntityAddr addr = org.jceph.encoding.types.EntityAddr.decode(d);
-            d.endStruct(item);
-            list.add(new Watcher(name, cookie, timeout, addr));
-        }
+        List<Watcher> list = d.readList("watchers", 20, x -> {
+            CephDecoder.Envelope item = x.beginStruct("watch_item_t", 1);
+            org.jceph.encoding.types.EntityName name = org.jceph.encoding.types.EntityName.decode(x);
+            long cookie = x.readU64Le();
+            int timeout = (int) x.readU32Le();
+            org.jceph.encoding.types.EntityAddr addr = org.jceph.encoding.types.EntityAddr.decode(x);
+            x.endStruct(item);
+            return new Watcher(name, cookie, timeout, addr);
+        });
         d.endStruct(env);
-        return list;
+        return new java.util.ArrayList<>(list); // modifiable, as listWatchers has always returned it
     }
 
     CompletableFuture<NotifyResult> notifyAsync(String oid, byte[] payload, int timeoutSeconds) {

@@ -1,7 +1,7 @@
 package org.jceph.rbd;
 
 import static org.jceph.rbd.RbdImage.DEFAULT_LOCK_TIMEOUT;
-import static org.jceph.rbd.RbdImage.OP_FEATURE_CLONE_CHILD;
+import static org.jceph.rbd.ImageInfo.OP_CLONE_CHILD;
 import static org.jceph.rbd.RbdImage.encode;
 import static org.jceph.rbd.RbdImage.ignoreMissing;
 import static org.jceph.rbd.RbdImage.objectCountFor;
@@ -179,7 +179,7 @@ final class ImageAdmin {
                     childSpec(e, childIo.poolId(), childIo.namespace(), childId);
                 }));
                 childIo.exec("rbd_header." + childId, "rbd", "op_features_set",
-                        encode(e -> e.writeU64Le(OP_FEATURE_CLONE_CHILD).writeU64Le(OP_FEATURE_CLONE_CHILD)));
+                        encode(e -> e.writeU64Le(OP_CLONE_CHILD).writeU64Le(OP_CLONE_CHILD)));
             } else {
                 childIo.exec("rbd_children", "rbd", "add_child", encode(e -> e.writeS64Le(parentIo.poolId())
                         .writeString(parentId).writeU64Le(snap.id()).writeString(childId)));
@@ -248,7 +248,7 @@ final class ImageAdmin {
         io.exec("rbd_header." + childId, "rbd", "parent_detach", new byte[0]);
         IoCtx pio = io.forPool(p.poolId());
         pio.setNamespace(p.poolNamespace());
-        if ((opFeatures & OP_FEATURE_CLONE_CHILD) != 0) {
+        if ((opFeatures & OP_CLONE_CHILD) != 0) {
             try {
                 pio.exec("rbd_header." + p.imageId(), "rbd", "child_detach", encode(e -> {
                     e.writeU64Le(p.snapId());
@@ -258,7 +258,7 @@ final class ImageAdmin {
                 // the parent no longer lists us
             }
             io.exec("rbd_header." + childId, "rbd", "op_features_set",
-                    encode(e -> e.writeU64Le(0).writeU64Le(OP_FEATURE_CLONE_CHILD)));
+                    encode(e -> e.writeU64Le(0).writeU64Le(OP_CLONE_CHILD)));
         } else {
             try {
                 io.exec("rbd_children", "rbd", "remove_child", encode(e -> e.writeS64Le(p.poolId())

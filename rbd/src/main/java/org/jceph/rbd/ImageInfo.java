@@ -1,12 +1,12 @@
 package org.jceph.rbd;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.jceph.encoding.CephDecoder;
 import org.jceph.encoding.CephEncoder;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosException;
+import org.jceph.rbd.objectmap.ObjectMap;
 
 /**
  * What {@code rbd info} shows beyond size and layout, read from the image header with cls_rbd
@@ -24,8 +24,8 @@ public record ImageInfo(long opFeatures, long flags, Instant created, Instant ac
     public static final long OP_SNAP_TRASH = 1L << 3;
 
     /** Image flags (RBD_FLAG_*). */
-    public static final long FLAG_OBJECT_MAP_INVALID = 1L << 0;
-    public static final long FLAG_FAST_DIFF_INVALID = 1L << 1;
+    public static final long FLAG_OBJECT_MAP_INVALID = ObjectMap.FLAG_OBJECT_MAP_INVALID;
+    public static final long FLAG_FAST_DIFF_INVALID = ObjectMap.FLAG_FAST_DIFF_INVALID;
 
     /** No snapshot limit (the tool prints none). */
     public static final long NO_LIMIT = -1L;
@@ -68,21 +68,11 @@ public record ImageInfo(long opFeatures, long flags, Instant created, Instant ac
 
     /** The op feature names as the tool lists them. */
     public static List<String> opFeatureNames(long bits) {
-        return names(bits, new String[] {"clone-parent", "clone-child", "group", "snap-trash"});
+        return RbdFeatures.bitNames(bits, List.of("clone-parent", "clone-child", "group", "snap-trash"), false);
     }
 
     /** The flag names as the tool lists them. */
     public static List<String> flagNames(long bits) {
-        return names(bits, new String[] {"object map invalid", "fast diff invalid"});
-    }
-
-    private static List<String> names(long bits, String[] names) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < names.length; i++) {
-            if ((bits & (1L << i)) != 0) {
-                out.add(names[i]);
-            }
-        }
-        return out;
+        return RbdFeatures.bitNames(bits, List.of("object map invalid", "fast diff invalid"), false);
     }
 }

@@ -89,6 +89,11 @@ public final class RbdFeatures {
     private RbdFeatures() {
     }
 
+    /** The rbd tool's names of the feature bits, by bit number (librbd's RBD_FEATURE_NAME_*). */
+    private static final List<String> NAMES = List.of("layering", "striping", "exclusive-lock", "object-map",
+            "fast-diff", "deep-flatten", "journaling", "data-pool", "operations", "migrating", "non-primary",
+            "dirty-cache");
+
     /**
      * The features' names, as {@code rbd info} lists them.
      *
@@ -96,14 +101,35 @@ public final class RbdFeatures {
      * @return the names, comma-separated
      */
     public static String names(long features) {
-        String[] names = {"layering", "striping", "exclusive-lock", "object-map", "fast-diff", "deep-flatten",
-            "journaling", "data-pool", "operations", "migrating", "non-primary", "dirty-cache"};
+        return String.join(", ", bitNames(features, NAMES, true));
+    }
+
+    /**
+     * The feature the rbd tool names {@code name} (as {@code rbd feature enable} takes it).
+     *
+     * @param name a feature name, such as {@code "object-map"}
+     * @return its bit, or 0 when {@code name} names no feature
+     */
+    public static long bit(String name) {
+        int i = NAMES.indexOf(name);
+        return i < 0 ? 0 : 1L << i;
+    }
+
+    /**
+     * The names of the bits set in {@code bits}, lowest bit first.
+     *
+     * @param bits the bits
+     * @param names the name of bit i at index i
+     * @param unknownToo whether a bit beyond {@code names} is listed (as {@code unknown-bit-N}) or left out
+     * @return the names
+     */
+    static List<String> bitNames(long bits, List<String> names, boolean unknownToo) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
-            if ((features & (1L << i)) != 0) {
-                out.add(i < names.length ? names[i] : "unknown-bit-" + i);
+            if ((bits & (1L << i)) != 0 && (i < names.size() || unknownToo)) {
+                out.add(i < names.size() ? names.get(i) : "unknown-bit-" + i);
             }
         }
-        return String.join(", ", out);
+        return out;
     }
 }

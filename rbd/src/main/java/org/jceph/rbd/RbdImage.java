@@ -160,8 +160,6 @@ public final class RbdImage implements Image {
 
     /** Clones nest; a chain longer than this is refused rather than followed. */
     static final int MAX_PARENT_DEPTH = 16;
-    /** CEPH_OPERATION_FEATURE_CLONE_CHILD: the image is a clone v2 child. */
-    static final long OP_FEATURE_CLONE_CHILD = 1L << 1;
 
     RbdImage(IoCtx io, IoCtx md, String name, String id, String objectPrefix, int order, long size,
             long features, StripingLayout layout, boolean readOnly, Parent parent) {

@@ -12,6 +12,7 @@ import org.jceph.rbd.FeatureUpdate;
 import org.jceph.rbd.ImageConfig;
 import org.jceph.rbd.ObjectMapRebuild;
 import org.jceph.rbd.RbdException;
+import org.jceph.rbd.RbdFeatures;
 import org.jceph.rbd.RbdImage;
 
 /**
@@ -23,10 +24,6 @@ final class RbdFeatureCommands {
     private RbdFeatureCommands() {
     }
 
-    /** The names the rbd tool takes for features, by bit. */
-    private static final String[] NAMES = {"layering", "striping", "exclusive-lock", "object-map", "fast-diff", "deep-flatten",
-        "journaling", "data-pool", "operations", "migrating", "non-primary", "dirty-cache"};
-
     /**
      * Feature names (each argument may be a comma-separated list) to bits; null when one is not a
      * feature name (the rbd tool's "the argument for option is invalid").
@@ -35,11 +32,11 @@ final class RbdFeatureCommands {
         long bits = 0;
         for (String w : words) {
             for (String name : w.split(",")) {
-                int i = List.of(NAMES).indexOf(name.trim());
-                if (i < 0) {
+                long bit = RbdFeatures.bit(name.trim());
+                if (bit == 0) {
                     return null;
                 }
-                bits |= 1L << i;
+                bits |= bit;
             }
         }
         return bits;

@@ -46,7 +46,7 @@ import org.jceph.messenger.v2.ConnectionMode;
  * </pre>
  * Listeners run on the messenger's I/O thread and must not block.
  */
-public final class MonSession implements AutoCloseable {
+public final class MonSession implements MonLink {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MonSession.class);
     /** Backoff between rounds over all monitors, and the bound on hunting after a fault. */
     public record ReconnectPolicy(Duration initialBackoff, Duration maxBackoff, Duration giveUpAfter) {

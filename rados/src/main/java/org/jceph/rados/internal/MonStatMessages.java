@@ -64,11 +64,12 @@ public final class MonStatMessages {
     }
 
     /** PaxosServiceMessage's fields: the version the sender has seen, two deprecated session fields. */
-    private static void paxosHeader(CephEncoder e, long seenVersion) {
+    static void paxosHeader(CephEncoder e, long seenVersion) {
         e.writeU64Le(seenVersion).writeU16Le(0xFFFF).writeU64Le(0);
     }
 
-    private static void skipPaxosHeader(CephDecoder d) {
+    /** Reads past a PaxosServiceMessage's fields ({@link #paxosHeader}). */
+    static void skipPaxosHeader(CephDecoder d) {
         d.readU64Le();
         d.readS16Le();
         d.readU64Le();

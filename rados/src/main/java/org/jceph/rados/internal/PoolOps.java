@@ -30,7 +30,7 @@ public final class PoolOps {
 
     public static Message request(UUID fsid, long epoch, long pool, int op, long snapId, String name) {
         byte[] front = CephEncoder.toBytes(e -> {
-            e.writeU64Le(epoch).writeU16Le(0xFFFF).writeU64Le(0);
+            MonStatMessages.paxosHeader(e, epoch);
             e.writeUuid(fsid);
             e.writeU32Le(pool).writeU32Le(op).writeU64Le(0).writeU64Le(snapId).writeString(name).writeU8(0)
                     .writeU16Le(0);
@@ -45,9 +45,7 @@ public final class PoolOps {
 
     public static Reply decode(Message m) {
         CephDecoder d = CephDecoder.of(m.front(), "MPoolOpReply");
-        d.readU64Le();
-        d.readS16Le();
-        d.readU64Le();
+        MonStatMessages.skipPaxosHeader(d);
         d.readUuid();
         int code = d.readS32Le();
         long epoch = d.readU32Le();

@@ -70,46 +70,20 @@ public final class Json {
             case '{': {
                 p++;
                 Map<String, Object> m = new LinkedHashMap<>();
-                ws();
-                if (peek() == '}') {
-                    p++;
-                    return m;
-                }
-                while (true) {
-                    ws();
+                items('}', () -> {
                     String k = string();
                     ws();
                     expect(':');
                     ws();
                     m.put(k, value(depth + 1));
-                    ws();
-                    if (peek() == ',') {
-                        p++;
-                        continue;
-                    }
-                    expect('}');
-                    return m;
-                }
+                });
+                return m;
             }
             case '[': {
                 p++;
                 List<Object> l = new ArrayList<>();
-                ws();
-                if (peek() == ']') {
-                    p++;
-                    return l;
-                }
-                while (true) {
-                    ws();
-                    l.add(value(depth + 1));
-                    ws();
-                    if (peek() == ',') {
-                        p++;
-                        continue;
-                    }
-                    expect(']');
-                    return l;
-                }
+                items(']', () -> l.add(value(depth + 1)));
+                return l;
             }
             case '"':
                 return string();
@@ -124,6 +98,29 @@ public final class Json {
                 return null;
             default:
                 return number();
+        }
+    }
+
+    /**
+     * The comma-separated items of an object or array whose opening bracket is read, up to and
+     * including {@code close}; {@code item} reads one (white space around it is skipped here).
+     */
+    private void items(char close, Runnable item) {
+        ws();
+        if (peek() == close) {
+            p++;
+            return;
+        }
+        while (true) {
+            ws();
+            item.run();
+            ws();
+            if (peek() == ',') {
+                p++;
+                continue;
+            }
+            expect(close);
+            return;
         }
     }
 
@@ -206,29 +203,13 @@ public final class Json {
     @SuppressWarnings("unchecked")
     private static void write(StringBuilder b, Object v) {
         if (v instanceof Map) {
-            b.append('{');
-            boolean first = true;
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) v).entrySet()) {
-                if (!first) {
-                    b.append(',');
-                }
-                first = false;
+            writeItems(b, '{', '}', ((Map<String, Object>) v).entrySet(), e -> {
                 JsonStrings.appendQuoted(b, e.getKey());
                 b.append(':');
                 write(b, e.getValue());
-            }
-            b.append('}');
+            });
         } else if (v instanceof List) {
-            b.append('[');
-            boolean first = true;
-            for (Object o : (List<Object>) v) {
-                if (!first) {
-                    b.append(',');
-                }
-                first = false;
-                write(b, o);
-            }
-            b.append(']');
+            writeItems(b, '[', ']', (List<Object>) v, o -> write(b, o));
         } else if (v instanceof String) {
             JsonStrings.appendQuoted(b, (String) v);
         } else if (v == null) {
@@ -236,6 +217,21 @@ public final class Json {
         } else {
             b.append(v);
         }
+    }
+
+    /** {@code open}, each of {@code items} written by {@code item} with commas between, {@code close}. */
+    private static <T> void writeItems(StringBuilder b, char open, char close, Iterable<T> items,
+            java.util.function.Consumer<T> item) {
+        b.append(open);
+        boolean first = true;
+        for (T t : items) {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            item.accept(t);
+        }
+        b.append(close);
     }
 
     // typed accessors for the metadata, each a LuksException when the shape is wrong

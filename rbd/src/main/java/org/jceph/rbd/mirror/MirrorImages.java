@@ -221,18 +221,8 @@ public final class MirrorImages {
             throw new RbdException(Errno.EOPNOTSUPP.negative(),
                     "the last mirror snapshot is incomplete: rolling back to the last complete one is not supported");
         }
-        IoCtx md = MirrorAccess.metadataIo(img);
-        setNonPrimary(md, img.id(), false);
-        try {
-            withWritable(img, rw -> createPrimarySnapshot(rw, m.globalId(), false, true));
-        } catch (RuntimeException e) {
-            try {
-                setNonPrimary(md, img.id(), true);
-            } catch (RuntimeException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
-        }
+        // the non-primary bit goes first: a non-primary image cannot be opened for writing
+        withNonPrimary(img, false, () -> withWritable(img, rw -> createPrimarySnapshot(rw, m.globalId(), false, true)));
     }
 
     /**
@@ -245,21 +235,8 @@ public final class MirrorImages {
         if (!primary(snapshots(img))) {
             throw new RbdException(Errno.EINVAL.negative(), "image is not primary");
         }
-        IoCtx md = MirrorAccess.metadataIo(img);
-        withWritable(img, rw -> {
-            // librbd's order: the non-primary feature, then the demotion snapshot
-            setNonPrimary(md, img.id(), true);
-            try {
-                return createPrimarySnapshot(rw, m.globalId(), true, true);
-            } catch (RuntimeException e) {
-                try {
-                    setNonPrimary(md, img.id(), false);
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-                throw e;
-            }
-        });
+        // librbd's order: the non-primary feature, then the demotion snapshot
+        withWritable(img, rw -> withNonPrimary(img, true, () -> createPrimarySnapshot(rw, m.globalId(), true, true)));
     }
 
     /**
@@ -335,6 +312,25 @@ public final class MirrorImages {
         }
         try (RbdImage rw = RbdImage.openById(MirrorAccess.metadataIo(img), img.id(), OpenOptions.readWrite())) {
             return op.apply(rw);
+        }
+    }
+
+    /**
+     * Sets the image's non-primary bit to {@code on}, then runs {@code op}; when {@code op} fails
+     * the bit goes back (a failure to restore it is added to the first one as suppressed).
+     */
+    private static <T> T withNonPrimary(RbdImage img, boolean on, java.util.function.Supplier<T> op) {
+        IoCtx md = MirrorAccess.metadataIo(img);
+        setNonPrimary(md, img.id(), on);
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            try {
+                setNonPrimary(md, img.id(), !on);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
     }
 

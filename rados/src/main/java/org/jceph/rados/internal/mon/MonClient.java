@@ -21,6 +21,7 @@ import org.jceph.messenger.Message;
 import org.jceph.messenger.MessageType;
 import org.jceph.messenger.mon.MonMap;
 import org.jceph.messenger.mon.MonMessages;
+import org.jceph.messenger.mon.MonLink;
 import org.jceph.messenger.mon.MonSession;
 import org.jceph.messenger.mon.OsdMapUpdate;
 import org.jceph.osdmap.OsdMap;
@@ -39,170 +40,16 @@ import org.jceph.rados.internal.Ticker;
  * config (MConfig), the newest osdmap epoch (MMonGetVersion), cluster capacity (MStatfs) and pool
  * usage (MGetPoolStats). Replies are bounded by the caller's timeout.
  *
- * <p>The session is reached through {@link Link}, so that a fake monitor can drive this class in
+ * <p>The session is reached through {@link MonLink}, so that a fake monitor can drive this class in
  * unit tests; time through the injected {@link Ticker}.
  */
 public final class MonClient implements AutoCloseable {
-    /**
-     * What the MonClient needs of a monitor session ({@link MonSession} in production; see
-     * {@link #link(MonSession)}). A fake monitor implements it in tests: it must hand each
-     * MOSDMap to the {@link #onOsdMap} listeners before completing the futures of
-     * {@link #subscribeOsdMap} that wait for it, as MonSession does.
-     */
-    public interface Link extends AutoCloseable {
-        /**
-         * Subscribes to the osdmap from {@code start} (0: the newest full map).
-         *
-         * @param start the first epoch wanted
-         * @param onetime false for a standing subscription, renewed after reconnects
-         * @return completes with the next MOSDMap received (after the listeners have heard it)
-         */
-        CompletableFuture<OsdMapUpdate> subscribeOsdMap(long start, boolean onetime);
-
-        /**
-         * Every MOSDMap from now on; run on the I/O thread, must not block.
-         *
-         * @param listener who hears them
-         */
-        void onOsdMap(Consumer<OsdMapUpdate> listener);
-
-        /**
-         * A standing subscription to {@code what} ("monmap", "config") from {@code start}.
-         *
-         * @param what the map or stream
-         * @param start the first epoch wanted
-         */
-        void subscribe(String what, long start);
-
-        /**
-         * Every monmap and every message the session does not answer itself.
-         *
-         * @param listener who hears them; must not block
-         */
-        void onMessage(Consumer<Message> listener);
-
-        /**
-         * Runs a monitor command.
-         *
-         * @param json the command
-         * @param input its input
-         * @return the monitor's answer, whatever its result code
-         */
-        CompletableFuture<MonMessages.CommandReply> command(String json, byte[] input);
-
-        /**
-         * Sends a request answered by a reply of {@code replyType} with the same tid.
-         *
-         * @param request the request
-         * @param replyType the type of its reply
-         * @return the reply
-         */
-        CompletableFuture<Message> call(Message request, MessageType replyType);
-
-        /**
-         * Sends a message as is.
-         *
-         * @param m the message
-         * @return completes once sent
-         */
-        CompletableFuture<Void> sendRaw(Message m);
-
-        /**
-         * The newest monmap received.
-         *
-         * @return it, or null before the first
-         */
-        MonMap lastMonMap();
-
-        /**
-         * The cluster's fsid, once learnt.
-         *
-         * @return it, or null before the first map
-         */
-        UUID fsid();
-
-        /**
-         * Completes normally on close, exceptionally when the session gives up.
-         *
-         * @return the future
-         */
-        CompletableFuture<Void> closeFuture();
-
-        @Override
-        void close();
-    }
-
-    /**
-     * The link over a real monitor session.
-     *
-     * @param s the session
-     * @return a link that delegates to it
-     */
-    public static Link link(MonSession s) {
-        return new Link() {
-            @Override
-            public CompletableFuture<OsdMapUpdate> subscribeOsdMap(long start, boolean onetime) {
-                return s.subscribeOsdMap(start, onetime);
-            }
-
-            @Override
-            public void onOsdMap(Consumer<OsdMapUpdate> listener) {
-                s.onOsdMap(listener);
-            }
-
-            @Override
-            public void subscribe(String what, long start) {
-                s.subscribe(what, start);
-            }
-
-            @Override
-            public void onMessage(Consumer<Message> listener) {
-                s.onMessage(listener);
-            }
-
-            @Override
-            public CompletableFuture<MonMessages.CommandReply> command(String json, byte[] input) {
-                return s.command(json, input);
-            }
-
-            @Override
-            public CompletableFuture<Message> call(Message request, MessageType replyType) {
-                return s.call(request, replyType);
-            }
-
-            @Override
-            public CompletableFuture<Void> sendRaw(Message m) {
-                return s.sendRaw(m);
-            }
-
-            @Override
-            public MonMap lastMonMap() {
-                return s.lastMonMap();
-            }
-
-            @Override
-            public UUID fsid() {
-                return s.fsid();
-            }
-
-            @Override
-            public CompletableFuture<Void> closeFuture() {
-                return s.closeFuture();
-            }
-
-            @Override
-            public void close() {
-                s.close();
-            }
-        };
-    }
-
     /** How long one map wait asks the monitor before asking again. */
     private static final long MAP_POLL_SECONDS = 2;
     /** How long a pool op waits for the map that carries its change. */
     private static final Duration POOL_OP_MAP_WAIT = Duration.ofSeconds(30);
 
-    private final Link mon;
+    private final MonLink mon;
     private final Ticker ticker;
     private final MapKeeper keeper;
     private final AtomicReference<MonMap> monMap = new AtomicReference<>();
@@ -229,7 +76,7 @@ public final class MonClient implements AutoCloseable {
      * @param mon the monitor session
      * @param ticker the clock map waits read
      */
-    public MonClient(Link mon, Ticker ticker) {
+    public MonClient(MonLink mon, Ticker ticker) {
         this.mon = java.util.Objects.requireNonNull(mon, "mon");
         this.ticker = java.util.Objects.requireNonNull(ticker, "ticker");
         this.keeper = new MapKeeper(new MapKeeper.MapSource() {

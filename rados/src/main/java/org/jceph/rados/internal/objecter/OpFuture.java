@@ -134,11 +134,10 @@ public final class OpFuture<T> extends CompletableFuture<T> {
             delivering = false;
             notifyAll();
         }
-        Runnable completion = failure == null ? () -> super.complete(value) : () -> super.completeExceptionally(failure);
         if (completesElsewhere()) {
-            dispatch(completion);
+            dispatch(() -> finish(value, failure));
         } else {
-            completion.run();
+            finish(value, failure);
         }
     }
 
@@ -166,36 +165,40 @@ public final class OpFuture<T> extends CompletableFuture<T> {
 
     @Override
     public boolean complete(T value) {
+        return settle(value, null);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        return settle(null, java.util.Objects.requireNonNull(ex));
+    }
+
+    /**
+     * Both ways an outcome arrives: the root takes the first one only, runs its bookkeeping at
+     * once and completes on its executor; a derived stage completes here.
+     *
+     * @param value the result, when {@code failure} is null
+     * @param failure what it fails with, or null
+     */
+    private boolean settle(T value, Throwable failure) {
         if (completesElsewhere()) {
             if (!settledFlag.compareAndSet(false, true) || isDone()) {
                 return false;
             }
-            cleanUp(null, false);
-            dispatch(() -> super.complete(value));
+            cleanUp(failure, false);
+            dispatch(() -> finish(value, failure));
             return true;
         }
         if (root == this && !settledFlag.compareAndSet(false, true)) {
             return false; // it already has an outcome (or a claimed reply owns it)
         }
-        cleanUp(null, false);
-        return super.complete(value);
+        cleanUp(failure, false);
+        return finish(value, failure);
     }
 
-    @Override
-    public boolean completeExceptionally(Throwable ex) {
-        if (completesElsewhere()) {
-            if (!settledFlag.compareAndSet(false, true) || isDone()) {
-                return false;
-            }
-            cleanUp(ex, false);
-            dispatch(() -> super.completeExceptionally(ex));
-            return true;
-        }
-        if (root == this && !settledFlag.compareAndSet(false, true)) {
-            return false;
-        }
-        cleanUp(ex, false);
-        return super.completeExceptionally(ex);
+    /** Completes this future itself, normally or with {@code failure}. */
+    private boolean finish(T value, Throwable failure) {
+        return failure == null ? super.complete(value) : super.completeExceptionally(failure);
     }
 
     @Override

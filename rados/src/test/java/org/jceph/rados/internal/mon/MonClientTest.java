@@ -21,6 +21,7 @@ import org.jceph.encoding.CephEncoder;
 import org.jceph.messenger.ConnectionException;
 import org.jceph.messenger.Message;
 import org.jceph.messenger.MessageType;
+import org.jceph.messenger.mon.MonLink;
 import org.jceph.messenger.mon.MonMap;
 import org.jceph.messenger.mon.MonMessages;
 import org.jceph.messenger.mon.OsdMapUpdate;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The MonClient driven by a fake monitor session (its {@link MonClient.Link}) that serves the
+ * The MonClient driven by a fake monitor session (its {@link MonLink}) that serves the
  * capture cluster's stored epochs (fixtures/osdmap/epochs), with a manual ticker. No cluster, no
  * sleeps: every wait ends on a future the fake completes, or on the ticker the fake moves.
  */
@@ -44,7 +45,7 @@ class MonClientTest {
      * A monitor with a store of epochs 11..47 of which it has published up to {@link #newest}. It
      * answers an osdmap subscription as MonSession delivers: listeners first, then the waiting future.
      */
-    private static final class FakeMon implements MonClient.Link {
+    private static final class FakeMon implements MonLink {
         final List<Consumer<OsdMapUpdate>> osdMapListeners = new CopyOnWriteArrayList<>();
         final List<String> requests = new CopyOnWriteArrayList<>();
         final List<String> subscriptions = new CopyOnWriteArrayList<>();
