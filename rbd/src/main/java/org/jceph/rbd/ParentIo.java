@@ -164,7 +164,7 @@ final class ParentIo {
         }
         RbdException r = Migration.ObjectCopier.refusal(img);
         return r == null ? null : new RbdException(r.errno(), "writing " + img.object(n) + " of " + img.name
-                + " needs a deep copy-up: " + r.getMessage() + "; execute the migration first");
+                + " needs a deep copy-up of the migration's snapshots, refused: " + r.getMessage());
     }
 
     /**

@@ -296,9 +296,15 @@ class MigrationIT extends LiveRbdTest {
         try (RbdImage dst = RbdImage.open(io2(), "m-deep", false)) {
             assertTrue(dst.parent().isMigrationSource());
             assertNull(io2().statOrNull(dst.object(0)), "librbd's prepare copies nothing");
+            // object 0 as a deep copy cut short after its first stage leaves it: s1's bytes
+            // written under an empty snap context, marked as being copied
+            IoCtx half = dst.dataIo().duplicate();
+            half.setSelfManagedSnapWriteContext(new org.jceph.encoding.types.SnapContext(0, List.of()));
+            half.operate(dst.object(0), new IoCtx.Operation().writeFull(Arrays.copyOf(want.get("@s1"), MIB))
+                    .setXattr(Migration.ObjectCopier.COPYING, new byte[] {1}));
             byte[] d = new byte[6000];
             r.nextBytes(d);
-            await(dst.writeAsync(300_000, d)); // object 0: absent, deep copy-up, then the write
+            await(dst.writeAsync(300_000, d)); // object 0: the copy finished first, then the write
             System.arraycopy(d, 0, head, 300_000, d.length);
             byte[] e = new byte[4096];
             r.nextBytes(e);
@@ -322,6 +328,12 @@ class MigrationIT extends LiveRbdTest {
             await(dst.discardAsync(MIB + 10_000, 50_000)); // object 1: absent, discarded in part
             Arrays.fill(head, MIB + 10_000, MIB + 60_000, (byte) 0);
             assertArrayEquals(head, dst.readAsync(0, SIZE).get(60, TimeUnit.SECONDS), "our read of HEAD");
+            for (int n = 0; n < 4; n++) {
+                if (io2().statOrNull(dst.object(n)) != null) {
+                    assertFalse(io2().getXattrs(dst.object(n)).containsKey(Migration.ObjectCopier.COPYING),
+                            "no deep copy left marked in object " + n);
+                }
+            }
             for (String s : List.of("s1", "s2")) {
                 try (RbdImage at = dst.atSnapshot(s)) {
                     assertArrayEquals(want.get("@" + s), at.readAsync(0, SIZE).get(60, TimeUnit.SECONDS),
@@ -348,12 +360,14 @@ class MigrationIT extends LiveRbdTest {
         byte[] head = want.get("").clone();
         String spec = "rbd:" + pool2 + "/m-deep2:conf=" + c.confPath();
         long[][] writes = {{2L * MIB + 4096, 8192, 0x5a}, {3L * MIB + 512, 4096, 0x3c}, {MIB - 4096, 8192, 0x77}};
+        List<String> args = new ArrayList<>(List.of("-f", "raw"));
         for (long[] w : writes) {
-            var res = c.tool(java.time.Duration.ofSeconds(120), "qemu-io", "-f", "raw", "-c",
-                    "write -P " + w[2] + " " + w[0] + " " + w[1], spec);
-            assertEquals(0, res.exitCode(), res.toString());
+            args.addAll(List.of("-c", "write -P " + w[2] + " " + w[0] + " " + w[1]));
             Arrays.fill(head, (int) w[0], (int) (w[0] + w[1]), (byte) w[2]);
         }
+        args.add(spec);
+        var res = c.tool(java.time.Duration.ofSeconds(120), "qemu-io", args.toArray(String[]::new));
+        assertEquals(0, res.exitCode(), res.toString());
         assertArrayEquals(head, exportOf(pool2 + "/m-deep2"), "librbd's writes");
         Migration.execute(io2(), "m-deep2");
         Migration.commit(io2(), "m-deep2");
@@ -378,6 +392,24 @@ class MigrationIT extends LiveRbdTest {
         }
         assertEquals(-16, assertThrows(RbdException.class, () -> RbdImage.remove(io(), "m-plain2")).errno());
         Migration.abort(io(), "m-plain2");
+        // a striped destination whose source has snapshots: jceph's deep copy is for stripe
+        // count 1 only, so a write to an absent object is refused before anything is marked
+        RbdImage.create(io(), "m-striped", SIZE, 20, RbdFeatures.LIBRBD_DEFAULT);
+        try (RbdImage img = RbdImage.open(io(), "m-striped", false)) {
+            await(img.writeAsync(0, new byte[] {1, 2, 3}));
+            img.snapCreate("s");
+        }
+        c.rbdOrThrow("migration", "prepare", "--stripe-unit", "64K", "--stripe-count", "2", pool + "/m-striped",
+                pool + "/m-striped2");
+        try (RbdImage dst = RbdImage.open(io(), "m-striped2", false)) {
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> dst.writeAsync(4096, new byte[512]).get(60, TimeUnit.SECONDS));
+            assertEquals(-95, ((RbdException) e.getCause()).errno(), e.getCause().getMessage());
+            assertNull(io().statOrNull(dst.object(0)));
+        }
+        c.rbdOrThrow("object-map", "check", "--no-progress", pool + "/m-striped2");
+        assertFalse(c.rbdOrThrow("info", pool + "/m-striped2").contains("invalid"), "nothing was marked");
+        Migration.abort(io(), "m-striped2");
         assertEquals(-95, assertThrows(RbdException.class, () -> Migration.prepareImport(
                 "{\"type\":\"qcow\",\"stream\":{\"type\":\"file\",\"file_path\":\"/x\"}}", io(), "m-p3", null))
                 .errno(), "qcow import sources are not supported");
