@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jceph.rados.Errno;
 
 /**
  * The threads open images work on (issue 14). Object-map updates (a blocking class call each,
@@ -39,6 +40,31 @@ final class ImageThreads {
     }
 
     private ImageThreads() {
+    }
+
+    /** Deep copy-up threads shared by all images (a migration destination's writes to absent objects). */
+    static final int DEEP_COPYUP_THREADS = 4;
+    /** Bound of the deep copy-up queue: past it a write fails with {@link RbdException}. */
+    static final int DEEP_COPYUP_QUEUE_BOUND = 1 << 12;
+
+    private static final ThreadPoolExecutor DEEP_COPYUPS = new ThreadPoolExecutor(DEEP_COPYUP_THREADS,
+            DEEP_COPYUP_THREADS, IDLE.toSeconds(), TimeUnit.SECONDS, new LinkedBlockingQueue<>(DEEP_COPYUP_QUEUE_BOUND),
+            daemon("jceph-rbd-deepcopyup"), (r, pool) -> {
+                throw new RbdException(Errno.EBUSY.negative(), "deep copy-ups: " + DEEP_COPYUP_QUEUE_BOUND
+                        + " already queued in this process; the write was not sent");
+            });
+
+    static {
+        DEEP_COPYUPS.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * The shared executor of migration deep copy-ups ({@link Migration.ObjectCopier}): each one
+     * blocks on its reads and writes, so they run here rather than on the I/O or object-map
+     * threads (never shut down).
+     */
+    static ExecutorService deepCopyups() {
+        return DEEP_COPYUPS;
     }
 
     /** The shared object-map update executor (never shut down: it outlives every image). */

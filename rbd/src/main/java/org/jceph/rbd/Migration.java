@@ -33,11 +33,12 @@ import org.jceph.rados.RadosException;
  * ({@code snap_seqs}); its snapshot views read through to the mapped source snapshots
  * ({@link #snapshotParent}). jceph's prepare deep-copies the whole image there and then (librbd
  * leaves the snapshots empty and deep-copies per object); jceph's execute of a stock-prepared
- * migration deep-copies per object. Import-only migrations ({@link #prepareImport}) of native
- * and raw file sources ({@link RawFileSource}) are supported; qcow sources, raw sources with
- * snapshots or http/s3 streams, format 1 sources, trash/group/mirror snapshots and
- * deep copy-up on write (writes to absent objects of a destination with snapshots) are refused
- * with EOPNOTSUPP.
+ * migration deep-copies per object, and so does a write to an object the destination does not
+ * have yet (deep copy-up, as librbd's), both through {@link ObjectCopier}. Import-only
+ * migrations ({@link #prepareImport}) of native and raw file sources ({@link RawFileSource}) are
+ * supported; qcow sources, raw sources with snapshots or http/s3 streams, format 1 sources,
+ * trash/group/mirror snapshots, and deep copies (execute or copy-up) of striped destinations or
+ * of raw imports that got snapshots are refused with EOPNOTSUPP.
  */
 public final class Migration {
     private static final int EOPNOTSUPP = 95;
@@ -645,7 +646,7 @@ public final class Migration {
                 dst.copyUpAll(progress);
             } else {
                 dst.underMaintenance(() -> {
-                    deepCopyObjects(p, dst, ProgressListener.orNone(progress));
+                    deepCopyObjects(dst, ProgressListener.orNone(progress));
                     return null;
                 });
             }
@@ -659,93 +660,255 @@ public final class Migration {
     }
 
     /**
-     * librbd's deep copy-up (deep_copy::ObjectCopyRequest with the migration's snap map), for
-     * every object the destination does not have at all (neither a head nor a clone): the
+     * The deep copy of every object of a destination with snapshots (execute of a migration
+     * librbd prepared): the objects one by one through {@link ObjectCopier#copy}.
+     */
+    private static void deepCopyObjects(RbdImage dst, ProgressListener pl) {
+        try (ObjectCopier copier = ObjectCopier.open(dst)) {
+            if (copier == null) {
+                return; // nothing reads through any more
+            }
+            long objects = copier.objects();
+            for (long n = 0; n < objects; n++) {
+                pl.update(n, objects);
+                copier.copy(n, false);
+            }
+            pl.update(objects, objects);
+        }
+    }
+
+    /**
+     * librbd's deep copy of one object of a migration destination with snapshots
+     * (deep_copy::ObjectCopyRequest with the migration's snap map), the one code path for both
+     * execute (every object) and the deep copy-up before a write reaches an object the
+     * destination does not have ({@link ParentIo}; librbd's CopyupRequest::deep_copy): the
      * object's bytes at each source snapshot mapped to a destination snapshot, oldest first, then
      * at the source's head, each written (or removed) with a snapshot context that ends just
      * before the destination snapshot it belongs to, so that the OSD's clones give each
      * destination snapshot exactly the source snapshot's bytes. Stages equal to the one before
-     * are not written (the clone covers both). The destination's snapshot object maps (and HEAD's)
-     * are then set from the object's snap set, as librbd's object map check reads it. Objects the destination already has were copied up or
-     * written since prepare (or prepared by jceph, which copies everything) and are left alone.
+     * are not written (the clone covers both). The destination's snapshot object maps (and
+     * HEAD's, for execute) are then set from the object's snap set, as librbd's object map check
+     * reads it.
+     *
+     * <p>Restartable: a stage whose snapshot context is not newer than the seq of the object's
+     * snap set was written already (the OSD raises the seq to each write's context; stages have
+     * strictly increasing contexts, and a later write by anyone uses the image's current one,
+     * newer than all of them). So a copy cut short by a failure is finished from where it
+     * stopped, by a retried write or by execute, and an object copied (or copied and written)
+     * before gets nothing written. While a copy is under way the object's head carries the
+     * xattr {@link #COPYING} (set with each stage written, removed at the end under the last
+     * stage's context, so no clone is made for it): a write's guard (assert-exists and
+     * "no {@code COPYING}") sends a write to an object a failed copy left half done back to the
+     * copy first. Two copies of one object must not run at once (one could write an old stage
+     * over the other's finished object and the write after it): the write path holds a
+     * per-object guard, execute pauses writes, and other clients are kept out by the exclusive
+     * lock.
+     *
+     * <p>Holds the source open (at its head and each mapped snapshot) and each destination
+     * snapshot's object map as loaded when opened (states are sent only where they differ):
+     * open one per use under the exclusive lock, close it after.
      */
-    private static void deepCopyObjects(Pair p, RbdImage dst, ProgressListener pl) {
-        if (dst.layout().stripeCount() > 1) {
-            throw new RbdException(EOPNOTSUPP, "image " + dst.name() + " is striped: jceph deep-copies migrations "
-                    + "with snapshots for stripe count 1 only");
-        }
-        RbdImage.Parent headParent = dst.parent();
-        if (headParent == null) {
-            return; // nothing reads through any more
-        }
-        if (headParent.raw() != null) {
-            throw new RbdException(EOPNOTSUPP, "image " + dst.name() + " has snapshots taken since its raw import "
-                    + "was prepared: jceph executes raw imports without snapshots only");
-        }
-        MigrationSpec spec = p.dst.spec;
-        Map<Long, Long> reverse = new java.util.HashMap<>();
-        spec.snapSeqs().forEach((src, d) -> reverse.put(d, src));
-        List<RbdImage.Snapshot> dstSnaps = dst.snapshots();
-        boolean objectMap = (dst.features() & RbdFeatures.OBJECT_MAP) != 0;
-        boolean fastDiff = (dst.features() & RbdFeatures.FAST_DIFF) != 0;
-        try (RbdImage srcHead = openSource(p.dst.io, spec, 0, false)) {
-            List<Stage> stages = new java.util.ArrayList<>();
-            for (RbdImage.Snapshot snap : dstSnaps) {
-                Long x = reverse.get(snap.id());
-                if (x != null) {
-                    RbdImage view = srcHead.atSnapshotId(x);
-                    stages.add(new Stage(snap.id(), view, Math.min(snap.size(), view.size())));
-                }
-            }
-            stages.add(new Stage(RbdImage.NOSNAP_ID, headParent.image(),
-                    Math.min(headParent.overlap(), headParent.image().size())));
-            long os = dst.layout().objectSize();
-            long end = 0;
-            for (Stage st : stages) {
-                end = Math.max(end, st.limit());
-            }
-            long objects = (end + os - 1) / os;
-            IoCtx data = dst.dataIo();
-            // each snapshot's map as prepare left it, so that only differing states are sent
-            Map<Long, int[]> snapMaps = new java.util.TreeMap<>(Long::compareUnsigned);
-            if (objectMap) {
+    static final class ObjectCopier implements AutoCloseable {
+        /** The xattr on an object's head while its deep copy is under way (jceph's own; librbd ignores it). */
+        static final String COPYING = "jceph.deep_copy";
+        private static final byte[] COPYING_VALUE = {1};
+
+        private final RbdImage dst;
+        private final RbdImage srcHead;
+        private final List<Stage> stages = new java.util.ArrayList<>();
+        private final List<RbdImage.Snapshot> dstSnaps;
+        private final Map<Long, int[]> snapMaps = new java.util.TreeMap<>(Long::compareUnsigned);
+        private final boolean objectMap;
+        private final boolean fastDiff;
+        private final long objects;
+
+        private ObjectCopier(RbdImage dst, RbdImage.Parent headParent, MigrationSpec spec) {
+            this.dst = dst;
+            Map<Long, Long> reverse = new java.util.HashMap<>();
+            spec.snapSeqs().forEach((src, d) -> reverse.put(d, src));
+            dstSnaps = dst.snapshots();
+            objectMap = (dst.features() & RbdFeatures.OBJECT_MAP) != 0;
+            fastDiff = (dst.features() & RbdFeatures.FAST_DIFF) != 0;
+            srcHead = openSource(dst.metadataIo(), spec, 0, false);
+            try {
                 for (RbdImage.Snapshot snap : dstSnaps) {
-                    int[] states = org.jceph.rbd.objectmap.ObjectMap.decodeStates(dst.metadataIo().exec(
-                            org.jceph.rbd.objectmap.ObjectMap.name(dst.id(), snap.id()), "rbd", "object_map_load",
-                            new byte[0]));
-                    snapMaps.put(snap.id(), states);
+                    Long x = reverse.get(snap.id());
+                    if (x != null) {
+                        RbdImage view = srcHead.atSnapshotId(x);
+                        stages.add(new Stage(snap.id(), view, Math.min(snap.size(), view.size())));
+                    }
                 }
+                stages.add(new Stage(RbdImage.NOSNAP_ID, headParent.image(),
+                        Math.min(headParent.overlap(), headParent.image().size())));
+                long os = dst.layout().objectSize();
+                long end = 0;
+                for (Stage st : stages) {
+                    end = Math.max(end, st.limit());
+                }
+                objects = (end + os - 1) / os;
+                if (objectMap) {
+                    for (RbdImage.Snapshot snap : dstSnaps) {
+                        snapMaps.put(snap.id(), org.jceph.rbd.objectmap.ObjectMap.decodeStates(dst.metadataIo().exec(
+                                org.jceph.rbd.objectmap.ObjectMap.name(dst.id(), snap.id()), "rbd", "object_map_load",
+                                new byte[0])));
+                    }
+                }
+            } catch (RuntimeException e) {
+                srcHead.close();
+                throw e;
             }
-            for (long n = 0; n < objects; n++) {
-                pl.update(n, objects);
-                String oid = dst.object(n);
-                if (data.listSnaps(oid) != null) {
-                    continue;
-                }
-                byte[] prev = null;
-                for (int i = 0; i < stages.size(); i++) {
-                    Stage st = stages.get(i);
-                    long start = n * os;
-                    long len = Math.min(os, st.limit() - start);
-                    byte[] d = len <= 0 ? null : trimmed(await(st.view().readAsync(start, (int) len)));
-                    boolean changed = !java.util.Arrays.equals(d, prev);
-                    if (changed) {
+        }
+
+        /**
+         * The copier of destination {@code dst} (open, migrating, with snapshots), or null when
+         * it no longer reads through to a source.
+         *
+         * @throws RbdException with EOPNOTSUPP for what jceph cannot deep-copy: a striped layout,
+         *     or a raw file source (snapshots taken on the destination since the raw import)
+         */
+        static ObjectCopier open(RbdImage dst) {
+            RbdImage.Parent headParent = dst.parent();
+            if (headParent == null || !headParent.isMigrationSource()) {
+                return null;
+            }
+            RbdException refused = refusal(dst);
+            if (refused != null) {
+                throw refused;
+            }
+            MigrationSpec spec = get(dst.metadataIo(), dst.id());
+            if (spec == null || spec.headerType() != MigrationSpec.TYPE_DST) {
+                return null;
+            }
+            return new ObjectCopier(dst, headParent, spec);
+        }
+
+        /**
+         * What jceph refuses to deep-copy for destination {@code dst} (a striped layout; a raw
+         * file source), or null.
+         */
+        static RbdException refusal(RbdImage dst) {
+            if (dst.layout().stripeCount() > 1) {
+                return new RbdException(EOPNOTSUPP, "image " + dst.name() + " is striped: jceph deep-copies "
+                        + "migrations with snapshots for stripe count 1 only");
+            }
+            RbdImage.Parent p = dst.parent();
+            if (p != null && p.raw() != null) {
+                return new RbdException(EOPNOTSUPP, "image " + dst.name() + " has snapshots taken since its raw "
+                        + "import was prepared: jceph deep-copies raw imports without snapshots only");
+            }
+            return null;
+        }
+
+        /** How many objects any stage covers. */
+        long objects() {
+            return objects;
+        }
+
+        /** The snapshot context stage {@code i} is written with: the destination's snapshots before its own. */
+        private long contextSeq(int i) {
+            return i == 0 ? 0 : stages.get(i - 1).dstSnap();
+        }
+
+        /** Stage {@code i}'s bytes of object {@code n}, trailing zeros dropped; null when none. */
+        private byte[] stageData(int i, long n) {
+            Stage st = stages.get(i);
+            long os = dst.layout().objectSize();
+            long start = n * os;
+            long len = Math.min(os, st.limit() - start);
+            return len <= 0 ? null : trimmed(await(st.view().readAsync(start, (int) len)));
+        }
+
+        /**
+         * Deep-copies object {@code n} (what is left of it), then sets its object map states.
+         *
+         * @param n the object
+         * @param forWrite a write's copy-up: HEAD's map state is left as the write marked it (the
+         *     write changes the object next) and {@link #COPYING} is cleared even when nothing
+         *     was left to write (a copy cut short after its last stage); execute sets HEAD's state
+         *     from the snap set
+         * @return how many stages were written (0: the object was complete)
+         */
+        int copy(long n, boolean forWrite) {
+            String oid = dst.object(n);
+            IoCtx data = dst.dataIo();
+            IoCtx.SnapSet before = data.listSnaps(oid);
+            long[] contexts = new long[stages.size()];
+            for (int i = 0; i < contexts.length; i++) {
+                contexts[i] = contextSeq(i);
+            }
+            int first = firstStageLeft(contexts, before == null ? null : before.seq());
+            int written = 0;
+            long lastContext = before == null ? 0 : before.seq();
+            if (first < stages.size()) {
+                byte[] prev = first == 0 ? null : stageData(first - 1, n);
+                for (int i = first; i < stages.size(); i++) {
+                    byte[] d = stageData(i, n);
+                    if (!java.util.Arrays.equals(d, prev)) {
                         IoCtx w = data.duplicate();
-                        w.setSelfManagedSnapWriteContext(snapContextBefore(dstSnaps, i == 0 ? 0
-                                : stages.get(i - 1).dstSnap()));
+                        w.setSelfManagedSnapWriteContext(snapContextBefore(dstSnaps, contextSeq(i)));
                         if (d == null) {
-                            w.remove(oid);
+                            try {
+                                w.remove(oid);
+                            } catch (RadosException.ObjectNotFoundException e) {
+                                // removed by the copy that was cut short
+                            }
                         } else {
-                            w.writeFull(oid, d);
+                            w.operate(oid, new IoCtx.Operation().writeFull(d).setXattr(COPYING, COPYING_VALUE));
                         }
+                        written++;
+                        lastContext = contextSeq(i);
                     }
                     prev = d;
                 }
-                if (objectMap) {
-                    setMapStates(dst, snapMaps, n, data.listSnaps(oid), fastDiff);
+            }
+            if (written > 0 || forWrite) {
+                clearCopying(oid, lastContext);
+            }
+            if (objectMap) {
+                setMapStates(dst, snapMaps, n, written == 0 ? before : data.listSnaps(oid), fastDiff, !forWrite);
+            }
+            return written;
+        }
+
+        /**
+         * Removes {@link #COPYING} from the object's head if it is there, under the context of
+         * the last stage written (the snap set's seq: no clone is made).
+         */
+        private void clearCopying(String oid, long context) {
+            IoCtx w = dst.dataIo().duplicate();
+            w.setSelfManagedSnapWriteContext(snapContextBefore(dstSnaps, context));
+            try {
+                w.operate(oid, new IoCtx.Operation().cmpXattr(COPYING, IoCtx.Comparison.EQ, COPYING_VALUE)
+                        .rmXattr(COPYING));
+            } catch (RadosException.CanceledException | RadosException.ObjectNotFoundException e) {
+                // not marked, or no head (a stage removed it)
+            }
+        }
+
+        /**
+         * The first stage still to write: all of them (0) when the object has neither a head nor
+         * a clone ({@code snapSetSeq} null), else the first whose snapshot context is newer than
+         * the snap set's seq ({@code contexts.length}: none left).
+         *
+         * @param contexts each stage's snapshot context seq, strictly increasing
+         * @param snapSetSeq the object's snap set seq, or null when there is no object
+         * @return the index of the first stage to write
+         */
+        static int firstStageLeft(long[] contexts, Long snapSetSeq) {
+            if (snapSetSeq == null) {
+                return 0;
+            }
+            for (int i = 0; i < contexts.length; i++) {
+                if (Long.compareUnsigned(contexts[i], snapSetSeq) > 0) {
+                    return i;
                 }
             }
-            pl.update(objects, objects);
+            return contexts.length;
+        }
+
+        @Override
+        public void close() {
+            srcHead.close();
         }
     }
 
@@ -759,10 +922,11 @@ public final class Migration {
      * snapshot (written under a snap context older than it) means EXISTS_CLEAN, not EXISTS.
      * Deriving the states from what the OSD reports, rather than from which stages were written,
      * makes them right for any layout (stages skipped as unchanged, removed objects, snapshots
-     * taken after prepare). HEAD's map is set also where a refused write had marked it.
+     * taken after prepare). HEAD's map is set only when {@code setHead} (execute); a write's
+     * deep copy-up leaves HEAD as the write marked it (the write changes the object next).
      */
     private static void setMapStates(RbdImage dst, Map<Long, int[]> snapMaps, long n, IoCtx.SnapSet ss,
-            boolean fastDiff) {
+            boolean fastDiff, boolean setHead) {
         java.util.NavigableSet<Long> ids = new java.util.TreeSet<>(Long::compareUnsigned);
         ids.addAll(snapMaps.keySet());
         for (Map.Entry<Long, int[]> e : snapMaps.entrySet()) {
@@ -776,7 +940,7 @@ public final class Migration {
                 states[(int) n] = want;
             }
         }
-        if (dst.mapActive()) {
+        if (setHead && dst.mapActive()) {
             dst.markState(n, expectedState(ss, RbdImage.NOSNAP_ID, ids, fastDiff));
         }
     }

@@ -17,6 +17,9 @@ import org.jceph.rbd.objectmap.ObjectMap;
  * ({@link #needsCopyup}, {@link #copyupGuarded}, {@link #parentObjectData}), and flatten copies
  * every such object up before the link goes. {@link RbdImage} and its object I/O call these;
  * the parent is {@link RbdImage#parent()}, an image opened read-only at the parent snapshot.
+ * A migration destination with snapshots copies up deeply instead (MIGRATION-HOOK: every source
+ * snapshot of the object, then its head, through {@link Migration.ObjectCopier}, one copy per
+ * object at a time).
  */
 final class ParentIo {
     private final RbdImage img;
@@ -140,19 +143,28 @@ final class ParentIo {
     }
 
     /**
-     * MIGRATION-HOOK: the refusal of a copy-up of object {@code n} from a migration source when the
-     * destination has snapshots (librbd deep-copies the object's snapshots on that copy-up; a
-     * head-only copy-up would leave the destination's snapshots empty once the migration is
-     * committed), or null when a copy-up may go ahead.
+     * MIGRATION-HOOK: true when a copy-up of object {@code n} must be a deep copy-up: the parent
+     * is a migration source and the destination has snapshots (a head-only copy-up would leave
+     * the destination's snapshots empty once the migration is committed). librbd's
+     * CopyupRequest::deep_copy; jceph runs {@link Migration.ObjectCopier}, execute's code path.
+     */
+    boolean needsDeepCopy() {
+        Parent p = img.parent;
+        return p != null && p.isMigrationSource() && !img.io.selfManagedSnapWriteContext().snaps().isEmpty();
+    }
+
+    /**
+     * MIGRATION-HOOK: the refusal of a copy-up of object {@code n} that needs a deep copy jceph
+     * cannot do ({@link Migration.ObjectCopier#refusal}: a striped destination, a raw file
+     * source), or null when the copy-up may go ahead.
      */
     RbdException deepCopyupRefusal(long n) {
-        Parent p = img.parent;
-        if (p == null || !p.isMigrationSource() || img.io.selfManagedSnapWriteContext().snaps().isEmpty()) {
+        if (!needsDeepCopy()) {
             return null;
         }
-        return new RbdException(Errno.EOPNOTSUPP.negative(), "writing " + img.object(n) + " of " + img.name
-                + " needs a deep copy-up of the migration's snapshots, which jceph does not do: execute the "
-                + "migration first");
+        RbdException r = Migration.ObjectCopier.refusal(img);
+        return r == null ? null : new RbdException(r.errno(), "writing " + img.object(n) + " of " + img.name
+                + " needs a deep copy-up of the migration's snapshots, refused: " + r.getMessage());
     }
 
     /**
@@ -166,6 +178,69 @@ final class ParentIo {
             return null;
         }
         return deepCopyupRefusal(n);
+    }
+
+    /** The deep copy-ups running, one per object at most (librbd's copyup_list). */
+    private final OncePerKey deepCopyups = new OncePerKey();
+
+    /**
+     * MIGRATION-HOOK: deep-copies object {@code n} from the migration source (what is left of
+     * it), off the I/O threads; a caller that finds a copy of the same object running waits for
+     * that one instead of starting a second (two at once could write an old stage over the first
+     * one's finished object and the write after it).
+     */
+    private CompletableFuture<Void> deepCopyup(long n) {
+        return deepCopyups.run(n, () -> {
+            java.util.concurrent.Executor pool = ImageThreads.deepCopyups();
+            return CompletableFuture.runAsync(() -> {
+                try (Migration.ObjectCopier c = Migration.ObjectCopier.open(img)) {
+                    if (c != null) {
+                        c.copy(n, true);
+                    }
+                } catch (RbdException | RadosException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new RbdException("deep copy-up of " + img.object(n) + " of " + img.name + " failed", e);
+                }
+            }, pool);
+        });
+    }
+
+    /**
+     * Runs at most one task per key at a time: a caller finding one running for its key gets
+     * that task's future; the key is free again once it completes (either way).
+     */
+    static final class OncePerKey {
+        private final java.util.concurrent.ConcurrentHashMap<Long, CompletableFuture<Void>> running =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        CompletableFuture<Void> run(long key, java.util.function.Supplier<CompletableFuture<Void>> task) {
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> other = running.putIfAbsent(key, mine);
+            if (other != null) {
+                return other;
+            }
+            CompletableFuture<Void> f;
+            try {
+                f = task.get();
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((v, err) -> {
+                running.remove(key, mine);
+                if (err != null) {
+                    mine.completeExceptionally(RadosException.unwrap(err));
+                } else {
+                    mine.complete(null);
+                }
+            });
+            return mine;
+        }
+
+        /** How many keys have a task running. */
+        int running() {
+            return running.size();
+        }
     }
 
     CompletableFuture<Void> copyupGuarded(long n, java.util.function.Consumer<IoCtx.Operation> step) {
@@ -202,16 +277,23 @@ final class ParentIo {
      *      +-- the step only writes ---------> COPYUP_WITH_STEP  copyup + step, one op --> DONE
      *      |
      *      +-- the step reads the object ----> COPYUP  copyup alone (cmpext would not
-     *                                            |     see a copyup in its own op)
-     *                                            v
-     *                                          STEP    the step alone -------------------> DONE
+     *      |                                     |     see a copyup in its own op)
+     *      |                                     v
+     *      |                                   STEP    the step alone -------------------> DONE
+     *      |                                     ^
+     *      +-- a migration destination ------> DEEP_COPY  every source snapshot, then the
+     *          with snapshots                         head, each under its own snap context
+     *                                                 (Migration.ObjectCopier; one per object
+     *                                                 at a time), then the step alone
      * </pre>
      *
-     * A failure in any state fails the write (the object map was marked before, as librbd does).
+     * A failure in any state fails the write (the object map was marked before, as librbd does);
+     * a deep copy cut short is finished by the next write to the object or by execute.
      */
     enum CopyUpState {
         GUARDED_STEP,
         READ_PARENT,
+        DEEP_COPY,
         COPYUP_WITH_STEP,
         COPYUP,
         STEP,
@@ -233,13 +315,22 @@ final class ParentIo {
             this.stepReadsObject = stepReadsObject;
         }
 
-        /** GUARDED_STEP: the step under assert-exists; ENOENT leads to READ_PARENT. */
+        /**
+         * GUARDED_STEP: the step under assert-exists (and, where a deep copy-up may be needed,
+         * under "no deep copy under way": a copy cut short left the object half done); ENOENT
+         * (or ECANCELED from that second guard) leads to READ_PARENT.
+         */
         CompletableFuture<Void> start() {
             IoCtx.Operation first = new IoCtx.Operation().assertExists();
+            boolean deep = needsDeepCopy();
+            if (deep) { // MIGRATION-HOOK
+                first.cmpXattr(Migration.ObjectCopier.COPYING, IoCtx.Comparison.EQ, new byte[0]);
+            }
             step.accept(first);
             return img.io.operateAsync(oid, first).<Void>thenApply(r -> done()).exceptionallyCompose(err -> {
                 Throwable c = RadosException.unwrap(err);
-                if (!(c instanceof RadosException.ObjectNotFoundException)) {
+                if (!(c instanceof RadosException.ObjectNotFoundException)
+                        && !(deep && c instanceof RadosException.CanceledException)) {
                     return CompletableFuture.failedFuture(c);
                 }
                 return readParent();
@@ -253,10 +344,25 @@ final class ParentIo {
             if (refused != null) { // MIGRATION-HOOK
                 return CompletableFuture.failedFuture(refused);
             }
+            if (needsDeepCopy()) { // MIGRATION-HOOK
+                return deepCopyThenStep();
+            }
             return parentObjectData(n).thenCompose(data -> {
                 IoCtx.Operation copyup = data.length == 0 ? null : new IoCtx.Operation().exec("rbd", "copyup", data);
                 return stepReadsObject ? copyUpThenStep(copyup) : copyUpWithStep(copyup);
             });
+        }
+
+        /**
+         * DEEP_COPY, then STEP: the object's snapshots and head copied from the migration source
+         * (each stage under its own snapshot context), then the step alone under the image's.
+         */
+        private CompletableFuture<Void> deepCopyThenStep() {
+            state = CopyUpState.DEEP_COPY;
+            return deepCopyup(n).thenCompose(v -> {
+                state = CopyUpState.STEP;
+                return img.io.operateAsync(oid, ImageIo.stepOf(step));
+            }).thenApply(r -> done());
         }
 
         /** COPYUP, then STEP: two operations, so that the step's reads see the copied-up data. */

@@ -224,6 +224,158 @@ class MigrationIT extends LiveRbdTest {
                 children.lines().map(String::trim).filter(l -> !l.isEmpty()).sorted().toList());
     }
 
+    // ---- deep copy-up: writes to a destination whose source has snapshots (issue 18) ----------
+
+    /**
+     * A 4 MiB source of 1 MiB objects with snapshots s1 and s2 holding different data: object 0
+     * written at s1 and changed before s2; object 1 a hole at s1, written before s2; object 2
+     * written at s1 and removed before s2 (absent at s2 and HEAD); object 3 written at s1 only
+     * (the same at s2 and HEAD). HEAD changes object 1 again. Returns the model of "@s1", "@s2"
+     * and "" (HEAD).
+     */
+    private java.util.Map<String, byte[]> snapshottedSource(String name) throws Exception {
+        RbdImage.create(io(), name, SIZE, 20, RbdFeatures.LIBRBD_DEFAULT);
+        java.util.Map<String, byte[]> want = new java.util.LinkedHashMap<>();
+        Random r = new Random(name.hashCode());
+        byte[] model = new byte[SIZE];
+        try (RbdImage img = RbdImage.open(io(), name, false)) {
+            byte[] a = new byte[MIB];
+            r.nextBytes(a);
+            await(img.writeAsync(0, a));
+            byte[] b = new byte[200_000];
+            r.nextBytes(b);
+            await(img.writeAsync(2L * MIB + 1000, b));
+            byte[] d = new byte[MIB - 500];
+            r.nextBytes(d);
+            await(img.writeAsync(3L * MIB, d));
+            System.arraycopy(a, 0, model, 0, a.length);
+            System.arraycopy(b, 0, model, 2 * MIB + 1000, b.length);
+            System.arraycopy(d, 0, model, 3 * MIB, d.length);
+            img.snapCreate("s1");
+            want.put("@s1", model.clone());
+            byte[] e = new byte[70_000];
+            r.nextBytes(e);
+            await(img.writeAsync(500_000, e));
+            System.arraycopy(e, 0, model, 500_000, e.length);
+            byte[] f = new byte[300_000];
+            r.nextBytes(f);
+            await(img.writeAsync(MIB + 20_000, f));
+            System.arraycopy(f, 0, model, MIB + 20_000, f.length);
+            await(img.discardAsync(2L * MIB, MIB));
+            Arrays.fill(model, 2 * MIB, 3 * MIB, (byte) 0);
+            img.snapCreate("s2");
+            want.put("@s2", model.clone());
+            byte[] g = new byte[5000];
+            r.nextBytes(g);
+            await(img.writeAsync(MIB + 600_000, g));
+            System.arraycopy(g, 0, model, MIB + 600_000, g.length);
+            want.put("", model.clone());
+        }
+        for (java.util.Map.Entry<String, byte[]> w : want.entrySet()) {
+            assertArrayEquals(w.getValue(), exportOf(pool + "/" + name + w.getKey()), "the source" + w.getKey());
+        }
+        return want;
+    }
+
+    /** Every snapshot and HEAD of {@code spec} as librbd exports it, and its object maps valid. */
+    private void snapshotsAndMapsAre(String spec, java.util.Map<String, byte[]> want) throws Exception {
+        for (java.util.Map.Entry<String, byte[]> w : want.entrySet()) {
+            assertArrayEquals(w.getValue(), exportOf(spec + w.getKey()), "librbd's export of " + spec + w.getKey());
+            c.rbdOrThrow("object-map", "check", "--no-progress", spec + w.getKey());
+            String info = c.rbdOrThrow("info", spec + w.getKey());
+            assertFalse(info.contains("invalid"), spec + w.getKey() + ": " + info);
+        }
+    }
+
+    @Test
+    void pacificPreparesASourceWithSnapshotsAndOurWritesDeepCopyUp() throws Exception {
+        java.util.Map<String, byte[]> want = snapshottedSource("m-deep");
+        c.rbdOrThrow("migration", "prepare", pool + "/m-deep", pool2 + "/m-deep");
+        byte[] head = want.get("").clone();
+        Random r = new Random(99);
+        try (RbdImage dst = RbdImage.open(io2(), "m-deep", false)) {
+            assertTrue(dst.parent().isMigrationSource());
+            assertNull(io2().statOrNull(dst.object(0)), "librbd's prepare copies nothing");
+            // object 0 as a deep copy cut short after its first stage leaves it: s1's bytes
+            // written under an empty snap context, marked as being copied
+            IoCtx half = dst.dataIo().duplicate();
+            half.setSelfManagedSnapWriteContext(new org.jceph.encoding.types.SnapContext(0, List.of()));
+            half.operate(dst.object(0), new IoCtx.Operation().writeFull(Arrays.copyOf(want.get("@s1"), MIB))
+                    .setXattr(Migration.ObjectCopier.COPYING, new byte[] {1}));
+            byte[] d = new byte[6000];
+            r.nextBytes(d);
+            await(dst.writeAsync(300_000, d)); // object 0: the copy finished first, then the write
+            System.arraycopy(d, 0, head, 300_000, d.length);
+            byte[] e = new byte[4096];
+            r.nextBytes(e);
+            await(dst.writeAsync(310_000, e)); // object 0 again: the copy reached it already
+            System.arraycopy(e, 0, head, 310_000, e.length);
+            byte[] f = new byte[3000];
+            r.nextBytes(f);
+            await(dst.writeAsync(2L * MIB + 7000, f)); // object 2: absent at the source's s2 and HEAD
+            System.arraycopy(f, 0, head, 2 * MIB + 7000, f.length);
+            // two writes racing to object 3: one deep copy-up, both writes kept
+            byte[] g1 = new byte[4096];
+            byte[] g2 = new byte[4096];
+            r.nextBytes(g1);
+            r.nextBytes(g2);
+            java.util.concurrent.CompletableFuture<Void> w1 = dst.writeAsync(3L * MIB + 8192, g1);
+            java.util.concurrent.CompletableFuture<Void> w2 = dst.writeAsync(3L * MIB + 65536, g2);
+            await(w1);
+            await(w2);
+            System.arraycopy(g1, 0, head, 3 * MIB + 8192, g1.length);
+            System.arraycopy(g2, 0, head, 3 * MIB + 65536, g2.length);
+            await(dst.discardAsync(MIB + 10_000, 50_000)); // object 1: absent, discarded in part
+            Arrays.fill(head, MIB + 10_000, MIB + 60_000, (byte) 0);
+            assertArrayEquals(head, dst.readAsync(0, SIZE).get(60, TimeUnit.SECONDS), "our read of HEAD");
+            for (int n = 0; n < 4; n++) {
+                if (io2().statOrNull(dst.object(n)) != null) {
+                    assertFalse(io2().getXattrs(dst.object(n)).containsKey(Migration.ObjectCopier.COPYING),
+                            "no deep copy left marked in object " + n);
+                }
+            }
+            for (String s : List.of("s1", "s2")) {
+                try (RbdImage at = dst.atSnapshot(s)) {
+                    assertArrayEquals(want.get("@" + s), at.readAsync(0, SIZE).get(60, TimeUnit.SECONDS),
+                            "our read of @" + s);
+                }
+            }
+        }
+        want.put("", head);
+        for (java.util.Map.Entry<String, byte[]> w : want.entrySet()) {
+            assertArrayEquals(w.getValue(), exportOf(pool2 + "/m-deep" + w.getKey()),
+                    "librbd reads the deep-copied objects at" + w.getKey());
+        }
+        c.rbdOrThrow("migration", "execute", "--no-progress", pool2 + "/m-deep");
+        c.rbdOrThrow("migration", "commit", "--no-progress", pool2 + "/m-deep");
+        assertEquals(List.of(), stockTrashAll(pool));
+        snapshotsAndMapsAre(pool2 + "/m-deep", want);
+    }
+
+    @Test
+    void wePrepareASourceWithSnapshotsLibrbdWritesAndWeExecute() throws Exception {
+        java.util.Map<String, byte[]> want = snapshottedSource("m-deep2");
+        Migration.prepare(io(), "m-deep2", io2(), "m-deep2", null);
+        // qemu's librbd driver writes known bytes into the destination while it migrates
+        byte[] head = want.get("").clone();
+        String spec = "rbd:" + pool2 + "/m-deep2:conf=" + c.confPath();
+        long[][] writes = {{2L * MIB + 4096, 8192, 0x5a}, {3L * MIB + 512, 4096, 0x3c}, {MIB - 4096, 8192, 0x77}};
+        List<String> args = new ArrayList<>(List.of("-f", "raw"));
+        for (long[] w : writes) {
+            args.addAll(List.of("-c", "write -P " + w[2] + " " + w[0] + " " + w[1]));
+            Arrays.fill(head, (int) w[0], (int) (w[0] + w[1]), (byte) w[2]);
+        }
+        args.add(spec);
+        var res = c.tool(java.time.Duration.ofSeconds(120), "qemu-io", args.toArray(String[]::new));
+        assertEquals(0, res.exitCode(), res.toString());
+        assertArrayEquals(head, exportOf(pool2 + "/m-deep2"), "librbd's writes");
+        Migration.execute(io2(), "m-deep2");
+        Migration.commit(io2(), "m-deep2");
+        assertEquals(List.of(), stockTrashAll(pool));
+        want.put("", head);
+        snapshotsAndMapsAre(pool2 + "/m-deep2", want);
+    }
+
     @Test
     void refusals() throws Exception {
         source("m-plain");
