@@ -15,6 +15,7 @@
 # run per round per variant with those environment variables set (e.g. 'nocds=JCEPH_CDS=0
 # c2=JAVA_OPTS=-XX:+UseSerialGC jmx=CEPH_ARGS=--jceph_metrics_jmx=true'); LAUNCHER=PATH in a
 # variant runs another launcher script (say an older bin/jceph copied into bin/) instead.
+# JCEPH_STARTUP_VARIANTS_RBD=1 also runs `rbd ls POOL` per round per variant.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONF=${1:?usage: cli-startup.sh CONF [RUNS] [POOL]}
@@ -32,6 +33,10 @@ for v in ${JCEPH_STARTUP_VARIANTS:-}; do
   launcher=$ROOT/bin/jceph
   case ",$envs," in *,LAUNCHER=*) launcher=${envs#*LAUNCHER=}; launcher=${launcher%%,*} ;; esac
   cmds+=("env ${envs//,/ } '$launcher' rados lspools -c '$CONF'")
+  if [ -n "${JCEPH_STARTUP_VARIANTS_RBD:-}" ]; then
+    names+=("jceph-rbdls-${v%%=*}")
+    cmds+=("env ${envs//,/ } '$launcher' rbd ls '$POOL' -c '$CONF'")
+  fi
 done
 
 "$ROOT/bin/jceph" rados lspools -c "$CONF" >/dev/null # builds if needed, creates the CDS archive
@@ -57,5 +62,7 @@ same() { # STOCK JCEPH
 }
 same rados-lspools jceph-rados-lspools
 same rbd-ls jceph-rbd-ls
-for n in "${names[@]:4}"; do same rados-lspools "$n"; done
+for n in "${names[@]:4}"; do
+  case "$n" in jceph-rbdls-*) same rbd-ls "$n" ;; *) same rados-lspools "$n" ;; esac
+done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

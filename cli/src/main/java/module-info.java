@@ -10,4 +10,8 @@ module org.jceph.cli {
     requires io.netty.buffer;
     requires jdk.management;
     requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
+    requires org.slf4j.simple;
+    // SLF4J instantiates the binding by name (Main sets slf4j.provider)
+    exports org.jceph.cli.log to org.slf4j;
 }

@@ -13,9 +13,63 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        startupDefaults(args);
         int rc = run(args, System.out, System.err);
         System.out.flush();
         System.exit(rc);
+    }
+
+    /**
+     * Process-wide settings of the jceph command (the libraries leave them to their embedders),
+     * each only when not set already (-D in JAVA_OPTS wins). They make a short command start
+     * sooner without changing what it prints (docs/BENCHMARKS.md, Session 10: CLI start-up):
+     * <ul>
+     *   <li>{@code slf4j.provider}: SLF4J loads the binding by name instead of scanning every jar
+     *       for providers, and the binding ({@link org.jceph.cli.log.LazySimpleProvider}) sets
+     *       slf4j-simple up only when a line is to be printed. SLF4J announces a provider named
+     *       this way at its INFO verbosity: {@code slf4j.internal.verbosity} WARN keeps stderr
+     *       as it was (SLF4J's own warnings still print).</li>
+     *   <li>{@code io.netty.machineId}: the 8 bytes Netty puts in its channel ids (which nothing
+     *       here reads), so Netty does not walk the host's network interfaces for a MAC address.</li>
+     *   <li>{@code io.netty.allocator.type} unpooled, for a short command only (not bench, serve,
+     *       import or export: the launcher's rule for C1): a command that exchanges a few small
+     *       messages gains nothing from the pooled allocator, whose arenas and thread caches it
+     *       would set up for nothing.</li>
+     * </ul>
+     *
+     * @param args the command line (which command decides the allocator)
+     */
+    static void startupDefaults(String[] args) {
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", org.jceph.cli.log.LazySimpleProvider.class.getName());
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN");
+            }
+        }
+        if (System.getProperty("io.netty.machineId") == null) {
+            // locally administered, so it cannot be taken for a real interface's address
+            System.setProperty("io.netty.machineId", "02:00:00:00:00:00:00:01");
+        }
+        if (System.getProperty("io.netty.allocator.type") == null && shortCommand(args)) {
+            System.setProperty("io.netty.allocator.type", "unpooled");
+        }
+    }
+
+    /** A command that runs for a moment: bin/jceph's rule (bench, serve, import, export and demo are long). */
+    static boolean shortCommand(String[] args) {
+        if (args.length == 0 || args[0].equals("demo")) {
+            return false;
+        }
+        for (String a : args) {
+            switch (a) {
+                case "bench", "serve", "import", "export" -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return true;
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {

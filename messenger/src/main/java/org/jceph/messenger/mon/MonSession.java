@@ -149,16 +149,18 @@ public final class MonSession implements MonLink {
                                      ReconnectPolicy policy, boolean msgr2) throws IOException {
         MonSession s = new MonSession(monitors, self, key, modes, connectTimeout, messenger, policy);
         s.msgr2 = msgr2;
-        List<String> tried = new ArrayList<>();
+        // the addresses themselves: formatted only if every monitor fails (a first address
+        // formatted on every connect cost a short command a few ms of string-concat set-up)
+        List<Object> tried = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (EntityAddrVec mon : monitors) {
             EntityAddr target = org.jceph.messenger.AddressPolicy.pick(mon, msgr2);
             if (target == null) {
-                tried.add(mon.toString());
+                tried.add(mon);
                 errors.add(mon + ": no " + org.jceph.messenger.AddressPolicy.wanted(msgr2));
                 continue;
             }
-            tried.add(target.toString());
+            tried.add(target);
             CompletableFuture<Connection> f = s.attempt(target);
             try {
                 s.opened(f.get(connectTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
