@@ -171,6 +171,13 @@ final class RbdMirrorCommands {
     /** The first release (Squid) whose tool's mirror pool info shows the mirror uuid and remote namespace. */
     private static final int RELEASE_SQUID = 19;
 
+    /**
+     * The release (Tentacle) whose tool's bootstrap import adds the error text to "rbd: error
+     * opening PATH" and "rbd: failed to import peer bootstrap token" (Pacific's and Reef's print
+     * the words alone; Squid's were not checked).
+     */
+    private static final int RELEASE_TENTACLE = 20;
+
     private static int poolInfo(RbdCommand.Args a, RadosClient rados, PrintStream out) {
         IoCtx io = pool(a, rados, 3);
         boolean all = a.flags().contains("all");
@@ -355,8 +362,9 @@ final class RbdMirrorCommands {
     /**
      * {@code rbd mirror pool peer bootstrap create [--site-name N] POOL} and
      * {@code ... import [--site-name N] [--direction rx-only|rx-tx] POOL TOKEN_PATH}, with
-     * Pacific's messages and exit statuses (create's quirk included: a caps mismatch prints its
-     * message, then an empty token, and exits 0).
+     * the messages and exit statuses of the cluster's release's tool (create's quirk included: a
+     * caps mismatch prints its message, then an empty token, and exits 0; from Tentacle on the
+     * import failures end with the error text).
      */
     private static int bootstrap(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {
         String op = pos(a, 4);
@@ -411,8 +419,9 @@ final class RbdMirrorCommands {
                     byte[] raw = (in == null ? System.in : in).readNBytes(1023);
                     token = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
                 } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
-                    err.println("rbd: error opening " + path);
-                    return e instanceof java.nio.file.NoSuchFileException ? 2 : 13;
+                    int n = e instanceof java.nio.file.NoSuchFileException ? 2 : 13;
+                    err.println("rbd: error opening " + path + (tentacle(rados) ? ": " + RbdCommand.strerror(n) : ""));
+                    return n;
                 } catch (java.io.IOException e) {
                     err.println("rbd: error reading token file: " + RbdCommand.strerror(5));
                     return 5;
@@ -426,13 +435,19 @@ final class RbdMirrorCommands {
                 } catch (RbdException | RadosException e) {
                     int n = errno(e);
                     err.println(n == 38 ? "rbd: mirroring is not enabled on remote peer"
-                            : "rbd: failed to import peer bootstrap token");
+                            : "rbd: failed to import peer bootstrap token"
+                                    + (tentacle(rados) ? ": " + RbdCommand.strerror(n) : ""));
                     return n;
                 }
                 return 0;
             }
             default -> throw new UsageException("usage: rbd mirror pool peer bootstrap <create|import> ...");
         }
+    }
+
+    /** Whether the cluster's release is Tentacle or newer (require_osd_release). */
+    private static boolean tentacle(RadosClient rados) {
+        return rados.osdMap().requireOsdRelease() >= RELEASE_TENTACLE;
     }
 
     private static int peer(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jceph.cli.rbd.JcephRbd.Result;
 import org.jceph.fixtures.cluster.CephCluster;
+import org.jceph.fixtures.cluster.CommandResult;
 import org.jceph.fixtures.cluster.RealCluster;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * RBD beyond I/O against the newer releases, compactly: namespaces, live migration and snapshot
  * mirroring, each used by jceph and by that release's stock tool on the other's work, with the
- * listings both print compared. The full suites ({@link RbdNamespaceIT}, {@link RbdMigrationIT},
+ * listings both print compared; and what differs by release in import-only migrations and peer
+ * bootstrap. The full suites ({@link RbdNamespaceIT}, {@link RbdMigrationIT},
  * {@link RbdMirrorIT}) run on Pacific; this one runs in the it-reef and it-tentacle executions
  * only (tag {@value #TAG}), to keep their cost to seconds.
  */
@@ -124,5 +126,74 @@ class RbdBeyondIoReleasesIT {
         assertEquals("", run(c, "mirror", "pool", "disable", POOL));
         sameListing(c, "mirror", "pool", "info", POOL);
         c.cephOrThrow("osd", "pool", "rm", POOL, POOL, "--yes-i-really-really-mean-it");
+    }
+
+    private static final String[] QUIET = {"--log_to_stderr=false", "--err_to_stderr=false"};
+
+    /** Both tools exit alike and print the same on both streams. */
+    private static void same(CephCluster c, String... cmd) {
+        String[] quiet = java.util.stream.Stream.concat(List.of(QUIET).stream(), List.of(cmd).stream())
+                .toArray(String[]::new);
+        CommandResult stock = c.rbd(quiet);
+        Result ours = runRc(c, cmd);
+        String what = String.join(" ", cmd);
+        assertEquals(stock.exitCode(), ours.rc(), what + ": " + ours.err());
+        assertEquals(stock.stdout(), ours.out(), what);
+        assertEquals(stock.toolStderr(), ours.err(), what);
+    }
+
+    /**
+     * What differs by release in import-only migrations and peer bootstrap (the full suites,
+     * {@link RbdMigrationIT} and {@link RbdMirrorBootstrapIT}, run on Pacific): the stock export
+     * of a stock import at a snapshot before execute (Pacific: EINVAL past the snapshot's end;
+     * Reef and Tentacle: zeros there, as jceph), and the bootstrap import's refusals (Tentacle
+     * adds the error text; its librados turns a key that is no cephx key into EACCES).
+     */
+    @Test
+    void importOnlyAtASnapshotAndBootstrapRefusals(CephCluster c) throws Exception {
+        // an own pool (removed at the end: nothing is left in the shared cluster's pools)
+        String p = "rbdx-rel2";
+        c.cephOrThrow("osd", "pool", "create", p, "8");
+        c.rbdOrThrow("pool", "init", p);
+        // a 2 MiB image, snapshot s1, grown to 3 MiB: the stock import at s1 is sized by HEAD
+        byte[] s1 = random(3);
+        c.rbdOrThrow("import", "--no-progress", file("s1", s1).toString(), p + "/rel-src");
+        c.rbdOrThrow("snap", "create", "--no-progress", p + "/rel-src@s1");
+        c.rbdOrThrow("resize", "--no-progress", "--size", "3M", p + "/rel-src");
+        c.rbdOrThrow("migration", "prepare", "--import-only", p + "/rel-src@s1", p + "/rel-imp");
+        sameListing(c, "info", p + "/rel-imp");
+        byte[] head = java.util.Arrays.copyOf(s1, 3 << 20);
+        assertArrayEquals(head, stockExport(c, p + "/rel-imp"), "stock export before execute");
+        assertArrayEquals(head, ourExport(c, p + "/rel-imp"));
+        assertArrayEquals(s1, ourExport(c, p + "/rel-imp@s1"));
+        run(c, "migration", "execute", "--no-progress", p + "/rel-imp");
+        run(c, "migration", "commit", "--no-progress", p + "/rel-imp");
+        assertArrayEquals(head, stockExport(c, p + "/rel-imp"));
+        assertArrayEquals(s1, stockExport(c, p + "/rel-imp@s1"));
+
+        // peer bootstrap: the same token; the refusals of an import into this very cluster
+        String pool = p;
+        c.rbdOrThrow("mirror", "pool", "enable", pool, "image");
+        String ours = run(c, "mirror", "pool", "peer", "bootstrap", "create", "--site-name", "site-a", pool);
+        assertTrue(c.rbdOrThrow("mirror", "pool", "peer", "bootstrap", "create", pool).equals(ours),
+                "token texts differ (not shown: they hold the key)");
+        org.jceph.rbd.mirror.PeerBootstrap.Token t = org.jceph.rbd.mirror.PeerBootstrap.Token.decode(ours.strip());
+        String[] imp = {"mirror", "pool", "peer", "bootstrap", "import", pool};
+        same(c, args(imp, file("own", ours.getBytes()).toString()));
+        same(c, args(imp, "/nonexistent/token"));
+        same(c, args(imp, file("bad", "not base64 at all!".getBytes()).toString()));
+        String badKey = new org.jceph.rbd.mirror.PeerBootstrap.Token(t.fsid(), t.clientId(),
+                "AQBmYWtlLWtleS1mb3ItdGVzdHMtb25seS0wMDAwMA==", t.monHost()).encode();
+        CommandResult stock = c.rbd(args(QUIET, args(imp, file("badkey", badKey.getBytes()).toString())));
+        Result r = runRc(c, args(imp, tmp.resolve("badkey").toString()));
+        assertEquals(stock.exitCode(), r.rc(), r.err());
+        assertEquals(CephCluster.PACIFIC.equals(c.release()) || "reef".equals(c.release()) ? 22 : 13, r.rc());
+        assertTrue(("\n" + stock.toolStderr()).endsWith("\n" + r.err()), stock.toolStderr() + " / " + r.err());
+        assertTrue(c.rbdOrThrow("mirror", "pool", "info", pool).endsWith("Peer Sites: none\n"));
+        c.cephOrThrow("osd", "pool", "rm", pool, pool, "--yes-i-really-really-mean-it");
+    }
+
+    private static String[] args(String[] head, String... tail) {
+        return java.util.stream.Stream.concat(List.of(head).stream(), List.of(tail).stream()).toArray(String[]::new);
     }
 }

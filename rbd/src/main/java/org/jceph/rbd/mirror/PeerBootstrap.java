@@ -38,6 +38,9 @@ public final class PeerBootstrap {
     /** The user librbd makes when the config-key above is unset. */
     public static final String DEFAULT_CLIENT_ID = "rbd-mirror-peer";
 
+    /** require_osd_release of Tentacle, whose import refuses an undecodable key with EACCES. */
+    private static final int RELEASE_TENTACLE = 20;
+
     private static final Pattern KEY_FIELD = Pattern.compile("\"key\"\\s*:\\s*\"([A-Za-z0-9+/=]+)\"");
 
     private PeerBootstrap() {
@@ -203,8 +206,9 @@ public final class PeerBootstrap {
      * @param tokenText the token
      * @param connector how to reach the remote cluster
      * @throws RbdException EINVAL (bad token, own cluster, fsid mismatch, same site name, a
-     *     different peer already there), ENOENT (no such remote pool), ENOSYS (remote pool does
-     *     not mirror), or the remote connection's error
+     *     different peer already there; a key that is no cephx key before Tentacle, EACCES from
+     *     Tentacle on), ENOENT (no such remote pool), ENOSYS (remote pool does not mirror), or the
+     *     remote connection's error
      */
     public static void importToken(IoCtx io, Direction direction, String tokenText, Connector connector) {
         if (direction != Direction.RX_ONLY && direction != Direction.RX_TX) {
@@ -222,7 +226,11 @@ public final class PeerBootstrap {
         } catch (RadosException e) {
             throw new RbdException(e.errno(), "failed to connect to peer cluster");
         } catch (org.jceph.encoding.DecodeException e) {
-            throw new RbdException(Errno.EINVAL.negative(), "bootstrap token's key is not a cephx key");
+            // Pacific's and Reef's librados refuse such a key (EINVAL); Tentacle's drops it, tries
+            // without authentication and is refused by the monitor (EACCES)
+            boolean tentacle = local.osdMap().requireOsdRelease() >= RELEASE_TENTACLE;
+            throw new RbdException(tentacle ? Errno.EACCES.negative() : Errno.EINVAL.negative(),
+                    "bootstrap token's key is not a cephx key");
         } catch (IllegalArgumentException | IllegalStateException e) {
             // an unusable mon_host: none at all is librados' "no monitors" (ENOENT)
             throw new RbdException(t.monHost().isBlank() ? Errno.ENOENT.negative() : Errno.EINVAL.negative(),
