@@ -341,8 +341,9 @@ public final class IoCtx implements AutoCloseable {
 
     /**
      * Writes the remaining bytes of {@code data} at {@code offset}; the buffer's position moves to
-     * its limit at once. A heap buffer that spans its whole backing array is sent without a copy
-     * (leave it unchanged until the future completes); other buffers, direct ones included, are
+     * its limit at once. A heap buffer that spans its whole backing array, and any writable direct
+     * buffer, are sent without a copy (a direct buffer's memory is what the socket reads): leave
+     * them unchanged until the future completes. Other buffers (heap slices, read-only ones) are
      * copied once.
      *
      * @param oid the object

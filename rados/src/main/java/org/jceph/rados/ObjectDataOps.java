@@ -54,6 +54,13 @@ record ObjectDataOps(IoCtx io) {
     CompletableFuture<Void> writeAsync(String oid, long offset, ByteBuffer data) {
         Args.offset(offset);
         Args.oid(oid);
+        Args.notNull(data, "data");
+        if (data.isDirect() && !data.isReadOnly()) {
+            // sent from the buffer's own memory: the copy to the socket is the kernel's alone
+            ByteBuffer view = data.slice();
+            data.position(data.limit());
+            return io.run(oid, OsdOp.write(offset, view)).thenApply(r -> null);
+        }
         return writeAsync(oid, offset, take(data, "data"));
     }
 

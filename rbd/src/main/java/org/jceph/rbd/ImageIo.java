@@ -99,6 +99,15 @@ final class ImageIo {
     }
 
     CompletableFuture<Void> writeUncached(long offset, byte[] data) {
+        return writeUncached(offset, java.nio.ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Writes {@code data}'s remaining bytes (its position is not moved) without copying them: each
+     * object's piece is a view of it (a copy only where striping gathers several of its ranges
+     * into one object), so a direct buffer's memory is what the socket reads.
+     */
+    CompletableFuture<Void> writeUncached(long offset, java.nio.ByteBuffer data) {
         return img.permit().thenCompose(p -> guarded(p, () -> gated(() -> writeUnderLock(offset, data))));
     }
 
@@ -119,28 +128,50 @@ final class ImageIo {
         return img.gate.around(op);
     }
 
-    private CompletableFuture<Void> writeUnderLock(long offset, byte[] data) {
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        List<ObjectExtent> extents = Striper.fileToExtents(img.layout, offset, data.length);
+    private CompletableFuture<Void> writeUnderLock(long offset, java.nio.ByteBuffer data) {
+        int length = data.remaining();
+        List<ObjectExtent> extents = Striper.fileToExtents(img.layout, offset, length);
+        if (extents.size() == 1) {
+            return writeObject(extents.get(0), data.slice()); // one object, all of it: no copy
+        }
+        List<CompletableFuture<Void>> parts = new ArrayList<>(extents.size());
         for (ObjectExtent x : extents) {
-            byte[] piece;
-            if (extents.size() == 1 && x.length() == data.length) {
-                piece = data; // one object, all of it: no copy
+            java.nio.ByteBuffer piece;
+            List<long[]> ranges = x.bufferExtents();
+            if (ranges.size() == 1) {
+                piece = data.slice(data.position() + (int) ranges.get(0)[0], (int) ranges.get(0)[1]); // a view
             } else {
-                piece = new byte[(int) x.length()];
+                // striping gathers several ranges of the buffer into this object: one copy
+                byte[] gathered = new byte[(int) x.length()];
                 int at = 0;
-                for (long[] b : x.bufferExtents()) {
-                    System.arraycopy(data, (int) b[0], piece, at, (int) b[1]);
+                for (long[] b : ranges) {
+                    data.get(data.position() + (int) b[0], gathered, at, (int) b[1]);
                     at += (int) b[1];
                 }
+                piece = java.nio.ByteBuffer.wrap(gathered);
             }
-            long objectNo = x.objectNumber();
-            boolean update = img.mapActive() && img.mapState(objectNo) != ObjectMap.EXISTS;
-            parts.add(refusedOr(objectNo, () -> img.withMapUpdate(update, () -> img.markExists(objectNo),
-                    () -> img.parentIo.needsCopyup(objectNo) ? img.parentIo.copyupGuarded(objectNo, op -> op.write(x.offset(), piece))
-                            : img.io.writeAsync(img.object(objectNo), x.offset(), piece))));
+            parts.add(writeObject(x, piece));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    /** Writes {@code piece} (all of extent {@code x}) to its object: the map marked first, a clone's object copied up. */
+    private CompletableFuture<Void> writeObject(ObjectExtent x, java.nio.ByteBuffer piece) {
+        long objectNo = x.objectNumber();
+        boolean update = img.mapActive() && img.mapState(objectNo) != ObjectMap.EXISTS;
+        return refusedOr(objectNo, () -> img.withMapUpdate(update, () -> img.markExists(objectNo),
+                () -> img.parentIo.needsCopyup(objectNo) ? img.parentIo.copyupGuarded(objectNo, op -> op.write(x.offset(), bytesOf(piece)))
+                        : img.io.writeAsync(img.object(objectNo), x.offset(), piece.duplicate())));
+    }
+
+    /** {@code b}'s remaining bytes as an array: its own when it is one whole array, else a copy. */
+    static byte[] bytesOf(java.nio.ByteBuffer b) {
+        if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+            return b.array();
+        }
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
     }
 
     CompletableFuture<Void> discardUncached(long offset, long length) {

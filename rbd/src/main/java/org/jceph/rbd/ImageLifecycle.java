@@ -179,6 +179,11 @@ final class ImageLifecycle {
             }
 
             @Override
+            public CompletableFuture<Void> write(long offset, java.nio.ByteBuffer data) {
+                return img.objectIo.writeUncached(offset, data); // the cache's copy goes out as it is
+            }
+
+            @Override
             public CompletableFuture<Void> discard(long offset, long length) {
                 return img.objectIo.discardUncached(offset, length);
             }

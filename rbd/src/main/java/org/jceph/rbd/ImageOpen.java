@@ -117,6 +117,7 @@ final class ImageOpen {
                 data.setNamespace(io.namespace());
             }
         }
+        data.setOpTimeout(RbdImage.dataOpTimeout(io));
         RbdImage image = new RbdImage(data, io.duplicate(), name, id, prefix, order, size, features, layout, readOnly,
                 parent);
         if (!readOnly) {

@@ -1195,9 +1195,36 @@ public final class RbdImage implements Image {
 
     // ---- blocking forms (librbd's rbd_read/rbd_write/...): each bounded by the I/O timeout ------
 
-    /** How long a blocking call waits for its asynchronous form before failing. */
+    /**
+     * How long a blocking call (read, write, flush, close's final flush, ...) waits for its
+     * asynchronous form before failing: system property {@code jceph.rbd.ioTimeoutSeconds}, 300 s
+     * by default. This is the bound of every blocking image call; the OSD ops underneath have no
+     * timeout of their own by default (see {@link #dataOpTimeout}).
+     */
     public static final java.time.Duration DEFAULT_IO_TIMEOUT = java.time.Duration.ofSeconds(
             Long.getLong("jceph.rbd.ioTimeoutSeconds", 300));
+
+    /**
+     * The op timeout of an image's data-object I/O (reads, writes, discards, the cache's
+     * writeback, copy-up): none, as librbd's, unless the client's configuration sets
+     * {@code rados_osd_op_timeout} explicitly (ceph.conf, {@code CEPH_ARGS}, the command line, the
+     * builder), which librbd obeys too. librados' own default for that option is 0 (wait as long
+     * as it takes); jceph's RADOS client defaults to 30 s for plain RADOS ops, but an image's data
+     * ops do not inherit that default: OSDs that stall for a while (recovery, memory pressure) then
+     * slow a guest's I/O down instead of failing it, as with librbd. What still bounds image I/O:
+     * the blocking calls ({@link #DEFAULT_IO_TIMEOUT}), a cached write's wait for room
+     * ({@code rbd_jceph_cache_write_timeout}) and the exclusive lock's ({@link #DEFAULT_LOCK_TIMEOUT});
+     * an asynchronous call's future may be cancelled, which ends its ops.
+     *
+     * @param io the image's pool context (its client's configuration is read)
+     * @return the timeout, {@link java.time.Duration#ZERO} for none
+     */
+    static java.time.Duration dataOpTimeout(IoCtx io) {
+        return io.client().config().get("rados_osd_op_timeout").map(v -> {
+            double seconds = Double.parseDouble(v.strip()); // the client parsed it already at connect
+            return java.time.Duration.ofNanos(Math.round(seconds * 1e9));
+        }).orElse(java.time.Duration.ZERO);
+    }
 
     /**
      * Reads {@code length} bytes at {@code offset}, waiting at most the I/O timeout.

@@ -18,8 +18,24 @@ import org.jceph.encoding.packed.PackedLayout;
  * {@code unionValues} fill, in declaration order) plus the input bytes it carries in the message's
  * data segment. Op codes from src/include/rados.h: mode RD 0x1000 / WR 0x2000, type DATA 0x0200,
  * ATTR 0x0300, EXEC 0x0400.
+ *
+ * <p>The input is {@code input}, or, when {@code inputBuffer} is not null, that buffer's remaining
+ * bytes (then {@code input} is empty): a write's data in a caller's buffer goes into the message
+ * as it is, without a copy ({@link #write(long, java.nio.ByteBuffer)}), and must not change until
+ * the op completes.
  */
-public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byte[] input) {
+public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byte[] input,
+                    java.nio.ByteBuffer inputBuffer) {
+    /** An op whose input is {@code input}. */
+    public OsdOp(int op, int flags, String unionCase, long[] unionValues, byte[] input) {
+        this(op, flags, unionCase, unionValues, input, null);
+    }
+
+    /** How many input bytes the op carries in the message's data segment. */
+    public int inputLength() {
+        return inputBuffer != null ? inputBuffer.remaining() : input.length;
+    }
+
     public static final int READ = 0x1201;
     public static final int STAT = 0x1202;
     public static final int WRITE = 0x2201;
@@ -91,7 +107,7 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
 
     /** This op with {@code extra} CEPH_OSD_OP_FLAG_* bits added (FAILOK, FADVISE_*). */
     public OsdOp withFlags(int extra) {
-        return new OsdOp(op, flags | extra, unionCase, unionValues, input);
+        return new OsdOp(op, flags | extra, unionCase, unionValues, input, inputBuffer);
     }
 
     /** CEPH_OSD_OP_FLAG_EXCL: create fails with EEXIST when the object exists. */
@@ -112,6 +128,14 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
 
     public static OsdOp write(long offset, byte[] data) {
         return extent(WRITE, offset, data.length, data);
+    }
+
+    /**
+     * A write of {@code data}'s remaining bytes, sent from the buffer itself (a direct buffer's
+     * memory is what the socket reads): it must not change until the op completes.
+     */
+    public static OsdOp write(long offset, java.nio.ByteBuffer data) {
+        return new OsdOp(WRITE, 0, "extent", new long[] {offset, data.remaining(), 0, 0}, NONE, data.slice());
     }
 
     public static OsdOp append(byte[] data) {
@@ -299,7 +323,7 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
         for (int i = 0; i < fields.size() && i < unionValues.length; i++) {
             fields.get(i).setLong(out, base, unionValues[i]);
         }
-        OP.field("payload_len").setLong(out, base, input.length);
+        OP.field("payload_len").setLong(out, base, inputLength());
         out.writerIndex(base + OP.size());
         org.jceph.encoding.WireTrace.note(out, base, base + OP.size(), "ceph_osd_op");
     }

@@ -199,6 +199,18 @@ public final class OsdOpMessages {
      * arrays themselves, not a copy).
      */
     static ByteBuf inputs(List<OsdOp> ops) {
+        for (OsdOp o : ops) {
+            if (o.inputBuffer() != null) {
+                ByteBuf[] bufs = new ByteBuf[ops.size()];
+                for (int i = 0; i < bufs.length; i++) {
+                    OsdOp op = ops.get(i);
+                    // a caller's buffer goes in as it is (a view, never freed here), direct or not
+                    bufs[i] = op.inputBuffer() != null ? Unpooled.wrappedBuffer(op.inputBuffer().duplicate())
+                            : Unpooled.wrappedBuffer(op.input());
+                }
+                return Unpooled.wrappedBuffer(bufs);
+            }
+        }
         byte[][] parts = new byte[ops.size()][];
         for (int i = 0; i < parts.length; i++) {
             parts[i] = ops.get(i).input();

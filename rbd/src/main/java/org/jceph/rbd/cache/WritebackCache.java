@@ -1,9 +1,11 @@
 package org.jceph.rbd.cache;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +87,25 @@ public final class WritebackCache {
          * @return completed when the OSDs have them
          */
         CompletableFuture<Void> write(long offset, byte[] data);
+
+        /**
+         * Writes the remaining bytes of {@code data} (the cache's own copy, possibly direct
+         * memory); it is not changed until the future completes. By default it goes through
+         * {@link #write(long, byte[])}, copied into an array unless it is one whole array.
+         *
+         * @param offset image offset
+         * @param data the bytes (its position is not moved)
+         * @return completed when the OSDs have them
+         */
+        default CompletableFuture<Void> write(long offset, ByteBuffer data) {
+            if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+                    && data.remaining() == data.array().length) {
+                return write(offset, data.array());
+            }
+            byte[] a = new byte[data.remaining()];
+            data.duplicate().get(a);
+            return write(offset, a);
+        }
 
         /**
          * Discards (the range reads back as zeros afterwards).
@@ -183,40 +204,72 @@ public final class WritebackCache {
         return SYSTEM;
     }
 
+    /**
+     * The cache's copy of one write's bytes, shared by the pieces newer writes leave of it and by
+     * its writeback: a pooled direct buffer for a large write (it returns to the pool when the
+     * last of them is done), a heap array for a small one. Guarded by the cache's monitor.
+     */
+    private static final class Held {
+        final ByteBuffer buf;
+        final boolean pooled;
+        int refs = 1;
+
+        Held(ByteBuffer buf, boolean pooled) {
+            this.buf = buf;
+            this.pooled = pooled;
+        }
+
+        int length() {
+            return buf.remaining();
+        }
+    }
+
     /** Dirty bytes of one write (or what is left of it after newer writes), not yet sent. */
     private static final class Dirty {
         final long off;
-        final byte[] data;
+        /** A view of held's bytes, position 0: read with absolute gets only. */
+        final ByteBuffer data;
+        final Held held;
         final long seq;
         final long at;
 
-        Dirty(long off, byte[] data, long seq, long at) {
+        Dirty(long off, ByteBuffer data, Held held, long seq, long at) {
             this.off = off;
             this.data = data;
+            this.held = held;
             this.seq = seq;
             this.at = at;
         }
 
+        int len() {
+            return data.remaining();
+        }
+
         long end() {
-            return off + data.length;
+            return off + len();
         }
     }
 
-    /** A backend operation: writeback of dirty bytes, a writethrough write, or a discard (data null). */
+    /**
+     * A backend operation: writeback of dirty bytes (held: the cache's copy), a writethrough write
+     * (the caller's array, held null), or a discard (data null).
+     */
     private static final class Op {
         final long seq;
         final long off;
         final long len;
-        final byte[] data;
+        final ByteBuffer data;
+        final Held held;
         final boolean writeback;
         CompletableFuture<Void> done;
         boolean started;
 
-        Op(long seq, long off, long len, byte[] data, boolean writeback) {
+        Op(long seq, long off, long len, ByteBuffer data, Held held, boolean writeback) {
             this.seq = seq;
             this.off = off;
             this.len = len;
             this.data = data;
+            this.held = held;
             this.writeback = writeback;
         }
 
@@ -228,12 +281,12 @@ public final class WritebackCache {
     /** A write waiting for room. */
     private static final class Waiter {
         final long off;
-        final byte[] data;
+        final Held data;
         final boolean fua;
         final long deadline;
         final CompletableFuture<Void> result = new CompletableFuture<>();
 
-        Waiter(long off, byte[] data, boolean fua, long deadline) {
+        Waiter(long off, Held data, boolean fua, long deadline) {
             this.off = off;
             this.data = data;
             this.fua = fua;
@@ -252,6 +305,7 @@ public final class WritebackCache {
     private final Scheduler scheduler;
     private final String name;
     private final long maxAgeNanos;
+    private final int directCopyMin;
 
     // All below guarded by "this".
     private long nextSeq = 1;
@@ -274,6 +328,12 @@ public final class WritebackCache {
     private Timer waiterTimer;
     private boolean closed;
     private long writebacks;
+    /** Idle direct buffers for the copies of large writes, by capacity; at most max_dirty bytes idle. */
+    private final Map<Integer, ArrayDeque<ByteBuffer>> idle = new HashMap<>();
+    private long idleBytes;
+
+    /** Writes from this size on are copied into pooled direct memory, smaller ones into arrays. */
+    static final int DIRECT_COPY_MIN = 64 << 10;
 
     /**
      * A cache over {@code backend}.
@@ -284,6 +344,12 @@ public final class WritebackCache {
      * @param name the image's name, for messages
      */
     public WritebackCache(Backend backend, CacheSettings settings, Scheduler scheduler, String name) {
+        this(backend, settings, scheduler, name, DIRECT_COPY_MIN);
+    }
+
+    /** As above, copying writes of at least {@code directCopyMin} bytes into pooled direct memory (tests). */
+    WritebackCache(Backend backend, CacheSettings settings, Scheduler scheduler, String name, int directCopyMin) {
+        this.directCopyMin = directCopyMin;
         this.backend = java.util.Objects.requireNonNull(backend, "backend");
         this.settings = java.util.Objects.requireNonNull(settings, "settings");
         this.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
@@ -355,16 +421,16 @@ public final class WritebackCache {
             }
             if (!writeback() || data.length > settings.maxDirty()) {
                 trimDirty(offset, data.length);
-                Op op = addOp(nextSeq++, offset, data.length, data, false, after);
+                Op op = addOp(nextSeq++, offset, data.length, ByteBuffer.wrap(data), null, false, after);
                 result = op.done = new CompletableFuture<>();
             } else if (waiters.isEmpty() && room(data.length)) {
-                long seq = insertDirty(offset, data.clone());
+                long seq = insertDirty(offset, copy(data));
                 result = fua ? flushTo(seq, false, after) : CompletableFuture.completedFuture(null);
                 pump(after);
                 armAgeTimer();
             } else {
                 long timeout = settings.writeTimeout().toNanos();
-                Waiter w = new Waiter(offset, data.clone(), fua, scheduler.nanoTime() + timeout);
+                Waiter w = new Waiter(offset, copy(data), fua, scheduler.nanoTime() + timeout);
                 waiters.add(w);
                 if (waiterTimer == null) {
                     waiterTimer = scheduler.schedule(this::expireWaiters, timeout);
@@ -393,7 +459,7 @@ public final class WritebackCache {
                 return CompletableFuture.failedFuture(closedError());
             }
             trimDirty(offset, length);
-            Op op = addOp(nextSeq++, offset, length, null, false, after);
+            Op op = addOp(nextSeq++, offset, length, null, null, false, after);
             result = op.done = new CompletableFuture<>();
             completeFlushes(after); // dropped dirty bytes may have been all a flush waited for
         }
@@ -418,7 +484,9 @@ public final class WritebackCache {
                 // dirty bytes are newer than anything in flight under them: they are the answer
                 Dirty d = cover.getValue();
                 int from = (int) (offset - d.off);
-                return CompletableFuture.completedFuture(Arrays.copyOfRange(d.data, from, from + length));
+                byte[] out = new byte[length];
+                d.data.get(from, out);
+                return CompletableFuture.completedFuture(out);
             }
             if (opCount > 0) {
                 List<Op> ops = overlappingOps(offset, end);
@@ -428,7 +496,7 @@ public final class WritebackCache {
                 }
             }
             for (Dirty d : overlappingDirty(offset, end)) {
-                overlay(d.off, d.data, d.data.length, offset, end, at, bytes);
+                overlay(d.off, d.data, d.len(), offset, end, at, bytes);
             }
         }
         if (at.isEmpty()) {
@@ -449,7 +517,7 @@ public final class WritebackCache {
     }
 
     /** Copies the part of [off, off+len) inside [rOff, rEnd) (data null: zeros). */
-    private static void overlay(long off, byte[] data, long len, long rOff, long rEnd, List<long[]> at,
+    private static void overlay(long off, ByteBuffer data, long len, long rOff, long rEnd, List<long[]> at,
                                 List<byte[]> bytes) {
         long s = Math.max(off, rOff);
         long e = Math.min(off + len, rEnd);
@@ -457,7 +525,13 @@ public final class WritebackCache {
             return;
         }
         at.add(new long[] {s - rOff, e - s});
-        bytes.add(data == null ? null : Arrays.copyOfRange(data, (int) (s - off), (int) (e - off)));
+        if (data == null) {
+            bytes.add(null);
+        } else {
+            byte[] piece = new byte[(int) (e - s)];
+            data.get((int) (s - off), piece);
+            bytes.add(piece);
+        }
     }
 
     /**
@@ -494,6 +568,9 @@ public final class WritebackCache {
             closed = true;
             failed = new ArrayList<>(waiters);
             waiters.clear();
+            for (Waiter w : failed) {
+                release(w.data);
+            }
             if (ageTimer != null) {
                 ageTimer.cancel();
                 ageTimer = null;
@@ -535,24 +612,60 @@ public final class WritebackCache {
         live.computeIfPresent(seq, (k, v) -> v == 1 ? null : v - 1);
     }
 
-    private long insertDirty(long off, byte[] data) {
+    private long insertDirty(long off, Held data) {
         long seq = nextSeq++;
-        trimDirty(off, data.length);
-        addDirty(new Dirty(off, data, seq, scheduler.nanoTime()));
+        trimDirty(off, data.length());
+        addDirty(new Dirty(off, data.buf, data, seq, scheduler.nanoTime()));
         return seq;
+    }
+
+    /** The cache's copy of {@code data}: pooled direct memory for a large write, an array for a small one. */
+    private Held copy(byte[] data) {
+        if (data.length < directCopyMin) {
+            return new Held(ByteBuffer.wrap(data.clone()), false);
+        }
+        int cap = Integer.highestOneBit(data.length - 1) << 1;
+        ArrayDeque<ByteBuffer> q = idle.get(cap);
+        ByteBuffer b;
+        if (q == null || q.isEmpty()) {
+            b = ByteBuffer.allocateDirect(cap);
+        } else {
+            b = q.pop();
+            idleBytes -= cap;
+        }
+        b.clear();
+        b.put(data).flip();
+        return new Held(b, true);
+    }
+
+    /** Drops one reference to {@code h}; the last one returns a pooled buffer to the pool (within max_dirty idle). */
+    private void release(Held h) {
+        if (h == null || --h.refs > 0 || !h.pooled) {
+            return;
+        }
+        int cap = h.buf.capacity();
+        if (!closed && idleBytes + cap <= settings.maxDirty()) {
+            idle.computeIfAbsent(cap, k -> new ArrayDeque<>()).push(h.buf);
+            idleBytes += cap;
+        }
+    }
+
+    /** Idle pooled bytes (tests). */
+    synchronized long idleBytes() {
+        return idleBytes;
     }
 
     private void addDirty(Dirty d) {
         dirtyByOff.put(d.off, d);
         dirtyBySeq.add(d);
-        dirtyBytes += d.data.length;
+        dirtyBytes += d.len();
         liveAdd(d.seq);
     }
 
     private void removeDirty(Dirty d) {
         dirtyByOff.remove(d.off);
         dirtyBySeq.remove(d);
-        dirtyBytes -= d.data.length;
+        dirtyBytes -= d.len();
         liveRemove(d.seq);
     }
 
@@ -571,12 +684,17 @@ public final class WritebackCache {
         long end = off + len;
         for (Dirty d : overlappingDirty(off, end)) {
             removeDirty(d);
+            // what is left of d is a view of the same copy, which then has one more user
             if (d.off < off) {
-                addDirty(new Dirty(d.off, Arrays.copyOfRange(d.data, 0, (int) (off - d.off)), d.seq, d.at));
+                d.held.refs++;
+                addDirty(new Dirty(d.off, d.data.slice(0, (int) (off - d.off)), d.held, d.seq, d.at));
             }
             if (d.end() > end) {
-                addDirty(new Dirty(end, Arrays.copyOfRange(d.data, (int) (end - d.off), d.data.length), d.seq, d.at));
+                d.held.refs++;
+                int from = (int) (end - d.off);
+                addDirty(new Dirty(end, d.data.slice(from, d.len() - from), d.held, d.seq, d.at));
             }
+            release(d.held);
         }
     }
 
@@ -592,8 +710,8 @@ public final class WritebackCache {
         return out;
     }
 
-    private Op addOp(long seq, long off, long len, byte[] data, boolean writeback, List<Runnable> after) {
-        Op op = new Op(seq, off, len, data, writeback);
+    private Op addOp(long seq, long off, long len, ByteBuffer data, Held held, boolean writeback, List<Runnable> after) {
+        Op op = new Op(seq, off, len, data, held, writeback);
         opsByOff.computeIfAbsent(off, k -> new ArrayList<>(1)).add(op);
         maxOpLen = Math.max(maxOpLen, len);
         opCount++;
@@ -646,7 +764,7 @@ public final class WritebackCache {
                 break;
             }
             removeDirty(d);
-            addOp(d.seq, d.off, d.data.length, d.data, true, after);
+            addOp(d.seq, d.off, d.len(), d.data, d.held, true, after); // d's reference to its copy passes to the op
         }
     }
 
@@ -675,7 +793,9 @@ public final class WritebackCache {
             waiterTimer = null;
             long now = scheduler.nanoTime();
             while (!waiters.isEmpty() && waiters.peek().deadline - now <= 0) {
-                expired.add(waiters.poll());
+                Waiter w = waiters.poll();
+                release(w.data);
+                expired.add(w);
             }
             if (!waiters.isEmpty() && !closed) {
                 waiterTimer = scheduler.schedule(this::expireWaiters, waiters.peek().deadline - now);
@@ -688,7 +808,7 @@ public final class WritebackCache {
     }
 
     private void admitWaiters(List<Runnable> after) {
-        while (!waiters.isEmpty() && room(waiters.peek().data.length)) {
+        while (!waiters.isEmpty() && room(waiters.peek().data.length())) {
             Waiter w = waiters.poll();
             long seq = insertDirty(w.off, w.data);
             if (w.fua) {
@@ -743,7 +863,7 @@ public final class WritebackCache {
     private void start(Op op) {
         CompletableFuture<Void> f;
         try {
-            f = op.data == null ? backend.discard(op.off, op.len) : backend.write(op.off, op.data);
+            f = op.data == null ? backend.discard(op.off, op.len) : backend.write(op.off, op.data.duplicate());
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -755,6 +875,7 @@ public final class WritebackCache {
         List<Runnable> after = new ArrayList<>();
         synchronized (this) {
             removeOp(op);
+            release(op.held);
             if (cause != null && op.writeback && writebackError == null) {
                 writebackError = cause;
             }

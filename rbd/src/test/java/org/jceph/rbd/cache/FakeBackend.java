@@ -25,12 +25,19 @@ final class FakeBackend implements WritebackCache.Backend {
         final long off;
         final long len;
         final byte[] data;
+        /** A buffer write's bytes, read only when it completes: a cache that reused it early is caught. */
+        final java.nio.ByteBuffer live;
         final CompletableFuture<Void> f = new CompletableFuture<>();
 
         Pending(long off, long len, byte[] data) {
+            this(off, len, data, null);
+        }
+
+        Pending(long off, long len, byte[] data, java.nio.ByteBuffer live) {
             this.off = off;
             this.len = len;
             this.data = data == null ? null : data.clone();
+            this.live = live;
         }
 
         void complete() {
@@ -39,7 +46,9 @@ final class FakeBackend implements WritebackCache.Backend {
                 f.completeExceptionally(failWrites);
                 return;
             }
-            if (data == null) {
+            if (live != null) {
+                live.duplicate().get(disk, (int) off, (int) len);
+            } else if (data == null) {
                 Arrays.fill(disk, (int) off, (int) (off + len), (byte) 0);
             } else {
                 System.arraycopy(data, 0, disk, (int) off, data.length);
@@ -64,12 +73,30 @@ final class FakeBackend implements WritebackCache.Backend {
         return op(offset, data.length, data, "write " + offset + "+" + data.length);
     }
 
+    /** Buffer writes, counted apart (the cache's pooled direct copies come this way). */
+    int bufferWrites;
+    int directBufferWrites;
+
+    @Override
+    public CompletableFuture<Void> write(long offset, java.nio.ByteBuffer data) {
+        writes++;
+        bufferWrites++;
+        if (data.isDirect()) {
+            directBufferWrites++;
+        }
+        return op(offset, data.remaining(), null, data, "write " + offset + "+" + data.remaining());
+    }
+
     @Override
     public CompletableFuture<Void> discard(long offset, long length) {
         return op(offset, length, null, "discard " + offset + "+" + length);
     }
 
     private CompletableFuture<Void> op(long off, long len, byte[] data, String what) {
+        return op(off, len, data, null, what);
+    }
+
+    private CompletableFuture<Void> op(long off, long len, byte[] data, java.nio.ByteBuffer live, String what) {
         Pending p;
         synchronized (this) {
             for (Pending q : inflight) {
@@ -78,7 +105,7 @@ final class FakeBackend implements WritebackCache.Backend {
                 }
             }
             log.add(what);
-            p = new Pending(off, len, data);
+            p = new Pending(off, len, data, live);
             inflight.add(p);
         }
         if (autoComplete) {

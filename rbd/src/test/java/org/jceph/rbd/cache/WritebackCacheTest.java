@@ -339,7 +339,9 @@ class WritebackCacheTest {
         CacheSettings s = WB.withSizes(maxDirty * 2, maxDirty, rnd.nextInt((int) maxDirty))
                 .withWritethroughUntilFlush(rnd.nextBoolean())
                 .withPolicy(CacheSettings.Policy.values()[rnd.nextInt(3)]);
-        WritebackCache c = new WritebackCache(be, s, sch, "rnd");
+        // odd seeds copy writes of 1 KiB and more into pooled direct buffers (the 64 KiB default
+        // is above this workload's sizes), whose reuse the backend would catch if it came early
+        WritebackCache c = new WritebackCache(be, s, sch, "rnd", seed % 2 == 1 ? 1024 : WritebackCache.DIRECT_COPY_MIN);
         byte[] model = new byte[span];
         for (int step = 0; step < 400; step++) {
             int what = rnd.nextInt(100);

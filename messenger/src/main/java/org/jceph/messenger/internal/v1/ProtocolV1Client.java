@@ -397,7 +397,9 @@ public final class ProtocolV1Client extends ChannelInboundHandlerAdapter impleme
         wire.addComponent(true, Unpooled.wrappedBuffer(m.middle()));
         wire.addComponent(true, m.data().retainedDuplicate());
         wire.addComponent(true, Unpooled.wrappedBuffer(footer));
-        ctx.writeAndFlush(wire).addListener(w -> {
+        org.jceph.messenger.internal.SendCopies.Copy copy = org.jceph.messenger.internal.SendCopies.prepare(wire);
+        ctx.writeAndFlush(copy.wire()).addListener(w -> {
+                    copy.recycle();
                     if (w.isSuccess()) {
                         done.complete(null);
                     } else {

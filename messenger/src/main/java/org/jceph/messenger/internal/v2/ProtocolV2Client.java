@@ -556,7 +556,10 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
         // front, middle and data go out as they are: components of the frame, not copies
         ByteBuf frame = writer.encode(Tag.MESSAGE, header, Unpooled.wrappedBuffer(m.front()),
                 Unpooled.wrappedBuffer(m.middle()), m.data());
-        ctx.write(frame).addListener(w -> {
+        // a large frame's heap bytes are copied once into reused direct memory (not a fresh one per frame)
+        org.jceph.messenger.internal.SendCopies.Copy copy = org.jceph.messenger.internal.SendCopies.prepare(frame);
+        ctx.write(copy.wire()).addListener(w -> {
+            copy.recycle();
             if (w.isSuccess()) {
                 done.complete(null);
             } else {

@@ -210,7 +210,7 @@ public final class Objecter implements AutoCloseable {
         Op op = new Op(tids.incrementAndGet(), scheduler.ticker().nanoTime(), r, timeout, completions);
         long payload = 0;
         for (OsdOp o : op.ops) {
-            payload += o.input().length;
+            payload += o.inputLength();
         }
         events.opStarted(op.type);
         int bytes = budget.bytesOf(payload);
