@@ -76,14 +76,15 @@ class ConnectionZeroCopyTest {
                 b.release(); // banner and handshake frames
             }
 
-            // send: the frame on the wire holds the caller's array, not a copy
+            // send: a large frame with a heap part is copied once, into reused direct pieces
+            // (SendCopies), so the transport has nothing left to copy; no part stays on the heap
             byte[] payload = FrameCodecTest.bytes(1 << 20, 7);
             ByteBuf data = Unpooled.wrappedBuffer(payload);
             CompletableFuture<Void> sent = c.send(new Message(42, 8, 3, 127, 11, 0, new byte[] {1, 2, 3}, new byte[0], data));
             ch.runPendingTasks();
             ByteBuf frame = ch.readOutbound();
             assertNotNull(frame);
-            assertTrue(ZeroCopyTest.holds(frame, payload), "send copied the data");
+            assertTrue(allDirect(frame), "a heap part of a large frame went to the transport, which copies it again");
             assertTrue(sent.isDone() && !sent.isCompletedExceptionally());
             FrameReader r = new FrameReader();
             Frame back = r.next(Unpooled.wrappedBuffer(ByteBufUtil.getBytes(frame)));
@@ -117,5 +118,18 @@ class ConnectionZeroCopyTest {
         } finally {
             ch.finishAndReleaseAll();
         }
+    }
+
+    /** Whether every component of {@code b} is direct memory. */
+    private static boolean allDirect(ByteBuf b) {
+        if (b instanceof io.netty.buffer.CompositeByteBuf comp) {
+            for (int i = 0; i < comp.numComponents(); i++) {
+                if (!allDirect(comp.internalComponent(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return b.isDirect();
     }
 }
