@@ -21,14 +21,16 @@ import org.jceph.rados.IoCtx;
  * stored as metadata keys {@code conf_<option>} in the image header's omap, or, for a pool,
  * in the {@code rbd_info} object's, through cls_rbd metadata_*.
  *
- * <p>jceph does not act on these options; it only keeps them, checking the name against
- * Pacific's option table (resource {@code rbd-options-pacific.tsv}: every rbd_* option for a
- * pool, the ones that apply to an image for an image) and the value against the
- * option's type (bool, integer with an optional size suffix, float, string) as the rbd tool
- * refuses bad ones. Enumerated string options (such as rbd_cache_policy) are not checked
- * against their allowed values. {@link #list} reports, for every option, the image's override,
- * else the pool's, else Pacific's default: values set in a client's ceph.conf or the monitors'
- * config database are not looked up.
+ * <p>jceph does not act on these options; it only keeps them, checking the name against the
+ * option table of the cluster's release (its OSD map's require_osd_release: resources
+ * {@code rbd-options-pacific.tsv} up to Pacific, {@code rbd-options-reef.tsv} after it: Reef's and
+ * Tentacle's tools list the same options; every rbd_* option for a pool, the ones that
+ * apply to an image for an image), as the rbd tool of that release knows its own options, and
+ * the value against the option's type (bool, integer with an optional size suffix, float, string)
+ * as the rbd tool refuses bad ones. Enumerated string options (such as rbd_cache_policy) are not
+ * checked against their allowed values. {@link #list} reports, for every option, the image's
+ * override, else the pool's, else the release's default: values set in a client's ceph.conf or
+ * the monitors' config database are not looked up.
  */
 public final class ImageConfig {
     static final String PREFIX = "conf_";
@@ -38,14 +40,21 @@ public final class ImageConfig {
     record Option(String name, String type, String dflt, boolean image) {
     }
 
-    private static final Map<String, Option> OPTIONS = load();
+    /**
+     * From Quincy on: Reef's option table (Pacific's plus rbd_qos_exclude_ops), which is also
+     * Tentacle's; Quincy's and Squid's own were not checked.
+     */
+    private static final int RELEASE_QUINCY = 17;
+
+    private static final Map<String, Option> PACIFIC = load("rbd-options-pacific.tsv");
+    private static final Map<String, Option> REEF = load("rbd-options-reef.tsv");
 
     private ImageConfig() {
     }
 
     /** Where an option's value comes from. */
     public enum Source {
-        /** The client's configuration (here: Pacific's default). */
+        /** The client's configuration (here: the release's default). */
         CONFIG,
         /** The pool's override. */
         POOL,
@@ -114,11 +123,11 @@ public final class ImageConfig {
         }
     }
 
-    private static Map<String, Option> load() {
+    private static Map<String, Option> load(String resource) {
         Map<String, Option> out = new LinkedHashMap<>();
-        try (InputStream in = ImageConfig.class.getResourceAsStream("rbd-options-pacific.tsv")) {
+        try (InputStream in = ImageConfig.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("rbd-options-pacific.tsv missing from the jar");
+                throw new IllegalStateException(resource + " missing from the jar");
             }
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             String line;
@@ -135,26 +144,41 @@ public final class ImageConfig {
         return Collections.unmodifiableMap(out);
     }
 
-    /**
-     * The option names jceph knows (Pacific's rbd_* options), in order.
-     *
-     * @return the names
-     */
-    public static List<String> optionNames() {
-        return new ArrayList<>(OPTIONS.keySet());
+    /** The option table of the release the pool's cluster requires of its OSDs. */
+    private static Map<String, Option> options(IoCtx io) {
+        return options(io.client().osdMap().requireOsdRelease());
+    }
+
+    private static Map<String, Option> options(int release) {
+        return release >= RELEASE_QUINCY ? REEF : PACIFIC;
     }
 
     /**
-     * Checks a key names an rbd option.
+     * The option names the rbd tool of a release knows, in order.
      *
+     * @param release the release number (16 Pacific, 18 Reef, 20 Tentacle)
+     * @return the names
+     */
+    public static List<String> optionNames(int release) {
+        return new ArrayList<>(options(release).keySet());
+    }
+
+    /**
+     * Checks a key names an rbd option of the cluster's release.
+     *
+     * @param io a pool of the cluster
      * @param key the key
      * @throws NotRbdOptionException when it does not
      */
-    public static void checkKey(String key) {
+    public static void checkKey(IoCtx io, String key) {
+        checkKey(options(io), key);
+    }
+
+    private static void checkKey(Map<String, Option> options, String key) {
         if (!key.startsWith("rbd_")) {
             throw new NotRbdOptionException(key, false);
         }
-        if (!OPTIONS.containsKey(key)) {
+        if (!options.containsKey(key)) {
             throw new NotRbdOptionException(key, true);
         }
     }
@@ -162,14 +186,19 @@ public final class ImageConfig {
     /**
      * Checks a value parses as the option's type, as Ceph's config parser would take it.
      *
+     * @param io a pool of the cluster (its release's options count)
      * @param key the option
      * @param value the value
      * @throws InvalidValueException when it does not
      */
-    public static void checkValue(String key, String value) {
-        checkKey(key);
+    public static void checkValue(IoCtx io, String key, String value) {
+        checkValue(options(io), key, value);
+    }
+
+    private static void checkValue(Map<String, Option> options, String key, String value) {
+        checkKey(options, key);
         String v = value.strip();
-        boolean ok = switch (OPTIONS.get(key).type()) {
+        boolean ok = switch (options.get(key).type()) {
             case "bool" -> v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false") || v.matches("-?\\d+");
             case "int" -> v.matches("-?\\d+([KMGTPE]i?)?[Bb]?") || v.matches("-?\\d+");
             case "float" -> v.matches("-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
@@ -191,7 +220,7 @@ public final class ImageConfig {
      * @throws RbdException.NoSuchKeyException when the image does not override it
      */
     public static String get(RbdImage img, String key) {
-        checkKey(key);
+        checkKey(img.metadataIo(), key);
         return ImageMetadata.get(img.metadataIo(), header(img), img.name(), PREFIX + key);
     }
 
@@ -203,8 +232,9 @@ public final class ImageConfig {
      * @param value the value
      */
     public static void set(RbdImage img, String key, String value) {
-        checkValue(key, value);
-        if (!OPTIONS.get(key).image()) {
+        Map<String, Option> options = options(img.metadataIo());
+        checkValue(options, key, value);
+        if (!options.get(key).image()) {
             throw new InvalidValueException(key, value); // librbd takes only options that apply to an image
         }
         img.metadataSetCopied(PREFIX + key, value); // under the exclusive lock, watchers told
@@ -218,7 +248,7 @@ public final class ImageConfig {
      * @throws RbdException.NoSuchKeyException when the image does not override it
      */
     public static void remove(RbdImage img, String key) {
-        checkKey(key);
+        checkKey(img.metadataIo(), key);
         img.metadataRemove(PREFIX + key);
     }
 
@@ -229,7 +259,8 @@ public final class ImageConfig {
      * @return the options, in the rbd tool's order
      */
     public static List<Entry> list(RbdImage img) {
-        return merge(overrides(img.metadataIo(), POOL_OBJECT), overrides(img.metadataIo(), header(img)), true);
+        return merge(options(img.metadataIo()), overrides(img.metadataIo(), POOL_OBJECT),
+                overrides(img.metadataIo(), header(img)), true);
     }
 
     // ---- pool level --------------------------------------------------------------------------
@@ -243,7 +274,7 @@ public final class ImageConfig {
      * @throws RbdException.NoSuchKeyException when the pool does not override it
      */
     public static String poolGet(IoCtx io, String key) {
-        checkKey(key);
+        checkKey(io, key);
         return ImageMetadata.get(io, POOL_OBJECT, "pool " + io.poolName(), PREFIX + key);
     }
 
@@ -255,7 +286,7 @@ public final class ImageConfig {
      * @param value the value
      */
     public static void poolSet(IoCtx io, String key, String value) {
-        checkValue(key, value);
+        checkValue(io, key, value);
         ImageMetadata.setCopied(io, POOL_OBJECT, PREFIX + key, value);
     }
 
@@ -266,7 +297,7 @@ public final class ImageConfig {
      * @param key the option
      */
     public static void poolRemove(IoCtx io, String key) {
-        checkKey(key);
+        checkKey(io, key);
         ImageMetadata.remove(io, POOL_OBJECT, "pool " + io.poolName(), PREFIX + key);
     }
 
@@ -277,12 +308,13 @@ public final class ImageConfig {
      * @return the options
      */
     public static List<Entry> poolList(IoCtx io) {
-        return merge(overrides(io, POOL_OBJECT), Map.of(), false);
+        return merge(options(io), overrides(io, POOL_OBJECT), Map.of(), false);
     }
 
-    private static List<Entry> merge(Map<String, String> pool, Map<String, String> image, boolean imageLevel) {
+    private static List<Entry> merge(Map<String, Option> options, Map<String, String> pool, Map<String, String> image,
+            boolean imageLevel) {
         List<Entry> out = new ArrayList<>();
-        for (Option o : OPTIONS.values()) {
+        for (Option o : options.values()) {
             if (imageLevel && !o.image()) {
                 continue;
             }

@@ -236,7 +236,7 @@ public final class RbdPool {
      */
     public static void metadataSet(IoCtx io, String key, String value) {
         if (key.startsWith(ImageConfig.PREFIX)) {
-            ImageConfig.checkValue(key.substring(ImageConfig.PREFIX.length()), value);
+            ImageConfig.checkValue(io, key.substring(ImageConfig.PREFIX.length()), value);
         }
         ImageMetadata.setCopied(io, RBD_INFO, key, value);
     }

@@ -134,8 +134,7 @@ final class RbdFeatureCommands {
             java.util.function.Consumer<String> set, Runnable remove, boolean image) {
         switch (sub) {
             case "get" -> {
-                ImageConfig.checkKey(key);
-                try {
+                try { // get() checks the key against the cluster's release first (NotRbdOptionException)
                     out.println(get.get());
                 } catch (RbdException.NoSuchKeyException e) {
                     err.println("rbd: " + key + " is not set");
