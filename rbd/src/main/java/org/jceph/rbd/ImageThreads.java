@@ -59,7 +59,7 @@ final class ImageThreads {
     }
 
     /**
-     * The shared executor of migration deep copy-ups ({@link Migration.ObjectCopier}): each one
+     * The shared executor of migration deep copy-ups ({@link MigrationObjectCopier}): each one
      * blocks on its reads and writes, so they run here rather than on the I/O or object-map
      * threads (never shut down).
      */

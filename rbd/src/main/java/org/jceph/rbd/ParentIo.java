@@ -18,7 +18,7 @@ import org.jceph.rbd.objectmap.ObjectMap;
  * every such object up before the link goes. {@link RbdImage} and its object I/O call these;
  * the parent is {@link RbdImage#parent()}, an image opened read-only at the parent snapshot.
  * A migration destination with snapshots copies up deeply instead (MIGRATION-HOOK: every source
- * snapshot of the object, then its head, through {@link Migration.ObjectCopier}, one copy per
+ * snapshot of the object, then its head, through {@link MigrationObjectCopier}, one copy per
  * object at a time).
  */
 final class ParentIo {
@@ -146,7 +146,7 @@ final class ParentIo {
      * MIGRATION-HOOK: true when a copy-up of object {@code n} must be a deep copy-up: the parent
      * is a migration source and the destination has snapshots (a head-only copy-up would leave
      * the destination's snapshots empty once the migration is committed). librbd's
-     * CopyupRequest::deep_copy; jceph runs {@link Migration.ObjectCopier}, execute's code path.
+     * CopyupRequest::deep_copy; jceph runs {@link MigrationObjectCopier}, execute's code path.
      */
     boolean needsDeepCopy() {
         Parent p = img.parent;
@@ -155,14 +155,14 @@ final class ParentIo {
 
     /**
      * MIGRATION-HOOK: the refusal of a copy-up of object {@code n} that needs a deep copy jceph
-     * cannot do ({@link Migration.ObjectCopier#refusal}: a striped destination, a raw file
+     * cannot do ({@link MigrationObjectCopier#refusal}: a striped destination, a raw file
      * source), or null when the copy-up may go ahead.
      */
     RbdException deepCopyupRefusal(long n) {
         if (!needsDeepCopy()) {
             return null;
         }
-        RbdException r = Migration.ObjectCopier.refusal(img);
+        RbdException r = MigrationObjectCopier.refusal(img);
         return r == null ? null : new RbdException(r.errno(), "writing " + img.object(n) + " of " + img.name
                 + " needs a deep copy-up of the migration's snapshots, refused: " + r.getMessage());
     }
@@ -193,7 +193,7 @@ final class ParentIo {
         return deepCopyups.run(n, () -> {
             java.util.concurrent.Executor pool = ImageThreads.deepCopyups();
             return CompletableFuture.runAsync(() -> {
-                try (Migration.ObjectCopier c = Migration.ObjectCopier.open(img)) {
+                try (MigrationObjectCopier c = MigrationObjectCopier.open(img)) {
                     if (c != null) {
                         c.copy(n, true);
                     }
@@ -283,7 +283,7 @@ final class ParentIo {
      *      |                                     ^
      *      +-- a migration destination ------> DEEP_COPY  every source snapshot, then the
      *          with snapshots                         head, each under its own snap context
-     *                                                 (Migration.ObjectCopier; one per object
+     *                                                 (MigrationObjectCopier; one per object
      *                                                 at a time), then the step alone
      * </pre>
      *
@@ -324,7 +324,7 @@ final class ParentIo {
             IoCtx.Operation first = new IoCtx.Operation().assertExists();
             boolean deep = needsDeepCopy();
             if (deep) { // MIGRATION-HOOK
-                first.cmpXattr(Migration.ObjectCopier.COPYING, IoCtx.Comparison.EQ, new byte[0]);
+                first.cmpXattr(MigrationObjectCopier.COPYING, IoCtx.Comparison.EQ, new byte[0]);
             }
             step.accept(first);
             return img.io.operateAsync(oid, first).<Void>thenApply(r -> done()).exceptionallyCompose(err -> {

@@ -23,30 +23,30 @@ class DeepCopyupTest {
 
     @Test
     void aCopyStartsFromTheFirstStageWhenThereIsNoObject() {
-        assertEquals(0, Migration.ObjectCopier.firstStageLeft(CONTEXTS, null));
+        assertEquals(0, MigrationObjectCopier.firstStageLeft(CONTEXTS, null));
     }
 
     @Test
     void aCopyCutShortResumesAfterTheLastStageWritten() {
         // s1's stage written (seq 0): s2's and HEAD's are left; s2's written (seq 4): HEAD's is left
-        assertEquals(1, Migration.ObjectCopier.firstStageLeft(CONTEXTS, 0L));
-        assertEquals(2, Migration.ObjectCopier.firstStageLeft(CONTEXTS, 4L));
+        assertEquals(1, MigrationObjectCopier.firstStageLeft(CONTEXTS, 0L));
+        assertEquals(2, MigrationObjectCopier.firstStageLeft(CONTEXTS, 4L));
     }
 
     @Test
     void aFinishedOrWrittenObjectGetsNothing() {
         // HEAD's stage written (seq 6), or a write since under the image's context (seq 6 or later)
-        assertEquals(3, Migration.ObjectCopier.firstStageLeft(CONTEXTS, 6L));
-        assertEquals(3, Migration.ObjectCopier.firstStageLeft(CONTEXTS, 9L));
+        assertEquals(3, MigrationObjectCopier.firstStageLeft(CONTEXTS, 6L));
+        assertEquals(3, MigrationObjectCopier.firstStageLeft(CONTEXTS, 9L));
         // a snapshot id past 2^63 is still newer (unsigned, as the OSD compares)
-        assertEquals(3, Migration.ObjectCopier.firstStageLeft(CONTEXTS, -2L));
+        assertEquals(3, MigrationObjectCopier.firstStageLeft(CONTEXTS, -2L));
     }
 
     @Test
     void stagesEqualToTheOneBeforeAreSkippedSoTheSeqCanFallBetweenContexts() {
         // s2 equal to s1 (not written), HEAD written under 6 after s1 under 0: a seq of 6 means done;
         // a seq between two contexts (a snapshot that maps to no stage) resumes at the next one
-        assertEquals(2, Migration.ObjectCopier.firstStageLeft(CONTEXTS, 5L));
+        assertEquals(2, MigrationObjectCopier.firstStageLeft(CONTEXTS, 5L));
     }
 
     @Test

@@ -301,7 +301,7 @@ class MigrationIT extends LiveRbdTest {
             IoCtx half = dst.dataIo().duplicate();
             half.setSelfManagedSnapWriteContext(new org.jceph.encoding.types.SnapContext(0, List.of()));
             half.operate(dst.object(0), new IoCtx.Operation().writeFull(Arrays.copyOf(want.get("@s1"), MIB))
-                    .setXattr(Migration.ObjectCopier.COPYING, new byte[] {1}));
+                    .setXattr(MigrationObjectCopier.COPYING, new byte[] {1}));
             byte[] d = new byte[6000];
             r.nextBytes(d);
             await(dst.writeAsync(300_000, d)); // object 0: the copy finished first, then the write
@@ -330,7 +330,7 @@ class MigrationIT extends LiveRbdTest {
             assertArrayEquals(head, dst.readAsync(0, SIZE).get(60, TimeUnit.SECONDS), "our read of HEAD");
             for (int n = 0; n < 4; n++) {
                 if (io2().statOrNull(dst.object(n)) != null) {
-                    assertFalse(io2().getXattrs(dst.object(n)).containsKey(Migration.ObjectCopier.COPYING),
+                    assertFalse(io2().getXattrs(dst.object(n)).containsKey(MigrationObjectCopier.COPYING),
                             "no deep copy left marked in object " + n);
                 }
             }

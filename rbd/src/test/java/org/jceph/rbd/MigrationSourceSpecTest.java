@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class MigrationSourceSpecTest {
     @Test
     void nativeSpecIsStoredCompactWithSortedKeysAsLibrbdWritesIt() {
-        Migration.NativeSource n = Migration.NativeSource.parse(
+        NativeSource n = NativeSource.parse(
                 "{ \"type\": \"native\", \"pool_id\": 3, \"pool_namespace\": \"\", \"image_name\": \"s1\", "
                         + "\"snap_name\": \"a\" }");
         // the bytes Pacific's prepare stored for `rbd migration prepare --import-only rbd/s1@a`
@@ -25,14 +25,14 @@ class MigrationSourceSpecTest {
 
     @Test
     void refusals() {
-        assertEquals(-95, assertThrows(RbdException.class, () -> Migration.NativeSource.parse(
+        assertEquals(-95, assertThrows(RbdException.class, () -> NativeSource.parse(
                 "{\"type\":\"qcow\",\"stream\":{\"type\":\"file\",\"file_path\":\"/x\"}}")).errno());
         for (String bad : new String[] {"{\"type\":\"native\"", "[1]", "{\"type\":\"native\",\"image_name\":\"x\"}",
             "{\"type\":\"native\",\"pool_name\":\"p\",\"pool_id\":1,\"image_name\":\"x\"}",
             "{\"type\":\"native\",\"pool_name\":\"p\"}",
             "{\"type\":\"native\",\"pool_name\":7,\"image_name\":\"x\"}",
             "{\"type\":\"native\",\"pool_name\":\"p\",\"image_name\":\"x\",\"snap_name\":\"s\",\"snap_id\":4}"}) {
-            assertEquals(-22, assertThrows(RbdException.class, () -> Migration.NativeSource.parse(bad)).errno(), bad);
+            assertEquals(-22, assertThrows(RbdException.class, () -> NativeSource.parse(bad)).errno(), bad);
         }
     }
 
@@ -43,7 +43,7 @@ class MigrationSourceSpecTest {
         assertEquals("/tmp/x.raw", r.filePath());
         assertEquals("{\"stream\":{\"file_path\":\"/tmp/x.raw\",\"type\":\"file\"},\"type\":\"raw\"}",
                 r.normalized());
-        assertInstanceOf(Migration.NativeSource.class, Migration.parseSource(
+        assertInstanceOf(NativeSource.class, Migration.parseSource(
                 "{\"type\":\"native\",\"pool_id\":1,\"image_name\":\"a\"}"));
     }
 
