@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  * Records (integers little-endian, strings as u32 length and bytes): {@code 'f'} from-snapshot
  * name, {@code 't'} to-snapshot name, {@code 'p'} (v2 only, with a to-snapshot) whether that
- * snapshot is protected (one byte, though Pacific declares its length as 8), {@code 's'} image size at the end point (u64), {@code 'w'}
+ * snapshot is protected (one byte, though Pacific declares its length as 8; Quincy on say 1), {@code 's'} image size at the end point (u64), {@code 'w'}
  * offset, length and the data, {@code 'z'} offset and length to zero, {@code 'e'} the end.
  *
  * <p>As the stock tool writes it: the header, then one record per changed extent in image order
@@ -86,6 +86,14 @@ public final class DiffStream {
 
     // ---- export-diff ------------------------------------------------------------------------
 
+    /** The first release whose tool declares the v2 protection record's length as 1 (not 8). */
+    static final int RELEASE_PROTECTED_LENGTH_1 = 17;
+
+    /** The length the cluster's release declares for the v2 {@code 'p'} record (by require_osd_release). */
+    static long protectedLength(RbdImage view) {
+        return view.io.client().osdMap().requireOsdRelease() >= RELEASE_PROTECTED_LENGTH_1 ? 1 : 8;
+    }
+
     /**
      * Writes the diff of {@code view} (an image handle, at HEAD or opened at snapshot
      * {@code endSnap}) since {@code fromSnap} (null: since the beginning).
@@ -106,9 +114,10 @@ public final class DiffStream {
         if (endSnap != null) {
             h.tag(TAG_TO, format, 4L + utf8(endSnap).length).string(endSnap);
             if (format == 2) {
-                // Pacific's tool declares 8 bytes but writes the one-byte flag (later releases say 1);
-                // readers on either side take one byte whatever the length says
-                h.tag(TAG_PROTECTED, format, 8).u8(view.isProtected(endSnap) ? 1 : 0);
+                // one byte, whose length Pacific's tool declares as 8 and Quincy's on as 1 (Ceph
+                // tracker 53243): we write what the cluster's own release writes; readers on
+                // either side take one byte whatever the length says
+                h.tag(TAG_PROTECTED, format, protectedLength(view)).u8(view.isProtected(endSnap) ? 1 : 0);
             }
         }
         h.tag(TAG_SIZE, format, 8).u64(size);

@@ -438,6 +438,16 @@ public final class RbdImage implements Image {
         return parent;
     }
 
+    /**
+     * The release the cluster requires of its OSDs (the OSD map's require_osd_release, e.g. 16 for
+     * Pacific): what librbd of that release would do, where releases differ.
+     *
+     * @return the release number
+     */
+    public int clusterRelease() {
+        return io.client().osdMap().requireOsdRelease();
+    }
+
     /** The pool context of the header and object maps. */
     IoCtx metadataIo() {
         return md;

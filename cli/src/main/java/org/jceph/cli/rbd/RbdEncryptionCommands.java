@@ -26,6 +26,9 @@ final class RbdEncryptionCommands {
     private RbdEncryptionCommands() {
     }
 
+    /** The first release whose tool quotes the passphrase file's path in its error. */
+    private static final int RELEASE_REEF = 18;
+
     static int run(RbdCommand.Args a, RadosClient rados, PrintStream out, PrintStream err) throws IOException {
         String sub = a.pos().size() > 1 ? a.pos().get(1) : "";
         if (!sub.equals("format")) {
@@ -57,7 +60,9 @@ final class RbdEncryptionCommands {
             try {
                 passphrase = Files.readAllBytes(Path.of(passFile));
             } catch (NoSuchFileException e) {
-                err.println("rbd: unable to open passphrase file " + passFile + ": (2) No such file or directory");
+                // Reef's tool quotes the path, Pacific's does not
+                String shown = img.clusterRelease() >= RELEASE_REEF ? "'" + passFile + "'" : passFile;
+                err.println("rbd: unable to open passphrase file " + shown + ": (2) No such file or directory");
                 return 2;
             }
             EncryptionFormat format;

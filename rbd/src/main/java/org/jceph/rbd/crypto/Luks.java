@@ -28,6 +28,9 @@ public final class Luks {
     /** LUKS2 data offset librbd's libcryptsetup picks: 16 MiB, then aligned to the object size. */
     static final long LUKS2_DATA_OFFSET = 16 << 20;
 
+    /** The first release whose librbd aligns to the stripe period, pads the header and takes an image of the header alone. */
+    static final int RELEASE_REEF = 18;
+
     private Luks() {
     }
 
@@ -72,9 +75,14 @@ public final class Luks {
             if (image.readOnly()) {
                 throw new LuksException(-30, "image " + image.name() + " is read-only");
             }
-            if (image instanceof org.jceph.rbd.RbdImage && ((org.jceph.rbd.RbdImage) image).parent() != null) {
-                // as Pacific's librbd: "cannot format a cloned image"
-                throw new LuksException(-95, "cannot format a cloned image");
+            org.jceph.rbd.RbdImage rbd = image instanceof org.jceph.rbd.RbdImage r ? r : null;
+            boolean reefRules = rbd != null && rbd.clusterRelease() >= RELEASE_REEF;
+            if (rbd != null && rbd.parent() != null) {
+                // Pacific's librbd: "cannot format a cloned image". Reef's formats a clone with a
+                // header whose magic is changed (its parent's key chain); jceph does not
+                throw new LuksException(-95, reefRules
+                        ? "jceph does not format cloned images (encrypted clones are not supported)"
+                        : "cannot format a cloned image");
             }
             if (format == EncryptionFormat.LUKS || format == null || algorithm == null) {
                 throw new LuksException(-22, "format needs LUKS1 or LUKS2 and a cipher algorithm");
@@ -82,7 +90,11 @@ public final class Luks {
             if (passphrase.length == 0) {
                 throw new LuksException(-22, "empty passphrase");
             }
+            // the data is aligned to the object size (Pacific) or, from Reef on, to the stripe period
             long objectSize = 1L << image.order();
+            if (reefRules) {
+                objectSize *= Math.max(1, rbd.layout().stripeCount());
+            }
             int keyBytes = algorithm.keyBytes();
             SecureRandom random = new SecureRandom();
             volumeKey = new byte[keyBytes];
@@ -95,13 +107,28 @@ public final class Luks {
             } else {
                 dataOffset = roundUp(LUKS2_DATA_OFFSET, objectSize);
             }
-            if (dataOffset >= image.size()) {
-                throw new LuksException(-28, "image is too small: format needs more than " + dataOffset + " bytes");
+            // Pacific wants room for data past the header; Reef on takes an image of the header alone
+            if (reefRules ? dataOffset > image.size() : dataOffset >= image.size()) {
+                throw new LuksException(-28, "image is too small: format needs " + (reefRules ? "" : "more than ")
+                        + dataOffset + " bytes");
             }
             byte[] header = format == EncryptionFormat.LUKS1
                     ? Luks1Header.format(keyBytes, volumeKey, passphrase, dataOffset, kdf, random)
                     : Luks2Header.format(keyBytes, volumeKey, passphrase, dataOffset, 4096, kdf, random);
             await(image.writeAsync(0, header, true), "writing the LUKS header");
+            if (reefRules && header.length < dataOffset) {
+                // Reef's librbd writes libcryptsetup's whole header area (LUKS2: with the zeroed
+                // key slot area, up to the data offset) padded with zeros to the stripe period:
+                // for the layouts libcryptsetup makes here, everything below the data offset. We
+                // write those zeros in pieces of at most 4 MiB
+                long end = dataOffset;
+                byte[] zeros = new byte[(int) Math.min(4 << 20, end - header.length)];
+                for (long off = header.length; off < end; off += zeros.length) {
+                    int n = (int) Math.min(zeros.length, end - off);
+                    await(image.writeAsync(off, n == zeros.length ? zeros : new byte[n], true),
+                            "writing the LUKS header's padding");
+                }
+            }
         } finally {
             Arrays.fill(passphrase, (byte) 0);
             if (volumeKey != null) {
