@@ -23,9 +23,21 @@ import org.jceph.rbd.RbdFeatures;
 import org.jceph.rbd.RbdImage;
 
 /**
- * {@code jceph rbd}: the stock rbd tool's arguments for create, ls, info, rm, resize, mv, import,
- * export and bench, on format 2 images. Images are named {@code [POOL/]IMAGE} (pool {@code rbd}
- * by default) or as qemu names them, {@code rbd:POOL/IMAGE}.
+ * {@code jceph rbd}: the stock rbd tool's entry point. It parses the tool's arguments, connects,
+ * and dispatches every command; the core image commands (create, clone, flatten, ls, rm, resize,
+ * mv, snap, import, export, bench, du, children, image-meta, ...) are handled here, on format 2
+ * and format 1 images, and the command families live in their own classes (RbdCopyCommands,
+ * RbdDiffCommands, RbdExportV2Commands, RbdEncryptionCommands, RbdFeatureCommands,
+ * RbdGroupCommands, RbdInfoCommand, RbdLockCommands, RbdMigrationCommands, RbdMirrorCommands,
+ * RbdNamespaceCommands, RbdPoolCommands, RbdSnapStatusCommands, RbdTrashCommands). Images are
+ * named {@code [POOL/][NAMESPACE/]IMAGE} (pool {@code rbd} by default) or as qemu names them,
+ * {@code rbd:POOL/IMAGE}.
+ *
+ * <p>Why ~1,250 lines (over the project's ~600): the dispatch switch of 56 commands (about 440
+ * lines, most cases a few lines each) and {@code du} (about 190 lines of Pacific's DiskUsage.cc
+ * layout), plus the argument helpers every command family shares (image and pool specs, sizes,
+ * features, errno and strerror). Moving the remaining core cases into a family class each is
+ * the next step when one of them grows.
  */
 public final class RbdCommand {
     private static final long MIB = 1 << 20;

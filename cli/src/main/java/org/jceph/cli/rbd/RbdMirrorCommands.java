@@ -31,7 +31,7 @@ import org.jceph.rbd.mirror.MirrorTypes.Peer;
  * mirroring only, with Pacific's output, messages and exit statuses (including where the stock
  * tool says nothing). Status is what can be known without an rbd-mirror daemon.
  *
- * <p>Why ~820 lines (over the project's ~600): it is rbd's MirrorPool.cc and MirrorImage.cc, some
+ * <p>Why ~840 lines (over the project's ~600): it is rbd's MirrorPool.cc and MirrorImage.cc, some
  * twenty subcommands whose messages and exit statuses differ one by one from release to release.
  */
 final class RbdMirrorCommands {

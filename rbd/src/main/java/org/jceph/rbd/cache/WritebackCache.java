@@ -60,7 +60,7 @@ import org.jceph.rbd.RbdException;
  * {@link Scheduler}, and writeback started from a completion or a timer runs on a shared
  * bounded executor ({@link #system()}). Thread-safe.
  *
- * <p>Why one class of ~780 lines (over the project's ~600): the extent map, the dirty and
+ * <p>Why one class of ~900 lines (over the project's ~600): the extent map, the dirty and
  * clean lists, the in-flight writebacks, the flush waiters and the writethrough-until-flush
  * switch are one state guarded by this object's monitor, and every method moves several of
  * them together. Split into classes, that lock discipline would span files; kept here it can
