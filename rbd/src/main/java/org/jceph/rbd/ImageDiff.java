@@ -127,8 +127,9 @@ public final class ImageDiff {
         } else {
             long from = fromId;
             long os = img.layout().objectSize();
+            boolean clip = clipsTruncation(img.clusterRelease(), wholeObject);
             probe = (n, in) -> data.listSnapsAsync(dataObject(img, n))
-                    .thenApply(ss -> ss == null ? Change.PARENT : objectDelta(ss, from, endId, in, wholeObject, os));
+                    .thenApply(ss -> ss == null ? Change.PARENT : objectDelta(ss, from, endId, in, wholeObject, os, clip));
         }
         return walk(img.layout(), size, probe, parentData);
     }
@@ -147,17 +148,39 @@ public final class ImageDiff {
         org.jceph.rbd.layout.StripingLayout layout = org.jceph.rbd.layout.StripingLayout.ofOrder(img.order());
         long os = layout.objectSize();
         Probe probe = (n, in) -> io.listSnapsAsync(img.object(n))
-                .thenApply(ss -> ss == null ? Change.PARENT : objectDelta(ss, fromId, endId, in, wholeObject, os));
+                .thenApply(ss -> ss == null ? Change.PARENT : objectDelta(ss, fromId, endId, in, wholeObject, os, true));
         return walk(layout, size, probe, null);
+    }
+
+    /** The first release whose librbd no longer clips a whole-object diff at a truncated object's end. */
+    static final int RELEASE_REEF = 18;
+
+    /**
+     * Whether a diff reports the bytes a truncation cut off an object (between its size at
+     * {@code from} and at the end) as zeroes. Pacific 16.2.15's librbd does so in both modes (its
+     * ObjectListSnapsRequest clips the diff at the end size, tracker 63654). Reef 18.2.7 and
+     * Tentacle 20.2.4 (tracker 63770, "account for discards that truncate") no longer do in
+     * whole-object mode: the whole in-range object is data. Quincy's late point releases carry the
+     * same change by its backport list; not checked here, so Quincy keeps Pacific's rule.
+     */
+    static boolean clipsTruncation(int clusterRelease, boolean wholeObject) {
+        return !wholeObject || clusterRelease < RELEASE_REEF;
+    }
+
+    /** {@link #objectDelta(IoCtx.SnapSet, long, long, Ranges, boolean, long, boolean)} with Pacific's clip. */
+    static Change objectDelta(IoCtx.SnapSet ss, long from, long end, Ranges in, boolean wholeObject, long objectSize) {
+        return objectDelta(ss, from, end, in, wholeObject, objectSize, true);
     }
 
     /**
      * One object's delta from its snap set, as librbd's ObjectListSnapsRequest computes it for
      * snap ids {from, end}: the size at {@code from} is learnt first; then the bytes that differ
      * (whole object if asked and anything differs) are data where the object exists at the end,
-     * and zeroes where it does not or where a shrink cut them off.
+     * and zeroes where it does not or, if {@code clipTruncation} ({@link #clipsTruncation}), where
+     * a shrink cut them off.
      */
-    static Change objectDelta(IoCtx.SnapSet ss, long from, long end, Ranges in, boolean wholeObject, long objectSize) {
+    static Change objectDelta(IoCtx.SnapSet ss, long from, long end, Ranges in, boolean wholeObject, long objectSize,
+                              boolean clipTruncation) {
         long prevEndSize = 0;
         if (from != 0) {
             SnapDiff atFrom = wholeCheck(calcSnapSetDiff(ss, 0, from), wholeObject, objectSize);
@@ -166,7 +189,7 @@ public final class ImageDiff {
         SnapDiff d = wholeCheck(calcSnapSetDiff(ss, from, end), wholeObject, objectSize);
         Ranges diff = d.diff.intersect(in);
         Ranges zero = new Ranges();
-        if (d.endSize < prevEndSize) {
+        if (clipTruncation && d.endSize < prevEndSize) {
             zero.add(d.endSize, prevEndSize);
             zero = zero.intersect(in);
             diff.removeAll(zero);

@@ -105,10 +105,34 @@ class SnapSetDiffTest {
         assertEquals("262144-524288:zero", ImageDiffProbe.delta(ss, 4, HEAD, in(0, 512 * 1024), false, MB));
     }
 
+    @Test
+    void reefAndLaterCountATruncatedObjectWholeInWholeObjectDiffs() {
+        // snap 4: 1 MiB; head truncated to 768K (a discard up to the object's end): from 4 to head
+        IoCtx.SnapSet ss = new IoCtx.SnapSet(List.of(
+                clone(4, List.of(4L), MB, new long[] {0, 768 * 1024}), head(768 * 1024)), 4);
+        boolean pacificClip = ImageDiff.clipsTruncation(16, true);
+        boolean reefClip = ImageDiff.clipsTruncation(18, true);
+        assertTrue(pacificClip);
+        assertFalse(reefClip);
+        // Pacific 16.2.15: the cut tail is zeroes (rbd du counts 768 KiB)
+        assertEquals("0-786432:data,786432-1048576:zero", ImageDiffProbe.delta(ss, 4, HEAD, in(0, MB), true, MB, pacificClip));
+        // Reef 18.2.7 / Tentacle 20.2.4: the whole object is data (rbd du counts 1 MiB)
+        assertEquals("0-1048576:data", ImageDiffProbe.delta(ss, 4, HEAD, in(0, MB), true, MB, reefClip));
+        // exact mode keeps the clip on every release
+        assertTrue(ImageDiff.clipsTruncation(18, false));
+        assertEquals("786432-1048576:zero", ImageDiffProbe.delta(ss, 4, HEAD, in(0, MB), false, MB,
+                ImageDiff.clipsTruncation(20, false)));
+    }
+
     /** Renders {@link ImageDiff#objectDelta} as text. */
     static final class ImageDiffProbe {
         static String delta(IoCtx.SnapSet ss, long from, long end, ImageDiff.Ranges in, boolean whole, long os) {
-            var c = ImageDiff.objectDelta(ss, from, end, in, whole, os);
+            return delta(ss, from, end, in, whole, os, true);
+        }
+
+        static String delta(IoCtx.SnapSet ss, long from, long end, ImageDiff.Ranges in, boolean whole, long os,
+                            boolean clip) {
+            var c = ImageDiff.objectDelta(ss, from, end, in, whole, os, clip);
             List<String> out = new ArrayList<>();
             for (long[] r : ImageDiff.rangesOf(c)) {
                 out.add(r[0] + "-" + r[1] + ":" + (r[2] == 1 ? "data" : "zero"));
