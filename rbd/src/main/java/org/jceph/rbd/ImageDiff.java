@@ -127,9 +127,12 @@ public final class ImageDiff {
         } else {
             long from = fromId;
             long os = img.layout().objectSize();
-            boolean clip = clipsTruncation(img.clusterRelease(), wholeObject);
+            int release = img.clusterRelease();
+            boolean clip = clipsTruncation(release, wholeObject);
+            boolean shrinkBound = boundsShrinks(release);
             probe = (n, in) -> data.listSnapsAsync(dataObject(img, n))
-                    .thenApply(ss -> ss == null ? Change.PARENT : objectDelta(ss, from, endId, in, wholeObject, os, clip));
+                    .thenApply(ss -> ss == null ? Change.PARENT
+                            : objectDelta(ss, from, endId, in, wholeObject, os, clip, shrinkBound));
         }
         return walk(img.layout(), size, probe, parentData);
     }
@@ -147,8 +150,12 @@ public final class ImageDiff {
         }
         org.jceph.rbd.layout.StripingLayout layout = org.jceph.rbd.layout.StripingLayout.ofOrder(img.order());
         long os = layout.objectSize();
+        // the snap-set rule is librados' (linked into librbd), so it follows the cluster's release
+        // like a format 2 image's; the whole-object carve-out is kept as it was checked on Pacific
+        boolean shrinkBound = boundsShrinks(io.client().osdMap().requireOsdRelease());
         Probe probe = (n, in) -> io.listSnapsAsync(img.object(n))
-                .thenApply(ss -> ss == null ? Change.PARENT : objectDelta(ss, fromId, endId, in, wholeObject, os, true));
+                .thenApply(ss -> ss == null ? Change.PARENT
+                        : objectDelta(ss, fromId, endId, in, wholeObject, os, true, shrinkBound));
         return walk(layout, size, probe, null);
     }
 
@@ -167,9 +174,27 @@ public final class ImageDiff {
         return !wholeObject || clusterRelease < RELEASE_REEF;
     }
 
-    /** {@link #objectDelta(IoCtx.SnapSet, long, long, Ranges, boolean, long, boolean)} with Pacific's clip. */
+    /**
+     * Whether the snap-set diff of the cluster's release bounds what a shrink between two clones
+     * adds ({@link #calcSnapSetDiff(IoCtx.SnapSet, long, long, boolean)}). Pacific 16.2.15's
+     * librbd (which links librados' calc_snap_set_diff) does not; Reef 18.2.7 and Tentacle 20.2.4
+     * do (tracker 63770, PR 56064: their librbd has the "no more diff beyond" step, Pacific's has
+     * not). Quincy's late point releases and Reef's early ones are not told apart by the OSD map's
+     * release number; Quincy keeps Pacific's rule, like {@link #clipsTruncation}.
+     */
+    static boolean boundsShrinks(int clusterRelease) {
+        return clusterRelease >= RELEASE_REEF;
+    }
+
+    /** {@link #objectDelta(IoCtx.SnapSet, long, long, Ranges, boolean, long, boolean, boolean)} with Pacific's rules. */
     static Change objectDelta(IoCtx.SnapSet ss, long from, long end, Ranges in, boolean wholeObject, long objectSize) {
-        return objectDelta(ss, from, end, in, wholeObject, objectSize, true);
+        return objectDelta(ss, from, end, in, wholeObject, objectSize, true, false);
+    }
+
+    /** {@link #objectDelta(IoCtx.SnapSet, long, long, Ranges, boolean, long, boolean, boolean)} with Pacific's snap-set rule. */
+    static Change objectDelta(IoCtx.SnapSet ss, long from, long end, Ranges in, boolean wholeObject, long objectSize,
+                              boolean clipTruncation) {
+        return objectDelta(ss, from, end, in, wholeObject, objectSize, clipTruncation, false);
     }
 
     /**
@@ -177,16 +202,17 @@ public final class ImageDiff {
      * snap ids {from, end}: the size at {@code from} is learnt first; then the bytes that differ
      * (whole object if asked and anything differs) are data where the object exists at the end,
      * and zeroes where it does not or, if {@code clipTruncation} ({@link #clipsTruncation}), where
-     * a shrink cut them off.
+     * a shrink cut them off. {@code boundShrinks}: the snap-set rule of Reef and later
+     * ({@link #boundsShrinks}).
      */
     static Change objectDelta(IoCtx.SnapSet ss, long from, long end, Ranges in, boolean wholeObject, long objectSize,
-                              boolean clipTruncation) {
+                              boolean clipTruncation, boolean boundShrinks) {
         long prevEndSize = 0;
         if (from != 0) {
-            SnapDiff atFrom = wholeCheck(calcSnapSetDiff(ss, 0, from), wholeObject, objectSize);
+            SnapDiff atFrom = wholeCheck(calcSnapSetDiff(ss, 0, from, boundShrinks), wholeObject, objectSize);
             prevEndSize = atFrom.endSize;
         }
-        SnapDiff d = wholeCheck(calcSnapSetDiff(ss, from, end), wholeObject, objectSize);
+        SnapDiff d = wholeCheck(calcSnapSetDiff(ss, from, end, boundShrinks), wholeObject, objectSize);
         Ranges diff = d.diff.intersect(in);
         Ranges zero = new Ranges();
         if (clipTruncation && d.endSize < prevEndSize) {
@@ -424,11 +450,27 @@ public final class ImageDiff {
      * bytes); each step to the next clone adds what the two do not share, up to the larger of
      * their sizes. A clone that serves {@code end} gives its size and existence. A clone that
      * starts after {@code end}, or running out of clones, means the object is gone at the end
-     * (size 0): what it held at the start is the diff. Unlike later releases, a shrink between clones does not take back
-     * what it cut off from the diff. A clone whose snaps were all trimmed makes the
-     * answer "the whole object". Snap ids compare unsigned (HEAD is the largest).
+     * (size 0): what it held at the start is the diff. A shrink between clones does not take back
+     * what it cut off from the diff (see the four-argument form for Reef's rule). A clone whose
+     * snaps were all trimmed makes the answer "the whole object". Snap ids compare unsigned (HEAD
+     * is the largest).
      */
     static SnapDiff calcSnapSetDiff(IoCtx.SnapSet ss, long start, long end) {
+        return calcSnapSetDiff(ss, start, end, false);
+    }
+
+    /**
+     * {@link #calcSnapSetDiff(IoCtx.SnapSet, long, long)}, with {@code boundShrinks} the rule of
+     * Reef and later (tracker 63770) for a step to a smaller next clone. Bytes at or past the
+     * next clone's size no longer exist there; they only count as a difference if the object
+     * had them at the start point. So such a step adds [0, boundary) minus the overlap, where
+     * boundary is the old size if the object was at least that large at the start (everything
+     * cut off existed at the start: it did change), else the larger of the new size and the
+     * size at the start; in that second case [boundary, old size) is also dropped from what
+     * earlier steps added (those bytes grew and were cut again after the start: no net change).
+     * A step to an equal or larger clone is unchanged: [0, next size) minus the overlap.
+     */
+    static SnapDiff calcSnapSetDiff(IoCtx.SnapSet ss, long start, long end, boolean boundShrinks) {
         Ranges diff = new Ranges();
         boolean sawStart = false;
         long startSize = 0;
@@ -467,13 +509,21 @@ public final class ImageDiff {
                 return new SnapDiff(diff, r.size(), true, false);
             }
             List<long[]> overlap = r.overlap();
-            long max = r.size();
+            long size = r.size();
+            long boundary = size;
             i++;
             if (i < clones.size()) {
-                max = Math.max(max, clones.get(i).size());
+                long nextSize = clones.get(i).size();
+                if (nextSize >= size || !boundShrinks) {
+                    boundary = Math.max(size, nextSize);
+                } else if (size > startSize) {
+                    // the cut part was (partly) not there at the start
+                    boundary = Math.max(nextSize, startSize);
+                    diff.remove(boundary, size);
+                }
             }
             Ranges toNext = new Ranges();
-            toNext.add(0, max);
+            toNext.add(0, boundary);
             for (long[] o : overlap) {
                 toNext.remove(o[0], o[0] + o[1]);
             }
