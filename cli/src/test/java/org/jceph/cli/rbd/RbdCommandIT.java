@@ -279,13 +279,39 @@ class RbdCommandIT {
                     }
                 }
             }
+            // objects that shrink between two clones (discards reaching an object's end cut it):
+            // where Pacific's snap-set diff and that of Reef and later (tracker 63770) part
+            c.rbdOrThrow("create", "--size", "4M", "--image-feature", "layering", "--object-size", "1M",
+                    pool + "/dd-cut");
+            try (org.jceph.rbd.RbdImage img = org.jceph.rbd.RbdImage.open(rados.ioCtx(pool), "dd-cut", false)) {
+                int k = 1024;
+                byte[] b = new byte[1 << 20];
+                rnd.nextBytes(b);
+                img.write(0, java.util.Arrays.copyOf(b, 512 * k));               // object 0: 512K at x
+                img.write(1 << 20, b);                                            // object 1: 1M at x
+                img.write(3 << 20, java.util.Arrays.copyOf(b, 256 * k));         // object 3: 256K at x
+                img.snapCreate("x");
+                img.write(512 * k, java.util.Arrays.copyOf(b, 512 * k));         // object 0 grows to 1M
+                img.write(2 << 20, b);                                            // object 2 is born, 1M
+                img.write((3 << 20) + 256 * k, java.util.Arrays.copyOf(b, 768 * k)); // object 3 grows to 1M
+                img.snapCreate("y");
+                img.discard(256 * k, 768 * k);                                    // each cut after y:
+                img.discard((1 << 20) + 256 * k, 768 * k);                        // 0, 1 and 2 to 256K,
+                img.discard((2 << 20) + 256 * k, 768 * k);
+                img.discard((3 << 20) + 512 * k, 512 * k);                        // 3 to 512K
+            }
         }
         // a clone of a non-fast-diff parent: from the beginning, the parent shows through
         c.rbdOrThrow("snap", "protect", pool + "/dd-plain@x");
         c.rbdOrThrow("clone", "--image-feature", "layering", pool + "/dd-plain@x", pool + "/dd-child");
         c.rbdOrThrow("bench", "--io-type", "write", "--io-size", "4K", "--io-total", "8K", pool + "/dd-child");
+        java.util.List<String> names = new java.util.ArrayList<>();
         for (String[] im : images) {
-            String spec = pool + "/" + im[0];
+            names.add(im[0]);
+        }
+        names.add("dd-cut");
+        for (String name : names) {
+            String spec = pool + "/" + name;
             for (String[] args : new String[][] {
                 {"du", spec}, {"du", "--exact", spec}, {"du", "--from-snap", "x", spec}, {"du", spec + "@y"},
                 {"du", "--merge-snapshots", spec}, {"du", "--format", "json", spec},
@@ -297,6 +323,12 @@ class RbdCommandIT {
                 assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args));
             }
         }
+        // the exact export-diff from x follows the same rule
+        Path cutOurs = tmp.resolve("cut-ours");
+        Path cutTheirs = tmp.resolve("cut-theirs");
+        c.rbdOrThrow("export-diff", "--from-snap", "x", pool + "/dd-cut", cutTheirs.toString());
+        run(c, "export-diff", "--from-snap", "x", pool + "/dd-cut", cutOurs.toString());
+        assertArrayEquals(Files.readAllBytes(cutTheirs), Files.readAllBytes(cutOurs), "export-diff --from-snap x dd-cut");
         String child = pool + "/dd-child";
         for (String[] args : new String[][] {{"diff", child}, {"diff", "--whole-object", child}, {"du", child}}) {
             assertEquals(c.rbdOrThrow(args), run(c, args), String.join(" ", args));
@@ -311,9 +343,9 @@ class RbdCommandIT {
         // leave the shared pool as we found it (the du test measures it whole)
         c.rbdOrThrow("rm", child);
         c.rbdOrThrow("snap", "unprotect", pool + "/dd-plain@x");
-        for (String[] im : images) {
-            c.rbdOrThrow("snap", "purge", pool + "/" + im[0]);
-            c.rbdOrThrow("rm", pool + "/" + im[0]);
+        for (String name : names) {
+            c.rbdOrThrow("snap", "purge", pool + "/" + name);
+            c.rbdOrThrow("rm", pool + "/" + name);
         }
     }
 
