@@ -286,7 +286,11 @@ public final class FrameWriter {
     /**
      * The secure layout: the preamble and segment 0's first bytes are copied into the first
      * block's plaintext (80 bytes); everything else is read in place by the cipher, which writes
-     * the whole frame into one array (the one copy secure mode needs on the way out).
+     * the whole frame into direct memory from the allocator (the one copy secure mode needs on
+     * the way out: a heap frame would be copied again into direct memory by the channel or
+     * {@code SendCopies}). A frame of up to {@value #SECURE_PIECE} bytes goes into one buffer,
+     * a larger one into pieces of that size (a single 4 MiB buffer would be a "huge", unpooled,
+     * allocation for Netty's pool).
      */
     private ByteBuf secure(byte[] pre, ByteBuf[] segs, boolean tail) {
         ByteBuf seg0 = segs[0];
@@ -302,33 +306,62 @@ public final class FrameWriter {
         }
         int total = SECURE_HEAD.size()
                 + (rest0 > 0 ? padded(rest0) + GcmCipher.TAG_LEN : 0) + (tail ? tailLen + GcmCipher.TAG_LEN : 0);
-        byte[] wire = new byte[total];
-        ByteBuffer out = ByteBuffer.wrap(wire);
-        // preamble + the first 48 bytes of segment 0, zero padded
-        byte[] head = new byte[Preamble.SIZE + SECURE_INLINE_LEN];
-        System.arraycopy(pre, 0, head, 0, Preamble.SIZE);
-        seg0.getBytes(seg0.readerIndex(), head, Preamble.SIZE, inline);
-        tx.encrypt(out, ByteBuffer.wrap(head));
-        List<ByteBuffer> parts = new ArrayList<>();
-        if (rest0 > 0) {
-            addViews(parts, seg0, seg0.readerIndex() + inline, rest0);
-            addPadding(parts, rest0);
-            tx.encrypt(out, parts.toArray(NO_BUFFERS));
-        }
-        if (tail) {
-            parts.clear();
-            for (int i = 1; i < segs.length; i++) {
-                int n = segs[i].readableBytes();
-                addViews(parts, segs[i], segs[i].readerIndex(), n);
-                addPadding(parts, n);
+        ByteBuf wire = wireBuffer(total);
+        try {
+            ByteBuffer[] out = wire.nioBuffers(0, total);
+            // preamble + the first 48 bytes of segment 0, zero padded
+            byte[] head = new byte[Preamble.SIZE + SECURE_INLINE_LEN];
+            System.arraycopy(pre, 0, head, 0, Preamble.SIZE);
+            seg0.getBytes(seg0.readerIndex(), head, Preamble.SIZE, inline);
+            tx.encrypt(out, ByteBuffer.wrap(head));
+            List<ByteBuffer> parts = new ArrayList<>();
+            if (rest0 > 0) {
+                addViews(parts, seg0, seg0.readerIndex() + inline, rest0);
+                addPadding(parts, rest0);
+                tx.encrypt(out, parts.toArray(NO_BUFFERS));
             }
-            parts.add(ByteBuffer.wrap(SECURE_EPILOGUE_COMPLETE)); // the cipher only reads it
-            tx.encrypt(out, parts.toArray(NO_BUFFERS));
+            if (tail) {
+                parts.clear();
+                for (int i = 1; i < segs.length; i++) {
+                    int n = segs[i].readableBytes();
+                    addViews(parts, segs[i], segs[i].readerIndex(), n);
+                    addPadding(parts, n);
+                }
+                parts.add(ByteBuffer.wrap(SECURE_EPILOGUE_COMPLETE)); // the cipher only reads it
+                tx.encrypt(out, parts.toArray(NO_BUFFERS));
+            }
+            for (ByteBuffer o : out) {
+                if (o.hasRemaining()) {
+                    throw new IllegalStateException("secure frame: " + o.remaining() + " bytes of a piece not produced");
+                }
+            }
+            return wire;
+        } catch (RuntimeException | Error e) {
+            wire.release();
+            throw e;
         }
-        if (out.hasRemaining()) {
-            throw new IllegalStateException("secure frame: " + out.remaining() + " bytes not produced");
+    }
+
+    /** Largest piece of a secure frame's wire buffer. */
+    static final int SECURE_PIECE = 256 << 10;
+
+    /** Direct memory for {@code total} wire bytes (all readable, filled by the caller): one buffer, or a composite of pieces. */
+    private static ByteBuf wireBuffer(int total) {
+        io.netty.buffer.ByteBufAllocator alloc = io.netty.buffer.ByteBufAllocator.DEFAULT;
+        if (total <= SECURE_PIECE) {
+            return alloc.directBuffer(total, total).writerIndex(total);
         }
-        return Unpooled.wrappedBuffer(wire);
+        CompositeByteBuf c = alloc.compositeDirectBuffer((total + SECURE_PIECE - 1) / SECURE_PIECE);
+        try {
+            for (int at = 0; at < total; at += SECURE_PIECE) {
+                int n = Math.min(SECURE_PIECE, total - at);
+                c.addComponent(true, alloc.directBuffer(n, n).writerIndex(n));
+            }
+        } catch (RuntimeException | Error e) {
+            c.release();
+            throw e;
+        }
+        return c;
     }
 
     private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];

@@ -45,8 +45,18 @@ public final class GcmCipher {
      * {@link #encrypt(ByteBuffer, ByteBuffer...)} for why large inputs are sliced.
      */
     static final int CHUNK = 4096;
+    /**
+     * The slice for the process's first {@code WARM_SLICES} slices (24,000; system property
+     * {@code jceph.secure.warmSlices} for measurements): the JIT compiles the JDK's
+     * cipher methods, and with them the AES-NI/CLMUL intrinsics, after a number of calls, not of
+     * bytes, and until then GHASH runs in plain Java at some 75 MB/s. Small slices first get there
+     * after an eighth of the data; afterwards {@value #CHUNK} keeps the per-call overhead low.
+     */
+    static final int WARM_CHUNK = 512;
+    static final int WARM_SLICES = Integer.getInteger("jceph.secure.warmSlices", 24_000);
+    /** Slices cut so far in this process (all ciphers; a racy count is fine, it only picks a size). */
+    private static int slices;
     private static final int AES_BLOCK = 16;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private GcmCipher(byte[] key, byte[] nonce, int mode) {
         this.key = new SecretKeySpec(key, "AES");
@@ -59,7 +69,7 @@ public final class GcmCipher {
             this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
             this.ctr = mode == Cipher.DECRYPT_MODE ? Cipher.getInstance("AES/CTR/NoPadding") : null;
             this.tagger = mode == Cipher.DECRYPT_MODE ? Cipher.getInstance("AES/GCM/NoPadding") : null;
-            this.scratch = mode == Cipher.DECRYPT_MODE ? new byte[CHUNK + 2 * TAG_LEN] : null;
+            this.scratch = new byte[CHUNK + 2 * TAG_LEN];
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK lacks AES/GCM/NoPadding or AES/CTR/NoPadding", e);
         }
@@ -123,17 +133,60 @@ public final class GcmCipher {
      * get there within the first 20 MiB (docs/BENCHMARKS.md, secure mode).
      */
     public void encrypt(ByteBuffer out, ByteBuffer... parts) {
+        encrypt(new ByteBuffer[] {out}, parts);
+    }
+
+    /**
+     * As {@link #encrypt(ByteBuffer, ByteBuffer...)}, the sealed bytes written across
+     * {@code outs} in order (heap or direct buffers; positions move, each filled before the next).
+     */
+    public void encrypt(ByteBuffer[] outs, ByteBuffer... parts) {
         checkMode(Cipher.ENCRYPT_MODE);
         try {
             cipher.init(mode, key, new GCMParameterSpec(TAG_LEN * 8, nonce()));
+            Sink sink = new Sink(outs);
             for (ByteBuffer part : parts) {
-                feed(cipher, part, part.remaining(), out);
+                feed(cipher, part, part.remaining(), sink);
             }
-            cipher.doFinal(EMPTY, out);
+            int last = cipher.doFinal(scratch, 0, 0, scratch, 0); // the unaligned rest, then the tag
+            sink.put(scratch, last);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed", e);
         } finally {
             advance();
+        }
+    }
+
+    /** The sending side's output: the current buffer and the ones after it. */
+    private static final class Sink {
+        private final ByteBuffer[] outs;
+        private int i;
+
+        Sink(ByteBuffer[] outs) {
+            this.outs = outs;
+        }
+
+        /** The current output if it is a heap buffer with room for {@code n} bytes, else null. */
+        ByteBuffer heapWithRoom(int n) {
+            while (i < outs.length - 1 && !outs[i].hasRemaining()) {
+                i++;
+            }
+            ByteBuffer o = outs[i];
+            return o.hasArray() && o.remaining() >= n ? o : null;
+        }
+
+        void put(byte[] src, int n) {
+            int at = 0;
+            while (at < n) {
+                while (!outs[i].hasRemaining()) {
+                    if (++i == outs.length) {
+                        throw new java.nio.BufferOverflowException();
+                    }
+                }
+                int k = Math.min(n - at, outs[i].remaining());
+                outs[i].put(src, at, k);
+                at += k;
+            }
         }
     }
 
@@ -145,10 +198,11 @@ public final class GcmCipher {
      * <p>Not through the JDK's GCM decryption, which keeps all the ciphertext in a growing buffer
      * until {@code doFinal} and then runs it in six large calls (so, as for encryption, its
      * intrinsics would take thousands of frames to be compiled in). GCM is CTR mode plus a GHASH
-     * of the ciphertext, so it is done in two passes the JDK runs fast in {@value #CHUNK}-byte
-     * calls: AES-CTR from GCM's first data counter block ({@code nonce | 2}) turns the ciphertext
-     * into the plaintext; then GCM <em>encryption</em> of that plaintext under the same nonce, its
-     * output dropped, yields the tag of exactly that ciphertext, which must equal the one received
+     * of the ciphertext, so it is done with two ciphers the JDK runs fast in {@value #CHUNK}-byte
+     * calls, both over one slice before the next (the slice stays in cache): AES-CTR from GCM's
+     * first data counter block ({@code nonce | 2}) turns the ciphertext into the plaintext, and
+     * GCM <em>encryption</em> of that plaintext under the same nonce, its output dropped, yields
+     * the tag of exactly that ciphertext, which must equal the one received
      * (compared in constant time). No plaintext leaves this method unless the tags match. Nothing
      * is sent under the nonce, so reusing it for the check gives an eavesdropper nothing.
      */
@@ -195,6 +249,7 @@ public final class GcmCipher {
             byte[] counter0 = java.util.Arrays.copyOf(nonce, AES_BLOCK);
             counter0[AES_BLOCK - 1] = 2;
             ctr.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(counter0));
+            tagger.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LEN * 8, nonce));
             int left = len;
             int d = 0;
             for (ByteBuffer part : parts) {
@@ -202,8 +257,8 @@ public final class GcmCipher {
                     while (!dests[d].hasRemaining()) {
                         d++;
                     }
-                    int n = Math.min(part.remaining(), dests[d].remaining());
-                    feed(ctr, part, n, dests[d]);
+                    int n = Math.min(left, Math.min(part.remaining(), dests[d].remaining()));
+                    open(part, n, dests[d]);
                     left -= n;
                 }
                 int t = Math.min(part.remaining(), tagOut.remaining());
@@ -216,17 +271,7 @@ public final class GcmCipher {
             if (left != 0 || tagOut.hasRemaining()) {
                 throw new javax.crypto.AEADBadTagException("parts hold fewer than the " + sealedLen + " sealed bytes");
             }
-            tagger.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LEN * 8, nonce));
-            ByteBuffer sink = ByteBuffer.wrap(scratch);
-            for (int i = 0; i < dests.length; i++) {
-                ByteBuffer p = dests[i].duplicate().position(starts[i]).limit(dests[i].position());
-                while (p.hasRemaining()) {
-                    sink.clear();
-                    feed(tagger, p, Math.min(CHUNK, p.remaining()), sink);
-                }
-            }
-            sink.clear();
-            int last = tagger.doFinal(EMPTY, sink); // the unaligned rest of the ciphertext, then the tag
+            int last = tagger.doFinal(scratch, 0, 0, scratch, 0); // the unaligned rest of the ciphertext, then the tag
             if (!MessageDigest.isEqual(tag, java.util.Arrays.copyOfRange(scratch, last - TAG_LEN, last))) {
                 for (int i = 0; i < dests.length; i++) {
                     ByteBuffer p = dests[i];
@@ -240,28 +285,70 @@ public final class GcmCipher {
     }
 
     /**
-     * Hands {@code n} bytes of {@code part} to {@code c} in slices of at most {@value #CHUNK},
-     * through the cipher's array API: the output goes to the heap buffer {@code out} (its position
-     * moves), a heap part is read in place, a direct (or read-only) one through a reused staging
-     * array. The JDK's ByteBuffer API would allocate a temporary array per call for a direct
-     * input, 4 MiB of garbage per 4 MiB frame.
+     * The receiving side's one pass over {@code n} sealed bytes of {@code part}: in slices of at
+     * most {@value #CHUNK}, AES-CTR turns the slice into plaintext in the heap buffer {@code out}
+     * (its position moves), and the GCM encryptor for the tag reads that plaintext back at once,
+     * while it is still in the first-level cache (its output, the ciphertext again, is dropped).
+     * A direct part is read through the reused staging array.
      */
-    private void feed(Cipher c, ByteBuffer part, int n, ByteBuffer out) throws ShortBufferException {
+    private void open(ByteBuffer part, int n, ByteBuffer out) throws ShortBufferException {
         byte[] o = out.array();
         int stop = part.position() + n;
         while (part.position() < stop) {
-            int k = Math.min(CHUNK, stop - part.position());
+            int k = Math.min(slice(), stop - part.position());
             int at = out.arrayOffset() + out.position();
             int made;
             if (part.hasArray()) {
-                made = c.update(part.array(), part.arrayOffset() + part.position(), k, o, at);
+                made = ctr.update(part.array(), part.arrayOffset() + part.position(), k, o, at);
             } else {
                 part.get(part.position(), stage, 0, k);
-                made = c.update(stage, 0, k, o, at);
+                made = ctr.update(stage, 0, k, o, at);
             }
+            tagger.update(o, at, made, scratch, 0);
             part.position(part.position() + k);
             out.position(out.position() + made);
         }
+    }
+
+    /**
+     * Hands {@code n} bytes of {@code part} to {@code c} in slices of at most {@value #CHUNK},
+     * through the cipher's array API: a heap part is read in place, a direct (or read-only) one
+     * through a reused staging array; the output goes straight into a heap output buffer with
+     * room for it, else (direct memory, the end of a piece) through the reused scratch array. The
+     * JDK's ByteBuffer API would allocate a temporary array per call for a direct buffer, 4 MiB
+     * of garbage per 4 MiB frame.
+     */
+    private void feed(Cipher c, ByteBuffer part, int n, Sink out) throws ShortBufferException {
+        int stop = part.position() + n;
+        while (part.position() < stop) {
+            int k = Math.min(slice(), stop - part.position());
+            byte[] in;
+            int inAt;
+            if (part.hasArray()) {
+                in = part.array();
+                inAt = part.arrayOffset() + part.position();
+            } else {
+                part.get(part.position(), stage, 0, k);
+                in = stage;
+                inAt = 0;
+            }
+            ByteBuffer heap = out.heapWithRoom(k + AES_BLOCK);
+            if (heap != null) {
+                int made = c.update(in, inAt, k, heap.array(), heap.arrayOffset() + heap.position());
+                heap.position(heap.position() + made);
+            } else {
+                out.put(scratch, c.update(in, inAt, k, scratch, 0));
+            }
+            part.position(part.position() + k);
+        }
+    }
+
+    private static int slice() {
+        if (slices >= WARM_SLICES) {
+            return CHUNK;
+        }
+        slices++;
+        return WARM_CHUNK;
     }
 
     private void checkMode(int expected) {

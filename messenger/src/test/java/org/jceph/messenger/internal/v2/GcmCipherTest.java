@@ -1,6 +1,7 @@
 package org.jceph.messenger.internal.v2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
@@ -99,5 +100,53 @@ class GcmCipherTest {
     void tooShortForItsTagIsABadTag(int len) {
         GcmCipher rx = GcmCipher.clientPair(FrameCodecTest.SECRET)[0];
         assertThrows(AEADBadTagException.class, () -> rx.decrypt(new ByteBuffer[] {ByteBuffer.allocate(len)}, len));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void encryptionAcrossSeveralOutputsMatchesTheJdk(boolean direct) throws Exception {
+        // the frame writer's pieces of direct memory: a sealed block spans several, cut anywhere
+        Random rnd = new Random(17);
+        GcmCipher tx = GcmCipher.serverPair(FrameCodecTest.SECRET)[1];
+        long op = 0;
+        for (int size : SIZES) {
+            byte[] plain = new byte[size];
+            rnd.nextBytes(plain);
+            byte[] expect = reference(Cipher.ENCRYPT_MODE, plain, op++);
+            ByteBuffer[] outs = cut(new byte[expect.length], rnd, direct);
+            for (ByteBuffer o : outs) {
+                o.clear();
+            }
+            tx.encrypt(outs, cut(plain, rnd, !direct));
+            byte[] got = new byte[expect.length];
+            int at = 0;
+            for (ByteBuffer o : outs) {
+                assertEquals(0, o.remaining(), "an output left unfilled");
+                o.flip();
+                int n = o.remaining();
+                o.get(got, at, n);
+                at += n;
+            }
+            assertArrayEquals(expect, got, "ciphertext and tag of " + size + " bytes across " + outs.length + " outputs");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 4095, 4096, 70_000, 100_000 + 15})
+    void aFlippedBitLeavesNoPlaintextInTheDestinations(int flip) throws Exception {
+        int size = 100_000;
+        Random rnd = new Random(flip);
+        byte[] plain = new byte[size];
+        rnd.nextBytes(plain);
+        GcmCipher tx = GcmCipher.serverPair(FrameCodecTest.SECRET)[1];
+        GcmCipher rx = GcmCipher.clientPair(FrameCodecTest.SECRET)[0];
+        byte[] bad = tx.encrypt(plain, 0, size);
+        bad[flip] ^= 0x01;
+        byte[] a = new byte[60_000];
+        byte[] b = new byte[size - a.length];
+        assertThrows(AEADBadTagException.class,
+                () -> rx.decrypt(cut(bad, rnd, true), bad.length, ByteBuffer.wrap(a), ByteBuffer.wrap(b)));
+        assertArrayEquals(new byte[a.length], a, "plaintext left in the first destination");
+        assertArrayEquals(new byte[b.length], b, "plaintext left in the second destination");
     }
 }
