@@ -136,7 +136,7 @@ public final class OsdOpMessages {
         new SPgId(r.pg(), r.shard()).encode(e);
         e.writeU32Le(r.hash()).writeU32Le(r.epoch()).writeU32Le(r.flags());
         NO_REQID.encode(e);
-        f.writeZero(24); // blkin trace: tracing off
+        e.writeBytes(NO_TRACE); // blkin trace: tracing off
         e.writeU32Le(0); // client_inc
         e.writeUtime(r.mutates() ? r.mtime() : UTime.ZERO); // librados leaves a read's mtime zero
         r.locator().encode(e);
@@ -158,6 +158,8 @@ public final class OsdOpMessages {
 
     /** The reqid a client's MOSDOp carries: all zeros (the OSD takes the client's name from the session). */
     private static final OsdReqId NO_REQID = new OsdReqId(new EntityName(0, 0), 0, 0);
+    /** The blkin trace block with tracing off: 24 zero bytes (never written to). */
+    private static final byte[] NO_TRACE = new byte[24];
 
     /**
      * The same request in the 2010 encoding (header version 1): the packed

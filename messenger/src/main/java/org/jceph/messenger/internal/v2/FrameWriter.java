@@ -198,10 +198,14 @@ public final class FrameWriter {
      * composite {@link #encode} builds would have been copied into a direct buffer of the
      * transport's anyway (a small op's frame, a read request or a 4 KiB write, then costs one
      * copy and one buffer instead of a composite of five). Larger, secure, compressed and msgr2.0
-     * frames go through {@link #encode}. The caller releases the result (or has it written).
+     * frames, and every frame when {@code alloc} does not pool direct buffers, go through
+     * {@link #encode}. The caller releases the result (or has it written).
      */
     public ByteBuf encodeSmall(ByteBufAllocator alloc, Tag tag, ByteBuf... segs) {
-        if (tx != null || txCodec != null || rev0 || segs.length < 1 || segs.length > Frame.MAX_SEGMENTS) {
+        if (tx != null || txCodec != null || rev0 || !alloc.isDirectBufferPooled() || segs.length < 1
+                || segs.length > Frame.MAX_SEGMENTS) {
+            // an unpooled allocator (short CLI commands) would malloc a buffer per frame, where the
+            // socket's copy of a heap frame goes through a reused thread-local one
             return encode(tag, segs);
         }
         int len0 = segs[0].readableBytes();

@@ -89,6 +89,13 @@ class FrameCodecTest {
                 small.release();
             }
         }
+        ByteBuf unpooled = new FrameWriter().encodeSmall(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, Tag.MESSAGE,
+                layouts.get(2));
+        try {
+            assertTrue(unpooled.nioBufferCount() > 1, "an unpooled allocator keeps the composite path");
+        } finally {
+            unpooled.release();
+        }
         FrameWriter secure = new FrameWriter();
         secure.secure(GcmCipher.clientPair(SECRET)[1]);
         ByteBuf s = secure.encodeSmall(alloc, Tag.MESSAGE, Unpooled.wrappedBuffer(bytes(53, 1)));
