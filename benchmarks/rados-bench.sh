@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side: `rados bench` (librados) against `bin/jceph rados bench` (pure Java) on the same
 # throwaway cluster, same pool, same sizes and concurrency.
-#   [JCEPH_RELEASE=pacific|reef|tentacle] benchmarks/rados-bench.sh [SECONDS]
+#   [JCEPH_RELEASE=pacific|reef|tentacle] benchmarks/rados-bench.sh [SECONDS]   (default 60)
 # JCEPH_RELEASE (default pacific) picks the cluster's release; the stock `rados` is that release's
 # own, run through `bin/jceph-cluster tool` (in the release's chroot for reef and tentacle; bash
 # `time` of it still counts the whole child process tree). JCEPH_BENCH_SIZES (default "4096 4194304")
@@ -15,27 +15,45 @@
 # contents and record, so each can read what the other wrote.
 # Write cells get a fresh cluster per tool: memstore never gives freed memory back.
 # Prints each tool's summary and the whole process's CPU seconds (bash `time`: user+sys).
+#
+# Long enough for the JIT (issue 16, session 11): SECONDS (default 60) is the length of the 4 KiB
+# write cells and of every rand cell; jceph prints, after the stock tool's summary, its IOPS and CPU
+# per op over the second half of the run and the "Warm-up share of CPU" (what the run cost beyond
+# that steady rate: JIT compilation, connecting), which should stay under 10 %. The objects the read
+# cells share come from one stock write of JCEPH_BENCH_FILL_SECS (default 120 s) for 4 KiB objects:
+# on an idle machine enough (~150-200k objects, under 1 GiB of data) for each tool's seq to run
+# 20 s or more. 4 MiB cells write for JCEPH_BENCH_BIG_SECS (default 10 s: ~2 GiB at 200 MB/s,
+# memstore holds it in RAM three times); their seq reads those few hundred objects in 1-3 s, so
+# the 4 MiB seq cell stays short and its warm-up share high: read its "Second half" line.
+# JCEPH_JAVA_OPTS (default none) adds JVM options to jceph's command line; the default JVM
+# (tiered C2, G1) is what a long-running application embedding the library gets.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/side-by-side.sh" bench
-SECS=${1:-10}
+SECS=${1:-60}
+FILL=${JCEPH_BENCH_FILL_SECS:-120}
+BIG=${JCEPH_BENCH_BIG_SECS:-10}
+read -r -a JOPTS <<<"${JCEPH_JAVA_OPTS:-}"
+JCEPH=("${JCEPH[0]}" "${JOPTS[@]}" "${JCEPH[@]:1}")
 bench_tool rados; RADOS=("${TOOL_CMD[@]}")
 fresh() { bench_cluster; }
 
 for size in ${JCEPH_BENCH_SIZES:-4096 4194304}; do
-  echo "=== $RELEASE: write, $size-byte objects, 16 in flight, ${SECS}s"
+  wsecs=$SECS fsecs=$FILL
+  if ((size > 65536)); then wsecs=$BIG fsecs=$BIG; fi
+  echo "=== $RELEASE: write, $size-byte objects, 16 in flight, ${wsecs}s"
   fresh
   echo "--- rados bench (librados)"
-  time "${RADOS[@]}" -c "$CONF" -p jceph-test bench "$SECS" write -b "$size" -t 16 | tail -17
+  time "${RADOS[@]}" -c "$CONF" -p jceph-test bench "$wsecs" write -b "$size" -t 16 | tail -17
   fresh
   echo "--- jceph rados bench (pure Java)"
-  time "${JCEPH[@]}" rados -c "$CONF" -p jceph-test bench "$SECS" write -b "$size" -t 16 | tail -17
+  time "${JCEPH[@]}" rados -c "$CONF" -p jceph-test bench "$wsecs" write -b "$size" -t 16 | tail -19
 
   fresh
-  "${RADOS[@]}" -c "$CONF" -p jceph-test bench "$SECS" write -b "$size" -t 16 --no-cleanup >/dev/null
+  "${RADOS[@]}" -c "$CONF" -p jceph-test bench "$fsecs" write -b "$size" -t 16 --no-cleanup | grep 'Total writes made'
   for mode in seq rand; do
     echo "=== $RELEASE: $mode over the same objects, $size bytes, 16 in flight, ${SECS}s at most"
     echo "--- rados bench (librados)"
     time "${RADOS[@]}" -c "$CONF" -p jceph-test bench "$SECS" "$mode" -t 16 | tail -12
     echo "--- jceph rados bench (pure Java)"
-    time "${JCEPH[@]}" rados -c "$CONF" -p jceph-test bench "$SECS" "$mode" -t 16 | tail -12
+    time "${JCEPH[@]}" rados -c "$CONF" -p jceph-test bench "$SECS" "$mode" -t 16 | tail -14
   done
 done

@@ -64,6 +64,18 @@ class RadosBenchFormatTest {
     }
 
     @Test
+    void aReadIntoTheBenchsBufferIsVerifiedByItsCount() {
+        byte[] zs = new byte[4096];
+        Arrays.fill(zs, (byte) 'z');
+        byte[] buf = RadosBench.contents(7, 4096); // the buffer a read filled
+        assertTrue(RadosBench.matches(buf, 4096, 7, 4096, zs));
+        // a short read leaves the buffer's tail as the last read left it: the count decides
+        assertFalse(RadosBench.matches(buf, 4095, 7, 4096, zs));
+        assertFalse(RadosBench.matches(buf, 0, 7, 4096, zs));
+        assertFalse(RadosBench.matches(buf, 4096, 8, 4096, zs));
+    }
+
+    @Test
     void namesAreTheStockToolsNames() {
         assertEquals("benchmark_data_vm_5016_object2031", RadosBench.objectName("vm", 5016, 2031));
         assertEquals(true, RadosBench.hostname().length() <= 29);

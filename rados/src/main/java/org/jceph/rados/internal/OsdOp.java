@@ -114,6 +114,10 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
     public static final int OP_FLAG_EXCL = 1;
 
     private static final PackedLayout OP = CephStructs.CEPH_OSD_OP;
+    // looked up once, not in the layout's map for every op encoded
+    private static final PackedField OP_OP = OP.field("op");
+    private static final PackedField OP_FLAGS = OP.field("flags");
+    static final PackedField OP_PAYLOAD_LEN = OP.field("payload_len");
     private static final byte[] NONE = new byte[0];
 
     // ---- data ------------------------------------------------------------------------------
@@ -317,13 +321,13 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
         int base = out.writerIndex();
         out.ensureWritable(OP.size());
         out.setZero(base, OP.size());
-        OP.field("op").setLong(out, base, op);
-        OP.field("flags").setLong(out, base, flags);
+        OP_OP.setLong(out, base, op);
+        OP_FLAGS.setLong(out, base, flags);
         List<PackedField> fields = UNION_FIELDS.computeIfAbsent(unionCase, OsdOp::unionFields);
         for (int i = 0; i < fields.size() && i < unionValues.length; i++) {
             fields.get(i).setLong(out, base, unionValues[i]);
         }
-        OP.field("payload_len").setLong(out, base, inputLength());
+        OP_PAYLOAD_LEN.setLong(out, base, inputLength());
         out.writerIndex(base + OP.size());
         org.jceph.encoding.WireTrace.note(out, base, base + OP.size(), "ceph_osd_op");
     }

@@ -135,8 +135,8 @@ public final class OsdOpMessages {
         CephEncoder e = new CephEncoder(f);
         new SPgId(r.pg(), r.shard()).encode(e);
         e.writeU32Le(r.hash()).writeU32Le(r.epoch()).writeU32Le(r.flags());
-        new OsdReqId(new EntityName(0, 0), 0, 0).encode(e);
-        e.writeBytes(new byte[24]); // blkin trace: tracing off
+        NO_REQID.encode(e);
+        e.writeBytes(NO_TRACE); // blkin trace: tracing off
         e.writeU32Le(0); // client_inc
         e.writeUtime(r.mutates() ? r.mtime() : UTime.ZERO); // librados leaves a read's mtime zero
         r.locator().encode(e);
@@ -152,9 +152,14 @@ public final class OsdOpMessages {
         byte[] front = new byte[f.readableBytes()];
         f.readBytes(front);
         return new Message(MessageType.OSD_OP.number(), HEAD_VERSION, COMPAT_VERSION, Message.PRIO_DEFAULT, r.tid(), 0,
-                front, new byte[0],
+                front, NO_BYTES,
                 inputs(r.ops()));
     }
+
+    /** The reqid a client's MOSDOp carries: all zeros (the OSD takes the client's name from the session). */
+    private static final OsdReqId NO_REQID = new OsdReqId(new EntityName(0, 0), 0, 0);
+    /** The blkin trace block with tracing off: 24 zero bytes (never written to). */
+    private static final byte[] NO_TRACE = new byte[24];
 
     /**
      * The same request in the 2010 encoding (header version 1): the packed
@@ -335,7 +340,7 @@ public final class OsdOpMessages {
         long total = 0;
         for (int i = 0; i < n; i++) {
             ByteBuf b = d.readSlice(OP.size());
-            outLens[i] = (int) OP.field("payload_len").getLong(b, b.readerIndex());
+            outLens[i] = (int) OsdOp.OP_PAYLOAD_LEN.getLong(b, b.readerIndex());
             total += Integer.toUnsignedLong(outLens[i]);
         }
         int retryAttempt = d.readS32Le();

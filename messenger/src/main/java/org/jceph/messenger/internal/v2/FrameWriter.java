@@ -1,6 +1,7 @@
 package org.jceph.messenger.internal.v2;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -184,6 +185,70 @@ public final class FrameWriter {
                     b.release(); // the frame holds its own references (crc) or copies (secure)
                 }
             }
+        }
+    }
+
+    /** Frames of fewer bytes than this are written whole into one buffer by {@link #encodeSmall}. */
+    static final int SMALL_FRAME = 64 << 10;
+
+    /**
+     * As {@link #encode}, but a crc-mode (msgr2.1) frame of under {@value #SMALL_FRAME} bytes comes
+     * back as one buffer of {@code alloc}'s (direct when the allocator prefers direct buffers, as a
+     * channel's does), every byte written once: the socket write takes it as it is, where the
+     * composite {@link #encode} builds would have been copied into a direct buffer of the
+     * transport's anyway (a small op's frame, a read request or a 4 KiB write, then costs one
+     * copy and one buffer instead of a composite of five). Larger, secure, compressed and msgr2.0
+     * frames, and every frame when {@code alloc} does not pool direct buffers, go through
+     * {@link #encode}. The caller releases the result (or has it written).
+     */
+    public ByteBuf encodeSmall(ByteBufAllocator alloc, Tag tag, ByteBuf... segs) {
+        if (tx != null || txCodec != null || rev0 || !alloc.isDirectBufferPooled() || segs.length < 1
+                || segs.length > Frame.MAX_SEGMENTS) {
+            // an unpooled allocator (short CLI commands) would malloc a buffer per frame, where the
+            // socket's copy of a heap frame goes through a reused thread-local one
+            return encode(tag, segs);
+        }
+        int len0 = segs[0].readableBytes();
+        long total = Preamble.SIZE + (len0 > 0 ? len0 + 4L : 0);
+        int[] lengths = new int[Frame.MAX_SEGMENTS];
+        int[] aligns = new int[Frame.MAX_SEGMENTS];
+        for (int i = 0; i < segs.length; i++) {
+            lengths[i] = segs[i].readableBytes();
+            aligns[i] = i == 3 ? ALIGN_PAGE : ALIGN_DEFAULT;
+            if (i > 0) {
+                total += lengths[i];
+            }
+        }
+        boolean tail = anyNonEmpty(segs, 1);
+        total += tail ? CRC_EPILOGUE_LEN : 0;
+        if (total >= SMALL_FRAME) {
+            return encode(tag, segs);
+        }
+        byte[] pre = new byte[Preamble.SIZE];
+        Preamble.write(pre, tag.code, lengths, aligns, 0);
+        int num = pre[1];
+        ByteBuf out = alloc.buffer((int) total);
+        try {
+            out.writeBytes(pre);
+            if (len0 > 0) {
+                ByteBuf seg0 = segs[0];
+                out.writeBytes(seg0, seg0.readerIndex(), len0).writeIntLE(Crc32c.update(-1, seg0));
+            }
+            for (int i = 1; i < segs.length; i++) {
+                out.writeBytes(segs[i], segs[i].readerIndex(), lengths[i]);
+            }
+            if (tail) {
+                int at = out.writerIndex();
+                out.writeZero(CRC_EPILOGUE_LEN);
+                CRC_LATE_STATUS.setLong(out, at, LATE_STATUS_COMPLETE);
+                for (int i = 1; i < Frame.MAX_SEGMENTS; i++) {
+                    CRC_VALUES[i - 1].setLong(out, at, i < num ? segCrc(segs, i) : 0);
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
         }
     }
 

@@ -553,8 +553,10 @@ public final class ProtocolV2Client extends ChannelInboundHandlerAdapter impleme
         H2_ACK_SEQ.setLong(header, 0, inSeq);
         H2_FLAGS.setLong(header, 0, MSG_FLAGS);
         H2_COMPAT.setLong(header, 0, m.compatVersion());
-        // front, middle and data go out as they are: components of the frame, not copies
-        ByteBuf frame = writer.encode(Tag.MESSAGE, header, Unpooled.wrappedBuffer(m.front()),
+        // A small frame is written once into one buffer of the channel's allocator (the socket
+        // would have copied a composite into direct memory anyway); a large one's front, middle and
+        // data go out as they are: components of the frame, not copies
+        ByteBuf frame = writer.encodeSmall(ctx.alloc(), Tag.MESSAGE, header, Unpooled.wrappedBuffer(m.front()),
                 Unpooled.wrappedBuffer(m.middle()), m.data());
         // a large frame's heap bytes are copied once into reused direct memory (not a fresh one per frame)
         org.jceph.messenger.internal.SendCopies.Copy copy = org.jceph.messenger.internal.SendCopies.prepare(frame);

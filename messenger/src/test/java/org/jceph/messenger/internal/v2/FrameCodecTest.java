@@ -51,6 +51,69 @@ class FrameCodecTest {
         return b;
     }
 
+    /**
+     * The small-frame path (one buffer of the channel's allocator) writes the very bytes the
+     * composite path does, for every segment layout a client sends: one segment, empty middle
+     * segments, a data segment of odd length, a view of a larger buffer; and falls back to the
+     * composite for frames of 64 KiB and more and for secure, compressed and msgr2.0 writers.
+     */
+    @Test
+    void encodeSmallWritesTheSameBytesAsEncode() {
+        io.netty.buffer.ByteBufAllocator alloc = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
+        ByteBuf view = Unpooled.wrappedBuffer(bytes(5000, 9)).slice(100, 4096);
+        List<ByteBuf[]> layouts = List.of(
+                new ByteBuf[] {Unpooled.wrappedBuffer(bytes(53, 1))},
+                new ByteBuf[] {Unpooled.wrappedBuffer(bytes(53, 1)), Unpooled.wrappedBuffer(bytes(187, 2))},
+                new ByteBuf[] {Unpooled.wrappedBuffer(bytes(53, 1)), Unpooled.wrappedBuffer(bytes(200, 2)),
+                        Unpooled.EMPTY_BUFFER, Unpooled.wrappedBuffer(bytes(4096, 3))},
+                new ByteBuf[] {Unpooled.wrappedBuffer(bytes(53, 1)), Unpooled.wrappedBuffer(bytes(17, 2)),
+                        Unpooled.wrappedBuffer(bytes(5, 4)), Unpooled.wrappedBuffer(bytes(4099, 3))},
+                new ByteBuf[] {Unpooled.wrappedBuffer(bytes(53, 1)), Unpooled.wrappedBuffer(bytes(200, 2)),
+                        Unpooled.EMPTY_BUFFER, view},
+                new ByteBuf[] {Unpooled.wrappedBuffer(bytes(53, 1)), Unpooled.wrappedBuffer(bytes(200, 2)),
+                        Unpooled.EMPTY_BUFFER, Unpooled.wrappedBuffer(bytes(FrameWriter.SMALL_FRAME, 5))});
+        for (ByteBuf[] segs : layouts) {
+            ByteBuf composite = new FrameWriter().encode(Tag.MESSAGE, segs);
+            ByteBuf small = new FrameWriter().encodeSmall(alloc, Tag.MESSAGE, segs);
+            try {
+                assertEquals(io.netty.buffer.ByteBufUtil.hexDump(composite), io.netty.buffer.ByteBufUtil.hexDump(small),
+                        segs.length + " segments");
+                int total = small.readableBytes();
+                assertEquals(total < FrameWriter.SMALL_FRAME, small.isDirect() && small.nioBufferCount() == 1,
+                        "one direct buffer below the cap, the composite at or above it (" + total + " bytes)");
+                for (ByteBuf seg : segs) {
+                    assertEquals(0, seg.readerIndex(), "segments are read in place, not consumed");
+                }
+            } finally {
+                composite.release();
+                small.release();
+            }
+        }
+        ByteBuf unpooled = new FrameWriter().encodeSmall(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, Tag.MESSAGE,
+                layouts.get(2));
+        try {
+            assertTrue(unpooled.nioBufferCount() > 1, "an unpooled allocator keeps the composite path");
+        } finally {
+            unpooled.release();
+        }
+        FrameWriter secure = new FrameWriter();
+        secure.secure(GcmCipher.clientPair(SECRET)[1]);
+        ByteBuf s = secure.encodeSmall(alloc, Tag.MESSAGE, Unpooled.wrappedBuffer(bytes(53, 1)));
+        try {
+            assertTrue(s.readableBytes() > 53, "the secure frame");
+        } finally {
+            s.release();
+        }
+        // and the reader takes the small path's frames back
+        ByteBuf one = new FrameWriter().encodeSmall(alloc, Tag.MESSAGE, layouts.get(3));
+        byte[] wire = io.netty.buffer.ByteBufUtil.getBytes(one);
+        one.release();
+        List<Frame> back = decodeSplit(new FrameReader(), wire, 100);
+        assertEquals(1, back.size());
+        assertArrayEquals(bytes(4099, 3), io.netty.buffer.ByteBufUtil.getBytes(back.get(0).buf(3)));
+        back.get(0).release();
+    }
+
     @Test
     void crcControlFramePinnedLayout() {
         byte[] wire = new FrameWriter().control(Tag.ACK, HexFormat.of().parseHex("0700000000000000"));
