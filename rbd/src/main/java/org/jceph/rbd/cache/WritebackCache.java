@@ -558,6 +558,13 @@ public final class WritebackCache {
     public CompletableFuture<Void> read(long offset, ByteBuffer dst) {
         int length = dst.remaining();
         int base = dst.position();
+        boolean nothingHeld;
+        synchronized (this) {
+            nothingHeld = opCount == 0 && dirtyByOff.isEmpty();
+        }
+        if (nothingHeld) {
+            return backend.read(offset, dst); // no lists, no overlay stage (sent outside the lock)
+        }
         List<long[]> at = new ArrayList<>();
         List<byte[]> bytes = new ArrayList<>();
         long end = offset + length;
