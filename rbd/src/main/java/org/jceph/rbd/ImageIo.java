@@ -159,7 +159,9 @@ final class ImageIo {
             for (long[] b : ranges) {
                 int at = base + (int) b[0];
                 int n = (int) Math.max(0, Math.min(b[1], data.length - from));
-                dst.put(at, data, from, n);
+                if (n > 0) {
+                    dst.put(at, data, from, n);
+                }
                 zero(dst, at + n, at + (int) b[1]);
                 from += (int) b[1];
             }

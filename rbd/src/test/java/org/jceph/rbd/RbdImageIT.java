@@ -64,6 +64,7 @@ class RbdImageIT extends LiveRbdTest {
             buf.position(pad).limit(pad + len);
             assertEquals(len, img.readAsync(off, buf).get(), "bytes read at " + off + "+" + len);
             assertEquals(pad + len, buf.position(), "position moved past the bytes");
+            buf.clear(); // the whole buffer, to look around the range too
             byte[] got = new byte[len];
             buf.get(pad, got);
             assertArrayEquals(Arrays.copyOfRange(model, off, off + len), got,
