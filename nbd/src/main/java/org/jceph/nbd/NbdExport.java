@@ -43,7 +43,14 @@ public interface NbdExport {
      */
     default CompletableFuture<Void> read(long offset, ByteBuffer dst) {
         int at = dst.position();
-        return read(offset, dst.remaining()).thenAccept(b -> dst.put(at, b, b.position(), b.remaining()));
+        int n = dst.remaining();
+        return read(offset, n).thenAccept(b -> {
+            if (b.remaining() != n) {
+                // never send a reused buffer's stale bytes in place of missing ones
+                throw new NbdIoException(NbdIoException.EIO, "export returned " + b.remaining() + " bytes for a read of " + n);
+            }
+            dst.put(at, b, b.position(), n);
+        });
     }
 
     /**

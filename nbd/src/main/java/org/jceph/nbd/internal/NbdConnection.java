@@ -355,19 +355,22 @@ public final class NbdConnection implements Runnable {
             ByteBuffer payload = type == CMD_WRITE ? readPooled((int) length)
                     : type == CMD_READ && length <= settings.maxPayload() ? buffers.take((int) length) : null;
             CompletableFuture<?> op;
+            boolean refused = false; // thrown before any I/O started: nothing holds the buffer
             try {
                 op = dispatch(export, type, flags, cookie, offset, length, payload);
             } catch (RuntimeException e) {
                 op = CompletableFuture.failedFuture(e);
+                refused = true;
             }
+            boolean noIoStarted = refused;
             op.whenComplete((result, failure) -> {
                 try {
                     if (failure != null) {
                         replyError(type, cookie, errnoOf(failure));
                     }
                 } finally {
-                    if (payload != null && failure == null) {
-                        // after a failure some object op may still use it (allOf fails on the first error)
+                    if (payload != null && (failure == null || noIoStarted)) {
+                        // after a failed I/O some object op may still use it (allOf fails on the first error)
                         buffers.give(payload);
                     }
                     inFlight.release();
