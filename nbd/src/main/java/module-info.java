@@ -4,4 +4,5 @@ module org.jceph.nbd {
     requires org.slf4j;
 
     exports org.jceph.nbd;
+    exports org.jceph.nbd.internal to org.jceph.benchmarks; // NbdServerBenchmark drives a connection
 }

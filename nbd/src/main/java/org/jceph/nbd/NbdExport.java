@@ -32,7 +32,31 @@ public interface NbdExport {
 
     CompletableFuture<ByteBuffer> read(long offset, int length);
 
-    /** Writes {@code data} (its remaining bytes); when {@code fua}, durable before completing. */
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} at its position (the
+     * server's own, reused buffer; position and limit are left as they are). By default through
+     * {@link #read(long, int)} and a copy; an export that can fill a caller's buffer overrides it.
+     *
+     * @param offset where
+     * @param dst where the bytes go
+     * @return completed when all of them are there
+     */
+    default CompletableFuture<Void> read(long offset, ByteBuffer dst) {
+        int at = dst.position();
+        int n = dst.remaining();
+        return read(offset, n).thenAccept(b -> {
+            if (b.remaining() != n) {
+                // never send a reused buffer's stale bytes in place of missing ones
+                throw new NbdIoException(NbdIoException.EIO, "export returned " + b.remaining() + " bytes for a read of " + n);
+            }
+            dst.put(at, b, b.position(), n);
+        });
+    }
+
+    /**
+     * Writes {@code data} (its remaining bytes); when {@code fua}, durable before completing. The
+     * buffer is the server's, reused once the future completes: copy what must be kept longer.
+     */
     CompletableFuture<Void> write(long offset, ByteBuffer data, boolean fua);
 
     CompletableFuture<Void> flush();

@@ -60,15 +60,14 @@ public final class RbdExport implements NbdExport {
     }
 
     @Override
+    public CompletableFuture<Void> read(long offset, ByteBuffer dst) {
+        // straight from the OSDs' replies into the server's buffer (a duplicate: its position stays)
+        return image.readAsync(offset, dst.duplicate()).thenApply(n -> null);
+    }
+
+    @Override
     public CompletableFuture<Void> write(long offset, ByteBuffer data, boolean fua) {
-        byte[] bytes;
-        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0 && data.remaining() == data.array().length) {
-            bytes = data.array();
-        } else {
-            bytes = new byte[data.remaining()];
-            data.duplicate().get(bytes);
-        }
-        return image.writeAsync(offset, bytes, fua);
+        return image.writeAsync(offset, data, fua); // no array: the cache copies, or the buffer is sent as it is
     }
 
     @Override

@@ -71,6 +71,33 @@ class NbdProtocolTest {
     }
 
     @Test
+    void readsAndWritesThroughReusedBuffersCarryOnlyTheirOwnBytes() throws IOException {
+        // the server reuses its payload buffers: a read must never show an earlier request's bytes
+        byte[] a = new byte[8192];
+        byte[] b = new byte[4096];
+        java.util.Arrays.fill(a, (byte) 0x11);
+        java.util.Arrays.fill(b, (byte) 0x22);
+        try (RawClient c = new RawClient(address)) {
+            c.go("disk");
+            c.request(0, WRITE, 1, 0, a.length, a);
+            assertArrayEquals(new long[] {0, 1}, c.reply());
+            c.request(0, WRITE, 2, 65536, b.length, b);
+            assertArrayEquals(new long[] {0, 2}, c.reply());
+            for (int round = 0; round < 3; round++) {
+                c.request(0, READ, 10 + round, 0, a.length, null);
+                assertArrayEquals(new long[] {0, 10 + round}, c.reply());
+                assertArrayEquals(a, c.in.readNBytes(a.length));
+                c.request(0, READ, 20 + round, 65536, b.length, null);
+                assertArrayEquals(new long[] {0, 20 + round}, c.reply());
+                assertArrayEquals(b, c.in.readNBytes(b.length));
+                c.request(0, READ, 30 + round, 512 << 10, a.length, null); // never written: zeros
+                assertArrayEquals(new long[] {0, 30 + round}, c.reply());
+                assertArrayEquals(new byte[a.length], c.in.readNBytes(a.length));
+            }
+        }
+    }
+
+    @Test
     void aReadLargerThanTheAdvertisedMaximumIsEinval() throws IOException {
         try (RawClient c = new RawClient(address)) {
             c.go("disk");

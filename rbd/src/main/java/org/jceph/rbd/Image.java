@@ -54,6 +54,29 @@ public interface Image extends AutoCloseable {
     CompletableFuture<byte[]> readAsync(long offset, int length);
 
     /**
+     * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} at its position
+     * (absent objects and holes as zeros); the position moves past them when the future
+     * completes. Leave the buffer alone until then. Heap and direct buffers both work. By
+     * default this reads an array and copies it in; {@link RbdImage} reads the objects' bytes
+     * straight into the buffer (rbd_read into a caller's memory).
+     *
+     * @param offset where the range starts
+     * @param dst where the bytes go: its remaining bytes, not read-only
+     * @return a future of how many bytes were read (all of them)
+     * @throws java.nio.ReadOnlyBufferException at once when {@code dst} is read-only
+     */
+    default CompletableFuture<Integer> readAsync(long offset, java.nio.ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
+        int n = dst.remaining();
+        return readAsync(offset, n).thenApply(b -> {
+            dst.put(b);
+            return n;
+        });
+    }
+
+    /**
      * Writes a range. With {@code fua} (NBD's force unit access) the future completes only once
      * the data is on the OSDs, whatever a client cache would do.
      *
@@ -63,6 +86,27 @@ public interface Image extends AutoCloseable {
      * @return a future completed when the write is acknowledged
      */
     CompletableFuture<Void> writeAsync(long offset, byte[] data, boolean fua);
+
+    /**
+     * Writes {@code data}'s remaining bytes (its position is not moved); leave them unchanged
+     * until the future completes. By default they are copied into an array (none when the buffer
+     * is one whole array); {@link RbdImage} hands the buffer down as it is.
+     *
+     * @param offset where
+     * @param data the bytes
+     * @param fua whether the write must be durable when it completes
+     * @return a future completed when the write is acknowledged
+     */
+    default CompletableFuture<Void> writeAsync(long offset, java.nio.ByteBuffer data, boolean fua) {
+        byte[] bytes;
+        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0 && data.remaining() == data.array().length) {
+            bytes = data.array();
+        } else {
+            bytes = new byte[data.remaining()];
+            data.duplicate().get(bytes);
+        }
+        return writeAsync(offset, bytes, fua);
+    }
 
     /**
      * Discards a range: it reads back as zeros.

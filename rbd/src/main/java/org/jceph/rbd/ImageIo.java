@@ -69,6 +69,10 @@ final class ImageIo {
             });
         }
         byte[] out = new byte[length];
+        if (img.parent == null) {
+            // each object's bytes land in out straight from the reply: one copy, no array per object
+            return readUncached(offset, java.nio.ByteBuffer.wrap(out)).thenApply(v -> out);
+        }
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (ObjectExtent x : extents) {
             parts.add(img.io.readAsync(img.object(x.objectNumber()), x.offset(), (int) x.length()).handle((data, err) -> {
@@ -96,6 +100,89 @@ final class ImageIo {
             return all.thenApply(v -> out); // no clone: no read-through bookkeeping on the read path
         }
         return all.thenCompose(v -> CompletableFuture.allOf(img.parentIo.parentReads(out))).thenApply(v -> out);
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} from its position
+     * (neither position nor limit is moved). Without a parent, each object's piece is read
+     * straight into a view of {@code dst} (one copy, from the received message); only holes and
+     * the part past a short object are zero-filled. A clone reads through the array path (the
+     * parent's bytes are laid over it) and is copied in once.
+     */
+    CompletableFuture<Void> readUncached(long offset, java.nio.ByteBuffer dst) {
+        int length = dst.remaining();
+        int base = dst.position();
+        if (img.parent != null) {
+            return readUncached(offset, length).thenAccept(data -> dst.put(base, data));
+        }
+        List<ObjectExtent> extents = Striper.fileToExtents(img.layout, offset, length);
+        if (extents.size() == 1) {
+            return readObjectInto(extents.get(0), dst, base);
+        }
+        CompletableFuture<?>[] parts = new CompletableFuture<?>[extents.size()];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = readObjectInto(extents.get(i), dst, base);
+        }
+        return CompletableFuture.allOf(parts);
+    }
+
+    /** Reads extent {@code x} into its ranges of {@code dst} (relative to {@code base}); absent bytes as zeros. */
+    private CompletableFuture<Void> readObjectInto(ObjectExtent x, java.nio.ByteBuffer dst, int base) {
+        String oid = img.object(x.objectNumber());
+        List<long[]> ranges = x.bufferExtents();
+        if (ranges.size() == 1) {
+            int at = base + (int) ranges.get(0)[0];
+            int len = (int) ranges.get(0)[1];
+            java.nio.ByteBuffer view = dst.slice(at, len);
+            return img.io.readAsync(oid, x.offset(), view).handle((n, err) -> {
+                if (err != null) {
+                    Throwable c = RadosException.unwrap(err);
+                    if (!(c instanceof RadosException.ObjectNotFoundException)) {
+                        throw c instanceof RuntimeException re ? re : new CompletionException(c);
+                    }
+                    n = 0; // never written: zeros
+                }
+                zero(dst, at + n, at + len); // past a short object: zeros
+                return null;
+            });
+        }
+        // striping gathers several ranges of dst into this object: read it whole, scatter it
+        return img.io.readAsync(oid, x.offset(), (int) x.length()).handle((data, err) -> {
+            if (err != null) {
+                Throwable c = RadosException.unwrap(err);
+                if (!(c instanceof RadosException.ObjectNotFoundException)) {
+                    throw c instanceof RuntimeException re ? re : new CompletionException(c);
+                }
+                data = new byte[0];
+            }
+            int from = 0;
+            for (long[] b : ranges) {
+                int at = base + (int) b[0];
+                int n = (int) Math.max(0, Math.min(b[1], data.length - from));
+                if (n > 0) {
+                    dst.put(at, data, from, n);
+                }
+                zero(dst, at + n, at + (int) b[1]);
+                from += (int) b[1];
+            }
+            return null;
+        });
+    }
+
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
+    /** Zero-fills {@code b}'s bytes [from, to) (absolute; position and limit unchanged). */
+    static void zero(java.nio.ByteBuffer b, int from, int to) {
+        if (from >= to) {
+            return;
+        }
+        if (b.hasArray()) {
+            java.util.Arrays.fill(b.array(), b.arrayOffset() + from, b.arrayOffset() + to, (byte) 0);
+            return;
+        }
+        for (int at = from; at < to; at += ZEROS.length) {
+            b.put(at, ZEROS, 0, Math.min(ZEROS.length, to - at));
+        }
     }
 
     CompletableFuture<Void> writeUncached(long offset, byte[] data) {

@@ -174,6 +174,11 @@ final class ImageLifecycle {
             }
 
             @Override
+            public CompletableFuture<Void> read(long offset, java.nio.ByteBuffer dst) {
+                return img.objectIo.readUncached(offset, dst); // straight into the caller's buffer
+            }
+
+            @Override
             public CompletableFuture<Void> write(long offset, byte[] data) {
                 return img.objectIo.writeUncached(offset, data);
             }

@@ -710,6 +710,49 @@ public final class RbdImage implements Image {
         return c != null ? c.read(offset, length) : objectIo.readUncached(offset, length);
     }
 
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} at its position;
+     * absent objects and holes read as zeros, and the position moves past the bytes when the
+     * future completes (leave the buffer alone until then). Each object's bytes are copied once,
+     * straight from the received message into the buffer (heap or direct): no array per read;
+     * only holes are zero-filled. A clone's reads through its parent copy once more.
+     *
+     * @param offset where to read, within the image
+     * @param dst where the bytes go: its remaining bytes, not read-only
+     * @return a future of how many bytes were read (all of them)
+     * @throws java.nio.ReadOnlyBufferException at once when {@code dst} is read-only
+     */
+    @Override
+    public CompletableFuture<Integer> readAsync(long offset, java.nio.ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
+        int length = dst.remaining();
+        checkRange(offset, length);
+        if (length == 0) {
+            return CompletableFuture.completedFuture(0);
+        }
+        int pos = dst.position();
+        org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK
+        CompletableFuture<Void> f = c != null ? c.read(offset, dst) : objectIo.readUncached(offset, dst);
+        return f.thenApply(v -> {
+            dst.position(pos + length);
+            return length;
+        });
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst}, waiting at most the
+     * I/O timeout: see {@link #readAsync(long, java.nio.ByteBuffer)}.
+     *
+     * @param offset where to read, within the image
+     * @param dst where the bytes go
+     * @return how many bytes were read (all of them)
+     */
+    public int read(long offset, java.nio.ByteBuffer dst) {
+        return await(readAsync(offset, dst), "read");
+    }
+
 
 
 
@@ -751,6 +794,33 @@ public final class RbdImage implements Image {
                 p.close();
             }
         })) : objectIo.writeUncached(offset, data);
+    }
+
+    /**
+     * Writes {@code data}'s remaining bytes at {@code offset} (its position is not moved), as
+     * {@link #writeAsync(long, byte[], boolean)} without an array: the cache copies them in
+     * writeback mode; otherwise (write-around, no cache) each object's piece is a view of the
+     * buffer, so a direct buffer's memory is what the socket reads. Leave the bytes unchanged
+     * until the future completes.
+     *
+     * @param offset where to write, within the image
+     * @param data what to write: its remaining bytes
+     * @param fua force the data to the OSDs before completing
+     * @return a future completed when the write is acknowledged (durable, unless cached)
+     */
+    @Override
+    public CompletableFuture<Void> writeAsync(long offset, java.nio.ByteBuffer data, boolean fua) {
+        checkWritable();
+        checkRange(offset, data.remaining());
+        java.nio.ByteBuffer view = data.slice();
+        org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK: the lock is ours before a write is cached
+        return c != null ? cacheGate.around(() -> permit().thenCompose(p -> {
+            try {
+                return c.write(offset, view, fua);
+            } finally {
+                p.close();
+            }
+        })) : objectIo.writeUncached(offset, view);
     }
 
 

@@ -33,6 +33,45 @@ class RbdImageIT extends LiveRbdTest {
         Arrays.fill(model, dOff, dOff + dLen, (byte) 0);
         assertArrayEquals(model, export(name), "librbd exports what jceph wrote");
         assertArrayEquals(model, img.readAsync(0, model.length).get(), "jceph reads back what it wrote");
+        readsIntoBuffers(img, model, seed);
+    }
+
+    /**
+     * Reads into callers' buffers (heap at a position, direct) land exactly the model's bytes:
+     * holes, discarded ranges and the part past a short object as zeros over a buffer full of
+     * garbage, the bytes around the range untouched, the position moved past it.
+     */
+    static void readsIntoBuffers(RbdImage img, byte[] model, long seed) throws Exception {
+        Random r = new Random(seed ^ 0x5eed);
+        int size = model.length;
+        int[][] ranges = {{0, size}, {size / 5 - 1000, 9000}, {size / 5 + 10, 3 * 4096}, {size - 4096, 4096}};
+        for (int i = 0; i < 24; i++) {
+            int[] rg;
+            if (i < ranges.length) {
+                rg = ranges[i];
+            } else {
+                int len = 1 + r.nextInt(Math.min(size, 3 << 20));
+                rg = new int[] {r.nextInt(size - len + 1), len};
+            }
+            int off = rg[0];
+            int len = rg[1];
+            int pad = 1 + r.nextInt(100);
+            java.nio.ByteBuffer buf = (i % 2 == 0) ? java.nio.ByteBuffer.allocate(len + 2 * pad)
+                    : java.nio.ByteBuffer.allocateDirect(len + 2 * pad);
+            for (int k = 0; k < buf.capacity(); k++) {
+                buf.put(k, (byte) 0x5a); // garbage where zeros must land
+            }
+            buf.position(pad).limit(pad + len);
+            assertEquals(len, img.readAsync(off, buf).get(), "bytes read at " + off + "+" + len);
+            assertEquals(pad + len, buf.position(), "position moved past the bytes");
+            buf.clear(); // the whole buffer, to look around the range too
+            byte[] got = new byte[len];
+            buf.get(pad, got);
+            assertArrayEquals(Arrays.copyOfRange(model, off, off + len), got,
+                    (buf.isDirect() ? "direct" : "heap") + " read " + off + "+" + len);
+            assertEquals((byte) 0x5a, buf.get(pad - 1), "byte before the range untouched");
+            assertEquals((byte) 0x5a, buf.get(pad + len), "byte after the range untouched");
+        }
     }
 
     @Test

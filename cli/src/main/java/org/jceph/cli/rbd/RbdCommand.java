@@ -1234,6 +1234,11 @@ public final class RbdCommand {
             long ops = total / ioSize;
             Semaphore slots = new Semaphore(threads);
             AtomicReference<Throwable> failure = new AtomicReference<>();
+            // reads land in one of io-threads reused buffers (as rbd_read fills a caller's memory)
+            java.util.concurrent.ConcurrentLinkedQueue<java.nio.ByteBuffer> bufs = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            for (int i = 0; i < threads; i++) {
+                bufs.add(java.nio.ByteBuffer.allocate(ioSize));
+            }
             long cpu0 = cpu();
             long t0 = System.nanoTime();
             long seq = 0;
@@ -1241,10 +1246,19 @@ public final class RbdCommand {
                 slots.acquire();
                 long off = (rand ? (long) (r.nextDouble() * blocks) : seq++ % blocks) * ioSize;
                 boolean write = mixed ? mix.nextInt(100) >= readPercent : type.equals("write");
-                CompletableFuture<?> f = write ? img.writeAsync(off, buf) : img.readAsync(off, ioSize);
+                java.nio.ByteBuffer into = write ? null : bufs.poll(); // a slot holds one buffer
+                CompletableFuture<?> f;
+                try {
+                    f = write ? img.writeAsync(off, buf) : img.readAsync(off, into.clear());
+                } catch (RuntimeException e) {
+                    f = CompletableFuture.failedFuture(e);
+                }
                 f.whenComplete((v, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
+                    }
+                    if (into != null) {
+                        bufs.add(into);
                     }
                     slots.release();
                 });

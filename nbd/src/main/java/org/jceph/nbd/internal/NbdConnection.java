@@ -51,6 +51,8 @@ public final class NbdConnection implements Runnable {
     private final Semaphore inFlight;
     private final Object writeLock = new Object();
     private final String peer;
+    /** Payload buffers of READ replies and WRITE requests, reused (64 MiB idle at most). */
+    private final DirectBuffers buffers = new DirectBuffers(64L << 20);
 
     private boolean structured;
     private boolean noZeroes;
@@ -348,19 +350,29 @@ public final class NbdConnection implements Runnable {
                 return;
             }
             acquireSlot();
-            ByteBuffer payload = type == CMD_WRITE ? readBuffer((int) length) : null;
+            // a WRITE's data is read into a reused direct buffer (no JDK temporary copy), a READ's
+            // reply data goes into one; either is given back once the request is answered
+            ByteBuffer payload = type == CMD_WRITE ? readPooled((int) length)
+                    : type == CMD_READ && length <= settings.maxPayload() ? buffers.take((int) length) : null;
             CompletableFuture<?> op;
+            boolean refused = false; // thrown before any I/O started: nothing holds the buffer
             try {
                 op = dispatch(export, type, flags, cookie, offset, length, payload);
             } catch (RuntimeException e) {
                 op = CompletableFuture.failedFuture(e);
+                refused = true;
             }
+            boolean noIoStarted = refused;
             op.whenComplete((result, failure) -> {
                 try {
                     if (failure != null) {
                         replyError(type, cookie, errnoOf(failure));
                     }
                 } finally {
+                    if (payload != null && (failure == null || noIoStarted)) {
+                        // after a failed I/O some object op may still use it (allOf fails on the first error)
+                        buffers.give(payload);
+                    }
                     inFlight.release();
                 }
             });
@@ -391,7 +403,7 @@ public final class NbdConnection implements Runnable {
                 if (!inRange) {
                     throw new NbdIoException(NbdIoException.EINVAL, "read beyond the end");
                 }
-                return e.read(offset, (int) length).thenAccept(data -> replyRead(cookie, offset, data));
+                return e.read(offset, payload).thenRun(() -> replyRead(cookie, offset, payload));
             }
             case CMD_WRITE -> {
                 if (e.readOnly()) {
@@ -538,6 +550,22 @@ public final class NbdConnection implements Runnable {
         }
     }
 
+    /** Reads {@code n} bytes into a buffer of the pool (given back if the read fails). */
+    private ByteBuffer readPooled(int n) throws IOException {
+        ByteBuffer b = buffers.take(n);
+        try {
+            while (b.hasRemaining()) {
+                if (channel.read(b) < 0) {
+                    throw new EOFException();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            buffers.give(b);
+            throw e;
+        }
+        return b.flip();
+    }
+
     private ByteBuffer readBuffer(int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining()) {
@@ -561,6 +589,7 @@ public final class NbdConnection implements Runnable {
     }
 
     private void closeQuietly() {
+        buffers.close();
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -80,6 +80,20 @@ public final class WritebackCache {
         CompletableFuture<byte[]> read(long offset, int length);
 
         /**
+         * Reads from the OSDs {@code dst.remaining()} bytes into {@code dst} at its position
+         * (position and limit are not moved). By default through {@link #read(long, int)} and a
+         * copy.
+         *
+         * @param offset image offset
+         * @param dst where the bytes go
+         * @return completed when all of them are there
+         */
+        default CompletableFuture<Void> read(long offset, ByteBuffer dst) {
+            int at = dst.position();
+            return read(offset, dst.remaining()).thenAccept(b -> dst.put(at, b));
+        }
+
+        /**
          * Writes to the OSDs; {@code data} is not changed until the future completes.
          *
          * @param offset image offset
@@ -413,17 +427,33 @@ public final class WritebackCache {
      * @return completed when the write is acknowledged
      */
     public CompletableFuture<Void> write(long offset, byte[] data, boolean fua) {
+        return write(offset, ByteBuffer.wrap(data), fua);
+    }
+
+    /**
+     * As {@link #write(long, byte[], boolean)} with {@code data}'s remaining bytes (its position is
+     * not moved): in write-around mode (or when larger than max_dirty) they are sent as they are
+     * (a direct buffer's memory is what the socket reads), so leave them unchanged until the
+     * future completes; in writeback mode they are copied before the call returns.
+     *
+     * @param offset image offset
+     * @param data the bytes
+     * @param fua complete only once the OSDs have them
+     * @return as {@link #write(long, byte[], boolean)}
+     */
+    public CompletableFuture<Void> write(long offset, ByteBuffer data, boolean fua) {
+        data = data.slice(); // position 0: the ops and dirty pieces read it with absolute gets
         List<Runnable> after = new ArrayList<>();
         CompletableFuture<Void> result;
         synchronized (this) {
             if (closed) {
                 return CompletableFuture.failedFuture(closedError());
             }
-            if (!writeback() || data.length > settings.maxDirty()) {
-                trimDirty(offset, data.length);
-                Op op = addOp(nextSeq++, offset, data.length, ByteBuffer.wrap(data), null, false, after);
+            if (!writeback() || data.remaining() > settings.maxDirty()) {
+                trimDirty(offset, data.remaining());
+                Op op = addOp(nextSeq++, offset, data.remaining(), data, null, false, after);
                 result = op.done = new CompletableFuture<>();
-            } else if (waiters.isEmpty() && room(data.length)) {
+            } else if (waiters.isEmpty() && room(data.remaining())) {
                 long seq = insertDirty(offset, copy(data));
                 result = fua ? flushTo(seq, false, after) : CompletableFuture.completedFuture(null);
                 pump(after);
@@ -513,6 +543,67 @@ public final class WritebackCache {
                 }
             }
             return buf;
+        });
+    }
+
+    /**
+     * Reads into {@code dst}'s remaining bytes (position and limit not moved), with the
+     * acknowledged writes not yet on the OSDs laid over what the OSDs return: as
+     * {@link #read(long, int)}, without an array of the read's size.
+     *
+     * @param offset image offset
+     * @param dst where the bytes go
+     * @return completed when all of them are there
+     */
+    public CompletableFuture<Void> read(long offset, ByteBuffer dst) {
+        int length = dst.remaining();
+        int base = dst.position();
+        boolean nothingHeld;
+        synchronized (this) {
+            nothingHeld = opCount == 0 && dirtyByOff.isEmpty();
+        }
+        if (nothingHeld) {
+            return backend.read(offset, dst); // no lists, no overlay stage (sent outside the lock)
+        }
+        List<long[]> at = new ArrayList<>();
+        List<byte[]> bytes = new ArrayList<>();
+        long end = offset + length;
+        synchronized (this) {
+            Map.Entry<Long, Dirty> cover = dirtyByOff.floorEntry(offset);
+            if (cover != null && cover.getValue().end() >= end) {
+                // dirty bytes are newer than anything in flight under them: they are the answer
+                Dirty d = cover.getValue();
+                int from = (int) (offset - d.off);
+                dst.put(base, d.data, from, length);
+                return CompletableFuture.completedFuture(null);
+            }
+            if (opCount > 0) {
+                List<Op> ops = overlappingOps(offset, end);
+                ops.sort(Comparator.comparingLong(o -> o.seq));
+                for (Op o : ops) {
+                    overlay(o.off, o.data, o.len, offset, end, at, bytes);
+                }
+            }
+            for (Dirty d : overlappingDirty(offset, end)) {
+                overlay(d.off, d.data, d.len(), offset, end, at, bytes);
+            }
+        }
+        if (at.isEmpty()) {
+            return backend.read(offset, dst);
+        }
+        return backend.read(offset, dst).thenRun(() -> {
+            for (int i = 0; i < at.size(); i++) {
+                byte[] b = bytes.get(i);
+                int to = base + (int) at.get(i)[0];
+                if (b == null) {
+                    int n = (int) at.get(i)[1];
+                    for (int k = 0; k < n; k++) {
+                        dst.put(to + k, (byte) 0);
+                    }
+                } else {
+                    dst.put(to, b);
+                }
+            }
         });
     }
 
@@ -620,11 +711,14 @@ public final class WritebackCache {
     }
 
     /** The cache's copy of {@code data}: pooled direct memory for a large write, an array for a small one. */
-    private Held copy(byte[] data) {
-        if (data.length < directCopyMin) {
-            return new Held(ByteBuffer.wrap(data.clone()), false);
+    private Held copy(ByteBuffer data) {
+        int length = data.remaining();
+        if (length < directCopyMin) {
+            byte[] a = new byte[length];
+            data.get(data.position(), a);
+            return new Held(ByteBuffer.wrap(a), false);
         }
-        int cap = Integer.highestOneBit(data.length - 1) << 1;
+        int cap = Integer.highestOneBit(length - 1) << 1;
         ArrayDeque<ByteBuffer> q = idle.get(cap);
         ByteBuffer b;
         if (q == null || q.isEmpty()) {
@@ -634,7 +728,7 @@ public final class WritebackCache {
             idleBytes -= cap;
         }
         b.clear();
-        b.put(data).flip();
+        b.put(data.duplicate()).flip();
         return new Held(b, true);
     }
 

@@ -349,7 +349,17 @@ class WritebackCacheTest {
             int len = 1 + rnd.nextInt(Math.min(span - off, rnd.nextBoolean() ? 512 : 12000));
             if (what < 45) {
                 byte[] d = fill(len, 1 + rnd.nextInt(250));
-                CompletableFuture<Void> w = c.write(off, d, rnd.nextInt(10) == 0);
+                boolean fua = rnd.nextInt(10) == 0;
+                CompletableFuture<Void> w;
+                if (step % 3 == 0) {
+                    // a direct buffer at a position (the NBD server's): its remaining bytes are the write
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(len + 5);
+                    b.position(5);
+                    b.put(d).position(5);
+                    w = c.write(off, b, fua);
+                } else {
+                    w = c.write(off, d, fua);
+                }
                 // Writes are applied to the model in issue order: the cache orders overlapping ones.
                 System.arraycopy(d, 0, model, off, len);
                 settle(be, rnd, w);
@@ -360,6 +370,15 @@ class WritebackCacheTest {
             } else if (what < 80) {
                 assertArrayEquals(Arrays.copyOfRange(model, off, off + len), c.read(off, len).join(),
                         "seed " + seed + " step " + step + ": read " + off + "+" + len);
+                // the same read into a caller's buffer (at a position, direct on odd steps)
+                java.nio.ByteBuffer into = step % 2 == 0 ? java.nio.ByteBuffer.allocate(len + 3)
+                        : java.nio.ByteBuffer.allocateDirect(len + 3);
+                into.position(3);
+                c.read(off, into).join();
+                byte[] got = new byte[len];
+                into.get(3, got);
+                assertArrayEquals(Arrays.copyOfRange(model, off, off + len), got,
+                        "seed " + seed + " step " + step + ": read into a buffer " + off + "+" + len);
             } else if (what < 90) {
                 CompletableFuture<Void> f = c.flush(rnd.nextBoolean());
                 settle(be, rnd, f);
