@@ -12,12 +12,8 @@ public final class Main {
     private Main() {
     }
 
-    /** Set by {@link #main}: the process ends with the command (not so for a test calling {@link #run}). */
-    private static volatile boolean ownsProcess;
-
     public static void main(String[] args) {
         startupDefaults(args);
-        ownsProcess = true;
         int rc = run(args, System.out, System.err);
         System.out.flush();
         System.exit(rc);
@@ -66,33 +62,6 @@ public final class Main {
                 System.setProperty("io.netty.leakDetection.level", "disabled");
             }
         }
-    }
-
-    /**
-     * Ends the process with status 0 right after a read-only command (rados lspools, rbd ls)
-     * printed its output, without closing the client: its sessions hold nothing to write back
-     * (no watch, no lock, no op in flight), the kernel closes the sockets as the process exits, and
-     * the monitor and OSDs drop a client session that closes. The orderly close (the I/O thread
-     * stopped, the timer and completion threads joined, then the JVM's shutdown) costs a short
-     * command some 10-40 ms (docs/BENCHMARKS.md, Session 11: CLI start-up). Only when
-     * {@link #main} runs the command and {@code out} is the process's stdout, and only when
-     * everything printed reached it (a failed write takes the ordinary path); otherwise it
-     * returns and the command closes as usual. {@code -Djceph.cli.fastExit=false} (in JAVA_OPTS)
-     * keeps the orderly close, for measurements.
-     *
-     * @param out where the command printed
-     * @param err its error stream
-     */
-    public static void exitAfterReadOnly(PrintStream out, PrintStream err) {
-        if (!ownsProcess || out != System.out || "false".equals(System.getProperty("jceph.cli.fastExit"))) {
-            return;
-        }
-        out.flush();
-        err.flush();
-        if (out.checkError() || err.checkError()) {
-            return;
-        }
-        Runtime.getRuntime().halt(0);
     }
 
     /** A command that runs for a moment: bin/jceph's rule (bench, serve, import, export and demo are long). */

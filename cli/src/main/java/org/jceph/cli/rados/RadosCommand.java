@@ -174,7 +174,6 @@ public final class RadosCommand {
                 for (String name : client.listPools().values()) {
                     out.println(name);
                 }
-                org.jceph.cli.Main.exitAfterReadOnly(out, err);
                 return 0;
             }
             if (cmd.equals("df")) {

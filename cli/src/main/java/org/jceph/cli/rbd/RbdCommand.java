@@ -160,7 +160,6 @@ public final class RbdCommand {
                 case "ls", "list" -> {
                     String pool = poolArg(a, 1);
                     RbdList.list(rados, io(rados, pool), a.flags().contains("l") || a.flags().contains("long"), a, out, err);
-                    org.jceph.cli.Main.exitAfterReadOnly(out, err);
                 }
                 case "info" -> {
                     String[] spec = spec(a, 1);
