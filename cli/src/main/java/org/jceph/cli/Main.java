@@ -35,6 +35,10 @@ public final class Main {
      *       import or export: the launcher's rule for C1): a command that exchanges a few small
      *       messages gains nothing from the pooled allocator, whose arenas and thread caches it
      *       would set up for nothing.</li>
+     *   <li>{@code io.netty.leakDetection.level} disabled, for a short command only: Netty samples
+     *       one buffer in 128 for leak tracking, recording a stack trace for it; a process that
+     *       lives a moment never reports a leak (the check runs when a tracked buffer is
+     *       collected), so the sampling is work for nothing.</li>
      * </ul>
      *
      * @param args the command line (which command decides the allocator)
@@ -50,8 +54,13 @@ public final class Main {
             // locally administered, so it cannot be taken for a real interface's address
             System.setProperty("io.netty.machineId", "02:00:00:00:00:00:00:01");
         }
-        if (System.getProperty("io.netty.allocator.type") == null && shortCommand(args)) {
-            System.setProperty("io.netty.allocator.type", "unpooled");
+        if (shortCommand(args)) {
+            if (System.getProperty("io.netty.allocator.type") == null) {
+                System.setProperty("io.netty.allocator.type", "unpooled");
+            }
+            if (System.getProperty("io.netty.leakDetection.level") == null) {
+                System.setProperty("io.netty.leakDetection.level", "disabled");
+            }
         }
     }
 

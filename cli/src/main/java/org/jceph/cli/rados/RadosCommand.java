@@ -171,7 +171,9 @@ public final class RadosCommand {
         try (RadosClient client = RadosClient.connect(config)) {
             String cmd = pos.get(0);
             if (cmd.equals("lspools")) {
-                client.listPools().values().forEach(out::println);
+                for (String name : client.listPools().values()) {
+                    out.println(name);
+                }
                 return 0;
             }
             if (cmd.equals("df")) {
