@@ -1181,7 +1181,7 @@ public final class RbdCommand {
         return out;
     }
 
-    private static Args parse(String[] argv) {
+    static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();
         List<String> ceph = new ArrayList<>();
         Map<String, String> opts = new java.util.HashMap<>();
