@@ -112,7 +112,7 @@ final class ParentIo {
                 continue;
             }
             int at = (int) b[0];
-            CompletableFuture<Void> f = p.readAsync(imageOff, (int) n)
+            CompletableFuture<Void> f = img.parentBytes(p, imageOff, (int) n)
                     .thenAccept(d -> System.arraycopy(d, 0, out, at, d.length));
             synchronized (pendingParentReads) {
                 pendingParentReads.computeIfAbsent(out, k -> new ArrayList<>()).add(f);
@@ -403,7 +403,7 @@ final class ParentIo {
         if (len <= 0) {
             return CompletableFuture.completedFuture(new byte[0]);
         }
-        return p.readAsync(start, (int) len).thenApply(d -> {
+        return img.parentBytes(p, start, (int) len).thenApply(d -> {
             int end = d.length;
             while (end > 0 && d[end - 1] == 0) {
                 end--;

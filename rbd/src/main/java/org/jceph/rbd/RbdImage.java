@@ -97,6 +97,42 @@ public final class RbdImage implements Image {
     volatile Parent parent;
 
     /**
+     * How a clone sees its parent's bytes when they are not the parent's raw bytes: layered
+     * encryption ({@code org.jceph.rbd.crypto}), where the clone has its own key and data offset
+     * and the parent's plaintext must be re-encrypted under the clone's key for each read-through
+     * and copy-up. Null (the default): the parent's raw bytes, as for any other clone.
+     */
+    public interface ParentView {
+        /**
+         * The bytes the clone's raw range [offset, offset + length) holds through its parent.
+         * The range lies below the parent overlap.
+         *
+         * @param offset raw offset in the clone
+         * @param length bytes
+         * @return the bytes, exactly {@code length} of them
+         */
+        CompletableFuture<byte[]> read(long offset, int length);
+    }
+
+    private volatile ParentView parentView;
+
+    /**
+     * Sets (or, with null, removes) how this clone reads its parent's bytes; the encryption layer
+     * sets it while a layered encryption is loaded, and removes it when that is closed.
+     *
+     * @param view the view, or null for the parent's raw bytes
+     */
+    public void parentView(ParentView view) {
+        this.parentView = view;
+    }
+
+    /** The parent's bytes for the clone's raw range, through the {@link ParentView} if one is set. */
+    CompletableFuture<byte[]> parentBytes(Parent p, long offset, int length) {
+        ParentView v = parentView;
+        return v != null && p.raw() == null ? v.read(offset, length) : p.readAsync(offset, length);
+    }
+
+    /**
      * A clone's parent: the image at its snapshot, and how many bytes of the child still read
      * through to it (the overlap; it only shrinks).
      */

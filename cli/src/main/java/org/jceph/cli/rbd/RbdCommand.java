@@ -1148,7 +1148,40 @@ public final class RbdCommand {
             "site-name", "direction", "remote-client-name", "remote-cluster", "remote-mon-host",
             "remote-key-file", "source-spec", "source-spec-path", "dest", "token-path");
 
-    private static Args parse(String[] argv) {
+    /** Options the newer tools take once per image layer (encryption_load2): the n-th repeat is kept as NAME#n. */
+    private static final java.util.Set<String> LAYER_OPTIONS = java.util.Set.of("encryption-format",
+            "encryption-passphrase-file");
+
+    private static void putOpt(Map<String, String> opts, String name, String value) {
+        if (LAYER_OPTIONS.contains(name) && opts.containsKey(name)) {
+            int n = 2;
+            while (opts.containsKey(name + "#" + n)) {
+                n++;
+            }
+            opts.put(name + "#" + n, value);
+        } else {
+            opts.put(name, value);
+        }
+    }
+
+    /**
+     * Every value given to an option the tools take once per layer, in order.
+     *
+     * @param a the parsed arguments
+     * @param name the option
+     * @return its values, empty when not given
+     */
+    static List<String> layerOpts(Args a, String name) {
+        List<String> out = new ArrayList<>();
+        String v = a.opts().get(name);
+        for (int n = 2; v != null; n++) {
+            out.add(v);
+            v = a.opts().get(name + "#" + n);
+        }
+        return out;
+    }
+
+    static Args parse(String[] argv) {
         List<String> pos = new ArrayList<>();
         List<String> ceph = new ArrayList<>();
         Map<String, String> opts = new java.util.HashMap<>();
@@ -1179,11 +1212,7 @@ public final class RbdCommand {
                         if (!VALUE_OPTIONS.contains(name)) {
                             throw new UnknownOption(eq >= 0 ? "--" + name : s);
                         }
-                        if (eq >= 0) {
-                            opts.put(name, k.substring(eq + 1));
-                        } else {
-                            opts.put(k, value(argv, ++i, s));
-                        }
+                        putOpt(opts, name, eq >= 0 ? k.substring(eq + 1) : value(argv, ++i, s));
                     } else if (s.length() > 1 && s.startsWith("-") && !s.matches("-\\d.*")) {
                         throw new UnknownOption(s);
                     } else {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.jceph.cli.UsageException;
 import org.jceph.rados.RadosClient;
 import org.jceph.rbd.Image;
@@ -88,25 +89,37 @@ final class RbdEncryptionCommands {
     /**
      * Loads encryption on an opened image when the command line asks for it
      * ({@code --encryption-format luks1|luks2|luks --encryption-passphrase-file FILE}, the options
-     * newer rbd tools take); otherwise returns the image itself.
+     * newer rbd tools take); otherwise returns the image itself. Both options may be repeated,
+     * once per layer of a clone whose layers have their own keys (the image's first, then its
+     * parent's ...), as Reef's tool takes them for {@code rbd_encryption_load2}.
      */
     static Image maybeLoad(RbdCommand.Args a, Image image) throws IOException {
-        String format = a.opt("encryption-format", null);
-        String file = a.opt("encryption-passphrase-file", null);
-        if (format == null && file == null) {
+        List<String> formats = RbdCommand.layerOpts(a, "encryption-format");
+        List<String> files = RbdCommand.layerOpts(a, "encryption-passphrase-file");
+        if (formats.isEmpty() && files.isEmpty()) {
             return image;
         }
-        if (format == null || file == null) {
-            throw new UsageException("--encryption-format and --encryption-passphrase-file go together");
+        if (formats.size() != files.size()) {
+            throw new UsageException("--encryption-format and --encryption-passphrase-file go together, once per layer");
         }
-        EncryptionFormat f = switch (format) {
-            case "luks1" -> EncryptionFormat.LUKS1;
-            case "luks2" -> EncryptionFormat.LUKS2;
-            case "luks" -> EncryptionFormat.LUKS;
-            default -> throw new UsageException("--encryption-format must be luks1, luks2 or luks");
-        };
-        EncryptedImage e = Luks.load(image, f, Files.readAllBytes(Path.of(file)));
-        return e;
+        List<Luks.LayerSpec> specs = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < formats.size(); i++) {
+                EncryptionFormat f = switch (formats.get(i)) {
+                    case "luks1" -> EncryptionFormat.LUKS1;
+                    case "luks2" -> EncryptionFormat.LUKS2;
+                    case "luks" -> EncryptionFormat.LUKS;
+                    default -> throw new UsageException("--encryption-format must be luks1, luks2 or luks");
+                };
+                specs.add(new Luks.LayerSpec(f, Files.readAllBytes(Path.of(files.get(i)))));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Luks.LayerSpec s : specs) {
+                java.util.Arrays.fill(s.passphrase(), (byte) 0);
+            }
+            throw e;
+        }
+        return Luks.load(image, specs);
     }
 
     static String errnoText(int errno) {

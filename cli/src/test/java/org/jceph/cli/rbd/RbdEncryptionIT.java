@@ -116,19 +116,41 @@ class RbdEncryptionIT {
             bothFormat(c, pool, "enc-l2", "luks2", "offset: 16777216 [bytes]");
         }
         sameRefusal(c, "encryption", "format", pool + "/enc-small", "luks3", pass);
-        c.rbdOrThrow("create", "--size", "40M", pool + "/enc-parent");
+        byte[] parentData = new byte[40 << 20];
+        new Random(40).nextBytes(parentData);
+        Path parentFile = tmp.resolve("enc-parent.raw");
+        Files.write(parentFile, parentData);
+        c.rbdOrThrow("import", "--no-progress", parentFile.toString(), pool + "/enc-parent");
         c.rbdOrThrow("snap", "create", pool + "/enc-parent@s");
         c.rbdOrThrow("snap", "protect", pool + "/enc-parent@s");
         c.rbdOrThrow("clone", pool + "/enc-parent@s", pool + "/enc-child");
         if (pacific) {
             sameRefusal(c, "encryption", "format", pool + "/enc-child", "luks2", pass);
         } else {
-            // Reef's librbd formats a clone (a header with its own magic); jceph refuses, saying why
-            c.rbdOrThrow("clone", pool + "/enc-parent@s", pool + "/enc-child2");
-            c.rbdOrThrow("encryption", "format", pool + "/enc-child2", "luks2", pass);
-            Result r = runRc(c, "encryption", "format", pool + "/enc-child", "luks2", pass);
-            assertEquals(95, r.rc(), r.err());
-            assertEquals("rbd: encryption format error: (95) Operation not supported", r.err().strip());
+            // Reef on: both tools format a clone, its header marked with the clone magic (RBDL),
+            // written whole up to the data offset (the same space used)
+            c.rbdOrThrow("clone", pool + "/enc-parent@s", pool + "/enc-child-ours");
+            c.rbdOrThrow("encryption", "format", pool + "/enc-child", "luks2", pass);
+            Result r = runRc(c, "encryption", "format", pool + "/enc-child-ours", "luks2", pass);
+            assertEquals(0, r.rc(), r.err());
+            assertEquals(used(c, pool + "/enc-child"), used(c, pool + "/enc-child-ours"), "rbd du");
+            for (String n : List.of("enc-child", "enc-child-ours")) {
+                Path img = tmp.resolve("hdr-" + n);
+                c.rbdOrThrow("export", "--no-progress", pool + "/" + n, img.toString());
+                byte[] head = Arrays.copyOf(Files.readAllBytes(img), 4);
+                assertEquals("RBDL", new String(head, StandardCharsets.US_ASCII), n);
+            }
+            // the stock tool's LUKS2 clone of a plaintext parent: its plaintext L is the parent's
+            // L (no parent header), the last spec reused for the parent finds no header: plaintext
+            Result e = runRc(c, "export", "--no-progress", "--encryption-format", "luks2",
+                    "--encryption-passphrase-file", pass, pool + "/enc-child", "-");
+            assertEquals(0, e.rc(), e.err());
+            assertArrayEquals(Arrays.copyOf(parentData, 24 << 20), e.bytes());
+            // a spec given for the parent must open it (librbd assumes plaintext only for a reused one)
+            e = runRc(c, "export", "--no-progress", "--encryption-format", "luks2", "--encryption-passphrase-file",
+                    pass, "--encryption-format", "luks", "--encryption-passphrase-file", pass, pool + "/enc-child", "-");
+            assertTrue(e.rc() != 0, e.err());
+            assertEquals("rbd: image enc-parent has no LUKS header", e.err().strip());
         }
         sameRefusal(c, "encryption", "format", pool + "/enc-parent", "luks2", tmp.resolve("missing").toString());
     }

@@ -169,6 +169,21 @@ public final class AesXts {
         }
     }
 
+    /**
+     * Whether both ciphers hold the same key (compared in constant time).
+     *
+     * @param o the other cipher
+     * @return true for the same key
+     */
+    synchronized boolean sameKey(AesXts o) {
+        if (o == this) {
+            return true;
+        }
+        // used while a key chain loads, before either cipher is shared: no lock on the other one
+        return !destroyed && !o.destroyed && java.security.MessageDigest.isEqual(key1, o.key1)
+                && java.security.MessageDigest.isEqual(key2, o.key2);
+    }
+
     /** Zeroes the key copies; the instance is unusable afterwards. */
     public synchronized void destroy() {
         Arrays.fill(key1, (byte) 0);

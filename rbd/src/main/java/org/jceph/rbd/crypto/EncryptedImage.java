@@ -28,13 +28,51 @@ public final class EncryptedImage implements Image {
     private final Object rmwLock = new Object();
     private CompletableFuture<Void> rmwTail = CompletableFuture.completedFuture(null);
     private volatile boolean closed;
+    /** Whether closing this view closes {@link #inner} (not for an ancestor's layer, which its clone owns). */
+    private final boolean ownsInner;
+    /** Run once on close, before the key goes: the ancestors' layers and the clones' parent views. */
+    private final java.util.List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     EncryptedImage(Image inner, AesXts xts, long dataOffset, int sectorSize, int luksVersion) {
+        this(inner, xts, dataOffset, sectorSize, luksVersion, true);
+    }
+
+    EncryptedImage(Image inner, AesXts xts, long dataOffset, int sectorSize, int luksVersion, boolean ownsInner) {
         this.inner = inner;
         this.xts = xts;
         this.dataOffset = dataOffset;
         this.sectorSize = sectorSize;
         this.luksVersion = luksVersion;
+        this.ownsInner = ownsInner;
+    }
+
+    /** Registers something to undo when this view closes (ancestor layers, parent views). */
+    void onClose(Runnable r) {
+        onClose.add(r);
+    }
+
+    /**
+     * Encrypts whole sectors in place, as this layer writes them at plaintext offset {@code at}:
+     * what a clone with its own key makes of its parent's plaintext before it is read through or
+     * copied up.
+     *
+     * @param plain whole sectors of plaintext (encrypted in place)
+     * @param at the plaintext offset of the first, a multiple of the sector size
+     * @return {@code plain}
+     */
+    byte[] encryptSectors(byte[] plain, long at) {
+        return encrypt(plain, at);
+    }
+
+    /** Zeroes the key of a layer that will not be used (a load that failed), leaving the image open. */
+    void discardKey() {
+        closed = true;
+        xts.destroy();
+    }
+
+    /** Whether the two layers encrypt alike: same key, data offset and sector size. */
+    boolean sameCrypto(EncryptedImage o) {
+        return o != null && dataOffset == o.dataOffset && sectorSize == o.sectorSize && xts.sameKey(o.xts);
     }
 
     /**
@@ -231,8 +269,21 @@ public final class EncryptedImage implements Image {
     public void close() {
         if (!closed) {
             closed = true;
+            RuntimeException first = null;
+            for (Runnable r : onClose) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    first = first == null ? e : first;
+                }
+            }
             xts.destroy();
-            inner.close();
+            if (ownsInner) {
+                inner.close();
+            }
+            if (first != null) {
+                throw first;
+            }
         }
     }
 
