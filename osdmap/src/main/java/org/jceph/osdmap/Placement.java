@@ -355,9 +355,8 @@ public final class Placement {
     }
 
     /**
-     * As {@link #pgToUpActing(PgId)}, without the memo of mapped PGs: for a caller that maps each
-     * PG once (osdmaptool --test-map-pgs), where looking every PG up and remembering the first
-     * 65,536 only costs time.
+     * As {@link #pgToUpActing(PgId)}, without the cache of mapped PGs: for a caller that maps
+     * each PG once (osdmaptool --test-map-pgs), where filling the cache only costs time and memory.
      *
      * @param pgOrRaw the PG, raw or folded
      * @return its up and acting sets and primaries
