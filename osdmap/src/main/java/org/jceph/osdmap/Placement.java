@@ -3,6 +3,8 @@ package org.jceph.osdmap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jceph.crush.CrushMap;
 import org.jceph.crush.CrushMapper;
 import org.jceph.crush.CrushRule;
@@ -301,28 +303,60 @@ public final class Placement {
         return chosen;
     }
 
-    /** OSDMap::pg_to_up_acting_osds for a pg (raw or folded). Unknown pool: empty sets. */
+    /**
+     * OSDMap::pg_to_up_acting_osds for a pg (raw or folded). Unknown pool: empty sets. Answers
+     * come from this map's cache of mapped PGs when the PG was mapped before (see {@link #memo}).
+     */
     public Result pgToUpActing(PgId pgOrRaw) {
         PgPool pool = map.pool(pgOrRaw.pool());
         if (pool == null) {
             return new Result(pgOrRaw, List.of(), -1, List.of(), -1);
         }
-        PgId pg = rawPgToPg(pgOrRaw);
-        Result known = memo.get(pg);
+        long seed = stableMod(pgOrRaw.seed(), pool.pgNum(), pool.pgNumMask());
+        AtomicReferenceArray<Result> slots = slots(pgOrRaw.pool(), pool);
+        if (slots == null) {
+            return compute(pool, pgOrRaw, new PgId(pgOrRaw.pool(), seed));
+        }
+        Result known = slots.get((int) seed);
         if (known != null) {
             return known;
         }
+        PgId pg = pgOrRaw.seed() == seed && pgOrRaw.preferred() == -1 ? pgOrRaw : new PgId(pgOrRaw.pool(), seed);
         Result r = compute(pool, pgOrRaw, pg);
-        if (memo.size() < MEMO_MAX) {
-            memo.put(pg, r);
-        }
+        // threads racing on one PG compute equal results; whichever lands is as good as the other
+        slots.set((int) seed, r);
         return r;
     }
 
+    /** The pool's cache slots, one per pg, made on first use; null when the pool is too large to cache. */
+    private AtomicReferenceArray<Result> slots(long poolId, PgPool pool) {
+        AtomicReferenceArray<Result> slots = memo.get(poolId);
+        if (slots != null) {
+            return slots;
+        }
+        long pgNum = pool.pgNum();
+        if (pgNum <= 0 || pgNum > MEMO_MAX_PGS_PER_POOL) {
+            return null;
+        }
+        return memo.computeIfAbsent(poolId, k -> new AtomicReferenceArray<>((int) pgNum));
+    }
+
+    /** PGs this map's cache holds (at most the sum of its cached pools' pg_num): for tests. */
+    int cachedPgs() {
+        int n = 0;
+        for (AtomicReferenceArray<Result> slots : memo.values()) {
+            for (int i = 0; i < slots.length(); i++) {
+                if (slots.get(i) != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /**
-     * As {@link #pgToUpActing(PgId)}, without the memo of mapped PGs: for a caller that maps each
-     * PG once (osdmaptool --test-map-pgs), where looking every PG up and remembering the first
-     * 65,536 only costs time.
+     * As {@link #pgToUpActing(PgId)}, without the cache of mapped PGs: for a caller that maps
+     * each PG once (osdmaptool --test-map-pgs), where filling the cache only costs time and memory.
      *
      * @param pgOrRaw the PG, raw or folded
      * @return its up and acting sets and primaries
@@ -336,13 +370,17 @@ public final class Placement {
     }
 
     /**
-     * PGs already mapped with this map, by folded pg: every raw pg (an object's full hash) that
-     * folds to the same pg maps alike (placement seeds are folded by pgp_num, temps and upmaps
-     * are keyed by the folded pg), so an Objecter sending many ops to one PG runs CRUSH once.
-     * Bounded; past the bound, results are computed each time.
+     * PGs already mapped with this map: per pool, a slot per folded pg seed (0 .. pg_num - 1),
+     * filled lazily. Every raw pg (an object's full hash) that folds to the same pg maps alike
+     * (placement seeds are folded by pgp_num, temps and upmaps are keyed by the folded pg), so
+     * an Objecter sending many ops to one PG runs CRUSH once per map. The cache is part of this
+     * Placement, which is built for one immutable OsdMap and replaced with it: a newer map gets a
+     * new, empty cache, and an op still calculating with the old map uses the old map's answers
+     * consistently. Bounded by the pools' pg_num; a pool with more than
+     * {@link #MEMO_MAX_PGS_PER_POOL} PGs is not cached (computed each time).
      */
-    private final java.util.concurrent.ConcurrentHashMap<PgId, Result> memo = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MEMO_MAX = 1 << 16;
+    private final ConcurrentHashMap<Long, AtomicReferenceArray<Result>> memo = new ConcurrentHashMap<>();
+    static final int MEMO_MAX_PGS_PER_POOL = 1 << 16;
 
     private Result compute(PgPool pool, PgId pgOrRaw, PgId pg) {
         // temps

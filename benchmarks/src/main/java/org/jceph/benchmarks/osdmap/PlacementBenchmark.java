@@ -74,6 +74,28 @@ public class PlacementBenchmark {
         Map.Entry<Long, PgPool> first = m.pools().entrySet().iterator().next();
         poolId = first.getKey();
         pgNum = first.getValue().pgNum();
+        java.util.Random rnd = new java.util.Random(16);
+        for (int i = 0; i < raws.length; i++) {
+            raws[i] = new PgId(poolId, Integer.toUnsignedLong(rnd.nextInt()));
+        }
+    }
+
+    /** Raw pgs (an object's full 32-bit hash) in the first pool, as the Objecter maps them per op. */
+    private final PgId[] raws = new PgId[4096];
+    private int nextRaw;
+
+    /**
+     * The Objecter's per-op lookup ({@link Placement#pgToUpActing}, what Target.calc calls) for raw
+     * pgs of objects in the first pool: after the first pass every PG is known, so this measures
+     * the cache of mapped PGs, not CRUSH.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void cachedLookup(Blackhole bh) {
+        for (int i = 0; i < BATCH; i++) {
+            bh.consume(placement.pgToUpActing(raws[nextRaw]));
+            nextRaw = (nextRaw + 1) & (raws.length - 1);
+        }
     }
 
     @Benchmark
