@@ -51,10 +51,20 @@ final class ParentIo {
                     + "its own LUKS header (clone magic RBDL): flatten it with its encryption loaded "
                     + "(--encryption-format and --encryption-passphrase-file, once per layer)");
         }
+        boolean hook = view != null && p.raw() == null;
+        if (hook) {
+            // the view's hook writes the image (maintenance pauses writes): copy up, let the view
+            // write, then detach, in that order, as librbd's crypto flatten runs between its
+            // object copy-ups and the parent detach
+            img.maintenance(() -> {
+                copyUpAll(p, pl);
+                return null;
+            });
+            view.beforeDetach();
+        }
         img.maintenance(() -> {
-            copyUpAll(p, pl);
-            if (view != null && p.raw() == null) {
-                view.beforeDetach();
+            if (!hook) {
+                copyUpAll(p, pl);
             }
             ImageAdmin.detachFromParent(img.md, img.id, p);
             img.parent = null;
