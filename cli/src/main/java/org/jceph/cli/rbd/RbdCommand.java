@@ -167,6 +167,16 @@ public final class RbdCommand {
                         } else {
                             img.flatten(progress);
                         }
+                    } catch (RbdException e) {
+                        if (e.errno() != -22) {
+                            throw e;
+                        }
+                        // a refusal (an encrypted clone without its encryption): the errno as exit
+                        // status, as the stock tool exits with a failed flatten's
+                        progress.fail();
+                        err.println("rbd: " + e.getMessage());
+                        err.println("rbd: flatten error: " + RbdEncryptionCommands.errnoText(e.errno()));
+                        return 22;
                     }
                     progress.done();
                 }
