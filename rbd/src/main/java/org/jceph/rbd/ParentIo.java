@@ -43,8 +43,29 @@ final class ParentIo {
             throw new RbdException("image " + img.name + " has snapshots: flattening would leave them reading through "
                     + "to the parent; remove them first");
         }
+        RbdImage.ParentView view = img.parentView();
+        if (view == null && p.raw() == null && hasCloneMagic()) {
+            // a clone with its own LUKS header over an encrypted parent: copying the parent's raw
+            // bytes up would store them under the parent's key in an image read with the clone's
+            throw new RbdException(Errno.EINVAL.negative(), "image " + img.name + " is an encrypted clone with "
+                    + "its own LUKS header (clone magic RBDL): flatten it with its encryption loaded "
+                    + "(--encryption-format and --encryption-passphrase-file, once per layer)");
+        }
+        boolean hook = view != null && p.raw() == null;
+        if (hook) {
+            // the view's hook writes the image (maintenance pauses writes): copy up, let the view
+            // write, then detach, in that order, as librbd's crypto flatten runs between its
+            // object copy-ups and the parent detach
+            img.maintenance(() -> {
+                copyUpAll(p, pl);
+                return null;
+            });
+            view.beforeDetach();
+        }
         img.maintenance(() -> {
-            copyUpAll(p, pl);
+            if (!hook) {
+                copyUpAll(p, pl);
+            }
             ImageAdmin.detachFromParent(img.md, img.id, p);
             img.parent = null;
             return null;
@@ -52,6 +73,18 @@ final class ParentIo {
         if (img.watcher != null) {
             img.watcher.notifyHeaderUpdate();
         }
+    }
+
+    /** The clone magic librbd (Reef on) gives a clone's own LUKS header: {@code RBDL 0xba 0xbe}. */
+    private static final byte[] CLONE_MAGIC = {'R', 'B', 'D', 'L', (byte) 0xba, (byte) 0xbe};
+
+    /** Whether this image's raw bytes start with {@link #CLONE_MAGIC}. */
+    private boolean hasCloneMagic() {
+        if (img.size() < CLONE_MAGIC.length) {
+            return false;
+        }
+        byte[] head = RbdImage.awaitIo(img.readAsync(0, CLONE_MAGIC.length), "reading the image's first bytes");
+        return java.util.Arrays.equals(head, CLONE_MAGIC);
     }
 
     /**

@@ -112,9 +112,22 @@ public final class RbdImage implements Image {
          * @return the bytes, exactly {@code length} of them
          */
         CompletableFuture<byte[]> read(long offset, int length);
+
+        /**
+         * Runs during a flatten through this view, after every object the parent backed was
+         * copied up and before the parent link goes (librbd's crypto flatten: a clone's own LUKS
+         * header gets its LUKS magic back). The default does nothing.
+         */
+        default void beforeDetach() {
+        }
     }
 
     private volatile ParentView parentView;
+
+    /** The view set by {@link #parentView(ParentView)}, or null. */
+    ParentView parentView() {
+        return parentView;
+    }
 
     /**
      * Sets (or, with null, removes) how this clone reads its parent's bytes; the encryption layer

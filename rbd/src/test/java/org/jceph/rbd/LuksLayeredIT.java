@@ -3,6 +3,9 @@ package org.jceph.rbd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -177,6 +180,30 @@ class LuksLayeredIT extends LiveRbdTest {
             int at = Arrays.mismatch(theirs, mine);
             assertEquals(-1, at, "byte for byte; first difference at " + at);
         }
+
+        // flatten without the encryption would store the parent's ciphertext in the clone: refused
+        try (RbdImage raw = RbdImage.open(io(), "lc1", false)) {
+            RbdException e = assertThrows(RbdException.class, raw::flatten);
+            assertEquals(-22, e.errno());
+            assertTrue(e.getMessage().contains("--encryption-format"), e.getMessage());
+            assertFalse(e.getMessage().contains(same), "no passphrase in the message");
+            assertNotNull(raw.parent(), "still a clone");
+        }
+        assertEquals("RBDL", magic("lc1"), "the refused flatten left the header alone");
+        // flatten with it: the parent's plaintext copied up under the clone's key, the LUKS magic back
+        try (EncryptedImage ours = Luks.load(RbdImage.open(io(), "lc1", false),
+                List.of(new Luks.LayerSpec(EncryptionFormat.LUKS2, pw(same)),
+                        new Luks.LayerSpec(EncryptionFormat.LUKS1, pw(same))))) {
+            ours.flatten(null);
+        }
+        assertEquals("LUKS", magic("lc1"), "our flatten restores the LUKS magic, as librbd's does");
+        try (RbdImage raw = RbdImage.open(io(), "lc1", true)) {
+            assertNull(raw.parent(), "flattened");
+        }
+        // librbd reads the flat image with the clone's key alone, byte for byte as before
+        byte[] flat = librbdRead("lc1", "luks2:" + pass);
+        int at = Arrays.mismatch(theirs, flat);
+        assertEquals(-1, at, "librbd reads our flattened clone as it read the clone; first difference at " + at);
     }
 
     @Test

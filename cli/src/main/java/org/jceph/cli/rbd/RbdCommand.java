@@ -149,8 +149,34 @@ public final class RbdCommand {
                 case "flatten" -> {
                     String[] spec = spec(a, 1);
                     Progress progress = new Progress(a, err, "Image flatten");
-                    try (RbdImage img = RbdImage.open(io(rados, spec[0]), spec[1], false)) {
-                        img.flatten(progress);
+                    RbdImage img = RbdImage.open(io(rados, spec[0]), spec[1], false);
+                    // --encryption-format/--encryption-passphrase-file, once per layer: a clone with
+                    // its own LUKS header flattens through its decrypted view, as Reef's tool does it;
+                    // without them jceph refuses such a clone (EINVAL) rather than copy up the
+                    // parent's ciphertext
+                    org.jceph.rbd.Image loaded;
+                    try {
+                        loaded = RbdEncryptionCommands.maybeLoad(a, img);
+                    } catch (IOException | RuntimeException e) {
+                        img.close();
+                        throw e;
+                    }
+                    try (org.jceph.rbd.Image handle = loaded) {
+                        if (handle instanceof org.jceph.rbd.crypto.EncryptedImage enc) {
+                            enc.flatten(progress);
+                        } else {
+                            img.flatten(progress);
+                        }
+                    } catch (RbdException e) {
+                        if (e.errno() != -22) {
+                            throw e;
+                        }
+                        // a refusal (an encrypted clone without its encryption): the errno as exit
+                        // status, as the stock tool exits with a failed flatten's
+                        progress.fail();
+                        err.println("rbd: " + e.getMessage());
+                        err.println("rbd: flatten error: " + RbdEncryptionCommands.errnoText(e.errno()));
+                        return 22;
                     }
                     progress.done();
                 }

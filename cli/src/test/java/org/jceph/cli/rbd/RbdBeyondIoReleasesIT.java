@@ -190,7 +190,54 @@ class RbdBeyondIoReleasesIT {
         assertEquals(CephCluster.PACIFIC.equals(c.release()) || "reef".equals(c.release()) ? 22 : 13, r.rc());
         assertTrue(("\n" + stock.toolStderr()).endsWith("\n" + r.err()), stock.toolStderr() + " / " + r.err());
         assertTrue(c.rbdOrThrow("mirror", "pool", "info", pool).endsWith("Peer Sites: none\n"));
+        layeredEncryptionFlatten(c, pool);
         c.cephOrThrow("osd", "pool", "rm", pool, pool, "--yes-i-really-really-mean-it");
+    }
+
+    /**
+     * Flatten of a clone with its own LUKS header (Reef on), in the same pool: refused without
+     * the encryption options; with one spec per layer, jceph's flatten and the stock tool's of a
+     * twin clone leave the same plaintext and both headers plain LUKS again.
+     */
+    private void layeredEncryptionFlatten(CephCluster c, String pool) throws Exception {
+        byte[] raw = new byte[24 << 20];
+        new java.util.Random(11).nextBytes(raw);
+        c.rbdOrThrow("import", "--no-progress", file("enc-parent", raw).toString(), pool + "/enc-p");
+        Path pp = file("pp", "parent pass".getBytes());
+        Path cp = file("cp", "clone pass".getBytes());
+        // LUKS1 over random bytes: the parent's data area decrypts to noise, which is its plaintext
+        c.rbdOrThrow("encryption", "format", pool + "/enc-p", "luks1", pp.toString());
+        c.rbdOrThrow("snap", "create", "--no-progress", pool + "/enc-p@s");
+        c.rbdOrThrow("snap", "protect", pool + "/enc-p@s");
+        String[] layers = {"--encryption-format", "luks2", "--encryption-passphrase-file", cp.toString(),
+            "--encryption-format", "luks1", "--encryption-passphrase-file", pp.toString()};
+        String[] own = {"--encryption-format", "luks2", "--encryption-passphrase-file", cp.toString()};
+        byte[] expected = null;
+        for (String child : List.of("enc-ours", "enc-stock")) {
+            c.rbdOrThrow("clone", pool + "/enc-p@s", pool + "/" + child);
+            c.rbdOrThrow("encryption", "format", pool + "/" + child, "luks2", cp.toString());
+            Result r = runRc(c, args(args(new String[] {"export", "--no-progress"}, layers), pool + "/" + child, "-"));
+            assertEquals(0, r.rc(), r.err());
+            if (expected == null) {
+                expected = r.bytes();
+            }
+            assertArrayEquals(expected, r.bytes(), "both clones read the parent's plaintext");
+        }
+        assertEquals(8 << 20, expected.length);
+        Result refused = runRc(c, "flatten", "--no-progress", pool + "/enc-ours");
+        assertEquals(22, refused.rc(), refused.err());
+        assertTrue(refused.err().contains("--encryption-format"), refused.err());
+        assertTrue(!refused.err().contains("parent pass") && !refused.err().contains("clone pass"), refused.err());
+        run(c, args(args(new String[] {"flatten", "--no-progress"}, layers), pool + "/enc-ours"));
+        c.rbdOrThrow(args(args(new String[] {"flatten", "--no-progress"}, layers), pool + "/enc-stock"));
+        for (String child : List.of("enc-ours", "enc-stock")) {
+            assertTrue(!c.rbdOrThrow("info", pool + "/" + child).contains("parent:"), child + " is flat");
+            byte[] head = java.util.Arrays.copyOf(ourExport(c, pool + "/" + child), 4);
+            assertEquals("LUKS", new String(head, java.nio.charset.StandardCharsets.US_ASCII), child);
+            Result r = runRc(c, args(args(new String[] {"export", "--no-progress"}, own), pool + "/" + child, "-"));
+            assertEquals(0, r.rc(), r.err());
+            assertArrayEquals(expected, r.bytes(), child + " read with its own key alone after flatten");
+        }
     }
 
     private static String[] args(String[] head, String... tail) {

@@ -35,4 +35,14 @@ class RbdLayerOptionsTest {
             "--encryption-passphrase-file", "/c", "--encryption-format", "luks1", "pool/img", "-"});
         assertThrows(UsageException.class, () -> RbdEncryptionCommands.maybeLoad(a, null));
     }
+
+    @Test
+    void flattenTakesTheLayerOptionsToo() {
+        RbdCommand.Args a = RbdCommand.parse(new String[] {"flatten", "--no-progress", "--encryption-format", "luks2",
+            "--encryption-passphrase-file", "/c", "--encryption-format", "luks1", "--encryption-passphrase-file", "/p",
+            "pool/img"});
+        assertEquals(List.of("luks2", "luks1"), RbdCommand.layerOpts(a, "encryption-format"));
+        assertEquals(List.of("/c", "/p"), RbdCommand.layerOpts(a, "encryption-passphrase-file"));
+        assertEquals(List.of("flatten", "pool/img"), a.pos());
+    }
 }

@@ -265,6 +265,27 @@ public final class EncryptedImage implements Image {
         return inner.flushAsync();
     }
 
+    /**
+     * Flattens the clone underneath with its encryption loaded, as librbd's flatten does when
+     * encryption is loaded: every object the parent still backs is copied up through the
+     * decrypted view (the parent's plaintext encrypted under this clone's key, where the clone
+     * has its own header), the clone's own header gets its LUKS magic back (the clone magic
+     * {@code RBDL} is for clones only), and the parent link goes.
+     *
+     * @param progress told of each object (null: nobody)
+     * @throws LuksException EINVAL when the image underneath is not an RBD image
+     * @throws org.jceph.rbd.RbdException what {@link org.jceph.rbd.RbdImage#flatten()} throws
+     */
+    public void flatten(org.jceph.rbd.ProgressListener progress) {
+        if (!(inner instanceof org.jceph.rbd.RbdImage rbd)) {
+            throw new LuksException(-22, "image " + inner.name() + " is not an RBD image to flatten");
+        }
+        if (closed) {
+            throw new LuksException(-22, "image " + inner.name() + ": the encryption was closed");
+        }
+        rbd.flatten(progress);
+    }
+
     @Override
     public void close() {
         if (!closed) {

@@ -102,4 +102,42 @@ final class LayeredParentView implements RbdImage.ParentView {
             return from == 0 && buf.length == length ? buf : Arrays.copyOfRange(buf, from, from + length);
         });
     }
+
+    /**
+     * librbd's crypto flatten: once the whole clone holds its own bytes, its header is a complete
+     * LUKS volume, so the clone magic goes back to LUKS (LUKS2: the secondary magic too), written
+     * and flushed before the parent link goes. A header already showing the LUKS magic is left.
+     */
+    @Override
+    public void beforeDetach() {
+        restoreLuksMagic(cloneLayer.underlying());
+    }
+
+    /**
+     * Puts the LUKS magic back into a clone's header at offset 0 of {@code raw}.
+     *
+     * @param raw the clone's raw image
+     * @return whether the header changed (false: it did not carry the clone magic)
+     */
+    static boolean restoreLuksMagic(Image raw) {
+        int first = (int) Math.min(raw.size(), 4096);
+        byte[] head = Luks.await(raw.readAsync(0, first), "reading the clone's LUKS header");
+        if (!CloneMagic.isClone(head)) {
+            return false;
+        }
+        int len = 8;
+        if (head.length >= 8 && head[6] == 0 && head[7] == 2) {
+            long hdr = Luks2Header.headerSize(head);
+            if (hdr <= 0 || hdr + 8 > raw.size()) {
+                throw new LuksException(-22, "LUKS2 secondary header of " + raw.name() + " is out of reach");
+            }
+            len = (int) hdr + 8;
+            head = Luks.await(raw.readAsync(0, len), "reading the clone's LUKS2 header");
+        }
+        byte[] buf = Arrays.copyOf(head, len);
+        CloneMagic.toLuks(buf);
+        Luks.await(raw.writeAsync(0, buf, true), "writing the LUKS header magic");
+        Luks.await(raw.flushAsync(), "flushing the LUKS header");
+        return true;
+    }
 }

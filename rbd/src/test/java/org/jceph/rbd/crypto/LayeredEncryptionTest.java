@@ -262,6 +262,21 @@ class LayeredEncryptionTest {
     }
 
     @Test
+    void flattenRestoresTheLuksMagicOfAClonesHeader() throws Exception {
+        for (EncryptionFormat f : List.of(EncryptionFormat.LUKS1, EncryptionFormat.LUKS2)) {
+            MemoryImage mem = new MemoryImage(20 << 20, 22);
+            Luks.format(mem, f, CipherAlgorithm.AES256, pw("p"), KdfOptions.insecureFast());
+            byte[] luks = mem.bytes.clone();
+            CloneMagic.toClone(mem.bytes);
+            assertTrue(LayeredParentView.restoreLuksMagic(mem), f + ": the clone magic is replaced");
+            assertArrayEquals(luks, mem.bytes, f + ": back to the LUKS header byte for byte");
+            assertFalse(LayeredParentView.restoreLuksMagic(mem), f + ": a LUKS header is left as it is");
+            assertArrayEquals(luks, mem.bytes);
+            Luks.load(mem, f, pw("p")).close();
+        }
+    }
+
+    @Test
     void moreSpecsThanLayersAreRefusedAndEveryPassphraseIsZeroed() throws Exception {
         MemoryImage mem = new MemoryImage(20 << 20, 22);
         Luks.format(mem, EncryptionFormat.LUKS2, CipherAlgorithm.AES256, pw("p"), KdfOptions.insecureFast());
