@@ -45,8 +45,11 @@ class LegacyOpEncodingIT {
                     if (line.contains("legacy-1:head [writefull 0~26") && line.contains(") v1")) {
                         decoded.add(line);
                         // "no pg, shouldn't exist ... dropping", or, when the OSD was still an epoch
-                        // behind, "waiting item ... misdirected, dropping" once it catches up
-                        if ((line.contains("no pg, shouldn't exist") || line.contains("misdirected")) && line.contains("dropping")) {
+                        // behind, "waiting item ... misdirected, dropping" once it catches up, or
+                        // "... stale, dropping" when it caught up by more than one epoch (the OSD
+                        // words the same drop by whether the op's epoch is below its newest)
+                        if ((line.contains("no pg, shouldn't exist") || line.contains("misdirected")
+                                || line.contains(", stale, dropping")) && line.contains("dropping")) {
                             dropped.add(line);
                         }
                     }
