@@ -3,7 +3,6 @@ package org.jceph.rbd.cache;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -505,43 +504,24 @@ public final class WritebackCache {
      * @return exactly {@code length} bytes
      */
     public CompletableFuture<byte[]> read(long offset, int length) {
-        List<long[]> at = new ArrayList<>();
-        List<byte[]> bytes = new ArrayList<>();
         long end = offset + length;
+        Overlays held;
         synchronized (this) {
             Map.Entry<Long, Dirty> cover = dirtyByOff.floorEntry(offset);
             if (cover != null && cover.getValue().end() >= end) {
                 // dirty bytes are newer than anything in flight under them: they are the answer
                 Dirty d = cover.getValue();
-                int from = (int) (offset - d.off);
                 byte[] out = new byte[length];
-                d.data.get(from, out);
+                d.data.get((int) (offset - d.off), out);
                 return CompletableFuture.completedFuture(out);
             }
-            if (opCount > 0) {
-                List<Op> ops = overlappingOps(offset, end);
-                ops.sort(Comparator.comparingLong(o -> o.seq));
-                for (Op o : ops) {
-                    overlay(o.off, o.data, o.len, offset, end, at, bytes);
-                }
-            }
-            for (Dirty d : overlappingDirty(offset, end)) {
-                overlay(d.off, d.data, d.len(), offset, end, at, bytes);
-            }
+            held = overlaysLocked(offset, end);
         }
-        if (at.isEmpty()) {
+        if (held.isEmpty()) {
             return backend.read(offset, length);
         }
         return backend.read(offset, length).thenApply(buf -> {
-            for (int i = 0; i < at.size(); i++) {
-                byte[] b = bytes.get(i);
-                int to = (int) at.get(i)[0];
-                if (b == null) {
-                    Arrays.fill(buf, to, to + (int) at.get(i)[1], (byte) 0);
-                } else {
-                    System.arraycopy(b, 0, buf, to, b.length);
-                }
-            }
+            held.applyTo(ByteBuffer.wrap(buf), 0);
             return buf;
         });
     }
@@ -565,33 +545,55 @@ public final class WritebackCache {
         if (nothingHeld) {
             return backend.read(offset, dst); // no lists, no overlay stage (sent outside the lock)
         }
-        List<long[]> at = new ArrayList<>();
-        List<byte[]> bytes = new ArrayList<>();
         long end = offset + length;
+        Overlays held;
         synchronized (this) {
             Map.Entry<Long, Dirty> cover = dirtyByOff.floorEntry(offset);
             if (cover != null && cover.getValue().end() >= end) {
                 // dirty bytes are newer than anything in flight under them: they are the answer
                 Dirty d = cover.getValue();
-                int from = (int) (offset - d.off);
-                dst.put(base, d.data, from, length);
+                dst.put(base, d.data, (int) (offset - d.off), length);
                 return CompletableFuture.completedFuture(null);
             }
-            if (opCount > 0) {
-                List<Op> ops = overlappingOps(offset, end);
-                ops.sort(Comparator.comparingLong(o -> o.seq));
-                for (Op o : ops) {
-                    overlay(o.off, o.data, o.len, offset, end, at, bytes);
-                }
-            }
-            for (Dirty d : overlappingDirty(offset, end)) {
-                overlay(d.off, d.data, d.len(), offset, end, at, bytes);
-            }
+            held = overlaysLocked(offset, end);
         }
-        if (at.isEmpty()) {
+        if (held.isEmpty()) {
             return backend.read(offset, dst);
         }
-        return backend.read(offset, dst).thenRun(() -> {
+        return backend.read(offset, dst).thenRun(() -> held.applyTo(dst, base));
+    }
+
+    /**
+     * The held bytes over [offset, end), oldest first so newer ones win: writes in flight in the
+     * order they were sent, then dirty data (newer than anything in flight under it). Copied out
+     * under the lock, as held buffers change once it is released. Call with the lock held.
+     */
+    private Overlays overlaysLocked(long offset, long end) {
+        Overlays held = new Overlays();
+        if (opCount > 0) {
+            List<Op> ops = overlappingOps(offset, end);
+            ops.sort(Comparator.comparingLong(o -> o.seq));
+            for (Op o : ops) {
+                overlay(o.off, o.data, o.len, offset, end, held.at, held.bytes);
+            }
+        }
+        for (Dirty d : overlappingDirty(offset, end)) {
+            overlay(d.off, d.data, d.len(), offset, end, held.at, held.bytes);
+        }
+        return held;
+    }
+
+    /** Pieces to lay over what the OSDs returned: where (offset in the read, length) and what (null: zeros). */
+    private static final class Overlays {
+        final List<long[]> at = new ArrayList<>();
+        final List<byte[]> bytes = new ArrayList<>();
+
+        boolean isEmpty() {
+            return at.isEmpty();
+        }
+
+        /** Lays the pieces over {@code dst}, the read's first byte at {@code base}, in order. */
+        void applyTo(ByteBuffer dst, int base) {
             for (int i = 0; i < at.size(); i++) {
                 byte[] b = bytes.get(i);
                 int to = base + (int) at.get(i)[0];
@@ -604,7 +606,7 @@ public final class WritebackCache {
                     dst.put(to, b);
                 }
             }
-        });
+        }
     }
 
     /** Copies the part of [off, off+len) inside [rOff, rEnd) (data null: zeros). */
