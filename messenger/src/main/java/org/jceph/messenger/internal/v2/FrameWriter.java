@@ -160,14 +160,7 @@ public final class FrameWriter {
                 flags = Preamble.FLAG_COMPRESSED;
             }
         }
-        int[] lengths = new int[Frame.MAX_SEGMENTS];
-        int[] aligns = new int[Frame.MAX_SEGMENTS];
-        for (int i = 0; i < segs.length; i++) {
-            lengths[i] = segs[i].readableBytes();
-            aligns[i] = i == 3 ? ALIGN_PAGE : ALIGN_DEFAULT;
-        }
-        byte[] pre = new byte[Preamble.SIZE];
-        Preamble.write(pre, tag.code, lengths, aligns, flags);
+        byte[] pre = preamble(tag, segs, flags);
         if (rev0) {
             if (tx != null) {
                 throw new IllegalStateException("msgr2.0 secure mode is not implemented");
@@ -210,40 +203,23 @@ public final class FrameWriter {
         }
         int len0 = segs[0].readableBytes();
         long total = Preamble.SIZE + (len0 > 0 ? len0 + 4L : 0);
-        int[] lengths = new int[Frame.MAX_SEGMENTS];
-        int[] aligns = new int[Frame.MAX_SEGMENTS];
-        for (int i = 0; i < segs.length; i++) {
-            lengths[i] = segs[i].readableBytes();
-            aligns[i] = i == 3 ? ALIGN_PAGE : ALIGN_DEFAULT;
-            if (i > 0) {
-                total += lengths[i];
-            }
+        for (int i = 1; i < segs.length; i++) {
+            total += segs[i].readableBytes();
         }
         boolean tail = anyNonEmpty(segs, 1);
         total += tail ? CRC_EPILOGUE_LEN : 0;
         if (total >= SMALL_FRAME) {
             return encode(tag, segs);
         }
-        byte[] pre = new byte[Preamble.SIZE];
-        Preamble.write(pre, tag.code, lengths, aligns, 0);
-        int num = pre[1];
+        byte[] pre = preamble(tag, segs, 0);
         ByteBuf out = alloc.buffer((int) total);
         try {
-            out.writeBytes(pre);
-            if (len0 > 0) {
-                ByteBuf seg0 = segs[0];
-                out.writeBytes(seg0, seg0.readerIndex(), len0).writeIntLE(Crc32c.update(-1, seg0));
-            }
+            writeCrcHead(out, pre, segs[0]);
             for (int i = 1; i < segs.length; i++) {
-                out.writeBytes(segs[i], segs[i].readerIndex(), lengths[i]);
+                out.writeBytes(segs[i], segs[i].readerIndex(), segs[i].readableBytes());
             }
             if (tail) {
-                int at = out.writerIndex();
-                out.writeZero(CRC_EPILOGUE_LEN);
-                CRC_LATE_STATUS.setLong(out, at, LATE_STATUS_COMPLETE);
-                for (int i = 1; i < Frame.MAX_SEGMENTS; i++) {
-                    CRC_VALUES[i - 1].setLong(out, at, i < num ? segCrc(segs, i) : 0);
-                }
+                writeCrcEpilogue(out, pre[1], segs);
             }
             return out;
         } catch (RuntimeException e) {
@@ -273,28 +249,52 @@ public final class FrameWriter {
     }
 
     private static ByteBuf crc(byte[] pre, ByteBuf[] segs, boolean tail) {
-        int num = pre[1];
-        ByteBuf seg0 = segs[0];
-        int len0 = seg0.readableBytes();
+        int len0 = segs[0].readableBytes();
         ByteBuf head = org.jceph.encoding.CephEncoder.heapBuffer(Preamble.SIZE + (len0 > 0 ? len0 + 4 : 0));
-        head.writeBytes(pre);
-        if (len0 > 0) {
-            head.writeBytes(seg0, seg0.readerIndex(), len0).writeIntLE(Crc32c.update(-1, seg0));
-        }
+        writeCrcHead(head, pre, segs[0]);
         CompositeByteBuf out = Unpooled.compositeBuffer(Frame.MAX_SEGMENTS + 1);
         out.addComponent(true, head);
         for (int i = 1; i < segs.length; i++) {
             addPayload(out, segs[i]);
         }
         if (tail) {
-            ByteBuf epi = org.jceph.encoding.CephEncoder.heapBuffer(CRC_EPILOGUE_LEN).writeZero(CRC_EPILOGUE_LEN);
-            CRC_LATE_STATUS.setLong(epi, 0, LATE_STATUS_COMPLETE);
-            for (int i = 1; i < Frame.MAX_SEGMENTS; i++) {
-                CRC_VALUES[i - 1].setLong(epi, 0, i < num ? segCrc(segs, i) : 0);
-            }
+            ByteBuf epi = org.jceph.encoding.CephEncoder.heapBuffer(CRC_EPILOGUE_LEN);
+            writeCrcEpilogue(epi, pre[1], segs);
             out.addComponent(true, epi);
         }
         return out;
+    }
+
+    /** The preamble of a frame of {@code segs} (their readable bytes). */
+    private static byte[] preamble(Tag tag, ByteBuf[] segs, int flags) {
+        int[] lengths = new int[Frame.MAX_SEGMENTS];
+        int[] aligns = new int[Frame.MAX_SEGMENTS];
+        for (int i = 0; i < segs.length; i++) {
+            lengths[i] = segs[i].readableBytes();
+            aligns[i] = i == 3 ? ALIGN_PAGE : ALIGN_DEFAULT;
+        }
+        byte[] pre = new byte[Preamble.SIZE];
+        Preamble.write(pre, tag.code, lengths, aligns, flags);
+        return pre;
+    }
+
+    /** msgr2.1 crc: the preamble, then segment 0 and its crc when it is not empty. */
+    private static void writeCrcHead(ByteBuf dst, byte[] pre, ByteBuf seg0) {
+        dst.writeBytes(pre);
+        int len0 = seg0.readableBytes();
+        if (len0 > 0) {
+            dst.writeBytes(seg0, seg0.readerIndex(), len0).writeIntLE(Crc32c.update(-1, seg0));
+        }
+    }
+
+    /** msgr2.1 crc: the epilogue (late status complete, then the crc of segments 1..3), appended to {@code dst}. */
+    private static void writeCrcEpilogue(ByteBuf dst, int num, ByteBuf[] segs) {
+        int at = dst.writerIndex();
+        dst.writeZero(CRC_EPILOGUE_LEN);
+        CRC_LATE_STATUS.setLong(dst, at, LATE_STATUS_COMPLETE);
+        for (int i = 1; i < Frame.MAX_SEGMENTS; i++) {
+            CRC_VALUES[i - 1].setLong(dst, at, i < num ? segCrc(segs, i) : 0);
+        }
     }
 
     /**
@@ -412,7 +412,7 @@ public final class FrameWriter {
 
     /** Direct memory for {@code total} wire bytes (all readable, filled by the caller): one buffer, or a composite of pieces. */
     private static ByteBuf wireBuffer(int total) {
-        io.netty.buffer.ByteBufAllocator alloc = io.netty.buffer.ByteBufAllocator.DEFAULT;
+        ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
         if (total <= SECURE_PIECE) {
             return alloc.directBuffer(total, total).writerIndex(total);
         }
