@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jceph.cli.BenchWarmUp;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosException;
 
@@ -376,31 +377,10 @@ final class RadosBench {
     /**
      * Two lines past the stock tool's summary: ops/s and CPU per op over the second half of the run
      * (the steady state), and the share of the run's CPU spent beyond that steady rate (JIT
-     * warm-up, connecting): {@code 1 - steady CPU per op * ops / CPU}. Runs of under 4 s print
-     * nothing.
+     * warm-up, connecting); see {@link BenchWarmUp}. Runs of under 4 s print nothing.
      */
     private void warmUp(List<long[]> samples) {
-        long[] last = samples.get(samples.size() - 1);
-        if (last[0] < TimeUnit.SECONDS.toNanos(4) || last[1] == 0) {
-            return;
-        }
-        long[] mid = samples.get(0);
-        for (long[] s : samples) {
-            if (s[0] <= last[0] / 2) {
-                mid = s;
-            }
-        }
-        long ops = last[1] - mid[1];
-        if (ops <= 0) {
-            return;
-        }
-        double steadyCpuPerOp = (last[2] - mid[2]) / 1e9 / ops;
-        double steadyRate = ops / ((last[0] - mid[0]) / 1e9);
-        double firstRate = samples.size() > 2 ? samples.get(1)[1] / (samples.get(1)[0] / 1e9) : 0;
-        double share = last[2] == 0 ? 0 : Math.max(0, 1 - steadyCpuPerOp * last[1] / (last[2] / 1e9));
-        out.printf("Second half: IOPS %d, CPU seconds per op %.9f (first second: IOPS %d)%n",
-                Math.round(steadyRate), steadyCpuPerOp, Math.round(firstRate));
-        out.printf("Warm-up share of CPU:   %.1f%%%n", share * 100);
+        BenchWarmUp.print(out, samples);
     }
 
     private void summary(String mode, long elapsedNanos, long ops, int size, long[] l, long cpuNanos) {

@@ -12,7 +12,9 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jceph.cli.BenchWarmUp;
 import org.jceph.cli.UsageException;
 import org.jceph.messenger.config.CephConfig;
 import org.jceph.rados.IoCtx;
@@ -1294,11 +1296,22 @@ public final class RbdCommand {
             for (int i = 0; i < threads; i++) {
                 bufs.add(java.nio.ByteBuffer.allocate(ioSize));
             }
+            // (elapsed ns, ops completed, process CPU ns) about once a second, for the steady state
+            // and the warm-up share printed after rbd bench's own lines (BenchWarmUp)
+            AtomicLong done = new AtomicLong();
+            List<long[]> samples = new ArrayList<>();
+            samples.add(new long[] {0, 0, 0});
             long cpu0 = cpu();
             long t0 = System.nanoTime();
+            long nextSample = t0 + SAMPLE_NANOS;
             long seq = 0;
             for (long i = 0; i < ops && failure.get() == null; i++) {
                 slots.acquire();
+                long now = System.nanoTime();
+                if (now >= nextSample) {
+                    samples.add(new long[] {now - t0, done.get(), cpu() - cpu0});
+                    nextSample = now + SAMPLE_NANOS;
+                }
                 long off = (rand ? (long) (r.nextDouble() * blocks) : seq++ % blocks) * ioSize;
                 boolean write = mixed ? mix.nextInt(100) >= readPercent : type.equals("write");
                 java.nio.ByteBuffer into = write ? null : bufs.poll(); // a slot holds one buffer
@@ -1315,6 +1328,7 @@ public final class RbdCommand {
                     if (into != null) {
                         bufs.add(into);
                     }
+                    done.incrementAndGet();
                     slots.release();
                 });
             }
@@ -1322,11 +1336,17 @@ public final class RbdCommand {
                 throw new RbdException("bench failed: " + failure.get());
             }
             img.flush(); // as rbd bench: the final flush is timed (a no-op without the client cache)
-            double secs = (System.nanoTime() - t0) / 1e9;
+            long elapsed = System.nanoTime() - t0;
+            long cpuNanos = cpu() - cpu0;
+            double secs = elapsed / 1e9;
             out.printf("elapsed: %d   ops: %d   ops/sec: %.2f   bytes/sec: %s/s%n", Math.round(secs), ops, ops / secs,
                     human(Math.round(ops * (double) ioSize / secs / MIB) * MIB));
-            out.printf("cpu seconds per op: %.9f%n", (cpu() - cpu0) / 1e9 / ops);
+            out.printf("cpu seconds per op: %.9f%n", cpuNanos / 1e9 / ops);
+            samples.add(new long[] {elapsed, ops, cpuNanos});
+            BenchWarmUp.print(out, samples); // two more lines for runs of 4 s or more
         }
+
+        private static final long SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
         private static long cpu() {
             java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
