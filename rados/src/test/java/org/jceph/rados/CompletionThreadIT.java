@@ -70,6 +70,41 @@ class CompletionThreadIT {
     }
 
     @Test
+    void aBurstOfRepliesCompletesInReplyOrderOnTheCompletionThread(CephCluster c) throws Exception {
+        try (RadosClient client = RadosClient.connect(config(c))) {
+            IoCtx io = client.ioCtx(c.testPool());
+            io.writeFull("ct-order", new byte[0]);
+            int n = 64;
+            java.util.List<Integer> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            // held while paused, the appends go out together on the unpause and their replies come
+            // back in a burst: completions handed over in batches must keep the replies' order
+            CompletableFuture<Void> all = whilePaused(c, client, () -> {
+                CompletableFuture<?>[] fs = new CompletableFuture<?>[n];
+                for (int i = 0; i < n; i++) {
+                    int k = i;
+                    fs[i] = io.appendAsync("ct-order", new byte[] {(byte) i}).thenRun(() -> {
+                        threads.add(Thread.currentThread().getName());
+                        order.add(k);
+                    });
+                }
+                return CompletableFuture.allOf(fs);
+            });
+            all.get(60, TimeUnit.SECONDS);
+            java.util.List<Integer> expected = new java.util.ArrayList<>();
+            byte[] bytes = new byte[n];
+            for (int i = 0; i < n; i++) {
+                expected.add(i);
+                bytes[i] = (byte) i;
+            }
+            assertEquals(expected, order, "completions in the order the OSD applied and answered the appends");
+            assertEquals(1, threads.size(), threads.toString());
+            assertTrue(threads.iterator().next().startsWith("jceph-completion-"), threads.toString());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, io.read("ct-order", 0, n));
+        }
+    }
+
+    @Test
     void aBlockingCallInsideACallbackIsRefusedAtOnce(CephCluster c) throws Exception {
         try (RadosClient client = RadosClient.connect(config(c))) {
             IoCtx io = client.ioCtx(c.testPool());
