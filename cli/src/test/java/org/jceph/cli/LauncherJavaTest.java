@@ -177,6 +177,14 @@ class LauncherJavaTest {
     }
 
     @Test
+    void theNewestUpdateOfTheNewestFeatureReleaseWinsNumberByNumber() throws Exception {
+        fakeJdk("jdk-25-later", "25.0.10");
+        fakeJdk("jdk-9", "9.0.4");
+        launch(Map.of("JCEPH_CDS", "0"), "rados", "lspools");
+        assertTrue(calls().get(0).startsWith("jdk-25-later "), "25.0.10 over 25.0.3: " + calls().get(0));
+    }
+
+    @Test
     void aJavaOlderThan17IsRefused() throws Exception {
         Run r = launch(Map.of("JCEPH_JAVA", jvms.resolve("jdk-11/bin/java").toString()), "rados", "lspools");
         assertEquals(3, r.rc());
