@@ -15,7 +15,9 @@
 # run per round per variant with those environment variables set (e.g. 'nocds=JCEPH_CDS=0
 # c2=JAVA_OPTS=-XX:+UseSerialGC jmx=CEPH_ARGS=--jceph_metrics_jmx=true'); LAUNCHER=PATH in a
 # variant runs another launcher script (say an older bin/jceph copied into bin/) instead.
-# JCEPH_STARTUP_VARIANTS_RBD=1 also runs `rbd ls POOL` per round per variant.
+# JCEPH_STARTUP_VARIANTS_RBD=1 also runs `rbd ls POOL` per round per variant. bin/jceph picks the
+# newest JDK (see its header); e.g. 'jdk17=JCEPH_JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java'
+# compares another. A warm-up round (not counted) first records every archive the rounds use.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CONF=${1:?usage: cli-startup.sh CONF [RUNS] [POOL]}
@@ -39,7 +41,16 @@ for v in ${JCEPH_STARTUP_VARIANTS:-}; do
   fi
 done
 
-"$ROOT/bin/jceph" rados lspools -c "$CONF" >/dev/null # builds if needed, creates the CDS archive
+# a warm-up round: builds if needed and records each command family's class-data archive or AOT
+# cache (on JDK 25+ assembled in the background: wait for it, so no measured round runs without)
+"$ROOT/bin/jceph" rados lspools -c "$CONF" >/dev/null
+for i in "${!names[@]}"; do
+  bash -c "${cmds[$i]}" >/dev/null 2>&1 || true
+done
+for ((t = 0; t < 300; t++)); do
+  compgen -G "${JCEPH_CDS_DIR:-$ROOT/cli/target/cds}/*.lock" >/dev/null || break
+  sleep 1
+done
 for ((r = 0; r < RUNS; r++)); do
   for i in "${!names[@]}"; do
     rc=0
