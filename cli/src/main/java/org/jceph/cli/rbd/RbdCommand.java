@@ -1297,8 +1297,14 @@ public final class RbdCommand {
             long cpu0 = cpu();
             long t0 = System.nanoTime();
             long seq = 0;
+            long cpuMid = 0;
+            long tMid = 0;
             for (long i = 0; i < ops && failure.get() == null; i++) {
                 slots.acquire();
+                if (i == ops / 2) { // the steady state: the second half's ops (issued from here on)
+                    cpuMid = cpu();
+                    tMid = System.nanoTime();
+                }
                 long off = (rand ? (long) (r.nextDouble() * blocks) : seq++ % blocks) * ioSize;
                 boolean write = mixed ? mix.nextInt(100) >= readPercent : type.equals("write");
                 java.nio.ByteBuffer into = write ? null : bufs.poll(); // a slot holds one buffer
@@ -1325,7 +1331,14 @@ public final class RbdCommand {
             double secs = (System.nanoTime() - t0) / 1e9;
             out.printf("elapsed: %d   ops: %d   ops/sec: %.2f   bytes/sec: %s/s%n", Math.round(secs), ops, ops / secs,
                     human(Math.round(ops * (double) ioSize / secs / MIB) * MIB));
-            out.printf("cpu seconds per op: %.9f%n", (cpu() - cpu0) / 1e9 / ops);
+            long cpuEnd = cpu();
+            out.printf("cpu seconds per op: %.9f%n", (cpuEnd - cpu0) / 1e9 / ops);
+            long half = ops - ops / 2;
+            double halfSecs = (System.nanoTime() - tMid) / 1e9;
+            if (half > 0 && secs >= 4) {
+                out.printf("second half: ops/sec %.2f, cpu seconds per op %.9f%n", half / halfSecs,
+                        (cpuEnd - cpuMid) / 1e9 / half);
+            }
         }
 
         private static long cpu() {
