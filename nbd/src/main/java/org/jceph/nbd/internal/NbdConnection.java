@@ -520,9 +520,15 @@ public final class NbdConnection implements Runnable {
     private void send(ByteBuffer head, ByteBuffer body) {
         synchronized (writeLock) {
             try {
-                writeFully(head);
-                if (body != null) {
-                    writeFully(body.duplicate());
+                if (body == null) {
+                    writeFully(head);
+                } else {
+                    // header and data in one gathering write (one writev, not a small write then
+                    // the data), while a large READ's reply drains into the socket
+                    ByteBuffer[] both = {head, body.duplicate()};
+                    while (both[0].hasRemaining() || both[1].hasRemaining()) {
+                        channel.write(both);
+                    }
                 }
             } catch (IOException e) {
                 // The client went away: the operation itself completed; nothing to tell anyone.
