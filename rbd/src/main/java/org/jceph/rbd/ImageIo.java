@@ -195,7 +195,12 @@ final class ImageIo {
      * into one object), so a direct buffer's memory is what the socket reads.
      */
     CompletableFuture<Void> writeUncached(long offset, java.nio.ByteBuffer data) {
-        return img.permit().thenCompose(p -> guarded(p, () -> gated(() -> writeUnderLock(offset, data))));
+        CompletableFuture<ExclusiveLock.Permit> permit = img.permit();
+        ExclusiveLock.Permit held = permit.isDone() && !permit.isCompletedExceptionally() ? permit.join() : null;
+        if (held != null) {
+            return guarded(held, () -> gated(() -> writeUnderLock(offset, data))); // the lock is ours: no stage
+        }
+        return permit.thenCompose(p -> guarded(p, () -> gated(() -> writeUnderLock(offset, data))));
     }
 
     private static CompletableFuture<Void> guarded(ExclusiveLock.Permit p,

@@ -559,14 +559,40 @@ public final class RbdImage implements Image {
         return lock == null ? 0 : lock.acquisitions();
     }
 
+    /**
+     * Hands a write to the cache while holding a write permit (released once the cache has taken
+     * it): at once when the lock is already ours, else once it is taken.
+     */
+    private CompletableFuture<Void> underPermit(java.util.function.Supplier<CompletableFuture<Void>> take) {
+        CompletableFuture<ExclusiveLock.Permit> permit = permit();
+        if (permit.isDone() && !permit.isCompletedExceptionally()) {
+            ExclusiveLock.Permit p = permit.join();
+            try {
+                return take.get();
+            } finally {
+                p.close();
+            }
+        }
+        return permit.thenCompose(p -> {
+            try {
+                return take.get();
+            } finally {
+                p.close();
+            }
+        });
+    }
+
     /** A permit for one write: the exclusive lock when the image has the feature. */
     CompletableFuture<ExclusiveLock.Permit> permit() {
         if (lock == null) {
-            return CompletableFuture.completedFuture(() -> {
-            });
+            return NO_LOCK_PERMIT;
         }
         return lock.begin();
     }
+
+    /** The permit of an image without the exclusive-lock feature: nothing to hold, one shared future. */
+    private static final CompletableFuture<ExclusiveLock.Permit> NO_LOCK_PERMIT = CompletableFuture.completedFuture(() -> {
+    });
 
     /** Runs a maintenance operation (resize, snapshots) holding the exclusive lock if there is one. */
     <T> T maintenance(java.util.function.Supplier<T> op) {
@@ -836,13 +862,9 @@ public final class RbdImage implements Image {
         checkWritable();
         checkRange(offset, data.length);
         org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK: the lock is ours before a write is cached
-        return c != null ? cacheGate.around(() -> permit().thenCompose(p -> {
-            try {
-                return c.write(offset, data, fua); // taken (buffered, queued or sent): its writeback has its own permit
-            } finally {
-                p.close();
-            }
-        })) : objectIo.writeUncached(offset, data);
+        // taken (buffered, queued or sent): its writeback has its own permit
+        return c != null ? cacheGate.around(() -> underPermit(() -> c.write(offset, data, fua)))
+                : objectIo.writeUncached(offset, data);
     }
 
     /**
@@ -863,13 +885,8 @@ public final class RbdImage implements Image {
         checkRange(offset, data.remaining());
         java.nio.ByteBuffer view = data.slice();
         org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK: the lock is ours before a write is cached
-        return c != null ? cacheGate.around(() -> permit().thenCompose(p -> {
-            try {
-                return c.write(offset, view, fua);
-            } finally {
-                p.close();
-            }
-        })) : objectIo.writeUncached(offset, view);
+        return c != null ? cacheGate.around(() -> underPermit(() -> c.write(offset, view, fua)))
+                : objectIo.writeUncached(offset, view);
     }
 
 

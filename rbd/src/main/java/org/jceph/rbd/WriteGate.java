@@ -36,16 +36,23 @@ final class WriteGate {
 
     /** Runs {@code op} once the gate lets it go, counted in flight until its future completes. */
     CompletableFuture<Void> around(java.util.function.Supplier<CompletableFuture<Void>> op) {
-        return begin().thenCompose(v -> {
-            CompletableFuture<Void> f;
-            try {
-                f = op.get();
-            } catch (RuntimeException e) {
-                end();
-                return CompletableFuture.failedFuture(e);
-            }
-            return f.whenComplete((x, err) -> end());
-        });
+        CompletableFuture<Void> go = begin();
+        if (go.isDone() && !go.isCompletedExceptionally()) {
+            return counted(op); // the gate is open (every write but those racing a pause): no stage
+        }
+        return go.thenCompose(v -> counted(op));
+    }
+
+    /** Runs {@code op}, admitted by {@link #begin()}, and ends it when its future completes. */
+    private CompletableFuture<Void> counted(java.util.function.Supplier<CompletableFuture<Void>> op) {
+        CompletableFuture<Void> f;
+        try {
+            f = op.get();
+        } catch (RuntimeException e) {
+            end();
+            return CompletableFuture.failedFuture(e);
+        }
+        return f.whenComplete((x, err) -> end());
     }
 
     /** Stops new writes and waits for the ones in flight. */

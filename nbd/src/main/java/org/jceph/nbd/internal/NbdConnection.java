@@ -50,6 +50,8 @@ public final class NbdConnection implements Runnable {
     private final ScheduledExecutorService timer;
     private final Semaphore inFlight;
     private final Object writeLock = new Object();
+    /** The gathering write's two buffers (header, data), reused: guarded by writeLock. */
+    private final ByteBuffer[] gather = new ByteBuffer[2];
     private final String peer;
     /** Payload buffers of READ replies and WRITE requests, reused (64 MiB idle at most). */
     private final DirectBuffers buffers = new DirectBuffers(64L << 20);
@@ -520,9 +522,22 @@ public final class NbdConnection implements Runnable {
     private void send(ByteBuffer head, ByteBuffer body) {
         synchronized (writeLock) {
             try {
-                writeFully(head);
-                if (body != null) {
-                    writeFully(body.duplicate());
+                if (body == null) {
+                    writeFully(head);
+                } else {
+                    // header and data in one gathering write (one writev, not a small write then
+                    // the data), while a large READ's reply drains into the socket
+                    ByteBuffer[] both = gather;
+                    both[0] = head;
+                    both[1] = body.duplicate();
+                    try {
+                        while (both[0].hasRemaining() || both[1].hasRemaining()) {
+                            channel.write(both);
+                        }
+                    } finally {
+                        both[0] = null; // the pooled payload is not held past its reply
+                        both[1] = null;
+                    }
                 }
             } catch (IOException e) {
                 // The client went away: the operation itself completed; nothing to tell anyone.

@@ -319,6 +319,8 @@ public final class WritebackCache {
     private final String name;
     private final long maxAgeNanos;
     private final int directCopyMin;
+    /** rbd_cache_policy=writearound: dirty data is sent as soon as it is taken. */
+    private final boolean around;
 
     // All below guarded by "this".
     private long nextSeq = 1;
@@ -368,6 +370,7 @@ public final class WritebackCache {
         this.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
         this.name = name;
         this.maxAgeNanos = settings.maxDirtyAge().toNanos();
+        this.around = settings.policy() == CacheSettings.Policy.WRITEAROUND;
     }
 
     /**
@@ -452,6 +455,14 @@ public final class WritebackCache {
                 trimDirty(offset, data.remaining());
                 Op op = addOp(nextSeq++, offset, data.remaining(), data, null, false, after);
                 result = op.done = new CompletableFuture<>();
+            } else if (waiters.isEmpty() && room(data.remaining()) && around) {
+                // write-around: the copy is sent at once, so it goes straight to an operation
+                // (insertDirty then pump would add it to the dirty lists only to take it out again)
+                Held h = copy(data);
+                trimDirty(offset, h.length()); // nothing stays dirty in write-around; kept for the invariant
+                long seq = nextSeq++;
+                addOp(seq, offset, h.length(), h.buf, h, true, after);
+                result = fua ? flushTo(seq, false, after) : CompletableFuture.completedFuture(null);
             } else if (waiters.isEmpty() && room(data.remaining())) {
                 long seq = insertDirty(offset, copy(data));
                 result = fua ? flushTo(seq, false, after) : CompletableFuture.completedFuture(null);
@@ -766,6 +777,9 @@ public final class WritebackCache {
     }
 
     private List<Dirty> overlappingDirty(long off, long end) {
+        if (dirtyByOff.isEmpty()) {
+            return List.of(); // write-around: always, outside a flush's window
+        }
         List<Dirty> out = new ArrayList<>();
         Map.Entry<Long, Dirty> lower = dirtyByOff.lowerEntry(off);
         if (lower != null && lower.getValue().end() > off) {
@@ -840,9 +854,12 @@ public final class WritebackCache {
 
     /** True when no older operation overlapping {@code op} is still in flight. */
     private boolean canStart(Op op) {
-        for (Op o : overlappingOps(op.off, op.end())) {
-            if (o.seq < op.seq) {
-                return false;
+        // as overlappingOps, without collecting them: this runs for every operation added
+        for (List<Op> l : opsByOff.subMap(op.off - maxOpLen, false, op.end(), false).values()) {
+            for (Op o : l) {
+                if (o.end() > op.off && o.seq < op.seq) {
+                    return false;
+                }
             }
         }
         return true;
@@ -850,8 +867,10 @@ public final class WritebackCache {
 
     /** Sends the dirty data that is due: flushed, over target, aged, or in the way of a waiting write. */
     private void pump(List<Runnable> after) {
+        if (dirtyBySeq.isEmpty()) {
+            return;
+        }
         long now = scheduler.nanoTime();
-        boolean around = settings.policy() == CacheSettings.Policy.WRITEAROUND;
         while (!dirtyBySeq.isEmpty()) {
             Dirty d = dirtyBySeq.first();
             boolean due = around || d.seq <= flushUpTo || closed || dirtyBytes > settings.targetDirty() || !waiters.isEmpty()
