@@ -291,15 +291,20 @@ public final class WritebackCache {
         }
     }
 
-    /** A write waiting for room. */
+    /**
+     * A write waiting for room. It keeps a view of the caller's bytes, not a copy: the caller
+     * leaves them unchanged until the future completes (the write API's contract), and the copy is
+     * made when the write is admitted. So however many writes an asynchronous caller queues
+     * behind a full cache, they hold no cache memory beyond this small record each.
+     */
     private static final class Waiter {
         final long off;
-        final Held data;
+        final ByteBuffer data;
         final boolean fua;
         final long deadline;
         final CompletableFuture<Void> result = new CompletableFuture<>();
 
-        Waiter(long off, Held data, boolean fua, long deadline) {
+        Waiter(long off, ByteBuffer data, boolean fua, long deadline) {
             this.off = off;
             this.data = data;
             this.fua = fua;
@@ -470,7 +475,7 @@ public final class WritebackCache {
                 armAgeTimer();
             } else {
                 long timeout = settings.writeTimeout().toNanos();
-                Waiter w = new Waiter(offset, copy(data), fua, scheduler.nanoTime() + timeout);
+                Waiter w = new Waiter(offset, data, fua, scheduler.nanoTime() + timeout);
                 waiters.add(w);
                 if (waiterTimer == null) {
                     waiterTimer = scheduler.schedule(this::expireWaiters, timeout);
@@ -672,9 +677,6 @@ public final class WritebackCache {
             closed = true;
             failed = new ArrayList<>(waiters);
             waiters.clear();
-            for (Waiter w : failed) {
-                release(w.data);
-            }
             if (ageTimer != null) {
                 ageTimer.cancel();
                 ageTimer = null;
@@ -908,9 +910,7 @@ public final class WritebackCache {
             waiterTimer = null;
             long now = scheduler.nanoTime();
             while (!waiters.isEmpty() && waiters.peek().deadline - now <= 0) {
-                Waiter w = waiters.poll();
-                release(w.data);
-                expired.add(w);
+                expired.add(waiters.poll());
             }
             if (!waiters.isEmpty() && !closed) {
                 waiterTimer = scheduler.schedule(this::expireWaiters, waiters.peek().deadline - now);
@@ -923,9 +923,9 @@ public final class WritebackCache {
     }
 
     private void admitWaiters(List<Runnable> after) {
-        while (!waiters.isEmpty() && room(waiters.peek().data.length())) {
+        while (!waiters.isEmpty() && room(waiters.peek().data.remaining())) {
             Waiter w = waiters.poll();
-            long seq = insertDirty(w.off, w.data);
+            long seq = insertDirty(w.off, copy(w.data));
             if (w.fua) {
                 CompletableFuture<Void> f = flushTo(seq, false, after);
                 after.add(() -> f.whenComplete((v, err) -> {
