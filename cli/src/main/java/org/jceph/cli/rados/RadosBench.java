@@ -401,6 +401,54 @@ final class RadosBench {
         out.printf("Second half: IOPS %d, CPU seconds per op %.9f (first second: IOPS %d)%n",
                 Math.round(steadyRate), steadyCpuPerOp, Math.round(firstRate));
         out.printf("Warm-up share of CPU:   %.1f%%%n", share * 100);
+        double reached = -1;
+        for (int i = 1; i < samples.size(); i++) {
+            long[] a = samples.get(i - 1);
+            long[] b = samples.get(i);
+            if (b[0] > a[0] && (b[1] - a[1]) / ((b[0] - a[0]) / 1e9) >= 0.9 * steadyRate) {
+                reached = b[0] / 1e9;
+                break;
+            }
+        }
+        long jit = compilerCpuNanos();
+        long all = cpuNanos();
+        if (jit >= 0 && all > 0) {
+            out.printf("JIT compiler CPU:       %.2f s, %.1f%% of the process CPU (%.2f s); 90%% of the steady rate at %.0f s%n",
+                    jit / 1e9, 100.0 * jit / all, all / 1e9, reached);
+        }
+    }
+
+    /**
+     * CPU time of the JIT compiler threads since the JVM started, from {@code /proc/self/task} (the
+     * compiler threads are hidden from ThreadMXBean); -1 where that is not readable. Threads that
+     * the JVM stopped (dynamic compiler thread count) are not counted.
+     */
+    static long compilerCpuNanos() {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long ticks = 0;
+        try (var dirs = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) dirs::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    String name = stat.substring(stat.indexOf('(') + 1, close);
+                    if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+                        continue;
+                    }
+                    // after ") ": state is field 3; utime and stime are fields 14 and 15
+                    String[] f = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return ticks * (1_000_000_000L / 100); // USER_HZ: 100 on every Linux architecture Java runs on
     }
 
     private void summary(String mode, long elapsedNanos, long ops, int size, long[] l, long cpuNanos) {
