@@ -1,6 +1,10 @@
 package org.jceph.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +36,66 @@ public final class BenchWarmUp {
         out.printf("Second half: IOPS %d, CPU seconds per op %.9f (first second: IOPS %d)%n",
                 Math.round(r.steadyRate()), r.steadyCpuPerOp(), Math.round(r.firstRate()));
         out.printf("Warm-up share of CPU:   %.1f%%%n", r.share() * 100);
+        long jit = compilerCpuNanos();
+        long all = processCpuNanos();
+        if (jit >= 0 && all > 0) {
+            out.printf("JIT compiler CPU:       %.2f s, %.1f%% of the process CPU (%.2f s); 90%% of the steady rate at %.0f s%n",
+                    jit / 1e9, 100.0 * jit / all, all / 1e9, reachedSeconds(samples, r.steadyRate()));
+        }
+    }
+
+    /**
+     * Seconds into the run of the first sample interval whose rate was at least 90 % of the steady
+     * rate; -1 if none was.
+     */
+    static double reachedSeconds(List<long[]> samples, double steadyRate) {
+        for (int i = 1; i < samples.size(); i++) {
+            long[] a = samples.get(i - 1);
+            long[] b = samples.get(i);
+            if (b[0] > a[0] && (b[1] - a[1]) / ((b[0] - a[0]) / 1e9) >= 0.9 * steadyRate) {
+                return b[0] / 1e9;
+            }
+        }
+        return -1;
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : -1;
+    }
+
+    /**
+     * CPU time of the JIT compiler threads since the JVM started, from {@code /proc/self/task} (the
+     * compiler threads are hidden from ThreadMXBean); -1 where that is not readable. Threads that
+     * the JVM stopped (dynamic compiler thread count) are not counted.
+     */
+    public static long compilerCpuNanos() {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long ticks = 0;
+        try (var dirs = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) dirs::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    String name = stat.substring(stat.indexOf('(') + 1, close);
+                    if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+                        continue;
+                    }
+                    // after ") ": state is field 3; utime and stime are fields 14 and 15
+                    String[] f = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return ticks * (1_000_000_000L / 100); // USER_HZ: 100 on every Linux architecture Java runs on
     }
 
     /** The figures {@link #print} prints; {@code null} when it prints nothing. */

@@ -80,4 +80,19 @@ class RadosBenchFormatTest {
         assertEquals("benchmark_data_vm_5016_object2031", RadosBench.objectName("vm", 5016, 2031));
         assertEquals(true, RadosBench.hostname().length() <= 29);
     }
+
+    @Test
+    void compilerCpuIsReadFromTheCompilerThreads() {
+        if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task"))) {
+            assertEquals(-1, org.jceph.cli.BenchWarmUp.compilerCpuNanos());
+            return;
+        }
+        // the JVM compiled something to get here (the test framework alone warms up C1); the
+        // compiler threads' CPU is part of the process CPU and at least one tick
+        long jit = org.jceph.cli.BenchWarmUp.compilerCpuNanos();
+        long all = ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        assertTrue(jit > 0, "compiler CPU " + jit);
+        assertTrue(jit <= all + 20_000_000L, "compiler CPU " + jit + " within the process CPU " + all);
+    }
 }

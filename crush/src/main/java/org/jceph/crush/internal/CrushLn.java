@@ -1,9 +1,6 @@
 package org.jceph.crush.internal;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
 
 /**
  * straw2's fixed-point logarithm, {@code crush_ln} in Ceph src/crush/mapper.c, with the two lookup
@@ -51,19 +48,17 @@ public final class CrushLn {
     private static final long[] LL = new long[256];
 
     static {
-        MathContext mc = new MathContext(60, RoundingMode.HALF_EVEN);
-        BigDecimal ln2 = lnRatio(1, 3, mc); // ln 2 = 2 atanh(1/3)
-        BigDecimal two48 = new BigDecimal(BigInteger.ONE.shiftLeft(48));
+        BigInteger ln2 = atanh2(1, 3); // ln 2 = 2 atanh(1/3)
         BigInteger two55 = BigInteger.ONE.shiftLeft(55);
         for (int k = 0; k <= 128; k++) {
             BigInteger[] qr = two55.divideAndRemainder(BigInteger.valueOf(128 + k));
             RH[k] = qr[0].longValueExact() + (qr[1].signum() != 0 ? 1 : 0);
             // log2(1 + k/128) = 2 atanh(k / (256 + k)) / ln 2
-            LH[k] = k == 0 ? 0 : floor(lnRatio(k, 256 + k, mc).divide(ln2, mc).multiply(two48, mc));
+            LH[k] = k == 0 ? 0 : log2Times2To48(atanh2(k, 256 + k), ln2);
         }
         LH[128] = (1L << 48) - (1L << 32);
         for (int j = 0; j < 256; j++) {
-            long f = j == 0 ? 0 : floor(lnRatio(j, 65536 + j, mc).divide(ln2, mc).multiply(two48, mc));
+            long f = j == 0 ? 0 : log2Times2To48(atanh2(j, 65536 + j), ln2);
             LL[j] = f + LL_OFFSET;
         }
         for (int j : LL_PLAIN) {
@@ -77,22 +72,32 @@ public final class CrushLn {
     private CrushLn() {
     }
 
-    /** 2 atanh(p/q) = ln((q+p)/(q-p)), by its odd power series; converges fast for p/q <= 1/3. */
-    private static BigDecimal lnRatio(int p, int q, MathContext mc) {
-        BigDecimal t = BigDecimal.valueOf(p).divide(BigDecimal.valueOf(q), mc);
-        BigDecimal t2 = t.multiply(t, mc);
-        BigDecimal term = t;
-        BigDecimal sum = BigDecimal.ZERO;
-        BigDecimal eps = BigDecimal.ONE.movePointLeft(58);
-        for (int n = 1; term.abs().compareTo(eps) > 0; n += 2) {
-            sum = sum.add(term.divide(BigDecimal.valueOf(n), mc), mc);
-            term = term.multiply(t2, mc);
+    /** Bits after the binary point of the fixed-point values below. */
+    static final int FRACTION_BITS = 256;
+
+    /**
+     * 2 atanh(p/q) = ln((q+p)/(q-p)) times 2^256, by its odd power series in exact integer steps
+     * (each term from the last by a multiply and a divide by small numbers; each step truncates
+     * less than 2^-256, far below the 2^-48 the tables keep). Converges fast for p/q <= 1/3. This
+     * replaced a BigDecimal series at 60 digits whose thousands of long divisions made class
+     * initialisation cost 60-200 ms of CPU and a C2 compile of BigInteger division in every
+     * process that maps objects.
+     */
+    public static BigInteger atanh2(int p, int q) {
+        BigInteger pp = BigInteger.valueOf((long) p * p);
+        BigInteger qq = BigInteger.valueOf((long) q * q);
+        BigInteger term = BigInteger.valueOf(p).shiftLeft(FRACTION_BITS).divide(BigInteger.valueOf(q));
+        BigInteger sum = BigInteger.ZERO;
+        for (long n = 1; term.signum() != 0; n += 2) {
+            sum = sum.add(term.divide(BigInteger.valueOf(n)));
+            term = term.multiply(pp).divide(qq);
         }
-        return sum.multiply(BigDecimal.valueOf(2), mc);
+        return sum.shiftLeft(1);
     }
 
-    private static long floor(BigDecimal v) {
-        return v.setScale(0, RoundingMode.FLOOR).longValueExact();
+    /** floor(2^48 * value / ln2) for two fixed-point values with the same scale. */
+    public static long log2Times2To48(BigInteger value, BigInteger ln2) {
+        return value.shiftLeft(48).divide(ln2).longValueExact();
     }
 
     /** {@code __RH_LH_tbl[i]} for i in [0, 258). */

@@ -161,6 +161,29 @@ public final class FrameReader {
         return segs;
     }
 
+    // The msgr2.1 crc epilogue's fields at constant offsets for the receive path (u8 late_status,
+    // le32 crc_values[3]), checked against its layout: no dispatch on the field kinds there.
+    private static final int LATE_STATUS_AT = FrameWriter.CRC_LATE_STATUS.offset();
+    private static final int CRC_VALUE0_AT = FrameWriter.CRC_VALUES[0].offset();
+    private static final int CRC_VALUE_STRIDE = FrameWriter.CRC_VALUES[1].offset() - CRC_VALUE0_AT;
+
+    static {
+        if (FrameWriter.CRC_LATE_STATUS.kind() != PackedField.Kind.U8) {
+            throw new ExceptionInInitializerError("crc epilogue late_status is not a u8");
+        }
+        for (int i = 0; i < FrameWriter.CRC_VALUES.length; i++) {
+            PackedField f = FrameWriter.CRC_VALUES[i];
+            if (f.kind() != PackedField.Kind.U32LE || f.offset() != CRC_VALUE0_AT + i * CRC_VALUE_STRIDE) {
+                throw new ExceptionInInitializerError("crc epilogue crc_values are not evenly spaced le32");
+            }
+        }
+    }
+
+    private static FrameException epilogueCrc(String name, long offset, int segment, int crc, int expect) {
+        return new FrameException(name + "/epilogue", offset,
+                String.format("segment %d crc %08x, computed %08x", segment, crc, expect));
+    }
+
     private Frame nextCrc(ByteBuf in) {
         int r = in.readerIndex();
         if (in.readableBytes() < Preamble.SIZE) {
@@ -193,15 +216,14 @@ public final class FrameReader {
         }
         boolean aborted = false;
         if (p.hasTail()) {
-            int status = FrameWriter.CRC_LATE_STATUS.getInt(in, pos);
-            aborted = checkLateStatus(status, name, streamOffset + pos - r + FrameWriter.CRC_LATE_STATUS.offset());
+            int status = in.getUnsignedByte(pos + LATE_STATUS_AT);
+            aborted = checkLateStatus(status, name, streamOffset + pos - r + LATE_STATUS_AT);
             for (int i = 1; i < p.numSegments() && !aborted; i++) {
-                PackedField slot = FrameWriter.CRC_VALUES[i - 1];
-                int crc = slot.getInt(in, pos);
+                int at = CRC_VALUE0_AT + (i - 1) * CRC_VALUE_STRIDE;
+                int crc = in.getIntLE(pos + at);
                 int expect = Crc32c.update(-1, in, starts[i], p.lengths()[i]);
                 if (crc != expect) {
-                    throw new FrameException(name + "/epilogue", streamOffset + pos - r + slot.offset(),
-                            String.format("segment %d crc %08x, computed %08x", i, crc, expect));
+                    throw epilogueCrc(name, streamOffset + pos - r + at, i, crc, expect);
                 }
             }
             pos += FrameWriter.CRC_EPILOGUE_LEN;
