@@ -2,6 +2,7 @@ package org.jceph.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -38,8 +39,22 @@ class BenchWarmUpTest {
         assertEquals(1 - 9.2 / 11, r.share(), 1e-9);
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         BenchWarmUp.print(new PrintStream(b, true, StandardCharsets.UTF_8), run());
-        assertEquals("Second half: IOPS 1000, CPU seconds per op 0.001000000 (first second: IOPS 200)\n"
-                + "Warm-up share of CPU:   16.4%\n", b.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
+        String printed = b.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+        assertTrue(printed.startsWith("Second half: IOPS 1000, CPU seconds per op 0.001000000 (first second: IOPS 200)\n"
+                + "Warm-up share of CPU:   16.4%\n"), printed);
+        // on Linux a third line: this JVM's compiler threads' CPU and when the run reached 90 %
+        // of its steady rate (the sample ending at 2 s ran at 1,000 ops/s)
+        if (BenchWarmUp.compilerCpuNanos() >= 0) {
+            assertTrue(printed.matches("(?s).*\nJIT compiler CPU: +[0-9.]+ s, [0-9.]+% of the process CPU \\([0-9.]+ s\\); "
+                    + "90% of the steady rate at 2 s\n"), printed);
+        }
+    }
+
+    @Test
+    void theSteadyRateIsReachedAtTheFirstSampleAtNinetyPercentOfIt() {
+        List<long[]> s = run();
+        assertEquals(2.0, BenchWarmUp.reachedSeconds(s, 1000), 1e-9);
+        assertEquals(-1, BenchWarmUp.reachedSeconds(s, 5000), 1e-9);
     }
 
     @Test
