@@ -39,6 +39,9 @@ public final class GcmCipher {
     private final byte[] scratch;
     /** Staging for input from direct buffers (see {@link #feed}). */
     private final byte[] stage = new byte[CHUNK];
+    /** Receiving side, one-call path: the gathered ciphertext and the plaintext (grown on demand up to {@link #oneCallMax}). */
+    private byte[] wire = new byte[0];
+    private byte[] plainStage = new byte[0];
 
     /**
      * The largest slice handed to the JDK cipher in one call (a multiple of the AES block): see
@@ -54,6 +57,21 @@ public final class GcmCipher {
      */
     static final int WARM_CHUNK = 512;
     static final int WARM_SLICES = Integer.getInteger("jceph.secure.warmSlices", 24_000);
+    /**
+     * Sealed blocks up to this many bytes are opened by the JDK's own GCM decryption in one call
+     * (ciphertext gathered into {@link #wire}, plaintext into {@link #plainStage}, handed to the
+     * destinations only after the tag verified) instead of the CTR + tag pass of
+     * {@link #decrypt(ByteBuffer[], int, ByteBuffer...)}: one AES pass instead of two. JDK 25's
+     * combined AES-GCM intrinsic (AVX2 here) makes that about twice as cheap for a 4 KiB block
+     * once compiled (docs/BENCHMARKS.md, "Session 12"). JDK 17 has that intrinsic only with
+     * AVX-512, and its one-call decryption of blocks above a few KiB was not compiled in after
+     * thousands of calls there, so the default is 0 (off) below JDK 25. Larger blocks always
+     * take the sliced path: a call over 1 MiB takes a JDK branch that runs in plain Java for
+     * hundreds of frames on both JDKs. System property {@code jceph.secure.oneCallMax} overrides;
+     * tests set the field to run both paths on any JDK.
+     */
+    static int oneCallMax = Integer.getInteger("jceph.secure.oneCallMax",
+            Runtime.version().feature() >= 25 ? 64 * 1024 : 0);
     /** Slices cut so far in this process (all ciphers; a racy count is fine, it only picks a size). */
     private static int slices;
     private static final int AES_BLOCK = 16;
@@ -236,6 +254,10 @@ public final class GcmCipher {
             advance();
             throw new IllegalArgumentException(room + " bytes of room for " + len + " bytes of plaintext");
         }
+        if (sealedLen <= oneCallMax) {
+            openInOneCall(parts, sealedLen, nonce, dests);
+            return;
+        }
         int[] starts = new int[dests.length];
         for (int i = 0; i < dests.length; i++) {
             starts[i] = dests[i].position();
@@ -279,6 +301,53 @@ public final class GcmCipher {
                 }
                 throw new javax.crypto.AEADBadTagException("GCM tag mismatch");
             }
+        } finally {
+            advance();
+        }
+    }
+
+    /**
+     * The one-call path of {@link #decrypt(ByteBuffer[], int, ByteBuffer...)} (blocks up to
+     * {@link #oneCallMax}): the sealed bytes are gathered into {@link #wire}, the JDK's GCM
+     * decryption writes the plaintext into {@link #plainStage} (it zeroes its output on a bad tag),
+     * and only after the tag verified is the plaintext copied into the destinations, so on a bad
+     * tag they are left untouched except for being zeroed here as on the sliced path. One nonce used.
+     */
+    private void openInOneCall(ByteBuffer[] parts, int sealedLen, byte[] nonce, ByteBuffer... dests)
+            throws GeneralSecurityException {
+        int len = sealedLen - TAG_LEN;
+        try {
+            if (wire.length < sealedLen) {
+                wire = new byte[sealedLen];
+                plainStage = new byte[len];
+            }
+            int at = 0;
+            for (ByteBuffer part : parts) {
+                int k = Math.min(part.remaining(), sealedLen - at);
+                part.get(part.position(), wire, at, k);
+                part.position(part.position() + k);
+                at += k;
+            }
+            if (at != sealedLen) {
+                throw new javax.crypto.AEADBadTagException("parts hold fewer than the " + sealedLen + " sealed bytes");
+            }
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_LEN * 8, nonce));
+            try {
+                cipher.doFinal(wire, 0, sealedLen, plainStage, 0);
+            } catch (GeneralSecurityException e) {
+                java.util.Arrays.fill(plainStage, 0, len, (byte) 0);
+                for (ByteBuffer d : dests) {
+                    java.util.Arrays.fill(d.array(), d.arrayOffset() + d.position(), d.arrayOffset() + d.limit(), (byte) 0);
+                }
+                throw e;
+            }
+            int from = 0;
+            for (ByteBuffer d : dests) {
+                int k = d.remaining();
+                d.put(plainStage, from, k);
+                from += k;
+            }
+            java.util.Arrays.fill(plainStage, 0, len, (byte) 0); // no plaintext left behind in the cipher
         } finally {
             advance();
         }

@@ -52,9 +52,33 @@ class GcmCipherTest {
         return parts.toArray(new ByteBuffer[0]);
     }
 
+    /** Runs {@code body} with blocks up to {@code max} bytes opened by the JDK in one call (0: never). */
+    private static void withOneCallMax(int max, ThrowingBody body) throws Exception {
+        int was = GcmCipher.oneCallMax;
+        GcmCipher.oneCallMax = max;
+        try {
+            body.run();
+        } finally {
+            GcmCipher.oneCallMax = was;
+        }
+    }
+
+    private interface ThrowingBody {
+        void run() throws Exception;
+    }
+
+    /** Both receive paths: the sliced CTR + tag pass (0) and the JDK's one-call decryption (every size). */
+    private static final int[] ONE_CALL_MAXES = {0, Integer.MAX_VALUE};
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void slicedEncryptionAndTwoPassDecryptionMatchTheJdk(boolean direct) throws Exception {
+        for (int max : ONE_CALL_MAXES) {
+            withOneCallMax(max, () -> slicedEncryptionAndDecryptionMatchTheJdk(direct));
+        }
+    }
+
+    private static void slicedEncryptionAndDecryptionMatchTheJdk(boolean direct) throws Exception {
         Random rnd = new Random(16);
         GcmCipher tx = GcmCipher.serverPair(FrameCodecTest.SECRET)[1];
         GcmCipher rx = GcmCipher.clientPair(FrameCodecTest.SECRET)[0];
@@ -81,6 +105,12 @@ class GcmCipherTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 100, 4095, 4096, 5000, 5000 + 15})
     void anyFlippedBitFailsAndTheNextFrameStillDecrypts(int flip) throws Exception {
+        for (int max : ONE_CALL_MAXES) {
+            withOneCallMax(max, () -> flippedBitFailsAndTheNextFrameStillDecrypts(flip));
+        }
+    }
+
+    private static void flippedBitFailsAndTheNextFrameStillDecrypts(int flip) throws Exception {
         int size = 5000;
         Random rnd = new Random(flip);
         byte[] plain = new byte[size];
@@ -134,6 +164,12 @@ class GcmCipherTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 4095, 4096, 70_000, 100_000 + 15})
     void aFlippedBitLeavesNoPlaintextInTheDestinations(int flip) throws Exception {
+        for (int max : ONE_CALL_MAXES) {
+            withOneCallMax(max, () -> flippedBitLeavesNoPlaintextInTheDestinations(flip));
+        }
+    }
+
+    private static void flippedBitLeavesNoPlaintextInTheDestinations(int flip) throws Exception {
         int size = 100_000;
         Random rnd = new Random(flip);
         byte[] plain = new byte[size];
