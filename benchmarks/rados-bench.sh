@@ -20,16 +20,19 @@
 # write cells and of every rand cell; jceph prints, after the stock tool's summary, its IOPS and CPU
 # per op over the second half of the run and the "Warm-up share of CPU" (what the run cost beyond
 # that steady rate: JIT compilation, connecting), which should stay under 10 %. The objects the read
-# cells share come from one stock write of JCEPH_BENCH_FILL_SECS (default 120 s) for 4 KiB objects:
-# on an idle machine enough (~150-200k objects, under 1 GiB of data) for each tool's seq to run
-# 20 s or more. 4 MiB cells write for JCEPH_BENCH_BIG_SECS (default 10 s: ~2 GiB at 200 MB/s,
+# cells share come from one stock write of JCEPH_BENCH_FILL_SECS (default 45 s) for 4 KiB objects
+# (~50-70k objects on an idle machine). Not more: memstore's page set gives every object at least
+# one 64 KiB page, so a 4 KiB object costs 64 KiB on each OSD; the session-12 idle run of the old
+# 120 s default (~130k objects, ~8 GiB per OSD against JCEPH_OSD_BYTES = 6 GiB) filled the OSDs,
+# the stock write never finished and the host swapped (load 45). Each tool's seq then lasts
+# 5-10 s: read jceph's "Second half" and "JIT compiler CPU" lines. 4 MiB cells write for JCEPH_BENCH_BIG_SECS (default 10 s: ~2 GiB at 200 MB/s,
 # memstore holds it in RAM three times); their seq reads those few hundred objects in 1-3 s, so
 # the 4 MiB seq cell stays short and its warm-up share high: read its "Second half" line.
 # JCEPH_JAVA_OPTS (default none) adds JVM options to jceph's command line; the default JVM
 # (tiered C2, G1) is what a long-running application embedding the library gets.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/side-by-side.sh" bench
 SECS=${1:-60}
-FILL=${JCEPH_BENCH_FILL_SECS:-120}
+FILL=${JCEPH_BENCH_FILL_SECS:-45}
 BIG=${JCEPH_BENCH_BIG_SECS:-10}
 read -r -a JOPTS <<<"${JCEPH_JAVA_OPTS:-}"
 JCEPH=("${JCEPH[0]}" "${JOPTS[@]}" "${JCEPH[@]:1}")
