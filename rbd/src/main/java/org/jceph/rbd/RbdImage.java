@@ -566,20 +566,18 @@ public final class RbdImage implements Image {
     private CompletableFuture<Void> underPermit(java.util.function.Supplier<CompletableFuture<Void>> take) {
         CompletableFuture<ExclusiveLock.Permit> permit = permit();
         if (permit.isDone() && !permit.isCompletedExceptionally()) {
-            ExclusiveLock.Permit p = permit.join();
-            try {
-                return take.get();
-            } finally {
-                p.close();
-            }
+            return holding(permit.join(), take);
         }
-        return permit.thenCompose(p -> {
-            try {
-                return take.get();
-            } finally {
-                p.close();
-            }
-        });
+        return permit.thenCompose(p -> holding(p, take));
+    }
+
+    private static CompletableFuture<Void> holding(ExclusiveLock.Permit p,
+            java.util.function.Supplier<CompletableFuture<Void>> take) {
+        try {
+            return take.get();
+        } finally {
+            p.close();
+        }
     }
 
     /** A permit for one write: the exclusive lock when the image has the feature. */

@@ -1343,7 +1343,7 @@ public final class RbdCommand {
                     human(Math.round(ops * (double) ioSize / secs / MIB) * MIB));
             out.printf("cpu seconds per op: %.9f%n", cpuNanos / 1e9 / ops);
             samples.add(new long[] {elapsed, ops, cpuNanos});
-            BenchWarmUp.print(out, samples); // two more lines for runs of 4 s or more
+            BenchWarmUp.print(out, samples); // steady state, warm-up share, JIT CPU (runs of 4 s or more)
         }
 
         private static final long SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
