@@ -198,7 +198,9 @@ final class ImageIo {
         CompletableFuture<ExclusiveLock.Permit> permit = img.permit();
         ExclusiveLock.Permit held = permit.isDone() && !permit.isCompletedExceptionally() ? permit.join() : null;
         if (held != null) {
-            return guarded(held, () -> gated(() -> writeUnderLock(offset, data))); // the lock is ours: no stage
+            // the lock is ours (or the image has none): no stage before the write, and one after it
+            // that counts it out of the gate and releases the permit (none for the shared no-lock one)
+            return img.gate.around(() -> writeUnderLock(offset, data), held == RbdImage.NO_LOCK_PERMIT_VALUE ? null : held::close);
         }
         return permit.thenCompose(p -> guarded(p, () -> gated(() -> writeUnderLock(offset, data))));
     }

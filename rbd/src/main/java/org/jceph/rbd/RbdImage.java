@@ -589,8 +589,15 @@ public final class RbdImage implements Image {
     }
 
     /** The permit of an image without the exclusive-lock feature: nothing to hold, one shared future. */
-    private static final CompletableFuture<ExclusiveLock.Permit> NO_LOCK_PERMIT = CompletableFuture.completedFuture(() -> {
-    });
+    private static final CompletableFuture<ExclusiveLock.Permit> NO_LOCK_PERMIT;
+
+    /** The permit {@link #NO_LOCK_PERMIT} holds: closing it does nothing. */
+    static final ExclusiveLock.Permit NO_LOCK_PERMIT_VALUE = () -> {
+    };
+
+    static {
+        NO_LOCK_PERMIT = CompletableFuture.completedFuture(NO_LOCK_PERMIT_VALUE);
+    }
 
     /** Runs a maintenance operation (resize, snapshots) holding the exclusive lock if there is one. */
     <T> T maintenance(java.util.function.Supplier<T> op) {
