@@ -198,7 +198,9 @@ final class ImageIo {
         CompletableFuture<ExclusiveLock.Permit> permit = img.permit();
         ExclusiveLock.Permit held = permit.isDone() && !permit.isCompletedExceptionally() ? permit.join() : null;
         if (held != null) {
-            return guarded(held, () -> gated(() -> writeUnderLock(offset, data))); // the lock is ours: no stage
+            // the lock is ours (or the image has none): no stage before the write, and one after it
+            // that counts it out of the gate and releases the permit (none for the shared no-lock one)
+            return img.gate.around(() -> writeUnderLock(offset, data), held == RbdImage.NO_LOCK_PERMIT_VALUE ? null : held::close);
         }
         return permit.thenCompose(p -> guarded(p, () -> gated(() -> writeUnderLock(offset, data))));
     }
@@ -222,6 +224,12 @@ final class ImageIo {
 
     private CompletableFuture<Void> writeUnderLock(long offset, java.nio.ByteBuffer data) {
         int length = data.remaining();
+        long os = img.layout.objectSize();
+        if (length > 0 && !img.layout.isStriped() && offset / os == (offset + length - 1) / os) {
+            // inside one object without striping (every small write): the striper's one extent,
+            // computed here without its lists
+            return writeObject(offset / os, offset % os, data.slice());
+        }
         List<ObjectExtent> extents = Striper.fileToExtents(img.layout, offset, length);
         if (extents.size() == 1) {
             return writeObject(extents.get(0), data.slice()); // one object, all of it: no copy
@@ -249,11 +257,19 @@ final class ImageIo {
 
     /** Writes {@code piece} (all of extent {@code x}) to its object: the map marked first, a clone's object copied up. */
     private CompletableFuture<Void> writeObject(ObjectExtent x, java.nio.ByteBuffer piece) {
-        long objectNo = x.objectNumber();
+        return writeObject(x.objectNumber(), x.offset(), piece);
+    }
+
+    /** Writes {@code piece} at {@code objectOffset} of object {@code objectNo}: as above. */
+    private CompletableFuture<Void> writeObject(long objectNo, long objectOffset, java.nio.ByteBuffer piece) {
         boolean update = img.mapActive() && img.mapState(objectNo) != ObjectMap.EXISTS;
+        if (!update && !img.parentIo.needsCopyup(objectNo)) {
+            // nothing to mark, nothing to copy up (so nothing to refuse): the write alone, no stages
+            return img.io.writeAsync(img.object(objectNo), objectOffset, piece.duplicate());
+        }
         return refusedOr(objectNo, () -> img.withMapUpdate(update, () -> img.markExists(objectNo),
-                () -> img.parentIo.needsCopyup(objectNo) ? img.parentIo.copyupGuarded(objectNo, op -> op.write(x.offset(), bytesOf(piece)))
-                        : img.io.writeAsync(img.object(objectNo), x.offset(), piece.duplicate())));
+                () -> img.parentIo.needsCopyup(objectNo) ? img.parentIo.copyupGuarded(objectNo, op -> op.write(objectOffset, bytesOf(piece)))
+                        : img.io.writeAsync(img.object(objectNo), objectOffset, piece.duplicate())));
     }
 
     /** {@code b}'s remaining bytes as an array: its own when it is one whole array, else a copy. */

@@ -589,8 +589,15 @@ public final class RbdImage implements Image {
     }
 
     /** The permit of an image without the exclusive-lock feature: nothing to hold, one shared future. */
-    private static final CompletableFuture<ExclusiveLock.Permit> NO_LOCK_PERMIT = CompletableFuture.completedFuture(() -> {
-    });
+    private static final CompletableFuture<ExclusiveLock.Permit> NO_LOCK_PERMIT;
+
+    /** The permit {@link #NO_LOCK_PERMIT} holds: closing it does nothing. */
+    static final ExclusiveLock.Permit NO_LOCK_PERMIT_VALUE = () -> {
+    };
+
+    static {
+        NO_LOCK_PERMIT = CompletableFuture.completedFuture(NO_LOCK_PERMIT_VALUE);
+    }
 
     /** Runs a maintenance operation (resize, snapshots) holding the exclusive lock if there is one. */
     <T> T maintenance(java.util.function.Supplier<T> op) {
@@ -718,8 +725,22 @@ public final class RbdImage implements Image {
     }
 
     String object(long number) {
-        return dataObjectName(objectPrefix, number);
+        int slot = (int) (number & (objectNames.length - 1));
+        ObjectName known = objectNames[slot]; // a racy read of an immutable record: at worst a miss
+        if (known != null && known.number == number) {
+            return known.name;
+        }
+        String name = dataObjectName(objectPrefix, number);
+        objectNames[slot] = new ObjectName(number, name);
+        return name;
     }
+
+    /** A data object's number and name, remembered: every I/O names its object, mostly the same few. */
+    private record ObjectName(long number, String name) {
+    }
+
+    /** The last names built, by object number modulo the length (a power of two). */
+    private final ObjectName[] objectNames = new ObjectName[256];
 
     /**
      * Runs {@code step} on data object {@code n} as a write does: under the exclusive lock and

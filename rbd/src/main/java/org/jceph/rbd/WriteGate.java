@@ -17,11 +17,14 @@ final class WriteGate {
     private int pausers;
     private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
 
+    /** What {@link #begin()} returns when the gate is open: one shared completed future. */
+    private static final CompletableFuture<Void> OPEN = CompletableFuture.completedFuture(null);
+
     /** Completes when the write may go; pair with {@link #end()}. */
     synchronized CompletableFuture<Void> begin() {
         if (pausers == 0) {
             inflight++;
-            return CompletableFuture.completedFuture(null);
+            return OPEN;
         }
         CompletableFuture<Void> f = new CompletableFuture<>();
         waiting.add(f);
@@ -36,23 +39,46 @@ final class WriteGate {
 
     /** Runs {@code op} once the gate lets it go, counted in flight until its future completes. */
     CompletableFuture<Void> around(java.util.function.Supplier<CompletableFuture<Void>> op) {
-        CompletableFuture<Void> go = begin();
-        if (go.isDone() && !go.isCompletedExceptionally()) {
-            return counted(op); // the gate is open (every write but those racing a pause): no stage
-        }
-        return go.thenCompose(v -> counted(op));
+        return around(op, null);
     }
 
-    /** Runs {@code op}, admitted by {@link #begin()}, and ends it when its future completes. */
-    private CompletableFuture<Void> counted(java.util.function.Supplier<CompletableFuture<Void>> op) {
+    /**
+     * As {@link #around(java.util.function.Supplier)}, then runs {@code alsoAtEnd} (if not null)
+     * right after the write is counted out: a caller with its own release (a lock permit) needs
+     * no second completion stage.
+     */
+    CompletableFuture<Void> around(java.util.function.Supplier<CompletableFuture<Void>> op, Runnable alsoAtEnd) {
+        CompletableFuture<Void> go = begin();
+        if (go == OPEN) {
+            return counted(op, alsoAtEnd); // the gate is open (every write but those racing a pause): no stage
+        }
+        return go.thenCompose(v -> counted(op, alsoAtEnd));
+    }
+
+    /** Runs {@code op}, admitted by {@link #begin()}, and ends it (then alsoAtEnd) when its future completes. */
+    private CompletableFuture<Void> counted(java.util.function.Supplier<CompletableFuture<Void>> op, Runnable alsoAtEnd) {
         CompletableFuture<Void> f;
         try {
             f = op.get();
         } catch (RuntimeException e) {
-            end();
+            finish(alsoAtEnd);
             return CompletableFuture.failedFuture(e);
         }
-        return f.whenComplete((x, err) -> end());
+        if (f.isDone()) {
+            finish(alsoAtEnd); // taken at once (a write acknowledged from the cache): no stage either
+            return f;
+        }
+        return f.whenComplete((x, err) -> finish(alsoAtEnd));
+    }
+
+    private void finish(Runnable alsoAtEnd) {
+        try {
+            end();
+        } finally {
+            if (alsoAtEnd != null) {
+                alsoAtEnd.run();
+            }
+        }
     }
 
     /** Stops new writes and waits for the ones in flight. */

@@ -440,6 +440,34 @@ class WritebackCacheTest {
         f.join();
     }
 
+    /**
+     * A small write's copy is a pooled array: once its writeback is done, the next write of that
+     * size reuses it (no fresh array per write), and never while the earlier one is in flight.
+     */
+    @Test
+    void smallCopiesAreReusedOnlyOnceTheirWritebackIsDone() {
+        WritebackCache c = cache(WA);
+        c.flush(true).join(); // past writethrough-until-flush: write-around copies
+        assertTrue(c.write(0, fill(4096, 1), false).isDone());
+        assertTrue(c.write(8192, fill(4096, 2), false).isDone());
+        java.nio.ByteBuffer first = backend.inflight.get(0).live;
+        java.nio.ByteBuffer second = backend.inflight.get(1).live;
+        assertTrue(first.hasArray() && second.hasArray());
+        assertFalse(first.array() == second.array(), "two writes in flight: two copies");
+        assertEquals(0, c.idleBytes());
+        backend.complete(0);
+        assertEquals(4096, c.idleBytes(), "the first copy is back in the pool");
+        assertTrue(c.write(16384, fill(4096, 3), false).isDone());
+        assertEquals(0, c.idleBytes());
+        java.nio.ByteBuffer third = backend.inflight.get(1).live;
+        assertTrue(third.array() == first.array(), "the third write reuses the first one's array");
+        assertEquals(4096, third.array().length, "a whole array: sent without another copy");
+        backend.completeAll();
+        assertArrayEquals(fill(4096, 1), Arrays.copyOfRange(backend.disk, 0, 4096));
+        assertArrayEquals(fill(4096, 2), Arrays.copyOfRange(backend.disk, 8192, 12288));
+        assertArrayEquals(fill(4096, 3), Arrays.copyOfRange(backend.disk, 16384, 20480));
+    }
+
     @Test
     void writearoundSendsAtOnceAcknowledgesFromMemoryAndBoundsTheBytesInFlight() {
         WritebackCache c = cache(WA.withSizes(32768, 8192, 4096));
