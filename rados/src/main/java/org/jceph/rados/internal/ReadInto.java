@@ -181,7 +181,11 @@ public final class ReadInto {
         releaseAll(p);
     }
 
-    /** Releases each of {@code parts} once (null: nothing). */
+    /**
+     * Releases each of {@code parts} once.
+     *
+     * @param parts retained buffers, or null for none
+     */
     public static void releaseAll(List<ByteBuf> parts) {
         if (parts == null) {
             return;
