@@ -54,6 +54,30 @@ public interface NbdExport {
     }
 
     /**
+     * Whether the server reads with {@link #readView} (the export hands over buffers it holds,
+     * which the server writes to the socket as they are and then closes) instead of
+     * {@link #read(long, ByteBuffer)} into a buffer of the server's own. False by default.
+     *
+     * @return true when {@link #readView} is the export's fast read
+     */
+    default boolean readsViews() {
+        return false;
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} as a view the server writes to the socket with
+     * one gathering write and then closes (used when {@link #readsViews()} is true). The view must
+     * hold exactly {@code length} bytes. By default through {@link #read(long, int)}, wrapped.
+     *
+     * @param offset where
+     * @param length how many bytes
+     * @return the bytes, the server's to close
+     */
+    default CompletableFuture<org.jceph.rados.ReadView> readView(long offset, int length) {
+        return read(offset, length).thenApply(org.jceph.rados.ReadView::of);
+    }
+
+    /**
      * Writes {@code data} (its remaining bytes); when {@code fua}, durable before completing. The
      * buffer is the server's, reused once the future completes: copy what must be kept longer.
      */

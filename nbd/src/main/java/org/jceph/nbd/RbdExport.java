@@ -65,6 +65,23 @@ public final class RbdExport implements NbdExport {
         return image.readAsync(offset, dst.duplicate()).thenApply(n -> null);
     }
 
+    /** Reads are views of the OSDs' replies (no copy into a server buffer): see {@link #readView}. */
+    @Override
+    public boolean readsViews() {
+        return true;
+    }
+
+    /**
+     * The image's zero-copy read ({@link Image#readViewAsync}): the objects' received buffers go
+     * to the socket as they are, holes as shared zeros; where the image cannot serve a range from
+     * the objects' replies alone (cache holding data over it, a clone's parent, an encrypted or
+     * format 1 image) it is the copying read, wrapped.
+     */
+    @Override
+    public CompletableFuture<org.jceph.rados.ReadView> readView(long offset, int length) {
+        return image.readViewAsync(offset, length);
+    }
+
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuffer data, boolean fua) {
         return image.writeAsync(offset, data, fua); // no array: the cache copies, or the buffer is sent as it is

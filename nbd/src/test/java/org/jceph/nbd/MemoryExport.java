@@ -45,6 +45,34 @@ final class MemoryExport implements NbdExport {
         this.writeDelay = d;
     }
 
+    /** When set, reads are views ({@link #readsViews()}) cut into pieces, heap and direct. */
+    volatile boolean views;
+    /** When set, views hold one byte fewer than asked (an export bug the server must not send). */
+    volatile boolean shortViews;
+    /** Every view handed to the server, to check that each was closed. */
+    final List<org.jceph.rados.ReadView> handedOver = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public boolean readsViews() {
+        return views;
+    }
+
+    @Override
+    public CompletableFuture<org.jceph.rados.ReadView> readView(long offset, int length) {
+        return CompletableFuture.supplyAsync(() -> {
+            byte[] b = snapshot(offset, length);
+            int n = shortViews ? Math.max(0, length - 1) : length;
+            int cut1 = n / 3;
+            int cut2 = 2 * n / 3;
+            ByteBuffer d = ByteBuffer.allocateDirect(cut2 - cut1).put(b, cut1, cut2 - cut1).flip();
+            org.jceph.rados.ReadView v = org.jceph.rados.ReadView.concat(List.of(
+                    org.jceph.rados.ReadView.of(ByteBuffer.wrap(b, 0, cut1)), org.jceph.rados.ReadView.of(d),
+                    org.jceph.rados.ReadView.of(ByteBuffer.wrap(b, cut2, n - cut2))));
+            handedOver.add(v);
+            return v;
+        }, pool);
+    }
+
     @Override
     public String name() {
         return name;

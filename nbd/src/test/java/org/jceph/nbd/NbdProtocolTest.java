@@ -98,6 +98,39 @@ class NbdProtocolTest {
     }
 
     @Test
+    void readsHandedOverAsViewsAreGatheredIntoTheReplyAndEveryViewIsClosed() throws IOException {
+        disk.views = true; // the export hands over views in pieces (as RbdExport: the OSDs' replies)
+        byte[] a = new byte[20_000];
+        new java.util.Random(16).nextBytes(a);
+        try (RawClient c = new RawClient(address)) {
+            c.go("disk");
+            c.request(0, WRITE, 1, 4096, a.length, a);
+            assertArrayEquals(new long[] {0, 1}, c.reply());
+            for (int round = 0; round < 3; round++) {
+                c.request(0, READ, 10 + round, 4096, a.length, null);
+                assertArrayEquals(new long[] {0, 10 + round}, c.reply());
+                assertArrayEquals(a, c.in.readNBytes(a.length));
+                c.request(0, READ, 20 + round, 512 << 10, 3000, null); // never written: zeros
+                assertArrayEquals(new long[] {0, 20 + round}, c.reply());
+                assertArrayEquals(new byte[3000], c.in.readNBytes(3000));
+            }
+            disk.shortViews = true; // a view of the wrong length is never sent: EIO, and the connection goes on
+            c.request(0, READ, 30, 4096, 100, null);
+            assertArrayEquals(new long[] {5, 30}, c.reply());
+            disk.shortViews = false;
+            c.request(0, READ, 31, 4096, 100, null);
+            assertArrayEquals(new long[] {0, 31}, c.reply());
+            assertArrayEquals(Arrays.copyOf(a, 100), c.in.readNBytes(100));
+        }
+        assertEquals(8, disk.handedOver.size());
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!disk.handedOver.stream().allMatch(org.jceph.rados.ReadView::isClosed) && System.nanoTime() < until) {
+            Thread.onSpinWait(); // the last view is closed just after its reply left
+        }
+        assertTrue(disk.handedOver.stream().allMatch(org.jceph.rados.ReadView::isClosed), "every view is closed once replied");
+    }
+
+    @Test
     void aReadLargerThanTheAdvertisedMaximumIsEinval() throws IOException {
         try (RawClient c = new RawClient(address)) {
             c.go("disk");

@@ -326,6 +326,46 @@ public final class IoCtx implements AutoCloseable {
     }
 
     /**
+     * Reads up to {@code length} bytes at {@code offset} without copying them: the bytes stay in
+     * the buffers the reply was received into, handed over as a {@link ReadView} (as librados'
+     * {@code aio_read} into a bufferlist claims the reply's buffers). Fewer bytes at the end of the
+     * object, none past it; a length of 0 reads to the end of the object. Timeouts and errors are
+     * those of {@link #readAsync(String, long, int)}.
+     *
+     * <p>Once the future completes normally the view is the caller's, who must close it: it pins
+     * receive memory until then (see {@link ReadView}). Cancel the returned future itself (not a
+     * stage derived from it) to give up on a read: a view that arrives after that is closed here.
+     *
+     * @param oid the object
+     * @param offset where to read from, not negative
+     * @param length how many bytes at most, not negative
+     * @return a future of the view; it fails with {@link RadosException.ObjectNotFoundException}
+     *         when the object does not exist
+     */
+    public CompletableFuture<ReadView> readViewAsync(String oid, long offset, int length) {
+        return dataOps.readViewAsync(oid, offset, length);
+    }
+
+    /**
+     * Reads up to {@code length} bytes at {@code offset} without copying them, waiting at most the
+     * op timeout: see {@link #readViewAsync}. The view is the caller's to close.
+     *
+     * @param oid the object
+     * @param offset where to read from, not negative
+     * @param length how many bytes at most, not negative
+     * @return the view
+     */
+    public ReadView readView(String oid, long offset, int length) {
+        CompletableFuture<ReadView> f = readViewAsync(oid, offset, length);
+        try {
+            return await(f);
+        } catch (RuntimeException e) {
+            f.thenAccept(ReadView::close); // gave up (timeout, interrupt): a view that still comes is released
+            throw e;
+        }
+    }
+
+    /**
      * Reads up to {@code length} bytes at {@code offset}: see {@link #readAsync}.
      *
      * @param oid the object

@@ -99,6 +99,82 @@ record ObjectDataOps(IoCtx io) {
         });
     }
 
+    /**
+     * A read whose bytes stay in the received buffers: the reply's data is kept (retained), not
+     * copied, and handed over as a {@link ReadView}. The view is released on every path where it
+     * does not reach the caller: an error reply, a timeout or cancel after the data arrived, or a
+     * caller that gave up on the returned future (cancelled or completed it) before it completed.
+     */
+    CompletableFuture<ReadView> readViewAsync(String oid, long offset, int length) {
+        Args.oid(oid);
+        Args.extent(offset, length);
+        ReadInto sink = ReadInto.retaining(0, length == 0 ? Integer.MAX_VALUE : length);
+        return handOver(io.run(oid, OsdOp.read(offset, length), io.opTimeout, sink), sink);
+    }
+
+    /**
+     * The view {@code sink} keeps once {@code op} completes, as a future that owns it until the
+     * caller has it: released when the op fails (also after delivery: a cancel or an error
+     * reply), and closed when it arrives after the returned future was cancelled or otherwise
+     * completed. Cancelling the returned future cancels {@code op}.
+     */
+    static CompletableFuture<ReadView> handOver(CompletableFuture<?> op, ReadInto sink) {
+        ViewFuture result = new ViewFuture(op);
+        op.whenComplete((r, e) -> {
+            if (e != null) {
+                sink.release(); // an error reply keeps nothing; a cancel after delivery gives it back
+                result.completeExceptionally(e);
+                return;
+            }
+            ReadView v = viewOf(sink.takeParts());
+            if (!result.complete(v)) {
+                v.close(); // the caller cancelled (or completed) the future first: nobody takes it
+            }
+        });
+        return result;
+    }
+
+    /** A view owning {@code parts} (retained received buffers; null or empty: no bytes). */
+    static ReadView viewOf(java.util.List<io.netty.buffer.ByteBuf> parts) {
+        if (parts == null || parts.isEmpty()) {
+            return ReadView.of();
+        }
+        java.util.List<ByteBuffer> bufs = new java.util.ArrayList<>(parts.size());
+        try {
+            for (io.netty.buffer.ByteBuf p : parts) {
+                if (p.nioBufferCount() == 1) {
+                    bufs.add(p.nioBuffer());
+                } else {
+                    java.util.Collections.addAll(bufs, p.nioBuffers());
+                }
+            }
+        } catch (RuntimeException e) {
+            ReadInto.releaseAll(parts);
+            throw e;
+        }
+        return new ReadView(bufs.toArray(new ByteBuffer[0]), () -> ReadInto.releaseAll(parts));
+    }
+
+    /**
+     * The future {@link #readViewAsync} returns: cancelling it cancels the op (which leaves the
+     * queue and the budget), and a view that arrives after it was cancelled or completed otherwise
+     * is closed rather than lost.
+     */
+    private static final class ViewFuture extends CompletableFuture<ReadView> {
+        private final CompletableFuture<?> op;
+
+        ViewFuture(CompletableFuture<?> op) {
+            this.op = op;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean mine = super.cancel(mayInterruptIfRunning);
+            op.cancel(mayInterruptIfRunning);
+            return mine;
+        }
+    }
+
     int read(String oid, long offset, byte[] buf, int off, int len) {
         Args.notNull(buf, "buf");
         java.util.Objects.checkFromIndexSize(off, len, buf.length);

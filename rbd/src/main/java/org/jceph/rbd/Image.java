@@ -54,6 +54,22 @@ public interface Image extends AutoCloseable {
     CompletableFuture<byte[]> readAsync(long offset, int length);
 
     /**
+     * Reads a range without copying it where the image can (absent objects and holes as zeros):
+     * the bytes are handed over as a {@link org.jceph.rados.ReadView}, which the caller must close
+     * (it may pin receive memory until then; see its lifetime rules). By default this reads an
+     * array ({@link #readAsync(long, int)}) and wraps it; {@link RbdImage} hands over the objects'
+     * received buffers (librbd's read into a bufferlist). Cancel the returned future itself to
+     * give up on a read: a view that arrives after that is closed.
+     *
+     * @param offset where the range starts
+     * @param length its length
+     * @return a future of a view of exactly {@code length} bytes
+     */
+    default CompletableFuture<org.jceph.rados.ReadView> readViewAsync(long offset, int length) {
+        return readAsync(offset, length).thenApply(b -> org.jceph.rados.ReadView.of(java.nio.ByteBuffer.wrap(b)));
+    }
+
+    /**
      * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} at its position
      * (absent objects and holes as zeros); the position moves past them when the future
      * completes. Leave the buffer alone until then. Heap and direct buffers both work. By

@@ -103,6 +103,98 @@ final class ImageIo {
     }
 
     /**
+     * The range as the objects' replies hand it over (no copy), or null when it cannot be served
+     * from them alone: a clone or migration target (the parent's bytes), or striping that puts
+     * several pieces of the range into one object. Absent objects and the part past a short
+     * object are zeros. Each object is one {@link IoCtx#readViewAsync}; when any fails (other than
+     * ENOENT) the views the others returned are closed, and cancelling the result cancels them
+     * all (a view that still arrives is closed).
+     */
+    CompletableFuture<org.jceph.rados.ReadView> readView(long offset, int length) {
+        if (img.parent != null) {
+            return null;
+        }
+        List<ObjectExtent> extents = new ArrayList<>(Striper.fileToExtents(img.layout, offset, length));
+        for (ObjectExtent x : extents) {
+            if (x.bufferExtents().size() != 1) {
+                return null;
+            }
+        }
+        extents.sort(java.util.Comparator.comparingLong(x -> x.bufferExtents().get(0)[0]));
+        long expect = 0;
+        for (ObjectExtent x : extents) {
+            long[] b = x.bufferExtents().get(0);
+            if (b[0] != expect || b[1] != x.length()) {
+                return null; // not one contiguous run per object, in order
+            }
+            expect += b[1];
+        }
+        if (expect != length) {
+            return null;
+        }
+        int n = extents.size();
+        @SuppressWarnings("unchecked")
+        CompletableFuture<org.jceph.rados.ReadView>[] raw = new CompletableFuture[n];
+        for (int i = 0; i < n; i++) {
+            ObjectExtent x = extents.get(i);
+            try {
+                raw[i] = img.io.readViewAsync(img.object(x.objectNumber()), x.offset(), (int) x.length());
+            } catch (RuntimeException e) {
+                raw[i] = CompletableFuture.failedFuture(e);
+            }
+        }
+        CompletableFuture<org.jceph.rados.ReadView> result = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean mine = super.cancel(mayInterruptIfRunning);
+                for (CompletableFuture<org.jceph.rados.ReadView> f : raw) {
+                    f.cancel(mayInterruptIfRunning); // each closes a view that arrives later itself
+                }
+                return mine;
+            }
+        };
+        CompletableFuture.allOf(raw).whenComplete((v, allErr) -> {
+            List<org.jceph.rados.ReadView> parts = new ArrayList<>(n + 1);
+            Throwable failure = null;
+            for (int i = 0; i < n; i++) {
+                int len = (int) extents.get(i).length();
+                try {
+                    org.jceph.rados.ReadView got = raw[i].join();
+                    parts.add(got);
+                    int have = got.length();
+                    if (have < len) {
+                        parts.add(org.jceph.rados.ReadView.zeros(len - have)); // past a short object
+                    }
+                } catch (java.util.concurrent.CancellationException | CompletionException e) {
+                    Throwable c = RadosException.unwrap(e);
+                    if (c instanceof RadosException.ObjectNotFoundException) {
+                        parts.add(org.jceph.rados.ReadView.zeros(len)); // never written
+                    } else if (failure == null) {
+                        failure = c;
+                    }
+                }
+            }
+            if (failure != null) {
+                parts.forEach(org.jceph.rados.ReadView::close);
+                result.completeExceptionally(failure);
+                return;
+            }
+            org.jceph.rados.ReadView all;
+            try {
+                all = parts.size() == 1 ? parts.get(0) : org.jceph.rados.ReadView.concat(parts);
+            } catch (RuntimeException e) {
+                parts.forEach(org.jceph.rados.ReadView::close);
+                result.completeExceptionally(e);
+                return;
+            }
+            if (!result.complete(all)) {
+                all.close(); // the caller gave up first
+            }
+        });
+        return result;
+    }
+
+    /**
      * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} from its position
      * (neither position nor limit is moved). Without a parent, each object's piece is read
      * straight into a view of {@code dst} (one copy, from the received message); only holes and

@@ -805,6 +805,38 @@ public final class RbdImage implements Image {
     }
 
     /**
+     * Reads {@code length} bytes at {@code offset} without copying them: each object's bytes are
+     * handed over in the buffers its reply was received into (librbd's read into a bufferlist),
+     * absent objects, holes and the part past a short object as shared read-only zeros, all in
+     * image order in one {@link org.jceph.rados.ReadView}, which the caller must close (see its
+     * lifetime rules: it pins receive memory until closed).
+     *
+     * <p>Where the range cannot be served from the objects' replies alone, this is the copying
+     * read ({@link #readAsync(long, int)}) wrapped in a view: the writeback cache holds dirty or
+     * in-flight data over the range, the image is a clone (or a migration target) reading through
+     * its parent, or the striping gathers several pieces of the range into one object. The bytes
+     * are the same either way. Errors and timeouts are those of {@link #readAsync(long, int)}; a
+     * failed read releases what its other objects returned. Cancel the returned future itself to
+     * give up on a read: its object reads are cancelled and a view that arrives later is closed.
+     *
+     * @param offset where to read, within the image
+     * @param length how many bytes
+     * @return a future of a view of exactly {@code length} bytes
+     */
+    @Override
+    public CompletableFuture<org.jceph.rados.ReadView> readViewAsync(long offset, int length) {
+        checkRange(offset, length);
+        if (length == 0) {
+            return CompletableFuture.completedFuture(org.jceph.rados.ReadView.of());
+        }
+        org.jceph.rbd.cache.WritebackCache c = cache; // CACHE-HOOK: held bytes are laid over by the copying read
+        CompletableFuture<org.jceph.rados.ReadView> direct = c != null && c.holds(offset, length) ? null
+                : objectIo.readView(offset, length);
+        return direct != null ? direct
+                : readAsync(offset, length).thenApply(b -> org.jceph.rados.ReadView.of(java.nio.ByteBuffer.wrap(b)));
+    }
+
+    /**
      * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} at its position;
      * absent objects and holes read as zeros, and the position moves past the bytes when the
      * future completes (leave the buffer alone until then). Each object's bytes are copied once,

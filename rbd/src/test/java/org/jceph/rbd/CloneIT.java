@@ -57,6 +57,7 @@ class CloneIT extends LiveRbdTest {
         child.discardAsync(2L * MIB + 100, 3L * MIB).get(30, TimeUnit.SECONDS);
         Arrays.fill(model, 2 * MIB + 100, 5 * MIB + 100, (byte) 0);
         assertArrayEquals(model, child.readAsync(0, model.length).get(30, TimeUnit.SECONDS), "our read of the clone");
+        RbdImageIT.readViews(child, model, seed, false); // through the parent: the copying read, in a view
         return model;
     }
 

@@ -88,10 +88,14 @@ class RbdCacheIT extends LiveRbdTest {
                 }
             }
             assertArrayEquals(model, img.read(0, model.length), "our reads see the unflushed writes");
+            try (org.jceph.rados.ReadView v = img.readViewAsync(0, model.length).get(30, TimeUnit.SECONDS)) {
+                assertArrayEquals(model, v.toByteArray(), "a view sees the unflushed writes too");
+            }
             assertFalse(Arrays.equals(model, peer.read(0, model.length)),
                     "another client does not see them yet: they are in our cache (dirty < target, age 10 min)");
             img.flush();
             assertArrayEquals(model, peer.read(0, model.length));
+            RbdImageIT.readViews(img, model, 43, true); // nothing held any more: the objects' replies themselves
         }
         assertArrayEquals(model, export("cached"), "rbd export reads what we flushed");
     }

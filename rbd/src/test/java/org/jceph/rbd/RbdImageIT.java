@@ -34,6 +34,47 @@ class RbdImageIT extends LiveRbdTest {
         assertArrayEquals(model, export(name), "librbd exports what jceph wrote");
         assertArrayEquals(model, img.readAsync(0, model.length).get(), "jceph reads back what it wrote");
         readsIntoBuffers(img, model, seed);
+        readViews(img, model, seed, img.layout().stripeCount() == 1);
+    }
+
+    /**
+     * Issue 16: views of the image (readViewAsync: the objects' received buffers handed over)
+     * hold the model's bytes: the whole image, ranges across object boundaries, holes, discarded
+     * ranges and the part past a short object as zeros. With {@code zeroCopy} a view spanning
+     * several objects must come in several pieces (the objects' replies, not one copied array).
+     */
+    static void readViews(Image img, byte[] model, long seed, boolean zeroCopy) throws Exception {
+        Random r = new Random(seed ^ 0x7e3);
+        int size = model.length;
+        long objectSize = 1L << img.order();
+        int[][] ranges = {{0, size}, {(int) objectSize - 5000, 10_000}, {size - 4096, 4096}, {size / 5 + 10, 3 * 4096}};
+        for (int i = 0; i < 16; i++) {
+            int[] rg;
+            if (i < ranges.length) {
+                rg = ranges[i];
+            } else {
+                int len = 1 + r.nextInt(Math.min(size, 3 << 20));
+                rg = new int[] {r.nextInt(size - len + 1), len};
+            }
+            int off = rg[0];
+            int len = rg[1];
+            try (org.jceph.rados.ReadView v = img.readViewAsync(off, len).get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertEquals(len, v.length());
+                byte[] got = new byte[len];
+                int at = 0;
+                java.nio.ByteBuffer[] pieces = v.nioBuffers();
+                for (java.nio.ByteBuffer b : pieces) {
+                    int n = b.remaining();
+                    b.get(got, at, n);
+                    at += n;
+                }
+                assertEquals(len, at);
+                assertArrayEquals(Arrays.copyOfRange(model, off, off + len), got, "view " + off + "+" + len);
+                if (zeroCopy && off / objectSize != (off + len - 1) / objectSize) {
+                    assertTrue(pieces.length > 1, "a view across objects is their replies' buffers: " + v);
+                }
+            }
+        }
     }
 
     /**

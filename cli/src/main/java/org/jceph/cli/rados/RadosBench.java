@@ -139,6 +139,40 @@ final class RadosBench {
                 && Arrays.equals(got, n + 1, size, zs, n + 1, size);
     }
 
+    /**
+     * Whether the view {@code got} (a read handed over in its received buffers) is
+     * {@link #contents contents(index, size)}: every byte compared in place, piece by piece, the
+     * run of 'z' against {@code zs} (at least {@code size} bytes of 'z') with a vectorised
+     * mismatch, as the stock tool's memcmp over its bufferlist; nothing is copied out.
+     */
+    static boolean matches(org.jceph.rados.ReadView got, long index, int size, ByteBuffer zs) {
+        if (got.length() != size) {
+            return false;
+        }
+        if (size == 0) {
+            return true;
+        }
+        byte[] text = text(index);
+        int n = Math.min(text.length, size - 1); // text bytes [0, n), NUL at n, 'z' after
+        int at = 0;
+        for (ByteBuffer b : got.nioBuffers()) {
+            int p = b.position();
+            int len = b.remaining();
+            int i = 0;
+            for (; i < len && at + i <= n; i++) {
+                byte want = at + i < n ? text[at + i] : 0;
+                if (b.get(p + i) != want) {
+                    return false;
+                }
+            }
+            if (i < len && b.slice(p + i, len - i).mismatch(zs.slice(0, len - i)) != -1) {
+                return false;
+            }
+            at += len;
+        }
+        return at == size;
+    }
+
     /** {@code "I'm the %16dth op!"} of {@code index}, built without a Formatter. */
     static byte[] text(long index) {
         String digits = Long.toString(index);
@@ -199,11 +233,10 @@ final class RadosBench {
         Random pick = new Random(7);
         AtomicLong next = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        // Each read lands in a buffer of the bench's own, one per op in flight, reused (as an
-        // application reading into its own buffers does): one copy from the received message,
-        // no array allocated per read (IoCtx.readAsync into a ByteBuffer)
-        loop(mode, seconds, size, threads, (i, buf) -> io.readAsync(objectName(host, m.pid(), i), 0,
-                ByteBuffer.wrap(buf)), m.numObjects(),
+        // Each read is handed over in the buffers it was received into (IoCtx.readViewAsync, as
+        // the stock tool reads into a bufferlist): no copy, verified in place, then released
+        loop(mode, seconds, size, threads, (i, buf) -> io.readViewAsync(objectName(host, m.pid(), i), 0, size),
+                m.numObjects(),
                 mode.equals("seq") ? null : pick, noVerify, errors, next, i -> err.println(objectName(host, m.pid(), i)
                         + " is not correct!"));
         return errors.get();
@@ -260,9 +293,8 @@ final class RadosBench {
 
     private interface Issue {
         /**
-         * Starts op {@code index}; a read puts the object's bytes into {@code buf} (one of the
-         * bench's buffers, the op size long, the op's own until it completes) and its future yields
-         * how many it read.
+         * Starts op {@code index}; a read's future yields a {@link org.jceph.rados.ReadView} of
+         * the object's bytes, which the loop verifies and closes ({@code buf} is null).
          */
         CompletableFuture<?> start(long index, byte[] buf);
     }
@@ -281,14 +313,9 @@ final class RadosBench {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Latencies latencies = new Latencies();
         boolean verify = !mode.equals("write") && !noVerify;
-        java.util.concurrent.ArrayBlockingQueue<byte[]> buffers = new java.util.concurrent.ArrayBlockingQueue<>(threads);
-        if (!mode.equals("write")) {
-            for (int k = 0; k < threads; k++) {
-                buffers.add(new byte[size]);
-            }
-        }
-        byte[] zs = new byte[size];
-        Arrays.fill(zs, (byte) 'z');
+        byte[] z = new byte[size];
+        Arrays.fill(z, (byte) 'z');
+        ByteBuffer zs = ByteBuffer.wrap(z).asReadOnlyBuffer();
         long cpu0 = cpuNanos();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -318,22 +345,30 @@ final class RadosBench {
             }
             long t0 = System.nanoTime();
             long index = i;
-            byte[] buf = buffers.poll(); // a slot's permit guarantees one for a read; null for writes
-            issue.start(i, buf).whenComplete((r, e) -> {
-                if (e != null) {
-                    failure.compareAndSet(null, e);
-                } else {
-                    latencies.add(System.nanoTime() - t0);
-                    ops.incrementAndGet();
-                    if (verify && !matches(buf, (Integer) r, index, size, zs)) {
-                        errors.incrementAndGet();
-                        wrong.accept(index);
+            CompletableFuture<?> f;
+            try {
+                f = issue.start(i, null);
+            } catch (RuntimeException ex) {
+                f = CompletableFuture.failedFuture(ex);
+            }
+            f.whenComplete((r, e) -> {
+                try {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    } else {
+                        latencies.add(System.nanoTime() - t0);
+                        ops.incrementAndGet();
+                        if (verify && !matches((org.jceph.rados.ReadView) r, index, size, zs)) {
+                            errors.incrementAndGet();
+                            wrong.accept(index);
+                        }
                     }
+                } finally {
+                    if (r instanceof org.jceph.rados.ReadView v) {
+                        v.close(); // the received buffers go back to the pool
+                    }
+                    slots.release();
                 }
-                if (buf != null) {
-                    buffers.add(buf);
-                }
-                slots.release();
             });
         }
         if (!slots.tryAcquire(threads, 60, TimeUnit.SECONDS)) {

@@ -1291,11 +1291,8 @@ public final class RbdCommand {
             long ops = total / ioSize;
             Semaphore slots = new Semaphore(threads);
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            // reads land in one of io-threads reused buffers (as rbd_read fills a caller's memory)
-            java.util.concurrent.ConcurrentLinkedQueue<java.nio.ByteBuffer> bufs = new java.util.concurrent.ConcurrentLinkedQueue<>();
-            for (int i = 0; i < threads; i++) {
-                bufs.add(java.nio.ByteBuffer.allocate(ioSize));
-            }
+            // reads are handed over in the buffers the objects' replies were received into (as
+            // rbd bench reads into a bufferlist: Image::aio_read(off, len, bl, c)), then released
             // (elapsed ns, ops completed, process CPU ns) about once a second, for the steady state
             // and the warm-up share printed after rbd bench's own lines (BenchWarmUp)
             AtomicLong done = new AtomicLong();
@@ -1314,10 +1311,9 @@ public final class RbdCommand {
                 }
                 long off = (rand ? (long) (r.nextDouble() * blocks) : seq++ % blocks) * ioSize;
                 boolean write = mixed ? mix.nextInt(100) >= readPercent : type.equals("write");
-                java.nio.ByteBuffer into = write ? null : bufs.poll(); // a slot holds one buffer
                 CompletableFuture<?> f;
                 try {
-                    f = write ? img.writeAsync(off, buf) : img.readAsync(off, into.clear());
+                    f = write ? img.writeAsync(off, buf) : img.readViewAsync(off, ioSize);
                 } catch (RuntimeException e) {
                     f = CompletableFuture.failedFuture(e);
                 }
@@ -1325,8 +1321,8 @@ public final class RbdCommand {
                     if (e != null) {
                         failure.compareAndSet(null, e);
                     }
-                    if (into != null) {
-                        bufs.add(into);
+                    if (v instanceof org.jceph.rados.ReadView view) {
+                        view.close();
                     }
                     done.incrementAndGet();
                     slots.release();

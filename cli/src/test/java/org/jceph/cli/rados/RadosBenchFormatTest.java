@@ -75,6 +75,55 @@ class RadosBenchFormatTest {
         assertFalse(RadosBench.matches(buf, 4096, 8, 4096, zs));
     }
 
+    /** A view of {@code b} in pieces cut at {@code cuts}, every other piece direct. */
+    private static org.jceph.rados.ReadView pieces(byte[] b, int... cuts) {
+        java.util.List<java.nio.ByteBuffer> out = new java.util.ArrayList<>();
+        int from = 0;
+        int k = 0;
+        for (int to : java.util.stream.IntStream.concat(Arrays.stream(cuts), java.util.stream.IntStream.of(b.length)).toArray()) {
+            java.nio.ByteBuffer p = k++ % 2 == 0 ? java.nio.ByteBuffer.allocateDirect(to - from)
+                    : java.nio.ByteBuffer.allocate(to - from + 3).position(3).slice();
+            p.put(b, from, to - from).flip();
+            out.add(p);
+            from = to;
+        }
+        return org.jceph.rados.ReadView.of(out.toArray(java.nio.ByteBuffer[]::new));
+    }
+
+    @Test
+    void aViewIsVerifiedInPlacePieceByPiece() {
+        java.nio.ByteBuffer zs = java.nio.ByteBuffer.wrap(filled(4096, (byte) 'z'));
+        int size = 100;
+        byte[] good = RadosBench.contents(12345, size);
+        int[][] cutsets = {{}, {1}, {29, 30, 31}, {5, 60}, {99}};
+        for (int[] cuts : cutsets) {
+            try (org.jceph.rados.ReadView v = pieces(good, cuts)) {
+                assertTrue(RadosBench.matches(v, 12345, size, zs), Arrays.toString(cuts));
+                assertFalse(RadosBench.matches(v, 12346, size, zs));
+                assertFalse(RadosBench.matches(v, 12345, size + 1, zs), "a short read");
+            }
+            for (int i = 0; i < size; i++) { // any one byte changed is caught, wherever the pieces are cut
+                byte[] bad = good.clone();
+                bad[i] ^= 1;
+                try (org.jceph.rados.ReadView v = pieces(bad, cuts)) {
+                    assertFalse(RadosBench.matches(v, 12345, size, zs), Arrays.toString(cuts) + " byte " + i);
+                }
+            }
+        }
+        try (org.jceph.rados.ReadView v = pieces(RadosBench.contents(3, 4096), 1000, 2000)) {
+            assertTrue(RadosBench.matches(v, 3, 4096, zs));
+        }
+        try (org.jceph.rados.ReadView v = org.jceph.rados.ReadView.of()) {
+            assertTrue(RadosBench.matches(v, 3, 0, zs));
+        }
+    }
+
+    private static byte[] filled(int n, byte b) {
+        byte[] a = new byte[n];
+        Arrays.fill(a, b);
+        return a;
+    }
+
     @Test
     void namesAreTheStockToolsNames() {
         assertEquals("benchmark_data_vm_5016_object2031", RadosBench.objectName("vm", 5016, 2031));

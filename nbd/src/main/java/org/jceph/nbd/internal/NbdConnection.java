@@ -354,8 +354,11 @@ public final class NbdConnection implements Runnable {
             acquireSlot();
             // a WRITE's data is read into a reused direct buffer (no JDK temporary copy), a READ's
             // reply data goes into one; either is given back once the request is answered
+            // (an export that hands over views of its own buffers needs none for a READ: the view
+            // is written to the socket as it is, and closed once its reply is sent)
             ByteBuffer payload = type == CMD_WRITE ? readPooled((int) length)
-                    : type == CMD_READ && length <= settings.maxPayload() ? buffers.take((int) length) : null;
+                    : type == CMD_READ && length <= settings.maxPayload() && !export.readsViews()
+                            ? buffers.take((int) length) : null;
             CompletableFuture<?> op;
             boolean refused = false; // thrown before any I/O started: nothing holds the buffer
             try {
@@ -404,6 +407,9 @@ public final class NbdConnection implements Runnable {
                 }
                 if (!inRange) {
                     throw new NbdIoException(NbdIoException.EINVAL, "read beyond the end");
+                }
+                if (e.readsViews()) {
+                    return readView(e, cookie, offset, (int) length);
                 }
                 return e.read(offset, payload).thenRun(() -> replyRead(cookie, offset, payload));
             }
@@ -455,6 +461,27 @@ public final class NbdConnection implements Runnable {
         }
     }
 
+    /**
+     * A READ answered from a view the export hands over: the reply header and the view's buffers
+     * leave in one gathering write, then the view is closed (on every path: a failed read holds
+     * none, a view of the wrong length is refused with EIO, a client gone mid-reply is as for
+     * any reply). The request's slot is held until then, so the views in flight stay bounded by
+     * the queue depth times the largest read, as the server's own buffers were.
+     */
+    private CompletableFuture<Void> readView(NbdExport e, long cookie, long offset, int length) {
+        CompletableFuture<org.jceph.rados.ReadView> f = e.readView(offset, length);
+        return f.thenAccept(v -> {
+            try (v) {
+                if (v.length() != length) {
+                    // never send fewer (or more) bytes than the reply's length says
+                    throw new NbdIoException(NbdIoException.EIO, "export returned " + v.length()
+                            + " bytes for a read of " + length);
+                }
+                replyRead(cookie, offset, v.nioBuffers());
+            }
+        });
+    }
+
     private static CompletableFuture<Void> fuaFlush(NbdExport e, int flags) {
         return (flags & CMD_FLAG_FUA) != 0 ? e.flush() : CompletableFuture.completedFuture(null);
     }
@@ -470,15 +497,28 @@ public final class NbdConnection implements Runnable {
     }
 
     private void replyRead(long cookie, long offset, ByteBuffer data) {
-        if (structured) {
-            ByteBuffer h = ByteBuffer.allocate(28).putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE)
-                    .putShort((short) REPLY_TYPE_OFFSET_DATA).putLong(cookie).putInt(8 + data.remaining())
-                    .putLong(offset).flip();
-            send(h, data);
-        } else {
-            ByteBuffer h = ByteBuffer.allocate(16).putInt(SIMPLE_REPLY_MAGIC).putInt(0).putLong(cookie).flip();
-            send(h, data);
+        send(readReplyHeader(cookie, offset, data.remaining()), data);
+    }
+
+    /** As above, the data in pieces (a view's buffers), sent with the header in one gathering write. */
+    private void replyRead(long cookie, long offset, ByteBuffer[] data) {
+        long n = 0;
+        for (ByteBuffer b : data) {
+            n += b.remaining();
         }
+        ByteBuffer[] all = new ByteBuffer[data.length + 1];
+        all[0] = readReplyHeader(cookie, offset, (int) n);
+        System.arraycopy(data, 0, all, 1, data.length);
+        sendAll(all, all[0].remaining() + n);
+    }
+
+    private ByteBuffer readReplyHeader(long cookie, long offset, int length) {
+        if (structured) {
+            return ByteBuffer.allocate(28).putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE)
+                    .putShort((short) REPLY_TYPE_OFFSET_DATA).putLong(cookie).putInt(8 + length)
+                    .putLong(offset).flip();
+        }
+        return ByteBuffer.allocate(16).putInt(SIMPLE_REPLY_MAGIC).putInt(0).putLong(cookie).flip();
     }
 
     private void replyBlockStatus(long cookie, long length, List<NbdExport.Extent> extents, boolean one) {
@@ -538,6 +578,21 @@ public final class NbdConnection implements Runnable {
                         both[0] = null; // the pooled payload is not held past its reply
                         both[1] = null;
                     }
+                }
+            } catch (IOException e) {
+                // The client went away: the operation itself completed; nothing to tell anyone.
+                LOG.debug("{}: reply not delivered: {}", peer, e.toString());
+            }
+        }
+    }
+
+    /** Writes all of {@code bufs} ({@code total} bytes) in gathering writes, under the write lock. */
+    private void sendAll(ByteBuffer[] bufs, long total) {
+        synchronized (writeLock) {
+            try {
+                long left = total;
+                while (left > 0) {
+                    left -= channel.write(bufs);
                 }
             } catch (IOException e) {
                 // The client went away: the operation itself completed; nothing to tell anyone.

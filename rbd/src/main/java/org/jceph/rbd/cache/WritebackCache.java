@@ -580,6 +580,25 @@ public final class WritebackCache {
     }
 
     /**
+     * Whether a read of [offset, offset + length) must see bytes the cache holds: dirty data, or a
+     * write or discard sent and not yet acknowledged by the OSDs, over any of it. When it holds
+     * none, the OSDs' bytes are the answer, as {@link #read(long, ByteBuffer)} itself then reads
+     * them (the image's zero-copy read goes straight to the objects then, and through the cache's
+     * copying read otherwise).
+     *
+     * @param offset image offset
+     * @param length bytes
+     * @return true when something the cache holds overlaps the range
+     */
+    public synchronized boolean holds(long offset, long length) {
+        if (opCount == 0 && dirtyByOff.isEmpty()) {
+            return false;
+        }
+        long end = offset + length;
+        return opCount > 0 && !overlappingOps(offset, end).isEmpty() || !overlappingDirty(offset, end).isEmpty();
+    }
+
+    /**
      * The held bytes over [offset, end), oldest first so newer ones win: writes in flight in the
      * order they were sent, then dirty data (newer than anything in flight under it). Copied out
      * under the lock, as held buffers change once it is released. Call with the lock held.
