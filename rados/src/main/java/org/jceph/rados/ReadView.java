@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>After {@code close()} every method but {@code close()} and {@link #isClosed()} throws
  * {@link IllegalStateException}. The {@link ByteBuffer}s returned by {@link #nioBuffers()} are views
  * of the pinned memory: they are valid only until the view is closed and must not be used after
- * it (as pointers into a bufferlist after it is freed; the memory is then reused for other
- * replies). Copy what must live longer ({@link #copyTo}, {@link #toByteArray}).
+ * it. Like pointers into a freed bufferlist, such buffers then show other replies' bytes, or, once
+ * the pool has given that memory back to the system, can crash the JVM: this is the one part of
+ * the API whose misuse is not caught. Copy what must live longer ({@link #copyTo},
+ * {@link #toByteArray}).
  *
  * <h2>Threads</h2>
  * A view may be handed to and used from any thread. Its methods may be called concurrently with
