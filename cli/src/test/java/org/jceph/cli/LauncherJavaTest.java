@@ -153,6 +153,20 @@ class LauncherJavaTest {
         launch(Map.of(), "rbd", "bench", "--io-type", "write", "p/i");
         assertEquals(1, calls().size(), calls().toString());
         assertFalse(calls().get(0).contains("AOT"), calls().get(0));
+        // C2 stays (no C1-only, no serial collector), with the smaller inlining limits
+        String c = calls().get(0);
+        assertTrue(c.contains(" -XX:MaxInlineSize=20 -XX:FreqInlineSize=150 -XX:InlineSmallCode=1000 "), c);
+        assertFalse(c.contains("TieredStopAtLevel") || c.contains("UseSerialGC"), c);
+        // JAVA_OPTS replaces them
+        launch(Map.of("JAVA_OPTS", "-Xmx1g"), "nbd", "serve", "p/i");
+        c = calls().get(1);
+        assertTrue(c.contains(" -Xmx1g -cp "), c);
+        assertFalse(c.contains("InlineSize"), c);
+        // a short command of the same family keeps C1 only and no C2 inlining options
+        launch(Map.of("JCEPH_CDS", "0"), "rbd", "ls", "p");
+        c = calls().get(2);
+        assertTrue(c.contains(" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "), c);
+        assertFalse(c.contains("InlineSize"), c);
         assertTrue(Files.notExists(root.resolve("cli/target/cds")) || root.resolve("cli/target/cds").toFile().list().length == 0);
     }
 
