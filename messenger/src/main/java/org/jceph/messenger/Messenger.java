@@ -6,6 +6,8 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.security.SecureRandom;
@@ -77,6 +79,22 @@ public final class Messenger implements AutoCloseable {
      * the allocator only grows after reads that fill what it gave.
      */
     static final int MAX_READ = 1 << 20;
+
+    /**
+     * The connections' buffers come from a pool of their own with 16 MiB chunks (Netty's default
+     * since 4.1.76 is 4 MiB; it was 16 MiB before). With 4 MiB chunks, 4 MiB replies held until
+     * their reader is done (read views) kept emptying and refilling the pool: each new chunk is
+     * zeroed and faulted in afresh, 350k-900k page faults in a 32 GiB `rbd bench` read against
+     * 60-66k with 16 MiB chunks, and 3-5 s more CPU (docs/BENCHMARKS.md, "Session 13"). An
+     * explicit {@code -Dio.netty.allocator.maxOrder} is honoured.
+     */
+    static final ByteBufAllocator ALLOC = new PooledByteBufAllocator(
+            io.netty.util.internal.PlatformDependent.directBufferPreferred(),
+            PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
+            PooledByteBufAllocator.defaultPageSize(),
+            System.getProperty("io.netty.allocator.maxOrder") != null ? PooledByteBufAllocator.defaultMaxOrder() : 11,
+            PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
+            PooledByteBufAllocator.defaultUseCacheForAllThreads());
     private static final io.netty.channel.RecvByteBufAllocator RECV =
             new io.netty.channel.AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
 
@@ -195,6 +213,7 @@ public final class Messenger implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, RECV)
+                .option(ChannelOption.ALLOCATOR, ALLOC)
                 .handler(pipeline(target, peerType, handler));
         b.connect(target.socketAddress()).addListener(f -> {
             if (!f.isSuccess()) {
@@ -220,6 +239,7 @@ public final class Messenger implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, RECV)
+                .option(ChannelOption.ALLOCATOR, ALLOC)
                 .handler(pipeline(target, peerType, handler));
         b.connect(target.socketAddress()).addListener(f -> {
             if (!f.isSuccess()) {
