@@ -71,6 +71,15 @@ public interface MonLink extends AutoCloseable {
     CompletableFuture<Void> sendRaw(Message m);
 
     /**
+     * Sends a message as is, and again on every new monitor connection until {@code until}
+     * completes (a request whose reply is matched by a handle of its own, such as MMonGetVersion).
+     *
+     * @param m the message
+     * @param until completed by the caller once answered (or timed out); failed if the session ends for good
+     */
+    void sendUntil(Message m, CompletableFuture<?> until);
+
+    /**
      * The newest monmap received.
      *
      * @return it, or null before the first

@@ -223,6 +223,9 @@ public final class MonSession implements MonLink {
         for (PendingCall pc : calls.values()) {
             c.send(pc.message());
         }
+        for (PendingRaw pr : raws.values()) {
+            c.send(pr.message());
+        }
     }
 
     private void onFault(Throwable err) {
@@ -327,6 +330,7 @@ public final class MonSession implements MonLink {
     private void failCommandsAndCalls(Throwable cause) {
         commands.values().forEach(pc -> pc.reply().completeExceptionally(cause));
         calls.values().forEach(pc -> pc.reply().completeExceptionally(cause));
+        raws.values().forEach(pr -> pr.until().completeExceptionally(cause));
     }
 
     /** Nobody waits forever on a dead session: pending requests fail with the fault. */
@@ -523,6 +527,28 @@ public final class MonSession implements MonLink {
         }
         return c.send(m);
     }
+
+    /**
+     * Sends {@code m} as is now and again on every new connection until {@code until} completes:
+     * for a request whose reply an {@link #onMessage} listener matches by a handle of its own
+     * (MMonGetVersion), which a monitor that went away mid-request would otherwise have lost, as
+     * librados' MonClient resends its version requests after it reconnects. A send on a connection
+     * that just died is not the request's failure; {@code until} fails only when the session ends
+     * for good. The caller bounds the wait ({@code until}'s own timeout).
+     */
+    @Override
+    public void sendUntil(Message m, CompletableFuture<?> until) {
+        long key = rawKeys.incrementAndGet();
+        raws.put(key, new PendingRaw(m, until));
+        until.whenComplete((r, e) -> raws.remove(key));
+        sendOrAwaitReconnect(m, until);
+    }
+
+    private record PendingRaw(Message message, CompletableFuture<?> until) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Long, PendingRaw> raws = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong rawKeys = new java.util.concurrent.atomic.AtomicLong();
 
     private void send(Message m, CompletableFuture<?> request) {
         Connection c = connection;

@@ -304,12 +304,9 @@ public final class MonClient implements AutoCloseable {
         CompletableFuture<MonStatMessages.Version> f = new CompletableFuture<>();
         versionWaiters.put(handle, f);
         f.whenComplete((v, e) -> versionWaiters.remove(handle));
-        mon.sendRaw(MonStatMessages.getVersion(handle, what)).whenComplete((ok, e) -> {
-            if (e != null) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        mon.sendUntil(MonStatMessages.getVersion(handle, what), f); // resent on a new session until answered
+        return f;
     }
 
     /**

@@ -124,6 +124,10 @@ class MonClientTest {
         }
 
         @Override
+        public void sendUntil(Message m, CompletableFuture<?> until) {
+        }
+
+        @Override
         public MonMap lastMonMap() {
             return null;
         }
