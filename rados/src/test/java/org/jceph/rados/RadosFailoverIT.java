@@ -67,6 +67,38 @@ class RadosFailoverIT {
         }
     }
 
+    /**
+     * Monitor queries asked while the monitor goes away and comes back are answered by the next
+     * session, never failed with the dying connection's EIO: a version request (MMonGetVersion, what
+     * waitForLatestOsdMap asks) sent in the moment the connection died was lost until 0124870, as
+     * CI once saw after a monitor restart. Queries run back to back on a second thread across two
+     * killed-and-restarted monitors.
+     */
+    @Test
+    void monitorQueriesAcrossMonitorRestartsAreAnsweredNotFailed(CephCluster c) throws Exception {
+        try (RadosClient client = connect(c)) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+            CompletableFuture<Void> asker = CompletableFuture.runAsync(() -> {
+                while (!stop.get()) {
+                    client.waitForLatestOsdMap(Duration.ofSeconds(60));
+                    answered.incrementAndGet();
+                }
+            });
+            for (int round = 0; round < 2; round++) {
+                int before = answered.get();
+                c.restartMon(true);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (answered.get() <= before + 2 && System.nanoTime() < deadline && !asker.isDone()) {
+                    Thread.sleep(20);
+                }
+            }
+            stop.set(true);
+            asker.get(90, TimeUnit.SECONDS); // rethrows what the asking thread hit
+            assertEquals(true, answered.get() > 4, "queries answered: " + answered.get());
+        }
+    }
+
     @Test
     void opsOnADeletedPoolFailWithEnoent(CephCluster c) throws Exception {
         c.cephOrThrow("osd", "pool", "create", "doomed", "8");
