@@ -1,11 +1,13 @@
 package org.jceph.examples;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jceph.rados.IoCtx;
 import org.jceph.rados.RadosClient;
 import org.jceph.rados.RadosException;
+import org.jceph.rados.ReadView;
 
 /** Objects: write, read, stat, xattrs, omap, remove, and the typed errors. Arguments: CEPH_CONF POOL. */
 public final class ObjectsExample {
@@ -22,6 +24,14 @@ public final class ObjectsExample {
             byte[] data = io.read("greeting", 0, 64);          // up to 64 bytes
             IoCtx.ObjectStat stat = io.stat("greeting");
             System.out.println(new String(data, StandardCharsets.UTF_8) + " (" + stat.size() + " bytes)");
+
+            try (ReadView view = io.readView("greeting", 0, 64)) {  // the bytes as received, no copy
+                int bytes = 0;
+                for (ByteBuffer piece : view.nioBuffers()) {         // valid until close()
+                    bytes += piece.remaining();
+                }
+                System.out.println("view of " + bytes + " bytes in " + view.nioBuffers().length + " piece(s)");
+            }                                                         // close() gives them back
 
             io.setXattr("greeting", "lang", "en".getBytes(StandardCharsets.UTF_8));
             io.omapSetVals("greeting", Map.of("k1", new byte[] {1}, "k2", new byte[] {2}));
