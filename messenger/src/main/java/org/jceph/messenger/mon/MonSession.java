@@ -531,8 +531,10 @@ public final class MonSession implements MonLink {
     /**
      * Sends {@code m} as is now and again on every new connection until {@code until} completes:
      * for a request whose reply an {@link #onMessage} listener matches by a handle of its own
-     * (MMonGetVersion), which a monitor that went away mid-request would otherwise have lost, as
-     * librados' MonClient resends its version requests after it reconnects. A send on a connection
+     * (MMonGetVersion), which a monitor that went away mid-request would otherwise have lost.
+     * librados' MonClient queues such a request while it hunts and sends it on the next session;
+     * one already sent on the dying connection is also sent again here (a duplicate answer finds
+     * no waiter and is dropped). A send on a connection
      * that just died is not the request's failure; {@code until} fails only when the session ends
      * for good. The caller bounds the wait ({@code until}'s own timeout).
      */
