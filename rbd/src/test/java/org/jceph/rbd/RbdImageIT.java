@@ -37,6 +37,15 @@ class RbdImageIT extends LiveRbdTest {
         readViews(img, model, seed, img.layout().stripeCount() == 1);
     }
 
+    /** The i-th range of a read check: the fixed ones first, then random ones of up to 3 MiB within {@code size}. */
+    private static int[] range(int[][] fixed, int i, Random r, int size) {
+        if (i < fixed.length) {
+            return fixed[i];
+        }
+        int len = 1 + r.nextInt(Math.min(size, 3 << 20));
+        return new int[] {r.nextInt(size - len + 1), len};
+    }
+
     /**
      * Issue 16: views of the image (readViewAsync: the objects' received buffers handed over)
      * hold the model's bytes: the whole image, ranges across object boundaries, holes, discarded
@@ -49,13 +58,7 @@ class RbdImageIT extends LiveRbdTest {
         long objectSize = 1L << img.order();
         int[][] ranges = {{0, size}, {(int) objectSize - 5000, 10_000}, {size - 4096, 4096}, {size / 5 + 10, 3 * 4096}};
         for (int i = 0; i < 16; i++) {
-            int[] rg;
-            if (i < ranges.length) {
-                rg = ranges[i];
-            } else {
-                int len = 1 + r.nextInt(Math.min(size, 3 << 20));
-                rg = new int[] {r.nextInt(size - len + 1), len};
-            }
+            int[] rg = range(ranges, i, r, size);
             int off = rg[0];
             int len = rg[1];
             try (org.jceph.rados.ReadView v = img.readViewAsync(off, len).get(60, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -87,13 +90,7 @@ class RbdImageIT extends LiveRbdTest {
         int size = model.length;
         int[][] ranges = {{0, size}, {size / 5 - 1000, 9000}, {size / 5 + 10, 3 * 4096}, {size - 4096, 4096}};
         for (int i = 0; i < 24; i++) {
-            int[] rg;
-            if (i < ranges.length) {
-                rg = ranges[i];
-            } else {
-                int len = 1 + r.nextInt(Math.min(size, 3 << 20));
-                rg = new int[] {r.nextInt(size - len + 1), len};
-            }
+            int[] rg = range(ranges, i, r, size);
             int off = rg[0];
             int len = rg[1];
             int pad = 1 + r.nextInt(100);
