@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jceph.fixtures.cluster.CephCluster;
 import org.jceph.fixtures.cluster.CrossRelease;
@@ -77,21 +78,40 @@ class NbdRbdIT {
         cmd.addAll(List.of(extra));
         cmd.addAll(List.of("-c", c.confPath().toString()));
         server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            String line = r.readLine();
-            if (line == null) {
-                fail("jceph nbd serve exited: " + server.waitFor(5, TimeUnit.SECONDS));
+        // the server's output is read on its own thread, so the start-up timeout holds even when
+        // the server prints nothing; everything it printed goes into a failure's message
+        StringBuffer output = new StringBuffer();
+        CountDownLatch serving = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (serving.getCount() > 0) {
+                        output.append(line).append('\n');
+                    }
+                    if (line.startsWith("serving ")) {
+                        serving.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                output.append("(reading the server's output: ").append(e).append(")\n");
             }
-            if (line.startsWith("serving ")) {
-                Thread drain = new Thread(() -> r.lines().forEach(l -> { }));
-                drain.setDaemon(true);
-                drain.start();
-                return;
+        }, "nbd-serve-output");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!serving.await(100, TimeUnit.MILLISECONDS)) {
+            if (!server.isAlive()) {
+                reader.join(5_000);
+                fail("jceph nbd serve exited with " + server.exitValue() + ":\n" + output);
+            }
+            if (System.nanoTime() > deadline) {
+                // SIGQUIT: the JVM prints its threads' stacks, so the failure shows where start-up stood
+                new ProcessBuilder("kill", "-QUIT", Long.toString(server.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                Thread.sleep(2_000);
+                fail("jceph nbd serve did not start within 60 s; it printed:\n" + output);
             }
         }
-        fail("jceph nbd serve did not start within 60 s");
     }
 
     /** Runs qemu-img/qemu-io of the cluster's release, or a host tool (nbdcopy, nbdinfo). */
