@@ -7,7 +7,9 @@
 # and defines
 #   bench_tool TOOL     prints nothing; sets the array TOOL_CMD to that release's stock tool
 #                       (run through bin/jceph-cluster tool: in the release's chroot for reef/tentacle)
-#   bench_cluster       (re)starts a throwaway cluster of RELEASE in "$W/c" and sets CONF
+#   bench_cluster [START_OPTION...]
+#                       (re)starts a throwaway cluster of RELEASE in "$W/c" and sets CONF; the
+#                       options go to `jceph-cluster start` (e.g. --set 'memstore page size = 4096')
 # Usage: source "$(dirname "${BASH_SOURCE[0]}")/lib/side-by-side.sh" PREFIX
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -21,7 +23,7 @@ TIMEFORMAT='process cpu seconds: %U user + %S sys (%R s elapsed)'
 bench_cluster() {
   "$ROOT/bin/jceph-cluster" stop "$W/c" >/dev/null 2>&1 || true
   rm -rf "$W/c"
-  JCEPH_OSD_BYTES=$((6 << 30)) "$ROOT/bin/jceph-cluster" start "$W/c" --release "$RELEASE" >/dev/null
+  JCEPH_OSD_BYTES=$((6 << 30)) "$ROOT/bin/jceph-cluster" start "$W/c" --release "$RELEASE" "$@" >/dev/null
   CONF="$W/c/ceph.conf"
 }
 
