@@ -21,11 +21,14 @@
 # per op over the second half of the run and the "Warm-up share of CPU" (what the run cost beyond
 # that steady rate: JIT compilation, connecting), which should stay under 10 %. The objects the read
 # cells share come from one stock write of JCEPH_BENCH_FILL_SECS (default 45 s) for 4 KiB objects
-# (~50-70k objects on an idle machine). Not more: memstore's page set gives every object at least
-# one 64 KiB page, so a 4 KiB object costs 64 KiB on each OSD; the session-12 idle run of the old
-# 120 s default (~130k objects, ~8 GiB per OSD against JCEPH_OSD_BYTES = 6 GiB) filled the OSDs,
-# the stock write never finished and the host swapped (load 45). Each tool's seq then lasts
-# 5-10 s: read jceph's "Second half" and "JIT compiler CPU" lines. 4 MiB cells write for JCEPH_BENCH_BIG_SECS (default 10 s: ~2 GiB at 200 MB/s,
+# (~1,650 objects/s on an idle machine). The 4 KiB cells' clusters use 4 KiB memstore pages
+# (session 14): with memstore's default 64 KiB page every 4 KiB object cost 64 KiB on each OSD and
+# the session-12 run of a 120 s fill (~130k objects, ~8 GiB per OSD against JCEPH_OSD_BYTES = 6 GiB)
+# filled the OSDs and swapped the host; with 4 KiB pages a 60 s fill (99k objects) took ~2.0 GB of
+# RSS per OSD, so fills and write cells of 120 s fit (~4 GB per OSD, three OSDs). Each tool's seq
+# still reads the objects in well under the rand cell's time (librados ~18k objects/s): with the
+# default fill it lasts 5-10 s (read jceph's "Second half" and "JIT compiler CPU" lines), with a
+# 120 s fill 10-20 s. 4 MiB cells write for JCEPH_BENCH_BIG_SECS (default 10 s: ~2 GiB at 200 MB/s,
 # memstore holds it in RAM three times); their seq reads those few hundred objects in 1-3 s, so
 # the 4 MiB seq cell stays short and its warm-up share high: read its "Second half" line.
 # JCEPH_JAVA_OPTS (default none) adds JVM options to jceph's command line; the default JVM
