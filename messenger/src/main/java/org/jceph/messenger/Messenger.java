@@ -88,15 +88,31 @@ public final class Messenger implements AutoCloseable {
      * 60-66k with 16 MiB chunks, and 3-5 s more CPU (docs/BENCHMARKS.md, "Session 13"). An
      * explicit {@code -Dio.netty.allocator.maxOrder} is honoured.
      */
-    static final ByteBufAllocator ALLOC = new PooledByteBufAllocator(
-            io.netty.util.internal.PlatformDependent.directBufferPreferred(),
-            PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
-            PooledByteBufAllocator.defaultPageSize(),
-            System.getProperty("io.netty.allocator.maxOrder") != null ? PooledByteBufAllocator.defaultMaxOrder() : 11,
-            PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
-            PooledByteBufAllocator.defaultUseCacheForAllThreads());
-    private static final io.netty.channel.RecvByteBufAllocator RECV =
-            new io.netty.channel.AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
+    static final ByteBufAllocator ALLOC = pool(Integer.getInteger("io.netty.allocator.directMemoryCacheAlignment", 64));
+
+    /**
+     * Large socket reads (a big reply's data) come from a pool whose buffers start on a page
+     * ({@link org.jceph.messenger.internal.AlignedReads}); the rest, {@link #ALLOC}, start on a
+     * cache line (an explicit {@code -Dio.netty.allocator.directMemoryCacheAlignment} is honoured
+     * there). Netty's pools otherwise hand out memory 16 bytes past a page, and the kernel's copy
+     * of received bytes into such buffers ran at about half the speed (docs/BENCHMARKS.md,
+     * "Session 14").
+     */
+    private static final ByteBufAllocator LARGE_READS = pool(4096);
+
+    private static PooledByteBufAllocator pool(int alignment) {
+        return new PooledByteBufAllocator(
+                io.netty.util.internal.PlatformDependent.directBufferPreferred(),
+                PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
+                PooledByteBufAllocator.defaultPageSize(),
+                System.getProperty("io.netty.allocator.maxOrder") != null ? PooledByteBufAllocator.defaultMaxOrder() : 11,
+                PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
+                PooledByteBufAllocator.defaultUseCacheForAllThreads(),
+                PooledByteBufAllocator.isDirectMemoryCacheAlignmentSupported() ? alignment : 0);
+    }
+
+    static final io.netty.channel.RecvByteBufAllocator RECV = new org.jceph.messenger.internal.AlignedReads(
+            new io.netty.channel.AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ), LARGE_READS);
 
     private io.netty.channel.ChannelHandler pipeline(EntityAddr target, int peerType, io.netty.channel.ChannelHandler h) {
         java.nio.file.Path dir = captureDir;
