@@ -2,9 +2,7 @@ package org.jceph.messenger.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.MaxMessagesRecvByteBufAllocator;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 
 /**
@@ -15,9 +13,9 @@ import io.netty.util.UncheckedBooleanSupplier;
  * <p>Why: the kernel copies a socket's bytes into the read buffer, and that copy (the largest
  * cost of a 4 MiB read) runs much slower into a destination that starts off a cache line. Netty's
  * pooled direct memory starts 16 bytes past a page (the C heap's header before an mmap'd block),
- * so without alignment every buffer did. Page-aligned large reads took a 4 MiB `rbd bench` read
- * from 357-362 to 412-460 ops/s, kernel time from 11.3-11.6 s to 7.2-8.1 s per 32 GiB
- * (docs/BENCHMARKS.md, "Session 14"). Only large reads get whole pages: Netty rounds every buffer
+ * so without alignment every buffer did. With large reads on a page (and the rest on a cache
+ * line) a 32 GiB 4 MiB `rbd bench` read ran at 413-415 ops/s against 336-385 before, with 8.0-8.3 s
+ * of kernel time against 10.7-12.9 s (docs/BENCHMARKS.md, "Session 14"). Only large reads get whole pages: Netty rounds every buffer
  * of an aligned pool up to a multiple of its alignment, which for the many small buffers would
  * waste most of a page each; their pool is aligned to a cache line.
  */
@@ -53,69 +51,26 @@ public final class AlignedReads implements MaxMessagesRecvByteBufAllocator {
         return this;
     }
 
-    private static final class AlignedHandle implements ExtendedHandle {
-        private final ExtendedHandle d;
+    /** Netty's delegating handle with the buffer's source chosen by size; the rest is the sizing handle's. */
+    private static final class AlignedHandle extends DelegatingHandle implements ExtendedHandle {
+        private final ExtendedHandle sizingHandle;
         private final ByteBufAllocator large;
 
-        AlignedHandle(ExtendedHandle d, ByteBufAllocator large) {
-            this.d = d;
+        AlignedHandle(ExtendedHandle sizingHandle, ByteBufAllocator large) {
+            super(sizingHandle);
+            this.sizingHandle = sizingHandle;
             this.large = large;
         }
 
         @Override
         public ByteBuf allocate(ByteBufAllocator alloc) {
-            int size = d.guess();
+            int size = guess();
             return size >= LARGE ? large.ioBuffer(size) : alloc.ioBuffer(size);
         }
 
         @Override
-        public int guess() {
-            return d.guess();
-        }
-
-        @Override
-        public void reset(ChannelConfig config) {
-            d.reset(config);
-        }
-
-        @Override
-        public void incMessagesRead(int numMessages) {
-            d.incMessagesRead(numMessages);
-        }
-
-        @Override
-        public void lastBytesRead(int bytes) {
-            d.lastBytesRead(bytes);
-        }
-
-        @Override
-        public int lastBytesRead() {
-            return d.lastBytesRead();
-        }
-
-        @Override
-        public void attemptedBytesRead(int bytes) {
-            d.attemptedBytesRead(bytes);
-        }
-
-        @Override
-        public int attemptedBytesRead() {
-            return d.attemptedBytesRead();
-        }
-
-        @Override
-        public boolean continueReading() {
-            return d.continueReading();
-        }
-
-        @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-            return d.continueReading(maybeMoreDataSupplier);
-        }
-
-        @Override
-        public void readComplete() {
-            d.readComplete();
+            return sizingHandle.continueReading(maybeMoreDataSupplier);
         }
     }
 }
