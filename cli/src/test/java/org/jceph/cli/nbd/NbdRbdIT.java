@@ -108,7 +108,11 @@ class NbdRbdIT {
             if (System.nanoTime() > deadline) {
                 // SIGQUIT: the JVM prints its threads' stacks, so the failure shows where start-up stood
                 new ProcessBuilder("kill", "-QUIT", Long.toString(server.pid())).start().waitFor(5, TimeUnit.SECONDS);
-                Thread.sleep(2_000);
+                // HotSpot ends the dump with its "JNI global refs" line; wait for it, at most 5 s
+                long dumpBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (output.indexOf("JNI global refs") < 0 && System.nanoTime() < dumpBy && server.isAlive()) {
+                    Thread.sleep(50);
+                }
                 fail("jceph nbd serve did not start within 60 s; it printed:\n" + output);
             }
         }
