@@ -78,20 +78,33 @@ class ObservabilityIT {
                 io.writeFull("obs-" + i, ("before " + i).getBytes(StandardCharsets.UTF_8));
             }
             long epochBefore = client.osdMap().epoch();
-            c.killOsd(primary);
+            // The primary hangs (SIGSTOP): its session stays open and the ops sent to it wait there
+            // until the map that marks it down resends them, for that reason. (A SIGKILL here would
+            // race: the client may see the session fault first and resend on its retry timer.)
+            c.pauseOsd(primary);
             List<CompletableFuture<Void>> writes = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                writes.add(io.writeFullAsync("obs-" + i, ("after " + i).getBytes(StandardCharsets.UTF_8)));
+            try {
+                for (int i = 0; i < 20; i++) {
+                    writes.add(io.writeFullAsync("obs-" + i, ("after " + i).getBytes(StandardCharsets.UTF_8)));
+                }
+                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(150, TimeUnit.SECONDS);
+            } finally {
+                // then it dies: the session that stayed open to it faults
+                c.killOsd(primary);
             }
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(150, TimeUnit.SECONDS);
             assertTrue(client.osdMap().epoch() > epochBefore, "a map marked osd." + primary + " down");
-
-            // the session to the killed OSD faulted, at INFO, naming the OSD and what is resent
-            assertFalse(events(at(org.slf4j.event.Level.INFO, RadosClient.class, "osd." + primary + " session faulted",
-                    "resending")).isEmpty(), "session fault logged: " + summary());
             // the map that marked it down resent the ops waiting on it, one INFO line saying why
             assertFalse(events(at(org.slf4j.event.Level.INFO, RadosClient.class, "resending", "osd_down")).isEmpty(),
                     "resend for osd_down logged: " + summary());
+
+            // the session to the killed OSD faulted, at INFO, naming the OSD and what is resent
+            Predicate<LogCapture.Event> fault = at(org.slf4j.event.Level.INFO, RadosClient.class,
+                    "osd." + primary + " session faulted", "resending");
+            long faultDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (events(fault).isEmpty() && System.nanoTime() - faultDeadline < 0) {
+                Thread.sleep(50);
+            }
+            assertFalse(events(fault).isEmpty(), "session fault logged: " + summary());
             // each resend at DEBUG, with its reason
             List<LogCapture.Event> resends = events(at(org.slf4j.event.Level.DEBUG, RadosClient.class, "resending tid"));
             assertFalse(resends.isEmpty(), summary());
