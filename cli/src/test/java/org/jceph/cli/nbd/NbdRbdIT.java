@@ -345,13 +345,37 @@ class NbdRbdIT {
                 out.writeInt(block.length);
                 out.write(block);
             }
+            // The server reads requests one after the other and stops reading at SIGTERM
+            // (NbdConnection.shutdown): a write still in the socket then was never received. The
+            // flush above returns with up to a socket buffer (~200 KiB) of the last write unread,
+            // so a probe the server refuses at once (a READ past the end: EINVAL, no I/O) is sent
+            // after the writes, and SIGTERM only once its reply shows all 8 writes were read.
+            long probe = 99;
+            out.writeInt(0x25609513);
+            out.writeShort(0);
+            out.writeShort(0); // READ
+            out.writeLong(probe);
+            out.writeLong(8L << 20);
+            out.writeInt(4096);
             out.flush();
-            server.destroy(); // SIGTERM while the writes are in flight
-            for (int i = 0; i < 8; i++) {
+            java.util.Map<Long, Integer> replies = new java.util.HashMap<>();
+            while (!replies.containsKey(probe)) {
                 assertEquals(0x67446698, in.readInt());
-                assertEquals(0, in.readInt(), "write acknowledged without error");
-                in.readLong();
+                int error = in.readInt();
+                replies.put(in.readLong(), error);
             }
+            int answeredBeforeSigterm = replies.size() - 1;
+            server.destroy(); // SIGTERM while the writes are in flight
+            while (replies.size() < 9) {
+                assertEquals(0x67446698, in.readInt());
+                int error = in.readInt();
+                replies.put(in.readLong(), error);
+            }
+            assertEquals(22, replies.get(probe), "the probe is refused: EINVAL");
+            for (long i = 0; i < 8; i++) {
+                assertEquals(0, replies.get(i), "write " + i + " acknowledged without error");
+            }
+            System.out.println("[nbd-sigterm] writes answered before the SIGTERM: " + answeredBeforeSigterm + " of 8");
         }
         assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server exits after SIGTERM");
         byte[] image = export(c, "termimg");
