@@ -60,6 +60,8 @@ class ImageLocksIT extends LiveRbdTest {
             assertEquals(1, ours.size(), ours.toString());
             assertEquals(List.of(ours.get(0).get("address").asText()), ImageLocks.owners(img));
             assertNotEquals(benchAddr, ImageLocks.owners(img).get(0));
+            // leave the shared cluster as we found it: the fenced bench has exited
+            c.cephOrThrow("osd", "blocklist", "rm", benchAddr);
         } finally {
             bench.cancel(true);
         }
