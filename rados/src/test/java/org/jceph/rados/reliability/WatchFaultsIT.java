@@ -89,6 +89,9 @@ class WatchFaultsIT {
                 notifyAll(nio, heard, "with osd." + primary + " down", round++);
                 c.startOsd(primary);
                 notifyAll(nio, heard, "after osd." + primary + " restarted", round++);
+                // the restarted memstore OSD comes back empty: let it backfill before the next kill,
+                // or a pg that loses its other complete copy too stays below min_size until then
+                c.waitForCleanPgs(Duration.ofSeconds(180));
             }
             faults.restartMon(true);
             notifyAll(nio, heard, "after a monitor restart", round++);
