@@ -109,7 +109,7 @@ class MonSessionIT {
         long t0 = System.nanoTime();
         AuthenticationException e = assertThrows(AuthenticationException.class, () -> MonSession.connect(cfg, messenger));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 3000, "took " + ms + " ms");
+        assertTrue(ms < 10_000, "took " + ms + " ms"); // refused at once, not retried until client_mount_timeout (slack for a loaded machine)
         assertEquals(EntityName.client("admin"), e.entity());
         assertEquals(13, e.errno());
         assertTrue(e.getMessage().contains("client.admin") && e.getMessage().contains("EACCES"), e.getMessage());
@@ -137,7 +137,7 @@ class MonSessionIT {
         long t0 = System.nanoTime();
         AuthenticationException e = assertThrows(AuthenticationException.class, () -> MonSession.connect(cfg, messenger));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 3000, "took " + ms + " ms");
+        assertTrue(ms < 10_000, "took " + ms + " ms"); // refused at once, not retried until client_mount_timeout (slack for a loaded machine)
         assertTrue(e.getMessage().contains("client.nocaps"), e.getMessage());
         assertEquals(13, e.errno(), e.getMessage());
         assertTrue(!e.getMessage().contains(m.group(1)), "the key stays out of the message");
@@ -155,7 +155,7 @@ class MonSessionIT {
         long t0 = System.nanoTime();
         ConnectionException e = assertThrows(ConnectionException.class, () -> MonSession.connect(cfg, messenger));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 2 * 1000 + 1500, "took " + ms + " ms for two attempts of 1 s");
+        assertTrue(ms < 2 * 1000 + 4000, "took " + ms + " ms for two attempts of 1 s"); // each bounded at 1 s, not the 10 s default
         assertTrue(e.getMessage().contains("127.0.0.1:" + closedPort) && e.getMessage().contains("192.0.2.1:3300"),
                 e.getMessage());
     }

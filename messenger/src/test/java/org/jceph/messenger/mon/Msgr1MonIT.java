@@ -129,7 +129,7 @@ class Msgr1MonIT {
         long t0 = System.nanoTime();
         AuthenticationException e = assertThrows(AuthenticationException.class, () -> MonSession.connect(cfg, messenger));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 3000, "took " + ms + " ms");
+        assertTrue(ms < 10_000, "took " + ms + " ms"); // refused at once, not retried until client_mount_timeout (slack for a loaded machine)
         assertEquals(EntityName.client("admin"), e.entity());
         assertTrue(e.getMessage().contains("client.admin"), e.getMessage());
         assertFalse(e.getMessage().contains(wrong), e.getMessage());
