@@ -118,6 +118,24 @@ class NbdRbdIT {
         }
     }
 
+    /** An NBD transmission request header (no payload): TYPE, COOKIE, OFFSET, LENGTH. */
+    private static void request(DataOutputStream out, int type, long cookie, long offset, int length)
+            throws IOException {
+        out.writeInt(0x25609513);
+        out.writeShort(0);
+        out.writeShort(type);
+        out.writeLong(cookie);
+        out.writeLong(offset);
+        out.writeInt(length);
+    }
+
+    /** Reads one simple reply (no payload) into {@code replies}: its cookie to its error. */
+    private static void readSimpleReply(DataInputStream in, java.util.Map<Long, Integer> replies) throws IOException {
+        assertEquals(0x67446698, in.readInt());
+        int error = in.readInt();
+        replies.put(in.readLong(), error);
+    }
+
     /** Runs qemu-img/qemu-io of the cluster's release, or a host tool (nbdcopy, nbdinfo). */
     private static String run(CephCluster c, String tool, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
@@ -337,12 +355,7 @@ class NbdRbdIT {
                 }
             }
             for (int i = 0; i < 8; i++) {
-                out.writeInt(0x25609513);
-                out.writeShort(0);
-                out.writeShort(1); // WRITE
-                out.writeLong(i);
-                out.writeLong((long) i * block.length);
-                out.writeInt(block.length);
+                request(out, 1, i, (long) i * block.length, block.length); // WRITE
                 out.write(block);
             }
             // The server reads requests one after the other and stops reading at SIGTERM
@@ -351,25 +364,16 @@ class NbdRbdIT {
             // so a probe the server refuses at once (a READ past the end: EINVAL, no I/O) is sent
             // after the writes, and SIGTERM only once its reply shows all 8 writes were read.
             long probe = 99;
-            out.writeInt(0x25609513);
-            out.writeShort(0);
-            out.writeShort(0); // READ
-            out.writeLong(probe);
-            out.writeLong(8L << 20);
-            out.writeInt(4096);
+            request(out, 0, probe, 8L << 20, 4096); // READ
             out.flush();
             java.util.Map<Long, Integer> replies = new java.util.HashMap<>();
             while (!replies.containsKey(probe)) {
-                assertEquals(0x67446698, in.readInt());
-                int error = in.readInt();
-                replies.put(in.readLong(), error);
+                readSimpleReply(in, replies);
             }
             int answeredBeforeSigterm = replies.size() - 1;
             server.destroy(); // SIGTERM while the writes are in flight
             while (replies.size() < 9) {
-                assertEquals(0x67446698, in.readInt());
-                int error = in.readInt();
-                replies.put(in.readLong(), error);
+                readSimpleReply(in, replies);
             }
             assertEquals(22, replies.get(probe), "the probe is refused: EINVAL");
             for (long i = 0; i < 8; i++) {
