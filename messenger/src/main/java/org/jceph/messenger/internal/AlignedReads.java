@@ -15,9 +15,10 @@ import io.netty.util.UncheckedBooleanSupplier;
  * pooled direct memory starts 16 bytes past a page (the C heap's header before an mmap'd block),
  * so without alignment every buffer did. With large reads on a page (and the rest on a cache
  * line) a 32 GiB 4 MiB `rbd bench` read ran at 413-415 ops/s against 336-385 before, with 8.0-8.3 s
- * of kernel time against 10.7-12.9 s (docs/BENCHMARKS.md, "Session 14"). Only large reads get whole pages: Netty rounds every buffer
- * of an aligned pool up to a multiple of its alignment, which for the many small buffers would
- * waste most of a page each; their pool is aligned to a cache line.
+ * of kernel time against 10.7-12.9 s (docs/BENCHMARKS.md, "Session 14"). Only large reads get
+ * whole pages: Netty rounds every buffer of an aligned pool up to a multiple of its alignment,
+ * which for the many small buffers would waste most of a page each; their pool is aligned to a
+ * cache line.
  */
 public final class AlignedReads implements MaxMessagesRecvByteBufAllocator {
     /** Reads of at least this many bytes come from the page-aligned pool (Netty's smallest "normal" size). */
