@@ -1114,7 +1114,9 @@ public final class RadosClient implements AutoCloseable {
             throw new RadosException.CanceledException("the op was cancelled");
         } catch (TimeoutException e) {
             f.cancel(false);
-            throw new RadosException.TimeoutException("no reply within " + timeout.toMillis() + " ms");
+            // the op's own timer should have ended it a second ago: say which wait gave up
+            throw new RadosException.TimeoutException("no completion within " + (timeout.toMillis() + 1000)
+                    + " ms (the op's own " + timeout.toMillis() + " ms timeout did not end it); cancelled");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.cancel(false);

@@ -92,7 +92,9 @@ record WatchNotifyOps(IoCtx io) {
     }
 
     CompletableFuture<OsdOpMessages.Reply> reconnectWatch(LingerManager.Linger l) {
-        return io.run(l.oid(), OsdOp.watch(l.cookie(), l.expired() ? OsdOp.WATCH_OP_WATCH : OsdOp.WATCH_OP_RECONNECT, 30));
+        // a RECONNECT carries the re-registration's gen, as librados' register_gen; a WATCH afresh carries 0
+        return io.run(l.oid(), l.expired() ? OsdOp.watch(l.cookie(), OsdOp.WATCH_OP_WATCH, 30)
+                : OsdOp.watch(l.cookie(), OsdOp.WATCH_OP_RECONNECT, l.registerGen(), 30));
     }
 
     void dropOnOsdOnly(String oid, long cookie) {

@@ -169,7 +169,12 @@ public record OsdOp(int op, int flags, String unionCase, long[] unionValues, byt
 
     /** Registers (or, with WATCH_OP_UNWATCH, removes) a watch identified by {@code cookie}. */
     public static OsdOp watch(long cookie, int watchOp, int timeoutSeconds) {
-        return new OsdOp(WATCH, 0, "watch", new long[] {cookie, 0, watchOp, 0, timeoutSeconds}, NONE);
+        return watch(cookie, watchOp, 0, timeoutSeconds);
+    }
+
+    /** As above with the watch's gen (a WATCH_OP_RECONNECT carries which re-registration it is). */
+    public static OsdOp watch(long cookie, int watchOp, int gen, int timeoutSeconds) {
+        return new OsdOp(WATCH, 0, "watch", new long[] {cookie, 0, watchOp, Integer.toUnsignedLong(gen), timeoutSeconds}, NONE);
     }
 
     /** Sends {@code payload} to every watcher; {@code cookie} names this notify for its completion event. */

@@ -68,7 +68,9 @@ class WatchFaultsIT {
             faults.injectSocketFailures(profile.pick(50, 20));
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(profile.pick(15, 120));
             int duringFaults = 0;
+            int maxInFlight = 0;
             while (System.nanoTime() < until) {
+                maxInFlight = Math.max(maxInFlight, watcher.opsInFlight());
                 try {
                     nio.notify("watched-" + (duringFaults % WATCHES), "during".getBytes(StandardCharsets.UTF_8), 5);
                 } catch (RadosException e) {
@@ -77,6 +79,11 @@ class WatchFaultsIT {
                 duringFaults++;
             }
             faults.injectSocketFailures(0);
+            // The watcher sends only its watches' pings and re-registrations and its notify acks: at
+            // most one ping or re-registration per watch, however many faults (a re-registration
+            // replaces the one before it), plus an ack or two.
+            assertTrue(maxInFlight <= 2 * WATCHES + 2, "the watcher's ops in flight stayed bounded under faults: "
+                    + maxInFlight + " at most, for " + WATCHES + " watches");
             notifyAll(nio, heard, "after socket failures", round++);
 
             // The primary of each watched object killed and restarted in turn.
@@ -98,8 +105,9 @@ class WatchFaultsIT {
             c.waitForCleanPgs(Duration.ofSeconds(180));
             notifyAll(nio, heard, "after recovery", round++);
             System.out.printf("[watch] RESULT %s: %d watches, %d notify rounds all heard, %d notifies sent during"
-                    + " socket failures, %d injected socket failures logged by the daemons%n", profile.replayHint(),
-                    WATCHES, round, duringFaults, ClusterFaults.injectedSocketFailures(c));
+                    + " socket failures (watcher's ops in flight at most %d), %d injected socket failures logged by the"
+                    + " daemons%n", profile.replayHint(), WATCHES, round, duringFaults, maxInFlight,
+                    ClusterFaults.injectedSocketFailures(c));
         }
     }
 

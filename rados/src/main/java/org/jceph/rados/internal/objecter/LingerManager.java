@@ -63,6 +63,13 @@ public final class LingerManager {
         volatile boolean expired;
         /** A ping or re-registration is under way: no new ping. */
         final AtomicBoolean busy = new AtomicBoolean();
+        /**
+         * Re-registrations started so far; the newest is the only one whose answer counts (guarded
+         * by this). Sent as the RECONNECT's gen, as librados' register_gen.
+         */
+        private int registerGen;
+        /** The re-registration in flight, cancelled when a newer one replaces it (guarded by this). */
+        private CompletableFuture<?> registering;
         /** When the OSD last confirmed the watch (registration or ping), in the scheduler's clock. */
         volatile long confirmedAt;
         /** Why the watch is broken now (null while it is confirmed): watch_check reports it. */
@@ -113,6 +120,11 @@ public final class LingerManager {
         /** @return the OSD it was last registered with, -1 before */
         public int osd() {
             return osd;
+        }
+
+        /** @return re-registrations started so far (the gen a WATCH_OP_RECONNECT carries) */
+        public synchronized int registerGen() {
+            return registerGen;
         }
     }
 
@@ -320,6 +332,14 @@ public final class LingerManager {
         }
     }
 
+    /**
+     * Registers the watch again. At most one re-registration per watch is in flight: a newer one
+     * cancels the one before (its op leaves the Objecter's queue), and only the newest one's answer
+     * counts, as librados cancels a linger's previous register op before it sends the next. Without
+     * that, every session fault added one more op that outlived it, and under repeated faults the
+     * stale ones (each resent on every fault, each starting another when it completed) filled the
+     * in-flight budget.
+     */
     private void reconnect(Linger l) {
         if (!lingers.containsKey(l.cookie)) {
             return;
@@ -327,8 +347,30 @@ public final class LingerManager {
         int target = primaryOf(l);
         TargetInterval interval = intervalOf(l);
         long faultsBefore = faults.applyAsLong(target);
+        int gen;
+        CompletableFuture<?> previous;
+        synchronized (l) {
+            gen = ++l.registerGen;
+            previous = l.registering;
+            l.registering = null;
+        }
+        if (previous != null) {
+            previous.cancel(false);
+        }
         l.busy.set(true);
-        send(() -> ops.reconnect(l)).whenComplete((r, e) -> {
+        CompletableFuture<?> f = send(() -> ops.reconnect(l));
+        synchronized (l) {
+            if (l.registerGen == gen) {
+                l.registering = f;
+            }
+        }
+        f.whenComplete((r, e) -> {
+            synchronized (l) {
+                if (l.registerGen != gen) {
+                    return; // replaced by a newer re-registration, which alone counts
+                }
+                l.registering = null;
+            }
             l.busy.set(false);
             if (e == null) {
                 onReconnected.run();

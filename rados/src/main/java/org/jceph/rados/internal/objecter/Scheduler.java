@@ -65,6 +65,16 @@ public interface Scheduler extends AutoCloseable {
      * @return a new scheduler; close it when done
      */
     static Scheduler system(String threadName) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
+        // A task that throws must not pass silently: a periodic one (the timeout sweep) would never
+        // run again, and a one-off one (a resend) would be lost without a trace.
+        java.util.function.UnaryOperator<Runnable> guarded = task -> () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("{}: a scheduled task failed; the scheduler goes on", threadName, e);
+            }
+        };
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -79,8 +89,8 @@ public interface Scheduler extends AutoCloseable {
             @Override
             public Cancellable schedule(Runnable task, Duration delay) {
                 try {
-                    java.util.concurrent.Future<?> f = delay.isZero() ? timer.submit(task)
-                            : timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                    java.util.concurrent.Future<?> f = delay.isZero() ? timer.submit(guarded.apply(task))
+                            : timer.schedule(guarded.apply(task), delay.toNanos(), TimeUnit.NANOSECONDS);
                     return () -> f.cancel(false);
                 } catch (RejectedExecutionException closed) {
                     return () -> { };
@@ -90,7 +100,7 @@ public interface Scheduler extends AutoCloseable {
             @Override
             public Cancellable every(Runnable task, Duration period) {
                 try {
-                    java.util.concurrent.Future<?> f = timer.scheduleWithFixedDelay(task, period.toNanos(), period.toNanos(),
+                    java.util.concurrent.Future<?> f = timer.scheduleWithFixedDelay(guarded.apply(task), period.toNanos(), period.toNanos(),
                             TimeUnit.NANOSECONDS);
                     return () -> f.cancel(false);
                 } catch (RejectedExecutionException closed) {

@@ -132,6 +132,50 @@ class LingerManagerTest {
     }
 
     @Test
+    void repeatedFaultsKeepOneReRegistrationInFlight() {
+        LingerManager.Linger l = watch("w", 1);
+        int osd = l.osd();
+        for (int i = 0; i < 6; i++) {
+            fault(osd); // each fault while the previous re-registration is still unanswered
+            clock.advance(Objecter.RETRY_DELAY);
+        }
+        List<Sent> reconnects = sent.stream().filter(s -> s.what().equals("reconnect")).toList();
+        assertEquals(6, reconnects.size(), "one re-registration per fault");
+        for (int i = 0; i < 5; i++) {
+            assertTrue(reconnects.get(i).answer().isCancelled(), "re-registration " + i + " was replaced, so cancelled");
+        }
+        assertFalse(reconnects.get(5).answer().isDone(), "the newest is in flight");
+        assertEquals(6, l.registerGen(), "each RECONNECT carries its own gen");
+        assertEquals(0, reconnected.get(), "the cancelled ones count for nothing");
+        reconnects.get(5).answer().complete(null);
+        assertEquals(1, reconnected.get());
+        assertNull(l.error());
+        clock.advance(Objecter.RETRY_DELAY.multipliedBy(10));
+        assertEquals(6, sent.stream().filter(s -> s.what().equals("reconnect")).count(),
+                "nothing more to register: no fault since the newest was sent");
+    }
+
+    @Test
+    void aReplacedReRegistrationThatFailsStartsNoRetry() {
+        LingerManager.Linger l = watch("w", 1);
+        fault(l.osd());
+        clock.advance(Objecter.RETRY_DELAY);
+        Sent first = last();
+        fault(l.osd());
+        clock.advance(Objecter.RETRY_DELAY);
+        Sent second = last();
+        assertTrue(first.answer().isCancelled());
+        // the cancelled one's failure must not schedule another attempt
+        clock.advance(Objecter.RETRY_DELAY.multipliedBy(4));
+        assertEquals(2, sent.stream().filter(s -> s.what().equals("reconnect")).count());
+        second.answer().completeExceptionally(errno(Errno.ETIMEDOUT));
+        clock.advance(Objecter.RETRY_DELAY.multipliedBy(2));
+        assertEquals(3, sent.stream().filter(s -> s.what().equals("reconnect")).count(), "the newest's failure is retried");
+        last().answer().complete(null);
+        assertEquals(1, reconnected.get());
+    }
+
+    @Test
     void aReconnectTheOsdRefusesWithEnotconnRegistersTheWatchAfresh() {
         LingerManager.Linger l = watch("w", 1);
         fault(l.osd());
