@@ -1116,7 +1116,8 @@ public final class RadosClient implements AutoCloseable {
             f.cancel(false);
             // the op's own timer should have ended it a second ago: say which wait gave up
             throw new RadosException.TimeoutException("no completion within " + (timeout.toMillis() + 1000)
-                    + " ms (the op's own " + timeout.toMillis() + " ms timeout did not end it); cancelled");
+                    + " ms (the op's own " + timeout.toMillis() + " ms timeout did not end it); cancelled; "
+                    + objecter.opsInFlight() + " op(s) in flight");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.cancel(false);

@@ -271,11 +271,15 @@ public final class Objecter implements AutoCloseable {
     public void tick(long now) {
         int expired = 0;
         String first = null;
+        int inFlight = -1;
         for (Op op : pending.values()) {
             if (!op.unbounded && now - op.deadline >= 0 && !op.future.settled()) {
+                if (inFlight < 0) {
+                    inFlight = pending.size(); // once per sweep, with the ones ending now
+                }
                 String message = "no reply within " + op.timeout.toMillis() + " ms for tid " + op.tid
                         + (op.heldBy != null ? " (held by " + op.heldBy + ")" : !op.state.atOsd() ? " (waiting for a usable map)"
-                                : " (last sent to osd." + op.osd + ")");
+                                : " (last sent to osd." + op.osd + ")") + "; " + inFlight + " op(s) were in flight";
                 if (op.future.completeExceptionally(new RadosException.TimeoutException(message))) {
                     expired++;
                     if (first == null) {

@@ -347,6 +347,7 @@ class ObjecterTest {
         RadosException.TimeoutException t = assertInstanceOf(RadosException.TimeoutException.class, failure(f));
         assertTrue(t.getMessage().contains("5000 ms"), t.getMessage());
         assertTrue(t.getMessage().contains("last sent to osd." + next), t.getMessage());
+        assertTrue(t.getMessage().contains("; 1 op(s) were in flight"), "how busy the client was: " + t.getMessage());
         assertEquals(1, timedOut);
         assertEquals(0, objecter.opsInFlight());
     }
