@@ -23,5 +23,11 @@ class CliMannersFilterTest {
                 org.jceph.fixtures.cluster.CommandResult.withoutCephLogLines("rbd: failed to rename group: "
                         + "2026-12-06T15:30:26.672+0000 7fce27eb8380 -1 librbd::api::Group: rename: error renaming group"
                         + " from directory\n(17) File exists\n"));
+        // two entries in a row in the middle of the tool's line (seen in CI with rbd encryption format)
+        assertEquals("rbd: encryption format error: (95) Operation not supported\n",
+                org.jceph.fixtures.cluster.CommandResult.withoutCephLogLines("rbd: encryption format error: "
+                        + "2026-12-07T20:55:01.100+0000 7f0000000001 -1 librbd::crypto::luks::FormatRequest: one\n"
+                        + "2026-12-07T20:55:01.101+0000 7f0000000001 -1 librbd::crypto::FormatRequest: two\n"
+                        + "(95) Operation not supported\n"));
     }
 }

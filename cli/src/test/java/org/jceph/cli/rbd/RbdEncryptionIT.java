@@ -94,7 +94,7 @@ class RbdEncryptionIT {
         assertEquals(stock.exitCode(), ours.rc(), "stock: " + stock.toolStderr() + " ours: " + ours.err());
         List<String> s = stock.toolStderr().strip().lines().toList();
         List<String> o = ours.err().strip().lines().toList();
-        assertEquals(s.get(s.size() - 1), o.get(o.size() - 1));
+        assertEquals(s.get(s.size() - 1), o.get(o.size() - 1), "the stock tool's whole stderr: " + stock.stderr());
     }
 
     @Test
