@@ -2,9 +2,10 @@
 # A/B of jceph builds on 4 KiB NBD reads, all on ONE cluster and one image, the variants
 # alternated within each round (whole runs of nbd-vs-librbd.sh start fresh clusters and drift
 # with the machine's load: too noisy to compare builds).
-#   benchmarks/nbd-read-ab.sh ROUNDS WARM OPS 'NAME|BUILD_ROOT|JAVA OPTS' ...
+#   benchmarks/nbd-read-ab.sh ROUNDS WARM OPS 'NAME|BUILD_ROOT|JAVA OPTS[|JAVA]' ...
 # BUILD_ROOT is a source tree where `mvn -q -o package -DskipTests -pl cli -am` has run (e.g. a
-# `git worktree add --detach` of another commit); JAVA OPTS may be empty. Per variant and round:
+# `git worktree add --detach` of another commit); JAVA OPTS may be empty; JAVA is the java binary
+# (default: java on PATH). Per variant and round:
 # a fresh `jceph nbd serve` JVM, WARM untimed reads, then OPS timed reads with nbd-vs-librbd.sh's
 # `qemu-img bench -d 16 -s 4096 -S 4 MiB+4 KiB`; prints ops/s and the server's CPU per read.
 # PRE=N first reads the whole image N times with `qemu-img convert` into null-co (as the harness's
@@ -24,10 +25,10 @@ RBD=("$ROOT/bin/jceph-cluster" tool "$W/c" -- rbd)
 STEP=$(((4 << 20) + 4096)); TICK=$(getconf CLK_TCK)
 for r in $(seq 1 "$ROUNDS"); do
   for spec in "$@"; do
-    IFS='|' read -r name root jopts <<<"$spec"
+    IFS='|' read -r name root jopts jbin <<<"$spec"
     read -r -a JO <<<"$jopts"
     rm -f "$W/nbd.sock"
-    java "${JO[@]}" -cp "$root/cli/target/jceph-cli-0.1.0-SNAPSHOT.jar:$root/cli/target/lib/*" org.jceph.cli.Main \
+    "${jbin:-java}" "${JO[@]}" -cp "$root/cli/target/jceph-cli-0.1.0-SNAPSHOT.jar:$root/cli/target/lib/*" org.jceph.cli.Main \
       nbd serve rbd:jceph-test/img --socket "$W/nbd.sock" -c "$CONF" >"$W/server-$name.log" 2>&1 &
     S=$!
     for _ in $(seq 1 120); do grep -q '^serving' "$W/server-$name.log" && break; sleep 0.5; done

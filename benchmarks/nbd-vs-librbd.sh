@@ -18,9 +18,15 @@
 # rbd_cache on; jceph's server has its own cache on by default). For the NBD side the jceph
 # server's CPU seconds per cell (from /proc) are printed next to qemu-img's own; for the librbd
 # side librbd runs inside qemu-img, so its process CPU (bash `time`) is the whole client.
-# The server is one long-running JVM (as `jceph nbd serve` is used): the cells after the first
-# run on a warm JIT; the first (sequential write) carries the warm-up, which is why it is
-# PASSES long. JCEPH_JAVA_OPTS (default none) adds JVM options to the server's command line.
+# The server is one long-running JVM (as `jceph nbd serve` is used), started by `bin/jceph` as a
+# user starts it: the launcher's choice of JDK (the newest installed, JCEPH_JAVA to pick one) and
+# its options for long-running commands (JCEPH_JAVA_OPTS, if set, replaces them, as JAVA_OPTS
+# does for the launcher); its class-data archive is off (JCEPH_CDS=0: start-up is not timed, and
+# the launcher then execs the JVM whose CPU is read from /proc). The cells after the first run on
+# a partly warm JIT; the first (sequential write) carries most of the warm-up.
+# ROUNDS=N (default 1) runs each read cell N times in a row on both sides: on the jceph side the
+# later rounds show the server warm (a long-running server's state; the first round of a cell
+# still compiles that cell's own paths), on the librbd side each round is a new qemu-img process.
 #
 # Sizes (session 12): defaults 1536 MiB, 4 passes (6 GiB each way), 131072 writes (512 MiB) and
 # 524288 reads (2 GiB); on the idle machine of earlier sessions (librbd ~300 MB/s written, ~700
@@ -34,8 +40,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib/side-by-side.sh" nbdbench
 MIB=${1:-1536}; PASSES=${2:-4}; WOPS=${3:-131072}; ROPS=${4:-524288}
 STEP=$(((4 << 20) + 4096))
-read -r -a JOPTS <<<"${JCEPH_JAVA_OPTS:-}"
-JCEPH=("${JCEPH[0]}" "${JOPTS[@]}" "${JCEPH[@]:1}")
+ROUNDS=${ROUNDS:-1}
+SERVER_ENV=(JCEPH_CDS=0)
+if [ -n "${JCEPH_JAVA_OPTS:-}" ]; then SERVER_ENV+=("JAVA_OPTS=$JCEPH_JAVA_OPTS"); fi
 bench_tool rbd; RBD=("${TOOL_CMD[@]}")
 SERVER=""
 stop_server() {
@@ -71,9 +78,13 @@ side() {
   local label=$1 bytes=$((PASSES * MIB << 20))
   timed "seq write, $label" "$bytes" 0 bash -c \
     'for _ in $(seq 1 "$1"); do qemu-img convert -n -f raw -O raw "$2" "$3" || exit 1; done' _ "$PASSES" "$W/in.raw" "$TARGET"
-  timed "seq read, $label" "$bytes" 0 bash -c \
-    'for _ in $(seq 1 "$1"); do qemu-img convert -n -f raw "$2" --target-image-opts "driver=null-co,size=$3" || exit 1; done' \
-    _ "$PASSES" "$TARGET" $((MIB << 20))
+  local r rl
+  for r in $(seq 1 "$ROUNDS"); do
+    rl=""; [ "$ROUNDS" -eq 1 ] || rl=" (round $r)"
+    timed "seq read, $label$rl" "$bytes" 0 bash -c \
+      'for _ in $(seq 1 "$1"); do qemu-img convert -n -f raw "$2" --target-image-opts "driver=null-co,size=$3" || exit 1; done' \
+      _ "$PASSES" "$TARGET" $((MIB << 20))
+  done
   if qemu-img compare -q -f raw -F raw "$W/in.raw" "$TARGET"; then echo "  (reads back identical)"; else echo "  READ BACK DIFFERS"; fi
   if [ -n "$SERVER" ]; then
     if "${RBD[@]}" -c "$CONF" export jceph-test/img - 2>/dev/null | cmp -s - "$W/in.raw"; then
@@ -84,8 +95,11 @@ side() {
   fi
   timed "4 KiB write qd16 stride, $label" $((WOPS * 4096)) "$WOPS" \
     qemu-img bench -f raw -t writeback -d 16 -s 4096 -S "$STEP" -c "$WOPS" -w "$TARGET"
-  timed "4 KiB read qd16 stride, $label" $((ROPS * 4096)) "$ROPS" \
-    qemu-img bench -f raw -t writeback -d 16 -s 4096 -S "$STEP" -c "$ROPS" "$TARGET"
+  for r in $(seq 1 "$ROUNDS"); do
+    rl=""; [ "$ROUNDS" -eq 1 ] || rl=" (round $r)"
+    timed "4 KiB read qd16 stride, $label$rl" $((ROPS * 4096)) "$ROPS" \
+      qemu-img bench -f raw -t writeback -d 16 -s 4096 -S "$STEP" -c "$ROPS" "$TARGET"
+  done
 }
 
 head -c $((MIB << 20)) /dev/urandom >"$W/in.raw"
@@ -98,10 +112,12 @@ side "qemu's librbd driver"
 
 bench_cluster
 "${RBD[@]}" -c "$CONF" create --size "${MIB}M" --image-feature layering jceph-test/img
-"${JCEPH[@]}" nbd serve "rbd:jceph-test/img" --socket "$W/nbd.sock" -c "$CONF" >"$W/server.log" 2>&1 &
+env "${SERVER_ENV[@]}" "$ROOT/bin/jceph" nbd serve "rbd:jceph-test/img" --socket "$W/nbd.sock" -c "$CONF" \
+  >"$W/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 60); do grep -q '^serving' "$W/server.log" && break; sleep 1; done
 grep -q '^serving' "$W/server.log" || { echo "jceph nbd serve did not start:"; cat "$W/server.log"; exit 1; }
+echo "  (jceph server JVM: $(readlink "/proc/$SERVER/exe") $(tr '\0' '\n' <"/proc/$SERVER/cmdline" | grep -E '^-XX:[A-Z]' | tr '\n' ' '))"
 TARGET="nbd+unix:///img?socket=$W/nbd.sock"
 side "jceph NBD server"
 stop_server
