@@ -55,9 +55,12 @@ class RbdExclusiveLockIT extends LiveRbdTest {
         String header = headerOf("shared");
         // rbd bench writes [0, 96M) sequentially with one thread (each thread starts at
         // size/threads * i, so one thread keeps its range predictable); we write [128M, 144M).
+        // librbd's cache is off for the bench: with it, Reef's librbd wrote the 96M of 4K writes in
+        // about a second, and could finish before it had handed us the lock (CI, session 17);
+        // uncached 16K writes take it several seconds on every release.
         CompletableFuture<CommandResult> bench = CompletableFuture.supplyAsync(() -> c.rbd(Duration.ofSeconds(300),
-                "bench", "--io-type", "write", "--io-pattern", "seq", "--io-size", "4K", "--io-threads", "1",
-                "--io-total", "96M", pool + "/shared"));
+                "bench", "--io-type", "write", "--io-pattern", "seq", "--io-size", "16K", "--io-threads", "1",
+                "--io-total", "96M", "--rbd_cache=false", pool + "/shared"));
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (io().getLockInfo(header, "rbd_lock").lockers().isEmpty()) {
             assertTrue(System.nanoTime() < until && !bench.isDone(), "rbd bench never took the lock");
