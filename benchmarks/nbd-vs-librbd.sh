@@ -73,18 +73,22 @@ timed() {
     }' "$cpu"
 }
 
+# rounds LABEL BYTES OPS COMMAND...: timed ROUNDS times, labelled "(round k)" when more than once
+rounds() {
+  local label=$1 r; shift
+  for r in $(seq 1 "$ROUNDS"); do
+    if [ "$ROUNDS" -eq 1 ]; then timed "$label" "$@"; else timed "$label (round $r)" "$@"; fi
+  done
+}
+
 # side LABEL: the cells against TARGET (a qemu filename) on the current cluster
 side() {
   local label=$1 bytes=$((PASSES * MIB << 20))
   timed "seq write, $label" "$bytes" 0 bash -c \
     'for _ in $(seq 1 "$1"); do qemu-img convert -n -f raw -O raw "$2" "$3" || exit 1; done' _ "$PASSES" "$W/in.raw" "$TARGET"
-  local r rl
-  for r in $(seq 1 "$ROUNDS"); do
-    rl=""; [ "$ROUNDS" -eq 1 ] || rl=" (round $r)"
-    timed "seq read, $label$rl" "$bytes" 0 bash -c \
-      'for _ in $(seq 1 "$1"); do qemu-img convert -n -f raw "$2" --target-image-opts "driver=null-co,size=$3" || exit 1; done' \
-      _ "$PASSES" "$TARGET" $((MIB << 20))
-  done
+  rounds "seq read, $label" "$bytes" 0 bash -c \
+    'for _ in $(seq 1 "$1"); do qemu-img convert -n -f raw "$2" --target-image-opts "driver=null-co,size=$3" || exit 1; done' \
+    _ "$PASSES" "$TARGET" $((MIB << 20))
   if qemu-img compare -q -f raw -F raw "$W/in.raw" "$TARGET"; then echo "  (reads back identical)"; else echo "  READ BACK DIFFERS"; fi
   if [ -n "$SERVER" ]; then
     if "${RBD[@]}" -c "$CONF" export jceph-test/img - 2>/dev/null | cmp -s - "$W/in.raw"; then
@@ -95,11 +99,8 @@ side() {
   fi
   timed "4 KiB write qd16 stride, $label" $((WOPS * 4096)) "$WOPS" \
     qemu-img bench -f raw -t writeback -d 16 -s 4096 -S "$STEP" -c "$WOPS" -w "$TARGET"
-  for r in $(seq 1 "$ROUNDS"); do
-    rl=""; [ "$ROUNDS" -eq 1 ] || rl=" (round $r)"
-    timed "4 KiB read qd16 stride, $label$rl" $((ROPS * 4096)) "$ROPS" \
-      qemu-img bench -f raw -t writeback -d 16 -s 4096 -S "$STEP" -c "$ROPS" "$TARGET"
-  done
+  rounds "4 KiB read qd16 stride, $label" $((ROPS * 4096)) "$ROPS" \
+    qemu-img bench -f raw -t writeback -d 16 -s 4096 -S "$STEP" -c "$ROPS" "$TARGET"
 }
 
 head -c $((MIB << 20)) /dev/urandom >"$W/in.raw"
