@@ -29,5 +29,11 @@ class CliMannersFilterTest {
                         + "2026-12-07T20:55:01.100+0000 7f0000000001 -1 librbd::crypto::luks::FormatRequest: one\n"
                         + "2026-12-07T20:55:01.101+0000 7f0000000001 -1 librbd::crypto::FormatRequest: two\n"
                         + "(95) Operation not supported\n"));
+        // entries that split the tool's line and leave blank lines behind (seen in CI with rbd cp)
+        var cp = new org.jceph.fixtures.cluster.CommandResult(java.util.List.of("rbd", "cp"), 17, "",
+                "rbd: copy failed: 2026-12-08T01:02:15.642+0000 7f93e6c8f380 -1 librbd: rbd image x already exists\n"
+                        + "\n2026-12-08T01:02:15.642+0000 7f93e6c8f380 -1 librbd: header creation failed\n"
+                        + "\n(17) File exists\n");
+        assertEquals("rbd: copy failed: (17) File exists", cp.toolWords());
     }
 }

@@ -29,9 +29,12 @@ class ImageLocksIT extends LiveRbdTest {
     @Test
     void ownerOfALibrbdWriterIsSeenAndBroken() throws Exception {
         c.rbdOrThrow("create", "--size", "64M", pool + "/owned");
+        // uncached, so the bench's pace does not hang on a release's cache: it must still be
+        // writing when we break its lock (Reef's cached bench ran 2,853 ops/s here, minutes of margin,
+        // but a cached sequential bench once finished its 96M in a second: RbdExclusiveLockIT)
         CompletableFuture<CommandResult> bench = CompletableFuture.supplyAsync(() -> c.rbd(Duration.ofSeconds(240),
                 "bench", "--io-type", "write", "--io-pattern", "rand", "--io-size", "4K", "--io-threads", "1",
-                "--io-total", "4G", pool + "/owned"));
+                "--io-total", "4G", "--rbd_cache=false", pool + "/owned"));
         try (RbdImage img = RbdImage.open(io(), "owned", false)) {
             String header = "rbd_header." + img.id();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
