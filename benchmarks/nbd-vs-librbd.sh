@@ -41,8 +41,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/side-by-side.sh" nbdbench
 MIB=${1:-1536}; PASSES=${2:-4}; WOPS=${3:-131072}; ROPS=${4:-524288}
 STEP=$(((4 << 20) + 4096))
 ROUNDS=${ROUNDS:-1}
-SERVER_ENV=(JCEPH_CDS=0)
-if [ -n "${JCEPH_JAVA_OPTS:-}" ]; then SERVER_ENV+=("JAVA_OPTS=$JCEPH_JAVA_OPTS"); fi
 bench_tool rbd; RBD=("${TOOL_CMD[@]}")
 SERVER=""
 stop_server() {
@@ -113,7 +111,7 @@ side "qemu's librbd driver"
 
 bench_cluster
 "${RBD[@]}" -c "$CONF" create --size "${MIB}M" --image-feature layering jceph-test/img
-env "${SERVER_ENV[@]}" "$ROOT/bin/jceph" nbd serve "rbd:jceph-test/img" --socket "$W/nbd.sock" -c "$CONF" \
+"${JCEPH[@]}" nbd serve "rbd:jceph-test/img" --socket "$W/nbd.sock" -c "$CONF" \
   >"$W/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 60); do grep -q '^serving' "$W/server.log" && break; sleep 1; done

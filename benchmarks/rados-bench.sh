@@ -31,14 +31,14 @@
 # 120 s fill 10-20 s. 4 MiB cells write for JCEPH_BENCH_BIG_SECS (default 10 s: ~2 GiB at 200 MB/s,
 # memstore holds it in RAM three times); their seq reads those few hundred objects in 1-3 s, so
 # the 4 MiB seq cell stays short and its warm-up share high: read its "Second half" line.
-# JCEPH_JAVA_OPTS (default none) adds JVM options to jceph's command line; the default JVM
-# (tiered C2, G1) is what a long-running application embedding the library gets.
+# jceph runs as users start it, through bin/jceph (the launcher's JDK and its options for
+# long-running commands; JCEPH_JAVA picks the java binary, JCEPH_JAVA_OPTS replaces the options:
+# see lib/side-by-side.sh); its summary ends with the JVM and options it ran with. Before session
+# 18 this script ran `java -cp` on the java in PATH with the JVM's defaults, which no user runs.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/side-by-side.sh" bench
 SECS=${1:-60}
 FILL=${JCEPH_BENCH_FILL_SECS:-45}
 BIG=${JCEPH_BENCH_BIG_SECS:-10}
-read -r -a JOPTS <<<"${JCEPH_JAVA_OPTS:-}"
-JCEPH=("${JCEPH[0]}" "${JOPTS[@]}" "${JCEPH[@]:1}")
 bench_tool rados; RADOS=("${TOOL_CMD[@]}")
 # 4 KiB cells: memstore pages of 4 KiB (its default 64 KiB page makes every small object cost
 # 64 KiB per OSD); 4 MiB cells keep the default, with 64 pages rather than 1,024 per object.
@@ -53,7 +53,7 @@ for size in ${JCEPH_BENCH_SIZES:-4096 4194304}; do
   time "${RADOS[@]}" -c "$CONF" -p jceph-test bench "$wsecs" write -b "$size" -t 16 | tail -17
   fresh
   echo "--- jceph rados bench (pure Java)"
-  time "${JCEPH[@]}" rados -c "$CONF" -p jceph-test bench "$wsecs" write -b "$size" -t 16 | tail -19
+  time "${JCEPH[@]}" rados -c "$CONF" -p jceph-test bench "$wsecs" write -b "$size" -t 16 | tail -20
 
   fresh
   "${RADOS[@]}" -c "$CONF" -p jceph-test bench "$fsecs" write -b "$size" -t 16 --no-cleanup | grep 'Total writes made'
@@ -62,6 +62,6 @@ for size in ${JCEPH_BENCH_SIZES:-4096 4194304}; do
     echo "--- rados bench (librados)"
     time "${RADOS[@]}" -c "$CONF" -p jceph-test bench "$SECS" "$mode" -t 16 | tail -12
     echo "--- jceph rados bench (pure Java)"
-    time "${JCEPH[@]}" rados -c "$CONF" -p jceph-test bench "$SECS" "$mode" -t 16 | tail -14
+    time "${JCEPH[@]}" rados -c "$CONF" -p jceph-test bench "$SECS" "$mode" -t 16 | tail -15
   done
 done

@@ -9,8 +9,9 @@
 # its client cache on (its default, as librbd's) and with --rbd_cache=false.
 # JCEPH_RELEASE (default pacific) picks the cluster's release; the stock `rbd` is that release's
 # own, run through `bin/jceph-cluster tool` (in the release's chroot for reef and tentacle; bash
-# `time` of it still counts the whole child process tree). JCEPH_JAVA_OPTS (default none) adds JVM
-# options to jceph's command line. JCEPH_BENCH_IMAGE_4K (default 256M) is the 4 KiB cells' image.
+# `time` of it still counts the whole child process tree). jceph runs through bin/jceph as users
+# start it (JCEPH_JAVA picks the java binary, JCEPH_JAVA_OPTS replaces the launcher's options: see
+# lib/side-by-side.sh). JCEPH_BENCH_IMAGE_4K (default 256M) is the 4 KiB cells' image.
 #
 # Long enough for the JIT (issue 16, session 12): rbd bench has no time limit, so each cell is
 # sized by its io-total. On the idle machine of earlier sessions (librbd 3,000-6,500 4 KiB random
@@ -36,8 +37,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib/side-by-side.sh" rbdbench
 W4K=${1:-512M}; R4K=${2:-4G}; W4M=${3:-16G}; R4M=${4:-64G}
 IMG4K=${JCEPH_BENCH_IMAGE_4K:-256M}
-read -r -a JOPTS <<<"${JCEPH_JAVA_OPTS:-}"
-JCEPH=("${JCEPH[0]}" "${JOPTS[@]}" "${JCEPH[@]:1}")
 bench_tool rbd; RBD=("${TOOL_CMD[@]}")
 SUMMARY="$W/summary"
 : >"$SUMMARY"
@@ -49,7 +48,7 @@ cell() {
   echo "--- $label"
   { time "$@" bench --io-type "$type" --io-size "$size" --io-threads 16 --io-total "$total" \
       --io-pattern "$pattern" "$image" >"$out" 2>&1; } 2>"$cpu" || echo "(run failed)"
-  grep -E '^(elapsed:|cpu seconds per op:|Second half:|Warm-up share)' "$out" || tail -3 "$out"
+  grep -E '^(elapsed:|cpu seconds per op:|Second half:|Warm-up share|JVM:)' "$out" || tail -3 "$out"
   cat "$cpu"
   # the summary row: cell, tool, ops/s, whole-process CPU s per op, jceph's second-half figures
   awk -v cell="$type $size $pattern" -v tool="$label" -v cpufile="$cpu" '

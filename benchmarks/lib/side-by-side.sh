@@ -2,7 +2,12 @@
 #   ROOT      the project root
 #   W         a fresh work directory, removed on exit together with the cluster in "$W/c"
 #   RELEASE   the cluster's release (JCEPH_RELEASE, default pacific)
-#   JCEPH     the jceph CLI as a java command line (built once here, outside the timings)
+#   JCEPH     the jceph CLI as users start it: bin/jceph (built once here, outside the timings),
+#             so the launcher's JDK (the newest installed; JCEPH_JAVA picks one) and its options
+#             (long-running commands such as bench keep C2 with smaller inlining limits);
+#             JCEPH_JAVA_OPTS, if set, replaces those options (it is passed as JAVA_OPTS). Class-data
+#             archives are off (JCEPH_CDS=0: start-up is not what these scripts time, and the
+#             launcher then execs one JVM). jceph's bench prints the JVM and options it ran with.
 #   TIMEFORMAT  bash `time` prints the whole process tree's CPU seconds
 # and defines
 #   bench_tool TOOL     prints nothing; sets the array TOOL_CMD to that release's stock tool
@@ -17,7 +22,9 @@ W=$(mktemp -d "/tmp/jceph-${1:-bench}.XXXXXX")
 trap '"$ROOT/bin/jceph-cluster" stop "$W/c" >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
 RELEASE=${JCEPH_RELEASE:-pacific}
 "$ROOT/bin/jceph" help >/dev/null
-JCEPH=(java -cp "$ROOT/cli/target/jceph-cli-0.1.0-SNAPSHOT.jar:$ROOT/cli/target/lib/*" org.jceph.cli.Main)
+JCEPH=(env JCEPH_CDS=0)
+if [ -n "${JCEPH_JAVA_OPTS:-}" ]; then JCEPH+=("JAVA_OPTS=$JCEPH_JAVA_OPTS"); fi
+JCEPH+=("$ROOT/bin/jceph")
 TIMEFORMAT='process cpu seconds: %U user + %S sys (%R s elapsed)'
 
 bench_cluster() {

@@ -25,7 +25,8 @@ public final class BenchWarmUp {
     /**
      * Two lines: ops/s and CPU per op over the second half of the run (from the last sample at or
      * before half the run's time to the end), and the share of the run's CPU above that steady rate,
-     * {@code 1 - steady CPU per op * ops / CPU} (never below 0). Prints nothing for a run under 4 s,
+     * {@code 1 - steady CPU per op * ops / CPU} (never below 0), then (on Linux) the JIT compiler
+     * threads' CPU, and the JVM and its options. Prints nothing for a run under 4 s,
      * without ops, or without ops in its second half.
      */
     public static void print(PrintStream out, List<long[]> samples) {
@@ -42,6 +43,25 @@ public final class BenchWarmUp {
             out.printf("JIT compiler CPU:       %.2f s, %.1f%% of the process CPU (%.2f s); 90%% of the steady rate at %.0f s%n",
                     jit / 1e9, 100.0 * jit / all, all / 1e9, reachedSeconds(samples, r.steadyRate()));
         }
+        out.println(jvmLine());
+    }
+
+    /**
+     * The JVM that ran the bench and the options it was given, e.g.
+     * {@code JVM: 25.0.3+9-LTS (/usr/lib/jvm/temurin-25-jdk-amd64), options: -XX:MaxInlineSize=20 ...}:
+     * the same code runs at different speeds on different JDKs and JIT settings, so a figure is
+     * only comparable with the line that says what produced it.
+     */
+    static String jvmLine() {
+        List<String> args;
+        try {
+            args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        } catch (RuntimeException | LinkageError e) { // no management module
+            args = List.of();
+        }
+        return "JVM: " + System.getProperty("java.runtime.version", System.getProperty("java.version", "?")) + " ("
+                + System.getProperty("java.home", "?") + "), options: "
+                + (args.isEmpty() ? "(none)" : String.join(" ", args));
     }
 
     /**

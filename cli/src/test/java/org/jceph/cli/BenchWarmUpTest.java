@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +47,13 @@ class BenchWarmUpTest {
         // of its steady rate (the sample ending at 2 s ran at 1,000 ops/s)
         if (BenchWarmUp.compilerCpuNanos() >= 0) {
             assertTrue(printed.matches("(?s).*\nJIT compiler CPU: +[0-9.]+ s, [0-9.]+% of the process CPU \\([0-9.]+ s\\); "
-                    + "90% of the steady rate at 2 s\n"), printed);
+                    + "90% of the steady rate at 2 s\n.*"), printed);
         }
+        // last, the JVM that ran it: this one, with its home and options
+        List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        String jvm = "JVM: " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.home")
+                + "), options: " + (args.isEmpty() ? "(none)" : String.join(" ", args));
+        assertTrue(printed.endsWith("\n" + jvm + "\n"), printed);
     }
 
     @Test
