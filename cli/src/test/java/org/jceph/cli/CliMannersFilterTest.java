@@ -35,5 +35,6 @@ class CliMannersFilterTest {
                         + "\n2026-12-08T01:02:15.642+0000 7f93e6c8f380 -1 librbd: header creation failed\n"
                         + "\n(17) File exists\n");
         assertEquals("rbd: copy failed: (17) File exists", cp.toolWords());
+        assertEquals("rbd: copy failed: (17) File exists\n", cp.toolStderr());
     }
 }

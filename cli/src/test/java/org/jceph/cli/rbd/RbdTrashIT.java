@@ -90,7 +90,7 @@ class RbdTrashIT {
         assertTrue(early.err().startsWith("Deferment time has not expired, please use --force"), early.err());
         CommandResult stockEarly = c.rbd("trash", "rm", pool + "/" + idOf(trash, "ours-later"));
         assertEquals(1, stockEarly.exitCode());
-        assertTrue(stockEarly.stderr().contains("Deferment time has not expired, please use --force"), stockEarly.stderr());
+        assertTrue(stockEarly.toolWords().contains("Deferment time has not expired, please use --force"), stockEarly.stderr());
         run(c, "trash", "rm", "--force", pool + "/" + idOf(trash, "stock-later"));
         c.rbdOrThrow("trash", "rm", "--force", pool + "/" + idOf(trash, "ours-later"));
         assertEquals("", c.rbdOrThrow("trash", "ls", pool));
