@@ -877,14 +877,19 @@ public final class RadosClient implements AutoCloseable {
     }
 
     /**
-     * Tags a pool with the application that uses it (osd pool application enable).
+     * Tags a pool with the application that uses it (osd pool application enable) and waits until
+     * our map shows the tag, as librados' application_enable waits for the latest map: a following
+     * {@link #applications} or {@link #applicationMetadataSet} sees it.
      *
      * @param pool the pool's name
      * @param app the application, such as "rbd" or "rados"
      */
     public void enableApplication(String pool, String app) {
+        Args.notNull(app, "app");
+        long id = poolId(Args.notNull(pool, "pool"));
         monCommand(Map.of("prefix", "osd pool application enable", "pool", pool, "app", app,
                 "yes_i_really_mean_it", true));
+        waitForMap(m -> m.pool(id) != null && m.pool(id).applicationMetadata().containsKey(app), mapWait());
     }
 
     /**
