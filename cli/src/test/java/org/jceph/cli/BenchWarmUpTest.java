@@ -47,7 +47,7 @@ class BenchWarmUpTest {
         // of its steady rate (the sample ending at 2 s ran at 1,000 ops/s)
         if (BenchWarmUp.compilerCpuNanos() >= 0) {
             assertTrue(printed.matches("(?s).*\nJIT compiler CPU: +[0-9.]+ s, [0-9.]+% of the process CPU \\([0-9.]+ s\\); "
-                    + "90% of the steady rate at 2 s\n.*"), printed);
+                    + "90% of the steady rate at 2 s\nJVM: [^\n]*\n"), printed);
         }
         // last, the JVM that ran it: this one, with its home and options
         List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
